@@ -1,0 +1,208 @@
+/* Dispatch of `kanalvakt [global options] <noun> <verb> ...`, global options,
+ * lazy store opening, error printing and exit codes. Commands live in
+ * cmd_<noun>.c; this file only routes. */
+#include "cli/cli.h"
+
+#include "base/hash.h"
+#include "store/store.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct cli_command *const tables[] = {
+	cli_cmds_register,
+	cli_cmds_audit,
+};
+
+static void print_commands(FILE *f)
+{
+	fprintf(f, "usage: kanalvakt [--data-dir DIR] [--config FILE] [--as WHO] [--json] <noun> "
+		   "<verb> [options]\n\ncommands:\n");
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct cli_command *c = tables[t]; c->noun; c++)
+			fprintf(f, "  %-10s %-12s %s\n", c->noun, c->verb ? c->verb : "",
+				c->summary);
+	fprintf(f, "\nGlobal options:\n"
+		   "  --data-dir DIR  data directory (default $KANALVAKT_DATA or ./var)\n"
+		   "  --config FILE   configuration file (default DIR/kanalvakt.conf)\n"
+		   "  --as WHO        the person acting, for the audit log (default "
+		   "$KANALVAKT_USER or $USER)\n"
+		   "  --json          print data as JSON (a list as JSON Lines)\n"
+		   "Every command takes --help.\n"
+		   "Exit status: 0 ok, 1 checks found problems, 2 bad input or usage, 3 internal "
+		   "error.\n");
+}
+
+static const struct cli_command *find(const char *noun, const char *verb, int *noun_known)
+{
+	*noun_known = 0;
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct cli_command *c = tables[t]; c->noun; c++) {
+			if (strcmp(c->noun, noun) != 0)
+				continue;
+			*noun_known = 1;
+			if (!c->verb || (verb && strcmp(c->verb, verb) == 0))
+				return c;
+		}
+	return NULL;
+}
+
+static void print_noun(FILE *f, const char *noun)
+{
+	fprintf(f, "usage: kanalvakt %s <verb> ...\n\nverbs:\n", noun);
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (const struct cli_command *c = tables[t]; c->noun; c++)
+			if (strcmp(c->noun, noun) == 0)
+				fprintf(f, "  %-12s %s\n", c->verb ? c->verb : "", c->summary);
+}
+
+struct store *cli_store(struct cli_ctx *ctx)
+{
+	if (!ctx->store && store_open(&ctx->store, ctx->data_dir, &ctx->err) != KV_OK)
+		return NULL;
+	return ctx->store;
+}
+
+int cli_fail(struct cli_ctx *ctx, int code)
+{
+	fprintf(stderr, "kanalvakt: %s\n",
+		ctx->err.msg[0] ? ctx->err.msg : err_name(code));
+	return err_exit_code(code);
+}
+
+static void print_usage(FILE *f, const struct cli_command *cmd)
+{
+	fprintf(f, "usage: kanalvakt %s%s%s %s\n%s\n", cmd->noun, cmd->verb ? " " : "",
+		cmd->verb ? cmd->verb : "", cmd->usage ? cmd->usage : "", cmd->summary);
+}
+
+int cli_usage(struct cli_ctx *ctx, const struct cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "kanalvakt %s%s%s: ", cmd->noun, cmd->verb ? " " : "",
+		cmd->verb ? cmd->verb : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	print_usage(stderr, cmd);
+	return 2;
+}
+
+int cli_wants_help(const struct cli_command *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_usage(stdout, cmd);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void cli_print_json(json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII * 0 | JSON_PRESERVE_ORDER);
+
+	if (s) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+		free(s);
+	}
+	json_decref(v);
+}
+
+static const char *default_actor(void)
+{
+	const char *a = getenv("KANALVAKT_USER");
+
+	if (!a || !*a)
+		a = getenv("USER");
+	return a && *a ? a : "cli";
+}
+
+int cli_run(int argc, char **argv)
+{
+	struct cli_ctx ctx = {0};
+	const struct cli_command *cmd;
+	const char *noun, *verb;
+	int i = 1, rc, noun_known;
+	const char *env_dir = getenv("KANALVAKT_DATA");
+
+	ctx.data_dir = env_dir && *env_dir ? env_dir : "./var";
+	ctx.actor = default_actor();
+	if (hash_init() != KV_OK) {
+		fprintf(stderr, "kanalvakt: cannot initialise libsodium\n");
+		return 3;
+	}
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		const char **target = NULL;
+
+		if (strcmp(a, "--json") == 0) {
+			ctx.json = 1;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			print_commands(stdout);
+			return 0;
+		}
+		if (strcmp(a, "--version") == 0) {
+			printf("kanalvakt %s\n", KV_VERSION);
+			return 0;
+		}
+		if (strcmp(a, "--data-dir") == 0)
+			target = &ctx.data_dir;
+		else if (strcmp(a, "--config") == 0)
+			target = &ctx.config;
+		else if (strcmp(a, "--as") == 0)
+			target = &ctx.actor;
+		if (!target) {
+			fprintf(stderr, "kanalvakt: unknown option '%s'\n", a);
+			print_commands(stderr);
+			return 2;
+		}
+		if (i + 1 >= argc || !*argv[i + 1]) {
+			fprintf(stderr, "kanalvakt: option '%s' needs a value\n", a);
+			return 2;
+		}
+		*target = argv[++i];
+	}
+	if (i >= argc) {
+		print_commands(stderr);
+		return 2;
+	}
+	noun = argv[i];
+	verb = i + 1 < argc ? argv[i + 1] : NULL;
+	cmd = find(noun, verb, &noun_known);
+	if (!cmd) {
+		if (!noun_known) {
+			fprintf(stderr, "kanalvakt: unknown command '%s'\n", noun);
+			print_commands(stderr);
+			return 2;
+		}
+		if (verb && (strcmp(verb, "--help") == 0 || strcmp(verb, "-h") == 0)) {
+			print_noun(stdout, noun);
+			return 0;
+		}
+		fprintf(stderr, "kanalvakt %s: %s '%s'\n", noun, verb ? "unknown verb" : "missing verb",
+			verb ? verb : "");
+		print_noun(stderr, noun);
+		return 2;
+	}
+	/* argv for the handler starts at the verb (or the noun when verbless),
+	 * so getopt sees argv[0] as the command name. */
+	{
+		int skip = cmd->verb ? i + 1 : i;
+
+		if (cli_wants_help(cmd, argc - skip, argv + skip))
+			return 0;
+		rc = cmd->fn(&ctx, argc - skip, argv + skip);
+	}
+	store_free(ctx.store);
+	return rc;
+}

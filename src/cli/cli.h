@@ -1,0 +1,59 @@
+/* The command-line edge: `kanalvakt [global options] <noun> <verb> [options]`.
+ * Each cmd_<noun>.c exports a table of commands; cli.c dispatches, opens the
+ * store on demand, prints errors once and maps them to exit codes:
+ * 0 ok, 1 checks found problems, 2 bad input or usage, >= 3 internal. */
+#ifndef KV_CLI_CLI_H
+#define KV_CLI_CLI_H
+
+#include "base/err.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+struct store;
+
+struct cli_ctx {
+	const char *data_dir; /* --data-dir, $KANALVAKT_DATA, or ./var */
+	const char *config;   /* --config FILE, or <data_dir>/kanalvakt.conf */
+	const char *actor;    /* --as WHO, $KANALVAKT_USER, $USER, or "cli" */
+	int json;             /* --json */
+	struct store *store;  /* opened by cli_store(), closed by cli_run() */
+	struct err err;
+};
+
+typedef int (*cli_handler)(struct cli_ctx *ctx, int argc, char **argv);
+
+struct cli_command {
+	const char *noun;
+	const char *verb; /* NULL for a noun that takes no verb ("init", "screen") */
+	cli_handler fn;
+	const char *usage;   /* options after "kanalvakt noun verb" */
+	const char *summary; /* one line */
+};
+
+/* Runs the program; returns the exit status. */
+int cli_run(int argc, char **argv);
+
+/* The store under ctx->data_dir, opened on first use (migrations applied).
+ * NULL on failure with ctx->err set. */
+struct store *cli_store(struct cli_ctx *ctx);
+
+/* Prints ctx->err (or err when given) to stderr as "kanalvakt: <msg>" and
+ * returns the exit status for code. */
+int cli_fail(struct cli_ctx *ctx, int code);
+
+/* Prints a usage error for cmd and returns 2. */
+int cli_usage(struct cli_ctx *ctx, const struct cli_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Returns 1 (and prints the usage of cmd to stdout) when argv asks for --help. */
+int cli_wants_help(const struct cli_command *cmd, int argc, char **argv);
+
+/* Prints one JSON value as a single line on stdout and consumes the reference. */
+void cli_print_json(json_t *v);
+
+/* Command tables, one per cmd_<noun>.c, each ending with a zeroed entry. */
+extern const struct cli_command cli_cmds_register[];
+extern const struct cli_command cli_cmds_audit[];
+
+#endif

@@ -1,0 +1,2 @@
+#include "cli/cli.h"
+const struct cli_command cli_cmds_audit[] = {{0}};

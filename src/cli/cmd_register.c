@@ -1,0 +1,2 @@
+#include "cli/cli.h"
+const struct cli_command cli_cmds_register[] = {{0}};

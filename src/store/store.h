@@ -1,0 +1,72 @@
+/* Storage behind one interface. A store is a database plus a content-addressed
+ * blob folder in one data directory. The database is reached through a small
+ * driver table (store_int.h): SQLite today (store_sqlite.c), PostgreSQL as a
+ * second driver later. Callers write portable SQL with `?` placeholders and
+ * `RETURNING`; only store/ contains SQL. Not thread-safe: one store per thread. */
+#ifndef KV_STORE_STORE_H
+#define KV_STORE_STORE_H
+
+#include "base/err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct store_stmt;
+
+/* Opens the store in data_dir (created when absent): database kanalvakt.db
+ * in WAL mode with foreign keys on, blobs/ beside it, migrations applied.
+ * *out owned by the caller (store_free). KV_EIO when the directory or the
+ * database cannot be opened, KV_ECONFLICT when the database is newer than
+ * this program. */
+int store_open(struct store **out, const char *data_dir, struct err *err);
+
+/* Closes the store; accepts NULL. An open transaction is rolled back. */
+void store_free(struct store *s);
+
+/* The data directory (borrowed). */
+const char *store_dir(const struct store *s);
+
+/* The schema version after migrations. */
+int store_schema_version(struct store *s);
+
+/* Transactions nest: the outermost begin starts a write transaction, inner
+ * ones are savepoints. Every begin is matched by commit or rollback. */
+int store_begin(struct store *s, struct err *err);
+int store_commit(struct store *s, struct err *err);
+void store_rollback(struct store *s);
+
+/* Runs SQL without results (may hold several statements). */
+int store_exec(struct store *s, const char *sql, struct err *err);
+
+/* Prepares one statement. *out owned by the caller (store_stmt_free). */
+int store_prepare(struct store *s, struct store_stmt **out, const char *sql, struct err *err);
+void store_stmt_free(struct store_stmt *st);
+
+/* Binds parameter idx (1-based). A NULL text binds SQL NULL. */
+int store_bind_text(struct store_stmt *st, int idx, const char *v);
+int store_bind_blob(struct store_stmt *st, int idx, const void *v, size_t n);
+int store_bind_int(struct store_stmt *st, int idx, int64_t v);
+int store_bind_null(struct store_stmt *st, int idx);
+
+/* Steps: 1 when a row is ready, 0 when done, a negative KV_E* on failure
+ * (a unique or foreign-key violation is KV_ECONFLICT). */
+int store_step(struct store_stmt *st, struct err *err);
+
+/* Resets a statement so it can run again with new bindings. */
+void store_reset(struct store_stmt *st);
+
+/* Column values of the current row (0-based). Text is borrowed until the
+ * next step/reset; NULL for SQL NULL. */
+const char *store_col_text(struct store_stmt *st, int col);
+const void *store_col_blob(struct store_stmt *st, int col, size_t *len);
+int64_t store_col_int(struct store_stmt *st, int col);
+int store_col_is_null(struct store_stmt *st, int col);
+
+/* Convenience: prepares sql, binds the texts (NULL = SQL NULL), and returns
+ * the first column of the first row as an integer in *out (KV_ENOTFOUND when
+ * there is no row). */
+int store_query_int(struct store *s, int64_t *out, struct err *err, const char *sql, int nargs,
+		    const char *const *args);
+
+#endif

@@ -1,0 +1,49 @@
+/* The driver table behind struct store. A driver implements these calls for
+ * one database engine; store.c holds what is common (transactions nesting,
+ * migrations bookkeeping, the data directory). */
+#ifndef KV_STORE_STORE_INT_H
+#define KV_STORE_STORE_INT_H
+
+#include "store/store.h"
+
+struct store_driver {
+	const char *name;
+	int (*open)(struct store *s, const char *data_dir, struct err *err);
+	void (*close)(struct store *s);
+	int (*exec)(struct store *s, const char *sql, struct err *err);
+	int (*prepare)(struct store *s, struct store_stmt **out, const char *sql,
+		       struct err *err);
+	void (*stmt_free)(struct store_stmt *st);
+	int (*bind_text)(struct store_stmt *st, int idx, const char *v);
+	int (*bind_blob)(struct store_stmt *st, int idx, const void *v, size_t n);
+	int (*bind_int)(struct store_stmt *st, int idx, int64_t v);
+	int (*bind_null)(struct store_stmt *st, int idx);
+	int (*step)(struct store_stmt *st, struct err *err);
+	void (*reset)(struct store_stmt *st);
+	const char *(*col_text)(struct store_stmt *st, int col);
+	const void *(*col_blob)(struct store_stmt *st, int col, size_t *len);
+	int64_t (*col_int)(struct store_stmt *st, int col);
+	int (*col_is_null)(struct store_stmt *st, int col);
+	/* The schema, as ordered migration steps in this driver's dialect. */
+	const char *const *migrations;
+	int n_migrations;
+	/* SQL that starts the outermost write transaction. */
+	const char *begin_sql;
+};
+
+struct store {
+	const struct store_driver *drv;
+	void *db; /* the driver's connection */
+	char *dir;
+	int depth; /* transaction nesting */
+	int schema_version;
+};
+
+struct store_stmt {
+	struct store *s;
+	void *impl;
+};
+
+extern const struct store_driver store_sqlite_driver;
+
+#endif

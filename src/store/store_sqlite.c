@@ -1,0 +1,257 @@
+/* The SQLite driver: WAL journal, foreign keys on, a busy timeout, and the
+ * schema as SQLite migrations. The default, embedded backend. */
+#include "store/store_int.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Migration steps. Append only: a released step is never edited. */
+static const char *const migrations[] = {
+	/* 1: organisations, the register, the audit chain. */
+	"CREATE TABLE org ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" created_at TEXT NOT NULL);"
+	"CREATE TABLE unit ("
+	" id INTEGER PRIMARY KEY,"
+	" org_id INTEGER NOT NULL REFERENCES org(id),"
+	" name TEXT NOT NULL,"
+	" parent_id INTEGER REFERENCES unit(id),"
+	" closed_on TEXT,"
+	" UNIQUE (org_id, name));"
+	"CREATE TABLE person ("
+	" id INTEGER PRIMARY KEY,"
+	" org_id INTEGER NOT NULL REFERENCES org(id),"
+	" name TEXT NOT NULL,"
+	" title TEXT,"
+	" email TEXT NOT NULL,"
+	" phone TEXT,"
+	" unit_id INTEGER REFERENCES unit(id),"
+	" contact_public INTEGER NOT NULL DEFAULT 0,"
+	" active INTEGER NOT NULL DEFAULT 1,"
+	" UNIQUE (org_id, email));"
+	"CREATE TABLE account ("
+	" id INTEGER PRIMARY KEY,"
+	" org_id INTEGER NOT NULL REFERENCES org(id),"
+	" platform TEXT NOT NULL,"
+	" handle TEXT NOT NULL,"
+	" url TEXT,"
+	" display_name TEXT,"
+	" unit_id INTEGER REFERENCES unit(id),"
+	" purpose TEXT, goal TEXT, audience TEXT,"
+	" responsible_id INTEGER REFERENCES person(id),"
+	" deputy_id INTEGER REFERENCES person(id),"
+	" decided_by_id INTEGER REFERENCES person(id),"
+	" decided_on TEXT, decision_ref TEXT,"
+	" posts_per_week INTEGER,"
+	" house_rules TEXT,"
+	" opened_on TEXT, closed_on TEXT, closing_reason TEXT,"
+	" status TEXT NOT NULL DEFAULT 'proposed'"
+	"  CHECK (status IN ('proposed','active','inactive','closed')),"
+	" created_at TEXT NOT NULL,"
+	" updated_at TEXT NOT NULL,"
+	" UNIQUE (org_id, platform, handle));"
+	"CREATE TABLE account_admin ("
+	" account_id INTEGER NOT NULL REFERENCES account(id),"
+	" person_id INTEGER NOT NULL REFERENCES person(id),"
+	" PRIMARY KEY (account_id, person_id));"
+	"CREATE TABLE account_checklist ("
+	" account_id INTEGER NOT NULL REFERENCES account(id),"
+	" item TEXT NOT NULL,"
+	" answer TEXT NOT NULL,"
+	" answered_at TEXT NOT NULL,"
+	" PRIMARY KEY (account_id, item));"
+	"CREATE TABLE audit ("
+	" seq INTEGER PRIMARY KEY,"
+	" org_id INTEGER,"
+	" at TEXT NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" entity TEXT NOT NULL,"
+	" entity_id TEXT,"
+	" before TEXT,"
+	" after TEXT,"
+	" prev_hash TEXT NOT NULL,"
+	" hash TEXT NOT NULL);"
+	"CREATE TABLE audit_head ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" seq INTEGER NOT NULL,"
+	" hash TEXT NOT NULL);",
+};
+
+static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
+{
+	int code;
+
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT:
+		code = KV_ECONFLICT;
+		break;
+	case SQLITE_NOMEM:
+		code = KV_ENOMEM;
+		break;
+	case SQLITE_TOOBIG:
+	case SQLITE_MISMATCH:
+	case SQLITE_RANGE:
+		code = KV_EINVAL;
+		break;
+	default:
+		code = KV_EIO;
+	}
+	return err_set(err, code, "database: %s: %s", what, sqlite3_errmsg(db));
+}
+
+static int s_open(struct store *s, const char *data_dir, struct err *err)
+{
+	char path[4096];
+	sqlite3 *db = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/kanalvakt.db", data_dir);
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, KV_EIO, "database %s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return KV_EIO;
+	}
+	s->db = db;
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
+	rc = sqlite3_exec(db,
+			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+			  " PRAGMA synchronous=NORMAL;",
+			  NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(db, rc, err, path);
+	return KV_OK;
+}
+
+static void s_close(struct store *s)
+{
+	sqlite3_close_v2(s->db);
+	s->db = NULL;
+}
+
+static int s_exec(struct store *s, const char *sql, struct err *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? KV_OK : map_rc(s->db, rc, err, "exec");
+}
+
+static int s_prepare(struct store *s, struct store_stmt **out, const char *sql, struct err *err)
+{
+	struct store_stmt *st;
+	sqlite3_stmt *impl = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &impl, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(s->db, rc, err, "prepare");
+	st = malloc(sizeof(*st));
+	if (!st) {
+		sqlite3_finalize(impl);
+		return err_set(err, KV_ENOMEM, "out of memory");
+	}
+	st->s = s;
+	st->impl = impl;
+	*out = st;
+	return KV_OK;
+}
+
+static void s_stmt_free(struct store_stmt *st)
+{
+	sqlite3_finalize(st->impl);
+	free(st);
+}
+
+static int bind_rc(int rc)
+{
+	return rc == SQLITE_OK ? KV_OK : rc == SQLITE_NOMEM ? KV_ENOMEM : KV_EINVAL;
+}
+
+static int s_bind_text(struct store_stmt *st, int idx, const char *v)
+{
+	return bind_rc(sqlite3_bind_text(st->impl, idx, v, -1, SQLITE_TRANSIENT));
+}
+
+static int s_bind_blob(struct store_stmt *st, int idx, const void *v, size_t n)
+{
+	return bind_rc(sqlite3_bind_blob64(st->impl, idx, v, n, SQLITE_TRANSIENT));
+}
+
+static int s_bind_int(struct store_stmt *st, int idx, int64_t v)
+{
+	return bind_rc(sqlite3_bind_int64(st->impl, idx, v));
+}
+
+static int s_bind_null(struct store_stmt *st, int idx)
+{
+	return bind_rc(sqlite3_bind_null(st->impl, idx));
+}
+
+static int s_step(struct store_stmt *st, struct err *err)
+{
+	int rc = sqlite3_step(st->impl);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	rc = map_rc(st->s->db, rc, err, "step");
+	sqlite3_reset(st->impl);
+	return rc;
+}
+
+static void s_reset(struct store_stmt *st)
+{
+	sqlite3_reset(st->impl);
+	sqlite3_clear_bindings(st->impl);
+}
+
+static const char *s_col_text(struct store_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st->impl, col);
+}
+
+static const void *s_col_blob(struct store_stmt *st, int col, size_t *len)
+{
+	const void *p = sqlite3_column_blob(st->impl, col);
+
+	*len = (size_t)sqlite3_column_bytes(st->impl, col);
+	return p;
+}
+
+static int64_t s_col_int(struct store_stmt *st, int col)
+{
+	return sqlite3_column_int64(st->impl, col);
+}
+
+static int s_col_is_null(struct store_stmt *st, int col)
+{
+	return sqlite3_column_type(st->impl, col) == SQLITE_NULL;
+}
+
+const struct store_driver store_sqlite_driver = {
+	.name = "sqlite",
+	.open = s_open,
+	.close = s_close,
+	.exec = s_exec,
+	.prepare = s_prepare,
+	.stmt_free = s_stmt_free,
+	.bind_text = s_bind_text,
+	.bind_blob = s_bind_blob,
+	.bind_int = s_bind_int,
+	.bind_null = s_bind_null,
+	.step = s_step,
+	.reset = s_reset,
+	.col_text = s_col_text,
+	.col_blob = s_col_blob,
+	.col_int = s_col_int,
+	.col_is_null = s_col_is_null,
+	.migrations = migrations,
+	.n_migrations = sizeof(migrations) / sizeof(migrations[0]),
+	.begin_sql = "BEGIN IMMEDIATE",
+};

@@ -1,0 +1,152 @@
+/* The unit-test runner: fork per test, time limit, summary line. */
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TEST_TIMEOUT_S 120
+
+static char tmpdir[4096];
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "    %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	_exit(1);
+}
+
+const char *test_tmpdir(void)
+{
+	return tmpdir;
+}
+
+static char pathbuf[8][4096];
+static int pathslot;
+
+const char *test_source_path(const char *rel)
+{
+	const char *root = getenv("KV_SOURCE_DIR");
+	char *p = pathbuf[pathslot++ % 8];
+
+	snprintf(p, 4096, "%s/%s", root ? root : KV_SOURCE_DIR, rel);
+	return p;
+}
+
+const char *test_shared_path(const char *rel)
+{
+	const char *root = getenv("KV_SHARED_DATA");
+	char *p = pathbuf[pathslot++ % 8];
+	struct stat st;
+
+	snprintf(p, 4096, "%s/%s", root ? root : KV_SOURCE_DIR "/../shared/data", rel);
+	return stat(p, &st) == 0 ? p : NULL;
+}
+
+char *test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		data = malloc((size_t)n + 1);
+		if (data && fread(data, 1, (size_t)n, f) == (size_t)n) {
+			data[n] = '\0';
+			if (len)
+				*len = (size_t)n;
+		} else {
+			free(data);
+			data = NULL;
+		}
+	}
+	fclose(f);
+	return data;
+}
+
+void test_write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, len, f) != len)
+		test_fail(__FILE__, __LINE__, "cannot write %s: %s", path, strerror(errno));
+	fclose(f);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static int run_one(const struct test_case *tc)
+{
+	const char *base = getenv("TMPDIR");
+	pid_t pid;
+	int status;
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/kvtest.XXXXXX", base && *base ? base : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		fprintf(stderr, "cannot create temp dir: %s\n", strerror(errno));
+		return 0;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		alarm(TEST_TIMEOUT_S);
+		tc->fn();
+		fflush(NULL);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "cannot run %s: %s\n", tc->name, strerror(errno));
+		return 0;
+	}
+	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		printf("ok   %s\n", tc->name);
+		return 1;
+	}
+	if (WIFSIGNALED(status))
+		printf("FAIL %s (signal %d%s)\n", tc->name, WTERMSIG(status),
+		       WTERMSIG(status) == SIGALRM ? ", time limit" : "");
+	else
+		printf("FAIL %s\n", tc->name);
+	return 0;
+}
+
+int test_main(int argc, char **argv, const struct test_case *cases, size_t n)
+{
+	int passed = 0, failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t i = 0; i < n; i++) {
+		int selected = argc < 2;
+
+		for (int a = 1; a < argc; a++)
+			if (strcmp(argv[a], cases[i].name) == 0)
+				selected = 1;
+		if (!selected)
+			continue;
+		if (run_one(&cases[i]))
+			passed++;
+		else
+			failed++;
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed || passed == 0 ? 1 : 0;
+}
