@@ -84,6 +84,10 @@ struct item_event {
 struct item_sink {
 	int (*item)(void *ctx, const struct item *it, struct err *err);
 	int (*event)(void *ctx, const struct item_event *ev, struct err *err);
+	/* Something in the source that is deliberately not an item (a reaction,
+	 * a profile record, an unsupported object); what names it, reason says
+	 * why it was skipped. May be NULL in the sink. */
+	int (*skip)(void *ctx, const char *what, const char *reason, struct err *err);
 	void *ctx;
 };
 
