@@ -1,2 +1,813 @@
+/* Commands for the register: init, unit, person, account, register export.
+ * Parses options, calls registry/, prints text or JSON. */
 #include "cli/cli.h"
-const struct cli_command cli_cmds_register[] = {{0}};
+
+#include "base/buf.h"
+#include "registry/registry.h"
+#include "store/register.h"
+#include "store/store.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Prepares getopt for a command's argv (argv[0] is the verb). */
+static void opts_reset(void)
+{
+	optind = 0;
+	opterr = 0;
+}
+
+static int bad_option(struct cli_ctx *ctx, const struct cli_command *cmd, char **argv)
+{
+	/* getopt leaves optind past the offending argument. */
+	const char *opt = optind > 0 ? argv[optind - 1] : NULL;
+
+	return cli_usage(ctx, cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
+}
+
+/* Opens the store and finds the organisation for a registry call. */
+static int registry_open(struct cli_ctx *ctx, struct registry_ctx *rc)
+{
+	int code;
+
+	rc->store = cli_store(ctx);
+	if (!rc->store)
+		return ctx->err.code;
+	code = cli_org(ctx, &rc->org);
+	rc->actor = ctx->actor;
+	return code;
+}
+
+static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"org", required_argument, NULL, 'o'}, {0}};
+	const struct cli_command *cmd = ctx->cmd;
+	const char *org = NULL;
+	struct store *s;
+	int64_t id = 0;
+	int c, rc;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'o')
+			org = optarg;
+		else
+			return bad_option(ctx, cmd, argv);
+	}
+	if (!org)
+		org = ctx->org_name;
+	if (!org)
+		return cli_usage(ctx, cmd, "--org NAME is required");
+	s = cli_store(ctx);
+	if (!s)
+		return cli_fail(ctx, ctx->err.code);
+	rc = registry_init(s, org, ctx->actor, &id, &ctx->err);
+	if (rc)
+		return cli_fail(ctx, rc);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "name", org,
+					 "data_dir", ctx->data_dir));
+	else
+		printf("organisation '%s' created in %s\n", org, ctx->data_dir);
+	return 0;
+}
+
+static int cmd_unit_add(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+					     {"parent", required_argument, NULL, 'p'},
+					     {0}};
+	const struct cli_command *cmd = ctx->cmd;
+	const char *name = NULL, *parent = NULL;
+	struct registry_ctx rc;
+	int64_t id = 0;
+	int c, code;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'n')
+			name = optarg;
+		else if (c == 'p')
+			parent = optarg;
+		else
+			return bad_option(ctx, cmd, argv);
+	}
+	if (!name)
+		return cli_usage(ctx, cmd, "--name is required");
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_unit_add(&rc, name, parent, &id, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:s,s:s?}", "id", (json_int_t)id, "name", name,
+					 "parent", parent));
+	else
+		printf("unit %lld '%s' added\n", (long long)id, name);
+	return 0;
+}
+
+static int cmd_unit_close(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+					     {"date", required_argument, NULL, 'd'},
+					     {0}};
+	const struct cli_command *cmd = ctx->cmd;
+	const char *name = NULL, *date = NULL;
+	struct registry_ctx rc;
+	int c, code;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'n')
+			name = optarg;
+		else if (c == 'd')
+			date = optarg;
+		else
+			return bad_option(ctx, cmd, argv);
+	}
+	if (!name && optind < argc)
+		name = argv[optind];
+	if (!name)
+		return cli_usage(ctx, cmd, "--name is required");
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_unit_close(&rc, name, date, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (!ctx->json)
+		printf("unit '%s' closed\n", name);
+	else
+		cli_print_json(json_pack("{s:s,s:b}", "name", name, "closed", 1));
+	return 0;
+}
+
+static int print_unit(void *arg, const struct unit_row *u)
+{
+	struct cli_ctx *ctx = arg;
+
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:s,s:s?,s:s?}", "id", (json_int_t)u->id, "name",
+					 u->name, "parent", u->parent_name, "closed_on",
+					 u->closed_on));
+	else
+		printf("%-4lld %-40s %s%s%s%s\n", (long long)u->id, u->name,
+		       u->parent_name ? u->parent_name : "", u->closed_on ? " [nedlagd " : "",
+		       u->closed_on ? u->closed_on : "", u->closed_on ? "]" : "");
+	return 0;
+}
+
+static int cmd_unit_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct registry_ctx rc;
+	int code = registry_open(ctx, &rc);
+
+	if (argc > 1)
+		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
+	if (!code)
+		code = reg_unit_each(rc.store, rc.org, print_unit, ctx, &ctx->err);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+static int cmd_person_add(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
+					     {"email", required_argument, NULL, 'e'},
+					     {"title", required_argument, NULL, 't'},
+					     {"phone", required_argument, NULL, 'p'},
+					     {"unit", required_argument, NULL, 'u'},
+					     {"public", no_argument, NULL, 'P'},
+					     {0}};
+	const struct cli_command *cmd = ctx->cmd;
+	struct person_input in = {0};
+	struct registry_ctx rc;
+	int64_t id = 0;
+	int c, code;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			in.name = optarg;
+			break;
+		case 'e':
+			in.email = optarg;
+			break;
+		case 't':
+			in.title = optarg;
+			break;
+		case 'p':
+			in.phone = optarg;
+			break;
+		case 'u':
+			in.unit = optarg;
+			break;
+		case 'P':
+			in.contact_public = 1;
+			break;
+		default:
+			return bad_option(ctx, cmd, argv);
+		}
+	}
+	if (!in.name || !in.email)
+		return cli_usage(ctx, cmd, "--name and --email are required");
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_person_add(&rc, &in, &id, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "name", in.name,
+					 "email", in.email));
+	else
+		printf("person %lld '%s' <%s> added\n", (long long)id, in.name, in.email);
+	return 0;
+}
+
+static int print_person(void *arg, const struct person_row *p)
+{
+	struct cli_ctx *ctx = arg;
+
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:s,s:s?,s:s,s:s?,s:s?,s:b,s:b}", "id",
+					 (json_int_t)p->id, "name", p->name, "title", p->title,
+					 "email", p->email, "phone", p->phone, "unit", p->unit_name,
+					 "contact_public", p->contact_public, "active", p->active));
+	else
+		printf("%-4lld %-28s %-36s %-24s %s%s\n", (long long)p->id, p->name, p->email,
+		       p->title ? p->title : "", p->unit_name ? p->unit_name : "",
+		       p->active ? "" : " [slutat]");
+	return 0;
+}
+
+static int cmd_person_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct registry_ctx rc;
+	int code = registry_open(ctx, &rc);
+
+	if (argc > 1)
+		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
+	if (!code)
+		code = reg_person_each(rc.store, rc.org, print_person, ctx, &ctx->err);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+static int cmd_person_active(struct cli_ctx *ctx, int argc, char **argv, int active)
+{
+	struct registry_ctx rc;
+	int code;
+
+	if (argc != 2)
+		return cli_usage(ctx, ctx->cmd,
+				 "give exactly one e-mail address");
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_person_set_active(&rc, argv[1], active, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:s,s:b}", "email", argv[1], "active", active));
+	else
+		printf("%s is %s\n", argv[1], active ? "active" : "no longer in service");
+	return 0;
+}
+
+static int cmd_person_deactivate(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return cmd_person_active(ctx, argc, argv, 0);
+}
+
+static int cmd_person_activate(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return cmd_person_active(ctx, argc, argv, 1);
+}
+
+#define MAX_ADMINS 64
+
+/* Parses the account options shared by add and edit; positional arguments
+ * are left at argv[optind..]. */
+static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv,
+			 struct account_input *in, const char **admins)
+{
+	static const struct option opts[] = {
+		{"platform", required_argument, NULL, 'P'},
+		{"handle", required_argument, NULL, 'H'},
+		{"url", required_argument, NULL, 'U'},
+		{"name", required_argument, NULL, 'N'},
+		{"unit", required_argument, NULL, 'u'},
+		{"purpose", required_argument, NULL, 'p'},
+		{"goal", required_argument, NULL, 'g'},
+		{"audience", required_argument, NULL, 'a'},
+		{"responsible", required_argument, NULL, 'r'},
+		{"deputy", required_argument, NULL, 'd'},
+		{"admin", required_argument, NULL, 'A'},
+		{"no-admins", no_argument, NULL, 'Z'},
+		{"decided-by", required_argument, NULL, 'b'},
+		{"decided-on", required_argument, NULL, 'o'},
+		{"decision-ref", required_argument, NULL, 'R'},
+		{"posts-per-week", required_argument, NULL, 'w'},
+		{"house-rules", required_argument, NULL, 'h'},
+		{0},
+	};
+	int c;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'P':
+			in->platform = optarg;
+			break;
+		case 'H':
+			in->handle = optarg;
+			break;
+		case 'U':
+			in->url = optarg;
+			break;
+		case 'N':
+			in->name = optarg;
+			break;
+		case 'u':
+			in->unit = optarg;
+			break;
+		case 'p':
+			in->purpose = optarg;
+			break;
+		case 'g':
+			in->goal = optarg;
+			break;
+		case 'a':
+			in->audience = optarg;
+			break;
+		case 'r':
+			in->responsible = optarg;
+			break;
+		case 'd':
+			in->deputy = optarg;
+			break;
+		case 'A':
+			if (in->n_admins >= MAX_ADMINS)
+				return cli_usage(ctx, cmd, "at most %d --admin", MAX_ADMINS);
+			admins[in->n_admins++] = optarg;
+			in->admins_given = 1;
+			break;
+		case 'Z':
+			in->admins_given = 1;
+			break;
+		case 'b':
+			in->decided_by = optarg;
+			break;
+		case 'o':
+			in->decided_on = optarg;
+			break;
+		case 'R':
+			in->decision_ref = optarg;
+			break;
+		case 'w':
+			in->posts_per_week = optarg;
+			break;
+		case 'h':
+			in->house_rules = optarg;
+			break;
+		default:
+			return bad_option(ctx, cmd, argv);
+		}
+	}
+	in->admins = admins;
+	return 0;
+}
+
+static int print_account(struct cli_ctx *ctx, struct registry_ctx *rc, int64_t id, int full)
+{
+	struct account_rec *r = NULL;
+	int code = reg_account_load(rc->store, id, &r, &ctx->err);
+
+	if (code)
+		return code;
+	if (ctx->json) {
+		cli_print_json(registry_account_json(r));
+	} else if (!full) {
+		printf("%-4lld %-10s %-28s %-9s %s\n", (long long)r->v.id,
+		       platform_name(r->v.platform), r->v.handle,
+		       account_status_name(r->v.status), r->unit_name ? r->unit_name : "-");
+	} else {
+		json_t *j = registry_account_json(r);
+		const char *key;
+		json_t *v;
+
+		json_object_foreach(j, key, v)
+		{
+			char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+
+			printf("%-16s %s\n", key,
+			       json_is_string(v) ? json_string_value(v) : s ? s : "");
+			free(s);
+		}
+		json_decref(j);
+	}
+	reg_account_free(r);
+	return 0;
+}
+
+static int cmd_account_add(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *cmd = ctx->cmd;
+	const char *admins[MAX_ADMINS];
+	struct account_input in = {0};
+	struct registry_ctx rc;
+	int64_t id = 0;
+	int code;
+
+	code = parse_account(ctx, cmd, argc, argv, &in, admins);
+	if (code)
+		return code;
+	if (optind < argc)
+		return cli_usage(ctx, cmd, "unexpected argument '%s'", argv[optind]);
+	if (!in.platform || !in.handle || !in.unit)
+		return cli_usage(ctx, cmd, "--platform, --handle and --unit are required");
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_account_add(&rc, &in, &id, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (!ctx->json)
+		printf("account %lld %s/%s added (proposed)\n", (long long)id, in.platform,
+		       in.handle);
+	else if ((code = print_account(ctx, &rc, id, 0)))
+		return cli_fail(ctx, code);
+	return 0;
+}
+
+static int cmd_account_edit(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *cmd = ctx->cmd;
+	const char *admins[MAX_ADMINS];
+	struct account_input in = {0};
+	struct registry_ctx rc;
+	int64_t id = 0;
+	int code;
+
+	code = parse_account(ctx, cmd, argc, argv, &in, admins);
+	if (code)
+		return code;
+	if (optind + 1 != argc)
+		return cli_usage(ctx, cmd, "give exactly one account (ID or HANDLE)");
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_account_edit(&rc, argv[optind], &in, &ctx->err);
+	if (!code)
+		code = registry_account_find(&rc, argv[optind], &id, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (!ctx->json)
+		printf("account %s updated\n", argv[optind]);
+	else if ((code = print_account(ctx, &rc, id, 0)))
+		return cli_fail(ctx, code);
+	return 0;
+}
+
+static int one_account(struct cli_ctx *ctx, int argc, char **argv,
+		       struct registry_ctx *rc, int64_t *id)
+{
+	int code;
+
+	if (argc != 2)
+		return cli_usage(ctx, ctx->cmd, "give exactly one account (ID or HANDLE)");
+	code = registry_open(ctx, rc);
+	if (!code)
+		code = registry_account_find(rc, argv[1], id, &ctx->err);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+static int cmd_account_show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct registry_ctx rc;
+	int64_t id = 0;
+	int code = one_account(ctx, argc, argv, &rc, &id);
+
+	if (code)
+		return code;
+	code = print_account(ctx, &rc, id, 1);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"status", required_argument, NULL, 's'}, {0}};
+	const struct cli_command *cmd = ctx->cmd;
+	enum account_status want = ACCOUNT_PROPOSED;
+	int filter = 0, c, code;
+	struct registry_ctx rc;
+	int64_t *ids = NULL;
+	size_t n = 0;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 's')
+			return bad_option(ctx, cmd, argv);
+		if (account_status_from_name(optarg, &want))
+			return cli_usage(ctx, cmd,
+					 "--status: '%s' is not one of proposed, active, inactive, "
+					 "closed",
+					 optarg);
+		filter = 1;
+	}
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = reg_account_ids(rc.store, rc.org, &ids, &n, &ctx->err);
+	for (size_t i = 0; i < n && !code; i++) {
+		struct account_rec *r = NULL;
+
+		if (filter) {
+			code = reg_account_load(rc.store, ids[i], &r, &ctx->err);
+			if (code)
+				break;
+			int skip = r->v.status != want;
+			reg_account_free(r);
+			if (skip)
+				continue;
+		}
+		code = print_account(ctx, &rc, ids[i], 0);
+	}
+	free(ids);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+static void print_problem(struct cli_ctx *ctx, const char *account, const struct check_rule *rule,
+			  const char *detail)
+{
+	if (ctx->json)
+		cli_print_json(json_pack("{s:s,s:s,s:s,s:s,s:s?}", "account", account, "rule",
+					 rule->id, "severity",
+					 rule->severity == CHECK_ERROR ? "error" : "warning",
+					 "message", rule->message, "detail",
+					 detail && *detail ? detail : NULL));
+	else
+		printf("%-32s %-22s %s%s%s%s\n", account, rule->id, rule->message,
+		       detail && *detail ? " (" : "", detail && *detail ? detail : "",
+		       detail && *detail ? ")" : "");
+}
+
+static int cmd_account_activate(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct check_problem *problems = NULL;
+	struct registry_ctx rc;
+	size_t n = 0;
+	int64_t id = 0;
+	int code = one_account(ctx, argc, argv, &rc, &id);
+
+	if (code)
+		return code;
+	code = registry_account_activate(&rc, argv[1], &problems, &n, &ctx->err);
+	if (code) {
+		int exit_code = cli_fail(ctx, code);
+
+		for (size_t i = 0; i < n; i++) {
+			fprintf(stderr, "  %s: %s%s%s%s\n", problems[i].rule->id,
+				problems[i].rule->message, problems[i].detail[0] ? " (" : "",
+				problems[i].detail, problems[i].detail[0] ? ")" : "");
+		}
+		free(problems);
+		return exit_code;
+	}
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:s}", "id", (json_int_t)id, "status", "active"));
+	else
+		printf("account %s is active\n", argv[1]);
+	return 0;
+}
+
+static int cmd_account_deactivate(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct registry_ctx rc;
+	int64_t id = 0;
+	int code = one_account(ctx, argc, argv, &rc, &id);
+
+	if (code)
+		return code;
+	code = registry_account_deactivate(&rc, argv[1], &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:s}", "id", (json_int_t)id, "status", "inactive"));
+	else
+		printf("account %s is inactive\n", argv[1]);
+	return 0;
+}
+
+static int cmd_account_close(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
+					     {"date", required_argument, NULL, 'd'},
+					     {0}};
+	const struct cli_command *cmd = ctx->cmd;
+	const char *reason = NULL, *date = NULL;
+	struct registry_ctx rc;
+	int c, code;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'r')
+			reason = optarg;
+		else if (c == 'd')
+			date = optarg;
+		else
+			return bad_option(ctx, cmd, argv);
+	}
+	if (optind + 1 != argc)
+		return cli_usage(ctx, cmd, "give exactly one account (ID or HANDLE)");
+	if (!reason)
+		return cli_usage(ctx, cmd, "--reason is required");
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_account_close(&rc, argv[optind], date, reason, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:s,s:s}", "account", argv[optind], "status", "closed"));
+	else
+		printf("account %s is closed\n", argv[optind]);
+	return 0;
+}
+
+static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *cmd = ctx->cmd;
+	struct registry_ctx rc;
+	int code;
+
+	if (argc == 2) {
+		/* Without KEY and TEXT: list the items and the answers. */
+		struct account_rec *r = NULL;
+		int64_t id = 0;
+
+		code = one_account(ctx, argc, argv, &rc, &id);
+		if (code)
+			return code;
+		code = reg_account_load(rc.store, id, &r, &ctx->err);
+		if (code)
+			return cli_fail(ctx, code);
+		for (size_t i = 0; i < checklist_count; i++) {
+			const char *answer = NULL;
+
+			for (size_t k = 0; k < r->n_checklist; k++)
+				if (strcmp(r->checklist[k].key, checklist_items[i].key) == 0)
+					answer = r->checklist[k].answer;
+			if (ctx->json)
+				cli_print_json(json_pack("{s:s,s:s,s:s,s:s?}", "key",
+							 checklist_items[i].key, "label",
+							 checklist_items[i].label, "question",
+							 checklist_items[i].question, "answer",
+							 answer));
+			else
+				printf("%-34s %s\n", checklist_items[i].key,
+				       answer ? answer : "(obesvarad)");
+		}
+		reg_account_free(r);
+		return 0;
+	}
+	if (argc != 4)
+		return cli_usage(ctx, cmd, "give ACCOUNT KEY TEXT");
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_checklist_answer(&rc, argv[1], argv[2], argv[3], &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:s,s:s,s:s}", "account", argv[1], "key", argv[2],
+					 "answer", argv[3]));
+	else
+		printf("checklist item '%s' answered for %s\n", argv[2], argv[1]);
+	return 0;
+}
+
+static int cmd_account_check(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct registry_problem *p = NULL;
+	struct registry_ctx rc;
+	size_t n = 0;
+	int code;
+
+	if (argc > 2)
+		return cli_usage(ctx, ctx->cmd, "give at most one account");
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_check(&rc, argc == 2 ? argv[1] : NULL, &p, &n, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	for (size_t i = 0; i < n; i++)
+		print_problem(ctx, p[i].account, p[i].rule, p[i].detail);
+	if (!ctx->json && n == 0)
+		printf("no problems found\n");
+	free(p);
+	return n ? 1 : 0;
+}
+
+/* Writes data to path through a temporary file and a rename, so a reader
+ * never sees half a file. */
+static int write_atomically(struct cli_ctx *ctx, const char *path, const struct buf *data)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= sizeof(tmp))
+		return err_set(&ctx->err, KV_EINVAL, "--out: path too long");
+	f = fopen(tmp, "wb");
+	if (!f)
+		return err_set(&ctx->err, KV_EIO, "--out: cannot write %s: %s", path,
+			       strerror(errno));
+	if (fwrite(data->ptr ? data->ptr : "", 1, data->len, f) != data->len || fclose(f) != 0) {
+		remove(tmp);
+		return err_set(&ctx->err, KV_EIO, "--out: cannot write %s: %s", path,
+			       strerror(errno));
+	}
+	if (rename(tmp, path) != 0) {
+		remove(tmp);
+		return err_set(&ctx->err, KV_EIO, "--out: cannot write %s: %s", path,
+			       strerror(errno));
+	}
+	return KV_OK;
+}
+
+static int cmd_register_export(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {"out", required_argument, NULL, 'o'},
+					     {0}};
+	const struct cli_command *cmd = ctx->cmd;
+	const char *format = "html", *outpath = NULL;
+	enum registry_format fmt;
+	struct registry_ctx rc;
+	struct buf out;
+	int c, code;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 'o')
+			outpath = optarg;
+		else
+			return bad_option(ctx, cmd, argv);
+	}
+	if (optind < argc)
+		return cli_usage(ctx, cmd, "unexpected argument '%s'", argv[optind]);
+	if (registry_format_from_name(format, &fmt))
+		return cli_usage(ctx, cmd, "--format: '%s' is not one of html, json, csv", format);
+	buf_init(&out, 0);
+	code = registry_open(ctx, &rc);
+	if (!code)
+		code = registry_export_public(&rc, fmt, &out, &ctx->err);
+	if (!code && outpath)
+		code = write_atomically(ctx, outpath, &out);
+	else if (!code)
+		fwrite(buf_cstr(&out), 1, out.len, stdout);
+	buf_done(&out);
+	if (code)
+		return cli_fail(ctx, code);
+	if (outpath && !ctx->json)
+		fprintf(stderr, "public list written to %s\n", outpath);
+	return 0;
+}
+
+const struct cli_command cli_cmds_register[] = {
+	{"init", NULL, cmd_init, "--org NAME", "create the data directory and the organisation"},
+	{"unit", "add", cmd_unit_add, "--name NAME [--parent NAME]",
+	 "add a unit (förvaltning, verksamhet)"},
+	{"unit", "list", cmd_unit_list, "", "list units"},
+	{"unit", "close", cmd_unit_close, "--name NAME [--date YYYY-MM-DD]",
+	 "mark a unit as laid down"},
+	{"person", "add", cmd_person_add,
+	 "--name NAME --email EMAIL [--title T] [--phone P] [--unit NAME] [--public]",
+	 "add a person (--public: e-mail and phone may appear in the public list)"},
+	{"person", "list", cmd_person_list, "", "list people"},
+	{"person", "deactivate", cmd_person_deactivate, "EMAIL",
+	 "mark a person as no longer in service"},
+	{"person", "activate", cmd_person_activate, "EMAIL", "mark a person as in service again"},
+	{"account", "add", cmd_account_add,
+	 "--platform P --handle H --unit NAME [--url U] [--name N] [--purpose T] [--goal T]\n"
+	 "    [--audience T] [--responsible EMAIL] [--deputy EMAIL] [--admin EMAIL]...\n"
+	 "    [--decided-by EMAIL] [--decided-on YYYY-MM-DD] [--decision-ref REF]\n"
+	 "    [--posts-per-week N] [--house-rules T]",
+	 "register a proposed account"},
+	{"account", "edit", cmd_account_edit,
+	 "ID|HANDLE [the options of add; \"\" clears a field; --admin replaces the admins, "
+	 "--no-admins removes them]",
+	 "change an account"},
+	{"account", "show", cmd_account_show, "ID|HANDLE", "show an account"},
+	{"account", "list", cmd_account_list, "[--status S]", "list accounts"},
+	{"account", "activate", cmd_account_activate, "ID|HANDLE",
+	 "activate (refused while a mandatory check fails)"},
+	{"account", "deactivate", cmd_account_deactivate, "ID|HANDLE", "mark as inactive"},
+	{"account", "close", cmd_account_close, "ID|HANDLE --reason T [--date YYYY-MM-DD]",
+	 "close an account (it stays in the register)"},
+	{"account", "checklist", cmd_account_checklist, "ID|HANDLE [KEY TEXT]",
+	 "show the start checklist, or answer one item"},
+	{"account", "check", cmd_account_check, "[ID|HANDLE]",
+	 "run the register checks (exit 1 when problems are found)"},
+	{"register", "export", cmd_register_export, "--format html|json|csv [--out FILE]",
+	 "write the public list of accounts"},
+	{0},
+};

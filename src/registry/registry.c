@@ -1,0 +1,904 @@
+/* Register operations: validate at the edge of the domain, resolve names to
+ * ids, write in one transaction with the audit entry, and render the public
+ * list. */
+#include "registry/registry.h"
+
+#include "base/escape.h"
+#include "base/timeutil.h"
+#include "store/audit.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HANDLE_MAX 200
+#define NAME_MAX_LEN 300
+#define REF_MAX 100
+
+static void today(char out[11])
+{
+	char iso[TIME_ISO_LEN];
+
+	time_format_utc(iso, time_now());
+	memcpy(out, iso, 10);
+	out[10] = '\0';
+}
+
+static char *dump(json_t *v)
+{
+	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+	json_decref(v);
+	return s;
+}
+
+/* Runs fn inside a transaction; rolls back on failure. */
+static int finish(struct store *s, int rc, struct err *err)
+{
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}
+
+static int audit(const struct registry_ctx *c, const char *action, const char *entity,
+		 int64_t id, const char *before, const char *after, struct err *err)
+{
+	char idtext[32];
+
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+	return audit_append(c->store, NULL, c->org, c->actor, action, entity, idtext, before, after,
+			    err);
+}
+
+int registry_init(struct store *s, const char *org_name, const char *actor, int64_t *out_org,
+		  struct err *err)
+{
+	int64_t org = 0;
+	json_t *j;
+	char *after;
+	int rc;
+
+	rc = reg_validate_text("--org", org_name, NAME_MAX_LEN, 1, err);
+	if (rc)
+		return rc;
+	rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	rc = reg_org_create(s, org_name, &org, err);
+	if (!rc) {
+		char idtext[32];
+
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)org);
+		j = json_pack("{s:s}", "name", org_name);
+		after = dump(j);
+		rc = audit_append(s, NULL, org, actor, "org.create", "org", idtext, NULL, after,
+				  err);
+		free(after);
+	}
+	rc = finish(s, rc, err);
+	if (!rc && out_org)
+		*out_org = org;
+	return rc;
+}
+
+int registry_unit_add(const struct registry_ctx *c, const char *name, const char *parent,
+		      int64_t *out_id, struct err *err)
+{
+	int64_t parent_id = 0, id = 0;
+	char *after = NULL;
+	int rc;
+
+	rc = reg_validate_text("--name", name, NAME_MAX_LEN, 1, err);
+	if (!rc && parent)
+		rc = reg_validate_text("--parent", parent, NAME_MAX_LEN, 1, err);
+	if (rc)
+		return rc;
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	if (parent && (rc = reg_unit_find(c->store, c->org, parent, &parent_id, err)))
+		err_prefix(err, "--parent: ");
+	if (!rc)
+		rc = reg_unit_insert(c->store, c->org, name, parent_id, &id, err);
+	if (!rc) {
+		after = dump(json_pack("{s:s,s:s?}", "name", name, "parent", parent));
+		rc = audit(c, "unit.add", "unit", id, NULL, after, err);
+	}
+	free(after);
+	rc = finish(c->store, rc, err);
+	if (!rc && out_id)
+		*out_id = id;
+	return rc;
+}
+
+int registry_unit_close(const struct registry_ctx *c, const char *name, const char *date,
+			struct err *err)
+{
+	char day[11];
+	int64_t id = 0;
+	char *after = NULL;
+	int rc;
+
+	rc = reg_validate_date("--date", date, err);
+	if (rc)
+		return rc;
+	today(day);
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = reg_unit_find(c->store, c->org, name, &id, err);
+	if (!rc)
+		rc = reg_unit_close(c->store, id, date ? date : day, err);
+	if (!rc) {
+		after = dump(json_pack("{s:s,s:s}", "name", name, "closed_on", date ? date : day));
+		rc = audit(c, "unit.close", "unit", id, NULL, after, err);
+	}
+	free(after);
+	return finish(c->store, rc, err);
+}
+
+int registry_person_add(const struct registry_ctx *c, const struct person_input *in,
+			int64_t *out_id, struct err *err)
+{
+	struct person_row p = {0};
+	int64_t unit_id = 0, id = 0;
+	char *after = NULL;
+	int rc;
+
+	rc = reg_validate_text("--name", in->name, NAME_MAX_LEN, 1, err);
+	if (!rc)
+		rc = reg_validate_email("--email", in->email, err);
+	if (!rc)
+		rc = reg_validate_text("--title", in->title, NAME_MAX_LEN, 0, err);
+	if (!rc)
+		rc = reg_validate_text("--phone", in->phone, 40, 0, err);
+	if (!rc && in->phone && in->phone[strspn(in->phone, "+0123456789 -()")] != '\0')
+		rc = err_set(err, KV_EINVAL, "--phone: '%.40s' is not a phone number", in->phone);
+	if (rc)
+		return rc;
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	if (in->unit && (rc = reg_unit_find(c->store, c->org, in->unit, &unit_id, err)))
+		err_prefix(err, "--unit: ");
+	if (!rc) {
+		p.name = in->name;
+		p.email = in->email;
+		p.title = in->title;
+		p.phone = in->phone;
+		p.contact_public = in->contact_public;
+		rc = reg_person_insert(c->store, c->org, &p, unit_id, &id, err);
+	}
+	if (!rc) {
+		after = dump(json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:b}", "name", in->name, "email",
+				       in->email, "title", in->title, "phone", in->phone, "unit",
+				       in->unit, "contact_public", in->contact_public));
+		rc = audit(c, "person.add", "person", id, NULL, after, err);
+	}
+	free(after);
+	rc = finish(c->store, rc, err);
+	if (!rc && out_id)
+		*out_id = id;
+	return rc;
+}
+
+int registry_person_set_active(const struct registry_ctx *c, const char *email, int active,
+			       struct err *err)
+{
+	int64_t id = 0;
+	char *after = NULL;
+	int rc;
+
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = reg_person_find(c->store, c->org, email, &id, err);
+	if (!rc)
+		rc = reg_person_set_active(c->store, id, active, err);
+	if (!rc) {
+		after = dump(json_pack("{s:s,s:b}", "email", email, "active", active));
+		rc = audit(c, active ? "person.activate" : "person.deactivate", "person", id, NULL,
+			   after, err);
+	}
+	free(after);
+	return finish(c->store, rc, err);
+}
+
+/* Resolves an optional person reference given by e-mail. "" clears. */
+static int resolve_person(const struct registry_ctx *c, const char *field, const char *email,
+			  int64_t *id, struct err *err)
+{
+	int rc;
+
+	if (!email)
+		return KV_OK;
+	if (!*email) {
+		*id = 0;
+		return KV_OK;
+	}
+	rc = reg_validate_email(field, email, err);
+	if (rc)
+		return rc;
+	rc = reg_person_find(c->store, c->org, email, id, err);
+	return rc ? err_prefix(err, "%s: ", field) : KV_OK;
+}
+
+/* Optional text: NULL keeps *dst, "" clears it, otherwise validated. */
+static int take_text(const char *field, const char *value, size_t max, const char **dst,
+		     struct err *err)
+{
+	int rc;
+
+	if (!value)
+		return KV_OK;
+	rc = reg_validate_text(field, value, max, 0, err);
+	if (rc)
+		return rc;
+	*dst = *value ? value : NULL;
+	return KV_OK;
+}
+
+/* Applies in onto r (which holds the current values, or zeroes for a new
+ * account). Admin ids go to *admins (owned by the caller). */
+static int resolve_input(const struct registry_ctx *c, const struct account_input *in,
+			 struct account_row *r, int64_t **admins, struct err *err)
+{
+	int rc = KV_OK;
+
+	*admins = NULL;
+	if (in->platform && platform_from_name(in->platform, &r->platform) != KV_OK)
+		return err_set(err, KV_EINVAL, "--platform: unknown platform '%.40s' (one of: %s)",
+			       in->platform, platform_names());
+	if (in->handle) {
+		rc = reg_validate_text("--handle", in->handle, HANDLE_MAX, 1, err);
+		if (rc)
+			return rc;
+		if (strpbrk(in->handle, " \t\n\r"))
+			return err_set(err, KV_EINVAL, "--handle: '%.80s' contains spaces",
+				       in->handle);
+		r->handle = in->handle[0] == '@' && in->handle[1] ? in->handle + 1 : in->handle;
+	}
+	if (in->url) {
+		rc = reg_validate_url("--url", in->url, err);
+		if (rc)
+			return rc;
+		r->url = *in->url ? in->url : NULL;
+	}
+	if ((rc = take_text("--name", in->name, NAME_MAX_LEN, &r->display_name, err)) ||
+	    (rc = take_text("--purpose", in->purpose, REG_FIELD_MAX, &r->purpose, err)) ||
+	    (rc = take_text("--goal", in->goal, REG_FIELD_MAX, &r->goal, err)) ||
+	    (rc = take_text("--audience", in->audience, REG_FIELD_MAX, &r->audience, err)) ||
+	    (rc = take_text("--decision-ref", in->decision_ref, REF_MAX, &r->decision_ref, err)) ||
+	    (rc = take_text("--house-rules", in->house_rules, REG_LONG_FIELD_MAX, &r->house_rules,
+			    err)))
+		return rc;
+	if (in->decided_on) {
+		rc = reg_validate_date("--decided-on", in->decided_on, err);
+		if (rc)
+			return rc;
+		r->decided_on = *in->decided_on ? in->decided_on : NULL;
+	}
+	if (in->posts_per_week) {
+		char *end = NULL;
+		long long n;
+
+		if (!*in->posts_per_week) {
+			r->posts_per_week = -1;
+		} else {
+			n = strtoll(in->posts_per_week, &end, 10);
+			if (!end || *end || end == in->posts_per_week || n < 0 || n > 1000)
+				return err_set(err, KV_EINVAL,
+					       "--posts-per-week: '%.20s' is not a number from 0 "
+					       "to 1000",
+					       in->posts_per_week);
+			r->posts_per_week = n;
+		}
+	}
+	if (in->unit) {
+		rc = reg_validate_text("--unit", in->unit, NAME_MAX_LEN, 1, err);
+		if (rc)
+			return rc;
+		rc = reg_unit_find(c->store, c->org, in->unit, &r->unit_id, err);
+		if (rc)
+			return err_prefix(err, "--unit: ");
+	}
+	if ((rc = resolve_person(c, "--responsible", in->responsible, &r->responsible_id, err)) ||
+	    (rc = resolve_person(c, "--deputy", in->deputy, &r->deputy_id, err)) ||
+	    (rc = resolve_person(c, "--decided-by", in->decided_by, &r->decided_by_id, err)))
+		return rc;
+	if (in->admins_given && in->n_admins) {
+		int64_t *ids = calloc(in->n_admins, sizeof(*ids));
+
+		if (!ids)
+			return err_set(err, KV_ENOMEM, "out of memory");
+		for (size_t i = 0; i < in->n_admins; i++) {
+			rc = resolve_person(c, "--admin", in->admins[i], &ids[i], err);
+			if (rc) {
+				free(ids);
+				return rc;
+			}
+		}
+		*admins = ids;
+	}
+	return KV_OK;
+}
+
+static void row_from_rec(struct account_row *r, const struct account_rec *a)
+{
+	memset(r, 0, sizeof(*r));
+	r->platform = a->v.platform;
+	r->handle = a->v.handle;
+	r->url = a->v.url;
+	r->display_name = a->v.display_name;
+	r->unit_id = a->v.unit_id;
+	r->purpose = a->v.purpose;
+	r->goal = a->v.goal;
+	r->audience = a->v.audience;
+	r->responsible_id = a->v.responsible.id;
+	r->deputy_id = a->v.deputy.id;
+	r->decided_by_id = a->v.decided_by.id;
+	r->decided_on = a->v.decided_on;
+	r->decision_ref = a->v.decision_ref;
+	r->posts_per_week = a->v.posts_per_week;
+	r->house_rules = a->v.house_rules;
+}
+
+static char *account_snapshot(struct store *s, int64_t id, struct err *err, int *rc)
+{
+	struct account_rec *rec = NULL;
+	char *out;
+
+	*rc = reg_account_load(s, id, &rec, err);
+	if (*rc)
+		return NULL;
+	out = dump(registry_account_json(rec));
+	reg_account_free(rec);
+	if (!out)
+		*rc = err_set(err, KV_ENOMEM, "out of memory");
+	return out;
+}
+
+int registry_account_add(const struct registry_ctx *c, const struct account_input *in,
+			 int64_t *out_id, struct err *err)
+{
+	struct account_row r = {.posts_per_week = -1};
+	int64_t *admins = NULL, id = 0;
+	char *after = NULL;
+	int rc;
+
+	if (!in->platform)
+		return err_set(err, KV_EINVAL, "--platform: a value is required (one of: %s)",
+			       platform_names());
+	if (!in->handle)
+		return err_set(err, KV_EINVAL, "--handle: a value is required");
+	if (!in->unit)
+		return err_set(err, KV_EINVAL, "--unit: a value is required");
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = resolve_input(c, in, &r, &admins, err);
+	if (!rc)
+		rc = reg_account_insert(c->store, c->org, &r, &id, err);
+	if (!rc && admins)
+		rc = reg_account_set_admins(c->store, id, admins, in->n_admins, err);
+	if (!rc)
+		after = account_snapshot(c->store, id, err, &rc);
+	if (!rc)
+		rc = audit(c, "account.add", "account", id, NULL, after, err);
+	free(after);
+	free(admins);
+	rc = finish(c->store, rc, err);
+	if (!rc && out_id)
+		*out_id = id;
+	return rc;
+}
+
+int registry_account_find(const struct registry_ctx *c, const char *ref, int64_t *out_id,
+			  struct err *err)
+{
+	int rc = reg_validate_text("account", ref, HANDLE_MAX, 1, err);
+
+	return rc ? rc : reg_account_find(c->store, c->org, ref, out_id, err);
+}
+
+int registry_account_edit(const struct registry_ctx *c, const char *ref,
+			  const struct account_input *in, struct err *err)
+{
+	struct account_rec *rec = NULL;
+	struct account_row r;
+	int64_t *admins = NULL, id = 0;
+	char *before = NULL, *after = NULL;
+	int rc;
+
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = registry_account_find(c, ref, &id, err);
+	if (!rc)
+		rc = reg_account_load(c->store, id, &rec, err);
+	if (rc)
+		goto out;
+	before = dump(registry_account_json(rec));
+	row_from_rec(&r, rec);
+	rc = resolve_input(c, in, &r, &admins, err);
+	if (!rc)
+		rc = reg_account_update(c->store, id, &r, err);
+	if (!rc && in->admins_given)
+		rc = reg_account_set_admins(c->store, id, admins, admins ? in->n_admins : 0, err);
+	if (!rc)
+		after = account_snapshot(c->store, id, err, &rc);
+	if (!rc)
+		rc = audit(c, "account.edit", "account", id, before, after, err);
+out:
+	reg_account_free(rec);
+	free(before);
+	free(after);
+	free(admins);
+	return finish(c->store, rc, err);
+}
+
+/* Changes the status of an account with an audit entry holding before/after. */
+static int set_status(const struct registry_ctx *c, int64_t id, const char *action,
+		      enum account_status st, const char *opened_on, const char *closed_on,
+		      const char *reason, struct err *err)
+{
+	char *before = NULL, *after = NULL;
+	int rc;
+
+	before = account_snapshot(c->store, id, err, &rc);
+	if (!rc)
+		rc = reg_account_set_status(c->store, id, st, opened_on, closed_on, reason, err);
+	if (!rc)
+		after = account_snapshot(c->store, id, err, &rc);
+	if (!rc)
+		rc = audit(c, action, "account", id, before, after, err);
+	free(before);
+	free(after);
+	return rc;
+}
+
+int registry_account_activate(const struct registry_ctx *c, const char *ref,
+			      struct check_problem **out_problems, size_t *out_n,
+			      struct err *err)
+{
+	struct account_rec *rec = NULL;
+	struct check_problem *problems = NULL;
+	size_t n = 0, blocking = 0;
+	int64_t id = 0;
+	char day[11];
+	int rc;
+
+	*out_problems = NULL;
+	*out_n = 0;
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = registry_account_find(c, ref, &id, err);
+	if (!rc)
+		rc = reg_account_load(c->store, id, &rec, err);
+	if (rc)
+		goto out;
+	if (rec->v.status == ACCOUNT_CLOSED) {
+		rc = err_set(err, KV_ECONFLICT,
+			     "account %s/%s is closed; a closed account stays closed (register a "
+			     "new one)",
+			     platform_name(rec->v.platform), rec->v.handle);
+		goto out;
+	}
+	problems = calloc(check_rule_count, sizeof(*problems));
+	if (!problems) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	n = check_account(&rec->v, problems, check_rule_count);
+	for (size_t i = 0; i < n; i++)
+		if (problems[i].rule->severity == CHECK_ERROR)
+			problems[blocking++] = problems[i];
+	if (blocking) {
+		rc = err_set(err, KV_ECONFLICT,
+			     "account %s/%s cannot be activated: %zu mandatory check(s) fail",
+			     platform_name(rec->v.platform), rec->v.handle, blocking);
+		*out_problems = problems;
+		*out_n = blocking;
+		problems = NULL;
+		goto out;
+	}
+	today(day);
+	rc = set_status(c, id, "account.activate", ACCOUNT_ACTIVE, day, NULL, NULL, err);
+out:
+	free(problems);
+	reg_account_free(rec);
+	return finish(c->store, rc, err);
+}
+
+int registry_account_deactivate(const struct registry_ctx *c, const char *ref, struct err *err)
+{
+	struct account_rec *rec = NULL;
+	int64_t id = 0;
+	int rc;
+
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = registry_account_find(c, ref, &id, err);
+	if (!rc)
+		rc = reg_account_load(c->store, id, &rec, err);
+	if (!rc && rec->v.status != ACCOUNT_ACTIVE)
+		rc = err_set(err, KV_ECONFLICT, "account %s is %s, not active", ref,
+			     account_status_name(rec->v.status));
+	if (!rc)
+		rc = set_status(c, id, "account.deactivate", ACCOUNT_INACTIVE, NULL, NULL, NULL,
+				err);
+	reg_account_free(rec);
+	return finish(c->store, rc, err);
+}
+
+int registry_account_close(const struct registry_ctx *c, const char *ref, const char *date,
+			   const char *reason, struct err *err)
+{
+	struct account_rec *rec = NULL;
+	int64_t id = 0;
+	char day[11];
+	int rc;
+
+	rc = reg_validate_text("--reason", reason, REG_FIELD_MAX, 1, err);
+	if (!rc)
+		rc = reg_validate_date("--date", date, err);
+	if (rc)
+		return rc;
+	today(day);
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = registry_account_find(c, ref, &id, err);
+	if (!rc)
+		rc = reg_account_load(c->store, id, &rec, err);
+	if (!rc && rec->v.status == ACCOUNT_CLOSED)
+		rc = err_set(err, KV_ECONFLICT, "account %s is already closed (on %s)", ref,
+			     rec->closed_on ? rec->closed_on : "?");
+	if (!rc)
+		rc = set_status(c, id, "account.close", ACCOUNT_CLOSED, NULL, date ? date : day,
+				reason, err);
+	reg_account_free(rec);
+	return finish(c->store, rc, err);
+}
+
+int registry_checklist_answer(const struct registry_ctx *c, const char *ref, const char *key,
+			      const char *answer, struct err *err)
+{
+	int64_t id = 0;
+	char *before = NULL, *after = NULL;
+	int k, rc;
+
+	k = checklist_find(key);
+	if (k < 0) {
+		struct buf b;
+
+		buf_init(&b, 4096);
+		for (size_t i = 0; i < checklist_count; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", checklist_items[i].key);
+		err_set(err, KV_EINVAL, "checklist item '%.60s' does not exist (one of: %s)", key,
+			buf_cstr(&b));
+		buf_done(&b);
+		return KV_EINVAL;
+	}
+	rc = reg_validate_text("answer", answer, REG_FIELD_MAX, 1, err);
+	if (rc)
+		return rc;
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = registry_account_find(c, ref, &id, err);
+	if (!rc)
+		before = account_snapshot(c->store, id, err, &rc);
+	if (!rc)
+		rc = reg_checklist_set(c->store, id, checklist_items[k].key, answer, err);
+	if (!rc)
+		after = account_snapshot(c->store, id, err, &rc);
+	if (!rc)
+		rc = audit(c, "account.checklist", "account", id, before, after, err);
+	free(before);
+	free(after);
+	return finish(c->store, rc, err);
+}
+
+int registry_check(const struct registry_ctx *c, const char *ref, struct registry_problem **out,
+		   size_t *n_out, struct err *err)
+{
+	struct registry_problem *all = NULL;
+	struct check_problem found[64];
+	int64_t *ids = NULL, one = 0;
+	size_t n_ids = 0, n = 0, cap = 0;
+	int rc;
+
+	if (ref) {
+		rc = registry_account_find(c, ref, &one, err);
+		if (rc)
+			return rc;
+		ids = &one;
+		n_ids = 1;
+	} else {
+		rc = reg_account_ids(c->store, c->org, &ids, &n_ids, err);
+		if (rc)
+			return rc;
+	}
+	for (size_t i = 0; i < n_ids && !rc; i++) {
+		struct account_rec *rec = NULL;
+		size_t k;
+
+		rc = reg_account_load(c->store, ids[i], &rec, err);
+		if (rc)
+			break;
+		k = check_account(&rec->v, found, sizeof(found) / sizeof(found[0]));
+		for (size_t j = 0; j < k && j < sizeof(found) / sizeof(found[0]); j++) {
+			if (n == cap) {
+				struct registry_problem *p =
+					realloc(all, (cap = cap ? cap * 2 : 16) * sizeof(*p));
+				if (!p) {
+					rc = err_set(err, KV_ENOMEM, "out of memory");
+					break;
+				}
+				all = p;
+			}
+			all[n].account_id = rec->v.id;
+			snprintf(all[n].account, sizeof(all[n].account), "%s/%s",
+				 platform_name(rec->v.platform), rec->v.handle);
+			all[n].rule = found[j].rule;
+			memcpy(all[n].detail, found[j].detail, sizeof(all[n].detail));
+			n++;
+		}
+		reg_account_free(rec);
+	}
+	if (ids != &one)
+		free(ids);
+	if (rc) {
+		free(all);
+		return rc;
+	}
+	*out = all;
+	*n_out = n;
+	return KV_OK;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+json_t *registry_account_json(const struct account_rec *r)
+{
+	json_t *o = json_object(), *admins = json_array(), *checklist = json_object();
+
+	for (size_t i = 0; i < r->v.n_admins; i++)
+		json_array_append_new(admins, json_string(r->admin_emails[i]));
+	for (size_t i = 0; i < r->n_checklist; i++)
+		json_object_set_new(checklist, r->checklist[i].key,
+				    json_string(r->checklist[i].answer));
+	json_object_set_new(o, "id", json_integer(r->v.id));
+	json_object_set_new(o, "platform", json_string(platform_name(r->v.platform)));
+	json_object_set_new(o, "handle", str_or_null(r->v.handle));
+	json_object_set_new(o, "url", str_or_null(r->v.url));
+	json_object_set_new(o, "name", str_or_null(r->v.display_name));
+	json_object_set_new(o, "status", json_string(account_status_name(r->v.status)));
+	json_object_set_new(o, "unit", str_or_null(r->unit_name));
+	json_object_set_new(o, "purpose", str_or_null(r->v.purpose));
+	json_object_set_new(o, "goal", str_or_null(r->v.goal));
+	json_object_set_new(o, "audience", str_or_null(r->v.audience));
+	json_object_set_new(o, "responsible", str_or_null(r->responsible_email));
+	json_object_set_new(o, "deputy", str_or_null(r->deputy_email));
+	json_object_set_new(o, "admins", admins);
+	json_object_set_new(o, "decided_by", str_or_null(r->decided_by_email));
+	json_object_set_new(o, "decided_on", str_or_null(r->v.decided_on));
+	json_object_set_new(o, "decision_ref", str_or_null(r->v.decision_ref));
+	json_object_set_new(o, "posts_per_week", r->v.posts_per_week >= 0
+							 ? json_integer(r->v.posts_per_week)
+							 : json_null());
+	json_object_set_new(o, "house_rules", str_or_null(r->v.house_rules));
+	json_object_set_new(o, "opened_on", str_or_null(r->opened_on));
+	json_object_set_new(o, "closed_on", str_or_null(r->closed_on));
+	json_object_set_new(o, "closing_reason", str_or_null(r->closing_reason));
+	json_object_set_new(o, "checklist", checklist);
+	return o;
+}
+
+int registry_format_from_name(const char *s, enum registry_format *out)
+{
+	if (!s)
+		return KV_EINVAL;
+	if (strcmp(s, "html") == 0)
+		*out = REGISTRY_HTML;
+	else if (strcmp(s, "json") == 0)
+		*out = REGISTRY_JSON;
+	else if (strcmp(s, "csv") == 0)
+		*out = REGISTRY_CSV;
+	else
+		return KV_EINVAL;
+	return KV_OK;
+}
+
+/* What the public list shows of one account. */
+struct public_entry {
+	const char *platform;
+	const char *name;
+	const char *url;
+	const char *unit;
+	const char *purpose;
+	const char *audience;
+	const char *function; /* the responsible person's title, never the name */
+	const char *email;    /* only when marked public */
+	const char *phone;    /* only when marked public */
+};
+
+static void public_entry(struct public_entry *e, const struct account_rec *r)
+{
+	int pub = r->responsible_contact_public && r->v.responsible.active;
+
+	e->platform = platform_label(r->v.platform);
+	e->name = r->v.display_name ? r->v.display_name : r->v.handle;
+	e->url = r->v.url;
+	e->unit = r->unit_name;
+	e->purpose = r->v.purpose;
+	e->audience = r->v.audience;
+	e->function = r->responsible_title;
+	e->email = pub ? r->responsible_email : NULL;
+	e->phone = pub ? r->responsible_phone : NULL;
+}
+
+static int html_head(struct buf *b, const char *org, const char *day)
+{
+	int rc = buf_puts(b, "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+			     "<meta name=\"viewport\" content=\"width=device-width, "
+			     "initial-scale=1\">\n<title>");
+
+	rc = rc ? rc : escape_html(b, org);
+	rc = rc ? rc
+		: buf_puts(b,
+			   " – våra konton i sociala medier</title>\n<style>\n"
+			   "body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;"
+			   "color:#1a1a1a;background:#fff}\n"
+			   "main{max-width:72rem;margin:0 auto;padding:1.5rem}\n"
+			   "table{border-collapse:collapse;width:100%}\n"
+			   "caption{text-align:left;font-weight:600;padding:.5rem 0}\n"
+			   "th,td{border-bottom:1px solid #767676;padding:.5rem;text-align:left;"
+			   "vertical-align:top}\n"
+			   "th{background:#f2f2f2}\n"
+			   "a{color:#0645ad}a:focus{outline:3px solid #ffbf47}\n"
+			   "</style>\n</head>\n<body>\n<main>\n<h1>");
+	rc = rc ? rc : escape_html(b, org);
+	rc = rc ? rc
+		: buf_puts(b, " i sociala medier</h1>\n<p>Här finns alla officiella konton som ");
+	rc = rc ? rc : escape_html(b, org);
+	rc = rc ? rc
+		: buf_puts(b, " har i sociala medier, vilken verksamhet som ansvarar för dem, "
+			      "vad de är till för och vem de vänder sig till. Det som skrivs på "
+			      "kontona kan bli allmänna handlingar.</p>\n");
+	rc = rc ? rc : buf_printf(b, "<p>Förteckningen uppdaterades %s.</p>\n", day);
+	return rc;
+}
+
+int registry_export_public(const struct registry_ctx *c, enum registry_format fmt,
+			   struct buf *out, struct err *err)
+{
+	struct arena a;
+	const char *org = NULL;
+	int64_t *ids = NULL;
+	size_t n_ids = 0, shown = 0;
+	json_t *list = NULL;
+	char day[11];
+	int rc;
+
+	arena_init(&a);
+	today(day);
+	rc = reg_org_name(c->store, c->org, &a, &org, err);
+	if (!rc)
+		rc = reg_account_ids(c->store, c->org, &ids, &n_ids, err);
+	if (rc)
+		goto out;
+	if (fmt == REGISTRY_HTML) {
+		rc = html_head(out, org, day);
+		rc = rc ? rc
+			: buf_puts(out, "<table>\n<caption>Konton</caption>\n<thead><tr>"
+					"<th scope=\"col\">Kanal</th><th scope=\"col\">Konto</th>"
+					"<th scope=\"col\">Ansvarig verksamhet</th>"
+					"<th scope=\"col\">Syfte</th><th scope=\"col\">Målgrupp</th>"
+					"<th scope=\"col\">Kontakt</th></tr></thead>\n<tbody>\n");
+	} else if (fmt == REGISTRY_CSV) {
+		rc = buf_puts(out, "plattform,namn,adress,verksamhet,syfte,malgrupp,funktion,"
+				   "epost,telefon\r\n");
+	} else {
+		list = json_array();
+	}
+	for (size_t i = 0; i < n_ids && !rc; i++) {
+		struct account_rec *r = NULL;
+		struct public_entry e;
+
+		rc = reg_account_load(c->store, ids[i], &r, err);
+		if (rc)
+			break;
+		if (r->v.status != ACCOUNT_ACTIVE && r->v.status != ACCOUNT_INACTIVE) {
+			reg_account_free(r);
+			continue;
+		}
+		public_entry(&e, r);
+		shown++;
+		if (fmt == REGISTRY_JSON) {
+			json_array_append_new(
+				list, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
+						"platform", platform_name(r->v.platform), "name",
+						e.name, "url", e.url, "unit", e.unit, "purpose",
+						e.purpose, "audience", e.audience, "function",
+						e.function, "email", e.email, "phone", e.phone));
+		} else if (fmt == REGISTRY_CSV) {
+			const char *f[] = {e.platform, e.name,	   e.url,   e.unit, e.purpose,
+					   e.audience, e.function, e.email, e.phone};
+
+			for (size_t k = 0; k < sizeof(f) / sizeof(f[0]) && !rc; k++) {
+				rc = k ? buf_putc(out, ',') : KV_OK;
+				rc = rc ? rc : escape_csv(out, f[k]);
+			}
+			rc = rc ? rc : buf_puts(out, "\r\n");
+		} else {
+			rc = buf_puts(out, "<tr><td>");
+			rc = rc ? rc : escape_html(out, e.platform);
+			rc = rc ? rc : buf_puts(out, "</td><td>");
+			if (!rc && e.url) {
+				rc = buf_puts(out, "<a href=\"");
+				rc = rc ? rc : escape_html(out, e.url);
+				rc = rc ? rc : buf_puts(out, "\">");
+				rc = rc ? rc : escape_html(out, e.name);
+				rc = rc ? rc : buf_puts(out, "</a>");
+			} else if (!rc) {
+				rc = escape_html(out, e.name);
+			}
+			rc = rc ? rc : buf_puts(out, "</td><td>");
+			rc = rc ? rc : escape_html(out, e.unit);
+			rc = rc ? rc : buf_puts(out, "</td><td>");
+			rc = rc ? rc : escape_html(out, e.purpose);
+			rc = rc ? rc : buf_puts(out, "</td><td>");
+			rc = rc ? rc : escape_html(out, e.audience);
+			rc = rc ? rc : buf_puts(out, "</td><td>");
+			rc = rc ? rc : escape_html(out, e.function);
+			if (!rc && e.email) {
+				rc = buf_puts(out, "<br><a href=\"mailto:");
+				rc = rc ? rc : escape_html(out, e.email);
+				rc = rc ? rc : buf_puts(out, "\">");
+				rc = rc ? rc : escape_html(out, e.email);
+				rc = rc ? rc : buf_puts(out, "</a>");
+			}
+			if (!rc && e.phone) {
+				rc = buf_puts(out, "<br>");
+				rc = rc ? rc : escape_html(out, e.phone);
+			}
+			rc = rc ? rc : buf_puts(out, "</td></tr>\n");
+		}
+		reg_account_free(r);
+	}
+	if (rc)
+		goto out;
+	if (fmt == REGISTRY_HTML) {
+		rc = buf_puts(out, "</tbody>\n</table>\n");
+		if (!rc && shown == 0)
+			rc = buf_puts(out, "<p>Det finns inga aktiva konton just nu.</p>\n");
+		rc = rc ? rc : buf_puts(out, "</main>\n</body>\n</html>\n");
+	} else if (fmt == REGISTRY_JSON) {
+		json_t *doc = json_pack("{s:s,s:s,s:o}", "organisation", org, "updated", day,
+					"accounts", list);
+		char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		list = NULL;
+		json_decref(doc);
+		rc = s ? buf_puts(out, s) : KV_ENOMEM;
+		rc = rc ? rc : buf_putc(out, '\n');
+		free(s);
+	}
+	if (rc)
+		rc = err_set(err, rc, "public list: cannot build output (too large or out of memory)");
+out:
+	json_decref(list);
+	free(ids);
+	arena_done(&a);
+	return rc;
+}
