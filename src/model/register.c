@@ -162,10 +162,9 @@ static int r_no_decision(const struct account_view *a, char *buf, size_t n)
 {
 	if (a->decided_by.id != 0 && !blank(a->decided_on))
 		return 0;
-	snprintf(buf, n, "%s saknas",
-		 a->decided_by.id == 0 && blank(a->decided_on) ? "vem och när"
-		 : a->decided_by.id == 0			? "vem som beslutat"
-								: "beslutsdatum");
+	/* The message says both are needed; the detail says which is missing. */
+	if (a->decided_by.id != 0 || !blank(a->decided_on))
+		snprintf(buf, n, "%s saknas", a->decided_by.id == 0 ? "vem som beslutat" : "beslutsdatum");
 	return 1;
 }
 

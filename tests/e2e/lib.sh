@@ -1,0 +1,53 @@
+# Shared helpers for the end-to-end scripts (sourced, not run).
+set -euo pipefail
+K=${KANALVAKT_BIN:?KANALVAKT_BIN must name the kanalvakt binary}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kv-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export KANALVAKT_DATA="$WORK/var"
+export KANALVAKT_USER=e2e
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# expect_exit CODE DESCRIPTION -- command...: runs the command, checks its exit code.
+expect_exit() {
+	local want=$1 what=$2
+	shift 3
+	set +e
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	local got=$?
+	set -e
+	if [[ $got -eq $want ]]; then ok "$what"; else
+		bad "$what (exit $got, wanted $want)"
+		sed 's/^/    /' "$WORK/err" "$WORK/out" | head -20
+	fi
+}
+
+# expect_grep PATTERN FILE DESCRIPTION
+expect_grep() {
+	[[ $1 == -- ]] && shift
+	if grep -qE -- "$1" "$2"; then ok "$3"; else
+		bad "$3 (no /$1/ in $(basename "$2"))"
+		sed 's/^/    /' "$2" | head -20
+	fi
+}
+
+expect_no_grep() {
+	[[ $1 == -- ]] && shift
+	if grep -qE -- "$1" "$2"; then
+		bad "$3 (found /$1/)"
+		grep -E -- "$1" "$2" | sed 's/^/    /' | head -5
+	else ok "$3"; fi
+}
+
+# A fingerprint of the database contents, to show that a refused command changed nothing.
+db_state() {
+	sqlite3 "$KANALVAKT_DATA/kanalvakt.db" .dump | sha256sum
+}
+
+finish() {
+	echo "$pass passed, $fail failed"
+	[[ $fail -eq 0 ]]
+}
