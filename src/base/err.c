@@ -56,14 +56,14 @@ static const struct {
 	int exit_code;
 	int http;
 } table[] = {
-	{KV_OK, "ok", 0, 200},
-	{KV_EINVAL, "invalid", 2, 400},
-	{KV_ENOTFOUND, "not_found", 2, 404},
-	{KV_ECONFLICT, "conflict", 2, 409},
-	{KV_EDENIED, "denied", 2, 403},
-	{KV_EIO, "io", 3, 500},
-	{KV_ENOMEM, "no_memory", 3, 500},
-	{KV_EINTERNAL, "internal", 3, 500},
+        {KV_OK, "ok", 0, 200},
+        {KV_EINVAL, "invalid", 2, 400},
+        {KV_ENOTFOUND, "not_found", 2, 404},
+        {KV_ECONFLICT, "conflict", 2, 409},
+        {KV_EDENIED, "denied", 2, 403},
+        {KV_EIO, "io", 3, 500},
+        {KV_ENOMEM, "no_memory", 3, 500},
+        {KV_EINTERNAL, "internal", 3, 500},
 };
 
 static size_t find(int code)

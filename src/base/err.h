@@ -30,8 +30,7 @@ void err_clear(struct err *err);
 
 /* Records code and a printf-style message in err (may be NULL) and returns
  * code, so a caller can write `return err_set(err, KV_EINVAL, "...")`. */
-int err_set(struct err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int err_set(struct err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Prefixes the existing message with more context ("file x: " ...). */
 int err_prefix(struct err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -7,7 +7,7 @@
 #include <string.h>
 
 _Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(((struct hash_sha256_ctx *)0)->opaque),
-	       "hash_sha256_ctx too small");
+               "hash_sha256_ctx too small");
 
 int hash_init(void)
 {
@@ -57,7 +57,7 @@ void hash_sha256_end_hex(struct hash_sha256_ctx *ctx, char out[HASH_SHA256_HEX_L
 }
 
 void hash_hmac_sha256(uint8_t out[HASH_SHA256_LEN], const void *key, size_t keylen,
-		      const void *data, size_t len)
+                      const void *data, size_t len)
 {
 	crypto_auth_hmacsha256_state st;
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HASH_SHA256_LEN 32
+#define HASH_SHA256_LEN     32
 #define HASH_SHA256_HEX_LEN 64
 
 /* Initialises the crypto library; idempotent. 0 or KV_EINTERNAL. */
@@ -26,7 +26,7 @@ void hash_sha256_update(struct hash_sha256_ctx *ctx, const void *data, size_t le
 void hash_sha256_end_hex(struct hash_sha256_ctx *ctx, char out[HASH_SHA256_HEX_LEN + 1]);
 
 void hash_hmac_sha256(uint8_t out[HASH_SHA256_LEN], const void *key, size_t keylen,
-		      const void *data, size_t len);
+                      const void *data, size_t len);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void hash_hex(char *out, const uint8_t *bytes, size_t n);

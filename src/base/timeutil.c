@@ -158,7 +158,7 @@ void time_format_utc(char out[TIME_ISO_LEN], int64_t t)
 	}
 	time_civil_from_days(days, &y, &m, &d);
 	snprintf(out, TIME_ISO_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(rem / 3600),
-		 (int)(rem / 60 % 60), (int)(rem % 60));
+	         (int)(rem / 60 % 60), (int)(rem % 60));
 }
 
 int64_t time_now(void)

@@ -10,7 +10,7 @@ ssize_t utf8_check(const char *s, size_t len)
 	while (i < len) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-						      (utf8proc_ssize_t)(len - i), &cp);
+		                                      (utf8proc_ssize_t)(len - i), &cp);
 		if (n <= 0 || cp == 0)
 			return (ssize_t)i;
 		i += (size_t)n;

@@ -12,9 +12,9 @@ static int print_entry(void *arg, const struct audit_entry *e)
 
 	if (ctx->json) {
 		json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s}", "seq", (json_int_t)e->seq,
-				      "at", e->at, "actor", e->actor, "action", e->action,
-				      "entity", e->entity, "entity_id", e->entity_id, "hash",
-				      e->hash ? e->hash : "");
+		                      "at", e->at, "actor", e->actor, "action", e->action, "entity",
+		                      e->entity, "entity_id", e->entity_id, "hash",
+		                      e->hash ? e->hash : "");
 		json_t *before = e->before ? json_loads(e->before, 0, NULL) : NULL;
 		json_t *after = e->after ? json_loads(e->after, 0, NULL) : NULL;
 
@@ -57,9 +57,9 @@ static int cmd_audit_verify(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, code);
 	for (size_t i = 0; i < r.n_problems; i++) {
 		if (ctx->json)
-			cli_print_json(json_pack("{s:I,s:s,s:s}", "seq",
-						 (json_int_t)r.problems[i].seq, "problem",
-						 r.problems[i].kind, "detail", r.problems[i].detail));
+			cli_print_json(json_pack(
+			        "{s:I,s:s,s:s}", "seq", (json_int_t)r.problems[i].seq, "problem",
+			        r.problems[i].kind, "detail", r.problems[i].detail));
 		else
 			printf("entry %lld: %s: %s\n", (long long)r.problems[i].seq,
 			       r.problems[i].kind, r.problems[i].detail);
@@ -74,8 +74,8 @@ static int cmd_audit_verify(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_cmds_audit[] = {
-	{"audit", "list", cmd_audit_list, "", "list the audit log of the organisation"},
-	{"audit", "verify", cmd_audit_verify, "",
-	 "verify the hash chain (exit 1 when an entry was edited, deleted or moved)"},
-	{0},
+        {"audit", "list", cmd_audit_list, "", "list the audit log of the organisation"},
+        {"audit", "verify", cmd_audit_verify, "",
+         "verify the hash chain (exit 1 when an entry was edited, deleted or moved)"},
+        {0},
 };

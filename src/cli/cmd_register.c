@@ -69,7 +69,7 @@ static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, rc);
 	if (ctx->json)
 		cli_print_json(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "name", org,
-					 "data_dir", ctx->data_dir));
+		                         "data_dir", ctx->data_dir));
 	else
 		printf("organisation '%s' created in %s\n", org, ctx->data_dir);
 	return 0;
@@ -78,8 +78,8 @@ static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 static int cmd_unit_add(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
-					     {"parent", required_argument, NULL, 'p'},
-					     {0}};
+	                                     {"parent", required_argument, NULL, 'p'},
+	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	const char *name = NULL, *parent = NULL;
 	struct registry_ctx rc;
@@ -104,7 +104,7 @@ static int cmd_unit_add(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, code);
 	if (ctx->json)
 		cli_print_json(json_pack("{s:I,s:s,s:s?}", "id", (json_int_t)id, "name", name,
-					 "parent", parent));
+		                         "parent", parent));
 	else
 		printf("unit %lld '%s' added\n", (long long)id, name);
 	return 0;
@@ -113,8 +113,8 @@ static int cmd_unit_add(struct cli_ctx *ctx, int argc, char **argv)
 static int cmd_unit_close(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
-					     {"date", required_argument, NULL, 'd'},
-					     {0}};
+	                                     {"date", required_argument, NULL, 'd'},
+	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	const char *name = NULL, *date = NULL;
 	struct registry_ctx rc;
@@ -151,8 +151,8 @@ static int print_unit(void *arg, const struct unit_row *u)
 
 	if (ctx->json)
 		cli_print_json(json_pack("{s:I,s:s,s:s?,s:s?}", "id", (json_int_t)u->id, "name",
-					 u->name, "parent", u->parent_name, "closed_on",
-					 u->closed_on));
+		                         u->name, "parent", u->parent_name, "closed_on",
+		                         u->closed_on));
 	else
 		printf("%-4lld %-40s %s%s%s%s\n", (long long)u->id, u->name,
 		       u->parent_name ? u->parent_name : "", u->closed_on ? " [nedlagd " : "",
@@ -175,12 +175,12 @@ static int cmd_unit_list(struct cli_ctx *ctx, int argc, char **argv)
 static int cmd_person_add(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
-					     {"email", required_argument, NULL, 'e'},
-					     {"title", required_argument, NULL, 't'},
-					     {"phone", required_argument, NULL, 'p'},
-					     {"unit", required_argument, NULL, 'u'},
-					     {"public", no_argument, NULL, 'P'},
-					     {0}};
+	                                     {"email", required_argument, NULL, 'e'},
+	                                     {"title", required_argument, NULL, 't'},
+	                                     {"phone", required_argument, NULL, 'p'},
+	                                     {"unit", required_argument, NULL, 'u'},
+	                                     {"public", no_argument, NULL, 'P'},
+	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	struct person_input in = {0};
 	struct registry_ctx rc;
@@ -221,7 +221,7 @@ static int cmd_person_add(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, code);
 	if (ctx->json)
 		cli_print_json(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "name", in.name,
-					 "email", in.email));
+		                         "email", in.email));
 	else
 		printf("person %lld '%s' <%s> added\n", (long long)id, in.name, in.email);
 	return 0;
@@ -233,9 +233,9 @@ static int print_person(void *arg, const struct person_row *p)
 
 	if (ctx->json)
 		cli_print_json(json_pack("{s:I,s:s,s:s?,s:s,s:s?,s:s?,s:b,s:b}", "id",
-					 (json_int_t)p->id, "name", p->name, "title", p->title,
-					 "email", p->email, "phone", p->phone, "unit", p->unit_name,
-					 "contact_public", p->contact_public, "active", p->active));
+		                         (json_int_t)p->id, "name", p->name, "title", p->title,
+		                         "email", p->email, "phone", p->phone, "unit", p->unit_name,
+		                         "contact_public", p->contact_public, "active", p->active));
 	else
 		printf("%-4lld %-28s %-36s %-24s %s%s\n", (long long)p->id, p->name, p->email,
 		       p->title ? p->title : "", p->unit_name ? p->unit_name : "",
@@ -261,8 +261,7 @@ static int cmd_person_active(struct cli_ctx *ctx, int argc, char **argv, int act
 	int code;
 
 	if (argc != 2)
-		return cli_usage(ctx, ctx->cmd,
-				 "give exactly one e-mail address");
+		return cli_usage(ctx, ctx->cmd, "give exactly one e-mail address");
 	code = registry_open(ctx, &rc);
 	if (!code)
 		code = registry_person_set_active(&rc, argv[1], active, &ctx->err);
@@ -290,27 +289,27 @@ static int cmd_person_activate(struct cli_ctx *ctx, int argc, char **argv)
 /* Parses the account options shared by add and edit; positional arguments
  * are left at argv[optind..]. */
 static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv,
-			 struct account_input *in, const char **admins)
+                         struct account_input *in, const char **admins)
 {
 	static const struct option opts[] = {
-		{"platform", required_argument, NULL, 'P'},
-		{"handle", required_argument, NULL, 'H'},
-		{"url", required_argument, NULL, 'U'},
-		{"name", required_argument, NULL, 'N'},
-		{"unit", required_argument, NULL, 'u'},
-		{"purpose", required_argument, NULL, 'p'},
-		{"goal", required_argument, NULL, 'g'},
-		{"audience", required_argument, NULL, 'a'},
-		{"responsible", required_argument, NULL, 'r'},
-		{"deputy", required_argument, NULL, 'd'},
-		{"admin", required_argument, NULL, 'A'},
-		{"no-admins", no_argument, NULL, 'Z'},
-		{"decided-by", required_argument, NULL, 'b'},
-		{"decided-on", required_argument, NULL, 'o'},
-		{"decision-ref", required_argument, NULL, 'R'},
-		{"posts-per-week", required_argument, NULL, 'w'},
-		{"house-rules", required_argument, NULL, 'h'},
-		{0},
+	        {"platform", required_argument, NULL, 'P'},
+	        {"handle", required_argument, NULL, 'H'},
+	        {"url", required_argument, NULL, 'U'},
+	        {"name", required_argument, NULL, 'N'},
+	        {"unit", required_argument, NULL, 'u'},
+	        {"purpose", required_argument, NULL, 'p'},
+	        {"goal", required_argument, NULL, 'g'},
+	        {"audience", required_argument, NULL, 'a'},
+	        {"responsible", required_argument, NULL, 'r'},
+	        {"deputy", required_argument, NULL, 'd'},
+	        {"admin", required_argument, NULL, 'A'},
+	        {"no-admins", no_argument, NULL, 'Z'},
+	        {"decided-by", required_argument, NULL, 'b'},
+	        {"decided-on", required_argument, NULL, 'o'},
+	        {"decision-ref", required_argument, NULL, 'R'},
+	        {"posts-per-week", required_argument, NULL, 'w'},
+	        {"house-rules", required_argument, NULL, 'h'},
+	        {0},
 	};
 	int c;
 
@@ -390,8 +389,8 @@ static int print_account(struct cli_ctx *ctx, struct registry_ctx *rc, int64_t i
 		cli_print_json(registry_account_json(r));
 	} else if (!full) {
 		printf("%-4lld %-10s %-28s %-9s %s\n", (long long)r->v.id,
-		       platform_name(r->v.platform), r->v.handle,
-		       account_status_name(r->v.status), r->unit_name ? r->unit_name : "-");
+		       platform_name(r->v.platform), r->v.handle, account_status_name(r->v.status),
+		       r->unit_name ? r->unit_name : "-");
 	} else {
 		json_t *j = registry_account_json(r);
 		const char *key;
@@ -402,7 +401,9 @@ static int print_account(struct cli_ctx *ctx, struct registry_ctx *rc, int64_t i
 			char *s = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
 
 			printf("%-16s %s\n", key,
-			       json_is_string(v) ? json_string_value(v) : s ? s : "");
+			       json_is_string(v) ? json_string_value(v)
+			       : s               ? s
+			                         : "");
 			free(s);
 		}
 		json_decref(j);
@@ -468,8 +469,8 @@ static int cmd_account_edit(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static int one_account(struct cli_ctx *ctx, int argc, char **argv,
-		       struct registry_ctx *rc, int64_t *id)
+static int one_account(struct cli_ctx *ctx, int argc, char **argv, struct registry_ctx *rc,
+                       int64_t *id)
 {
 	int code;
 
@@ -509,9 +510,9 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 			return bad_option(ctx, cmd, argv);
 		if (account_status_from_name(optarg, &want))
 			return cli_usage(ctx, cmd,
-					 "--status: '%s' is not one of proposed, active, inactive, "
-					 "closed",
-					 optarg);
+			                 "--status: '%s' is not one of proposed, active, inactive, "
+			                 "closed",
+			                 optarg);
 		filter = 1;
 	}
 	code = registry_open(ctx, &rc);
@@ -536,14 +537,13 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 static void print_problem(struct cli_ctx *ctx, const char *account, const struct check_rule *rule,
-			  const char *detail)
+                          const char *detail)
 {
 	if (ctx->json)
-		cli_print_json(json_pack("{s:s,s:s,s:s,s:s,s:s?}", "account", account, "rule",
-					 rule->id, "severity",
-					 rule->severity == CHECK_ERROR ? "error" : "warning",
-					 "message", rule->message, "detail",
-					 detail && *detail ? detail : NULL));
+		cli_print_json(json_pack(
+		        "{s:s,s:s,s:s,s:s,s:s?}", "account", account, "rule", rule->id, "severity",
+		        rule->severity == CHECK_ERROR ? "error" : "warning", "message",
+		        rule->message, "detail", detail && *detail ? detail : NULL));
 	else
 		printf("%-32s %-22s %s%s%s%s\n", account, rule->id, rule->message,
 		       detail && *detail ? " (" : "", detail && *detail ? detail : "",
@@ -566,8 +566,8 @@ static int cmd_account_activate(struct cli_ctx *ctx, int argc, char **argv)
 
 		for (size_t i = 0; i < n; i++) {
 			fprintf(stderr, "  %s: %s%s%s%s\n", problems[i].rule->id,
-				problems[i].rule->message, problems[i].detail[0] ? " (" : "",
-				problems[i].detail, problems[i].detail[0] ? ")" : "");
+			        problems[i].rule->message, problems[i].detail[0] ? " (" : "",
+			        problems[i].detail, problems[i].detail[0] ? ")" : "");
 		}
 		free(problems);
 		return exit_code;
@@ -600,8 +600,8 @@ static int cmd_account_deactivate(struct cli_ctx *ctx, int argc, char **argv)
 static int cmd_account_close(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
-					     {"date", required_argument, NULL, 'd'},
-					     {0}};
+	                                     {"date", required_argument, NULL, 'd'},
+	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	const char *reason = NULL, *date = NULL;
 	struct registry_ctx rc;
@@ -656,11 +656,10 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 				if (strcmp(r->checklist[k].key, checklist_items[i].key) == 0)
 					answer = r->checklist[k].answer;
 			if (ctx->json)
-				cli_print_json(json_pack("{s:s,s:s,s:s,s:s?}", "key",
-							 checklist_items[i].key, "label",
-							 checklist_items[i].label, "question",
-							 checklist_items[i].question, "answer",
-							 answer));
+				cli_print_json(json_pack(
+				        "{s:s,s:s,s:s,s:s?}", "key", checklist_items[i].key,
+				        "label", checklist_items[i].label, "question",
+				        checklist_items[i].question, "answer", answer));
 			else
 				printf("%-34s %s\n", checklist_items[i].key,
 				       answer ? answer : "(obesvarad)");
@@ -677,7 +676,7 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, code);
 	if (ctx->json)
 		cli_print_json(json_pack("{s:s,s:s,s:s}", "account", argv[1], "key", argv[2],
-					 "answer", argv[3]));
+		                         "answer", argv[3]));
 	else
 		printf("checklist item '%s' answered for %s\n", argv[2], argv[1]);
 	return 0;
@@ -717,16 +716,16 @@ static int write_atomically(struct cli_ctx *ctx, const char *path, const struct 
 	f = fopen(tmp, "wb");
 	if (!f)
 		return err_set(&ctx->err, KV_EIO, "--out: cannot write %s: %s", path,
-			       strerror(errno));
+		               strerror(errno));
 	if (fwrite(data->ptr ? data->ptr : "", 1, data->len, f) != data->len || fclose(f) != 0) {
 		remove(tmp);
 		return err_set(&ctx->err, KV_EIO, "--out: cannot write %s: %s", path,
-			       strerror(errno));
+		               strerror(errno));
 	}
 	if (rename(tmp, path) != 0) {
 		remove(tmp);
 		return err_set(&ctx->err, KV_EIO, "--out: cannot write %s: %s", path,
-			       strerror(errno));
+		               strerror(errno));
 	}
 	return KV_OK;
 }
@@ -734,8 +733,8 @@ static int write_atomically(struct cli_ctx *ctx, const char *path, const struct 
 static int cmd_register_export(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"out", required_argument, NULL, 'o'},
-					     {0}};
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	const char *format = "html", *outpath = NULL;
 	enum registry_format fmt;
@@ -773,41 +772,41 @@ static int cmd_register_export(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_cmds_register[] = {
-	{"init", NULL, cmd_init, "--org NAME", "create the data directory and the organisation"},
-	{"unit", "add", cmd_unit_add, "--name NAME [--parent NAME]",
-	 "add a unit (förvaltning, verksamhet)"},
-	{"unit", "list", cmd_unit_list, "", "list units"},
-	{"unit", "close", cmd_unit_close, "--name NAME [--date YYYY-MM-DD]",
-	 "mark a unit as laid down"},
-	{"person", "add", cmd_person_add,
-	 "--name NAME --email EMAIL [--title T] [--phone P] [--unit NAME] [--public]",
-	 "add a person (--public: e-mail and phone may appear in the public list)"},
-	{"person", "list", cmd_person_list, "", "list people"},
-	{"person", "deactivate", cmd_person_deactivate, "EMAIL",
-	 "mark a person as no longer in service"},
-	{"person", "activate", cmd_person_activate, "EMAIL", "mark a person as in service again"},
-	{"account", "add", cmd_account_add,
-	 "--platform P --handle H --unit NAME [--url U] [--name N] [--purpose T] [--goal T]\n"
-	 "    [--audience T] [--responsible EMAIL] [--deputy EMAIL] [--admin EMAIL]...\n"
-	 "    [--decided-by EMAIL] [--decided-on YYYY-MM-DD] [--decision-ref REF]\n"
-	 "    [--posts-per-week N] [--house-rules T]",
-	 "register a proposed account"},
-	{"account", "edit", cmd_account_edit,
-	 "ID|HANDLE [the options of add; \"\" clears a field; --admin replaces the admins, "
-	 "--no-admins removes them]",
-	 "change an account"},
-	{"account", "show", cmd_account_show, "ID|HANDLE", "show an account"},
-	{"account", "list", cmd_account_list, "[--status S]", "list accounts"},
-	{"account", "activate", cmd_account_activate, "ID|HANDLE",
-	 "activate (refused while a mandatory check fails)"},
-	{"account", "deactivate", cmd_account_deactivate, "ID|HANDLE", "mark as inactive"},
-	{"account", "close", cmd_account_close, "ID|HANDLE --reason T [--date YYYY-MM-DD]",
-	 "close an account (it stays in the register)"},
-	{"account", "checklist", cmd_account_checklist, "ID|HANDLE [KEY TEXT]",
-	 "show the start checklist, or answer one item"},
-	{"account", "check", cmd_account_check, "[ID|HANDLE]",
-	 "run the register checks (exit 1 when problems are found)"},
-	{"register", "export", cmd_register_export, "--format html|json|csv [--out FILE]",
-	 "write the public list of accounts"},
-	{0},
+        {"init", NULL, cmd_init, "--org NAME", "create the data directory and the organisation"},
+        {"unit", "add", cmd_unit_add, "--name NAME [--parent NAME]",
+         "add a unit (förvaltning, verksamhet)"},
+        {"unit", "list", cmd_unit_list, "", "list units"},
+        {"unit", "close", cmd_unit_close, "--name NAME [--date YYYY-MM-DD]",
+         "mark a unit as laid down"},
+        {"person", "add", cmd_person_add,
+         "--name NAME --email EMAIL [--title T] [--phone P] [--unit NAME] [--public]",
+         "add a person (--public: e-mail and phone may appear in the public list)"},
+        {"person", "list", cmd_person_list, "", "list people"},
+        {"person", "deactivate", cmd_person_deactivate, "EMAIL",
+         "mark a person as no longer in service"},
+        {"person", "activate", cmd_person_activate, "EMAIL", "mark a person as in service again"},
+        {"account", "add", cmd_account_add,
+         "--platform P --handle H --unit NAME [--url U] [--name N] [--purpose T] [--goal T]\n"
+         "    [--audience T] [--responsible EMAIL] [--deputy EMAIL] [--admin EMAIL]...\n"
+         "    [--decided-by EMAIL] [--decided-on YYYY-MM-DD] [--decision-ref REF]\n"
+         "    [--posts-per-week N] [--house-rules T]",
+         "register a proposed account"},
+        {"account", "edit", cmd_account_edit,
+         "ID|HANDLE [the options of add; \"\" clears a field; --admin replaces the admins, "
+         "--no-admins removes them]",
+         "change an account"},
+        {"account", "show", cmd_account_show, "ID|HANDLE", "show an account"},
+        {"account", "list", cmd_account_list, "[--status S]", "list accounts"},
+        {"account", "activate", cmd_account_activate, "ID|HANDLE",
+         "activate (refused while a mandatory check fails)"},
+        {"account", "deactivate", cmd_account_deactivate, "ID|HANDLE", "mark as inactive"},
+        {"account", "close", cmd_account_close, "ID|HANDLE --reason T [--date YYYY-MM-DD]",
+         "close an account (it stays in the register)"},
+        {"account", "checklist", cmd_account_checklist, "ID|HANDLE [KEY TEXT]",
+         "show the start checklist, or answer one item"},
+        {"account", "check", cmd_account_check, "[ID|HANDLE]",
+         "run the register checks (exit 1 when problems are found)"},
+        {"register", "export", cmd_register_export, "--format html|json|csv [--out FILE]",
+         "write the public list of accounts"},
+        {0},
 };

@@ -41,23 +41,23 @@ struct item_media {
 /* One version of one item as one source saw it. */
 struct item {
 	const char *platform;    /* "facebook", "instagram", "youtube", "x", "mastodon",
-				    "blog", "linkedin", "tiktok", "other" */
+	                            "blog", "linkedin", "tiktok", "other" */
 	const char *platform_id; /* the platform's id of this item; never NULL */
 	const char *parent_id;   /* platform id of the item this answers; NULL for a root */
 	const char *root_id;     /* platform id of the thread's root post; NULL when the item
-				    is the root or the source does not say */
+	                            is the root or the source does not say */
 	const char *account_ref; /* the platform id or handle of the account whose space this
-				    is (page id, channel id, screen name), when the source says */
+	                            is (page id, channel id, screen name), when the source says */
 	enum item_kind kind;
-	const char *author_id;   /* platform id of the author; may be NULL */
-	const char *author_name; /* display name or handle; may be NULL */
-	int author_is_account;   /* 1 written by the account itself, 0 by someone else,
-				    -1 unknown (the importer decides from account_ref) */
-	int64_t created_at;      /* Unix seconds on the platform; 0 when unknown */
-	int64_t version_at;      /* when this text version was written (edit time);
-				    0 = same as created_at */
-	const char *text;        /* UTF-8, may be "" but never NULL */
-	const char *permalink;   /* may be NULL */
+	const char *author_id;    /* platform id of the author; may be NULL */
+	const char *author_name;  /* display name or handle; may be NULL */
+	int author_is_account;    /* 1 written by the account itself, 0 by someone else,
+	                             -1 unknown (the importer decides from account_ref) */
+	int64_t created_at;       /* Unix seconds on the platform; 0 when unknown */
+	int64_t version_at;       /* when this text version was written (edit time);
+	                             0 = same as created_at */
+	const char *text;         /* UTF-8, may be "" but never NULL */
+	const char *permalink;    /* may be NULL */
 	const char *const *links; /* URLs in or attached to the item */
 	size_t n_links;
 	const struct item_media *media;
@@ -65,7 +65,7 @@ struct item {
 	enum item_state state; /* the state this source reports */
 	const char *source;    /* short name of the source format, e.g. "graph", "webhook" */
 	const char *raw_json;  /* the item's own JSON as received, when the source is JSON
-				    (kept as evidence); may be NULL */
+	                            (kept as evidence); may be NULL */
 };
 
 /* Something the platform did to an item, reported without (or besides) its content. */

@@ -14,9 +14,9 @@ static const struct {
 	const char *name;
 	const char *label;
 } platforms[PLATFORM_COUNT] = {
-	{"facebook", "Facebook"}, {"instagram", "Instagram"}, {"x", "X"},
-	{"youtube", "YouTube"},   {"linkedin", "LinkedIn"},   {"tiktok", "TikTok"},
-	{"mastodon", "Mastodon"}, {"blog", "Blogg"},          {"other", "Annan kanal"},
+        {"facebook", "Facebook"}, {"instagram", "Instagram"}, {"x", "X"},
+        {"youtube", "YouTube"},   {"linkedin", "LinkedIn"},   {"tiktok", "TikTok"},
+        {"mastodon", "Mastodon"}, {"blog", "Blogg"},          {"other", "Annan kanal"},
 };
 
 const char *platform_name(enum platform p)
@@ -45,7 +45,7 @@ const char *platform_names(void)
 }
 
 static const char *const statuses[ACCOUNT_STATUS_COUNT] = {"proposed", "active", "inactive",
-							   "closed"};
+                                                           "closed"};
 
 const char *account_status_name(enum account_status s)
 {
@@ -63,31 +63,34 @@ int account_status_from_name(const char *s, enum account_status *out)
 }
 
 const struct checklist_item checklist_items[] = {
-	{"syfte", "Syfte", "Varför ska kanalen användas?"},
-	{"mal", "Mål", "Vad vill ni uppnå med kommunikationen?"},
-	{"budskap", "Budskap",
-	 "Vilka frågor ska kommuniceras, och hur hänger de ihop med budskap i kommunens andra "
-	 "kanaler?"},
-	{"malgrupp", "Målgrupp", "Vilka vänder vi oss till?"},
-	{"kanal", "Kanal", "Vilken kanal ska användas?"},
-	{"kontotyp", "Typ av konto", "Skapar verksamheten en företagssida/-konto, inte ett personkonto?"},
-	{"avtal", "Avtal", "Har verksamheten gått igenom det sociala mediets avtalsvillkor?"},
-	{"funktion_och_teknik", "Funktion och teknik", "Krävs det insatser från IT-avdelningen?"},
-	{"resurser", "Resurser",
-	 "Vilka resurser behövs för att bevaka kontot och uppdatera det kontinuerligt? Minst två "
-	 "redaktörer och ersättare vid frånvaro."},
-	{"bevakning", "Bevakning", "Vilka sköter bevakning och uppdatering? Vem hoppar in vid semester?"},
-	{"avsandare", "Avsändare", "Framgår det tydligt att kontot är en del av kommunen?"},
-	{"risker", "Risker", "Riskerar sekretess att röjas? Hur tar vi hänsyn till GDPR, andra lagar och regler?"},
-	{"diarieforing_gallring_arkivering", "Diarieföring, gallring och arkivering",
-	 "Hur ser verksamhetens rutiner ut?"},
-	{"kriskommunikation", "Kriskommunikation",
-	 "Hur kan kanalen användas vid en kris, och hur hänger den ihop med andra kanaler?"},
-	{"marknadsforing", "Marknadsföring", "Hur hittar besökarna till kontot?"},
-	{"informationskrav", "Informationskrav",
-	 "Finns den övergripande information som ska finnas: vilka inlägg som inte får förekomma, "
-	 "vad som händer vid brott mot reglerna, myndighetens identitet, syftet, att inläggen kan "
-	 "bli allmän handling?"},
+        {"syfte", "Syfte", "Varför ska kanalen användas?"},
+        {"mal", "Mål", "Vad vill ni uppnå med kommunikationen?"},
+        {"budskap", "Budskap",
+         "Vilka frågor ska kommuniceras, och hur hänger de ihop med budskap i kommunens andra "
+         "kanaler?"},
+        {"malgrupp", "Målgrupp", "Vilka vänder vi oss till?"},
+        {"kanal", "Kanal", "Vilken kanal ska användas?"},
+        {"kontotyp", "Typ av konto",
+         "Skapar verksamheten en företagssida/-konto, inte ett personkonto?"},
+        {"avtal", "Avtal", "Har verksamheten gått igenom det sociala mediets avtalsvillkor?"},
+        {"funktion_och_teknik", "Funktion och teknik", "Krävs det insatser från IT-avdelningen?"},
+        {"resurser", "Resurser",
+         "Vilka resurser behövs för att bevaka kontot och uppdatera det kontinuerligt? Minst två "
+         "redaktörer och ersättare vid frånvaro."},
+        {"bevakning", "Bevakning",
+         "Vilka sköter bevakning och uppdatering? Vem hoppar in vid semester?"},
+        {"avsandare", "Avsändare", "Framgår det tydligt att kontot är en del av kommunen?"},
+        {"risker", "Risker",
+         "Riskerar sekretess att röjas? Hur tar vi hänsyn till GDPR, andra lagar och regler?"},
+        {"diarieforing_gallring_arkivering", "Diarieföring, gallring och arkivering",
+         "Hur ser verksamhetens rutiner ut?"},
+        {"kriskommunikation", "Kriskommunikation",
+         "Hur kan kanalen användas vid en kris, och hur hänger den ihop med andra kanaler?"},
+        {"marknadsforing", "Marknadsföring", "Hur hittar besökarna till kontot?"},
+        {"informationskrav", "Informationskrav",
+         "Finns den övergripande information som ska finnas: vilka inlägg som inte får förekomma, "
+         "vad som händer vid brott mot reglerna, myndighetens identitet, syftet, att inläggen kan "
+         "bli allmän handling?"},
 };
 const size_t checklist_count = sizeof(checklist_items) / sizeof(checklist_items[0]);
 
@@ -164,7 +167,8 @@ static int r_no_decision(const struct account_view *a, char *buf, size_t n)
 		return 0;
 	/* The message says both are needed; the detail says which is missing. */
 	if (a->decided_by.id != 0 || !blank(a->decided_on))
-		snprintf(buf, n, "%s saknas", a->decided_by.id == 0 ? "vem som beslutat" : "beslutsdatum");
+		snprintf(buf, n, "%s saknas",
+		         a->decided_by.id == 0 ? "vem som beslutat" : "beslutsdatum");
 	return 1;
 }
 
@@ -183,8 +187,8 @@ static int r_checklist(const struct account_view *a, char *buf, size_t n)
 			continue;
 		missing++;
 		if (used < n) {
-			int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "obesvarat: ",
-					 checklist_items[i].key);
+			int w = snprintf(buf + used, n - used, "%s%s",
+			                 used ? ", " : "obesvarat: ", checklist_items[i].key);
 			used += w > 0 ? (size_t)w : 0;
 		}
 	}
@@ -246,26 +250,27 @@ static int r_person_inactive(const struct account_view *a, char *buf, size_t n)
 }
 
 const struct check_rule check_rules[] = {
-	{"no_purpose", CHECK_ERROR, "Syfte saknas", r_no_purpose},
-	{"no_goal", CHECK_WARNING, "Mål saknas", r_no_goal},
-	{"no_audience", CHECK_ERROR, "Huvudsaklig målgrupp saknas", r_no_audience},
-	{"no_url", CHECK_ERROR, "Kanalens adress (URL) saknas", r_no_url},
-	{"unit_missing", CHECK_ERROR, "Ägande enhet saknas eller är nedlagd", r_unit},
-	{"no_responsible", CHECK_ERROR, "Ansvarig saknas", r_no_responsible},
-	{"no_deputy", CHECK_ERROR, "Ersättare saknas", r_no_deputy},
-	{"deputy_is_responsible", CHECK_ERROR, "Ersättaren är samma person som den ansvarige",
-	 r_deputy_is_responsible},
-	{"too_few_admins", CHECK_ERROR, "Färre än två personer kan administrera kontot",
-	 r_too_few_admins},
-	{"person_inactive", CHECK_ERROR, "En utsedd person finns inte längre i tjänst",
-	 r_person_inactive},
-	{"no_decision", CHECK_ERROR, "Beslut saknas (vem som beslutat och när)", r_no_decision},
-	{"no_decision_ref", CHECK_WARNING, "Diarienummer för beslutet saknas", r_no_decision_ref},
-	{"checklist_incomplete", CHECK_ERROR, "Startchecklistan är inte färdigbesvarad",
-	 r_checklist},
-	{"no_house_rules", CHECK_ERROR, "Regler för besökarna (husregler) saknas", r_no_house_rules},
-	{"no_posting_target", CHECK_WARNING, "Mål för antal inlägg per vecka saknas",
-	 r_no_posting_target},
+        {"no_purpose", CHECK_ERROR, "Syfte saknas", r_no_purpose},
+        {"no_goal", CHECK_WARNING, "Mål saknas", r_no_goal},
+        {"no_audience", CHECK_ERROR, "Huvudsaklig målgrupp saknas", r_no_audience},
+        {"no_url", CHECK_ERROR, "Kanalens adress (URL) saknas", r_no_url},
+        {"unit_missing", CHECK_ERROR, "Ägande enhet saknas eller är nedlagd", r_unit},
+        {"no_responsible", CHECK_ERROR, "Ansvarig saknas", r_no_responsible},
+        {"no_deputy", CHECK_ERROR, "Ersättare saknas", r_no_deputy},
+        {"deputy_is_responsible", CHECK_ERROR, "Ersättaren är samma person som den ansvarige",
+         r_deputy_is_responsible},
+        {"too_few_admins", CHECK_ERROR, "Färre än två personer kan administrera kontot",
+         r_too_few_admins},
+        {"person_inactive", CHECK_ERROR, "En utsedd person finns inte längre i tjänst",
+         r_person_inactive},
+        {"no_decision", CHECK_ERROR, "Beslut saknas (vem som beslutat och när)", r_no_decision},
+        {"no_decision_ref", CHECK_WARNING, "Diarienummer för beslutet saknas", r_no_decision_ref},
+        {"checklist_incomplete", CHECK_ERROR, "Startchecklistan är inte färdigbesvarad",
+         r_checklist},
+        {"no_house_rules", CHECK_ERROR, "Regler för besökarna (husregler) saknas",
+         r_no_house_rules},
+        {"no_posting_target", CHECK_WARNING, "Mål för antal inlägg per vecka saknas",
+         r_no_posting_target},
 };
 const size_t check_rule_count = sizeof(check_rules) / sizeof(check_rules[0]);
 
@@ -290,7 +295,7 @@ size_t check_account(const struct account_view *a, struct check_problem *out, si
 }
 
 int reg_validate_text(const char *field, const char *value, size_t max, int required,
-		      struct err *err)
+                      struct err *err)
 {
 	size_t len;
 	ssize_t bad;
@@ -306,12 +311,12 @@ int reg_validate_text(const char *field, const char *value, size_t max, int requ
 		return err_set(err, KV_EINVAL, "%s: invalid UTF-8 at byte %zd", field, bad);
 	if (len > max)
 		return err_set(err, KV_EINVAL, "%s: too long (%zu bytes; at most %zu)", field, len,
-			       max);
+		               max);
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)value[i] < 0x20 && value[i] != '\n' && value[i] != '\t' &&
 		    value[i] != '\r')
 			return err_set(err, KV_EINVAL, "%s: control character at byte %zu", field,
-				       i);
+			               i);
 	return KV_OK;
 }
 
@@ -323,7 +328,7 @@ int reg_validate_date(const char *field, const char *value, struct err *err)
 		return KV_OK;
 	if (time_parse_date(value, &y, &m, &d) != KV_OK)
 		return err_set(err, KV_EINVAL, "%s: '%.40s' is not a date (YYYY-MM-DD)", field,
-			       value);
+		               value);
 	return KV_OK;
 }
 
@@ -335,9 +340,10 @@ int reg_validate_email(const char *field, const char *value, struct err *err)
 	if (rc)
 		return rc;
 	at = strchr(value, '@');
-	if (!at || at == value || !strchr(at, '.') || strchr(at + 1, '@') || strpbrk(value, " \t<>,;"))
+	if (!at || at == value || !strchr(at, '.') || strchr(at + 1, '@') ||
+	    strpbrk(value, " \t<>,;"))
 		return err_set(err, KV_EINVAL, "%s: '%.80s' is not an e-mail address", field,
-			       value);
+		               value);
 	return KV_OK;
 }
 
@@ -349,7 +355,7 @@ int reg_validate_url(const char *field, const char *value, struct err *err)
 		return rc;
 	if (strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0)
 		return err_set(err, KV_EINVAL, "%s: '%.80s' is not an http(s) address", field,
-			       value);
+		               value);
 	if (strpbrk(value, " \t\n\"<>"))
 		return err_set(err, KV_EINVAL, "%s: the address contains spaces or quotes", field);
 	return KV_OK;

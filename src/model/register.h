@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /* Longest text a register field may hold (bytes); house rules may be longer. */
-#define REG_FIELD_MAX 2000
+#define REG_FIELD_MAX      2000
 #define REG_LONG_FIELD_MAX 20000
 
 enum platform {
@@ -123,7 +123,7 @@ size_t check_account(const struct account_view *a, struct check_problem *out, si
 /* Validation of single fields at the edge: each returns KV_OK or KV_EINVAL
  * with err naming the field ("--decided-on: ...") and why. */
 int reg_validate_text(const char *field, const char *value, size_t max, int required,
-		      struct err *err);
+                      struct err *err);
 int reg_validate_date(const char *field, const char *value, struct err *err);
 int reg_validate_email(const char *field, const char *value, struct err *err);
 int reg_validate_url(const char *field, const char *value, struct err *err);

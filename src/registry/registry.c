@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HANDLE_MAX 200
+#define HANDLE_MAX   200
 #define NAME_MAX_LEN 300
-#define REF_MAX 100
+#define REF_MAX      100
 
 static void today(char out[11])
 {
@@ -43,18 +43,18 @@ static int finish(struct store *s, int rc, struct err *err)
 	return store_commit(s, err);
 }
 
-static int audit(const struct registry_ctx *c, const char *action, const char *entity,
-		 int64_t id, const char *before, const char *after, struct err *err)
+static int audit(const struct registry_ctx *c, const char *action, const char *entity, int64_t id,
+                 const char *before, const char *after, struct err *err)
 {
 	char idtext[32];
 
 	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
 	return audit_append(c->store, NULL, c->org, c->actor, action, entity, idtext, before, after,
-			    err);
+	                    err);
 }
 
 int registry_init(struct store *s, const char *org_name, const char *actor, int64_t *out_org,
-		  struct err *err)
+                  struct err *err)
 {
 	int64_t org = 0;
 	json_t *j;
@@ -75,7 +75,7 @@ int registry_init(struct store *s, const char *org_name, const char *actor, int6
 		j = json_pack("{s:s}", "name", org_name);
 		after = dump(j);
 		rc = audit_append(s, NULL, org, actor, "org.create", "org", idtext, NULL, after,
-				  err);
+		                  err);
 		free(after);
 	}
 	rc = finish(s, rc, err);
@@ -85,7 +85,7 @@ int registry_init(struct store *s, const char *org_name, const char *actor, int6
 }
 
 int registry_unit_add(const struct registry_ctx *c, const char *name, const char *parent,
-		      int64_t *out_id, struct err *err)
+                      int64_t *out_id, struct err *err)
 {
 	int64_t parent_id = 0, id = 0;
 	char *after = NULL;
@@ -115,7 +115,7 @@ int registry_unit_add(const struct registry_ctx *c, const char *name, const char
 }
 
 int registry_unit_close(const struct registry_ctx *c, const char *name, const char *date,
-			struct err *err)
+                        struct err *err)
 {
 	char day[11];
 	int64_t id = 0;
@@ -141,7 +141,7 @@ int registry_unit_close(const struct registry_ctx *c, const char *name, const ch
 }
 
 int registry_person_add(const struct registry_ctx *c, const struct person_input *in,
-			int64_t *out_id, struct err *err)
+                        int64_t *out_id, struct err *err)
 {
 	struct person_row p = {0};
 	int64_t unit_id = 0, id = 0;
@@ -174,8 +174,8 @@ int registry_person_add(const struct registry_ctx *c, const struct person_input 
 	}
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:b}", "name", in->name, "email",
-				       in->email, "title", in->title, "phone", in->phone, "unit",
-				       in->unit, "contact_public", in->contact_public));
+		                       in->email, "title", in->title, "phone", in->phone, "unit",
+		                       in->unit, "contact_public", in->contact_public));
 		rc = audit(c, "person.add", "person", id, NULL, after, err);
 	}
 	free(after);
@@ -186,7 +186,7 @@ int registry_person_add(const struct registry_ctx *c, const struct person_input 
 }
 
 int registry_person_set_active(const struct registry_ctx *c, const char *email, int active,
-			       struct err *err)
+                               struct err *err)
 {
 	int64_t id = 0;
 	char *after = NULL;
@@ -201,7 +201,7 @@ int registry_person_set_active(const struct registry_ctx *c, const char *email, 
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:b}", "email", email, "active", active));
 		rc = audit(c, active ? "person.activate" : "person.deactivate", "person", id, NULL,
-			   after, err);
+		           after, err);
 	}
 	free(after);
 	return finish(c->store, rc, err);
@@ -209,7 +209,7 @@ int registry_person_set_active(const struct registry_ctx *c, const char *email, 
 
 /* Resolves an optional person reference given by e-mail. "" clears. */
 static int resolve_person(const struct registry_ctx *c, const char *field, const char *email,
-			  int64_t *id, struct err *err)
+                          int64_t *id, struct err *err)
 {
 	int rc;
 
@@ -228,7 +228,7 @@ static int resolve_person(const struct registry_ctx *c, const char *field, const
 
 /* Optional text: NULL keeps *dst, "" clears it, otherwise validated. */
 static int take_text(const char *field, const char *value, size_t max, const char **dst,
-		     struct err *err)
+                     struct err *err)
 {
 	int rc;
 
@@ -244,21 +244,21 @@ static int take_text(const char *field, const char *value, size_t max, const cha
 /* Applies in onto r (which holds the current values, or zeroes for a new
  * account). Admin ids go to *admins (owned by the caller). */
 static int resolve_input(const struct registry_ctx *c, const struct account_input *in,
-			 struct account_row *r, int64_t **admins, struct err *err)
+                         struct account_row *r, int64_t **admins, struct err *err)
 {
 	int rc = KV_OK;
 
 	*admins = NULL;
 	if (in->platform && platform_from_name(in->platform, &r->platform) != KV_OK)
 		return err_set(err, KV_EINVAL, "--platform: unknown platform '%.40s' (one of: %s)",
-			       in->platform, platform_names());
+		               in->platform, platform_names());
 	if (in->handle) {
 		rc = reg_validate_text("--handle", in->handle, HANDLE_MAX, 1, err);
 		if (rc)
 			return rc;
 		if (strpbrk(in->handle, " \t\n\r"))
 			return err_set(err, KV_EINVAL, "--handle: '%.80s' contains spaces",
-				       in->handle);
+			               in->handle);
 		r->handle = in->handle[0] == '@' && in->handle[1] ? in->handle + 1 : in->handle;
 	}
 	if (in->url) {
@@ -273,7 +273,7 @@ static int resolve_input(const struct registry_ctx *c, const struct account_inpu
 	    (rc = take_text("--audience", in->audience, REG_FIELD_MAX, &r->audience, err)) ||
 	    (rc = take_text("--decision-ref", in->decision_ref, REF_MAX, &r->decision_ref, err)) ||
 	    (rc = take_text("--house-rules", in->house_rules, REG_LONG_FIELD_MAX, &r->house_rules,
-			    err)))
+	                    err)))
 		return rc;
 	if (in->decided_on) {
 		rc = reg_validate_date("--decided-on", in->decided_on, err);
@@ -291,9 +291,9 @@ static int resolve_input(const struct registry_ctx *c, const struct account_inpu
 			n = strtoll(in->posts_per_week, &end, 10);
 			if (!end || *end || end == in->posts_per_week || n < 0 || n > 1000)
 				return err_set(err, KV_EINVAL,
-					       "--posts-per-week: '%.20s' is not a number from 0 "
-					       "to 1000",
-					       in->posts_per_week);
+				               "--posts-per-week: '%.20s' is not a number from 0 "
+				               "to 1000",
+				               in->posts_per_week);
 			r->posts_per_week = n;
 		}
 	}
@@ -362,7 +362,7 @@ static char *account_snapshot(struct store *s, int64_t id, struct err *err, int 
 }
 
 int registry_account_add(const struct registry_ctx *c, const struct account_input *in,
-			 int64_t *out_id, struct err *err)
+                         int64_t *out_id, struct err *err)
 {
 	struct account_row r = {.posts_per_week = -1};
 	int64_t *admins = NULL, id = 0;
@@ -371,7 +371,7 @@ int registry_account_add(const struct registry_ctx *c, const struct account_inpu
 
 	if (!in->platform)
 		return err_set(err, KV_EINVAL, "--platform: a value is required (one of: %s)",
-			       platform_names());
+		               platform_names());
 	if (!in->handle)
 		return err_set(err, KV_EINVAL, "--handle: a value is required");
 	if (!in->unit)
@@ -397,7 +397,7 @@ int registry_account_add(const struct registry_ctx *c, const struct account_inpu
 }
 
 int registry_account_find(const struct registry_ctx *c, const char *ref, int64_t *out_id,
-			  struct err *err)
+                          struct err *err)
 {
 	int rc = reg_validate_text("account", ref, HANDLE_MAX, 1, err);
 
@@ -405,7 +405,7 @@ int registry_account_find(const struct registry_ctx *c, const char *ref, int64_t
 }
 
 int registry_account_edit(const struct registry_ctx *c, const char *ref,
-			  const struct account_input *in, struct err *err)
+                          const struct account_input *in, struct err *err)
 {
 	struct account_rec *rec = NULL;
 	struct account_row r;
@@ -442,8 +442,8 @@ out:
 
 /* Changes the status of an account with an audit entry holding before/after. */
 static int set_status(const struct registry_ctx *c, int64_t id, const char *action,
-		      enum account_status st, const char *opened_on, const char *closed_on,
-		      const char *reason, struct err *err)
+                      enum account_status st, const char *opened_on, const char *closed_on,
+                      const char *reason, struct err *err)
 {
 	char *before = NULL, *after = NULL;
 	int rc;
@@ -461,8 +461,7 @@ static int set_status(const struct registry_ctx *c, int64_t id, const char *acti
 }
 
 int registry_account_activate(const struct registry_ctx *c, const char *ref,
-			      struct check_problem **out_problems, size_t *out_n,
-			      struct err *err)
+                              struct check_problem **out_problems, size_t *out_n, struct err *err)
 {
 	struct account_rec *rec = NULL;
 	struct check_problem *problems = NULL;
@@ -483,9 +482,9 @@ int registry_account_activate(const struct registry_ctx *c, const char *ref,
 		goto out;
 	if (rec->v.status == ACCOUNT_CLOSED) {
 		rc = err_set(err, KV_ECONFLICT,
-			     "account %s/%s is closed; a closed account stays closed (register a "
-			     "new one)",
-			     platform_name(rec->v.platform), rec->v.handle);
+		             "account %s/%s is closed; a closed account stays closed (register a "
+		             "new one)",
+		             platform_name(rec->v.platform), rec->v.handle);
 		goto out;
 	}
 	problems = calloc(check_rule_count, sizeof(*problems));
@@ -499,8 +498,8 @@ int registry_account_activate(const struct registry_ctx *c, const char *ref,
 			problems[blocking++] = problems[i];
 	if (blocking) {
 		rc = err_set(err, KV_ECONFLICT,
-			     "account %s/%s cannot be activated: %zu mandatory check(s) fail",
-			     platform_name(rec->v.platform), rec->v.handle, blocking);
+		             "account %s/%s cannot be activated: %zu mandatory check(s) fail",
+		             platform_name(rec->v.platform), rec->v.handle, blocking);
 		*out_problems = problems;
 		*out_n = blocking;
 		problems = NULL;
@@ -528,16 +527,16 @@ int registry_account_deactivate(const struct registry_ctx *c, const char *ref, s
 		rc = reg_account_load(c->store, id, &rec, err);
 	if (!rc && rec->v.status != ACCOUNT_ACTIVE)
 		rc = err_set(err, KV_ECONFLICT, "account %s is %s, not active", ref,
-			     account_status_name(rec->v.status));
+		             account_status_name(rec->v.status));
 	if (!rc)
 		rc = set_status(c, id, "account.deactivate", ACCOUNT_INACTIVE, NULL, NULL, NULL,
-				err);
+		                err);
 	reg_account_free(rec);
 	return finish(c->store, rc, err);
 }
 
 int registry_account_close(const struct registry_ctx *c, const char *ref, const char *date,
-			   const char *reason, struct err *err)
+                           const char *reason, struct err *err)
 {
 	struct account_rec *rec = NULL;
 	int64_t id = 0;
@@ -558,16 +557,16 @@ int registry_account_close(const struct registry_ctx *c, const char *ref, const 
 		rc = reg_account_load(c->store, id, &rec, err);
 	if (!rc && rec->v.status == ACCOUNT_CLOSED)
 		rc = err_set(err, KV_ECONFLICT, "account %s is already closed (on %s)", ref,
-			     rec->closed_on ? rec->closed_on : "?");
+		             rec->closed_on ? rec->closed_on : "?");
 	if (!rc)
 		rc = set_status(c, id, "account.close", ACCOUNT_CLOSED, NULL, date ? date : day,
-				reason, err);
+		                reason, err);
 	reg_account_free(rec);
 	return finish(c->store, rc, err);
 }
 
 int registry_checklist_answer(const struct registry_ctx *c, const char *ref, const char *key,
-			      const char *answer, struct err *err)
+                              const char *answer, struct err *err)
 {
 	int64_t id = 0;
 	char *before = NULL, *after = NULL;
@@ -581,7 +580,7 @@ int registry_checklist_answer(const struct registry_ctx *c, const char *ref, con
 		for (size_t i = 0; i < checklist_count; i++)
 			buf_printf(&b, "%s%s", i ? ", " : "", checklist_items[i].key);
 		err_set(err, KV_EINVAL, "checklist item '%.60s' does not exist (one of: %s)", key,
-			buf_cstr(&b));
+		        buf_cstr(&b));
 		buf_done(&b);
 		return KV_EINVAL;
 	}
@@ -606,7 +605,7 @@ int registry_checklist_answer(const struct registry_ctx *c, const char *ref, con
 }
 
 int registry_check(const struct registry_ctx *c, const char *ref, struct registry_problem **out,
-		   size_t *n_out, struct err *err)
+                   size_t *n_out, struct err *err)
 {
 	struct registry_problem *all = NULL;
 	struct check_problem found[64];
@@ -636,7 +635,7 @@ int registry_check(const struct registry_ctx *c, const char *ref, struct registr
 		for (size_t j = 0; j < k && j < sizeof(found) / sizeof(found[0]); j++) {
 			if (n == cap) {
 				struct registry_problem *p =
-					realloc(all, (cap = cap ? cap * 2 : 16) * sizeof(*p));
+				        realloc(all, (cap = cap ? cap * 2 : 16) * sizeof(*p));
 				if (!p) {
 					rc = err_set(err, KV_ENOMEM, "out of memory");
 					break;
@@ -645,7 +644,7 @@ int registry_check(const struct registry_ctx *c, const char *ref, struct registr
 			}
 			all[n].account_id = rec->v.id;
 			snprintf(all[n].account, sizeof(all[n].account), "%s/%s",
-				 platform_name(rec->v.platform), rec->v.handle);
+			         platform_name(rec->v.platform), rec->v.handle);
 			all[n].rule = found[j].rule;
 			memcpy(all[n].detail, found[j].detail, sizeof(all[n].detail));
 			n++;
@@ -676,7 +675,7 @@ json_t *registry_account_json(const struct account_rec *r)
 		json_array_append_new(admins, json_string(r->admin_emails[i]));
 	for (size_t i = 0; i < r->n_checklist; i++)
 		json_object_set_new(checklist, r->checklist[i].key,
-				    json_string(r->checklist[i].answer));
+		                    json_string(r->checklist[i].answer));
 	json_object_set_new(o, "id", json_integer(r->v.id));
 	json_object_set_new(o, "platform", json_string(platform_name(r->v.platform)));
 	json_object_set_new(o, "handle", str_or_null(r->v.handle));
@@ -693,9 +692,9 @@ json_t *registry_account_json(const struct account_rec *r)
 	json_object_set_new(o, "decided_by", str_or_null(r->decided_by_email));
 	json_object_set_new(o, "decided_on", str_or_null(r->v.decided_on));
 	json_object_set_new(o, "decision_ref", str_or_null(r->v.decision_ref));
-	json_object_set_new(o, "posts_per_week", r->v.posts_per_week >= 0
-							 ? json_integer(r->v.posts_per_week)
-							 : json_null());
+	json_object_set_new(o, "posts_per_week",
+	                    r->v.posts_per_week >= 0 ? json_integer(r->v.posts_per_week)
+	                                             : json_null());
 	json_object_set_new(o, "house_rules", str_or_null(r->v.house_rules));
 	json_object_set_new(o, "opened_on", str_or_null(r->opened_on));
 	json_object_set_new(o, "closed_on", str_or_null(r->closed_on));
@@ -749,38 +748,38 @@ static void public_entry(struct public_entry *e, const struct account_rec *r)
 
 static int html_head(struct buf *b, const char *org, const char *day)
 {
-	int rc = buf_puts(b, "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
-			     "<meta name=\"viewport\" content=\"width=device-width, "
-			     "initial-scale=1\">\n<title>");
+	int rc = buf_puts(b,
+	                  "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+	                  "<meta name=\"viewport\" content=\"width=device-width, "
+	                  "initial-scale=1\">\n<title>");
 
 	rc = rc ? rc : escape_html(b, org);
 	rc = rc ? rc
-		: buf_puts(b,
-			   " – våra konton i sociala medier</title>\n<style>\n"
-			   "body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;"
-			   "color:#1a1a1a;background:#fff}\n"
-			   "main{max-width:72rem;margin:0 auto;padding:1.5rem}\n"
-			   "table{border-collapse:collapse;width:100%}\n"
-			   "caption{text-align:left;font-weight:600;padding:.5rem 0}\n"
-			   "th,td{border-bottom:1px solid #767676;padding:.5rem;text-align:left;"
-			   "vertical-align:top}\n"
-			   "th{background:#f2f2f2}\n"
-			   "a{color:#0645ad}a:focus{outline:3px solid #ffbf47}\n"
-			   "</style>\n</head>\n<body>\n<main>\n<h1>");
+	        : buf_puts(b, " – våra konton i sociala medier</title>\n<style>\n"
+	                      "body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;"
+	                      "color:#1a1a1a;background:#fff}\n"
+	                      "main{max-width:72rem;margin:0 auto;padding:1.5rem}\n"
+	                      "table{border-collapse:collapse;width:100%}\n"
+	                      "caption{text-align:left;font-weight:600;padding:.5rem 0}\n"
+	                      "th,td{border-bottom:1px solid #767676;padding:.5rem;text-align:left;"
+	                      "vertical-align:top}\n"
+	                      "th{background:#f2f2f2}\n"
+	                      "a{color:#0645ad}a:focus{outline:3px solid #ffbf47}\n"
+	                      "</style>\n</head>\n<body>\n<main>\n<h1>");
 	rc = rc ? rc : escape_html(b, org);
 	rc = rc ? rc
-		: buf_puts(b, " i sociala medier</h1>\n<p>Här finns alla officiella konton som ");
+	        : buf_puts(b, " i sociala medier</h1>\n<p>Här finns alla officiella konton som ");
 	rc = rc ? rc : escape_html(b, org);
 	rc = rc ? rc
-		: buf_puts(b, " har i sociala medier, vilken verksamhet som ansvarar för dem, "
-			      "vad de är till för och vem de vänder sig till. Det som skrivs på "
-			      "kontona kan bli allmänna handlingar.</p>\n");
+	        : buf_puts(b, " har i sociala medier, vilken verksamhet som ansvarar för dem, "
+	                      "vad de är till för och vem de vänder sig till. Det som skrivs på "
+	                      "kontona kan bli allmänna handlingar.</p>\n");
 	rc = rc ? rc : buf_printf(b, "<p>Förteckningen uppdaterades %s.</p>\n", day);
 	return rc;
 }
 
-int registry_export_public(const struct registry_ctx *c, enum registry_format fmt,
-			   struct buf *out, struct err *err)
+int registry_export_public(const struct registry_ctx *c, enum registry_format fmt, struct buf *out,
+                           struct err *err)
 {
 	struct arena a;
 	const char *org = NULL;
@@ -800,14 +799,15 @@ int registry_export_public(const struct registry_ctx *c, enum registry_format fm
 	if (fmt == REGISTRY_HTML) {
 		rc = html_head(out, org, day);
 		rc = rc ? rc
-			: buf_puts(out, "<table>\n<caption>Konton</caption>\n<thead><tr>"
-					"<th scope=\"col\">Kanal</th><th scope=\"col\">Konto</th>"
-					"<th scope=\"col\">Ansvarig verksamhet</th>"
-					"<th scope=\"col\">Syfte</th><th scope=\"col\">Målgrupp</th>"
-					"<th scope=\"col\">Kontakt</th></tr></thead>\n<tbody>\n");
+		        : buf_puts(out,
+		                   "<table>\n<caption>Konton</caption>\n<thead><tr>"
+		                   "<th scope=\"col\">Kanal</th><th scope=\"col\">Konto</th>"
+		                   "<th scope=\"col\">Ansvarig verksamhet</th>"
+		                   "<th scope=\"col\">Syfte</th><th scope=\"col\">Målgrupp</th>"
+		                   "<th scope=\"col\">Kontakt</th></tr></thead>\n<tbody>\n");
 	} else if (fmt == REGISTRY_CSV) {
 		rc = buf_puts(out, "plattform,namn,adress,verksamhet,syfte,malgrupp,funktion,"
-				   "epost,telefon\r\n");
+		                   "epost,telefon\r\n");
 	} else {
 		list = json_array();
 	}
@@ -826,14 +826,14 @@ int registry_export_public(const struct registry_ctx *c, enum registry_format fm
 		shown++;
 		if (fmt == REGISTRY_JSON) {
 			json_array_append_new(
-				list, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
-						"platform", platform_name(r->v.platform), "name",
-						e.name, "url", e.url, "unit", e.unit, "purpose",
-						e.purpose, "audience", e.audience, "function",
-						e.function, "email", e.email, "phone", e.phone));
+			        list, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
+			                        "platform", platform_name(r->v.platform), "name",
+			                        e.name, "url", e.url, "unit", e.unit, "purpose",
+			                        e.purpose, "audience", e.audience, "function",
+			                        e.function, "email", e.email, "phone", e.phone));
 		} else if (fmt == REGISTRY_CSV) {
-			const char *f[] = {e.platform, e.name,	   e.url,   e.unit, e.purpose,
-					   e.audience, e.function, e.email, e.phone};
+			const char *f[] = {e.platform, e.name,     e.url,   e.unit, e.purpose,
+			                   e.audience, e.function, e.email, e.phone};
 
 			for (size_t k = 0; k < sizeof(f) / sizeof(f[0]) && !rc; k++) {
 				rc = k ? buf_putc(out, ',') : KV_OK;
@@ -885,7 +885,7 @@ int registry_export_public(const struct registry_ctx *c, enum registry_format fm
 		rc = rc ? rc : buf_puts(out, "</main>\n</body>\n</html>\n");
 	} else if (fmt == REGISTRY_JSON) {
 		json_t *doc = json_pack("{s:s,s:s,s:o}", "organisation", org, "updated", day,
-					"accounts", list);
+		                        "accounts", list);
 		char *s = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		list = NULL;
@@ -895,7 +895,8 @@ int registry_export_public(const struct registry_ctx *c, enum registry_format fm
 		free(s);
 	}
 	if (rc)
-		rc = err_set(err, rc, "public list: cannot build output (too large or out of memory)");
+		rc = err_set(err, rc,
+		             "public list: cannot build output (too large or out of memory)");
 out:
 	json_decref(list);
 	free(ids);

@@ -53,8 +53,8 @@ void audit_entry_hash(char out[65], const struct audit_entry *e)
 }
 
 int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *actor,
-		 const char *action, const char *entity, const char *entity_id,
-		 const char *before, const char *after, struct err *err)
+                 const char *action, const char *entity, const char *entity_id, const char *before,
+                 const char *after, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	struct audit_entry e = {0};
@@ -94,9 +94,9 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
 	audit_entry_hash(hash, &e);
 
 	rc = store_prepare(s, &st,
-			   "INSERT INTO audit (seq, org_id, at, actor, action, entity, entity_id,"
-			   " before, after, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-			   err);
+	                   "INSERT INTO audit (seq, org_id, at, actor, action, entity, entity_id,"
+	                   " before, after, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+	                   err);
 	if (rc)
 		goto out;
 	store_bind_int(st, 1, seq);
@@ -118,10 +118,11 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
 		goto out;
 	store_stmt_free(st);
 	st = NULL;
-	rc = store_prepare(s, &st,
-			   "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)"
-			   " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-			   err);
+	rc = store_prepare(
+	        s, &st,
+	        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)"
+	        " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+	        err);
 	if (rc)
 		goto out;
 	store_bind_int(st, 1, seq);
@@ -157,7 +158,8 @@ static void read_entry(struct store_stmt *st, struct audit_entry *e)
 	e->hash = store_col_text(st, 10);
 }
 
-#define AUDIT_COLUMNS "seq, org_id, at, actor, action, entity, entity_id, before, after, prev_hash, hash"
+#define AUDIT_COLUMNS                                                                              \
+	"seq, org_id, at, actor, action, entity, entity_id, before, after, prev_hash, hash"
 
 int audit_list(struct store *s, int64_t org_id, audit_visit_fn visit, void *ctx, struct err *err)
 {
@@ -165,9 +167,9 @@ int audit_list(struct store *s, int64_t org_id, audit_visit_fn visit, void *ctx,
 	int rc;
 
 	rc = store_prepare(s, &st,
-			   "SELECT " AUDIT_COLUMNS " FROM audit"
-			   " WHERE ? = 0 OR org_id = ? ORDER BY seq",
-			   err);
+	                   "SELECT " AUDIT_COLUMNS " FROM audit"
+	                   " WHERE ? = 0 OR org_id = ? ORDER BY seq",
+	                   err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org_id);
@@ -194,8 +196,8 @@ static int cmp_seen(const void *a, const void *b)
 	return strcmp(((const struct seen *)a)->hash, ((const struct seen *)b)->hash);
 }
 
-static int add_problem(struct audit_report *r, int64_t seq, const char *kind, const char *fmt,
-		       ...) __attribute__((format(printf, 4, 5)));
+static int add_problem(struct audit_report *r, int64_t seq, const char *kind, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 
 static int add_problem(struct audit_report *r, int64_t seq, const char *kind, const char *fmt, ...)
 {
@@ -267,40 +269,44 @@ int audit_verify(struct store *s, struct audit_report *out, struct err *err)
 		r.checked++;
 		audit_entry_hash(computed, &e);
 		if (strcmp(computed, hash) != 0 &&
-		    add_problem(&r, e.seq, "edited",
-				"entry %lld (%s) does not match its hash: its contents were changed",
-				(long long)e.seq, e.action ? e.action : "?"))
+		    add_problem(
+		            &r, e.seq, "edited",
+		            "entry %lld (%s) does not match its hash: its contents were changed",
+		            (long long)e.seq, e.action ? e.action : "?"))
 			goto nomem;
 		if (strcmp(prev, expect) != 0) {
 			struct seen key, *found;
 
 			snprintf(key.hash, sizeof(key.hash), "%s", prev);
-			found = n_seen ? bsearch(&key, seen, n_seen, sizeof(*seen), cmp_seen) : NULL;
+			found = n_seen ? bsearch(&key, seen, n_seen, sizeof(*seen), cmp_seen)
+			               : NULL;
 			if (found && found->seq != prev_seq) {
 				if (add_problem(&r, e.seq, "reordered",
-						"entry %lld was written after entry %lld but now "
-						"follows entry %lld",
-						(long long)e.seq, (long long)found->seq,
-						(long long)prev_seq))
+				                "entry %lld was written after entry %lld but now "
+				                "follows entry %lld",
+				                (long long)e.seq, (long long)found->seq,
+				                (long long)prev_seq))
 					goto nomem;
 			} else if (e.seq != prev_seq + 1) {
-				if (add_problem(&r, e.seq, "deleted",
-						"entries %lld to %lld before entry %lld are missing",
-						(long long)prev_seq + 1, (long long)e.seq - 1,
-						(long long)e.seq))
+				if (add_problem(
+				            &r, e.seq, "deleted",
+				            "entries %lld to %lld before entry %lld are missing",
+				            (long long)prev_seq + 1, (long long)e.seq - 1,
+				            (long long)e.seq))
 					goto nomem;
 			} else if (add_problem(&r, e.seq, "deleted",
-					       "entry %lld does not follow entry %lld: an entry "
-					       "was removed or entry %lld was rewritten",
-					       (long long)e.seq, (long long)prev_seq,
-					       (long long)prev_seq)) {
+			                       "entry %lld does not follow entry %lld: an entry "
+			                       "was removed or entry %lld was rewritten",
+			                       (long long)e.seq, (long long)prev_seq,
+			                       (long long)prev_seq)) {
 				goto nomem;
 			}
 		} else if (e.seq != prev_seq + 1) {
-			if (add_problem(&r, e.seq, "reordered",
-					"entry %lld follows entry %lld in the chain but is numbered "
-					"%lld",
-					(long long)e.seq, (long long)prev_seq, (long long)e.seq))
+			if (add_problem(
+			            &r, e.seq, "reordered",
+			            "entry %lld follows entry %lld in the chain but is numbered "
+			            "%lld",
+			            (long long)e.seq, (long long)prev_seq, (long long)e.seq))
 				goto nomem;
 		}
 		snprintf(expect, sizeof(expect), "%s", hash);
@@ -325,13 +331,13 @@ int audit_verify(struct store *s, struct audit_report *out, struct err *err)
 	}
 	if (head_seq > prev_seq) {
 		if (add_problem(&r, head_seq, "deleted",
-				"the log ends at entry %lld but entry %lld was written",
-				(long long)prev_seq, (long long)head_seq))
+		                "the log ends at entry %lld but entry %lld was written",
+		                (long long)prev_seq, (long long)head_seq))
 			goto nomem;
 	} else if (head_seq && strcmp(head_hash, expect) != 0 && head_seq == prev_seq) {
 		if (add_problem(&r, head_seq, "edited",
-				"the last entry's hash differs from the one recorded when it was "
-				"written"))
+		                "the last entry's hash differs from the one recorded when it was "
+		                "written"))
 			goto nomem;
 	}
 	rc = KV_OK;

@@ -31,8 +31,8 @@ struct audit_entry {
  * returns its sequence number in *out_seq (may be NULL). The time is
  * time_now(). KV_EIO on database failure. */
 int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *actor,
-		 const char *action, const char *entity, const char *entity_id,
-		 const char *before, const char *after, struct err *err);
+                 const char *action, const char *entity, const char *entity_id, const char *before,
+                 const char *after, struct err *err);
 
 /* Calls visit for each entry of org_id (0 = all), oldest first; entries are
  * borrowed for the call. A non-zero return from visit stops the walk and is
@@ -47,7 +47,7 @@ struct audit_problem {
 };
 
 struct audit_report {
-	int64_t checked; /* entries read */
+	int64_t checked;                /* entries read */
 	struct audit_problem *problems; /* owned; free with audit_report_done */
 	size_t n_problems;
 };

@@ -53,7 +53,7 @@ int reg_org_create(struct store *s, const char *name, int64_t *out_id, struct er
 
 	now_iso(now);
 	rc = store_prepare(s, &st, "INSERT INTO org (name, created_at) VALUES (?, ?) RETURNING id",
-			   err);
+	                   err);
 	if (rc)
 		return rc;
 	store_bind_text(st, 1, name);
@@ -71,9 +71,9 @@ int reg_org_find(struct store *s, const char *name, int64_t *out_id, struct err 
 	int rc, n = 0;
 	int64_t id = 0;
 
-	rc = store_prepare(s, &st,
-			   name ? "SELECT id FROM org WHERE name = ?" : "SELECT id FROM org LIMIT 2",
-			   err);
+	rc = store_prepare(
+	        s, &st, name ? "SELECT id FROM org WHERE name = ?" : "SELECT id FROM org LIMIT 2",
+	        err);
 	if (rc)
 		return rc;
 	if (name)
@@ -87,11 +87,11 @@ int reg_org_find(struct store *s, const char *name, int64_t *out_id, struct err 
 		return rc;
 	if (n == 0)
 		return name ? err_set(err, KV_ENOTFOUND, "organisation '%s' does not exist", name)
-			    : err_set(err, KV_ENOTFOUND,
-				      "no organisation yet: run 'kanalvakt init --org NAME' first");
+		            : err_set(err, KV_ENOTFOUND,
+		                      "no organisation yet: run 'kanalvakt init --org NAME' first");
 	if (n > 1)
 		return err_set(err, KV_ECONFLICT,
-			       "several organisations share this installation: give --org NAME");
+		               "several organisations share this installation: give --org NAME");
 	*out_id = id;
 	return KV_OK;
 }
@@ -117,14 +117,14 @@ int reg_org_name(struct store *s, int64_t org, struct arena *a, const char **out
 }
 
 int reg_unit_insert(struct store *s, int64_t org, const char *name, int64_t parent_id,
-		    int64_t *out_id, struct err *err)
+                    int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
 
-	rc = store_prepare(s, &st,
-			   "INSERT INTO unit (org_id, name, parent_id) VALUES (?, ?, ?) RETURNING id",
-			   err);
+	rc = store_prepare(
+	        s, &st, "INSERT INTO unit (org_id, name, parent_id) VALUES (?, ?, ?) RETURNING id",
+	        err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org);
@@ -152,8 +152,8 @@ int reg_unit_close(struct store *s, int64_t id, const char *date, struct err *er
 	return rc;
 }
 
-static int find_one(struct store *s, const char *sql, int64_t org, const char *key,
-		    int64_t *out_id, struct err *err)
+static int find_one(struct store *s, const char *sql, int64_t org, const char *key, int64_t *out_id,
+                    struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -174,11 +174,10 @@ static int find_one(struct store *s, const char *sql, int64_t org, const char *k
 	return rc;
 }
 
-int reg_unit_find(struct store *s, int64_t org, const char *name, int64_t *out_id,
-		  struct err *err)
+int reg_unit_find(struct store *s, int64_t org, const char *name, int64_t *out_id, struct err *err)
 {
-	int rc = find_one(s, "SELECT id FROM unit WHERE org_id = ? AND name = ?", org, name,
-			  out_id, err);
+	int rc = find_one(s, "SELECT id FROM unit WHERE org_id = ? AND name = ?", org, name, out_id,
+	                  err);
 
 	if (rc == KV_ENOTFOUND)
 		err_set(err, rc, "unit '%s' does not exist", name);
@@ -191,20 +190,20 @@ int reg_unit_each(struct store *s, int64_t org, reg_unit_fn fn, void *ctx, struc
 	int rc;
 
 	rc = store_prepare(s, &st,
-			   "SELECT u.id, u.name, u.parent_id, p.name, u.closed_on FROM unit u"
-			   " LEFT JOIN unit p ON p.id = u.parent_id WHERE u.org_id = ?"
-			   " ORDER BY u.name",
-			   err);
+	                   "SELECT u.id, u.name, u.parent_id, p.name, u.closed_on FROM unit u"
+	                   " LEFT JOIN unit p ON p.id = u.parent_id WHERE u.org_id = ?"
+	                   " ORDER BY u.name",
+	                   err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org);
 	while ((rc = store_step(st, err)) == 1) {
 		struct unit_row u = {
-			.id = store_col_int(st, 0),
-			.name = store_col_text(st, 1),
-			.parent_id = store_col_is_null(st, 2) ? 0 : store_col_int(st, 2),
-			.parent_name = store_col_text(st, 3),
-			.closed_on = store_col_text(st, 4),
+		        .id = store_col_int(st, 0),
+		        .name = store_col_text(st, 1),
+		        .parent_id = store_col_is_null(st, 2) ? 0 : store_col_int(st, 2),
+		        .parent_name = store_col_text(st, 3),
+		        .closed_on = store_col_text(st, 4),
 		};
 		rc = fn(ctx, &u);
 		if (rc)
@@ -215,15 +214,15 @@ int reg_unit_each(struct store *s, int64_t org, reg_unit_fn fn, void *ctx, struc
 }
 
 int reg_person_insert(struct store *s, int64_t org, const struct person_row *p, int64_t unit_id,
-		      int64_t *out_id, struct err *err)
+                      int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
 
 	rc = store_prepare(s, &st,
-			   "INSERT INTO person (org_id, name, title, email, phone, unit_id,"
-			   " contact_public) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			   err);
+	                   "INSERT INTO person (org_id, name, title, email, phone, unit_id,"
+	                   " contact_public) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                   err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org);
@@ -256,10 +255,10 @@ int reg_person_set_active(struct store *s, int64_t id, int active, struct err *e
 }
 
 int reg_person_find(struct store *s, int64_t org, const char *email, int64_t *out_id,
-		    struct err *err)
+                    struct err *err)
 {
 	int rc = find_one(s, "SELECT id FROM person WHERE org_id = ? AND email = ?", org, email,
-			  out_id, err);
+	                  out_id, err);
 
 	if (rc == KV_ENOTFOUND)
 		err_set(err, rc, "no person with e-mail '%s'", email);
@@ -271,24 +270,25 @@ int reg_person_each(struct store *s, int64_t org, reg_person_fn fn, void *ctx, s
 	struct store_stmt *st = NULL;
 	int rc;
 
-	rc = store_prepare(s, &st,
-			   "SELECT p.id, p.name, p.title, p.email, p.phone, u.name,"
-			   " p.contact_public, p.active FROM person p"
-			   " LEFT JOIN unit u ON u.id = p.unit_id WHERE p.org_id = ? ORDER BY p.name",
-			   err);
+	rc = store_prepare(
+	        s, &st,
+	        "SELECT p.id, p.name, p.title, p.email, p.phone, u.name,"
+	        " p.contact_public, p.active FROM person p"
+	        " LEFT JOIN unit u ON u.id = p.unit_id WHERE p.org_id = ? ORDER BY p.name",
+	        err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org);
 	while ((rc = store_step(st, err)) == 1) {
 		struct person_row p = {
-			.id = store_col_int(st, 0),
-			.name = store_col_text(st, 1),
-			.title = store_col_text(st, 2),
-			.email = store_col_text(st, 3),
-			.phone = store_col_text(st, 4),
-			.unit_name = store_col_text(st, 5),
-			.contact_public = (int)store_col_int(st, 6),
-			.active = (int)store_col_int(st, 7),
+		        .id = store_col_int(st, 0),
+		        .name = store_col_text(st, 1),
+		        .title = store_col_text(st, 2),
+		        .email = store_col_text(st, 3),
+		        .phone = store_col_text(st, 4),
+		        .unit_name = store_col_text(st, 5),
+		        .contact_public = (int)store_col_int(st, 6),
+		        .active = (int)store_col_int(st, 7),
 		};
 		rc = fn(ctx, &p);
 		if (rc)
@@ -329,17 +329,17 @@ static int bind_account(struct store_stmt *st, const struct account_row *r)
 	return i;
 }
 
-int reg_account_insert(struct store *s, int64_t org, const struct account_row *r,
-		       int64_t *out_id, struct err *err)
+int reg_account_insert(struct store *s, int64_t org, const struct account_row *r, int64_t *out_id,
+                       struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char now[TIME_ISO_LEN];
 	int rc, i;
 
 	rc = store_prepare(s, &st,
-			   "INSERT INTO account (" ACCOUNT_COLS ", org_id, created_at, updated_at)"
-			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-			   err);
+	                   "INSERT INTO account (" ACCOUNT_COLS ", org_id, created_at, updated_at)"
+	                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+	                   err);
 	if (rc)
 		return rc;
 	now_iso(now);
@@ -351,21 +351,20 @@ int reg_account_insert(struct store *s, int64_t org, const struct account_row *r
 	store_stmt_free(st);
 	if (rc == KV_ECONFLICT)
 		err_set(err, rc, "--handle: '%s' is already registered on %s", r->handle,
-			platform_name(r->platform));
+		        platform_name(r->platform));
 	return rc;
 }
 
-int reg_account_update(struct store *s, int64_t id, const struct account_row *r,
-		       struct err *err)
+int reg_account_update(struct store *s, int64_t id, const struct account_row *r, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char now[TIME_ISO_LEN];
 	int rc, i;
 
 	rc = store_prepare(s, &st,
-			   "UPDATE account SET (" ACCOUNT_COLS ", updated_at) ="
-			   " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?",
-			   err);
+	                   "UPDATE account SET (" ACCOUNT_COLS ", updated_at) ="
+	                   " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?",
+	                   err);
 	if (rc)
 		return rc;
 	now_iso(now);
@@ -376,12 +375,12 @@ int reg_account_update(struct store *s, int64_t id, const struct account_row *r,
 	store_stmt_free(st);
 	if (rc == KV_ECONFLICT)
 		err_set(err, rc, "--handle: '%s' is already registered on %s", r->handle,
-			platform_name(r->platform));
+		        platform_name(r->platform));
 	return rc;
 }
 
 int reg_account_set_admins(struct store *s, int64_t id, const int64_t *person_ids, size_t n,
-			   struct err *err)
+                           struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -396,9 +395,9 @@ int reg_account_set_admins(struct store *s, int64_t id, const int64_t *person_id
 	if (rc)
 		return rc;
 	rc = store_prepare(s, &st,
-			   "INSERT INTO account_admin (account_id, person_id) VALUES (?, ?)"
-			   " ON CONFLICT DO NOTHING",
-			   err);
+	                   "INSERT INTO account_admin (account_id, person_id) VALUES (?, ?)"
+	                   " ON CONFLICT DO NOTHING",
+	                   err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -412,17 +411,17 @@ int reg_account_set_admins(struct store *s, int64_t id, const int64_t *person_id
 }
 
 int reg_account_set_status(struct store *s, int64_t id, enum account_status status,
-			   const char *opened_on, const char *closed_on, const char *reason,
-			   struct err *err)
+                           const char *opened_on, const char *closed_on, const char *reason,
+                           struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char now[TIME_ISO_LEN];
 	int rc;
 
 	rc = store_prepare(s, &st,
-			   "UPDATE account SET status = ?, opened_on = COALESCE(?, opened_on),"
-			   " closed_on = ?, closing_reason = ?, updated_at = ? WHERE id = ?",
-			   err);
+	                   "UPDATE account SET status = ?, opened_on = COALESCE(?, opened_on),"
+	                   " closed_on = ?, closing_reason = ?, updated_at = ? WHERE id = ?",
+	                   err);
 	if (rc)
 		return rc;
 	now_iso(now);
@@ -438,17 +437,17 @@ int reg_account_set_status(struct store *s, int64_t id, enum account_status stat
 }
 
 int reg_checklist_set(struct store *s, int64_t id, const char *key, const char *answer,
-		      struct err *err)
+                      struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char now[TIME_ISO_LEN];
 	int rc;
 
 	rc = store_prepare(s, &st,
-			   "INSERT INTO account_checklist (account_id, item, answer, answered_at)"
-			   " VALUES (?, ?, ?, ?) ON CONFLICT (account_id, item) DO UPDATE SET"
-			   " answer = excluded.answer, answered_at = excluded.answered_at",
-			   err);
+	                   "INSERT INTO account_checklist (account_id, item, answer, answered_at)"
+	                   " VALUES (?, ?, ?, ?) ON CONFLICT (account_id, item) DO UPDATE SET"
+	                   " answer = excluded.answer, answered_at = excluded.answered_at",
+	                   err);
 	if (rc)
 		return rc;
 	now_iso(now);
@@ -462,7 +461,7 @@ int reg_checklist_set(struct store *s, int64_t id, const char *key, const char *
 }
 
 int reg_account_find(struct store *s, int64_t org, const char *key, int64_t *out_id,
-		     struct err *err)
+                     struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char *end = NULL;
@@ -472,9 +471,9 @@ int reg_account_find(struct store *s, int64_t org, const char *key, int64_t *out
 
 	num = strtoll(key, &end, 10);
 	rc = store_prepare(s, &st,
-			   "SELECT id FROM account WHERE org_id = ? AND (id = ? OR handle = ?"
-			   " OR handle = ?)",
-			   err);
+	                   "SELECT id FROM account WHERE org_id = ? AND (id = ? OR handle = ?"
+	                   " OR handle = ?)",
+	                   err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org);
@@ -493,9 +492,9 @@ int reg_account_find(struct store *s, int64_t org, const char *key, int64_t *out
 		return err_set(err, KV_ENOTFOUND, "no account with id or handle '%s'", key);
 	if (n > 1)
 		return err_set(err, KV_ECONFLICT,
-			       "'%s' names several accounts (same handle on several platforms):"
-			       " give the account id",
-			       key);
+		               "'%s' names several accounts (same handle on several platforms):"
+		               " give the account id",
+		               key);
 	*out_id = id;
 	return KV_OK;
 }
@@ -507,8 +506,8 @@ int reg_account_ids(struct store *s, int64_t org, int64_t **out, size_t *n_out, 
 	size_t n = 0, cap = 0;
 	int rc;
 
-	rc = store_prepare(s, &st,
-			   "SELECT id FROM account WHERE org_id = ? ORDER BY platform, handle", err);
+	rc = store_prepare(
+	        s, &st, "SELECT id FROM account WHERE org_id = ? ORDER BY platform, handle", err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org);
@@ -539,7 +538,7 @@ static const char *dup_col(struct account_rec *r, struct store_stmt *st, int col
 }
 
 static int load_person(struct store *s, struct account_rec *r, int64_t id, struct person_ref *p,
-		       const char **email, int responsible, struct err *err)
+                       const char **email, int responsible, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -547,8 +546,10 @@ static int load_person(struct store *s, struct account_rec *r, int64_t id, struc
 	p->id = id;
 	if (!id)
 		return KV_OK;
-	rc = store_prepare(s, &st, "SELECT name, email, active, title, phone, contact_public FROM person"
-			   " WHERE id = ?", err);
+	rc = store_prepare(s, &st,
+	                   "SELECT name, email, active, title, phone, contact_public FROM person"
+	                   " WHERE id = ?",
+	                   err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, id);
@@ -585,13 +586,13 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 		return err_set(err, KV_ENOMEM, "out of memory");
 	arena_init(&r->arena);
 	rc = store_prepare(s, &st,
-			   "SELECT a.org_id, a.platform, a.handle, a.url, a.display_name, a.status,"
-			   " a.unit_id, u.name, u.closed_on, a.purpose, a.goal, a.audience,"
-			   " a.responsible_id, a.deputy_id, a.decided_by_id, a.decided_on,"
-			   " a.decision_ref, a.posts_per_week, a.house_rules, a.opened_on,"
-			   " a.closed_on, a.closing_reason, a.created_at, a.updated_at, u.id"
-			   " FROM account a LEFT JOIN unit u ON u.id = a.unit_id WHERE a.id = ?",
-			   err);
+	                   "SELECT a.org_id, a.platform, a.handle, a.url, a.display_name, a.status,"
+	                   " a.unit_id, u.name, u.closed_on, a.purpose, a.goal, a.audience,"
+	                   " a.responsible_id, a.deputy_id, a.decided_by_id, a.decided_on,"
+	                   " a.decision_ref, a.posts_per_week, a.house_rules, a.opened_on,"
+	                   " a.closed_on, a.closing_reason, a.created_at, a.updated_at, u.id"
+	                   " FROM account a LEFT JOIN unit u ON u.id = a.unit_id WHERE a.id = ?",
+	                   err);
 	if (rc)
 		goto out;
 	store_bind_int(st, 1, id);
@@ -638,10 +639,10 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 		goto out;
 
 	rc = store_prepare(s, &st,
-			   "SELECT p.id, p.name, p.email, p.active FROM account_admin aa"
-			   " JOIN person p ON p.id = aa.person_id WHERE aa.account_id = ?"
-			   " ORDER BY p.name",
-			   err);
+	                   "SELECT p.id, p.name, p.email, p.active FROM account_admin aa"
+	                   " JOIN person p ON p.id = aa.person_id WHERE aa.account_id = ?"
+	                   " ORDER BY p.name",
+	                   err);
 	if (rc)
 		goto out;
 	store_bind_int(st, 1, id);
@@ -679,9 +680,9 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 	st = NULL;
 
 	rc = store_prepare(s, &st,
-			   "SELECT item, answer, answered_at FROM account_checklist"
-			   " WHERE account_id = ?",
-			   err);
+	                   "SELECT item, answer, answered_at FROM account_checklist"
+	                   " WHERE account_id = ?",
+	                   err);
 	if (rc)
 		goto out;
 	store_bind_int(st, 1, id);

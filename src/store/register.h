@@ -30,11 +30,10 @@ struct unit_row {
 };
 
 int reg_unit_insert(struct store *s, int64_t org, const char *name, int64_t parent_id,
-		    int64_t *out_id, struct err *err);
+                    int64_t *out_id, struct err *err);
 int reg_unit_close(struct store *s, int64_t id, const char *date, struct err *err);
 /* KV_ENOTFOUND (err: "unit 'X' does not exist") when absent. */
-int reg_unit_find(struct store *s, int64_t org, const char *name, int64_t *out_id,
-		  struct err *err);
+int reg_unit_find(struct store *s, int64_t org, const char *name, int64_t *out_id, struct err *err);
 typedef int (*reg_unit_fn)(void *ctx, const struct unit_row *u);
 int reg_unit_each(struct store *s, int64_t org, reg_unit_fn fn, void *ctx, struct err *err);
 
@@ -50,10 +49,10 @@ struct person_row {
 };
 
 int reg_person_insert(struct store *s, int64_t org, const struct person_row *p, int64_t unit_id,
-		      int64_t *out_id, struct err *err);
+                      int64_t *out_id, struct err *err);
 int reg_person_set_active(struct store *s, int64_t id, int active, struct err *err);
 int reg_person_find(struct store *s, int64_t org, const char *email, int64_t *out_id,
-		    struct err *err);
+                    struct err *err);
 typedef int (*reg_person_fn)(void *ctx, const struct person_row *p);
 int reg_person_each(struct store *s, int64_t org, reg_person_fn fn, void *ctx, struct err *err);
 
@@ -78,23 +77,22 @@ struct account_row {
 };
 
 /* KV_ECONFLICT when the handle is taken on that platform. */
-int reg_account_insert(struct store *s, int64_t org, const struct account_row *r,
-		       int64_t *out_id, struct err *err);
+int reg_account_insert(struct store *s, int64_t org, const struct account_row *r, int64_t *out_id,
+                       struct err *err);
 /* Overwrites every column of account id with r. */
-int reg_account_update(struct store *s, int64_t id, const struct account_row *r,
-		       struct err *err);
+int reg_account_update(struct store *s, int64_t id, const struct account_row *r, struct err *err);
 int reg_account_set_admins(struct store *s, int64_t id, const int64_t *person_ids, size_t n,
-			   struct err *err);
+                           struct err *err);
 int reg_account_set_status(struct store *s, int64_t id, enum account_status st,
-			   const char *opened_on, const char *closed_on, const char *reason,
-			   struct err *err);
+                           const char *opened_on, const char *closed_on, const char *reason,
+                           struct err *err);
 int reg_checklist_set(struct store *s, int64_t id, const char *key, const char *answer,
-		      struct err *err);
+                      struct err *err);
 
 /* Finds an account by numeric id or handle. KV_ENOTFOUND when absent,
  * KV_ECONFLICT when the handle exists on several platforms. */
 int reg_account_find(struct store *s, int64_t org, const char *id_or_handle, int64_t *out_id,
-		     struct err *err);
+                     struct err *err);
 /* All account ids of org in register order (platform, handle). *out is
  * owned by the caller (free()). */
 int reg_account_ids(struct store *s, int64_t org, int64_t **out, size_t *n, struct err *err);

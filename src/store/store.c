@@ -25,7 +25,7 @@ static int mkdir_p(const char *dir, struct err *err)
 		path[i] = '\0';
 		if (mkdir(path, 0750) != 0 && errno != EEXIST)
 			return err_set(err, KV_EIO, "data directory %s: cannot create %s: %s", dir,
-				       path, strerror(errno));
+			               path, strerror(errno));
 		path[i] = c;
 	}
 	return KV_OK;
@@ -37,19 +37,19 @@ static int migrate(struct store *s, struct err *err)
 	int rc;
 
 	rc = store_exec(s,
-			"CREATE TABLE IF NOT EXISTS schema_migrations ("
-			" version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-			err);
+	                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+	                err);
 	if (rc)
 		return rc;
-	rc = store_query_int(s, &have, err, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-			     0, NULL);
+	rc = store_query_int(s, &have, err,
+	                     "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", 0, NULL);
 	if (rc)
 		return rc;
 	if (have > s->drv->n_migrations)
 		return err_set(err, KV_ECONFLICT,
-			       "database schema version %lld is newer than this program (%d)",
-			       (long long)have, s->drv->n_migrations);
+		               "database schema version %lld is newer than this program (%d)",
+		               (long long)have, s->drv->n_migrations);
 	for (int v = (int)have + 1; v <= s->drv->n_migrations; v++) {
 		struct store_stmt *st = NULL;
 		char ver[16];
@@ -61,9 +61,9 @@ static int migrate(struct store *s, struct err *err)
 		rc = store_exec(s, s->drv->migrations[v - 1], err);
 		if (!rc)
 			rc = store_prepare(s, &st,
-					   "INSERT INTO schema_migrations (version, applied_at)"
-					   " VALUES (?, ?)",
-					   err);
+			                   "INSERT INTO schema_migrations (version, applied_at)"
+			                   " VALUES (?, ?)",
+			                   err);
 		if (!rc) {
 			char now[TIME_ISO_LEN];
 
@@ -190,7 +190,7 @@ void store_rollback(struct store *s)
 		s->drv->exec(s, "ROLLBACK", NULL);
 	else {
 		snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT sp%d; RELEASE SAVEPOINT sp%d",
-			 s->depth - 1, s->depth - 1);
+		         s->depth - 1, s->depth - 1);
 		s->drv->exec(s, sql, NULL);
 	}
 	s->depth--;
@@ -263,7 +263,7 @@ int store_col_is_null(struct store_stmt *st, int col)
 }
 
 int store_query_int(struct store *s, int64_t *out, struct err *err, const char *sql, int nargs,
-		    const char *const *args)
+                    const char *const *args)
 {
 	struct store_stmt *st = NULL;
 	int rc;

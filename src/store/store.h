@@ -67,6 +67,6 @@ int store_col_is_null(struct store_stmt *st, int col);
  * the first column of the first row as an integer in *out (KV_ENOTFOUND when
  * there is no row). */
 int store_query_int(struct store *s, int64_t *out, struct err *err, const char *sql, int nargs,
-		    const char *const *args);
+                    const char *const *args);
 
 #endif

@@ -11,8 +11,7 @@ struct store_driver {
 	int (*open)(struct store *s, const char *data_dir, struct err *err);
 	void (*close)(struct store *s);
 	int (*exec)(struct store *s, const char *sql, struct err *err);
-	int (*prepare)(struct store *s, struct store_stmt **out, const char *sql,
-		       struct err *err);
+	int (*prepare)(struct store *s, struct store_stmt **out, const char *sql, struct err *err);
 	void (*stmt_free)(struct store_stmt *st);
 	int (*bind_text)(struct store_stmt *st, int idx, const char *v);
 	int (*bind_blob)(struct store_stmt *st, int idx, const void *v, size_t n);

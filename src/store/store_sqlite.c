@@ -9,76 +9,76 @@
 
 /* Migration steps. Append only: a released step is never edited. */
 static const char *const migrations[] = {
-	/* 1: organisations, the register, the audit chain. */
-	"CREATE TABLE org ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL UNIQUE,"
-	" created_at TEXT NOT NULL);"
-	"CREATE TABLE unit ("
-	" id INTEGER PRIMARY KEY,"
-	" org_id INTEGER NOT NULL REFERENCES org(id),"
-	" name TEXT NOT NULL,"
-	" parent_id INTEGER REFERENCES unit(id),"
-	" closed_on TEXT,"
-	" UNIQUE (org_id, name));"
-	"CREATE TABLE person ("
-	" id INTEGER PRIMARY KEY,"
-	" org_id INTEGER NOT NULL REFERENCES org(id),"
-	" name TEXT NOT NULL,"
-	" title TEXT,"
-	" email TEXT NOT NULL,"
-	" phone TEXT,"
-	" unit_id INTEGER REFERENCES unit(id),"
-	" contact_public INTEGER NOT NULL DEFAULT 0,"
-	" active INTEGER NOT NULL DEFAULT 1,"
-	" UNIQUE (org_id, email));"
-	"CREATE TABLE account ("
-	" id INTEGER PRIMARY KEY,"
-	" org_id INTEGER NOT NULL REFERENCES org(id),"
-	" platform TEXT NOT NULL,"
-	" handle TEXT NOT NULL,"
-	" url TEXT,"
-	" display_name TEXT,"
-	" unit_id INTEGER REFERENCES unit(id),"
-	" purpose TEXT, goal TEXT, audience TEXT,"
-	" responsible_id INTEGER REFERENCES person(id),"
-	" deputy_id INTEGER REFERENCES person(id),"
-	" decided_by_id INTEGER REFERENCES person(id),"
-	" decided_on TEXT, decision_ref TEXT,"
-	" posts_per_week INTEGER,"
-	" house_rules TEXT,"
-	" opened_on TEXT, closed_on TEXT, closing_reason TEXT,"
-	" status TEXT NOT NULL DEFAULT 'proposed'"
-	"  CHECK (status IN ('proposed','active','inactive','closed')),"
-	" created_at TEXT NOT NULL,"
-	" updated_at TEXT NOT NULL,"
-	" UNIQUE (org_id, platform, handle));"
-	"CREATE TABLE account_admin ("
-	" account_id INTEGER NOT NULL REFERENCES account(id),"
-	" person_id INTEGER NOT NULL REFERENCES person(id),"
-	" PRIMARY KEY (account_id, person_id));"
-	"CREATE TABLE account_checklist ("
-	" account_id INTEGER NOT NULL REFERENCES account(id),"
-	" item TEXT NOT NULL,"
-	" answer TEXT NOT NULL,"
-	" answered_at TEXT NOT NULL,"
-	" PRIMARY KEY (account_id, item));"
-	"CREATE TABLE audit ("
-	" seq INTEGER PRIMARY KEY,"
-	" org_id INTEGER,"
-	" at TEXT NOT NULL,"
-	" actor TEXT NOT NULL,"
-	" action TEXT NOT NULL,"
-	" entity TEXT NOT NULL,"
-	" entity_id TEXT,"
-	" before TEXT,"
-	" after TEXT,"
-	" prev_hash TEXT NOT NULL,"
-	" hash TEXT NOT NULL);"
-	"CREATE TABLE audit_head ("
-	" id INTEGER PRIMARY KEY CHECK (id = 1),"
-	" seq INTEGER NOT NULL,"
-	" hash TEXT NOT NULL);",
+        /* 1: organisations, the register, the audit chain. */
+        "CREATE TABLE org ("
+        " id INTEGER PRIMARY KEY,"
+        " name TEXT NOT NULL UNIQUE,"
+        " created_at TEXT NOT NULL);"
+        "CREATE TABLE unit ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " name TEXT NOT NULL,"
+        " parent_id INTEGER REFERENCES unit(id),"
+        " closed_on TEXT,"
+        " UNIQUE (org_id, name));"
+        "CREATE TABLE person ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " name TEXT NOT NULL,"
+        " title TEXT,"
+        " email TEXT NOT NULL,"
+        " phone TEXT,"
+        " unit_id INTEGER REFERENCES unit(id),"
+        " contact_public INTEGER NOT NULL DEFAULT 0,"
+        " active INTEGER NOT NULL DEFAULT 1,"
+        " UNIQUE (org_id, email));"
+        "CREATE TABLE account ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " platform TEXT NOT NULL,"
+        " handle TEXT NOT NULL,"
+        " url TEXT,"
+        " display_name TEXT,"
+        " unit_id INTEGER REFERENCES unit(id),"
+        " purpose TEXT, goal TEXT, audience TEXT,"
+        " responsible_id INTEGER REFERENCES person(id),"
+        " deputy_id INTEGER REFERENCES person(id),"
+        " decided_by_id INTEGER REFERENCES person(id),"
+        " decided_on TEXT, decision_ref TEXT,"
+        " posts_per_week INTEGER,"
+        " house_rules TEXT,"
+        " opened_on TEXT, closed_on TEXT, closing_reason TEXT,"
+        " status TEXT NOT NULL DEFAULT 'proposed'"
+        "  CHECK (status IN ('proposed','active','inactive','closed')),"
+        " created_at TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL,"
+        " UNIQUE (org_id, platform, handle));"
+        "CREATE TABLE account_admin ("
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " person_id INTEGER NOT NULL REFERENCES person(id),"
+        " PRIMARY KEY (account_id, person_id));"
+        "CREATE TABLE account_checklist ("
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " item TEXT NOT NULL,"
+        " answer TEXT NOT NULL,"
+        " answered_at TEXT NOT NULL,"
+        " PRIMARY KEY (account_id, item));"
+        "CREATE TABLE audit ("
+        " seq INTEGER PRIMARY KEY,"
+        " org_id INTEGER,"
+        " at TEXT NOT NULL,"
+        " actor TEXT NOT NULL,"
+        " action TEXT NOT NULL,"
+        " entity TEXT NOT NULL,"
+        " entity_id TEXT,"
+        " before TEXT,"
+        " after TEXT,"
+        " prev_hash TEXT NOT NULL,"
+        " hash TEXT NOT NULL);"
+        "CREATE TABLE audit_head ("
+        " id INTEGER PRIMARY KEY CHECK (id = 1),"
+        " seq INTEGER NOT NULL,"
+        " hash TEXT NOT NULL);",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
@@ -112,7 +112,8 @@ static int s_open(struct store *s, const char *data_dir, struct err *err)
 	snprintf(path, sizeof(path), "%s/kanalvakt.db", data_dir);
 	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
-		err_set(err, KV_EIO, "database %s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+		err_set(err, KV_EIO, "database %s: %s", path,
+		        db ? sqlite3_errmsg(db) : "cannot open");
 		sqlite3_close(db);
 		return KV_EIO;
 	}
@@ -120,9 +121,9 @@ static int s_open(struct store *s, const char *data_dir, struct err *err)
 	sqlite3_busy_timeout(db, 10000);
 	sqlite3_extended_result_codes(db, 1);
 	rc = sqlite3_exec(db,
-			  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-			  " PRAGMA synchronous=NORMAL;",
-			  NULL, NULL, NULL);
+	                  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+	                  " PRAGMA synchronous=NORMAL;",
+	                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return map_rc(db, rc, err, path);
 	return KV_OK;
@@ -235,23 +236,23 @@ static int s_col_is_null(struct store_stmt *st, int col)
 }
 
 const struct store_driver store_sqlite_driver = {
-	.name = "sqlite",
-	.open = s_open,
-	.close = s_close,
-	.exec = s_exec,
-	.prepare = s_prepare,
-	.stmt_free = s_stmt_free,
-	.bind_text = s_bind_text,
-	.bind_blob = s_bind_blob,
-	.bind_int = s_bind_int,
-	.bind_null = s_bind_null,
-	.step = s_step,
-	.reset = s_reset,
-	.col_text = s_col_text,
-	.col_blob = s_col_blob,
-	.col_int = s_col_int,
-	.col_is_null = s_col_is_null,
-	.migrations = migrations,
-	.n_migrations = sizeof(migrations) / sizeof(migrations[0]),
-	.begin_sql = "BEGIN IMMEDIATE",
+        .name = "sqlite",
+        .open = s_open,
+        .close = s_close,
+        .exec = s_exec,
+        .prepare = s_prepare,
+        .stmt_free = s_stmt_free,
+        .bind_text = s_bind_text,
+        .bind_blob = s_bind_blob,
+        .bind_int = s_bind_int,
+        .bind_null = s_bind_null,
+        .step = s_step,
+        .reset = s_reset,
+        .col_text = s_col_text,
+        .col_blob = s_col_blob,
+        .col_int = s_col_int,
+        .col_is_null = s_col_is_null,
+        .migrations = migrations,
+        .n_migrations = sizeof(migrations) / sizeof(migrations[0]),
+        .begin_sql = "BEGIN IMMEDIATE",
 };

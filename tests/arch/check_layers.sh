@@ -23,7 +23,7 @@ for path in $(cd "$root/src" && find . -name '*.[ch]' | sed 's|^\./||' | sort); 
 	while read -r inc; do
 		dep=${inc%%/*}
 		[[ "$inc" == */* ]] || continue
-		if [[ "${allowed[$layer]}" != *",$dep,"* ]]; then
+		if [[ "$dep" != "$layer" && "${allowed[$layer]}" != *",$dep,"* ]]; then
 			echo "src/$path: includes \"$inc\" but $layer may not use $dep"
 			bad=1
 		fi

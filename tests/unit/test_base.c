@@ -118,5 +118,5 @@ static void now_can_be_pinned(void)
 }
 
 TEST_MAIN(T(buf_grows_and_stops_at_limit), T(err_maps_codes), T(sha256_known_vectors),
-	  T(hmac_rfc4231_case2), T(utf8_checks), T(iso_times), T(dates_and_weekdays),
-	  T(now_can_be_pinned))
+          T(hmac_rfc4231_case2), T(utf8_checks), T(iso_times), T(dates_and_weekdays),
+          T(now_can_be_pinned))

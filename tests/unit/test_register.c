@@ -7,32 +7,32 @@
 #include <stdio.h>
 
 static struct person_ref admins_ok[2] = {{.id = 11, .exists = 1, .active = 1, .name = "A"},
-					 {.id = 12, .exists = 1, .active = 1, .name = "B"}};
+                                         {.id = 12, .exists = 1, .active = 1, .name = "B"}};
 static unsigned char all_answered[64];
 
 /* An account that passes every check. */
 static struct account_view good(void)
 {
 	struct account_view a = {
-		.id = 1,
-		.platform = PLATFORM_FACEBOOK,
-		.handle = "exempelby",
-		.url = "https://www.facebook.com/exempelby",
-		.status = ACCOUNT_PROPOSED,
-		.unit_id = 3,
-		.unit_exists = 1,
-		.purpose = "Informera invånare",
-		.goal = "Fler nöjda invånare",
-		.audience = "Invånare",
-		.responsible = {.id = 11, .exists = 1, .active = 1, .name = "A"},
-		.deputy = {.id = 12, .exists = 1, .active = 1, .name = "B"},
-		.decided_by = {.id = 13, .exists = 1, .active = 1, .name = "C"},
-		.decided_on = "2026-01-15",
-		.decision_ref = "KS 2026/0001",
-		.posts_per_week = 3,
-		.house_rules = "Håll god ton.",
-		.admins = admins_ok,
-		.n_admins = 2,
+	        .id = 1,
+	        .platform = PLATFORM_FACEBOOK,
+	        .handle = "exempelby",
+	        .url = "https://www.facebook.com/exempelby",
+	        .status = ACCOUNT_PROPOSED,
+	        .unit_id = 3,
+	        .unit_exists = 1,
+	        .purpose = "Informera invånare",
+	        .goal = "Fler nöjda invånare",
+	        .audience = "Invånare",
+	        .responsible = {.id = 11, .exists = 1, .active = 1, .name = "A"},
+	        .deputy = {.id = 12, .exists = 1, .active = 1, .name = "B"},
+	        .decided_by = {.id = 13, .exists = 1, .active = 1, .name = "C"},
+	        .decided_on = "2026-01-15",
+	        .decision_ref = "KS 2026/0001",
+	        .posts_per_week = 3,
+	        .house_rules = "Håll god ton.",
+	        .admins = admins_ok,
+	        .n_admins = 2,
 	};
 	for (size_t i = 0; i < checklist_count; i++)
 		all_answered[i] = 1;
@@ -243,11 +243,22 @@ static void rule_ids_are_unique_and_messages_swedish(void)
 
 static void checklist_has_the_policy_items(void)
 {
-	const char *keys[] = {"syfte",	    "mal",	"budskap",	       "malgrupp",
-			      "kanal",	    "kontotyp", "avtal",	       "funktion_och_teknik",
-			      "resurser",   "bevakning", "avsandare",	       "risker",
-			      "diarieforing_gallring_arkivering", "kriskommunikation",
-			      "marknadsforing", "informationskrav"};
+	const char *keys[] = {"syfte",
+	                      "mal",
+	                      "budskap",
+	                      "malgrupp",
+	                      "kanal",
+	                      "kontotyp",
+	                      "avtal",
+	                      "funktion_och_teknik",
+	                      "resurser",
+	                      "bevakning",
+	                      "avsandare",
+	                      "risker",
+	                      "diarieforing_gallring_arkivering",
+	                      "kriskommunikation",
+	                      "marknadsforing",
+	                      "informationskrav"};
 
 	CHECK_INT(checklist_count, sizeof(keys) / sizeof(keys[0]));
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -291,10 +302,9 @@ static void validation_names_the_field(void)
 }
 
 TEST_MAIN(T(good_account_passes), T(rule_no_purpose), T(rule_no_goal), T(rule_no_audience),
-	  T(rule_no_url), T(rule_unit_missing_or_closed), T(rule_no_responsible),
-	  T(rule_no_deputy), T(rule_deputy_is_responsible), T(rule_too_few_admins),
-	  T(rule_person_inactive), T(rule_no_decision), T(rule_no_decision_ref),
-	  T(rule_checklist_incomplete), T(rule_no_house_rules), T(rule_no_posting_target),
-	  T(closed_accounts_are_not_checked), T(rule_ids_are_unique_and_messages_swedish),
-	  T(checklist_has_the_policy_items), T(platforms_round_trip),
-	  T(validation_names_the_field))
+          T(rule_no_url), T(rule_unit_missing_or_closed), T(rule_no_responsible), T(rule_no_deputy),
+          T(rule_deputy_is_responsible), T(rule_too_few_admins), T(rule_person_inactive),
+          T(rule_no_decision), T(rule_no_decision_ref), T(rule_checklist_incomplete),
+          T(rule_no_house_rules), T(rule_no_posting_target), T(closed_accounts_are_not_checked),
+          T(rule_ids_are_unique_and_messages_swedish), T(checklist_has_the_policy_items),
+          T(platforms_round_trip), T(validation_names_the_field))

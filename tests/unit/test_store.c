@@ -41,7 +41,7 @@ static void opens_creates_dirs_and_migrates(void)
 	/* Opening again applies nothing twice. */
 	s = open_tmp();
 	CHECK_INT(store_query_int(s, &v, &e, "SELECT COUNT(*) FROM schema_migrations", 0, NULL),
-		  KV_OK);
+	          KV_OK);
 	CHECK_INT(v, store_schema_version(s));
 	store_free(s);
 }
@@ -113,9 +113,9 @@ static const char *chain_of(int n)
 		char after[64];
 
 		snprintf(after, sizeof(after), "{\"n\":%d}", i);
-		CHECK_INT(audit_append(s, NULL, 1, "tester", "test.step", "thing", "7", NULL,
-				       after, &e),
-			  KV_OK);
+		CHECK_INT(audit_append(s, NULL, 1, "tester", "test.step", "thing", "7", NULL, after,
+		                       &e),
+		          KV_OK);
 	}
 	snprintf(db, sizeof(db), "%s/kanalvakt.db", store_dir(s));
 	store_free(s);
@@ -196,8 +196,8 @@ static void audit_detects_swapped_entries(void)
 	struct audit_report r;
 
 	tamper(chain_of(5), "UPDATE audit SET seq = -1 WHERE seq = 3;"
-			    "UPDATE audit SET seq = 3 WHERE seq = 4;"
-			    "UPDATE audit SET seq = 4 WHERE seq = -1;");
+	                    "UPDATE audit SET seq = 3 WHERE seq = 4;"
+	                    "UPDATE audit SET seq = 4 WHERE seq = -1;");
 	r = verify();
 	CHECK(r.n_problems >= 1);
 	CHECK_INT(r.problems[0].seq, 3);
@@ -222,7 +222,7 @@ static void audit_detects_rewritten_hash(void)
 }
 
 TEST_MAIN(T(opens_creates_dirs_and_migrates), T(wal_is_on), T(nested_rollback_keeps_outer_work),
-	  T(unique_violation_is_conflict), T(unopenable_dir_is_io_error),
-	  T(audit_intact_chain_verifies), T(audit_detects_edited_entry),
-	  T(audit_detects_deleted_entry), T(audit_detects_deleted_last_entry),
-	  T(audit_detects_swapped_entries), T(audit_detects_rewritten_hash))
+          T(unique_violation_is_conflict), T(unopenable_dir_is_io_error),
+          T(audit_intact_chain_verifies), T(audit_detects_edited_entry),
+          T(audit_detects_deleted_entry), T(audit_detects_deleted_last_entry),
+          T(audit_detects_swapped_entries), T(audit_detects_rewritten_hash))

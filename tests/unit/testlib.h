@@ -14,7 +14,7 @@ struct test_case {
 };
 
 void test_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4), noreturn));
+        __attribute__((format(printf, 3, 4), noreturn));
 int test_main(int argc, char **argv, const struct test_case *cases, size_t n);
 
 /* A fresh empty directory for this test (removed by the runner afterwards). */
@@ -47,7 +47,7 @@ void test_write_file(const char *path, const char *data, size_t len);
 		const char *a_ = (a), *b_ = (b);                                                   \
 		if (!a_ || !b_ || strcmp(a_, b_) != 0)                                             \
 			test_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b,        \
-				  a_ ? a_ : "(null)", b_ ? b_ : "(null)");                         \
+			          a_ ? a_ : "(null)", b_ ? b_ : "(null)");                         \
 	} while (0)
 
 #define CHECK_CONTAINS(hay, needle)                                                                \
@@ -55,15 +55,18 @@ void test_write_file(const char *path, const char *data, size_t len);
 		const char *h_ = (hay), *n_ = (needle);                                            \
 		if (!h_ || !strstr(h_, n_))                                                        \
 			test_fail(__FILE__, __LINE__, "\"%s\" does not contain \"%s\"",            \
-				  h_ ? h_ : "(null)", n_);                                         \
+			          h_ ? h_ : "(null)", n_);                                         \
 	} while (0)
 
-#define T(fn) {#fn, fn}
+#define T(fn)                                                                                      \
+	{                                                                                          \
+#fn, fn                                                                            \
+	}
 #define TEST_MAIN(...)                                                                             \
 	int main(int argc, char **argv)                                                            \
 	{                                                                                          \
 		static const struct test_case cases[] = {__VA_ARGS__};                             \
-		return test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));            \
+		return test_main(argc, argv, cases, sizeof(cases) / sizeof(cases[0]));             \
 	}
 
 #endif
