@@ -309,6 +309,7 @@ static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int
 	        {"decision-ref", required_argument, NULL, 'R'},
 	        {"posts-per-week", required_argument, NULL, 'w'},
 	        {"house-rules", required_argument, NULL, 'h'},
+	        {"platform-id", required_argument, NULL, 'I'},
 	        {0},
 	};
 	int c;
@@ -369,6 +370,9 @@ static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int
 			break;
 		case 'h':
 			in->house_rules = optarg;
+			break;
+		case 'I':
+			in->platform_id = optarg;
 			break;
 		default:
 			return bad_option(ctx, cmd, argv);
@@ -789,7 +793,7 @@ const struct cli_command cli_cmds_register[] = {
          "--platform P --handle H --unit NAME [--url U] [--name N] [--purpose T] [--goal T]\n"
          "    [--audience T] [--responsible EMAIL] [--deputy EMAIL] [--admin EMAIL]...\n"
          "    [--decided-by EMAIL] [--decided-on YYYY-MM-DD] [--decision-ref REF]\n"
-         "    [--posts-per-week N] [--house-rules T]",
+         "    [--posts-per-week N] [--house-rules T] [--platform-id ID]",
          "register a proposed account"},
         {"account", "edit", cmd_account_edit,
          "ID|HANDLE [the options of add; \"\" clears a field; --admin replaces the admins, "

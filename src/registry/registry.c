@@ -273,6 +273,8 @@ static int resolve_input(const struct registry_ctx *c, const struct account_inpu
 	    (rc = take_text("--audience", in->audience, REG_FIELD_MAX, &r->audience, err)) ||
 	    (rc = take_text("--decision-ref", in->decision_ref, REF_MAX, &r->decision_ref, err)) ||
 	    (rc = take_text("--house-rules", in->house_rules, REG_LONG_FIELD_MAX, &r->house_rules,
+	                    err)) ||
+	    (rc = take_text("--platform-id", in->platform_id, HANDLE_MAX, &r->platform_account_id,
 	                    err)))
 		return rc;
 	if (in->decided_on) {
@@ -344,6 +346,7 @@ static void row_from_rec(struct account_row *r, const struct account_rec *a)
 	r->decision_ref = a->v.decision_ref;
 	r->posts_per_week = a->v.posts_per_week;
 	r->house_rules = a->v.house_rules;
+	r->platform_account_id = a->platform_account_id;
 }
 
 static char *account_snapshot(struct store *s, int64_t id, struct err *err, int *rc)
@@ -679,6 +682,7 @@ json_t *registry_account_json(const struct account_rec *r)
 	json_object_set_new(o, "id", json_integer(r->v.id));
 	json_object_set_new(o, "platform", json_string(platform_name(r->v.platform)));
 	json_object_set_new(o, "handle", str_or_null(r->v.handle));
+	json_object_set_new(o, "platform_id", str_or_null(r->platform_account_id));
 	json_object_set_new(o, "url", str_or_null(r->v.url));
 	json_object_set_new(o, "name", str_or_null(r->v.display_name));
 	json_object_set_new(o, "status", json_string(account_status_name(r->v.status)));

@@ -65,6 +65,7 @@ struct account_input {
 	const char *decision_ref;
 	const char *posts_per_week;
 	const char *house_rules;
+	const char *platform_id;   /* the platform's own id of the account */
 	const char *const *admins; /* e-mails */
 	size_t n_admins;
 	int admins_given;

@@ -302,7 +302,7 @@ int reg_person_each(struct store *s, int64_t org, reg_person_fn fn, void *ctx, s
 #define ACCOUNT_COLS                                                                               \
 	"platform, handle, url, display_name, unit_id, purpose, goal, audience,"                   \
 	" responsible_id, deputy_id, decided_by_id, decided_on, decision_ref,"                     \
-	" posts_per_week, house_rules"
+	" posts_per_week, house_rules, platform_account_id"
 
 static int bind_account(struct store_stmt *st, const struct account_row *r)
 {
@@ -326,6 +326,7 @@ static int bind_account(struct store_stmt *st, const struct account_row *r)
 	else
 		store_bind_null(st, i++);
 	store_bind_text(st, i++, r->house_rules);
+	store_bind_text(st, i++, r->platform_account_id);
 	return i;
 }
 
@@ -338,7 +339,7 @@ int reg_account_insert(struct store *s, int64_t org, const struct account_row *r
 
 	rc = store_prepare(s, &st,
 	                   "INSERT INTO account (" ACCOUNT_COLS ", org_id, created_at, updated_at)"
-	                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+	                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
 	                   err);
 	if (rc)
 		return rc;
@@ -363,7 +364,7 @@ int reg_account_update(struct store *s, int64_t id, const struct account_row *r,
 
 	rc = store_prepare(s, &st,
 	                   "UPDATE account SET (" ACCOUNT_COLS ", updated_at) ="
-	                   " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?",
+	                   " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) WHERE id = ?",
 	                   err);
 	if (rc)
 		return rc;
@@ -590,7 +591,8 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 	                   " a.unit_id, u.name, u.closed_on, a.purpose, a.goal, a.audience,"
 	                   " a.responsible_id, a.deputy_id, a.decided_by_id, a.decided_on,"
 	                   " a.decision_ref, a.posts_per_week, a.house_rules, a.opened_on,"
-	                   " a.closed_on, a.closing_reason, a.created_at, a.updated_at, u.id"
+	                   " a.closed_on, a.closing_reason, a.created_at, a.updated_at, u.id,"
+	                   " a.platform_account_id"
 	                   " FROM account a LEFT JOIN unit u ON u.id = a.unit_id WHERE a.id = ?",
 	                   err);
 	if (rc)
@@ -627,6 +629,7 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 	r->closing_reason = dup_col(r, st, 21);
 	r->created_at = dup_col(r, st, 22);
 	r->updated_at = dup_col(r, st, 23);
+	r->platform_account_id = dup_col(r, st, 25);
 	store_stmt_free(st);
 	st = NULL;
 

@@ -74,6 +74,7 @@ struct account_row {
 	const char *decision_ref;
 	int64_t posts_per_week;
 	const char *house_rules;
+	const char *platform_account_id; /* the platform's own id (page id, channel id) */
 };
 
 /* KV_ECONFLICT when the handle is taken on that platform. */
@@ -121,6 +122,7 @@ struct account_rec {
 	const char *closing_reason;
 	const char *created_at;
 	const char *updated_at;
+	const char *platform_account_id;
 	struct checklist_answer *checklist; /* in checklist_items order, answered only */
 	size_t n_checklist;
 	unsigned char answered[64];

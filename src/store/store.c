@@ -127,6 +127,8 @@ void store_free(struct store *s)
 		s->depth = 1;
 		store_rollback(s);
 	}
+	for (int i = 0; i < s->n_cache; i++)
+		store_stmt_free(s->cache[i].st);
 	if (s->db)
 		s->drv->close(s);
 	free(s->dir);
@@ -204,6 +206,32 @@ int store_exec(struct store *s, const char *sql, struct err *err)
 int store_prepare(struct store *s, struct store_stmt **out, const char *sql, struct err *err)
 {
 	return s->drv->prepare(s, out, sql, err);
+}
+
+int store_cached(struct store *s, struct store_stmt **out, const char *sql, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	for (int i = 0; i < s->n_cache; i++)
+		if (s->cache[i].sql == sql) {
+			store_reset(s->cache[i].st);
+			*out = s->cache[i].st;
+			return KV_OK;
+		}
+	rc = store_prepare(s, &st, sql, err);
+	if (rc)
+		return rc;
+	if (s->n_cache < (int)(sizeof(s->cache) / sizeof(s->cache[0]))) {
+		s->cache[s->n_cache].sql = sql;
+		s->cache[s->n_cache].st = st;
+		s->n_cache++;
+		*out = st;
+		return KV_OK;
+	}
+	/* A full cache is our bug: the set of hot statements is small and fixed. */
+	store_stmt_free(st);
+	return err_set(err, KV_EINTERNAL, "statement cache full");
 }
 
 void store_stmt_free(struct store_stmt *st)

@@ -53,6 +53,11 @@ int store_bind_null(struct store_stmt *st, int idx);
  * (a unique or foreign-key violation is KV_ECONFLICT). */
 int store_step(struct store_stmt *st, struct err *err);
 
+/* A statement for sql kept prepared by the store for reuse: reset, bindings
+ * cleared. Owned by the store (do not free); valid until the next call with
+ * the same sql. sql must be a string literal (it is keyed by address). */
+int store_cached(struct store *s, struct store_stmt **out, const char *sql, struct err *err);
+
 /* Resets a statement so it can run again with new bindings. */
 void store_reset(struct store_stmt *st);
 

@@ -36,6 +36,13 @@ struct store {
 	char *dir;
 	int depth; /* transaction nesting */
 	int schema_version;
+	/* Statements kept prepared for hot paths, keyed by the SQL's address
+	 * (callers pass string literals). */
+	struct {
+		const char *sql;
+		struct store_stmt *st;
+	} cache[64];
+	int n_cache;
 };
 
 struct store_stmt {

@@ -2,6 +2,8 @@
  * schema as SQLite migrations. The default, embedded backend. */
 #include "store/store_int.h"
 
+#include "store/fts_swedish.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +81,54 @@ static const char *const migrations[] = {
         " id INTEGER PRIMARY KEY CHECK (id = 1),"
         " seq INTEGER NOT NULL,"
         " hash TEXT NOT NULL);",
+
+        /* 2: captured items, their versions and platform events; Swedish search. */
+        "ALTER TABLE account ADD COLUMN platform_account_id TEXT;"
+        "CREATE INDEX account_platform_id ON account (platform, platform_account_id);"
+        "CREATE TABLE item ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " platform TEXT NOT NULL,"
+        " platform_id TEXT NOT NULL,"
+        " kind TEXT NOT NULL,"
+        " parent_platform_id TEXT,"
+        " root_platform_id TEXT,"
+        " author_id TEXT,"
+        " author_name TEXT,"
+        " direction TEXT NOT NULL CHECK (direction IN ('inkommen','upprattad')),"
+        " created_at INTEGER,"
+        " captured_at INTEGER NOT NULL,"
+        " permalink TEXT,"
+        " state TEXT NOT NULL DEFAULT 'visible',"
+        " versions INTEGER NOT NULL DEFAULT 1,"
+        " text TEXT NOT NULL,"
+        " UNIQUE (account_id, platform_id));"
+        "CREATE INDEX item_thread ON item (account_id, root_platform_id);"
+        "CREATE INDEX item_created ON item (org_id, created_at);"
+        "CREATE TABLE item_version ("
+        " item_id INTEGER NOT NULL REFERENCES item(id),"
+        " version INTEGER NOT NULL,"
+        " text TEXT NOT NULL,"
+        " sha256 TEXT NOT NULL,"
+        " version_at INTEGER,"
+        " captured_at INTEGER NOT NULL,"
+        " source TEXT,"
+        " links TEXT,"
+        " media TEXT,"
+        " raw TEXT,"
+        " PRIMARY KEY (item_id, version));"
+        "CREATE INDEX item_version_hash ON item_version (item_id, sha256);"
+        "CREATE TABLE item_event ("
+        " id INTEGER PRIMARY KEY,"
+        " item_id INTEGER NOT NULL REFERENCES item(id),"
+        " kind TEXT NOT NULL,"
+        " at INTEGER NOT NULL,"
+        " captured_at INTEGER NOT NULL,"
+        " source TEXT,"
+        " UNIQUE (item_id, kind, at));"
+        "CREATE VIRTUAL TABLE item_fts USING fts5("
+        " text, content='item', content_rowid='id', tokenize='kv_swedish');",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
@@ -126,6 +176,9 @@ static int s_open(struct store *s, const char *data_dir, struct err *err)
 	                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return map_rc(db, rc, err, path);
+	rc = fts_swedish_register(db);
+	if (rc != SQLITE_OK)
+		return map_rc(db, rc, err, "registering the Swedish search tokenizer");
 	return KV_OK;
 }
 

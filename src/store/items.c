@@ -1,0 +1,576 @@
+/* SQL for captured items, versions, events and search. Hot statements are
+ * kept prepared (store_cached): an import writes hundreds of thousands of
+ * items in one transaction. */
+#include "store/items.h"
+
+#include "base/buf.h"
+#include "base/hash.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *direction_name(int upprattad)
+{
+	return upprattad ? "upprattad" : "inkommen";
+}
+
+static int run(struct store_stmt *st, struct err *err)
+{
+	int rc;
+
+	while ((rc = store_step(st, err)) == 1)
+		;
+	return rc;
+}
+
+static void bind_time(struct store_stmt *st, int idx, int64_t t)
+{
+	if (t)
+		store_bind_int(st, idx, t);
+	else
+		store_bind_null(st, idx);
+}
+
+static int add_event(struct store *s, int64_t item_id, const char *kind, int64_t at,
+                     int64_t captured_at, const char *source, enum item_outcome *out,
+                     struct err *err)
+{
+	static const char sql[] = "INSERT INTO item_event (item_id, kind, at, captured_at, source)"
+	                          " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+	static const char upd[] = "UPDATE item SET state = ? WHERE id = ?";
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_cached(s, &st, sql, err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, item_id);
+	store_bind_text(st, 2, kind);
+	store_bind_int(st, 3, at ? at : captured_at);
+	store_bind_int(st, 4, captured_at);
+	store_bind_text(st, 5, source);
+	rc = run(st, err);
+	if (rc)
+		return rc;
+	rc = store_cached(s, &st, upd, err);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, strcmp(kind, "unhidden") == 0 ? "visible" : kind);
+	store_bind_int(st, 2, item_id);
+	rc = run(st, err);
+	if (!rc && out)
+		*out = ITEM_OUT_UPDATED;
+	return rc;
+}
+
+static const char *state_event(enum item_state st)
+{
+	return st == ITEM_HIDDEN ? "hidden" : st == ITEM_DELETED ? "deleted" : "unhidden";
+}
+
+static int insert_version(struct store *s, int64_t item_id, int64_t version,
+                          const struct item_write *w, const char *sha, struct err *err)
+{
+	static const char sql[] =
+	        "INSERT INTO item_version (item_id, version, text, sha256, version_at,"
+	        " captured_at, source, links, media, raw) VALUES (?,?,?,?,?,?,?,?,?,?)";
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_cached(s, &st, sql, err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, item_id);
+	store_bind_int(st, 2, version);
+	store_bind_text(st, 3, w->it->text);
+	store_bind_text(st, 4, sha);
+	bind_time(st, 5, w->it->version_at ? w->it->version_at : w->it->created_at);
+	store_bind_int(st, 6, w->captured_at);
+	store_bind_text(st, 7, w->it->source);
+	store_bind_text(st, 8, w->links_json);
+	store_bind_text(st, 9, w->media_json);
+	store_bind_text(st, 10, w->it->raw_json);
+	return run(st, err);
+}
+
+static int fts_insert(struct store *s, int64_t id, const char *text, struct err *err)
+{
+	static const char sql[] = "INSERT INTO item_fts (rowid, text) VALUES (?, ?)";
+	struct store_stmt *st = NULL;
+	int rc = store_cached(s, &st, sql, err);
+
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, text);
+	return run(st, err);
+}
+
+static int fts_delete(struct store *s, int64_t id, const char *old_text, struct err *err)
+{
+	static const char sql[] =
+	        "INSERT INTO item_fts (item_fts, rowid, text) VALUES ('delete', ?, ?)";
+	struct store_stmt *st = NULL;
+	int rc = store_cached(s, &st, sql, err);
+
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, old_text);
+	return run(st, err);
+}
+
+/* A new text for an existing item: newer than the current one becomes the
+ * current text; an older one (history arriving late) is only kept. */
+static int add_version(struct store *s, int64_t id, const struct item_write *w, const char *sha,
+                       struct err *err)
+{
+	static const char q[] = "SELECT versions, text,"
+	                        " (SELECT MAX(COALESCE(version_at, 0)) FROM item_version"
+	                        "  WHERE item_id = item.id) FROM item WHERE id = ?";
+	static const char upd[] = "UPDATE item SET versions = ?, text = ? WHERE id = ?";
+	static const char cnt[] = "UPDATE item SET versions = ? WHERE id = ?";
+	struct store_stmt *st = NULL;
+	int64_t versions, latest, at;
+	char *old = NULL;
+	int rc;
+
+	rc = store_cached(s, &st, q, err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, id);
+	rc = store_step(st, err);
+	if (rc != 1)
+		return rc < 0 ? rc
+		              : err_set(err, KV_EINTERNAL, "item %lld vanished", (long long)id);
+	versions = store_col_int(st, 0);
+	old = strdup(store_col_text(st, 1) ? store_col_text(st, 1) : "");
+	latest = store_col_int(st, 2);
+	store_reset(st);
+	if (!old)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	at = w->it->version_at ? w->it->version_at : w->it->created_at;
+	rc = insert_version(s, id, versions + 1, w, sha, err);
+	if (rc)
+		goto out;
+	if (at == 0 || at >= latest) {
+		rc = fts_delete(s, id, old, err);
+		if (!rc)
+			rc = store_cached(s, &st, upd, err);
+		if (!rc) {
+			store_bind_int(st, 1, versions + 1);
+			store_bind_text(st, 2, w->it->text);
+			store_bind_int(st, 3, id);
+			rc = run(st, err);
+		}
+		if (!rc)
+			rc = fts_insert(s, id, w->it->text, err);
+	} else {
+		rc = store_cached(s, &st, cnt, err);
+		if (!rc) {
+			store_bind_int(st, 1, versions + 1);
+			store_bind_int(st, 2, id);
+			rc = run(st, err);
+		}
+	}
+out:
+	free(old);
+	return rc;
+}
+
+/* Fills in what an earlier, thinner source (a webhook) did not know. */
+static int complete_item(struct store *s, int64_t id, const struct item *it, struct err *err)
+{
+	static const char sql[] =
+	        "UPDATE item SET author_id = COALESCE(author_id, ?),"
+	        " author_name = COALESCE(author_name, ?), permalink = COALESCE(permalink, ?),"
+	        " created_at = COALESCE(created_at, ?), parent_platform_id ="
+	        " COALESCE(parent_platform_id, ?), root_platform_id = COALESCE(root_platform_id, ?)"
+	        " WHERE id = ? AND (author_id IS NULL OR author_name IS NULL OR permalink IS NULL"
+	        " OR created_at IS NULL OR parent_platform_id IS NULL OR root_platform_id IS NULL)";
+	struct store_stmt *st = NULL;
+	int rc = store_cached(s, &st, sql, err);
+
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, it->author_id);
+	store_bind_text(st, 2, it->author_name);
+	store_bind_text(st, 3, it->permalink);
+	bind_time(st, 4, it->created_at);
+	store_bind_text(st, 5, it->parent_id);
+	store_bind_text(st, 6, it->root_id);
+	store_bind_int(st, 7, id);
+	return run(st, err);
+}
+
+int items_put(struct store *s, const struct item_write *w, enum item_outcome *out_outcome,
+              int64_t *out_id, struct err *err)
+{
+	static const char find[] = "SELECT id, state FROM item WHERE account_id = ? AND"
+	                           " platform_id = ?";
+	static const char seen[] = "SELECT 1 FROM item_version WHERE item_id = ? AND sha256 = ?";
+	static const char ins[] =
+	        "INSERT INTO item (org_id, account_id, platform, platform_id, kind,"
+	        " parent_platform_id, root_platform_id, author_id, author_name, direction,"
+	        " created_at, captured_at, permalink, state, text)"
+	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id";
+	const struct item *it = w->it;
+	struct store_stmt *st = NULL;
+	char sha[HASH_SHA256_HEX_LEN + 1];
+	enum item_outcome outcome = ITEM_OUT_UNCHANGED;
+	enum item_state cur_state = ITEM_VISIBLE;
+	int64_t id = 0;
+	int rc, exists;
+
+	hash_sha256_hex(sha, it->text, strlen(it->text));
+	rc = store_cached(s, &st, find, err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, w->account_id);
+	store_bind_text(st, 2, it->platform_id);
+	rc = store_step(st, err);
+	if (rc < 0)
+		return rc;
+	exists = rc == 1;
+	if (exists) {
+		id = store_col_int(st, 0);
+		item_state_from_name(store_col_text(st, 1), &cur_state);
+	}
+	store_reset(st);
+
+	if (!exists) {
+		rc = store_cached(s, &st, ins, err);
+		if (rc)
+			return rc;
+		store_bind_int(st, 1, w->org_id);
+		store_bind_int(st, 2, w->account_id);
+		store_bind_text(st, 3, it->platform);
+		store_bind_text(st, 4, it->platform_id);
+		store_bind_text(st, 5, item_kind_name(it->kind));
+		store_bind_text(st, 6, it->parent_id);
+		store_bind_text(st, 7, it->root_id);
+		store_bind_text(st, 8, it->author_id);
+		store_bind_text(st, 9, it->author_name);
+		store_bind_text(st, 10, direction_name(w->upprattad));
+		bind_time(st, 11, it->created_at);
+		store_bind_int(st, 12, w->captured_at);
+		store_bind_text(st, 13, it->permalink);
+		store_bind_text(st, 14, "visible");
+		store_bind_text(st, 15, it->text);
+		rc = store_step(st, err);
+		if (rc != 1)
+			return rc < 0 ? rc : err_set(err, KV_EINTERNAL, "insert returned no id");
+		id = store_col_int(st, 0);
+		store_reset(st);
+		rc = insert_version(s, id, 1, w, sha, err);
+		if (!rc)
+			rc = fts_insert(s, id, it->text, err);
+		if (rc)
+			return rc;
+		outcome = ITEM_OUT_NEW;
+	} else {
+		rc = store_cached(s, &st, seen, err);
+		if (rc)
+			return rc;
+		store_bind_int(st, 1, id);
+		store_bind_text(st, 2, sha);
+		rc = store_step(st, err);
+		if (rc < 0)
+			return rc;
+		store_reset(st);
+		if (rc == 0) {
+			rc = add_version(s, id, w, sha, err);
+			if (rc)
+				return rc;
+			outcome = ITEM_OUT_UPDATED;
+		}
+		rc = complete_item(s, id, it, err);
+		if (rc)
+			return rc;
+	}
+	/* The state the source reports, when it differs, is an event. A source
+	 * that merely shows the item visible does not undo a deletion seen
+	 * elsewhere, but does undo a hiding. */
+	if (it->state != cur_state && !(cur_state == ITEM_DELETED && it->state == ITEM_VISIBLE)) {
+		rc = add_event(s, id, state_event(it->state), 0, w->captured_at, it->source, NULL,
+		               err);
+		if (rc)
+			return rc;
+		if (outcome == ITEM_OUT_UNCHANGED)
+			outcome = ITEM_OUT_UPDATED;
+	}
+	*out_outcome = outcome;
+	if (out_id)
+		*out_id = id;
+	return KV_OK;
+}
+
+int items_event(struct store *s, int64_t account_id, const struct item_event *ev,
+                int64_t captured_at, enum item_outcome *out_outcome, struct err *err)
+{
+	static const char find[] = "SELECT id FROM item WHERE account_id = ? AND platform_id = ?";
+	static const char dup[] = "SELECT 1 FROM item_event WHERE item_id = ? AND kind = ? AND"
+	                          " at = ?";
+	struct store_stmt *st = NULL;
+	int64_t id;
+	int rc;
+
+	rc = store_cached(s, &st, find, err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, account_id);
+	store_bind_text(st, 2, ev->platform_id);
+	rc = store_step(st, err);
+	if (rc == 0)
+		return err_set(err, KV_ENOTFOUND, "%s %s: item never captured", ev->platform,
+		               ev->platform_id);
+	if (rc < 0)
+		return rc;
+	id = store_col_int(st, 0);
+	store_reset(st);
+	rc = store_cached(s, &st, dup, err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, id);
+	store_bind_text(st, 2, item_event_name(ev->kind));
+	store_bind_int(st, 3, ev->at ? ev->at : captured_at);
+	rc = store_step(st, err);
+	store_reset(st);
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		*out_outcome = ITEM_OUT_UNCHANGED;
+		return KV_OK;
+	}
+	return add_event(s, id, item_event_name(ev->kind), ev->at, captured_at, ev->source,
+	                 out_outcome, err);
+}
+
+/* Turns what a person typed into an FTS5 query: every word quoted (so no
+ * word is read as an operator), all required. */
+static int fts_query(struct buf *q, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	int words = 0;
+
+	while (*p) {
+		while (*p && (*p < 0x80 && !((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		                             (*p >= 'A' && *p <= 'Z'))))
+			p++;
+		if (!*p)
+			break;
+		buf_puts(q, words++ ? " \"" : "\"");
+		while (*p && (*p >= 0x80 || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		              (*p >= 'A' && *p <= 'Z')))
+			buf_putc(q, (char)*p++);
+		buf_putc(q, '"');
+	}
+	return words;
+}
+
+int items_each(struct store *s, const struct item_filter *f, items_fn fn, void *ctx,
+               struct err *err)
+{
+	struct store_stmt *st = NULL;
+	struct buf sql, q;
+	const char *texts[8];
+	int64_t ints[8];
+	int kinds[16], n = 0, nt = 0, ni = 0, rc;
+
+	buf_init(&sql, 8192);
+	buf_init(&q, 8192);
+	buf_puts(&sql, "SELECT i.id, i.account_id, a.handle, i.platform, i.platform_id, i.kind,"
+	               " i.parent_platform_id, i.root_platform_id, i.author_id, i.author_name,"
+	               " i.direction, i.created_at, i.captured_at, i.permalink, i.state,"
+	               " i.versions, i.text, ");
+	if (f->query) {
+		if (fts_query(&q, f->query) == 0) {
+			rc = err_set(err, KV_EINVAL, "search: '%.80s' has no word to search for",
+			             f->query);
+			goto out;
+		}
+		buf_puts(&sql, "snippet(item_fts, 0, '[', ']', '…', 16) FROM item_fts"
+		               " JOIN item i ON i.id = item_fts.rowid");
+	} else {
+		buf_puts(&sql, "NULL FROM item i");
+	}
+	buf_puts(&sql, " JOIN account a ON a.id = i.account_id WHERE i.org_id = ?");
+	kinds[n++] = 'i';
+	ints[ni++] = f->org_id;
+	if (f->query) {
+		buf_puts(&sql, " AND item_fts MATCH ?");
+		kinds[n++] = 't';
+		texts[nt++] = buf_cstr(&q);
+	}
+#define FILTER_INT(cond, val)                                                                      \
+	do {                                                                                       \
+		buf_puts(&sql, cond);                                                              \
+		kinds[n++] = 'i';                                                                  \
+		ints[ni++] = (val);                                                                \
+	} while (0)
+#define FILTER_TEXT(cond, val)                                                                     \
+	do {                                                                                       \
+		buf_puts(&sql, cond);                                                              \
+		kinds[n++] = 't';                                                                  \
+		texts[nt++] = (val);                                                               \
+	} while (0)
+	if (f->account_id)
+		FILTER_INT(" AND i.account_id = ?", f->account_id);
+	if (f->item_id)
+		FILTER_INT(" AND i.id = ?", f->item_id);
+	if (f->root)
+		FILTER_TEXT(" AND (i.root_platform_id = ? OR i.platform_id = ?)", f->root);
+	if (f->root) {
+		kinds[n++] = 't';
+		texts[nt++] = f->root;
+	}
+	if (f->direction)
+		FILTER_TEXT(" AND i.direction = ?", f->direction);
+	if (f->kind)
+		FILTER_TEXT(" AND i.kind = ?", f->kind);
+	if (f->state)
+		FILTER_TEXT(" AND i.state = ?", f->state);
+	if (f->from)
+		FILTER_INT(" AND i.created_at >= ?", f->from);
+	if (f->to)
+		FILTER_INT(" AND i.created_at < ?", f->to);
+#undef FILTER_INT
+#undef FILTER_TEXT
+	buf_puts(&sql, f->newest_first ? " ORDER BY i.created_at DESC, i.id DESC"
+	                               : " ORDER BY i.created_at, i.id");
+	if (f->limit > 0)
+		buf_printf(&sql, " LIMIT %lld", (long long)f->limit);
+
+	rc = store_prepare(s, &st, buf_cstr(&sql), err);
+	if (rc)
+		goto out;
+	nt = ni = 0;
+	for (int i = 0; i < n; i++) {
+		if (kinds[i] == 'i')
+			store_bind_int(st, i + 1, ints[ni++]);
+		else
+			store_bind_text(st, i + 1, texts[nt++]);
+	}
+	while ((rc = store_step(st, err)) == 1) {
+		struct item_row r = {
+		        .id = store_col_int(st, 0),
+		        .account_id = store_col_int(st, 1),
+		        .account_handle = store_col_text(st, 2),
+		        .platform = store_col_text(st, 3),
+		        .platform_id = store_col_text(st, 4),
+		        .kind = store_col_text(st, 5),
+		        .parent_platform_id = store_col_text(st, 6),
+		        .root_platform_id = store_col_text(st, 7),
+		        .author_id = store_col_text(st, 8),
+		        .author_name = store_col_text(st, 9),
+		        .direction = store_col_text(st, 10),
+		        .created_at = store_col_int(st, 11),
+		        .captured_at = store_col_int(st, 12),
+		        .permalink = store_col_text(st, 13),
+		        .state = store_col_text(st, 14),
+		        .versions = store_col_int(st, 15),
+		        .text = store_col_text(st, 16),
+		        .snippet = store_col_text(st, 17),
+		};
+		rc = fn(ctx, &r);
+		if (rc)
+			break;
+	}
+out:
+	store_stmt_free(st);
+	buf_done(&sql);
+	buf_done(&q);
+	return rc;
+}
+
+int items_versions(struct store *s, int64_t item_id, items_version_fn fn, void *ctx,
+                   struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_prepare(s, &st,
+	                   "SELECT version, text, sha256, version_at, captured_at, source, links,"
+	                   " media FROM item_version WHERE item_id = ? ORDER BY version",
+	                   err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, item_id);
+	while ((rc = store_step(st, err)) == 1) {
+		struct item_version_row v = {
+		        .version = store_col_int(st, 0),
+		        .text = store_col_text(st, 1),
+		        .sha256 = store_col_text(st, 2),
+		        .version_at = store_col_int(st, 3),
+		        .captured_at = store_col_int(st, 4),
+		        .source = store_col_text(st, 5),
+		        .links = store_col_text(st, 6),
+		        .media = store_col_text(st, 7),
+		};
+		rc = fn(ctx, &v);
+		if (rc)
+			break;
+	}
+	store_stmt_free(st);
+	return rc;
+}
+
+int items_events(struct store *s, int64_t item_id, items_event_fn fn, void *ctx, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_prepare(s, &st,
+	                   "SELECT kind, at, captured_at, source FROM item_event WHERE item_id = ?"
+	                   " ORDER BY at, id",
+	                   err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, item_id);
+	while ((rc = store_step(st, err)) == 1) {
+		struct item_event_row e = {
+		        .kind = store_col_text(st, 0),
+		        .at = store_col_int(st, 1),
+		        .captured_at = store_col_int(st, 2),
+		        .source = store_col_text(st, 3),
+		};
+		rc = fn(ctx, &e);
+		if (rc)
+			break;
+	}
+	store_stmt_free(st);
+	return rc;
+}
+
+int items_account_by_ref(struct store *s, int64_t org, const char *platform, const char *ref,
+                         int64_t *out_account, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_prepare(s, &st,
+	                   "SELECT id FROM account WHERE org_id = ? AND platform = ? AND"
+	                   " (platform_account_id = ? OR handle = ? OR handle = ?)"
+	                   " ORDER BY platform_account_id = ? DESC LIMIT 1",
+	                   err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, org);
+	store_bind_text(st, 2, platform);
+	store_bind_text(st, 3, ref);
+	store_bind_text(st, 4, ref);
+	store_bind_text(st, 5, ref[0] == '@' ? ref + 1 : ref);
+	store_bind_text(st, 6, ref);
+	rc = store_step(st, err);
+	if (rc == 1) {
+		*out_account = store_col_int(st, 0);
+		rc = KV_OK;
+	} else if (rc == 0) {
+		rc = err_set(err, KV_ENOTFOUND, "no %s account '%s' in the register", platform,
+		             ref);
+	}
+	store_stmt_free(st);
+	return rc;
+}
