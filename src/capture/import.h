@@ -1,0 +1,53 @@
+/* Importing captured items into the store: a sink that resolves each item's
+ * account and direction (inkommen / upprättad) and writes it idempotently,
+ * run over one source at a time in one transaction, so that a source is
+ * either wholly imported or not at all. Each run is written to the audit
+ * chain with its counts. Not a parser (capture/parse*) and not a fetcher. */
+#ifndef KV_CAPTURE_IMPORT_H
+#define KV_CAPTURE_IMPORT_H
+
+#include "base/err.h"
+#include "capture/parse.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct store;
+
+#define IMPORT_SKIPS_KEPT 20
+
+struct import_report {
+	int64_t new_items;
+	int64_t updated;
+	int64_t unchanged;
+	int64_t skipped;
+	int64_t events; /* platform events recorded */
+	int64_t bytes;  /* size of the source, when known */
+	enum parse_format format;
+	struct {
+		char what[200];
+		char reason[200];
+	} skips[IMPORT_SKIPS_KEPT]; /* the first skipped records */
+	size_t n_skips;
+};
+
+struct import_opts {
+	int64_t org;
+	int64_t account_id; /* 0 = find the account from what the source says */
+	enum parse_format format;
+	const char *actor;
+	/* Called now and then with the number of records handled; may be NULL. */
+	void (*progress)(void *ctx, int64_t records);
+	void *progress_ctx;
+};
+
+/* Imports the file at path. On failure nothing of the file is stored and err
+ * names the file and the position. */
+int capture_import_file(struct store *s, const struct import_opts *o, const char *path,
+                        struct import_report *out, struct err *err);
+
+/* Imports an open stream (not closed) under the given name. */
+int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f, const char *name,
+                          struct import_report *out, struct err *err);
+
+#endif

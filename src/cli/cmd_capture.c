@@ -1,0 +1,405 @@
+/* Commands for captured items: import files, list and show items, search. */
+#include "cli/cli.h"
+
+#include "base/calendar.h"
+#include "capture/import.h"
+#include "registry/registry.h"
+#include "store/items.h"
+#include "store/store.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int bad_option(struct cli_ctx *ctx, char **argv)
+{
+	const char *opt = optind > 0 ? argv[optind - 1] : NULL;
+
+	return cli_usage(ctx, ctx->cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
+}
+
+static int find_account(struct cli_ctx *ctx, int64_t org, const char *ref, int64_t *out)
+{
+	struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
+	int code = registry_account_find(&rc, ref, out, &ctx->err);
+
+	return code ? err_prefix(&ctx->err, "--account: ") : KV_OK;
+}
+
+static void progress(void *arg, int64_t records)
+{
+	const char *name = arg;
+
+	fprintf(stderr, "\r%s: %lld records", name, (long long)records);
+	fflush(stderr);
+}
+
+static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {0}};
+	struct import_opts o = {0};
+	const char *account = NULL, *format = NULL;
+	int c, code, failed = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'a')
+			account = optarg;
+		else if (c == 'f')
+			format = optarg;
+		else
+			return bad_option(ctx, argv);
+	}
+	if (optind >= argc)
+		return cli_usage(ctx, ctx->cmd, "give at least one FILE");
+	if (format && parse_format_from_name(format, &o.format) != KV_OK)
+		return cli_usage(ctx, ctx->cmd,
+		                 "--format: '%s' is not one of auto, graph, meta-webhook, "
+		                 "meta-dyi, youtube, x-archive, x-api, mastodon, feed, jsonl",
+		                 format);
+	code = cli_org(ctx, &o.org);
+	if (!code && account)
+		code = find_account(ctx, o.org, account, &o.account_id);
+	if (code)
+		return cli_fail(ctx, code);
+	o.actor = ctx->actor;
+	for (int i = optind; i < argc; i++) {
+		struct import_report r;
+
+		o.progress = isatty(STDERR_FILENO) ? progress : NULL;
+		o.progress_ctx = argv[i];
+		err_clear(&ctx->err);
+		code = capture_import_file(ctx->store, &o, argv[i], &r, &ctx->err);
+		if (o.progress)
+			fputc('\r', stderr);
+		if (code) {
+			cli_fail(ctx, code);
+			failed = failed ? failed : err_exit_code(code);
+			continue;
+		}
+		if (ctx->json) {
+			json_t *skips = json_array();
+
+			for (size_t k = 0; k < r.n_skips; k++)
+				json_array_append_new(skips, json_pack("{s:s,s:s}", "what",
+				                                       r.skips[k].what, "reason",
+				                                       r.skips[k].reason));
+			cli_print_json(json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:o}", "file", argv[i],
+			                         "new", (json_int_t)r.new_items, "updated",
+			                         (json_int_t)r.updated, "unchanged",
+			                         (json_int_t)r.unchanged, "skipped",
+			                         (json_int_t)r.skipped, "events",
+			                         (json_int_t)r.events, "skips", skips));
+		} else {
+			printf("%s: %lld new, %lld updated, %lld unchanged, %lld skipped, %lld "
+			       "events\n",
+			       argv[i], (long long)r.new_items, (long long)r.updated,
+			       (long long)r.unchanged, (long long)r.skipped, (long long)r.events);
+			for (size_t k = 0; k < r.n_skips; k++)
+				printf("  skipped %s: %s\n", r.skips[k].what, r.skips[k].reason);
+			if (r.skipped > (int64_t)r.n_skips)
+				printf("  ... and %lld more skipped\n",
+				       (long long)(r.skipped - (int64_t)r.n_skips));
+		}
+	}
+	return failed;
+}
+
+static int parse_when(struct cli_ctx *ctx, const char *opt, const char *value, int64_t *out)
+{
+	int code = calendar_parse_instant(out, value, &ctx->err);
+
+	return code ? err_prefix(&ctx->err, "%s: ", opt) : KV_OK;
+}
+
+/* Options shared by item list and search. */
+static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_filter *f)
+{
+	static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
+	                                     {"direction", required_argument, NULL, 'd'},
+	                                     {"kind", required_argument, NULL, 'k'},
+	                                     {"state", required_argument, NULL, 's'},
+	                                     {"from", required_argument, NULL, 'F'},
+	                                     {"to", required_argument, NULL, 'T'},
+	                                     {"newest-first", no_argument, NULL, 'n'},
+	                                     {"chronological", no_argument, NULL, 'c'},
+	                                     {"limit", required_argument, NULL, 'l'},
+	                                     {0}};
+	const char *account = NULL;
+	enum item_kind kind;
+	enum item_state state;
+	int c, code;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			account = optarg;
+			break;
+		case 'd':
+			if (strcmp(optarg, "inkommen") == 0)
+				f->direction = "inkommen";
+			else if (strcmp(optarg, "upprattad") == 0 ||
+			         strcmp(optarg, "upprättad") == 0)
+				f->direction = "upprattad";
+			else
+				return cli_usage(ctx, ctx->cmd,
+				                 "--direction: '%s' is not inkommen or upprättad",
+				                 optarg);
+			break;
+		case 'k':
+			if (item_kind_from_name(optarg, &kind))
+				return cli_usage(ctx, ctx->cmd,
+				                 "--kind: '%s' is not one of post, comment, reply, "
+				                 "message, media",
+				                 optarg);
+			f->kind = item_kind_name(kind);
+			break;
+		case 's':
+			if (item_state_from_name(optarg, &state))
+				return cli_usage(
+				        ctx, ctx->cmd,
+				        "--state: '%s' is not one of visible, hidden, deleted",
+				        optarg);
+			f->state = item_state_name(state);
+			break;
+		case 'F':
+			if (parse_when(ctx, "--from", optarg, &f->from))
+				return cli_fail(ctx, KV_EINVAL);
+			break;
+		case 'T':
+			if (parse_when(ctx, "--to", optarg, &f->to))
+				return cli_fail(ctx, KV_EINVAL);
+			break;
+		case 'n':
+			f->newest_first = 1;
+			break;
+		case 'c':
+			f->newest_first = 0;
+			break;
+		case 'l': {
+			char *end = NULL;
+			long long n = strtoll(optarg, &end, 10);
+
+			if (!end || *end || n <= 0)
+				return cli_usage(ctx, ctx->cmd,
+				                 "--limit: '%s' is not a positive number", optarg);
+			f->limit = n;
+			break;
+		}
+		default:
+			return bad_option(ctx, argv);
+		}
+	}
+	code = cli_org(ctx, &f->org_id);
+	if (!code && account)
+		code = find_account(ctx, f->org_id, account, &f->account_id);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+static json_t *item_json(const struct item_row *r)
+{
+	char created[CALENDAR_ISO_LEN] = "", captured[CALENDAR_ISO_LEN];
+
+	if (r->created_at)
+		calendar_format_local(created, r->created_at);
+	calendar_format_local(captured, r->captured_at);
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s,s:s?,s:s,s:I,s:s,"
+	                 "s:s?}",
+	                 "id", (json_int_t)r->id, "account", r->account_handle, "platform",
+	                 r->platform, "platform_id", r->platform_id, "kind", r->kind, "parent",
+	                 r->parent_platform_id, "root", r->root_platform_id, "author_id",
+	                 r->author_id, "author", r->author_name, "direction",
+	                 strcmp(r->direction, "upprattad") == 0 ? "upprättad" : "inkommen",
+	                 "created_at", r->created_at ? created : NULL, "captured_at", captured,
+	                 "permalink", r->permalink, "state", r->state, "versions",
+	                 (json_int_t)r->versions, "text", r->text, "snippet", r->snippet);
+}
+
+static int print_item(void *arg, const struct item_row *r)
+{
+	struct cli_ctx *ctx = arg;
+	char created[CALENDAR_ISO_LEN] = "-";
+
+	if (ctx->json) {
+		cli_print_json(item_json(r));
+		return 0;
+	}
+	if (r->created_at)
+		calendar_format_local(created, r->created_at);
+	printf("%-7lld %-25s %-9s %-8s %-9s %-20.20s %s\n", (long long)r->id, created,
+	       r->direction[0] == 'u' ? "upprättad" : "inkommen", r->kind, r->state,
+	       r->author_name ? r->author_name : "-", r->snippet ? r->snippet : r->text);
+	return 0;
+}
+
+static int cmd_item_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct item_filter f = {0};
+	int code = parse_filter(ctx, argc, argv, &f);
+
+	if (code)
+		return code;
+	if (optind < argc)
+		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
+	code = items_each(ctx->store, &f, print_item, ctx, &ctx->err);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+static int cmd_search(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct item_filter f = {.newest_first = 1};
+	struct buf q;
+	int code = parse_filter(ctx, argc, argv, &f);
+
+	if (code)
+		return code;
+	if (optind >= argc)
+		return cli_usage(ctx, ctx->cmd, "give the words to search for");
+	buf_init(&q, 4096);
+	for (int i = optind; i < argc; i++)
+		if (buf_printf(&q, "%s%s", i > optind ? " " : "", argv[i])) {
+			buf_done(&q);
+			return cli_usage(ctx, ctx->cmd, "the query is too long");
+		}
+	f.query = buf_cstr(&q);
+	code = items_each(ctx->store, &f, print_item, ctx, &ctx->err);
+	buf_done(&q);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+struct show {
+	struct cli_ctx *ctx;
+	json_t *item;
+	json_t *list;
+	const char *root;
+	char root_buf[256];
+	int64_t account_id;
+};
+
+static int collect_item(void *arg, const struct item_row *r)
+{
+	struct show *sh = arg;
+
+	if (!sh->item) {
+		sh->item = item_json(r);
+		sh->account_id = r->account_id;
+		snprintf(sh->root_buf, sizeof(sh->root_buf), "%s",
+		         r->root_platform_id ? r->root_platform_id : r->platform_id);
+	} else {
+		json_array_append_new(sh->list, item_json(r));
+	}
+	return 0;
+}
+
+static int collect_version(void *arg, const struct item_version_row *v)
+{
+	struct show *sh = arg;
+	char at[CALENDAR_ISO_LEN] = "", captured[CALENDAR_ISO_LEN];
+	json_t *links = v->links ? json_loads(v->links, 0, NULL) : NULL;
+	json_t *media = v->media ? json_loads(v->media, 0, NULL) : NULL;
+
+	if (v->version_at)
+		calendar_format_local(at, v->version_at);
+	calendar_format_local(captured, v->captured_at);
+	json_array_append_new(sh->list,
+	                      json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s?,s:o,s:o}", "version",
+	                                (json_int_t)v->version, "text", v->text, "sha256",
+	                                v->sha256, "written_at", v->version_at ? at : NULL,
+	                                "captured_at", captured, "source", v->source, "links",
+	                                links ? links : json_null(), "media",
+	                                media ? media : json_null()));
+	return 0;
+}
+
+static int collect_event(void *arg, const struct item_event_row *e)
+{
+	struct show *sh = arg;
+	char at[CALENDAR_ISO_LEN], captured[CALENDAR_ISO_LEN];
+
+	calendar_format_local(at, e->at);
+	calendar_format_local(captured, e->captured_at);
+	json_array_append_new(sh->list, json_pack("{s:s,s:s,s:s,s:s?}", "event", e->kind, "at", at,
+	                                          "captured_at", captured, "source", e->source));
+	return 0;
+}
+
+static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct item_filter f = {0};
+	struct show sh = {.ctx = ctx};
+	json_t *versions = json_array(), *events = json_array(), *thread = json_array();
+	char *end = NULL;
+	long long id;
+	int code;
+
+	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) <= 0 || !end || *end) {
+		json_decref(versions);
+		json_decref(events);
+		json_decref(thread);
+		return cli_usage(ctx, ctx->cmd, "give one item id");
+	}
+	code = cli_org(ctx, &f.org_id);
+	f.item_id = id;
+	if (!code)
+		code = items_each(ctx->store, &f, collect_item, &sh, &ctx->err);
+	if (!code && !sh.item)
+		code = err_set(&ctx->err, KV_ENOTFOUND, "no item with id %lld", id);
+	if (!code) {
+		sh.list = versions;
+		code = items_versions(ctx->store, id, collect_version, &sh, &ctx->err);
+	}
+	if (!code) {
+		sh.list = events;
+		code = items_events(ctx->store, id, collect_event, &sh, &ctx->err);
+	}
+	if (!code) {
+		struct item_filter t = {.org_id = f.org_id, .root = sh.root_buf};
+
+		t.account_id = sh.account_id;
+		sh.list = thread;
+		/* collect_item appends every row after the first to the list. */
+		json_array_append_new(thread, json_null());
+		code = items_each(ctx->store, &t, collect_item, &sh, &ctx->err);
+		json_array_remove(thread, 0);
+	}
+	if (code) {
+		json_decref(sh.item);
+		json_decref(versions);
+		json_decref(events);
+		json_decref(thread);
+		return cli_fail(ctx, code);
+	}
+	json_object_set_new(sh.item, "versions", versions);
+	json_object_set_new(sh.item, "events", events);
+	json_object_set_new(sh.item, "thread", thread);
+	if (ctx->json) {
+		cli_print_json(sh.item);
+	} else {
+		char *s = json_dumps(sh.item, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		if (s)
+			puts(s);
+		free(s);
+		json_decref(sh.item);
+	}
+	return 0;
+}
+
+const struct cli_command cli_cmds_capture[] = {
+        {"import", NULL, cmd_import, "[--account ID|HANDLE] [--format F] FILE...",
+         "import captured items from files (format detected when omitted)"},
+        {"item", "list", cmd_item_list,
+         "[--account A] [--direction inkommen|upprättad] [--kind K] [--state S]\n"
+         "    [--from T] [--to T] [--newest-first] [--limit N]",
+         "list captured items (chronological)"},
+        {"item", "show", cmd_item_show, "ID", "an item with all its versions, events and thread"},
+        {"search", NULL, cmd_search, "WORDS... [the filters of item list] [--chronological]",
+         "full-text search in Swedish (newest first)"},
+        {0},
+};
