@@ -272,6 +272,22 @@ int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f,
 	return rc;
 }
 
+int capture_import_buffer(struct store *s, const struct import_opts *o, const char *data,
+                          size_t len, const char *name, struct import_report *out, struct err *err)
+{
+	FILE *f;
+	int rc;
+
+	if (len == 0)
+		return err_set(err, KV_EINVAL, "%s: empty", name);
+	f = fmemopen((void *)data, len, "rb");
+	if (!f)
+		return err_set(err, KV_ENOMEM, "%s: cannot open a memory stream", name);
+	rc = capture_import_stream(s, o, f, name, out, err);
+	fclose(f);
+	return rc;
+}
+
 int capture_import_file(struct store *s, const struct import_opts *o, const char *path,
                         struct import_report *out, struct err *err)
 {

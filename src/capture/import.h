@@ -50,4 +50,9 @@ int capture_import_file(struct store *s, const struct import_opts *o, const char
 int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f, const char *name,
                           struct import_report *out, struct err *err);
 
+/* Imports len bytes held in memory (a webhook delivery, an API response)
+ * under the given name. */
+int capture_import_buffer(struct store *s, const struct import_opts *o, const char *data,
+                          size_t len, const char *name, struct import_report *out, struct err *err);
+
 #endif

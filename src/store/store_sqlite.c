@@ -129,6 +129,29 @@ static const char *const migrations[] = {
         " UNIQUE (item_id, kind, at));"
         "CREATE VIRTUAL TABLE item_fts USING fts5("
         " text, content='item', content_rowid='id', tokenize='kv_swedish');",
+
+        /* 3: webhook deliveries (stored before they are acknowledged) and the
+         * connectors' cursors (where the next poll continues). */
+        "CREATE TABLE webhook_delivery ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER REFERENCES org(id),"
+        " source TEXT NOT NULL,"
+        " sha256 TEXT NOT NULL UNIQUE,"
+        " received_at INTEGER NOT NULL,"
+        " signature TEXT,"
+        " body BLOB NOT NULL,"
+        " status TEXT NOT NULL DEFAULT 'pending'"
+        "  CHECK (status IN ('pending','done','failed')),"
+        " error TEXT,"
+        " processed_at INTEGER);"
+        "CREATE INDEX webhook_delivery_status ON webhook_delivery (status, id);"
+        "CREATE TABLE connector_cursor ("
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " endpoint TEXT NOT NULL,"
+        " cursor TEXT,"
+        " last_polled_at INTEGER,"
+        " last_error TEXT,"
+        " PRIMARY KEY (account_id, endpoint));",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)

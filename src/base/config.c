@@ -1,0 +1,219 @@
+/* INI-style configuration: a flat list of (section, key, value). */
+#include "base/config.h"
+
+#include "base/utf8.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONFIG_LINE_MAX 8192
+
+struct entry {
+	char *section;
+	char *key;
+	char *value;
+};
+
+struct config {
+	struct entry *e;
+	size_t n, cap;
+};
+
+struct config *config_new(void)
+{
+	return calloc(1, sizeof(struct config));
+}
+
+void config_free(struct config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->e[i].section);
+		free(c->e[i].key);
+		free(c->e[i].value);
+	}
+	free(c->e);
+	free(c);
+}
+
+int config_set(struct config *c, const char *section, const char *key, const char *value)
+{
+	char *v = strdup(value);
+
+	if (!v)
+		return KV_ENOMEM;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->e[i].section, section) == 0 && strcmp(c->e[i].key, key) == 0) {
+			free(c->e[i].value);
+			c->e[i].value = v;
+			return KV_OK;
+		}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct entry *e = realloc(c->e, cap * sizeof(*e));
+
+		if (!e) {
+			free(v);
+			return KV_ENOMEM;
+		}
+		c->e = e;
+		c->cap = cap;
+	}
+	c->e[c->n].section = strdup(section);
+	c->e[c->n].key = strdup(key);
+	c->e[c->n].value = v;
+	if (!c->e[c->n].section || !c->e[c->n].key) {
+		free(c->e[c->n].section);
+		free(c->e[c->n].key);
+		free(v);
+		return KV_ENOMEM;
+	}
+	c->n++;
+	return KV_OK;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+		*--end = '\0';
+	return s;
+}
+
+static int parse(struct config *c, FILE *f, const char *path, struct err *err)
+{
+	char line[CONFIG_LINE_MAX];
+	char section[512] = "";
+	int lineno = 0, rc;
+
+	while (fgets(line, sizeof(line), f)) {
+		char *p, *eq, *key, *value;
+		size_t len = strlen(line);
+
+		lineno++;
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n')
+			return err_set(err, KV_EINVAL, "%s:%d: line longer than %d bytes", path,
+			               lineno, CONFIG_LINE_MAX - 2);
+		if (utf8_check(line, len) >= 0)
+			return err_set(err, KV_EINVAL, "%s:%d: invalid UTF-8", path, lineno);
+		p = trim(line);
+		if (!*p || *p == '#' || *p == ';')
+			continue;
+		if (*p == '[') {
+			char *close = strchr(p, ']');
+
+			if (!close || close[1] != '\0' || close == p + 1)
+				return err_set(err, KV_EINVAL,
+				               "%s:%d: a section header is [name] on a line of "
+				               "its own",
+				               path, lineno);
+			*close = '\0';
+			snprintf(section, sizeof(section), "%s", trim(p + 1));
+			continue;
+		}
+		eq = strchr(p, '=');
+		if (!eq)
+			return err_set(err, KV_EINVAL, "%s:%d: expected 'key = value'", path,
+			               lineno);
+		*eq = '\0';
+		key = trim(p);
+		value = trim(eq + 1);
+		if (!*key || strpbrk(key, " \t"))
+			return err_set(err, KV_EINVAL, "%s:%d: '%s' is not a key", path, lineno,
+			               key);
+		if (!section[0])
+			return err_set(err, KV_EINVAL, "%s:%d: '%s' stands before any [section]",
+			               path, lineno, key);
+		rc = config_set(c, section, key, value);
+		if (rc)
+			return err_set(err, rc, "out of memory");
+	}
+	if (ferror(f))
+		return err_set(err, KV_EIO, "%s: read error", path);
+	return KV_OK;
+}
+
+int config_load(struct config **out, const char *path, int optional, struct err *err)
+{
+	struct config *c = config_new();
+	FILE *f;
+	int rc;
+
+	if (!c)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	f = fopen(path, "r");
+	if (!f) {
+		if (errno == ENOENT && optional) {
+			*out = c;
+			return KV_OK;
+		}
+		config_free(c);
+		return err_set(err, errno == ENOENT ? KV_ENOTFOUND : KV_EIO, "configuration %s: %s",
+		               path, strerror(errno));
+	}
+	rc = parse(c, f, path, err);
+	fclose(f);
+	if (rc) {
+		config_free(c);
+		return rc;
+	}
+	*out = c;
+	return KV_OK;
+}
+
+const char *config_get(const struct config *c, const char *section, const char *key,
+                       const char *def)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (strcmp(c->e[i].section, section) == 0 && strcmp(c->e[i].key, key) == 0)
+			return c->e[i].value;
+	return def;
+}
+
+int config_get_int(const struct config *c, const char *section, const char *key, int64_t def,
+                   int64_t *out, struct err *err)
+{
+	const char *v = config_get(c, section, key, NULL);
+	char *end = NULL;
+	long long n;
+
+	if (!v) {
+		*out = def;
+		return KV_OK;
+	}
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || !end || *end || end == v)
+		return err_set(err, KV_EINVAL, "configuration [%s] %s: '%s' is not a whole number",
+		               section, key, v);
+	*out = n;
+	return KV_OK;
+}
+
+int config_each_section(const struct config *c, const char *prefix, config_section_fn fn, void *ctx)
+{
+	size_t plen = strlen(prefix);
+
+	for (size_t i = 0; c && i < c->n; i++) {
+		int seen = 0, rc;
+
+		if (strncmp(c->e[i].section, prefix, plen) != 0)
+			continue;
+		/* Report each section once, at its first key. */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(c->e[j].section, c->e[i].section) == 0;
+		if (seen)
+			continue;
+		rc = fn(ctx, c->e[i].section, c->e[i].section + plen);
+		if (rc)
+			return rc;
+	}
+	return KV_OK;
+}

@@ -1,0 +1,48 @@
+/* The configuration file: INI-style sections of `key = value` lines.
+ *
+ *     # comment
+ *     [meta]
+ *     app_secret = ...
+ *     [account sjoviks.kommun]
+ *     token = ...
+ *
+ * A section header may carry a name after a space ("account sjoviks.kommun").
+ * Values run to the end of the line, trimmed; no quoting, no escapes. Only
+ * parsing and lookup: what the keys mean is up to each feature. */
+#ifndef KV_BASE_CONFIG_H
+#define KV_BASE_CONFIG_H
+
+#include "base/err.h"
+
+#include <stdint.h>
+
+struct config;
+
+/* Reads path. A missing file gives an empty configuration when optional is
+ * 1, KV_ENOTFOUND otherwise. Syntax errors are KV_EINVAL naming file and line.
+ * *out owned by the caller (config_free). */
+int config_load(struct config **out, const char *path, int optional, struct err *err);
+
+/* An empty configuration (for tests and defaults). NULL when out of memory. */
+struct config *config_new(void);
+void config_free(struct config *c);
+
+/* Sets (or replaces) a value; KV_ENOMEM on failure. */
+int config_set(struct config *c, const char *section, const char *key, const char *value);
+
+/* The value of key in section ("meta", "account sjoviks.kommun"), or def.
+ * Borrowed for the configuration's lifetime. */
+const char *config_get(const struct config *c, const char *section, const char *key,
+                       const char *def);
+
+/* An integer value; KV_EINVAL naming section and key when it is not one. */
+int config_get_int(const struct config *c, const char *section, const char *key, int64_t def,
+                   int64_t *out, struct err *err);
+
+/* Calls fn for each section whose header starts with prefix ("account "),
+ * with the name after the prefix. */
+typedef int (*config_section_fn)(void *ctx, const char *section, const char *name);
+int config_each_section(const struct config *c, const char *prefix, config_section_fn fn,
+                        void *ctx);
+
+#endif
