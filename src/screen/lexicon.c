@@ -1,0 +1,620 @@
+/* Rule files to one Hyperscan database (see lexicon.h). Each rule's words
+ * are put through the same normaliser as the screened text, so a rule written
+ * "jävlar" also matches "J Ä V L A R" and "j4vlar"; a vowel may also be masked
+ * with '*' in the text ("j*vla"). Not the scanner: screen.c runs the database. */
+#include "screen/lexicon.h"
+
+#include "base/buf.h"
+#include "base/hash.h"
+#include "screen/normalize.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILE_BYTES  ((size_t)8 << 20)
+#define MAX_LINE_TOKENS 256
+
+/* Patterns being built: parallel arrays handed to hs_compile_multi. */
+struct plist {
+	char **expr;
+	unsigned *flags;
+	unsigned *ids;
+	size_t n, cap;
+};
+
+/* Two databases are built from the same rules: the plain one, all literals
+ * and fast, and one where every vowel may also be '*' ("j*vla"), which is
+ * slower and only scanned when a word in the text contains '*'. */
+struct build {
+	struct plist list[4]; /* [masked * 2 + aux], see struct lexicon */
+	int masked;           /* which variant is being built */
+	struct norm norm;
+	struct buf re;
+};
+
+static int read_file(const char *path, struct buf *out, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[8192];
+	size_t got;
+	int rc = KV_OK;
+
+	if (!f)
+		return err_set(err, KV_EIO, "cannot open %s: %s", path, strerror(errno));
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_put(out, chunk, got) != KV_OK) {
+			rc = err_set(err, KV_EINVAL, "%s: larger than %zu bytes", path,
+			             (size_t)MAX_FILE_BYTES);
+			goto out;
+		}
+	if (ferror(f))
+		rc = err_set(err, KV_EIO, "cannot read %s", path);
+out:
+	fclose(f);
+	return rc;
+}
+
+static int add_pattern(struct build *bb, const char *re, unsigned flags, unsigned id, int aux)
+{
+	struct plist *b = &bb->list[bb->masked * 2 + aux];
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		char **e = realloc(b->expr, cap * sizeof(*e));
+		unsigned *f, *i;
+
+		if (!e)
+			return KV_ENOMEM;
+		b->expr = e;
+		f = realloc(b->flags, cap * sizeof(*f));
+		if (!f)
+			return KV_ENOMEM;
+		b->flags = f;
+		i = realloc(b->ids, cap * sizeof(*i));
+		if (!i)
+			return KV_ENOMEM;
+		b->ids = i;
+		b->cap = cap;
+	}
+	b->expr[b->n] = strdup(re);
+	if (!b->expr[b->n])
+		return KV_ENOMEM;
+	b->flags[b->n] = flags;
+	b->ids[b->n] = id;
+	b->n++;
+	return KV_OK;
+}
+
+static int put_escaped_word(struct buf *re, const char *w, size_t n, int masked)
+{
+	int rc = KV_OK;
+
+	for (size_t k = 0; k < n && rc == KV_OK; k++) {
+		unsigned char c = (unsigned char)w[k];
+
+		if (masked &&
+		    (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'))
+			rc = buf_printf(re, "[%c*]", c);
+		else if (masked && c == 0xC3 && k + 1 < n &&
+		         ((unsigned char)w[k + 1] == 0xA5 || (unsigned char)w[k + 1] == 0xA4 ||
+		          (unsigned char)w[k + 1] == 0xB6)) {
+			rc = buf_printf(re, "(?:\\xc3\\x%02x|\\*)", (unsigned char)w[k + 1]);
+			k++;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			rc = buf_putc(re, (char)c);
+		else
+			rc = buf_printf(re, "\\x%02x", c);
+	}
+	return rc;
+}
+
+/* Appends the regex for one rule token ("jävl*", "*jävel", "idiot") to re.
+ * first/last: position in the pattern; *nwords counts the words. */
+static int put_token(struct build *b, const char *tok, int first, int last, int *nwords,
+                     struct err *err, const char *where)
+{
+	size_t tl = strlen(tok);
+	int lead = tl > 0 && tok[0] == '*', trail = tl > 1 && tok[tl - 1] == '*';
+	const char *core = tok + lead;
+	size_t cl = tl - (size_t)lead - (size_t)trail;
+	const char *o;
+	size_t ol, k = 0, words = 0;
+	int rc;
+
+	if (cl == 0)
+		return err_set(err, KV_EINVAL, "%s: empty word in pattern", where);
+	if ((rc = norm_text(&b->norm, core, cl, err)) != KV_OK)
+		return rc;
+	o = b->norm.out + 1;
+	ol = b->norm.len >= 2 ? b->norm.len - 2 : 0;
+	if (ol == 0)
+		return err_set(err, KV_EINVAL, "%s: word '%s' has no letters or digits", where,
+		               tok);
+	if (!first || !lead)
+		if ((rc = buf_putc(&b->re, ' ')) != KV_OK)
+			return rc;
+	if (lead && !first)
+		if ((rc = buf_puts(&b->re, "[^ ]*")) != KV_OK)
+			return rc;
+	while (k < ol) {
+		size_t e = k;
+
+		while (e < ol && o[e] != ' ')
+			e++;
+		if (words > 0 && (rc = buf_putc(&b->re, ' ')) != KV_OK)
+			return rc;
+		if ((rc = put_escaped_word(&b->re, o + k, e - k, b->masked)) != KV_OK)
+			return rc;
+		words++;
+		k = e + 1;
+	}
+	*nwords += (int)words;
+	if (trail && !last)
+		rc = buf_puts(&b->re, "[^ ]*");
+	else if (!trail && last)
+		rc = buf_putc(&b->re, ' ');
+	return rc;
+}
+
+static const char *cat_names[SCREEN_NCAT] = {
+        "defamation_insult", "hate",        "threat",   "violence",  "sexual",
+        "crime_incitement",  "personal_id", "contact",  "financial", "sensitive",
+        "commercial",        "political",   "question", "critical"};
+
+const char *screen_category_name(int cat)
+{
+	return cat >= 0 && cat < SCREEN_NCAT ? cat_names[cat] : NULL;
+}
+
+int screen_category_id(const char *name)
+{
+	for (int c = 0; c < SCREEN_NCAT; c++)
+		if (strcmp(cat_names[c], name) == 0)
+			return c;
+	return -1;
+}
+
+int screen_category_abusive(int cat)
+{
+	return cat >= SCREEN_DEFAMATION_INSULT && cat <= SCREEN_CRIME_INCITEMENT;
+}
+
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int split(char *line, char **tok, int max)
+{
+	int n = 0;
+	char *p = line;
+
+	while (*p && n < max) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		tok[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return n;
+}
+
+/* Compiles a list of context words to one pattern: any of them. */
+static int add_context(struct lexicon *lx, struct build *b, char **words, int n, double delta,
+                       const char *where, struct err *err)
+{
+	struct lex_ctx *c;
+	int rc, nw = 0;
+
+	c = realloc(lx->ctx, (lx->nctx + 1) * sizeof(*c));
+	if (!c)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	lx->ctx = c;
+	lx->ctx[lx->nctx].delta = delta;
+	for (b->masked = 0; b->masked < 2; b->masked++) {
+		buf_clear(&b->re);
+		if ((rc = buf_puts(&b->re, "(?:")) != KV_OK)
+			return err_set(err, rc, "out of memory");
+		for (int k = 0; k < n; k++) {
+			if (k > 0 && (rc = buf_putc(&b->re, '|')) != KV_OK)
+				return err_set(err, rc, "out of memory");
+			if ((rc = put_token(b, words[k], 1, 1, &nw, err, where)) != KV_OK)
+				return rc == KV_EINVAL ? rc : err_set(err, rc, "out of memory");
+		}
+		if ((rc = buf_putc(&b->re, ')')) != KV_OK ||
+		    (rc = add_pattern(b, buf_cstr(&b->re), 0, LEX_CTX_ID + (unsigned)lx->nctx,
+		                      1)) != KV_OK)
+			return err_set(err, rc, "out of memory");
+	}
+	lx->nctx++;
+	return KV_OK;
+}
+
+/* Remembers the first normalised word of a pattern (b->norm holds it), so a
+ * hit of a pattern with gaps can be traced back to where it begins without
+ * Hyperscan's costly start-of-match tracking. */
+static int first_word(struct lex_rule *r, struct build *b, const char *tok)
+{
+	const char *o = b->norm.out + 1;
+	size_t l = 0, tl = strlen(tok);
+
+	while (o[l] && o[l] != ' ')
+		l++;
+	r->first = strndup(o, l);
+	if (!r->first)
+		return KV_ENOMEM;
+	/* "jävl*": the word may go on; "jävla idiot": the first word is whole. */
+	r->first_prefix = tl > 1 && tok[tl - 1] == '*' && o[l] == ' ' && o[l + 1] == '\0';
+	return KV_OK;
+}
+
+static int parse_rule(struct lexicon *lx, struct build *b, char *line, const char *where,
+                      struct err *err)
+{
+	char *tok[MAX_LINE_TOKENS];
+	int n = split(line, tok, MAX_LINE_TOKENS), k, rc, cat, nw = 0, som = 0, gaps = 0;
+	double w;
+	struct lex_rule *r;
+	int pattern_end;
+
+	if (n < 4)
+		return err_set(err, KV_EINVAL,
+		               "%s: expected '<id> <category> <weight> <pattern>', got %d fields",
+		               where, n);
+	if ((cat = screen_category_id(tok[1])) < 0)
+		return err_set(err, KV_EINVAL, "%s: unknown category '%s'", where, tok[1]);
+	if (parse_double(tok[2], 0.0, 1.0, &w) != 0)
+		return err_set(err, KV_EINVAL, "%s: weight '%s' is not a number from 0 to 1", where,
+		               tok[2]);
+	for (size_t j = 0; j < lx->nrules; j++)
+		if (strcmp(lx->rules[j].id, tok[0]) == 0)
+			return err_set(err, KV_EINVAL, "%s: rule id '%s' already used at %s", where,
+			               tok[0], lx->rules[j].where);
+	r = realloc(lx->rules, (lx->nrules + 1) * sizeof(*r));
+	if (!r)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	lx->rules = r;
+	r = &lx->rules[lx->nrules];
+	memset(r, 0, sizeof(*r));
+	r->id = strdup(tok[0]);
+	r->where = strdup(where);
+	if (!r->id || !r->where) {
+		free(r->id);
+		free(r->where);
+		return err_set(err, KV_ENOMEM, "out of memory");
+	}
+	r->category = cat;
+	r->weight = w;
+	r->ctx_first = (int)lx->nctx;
+	lx->nrules++;
+
+	for (pattern_end = 3; pattern_end < n && strcmp(tok[pattern_end], ";") != 0; pattern_end++)
+		;
+	if (pattern_end == 3)
+		return err_set(err, KV_EINVAL, "%s: rule '%s' has no pattern", where, tok[0]);
+	for (b->masked = 0; b->masked < 2; b->masked++) {
+		nw = 0;
+		som = 0;
+		gaps = 0;
+		buf_clear(&b->re);
+		if (strncmp(tok[3], "re:", 3) == 0) {
+			/* A raw regex over the normalised text: the rest up to ';'. */
+			for (k = 3; k < pattern_end; k++)
+				if ((rc = buf_printf(&b->re, "%s%s", k > 3 ? " " : "",
+				                     k == 3 ? tok[k] + 3 : tok[k])) != KV_OK)
+					return err_set(err, rc, "out of memory");
+			som = 1;
+			nw = 1;
+		} else {
+			for (k = 3; k < pattern_end; k++) {
+				if (tok[k][0] == '~') {
+					double g;
+
+					if (k == 3 || k + 1 == pattern_end ||
+					    parse_double(tok[k] + 1, 1, 9, &g) != 0 || g != (int)g)
+						return err_set(err, KV_EINVAL,
+						               "%s: gap '%s' must be ~1..~9 "
+						               "between two words",
+						               where, tok[k]);
+					if ((rc = buf_printf(&b->re, "(?: [^ ]+){0,%d}", (int)g)) !=
+					    KV_OK)
+						return err_set(err, rc, "out of memory");
+					gaps += (int)g;
+					continue;
+				}
+				if ((rc = put_token(b, tok[k], k == 3, k + 1 == pattern_end, &nw,
+				                    err, where)) != KV_OK)
+					return rc == KV_EINVAL ? rc
+					                       : err_set(err, rc, "out of memory");
+				if (k == 3 && !r->first && (rc = first_word(r, b, tok[k])) != KV_OK)
+					return err_set(err, rc, "out of memory");
+			}
+		}
+		r->nwords = nw;
+		r->som = som;
+		r->span = nw + gaps;
+		if ((rc = add_pattern(b, buf_cstr(&b->re), 0, (unsigned)(lx->nrules - 1), 0)) !=
+		            KV_OK ||
+		    (som && (rc = add_pattern(b, buf_cstr(&b->re), HS_FLAG_SOM_LEFTMOST,
+		                              (unsigned)(lx->nrules - 1), 1)) != KV_OK))
+			return err_set(err, rc, "out of memory");
+	}
+	/* Clauses: "; ctx +0.3 word word*" */
+	k = pattern_end;
+	while (k < n) {
+		int s = k + 1, e;
+		double d;
+
+		for (e = s; e < n && strcmp(tok[e], ";") != 0; e++)
+			;
+		if (e - s < 3 || strcmp(tok[s], "ctx") != 0 ||
+		    parse_double(tok[s + 1], -1.0, 1.0, &d) != 0)
+			return err_set(
+			        err, KV_EINVAL,
+			        "%s: expected '; ctx <+/-delta> <word>...' after the pattern",
+			        where);
+		if ((rc = add_context(lx, b, tok + s + 2, e - s - 2, d, where, err)) != KV_OK)
+			return rc;
+		lx->rules[lx->nrules - 1].nctx++;
+		k = e;
+	}
+	return KV_OK;
+}
+
+static int parse_conf(struct lexicon *lx, char *line, const char *where, struct err *err)
+{
+	char *tok[8];
+	int n = split(line, tok, 8), cat;
+	double v;
+
+	if (n == 3 && strcmp(tok[0], "threshold") == 0) {
+		if ((cat = screen_category_id(tok[1])) < 0)
+			return err_set(err, KV_EINVAL, "%s: unknown category '%s'", where, tok[1]);
+		if (parse_double(tok[2], 0.0, 1.0, &v) != 0)
+			return err_set(err, KV_EINVAL, "%s: threshold '%s' is not from 0 to 1",
+			               where, tok[2]);
+		lx->threshold[cat] = v;
+		return KV_OK;
+	}
+	if (n == 2 && strcmp(tok[0], "window") == 0) {
+		if (parse_double(tok[1], 0, 1000, &v) != 0 || v != (int)v)
+			return err_set(err, KV_EINVAL, "%s: window '%s' is not 0..1000 words",
+			               where, tok[1]);
+		lx->window = (int)v;
+		return KV_OK;
+	}
+	return err_set(err, KV_EINVAL,
+	               "%s: expected 'threshold <category> <0..1>' or 'window <words>'", where);
+}
+
+/* Calls fn for every line of text that is not blank or a comment. */
+static int each_line(struct lexicon *lx, struct build *b, char *text, const char *file, int conf,
+                     struct err *err)
+{
+	char *p = text, where[1200];
+	int lineno = 0, rc;
+
+	while (*p) {
+		char *nl = strchr(p, '\n'), *q;
+
+		lineno++;
+		if (nl)
+			*nl = '\0';
+		if (strchr(p, '\r'))
+			*strchr(p, '\r') = '\0';
+		q = p;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q && *q != '#') {
+			snprintf(where, sizeof(where), "%s:%d", file, lineno);
+			rc = conf ? parse_conf(lx, q, where, err)
+			          : parse_rule(lx, b, q, where, err);
+			if (rc != KV_OK)
+				return rc;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return KV_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void lexicon_done(struct lexicon *lx)
+{
+	if (!lx)
+		return;
+	for (size_t k = 0; k < lx->nrules; k++) {
+		free(lx->rules[k].id);
+		free(lx->rules[k].where);
+		free(lx->rules[k].first);
+	}
+	free(lx->rules);
+	free(lx->ctx);
+	free(lx->model_path);
+	for (int k = 0; k < 4; k++)
+		if (lx->db[k])
+			hs_free_database(lx->db[k]);
+	memset(lx, 0, sizeof(*lx));
+}
+
+static int compile(struct lexicon *lx, const struct plist *p, hs_database_t **db, const char *dir,
+                   struct err *err)
+{
+	hs_compile_error_t *cerr = NULL;
+	int rc = KV_OK;
+
+	if (p->n == 0) {
+		/* Hyperscan wants at least one pattern; this one never matches. */
+		static const char *const never = "\\x00\\x01never";
+		static const unsigned zero = 0, id = LEX_CTX_ID - 1;
+
+		if (hs_compile_multi(&never, &zero, &id, 1, HS_MODE_BLOCK, NULL, db, &cerr) ==
+		    HS_SUCCESS)
+			return KV_OK;
+	} else if (hs_compile_multi((const char *const *)p->expr, p->flags, p->ids, (unsigned)p->n,
+	                            HS_MODE_BLOCK, NULL, db, &cerr) == HS_SUCCESS)
+		return KV_OK;
+	*db = NULL;
+	if (cerr && cerr->expression >= 0 && (size_t)cerr->expression < p->n) {
+		unsigned id = p->ids[cerr->expression];
+
+		if (id < LEX_CTX_ID)
+			rc = err_set(err, KV_EINVAL, "%s: rule '%s': pattern rejected: %s",
+			             lx->rules[id].where, lx->rules[id].id, cerr->message);
+		else
+			rc = err_set(err, KV_EINVAL, "context words rejected: %s", cerr->message);
+	} else {
+		rc = err_set(err, KV_EINVAL, "cannot compile rules in %s: %s", dir,
+		             cerr ? cerr->message : "unknown error");
+	}
+	if (cerr)
+		hs_free_compile_error(cerr);
+	return rc;
+}
+
+static void hash_file(struct hash_sha256_ctx *h, const char *name, const struct buf *content)
+{
+	hash_sha256_update(h, name, strlen(name) + 1);
+	hash_sha256_update(h, buf_cstr(content), content->len);
+	hash_sha256_update(h, "", 1);
+}
+
+int lexicon_load(struct lexicon *lx, const char *dir, struct err *err)
+{
+	struct build b;
+	DIR *d = NULL;
+	struct dirent *e;
+	char **names = NULL, path[4096], hex[HASH_SHA256_HEX_LEN + 1];
+	size_t nnames = 0, cap = 0;
+	struct buf content;
+	struct hash_sha256_ctx h;
+	FILE *mf;
+	int rc = KV_OK;
+
+	memset(lx, 0, sizeof(*lx));
+	memset(&b, 0, sizeof(b));
+	norm_init(&b.norm);
+	buf_init(&b.re, 1 << 20);
+	buf_init(&content, MAX_FILE_BYTES);
+	for (int c = 0; c < SCREEN_NCAT; c++)
+		lx->threshold[c] = 0.5;
+	lx->window = 6;
+	if (hash_init() != KV_OK) {
+		rc = err_set(err, KV_EINTERNAL, "cannot initialise libsodium");
+		goto out;
+	}
+	hash_sha256_begin(&h);
+
+	d = opendir(dir);
+	if (!d) {
+		rc = err_set(err, KV_EIO, "cannot read rules directory %s: %s", dir,
+		             strerror(errno));
+		goto out;
+	}
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+
+		if (l < 7 || strcmp(e->d_name + l - 6, ".rules") != 0 || e->d_name[0] == '.')
+			continue;
+		if (nnames == cap) {
+			char **nn;
+
+			cap = cap ? cap * 2 : 16;
+			nn = realloc(names, cap * sizeof(*nn));
+			if (!nn) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				goto out;
+			}
+			names = nn;
+		}
+		if (!(names[nnames] = strdup(e->d_name))) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+		nnames++;
+	}
+	if (nnames == 0) {
+		rc = err_set(err, KV_EINVAL, "rules directory %s has no *.rules files", dir);
+		goto out;
+	}
+	qsort(names, nnames, sizeof(*names), cmp_str);
+
+	snprintf(path, sizeof(path), "%s/screen.conf", dir);
+	if ((mf = fopen(path, "rb")) != NULL) {
+		fclose(mf);
+		buf_clear(&content);
+		if ((rc = read_file(path, &content, err)) != KV_OK)
+			goto out;
+		hash_file(&h, "screen.conf", &content);
+		if ((rc = each_line(lx, &b, content.ptr ? content.ptr : (char *)"", path, 1,
+		                    err)) != KV_OK)
+			goto out;
+	}
+	for (size_t k = 0; k < nnames; k++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
+		buf_clear(&content);
+		if ((rc = read_file(path, &content, err)) != KV_OK)
+			goto out;
+		hash_file(&h, names[k], &content);
+		if (content.len && (rc = each_line(lx, &b, content.ptr, path, 0, err)) != KV_OK)
+			goto out;
+	}
+	snprintf(path, sizeof(path), "%s/screen.model", dir);
+	if ((mf = fopen(path, "rb")) != NULL) {
+		fclose(mf);
+		buf_clear(&content);
+		if ((rc = read_file(path, &content, err)) != KV_OK)
+			goto out;
+		hash_file(&h, "screen.model", &content);
+		if (!(lx->model_path = strdup(path))) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
+	if (lx->nrules == 0) {
+		rc = err_set(err, KV_EINVAL, "rules directory %s defines no rules", dir);
+		goto out;
+	}
+	for (int k = 0; k < 4; k++)
+		if ((rc = compile(lx, &b.list[k], &lx->db[k], dir, err)) != KV_OK)
+			goto out;
+	hash_sha256_end_hex(&h, hex);
+	snprintf(lx->version, sizeof(lx->version), "sha256:%s", hex);
+out:
+	if (d)
+		closedir(d);
+	for (size_t k = 0; k < nnames; k++)
+		free(names[k]);
+	free(names);
+	for (int m = 0; m < 4; m++) {
+		for (size_t k = 0; k < b.list[m].n; k++)
+			free(b.list[m].expr[k]);
+		free(b.list[m].expr);
+		free(b.list[m].flags);
+		free(b.list[m].ids);
+	}
+	norm_done(&b.norm);
+	buf_done(&b.re);
+	buf_done(&content);
+	if (rc != KV_OK)
+		lexicon_done(lx);
+	return rc;
+}

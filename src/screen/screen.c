@@ -1,0 +1,426 @@
+/* The screening entry point (see screen.h): normalise, one Hyperscan pass
+ * for every lexicon rule and context word, the structured detectors over the
+ * original bytes, the optional trained model, then scores per category and
+ * the flags that explain them. All per-text memory lives in the scratch and is
+ * reused; nothing here prints or stores. */
+#include "screen/screen.h"
+
+#include "screen/detect.h"
+#include "screen/lexicon.h"
+#include "screen/model.h"
+#include "screen/normalize.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EVENTS 4096
+#define SOM_BIT    (1u << 29) /* an event from a rule's start-of-match version */
+#define MAX_HITS   1024
+
+struct screen {
+	struct lexicon lx;
+	struct model *model;
+};
+
+struct event {
+	unsigned id;
+	uint32_t from, to;
+};
+
+struct hit {
+	int category;
+	int rule; /* index into lx.rules, -1 for a detector */
+	const char *name;
+	double weight;
+	size_t start, end;
+};
+
+struct screen_scratch {
+	const struct screen *s;
+	hs_scratch_t *hs;
+	struct norm norm;
+	struct event *ev;
+	size_t nev;
+	struct hit *hits;
+	size_t nhits;
+	struct screen_flag *flags;
+	double *rule_best; /* per rule: best weight in this text, -1 when unseen */
+	int need_aux;      /* a hit needs context words or its start */
+	int aux_pass;      /* scanning the auxiliary database */
+	struct screen_result res;
+};
+
+int screen_new(struct screen **out, const char *rules_dir, struct err *err)
+{
+	struct screen *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	if ((rc = lexicon_load(&s->lx, rules_dir, err)) != KV_OK)
+		goto out;
+	if (s->lx.model_path && (rc = model_load(&s->model, s->lx.model_path, err)) != KV_OK)
+		goto out;
+	*out = s;
+	s = NULL;
+out:
+	screen_free(s);
+	return rc;
+}
+
+void screen_free(struct screen *s)
+{
+	if (!s)
+		return;
+	lexicon_done(&s->lx);
+	model_free(s->model);
+	free(s);
+}
+
+const char *screen_rules_version(const struct screen *s)
+{
+	return s->lx.version;
+}
+
+size_t screen_rule_count(const struct screen *s)
+{
+	return s->lx.nrules;
+}
+
+int screen_scratch_new(struct screen_scratch **out, const struct screen *s, struct err *err)
+{
+	struct screen_scratch *sc = calloc(1, sizeof(*sc));
+	int rc = KV_OK;
+
+	if (!sc)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	sc->s = s;
+	norm_init(&sc->norm);
+	sc->ev = malloc(MAX_EVENTS * sizeof(*sc->ev));
+	sc->hits = malloc(MAX_HITS * sizeof(*sc->hits));
+	sc->flags = malloc(MAX_HITS * sizeof(*sc->flags));
+	sc->rule_best = malloc((s->lx.nrules + 1) * sizeof(double));
+	if (!sc->ev || !sc->hits || !sc->flags || !sc->rule_best) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < s->lx.nrules; k++)
+		sc->rule_best[k] = -1;
+	for (int k = 0; k < 4; k++)
+		if (hs_alloc_scratch(s->lx.db[k], &sc->hs) != HS_SUCCESS) {
+			rc = err_set(err, KV_EINTERNAL, "cannot allocate Hyperscan scratch");
+			goto out;
+		}
+	*out = sc;
+	sc = NULL;
+out:
+	screen_scratch_free(sc);
+	return rc;
+}
+
+void screen_scratch_free(struct screen_scratch *sc)
+{
+	if (!sc)
+		return;
+	if (sc->hs)
+		hs_free_scratch(sc->hs);
+	norm_done(&sc->norm);
+	free(sc->ev);
+	free(sc->hits);
+	free(sc->flags);
+	free(sc->rule_best);
+	free(sc);
+}
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                    void *ctx)
+{
+	struct screen_scratch *sc = ctx;
+	const struct lexicon *lx = &sc->s->lx;
+
+	if (id < LEX_CTX_ID) {
+		if (id >= lx->nrules)
+			return 0;
+		if (sc->aux_pass)
+			id |= SOM_BIT;
+		else if (lx->rules[id].nctx || lx->rules[id].som)
+			sc->need_aux = 1;
+	}
+	if (sc->nev >= MAX_EVENTS)
+		return 1; /* enough evidence; stop rather than grow without bound */
+	sc->ev[sc->nev].id = id;
+	sc->ev[sc->nev].from = (uint32_t)from;
+	sc->ev[sc->nev].to = (uint32_t)to;
+	sc->nev++;
+	return 0;
+}
+
+static int on_detect(void *ctx, int category, const char *rule, size_t start, size_t end)
+{
+	struct screen_scratch *sc = ctx;
+	struct hit *h;
+
+	if (sc->nhits >= MAX_HITS)
+		return 1;
+	h = &sc->hits[sc->nhits++];
+	h->category = category;
+	h->rule = -1;
+	h->name = rule;
+	h->weight = 1.0;
+	h->start = start;
+	h->end = end;
+	return 0;
+}
+
+/* Words between normalised offsets a <= b (spaces counted), capped. */
+static int words_between(const char *o, uint32_t a, uint32_t b, int cap)
+{
+	int n = 0;
+
+	for (uint32_t k = a; k < b && n <= cap; k++)
+		n += o[k] == ' ';
+	return n;
+}
+
+static double context_delta(const struct screen_scratch *sc, const struct lex_rule *r, uint32_t S,
+                            uint32_t E)
+{
+	const struct lexicon *lx = &sc->s->lx;
+	const char *o = sc->norm.out;
+	double d = 0;
+
+	for (int c = 0; c < r->nctx; c++) {
+		unsigned id = LEX_CTX_ID + (unsigned)(r->ctx_first + c);
+
+		for (size_t k = 0; k < sc->nev; k++) {
+			const struct event *ev = &sc->ev[k];
+			int dist;
+
+			if (ev->id != id)
+				continue;
+			if (lx->window == 0)
+				dist = 0;
+			else if (ev->to <= S + 1)
+				dist = words_between(o, ev->to, S, lx->window);
+			else if (ev->to > E + 1)
+				dist = words_between(o, E + 1, ev->to - 1, lx->window);
+			else
+				dist = 0;
+			if (dist <= lx->window) {
+				d += lx->ctx[r->ctx_first + c].delta;
+				break;
+			}
+		}
+	}
+	return d;
+}
+
+/* Where a raw-regex hit begins: from its start-of-match twin, else the
+ * word it ends in. */
+static uint32_t som_start(const struct screen_scratch *sc, const struct event *ev)
+{
+	for (size_t k = 0; k < sc->nev; k++)
+		if (sc->ev[k].id == (ev->id | SOM_BIT) && sc->ev[k].to == ev->to)
+			return sc->ev[k].from;
+	return ev->to > 0 ? ev->to - 1 : 0;
+}
+
+/* For a pattern with gaps: the leftmost word start, at most span words back
+ * from E, where the pattern's first word stands. UINT32_MAX when not found
+ * (a masked vowel, say); the caller then counts words back instead. */
+static uint32_t gap_start(const char *o, uint32_t E, const struct lex_rule *r)
+{
+	uint32_t p = E, best = UINT32_MAX;
+	size_t fl = strlen(r->first);
+
+	for (int wd = 0; wd < r->span && p > 0; wd++) {
+		uint32_t b = p;
+
+		while (b > 0 && o[b - 1] != ' ')
+			b--;
+		if (p - b >= fl && memcmp(o + b, r->first, fl) == 0 &&
+		    (r->first_prefix || p - b == fl))
+			best = b;
+		p = b > 0 ? b - 1 : 0;
+	}
+	return best;
+}
+
+static void rule_hits(struct screen_scratch *sc)
+{
+	const struct lexicon *lx = &sc->s->lx;
+	const char *o = sc->norm.out;
+	const uint32_t *map = sc->norm.map;
+	size_t nlen = sc->norm.len;
+
+	for (size_t k = 0; k < sc->nev && sc->nhits < MAX_HITS; k++) {
+		const struct event *ev = &sc->ev[k];
+		const struct lex_rule *r;
+		uint32_t S, E, p;
+		double w;
+		struct hit *h;
+
+		if (ev->id >= LEX_CTX_ID || (ev->id & SOM_BIT))
+			continue;
+		r = &lx->rules[ev->id];
+		E = ev->to;
+		if (E > 0 && o[E - 1] == ' ')
+			E--;
+		while (E < nlen && o[E] != ' ')
+			E++;
+		if (r->som) {
+			S = som_start(sc, ev);
+			while (S < E && o[S] == ' ')
+				S++;
+			while (S > 0 && o[S - 1] != ' ')
+				S--;
+		} else if (r->span > r->nwords && (S = gap_start(o, E, r)) != UINT32_MAX) {
+			/* found where the first word is */
+		} else {
+			p = E;
+			for (int wd = 0; wd < r->nwords; wd++) {
+				while (p > 0 && o[p - 1] != ' ')
+					p--;
+				if (wd + 1 < r->nwords && p > 0)
+					p--;
+			}
+			S = p;
+		}
+		if (S >= E)
+			continue;
+		w = r->weight + (r->nctx ? context_delta(sc, r, S, E) : 0);
+		if (w < 0)
+			w = 0;
+		if (w > 1)
+			w = 1;
+		if (w > sc->rule_best[ev->id])
+			sc->rule_best[ev->id] = w;
+		h = &sc->hits[sc->nhits++];
+		h->category = r->category;
+		h->rule = (int)ev->id;
+		h->name = r->id;
+		h->weight = w;
+		h->start = map[S];
+		h->end = map[E];
+		/* A word made only of skipped bytes can map past its end. */
+		if (h->end < h->start)
+			h->end = h->start;
+	}
+}
+
+/* The model moves the lexicon's abusive scores up or down; on its own, when
+ * it is sure and the lexicon found nothing, it flags the whole text. */
+static void model_combine(struct screen_scratch *sc, struct screen_result *res, size_t len)
+{
+	const struct model *m = sc->s->model;
+	double p = model_prob(m, sc->norm.out, sc->norm.len), lift = model_lift(m);
+	int any = 0;
+
+	for (int c = 0; c < SCREEN_NCAT; c++) {
+		double v;
+
+		if (!screen_category_abusive(c) || res->score[c] <= 0)
+			continue;
+		v = res->score[c] + lift * (p - 0.5);
+		res->score[c] = v < 0.001 ? 0.001 : v > 1 ? 1 : v;
+		any = 1;
+	}
+	if (!any && p >= model_alone(m) && sc->nhits < MAX_HITS) {
+		struct hit *h = &sc->hits[sc->nhits++];
+
+		h->category = SCREEN_DEFAMATION_INSULT;
+		h->rule = -1;
+		h->name = "model.toxicity";
+		h->weight = p;
+		h->start = 0;
+		h->end = len;
+		res->score[SCREEN_DEFAMATION_INSULT] = p;
+	}
+}
+
+static int cmp_flag(const void *a, const void *b)
+{
+	const struct screen_flag *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->category - y->category;
+}
+
+int screen_text(const struct screen_result **out, struct screen_scratch *sc, const char *text,
+                size_t len, struct err *err)
+{
+	const struct screen *s = sc->s;
+	const struct lexicon *lx = &s->lx;
+	struct screen_result *res = &sc->res;
+	double miss[SCREEN_NCAT];
+	size_t nflags = 0;
+	int rc, masked;
+
+	sc->nev = 0;
+	sc->nhits = 0;
+	if ((rc = norm_text(&sc->norm, text, len, err)) != KV_OK)
+		return rc;
+	/* A '*' only survives normalisation inside a word ("j*vla"). */
+	masked = memchr(sc->norm.out, '*', sc->norm.len) ? 2 : 0;
+	sc->need_aux = 0;
+	sc->aux_pass = 0;
+	if (hs_scan(lx->db[masked], sc->norm.out, (unsigned)sc->norm.len, 0, sc->hs, on_match,
+	            sc) != HS_SUCCESS &&
+	    sc->nev < MAX_EVENTS)
+		return err_set(err, KV_EINTERNAL, "Hyperscan scan failed");
+	if (sc->need_aux) {
+		sc->aux_pass = 1;
+		if (hs_scan(lx->db[masked + 1], sc->norm.out, (unsigned)sc->norm.len, 0, sc->hs,
+		            on_match, sc) != HS_SUCCESS &&
+		    sc->nev < MAX_EVENTS)
+			return err_set(err, KV_EINTERNAL, "Hyperscan scan failed");
+	}
+	rule_hits(sc);
+	detect_all(text, len, on_detect, sc);
+
+	for (int c = 0; c < SCREEN_NCAT; c++)
+		miss[c] = 1.0;
+	for (size_t k = 0; k < sc->nhits; k++) {
+		struct hit *h = &sc->hits[k];
+
+		if (h->rule < 0) {
+			miss[h->category] *= 1.0 - h->weight;
+		} else if (sc->rule_best[h->rule] >= 0) {
+			/* Each rule counts once, with its best hit. */
+			miss[h->category] *= 1.0 - sc->rule_best[h->rule];
+			sc->rule_best[h->rule] = -1;
+		}
+	}
+	memset(res, 0, sizeof(*res));
+	for (int c = 0; c < SCREEN_NCAT; c++)
+		res->score[c] = 1.0 - miss[c];
+	if (s->model)
+		model_combine(sc, res, len);
+	for (int c = 0; c < SCREEN_NCAT; c++)
+		res->flagged[c] = res->score[c] > 0 && res->score[c] >= lx->threshold[c];
+	for (size_t k = 0; k < sc->nhits; k++) {
+		const struct hit *h = &sc->hits[k];
+		struct screen_flag *f;
+
+		if (!res->flagged[h->category] || h->weight <= 0)
+			continue;
+		f = &sc->flags[nflags++];
+		f->category = h->category;
+		f->score = res->score[h->category];
+		f->weight = h->weight;
+		f->rule = h->name;
+		f->start = h->start;
+		f->end = h->end;
+	}
+	qsort(sc->flags, nflags, sizeof(*sc->flags), cmp_flag);
+	res->flags = sc->flags;
+	res->nflags = nflags;
+	res->question = res->flagged[SCREEN_QUESTION];
+	res->rules_version = lx->version;
+	*out = res;
+	return KV_OK;
+}
