@@ -1,0 +1,1 @@
+window.YTD.tweets.part0 = [{"tweet":{"id_str":"2018237996200890983","created_at":"Mon Feb 02 08:20:10 +0000 2026","full_text":"v","edit_info":{"edit":{"initialTweetId":"2018232921093050983","editControlInitial":{"editTweetIds":["2018232921093050983","2018237996200890983"]}}}}}]

@@ -1,0 +1,184 @@
+/* Tests for capture/parse_jsonl: the documented JSON Lines format (fixture in
+ * tests/fixtures/jsonl), events, and each kind of bad line. */
+#include "testlib.h"
+#include "parse_sink.h"
+
+#include "base/timeutil.h"
+#include "capture/parse_jsonl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static long long iso(const char *s)
+{
+	int64_t t = 0;
+
+	CHECK_INT(time_parse_iso(s, &t), KV_OK);
+	return t;
+}
+
+static int run_text(const char *text, size_t len, struct got *g, struct err *e)
+{
+	FILE *f = fmemopen((void *)text, len, "rb");
+	struct item_sink s = got_sink(g);
+	int rc;
+
+	CHECK(f != NULL);
+	err_clear(e);
+	rc = parse_jsonl_stream(f, "in.jsonl", &s, e);
+	fclose(f);
+	return rc;
+}
+
+static void items_and_events(void)
+{
+	struct got g;
+	struct err e;
+	struct item_sink s = got_sink(&g);
+	const struct got_item *it;
+	FILE *f = fopen(test_source_path("tests/fixtures/jsonl/items.jsonl"), "rb");
+
+	CHECK(f != NULL);
+	CHECK_INT(parse_jsonl_stream(f, "items.jsonl", &s, &e), KV_OK);
+	fclose(f);
+	CHECK_INT(g.n_items, 5);
+	CHECK_INT(g.n_events, 2);
+
+	it = got_find(&g, "li-1001", 0);
+	CHECK_STR(it->platform, "linkedin");
+	CHECK_INT(it->kind, ITEM_POST);
+	CHECK_STR(it->account_ref, "vasterby-kommun");
+	CHECK_STR(it->author_id, "org-55");
+	CHECK_STR(it->author_name, "Västerby kommun");
+	CHECK_INT(it->author_is_account, 1);
+	CHECK_INT(it->created_at, iso("2026-02-01T08:00:00Z"));
+	CHECK_STR(it->text, "Vi söker sommarvikarier till äldreomsorgen ☀️");
+	CHECK_STR(it->links, "https://www.vasterby.se/jobb");
+	CHECK_STR(it->media, "photo https://media.example/li-1001.jpg m-1");
+	CHECK_STR(it->source, "jsonl");
+	CHECK_CONTAINS(it->raw_json, "\"id\":\"li-1001\"");
+
+	it = got_find(&g, "li-1002", 0);
+	CHECK_INT(it->kind, ITEM_COMMENT);
+	CHECK_STR(it->parent_id, "li-1001");
+	CHECK_INT(it->author_is_account, -1);
+	CHECK_INT(it->version_at, iso("2026-02-01T10:20:00Z"));
+
+	it = got_find(&g, "li-1003", 0);
+	CHECK_INT(it->kind, ITEM_REPLY);
+	CHECK_STR(it->root_id, "li-1001");
+
+	it = got_find(&g, "tt-9", 0);
+	CHECK_STR(it->text, "");
+	CHECK_INT(it->state, ITEM_HIDDEN);
+	CHECK_INT(it->kind, ITEM_POST);
+
+	CHECK_INT(got_find(&g, "dm-1", 0)->kind, ITEM_MESSAGE);
+
+	CHECK_STR(g.events[0].platform_id, "li-1002");
+	CHECK_INT(g.events[0].kind, ITEM_EV_DELETED);
+	CHECK_INT(g.events[0].at, iso("2026-02-03T08:00:00Z"));
+	CHECK_STR(g.events[0].account_ref, "vasterby-kommun");
+	CHECK_INT(g.events[1].kind, ITEM_EV_HIDDEN);
+	CHECK_INT(g.events[1].at, 0);
+}
+
+#define BAD(text, needle)                                                                          \
+	do {                                                                                       \
+		static const char t_[] = text;                                                     \
+		CHECK_INT(run_text(t_, sizeof(t_) - 1, &g, &e), KV_EINVAL);                        \
+		CHECK_CONTAINS(e.msg, needle);                                                     \
+	} while (0)
+
+static void bad_lines(void)
+{
+	struct got g;
+	struct err e;
+
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"created_at\":\"2026-01-01T00:00:00Z\",\"text\":"
+	    "\"a\"}"
+	    "\n{\"id\":\"2\",\"platform\":\"x\",\"created_at\":\"2026-01-01T00:00:00Z\",\"text\":5}"
+	    "\n",
+	    "in.jsonl: line 2: expected string for 'text', got number");
+	CHECK_INT(g.n_items, 1);
+	BAD("\n\n{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\"", "in.jsonl: line 3, column ");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\"}", "line 1: missing 'created_at'");
+	BAD("{\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:00Z\"}",
+	    "line 1: missing 'id'");
+	BAD("{\"id\":\"1\",\"platform\":\"myspace\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:"
+	    "00:"
+	    "00Z\"}",
+	    "unknown platform \"myspace\"");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"1 jan\"}",
+	    "'created_at' is not an ISO 8601 time");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\","
+	    "\"kind\":\"reply\"}",
+	    "a reply needs 'parent_id'");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\","
+	    "\"kind\":\"story\"}",
+	    "unknown kind \"story\"");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\","
+	    "\"state\":\"gone\"}",
+	    "unknown state \"gone\"");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\","
+	    "\"author\":{\"is_account\":\"yes\"}}",
+	    "expected boolean for 'is_account', got string");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\","
+	    "\"links\":[1]}",
+	    "expected string in 'links'[0], got number");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\","
+	    "\"media\":[\"u\"]}",
+	    "expected object in 'media'[0], got string");
+	BAD("{\"event\":\"liked\",\"id\":\"1\",\"platform\":\"x\"}", "unknown event \"liked\"");
+	BAD("[1,2]", "line 1: expected an object, got array");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"h\xc3\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\"}",
+	    "invalid UTF-8");
+}
+
+static void long_lines(void)
+{
+	struct got g;
+	struct err e;
+	struct buf b;
+	char *big = malloc((size_t)17 << 20);
+
+	CHECK(big != NULL);
+	memset(big, 'z', (size_t)17 << 20);
+	buf_init(&b, (size_t)20 << 20);
+	buf_puts(&b, "{\"id\":\"1\",\"platform\":\"x\",\"created_at\":\"2026-01-01T00:00:00Z\","
+	             "\"text\":\"");
+	buf_put(&b, big, (size_t)10 << 20);
+	buf_puts(&b, "\"}\n");
+	CHECK_INT(run_text(b.ptr, b.len, &g, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "in.jsonl: line 1: 'text' is 10485760 bytes, over the 1 MiB limit");
+	buf_clear(&b);
+	buf_puts(&b, "\n{\"id\":\"1\",\"text\":\"");
+	buf_put(&b, big, (size_t)17 << 20);
+	CHECK_INT(run_text(b.ptr, b.len, &g, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "in.jsonl: line 2 is longer than 16 MiB");
+	buf_done(&b);
+	free(big);
+}
+
+static void crlf_and_no_final_newline(void)
+{
+	static const char t[] =
+	        "{\"id\":\"1\",\"platform\":\"other\",\"created_at\":\"2026-01-01T00:"
+	        "00:00Z\",\"text\":\"a\"}\r\n{\"id\":\"2\",\"platform\":\"other\","
+	        "\"created_at\":\"2026-01-01T00:00:00Z\",\"text\":\"b\"}";
+	struct got g;
+	struct err e;
+
+	CHECK_INT(run_text(t, sizeof(t) - 1, &g, &e), KV_OK);
+	CHECK_INT(g.n_items, 2);
+	CHECK_STR(g.items[1].text, "b");
+}
+
+TEST_MAIN(T(items_and_events), T(bad_lines), T(long_lines), T(crlf_and_no_final_newline))
