@@ -28,6 +28,7 @@ struct import_run {
 	struct store *s;
 	const struct import_opts *o;
 	struct import_report *r;
+	struct items_batch batch;
 	int64_t now;
 	int64_t records;
 	struct account_info accounts[ACCOUNT_CACHE];
@@ -169,6 +170,7 @@ static int sink_item(void *ctx, const struct item *it, struct err *err)
 	w.captured_at = run->now;
 	w.links_json = links;
 	w.media_json = media;
+	w.batch = &run->batch;
 	rc = items_put(run->s, &w, &outcome, NULL, err);
 	free(links);
 	free(media);
@@ -248,14 +250,19 @@ int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f,
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = parse_file(f, name, o->format, NULL, &sink, err);
+	rc = items_batch_begin(s, &run.batch, err);
+	if (!rc)
+		rc = parse_file(f, name, o->format, NULL, &sink, err);
+	if (!rc)
+		rc = items_batch_end(s, &run.batch, err);
 	if (!rc) {
-		after = json_dumps(json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}", "source", name, "new",
-		                             (json_int_t)r.new_items, "updated",
-		                             (json_int_t)r.updated, "unchanged",
-		                             (json_int_t)r.unchanged, "skipped",
-		                             (json_int_t)r.skipped, "events", (json_int_t)r.events),
-		                   JSON_COMPACT);
+		json_t *counts = json_pack(
+		        "{s:s,s:I,s:I,s:I,s:I,s:I}", "source", name, "new", (json_int_t)r.new_items,
+		        "updated", (json_int_t)r.updated, "unchanged", (json_int_t)r.unchanged,
+		        "skipped", (json_int_t)r.skipped, "events", (json_int_t)r.events);
+
+		after = json_dumps(counts, JSON_COMPACT);
+		json_decref(counts);
 		/* A run that changed nothing leaves no trace in the audit log. */
 		if (r.new_items || r.updated || r.events)
 			rc = audit_append(s, NULL, o->org, o->actor, "capture.import", "source",

@@ -212,7 +212,9 @@ static int item_line(struct run *r, const json_t *o, const char *line)
 	it.links = lv;
 	it.media = mv;
 	it.source = "jsonl";
-	it.raw_json = line;
+	/* The line is our own format holding nothing beyond the item: keeping it
+	 * again as raw evidence would only double the stored text. */
+	it.raw_json = NULL;
 	rc = r->sink->item(r->sink->ctx, &it, r->err);
 out:
 	free(lv);

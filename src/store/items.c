@@ -124,6 +124,33 @@ static int fts_delete(struct store *s, int64_t id, const char *old_text, struct 
 
 /* A new text for an existing item: newer than the current one becomes the
  * current text; an older one (history arriving late) is only kept. */
+static int deferred(const struct item_write *w, int64_t id)
+{
+	return w->batch && id > w->batch->base;
+}
+
+int items_batch_begin(struct store *s, struct items_batch *b, struct err *err)
+{
+	return store_query_int(s, &b->base, err, "SELECT COALESCE(MAX(id), 0) FROM item", 0, NULL);
+}
+
+int items_batch_end(struct store *s, struct items_batch *b, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_prepare(s, &st,
+	                   "INSERT INTO item_fts (rowid, text) SELECT id, text FROM item"
+	                   " WHERE id > ?",
+	                   err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, b->base);
+	rc = run(st, err);
+	store_stmt_free(st);
+	return rc;
+}
+
 static int add_version(struct store *s, int64_t id, const struct item_write *w, const char *sha,
                        struct err *err)
 {
@@ -156,7 +183,7 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 	if (rc)
 		goto out;
 	if (at == 0 || at >= latest) {
-		rc = fts_delete(s, id, old, err);
+		rc = deferred(w, id) ? KV_OK : fts_delete(s, id, old, err);
 		if (!rc)
 			rc = store_cached(s, &st, upd, err);
 		if (!rc) {
@@ -165,7 +192,7 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 			store_bind_int(st, 3, id);
 			rc = run(st, err);
 		}
-		if (!rc)
+		if (!rc && !deferred(w, id))
 			rc = fts_insert(s, id, w->it->text, err);
 	} else {
 		rc = store_cached(s, &st, cnt, err);
@@ -265,7 +292,7 @@ int items_put(struct store *s, const struct item_write *w, enum item_outcome *ou
 		id = store_col_int(st, 0);
 		store_reset(st);
 		rc = insert_version(s, id, 1, w, sha, err);
-		if (!rc)
+		if (!rc && !deferred(w, id))
 			rc = fts_insert(s, id, it->text, err);
 		if (rc)
 			return rc;
@@ -392,7 +419,7 @@ int items_each(struct store *s, const struct item_filter *f, items_fn fn, void *
 			goto out;
 		}
 		buf_puts(&sql, "snippet(item_fts, 0, '[', ']', '…', 16) FROM item_fts"
-		               " JOIN item i ON i.id = item_fts.rowid");
+		               " CROSS JOIN item i ON i.id = item_fts.rowid");
 	} else {
 		buf_puts(&sql, "NULL FROM item i");
 	}

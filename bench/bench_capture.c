@@ -1,0 +1,353 @@
+/* Capture benchmark: generates a corpus of Swedish posts, comments and
+ * replies in threads as JSON Lines, imports it through the real path (parser,
+ * import sink, store with full-text indexing, one transaction), then measures
+ * search latency over it. Prints figures; asserts nothing.
+ * KV_BENCH_ITEMS sets the corpus size (default 1,000,000). */
+#include "base/hash.h"
+#include "base/timeutil.h"
+#include "capture/import.h"
+#include "registry/registry.h"
+#include "store/items.h"
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const words[] = {
+        "kommunen",
+        "förskolan",
+        "skolan",
+        "biblioteket",
+        "badhuset",
+        "vägen",
+        "cykelbanan",
+        "snöröjningen",
+        "sophämtningen",
+        "återvinningen",
+        "parken",
+        "lekplatsen",
+        "bygglov",
+        "detaljplan",
+        "fullmäktige",
+        "nämnden",
+        "äldreomsorgen",
+        "hemtjänsten",
+        "vattnet",
+        "avloppet",
+        "gatlyktan",
+        "busshållplatsen",
+        "trafiken",
+        "parkeringen",
+        "evenemanget",
+        "konserten",
+        "utställningen",
+        "simhallen",
+        "idrottshallen",
+        "föreningen",
+        "synpunkt",
+        "synpunkter",
+        "fråga",
+        "frågor",
+        "svar",
+        "tack",
+        "hej",
+        "varför",
+        "när",
+        "hur",
+        "var",
+        "vem",
+        "öppnar",
+        "stänger",
+        "renoveras",
+        "byggs",
+        "flyttas",
+        "ställs",
+        "in",
+        "på",
+        "i",
+        "och",
+        "att",
+        "det",
+        "är",
+        "som",
+        "för",
+        "med",
+        "om",
+        "till",
+        "av",
+        "inte",
+        "bra",
+        "dålig",
+        "fantastisk",
+        "äntligen",
+        "snart",
+        "igen",
+        "idag",
+        "imorgon",
+        "helgen",
+        "sommaren",
+        "vintern",
+        "hösten",
+        "våren",
+        "barnen",
+        "föräldrarna",
+        "grannarna",
+        "invånarna",
+        "personalen",
+        "rektorn",
+        "handläggaren",
+        "avgiften",
+        "taxan",
+        "budgeten",
+        "skatten",
+        "höjs",
+        "sänks",
+        "ansökan",
+        "beslut",
+        "överklagande",
+        "möte",
+        "dialog",
+        "information",
+        "nyheter",
+        "länk",
+        "bild",
+        "film",
+        "ö",
+        "åker",
+        "älv",
+        "sjön",
+        "skogen",
+        "stranden",
+        "bryggan",
+        "fisket",
+        "jakten",
+        "kyrkan",
+        "torget",
+        "marknaden",
+        "caféet",
+        "får",
+        "far",
+        "mår",
+        "går",
+        "gör",
+        "säger",
+        "tycker",
+        "undrar",
+        "önskar",
+        "hoppas",
+};
+#define NWORDS (sizeof(words) / sizeof(words[0]))
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sentence(FILE *f, int n)
+{
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? " " : "", words[next() % NWORDS]);
+	fputs(next() % 3 == 0 ? "?" : ".", f);
+}
+
+static long write_corpus(const char *path, long n_items)
+{
+	FILE *f = fopen(path, "w");
+	long written = 0, thread = 0;
+	int64_t t = 1735689600; /* 2025-01-01 */
+
+	if (!f)
+		return -1;
+	while (written < n_items) {
+		long root = written;
+		int comments = 3 + (int)(next() % 12);
+
+		fprintf(f,
+		        "{\"id\":\"p%ld\",\"platform\":\"facebook\",\"kind\":\"post\","
+		        "\"author\":{\"id\":\"page\",\"name\":\"Benchby "
+		        "kommun\",\"is_account\":true},"
+		        "\"created_at\":\"",
+		        root);
+		{
+			char iso[TIME_ISO_LEN];
+
+			time_format_utc(iso, t);
+			fprintf(f, "%s\",\"text\":\"", iso);
+		}
+		sentence(f, 12 + (int)(next() % 20));
+		fputs("\"}\n", f);
+		written++;
+		for (int c = 0; c < comments && written < n_items; c++) {
+			char iso[TIME_ISO_LEN];
+			long parent = c > 0 && next() % 3 == 0 ? written - 1 : root;
+
+			t += 1 + (int64_t)(next() % 300);
+			time_format_utc(iso, t);
+			fprintf(f,
+			        "{\"id\":\"c%ld\",\"platform\":\"facebook\",\"kind\":\"%s\","
+			        "\"parent_id\":\"%s%ld\",\"root_id\":\"p%ld\",\"author\":{\"id\":"
+			        "\"u%lu\","
+			        "\"name\":\"Invånare %lu\"},\"created_at\":\"%s\",\"text\":\"",
+			        written, parent == root ? "comment" : "reply",
+			        parent == root ? "p" : "c", parent, root,
+			        (unsigned long)(next() % 50000), (unsigned long)(next() % 50000),
+			        iso);
+			sentence(f, 5 + (int)(next() % 25));
+			fputs("\"}\n", f);
+			written++;
+		}
+		thread++;
+		t += 600;
+	}
+	fclose(f);
+	return thread;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int count_item(void *ctx, const struct item *it, struct err *err)
+{
+	(*(long *)ctx)++;
+	return 0;
+}
+
+static int count_row(void *ctx, const struct item_row *r)
+{
+	(*(long *)ctx)++;
+	return 0;
+}
+
+int main(void)
+{
+	const char *env = getenv("KV_BENCH_ITEMS");
+	long n_items = env ? strtol(env, NULL, 10) : 1000000;
+	char dir[] = "/tmp/kvbench.XXXXXX", corpus[512], data[512];
+	struct registry_ctx rc = {0};
+	struct import_opts o = {0};
+	struct import_report r;
+	struct account_input in = {0};
+	struct store *s = NULL;
+	struct err e = {0};
+	double t0, t1, lat[400];
+	long threads, bytes;
+	FILE *f;
+
+	if (n_items <= 0 || !mkdtemp(dir) || hash_init())
+		return 1;
+	snprintf(corpus, sizeof(corpus), "%s/corpus.jsonl", dir);
+	snprintf(data, sizeof(data), "%s/var", dir);
+	threads = write_corpus(corpus, n_items);
+	f = fopen(corpus, "rb");
+	fseek(f, 0, SEEK_END);
+	bytes = ftell(f);
+	fclose(f);
+	printf("capture corpus: %ld items in %ld threads, %.1f MB of JSON Lines\n", n_items,
+	       threads, bytes / 1e6);
+
+	if (store_open(&s, data, &e) || registry_init(s, "Benchby kommun", "bench", &rc.org, &e))
+		goto fail;
+	rc.store = s;
+	rc.actor = "bench";
+	in.platform = "facebook";
+	in.handle = "benchby";
+	in.unit = "Kommunikation";
+	if (registry_unit_add(&rc, "Kommunikation", NULL, NULL, &e) ||
+	    registry_account_add(&rc, &in, &o.account_id, &e))
+		goto fail;
+	o.org = rc.org;
+	o.actor = "bench";
+	o.format = PARSE_JSONL;
+
+	{
+		long parsed = 0;
+		struct item_sink sink = {count_item, NULL, NULL, &parsed};
+
+		f = fopen(corpus, "rb");
+		t0 = now_s();
+		if (!f || parse_file(f, corpus, PARSE_JSONL, NULL, &sink, &e))
+			goto fail;
+		t1 = now_s();
+		fclose(f);
+		printf("parse only: %ld items in %.2f s: %.0f items/s, %.1f MB/s\n", parsed,
+		       t1 - t0, parsed / (t1 - t0), bytes / 1e6 / (t1 - t0));
+	}
+	t0 = now_s();
+	if (capture_import_file(s, &o, corpus, &r, &e))
+		goto fail;
+	t1 = now_s();
+	printf("import: %lld new in %.2f s: %.0f items/s, %.1f MB/s (parse + store + FTS index, "
+	       "one core)\n",
+	       (long long)r.new_items, t1 - t0, r.new_items / (t1 - t0), bytes / 1e6 / (t1 - t0));
+
+	t0 = now_s();
+	if (capture_import_file(s, &o, corpus, &r, &e))
+		goto fail;
+	t1 = now_s();
+	printf("re-import (idempotent): %lld unchanged in %.2f s: %.0f items/s\n",
+	       (long long)r.unchanged, t1 - t0, r.unchanged / (t1 - t0));
+
+	for (size_t k = 0; k < 2; k++) {
+		int nq = 200;
+		long hits = 0;
+
+		for (int i = 0; i < nq; i++) {
+			struct item_filter fl = {.org_id = rc.org, .newest_first = 1, .limit = 20};
+			char q[128];
+			long rows = 0;
+
+			if (k == 0)
+				snprintf(q, sizeof(q), "%s", words[next() % NWORDS]);
+			else
+				snprintf(q, sizeof(q), "%s %s", words[next() % NWORDS],
+				         words[next() % NWORDS]);
+			fl.query = q;
+			if (i % 2)
+				fl.direction = "inkommen";
+			t0 = now_s();
+			if (items_each(s, &fl, count_row, &rows, &e))
+				goto fail;
+			lat[i] = (now_s() - t0) * 1000;
+			hits += rows;
+		}
+		qsort(lat, (size_t)nq, sizeof(double), cmp_double);
+		printf("search over %ld items, %s, newest 20: p50 %.2f ms, p95 %.2f ms, max %.2f "
+		       "ms "
+		       "(%ld rows returned)\n",
+		       n_items, k == 0 ? "one word" : "two words", lat[nq / 2], lat[nq * 95 / 100],
+		       lat[nq - 1], hits);
+	}
+	store_free(s);
+	{
+		char cmd[600];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+	}
+	return 0;
+fail:
+	fprintf(stderr, "bench_capture: %s\n", e.msg);
+	store_free(s);
+	return 1;
+}

@@ -1,0 +1,978 @@
+/* Polling the platforms. Each platform is one loop over its pages: fetch a
+ * page (and, for Mastodon and X, the replies of each status on it), then
+ * import all of it and move the cursor in one transaction. The network is
+ * never waited on inside a transaction.
+ *
+ * A cursor is a small JSON object kept per endpoint:
+ *   since    where the last complete poll ended (a Unix time for Graph and
+ *            YouTube, a status id for Mastodon and X), used as since= /
+ *            since_id= next time;
+ *   pending  the newest value seen by a poll still under way;
+ *   next     where that poll stopped (a Graph next URL without its token, a
+ *            YouTube page token, a Mastodon max_id, an X pagination token).
+ * When a poll reaches the end, pending becomes since and next goes. */
+#include "capture/connector.h"
+
+#include "base/buf.h"
+#include "base/config.h"
+#include "base/timeutil.h"
+#include "capture/import.h"
+#include "capture/parse_meta.h"
+#include "store/cursors.h"
+#include "store/register.h"
+#include "store/store.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GRAPH_FEED_FIELDS                                                                          \
+	"id,message,created_time,updated_time,from,permalink_url,status_type,is_hidden,"           \
+	"attachments,comments.limit(100){id,message,created_time,from,permalink_url,is_hidden,"    \
+	"parent,attachment,comments.limit(100){id,message,created_time,from,permalink_url,"        \
+	"is_hidden,parent,attachment}}"
+#define GRAPH_MEDIA_FIELDS                                                                         \
+	"id,caption,media_type,media_url,permalink,timestamp,username,owner,children{id,"          \
+	"media_type,media_url},comments.limit(100){id,text,timestamp,username,from,hidden,"        \
+	"parent_id,replies{id,text,timestamp,username,from,hidden,parent_id}}"
+#define X_TWEET_FIELDS                                                                             \
+	"tweet.fields=created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets," \
+	"edit_history_tweet_ids,entities&expansions=author_id&user.fields=username"
+#define MASTODON_LIMIT 40
+
+struct cur {
+	char since[64];
+	char pending[64];
+	char next[2048];
+};
+
+/* One response body waiting to be imported. */
+struct part {
+	char *data;
+	size_t len;
+	enum parse_format fmt;
+	char name[256];
+};
+
+struct parts {
+	struct part *v;
+	size_t n;
+	size_t cap;
+};
+
+struct run {
+	struct store *s;
+	struct fetch *f;
+	const struct connector_conf *c;
+	int64_t account_id;
+	const char *pid;    /* the platform's id of the account */
+	const char *handle; /* for messages */
+	const char *platform;
+	char *tok_esc; /* the token, URL-escaped */
+	struct import_opts io;
+	struct connector_report *r;
+	char origin[600]; /* scheme://host:port of base_url */
+};
+
+int connector_supported(enum platform p)
+{
+	return p == PLATFORM_FACEBOOK || p == PLATFORM_INSTAGRAM || p == PLATFORM_YOUTUBE ||
+	       p == PLATFORM_MASTODON || p == PLATFORM_X;
+}
+
+static int conf_int(const struct config *cfg, const char *section, const char *key, int64_t def,
+                    int64_t min, int64_t max, int64_t *out, struct err *err)
+{
+	int rc = config_get_int(cfg, section, key, def, out, err);
+
+	if (rc)
+		return rc;
+	if (*out < min || *out > max)
+		return err_set(err, KV_EINVAL, "[%s] %s: %lld is out of range (%lld..%lld)",
+		               section, key, (long long)*out, (long long)min, (long long)max);
+	return KV_OK;
+}
+
+int connector_conf_load(struct connector_conf *out, const struct config *cfg, enum platform p,
+                        const char *handle, const char *account_url, struct err *err)
+{
+	struct connector_conf c = {0};
+	char sec[300], sec2[300];
+	const char *section = NULL, *base = NULL;
+	struct config *empty = NULL;
+	int64_t v;
+	size_t n;
+	int rc;
+
+	if (!connector_supported(p))
+		return err_set(err, KV_EINVAL, "no connector for %s accounts yet",
+		               platform_name(p));
+	if (!cfg) {
+		empty = config_new();
+		if (!empty)
+			return err_set(err, KV_ENOMEM, "out of memory");
+		cfg = empty;
+	}
+	snprintf(sec, sizeof(sec), "account %s/%s", platform_name(p), handle);
+	snprintf(sec2, sizeof(sec2), "account %s", handle);
+	section = config_get(cfg, sec, "token", NULL) || config_get(cfg, sec, "base_url", NULL) ||
+	                          config_get(cfg, sec, "max_pages", NULL)
+	                  ? sec
+	                  : sec2;
+	c.token = config_get(cfg, section, "token", NULL);
+	if (c.token && !*c.token)
+		c.token = NULL;
+	if ((rc = conf_int(cfg, "fetch", "max_pages", CONNECTOR_DEFAULT_MAX_PAGES, 1, 1000000, &v,
+	                   err)))
+		goto out;
+	if ((rc = conf_int(cfg, section, "max_pages", v, 1, 1000000, &c.max_pages, err)))
+		goto out;
+	if ((rc = conf_int(cfg, "fetch", "backoff_ms", 1000, 1, 3600000, &c.fetch.backoff_ms, err)))
+		goto out;
+	if ((rc = conf_int(cfg, "fetch", "max_attempts", 5, 1, 100, &v, err)))
+		goto out;
+	c.fetch.max_attempts = (int)v;
+	if ((rc = conf_int(cfg, "fetch", "timeout_s", 60, 1, 3600, &v, err)))
+		goto out;
+	c.fetch.timeout_s = (long)v;
+	if ((rc = conf_int(cfg, "fetch", "max_wait_s", 300, 1, 86400, &c.fetch.max_wait_s, err)))
+		goto out;
+	base = config_get(cfg, section, "base_url", NULL);
+	if (!base) {
+		switch (p) {
+		case PLATFORM_FACEBOOK:
+		case PLATFORM_INSTAGRAM:
+			base = "https://graph.facebook.com/v19.0";
+			break;
+		case PLATFORM_YOUTUBE:
+			base = "https://www.googleapis.com/youtube/v3";
+			break;
+		case PLATFORM_X:
+			base = "https://api.twitter.com";
+			break;
+		default:
+			/* Mastodon: the instance the account lives on. */
+			if (!account_url || fetch_url_origin(c.base_url, sizeof(c.base_url),
+			                                     account_url) != KV_OK) {
+				rc = err_set(
+				        err, KV_EINVAL,
+				        "[%s] base_url: not set, and the account has no URL to "
+				        "take the Mastodon instance from",
+				        section);
+				goto out;
+			}
+			/* The port is spelt out by fetch_url_origin; the default one
+			 * is dropped again so messages read naturally. */
+			n = strlen(c.base_url);
+			if (n > 4 && strncmp(c.base_url, "https:", 6) == 0 &&
+			    strcmp(c.base_url + n - 4, ":443") == 0)
+				c.base_url[n - 4] = '\0';
+			base = c.base_url;
+			break;
+		}
+	}
+	if (base != c.base_url &&
+	    (size_t)snprintf(c.base_url, sizeof(c.base_url), "%s", base) >= sizeof(c.base_url)) {
+		rc = err_set(err, KV_EINVAL, "[%s] base_url: longer than %zu bytes", section,
+		             sizeof(c.base_url) - 1);
+		goto out;
+	}
+	n = strlen(c.base_url);
+	while (n > 0 && c.base_url[n - 1] == '/')
+		c.base_url[--n] = '\0';
+	{
+		char origin[600];
+
+		if (fetch_url_origin(origin, sizeof(origin), c.base_url) != KV_OK ||
+		    strchr(c.base_url, '?') || strchr(c.base_url, '#')) {
+			rc = err_set(err, KV_EINVAL,
+			             "[%s] base_url: '%s' is not an http(s) URL without query",
+			             section, c.base_url);
+			goto out;
+		}
+		if (!fetch_url_secure(c.base_url)) {
+			rc = err_set(err, KV_EINVAL,
+			             "[%s] base_url: '%s' must be https (http only to a loopback "
+			             "address), since the token is sent there",
+			             section, c.base_url);
+			goto out;
+		}
+	}
+	*out = c;
+	rc = KV_OK;
+out:
+	config_free(empty);
+	return rc;
+}
+
+/* ---- cursors ---- */
+
+static void cur_field(json_t *o, const char *key, char *dst, size_t n)
+{
+	json_t *v = json_object_get(o, key);
+
+	dst[0] = '\0';
+	if (json_is_string(v))
+		snprintf(dst, n, "%s", json_string_value(v));
+}
+
+static int cur_load(struct run *run, const char *endpoint, struct cur *c, struct err *err)
+{
+	struct cursor_row row = {0};
+	json_t *o;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = cursors_get(run->s, run->account_id, endpoint, &row, err);
+	if (rc == KV_ENOTFOUND)
+		return KV_OK;
+	if (rc)
+		return rc;
+	if (row.cursor) {
+		o = json_loads(row.cursor, 0, NULL);
+		/* A cursor we cannot read is dropped: the next poll starts over,
+		 * which imports nothing twice. */
+		if (json_is_object(o)) {
+			cur_field(o, "since", c->since, sizeof(c->since));
+			cur_field(o, "pending", c->pending, sizeof(c->pending));
+			cur_field(o, "next", c->next, sizeof(c->next));
+		}
+		json_decref(o);
+	}
+	cursors_row_done(&row);
+	return KV_OK;
+}
+
+static char *cur_dump(const struct cur *c)
+{
+	json_t *o = json_object();
+	char *s;
+
+	if (!o)
+		return NULL;
+	if (c->since[0])
+		json_object_set_new(o, "since", json_string(c->since));
+	if (c->pending[0])
+		json_object_set_new(o, "pending", json_string(c->pending));
+	if (c->next[0])
+		json_object_set_new(o, "next", json_string(c->next));
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+/* Compares two decimal numbers written as strings (ids, Unix times) of any
+ * length; "" is smallest. */
+static int num_cmp(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	while (*a == '0' && a[1])
+		a++;
+	while (*b == '0' && b[1])
+		b++;
+	la = strlen(a);
+	lb = strlen(b);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static int is_num(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static void keep_max(char *dst, size_t n, const char *v)
+{
+	if (v && is_num(v) && num_cmp(v, dst) > 0)
+		snprintf(dst, n, "%s", v);
+}
+
+/* The poll reached the end: what it saw becomes the new since. */
+static void cur_finish(struct cur *c)
+{
+	keep_max(c->since, sizeof(c->since), c->pending);
+	c->pending[0] = '\0';
+	c->next[0] = '\0';
+}
+
+/* ---- pages ---- */
+
+static void parts_clear(struct parts *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].data);
+	p->n = 0;
+}
+
+static void parts_done(struct parts *p)
+{
+	parts_clear(p);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+/* GETs url and keeps the body as a part to import. The body stays owned by
+ * parts; *out_body (may be NULL) borrows it. */
+static int get_part(struct run *run, struct parts *p, const char *url, const char *bearer,
+                    enum parse_format fmt, const char *name, const struct part **out_part,
+                    struct err *err)
+{
+	struct fetch_result res;
+	struct part *pt;
+	int rc;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		struct part *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return err_set(err, KV_ENOMEM, "out of memory");
+		p->v = v;
+		p->cap = cap;
+	}
+	fetch_result_init(&res);
+	run->r->requests++;
+	rc = fetch_get(run->f, url, bearer, &res, err);
+	if (rc) {
+		fetch_result_done(&res);
+		return rc;
+	}
+	pt = &p->v[p->n];
+	memset(pt, 0, sizeof(*pt));
+	pt->len = res.body.len;
+	pt->data = buf_detach(&res.body);
+	fetch_result_done(&res);
+	if (!pt->data) {
+		/* An empty 2xx body: nothing to import, but a valid answer. */
+		pt->data = strdup("");
+		if (!pt->data)
+			return err_set(err, KV_ENOMEM, "out of memory");
+	}
+	pt->fmt = fmt;
+	snprintf(pt->name, sizeof(pt->name), "%s", name);
+	p->n++;
+	if (out_part)
+		*out_part = pt;
+	return KV_OK;
+}
+
+/* Imports the parts and stores the cursor in one transaction. */
+static int commit(struct run *run, const char *endpoint, struct parts *p, const struct cur *c,
+                  struct err *err)
+{
+	struct connector_report sum = {0};
+	char *cursor = cur_dump(c);
+	int rc;
+
+	if (!cursor)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	rc = store_begin(run->s, err);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < p->n && !rc; i++) {
+		struct import_report ir;
+		struct import_opts io = run->io;
+
+		if (p->v[i].len == 0)
+			continue;
+		io.format = p->v[i].fmt;
+		rc = capture_import_buffer(run->s, &io, p->v[i].data, p->v[i].len, p->v[i].name,
+		                           &ir, err);
+		if (rc)
+			break;
+		sum.pages++;
+		sum.new_items += ir.new_items;
+		sum.updated += ir.updated;
+		sum.unchanged += ir.unchanged;
+		sum.skipped += ir.skipped;
+		sum.events += ir.events;
+	}
+	if (!rc)
+		rc = cursors_set(run->s, run->account_id, endpoint, cursor, time_now(), err);
+	if (!rc)
+		rc = store_commit(run->s, err);
+	else
+		store_rollback(run->s);
+	if (!rc) {
+		run->r->pages += sum.pages;
+		run->r->new_items += sum.new_items;
+		run->r->updated += sum.updated;
+		run->r->unchanged += sum.unchanged;
+		run->r->skipped += sum.skipped;
+		run->r->events += sum.events;
+	}
+out:
+	free(cursor);
+	parts_clear(p);
+	return rc;
+}
+
+static int load_json(json_t **out, const struct part *pt, struct err *err)
+{
+	json_error_t je;
+	json_t *j = json_loadb(pt->data, pt->len, 0, &je);
+
+	if (!j)
+		return err_set(err, KV_EINVAL, "%s: not JSON: %s (line %d, byte %d)", pt->name,
+		               je.text, je.line, je.position);
+	*out = j;
+	return KV_OK;
+}
+
+/* Unix seconds of an ISO time as a decimal string into dst ("" when absent). */
+static void iso_to_num(char *dst, size_t n, const char *iso)
+{
+	int64_t t;
+
+	dst[0] = '\0';
+	if (iso && time_parse_iso(iso, &t) == KV_OK)
+		snprintf(dst, n, "%lld", (long long)t);
+}
+
+/* Removes every secret query parameter from url (tokens never go into the
+ * cursor); a heap string, NULL when out of memory. */
+static char *strip_secrets(const char *url)
+{
+	CURLU *u = curl_url();
+	char *query = NULL, *res = NULL, *out = NULL;
+	struct buf b;
+	const char *p;
+
+	buf_init(&b, 1 << 20);
+	if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+		goto out;
+	if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK && query) {
+		for (p = query; *p;) {
+			size_t len = strcspn(p, "&");
+			size_t k = strcspn(p, "=&");
+			int secret = (k == 12 && strncmp(p, "access_token", 12) == 0) ||
+			             (k == 3 && strncmp(p, "key", 3) == 0) ||
+			             (k == 15 && strncmp(p, "appsecret_proof", 15) == 0);
+
+			if (!secret && len) {
+				if (b.len)
+					buf_putc(&b, '&');
+				buf_put(&b, p, len);
+			}
+			p += len;
+			if (*p == '&')
+				p++;
+		}
+		if (curl_url_set(u, CURLUPART_QUERY, b.len ? buf_cstr(&b) : NULL, 0) != CURLUE_OK)
+			goto out;
+	}
+	if (curl_url_get(u, CURLUPART_URL, &res, 0) != CURLUE_OK)
+		goto out;
+	out = strdup(res);
+out:
+	curl_free(query);
+	curl_free(res);
+	curl_url_cleanup(u);
+	buf_done(&b);
+	return out;
+}
+
+/* ---- Graph API: Facebook Page feed, Instagram media ---- */
+
+static int graph_poll(struct run *run, int instagram, struct err *err)
+{
+	const char *endpoint = instagram ? "media" : "feed";
+	const char *time_key = instagram ? "timestamp" : "created_time";
+	struct parts parts = {0};
+	struct cur c;
+	struct buf url;
+	char *fields = NULL, *next = NULL, *stripped = NULL;
+	json_t *j = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	rc = cur_load(run, endpoint, &c, err);
+	if (rc)
+		goto out;
+	fields = curl_easy_escape(NULL, instagram ? GRAPH_MEDIA_FIELDS : GRAPH_FEED_FIELDS, 0);
+	if (!fields) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (c.next[0]) {
+		char origin[600];
+
+		/* base_url may have moved since the cursor was written: the token
+		 * goes only to the host configured now, so start over there. */
+		if (fetch_url_origin(origin, sizeof(origin), c.next) != KV_OK ||
+		    strcmp(origin, run->origin) != 0)
+			c.next[0] = '\0';
+	}
+	if (c.next[0])
+		buf_puts(&url, c.next);
+	else {
+		buf_printf(&url, "%s/%s/%s?fields=%s&limit=25", run->c->base_url, run->pid,
+		           endpoint, fields);
+		if (c.since[0])
+			buf_printf(&url, "&since=%s", c.since);
+	}
+	run->r->complete = 0;
+	for (int64_t page = 1; page <= run->c->max_pages; page++) {
+		const struct part *pt = NULL;
+		json_t *data;
+		size_t i;
+		char name[256], origin[600];
+
+		if (buf_printf(&url, "%saccess_token=%s", strchr(buf_cstr(&url), '?') ? "&" : "?",
+		               run->tok_esc) != KV_OK) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
+		         run->pid, endpoint, (long long)page);
+		rc = get_part(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &pt, err);
+		if (rc)
+			goto out;
+		json_decref(j);
+		j = NULL;
+		rc = load_json(&j, pt, err);
+		if (rc)
+			goto out;
+		data = json_object_get(j, "data");
+		for (i = 0; json_is_array(data) && i < json_array_size(data); i++) {
+			char t[64];
+			json_t *tv = json_object_get(json_array_get(data, i), time_key);
+
+			iso_to_num(t, sizeof(t), json_string_value(tv));
+			keep_max(c.pending, sizeof(c.pending), t);
+		}
+		free(next);
+		next = NULL;
+		rc = parse_graph_next(pt->data, pt->len, &next, err);
+		if (rc) {
+			err_prefix(err, "%s: ", name);
+			goto out;
+		}
+		if (next && (fetch_url_origin(origin, sizeof(origin), next) != KV_OK ||
+		             strcmp(origin, run->origin) != 0)) {
+			char shown[600];
+
+			fetch_scrub_url(shown, sizeof(shown), next);
+			rc = err_set(
+			        err, KV_EIO,
+			        "%s: paging.next points at another host (%s); not followed, so "
+			        "that the token goes only to %s",
+			        name, shown, run->origin);
+			goto out;
+		}
+		free(stripped);
+		stripped = next ? strip_secrets(next) : NULL;
+		if (next && !stripped) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (stripped &&
+		    (size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >= sizeof(c.next)) {
+			rc = err_set(err, KV_EIO, "%s: paging.next is longer than %zu bytes", name,
+			             sizeof(c.next) - 1);
+			goto out;
+		}
+		if (!next)
+			cur_finish(&c);
+		rc = commit(run, endpoint, &parts, &c, err);
+		if (rc)
+			goto out;
+		if (!next) {
+			run->r->complete = 1;
+			break;
+		}
+		buf_clear(&url);
+		buf_puts(&url, stripped);
+	}
+out:
+	json_decref(j);
+	free(next);
+	free(stripped);
+	curl_free(fields);
+	buf_done(&url);
+	parts_done(&parts);
+	if (rc)
+		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
+		                  time_now(), NULL);
+	return rc;
+}
+
+/* ---- YouTube Data API v3: commentThreads ---- */
+
+static int youtube_poll(struct run *run, struct err *err)
+{
+	const char *endpoint = "commentThreads";
+	struct parts parts = {0};
+	struct cur c;
+	struct buf url;
+	json_t *j = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	rc = cur_load(run, endpoint, &c, err);
+	if (rc)
+		goto out;
+	run->r->complete = 0;
+	for (int64_t page = 1; page <= run->c->max_pages; page++) {
+		const struct part *pt = NULL;
+		json_t *items, *tok;
+		char name[256], oldest[64] = "";
+		int reached = 0;
+		char *esc_tok = NULL;
+
+		buf_clear(&url);
+		buf_printf(&url,
+		           "%s/commentThreads?part=snippet,replies&allThreadsRelatedToChannelId=%s"
+		           "&maxResults=100&order=time",
+		           run->c->base_url, run->pid);
+		if (c.next[0]) {
+			esc_tok = curl_easy_escape(NULL, c.next, 0);
+			if (!esc_tok) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				goto out;
+			}
+			buf_printf(&url, "&pageToken=%s", esc_tok);
+			curl_free(esc_tok);
+		}
+		if (buf_printf(&url, "&key=%s", run->tok_esc) != KV_OK) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+		snprintf(name, sizeof(name), "youtube %s commentThreads page %lld", run->handle,
+		         (long long)page);
+		rc = get_part(run, &parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name, &pt, err);
+		if (rc)
+			goto out;
+		json_decref(j);
+		j = NULL;
+		rc = load_json(&j, pt, err);
+		if (rc)
+			goto out;
+		items = json_object_get(j, "items");
+		for (size_t i = 0; json_is_array(items) && i < json_array_size(items); i++) {
+			json_t *sn = json_object_get(
+			        json_object_get(
+			                json_object_get(json_object_get(json_array_get(items, i),
+			                                                "snippet"),
+			                                "topLevelComment"),
+			                "snippet"),
+			        "publishedAt");
+			char t[64];
+
+			iso_to_num(t, sizeof(t), json_string_value(sn));
+			if (!t[0])
+				continue;
+			keep_max(c.pending, sizeof(c.pending), t);
+			if (!oldest[0] || num_cmp(t, oldest) < 0)
+				snprintf(oldest, sizeof(oldest), "%s", t);
+		}
+		/* Threads come newest first: a page reaching back to the last
+		 * poll's newest thread is the last one needed. */
+		if (c.since[0] && oldest[0] && num_cmp(oldest, c.since) <= 0)
+			reached = 1;
+		tok = json_object_get(j, "nextPageToken");
+		if (!reached && json_is_string(tok) && json_string_length(tok) > 0 &&
+		    json_string_length(tok) < sizeof(c.next))
+			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
+		else
+			cur_finish(&c);
+		rc = commit(run, endpoint, &parts, &c, err);
+		if (rc)
+			goto out;
+		if (!c.next[0]) {
+			run->r->complete = 1;
+			break;
+		}
+	}
+out:
+	json_decref(j);
+	buf_done(&url);
+	parts_done(&parts);
+	if (rc)
+		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
+		                  time_now(), NULL);
+	return rc;
+}
+
+/* ---- Mastodon: the account's statuses and the replies to each ---- */
+
+static int mastodon_poll(struct run *run, struct err *err)
+{
+	const char *endpoint = "statuses";
+	struct parts parts = {0};
+	struct cur c;
+	struct buf url;
+	json_t *j = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	rc = cur_load(run, endpoint, &c, err);
+	if (rc)
+		goto out;
+	run->r->complete = 0;
+	for (int64_t page = 1; page <= run->c->max_pages; page++) {
+		const struct part *pt = NULL;
+		char name[256], oldest[64] = "";
+		size_t n;
+
+		buf_clear(&url);
+		buf_printf(&url, "%s/api/v1/accounts/%s/statuses?limit=%d", run->c->base_url,
+		           run->pid, MASTODON_LIMIT);
+		if (c.since[0])
+			buf_printf(&url, "&since_id=%s", c.since);
+		if (c.next[0])
+			buf_printf(&url, "&max_id=%s", c.next);
+		snprintf(name, sizeof(name), "mastodon %s statuses page %lld", run->handle,
+		         (long long)page);
+		rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_MASTODON, name, &pt,
+		              err);
+		if (rc)
+			goto out;
+		json_decref(j);
+		j = NULL;
+		rc = load_json(&j, pt, err);
+		if (rc)
+			goto out;
+		if (!json_is_array(j)) {
+			rc = err_set(err, KV_EINVAL, "%s: expected an array of statuses, got %s",
+			             name, json_is_object(j) ? "an object" : "another value");
+			goto out;
+		}
+		n = json_array_size(j);
+		for (size_t i = 0; i < n; i++) {
+			json_t *st = json_array_get(j, i);
+			const char *id = json_string_value(json_object_get(st, "id"));
+			json_t *reblog = json_object_get(st, "reblog");
+			char cname[256];
+
+			if (!id || !is_num(id))
+				continue;
+			keep_max(c.pending, sizeof(c.pending), id);
+			if (!oldest[0] || num_cmp(id, oldest) < 0)
+				snprintf(oldest, sizeof(oldest), "%s", id);
+			if (reblog && !json_is_null(reblog))
+				continue; /* the boosted status's replies are someone else's */
+			buf_clear(&url);
+			buf_printf(&url, "%s/api/v1/statuses/%s/context", run->c->base_url, id);
+			snprintf(cname, sizeof(cname), "mastodon %s status %s context", run->handle,
+			         id);
+			rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_MASTODON,
+			              cname, NULL, err);
+			if (rc)
+				goto out;
+		}
+		if (n > 0 && oldest[0])
+			snprintf(c.next, sizeof(c.next), "%s", oldest);
+		else
+			cur_finish(&c);
+		rc = commit(run, endpoint, &parts, &c, err);
+		if (rc)
+			goto out;
+		if (!c.next[0]) {
+			run->r->complete = 1;
+			break;
+		}
+	}
+out:
+	json_decref(j);
+	buf_done(&url);
+	parts_done(&parts);
+	if (rc)
+		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
+		                  time_now(), NULL);
+	return rc;
+}
+
+/* ---- X API v2: the user's tweets and the conversations they start ---- */
+
+static int x_poll(struct run *run, struct err *err)
+{
+	const char *endpoint = "tweets";
+	struct parts parts = {0};
+	struct cur c;
+	struct buf url;
+	json_t *j = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	rc = cur_load(run, endpoint, &c, err);
+	if (rc)
+		goto out;
+	run->r->complete = 0;
+	for (int64_t page = 1; page <= run->c->max_pages; page++) {
+		const struct part *pt = NULL;
+		json_t *data, *meta, *tok;
+		char name[256];
+
+		buf_clear(&url);
+		buf_printf(&url, "%s/2/users/%s/tweets?max_results=100&" X_TWEET_FIELDS,
+		           run->c->base_url, run->pid);
+		if (c.since[0])
+			buf_printf(&url, "&since_id=%s", c.since);
+		if (c.next[0]) {
+			char *e = curl_easy_escape(NULL, c.next, 0);
+
+			if (!e) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				goto out;
+			}
+			buf_printf(&url, "&pagination_token=%s", e);
+			curl_free(e);
+		}
+		snprintf(name, sizeof(name), "x %s tweets page %lld", run->handle, (long long)page);
+		rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_X_API, name, &pt,
+		              err);
+		if (rc)
+			goto out;
+		json_decref(j);
+		j = NULL;
+		rc = load_json(&j, pt, err);
+		if (rc)
+			goto out;
+		data = json_object_get(j, "data");
+		meta = json_object_get(j, "meta");
+		keep_max(c.pending, sizeof(c.pending),
+		         json_string_value(json_object_get(meta, "newest_id")));
+		for (size_t i = 0; json_is_array(data) && i < json_array_size(data); i++) {
+			json_t *tw = json_array_get(data, i);
+			const char *id = json_string_value(json_object_get(tw, "id"));
+			const char *conv =
+			        json_string_value(json_object_get(tw, "conversation_id"));
+			char cname[256];
+
+			if (!id || !is_num(id))
+				continue;
+			keep_max(c.pending, sizeof(c.pending), id);
+			/* Only a tweet that starts a conversation is searched: the
+			 * account's replies in others' threads would repeat them. */
+			if (conv && strcmp(conv, id) != 0)
+				continue;
+			buf_clear(&url);
+			buf_printf(&url,
+			           "%s/2/tweets/search/recent?query=conversation_id%%3A%s"
+			           "&max_results=100&" X_TWEET_FIELDS,
+			           run->c->base_url, id);
+			snprintf(cname, sizeof(cname), "x %s conversation %s", run->handle, id);
+			rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_X_API,
+			              cname, NULL, err);
+			if (rc)
+				goto out;
+		}
+		tok = json_object_get(meta, "next_token");
+		if (json_is_string(tok) && json_string_length(tok) > 0 &&
+		    json_string_length(tok) < sizeof(c.next))
+			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
+		else
+			cur_finish(&c);
+		rc = commit(run, endpoint, &parts, &c, err);
+		if (rc)
+			goto out;
+		if (!c.next[0]) {
+			run->r->complete = 1;
+			break;
+		}
+	}
+out:
+	json_decref(j);
+	buf_done(&url);
+	parts_done(&parts);
+	if (rc)
+		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
+		                  time_now(), NULL);
+	return rc;
+}
+
+int connector_poll(struct store *s, int64_t org, const char *actor, int64_t account_id,
+                   const struct connector_conf *conf, struct connector_report *out, struct err *err)
+{
+	struct account_rec *acc = NULL;
+	struct run run = {0};
+	struct connector_report r = {0};
+	int rc;
+
+	run.r = &r;
+	rc = reg_account_load(s, account_id, &acc, err);
+	if (rc)
+		goto out;
+	run.s = s;
+	run.c = conf;
+	run.account_id = account_id;
+	run.pid = acc->platform_account_id;
+	run.handle = acc->v.handle;
+	run.platform = platform_name(acc->v.platform);
+	run.io.org = org;
+	run.io.account_id = account_id;
+	run.io.actor = actor;
+	if (!connector_supported(acc->v.platform)) {
+		rc = err_set(err, KV_EINVAL, "%s/%s: no connector for %s accounts yet",
+		             run.platform, run.handle, run.platform);
+		goto out;
+	}
+	if (!conf->token) {
+		rc = err_set(err, KV_EINVAL,
+		             "%s/%s: no token configured (key 'token' in section [account %s])",
+		             run.platform, run.handle, run.handle);
+		goto out;
+	}
+	if (!run.pid || !*run.pid) {
+		rc = err_set(err, KV_EINVAL,
+		             "%s/%s: the platform's id of the account is not in the register "
+		             "(set it with --platform-id)",
+		             run.platform, run.handle);
+		goto out;
+	}
+	if (strspn(run.pid, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-.") !=
+	    strlen(run.pid)) {
+		rc = err_set(err, KV_EINVAL,
+		             "%s/%s: platform id '%s' has characters an id cannot have",
+		             run.platform, run.handle, run.pid);
+		goto out;
+	}
+	if (fetch_url_origin(run.origin, sizeof(run.origin), conf->base_url) != KV_OK) {
+		rc = err_set(err, KV_EINVAL, "%s/%s: base_url is not an http(s) URL", run.platform,
+		             run.handle);
+		goto out;
+	}
+	run.tok_esc = curl_easy_escape(NULL, conf->token, 0);
+	if (!run.tok_esc) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = fetch_new(&run.f, &conf->fetch, err);
+	if (rc)
+		goto out;
+	switch (acc->v.platform) {
+	case PLATFORM_FACEBOOK:
+		rc = graph_poll(&run, 0, err);
+		break;
+	case PLATFORM_INSTAGRAM:
+		rc = graph_poll(&run, 1, err);
+		break;
+	case PLATFORM_YOUTUBE:
+		rc = youtube_poll(&run, err);
+		break;
+	case PLATFORM_MASTODON:
+		rc = mastodon_poll(&run, err);
+		break;
+	default:
+		rc = x_poll(&run, err);
+		break;
+	}
+	if (rc)
+		err_prefix(err, "%s/%s: ", run.platform, run.handle);
+out:
+	if (run.tok_esc)
+		curl_free(run.tok_esc);
+	fetch_free(run.f);
+	reg_account_free(acc);
+	*out = r;
+	return rc;
+}

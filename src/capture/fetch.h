@@ -1,0 +1,82 @@
+/* HTTP GET for the connectors, over libcurl: TLS verified, no redirects, a
+ * time limit and a size limit, and a retry policy for rate limits and
+ * server errors (exponential backoff with jitter, honouring Retry-After).
+ * Knows the platforms' error envelopes well enough to name the error; does
+ * not know what a platform's pages mean (capture/connector does that). */
+#ifndef KV_CAPTURE_FETCH_H
+#define KV_CAPTURE_FETCH_H
+
+#include "base/buf.h"
+#include "base/err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest response body kept by default. */
+#define FETCH_BODY_MAX ((size_t)64 << 20)
+
+/* Sleeps ms milliseconds; injectable so tests need not wait. */
+typedef void (*fetch_sleep_fn)(void *ctx, int64_t ms);
+
+struct fetch_opts {
+	long timeout_s;          /* whole request, connect included; 0 = 60 */
+	int max_attempts;        /* tries per request, >= 1; 0 = 5 */
+	int64_t backoff_ms;      /* first retry delay, doubled per retry; 0 = 1000 */
+	int64_t max_wait_s;      /* longest Retry-After honoured; longer gives up; 0 = 300 */
+	size_t max_bytes;        /* body limit; 0 = FETCH_BODY_MAX */
+	fetch_sleep_fn sleep_fn; /* NULL = nanosleep */
+	void *sleep_ctx;
+};
+
+struct fetch;
+
+/* A client with one connection cache; *out owned by the caller (fetch_free).
+ * o is copied. KV_ENOMEM when libcurl cannot be set up. */
+int fetch_new(struct fetch **out, const struct fetch_opts *o, struct err *err);
+void fetch_free(struct fetch *f);
+
+struct fetch_result {
+	long status;     /* HTTP status of the last attempt */
+	int attempts;    /* tries made */
+	struct buf body; /* the body of a successful response */
+};
+
+/* GETs url, sending "Authorization: Bearer <bearer>" when bearer is not NULL.
+ * A 2xx response is success: out->body holds the body (initialise out with
+ * fetch_result_init; the caller frees it with fetch_result_done). 429, 5xx
+ * and Graph API rate-limit errors (codes 4, 17, 32, 613) are retried up to
+ * max_attempts with backoff; Retry-After (seconds or an HTTP date) is
+ * honoured when longer than the backoff. Errors, with the URL in every
+ * message scrubbed of tokens (fetch_scrub_url):
+ *   KV_EDENIED  401, or Graph error 190 (the token is refused);
+ *   KV_EIO      network failure, timeout, other 4xx / 5xx / 3xx, a Graph
+ *               error envelope ("Graph API error <code>/<subcode>: <message>"),
+ *               retries exhausted, a Retry-After beyond max_wait_s;
+ *   KV_EINVAL   a body larger than max_bytes, a URL that is not http(s);
+ *   KV_ENOMEM. */
+int fetch_get(struct fetch *f, const char *url, const char *bearer, struct fetch_result *out,
+              struct err *err);
+
+void fetch_result_init(struct fetch_result *r);
+void fetch_result_done(struct fetch_result *r);
+
+/* Copies url into out (outsz bytes, truncated, NUL-terminated) with the
+ * values of the query parameters access_token, key, token, client_secret,
+ * password, appsecret_proof and api_key replaced by "***", and any user
+ * information before the host removed. Safe for messages and logs. */
+void fetch_scrub_url(char *out, size_t outsz, const char *url);
+
+/* Writes "scheme://host[:port]" of url into out. KV_EINVAL when url is not
+ * an absolute http or https URL (err not set). */
+int fetch_url_origin(char *out, size_t outsz, const char *url);
+
+/* Returns 1 when url may carry a token: https, or http to a loopback host
+ * (127.0.0.0/8, ::1, localhost) for tests. */
+int fetch_url_secure(const char *url);
+
+/* The delay before retry number retry (1 = first retry): backoff_ms * 2^(retry-1),
+ * capped at 60 s, plus up to half of that again as jitter (rand01 in [0,1)),
+ * and at least retry_after_ms. Exposed for tests. */
+int64_t fetch_backoff_ms(int64_t backoff_ms, int retry, int64_t retry_after_ms, double rand01);
+
+#endif
