@@ -4,7 +4,7 @@
 # followed, items are imported once, the next poll continues from the cursor,
 # rate limits and server errors are retried, an error envelope is reported
 # and leaves the earlier pages stored, and no token is ever printed.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/connectors
 [[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }

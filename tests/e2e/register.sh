@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The register from the command line: setup, checks, lifecycle, public list,
 # bad input that changes nothing, the audit chain.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 
 expect_exit 0 "init" -- "$K" init --org "Exempelby kommun"
 expect_exit 2 "init twice is refused" -- "$K" init --org "Exempelby kommun"
