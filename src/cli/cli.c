@@ -3,7 +3,9 @@
  * cmd_<noun>.c; this file only routes. */
 #include "cli/cli.h"
 
+#include "base/config.h"
 #include "base/hash.h"
+#include "store/register.h"
 #include "store/store.h"
 
 #include <stdarg.h>
@@ -11,27 +13,31 @@
 #include <string.h>
 
 static const struct cli_command *const tables[] = {
-	cli_cmds_register,
-	cli_cmds_audit,
+        cli_cmds_register, cli_cmds_audit, cli_cmds_capture, cli_cmds_screen,
+        cli_cmds_calendar, cli_cmds_fetch, cli_cmds_serve,
 };
 
 static void print_commands(FILE *f)
 {
-	fprintf(f, "usage: kanalvakt [--data-dir DIR] [--config FILE] [--as WHO] [--json] <noun> "
-		   "<verb> [options]\n\ncommands:\n");
+	fprintf(f, "usage: kanalvakt [--data-dir DIR] [--config FILE] [--org NAME] [--as WHO] "
+	           "[--json] "
+	           "<noun> "
+	           "<verb> [options]\n\ncommands:\n");
 	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
 		for (const struct cli_command *c = tables[t]; c->noun; c++)
 			fprintf(f, "  %-10s %-12s %s\n", c->noun, c->verb ? c->verb : "",
-				c->summary);
+			        c->summary);
 	fprintf(f, "\nGlobal options:\n"
-		   "  --data-dir DIR  data directory (default $KANALVAKT_DATA or ./var)\n"
-		   "  --config FILE   configuration file (default DIR/kanalvakt.conf)\n"
-		   "  --as WHO        the person acting, for the audit log (default "
-		   "$KANALVAKT_USER or $USER)\n"
-		   "  --json          print data as JSON (a list as JSON Lines)\n"
-		   "Every command takes --help.\n"
-		   "Exit status: 0 ok, 1 checks found problems, 2 bad input or usage, 3 internal "
-		   "error.\n");
+	           "  --data-dir DIR  data directory (default $KANALVAKT_DATA or ./var)\n"
+	           "  --config FILE   configuration file (default DIR/kanalvakt.conf)\n"
+	           "  --org NAME      the organisation (needed when several share the data "
+	           "directory)\n"
+	           "  --as WHO        the person acting, for the audit log (default "
+	           "$KANALVAKT_USER or $USER)\n"
+	           "  --json          print data as JSON (a list as JSON Lines)\n"
+	           "Every command takes --help.\n"
+	           "Exit status: 0 ok, 1 checks found problems, 2 bad input or usage, 3 internal "
+	           "error.\n");
 }
 
 static const struct cli_command *find(const char *noun, const char *verb, int *noun_known)
@@ -64,17 +70,42 @@ struct store *cli_store(struct cli_ctx *ctx)
 	return ctx->store;
 }
 
+struct config *cli_config(struct cli_ctx *ctx)
+{
+	char path[4096];
+
+	if (ctx->cfg)
+		return ctx->cfg;
+	if (ctx->config) {
+		if (config_load(&ctx->cfg, ctx->config, 0, &ctx->err) != KV_OK)
+			return NULL;
+		return ctx->cfg;
+	}
+	snprintf(path, sizeof(path), "%s/kanalvakt.conf", ctx->data_dir);
+	if (config_load(&ctx->cfg, path, 1, &ctx->err) != KV_OK)
+		return NULL;
+	return ctx->cfg;
+}
+
+int cli_org(struct cli_ctx *ctx, int64_t *out)
+{
+	struct store *s = cli_store(ctx);
+
+	if (!s)
+		return ctx->err.code ? ctx->err.code : KV_EIO;
+	return reg_org_find(s, ctx->org_name, out, &ctx->err);
+}
+
 int cli_fail(struct cli_ctx *ctx, int code)
 {
-	fprintf(stderr, "kanalvakt: %s\n",
-		ctx->err.msg[0] ? ctx->err.msg : err_name(code));
+	fprintf(stderr, "kanalvakt: %s\n", ctx->err.msg[0] ? ctx->err.msg : err_name(code));
 	return err_exit_code(code);
 }
 
 static void print_usage(FILE *f, const struct cli_command *cmd)
 {
 	fprintf(f, "usage: kanalvakt %s%s%s %s\n%s\n", cmd->noun, cmd->verb ? " " : "",
-		cmd->verb ? cmd->verb : "", cmd->usage ? cmd->usage : "", cmd->summary);
+	        cmd->verb ? cmd->verb : "", cmd->usage ? cmd->usage : "", cmd->summary);
 }
 
 int cli_usage(struct cli_ctx *ctx, const struct cli_command *cmd, const char *fmt, ...)
@@ -82,7 +113,7 @@ int cli_usage(struct cli_ctx *ctx, const struct cli_command *cmd, const char *fm
 	va_list ap;
 
 	fprintf(stderr, "kanalvakt %s%s%s: ", cmd->noun, cmd->verb ? " " : "",
-		cmd->verb ? cmd->verb : "");
+	        cmd->verb ? cmd->verb : "");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -161,6 +192,8 @@ int cli_run(int argc, char **argv)
 			target = &ctx.config;
 		else if (strcmp(a, "--as") == 0)
 			target = &ctx.actor;
+		else if (strcmp(a, "--org") == 0)
+			target = &ctx.org_name;
 		if (!target) {
 			fprintf(stderr, "kanalvakt: unknown option '%s'\n", a);
 			print_commands(stderr);
@@ -189,8 +222,8 @@ int cli_run(int argc, char **argv)
 			print_noun(stdout, noun);
 			return 0;
 		}
-		fprintf(stderr, "kanalvakt %s: %s '%s'\n", noun, verb ? "unknown verb" : "missing verb",
-			verb ? verb : "");
+		fprintf(stderr, "kanalvakt %s: %s '%s'\n", noun,
+		        verb ? "unknown verb" : "missing verb", verb ? verb : "");
 		print_noun(stderr, noun);
 		return 2;
 	}
@@ -201,8 +234,10 @@ int cli_run(int argc, char **argv)
 
 		if (cli_wants_help(cmd, argc - skip, argv + skip))
 			return 0;
+		ctx.cmd = cmd;
 		rc = cmd->fn(&ctx, argc - skip, argv + skip);
 	}
 	store_free(ctx.store);
+	config_free(ctx.cfg);
 	return rc;
 }

@@ -8,16 +8,20 @@
 #include "base/err.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct store;
 
 struct cli_ctx {
-	const char *data_dir; /* --data-dir, $KANALVAKT_DATA, or ./var */
-	const char *config;   /* --config FILE, or <data_dir>/kanalvakt.conf */
-	const char *actor;    /* --as WHO, $KANALVAKT_USER, $USER, or "cli" */
-	int json;             /* --json */
-	struct store *store;  /* opened by cli_store(), closed by cli_run() */
+	const char *data_dir;          /* --data-dir, $KANALVAKT_DATA, or ./var */
+	const char *config;            /* --config FILE, or <data_dir>/kanalvakt.conf */
+	const char *actor;             /* --as WHO, $KANALVAKT_USER, $USER, or "cli" */
+	const char *org_name;          /* --org NAME; NULL = the only organisation */
+	int json;                      /* --json */
+	struct store *store;           /* opened by cli_store(), closed by cli_run() */
+	const struct cli_command *cmd; /* the command running */
+	struct config *cfg;            /* loaded by cli_config() */
 	struct err err;
 };
 
@@ -38,13 +42,20 @@ int cli_run(int argc, char **argv);
  * NULL on failure with ctx->err set. */
 struct store *cli_store(struct cli_ctx *ctx);
 
+/* The configuration (--config FILE, else <data dir>/kanalvakt.conf when it
+ * exists), loaded on first use. NULL on failure with ctx->err set. */
+struct config *cli_config(struct cli_ctx *ctx);
+
+/* The organisation acted on (--org, or the only one). */
+int cli_org(struct cli_ctx *ctx, int64_t *out);
+
 /* Prints ctx->err (or err when given) to stderr as "kanalvakt: <msg>" and
  * returns the exit status for code. */
 int cli_fail(struct cli_ctx *ctx, int code);
 
 /* Prints a usage error for cmd and returns 2. */
 int cli_usage(struct cli_ctx *ctx, const struct cli_command *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Returns 1 (and prints the usage of cmd to stdout) when argv asks for --help. */
 int cli_wants_help(const struct cli_command *cmd, int argc, char **argv);
@@ -55,5 +66,10 @@ void cli_print_json(json_t *v);
 /* Command tables, one per cmd_<noun>.c, each ending with a zeroed entry. */
 extern const struct cli_command cli_cmds_register[];
 extern const struct cli_command cli_cmds_audit[];
+extern const struct cli_command cli_cmds_capture[];
+extern const struct cli_command cli_cmds_screen[];
+extern const struct cli_command cli_cmds_calendar[];
+extern const struct cli_command cli_cmds_serve[];
+extern const struct cli_command cli_cmds_fetch[];
 
 #endif

@@ -1,0 +1,308 @@
+/* `kanalvakt serve` (the HTTP daemon: health check and Meta webhooks) and the
+ * commands for stored webhook deliveries: list them, import the failed or
+ * pending ones again. Reads the configuration, blocks the stop signals before
+ * any thread starts, logs one line per request to stderr. */
+#include "cli/cli.h"
+
+#include "base/calendar.h"
+#include "base/config.h"
+#include "http/server.h"
+#include "http/webhook.h"
+#include "store/register.h"
+#include "store/store.h"
+#include "store/webhooks.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LISTEN_DEFAULT "127.0.0.1:8080"
+
+static int bad_option(struct cli_ctx *ctx, char **argv)
+{
+	const char *opt = optind > 0 ? argv[optind - 1] : NULL;
+
+	return cli_usage(ctx, ctx->cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
+}
+
+static const char *config_name(struct cli_ctx *ctx, char *tmp, size_t cap)
+{
+	if (ctx->config)
+		return ctx->config;
+	snprintf(tmp, cap, "%s/kanalvakt.conf", ctx->data_dir);
+	return tmp;
+}
+
+/* stderr is locked per call, so lines from several threads do not mix. */
+static void log_line(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", line);
+}
+
+static int health(void *ctx, struct server_req *req, struct err *err)
+{
+	return server_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"listen", required_argument, NULL, 'l'}, {0}};
+	struct webhook_ctx wc = {0};
+	struct webhook_worker *worker = NULL;
+	struct server *srv = NULL;
+	struct config *cfg;
+	struct store *s;
+	const char *listen = NULL, *org_name;
+	char cfgpath[4096];
+	sigset_t stop;
+	int c, code, sig = 0;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'l')
+			listen = optarg;
+		else
+			return bad_option(ctx, argv);
+	}
+	if (optind < argc)
+		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
+	cfg = cli_config(ctx);
+	if (!cfg)
+		return cli_fail(ctx, ctx->err.code);
+	if (!listen)
+		listen = config_get(cfg, "server", "listen", LISTEN_DEFAULT);
+	wc.app_secret = config_get(cfg, "meta", "app_secret", NULL);
+	wc.verify_token = config_get(cfg, "meta", "verify_token", NULL);
+	if (!wc.app_secret || !*wc.app_secret) {
+		err_set(&ctx->err, KV_EINVAL,
+		        "%s: [meta] app_secret is not set, so webhook deliveries cannot be "
+		        "verified",
+		        config_name(ctx, cfgpath, sizeof(cfgpath)));
+		return cli_fail(ctx, KV_EINVAL);
+	}
+	s = cli_store(ctx);
+	if (!s)
+		return cli_fail(ctx, ctx->err.code);
+	org_name = ctx->org_name ? ctx->org_name : config_get(cfg, "server", "org", NULL);
+	code = reg_org_find(s, org_name, &wc.org, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+
+	/* Every thread started from here inherits the blocked set, so the
+	 * stop signals reach only the sigwait below. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	code = webhook_worker_start(&worker, ctx->data_dir, "webhook", log_line, NULL, &ctx->err);
+	if (!code) {
+		const struct server_route routes[] = {
+		        {"GET", "/health", health, NULL},
+		        {"GET", "/webhooks/meta", webhook_handle_verify, &wc},
+		        {"POST", "/webhooks/meta", webhook_handle_delivery, &wc},
+		};
+		struct server_opts so = {.listen = listen,
+		                         .data_dir = ctx->data_dir,
+		                         .routes = routes,
+		                         .n_routes = sizeof(routes) / sizeof(routes[0]),
+		                         .log = log_line};
+
+		wc.worker = worker;
+		code = server_start(&srv, &so, &ctx->err);
+	}
+	if (code) {
+		webhook_worker_free(worker);
+		return cli_fail(ctx, code);
+	}
+	if (!wc.verify_token || !*wc.verify_token)
+		fprintf(stderr, "kanalvakt: [meta] verify_token is not set: subscription checks "
+		                "will be refused\n");
+	fprintf(stderr, "kanalvakt: listening on %s (port %u)\n", listen, server_port(srv));
+	if (ctx->json)
+		cli_print_json(json_pack("{s:s,s:i}", "listen", listen, "port", server_port(srv)));
+	fflush(stdout);
+	fflush(stderr);
+	while (sigwait(&stop, &sig) != 0)
+		;
+	fprintf(stderr, "kanalvakt: %s received, finishing the requests in progress\n",
+	        sig == SIGINT ? "SIGINT" : "SIGTERM");
+	server_free(srv);
+	webhook_worker_free(worker);
+	fprintf(stderr, "kanalvakt: stopped\n");
+	return 0;
+}
+
+static int print_delivery(void *arg, const struct webhook_row *r)
+{
+	struct cli_ctx *ctx = arg;
+	char received[CALENDAR_ISO_LEN], processed[CALENDAR_ISO_LEN] = "";
+
+	calendar_format_local(received, r->received_at);
+	if (r->processed_at)
+		calendar_format_local(processed, r->processed_at);
+	if (ctx->json) {
+		cli_print_json(json_pack(
+		        "{s:I,s:s,s:s,s:s,s:I,s:s,s:s?,s:s?}", "id", (json_int_t)r->id, "source",
+		        r->source, "received_at", received, "status", r->status, "bytes",
+		        (json_int_t)r->body_len, "sha256", r->sha256, "processed_at",
+		        r->processed_at ? processed : NULL, "error", r->error));
+		return 0;
+	}
+	printf("%-6lld %-25s %-5s %-8s %8zu  %.12s  %s\n", (long long)r->id, received, r->source,
+	       r->status, r->body_len, r->sha256, r->error ? r->error : "");
+	return 0;
+}
+
+static int parse_status(struct cli_ctx *ctx, const char *v, const char **out)
+{
+	static const char *const names[] = {"pending", "done", "failed"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = names[i];
+			return 0;
+		}
+	return cli_usage(ctx, ctx->cmd, "--status: '%s' is not one of pending, done, failed", v);
+}
+
+static int cmd_webhook_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"status", required_argument, NULL, 's'}, {0}};
+	struct webhook_filter f = {0};
+	int c, code;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 's')
+			return bad_option(ctx, argv);
+		if (parse_status(ctx, optarg, &f.status))
+			return 2;
+	}
+	if (optind < argc)
+		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
+	code = cli_org(ctx, &f.org_id);
+	if (!code)
+		code = webhooks_each(ctx->store, &f, print_delivery, ctx, &ctx->err);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+struct pick {
+	int64_t *ids;
+	size_t n, cap;
+	int seen; /* deliveries matched, done ones included */
+	int nomem;
+};
+
+static int pick_unfinished(void *arg, const struct webhook_row *r)
+{
+	struct pick *p = arg;
+
+	p->seen++;
+	if (strcmp(r->status, "done") == 0)
+		return 0;
+	if (p->n == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 16;
+		int64_t *grown = realloc(p->ids, ncap * sizeof(*grown));
+
+		if (!grown) {
+			p->nomem = 1;
+			return 1;
+		}
+		p->ids = grown;
+		p->cap = ncap;
+	}
+	p->ids[p->n++] = r->id;
+	return 0;
+}
+
+static int cmd_webhook_retry(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct webhook_filter f = {0};
+	struct webhook_result *res = NULL;
+	struct pick p = {0};
+	int code, failed = 0;
+
+	if (argc > 2)
+		return cli_usage(ctx, ctx->cmd, "give at most one delivery id");
+	if (argc == 2) {
+		char *end = NULL;
+		long long id = strtoll(argv[1], &end, 10);
+
+		if (id <= 0 || !end || *end)
+			return cli_usage(ctx, ctx->cmd, "'%s' is not a delivery id", argv[1]);
+		f.id = id;
+	}
+	code = cli_org(ctx, &f.org_id);
+	if (code)
+		return cli_fail(ctx, code);
+	code = webhooks_each(ctx->store, &f, pick_unfinished, &p, &ctx->err);
+	if (!code && p.nomem)
+		code = err_set(&ctx->err, KV_ENOMEM, "out of memory");
+	if (!code && f.id && !p.seen)
+		code = err_set(&ctx->err, KV_ENOTFOUND, "no webhook delivery with id %lld",
+		               (long long)f.id);
+	if (!code && f.id && p.n == 0) {
+		/* A delivery already imported may be imported again on request:
+		 * the import is idempotent, so nothing is duplicated. */
+		int64_t id = f.id;
+
+		free(p.ids);
+		p.ids = malloc(sizeof(*p.ids));
+		if (!p.ids)
+			code = err_set(&ctx->err, KV_ENOMEM, "out of memory");
+		else
+			p.ids[p.n++] = id;
+	}
+	res = malloc(sizeof(*res));
+	if (!code && !res)
+		code = err_set(&ctx->err, KV_ENOMEM, "out of memory");
+	for (size_t i = 0; !code && i < p.n; i++) {
+		code = webhook_process(ctx->store, p.ids[i], ctx->actor, res, &ctx->err);
+		if (code)
+			break;
+		if (!res->ok)
+			failed = 1;
+		if (ctx->json)
+			cli_print_json(json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:s?}", "id",
+			                         (json_int_t)p.ids[i], "status",
+			                         res->ok ? "done" : "failed", "new",
+			                         (json_int_t)res->report.new_items, "updated",
+			                         (json_int_t)res->report.updated, "unchanged",
+			                         (json_int_t)res->report.unchanged, "skipped",
+			                         (json_int_t)res->report.skipped, "events",
+			                         (json_int_t)res->report.events, "error",
+			                         res->ok ? NULL : res->error));
+		else if (res->ok)
+			printf("delivery %lld: done: %lld new, %lld updated, %lld unchanged, %lld "
+			       "skipped, %lld events\n",
+			       (long long)p.ids[i], (long long)res->report.new_items,
+			       (long long)res->report.updated, (long long)res->report.unchanged,
+			       (long long)res->report.skipped, (long long)res->report.events);
+		else
+			printf("delivery %lld: failed: %s\n", (long long)p.ids[i], res->error);
+	}
+	free(res);
+	free(p.ids);
+	if (code)
+		return cli_fail(ctx, code);
+	if (f.id == 0 && p.n == 0 && !ctx->json)
+		printf("no failed or pending deliveries\n");
+	return failed ? 2 : 0;
+}
+
+const struct cli_command cli_cmds_serve[] = {
+        {"serve", NULL, cmd_serve, "[--listen ADDR:PORT]",
+         "run the HTTP daemon (health check, Meta webhooks) until SIGINT or SIGTERM"},
+        {"webhook", "list", cmd_webhook_list, "[--status pending|done|failed]",
+         "list stored webhook deliveries"},
+        {"webhook", "retry", cmd_webhook_retry, "[ID]",
+         "import failed or pending deliveries again (or the one given)"},
+        {0},
+};

@@ -1,0 +1,507 @@
+/* The HTTP server on libmicrohttpd: request state, body limits, routing,
+ * replies, the per-request log line and the pool of store connections.
+ * struct store is not thread-safe, so a connection is handed to one request
+ * at a time and returned to the pool when the request is over. */
+#include "http/server.h"
+
+#include "base/buf.h"
+#include "base/timeutil.h"
+#include "store/store.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define POOL_MAX 8
+
+struct server {
+	struct MHD_Daemon *mhd;
+	struct server_route *routes;
+	size_t n_routes;
+	size_t max_body;
+	char *data_dir;
+	server_log_fn log;
+	void *log_ctx;
+	unsigned port;
+	pthread_mutex_t lock; /* guards the pool */
+	struct store *idle[POOL_MAX];
+	int n_idle;
+};
+
+struct server_req {
+	struct server *srv;
+	struct MHD_Connection *conn;
+	char method[16];
+	char path[256]; /* for the log line; routing uses the full path */
+	const char *full_path;
+	struct buf body;
+	int too_large;
+	struct store *store;
+	int status; /* 0 until a reply is set */
+	char ctype[64];
+	struct buf resp;
+	char note[200];
+	struct timespec started;
+};
+
+static void logf_line(struct server *srv, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static void logf_line(struct server *srv, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (!srv->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	srv->log(srv->log_ctx, line);
+}
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+	struct server *srv = cls;
+	char msg[512];
+	size_t n;
+
+	if (!srv->log)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	logf_line(srv, "httpd: %s", msg);
+}
+
+/* Copies s for a log line: printable ASCII only, so a hostile path cannot
+ * forge log lines or smuggle terminal escapes. */
+static void log_safe(char *out, size_t cap, const char *s)
+{
+	size_t i = 0;
+
+	for (; s && *s && i + 1 < cap; s++)
+		out[i++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	out[i] = '\0';
+}
+
+/* ---- the pool of store connections ---- */
+
+static struct store *pool_take(struct server *srv, struct err *err)
+{
+	struct store *s = NULL;
+
+	pthread_mutex_lock(&srv->lock);
+	if (srv->n_idle > 0)
+		s = srv->idle[--srv->n_idle];
+	pthread_mutex_unlock(&srv->lock);
+	if (!s && store_open(&s, srv->data_dir, err) != KV_OK)
+		return NULL;
+	return s;
+}
+
+static void pool_give(struct server *srv, struct store *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&srv->lock);
+	if (srv->n_idle < POOL_MAX) {
+		srv->idle[srv->n_idle++] = s;
+		s = NULL;
+	}
+	pthread_mutex_unlock(&srv->lock);
+	store_free(s);
+}
+
+/* ---- what handlers see ---- */
+
+const char *server_req_method(const struct server_req *req)
+{
+	return req->method;
+}
+
+const char *server_req_path(const struct server_req *req)
+{
+	return req->full_path;
+}
+
+const char *server_req_header(const struct server_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *server_req_query(const struct server_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *server_req_body(const struct server_req *req, size_t *len)
+{
+	*len = req->body.len;
+	return buf_cstr(&req->body);
+}
+
+struct store *server_req_store(struct server_req *req, struct err *err)
+{
+	if (!req->store)
+		req->store = pool_take(req->srv, err);
+	return req->store;
+}
+
+void server_req_note(struct server_req *req, const char *fmt, ...)
+{
+	char note[sizeof(req->note)];
+	size_t have = strlen(req->note);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(note, sizeof(note), fmt, ap);
+	va_end(ap);
+	snprintf(req->note + have, sizeof(req->note) - have, "%s%s", have ? "; " : "", note);
+}
+
+int server_reply(struct server_req *req, int status, const char *content_type, const void *body,
+                 size_t len)
+{
+	buf_clear(&req->resp);
+	if (len && buf_put(&req->resp, body, len) != KV_OK)
+		return KV_ENOMEM;
+	req->status = status;
+	snprintf(req->ctype, sizeof(req->ctype), "%s", content_type);
+	return KV_OK;
+}
+
+int server_reply_json(struct server_req *req, int status, json_t *v)
+{
+	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	int rc;
+
+	json_decref(v);
+	if (!s)
+		return KV_ENOMEM;
+	rc = server_reply(req, status, "application/json", s, strlen(s));
+	free(s);
+	return rc;
+}
+
+int server_reply_error(struct server_req *req, int status, const char *code, const char *fmt, ...)
+{
+	char msg[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return server_reply_json(req, status,
+	                         json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
+}
+
+/* ---- routing ---- */
+
+static int prefix_matches(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(path, prefix, n) != 0)
+		return 0;
+	return path[n] == '\0' || path[n] == '/' || (n > 0 && prefix[n - 1] == '/');
+}
+
+static void dispatch(struct server *srv, struct server_req *req)
+{
+	const struct server_route *route = NULL;
+	int path_known = 0, rc;
+	struct err err;
+
+	for (size_t i = 0; i < srv->n_routes && !route; i++) {
+		if (!prefix_matches(req->full_path, srv->routes[i].prefix))
+			continue;
+		path_known = 1;
+		if (strcmp(req->method, srv->routes[i].method) == 0)
+			route = &srv->routes[i];
+	}
+	if (!route) {
+		if (path_known)
+			server_reply_error(req, 405, "method_not_allowed",
+			                   "method %s is not allowed here", req->method);
+		else
+			server_reply_error(req, 404, "not_found", "no such resource");
+		return;
+	}
+	err_clear(&err);
+	rc = route->fn(route->ctx, req, &err);
+	if (rc) {
+		int status = err_http_status(rc);
+
+		if (status >= 500) {
+			/* The details (paths, database messages) go to the log,
+			 * not to the client. */
+			server_req_note(req, "%s", err.msg[0] ? err.msg : err_name(rc));
+			server_reply_error(req, status, err_name(rc), "internal error");
+		} else {
+			server_reply_error(req, status, err_name(rc), "%s",
+			                   err.msg[0] ? err.msg : err_name(rc));
+		}
+	} else if (!req->status) {
+		server_req_note(req, "handler gave no reply");
+		server_reply_error(req, 500, "internal", "internal error");
+	}
+}
+
+static enum MHD_Result send_reply(struct server_req *req)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ok;
+
+	if (!req->status)
+		server_reply_error(req, 500, "internal", "internal error");
+	resp = MHD_create_response_from_buffer(req->resp.len, req->resp.ptr ? req->resp.ptr : "",
+	                                       MHD_RESPMEM_MUST_COPY);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                        req->ctype[0] ? req->ctype : "application/octet-stream");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	ok = MHD_queue_response(req->conn, (unsigned)req->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+static void too_large(struct server_req *req)
+{
+	server_reply_error(req, 413, "too_large", "the request body is larger than %zu bytes",
+	                   req->srv->max_body);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+	struct server *srv = cls;
+	struct server_req *req = *con_cls;
+
+	if (!req) {
+		const char *clen;
+
+		req = calloc(1, sizeof(*req));
+		if (!req)
+			return MHD_NO;
+		req->srv = srv;
+		req->conn = conn;
+		clock_gettime(CLOCK_MONOTONIC, &req->started);
+		snprintf(req->method, sizeof(req->method), "%s", method);
+		log_safe(req->path, sizeof(req->path), url);
+		buf_init(&req->body, srv->max_body);
+		buf_init(&req->resp, 0);
+		*con_cls = req;
+		clen = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                   MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (clen) {
+			char *end = NULL;
+			unsigned long long n = strtoull(clen, &end, 10);
+
+			if (end && !*end && n > srv->max_body) {
+				/* Refused before reading: MHD answers without the
+				 * body and closes the connection. */
+				req->too_large = 1;
+				too_large(req);
+				return send_reply(req);
+			}
+		}
+		return MHD_YES;
+	}
+	req->full_path = url;
+	if (*upload_data_size) {
+		if (!req->too_large &&
+		    buf_put(&req->body, upload_data, *upload_data_size) != KV_OK) {
+			req->too_large = 1;
+			buf_done(&req->body);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->too_large)
+		too_large(req);
+	else
+		dispatch(srv, req);
+	return send_reply(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct server *srv = cls;
+	struct server_req *req = *con_cls;
+	const union MHD_ConnectionInfo *ci;
+	char remote[INET6_ADDRSTRLEN] = "-", now[TIME_ISO_LEN];
+	struct timespec end;
+	long long ms;
+
+	if (!req)
+		return;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+			          &((const struct sockaddr_in *)(const void *)sa)->sin_addr, remote,
+			          sizeof(remote));
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+			          &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			          remote, sizeof(remote));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (long long)(end.tv_sec - req->started.tv_sec) * 1000 +
+	     (end.tv_nsec - req->started.tv_nsec) / 1000000;
+	time_format_utc(now, time_now());
+	logf_line(srv, "%s %s %s %s %d %zu %lldms%s%s%s", now, remote, req->method, req->path,
+	          req->status, req->resp.len, ms,
+	          toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)",
+	          req->note[0] ? " " : "", req->note);
+	pool_give(srv, req->store);
+	buf_done(&req->body);
+	buf_done(&req->resp);
+	free(req);
+	*con_cls = NULL;
+}
+
+/* ---- start and stop ---- */
+
+int server_parse_listen(const char *listen, char *host, size_t hostcap, unsigned *port,
+                        struct err *err)
+{
+	const char *colon, *h = listen, *hend;
+	char *end = NULL;
+	long p;
+
+	if (!listen || !*listen)
+		return err_set(err, KV_EINVAL, "listen address is empty");
+	if (*listen == '[') {
+		hend = strchr(listen, ']');
+		if (!hend || hend[1] != ':')
+			return err_set(err, KV_EINVAL,
+			               "listen address '%s': expected [ADDRESS]:PORT", listen);
+		h = listen + 1;
+		colon = hend + 1;
+	} else {
+		colon = strrchr(listen, ':');
+		if (!colon)
+			return err_set(err, KV_EINVAL, "listen address '%s': expected ADDRESS:PORT",
+			               listen);
+		hend = colon;
+	}
+	if (hend == h)
+		return err_set(err, KV_EINVAL, "listen address '%s': the address is missing",
+		               listen);
+	if ((size_t)(hend - h) >= hostcap)
+		return err_set(err, KV_EINVAL, "listen address '%s': the address is too long",
+		               listen);
+	p = strtol(colon + 1, &end, 10);
+	if (!colon[1] || !end || *end || p < 0 || p > 65535)
+		return err_set(err, KV_EINVAL,
+		               "listen address '%s': the port must be a number from 0 to 65535",
+		               listen);
+	memcpy(host, h, (size_t)(hend - h));
+	host[hend - h] = '\0';
+	*port = (unsigned)p;
+	return KV_OK;
+}
+
+int server_start(struct server **out, const struct server_opts *o, struct err *err)
+{
+	struct server *srv = NULL;
+	struct addrinfo hints = {0}, *ai = NULL;
+	char host[256], portstr[16];
+	unsigned port, flags;
+	const union MHD_DaemonInfo *di;
+	int rc, gai;
+
+	rc = server_parse_listen(o->listen, host, sizeof(host), &port, err);
+	if (rc)
+		return rc;
+	snprintf(portstr, sizeof(portstr), "%u", port);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	gai = getaddrinfo(host, portstr, &hints, &ai);
+	if (gai != 0)
+		return err_set(err, KV_EINVAL, "listen address '%s': %s", o->listen,
+		               gai_strerror(gai));
+	srv = calloc(1, sizeof(*srv));
+	if (!srv) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	pthread_mutex_init(&srv->lock, NULL);
+	srv->max_body = o->max_body ? o->max_body : SERVER_MAX_BODY_DEFAULT;
+	srv->log = o->log;
+	srv->log_ctx = o->log_ctx;
+	srv->data_dir = strdup(o->data_dir ? o->data_dir : ".");
+	srv->routes = calloc(o->n_routes ? o->n_routes : 1, sizeof(*srv->routes));
+	if (!srv->data_dir || !srv->routes) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(srv->routes, o->routes, o->n_routes * sizeof(*srv->routes));
+	srv->n_routes = o->n_routes;
+	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+	        MHD_USE_ERROR_LOG;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	/* The logger comes first so that MHD reports nothing on its own. */
+	srv->mhd = MHD_start_daemon(
+	        flags, (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+	        mhd_logger, srv, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT,
+	        o->timeout_s ? o->timeout_s : 30u, MHD_OPTION_CONNECTION_LIMIT,
+	        o->max_conns ? o->max_conns : 64u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	        MHD_OPTION_END);
+	if (!srv->mhd) {
+		rc = err_set(err, KV_EIO, "cannot listen on %s (address in use or not permitted)",
+		             o->listen);
+		goto out;
+	}
+	di = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : port;
+	*out = srv;
+	srv = NULL;
+	rc = KV_OK;
+out:
+	freeaddrinfo(ai);
+	server_free(srv);
+	return rc;
+}
+
+unsigned server_port(const struct server *srv)
+{
+	return srv->port;
+}
+
+void server_free(struct server *srv)
+{
+	if (!srv)
+		return;
+	/* Joins the connection threads, so no request holds a store after. */
+	if (srv->mhd)
+		MHD_stop_daemon(srv->mhd);
+	for (int i = 0; i < srv->n_idle; i++)
+		store_free(srv->idle[i]);
+	pthread_mutex_destroy(&srv->lock);
+	free(srv->routes);
+	free(srv->data_dir);
+	free(srv);
+}
