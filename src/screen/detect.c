@@ -1,7 +1,8 @@
 /* Structured detectors (see detect.h): one left-to-right pass over the
- * original bytes that stops only at digits, '+', '@' and capital letters.
- * Every candidate is checked (Luhn, calendar, mod 97, context words) before it
- * is reported. Not a validator for forms: it finds data in running text. */
+ * original bytes that jumps from digit to digit (and to each '@'), looking back
+ * a byte or two for "+46" and an IBAN's country code. Every candidate is checked (Luhn, calendar,
+ * mod 97, context words) before it is reported. Not a validator for forms: it finds data in running
+ * text. */
 #include "screen/detect.h"
 
 #include "screen/screen.h"
@@ -499,6 +500,12 @@ static size_t iban(const char *s, size_t len, size_t i)
 	return 0;
 }
 
+/* 1 for '0'..'9' and '@'. */
+static const unsigned char digit_or_at[256] = {
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+        ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['@'] = 1,
+};
+
 size_t detect_all(const char *text, size_t len, detect_fn fn, void *ctx)
 {
 	const char *s = text;
@@ -512,8 +519,27 @@ size_t detect_all(const char *text, size_t len, detect_fn fn, void *ctx)
 	} while (0)
 
 	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		int at_word = i == 0 || !is_alnum((unsigned char)s[i - 1]);
+		unsigned char c;
+		int at_word;
+		size_t j = i;
+
+		/* Every detector needs a digit or an '@': skip to the next one,
+		 * then step back to where an IBAN ("SE45") or "+46" would begin,
+		 * so plain words cost one table look-up per byte. */
+		while (j < len && !digit_or_at[(unsigned char)s[j]])
+			j++;
+		if (j >= len)
+			break;
+		if (s[j] != '@') {
+			if (j >= i + 2 && s[j - 2] >= 'A' && s[j - 2] <= 'Z' && s[j - 1] >= 'A' &&
+			    s[j - 1] <= 'Z')
+				j -= 2;
+			else if (j >= i + 1 && s[j - 1] == '+')
+				j -= 1;
+		}
+		i = j;
+		c = (unsigned char)s[i];
+		at_word = i == 0 || !is_alnum((unsigned char)s[i - 1]);
 
 		if (c == '@') {
 			size_t b, e = email(s, len, i, &b);

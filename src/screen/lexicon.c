@@ -212,18 +212,13 @@ static int split(char *line, char **tok, int max)
 	return n;
 }
 
-/* Compiles a list of context words to one pattern: any of them. */
-static int add_context(struct lexicon *lx, struct build *b, char **words, int n, double delta,
-                       const char *where, struct err *err)
+/* Compiles a list of words to one pattern, any of them, in both variants
+ * (plain and masked) of list aux with the given flags and id. */
+static int add_alternation(struct build *b, char **words, int n, unsigned flags, unsigned id,
+                           int aux, const char *where, struct err *err)
 {
-	struct lex_ctx *c;
 	int rc, nw = 0;
 
-	c = realloc(lx->ctx, (lx->nctx + 1) * sizeof(*c));
-	if (!c)
-		return err_set(err, KV_ENOMEM, "out of memory");
-	lx->ctx = c;
-	lx->ctx[lx->nctx].delta = delta;
 	for (b->masked = 0; b->masked < 2; b->masked++) {
 		buf_clear(&b->re);
 		if ((rc = buf_puts(&b->re, "(?:")) != KV_OK)
@@ -235,12 +230,50 @@ static int add_context(struct lexicon *lx, struct build *b, char **words, int n,
 				return rc == KV_EINVAL ? rc : err_set(err, rc, "out of memory");
 		}
 		if ((rc = buf_putc(&b->re, ')')) != KV_OK ||
-		    (rc = add_pattern(b, buf_cstr(&b->re), 0, LEX_CTX_ID + (unsigned)lx->nctx,
-		                      1)) != KV_OK)
+		    (rc = add_pattern(b, buf_cstr(&b->re), flags, id, aux)) != KV_OK)
 			return err_set(err, rc, "out of memory");
 	}
+	return KV_OK;
+}
+
+/* Compiles a list of context words to one pattern: any of them. */
+static int add_context(struct lexicon *lx, struct build *b, char **words, int n, double delta,
+                       const char *where, struct err *err)
+{
+	struct lex_ctx *c;
+	int rc;
+
+	c = realloc(lx->ctx, (lx->nctx + 1) * sizeof(*c));
+	if (!c)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	lx->ctx = c;
+	lx->ctx[lx->nctx].delta = delta;
+	if ((rc = add_alternation(b, words, n, 0, LEX_CTX_ID + (unsigned)lx->nctx, 1, where,
+	                          err)) != KV_OK)
+		return rc;
 	lx->nctx++;
 	return KV_OK;
+}
+
+/* The token of a word pattern to use as its trigger: the longest word, as
+ * the longest is usually the rarest. */
+static int trigger_token(char **tok, int from, int to)
+{
+	int best = from;
+	size_t bl = 0;
+
+	for (int k = from; k < to; k++) {
+		size_t l = strlen(tok[k]);
+
+		if (tok[k][0] == '~')
+			continue;
+		l -= (size_t)(tok[k][0] == '*') + (size_t)(l > 1 && tok[k][l - 1] == '*');
+		if (l >= bl) {
+			bl = l;
+			best = k;
+		}
+	}
+	return best;
 }
 
 /* Remembers the first normalised word of a pattern (b->norm holds it), so a
@@ -266,6 +299,8 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 {
 	char *tok[MAX_LINE_TOKENS];
 	int n = split(line, tok, MAX_LINE_TOKENS), k, rc, cat, nw = 0, som = 0, gaps = 0;
+	int has_need = 0;
+	unsigned id;
 	double w;
 	struct lex_rule *r;
 	int pattern_end;
@@ -305,6 +340,12 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 		;
 	if (pattern_end == 3)
 		return err_set(err, KV_EINVAL, "%s: rule '%s' has no pattern", where, tok[0]);
+	if (lx->nrules > LEX_MAX_RULES)
+		return err_set(err, KV_EINVAL, "%s: more than %zu rules", where, LEX_MAX_RULES);
+	for (k = pattern_end; k + 1 < n; k++)
+		if (strcmp(tok[k], ";") == 0 && strcmp(tok[k + 1], "need") == 0)
+			has_need = 1;
+	id = (unsigned)(lx->nrules - 1);
 	for (b->masked = 0; b->masked < 2; b->masked++) {
 		nw = 0;
 		som = 0;
@@ -346,11 +387,25 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 		r->nwords = nw;
 		r->som = som;
 		r->span = nw + gaps;
-		if ((rc = add_pattern(b, buf_cstr(&b->re), 0, (unsigned)(lx->nrules - 1), 0)) !=
-		            KV_OK ||
+		/* A pattern that is more than a literal (gaps, wildcards inside,
+		 * or a regex with a 'need' clause) costs Hyperscan much more
+		 * than a word: it waits in the auxiliary database behind a
+		 * trigger, one word it cannot match without. */
+		if (b->masked == 0)
+			r->gated = has_need || (!som && strpbrk(buf_cstr(&b->re), "([") != NULL);
+		if ((rc = add_pattern(b, buf_cstr(&b->re), 0, id, r->gated)) != KV_OK ||
 		    (som && (rc = add_pattern(b, buf_cstr(&b->re), HS_FLAG_SOM_LEFTMOST,
-		                              (unsigned)(lx->nrules - 1), 1)) != KV_OK))
+		                              id | LEX_SOM_BIT, 1)) != KV_OK))
 			return err_set(err, rc, "out of memory");
+		if (r->gated && !has_need) {
+			int t = trigger_token(tok, 3, pattern_end), tw = 0;
+
+			buf_clear(&b->re);
+			if ((rc = put_token(b, tok[t], 1, 1, &tw, err, where)) != KV_OK ||
+			    (rc = add_pattern(b, buf_cstr(&b->re), HS_FLAG_SINGLEMATCH,
+			                      id | LEX_TRIG_BIT, 0)) != KV_OK)
+				return rc == KV_EINVAL ? rc : err_set(err, rc, "out of memory");
+		}
 	}
 	/* Clauses: "; ctx +0.3 word word*" */
 	k = pattern_end;
@@ -360,12 +415,19 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 
 		for (e = s; e < n && strcmp(tok[e], ";") != 0; e++)
 			;
+		if (e - s >= 2 && strcmp(tok[s], "need") == 0) {
+			if ((rc = add_alternation(b, tok + s + 1, e - s - 1, HS_FLAG_SINGLEMATCH,
+			                          id | LEX_TRIG_BIT, 0, where, err)) != KV_OK)
+				return rc;
+			k = e;
+			continue;
+		}
 		if (e - s < 3 || strcmp(tok[s], "ctx") != 0 ||
 		    parse_double(tok[s + 1], -1.0, 1.0, &d) != 0)
-			return err_set(
-			        err, KV_EINVAL,
-			        "%s: expected '; ctx <+/-delta> <word>...' after the pattern",
-			        where);
+			return err_set(err, KV_EINVAL,
+			               "%s: expected '; ctx <+/-delta> <word>...' or '; need "
+			               "<word>...' after the pattern",
+			               where);
 		if ((rc = add_context(lx, b, tok + s + 2, e - s - 2, d, where, err)) != KV_OK)
 			return rc;
 		lx->rules[lx->nrules - 1].nctx++;
@@ -476,10 +538,11 @@ static int compile(struct lexicon *lx, const struct plist *p, hs_database_t **db
 	if (cerr && cerr->expression >= 0 && (size_t)cerr->expression < p->n) {
 		unsigned id = p->ids[cerr->expression];
 
-		if (id < LEX_CTX_ID)
+		if (id < LEX_CTX_ID) {
+			id &= ~(LEX_SOM_BIT | LEX_TRIG_BIT);
 			rc = err_set(err, KV_EINVAL, "%s: rule '%s': pattern rejected: %s",
 			             lx->rules[id].where, lx->rules[id].id, cerr->message);
-		else
+		} else
 			rc = err_set(err, KV_EINVAL, "context words rejected: %s", cerr->message);
 	} else {
 		rc = err_set(err, KV_EINVAL, "cannot compile rules in %s: %s", dir,

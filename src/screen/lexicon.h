@@ -10,8 +10,15 @@
 #include <hs/hs.h>
 #include <stddef.h>
 
-/* Hyperscan ids: a rule's index, or LEX_CTX_ID + a context clause's index. */
-#define LEX_CTX_ID (1u << 30)
+/* Hyperscan ids: a rule's index, or LEX_CTX_ID + a context clause's index,
+ * or a rule's index with one of the bits below: its start-of-match twin (in
+ * the auxiliary database) or its trigger (in the main one: a cheap literal
+ * without which the rule cannot match; the rule itself then waits in the
+ * auxiliary database, scanned only when a trigger fired). */
+#define LEX_CTX_ID    (1u << 30)
+#define LEX_SOM_BIT   (1u << 29)
+#define LEX_TRIG_BIT  (1u << 28)
+#define LEX_MAX_RULES ((size_t)1 << 20)
 
 struct lex_rule {
 	char *id;
@@ -24,6 +31,7 @@ struct lex_rule {
 	int first_prefix; /* first may be followed by more letters */
 	int ctx_first;    /* this rule's context clauses: ctx[ctx_first .. +nctx) */
 	int nctx;
+	int gated;   /* compiled behind a trigger (see LEX_TRIG_BIT) */
 	char *where; /* "file:line" for messages */
 };
 
@@ -37,8 +45,9 @@ struct lexicon {
 	size_t nrules;
 	struct lex_ctx *ctx;
 	size_t nctx;
-	/* [0] every rule; [1] context clauses and start-of-match versions of
-	 * raw-regex rules, scanned only when a hit needs them; [2], [3] the
+	/* [0] every plain rule and the triggers of gated ones; [1] context
+	 * clauses, gated rules and start-of-match versions of raw-regex rules,
+	 * scanned only when a hit or trigger in [0] needs them; [2], [3] the
 	 * same where a vowel may be '*' in the text ("j*vla"). */
 	hs_database_t *db[4];
 	double threshold[SCREEN_NCAT];

@@ -12,6 +12,7 @@ enum { C_SEP = 0, C_LETTER, C_DIGIT, C_SPECIAL };
 
 static unsigned char ascii_class[256];
 static unsigned char ascii_lower[256];
+static unsigned char ascii_stretch[256]; /* a run this long is cut: 2 vowels, 3 others */
 static int tables_ready;
 
 static void tables_init(void)
@@ -32,6 +33,7 @@ static void tables_init(void)
 			cls = C_SPECIAL;
 		ascii_class[c] = cls;
 		ascii_lower[c] = lo;
+		ascii_stretch[c] = strchr("aeiouy", c) && c ? 2 : 3;
 	}
 	tables_ready = 1;
 }
@@ -154,6 +156,9 @@ static void emit(struct state *st, uint32_t cp, uint32_t off, int letter)
 	st->last_letter = letter;
 	if (cp < 0x80) {
 		put(n, (char)cp, off);
+	} else if (cp < 0x800) {
+		put(n, (char)(0xC0 | (cp >> 6)), off);
+		put(n, (char)(0x80 | (cp & 0x3F)), off);
 	} else {
 		utf8proc_uint8_t b[4];
 		utf8proc_ssize_t k = utf8proc_encode_char((utf8proc_int32_t)cp, b);
@@ -410,6 +415,67 @@ static int non_ascii(struct state *st, uint32_t cp, uint32_t off, size_t rest)
 	return KV_OK;
 }
 
+/* The second byte of a lower-case å/ä/ö for the second byte of one in
+ * either case after 0xC3, or 0. */
+static inline unsigned char swedish_lower(unsigned char d)
+{
+	switch (d) {
+	case 0xA5:
+	case 0x85:
+		return 0xA5;
+	case 0xA4:
+	case 0x84:
+		return 0xA4;
+	case 0xB6:
+	case 0x96:
+		return 0xB6;
+	default:
+		return 0;
+	}
+}
+
+/* Emits the ASCII letters from text[i] on (at least one) and returns the
+ * offset after them: emit() unrolled for the common case, with the same
+ * collapsing of stretched letters. */
+static size_t letter_run(struct state *st, const char *text, size_t len, size_t i)
+{
+	struct norm *n = st->n;
+	char *o = n->out;
+	uint32_t *m = n->map;
+	size_t k = n->len;
+	uint32_t last = st->last_cp;
+	int run = st->run;
+
+	word_start(st);
+	k = n->len;
+	while (i < len) {
+		unsigned char c = (unsigned char)text[i];
+		unsigned char lo;
+
+		if (c >= 0x80 || ascii_class[c] != C_LETTER)
+			break;
+		lo = ascii_lower[c];
+		if (lo == last) {
+			if (++run >= ascii_stretch[lo]) {
+				i++;
+				continue;
+			}
+		} else {
+			last = lo;
+			run = 1;
+		}
+		o[k] = (char)lo;
+		m[k] = (uint32_t)i;
+		k++;
+		i++;
+	}
+	n->len = k;
+	st->last_cp = last;
+	st->run = run;
+	st->last_letter = 1;
+	return i;
+}
+
 static uint32_t leet(unsigned char c)
 {
 	switch (c) {
@@ -457,7 +523,10 @@ int norm_text(struct norm *n, const char *text, size_t len, struct err *err)
 				if (!st.in_word && i >= join_until &&
 				    !ascii_letter_at(text, len, i + 1))
 					join_until = spaced_run(text, len, i);
-				emit(&st, ascii_lower[c], off, 1);
+				/* The fast path: a run of ASCII letters, the bulk of
+				 * any Swedish text, without a call per byte. */
+				i = letter_run(&st, text, len, i);
+				continue;
 			} else if (cls == C_DIGIT) {
 				uint32_t l = leet(c);
 
@@ -496,6 +565,16 @@ int norm_text(struct norm *n, const char *text, size_t len, struct err *err)
 				separator(&st, off);
 			}
 			i++;
+			continue;
+		}
+		if (c == 0xC3 && i + 1 < len && swedish_lower((unsigned char)text[i + 1])) {
+			/* å, ä, ö in either case: common enough for a path of
+			 * their own that skips utf8proc. */
+			if (!st.in_word && i >= join_until && !letter_len(text, len, i + 2))
+				join_until = spaced_run(text, len, i);
+			emit(&st, 0xE0u | (swedish_lower((unsigned char)text[i + 1]) & 0x1Fu), off,
+			     1);
+			i += 2;
 			continue;
 		}
 		{

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #define MAX_EVENTS 4096
-#define SOM_BIT    (1u << 29) /* an event from a rule's start-of-match version */
 #define MAX_HITS   1024
 
 struct screen {
@@ -88,6 +87,16 @@ size_t screen_rule_count(const struct screen *s)
 	return s->lx.nrules;
 }
 
+double screen_threshold(const struct screen *s, int cat)
+{
+	return cat >= 0 && cat < SCREEN_NCAT ? s->lx.threshold[cat] : 1.0;
+}
+
+int screen_has_model(const struct screen *s)
+{
+	return s->model != NULL;
+}
+
 int screen_scratch_new(struct screen_scratch **out, const struct screen *s, struct err *err)
 {
 	struct screen_scratch *sc = calloc(1, sizeof(*sc));
@@ -140,11 +149,17 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 	const struct lexicon *lx = &sc->s->lx;
 
 	if (id < LEX_CTX_ID) {
-		if (id >= lx->nrules)
+		unsigned r = id & ~(LEX_SOM_BIT | LEX_TRIG_BIT);
+
+		if (r >= lx->nrules)
 			return 0;
-		if (sc->aux_pass)
-			id |= SOM_BIT;
-		else if (lx->rules[id].nctx || lx->rules[id].som)
+		if (id & LEX_TRIG_BIT) {
+			/* Not evidence: only a reason to scan the auxiliary
+			 * database, where the rule itself is. */
+			sc->need_aux = 1;
+			return 0;
+		}
+		if (!sc->aux_pass && (lx->rules[r].nctx || lx->rules[r].som))
 			sc->need_aux = 1;
 	}
 	if (sc->nev >= MAX_EVENTS)
@@ -221,7 +236,7 @@ static double context_delta(const struct screen_scratch *sc, const struct lex_ru
 static uint32_t som_start(const struct screen_scratch *sc, const struct event *ev)
 {
 	for (size_t k = 0; k < sc->nev; k++)
-		if (sc->ev[k].id == (ev->id | SOM_BIT) && sc->ev[k].to == ev->to)
+		if (sc->ev[k].id == (ev->id | LEX_SOM_BIT) && sc->ev[k].to == ev->to)
 			return sc->ev[k].from;
 	return ev->to > 0 ? ev->to - 1 : 0;
 }
@@ -261,7 +276,7 @@ static void rule_hits(struct screen_scratch *sc)
 		double w;
 		struct hit *h;
 
-		if (ev->id >= LEX_CTX_ID || (ev->id & SOM_BIT))
+		if (ev->id >= LEX_CTX_ID || (ev->id & LEX_SOM_BIT))
 			continue;
 		r = &lx->rules[ev->id];
 		E = ev->to;
@@ -317,6 +332,7 @@ static void model_combine(struct screen_scratch *sc, struct screen_result *res, 
 	double p = model_prob(m, sc->norm.out, sc->norm.len), lift = model_lift(m);
 	int any = 0;
 
+	res->model_p = p;
 	for (int c = 0; c < SCREEN_NCAT; c++) {
 		double v;
 
@@ -347,7 +363,9 @@ static int cmp_flag(const void *a, const void *b)
 		return x->start < y->start ? -1 : 1;
 	if (x->end != y->end)
 		return x->end < y->end ? -1 : 1;
-	return x->category - y->category;
+	if (x->category != y->category)
+		return x->category - y->category;
+	return strcmp(x->rule, y->rule);
 }
 
 int screen_text(const struct screen_result **out, struct screen_scratch *sc, const char *text,
@@ -397,7 +415,8 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 	}
 	memset(res, 0, sizeof(*res));
 	for (int c = 0; c < SCREEN_NCAT; c++)
-		res->score[c] = 1.0 - miss[c];
+		res->lexicon[c] = res->score[c] = 1.0 - miss[c];
+	res->model_p = -1;
 	if (s->model)
 		model_combine(sc, res, len);
 	for (int c = 0; c < SCREEN_NCAT; c++)

@@ -55,10 +55,12 @@ struct screen_flag {
 struct screen_result {
 	const struct screen_flag *flags; /* flagged categories only, by position */
 	size_t nflags;
-	double score[SCREEN_NCAT]; /* every category's score, flagged or not */
-	int flagged[SCREEN_NCAT];  /* score reached the configured threshold */
-	int question;              /* flagged[SCREEN_QUESTION] */
-	const char *rules_version; /* borrowed from the engine */
+	double score[SCREEN_NCAT];   /* every category's score, flagged or not */
+	int flagged[SCREEN_NCAT];    /* score reached the configured threshold */
+	int question;                /* flagged[SCREEN_QUESTION] */
+	const char *rules_version;   /* borrowed from the engine */
+	double lexicon[SCREEN_NCAT]; /* scores from rules and detectors alone */
+	double model_p;              /* the trained model's probability, -1 without one */
 };
 
 struct screen;
@@ -81,6 +83,13 @@ const char *screen_rules_version(const struct screen *s);
 
 /* Number of lexicon rules loaded (for reports). */
 size_t screen_rule_count(const struct screen *s);
+
+/* The configured threshold of a category (screen.conf), 0..1; 1.0 when cat is
+ * out of range. */
+double screen_threshold(const struct screen *s, int cat);
+
+/* 1 when a trained model (screen.model) was loaded. */
+int screen_has_model(const struct screen *s);
 
 /* Per-thread working memory for screen_text(). *out is freed with
  * screen_scratch_free. KV_ENOMEM, KV_EINTERNAL when Hyperscan fails. */

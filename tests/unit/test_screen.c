@@ -9,6 +9,7 @@
 #include "screen/normalize.h"
 #include "screen/screen.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +384,39 @@ static void rules_context_and_offsets(void)
 	screen_free(s);
 }
 
+/* A gated rule (a regex behind a 'need' trigger, a gap pattern behind its
+ * longest word) finds what it found before, with the same offsets. */
+static void rules_gated_by_triggers(void)
+{
+	struct screen *s = NULL;
+	struct screen_scratch *sc = NULL;
+	const struct screen_result *r;
+	struct err e;
+	const char *dir = write_rules("a.rules", "x.re hate 0.6 re: (?:du|ni) är dum ; need dum\n"
+	                                         "x.gap threat 0.7 bränn* ~2 ner\n");
+	const char *t1 = "Ja, NI är dum!", *t2 = "ni är snäll", *t3 = "Vi bränner ju inte ner det";
+
+	CHECK_INT(screen_new(&s, dir, &e), KV_OK);
+	CHECK_INT(screen_scratch_new(&sc, s, &e), KV_OK);
+	CHECK_INT(screen_text(&r, sc, t1, strlen(t1), &e), KV_OK);
+	CHECK_INT(r->nflags, 1);
+	CHECK_STR(r->flags[0].rule, "x.re");
+	CHECK_INT(r->flags[0].start, 4);
+	CHECK_INT(r->flags[0].end, strlen("Ja, NI är dum"));
+	CHECK_INT(screen_text(&r, sc, t2, strlen(t2), &e), KV_OK);
+	CHECK_INT(r->nflags, 0);
+	CHECK_INT(screen_text(&r, sc, t3, strlen(t3), &e), KV_OK);
+	CHECK_INT(r->nflags, 1);
+	CHECK_STR(r->flags[0].rule, "x.gap");
+	CHECK_INT(r->flags[0].start, 3);
+	CHECK_INT(r->flags[0].end, strlen("Vi bränner ju inte ner"));
+	screen_scratch_free(sc);
+	screen_free(s);
+	dir = write_rules("a.rules", "x.re hate 0.6 re: dum ; need\n");
+	CHECK_INT(screen_new(&s, dir, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "a.rules:1");
+}
+
 static void rules_version_follows_content(void)
 {
 	struct screen *s = NULL;
@@ -407,21 +441,65 @@ static void model_file_loads_and_scores(void)
 	struct model *m = NULL;
 	struct err e;
 	char path[4200];
-	const char *good = "kvmodel 1\ndim 16\nbias 2\nlift 0.3\nalone 0.9\n3 0.5\n";
+	const char *good = "kvmodel 2\ndim 16\nbias 2\nscale 0.01\nlift 0.3\nalone 0.9\n3 50\n";
+	const char *bad_weight = "kvmodel 2\ndim 16\n3 0.5\n";
+	const char *bad_version = "kvmodel 1\ndim 16\n";
+	double p;
 
 	snprintf(path, sizeof(path), "%s/m.model", test_tmpdir());
 	test_write_file(path, good, strlen(good));
 	CHECK_INT(model_load(&m, path, &e), KV_OK);
 	CHECK_INT(model_dim(m), 16);
+	/* " " has no features: only the bias counts, 1 / (1 + e^-2) */
 	CHECK(model_prob(m, " ", 1) > 0.88 && model_prob(m, " ", 1) < 0.89);
 	CHECK(model_lift(m) == 0.3);
+	CHECK(model_alone(m) == 0.9);
+	/* A text's probability is the bias plus scale times the weights of its
+	 * features: compare with a sum over model_features(). */
+	p = model_prob(m, " jag vet inte ", 14);
+	CHECK(p > 0 && p < 1);
 	model_free(m);
-	test_write_file(path, "kvmodel 1\ndim 15\n", 17);
+	test_write_file(path, "kvmodel 2\ndim 15\n", strlen("kvmodel 2\ndim 15\n"));
 	CHECK_INT(model_load(&m, path, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, ":2:");
-	test_write_file(path, "kvmodel 1\ndim 16\n99 1\n", 22);
+	test_write_file(path, "kvmodel 2\ndim 16\n99 1\n", strlen("kvmodel 2\ndim 16\n99 1\n"));
 	CHECK_INT(model_load(&m, path, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, ":3:");
+	test_write_file(path, bad_weight, strlen(bad_weight));
+	CHECK_INT(model_load(&m, path, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, ":3: weight");
+	test_write_file(path, bad_version, strlen(bad_version));
+	CHECK_INT(model_load(&m, path, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "version");
+}
+
+static void count_feature(size_t idx, void *ctx)
+{
+	size_t *n = ctx;
+
+	if (idx == 3)
+		n[0]++;
+	n[1]++;
+}
+
+static void model_probability_follows_features(void)
+{
+	struct model *m = NULL;
+	struct err e;
+	char path[4200];
+	const char *text = " du är en idiot du är ";
+	const char *file = "kvmodel 2\ndim 16\nbias -1\nscale 0.02\n3 100\n";
+	size_t n[2] = {0, 0};
+	double want;
+
+	snprintf(path, sizeof(path), "%s/m.model", test_tmpdir());
+	test_write_file(path, file, strlen(file));
+	CHECK_INT(model_load(&m, path, &e), KV_OK);
+	model_features(text, strlen(text), 16, count_feature, n);
+	CHECK(n[1] > 0);
+	want = 1.0 / (1.0 + exp(-(-1.0 + 0.02 * 100 * (double)n[0])));
+	CHECK(fabs(model_prob(m, text, strlen(text)) - want) < 1e-9);
+	model_free(m);
 }
 
 static const struct screen_result *screen_sv(const char *text)
@@ -471,5 +549,6 @@ TEST_MAIN(T(norm_folds_case_and_keeps_swedish_letters), T(norm_undoes_obfuscatio
           T(detect_finds_personnummer_in_text), T(detect_ignores_dates_orgnr_and_order_numbers),
           T(detect_phone_numbers), T(detect_email_address_and_postnummer), T(detect_financial),
           T(rules_malformed_line_names_file_and_line), T(rules_rejected_pattern_names_rule),
-          T(rules_context_and_offsets), T(rules_version_follows_content),
-          T(model_file_loads_and_scores), T(swedish_rules_flag_what_they_should))
+          T(rules_context_and_offsets), T(rules_gated_by_triggers),
+          T(rules_version_follows_content), T(model_file_loads_and_scores),
+          T(model_probability_follows_features), T(swedish_rules_flag_what_they_should))

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# `kanalvakt screen` end to end: plain text and JSON Lines in, one JSON line
+# per item out with the documented keys and byte offsets that point at the
+# matched words; bad JSON Lines refused with exit status 2 naming the line;
+# a broken rules directory named by file and line; `screen eval` on small
+# labelled files of our own (generic and RTP-LX shaped).
+set -euo pipefail
+bin=${KANALVAKT_BIN:?KANALVAKT_BIN must name the kanalvakt program}
+src=${KV_SOURCE_DIR:?KV_SOURCE_DIR must name the source tree}
+fix=$src/tests/fixtures/screen
+rules=$src/rules/sv
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+unset KANALVAKT_RULES
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# refuse NEEDLE ARGS... (stdin from the caller): exit 2, NEEDLE on stderr.
+refuse() {
+	local needle=$1 rc=0
+	shift
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	[[ $rc -eq 2 ]] || fail "kanalvakt $*: exit $rc, want 2 ($(cat "$tmp/err"))"
+	grep -qF -- "$needle" "$tmp/err" || fail "kanalvakt $*: stderr lacks '$needle': $(cat "$tmp/err")"
+}
+
+# Plain text: one item per line, the id is the line number.
+printf '%s\n' "Tack för att ni lagade gatlyktan så snabbt!" \
+	"Du är en jävla idiot." \
+	"Hur gör jag för att ansöka om bygglov?" >in.txt
+"$bin" screen --rules "$rules" in.txt >plain.json
+[[ $(wc -l <plain.json) -eq 3 ]] || fail "plain: one output line per input line: $(cat plain.json)"
+jq -e -s 'all(.[]; (keys == ["flags", "id", "question"]) and (.flags | type == "array")
+	and (.question | type == "boolean"))' plain.json >/dev/null || fail "plain: keys id, flags, question"
+jq -e -s 'map(.id) == [1, 2, 3]' plain.json >/dev/null || fail "plain: ids are line numbers"
+jq -e -s 'all(.[].flags[]; keys == ["category", "end", "match", "rule", "score", "start"]
+	and .score > 0 and .score <= 1 and .start < .end)' plain.json >/dev/null ||
+	fail "plain: every flag has category, score, rule, start, end, match"
+jq -e -s '.[0].flags == [] and .[0].question == false' plain.json >/dev/null ||
+	fail "plain: the thank-you line has no flag: $(head -1 plain.json)"
+jq -e -s '.[1].flags | map(.category) | index("defamation_insult") != null' plain.json >/dev/null ||
+	fail "plain: the insult is flagged: $(sed -n 2p plain.json)"
+jq -e -s '.[2].question == true' plain.json >/dev/null || fail "plain: the question is a question"
+
+# Offsets are bytes of the original line, and match is exactly those bytes.
+line2=$(sed -n 2p in.txt)
+while IFS=$'\t' read -r start end match; do
+	got=$(printf '%s' "$line2" | head -c "$end" | tail -c "$((end - start))")
+	[[ "$got" == "$match" ]] || fail "plain: bytes $start..$end are '$got', flag says '$match'"
+done < <(jq -r -s '.[1].flags[] | [.start, .end, .match] | @tsv' plain.json)
+
+# Standard input works the same as a file.
+"$bin" screen --rules "$rules" - <in.txt >stdin.json
+cmp -s plain.json stdin.json || fail "stdin and FILE give different output"
+
+# The rules directory from the environment.
+KANALVAKT_RULES=$rules "$bin" screen in.txt >env.json
+cmp -s plain.json env.json || fail "\$KANALVAKT_RULES is not used"
+
+# JSON Lines: ids are kept as given (string or number), blank lines skipped.
+cat >in.jsonl <<'EOF'
+{"id": "c1", "text": "Mitt nummer är 070-123 45 67, ring gärna."}
+
+{"id": 42, "text": "Jag ska döda dig"}
+{"text": "Ett vanligt tack till kommunen."}
+EOF
+"$bin" screen --json --rules "$rules" in.jsonl >jl.json
+[[ $(wc -l <jl.json) -eq 3 ]] || fail "jsonl: three items, the blank line skipped: $(cat jl.json)"
+jq -e -s 'map(.id) == ["c1", 42, 4]' jl.json >/dev/null ||
+	fail "jsonl: ids kept, line number when absent: $(jq -c -s 'map(.id)' jl.json)"
+jq -e -s '.[0].flags | any(.category == "contact" and .rule == "detect.phone"
+	and .match == "070-123 45 67")' jl.json >/dev/null || fail "jsonl: the phone number is found"
+jq -e -s '.[1].flags | any(.category == "threat")' jl.json >/dev/null || fail "jsonl: the threat is found"
+"$bin" --json screen --rules "$rules" in.jsonl >jl2.json
+cmp -s jl.json jl2.json || fail "the global --json means JSON Lines input too"
+
+# Bad JSON Lines: exit 2 and the line number.
+printf '%s\n' '{"id": 1, "text": "hej"}' '{"id": 2, "text": ' >bad1.jsonl
+refuse "bad1.jsonl:2:" screen --json --rules "$rules" bad1.jsonl
+printf '%s\n' '{"id": 1, "text": "hej"}' '{"id": 2, "text": "hopp"}' '{"id": 3}' >bad2.jsonl
+refuse "bad2.jsonl:3: object has no string \"text\"" screen --json --rules "$rules" bad2.jsonl
+printf '%s\n' '[1, 2]' >bad3.jsonl
+refuse "bad3.jsonl:1: not a JSON object" screen --json --rules "$rules" bad3.jsonl
+refuse "unknown option '--nosuch'" screen --nosuch in.txt
+
+# A malformed rule file is named with its line.
+mkdir brokenrules
+printf '%s\n' "# comment" "ok.one hate 0.5 x*" "bad.two hate" >brokenrules/a.rules
+refuse "a.rules:3" screen --rules brokenrules in.txt
+
+# screen eval, generic format: counts follow the labels in the file.
+"$bin" screen eval --rules "$rules" "$fix/labelled.jsonl" >eval.txt
+grep -q '^items 8, rules [0-9]*, rules version sha256:[0-9a-f]\{64\}$' eval.txt ||
+	fail "eval: header: $(head -1 eval.txt)"
+want=$(jq -s 'map(select(.labels | any(. == "defamation_insult" or . == "hate" or . == "threat"
+	or . == "violence" or . == "sexual" or . == "crime_incitement"))) | length' "$fix/labelled.jsonl")
+read -r _ support tp fp fn p r f < <(grep '^any_abusive ' eval.txt)
+[[ $support -eq $want ]] || fail "eval: any_abusive support $support, the file has $want"
+[[ $((tp + fn)) -eq $support ]] || fail "eval: tp + fn is not the support"
+# The fixture is unambiguous: every abusive item is found, nothing else.
+[[ $tp -eq $want && $fp -eq 0 && $f == 1.000 ]] || fail "eval: any_abusive row: $(grep '^any_abusive ' eval.txt)"
+for cat in question critical contact threat defamation_insult; do
+	grep -q "^$cat " eval.txt || fail "eval: no row for $cat: $(cat eval.txt)"
+done
+read -r _ support tp _ < <(grep '^question ' eval.txt)
+[[ $support -eq 1 && $tp -eq 1 ]] || fail "eval: the question row: $(grep '^question ' eval.txt)"
+
+# screen eval, RTP-LX shape: the four rated categories and any abusive.
+"$bin" screen eval --rules "$rules" "$fix/rtplx.jsonl" >rtp.txt
+for row in any_abusive defamation_insult hate sexual 'threat|violence'; do
+	grep -qF "$row " rtp.txt || fail "eval rtp-lx: no row $row: $(cat rtp.txt)"
+done
+read -r _ support tp fp fn _ < <(grep '^any_abusive ' rtp.txt)
+[[ $support -eq 2 && $tp -eq 2 && $fp -eq 0 ]] || fail "eval rtp-lx: $(grep '^any_abusive ' rtp.txt)"
+
+# eval refuses a line that is neither format, naming it.
+printf '%s\n' '{"text": "hej", "labels": ["hate"]}' '{"foo": 1}' >bad4.jsonl
+refuse "bad4.jsonl:2:" screen eval --rules "$rules" bad4.jsonl
+printf '%s\n' '{"text": "hej", "labels": ["nosuch"]}' >bad5.jsonl
+refuse "bad5.jsonl:1: label 0 is not a category name" screen eval --rules "$rules" bad5.jsonl
+refuse "missing FILE" screen eval --rules "$rules"
+
+echo "ok: screen end to end"
