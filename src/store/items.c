@@ -84,8 +84,8 @@ static int insert_version(struct store *s, int64_t item_id, int64_t version,
 		return rc;
 	store_bind_int(st, 1, item_id);
 	store_bind_int(st, 2, version);
-	store_bind_text(st, 3, w->it->text);
-	store_bind_text(st, 4, sha);
+	store_bind_text_ref(st, 3, w->it->text);
+	store_bind_text_ref(st, 4, sha);
 	bind_time(st, 5, w->it->version_at ? w->it->version_at : w->it->created_at);
 	store_bind_int(st, 6, w->captured_at);
 	store_bind_text(st, 7, w->it->source);
@@ -95,7 +95,7 @@ static int insert_version(struct store *s, int64_t item_id, int64_t version,
 	return run(st, err);
 }
 
-static int fts_insert(struct store *s, int64_t id, const char *text, struct err *err)
+static int fts_insert(struct store *s, int64_t key, const char *text, struct err *err)
 {
 	static const char sql[] = "INSERT INTO item_fts (rowid, text) VALUES (?, ?)";
 	struct store_stmt *st = NULL;
@@ -103,12 +103,12 @@ static int fts_insert(struct store *s, int64_t id, const char *text, struct err 
 
 	if (rc)
 		return rc;
-	store_bind_int(st, 1, id);
-	store_bind_text(st, 2, text);
+	store_bind_int(st, 1, key);
+	store_bind_text_ref(st, 2, text);
 	return run(st, err);
 }
 
-static int fts_delete(struct store *s, int64_t id, const char *old_text, struct err *err)
+static int fts_delete(struct store *s, int64_t key, const char *old_text, struct err *err)
 {
 	static const char sql[] =
 	        "INSERT INTO item_fts (item_fts, rowid, text) VALUES ('delete', ?, ?)";
@@ -117,7 +117,7 @@ static int fts_delete(struct store *s, int64_t id, const char *old_text, struct 
 
 	if (rc)
 		return rc;
-	store_bind_int(st, 1, id);
+	store_bind_int(st, 1, key);
 	store_bind_text(st, 2, old_text);
 	return run(st, err);
 }
@@ -140,7 +140,7 @@ int items_batch_end(struct store *s, struct items_batch *b, struct err *err)
 	int rc;
 
 	rc = store_prepare(s, &st,
-	                   "INSERT INTO item_fts (rowid, text) SELECT id, text FROM item"
+	                   "INSERT INTO item_fts (rowid, text) SELECT fts_key, text FROM item"
 	                   " WHERE id > ?",
 	                   err);
 	if (rc)
@@ -156,11 +156,11 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 {
 	static const char q[] = "SELECT versions, text,"
 	                        " (SELECT MAX(COALESCE(version_at, 0)) FROM item_version"
-	                        "  WHERE item_id = item.id) FROM item WHERE id = ?";
+	                        "  WHERE item_id = item.id), fts_key FROM item WHERE id = ?";
 	static const char upd[] = "UPDATE item SET versions = ?, text = ? WHERE id = ?";
 	static const char cnt[] = "UPDATE item SET versions = ? WHERE id = ?";
 	struct store_stmt *st = NULL;
-	int64_t versions, latest, at;
+	int64_t versions, latest, at, key;
 	char *old = NULL;
 	int rc;
 
@@ -175,6 +175,7 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 	versions = store_col_int(st, 0);
 	old = strdup(store_col_text(st, 1) ? store_col_text(st, 1) : "");
 	latest = store_col_int(st, 2);
+	key = store_col_int(st, 3);
 	store_reset(st);
 	if (!old)
 		return err_set(err, KV_ENOMEM, "out of memory");
@@ -183,7 +184,7 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 	if (rc)
 		goto out;
 	if (at == 0 || at >= latest) {
-		rc = deferred(w, id) ? KV_OK : fts_delete(s, id, old, err);
+		rc = deferred(w, id) ? KV_OK : fts_delete(s, key, old, err);
 		if (!rc)
 			rc = store_cached(s, &st, upd, err);
 		if (!rc) {
@@ -193,7 +194,7 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 			rc = run(st, err);
 		}
 		if (!rc && !deferred(w, id))
-			rc = fts_insert(s, id, w->it->text, err);
+			rc = fts_insert(s, key, w->it->text, err);
 	} else {
 		rc = store_cached(s, &st, cnt, err);
 		if (!rc) {
@@ -210,25 +211,29 @@ out:
 /* Fills in what an earlier, thinner source (a webhook) did not know. */
 static int complete_item(struct store *s, int64_t id, const struct item *it, struct err *err)
 {
+	/* Writes only when there is something to fill in, so that re-importing
+	 * a source stays a read. */
 	static const char sql[] =
-	        "UPDATE item SET author_id = COALESCE(author_id, ?),"
-	        " author_name = COALESCE(author_name, ?), permalink = COALESCE(permalink, ?),"
-	        " created_at = COALESCE(created_at, ?), parent_platform_id ="
-	        " COALESCE(parent_platform_id, ?), root_platform_id = COALESCE(root_platform_id, ?)"
-	        " WHERE id = ? AND (author_id IS NULL OR author_name IS NULL OR permalink IS NULL"
-	        " OR created_at IS NULL OR parent_platform_id IS NULL OR root_platform_id IS NULL)";
+	        "UPDATE item SET author_id = COALESCE(author_id, ?1),"
+	        " author_name = COALESCE(author_name, ?2), permalink = COALESCE(permalink, ?3),"
+	        " parent_platform_id = COALESCE(parent_platform_id, ?4),"
+	        " root_platform_id = COALESCE(root_platform_id, ?5)"
+	        " WHERE id = ?6 AND ((author_id IS NULL AND ?1 IS NOT NULL)"
+	        " OR (author_name IS NULL AND ?2 IS NOT NULL) OR (permalink IS NULL AND ?3 IS NOT "
+	        "NULL)"
+	        " OR (parent_platform_id IS NULL AND ?4 IS NOT NULL)"
+	        " OR (root_platform_id IS NULL AND ?5 IS NOT NULL))";
 	struct store_stmt *st = NULL;
 	int rc = store_cached(s, &st, sql, err);
 
 	if (rc)
 		return rc;
-	store_bind_text(st, 1, it->author_id);
-	store_bind_text(st, 2, it->author_name);
-	store_bind_text(st, 3, it->permalink);
-	bind_time(st, 4, it->created_at);
-	store_bind_text(st, 5, it->parent_id);
-	store_bind_text(st, 6, it->root_id);
-	store_bind_int(st, 7, id);
+	store_bind_text_ref(st, 1, it->author_id);
+	store_bind_text_ref(st, 2, it->author_name);
+	store_bind_text_ref(st, 3, it->permalink);
+	store_bind_text_ref(st, 4, it->parent_id);
+	store_bind_text_ref(st, 5, it->root_id);
+	store_bind_int(st, 6, id);
 	return run(st, err);
 }
 
@@ -242,7 +247,8 @@ int items_put(struct store *s, const struct item_write *w, enum item_outcome *ou
 	        "INSERT INTO item (org_id, account_id, platform, platform_id, kind,"
 	        " parent_platform_id, root_platform_id, author_id, author_name, direction,"
 	        " created_at, captured_at, permalink, state, text)"
-	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id";
+	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	        " ON CONFLICT (account_id, platform_id) DO NOTHING RETURNING id, fts_key";
 	const struct item *it = w->it;
 	struct store_stmt *st = NULL;
 	char sha[HASH_SHA256_HEX_LEN + 1];
@@ -252,57 +258,61 @@ int items_put(struct store *s, const struct item_write *w, enum item_outcome *ou
 	int rc, exists;
 
 	hash_sha256_hex(sha, it->text, strlen(it->text));
-	rc = store_cached(s, &st, find, err);
+	/* Most items in an import are new: try the insert first, and look the
+	 * item up only when it is already there. */
+	rc = store_cached(s, &st, ins, err);
 	if (rc)
 		return rc;
-	store_bind_int(st, 1, w->account_id);
-	store_bind_text(st, 2, it->platform_id);
+	store_bind_int(st, 1, w->org_id);
+	store_bind_int(st, 2, w->account_id);
+	store_bind_text_ref(st, 3, it->platform);
+	store_bind_text_ref(st, 4, it->platform_id);
+	store_bind_text_ref(st, 5, item_kind_name(it->kind));
+	store_bind_text_ref(st, 6, it->parent_id);
+	store_bind_text_ref(st, 7, it->root_id);
+	store_bind_text_ref(st, 8, it->author_id);
+	store_bind_text_ref(st, 9, it->author_name);
+	store_bind_text_ref(st, 10, direction_name(w->upprattad));
+	bind_time(st, 11, it->created_at);
+	store_bind_int(st, 12, w->captured_at);
+	store_bind_text_ref(st, 13, it->permalink);
+	store_bind_text_ref(st, 14, "visible");
+	store_bind_text_ref(st, 15, it->text);
 	rc = store_step(st, err);
 	if (rc < 0)
 		return rc;
-	exists = rc == 1;
-	if (exists) {
-		id = store_col_int(st, 0);
-		item_state_from_name(store_col_text(st, 1), &cur_state);
-	}
-	store_reset(st);
-
+	exists = rc == 0;
 	if (!exists) {
-		rc = store_cached(s, &st, ins, err);
-		if (rc)
-			return rc;
-		store_bind_int(st, 1, w->org_id);
-		store_bind_int(st, 2, w->account_id);
-		store_bind_text(st, 3, it->platform);
-		store_bind_text(st, 4, it->platform_id);
-		store_bind_text(st, 5, item_kind_name(it->kind));
-		store_bind_text(st, 6, it->parent_id);
-		store_bind_text(st, 7, it->root_id);
-		store_bind_text(st, 8, it->author_id);
-		store_bind_text(st, 9, it->author_name);
-		store_bind_text(st, 10, direction_name(w->upprattad));
-		bind_time(st, 11, it->created_at);
-		store_bind_int(st, 12, w->captured_at);
-		store_bind_text(st, 13, it->permalink);
-		store_bind_text(st, 14, "visible");
-		store_bind_text(st, 15, it->text);
-		rc = store_step(st, err);
-		if (rc != 1)
-			return rc < 0 ? rc : err_set(err, KV_EINTERNAL, "insert returned no id");
+		int64_t key;
+
 		id = store_col_int(st, 0);
+		key = store_col_int(st, 1);
 		store_reset(st);
 		rc = insert_version(s, id, 1, w, sha, err);
 		if (!rc && !deferred(w, id))
-			rc = fts_insert(s, id, it->text, err);
+			rc = fts_insert(s, key, it->text, err);
 		if (rc)
 			return rc;
 		outcome = ITEM_OUT_NEW;
 	} else {
+		store_reset(st);
+		rc = store_cached(s, &st, find, err);
+		if (rc)
+			return rc;
+		store_bind_int(st, 1, w->account_id);
+		store_bind_text_ref(st, 2, it->platform_id);
+		rc = store_step(st, err);
+		if (rc != 1)
+			return rc < 0 ? rc : err_set(err, KV_EINTERNAL, "item vanished");
+		id = store_col_int(st, 0);
+		item_state_from_name(store_col_text(st, 1), &cur_state);
+		store_reset(st);
+
 		rc = store_cached(s, &st, seen, err);
 		if (rc)
 			return rc;
 		store_bind_int(st, 1, id);
-		store_bind_text(st, 2, sha);
+		store_bind_text_ref(st, 2, sha);
 		rc = store_step(st, err);
 		if (rc < 0)
 			return rc;
@@ -397,118 +407,165 @@ static int fts_query(struct buf *q, const char *text)
 	return words;
 }
 
+/* A query under construction: SQL text and its parameters in order. */
+struct sqlq {
+	struct buf sql;
+	char kind[24];
+	const char *text[24];
+	int64_t num[24];
+	int n;
+};
+
+static void q_init(struct sqlq *q)
+{
+	buf_init(&q->sql, 8192);
+	q->n = 0;
+}
+
+static void q_int(struct sqlq *q, const char *frag, int64_t v)
+{
+	buf_puts(&q->sql, frag);
+	q->kind[q->n] = 'i';
+	q->num[q->n++] = v;
+}
+
+static void q_text(struct sqlq *q, const char *frag, const char *v)
+{
+	buf_puts(&q->sql, frag);
+	q->kind[q->n] = 't';
+	q->text[q->n++] = v;
+}
+
+/* The filters of f on the alias i, as " AND ..." clauses. */
+static void q_filters(struct sqlq *q, const struct item_filter *f)
+{
+	q_int(q, " AND i.org_id = ?", f->org_id);
+	if (f->account_id)
+		q_int(q, " AND i.account_id = ?", f->account_id);
+	if (f->item_id)
+		q_int(q, " AND i.id = ?", f->item_id);
+	if (f->root) {
+		q_text(q, " AND (i.root_platform_id = ?", f->root);
+		q_text(q, " OR i.platform_id = ?)", f->root);
+	}
+	if (f->direction)
+		q_text(q, " AND i.direction = ?", f->direction);
+	if (f->kind)
+		q_text(q, " AND i.kind = ?", f->kind);
+	if (f->state)
+		q_text(q, " AND i.state = ?", f->state);
+	if (f->from)
+		q_int(q, " AND i.created_at >= ?", f->from);
+	if (f->to)
+		q_int(q, " AND i.created_at < ?", f->to);
+}
+
+static const char *q_order(const struct item_filter *f, const char *alias)
+{
+	static char buf[2][96];
+	char *b = buf[f->newest_first ? 1 : 0];
+
+	/* fts_key orders by platform time, then id, and is indexed. */
+	snprintf(b, sizeof(buf[0]), " ORDER BY %s.fts_key%s", alias,
+	         f->newest_first ? " DESC" : "");
+	return b;
+}
+
+static int q_prepare(struct store *s, struct sqlq *q, struct store_stmt **out, struct err *err)
+{
+	int rc = store_prepare(s, out, buf_cstr(&q->sql), err);
+
+	for (int i = 0; !rc && i < q->n; i++) {
+		if (q->kind[i] == 'i')
+			store_bind_int(*out, i + 1, q->num[i]);
+		else
+			store_bind_text(*out, i + 1, q->text[i]);
+	}
+	return rc;
+}
+
+#define ROW_COLUMNS                                                                                \
+	"i.id, i.account_id, a.handle, i.platform, i.platform_id, i.kind,"                         \
+	" i.parent_platform_id, i.root_platform_id, i.author_id, i.author_name,"                   \
+	" i.direction, i.created_at, i.captured_at, i.permalink, i.state, i.versions, i.text"
+
+static void read_row(struct store_stmt *st, struct item_row *r)
+{
+	r->id = store_col_int(st, 0);
+	r->account_id = store_col_int(st, 1);
+	r->account_handle = store_col_text(st, 2);
+	r->platform = store_col_text(st, 3);
+	r->platform_id = store_col_text(st, 4);
+	r->kind = store_col_text(st, 5);
+	r->parent_platform_id = store_col_text(st, 6);
+	r->root_platform_id = store_col_text(st, 7);
+	r->author_id = store_col_text(st, 8);
+	r->author_name = store_col_text(st, 9);
+	r->direction = store_col_text(st, 10);
+	r->created_at = store_col_int(st, 11);
+	r->captured_at = store_col_int(st, 12);
+	r->permalink = store_col_text(st, 13);
+	r->state = store_col_text(st, 14);
+	r->versions = store_col_int(st, 15);
+	r->text = store_col_text(st, 16);
+	r->snippet = NULL;
+}
+
 int items_each(struct store *s, const struct item_filter *f, items_fn fn, void *ctx,
                struct err *err)
 {
 	struct store_stmt *st = NULL;
-	struct buf sql, q;
-	const char *texts[8];
-	int64_t ints[8];
-	int kinds[16], n = 0, nt = 0, ni = 0, rc;
+	struct sqlq q;
+	struct buf match;
+	int rc;
 
-	buf_init(&sql, 8192);
-	buf_init(&q, 8192);
-	buf_puts(&sql, "SELECT i.id, i.account_id, a.handle, i.platform, i.platform_id, i.kind,"
-	               " i.parent_platform_id, i.root_platform_id, i.author_id, i.author_name,"
-	               " i.direction, i.created_at, i.captured_at, i.permalink, i.state,"
-	               " i.versions, i.text, ");
+	buf_init(&match, 8192);
+	q_init(&q);
 	if (f->query) {
-		if (fts_query(&q, f->query) == 0) {
+		/* The index is keyed by time, so the matches come in the asked
+		 * order and the limit stops the scan: nothing is sorted, and
+		 * snippets are made only for the rows returned. */
+		if (fts_query(&match, f->query) == 0) {
 			rc = err_set(err, KV_EINVAL, "search: '%.80s' has no word to search for",
 			             f->query);
 			goto out;
 		}
-		buf_puts(&sql, "snippet(item_fts, 0, '[', ']', '…', 16) FROM item_fts"
-		               " CROSS JOIN item i ON i.id = item_fts.rowid");
+		q_text(&q,
+		       "SELECT " ROW_COLUMNS ", snippet(item_fts, 0, '[', ']', '…', 16)"
+		       " FROM item_fts CROSS JOIN item i ON i.fts_key = item_fts.rowid"
+		       " JOIN account a ON a.id = i.account_id WHERE item_fts MATCH ?",
+		       buf_cstr(&match));
+		if (f->from)
+			q_int(&q, " AND item_fts.rowid >= ?", f->from * ((int64_t)1 << 24));
+		if (f->to)
+			q_int(&q, " AND item_fts.rowid < ?", f->to * ((int64_t)1 << 24));
+		q_filters(&q, f);
+		buf_puts(&q.sql, f->newest_first ? " ORDER BY item_fts.rowid DESC"
+		                                 : " ORDER BY item_fts.rowid");
 	} else {
-		buf_puts(&sql, "NULL FROM item i");
+		buf_puts(&q.sql, "SELECT " ROW_COLUMNS ", NULL FROM item i JOIN account a"
+		                 " ON a.id = i.account_id WHERE 1");
+		q_filters(&q, f);
+		buf_puts(&q.sql, q_order(f, "i"));
 	}
-	buf_puts(&sql, " JOIN account a ON a.id = i.account_id WHERE i.org_id = ?");
-	kinds[n++] = 'i';
-	ints[ni++] = f->org_id;
-	if (f->query) {
-		buf_puts(&sql, " AND item_fts MATCH ?");
-		kinds[n++] = 't';
-		texts[nt++] = buf_cstr(&q);
-	}
-#define FILTER_INT(cond, val)                                                                      \
-	do {                                                                                       \
-		buf_puts(&sql, cond);                                                              \
-		kinds[n++] = 'i';                                                                  \
-		ints[ni++] = (val);                                                                \
-	} while (0)
-#define FILTER_TEXT(cond, val)                                                                     \
-	do {                                                                                       \
-		buf_puts(&sql, cond);                                                              \
-		kinds[n++] = 't';                                                                  \
-		texts[nt++] = (val);                                                               \
-	} while (0)
-	if (f->account_id)
-		FILTER_INT(" AND i.account_id = ?", f->account_id);
-	if (f->item_id)
-		FILTER_INT(" AND i.id = ?", f->item_id);
-	if (f->root)
-		FILTER_TEXT(" AND (i.root_platform_id = ? OR i.platform_id = ?)", f->root);
-	if (f->root) {
-		kinds[n++] = 't';
-		texts[nt++] = f->root;
-	}
-	if (f->direction)
-		FILTER_TEXT(" AND i.direction = ?", f->direction);
-	if (f->kind)
-		FILTER_TEXT(" AND i.kind = ?", f->kind);
-	if (f->state)
-		FILTER_TEXT(" AND i.state = ?", f->state);
-	if (f->from)
-		FILTER_INT(" AND i.created_at >= ?", f->from);
-	if (f->to)
-		FILTER_INT(" AND i.created_at < ?", f->to);
-#undef FILTER_INT
-#undef FILTER_TEXT
-	buf_puts(&sql, f->newest_first ? " ORDER BY i.created_at DESC, i.id DESC"
-	                               : " ORDER BY i.created_at, i.id");
 	if (f->limit > 0)
-		buf_printf(&sql, " LIMIT %lld", (long long)f->limit);
+		q_int(&q, " LIMIT ?", f->limit);
+	rc = q_prepare(s, &q, &st, err);
+	if (!rc) {
+		while ((rc = store_step(st, err)) == 1) {
+			struct item_row r;
 
-	rc = store_prepare(s, &st, buf_cstr(&sql), err);
-	if (rc)
-		goto out;
-	nt = ni = 0;
-	for (int i = 0; i < n; i++) {
-		if (kinds[i] == 'i')
-			store_bind_int(st, i + 1, ints[ni++]);
-		else
-			store_bind_text(st, i + 1, texts[nt++]);
-	}
-	while ((rc = store_step(st, err)) == 1) {
-		struct item_row r = {
-		        .id = store_col_int(st, 0),
-		        .account_id = store_col_int(st, 1),
-		        .account_handle = store_col_text(st, 2),
-		        .platform = store_col_text(st, 3),
-		        .platform_id = store_col_text(st, 4),
-		        .kind = store_col_text(st, 5),
-		        .parent_platform_id = store_col_text(st, 6),
-		        .root_platform_id = store_col_text(st, 7),
-		        .author_id = store_col_text(st, 8),
-		        .author_name = store_col_text(st, 9),
-		        .direction = store_col_text(st, 10),
-		        .created_at = store_col_int(st, 11),
-		        .captured_at = store_col_int(st, 12),
-		        .permalink = store_col_text(st, 13),
-		        .state = store_col_text(st, 14),
-		        .versions = store_col_int(st, 15),
-		        .text = store_col_text(st, 16),
-		        .snippet = store_col_text(st, 17),
-		};
-		rc = fn(ctx, &r);
-		if (rc)
-			break;
+			read_row(st, &r);
+			r.snippet = store_col_text(st, 17);
+			rc = fn(ctx, &r);
+			if (rc)
+				break;
+		}
 	}
 out:
 	store_stmt_free(st);
-	buf_done(&sql);
-	buf_done(&q);
+	buf_done(&q.sql);
+	buf_done(&match);
 	return rc;
 }
 

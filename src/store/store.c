@@ -245,6 +245,11 @@ int store_bind_text(struct store_stmt *st, int idx, const char *v)
 	return v ? st->s->drv->bind_text(st, idx, v) : st->s->drv->bind_null(st, idx);
 }
 
+int store_bind_text_ref(struct store_stmt *st, int idx, const char *v)
+{
+	return v ? st->s->drv->bind_text_ref(st, idx, v) : st->s->drv->bind_null(st, idx);
+}
+
 int store_bind_blob(struct store_stmt *st, int idx, const void *v, size_t n)
 {
 	return st->s->drv->bind_blob(st, idx, v, n);

@@ -45,6 +45,9 @@ void store_stmt_free(struct store_stmt *st);
 
 /* Binds parameter idx (1-based). A NULL text binds SQL NULL. */
 int store_bind_text(struct store_stmt *st, int idx, const char *v);
+/* Like store_bind_text, without a copy: v must stay valid and unchanged
+ * until the statement has been stepped to its end or reset. For hot paths. */
+int store_bind_text_ref(struct store_stmt *st, int idx, const char *v);
 int store_bind_blob(struct store_stmt *st, int idx, const void *v, size_t n);
 int store_bind_int(struct store_stmt *st, int idx, int64_t v);
 int store_bind_null(struct store_stmt *st, int idx);

@@ -14,6 +14,7 @@ struct store_driver {
 	int (*prepare)(struct store *s, struct store_stmt **out, const char *sql, struct err *err);
 	void (*stmt_free)(struct store_stmt *st);
 	int (*bind_text)(struct store_stmt *st, int idx, const char *v);
+	int (*bind_text_ref)(struct store_stmt *st, int idx, const char *v);
 	int (*bind_blob)(struct store_stmt *st, int idx, const void *v, size_t n);
 	int (*bind_int)(struct store_stmt *st, int idx, int64_t v);
 	int (*bind_null)(struct store_stmt *st, int idx);

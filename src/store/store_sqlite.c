@@ -103,9 +103,15 @@ static const char *const migrations[] = {
         " state TEXT NOT NULL DEFAULT 'visible',"
         " versions INTEGER NOT NULL DEFAULT 1,"
         " text TEXT NOT NULL,"
+        " fts_key INTEGER GENERATED ALWAYS AS"
+        "  ((COALESCE(created_at, captured_at) << 24) | (id & 16777215)) VIRTUAL,"
         " UNIQUE (account_id, platform_id));"
+        /* The search index is keyed by time (then id), so that the newest or
+         * oldest matches are read straight off the index without sorting. */
+        "CREATE UNIQUE INDEX item_fts_key ON item (fts_key);"
+        "CREATE VIEW item_search AS SELECT fts_key, text FROM item;"
         "CREATE INDEX item_thread ON item (account_id, root_platform_id);"
-        "CREATE INDEX item_created ON item (org_id, created_at);"
+
         "CREATE TABLE item_version ("
         " item_id INTEGER NOT NULL REFERENCES item(id),"
         " version INTEGER NOT NULL,"
@@ -118,7 +124,7 @@ static const char *const migrations[] = {
         " media TEXT,"
         " raw TEXT,"
         " PRIMARY KEY (item_id, version));"
-        "CREATE INDEX item_version_hash ON item_version (item_id, sha256);"
+
         "CREATE TABLE item_event ("
         " id INTEGER PRIMARY KEY,"
         " item_id INTEGER NOT NULL REFERENCES item(id),"
@@ -128,7 +134,7 @@ static const char *const migrations[] = {
         " source TEXT,"
         " UNIQUE (item_id, kind, at));"
         "CREATE VIRTUAL TABLE item_fts USING fts5("
-        " text, content='item', content_rowid='id', tokenize='kv_swedish');",
+        " text, content='item_search', content_rowid='fts_key', tokenize='kv_swedish');",
 
         /* 3: webhook deliveries (stored before they are acknowledged) and the
          * connectors' cursors (where the next poll continues). */
@@ -261,6 +267,11 @@ static int s_bind_text(struct store_stmt *st, int idx, const char *v)
 	return bind_rc(sqlite3_bind_text(st->impl, idx, v, -1, SQLITE_TRANSIENT));
 }
 
+static int s_bind_text_ref(struct store_stmt *st, int idx, const char *v)
+{
+	return bind_rc(sqlite3_bind_text(st->impl, idx, v, -1, SQLITE_STATIC));
+}
+
 static int s_bind_blob(struct store_stmt *st, int idx, const void *v, size_t n)
 {
 	return bind_rc(sqlite3_bind_blob64(st->impl, idx, v, n, SQLITE_TRANSIENT));
@@ -326,6 +337,7 @@ const struct store_driver store_sqlite_driver = {
         .prepare = s_prepare,
         .stmt_free = s_stmt_free,
         .bind_text = s_bind_text,
+        .bind_text_ref = s_bind_text_ref,
         .bind_blob = s_bind_blob,
         .bind_int = s_bind_int,
         .bind_null = s_bind_null,
