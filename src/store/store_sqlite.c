@@ -134,7 +134,8 @@ static const char *const migrations[] = {
         " source TEXT,"
         " UNIQUE (item_id, kind, at));"
         "CREATE VIRTUAL TABLE item_fts USING fts5("
-        " text, content='item_search', content_rowid='fts_key', tokenize='kv_swedish');",
+        " text, content='item_search', content_rowid='fts_key', tokenize='kv_swedish', "
+        "columnsize=0);",
 
         /* 3: webhook deliveries (stored before they are acknowledged) and the
          * connectors' cursors (where the next poll continues). */
