@@ -891,7 +891,8 @@ out:
 }
 
 int connector_poll(struct store *s, int64_t org, const char *actor, int64_t account_id,
-                   const struct connector_conf *conf, struct connector_report *out, struct err *err)
+                   const struct connector_conf *conf, struct capture_screener *screener,
+                   struct connector_report *out, struct err *err)
 {
 	struct account_rec *acc = NULL;
 	struct run run = {0};
@@ -911,6 +912,7 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 	run.io.org = org;
 	run.io.account_id = account_id;
 	run.io.actor = actor;
+	run.io.screener = screener;
 	if (!connector_supported(acc->v.platform)) {
 		rc = err_set(err, KV_EINVAL, "%s/%s: no connector for %s accounts yet",
 		             run.platform, run.handle, run.platform);

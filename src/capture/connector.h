@@ -15,6 +15,7 @@
 
 struct config;
 struct store;
+struct capture_screener;
 
 #define CONNECTOR_DEFAULT_MAX_PAGES 100
 
@@ -63,7 +64,7 @@ struct connector_report {
  * another host included); KV_ENOTFOUND for an unknown account; KV_ENOMEM.
  * No message ever holds the token. */
 int connector_poll(struct store *s, int64_t org, const char *actor, int64_t account_id,
-                   const struct connector_conf *conf, struct connector_report *out,
-                   struct err *err);
+                   const struct connector_conf *conf, struct capture_screener *screener,
+                   struct connector_report *out, struct err *err);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "base/hash.h"
 #include "base/timeutil.h"
+#include "capture/screening.h"
 #include "store/audit.h"
 #include "store/items.h"
 #include "store/register.h"
@@ -154,7 +155,7 @@ static int sink_item(void *ctx, const struct item *it, struct err *err)
 	struct import_run *run = ctx;
 	struct account_info *a = NULL;
 	struct item_write w = {0};
-	enum item_outcome outcome;
+	struct item_put_result res;
 	char *links = NULL, *media = NULL;
 	int rc;
 
@@ -171,14 +172,22 @@ static int sink_item(void *ctx, const struct item *it, struct err *err)
 	w.links_json = links;
 	w.media_json = media;
 	w.batch = &run->batch;
-	rc = items_put(run->s, &w, &outcome, NULL, err);
+	rc = items_put(run->s, &w, &res, err);
+	if (!rc && run->o->screener && !w.upprattad && res.text_changed) {
+		int flagged = 0;
+
+		rc = capture_screen_item(run->s, run->o->screener, res.id, res.version, it->text,
+		                         run->now, &flagged, err);
+		run->r->screened++;
+		run->r->flagged += flagged;
+	}
 	free(links);
 	free(media);
 	if (rc)
 		return err_prefix(err, "%s: item %s: ", run->name, it->platform_id);
-	if (outcome == ITEM_OUT_NEW)
+	if (res.outcome == ITEM_OUT_NEW)
 		run->r->new_items++;
-	else if (outcome == ITEM_OUT_UPDATED)
+	else if (res.outcome == ITEM_OUT_UPDATED)
 		run->r->updated++;
 	else
 		run->r->unchanged++;

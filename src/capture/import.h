@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 struct store;
+struct capture_screener;
 
 #define IMPORT_SKIPS_KEPT 20
 
@@ -21,8 +22,10 @@ struct import_report {
 	int64_t updated;
 	int64_t unchanged;
 	int64_t skipped;
-	int64_t events; /* platform events recorded */
-	int64_t bytes;  /* size of the source, when known */
+	int64_t events;   /* platform events recorded */
+	int64_t screened; /* inkommen item versions screened */
+	int64_t flagged;  /* of those, how many had a flagged category */
+	int64_t bytes;    /* size of the source, when known */
 	enum parse_format format;
 	struct {
 		char what[200];
@@ -36,6 +39,8 @@ struct import_opts {
 	int64_t account_id; /* 0 = find the account from what the source says */
 	enum parse_format format;
 	const char *actor;
+	/* Screens every new inkommen text when set; NULL captures without. */
+	struct capture_screener *screener;
 	/* Called now and then with the number of records handled; may be NULL. */
 	void (*progress)(void *ctx, int64_t records);
 	void *progress_ctx;

@@ -5,6 +5,8 @@
 
 #include "base/config.h"
 #include "base/hash.h"
+#include "capture/screening.h"
+#include "screen/screen.h"
 #include "store/register.h"
 #include "store/store.h"
 
@@ -32,6 +34,7 @@ static void print_commands(FILE *f)
 	           "  --config FILE   configuration file (default DIR/kanalvakt.conf)\n"
 	           "  --org NAME      the organisation (needed when several share the data "
 	           "directory)\n"
+	           "  --rules DIR     screening rules (default $KANALVAKT_RULES, ./rules)\n"
 	           "  --as WHO        the person acting, for the audit log (default "
 	           "$KANALVAKT_USER or $USER)\n"
 	           "  --json          print data as JSON (a list as JSON Lines)\n"
@@ -85,6 +88,17 @@ struct config *cli_config(struct cli_ctx *ctx)
 	if (config_load(&ctx->cfg, path, 1, &ctx->err) != KV_OK)
 		return NULL;
 	return ctx->cfg;
+}
+
+struct capture_screener *cli_screener(struct cli_ctx *ctx)
+{
+	char buf[4200];
+
+	if (!ctx->screener &&
+	    capture_screener_new(&ctx->screener, screen_rules_dir(ctx->rules, buf, sizeof(buf)),
+	                         &ctx->err) != KV_OK)
+		return NULL;
+	return ctx->screener;
 }
 
 int cli_org(struct cli_ctx *ctx, int64_t *out)
@@ -194,6 +208,8 @@ int cli_run(int argc, char **argv)
 			target = &ctx.actor;
 		else if (strcmp(a, "--org") == 0)
 			target = &ctx.org_name;
+		else if (strcmp(a, "--rules") == 0)
+			target = &ctx.rules;
 		if (!target) {
 			fprintf(stderr, "kanalvakt: unknown option '%s'\n", a);
 			print_commands(stderr);
@@ -239,5 +255,6 @@ int cli_run(int argc, char **argv)
 	}
 	store_free(ctx.store);
 	config_free(ctx.cfg);
+	capture_screener_free(ctx.screener);
 	return rc;
 }

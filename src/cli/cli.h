@@ -14,14 +14,16 @@
 struct store;
 
 struct cli_ctx {
-	const char *data_dir;          /* --data-dir, $KANALVAKT_DATA, or ./var */
-	const char *config;            /* --config FILE, or <data_dir>/kanalvakt.conf */
-	const char *actor;             /* --as WHO, $KANALVAKT_USER, $USER, or "cli" */
-	const char *org_name;          /* --org NAME; NULL = the only organisation */
-	int json;                      /* --json */
-	struct store *store;           /* opened by cli_store(), closed by cli_run() */
-	const struct cli_command *cmd; /* the command running */
-	struct config *cfg;            /* loaded by cli_config() */
+	const char *data_dir;              /* --data-dir, $KANALVAKT_DATA, or ./var */
+	const char *config;                /* --config FILE, or <data_dir>/kanalvakt.conf */
+	const char *actor;                 /* --as WHO, $KANALVAKT_USER, $USER, or "cli" */
+	const char *org_name;              /* --org NAME; NULL = the only organisation */
+	int json;                          /* --json */
+	struct store *store;               /* opened by cli_store(), closed by cli_run() */
+	const struct cli_command *cmd;     /* the command running */
+	struct config *cfg;                /* loaded by cli_config() */
+	const char *rules;                 /* --rules DIR: screening rules */
+	struct capture_screener *screener; /* loaded by cli_screener() */
 	struct err err;
 };
 
@@ -45,6 +47,10 @@ struct store *cli_store(struct cli_ctx *ctx);
 /* The configuration (--config FILE, else <data dir>/kanalvakt.conf when it
  * exists), loaded on first use. NULL on failure with ctx->err set. */
 struct config *cli_config(struct cli_ctx *ctx);
+
+/* The screening engine (rules from --rules, $KANALVAKT_RULES, ./rules or the
+ * source tree), loaded on first use. NULL on failure with ctx->err set. */
+struct capture_screener *cli_screener(struct cli_ctx *ctx);
 
 /* The organisation acted on (--org, or the only one). */
 int cli_org(struct cli_ctx *ctx, int64_t *out);

@@ -3,6 +3,9 @@
 
 #include "base/calendar.h"
 #include "capture/import.h"
+#include "capture/screening.h"
+#include "store/audit.h"
+#include "store/screening.h"
 #include "registry/registry.h"
 #include "store/items.h"
 #include "store/store.h"
@@ -39,10 +42,11 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
 	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"no-screen", no_argument, NULL, 'n'},
 	                                     {0}};
 	struct import_opts o = {0};
 	const char *account = NULL, *format = NULL;
-	int c, code, failed = 0;
+	int c, code, failed = 0, screen = 1;
 
 	optind = 0;
 	opterr = 0;
@@ -51,6 +55,8 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 			account = optarg;
 		else if (c == 'f')
 			format = optarg;
+		else if (c == 'n')
+			screen = 0;
 		else
 			return bad_option(ctx, argv);
 	}
@@ -64,6 +70,8 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	code = cli_org(ctx, &o.org);
 	if (!code && account)
 		code = find_account(ctx, o.org, account, &o.account_id);
+	if (!code && screen && !(o.screener = cli_screener(ctx)))
+		code = ctx->err.code;
 	if (code)
 		return cli_fail(ctx, code);
 	o.actor = ctx->actor;
@@ -88,17 +96,19 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 				json_array_append_new(skips, json_pack("{s:s,s:s}", "what",
 				                                       r.skips[k].what, "reason",
 				                                       r.skips[k].reason));
-			cli_print_json(json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:o}", "file", argv[i],
-			                         "new", (json_int_t)r.new_items, "updated",
-			                         (json_int_t)r.updated, "unchanged",
-			                         (json_int_t)r.unchanged, "skipped",
-			                         (json_int_t)r.skipped, "events",
-			                         (json_int_t)r.events, "skips", skips));
+			cli_print_json(json_pack(
+			        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "file", argv[i], "new",
+			        (json_int_t)r.new_items, "updated", (json_int_t)r.updated,
+			        "unchanged", (json_int_t)r.unchanged, "skipped",
+			        (json_int_t)r.skipped, "events", (json_int_t)r.events, "screened",
+			        (json_int_t)r.screened, "flagged", (json_int_t)r.flagged, "skips",
+			        skips));
 		} else {
 			printf("%s: %lld new, %lld updated, %lld unchanged, %lld skipped, %lld "
-			       "events\n",
+			       "events; %lld screened, %lld flagged\n",
 			       argv[i], (long long)r.new_items, (long long)r.updated,
-			       (long long)r.unchanged, (long long)r.skipped, (long long)r.events);
+			       (long long)r.unchanged, (long long)r.skipped, (long long)r.events,
+			       (long long)r.screened, (long long)r.flagged);
 			for (size_t k = 0; k < r.n_skips; k++)
 				printf("  skipped %s: %s\n", r.skips[k].what, r.skips[k].reason);
 			if (r.skipped > (int64_t)r.n_skips)
@@ -329,11 +339,72 @@ static int collect_event(void *arg, const struct item_event_row *e)
 	return 0;
 }
 
+static int collect_flag(void *arg, const struct flag_row *f)
+{
+	struct show *sh = arg;
+
+	json_array_append_new(sh->list, json_pack("{s:s,s:f,s:s,s:I,s:I,s:s}", "category",
+	                                          f->category, "score", f->score, "rule", f->rule,
+	                                          "start", (json_int_t)f->start, "end",
+	                                          (json_int_t)f->end, "match", f->match));
+	return 0;
+}
+
+static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {0}};
+	struct capture_screener *sc;
+	struct rescreen_report r = {0};
+	char *after = NULL;
+	int64_t org = 0;
+	int c, all = 0, code;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'a')
+			return bad_option(ctx, argv);
+		all = 1;
+	}
+	if (optind < argc)
+		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
+	code = cli_org(ctx, &org);
+	if (code)
+		return cli_fail(ctx, code);
+	sc = cli_screener(ctx);
+	if (!sc)
+		return cli_fail(ctx, ctx->err.code);
+	code = capture_rescreen(ctx->store, sc, org, all, &r, &ctx->err);
+	if (!code && r.screened) {
+		json_t *a = json_pack("{s:s,s:I,s:I}", "ruleset", capture_screener_ruleset(sc),
+		                      "screened", (json_int_t)r.screened, "flagged",
+		                      (json_int_t)r.flagged);
+
+		after = json_dumps(a, JSON_COMPACT);
+		json_decref(a);
+		code = audit_append(ctx->store, NULL, org, ctx->actor, "capture.rescreen",
+		                    "ruleset", capture_screener_ruleset(sc), NULL, after,
+		                    &ctx->err);
+		free(after);
+	}
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:s,s:I,s:I}", "ruleset", capture_screener_ruleset(sc),
+		                         "screened", (json_int_t)r.screened, "flagged",
+		                         (json_int_t)r.flagged));
+	else
+		printf("rules %s: %lld items screened, %lld flagged\n",
+		       capture_screener_ruleset(sc), (long long)r.screened, (long long)r.flagged);
+	return 0;
+}
+
 static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct item_filter f = {0};
 	struct show sh = {.ctx = ctx};
 	json_t *versions = json_array(), *events = json_array(), *thread = json_array();
+	json_t *flags = json_array();
 	char *end = NULL;
 	long long id;
 	int code;
@@ -342,6 +413,7 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 		json_decref(versions);
 		json_decref(events);
 		json_decref(thread);
+		json_decref(flags);
 		return cli_usage(ctx, ctx->cmd, "give one item id");
 	}
 	code = cli_org(ctx, &f.org_id);
@@ -359,6 +431,10 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 		code = items_events(ctx->store, id, collect_event, &sh, &ctx->err);
 	}
 	if (!code) {
+		sh.list = flags;
+		code = screening_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
+	}
+	if (!code) {
 		struct item_filter t = {.org_id = f.org_id, .root = sh.root_buf};
 
 		t.account_id = sh.account_id;
@@ -373,8 +449,10 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 		json_decref(versions);
 		json_decref(events);
 		json_decref(thread);
+		json_decref(flags);
 		return cli_fail(ctx, code);
 	}
+	json_object_set_new(sh.item, "flags", flags);
 	json_object_set_new(sh.item, "versions", versions);
 	json_object_set_new(sh.item, "events", events);
 	json_object_set_new(sh.item, "thread", thread);
@@ -392,8 +470,11 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_cmds_capture[] = {
-        {"import", NULL, cmd_import, "[--account ID|HANDLE] [--format F] FILE...",
-         "import captured items from files (format detected when omitted)"},
+        {"import", NULL, cmd_import, "[--account ID|HANDLE] [--format F] [--no-screen] FILE...",
+         "import captured items from files (format detected when omitted); inkommen items are "
+         "screened"},
+        {"rescreen", NULL, cmd_rescreen, "[--all]",
+         "screen again the inkommen items not screened with the current rules (--all: all)"},
         {"item", "list", cmd_item_list,
          "[--account A] [--direction inkommen|upprättad] [--kind K] [--state S]\n"
          "    [--from T] [--to T] [--newest-first] [--limit N]",

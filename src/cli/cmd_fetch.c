@@ -70,11 +70,12 @@ static int fetch_one(struct cli_ctx *ctx, int64_t org, int64_t id, int explicit,
 	struct connector_conf conf;
 	struct connector_report r = {0};
 	struct config *cfg = cli_config(ctx);
+	struct capture_screener *screener = cli_screener(ctx);
 	char label[300];
 	struct err err = {0};
 	int code;
 
-	if (!cfg)
+	if (!cfg || !screener)
 		return ctx->err.code ? ctx->err.code : KV_EINVAL;
 	code = reg_account_load(ctx->store, id, &acc, &err);
 	if (code) {
@@ -99,7 +100,7 @@ static int fetch_one(struct cli_ctx *ctx, int64_t org, int64_t id, int explicit,
 			err_prefix(&err, "%s: ", label);
 	} else {
 		t->polled++;
-		code = connector_poll(ctx->store, org, ctx->actor, id, &conf, &r, &err);
+		code = connector_poll(ctx->store, org, ctx->actor, id, &conf, screener, &r, &err);
 	}
 	print_result(ctx, label, id, &r, code, &err);
 	if (code)

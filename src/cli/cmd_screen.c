@@ -15,35 +15,6 @@
 
 #define MAX_LINE ((size_t)16 << 20)
 
-static int has_rules(const char *dir)
-{
-	char path[4200];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/screen.conf", dir);
-	return stat(path, &st) == 0;
-}
-
-/* --rules DIR, $KANALVAKT_RULES, ./rules, then the source tree's rules. A
- * directory that holds language folders means its "sv" folder. */
-static const char *rules_dir(const char *opt, char *buf, size_t n)
-{
-	const char *env = getenv("KANALVAKT_RULES");
-	const char *cands[4] = {opt, env && *env ? env : NULL, "rules", KV_SOURCE_DIR "/rules"};
-	struct stat st;
-
-	for (int k = 0; k < 4; k++) {
-		if (!cands[k] || stat(cands[k], &st) != 0 || !S_ISDIR(st.st_mode))
-			continue;
-		snprintf(buf, n, "%s/sv", cands[k]);
-		if (has_rules(buf))
-			return buf;
-		if (k == 0 || has_rules(cands[k]))
-			return cands[k];
-	}
-	return opt ? opt : KV_SOURCE_DIR "/rules/sv";
-}
-
 /* A JSON string for bytes that may not be valid UTF-8 (bad bytes -> U+FFFD). */
 static json_t *json_bytes(const char *s, size_t n)
 {
@@ -139,7 +110,7 @@ static int open_engine(struct cli_ctx *ctx, const struct opts *o, struct screen 
                        struct screen_scratch **sc)
 {
 	char buf[4096];
-	const char *dir = rules_dir(o->rules, buf, sizeof(buf));
+	const char *dir = screen_rules_dir(o->rules, buf, sizeof(buf));
 	int rc;
 
 	if ((rc = screen_new(s, dir, &ctx->err)) != KV_OK)

@@ -4,6 +4,8 @@
  * any thread starts, logs one line per request to stderr. */
 #include "cli/cli.h"
 
+#include "screen/screen.h"
+
 #include "base/calendar.h"
 #include "base/config.h"
 #include "http/server.h"
@@ -100,7 +102,13 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	code = webhook_worker_start(&worker, ctx->data_dir, "webhook", log_line, NULL, &ctx->err);
+	{
+		char rules[4200];
+
+		code = webhook_worker_start(&worker, ctx->data_dir, "webhook",
+		                            screen_rules_dir(ctx->rules, rules, sizeof(rules)),
+		                            log_line, NULL, &ctx->err);
+	}
 	if (!code) {
 		const struct server_route routes[] = {
 		        {"GET", "/health", health, NULL},
@@ -264,7 +272,8 @@ static int cmd_webhook_retry(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code && !res)
 		code = err_set(&ctx->err, KV_ENOMEM, "out of memory");
 	for (size_t i = 0; !code && i < p.n; i++) {
-		code = webhook_process(ctx->store, p.ids[i], ctx->actor, res, &ctx->err);
+		code = webhook_process(ctx->store, p.ids[i], ctx->actor, cli_screener(ctx), res,
+		                       &ctx->err);
 		if (code)
 			break;
 		if (!res->ok)

@@ -6,6 +6,7 @@
 #include "http/webhook.h"
 
 #include "base/timeutil.h"
+#include "capture/screening.h"
 #include "store/store.h"
 #include "store/webhooks.h"
 
@@ -124,8 +125,8 @@ static int load_row(void *ctx, const struct webhook_row *r)
 	return 1;
 }
 
-int webhook_process(struct store *s, int64_t id, const char *actor, struct webhook_result *out,
-                    struct err *err)
+int webhook_process(struct store *s, int64_t id, const char *actor,
+                    struct capture_screener *screener, struct webhook_result *out, struct err *err)
 {
 	struct webhook_filter f = {.id = id, .with_body = 1};
 	struct loaded ld = {0};
@@ -160,6 +161,7 @@ int webhook_process(struct store *s, int64_t id, const char *actor, struct webho
 		o.org = ld.org;
 		o.format = PARSE_META_WEBHOOK;
 		o.actor = actor;
+		o.screener = screener;
 		/* The import and the status change commit together, so a
 		 * delivery is never imported yet still pending, or the reverse. */
 		irc = store_begin(s, &ierr);
@@ -268,6 +270,7 @@ struct webhook_worker {
 	int started;
 	struct store *s;
 	char *actor;
+	struct capture_screener *screener; /* used by the worker thread only */
 	server_log_fn log;
 	void *log_ctx;
 };
@@ -317,7 +320,7 @@ static void run_pending(struct webhook_worker *w)
 	res = n ? malloc(sizeof(*res)) : NULL;
 	for (size_t i = 0; i < n && res && !stopping(w); i++) {
 		err_clear(&err);
-		if (webhook_process(w->s, ids[i], w->actor, res, &err) != KV_OK)
+		if (webhook_process(w->s, ids[i], w->actor, w->screener, res, &err) != KV_OK)
 			wlog(w, "delivery %lld: %s", (long long)ids[i], err.msg);
 		else if (res->ok)
 			wlog(w,
@@ -358,7 +361,7 @@ static void *worker_main(void *arg)
 }
 
 int webhook_worker_start(struct webhook_worker **out, const char *data_dir, const char *actor,
-                         server_log_fn log, void *log_ctx, struct err *err)
+                         const char *rules_dir, server_log_fn log, void *log_ctx, struct err *err)
 {
 	struct webhook_worker *w;
 	pthread_condattr_t attr;
@@ -381,6 +384,8 @@ int webhook_worker_start(struct webhook_worker **out, const char *data_dir, cons
 		goto fail;
 	}
 	rc = store_open(&w->s, data_dir, err);
+	if (!rc)
+		rc = capture_screener_new(&w->screener, rules_dir, err);
 	if (rc)
 		goto fail;
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
@@ -415,6 +420,7 @@ void webhook_worker_free(struct webhook_worker *w)
 		pthread_join(w->thread, NULL);
 	}
 	store_free(w->s);
+	capture_screener_free(w->screener);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	free(w->actor);

@@ -17,6 +17,7 @@
 
 struct store;
 struct webhook_worker;
+struct capture_screener;
 
 #define WEBHOOK_SIG_HEADER "X-Hub-Signature-256"
 #define WEBHOOK_SIG_PREFIX "sha256="
@@ -53,8 +54,8 @@ struct webhook_result {
  * delivery stays for a retry). Returns KV_OK in both cases, with *out
  * telling which; a negative code only when the delivery cannot be read or
  * marked (KV_ENOTFOUND for an unknown id, KV_EIO). */
-int webhook_process(struct store *s, int64_t id, const char *actor, struct webhook_result *out,
-                    struct err *err);
+int webhook_process(struct store *s, int64_t id, const char *actor,
+                    struct capture_screener *screener, struct webhook_result *out, struct err *err);
 
 /* The routes' shared state. Strings are borrowed for the server's life. */
 struct webhook_ctx {
@@ -73,7 +74,7 @@ int webhook_handle_delivery(void *ctx, struct server_req *req, struct err *err);
  * is left behind), then whenever woken, and once a minute. *out owned by the
  * caller (webhook_worker_free). KV_EIO when the store cannot be opened. */
 int webhook_worker_start(struct webhook_worker **out, const char *data_dir, const char *actor,
-                         server_log_fn log, void *log_ctx, struct err *err);
+                         const char *rules_dir, server_log_fn log, void *log_ctx, struct err *err);
 
 /* Asks the worker to look for pending deliveries now. Thread-safe. */
 void webhook_worker_wake(struct webhook_worker *w);

@@ -11,8 +11,10 @@
 #include "screen/normalize.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_EVENTS 4096
 #define MAX_HITS   1024
@@ -442,4 +444,31 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 	res->rules_version = lx->version;
 	*out = res;
 	return KV_OK;
+}
+
+static int has_rules(const char *dir)
+{
+	char path[4200];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/screen.conf", dir);
+	return stat(path, &st) == 0;
+}
+
+const char *screen_rules_dir(const char *opt, char *buf, size_t n)
+{
+	const char *env = getenv("KANALVAKT_RULES");
+	const char *cands[4] = {opt, env && *env ? env : NULL, "rules", KV_SOURCE_DIR "/rules"};
+	struct stat st;
+
+	for (int k = 0; k < 4; k++) {
+		if (!cands[k] || stat(cands[k], &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		snprintf(buf, n, "%s/sv", cands[k]);
+		if (has_rules(buf))
+			return buf;
+		if (k == 0 || has_rules(cands[k]))
+			return cands[k];
+	}
+	return opt ? opt : KV_SOURCE_DIR "/rules/sv";
 }

@@ -98,6 +98,12 @@ int screen_scratch_new(struct screen_scratch **out, const struct screen *s, stru
 /* Frees the scratch. Accepts NULL. */
 void screen_scratch_free(struct screen_scratch *sc);
 
+/* Where the rule files are: opt (--rules), else $KANALVAKT_RULES, else
+ * ./rules, else the rules of the source tree this program was built from. A
+ * directory holding language folders means its "sv" folder. Returns a path
+ * (in buf, or opt itself). */
+const char *screen_rules_dir(const char *opt, char *buf, size_t n);
+
 /* Screens text[0..len) (any bytes; invalid UTF-8 is tolerated). *out points
  * into sc (see struct screen_result). KV_EINVAL when the text is longer than
  * 64 MiB, KV_ENOMEM, KV_EINTERNAL when Hyperscan fails. */

@@ -152,7 +152,7 @@ int items_batch_end(struct store *s, struct items_batch *b, struct err *err)
 }
 
 static int add_version(struct store *s, int64_t id, const struct item_write *w, const char *sha,
-                       struct err *err)
+                       int64_t *out_version, int *out_current, struct err *err)
 {
 	static const char q[] = "SELECT versions, text,"
 	                        " (SELECT MAX(COALESCE(version_at, 0)) FROM item_version"
@@ -183,6 +183,8 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 	rc = insert_version(s, id, versions + 1, w, sha, err);
 	if (rc)
 		goto out;
+	*out_version = versions + 1;
+	*out_current = at == 0 || at >= latest;
 	if (at == 0 || at >= latest) {
 		rc = deferred(w, id) ? KV_OK : fts_delete(s, key, old, err);
 		if (!rc)
@@ -237,8 +239,8 @@ static int complete_item(struct store *s, int64_t id, const struct item *it, str
 	return run(st, err);
 }
 
-int items_put(struct store *s, const struct item_write *w, enum item_outcome *out_outcome,
-              int64_t *out_id, struct err *err)
+int items_put(struct store *s, const struct item_write *w, struct item_put_result *out,
+              struct err *err)
 {
 	static const char find[] = "SELECT id, state FROM item WHERE account_id = ? AND"
 	                           " platform_id = ?";
@@ -254,8 +256,8 @@ int items_put(struct store *s, const struct item_write *w, enum item_outcome *ou
 	char sha[HASH_SHA256_HEX_LEN + 1];
 	enum item_outcome outcome = ITEM_OUT_UNCHANGED;
 	enum item_state cur_state = ITEM_VISIBLE;
-	int64_t id = 0;
-	int rc, exists;
+	int64_t id = 0, version = 0;
+	int rc, exists, text_changed = 0;
 
 	hash_sha256_hex(sha, it->text, strlen(it->text));
 	/* Most items in an import are new: try the insert first, and look the
@@ -294,6 +296,8 @@ int items_put(struct store *s, const struct item_write *w, enum item_outcome *ou
 		if (rc)
 			return rc;
 		outcome = ITEM_OUT_NEW;
+		text_changed = 1;
+		version = 1;
 	} else {
 		store_reset(st);
 		rc = store_cached(s, &st, find, err);
@@ -318,7 +322,7 @@ int items_put(struct store *s, const struct item_write *w, enum item_outcome *ou
 			return rc;
 		store_reset(st);
 		if (rc == 0) {
-			rc = add_version(s, id, w, sha, err);
+			rc = add_version(s, id, w, sha, &version, &text_changed, err);
 			if (rc)
 				return rc;
 			outcome = ITEM_OUT_UPDATED;
@@ -338,9 +342,10 @@ int items_put(struct store *s, const struct item_write *w, enum item_outcome *ou
 		if (outcome == ITEM_OUT_UNCHANGED)
 			outcome = ITEM_OUT_UPDATED;
 	}
-	*out_outcome = outcome;
-	if (out_id)
-		*out_id = id;
+	out->outcome = outcome;
+	out->id = id;
+	out->text_changed = text_changed;
+	out->version = version;
 	return KV_OK;
 }
 

@@ -43,10 +43,17 @@ struct item_write {
 	const struct items_batch *batch; /* NULL: index at once */
 };
 
-/* Stores one item version. *out_outcome says what changed; *out_id is the
- * item's row id. Runs in the caller's transaction. */
-int items_put(struct store *s, const struct item_write *w, enum item_outcome *out_outcome,
-              int64_t *out_id, struct err *err);
+struct item_put_result {
+	enum item_outcome outcome;
+	int64_t id;       /* the item's row id */
+	int text_changed; /* the item's current text is new (a new item or a newer version) */
+	int64_t version;  /* the number of the item's current version, when text_changed */
+};
+
+/* Stores one item version and says what changed in *out. Runs in the
+ * caller's transaction. */
+int items_put(struct store *s, const struct item_write *w, struct item_put_result *out,
+              struct err *err);
 
 /* Records a platform event for the item with platform id ev->platform_id on
  * account_id. KV_ENOTFOUND (err set) when that item was never captured;

@@ -44,7 +44,7 @@ while IFS= read -r -d '' f; do
 	head=$(head -c 65536 "$f")
 	fmt_opt=()
 	set +e
-	"$K" --data-dir "$data" --json import --account samples "$f" >"$WORK/out" 2>"$WORK/err"
+	"$K" --data-dir "$data" --json import --no-screen --account samples "$f" >"$WORK/out" 2>"$WORK/err"
 	rc=$?
 	set -e 2>/dev/null; set +e
 	# Graph API objects without a list around them (a single page, comment or
@@ -53,7 +53,7 @@ while IFS= read -r -d '' f; do
 	if [[ $rc -ne 0 ]] && grep -q "cannot tell the format" "$WORK/err" &&
 		[[ "$rel" == meta_graph_api/* || "$rel" == meta_webhooks_restfb/instagram/* ]]; then
 		fmt_opt=(--format graph)
-		"$K" --data-dir "$data" --json import "${fmt_opt[@]}" --account samples "$f" >"$WORK/out" 2>"$WORK/err"
+		"$K" --data-dir "$data" --json import --no-screen "${fmt_opt[@]}" --account samples "$f" >"$WORK/out" 2>"$WORK/err"
 		rc=$?
 	fi
 	if [[ $rc -ne 0 ]]; then
@@ -87,7 +87,7 @@ while IFS= read -r -d '' f; do
 		pass=$((pass + 1))
 	fi
 	# Importing again changes nothing.
-	"$K" --data-dir "$data" --json import "${fmt_opt[@]}" --account samples "$f" >"$WORK/out2" 2>&1
+	"$K" --data-dir "$data" --json import --no-screen "${fmt_opt[@]}" --account samples "$f" >"$WORK/out2" 2>&1
 	if ! jq -e '.new == 0 and .updated == 0 and .events == 0' "$WORK/out2" >/dev/null 2>&1; then
 		echo "FAIL $rel: second import changed something: $(head -c 200 "$WORK/out2")"
 		fail=$((fail + 1))

@@ -87,5 +87,24 @@ expect_exit 2 "missing file" -- "$K" import "$WORK/nope.json"
 [[ "$(db_state)" == "$state_before" ]] && ok "refused files left nothing behind" || bad "a refused file changed the database"
 rm -f "$WORK/huge.json" "$WORK/big.jsonl"
 
+# Screening on capture: inkommen texts are screened and their flags kept with
+# the rule set; upprättad ones are not; a rule change is caught up by rescreen.
+id=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT id FROM item WHERE platform_id = '580001_9001'")
+"$K" --json item show "$id" >"$WORK/q.json"
+jq -e '[.flags[] | select(.category == "question")] | length >= 1' "$WORK/q.json" >/dev/null && ok "a visitor's question is flagged as a question" || bad "no question flag on 580001_9001"
+jq -e '.flags | all(.start < .end)' "$WORK/q.json" >/dev/null && ok "flags carry byte offsets" || bad "flag offsets"
+n=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM item_screening s JOIN item i ON i.id = s.item_id WHERE i.direction = 'upprattad'")
+[[ $n == 0 ]] && ok "upprättad items are not screened" || bad "$n upprättad items screened"
+expect_exit 0 "rescreen with unchanged rules" -- "$K" --json rescreen
+jq -e '.screened == 0' "$WORK/out" >/dev/null && ok "nothing to rescreen with unchanged rules" || bad "rescreen: $(cat "$WORK/out")"
+cp -r "$KV_SOURCE_DIR/rules" "$WORK/rules"
+printf 'com.kiosk commercial 0.60 kiosk*\n' >>"$WORK/rules/sv/commercial.rules"
+expect_exit 0 "rescreen after a rule change" -- "$K" --rules "$WORK/rules" --json rescreen
+jq -e '.screened > 0' "$WORK/out" >/dev/null && ok "a changed rule set rescreens the items" || bad "rescreen after change: $(cat "$WORK/out")"
+ruleset=$(jq -r .ruleset "$WORK/out")
+n=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(DISTINCT ruleset) FROM item_screening")
+[[ $n == 1 ]] && ok "every item now carries the new rule set" || bad "$n rule sets in use"
+[[ $(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT ruleset FROM item_screening LIMIT 1") == "$ruleset" ]] && ok "stored rule set is the one reported" || bad "stored rule set"
+
 expect_exit 0 "audit chain intact" -- "$K" audit verify
 finish

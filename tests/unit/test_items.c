@@ -56,12 +56,12 @@ static enum item_outcome put(struct fixture *fx, const char *id, const char *tex
 	                       .it = &it,
 	                       .captured_at = 1780000000,
 	                       .batch = batch};
-	enum item_outcome out = ITEM_OUT_UNCHANGED;
+	struct item_put_result out = {0};
 	struct err e = {0};
 
-	if (items_put(fx->s, &w, &out, NULL, &e))
+	if (items_put(fx->s, &w, &out, &e))
 		test_fail(__FILE__, __LINE__, "items_put: %s", e.msg);
-	return out;
+	return out.outcome;
 }
 
 struct hits {

@@ -305,18 +305,18 @@ static void process_imports_and_marks(void)
 	CHECK(body != NULL);
 	s = open_org(&org, 1);
 	CHECK_INT(webhooks_insert(s, org, "meta", body, len, NULL, 1, &id, &added, &e), KV_OK);
-	CHECK_INT(webhook_process(s, id, "test", &r, &e), KV_OK);
+	CHECK_INT(webhook_process(s, id, "test", NULL, &r, &e), KV_OK);
 	CHECK_INT(r.ok, 1);
 	CHECK_INT(r.report.new_items, 3);
 	CHECK_INT(webhooks_each(s, &f, collect, &c, &e), KV_OK);
 	CHECK_INT(c.n, 1);
 	/* Processing again is harmless: nothing new. */
-	CHECK_INT(webhook_process(s, id, "test", &r, &e), KV_OK);
+	CHECK_INT(webhook_process(s, id, "test", NULL, &r, &e), KV_OK);
 	CHECK_INT(r.ok, 1);
 	CHECK_INT(r.report.new_items, 0);
 	CHECK_INT(store_query_int(s, &count, &e, "SELECT count(*) FROM item", 0, NULL), KV_OK);
 	CHECK_INT(count, 3);
-	CHECK_INT(webhook_process(s, id + 100, "test", &r, &e), KV_ENOTFOUND);
+	CHECK_INT(webhook_process(s, id + 100, "test", NULL, &r, &e), KV_ENOTFOUND);
 	free(body);
 	store_free(s);
 }
@@ -334,7 +334,7 @@ static void process_failure_is_recorded(void)
 	s = open_org(&org, 1);
 	CHECK_INT(webhooks_insert(s, org, "meta", "{\"object\":", 10, NULL, 1, &id, &added, &e),
 	          KV_OK);
-	CHECK_INT(webhook_process(s, id, "test", &r, &e), KV_OK);
+	CHECK_INT(webhook_process(s, id, "test", NULL, &r, &e), KV_OK);
 	CHECK_INT(r.ok, 0);
 	CHECK_CONTAINS(r.error, "webhook delivery");
 	CHECK_INT(webhooks_each(s, &f, collect, &c, &e), KV_OK);
