@@ -7,6 +7,7 @@
 #include "store/audit.h"
 #include "store/screening.h"
 #include "registry/registry.h"
+#include "screen/screen.h"
 #include "store/items.h"
 #include "store/store.h"
 
@@ -138,6 +139,8 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 	                                     {"newest-first", no_argument, NULL, 'n'},
 	                                     {"chronological", no_argument, NULL, 'c'},
 	                                     {"limit", required_argument, NULL, 'l'},
+	                                     {"category", required_argument, NULL, 'C'},
+	                                     {"flagged", no_argument, NULL, 'G'},
 	                                     {0}};
 	const char *account = NULL;
 	enum item_kind kind;
@@ -189,6 +192,16 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 		case 'n':
 			f->newest_first = 1;
 			break;
+		case 'C':
+			if (screen_category_id(optarg) < 0)
+				return cli_usage(ctx, ctx->cmd,
+				                 "--category: '%s' is not a screening category",
+				                 optarg);
+			f->category = optarg;
+			break;
+		case 'G':
+			f->flagged = 1;
+			break;
 		case 'c':
 			f->newest_first = 0;
 			break;
@@ -220,7 +233,7 @@ static json_t *item_json(const struct item_row *r)
 		calendar_format_local(created, r->created_at);
 	calendar_format_local(captured, r->captured_at);
 	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s,s:s?,s:s,s:I,s:s,"
-	                 "s:s?}",
+	                 "s:s?,s:s?}",
 	                 "id", (json_int_t)r->id, "account", r->account_handle, "platform",
 	                 r->platform, "platform_id", r->platform_id, "kind", r->kind, "parent",
 	                 r->parent_platform_id, "root", r->root_platform_id, "author_id",
@@ -228,7 +241,8 @@ static json_t *item_json(const struct item_row *r)
 	                 strcmp(r->direction, "upprattad") == 0 ? "upprättad" : "inkommen",
 	                 "created_at", r->created_at ? created : NULL, "captured_at", captured,
 	                 "permalink", r->permalink, "state", r->state, "versions",
-	                 (json_int_t)r->versions, "text", r->text, "snippet", r->snippet);
+	                 (json_int_t)r->versions, "text", r->text, "snippet", r->snippet,
+	                 "categories", r->categories && *r->categories ? r->categories : NULL);
 }
 
 static int print_item(void *arg, const struct item_row *r)
@@ -242,9 +256,12 @@ static int print_item(void *arg, const struct item_row *r)
 	}
 	if (r->created_at)
 		calendar_format_local(created, r->created_at);
-	printf("%-7lld %-25s %-9s %-8s %-9s %-20.20s %s\n", (long long)r->id, created,
+	printf("%-7lld %-25s %-9s %-8s %-9s %-20.20s %s%s%s%s\n", (long long)r->id, created,
 	       r->direction[0] == 'u' ? "upprättad" : "inkommen", r->kind, r->state,
-	       r->author_name ? r->author_name : "-", r->snippet ? r->snippet : r->text);
+	       r->author_name ? r->author_name : "-", r->snippet ? r->snippet : r->text,
+	       r->categories && *r->categories ? "  [" : "",
+	       r->categories && *r->categories ? r->categories : "",
+	       r->categories && *r->categories ? "]" : "");
 	return 0;
 }
 

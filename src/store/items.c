@@ -463,6 +463,15 @@ static void q_filters(struct sqlq *q, const struct item_filter *f)
 		q_int(q, " AND i.created_at >= ?", f->from);
 	if (f->to)
 		q_int(q, " AND i.created_at < ?", f->to);
+	if (f->category)
+		q_text(q, " AND (',' || sc.categories || ',') LIKE ('%,' || ? || ',%')",
+		       f->category);
+	/* Question and critical are flags but not violations. */
+	if (f->flagged)
+		buf_puts(&q->sql,
+		         " AND sc.categories IS NOT NULL AND sc.categories <> ''"
+		         " AND sc.categories NOT IN ('question', 'critical', 'critical,question',"
+		         " 'question,critical')");
 }
 
 static const char *q_order(const struct item_filter *f, const char *alias)
@@ -492,7 +501,8 @@ static int q_prepare(struct store *s, struct sqlq *q, struct store_stmt **out, s
 #define ROW_COLUMNS                                                                                \
 	"i.id, i.account_id, a.handle, i.platform, i.platform_id, i.kind,"                         \
 	" i.parent_platform_id, i.root_platform_id, i.author_id, i.author_name,"                   \
-	" i.direction, i.created_at, i.captured_at, i.permalink, i.state, i.versions, i.text"
+	" i.direction, i.created_at, i.captured_at, i.permalink, i.state, i.versions, i.text,"     \
+	" sc.categories"
 
 static void read_row(struct store_stmt *st, struct item_row *r)
 {
@@ -513,6 +523,7 @@ static void read_row(struct store_stmt *st, struct item_row *r)
 	r->state = store_col_text(st, 14);
 	r->versions = store_col_int(st, 15);
 	r->text = store_col_text(st, 16);
+	r->categories = store_col_text(st, 17);
 	r->snippet = NULL;
 }
 
@@ -538,7 +549,8 @@ int items_each(struct store *s, const struct item_filter *f, items_fn fn, void *
 		q_text(&q,
 		       "SELECT " ROW_COLUMNS ", snippet(item_fts, 0, '[', ']', '…', 16)"
 		       " FROM item_fts CROSS JOIN item i ON i.fts_key = item_fts.rowid"
-		       " JOIN account a ON a.id = i.account_id WHERE item_fts MATCH ?",
+		       " JOIN account a ON a.id = i.account_id"
+		       " LEFT JOIN item_screening sc ON sc.item_id = i.id WHERE item_fts MATCH ?",
 		       buf_cstr(&match));
 		if (f->from)
 			q_int(&q, " AND item_fts.rowid >= ?", f->from * ((int64_t)1 << 24));
@@ -549,7 +561,8 @@ int items_each(struct store *s, const struct item_filter *f, items_fn fn, void *
 		                                 : " ORDER BY item_fts.rowid");
 	} else {
 		buf_puts(&q.sql, "SELECT " ROW_COLUMNS ", NULL FROM item i JOIN account a"
-		                 " ON a.id = i.account_id WHERE 1");
+		                 " ON a.id = i.account_id LEFT JOIN item_screening sc"
+		                 " ON sc.item_id = i.id WHERE 1");
 		q_filters(&q, f);
 		buf_puts(&q.sql, q_order(f, "i"));
 	}
@@ -561,7 +574,7 @@ int items_each(struct store *s, const struct item_filter *f, items_fn fn, void *
 			struct item_row r;
 
 			read_row(st, &r);
-			r.snippet = store_col_text(st, 17);
+			r.snippet = store_col_text(st, 18);
 			rc = fn(ctx, &r);
 			if (rc)
 				break;

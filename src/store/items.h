@@ -71,6 +71,8 @@ struct item_filter {
 	const char *state;     /* item state name or NULL */
 	int64_t from, to;      /* created_at range [from, to); 0 = open */
 	const char *query;     /* full-text query (words, all must match); NULL = none */
+	const char *category;  /* only items flagged with this screening category */
+	int flagged;           /* only items flagged with a violation category */
 	int newest_first;
 	int64_t limit; /* 0 = no limit */
 };
@@ -93,7 +95,9 @@ struct item_row {
 	const char *state;
 	int64_t versions;
 	const char *text;
-	const char *snippet; /* with the hits in [ ], when searching */
+	const char *categories; /* flagged screening categories, comma-separated; NULL when
+	                           not screened */
+	const char *snippet;    /* with the hits in [ ], when searching */
 };
 
 typedef int (*items_fn)(void *ctx, const struct item_row *r);
