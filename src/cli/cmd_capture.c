@@ -117,6 +117,7 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 				       (long long)(r.skipped - (int64_t)r.n_skips));
 		}
 	}
+	cli_workflow_sync(ctx, o.org);
 	return failed;
 }
 

@@ -162,6 +162,7 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 			        "kanalvakt fetch: no active account has a token configured\n");
 	}
 	code = t.exit;
+	cli_workflow_sync(ctx, org);
 out:
 	free(ids);
 	curl_global_cleanup();

@@ -3,9 +3,11 @@
 #include "cli/cli.h"
 
 #include "base/buf.h"
+#include "base/timeutil.h"
 #include "registry/registry.h"
 #include "store/register.h"
 #include "store/store.h"
+#include "workflow/activity.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -702,9 +704,27 @@ static int cmd_account_check(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, code);
 	for (size_t i = 0; i < n; i++)
 		print_problem(ctx, p[i].account, p[i].rule, p[i].detail);
+	free(p);
+	/* Activity over captured posts joins the register's own checks. */
+	{
+		struct activity_problem *ap = NULL;
+		size_t an = 0;
+		int64_t id = 0;
+
+		if (argc == 2)
+			code = registry_account_find(&rc, argv[1], &id, &ctx->err);
+		if (!code)
+			code = activity_check(rc.store, rc.org, id, time_now(), &ap, &an,
+			                      &ctx->err);
+		if (code)
+			return cli_fail(ctx, code);
+		for (size_t i = 0; i < an; i++)
+			print_problem(ctx, ap[i].account, ap[i].rule, ap[i].detail);
+		free(ap);
+		n += an;
+	}
 	if (!ctx->json && n == 0)
 		printf("no problems found\n");
-	free(p);
 	return n ? 1 : 0;
 }
 

@@ -1,0 +1,475 @@
+/* The inbox: opening questions from screened items, answering them from the
+ * account's replies, and the hand-made changes (assign, forward, close).
+ * The sync walks new items in id order behind the "inbox" cursor, a batch
+ * per transaction, so a crash repeats at most one batch and repeating it
+ * changes nothing. */
+#include "workflow/inbox.h"
+
+#include "base/calendar.h"
+#include "base/timeutil.h"
+#include "model/register.h"
+#include "store/audit.h"
+#include "store/questions.h"
+#include "store/register.h"
+#include "store/store.h"
+#include "store/workflow_cursor.h"
+#include "workflow/policy.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH    500
+#define POLICIES 32
+
+struct sync_ctx {
+	struct store *s;
+	int64_t org;
+	const char *actor;
+	struct workflow_sync_report *rep;
+	struct err *err;
+	int64_t last_id;
+	int64_t seen;
+	/* Policies of the accounts met in this run, small and linear: a sync
+	 * usually touches a handful of accounts. */
+	struct {
+		int64_t account_id;
+		struct policy p;
+	} pol[POLICIES];
+	size_t n_pol, next_pol;
+};
+
+static int account_policy(struct sync_ctx *c, int64_t account_id, const struct policy **out)
+{
+	size_t slot;
+	int rc;
+
+	for (size_t i = 0; i < c->n_pol; i++)
+		if (c->pol[i].account_id == account_id) {
+			*out = &c->pol[i].p;
+			return KV_OK;
+		}
+	if (c->n_pol < POLICIES) {
+		slot = c->n_pol++;
+	} else {
+		slot = c->next_pol;
+		c->next_pol = (c->next_pol + 1) % POLICIES;
+	}
+	rc = policy_get(c->s, c->org, account_id, &c->pol[slot].p, c->err);
+	if (rc) {
+		c->pol[slot].account_id = 0;
+		return rc;
+	}
+	c->pol[slot].account_id = account_id;
+	*out = &c->pol[slot].p;
+	return KV_OK;
+}
+
+static int audit_question(struct store *s, int64_t org, const char *actor, const char *action,
+                          int64_t id, json_t *before, json_t *after, struct err *err)
+{
+	char idtext[32], *jb = NULL, *ja = NULL;
+	int rc;
+
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+	jb = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	ja = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(before);
+	json_decref(after);
+	if ((before && !jb) || (after && !ja))
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+	else
+		rc = audit_append(s, NULL, org, actor, action, "question", idtext, jb, ja, err);
+	free(jb);
+	free(ja);
+	return rc;
+}
+
+static json_t *iso(int64_t t)
+{
+	char buf[CALENDAR_ISO_LEN];
+
+	calendar_format_local(buf, t);
+	return json_string(buf);
+}
+
+/* Working seconds from a to b, never negative (a reply stamped before its
+ * question by a platform's clock counts as immediate). */
+static int response(int64_t *out, const struct calendar_config *cal, int64_t a, int64_t b,
+                    struct err *err)
+{
+	int64_t secs = 0;
+	int rc = b > a ? calendar_working_seconds_between(&secs, cal, a, b, err) : KV_OK;
+
+	if (rc)
+		return rc;
+	*out = secs > 0 ? secs : 0;
+	return KV_OK;
+}
+
+static int has_category(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (list && *list) {
+		size_t len = strcspn(list, ",");
+
+		if (len == n && strncmp(list, name, n) == 0)
+			return 1;
+		list += len;
+		if (*list == ',')
+			list++;
+	}
+	return 0;
+}
+
+static int open_question(struct sync_ctx *c, const struct qitem *it)
+{
+	const struct policy *p;
+	struct question_new q = {0};
+	int64_t reply = 0, reply_at = 0, id = 0;
+	int exists = 0, rc;
+
+	rc = questions_exists(c->s, it->id, &exists, c->err);
+	if (rc || exists)
+		return rc;
+	rc = account_policy(c, it->account_id, &p);
+	if (rc)
+		return rc;
+	q.org = c->org;
+	q.account_id = it->account_id;
+	q.item_id = it->id;
+	q.arrived_at = it->at;
+	q.now = time_now();
+	rc = policy_due(&q.due_at, &p->cal, &p->answer_deadline, it->at, c->err);
+	if (rc)
+		return err_prefix(c->err, "question item %lld: ", (long long)it->id);
+	/* The reply may have been captured before the question (a source
+	 * listing newest first): look for it, so order does not matter. */
+	rc = questions_find_reply(c->s, it->account_id, it->platform_id, it->root, it->at, &reply,
+	                          &reply_at, c->err);
+	if (rc && rc != KV_ENOTFOUND)
+		return rc;
+	if (rc == KV_OK) {
+		q.answer_item_id = reply;
+		q.answered_at = reply_at;
+		q.closed_by = c->actor;
+		rc = response(&q.response_seconds, &p->cal, it->at, reply_at, c->err);
+		if (rc)
+			return rc;
+	}
+	rc = questions_insert(c->s, &q, &id, c->err);
+	if (!rc)
+		rc = audit_question(
+		        c->s, c->org, c->actor, "question.open", id, NULL,
+		        json_pack("{s:I,s:I,s:s,s:o,s:o,s:b}", "item", (json_int_t)it->id,
+		                  "account", (json_int_t)it->account_id, "state", "open",
+		                  "arrived_at", iso(it->at), "due_at", iso(q.due_at), "referral",
+		                  has_category(it->categories, "political")),
+		        c->err);
+	if (!rc && reply)
+		rc = audit_question(c->s, c->org, c->actor, "question.answered", id,
+		                    json_pack("{s:s}", "state", "open"),
+		                    json_pack("{s:s,s:I,s:o,s:I,s:s}", "state", "answered",
+		                              "answer_item", (json_int_t)reply, "answered_at",
+		                              iso(reply_at), "response_seconds",
+		                              (json_int_t)q.response_seconds, "by", "reply"),
+		                    c->err);
+	if (rc)
+		return rc;
+	c->rep->questions_opened++;
+	if (reply)
+		c->rep->questions_answered++;
+	return KV_OK;
+}
+
+static int answer_by_reply(struct sync_ctx *c, const struct qitem *it)
+{
+	const struct policy *p;
+	struct question_change ch = {0};
+	int64_t qid = 0, arrived = 0;
+	int rc = KV_ENOTFOUND;
+
+	if (it->parent)
+		rc = questions_find_unanswered(c->s, it->account_id, it->parent, NULL, 0, &qid,
+		                               &arrived, c->err);
+	/* A reply straight under the thread's root answers the oldest question
+	 * in the thread that came before it; a reply to someone else's comment
+	 * that is not a question answers nothing. */
+	if (rc == KV_ENOTFOUND && it->root && (!it->parent || strcmp(it->parent, it->root) == 0))
+		rc = questions_find_unanswered(c->s, it->account_id, NULL, it->root, it->at, &qid,
+		                               &arrived, c->err);
+	if (rc == KV_ENOTFOUND)
+		return KV_OK;
+	if (rc)
+		return rc;
+	rc = account_policy(c, it->account_id, &p);
+	if (rc)
+		return rc;
+	ch.state = "answered";
+	ch.answer_item_id = it->id;
+	ch.answered_at = it->at;
+	ch.set_response = 1;
+	ch.closed_by = c->actor;
+	ch.now = time_now();
+	rc = response(&ch.response_seconds, &p->cal, arrived, it->at, c->err);
+	if (!rc)
+		rc = questions_update(c->s, c->org, qid, &ch, c->err);
+	if (!rc)
+		rc = audit_question(c->s, c->org, c->actor, "question.answered", qid, NULL,
+		                    json_pack("{s:s,s:I,s:o,s:I,s:s}", "state", "answered",
+		                              "answer_item", (json_int_t)it->id, "answered_at",
+		                              iso(it->at), "response_seconds",
+		                              (json_int_t)ch.response_seconds, "by", "reply"),
+		                    c->err);
+	if (!rc)
+		c->rep->questions_answered++;
+	return rc;
+}
+
+static int visit(void *arg, const struct qitem *it)
+{
+	struct sync_ctx *c = arg;
+	int rc = KV_OK;
+
+	c->last_id = it->id;
+	c->seen++;
+	if (it->upprattad)
+		rc = answer_by_reply(c, it);
+	else if (it->question)
+		rc = open_question(c, it);
+	return rc;
+}
+
+int inbox_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *rep,
+               struct err *err)
+{
+	struct sync_ctx *c = calloc(1, sizeof(*c));
+	int rc = KV_OK;
+
+	if (!c)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	c->s = s;
+	c->org = org;
+	c->actor = actor;
+	c->rep = rep;
+	c->err = err;
+	for (;;) {
+		int64_t cursor = 0;
+
+		rc = store_begin(s, err);
+		if (rc)
+			break;
+		rc = workflow_cursor_get(s, org, "inbox", &cursor, err);
+		c->seen = 0;
+		c->last_id = cursor;
+		if (!rc)
+			rc = questions_scan_items(s, org, cursor, BATCH, visit, c, err);
+		if (!rc && c->last_id != cursor)
+			rc = workflow_cursor_set(s, org, "inbox", c->last_id, err);
+		if (rc) {
+			store_rollback(s);
+			break;
+		}
+		rc = store_commit(s, err);
+		if (rc || c->seen < BATCH)
+			break;
+	}
+	free(c);
+	return rc;
+}
+
+int inbox_list(struct store *s, const struct question_filter *f, questions_fn fn, void *ctx,
+               struct err *err)
+{
+	return questions_each(s, f, fn, ctx, err);
+}
+
+int inbox_needs_referral(const struct question_row *q)
+{
+	return has_category(q->categories, "political");
+}
+
+int inbox_state_closed(const char *state)
+{
+	return strcmp(state, "answered") == 0 || strcmp(state, "no_answer") == 0 ||
+	       strcmp(state, "referred") == 0;
+}
+
+/* What a hand-made change needs to know about the question. */
+struct qinfo {
+	int found;
+	int64_t account_id;
+	int64_t arrived_at;
+	char state[16];
+	char assigned[256];
+	char forwarded[256];
+};
+
+static int grab(void *arg, const struct question_row *q)
+{
+	struct qinfo *i = arg;
+
+	i->found = 1;
+	i->account_id = q->account_id;
+	i->arrived_at = q->arrived_at;
+	snprintf(i->state, sizeof(i->state), "%s", q->state);
+	snprintf(i->assigned, sizeof(i->assigned), "%s", q->assigned_to ? q->assigned_to : "");
+	snprintf(i->forwarded, sizeof(i->forwarded), "%s", q->forwarded_to ? q->forwarded_to : "");
+	return 0;
+}
+
+/* Starts a hand-made change: the transaction and the question, which must
+ * exist and be unfinished. On failure nothing is left open. */
+static int begin_change(struct store *s, int64_t org, int64_t id, struct qinfo *out,
+                        struct err *err)
+{
+	struct question_filter f = {.org = org, .id = id};
+	int rc;
+
+	if (id <= 0)
+		return err_set(err, KV_EINVAL, "'%lld' is not a question id", (long long)id);
+	rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	rc = questions_each(s, &f, grab, out, err);
+	if (!rc && !out->found)
+		rc = err_set(err, KV_ENOTFOUND, "question %lld does not exist", (long long)id);
+	if (!rc && inbox_state_closed(out->state))
+		rc = err_set(err, KV_ECONFLICT, "question %lld is already closed (%s)",
+		             (long long)id, out->state);
+	if (rc)
+		store_rollback(s);
+	return rc;
+}
+
+static int end_change(struct store *s, int rc, struct err *err)
+{
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}
+
+static int require_text(const char *what, const char *v, struct err *err)
+{
+	if (!v || !*v)
+		return err_set(err, KV_EINVAL, "%s is required", what);
+	if (strlen(v) > 2000)
+		return err_set(err, KV_EINVAL, "%s is longer than 2000 bytes", what);
+	return KV_OK;
+}
+
+int inbox_assign(struct store *s, int64_t org, int64_t id, const char *email, const char *actor,
+                 struct err *err)
+{
+	struct question_change ch = {0};
+	struct qinfo q;
+	int64_t person = 0;
+	int rc = require_text("--to", email, err);
+
+	if (rc)
+		return rc;
+	rc = begin_change(s, org, id, &q, err);
+	if (rc)
+		return rc;
+	rc = reg_person_find(s, org, email, &person, err);
+	if (rc == KV_ENOTFOUND)
+		err_set(err, KV_ENOTFOUND, "--to: no person with e-mail '%s'", email);
+	ch.state = q.state;
+	ch.assigned_to = person;
+	ch.now = time_now();
+	if (!rc)
+		rc = questions_update(s, org, id, &ch, err);
+	if (!rc)
+		rc = audit_question(
+		        s, org, actor, "question.assign", id,
+		        json_pack("{s:s?}", "assigned_to", q.assigned[0] ? q.assigned : NULL),
+		        json_pack("{s:s}", "assigned_to", email), err);
+	return end_change(s, rc, err);
+}
+
+int inbox_forward(struct store *s, int64_t org, int64_t id, const char *to, const char *note,
+                  const char *actor, struct err *err)
+{
+	struct question_change ch = {0};
+	struct qinfo q;
+	int64_t unit = 0;
+	int rc = require_text("--to", to, err);
+
+	if (!rc)
+		rc = require_text("--note", note, err);
+	if (!rc && strchr(to, '@'))
+		rc = reg_validate_email("--to", to, err);
+	if (rc)
+		return rc;
+	rc = begin_change(s, org, id, &q, err);
+	if (rc)
+		return rc;
+	if (!strchr(to, '@')) {
+		rc = reg_unit_find(s, org, to, &unit, err);
+		if (rc)
+			err_prefix(err, "--to: ");
+	}
+	ch.state = "forwarded";
+	ch.forwarded_to = to;
+	ch.note = note;
+	ch.now = time_now();
+	if (!rc)
+		rc = questions_update(s, org, id, &ch, err);
+	if (!rc)
+		rc = audit_question(s, org, actor, "question.forward", id,
+		                    json_pack("{s:s,s:s?}", "state", q.state, "forwarded_to",
+		                              q.forwarded[0] ? q.forwarded : NULL),
+		                    json_pack("{s:s,s:s,s:s}", "state", "forwarded", "forwarded_to",
+		                              to, "note", note),
+		                    err);
+	return end_change(s, rc, err);
+}
+
+int inbox_close(struct store *s, int64_t org, int64_t id, const char *as, const char *reason,
+                const char *actor, struct err *err)
+{
+	struct question_change ch = {0};
+	struct policy p;
+	struct qinfo q;
+	int rc;
+
+	if (!as || (strcmp(as, "answered") != 0 && strcmp(as, "no_answer") != 0 &&
+	            strcmp(as, "referred") != 0))
+		return err_set(err, KV_EINVAL, "--as: '%s' is not answered, no_answer or referred",
+		               as ? as : "");
+	if (strcmp(as, "answered") != 0) {
+		rc = require_text("--reason", reason, err);
+		if (rc)
+			return rc;
+	} else if (reason && strlen(reason) > 2000) {
+		return err_set(err, KV_EINVAL, "--reason is longer than 2000 bytes");
+	}
+	rc = begin_change(s, org, id, &q, err);
+	if (rc)
+		return rc;
+	ch.state = as;
+	ch.note = reason && *reason ? reason : NULL;
+	ch.closed_by = actor;
+	ch.now = time_now();
+	if (strcmp(as, "answered") == 0) {
+		/* Answered outside the thread (by phone, by mail): the response
+		 * time runs until it was recorded here. */
+		ch.answered_at = ch.now;
+		ch.set_response = 1;
+		rc = policy_get(s, org, q.account_id, &p, err);
+		if (!rc)
+			rc = response(&ch.response_seconds, &p.cal, q.arrived_at, ch.now, err);
+	}
+	if (!rc)
+		rc = questions_update(s, org, id, &ch, err);
+	if (!rc)
+		rc = audit_question(s, org, actor, "question.close", id,
+		                    json_pack("{s:s}", "state", q.state),
+		                    json_pack("{s:s,s:s?}", "state", as, "reason", ch.note), err);
+	return end_change(s, rc, err);
+}
