@@ -333,7 +333,15 @@ static enum verdict judge(long status, const struct buf *body, const char *where
 	return V_FAIL;
 }
 
-static int setup(struct fetch *f, const char *url, struct curl_slist *headers, struct sink *s)
+/* What one request sends besides its URL and headers. */
+struct request {
+	const char *method; /* "GET", "POST", "PUT", "DELETE" */
+	const char *body;   /* NULL = none */
+	size_t body_len;
+};
+
+static int setup(struct fetch *f, const char *url, struct curl_slist *headers,
+                 const struct request *rq, struct sink *s)
 {
 	CURL *h = f->h;
 	CURLcode c = CURLE_OK;
@@ -345,7 +353,17 @@ static int setup(struct fetch *f, const char *url, struct curl_slist *headers, s
 			c = curl_easy_setopt(h, opt, val);                                         \
 	} while (0)
 	SET(CURLOPT_URL, url);
-	SET(CURLOPT_HTTPGET, 1L);
+	if (strcmp(rq->method, "GET") == 0) {
+		SET(CURLOPT_HTTPGET, 1L);
+	} else {
+		/* A body (possibly empty) is sent as POST data under the method's
+		 * name; DELETE without a body sends none. */
+		if (rq->body || strcmp(rq->method, "DELETE") != 0) {
+			SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
+			SET(CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
+		}
+		SET(CURLOPT_CUSTOMREQUEST, rq->method);
+	}
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_FOLLOWLOCATION, 0L);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -367,14 +385,41 @@ static int setup(struct fetch *f, const char *url, struct curl_slist *headers, s
 int fetch_get(struct fetch *f, const char *url, const char *bearer, struct fetch_result *out,
               struct err *err)
 {
+	return fetch_request(f, "GET", url, bearer, NULL, NULL, 0, out, err);
+}
+
+static int method_known(const char *m)
+{
+	return m && (strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 ||
+	             strcmp(m, "DELETE") == 0);
+}
+
+int fetch_request(struct fetch *f, const char *method, const char *url, const char *bearer,
+                  const char *content_type, const char *body, size_t body_len,
+                  struct fetch_result *out, struct err *err)
+{
 	struct curl_slist *headers = NULL, *tmp;
+	const struct request rq = {method, body, body_len};
 	struct buf auth;
-	char where[1024];
+	char where[1100];
 	int rc = KV_OK;
 	int64_t wait_ms = 0;
 
-	fetch_scrub_url(where, sizeof(where), url);
 	buf_init(&auth, 0);
+	if (!method_known(method)) {
+		rc = err_set(err, KV_EINVAL,
+		             "HTTP method '%s' is not one of GET, POST, PUT, DELETE",
+		             method ? method : "(null)");
+		goto out;
+	}
+	/* Messages name the method too, except for GET (as they always have). */
+	if (strcmp(method, "GET") == 0) {
+		fetch_scrub_url(where, sizeof(where), url);
+	} else {
+		size_t n = (size_t)snprintf(where, sizeof(where), "%s ", method);
+
+		fetch_scrub_url(where + n, sizeof(where) - n, url);
+	}
 	if (!fetch_url_secure(url)) {
 		rc = err_set(err, KV_EINVAL,
 		             "%s: refused: a token may only be sent over https (or http to "
@@ -393,6 +438,20 @@ int fetch_get(struct fetch *f, const char *url, const char *bearer, struct fetch
 			goto nomem;
 		headers = tmp;
 	}
+	if (headers && content_type) {
+		struct buf ct;
+
+		buf_init(&ct, 1024);
+		if (buf_printf(&ct, "Content-Type: %s", content_type) != KV_OK) {
+			buf_done(&ct);
+			goto nomem;
+		}
+		tmp = curl_slist_append(headers, buf_cstr(&ct));
+		buf_done(&ct);
+		if (!tmp)
+			goto nomem;
+		headers = tmp;
+	}
 	if (!headers)
 		goto nomem;
 	for (int attempt = 1;; attempt++) {
@@ -406,7 +465,7 @@ int fetch_get(struct fetch *f, const char *url, const char *bearer, struct fetch
 		buf_init(&out->body, f->o.max_bytes);
 		out->attempts = attempt;
 		f->errbuf[0] = '\0';
-		if (setup(f, url, headers, &s) != KV_OK) {
+		if (setup(f, url, headers, &rq, &s) != KV_OK) {
 			rc = err_set(err, KV_EINTERNAL, "%s: cannot set up the request", where);
 			goto out;
 		}

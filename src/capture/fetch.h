@@ -1,6 +1,7 @@
-/* HTTP GET for the connectors, over libcurl: TLS verified, no redirects, a
- * time limit and a size limit, and a retry policy for rate limits and
- * server errors (exponential backoff with jitter, honouring Retry-After).
+/* HTTP for the connectors and the takedowns, over libcurl: TLS verified, no
+ * redirects, a time limit and a size limit, and a retry policy for rate
+ * limits and server errors (exponential backoff with jitter, honouring
+ * Retry-After).
  * Knows the platforms' error envelopes well enough to name the error; does
  * not know what a platform's pages mean (capture/connector does that). */
 #ifndef KV_CAPTURE_FETCH_H
@@ -56,6 +57,16 @@ struct fetch_result {
  *   KV_ENOMEM. */
 int fetch_get(struct fetch *f, const char *url, const char *bearer, struct fetch_result *out,
               struct err *err);
+
+/* Like fetch_get with another method: "POST", "PUT" or "DELETE" (or
+ * "GET"). body (body_len bytes; NULL = no body) is sent with the header
+ * "Content-Type: <content_type>" when content_type is not NULL. The same
+ * retries apply, so only idempotent requests belong here (hiding and
+ * deleting are). Messages begin with the method and the scrubbed URL; the
+ * body is never put in a message. KV_EINVAL for another method. */
+int fetch_request(struct fetch *f, const char *method, const char *url, const char *bearer,
+                  const char *content_type, const char *body, size_t body_len,
+                  struct fetch_result *out, struct err *err);
 
 void fetch_result_init(struct fetch_result *r);
 void fetch_result_done(struct fetch_result *r);

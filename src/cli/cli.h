@@ -69,6 +69,11 @@ int cli_wants_help(const struct cli_command *cmd, int argc, char **argv);
 /* Prints one JSON value as a single line on stdout and consumes the reference. */
 void cli_print_json(json_t *v);
 
+/* Runs the workflow over what was just captured (after an import or fetch
+ * has committed); a failure is printed as a warning and does not change
+ * the command's exit status. */
+void cli_workflow_sync(struct cli_ctx *ctx, int64_t org);
+
 /* Command tables, one per cmd_<noun>.c, each ending with a zeroed entry. */
 extern const struct cli_command cli_cmds_register[];
 extern const struct cli_command cli_cmds_audit[];
@@ -77,5 +82,8 @@ extern const struct cli_command cli_cmds_screen[];
 extern const struct cli_command cli_cmds_calendar[];
 extern const struct cli_command cli_cmds_serve[];
 extern const struct cli_command cli_cmds_fetch[];
+extern const struct cli_command cli_cmds_workflow[];
+extern const struct cli_command cli_cmds_cases[];
+extern const struct cli_command cli_cmds_notify[];
 
 #endif

@@ -8,11 +8,14 @@
 
 #include "base/calendar.h"
 #include "base/config.h"
+#include "http/notifier.h"
 #include "http/server.h"
 #include "http/webhook.h"
 #include "store/register.h"
 #include "store/store.h"
 #include "store/webhooks.h"
+#include "workflow/alerts.h"
+#include "workflow/notify.h"
 
 #include <getopt.h>
 #include <pthread.h>
@@ -54,6 +57,9 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {{"listen", required_argument, NULL, 'l'}, {0}};
 	struct webhook_ctx wc = {0};
 	struct webhook_worker *worker = NULL;
+	struct notifier *notifier = NULL;
+	struct notify_settings ns;
+	int64_t notify_every = 60;
 	struct server *srv = NULL;
 	struct config *cfg;
 	struct store *s;
@@ -109,6 +115,18 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		                            screen_rules_dir(ctx->rules, rules, sizeof(rules)),
 		                            log_line, NULL, &ctx->err);
 	}
+	/* The notify pass (alerts, reminders, the mail outbox) runs beside the
+	 * server on its own store connection, when there is a mail server to
+	 * tell people through or an interval was asked for. */
+	if (!code)
+		code = notify_settings_load(&ns, cfg, &ctx->err);
+	if (!code && config_get(cfg, "server", "notify_interval", NULL))
+		code = alert_parse_duration(config_get(cfg, "server", "notify_interval", NULL),
+		                            &notify_every, &ctx->err);
+	if (!code && (ns.mail.server || config_get(cfg, "server", "notify_interval", NULL)))
+		code = notifier_start(&notifier, ctx->data_dir, wc.org, &ns, "notify",
+		                      (unsigned)(notify_every < 86400 ? notify_every : 86400),
+		                      log_line, NULL, &ctx->err);
 	if (!code) {
 		const struct server_route routes[] = {
 		        {"GET", "/health", health, NULL},
@@ -125,6 +143,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		code = server_start(&srv, &so, &ctx->err);
 	}
 	if (code) {
+		notifier_free(notifier);
 		webhook_worker_free(worker);
 		return cli_fail(ctx, code);
 	}
@@ -141,6 +160,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	fprintf(stderr, "kanalvakt: %s received, finishing the requests in progress\n",
 	        sig == SIGINT ? "SIGINT" : "SIGTERM");
 	server_free(srv);
+	notifier_free(notifier);
 	webhook_worker_free(worker);
 	fprintf(stderr, "kanalvakt: stopped\n");
 	return 0;

@@ -9,6 +9,7 @@
 #include "capture/screening.h"
 #include "store/store.h"
 #include "store/webhooks.h"
+#include "workflow/sync.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -186,6 +187,7 @@ int webhook_process(struct store *s, int64_t id, const char *actor,
 	} else {
 		res->ok = 1;
 	}
+	res->org = ld.org;
 	memcpy(out, res, sizeof(*out));
 	rc = KV_OK;
 out:
@@ -304,6 +306,18 @@ static int stopping(struct webhook_worker *w)
 	return stop;
 }
 
+/* The workflow looks at what the delivery brought (questions, cases); its
+ * failure is logged and leaves the delivery imported. */
+static void sync_workflow(struct webhook_worker *w, int64_t org)
+{
+	struct workflow_sync_report r;
+	struct err err;
+
+	err_clear(&err);
+	if (workflow_sync(w->s, org, w->actor, &r, &err) != KV_OK)
+		wlog(w, "workflow after a delivery: %s", err.msg);
+}
+
 static void run_pending(struct webhook_worker *w)
 {
 	struct webhook_filter f = {.status = "pending"};
@@ -320,17 +334,21 @@ static void run_pending(struct webhook_worker *w)
 	res = n ? malloc(sizeof(*res)) : NULL;
 	for (size_t i = 0; i < n && res && !stopping(w); i++) {
 		err_clear(&err);
-		if (webhook_process(w->s, ids[i], w->actor, w->screener, res, &err) != KV_OK)
+		if (webhook_process(w->s, ids[i], w->actor, w->screener, res, &err) != KV_OK) {
 			wlog(w, "delivery %lld: %s", (long long)ids[i], err.msg);
-		else if (res->ok)
-			wlog(w,
-			     "delivery %lld imported: %lld new, %lld updated, %lld unchanged, %lld "
-			     "skipped, %lld events",
-			     (long long)ids[i], (long long)res->report.new_items,
-			     (long long)res->report.updated, (long long)res->report.unchanged,
-			     (long long)res->report.skipped, (long long)res->report.events);
-		else
+			continue;
+		}
+		if (!res->ok) {
 			wlog(w, "delivery %lld failed: %s", (long long)ids[i], res->error);
+			continue;
+		}
+		wlog(w,
+		     "delivery %lld imported: %lld new, %lld updated, %lld unchanged, %lld "
+		     "skipped, %lld events",
+		     (long long)ids[i], (long long)res->report.new_items,
+		     (long long)res->report.updated, (long long)res->report.unchanged,
+		     (long long)res->report.skipped, (long long)res->report.events);
+		sync_workflow(w, res->org);
 	}
 	free(res);
 	free(ids);

@@ -44,7 +44,8 @@ int webhook_verify_signature(const char *header, const char *secret, const void 
 int webhook_token_matches(const char *presented, const char *configured);
 
 struct webhook_result {
-	int ok; /* 1 imported and marked done, 0 marked failed */
+	int ok;      /* 1 imported and marked done, 0 marked failed */
+	int64_t org; /* the delivery's organisation */
 	struct import_report report;
 	char error[ERR_MSG_MAX]; /* why it failed, when ok is 0 */
 };

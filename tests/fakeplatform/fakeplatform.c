@@ -5,13 +5,15 @@
  * A test tool only: never built into kanalvakt.
  *
  * usage: fakeplatform DIR ROUTES PORTFILE LOGFILE
- * ROUTES lines:  PATH QUERY STATUS FILE [times=N] [retry_after=S]
+ * ROUTES lines:  PATH QUERY STATUS FILE [times=N] [retry_after=S] [method=M]
  *   QUERY  "-" or k=v pairs joined by '&' that must all be in the request
  *          ("k=*" only asks that k is present, "!k" that it is absent);
  *   FILE   under DIR, or "-" for an empty JSON object; "@BASE@" in a file
  *          becomes http://127.0.0.1:PORT;
- *   times  the line answers only its first N matches, then is passed over.
- * The first line that matches answers; none gives 404. */
+ *   times  the line answers only its first N matches, then is passed over;
+ *   method the line answers only requests with that method (any by default).
+ * The first line that matches answers; none gives 404. A request body is
+ * read whole and logged after the Authorization header as " body=<body>". */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -33,7 +35,14 @@ struct route {
 	char file[256];
 	long times; /* < 0 = unlimited */
 	long retry_after;
+	char method[16]; /* "" = any */
 	long hits;
+};
+
+/* A request's body, gathered over the calls MHD makes for one request. */
+struct upload {
+	char *data;
+	size_t len;
 };
 
 static struct route routes[MAX_ROUTES];
@@ -67,7 +76,7 @@ static void load_routes(const char *path)
 		die("%s: %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		struct route *r;
-		char status[16], opt[2][64];
+		char status[16], opt[3][64];
 		char *end;
 		int n;
 
@@ -78,20 +87,24 @@ static void load_routes(const char *path)
 			die("%s:%d: more than %d routes", path, lineno, MAX_ROUTES);
 		r = &routes[n_routes];
 		memset(r, 0, sizeof(*r));
-		opt[0][0] = opt[1][0] = '\0';
-		n = sscanf(line, "%255s %511s %15s %255s %63s %63s", r->path, r->query, status,
-		           r->file, opt[0], opt[1]);
+		opt[0][0] = opt[1][0] = opt[2][0] = '\0';
+		n = sscanf(line, "%255s %511s %15s %255s %63s %63s %63s", r->path, r->query, status,
+		           r->file, opt[0], opt[1], opt[2]);
 		if (n < 4)
-			die("%s:%d: expected PATH QUERY STATUS FILE [times=N] [retry_after=S]",
+			die("%s:%d: expected PATH QUERY STATUS FILE [times=N] [retry_after=S] "
+			    "[method=M]",
 			    path, lineno);
 		r->status = (unsigned)strtoul(status, &end, 10);
 		if (*end || r->status < 100 || r->status > 599)
 			die("%s:%d: bad status '%s'", path, lineno, status);
 		r->times = -1;
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < 3; i++) {
 			if (!opt[i][0])
 				continue;
-			if (strncmp(opt[i], "times=", 6) == 0)
+			end = "";
+			if (strncmp(opt[i], "method=", 7) == 0)
+				snprintf(r->method, sizeof(r->method), "%s", opt[i] + 7);
+			else if (strncmp(opt[i], "times=", 6) == 0)
 				r->times = strtol(opt[i] + 6, &end, 10);
 			else if (strncmp(opt[i], "retry_after=", 12) == 0)
 				r->retry_after = strtol(opt[i] + 12, &end, 10);
@@ -210,20 +223,44 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	struct qlog q = {.len = 0};
 	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	struct route *hit = NULL;
+	struct upload *up = *req;
 	char *body = NULL;
 	size_t len = 0;
 	unsigned status = 404;
 	enum MHD_Result ret;
 
+	/* The first call only sets up; the body arrives in the next ones; the
+	 * last call (nothing more to upload) answers. */
+	if (!up) {
+		up = calloc(1, sizeof(*up));
+		if (!up)
+			return MHD_NO;
+		*req = up;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		char *d = realloc(up->data, up->len + *upload_size + 1);
+
+		if (!d)
+			return MHD_NO;
+		memcpy(d + up->len, upload, *upload_size);
+		up->data = d;
+		up->len += *upload_size;
+		up->data[up->len] = '\0';
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	q.buf[0] = '\0';
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &q);
-	fprintf(log_file, "%s %s%s%s auth=%s\n", method, url, q.len ? "?" : "", q.buf,
-	        auth ? auth : "-");
+	fprintf(log_file, "%s %s%s%s auth=%s%s%.*s\n", method, url, q.len ? "?" : "", q.buf,
+	        auth ? auth : "-", up->len ? " body=" : "", (int)up->len, up->data ? up->data : "");
 	fflush(log_file);
 	for (size_t i = 0; i < n_routes && !hit; i++) {
 		struct route *r = &routes[i];
 
 		if (strcmp(r->path, url) != 0 || !query_matches(c, r->query))
+			continue;
+		if (r->method[0] && strcmp(r->method, method) != 0)
 			continue;
 		if (r->times >= 0 && r->hits >= r->times)
 			continue;
@@ -258,6 +295,18 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	return ret;
 }
 
+static void on_completed(void *cls, struct MHD_Connection *c, void **req,
+                         enum MHD_RequestTerminationCode toe)
+{
+	struct upload *up = *req;
+
+	if (up) {
+		free(up->data);
+		free(up);
+		*req = NULL;
+	}
+}
+
 static void on_signal(int sig)
 {
 	stop = 1;
@@ -284,7 +333,7 @@ int main(int argc, char **argv)
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 	                     answer, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	                     MHD_OPTION_END);
+	                     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!d)
 		die("cannot listen on 127.0.0.1");
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

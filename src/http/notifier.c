@@ -1,0 +1,148 @@
+/* The notify thread of `kanalvakt serve`. It sleeps on a condition variable
+ * with a monotonic clock, so stopping it does not wait out the period. */
+#include "http/notifier.h"
+
+#include "base/timeutil.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct notifier {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stop; /* guarded by lock */
+	int started;
+	struct store *s;
+	int64_t org;
+	struct notify_settings set;
+	char *actor;
+	unsigned period_s;
+	server_log_fn log;
+	void *log_ctx;
+};
+
+static void nlog(struct notifier *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void nlog(struct notifier *n, const char *fmt, ...)
+{
+	char line[1400], now[TIME_ISO_LEN];
+	size_t len;
+	va_list ap;
+
+	if (!n->log)
+		return;
+	time_format_utc(now, time_now());
+	len = (size_t)snprintf(line, sizeof(line), "%s notify: ", now);
+	va_start(ap, fmt);
+	vsnprintf(line + len, sizeof(line) - len, fmt, ap);
+	va_end(ap);
+	n->log(n->log_ctx, line);
+}
+
+static void on_event(void *arg, const struct notify_event *ev)
+{
+	struct notifier *n = arg;
+
+	/* Keys and addresses only: subjects and bodies stay in the outbox. */
+	if (ev->error)
+		nlog(n, "%s %s to %s: %s", ev->what, ev->key, ev->recipients, ev->error);
+	else
+		nlog(n, "%s %s%s%s", ev->what, ev->key, ev->recipients ? " to " : "",
+		     ev->recipients ? ev->recipients : "");
+}
+
+static void pass(struct notifier *n)
+{
+	struct notify_report rep;
+	struct err err;
+
+	err_clear(&err);
+	if (notify_run(n->s, n->org, &n->set, n->actor, time_now(), on_event, n, &rep, &err) !=
+	    KV_OK)
+		nlog(n, "pass failed: %s", err.msg);
+}
+
+static void *notifier_main(void *arg)
+{
+	struct notifier *n = arg;
+
+	pthread_mutex_lock(&n->lock);
+	while (!n->stop) {
+		struct timespec until;
+
+		pthread_mutex_unlock(&n->lock);
+		pass(n);
+		pthread_mutex_lock(&n->lock);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += n->period_s;
+		while (!n->stop && pthread_cond_timedwait(&n->cond, &n->lock, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&n->lock);
+	return NULL;
+}
+
+int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
+                   const struct notify_settings *set, const char *actor, unsigned period_s,
+                   server_log_fn log, void *log_ctx, struct err *err)
+{
+	struct notifier *n;
+	pthread_condattr_t attr;
+	int rc;
+
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	pthread_mutex_init(&n->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&n->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	n->org = org;
+	n->set = *set;
+	n->period_s = period_s ? period_s : 1;
+	n->log = log;
+	n->log_ctx = log_ctx;
+	n->actor = strdup(actor ? actor : "notify");
+	if (!n->actor) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto fail;
+	}
+	rc = store_open(&n->s, data_dir, err);
+	if (rc)
+		goto fail;
+	if (pthread_create(&n->thread, NULL, notifier_main, n) != 0) {
+		rc = err_set(err, KV_EIO, "cannot start the notify thread");
+		goto fail;
+	}
+	n->started = 1;
+	*out = n;
+	return KV_OK;
+fail:
+	notifier_free(n);
+	return rc;
+}
+
+void notifier_free(struct notifier *n)
+{
+	if (!n)
+		return;
+	if (n->started) {
+		pthread_mutex_lock(&n->lock);
+		n->stop = 1;
+		pthread_cond_signal(&n->cond);
+		pthread_mutex_unlock(&n->lock);
+		pthread_join(n->thread, NULL);
+	}
+	store_free(n->s);
+	pthread_cond_destroy(&n->cond);
+	pthread_mutex_destroy(&n->lock);
+	free(n->actor);
+	free(n);
+}

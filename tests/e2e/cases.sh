@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Moderation cases end to end: violating comments captured and screened open
+# cases due at the removal deadline; hide and remove are refused until the
+# evidence is saved; the evidence blob hashes to the recorded hash, which is
+# in the audit chain; registration numbers count up and are never reused;
+# four eyes; takedowns reach a local stand-in for the platforms
+# (tests/fakeplatform) with the right method and path, or are recorded as
+# done by hand; the register of removed content; `audit verify` at the end.
+source "$(dirname "$0")/lib.bash"
+FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
+FIX=${KV_SOURCE_DIR:?}/tests/fixtures/cases
+export KANALVAKT_RULES=$KV_SOURCE_DIR/rules/sv
+[[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }
+
+"$FAKE" "$FIX" "$FIX/routes" "$WORK/port" "$WORK/requests.log" 2>"$WORK/fake.err" &
+fake_pid=$!
+trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 50); do [[ -s $WORK/port ]] && break; sleep 0.1; done
+[[ -s $WORK/port ]] || { echo "fakeplatform did not start"; cat "$WORK/fake.err"; exit 1; }
+BASE="http://127.0.0.1:$(cat "$WORK/port")"
+DB=$KANALVAKT_DATA/kanalvakt.db
+case_of() { sqlite3 "$DB" "SELECT c.id FROM mod_case c JOIN item i ON i.id = c.item_id WHERE i.platform_id = '$1'"; }
+field() { sqlite3 "$DB" "SELECT $2 FROM mod_case WHERE id = $1"; }
+
+export KANALVAKT_NOW=2026-04-02T16:40:00+02:00
+"$K" init --org "Exempelby kommun" >/dev/null
+"$K" unit add --name "Kommunikationsenheten" >/dev/null
+add() {
+	"$K" account add --platform "$1" --handle "$2" --platform-id "$3" --unit "Kommunikationsenheten" \
+		--url "$4" >/dev/null
+}
+add facebook exempelbykommun 204857392011111 https://www.facebook.com/exempelbykommun
+add youtube exempelbytv UCexempelbyKommun00000AA https://www.youtube.com/@exempelbytv
+add x exempelby_x 987650000000000001 https://x.com/exempelby_x
+cat >"$KANALVAKT_DATA/kanalvakt.conf" <<CONF
+[fetch]
+backoff_ms = 1
+max_attempts = 2
+
+[cases]
+series_prefix = KS
+
+[account exempelbykommun]
+token = EAAB-kommun-s3cr3t
+base_url = $BASE/v19.0
+
+[account youtube/exempelbytv]
+token = AIza-yt-s3cr3t
+moderation_token = ya29-oauth-s3cr3t
+base_url = $BASE/youtube/v3
+
+[account exempelby_x]
+token = x-bearer-s3cr3t
+base_url = $BASE
+CONF
+
+expect_exit 0 "import facebook comments" -- "$K" import --account exempelbykommun "$FIX/facebook.jsonl"
+expect_exit 0 "import youtube comments" -- "$K" import --account exempelbytv "$FIX/youtube.jsonl"
+expect_exit 0 "import x replies" -- "$K" import --account exempelby_x "$FIX/x.jsonl"
+expect_exit 0 "workflow sync" -- "$K" workflow sync
+state_before=$(db_state)
+expect_exit 0 "workflow sync again" -- "$K" workflow sync
+[[ "$(db_state)" == "$state_before" ]] && ok "a second sync changes nothing" || bad "a second sync changed the database"
+
+expect_exit 0 "case list" -- "$K" --json case list
+[[ $(wc -l <"$WORK/out") -eq 6 ]] && ok "six cases: threat, insult x2, reklam, youtube, x" || bad "cases: $(cat "$WORK/out")"
+jq -e -s 'map(select(.platform_id == "204857392011111_1005")) | length == 0' "$WORK/out" >/dev/null &&
+	ok "the friendly comment opens no case" || bad "the friendly comment opened a case"
+threat=$(case_of 204857392011111_1002)
+insult=$(case_of 204857392011111_1003)
+reklam=$(case_of 204857392011111_1004)
+failing=$(case_of 204857392011111_1006)
+yt=$(case_of UgzKwHot0000000000001)
+xr=$(case_of 1923000000000000101)
+jq -e -s --argjson id "$threat" 'map(select(.id == $id))[0] | .due_at == "2026-04-04T16:30:00+02:00"
+	and .state == "open" and (.categories | test("threat"))' "$WORK/out" >/dev/null &&
+	ok "the threat is due 48 hours after it was written" || bad "due time of the threat: $(grep "\"id\":$threat," "$WORK/out")"
+jq -e -s --argjson id "$reklam" 'map(select(.id == $id))[0] | .categories == "commercial"' "$WORK/out" >/dev/null &&
+	ok "reklam is its own category" || bad "reklam categories"
+
+# Evidence first.
+state_before=$(db_state)
+expect_exit 2 "remove refused without evidence" -- "$K" case decide "$threat" remove --reason "olaga hot"
+expect_grep 'evidence is not saved' "$WORK/err" "the refusal says why"
+expect_exit 2 "hide refused without evidence" -- "$K" case decide "$threat" hide
+[[ "$(db_state)" == "$state_before" ]] && ok "refusals change nothing" || bad "a refusal changed the database"
+[[ ! -s $WORK/requests.log ]] && ok "nothing sent to the platform" || bad "requests before evidence: $(cat "$WORK/requests.log")"
+
+expect_exit 0 "save the evidence" -- "$K" --json case evidence "$threat"
+sha=$(jq -r .evidence_sha256 "$WORK/out")
+[[ $sha == "$(field "$threat" evidence_sha256)" ]] && ok "the hash is recorded in the case" || bad "evidence hash in the case"
+blob=$KANALVAKT_DATA/blobs/${sha:0:2}/${sha:2}
+[[ -f $blob ]] && ok "the evidence blob exists" || bad "no blob at $blob"
+[[ $(sha256sum "$blob" | cut -d' ' -f1) == "$sha" ]] && ok "sha256sum of the blob equals the recorded hash" || bad "blob hash differs"
+jq -e '.format == "kanalvakt-evidence/1" and .sender.name == "Örjan Ek" and (.versions | length) == 1
+	and (.versions[0].text | test("döda dig")) and (.thread | length) == 6 and (.flags | length) >= 1
+	and .saved_by == "e2e" and .item.created_at == "2026-04-02T16:30:00+02:00"' "$blob" >/dev/null &&
+	ok "the evidence holds the text, sender, times, thread and flags" || bad "evidence contents"
+"$K" --json audit list >"$WORK/audit.jsonl"
+grep -F '"case.evidence"' "$WORK/audit.jsonl" | grep -qF "$sha" && ok "the hash is in the audit chain" || bad "the hash is not in the audit chain"
+expect_exit 0 "case show" -- "$K" --json case show "$threat"
+jq -e '.evidence_verified == true' "$WORK/out" >/dev/null && ok "case show verifies the blob" || bad "case show: $(cat "$WORK/out")"
+
+# Registration: the series counts up and never gives a number twice.
+expect_exit 2 "remove refused before registration" -- "$K" case decide "$threat" remove --reason "olaga hot"
+expect_grep 'registered' "$WORK/err" "the refusal asks for registration"
+expect_exit 0 "register the threat" -- "$K" case register "$threat" --series
+expect_grep '^case [0-9]+: registered as KS 2026/0001$' "$WORK/out" "first number KS 2026/0001"
+expect_exit 0 "register the insult" -- "$K" case register "$insult" --series
+expect_grep 'KS 2026/0002' "$WORK/out" "next number KS 2026/0002"
+expect_exit 2 "a case is registered once" -- "$K" case register "$threat" --series
+expect_exit 0 "external reference" -- "$K" case register "$yt" --external "ÄR 2026-117"
+expect_exit 0 "register the failing one" -- "$K" case register "$failing" --series
+expect_grep 'KS 2026/0003' "$WORK/out" "third number KS 2026/0003"
+
+# Remove through the Graph API.
+expect_exit 0 "remove the threat" -- "$K" case decide "$threat" remove --reason "olaga hot"
+expect_grep 'done through the platform' "$WORK/out" "removed through the API"
+expect_grep '^DELETE /v19.0/204857392011111_1002\?access_token=EAAB-kommun-s3cr3t ' "$WORK/requests.log" \
+	"Graph got DELETE /{comment-id}"
+[[ $(field "$threat" state) == removed && $(field "$threat" takedown_via) == api ]] && ok "case removed via api" || bad "threat state"
+[[ $(sqlite3 "$DB" "SELECT state FROM item WHERE platform_id = '204857392011111_1002'") == deleted ]] &&
+	ok "the item is marked deleted" || bad "item state"
+[[ $(sqlite3 "$DB" "SELECT source FROM item_event e JOIN item i ON i.id = e.item_id WHERE i.platform_id = '204857392011111_1002'") == kanalvakt ]] &&
+	ok "an item event from kanalvakt" || bad "item event"
+
+# Four eyes on the Facebook account: the same person cannot confirm.
+expect_exit 0 "four eyes on" -- "$K" policy set four_eyes yes --account exempelbykommun
+expect_exit 0 "evidence of the insult" -- "$K" --as anna case evidence "$insult"
+expect_exit 0 "anna proposes hiding" -- "$K" --as anna case decide "$insult" hide --reason "personangrepp"
+expect_grep 'pending_confirmation' "$WORK/out" "waits for confirmation"
+n=$(wc -l <"$WORK/requests.log")
+expect_exit 2 "anna cannot confirm her own proposal" -- "$K" --as anna case confirm "$insult"
+expect_grep 'cannot also confirm' "$WORK/err" "the refusal names four eyes"
+[[ $(wc -l <"$WORK/requests.log") -eq $n ]] && ok "nothing sent before confirmation" || bad "sent before confirmation"
+expect_exit 0 "bo confirms" -- "$K" --as bo case confirm "$insult"
+expect_grep '^POST /v19.0/204857392011111_1003\?is_hidden=true&access_token=' "$WORK/requests.log" \
+	"Graph got POST /{comment-id} is_hidden=true"
+[[ $(field "$insult" decided_by) == anna && $(field "$insult" confirmed_by) == bo ]] && ok "both persons recorded" || bad "four eyes record"
+
+# Reklam: removed without registration, the evidence still saved.
+expect_exit 0 "evidence of the reklam" -- "$K" --as anna case evidence "$reklam"
+expect_exit 0 "anna proposes removing reklam" -- "$K" --as anna case decide "$reklam" remove --reason reklam
+expect_exit 0 "bo confirms the reklam" -- "$K" --as bo case confirm "$reklam"
+[[ $(field "$reklam" state) == removed && -z $(field "$reklam" registration) ]] && ok "reklam removed without registration" || bad "reklam"
+
+# A platform that keeps failing: the case stays as it was, the failure is recorded.
+expect_exit 0 "four eyes off" -- "$K" policy unset four_eyes --account exempelbykommun
+expect_exit 0 "evidence of the failing one" -- "$K" case evidence "$failing"
+expect_exit 3 "platform failure is reported" -- "$K" case decide "$failing" remove --reason "personangrepp"
+expect_grep 'did not remove' "$WORK/err" "says the platform did not do it"
+expect_no_grep 's3cr3t' "$WORK/err" "no token in the message"
+[[ $(field "$failing" state) == open ]] && ok "the case stays open" || bad "failing case state $(field "$failing" state)"
+field "$failing" takedown_result | grep -q '^failed' && ok "the failure is recorded" || bad "failure not recorded"
+expect_exit 0 "done by hand instead" -- "$K" case decide "$failing" remove --reason "personangrepp" --by-hand
+[[ $(field "$failing" takedown_via) == hand && $(field "$failing" takedown_by) == e2e ]] && ok "recorded as by hand, by whom" || bad "by hand"
+
+# YouTube: held for review with the OAuth token; X: the reply hidden.
+expect_exit 0 "evidence youtube" -- "$K" case evidence "$yt"
+expect_exit 0 "hide youtube comment" -- "$K" case decide "$yt" hide
+expect_grep '^POST /youtube/v3/comments/setModerationStatus\?id=UgzKwHot0000000000001&moderationStatus=heldForReview auth=Bearer ya29-oauth-s3cr3t' \
+	"$WORK/requests.log" "YouTube got setModerationStatus with the moderation token"
+expect_exit 0 "evidence x" -- "$K" case evidence "$xr"
+expect_exit 0 "hide x reply" -- "$K" case decide "$xr" hide
+expect_grep '^PUT /2/tweets/1923000000000000101/hidden auth=Bearer x-bearer-s3cr3t body=\{"hidden":true\}' \
+	"$WORK/requests.log" "X got PUT /2/tweets/{id}/hidden {\"hidden\":true}"
+expect_exit 0 "open cases" -- "$K" case list --open
+[[ $(grep -c '^[0-9]' "$WORK/out" || true) -eq 0 ]] && ok "no case left open" || bad "open cases: $(cat "$WORK/out")"
+
+# The register of removed content.
+expect_exit 0 "removed list" -- "$K" --json removed list
+[[ $(wc -l <"$WORK/out") -eq 6 ]] && ok "six hidden or removed items" || bad "removed list: $(cat "$WORK/out")"
+jq -e -s 'map(select(.state == "removed" and .registration == "KS 2026/0001" and .takedown.via == "api"
+	and (.evidence_sha256 | length) == 64)) | length == 1' "$WORK/out" >/dev/null &&
+	ok "the register shows registration, evidence, via" || bad "removed list contents"
+expect_exit 0 "removed list as text" -- "$K" removed list
+expect_grep 'KS 2026/0001' "$WORK/out" "text register lists the number"
+
+expect_exit 0 "audit verify" -- "$K" audit verify
+"$K" --json audit list >"$WORK/audit.jsonl"
+for a in case.open case.evidence case.register case.decide case.confirm case.takedown case.takedown_failed; do
+	grep -qF "\"$a\"" "$WORK/audit.jsonl" && ok "audit has $a" || bad "audit lacks $a"
+done
+expect_no_grep 's3cr3t' <(sqlite3 "$DB" .dump) "no token in the database"
+finish
