@@ -6,6 +6,7 @@
 #include "capture/screening.h"
 #include "store/audit.h"
 #include "store/items.h"
+#include "store/media.h"
 #include "store/register.h"
 #include "store/store.h"
 
@@ -173,6 +174,11 @@ static int sink_item(void *ctx, const struct item *it, struct err *err)
 	w.media_json = media;
 	w.batch = &run->batch;
 	rc = items_put(run->s, &w, &res, err);
+	/* Media are noted now and fetched into the blob store later
+	 * (capture/media), so that an import never waits on the network. */
+	for (size_t i = 0; !rc && i < it->n_media; i++)
+		if (it->media[i].url && *it->media[i].url)
+			rc = media_add(run->s, res.id, it->media[i].url, it->media[i].type, err);
 	if (!rc && run->o->screener && !w.upprattad && res.text_changed) {
 		int flagged = 0;
 

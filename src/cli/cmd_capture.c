@@ -3,12 +3,14 @@
 
 #include "base/calendar.h"
 #include "capture/import.h"
+#include "capture/media.h"
 #include "capture/screening.h"
 #include "store/audit.h"
 #include "store/screening.h"
 #include "registry/registry.h"
 #include "screen/screen.h"
 #include "store/items.h"
+#include "store/media.h"
 #include "store/store.h"
 
 #include <getopt.h>
@@ -417,12 +419,100 @@ static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static json_t *media_json(const struct media_row *m)
+{
+	return json_pack("{s:I,s:I,s:s,s:s?,s:s?,s:I,s:I,s:s?}", "id", (json_int_t)m->id, "item",
+	                 (json_int_t)m->item_id, "url", m->url, "type", m->type, "sha256",
+	                 m->sha256, "bytes", (json_int_t)m->bytes, "attempts",
+	                 (json_int_t)m->attempts, "error", m->error);
+}
+
+static int collect_media(void *arg, const struct media_row *m)
+{
+	struct show *sh = arg;
+
+	json_array_append_new(sh->list, media_json(m));
+	return 0;
+}
+
+static int print_media(void *arg, const struct media_row *m)
+{
+	struct cli_ctx *ctx = arg;
+
+	if (ctx->json)
+		cli_print_json(media_json(m));
+	else
+		printf("%-6lld item %-7lld %-8s %s %s\n", (long long)m->id, (long long)m->item_id,
+		       m->sha256     ? "fetched"
+		       : m->attempts ? "failed"
+		                     : "pending",
+		       m->sha256 ? m->sha256 : (m->error ? m->error : "-"), m->url);
+	return 0;
+}
+
+static int cmd_media_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"item", required_argument, NULL, 'i'}, {0}};
+	int64_t org = 0, item = 0;
+	int c, code;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end = NULL;
+
+		if (c != 'i')
+			return bad_option(ctx, argv);
+		item = strtoll(optarg, &end, 10);
+		if (!end || *end || item <= 0)
+			return cli_usage(ctx, ctx->cmd, "--item: '%s' is not an item id", optarg);
+	}
+	code = cli_org(ctx, &org);
+	if (!code)
+		code = media_each(ctx->store, org, item, print_media, ctx, &ctx->err);
+	return code ? cli_fail(ctx, code) : 0;
+}
+
+static int cmd_media_fetch(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"limit", required_argument, NULL, 'l'}, {0}};
+	struct media_report r = {0};
+	int64_t org = 0, limit = 500;
+	int c, code;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end = NULL;
+
+		if (c != 'l')
+			return bad_option(ctx, argv);
+		limit = strtoll(optarg, &end, 10);
+		if (!end || *end || limit <= 0)
+			return cli_usage(ctx, ctx->cmd, "--limit: '%s' is not a positive number",
+			                 optarg);
+	}
+	code = cli_org(ctx, &org);
+	if (!code)
+		code = capture_media_fetch(ctx->store, org, limit, NULL, &r, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:I,s:I}", "fetched", (json_int_t)r.fetched,
+		                         "failed", (json_int_t)r.failed, "bytes",
+		                         (json_int_t)r.bytes));
+	else
+		printf("%lld media fetched (%lld bytes), %lld failed\n", (long long)r.fetched,
+		       (long long)r.bytes, (long long)r.failed);
+	return r.failed ? 3 : 0;
+}
+
 static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct item_filter f = {0};
 	struct show sh = {.ctx = ctx};
 	json_t *versions = json_array(), *events = json_array(), *thread = json_array();
-	json_t *flags = json_array();
+	json_t *flags = json_array(), *media = json_array();
 	char *end = NULL;
 	long long id;
 	int code;
@@ -432,6 +522,7 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 		json_decref(events);
 		json_decref(thread);
 		json_decref(flags);
+		json_decref(media);
 		return cli_usage(ctx, ctx->cmd, "give one item id");
 	}
 	code = cli_org(ctx, &f.org_id);
@@ -453,6 +544,10 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 		code = screening_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
 	}
 	if (!code) {
+		sh.list = media;
+		code = media_each(ctx->store, f.org_id, id, collect_media, &sh, &ctx->err);
+	}
+	if (!code) {
 		struct item_filter t = {.org_id = f.org_id, .root = sh.root_buf};
 
 		t.account_id = sh.account_id;
@@ -468,9 +563,11 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 		json_decref(events);
 		json_decref(thread);
 		json_decref(flags);
+		json_decref(media);
 		return cli_fail(ctx, code);
 	}
 	json_object_set_new(sh.item, "flags", flags);
+	json_object_set_new(sh.item, "media", media);
 	json_object_set_new(sh.item, "versions", versions);
 	json_object_set_new(sh.item, "events", events);
 	json_object_set_new(sh.item, "thread", thread);
@@ -491,6 +588,11 @@ const struct cli_command cli_cmds_capture[] = {
         {"import", NULL, cmd_import, "[--account ID|HANDLE] [--format F] [--no-screen] FILE...",
          "import captured items from files (format detected when omitted); inkommen items are "
          "screened"},
+        {"media", "list", cmd_media_list, "[--item ID]",
+         "media of captured items: fetched (with the SHA-256 in the blob store), pending or "
+         "failed"},
+        {"media", "fetch", cmd_media_fetch, "[--limit N]",
+         "fetch pending media into the blob store (exit 3 when some failed)"},
         {"rescreen", NULL, cmd_rescreen, "[--all]",
          "screen again the inkommen items not screened with the current rules (--all: all)"},
         {"item", "list", cmd_item_list,

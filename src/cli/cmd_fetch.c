@@ -3,6 +3,8 @@
  * account; the polling itself is capture/connector. */
 #include "cli/cli.h"
 
+#include "capture/media.h"
+
 #include "base/config.h"
 #include "capture/connector.h"
 #include "registry/registry.h"
@@ -163,6 +165,18 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	code = t.exit;
 	cli_workflow_sync(ctx, org);
+	if (t.polled) {
+		/* The media of what was captured follow into the blob store; a
+		 * medium that cannot be had is noted on it, not an error here. */
+		struct media_report mr = {0};
+		struct err merr = {0};
+
+		if (capture_media_fetch(ctx->store, org, 1000, NULL, &mr, &merr) != KV_OK)
+			fprintf(stderr, "kanalvakt fetch: media: %s\n", merr.msg);
+		else if (!ctx->json && (mr.fetched || mr.failed))
+			printf("media: %lld fetched, %lld failed\n", (long long)mr.fetched,
+			       (long long)mr.failed);
+	}
 out:
 	free(ids);
 	curl_global_cleanup();

@@ -279,6 +279,20 @@ static const char *const migrations[] = {
         " name TEXT NOT NULL,"
         " last_item_id INTEGER NOT NULL,"
         " PRIMARY KEY (org_id, name));",
+
+        /* 6: media of captured items, fetched into the blob store. */
+        "CREATE TABLE item_media ("
+        " id INTEGER PRIMARY KEY,"
+        " item_id INTEGER NOT NULL REFERENCES item(id),"
+        " url TEXT NOT NULL,"
+        " type TEXT,"
+        " sha256 TEXT,"
+        " bytes INTEGER,"
+        " fetched_at INTEGER,"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " error TEXT,"
+        " UNIQUE (item_id, url));"
+        "CREATE INDEX item_media_pending ON item_media (sha256, attempts);",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
