@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #define MAX_FILE_BYTES  ((size_t)8 << 20)
 #define MAX_LINE_TOKENS 256
@@ -517,6 +519,103 @@ void lexicon_done(struct lexicon *lx)
 	memset(lx, 0, sizeof(*lx));
 }
 
+/* Compiling the rules takes seconds, screening one item microseconds: the
+ * compiled databases are kept in a cache folder ($KANALVAKT_CACHE, else
+ * $XDG_CACHE_HOME/kanalvakt, else ~/.cache/kanalvakt), named by the SHA-256
+ * of exactly what was compiled (patterns, flags, ids, Hyperscan's version),
+ * so a cached database is only ever used for the same input. Hyperscan
+ * checks a database it deserialises; one it refuses is compiled again. */
+static int cache_dir(char *out, size_t n)
+{
+	const char *d = getenv("KANALVAKT_CACHE");
+	const char *x = getenv("XDG_CACHE_HOME");
+	const char *h = getenv("HOME");
+	int w;
+
+	if (d && *d)
+		w = snprintf(out, n, "%s", d);
+	else if (x && *x)
+		w = snprintf(out, n, "%s/kanalvakt", x);
+	else if (h && *h)
+		w = snprintf(out, n, "%s/.cache/kanalvakt", h);
+	else
+		return -1;
+	return w > 0 && (size_t)w < n ? 0 : -1;
+}
+
+static void cache_key(char out[HASH_SHA256_HEX_LEN + 1], const struct plist *p)
+{
+	struct hash_sha256_ctx h;
+
+	hash_sha256_begin(&h);
+	hash_sha256_update(&h, hs_version(), strlen(hs_version()) + 1);
+	for (size_t i = 0; i < p->n; i++) {
+		hash_sha256_update(&h, p->expr[i], strlen(p->expr[i]) + 1);
+		hash_sha256_update(&h, &p->flags[i], sizeof(p->flags[i]));
+		hash_sha256_update(&h, &p->ids[i], sizeof(p->ids[i]));
+	}
+	hash_sha256_end_hex(&h, out);
+}
+
+static hs_database_t *cache_load(const char *path)
+{
+	hs_database_t *db = NULL;
+	struct buf b;
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf_init(&b, (size_t)256 << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_put(&b, chunk, n) != KV_OK)
+			break;
+	if (!ferror(f) && feof(f) && b.len &&
+	    hs_deserialize_database(b.ptr, b.len, &db) != HS_SUCCESS)
+		db = NULL;
+	fclose(f);
+	buf_done(&b);
+	return db;
+}
+
+/* Best effort: a cache that cannot be written only costs the next start. */
+static void cache_store(const char *dir, const char *path, const hs_database_t *db)
+{
+	char tmp[4400], *bytes = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	/* The folder and its parent (~/.cache may not exist yet). */
+	{
+		char parent[4096];
+		char *slash;
+
+		snprintf(parent, sizeof(parent), "%s", dir);
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = '\0';
+			if (mkdir(parent, 0700) != 0 && errno != EEXIST)
+				return;
+		}
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			return;
+	}
+	if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	f = fopen(tmp, "wb");
+	if (f && fwrite(bytes, 1, len, f) == len && fclose(f) == 0) {
+		if (rename(tmp, path) != 0)
+			remove(tmp);
+	} else {
+		if (f)
+			fclose(f);
+		remove(tmp);
+	}
+	free(bytes);
+}
+
 static int compile(struct lexicon *lx, const struct plist *p, hs_database_t **db, const char *dir,
                    struct err *err)
 {
@@ -531,9 +630,23 @@ static int compile(struct lexicon *lx, const struct plist *p, hs_database_t **db
 		if (hs_compile_multi(&never, &zero, &id, 1, HS_MODE_BLOCK, NULL, db, &cerr) ==
 		    HS_SUCCESS)
 			return KV_OK;
-	} else if (hs_compile_multi((const char *const *)p->expr, p->flags, p->ids, (unsigned)p->n,
-	                            HS_MODE_BLOCK, NULL, db, &cerr) == HS_SUCCESS)
-		return KV_OK;
+	} else {
+		char dirpath[4096], path[4300], key[HASH_SHA256_HEX_LEN + 1];
+		int cached = cache_dir(dirpath, sizeof(dirpath)) == 0;
+
+		if (cached) {
+			cache_key(key, p);
+			snprintf(path, sizeof(path), "%s/screen-%s.hsdb", dirpath, key);
+			if ((*db = cache_load(path)) != NULL)
+				return KV_OK;
+		}
+		if (hs_compile_multi((const char *const *)p->expr, p->flags, p->ids, (unsigned)p->n,
+		                     HS_MODE_BLOCK, NULL, db, &cerr) == HS_SUCCESS) {
+			if (cached)
+				cache_store(dirpath, path, *db);
+			return KV_OK;
+		}
+	}
 	*db = NULL;
 	if (cerr && cerr->expression >= 0 && (size_t)cerr->expression < p->n) {
 		unsigned id = p->ids[cerr->expression];
