@@ -543,6 +543,36 @@ static void swedish_rules_flag_what_they_should(void)
 		CHECK(r->flags[k].end <= strlen("Hon har cancer och är sjukskriven"));
 }
 
+/* Cases the first lexicon missed or flagged wrongly: an insult with a death
+ * wish, compounds, a spam link, questions without a question mark, and
+ * innocent senses of charged words. */
+static void swedish_rules_compounds_and_innocent_senses(void)
+{
+	const struct screen_result *r;
+
+	r = screen_sv("Den där handläggaren är en jävla idiot och borde skjutas.");
+	CHECK(r->flagged[SCREEN_DEFAMATION_INSULT]);
+	CHECK(r->flagged[SCREEN_THREAT]);
+	r = screen_sv("Idiotkommun med era pajasbyråkrater");
+	CHECK(r->flagged[SCREEN_DEFAMATION_INSULT]);
+	r = screen_sv("Håll käften din jävla mongo");
+	CHECK(r->flagged[SCREEN_DEFAMATION_INSULT]);
+	r = screen_sv("Köp billiga solglasögon här!!! http://spam.example");
+	CHECK(r->flagged[SCREEN_COMMERCIAL]);
+	r = screen_sv("Går det att boka idrottshallen på söndagar");
+	CHECK(r->question);
+	r = screen_sv("Jag ska hitta dig och slå ihjäl dig");
+	CHECK(r->flagged[SCREEN_THREAT]);
+	r = screen_sv("Barnen tyckte att aporna på djurparken var roligast");
+	for (int c = 0; c < SCREEN_NCAT; c++)
+		CHECK_INT(r->flagged[c], 0);
+	r = screen_sv("Vi brukar slå ihjäl tiden på biblioteket när det regnar");
+	CHECK(!r->flagged[SCREEN_THREAT]);
+	r = screen_sv("Skjut inte upp din ansökan, kan någon skjutsa dig dit?");
+	CHECK(!r->flagged[SCREEN_THREAT]);
+	CHECK(!r->flagged[SCREEN_CRIME_INCITEMENT]);
+}
+
 TEST_MAIN(T(norm_folds_case_and_keeps_swedish_letters), T(norm_undoes_obfuscation),
           T(norm_maps_back_to_original_bytes), T(norm_survives_invalid_utf8), T(luhn_and_iban),
           T(personnummer_forms), T(personnummer_dates_must_be_real),
@@ -551,4 +581,5 @@ TEST_MAIN(T(norm_folds_case_and_keeps_swedish_letters), T(norm_undoes_obfuscatio
           T(rules_malformed_line_names_file_and_line), T(rules_rejected_pattern_names_rule),
           T(rules_context_and_offsets), T(rules_gated_by_triggers),
           T(rules_version_follows_content), T(model_file_loads_and_scores),
-          T(model_probability_follows_features), T(swedish_rules_flag_what_they_should))
+          T(model_probability_follows_features), T(swedish_rules_flag_what_they_should),
+          T(swedish_rules_compounds_and_innocent_senses))
