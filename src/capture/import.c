@@ -262,6 +262,14 @@ int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f,
 	r.format = o->format;
 	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
 		r.bytes = (int64_t)st.st_size;
+	/* A large source is one transaction: give it a page cache that holds
+	 * what it writes (about three times its size), so that pages are not
+	 * spilled and written twice. */
+	if (r.bytes > (int64_t)32 << 20) {
+		int64_t want = r.bytes * 3, most = (int64_t)2 << 30;
+
+		store_set_cache(s, want < most ? want : most, NULL);
+	}
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
@@ -284,11 +292,12 @@ int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f,
 			                  name, NULL, after, err);
 		free(after);
 	}
-	if (rc) {
+	if (rc)
 		store_rollback(s);
-		return rc;
-	}
-	rc = store_commit(s, err);
+	else
+		rc = store_commit(s, err);
+	if (r.bytes > (int64_t)32 << 20)
+		store_set_cache(s, STORE_CACHE_DEFAULT, NULL);
 	if (!rc)
 		*out = r;
 	return rc;

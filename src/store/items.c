@@ -74,7 +74,7 @@ static int insert_version(struct store *s, int64_t item_id, int64_t version,
                           const struct item_write *w, const char *sha, struct err *err)
 {
 	static const char sql[] =
-	        "INSERT INTO item_version (item_id, version, text, sha256, version_at,"
+	        "INSERT INTO item_version_more (item_id, version, text, sha256, version_at,"
 	        " captured_at, source, links, media, raw) VALUES (?,?,?,?,?,?,?,?,?,?)";
 	struct store_stmt *st = NULL;
 	int rc;
@@ -157,7 +157,9 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 	static const char q[] = "SELECT versions, text,"
 	                        " (SELECT MAX(COALESCE(version_at, 0)) FROM item_version"
 	                        "  WHERE item_id = item.id), fts_key FROM item WHERE id = ?";
-	static const char upd[] = "UPDATE item SET versions = ?, text = ? WHERE id = ?";
+	/* v1_text keeps version 1's text once the current text is another. */
+	static const char upd[] = "UPDATE item SET versions = ?, v1_text = COALESCE(v1_text, text),"
+	                          " text = ? WHERE id = ?";
 	static const char cnt[] = "UPDATE item SET versions = ? WHERE id = ?";
 	struct store_stmt *st = NULL;
 	int64_t versions, latest, at, key;
@@ -248,8 +250,9 @@ int items_put(struct store *s, const struct item_write *w, struct item_put_resul
 	static const char ins[] =
 	        "INSERT INTO item (org_id, account_id, platform, platform_id, kind,"
 	        " parent_platform_id, root_platform_id, author_id, author_name, direction,"
-	        " created_at, captured_at, permalink, state, text)"
-	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+	        " created_at, captured_at, permalink, state, text, v1_sha256, v1_version_at,"
+	        " v1_source, v1_links, v1_media, v1_raw)"
+	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 	        " ON CONFLICT (account_id, platform_id) DO NOTHING RETURNING id, fts_key";
 	const struct item *it = w->it;
 	struct store_stmt *st = NULL;
@@ -280,6 +283,12 @@ int items_put(struct store *s, const struct item_write *w, struct item_put_resul
 	store_bind_text_ref(st, 13, it->permalink);
 	store_bind_text_ref(st, 14, "visible");
 	store_bind_text_ref(st, 15, it->text);
+	store_bind_text_ref(st, 16, sha);
+	bind_time(st, 17, it->version_at ? it->version_at : it->created_at);
+	store_bind_text_ref(st, 18, it->source);
+	store_bind_text_ref(st, 19, w->links_json);
+	store_bind_text_ref(st, 20, w->media_json);
+	store_bind_text_ref(st, 21, it->raw_json);
 	rc = store_step(st, err);
 	if (rc < 0)
 		return rc;
@@ -290,8 +299,8 @@ int items_put(struct store *s, const struct item_write *w, struct item_put_resul
 		id = store_col_int(st, 0);
 		key = store_col_int(st, 1);
 		store_reset(st);
-		rc = insert_version(s, id, 1, w, sha, err);
-		if (!rc && !deferred(w, id))
+		rc = KV_OK;
+		if (!deferred(w, id))
 			rc = fts_insert(s, key, it->text, err);
 		if (rc)
 			return rc;

@@ -198,6 +198,11 @@ void store_rollback(struct store *s)
 	s->depth--;
 }
 
+int store_set_cache(struct store *s, int64_t bytes, struct err *err)
+{
+	return s->drv->set_cache(s, bytes, err);
+}
+
 int store_exec(struct store *s, const char *sql, struct err *err)
 {
 	return s->drv->exec(s, sql, err);

@@ -36,6 +36,14 @@ int store_begin(struct store *s, struct err *err);
 int store_commit(struct store *s, struct err *err);
 void store_rollback(struct store *s);
 
+/* The page cache a connection starts with. */
+#define STORE_CACHE_DEFAULT ((int64_t)128 << 20)
+
+/* Sets the connection's page cache to about bytes. A bulk write that does
+ * not fit the cache spills pages mid-transaction and writes them again
+ * later; importers raise it for the length of a large source. */
+int store_set_cache(struct store *s, int64_t bytes, struct err *err);
+
 /* Runs SQL without results (may hold several statements). */
 int store_exec(struct store *s, const char *sql, struct err *err);
 

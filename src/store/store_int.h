@@ -27,6 +27,8 @@ struct store_driver {
 	/* The schema, as ordered migration steps in this driver's dialect. */
 	const char *const *migrations;
 	int n_migrations;
+	/* Sets the page cache size in bytes. */
+	int (*set_cache)(struct store *s, int64_t bytes, struct err *err);
 	/* SQL that starts the outermost write transaction. */
 	const char *begin_sql;
 };
