@@ -61,6 +61,29 @@ static inline int fuzz_skip(void *ctx, const char *what, const char *reason, str
 
 static const struct item_sink fuzz_sink = {fuzz_item, fuzz_event, fuzz_skip, NULL};
 
+/* The stricter contract of the Meta parsers (Graph, webhook, export): every
+ * media entry names an id or a url, and every event a non-empty id. Other
+ * formats (JSONL) may legitimately carry media with neither. */
+static inline int fuzz_item_strict(void *ctx, const struct item *it, struct err *err)
+{
+	fuzz_item(ctx, it, err);
+	for (size_t i = 0; i < it->n_media; i++)
+		if (!it->media[i].url && !it->media[i].platform_id)
+			abort();
+	return 0;
+}
+
+static inline int fuzz_event_strict(void *ctx, const struct item_event *ev, struct err *err)
+{
+	fuzz_event(ctx, ev, err);
+	if (!*ev->platform_id)
+		abort();
+	return 0;
+}
+
+static const struct item_sink fuzz_sink_strict = {fuzz_item_strict, fuzz_event_strict, fuzz_skip,
+                                                  NULL};
+
 /* A failed parse must say why. */
 static inline void fuzz_check_err(int rc, const struct err *e)
 {

@@ -427,6 +427,50 @@ static int load_json(json_t **out, const struct part *pt, struct err *err)
 	return KV_OK;
 }
 
+/* GETs one page as a part to import and parses it into *j, which drops the
+ * previous page's JSON; the part stays owned by parts, *out_part (may be
+ * NULL) borrows it. */
+static int get_json_page(struct run *run, struct parts *parts, const char *url, const char *bearer,
+                         enum parse_format fmt, const char *name, json_t **j,
+                         const struct part **out_part, struct err *err)
+{
+	const struct part *pt = NULL;
+	int rc;
+
+	rc = get_part(run, parts, url, bearer, fmt, name, &pt, err);
+	if (rc)
+		return rc;
+	if (out_part)
+		*out_part = pt;
+	json_decref(*j);
+	*j = NULL;
+	return load_json(j, pt, err);
+}
+
+/* Ends a page: on the last one the cursor moves on and the run is complete;
+ * either way the page's parts and the cursor are committed together. */
+static int end_page(struct run *run, const char *endpoint, struct parts *parts, struct cur *c,
+                    int last, struct err *err)
+{
+	int rc;
+
+	if (last)
+		cur_finish(c);
+	rc = commit(run, endpoint, parts, c, err);
+	if (!rc && last)
+		run->r->complete = 1;
+	return rc;
+}
+
+/* A failed poll leaves its reason on the cursor, for the register to show. */
+static int poll_result(struct run *run, const char *endpoint, int rc, const struct err *err)
+{
+	if (rc)
+		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
+		                  time_now(), NULL);
+	return rc;
+}
+
 /* Unix seconds of an ISO time as a decimal string into dst ("" when absent). */
 static void iso_to_num(char *dst, size_t n, const char *iso)
 {
@@ -533,12 +577,8 @@ static int graph_poll(struct run *run, int instagram, struct err *err)
 		}
 		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
 		         run->pid, endpoint, (long long)page);
-		rc = get_part(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &pt, err);
-		if (rc)
-			goto out;
-		json_decref(j);
-		j = NULL;
-		rc = load_json(&j, pt, err);
+		rc = get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &j, &pt,
+		                   err);
 		if (rc)
 			goto out;
 		data = json_object_get(j, "data");
@@ -580,15 +620,11 @@ static int graph_poll(struct run *run, int instagram, struct err *err)
 			             sizeof(c.next) - 1);
 			goto out;
 		}
-		if (!next)
-			cur_finish(&c);
-		rc = commit(run, endpoint, &parts, &c, err);
+		rc = end_page(run, endpoint, &parts, &c, !next, err);
 		if (rc)
 			goto out;
-		if (!next) {
-			run->r->complete = 1;
+		if (!next)
 			break;
-		}
 		buf_clear(&url);
 		buf_puts(&url, stripped);
 	}
@@ -599,10 +635,7 @@ out:
 	curl_free(fields);
 	buf_done(&url);
 	parts_done(&parts);
-	if (rc)
-		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
-		                  time_now(), NULL);
-	return rc;
+	return poll_result(run, endpoint, rc, err);
 }
 
 /* ---- YouTube Data API v3: commentThreads ---- */
@@ -622,7 +655,6 @@ static int youtube_poll(struct run *run, struct err *err)
 		goto out;
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		const struct part *pt = NULL;
 		json_t *items, *tok;
 		char name[256], oldest[64] = "";
 		int reached = 0;
@@ -648,12 +680,8 @@ static int youtube_poll(struct run *run, struct err *err)
 		}
 		snprintf(name, sizeof(name), "youtube %s commentThreads page %lld", run->handle,
 		         (long long)page);
-		rc = get_part(run, &parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name, &pt, err);
-		if (rc)
-			goto out;
-		json_decref(j);
-		j = NULL;
-		rc = load_json(&j, pt, err);
+		rc = get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name, &j, NULL,
+		                   err);
 		if (rc)
 			goto out;
 		items = json_object_get(j, "items");
@@ -683,23 +711,18 @@ static int youtube_poll(struct run *run, struct err *err)
 		    json_string_length(tok) < sizeof(c.next))
 			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
 		else
-			cur_finish(&c);
-		rc = commit(run, endpoint, &parts, &c, err);
+			c.next[0] = '\0';
+		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
 		if (rc)
 			goto out;
-		if (!c.next[0]) {
-			run->r->complete = 1;
+		if (!c.next[0])
 			break;
-		}
 	}
 out:
 	json_decref(j);
 	buf_done(&url);
 	parts_done(&parts);
-	if (rc)
-		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
-		                  time_now(), NULL);
-	return rc;
+	return poll_result(run, endpoint, rc, err);
 }
 
 /* ---- Mastodon: the account's statuses and the replies to each ---- */
@@ -719,7 +742,6 @@ static int mastodon_poll(struct run *run, struct err *err)
 		goto out;
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		const struct part *pt = NULL;
 		char name[256], oldest[64] = "";
 		size_t n;
 
@@ -732,13 +754,8 @@ static int mastodon_poll(struct run *run, struct err *err)
 			buf_printf(&url, "&max_id=%s", c.next);
 		snprintf(name, sizeof(name), "mastodon %s statuses page %lld", run->handle,
 		         (long long)page);
-		rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_MASTODON, name, &pt,
-		              err);
-		if (rc)
-			goto out;
-		json_decref(j);
-		j = NULL;
-		rc = load_json(&j, pt, err);
+		rc = get_json_page(run, &parts, buf_cstr(&url), run->c->token, PARSE_MASTODON, name,
+		                   &j, NULL, err);
 		if (rc)
 			goto out;
 		if (!json_is_array(j)) {
@@ -772,23 +789,18 @@ static int mastodon_poll(struct run *run, struct err *err)
 		if (n > 0 && oldest[0])
 			snprintf(c.next, sizeof(c.next), "%s", oldest);
 		else
-			cur_finish(&c);
-		rc = commit(run, endpoint, &parts, &c, err);
+			c.next[0] = '\0';
+		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
 		if (rc)
 			goto out;
-		if (!c.next[0]) {
-			run->r->complete = 1;
+		if (!c.next[0])
 			break;
-		}
 	}
 out:
 	json_decref(j);
 	buf_done(&url);
 	parts_done(&parts);
-	if (rc)
-		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
-		                  time_now(), NULL);
-	return rc;
+	return poll_result(run, endpoint, rc, err);
 }
 
 /* ---- X API v2: the user's tweets and the conversations they start ---- */
@@ -808,7 +820,6 @@ static int x_poll(struct run *run, struct err *err)
 		goto out;
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		const struct part *pt = NULL;
 		json_t *data, *meta, *tok;
 		char name[256];
 
@@ -828,13 +839,8 @@ static int x_poll(struct run *run, struct err *err)
 			curl_free(e);
 		}
 		snprintf(name, sizeof(name), "x %s tweets page %lld", run->handle, (long long)page);
-		rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_X_API, name, &pt,
-		              err);
-		if (rc)
-			goto out;
-		json_decref(j);
-		j = NULL;
-		rc = load_json(&j, pt, err);
+		rc = get_json_page(run, &parts, buf_cstr(&url), run->c->token, PARSE_X_API, name,
+		                   &j, NULL, err);
 		if (rc)
 			goto out;
 		data = json_object_get(j, "data");
@@ -871,23 +877,18 @@ static int x_poll(struct run *run, struct err *err)
 		    json_string_length(tok) < sizeof(c.next))
 			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
 		else
-			cur_finish(&c);
-		rc = commit(run, endpoint, &parts, &c, err);
+			c.next[0] = '\0';
+		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
 		if (rc)
 			goto out;
-		if (!c.next[0]) {
-			run->r->complete = 1;
+		if (!c.next[0])
 			break;
-		}
 	}
 out:
 	json_decref(j);
 	buf_done(&url);
 	parts_done(&parts);
-	if (rc)
-		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
-		                  time_now(), NULL);
-	return rc;
+	return poll_result(run, endpoint, rc, err);
 }
 
 int connector_poll(struct store *s, int64_t org, const char *actor, int64_t account_id,

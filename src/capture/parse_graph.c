@@ -329,6 +329,19 @@ static int children(struct graph *g, const json_t *o, const char *key, const str
 	return KV_OK;
 }
 
+/* Emits it with a's links and media and o's own JSON (without its children)
+ * as evidence; *raw receives that JSON, for the caller to free. */
+static int emit_attached(struct meta_run *r, struct item *it, const struct meta_attach *a,
+                         const json_t *o, char **raw)
+{
+	it->links = a->links;
+	it->n_links = a->n_links;
+	it->media = a->media;
+	it->n_media = a->n_media;
+	it->raw_json = *raw = meta_raw_json(o, children_keys);
+	return meta_emit(r, it);
+}
+
 static int fb_post(struct graph *g, const json_t *o)
 {
 	struct meta_run *r = &g->r;
@@ -365,12 +378,7 @@ static int fb_post(struct graph *g, const json_t *o)
 	it.author_is_account =
 	        it.author_id && it.account_ref ? strcmp(it.author_id, it.account_ref) == 0 : -1;
 	it.state = meta_true(o, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
-	it.links = a.links;
-	it.n_links = a.n_links;
-	it.media = a.media;
-	it.n_media = a.n_media;
-	it.raw_json = raw = meta_raw_json(o, children_keys);
-	if ((rc = meta_emit(r, &it)))
+	if ((rc = emit_attached(r, &it, &a, o, &raw)))
 		goto out;
 	child.parent_id = id;
 	child.root_id = id;
@@ -436,12 +444,7 @@ static int fb_comment(struct graph *g, const json_t *o, const struct gparent *p)
 	it.author_is_account =
 	        it.author_id && it.account_ref ? strcmp(it.author_id, it.account_ref) == 0 : -1;
 	it.state = meta_true(o, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
-	it.links = a.links;
-	it.n_links = a.n_links;
-	it.media = a.media;
-	it.n_media = a.n_media;
-	it.raw_json = raw = meta_raw_json(o, children_keys);
-	if ((rc = meta_emit(r, &it)))
+	if ((rc = emit_attached(r, &it, &a, o, &raw)))
 		goto out;
 	child.parent_id = id;
 	child.root_id = it.root_id;
@@ -580,12 +583,7 @@ static int ig_media(struct graph *g, const json_t *o)
 		}
 		meta_path_pop(r, mark);
 	}
-	it.links = a.links;
-	it.n_links = a.n_links;
-	it.media = a.media;
-	it.n_media = a.n_media;
-	it.raw_json = raw = meta_raw_json(o, children_keys);
-	if ((rc = meta_emit(r, &it)))
+	if ((rc = emit_attached(r, &it, &a, o, &raw)))
 		goto out;
 	child.parent_id = id;
 	child.root_id = id;

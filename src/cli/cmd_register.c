@@ -30,6 +30,28 @@ static int bad_option(struct cli_ctx *ctx, const struct cli_command *cmd, char *
 	return cli_usage(ctx, cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
 }
 
+/* Reads the options of a closing command, --<key> and --date, into *value and
+ * *date (left NULL when absent). Returns 0, or the exit code after an
+ * unknown option. */
+static int parse_close(struct cli_ctx *ctx, int argc, char **argv, const char *key,
+                       const char **value, const char **date)
+{
+	const struct option opts[] = {
+	        {key, required_argument, NULL, 'k'}, {"date", required_argument, NULL, 'd'}, {0}};
+	int c;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'k')
+			*value = optarg;
+		else if (c == 'd')
+			*date = optarg;
+		else
+			return bad_option(ctx, ctx->cmd, argv);
+	}
+	return 0;
+}
+
 /* Opens the store and finds the organisation for a registry call. */
 static int registry_open(struct cli_ctx *ctx, struct registry_ctx *rc)
 {
@@ -114,23 +136,14 @@ static int cmd_unit_add(struct cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_unit_close(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"name", required_argument, NULL, 'n'},
-	                                     {"date", required_argument, NULL, 'd'},
-	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	const char *name = NULL, *date = NULL;
 	struct registry_ctx rc;
-	int c, code;
+	int code;
 
-	opts_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'n')
-			name = optarg;
-		else if (c == 'd')
-			date = optarg;
-		else
-			return bad_option(ctx, cmd, argv);
-	}
+	code = parse_close(ctx, argc, argv, "name", &name, &date);
+	if (code)
+		return code;
 	if (!name && optind < argc)
 		name = argv[optind];
 	if (!name)
@@ -605,23 +618,14 @@ static int cmd_account_deactivate(struct cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_account_close(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
-	                                     {"date", required_argument, NULL, 'd'},
-	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	const char *reason = NULL, *date = NULL;
 	struct registry_ctx rc;
-	int c, code;
+	int code;
 
-	opts_reset();
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'r')
-			reason = optarg;
-		else if (c == 'd')
-			date = optarg;
-		else
-			return bad_option(ctx, cmd, argv);
-	}
+	code = parse_close(ctx, argc, argv, "reason", &reason, &date);
+	if (code)
+		return code;
 	if (optind + 1 != argc)
 		return cli_usage(ctx, cmd, "give exactly one account (ID or HANDLE)");
 	if (!reason)

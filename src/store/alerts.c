@@ -21,15 +21,6 @@ static int64_t key_of(int64_t t)
 	return t << FTS_SHIFT;
 }
 
-static int run(struct store_stmt *st, struct err *err)
-{
-	int rc;
-
-	while ((rc = store_step(st, err)) == 1)
-		;
-	return rc;
-}
-
 int alerts_insert(struct store *s, int64_t org, int64_t account_id, const char *kind,
                   const char *dedup_key, const char *detail, int64_t created_at, int64_t *out_id,
                   struct err *err)
@@ -57,7 +48,7 @@ int alerts_insert(struct store *s, int64_t org, int64_t account_id, const char *
 	rc = store_step(st, err);
 	if (rc == 1) {
 		id = store_col_int(st, 0);
-		rc = run(st, err);
+		rc = store_run(st, err);
 	}
 	store_reset(st);
 	if (rc < 0)
@@ -147,7 +138,7 @@ int alerts_ack(struct store *s, int64_t org, int64_t id, const char *by, int64_t
 	store_bind_int(st, 2, at);
 	store_bind_int(st, 3, org);
 	store_bind_int(st, 4, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }

@@ -16,15 +16,6 @@ static const char *direction_name(int upprattad)
 	return upprattad ? "upprattad" : "inkommen";
 }
 
-static int run(struct store_stmt *st, struct err *err)
-{
-	int rc;
-
-	while ((rc = store_step(st, err)) == 1)
-		;
-	return rc;
-}
-
 static void bind_time(struct store_stmt *st, int idx, int64_t t)
 {
 	if (t)
@@ -51,7 +42,7 @@ static int add_event(struct store *s, int64_t item_id, const char *kind, int64_t
 	store_bind_int(st, 3, at ? at : captured_at);
 	store_bind_int(st, 4, captured_at);
 	store_bind_text(st, 5, source);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	if (rc)
 		return rc;
 	rc = store_cached(s, &st, upd, err);
@@ -59,7 +50,7 @@ static int add_event(struct store *s, int64_t item_id, const char *kind, int64_t
 		return rc;
 	store_bind_text(st, 1, strcmp(kind, "unhidden") == 0 ? "visible" : kind);
 	store_bind_int(st, 2, item_id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	if (!rc && out)
 		*out = ITEM_OUT_UPDATED;
 	return rc;
@@ -92,7 +83,7 @@ static int insert_version(struct store *s, int64_t item_id, int64_t version,
 	store_bind_text(st, 8, w->links_json);
 	store_bind_text(st, 9, w->media_json);
 	store_bind_text(st, 10, w->it->raw_json);
-	return run(st, err);
+	return store_run(st, err);
 }
 
 static int fts_insert(struct store *s, int64_t key, const char *text, struct err *err)
@@ -105,7 +96,7 @@ static int fts_insert(struct store *s, int64_t key, const char *text, struct err
 		return rc;
 	store_bind_int(st, 1, key);
 	store_bind_text_ref(st, 2, text);
-	return run(st, err);
+	return store_run(st, err);
 }
 
 static int fts_delete(struct store *s, int64_t key, const char *old_text, struct err *err)
@@ -119,7 +110,7 @@ static int fts_delete(struct store *s, int64_t key, const char *old_text, struct
 		return rc;
 	store_bind_int(st, 1, key);
 	store_bind_text(st, 2, old_text);
-	return run(st, err);
+	return store_run(st, err);
 }
 
 /* A new text for an existing item: newer than the current one becomes the
@@ -146,7 +137,7 @@ int items_batch_end(struct store *s, struct items_batch *b, struct err *err)
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, b->base);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }
@@ -195,7 +186,7 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 			store_bind_int(st, 1, versions + 1);
 			store_bind_text(st, 2, w->it->text);
 			store_bind_int(st, 3, id);
-			rc = run(st, err);
+			rc = store_run(st, err);
 		}
 		if (!rc && !deferred(w, id))
 			rc = fts_insert(s, key, w->it->text, err);
@@ -204,7 +195,7 @@ static int add_version(struct store *s, int64_t id, const struct item_write *w, 
 		if (!rc) {
 			store_bind_int(st, 1, versions + 1);
 			store_bind_int(st, 2, id);
-			rc = run(st, err);
+			rc = store_run(st, err);
 		}
 	}
 out:
@@ -238,7 +229,7 @@ static int complete_item(struct store *s, int64_t id, const struct item *it, str
 	store_bind_text_ref(st, 4, it->parent_id);
 	store_bind_text_ref(st, 5, it->root_id);
 	store_bind_int(st, 6, id);
-	return run(st, err);
+	return store_run(st, err);
 }
 
 int items_put(struct store *s, const struct item_write *w, struct item_put_result *out,

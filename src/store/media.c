@@ -3,15 +3,6 @@
 
 #include "store/store.h"
 
-static int run(struct store_stmt *st, struct err *err)
-{
-	int rc;
-
-	while ((rc = store_step(st, err)) == 1)
-		;
-	return rc;
-}
-
 int media_add(struct store *s, int64_t item_id, const char *url, const char *type, struct err *err)
 {
 	static const char sql[] = "INSERT INTO item_media (item_id, url, type) VALUES (?, ?, ?)"
@@ -24,7 +15,7 @@ int media_add(struct store *s, int64_t item_id, const char *url, const char *typ
 	store_bind_int(st, 1, item_id);
 	store_bind_text(st, 2, url);
 	store_bind_text(st, 3, type);
-	return run(st, err);
+	return store_run(st, err);
 }
 
 #define MEDIA_COLUMNS                                                                              \
@@ -113,7 +104,7 @@ int media_fetched(struct store *s, int64_t id, const char *sha256, int64_t bytes
 	store_bind_int(st, 2, bytes);
 	store_bind_int(st, 3, now);
 	store_bind_int(st, 4, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }
@@ -133,7 +124,7 @@ int media_failed(struct store *s, int64_t id, const char *error, int64_t now, st
 	store_bind_text(st, 1, error);
 	store_bind_int(st, 2, now);
 	store_bind_int(st, 3, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }

@@ -6,15 +6,6 @@
 
 #include <stdlib.h>
 
-static int run(struct store_stmt *st, struct err *err)
-{
-	int rc;
-
-	while ((rc = store_step(st, err)) == 1)
-		;
-	return rc;
-}
-
 int outbox_enqueue(struct store *s, int64_t org, const char *dedup_key, const char *recipients,
                    const char *subject, const char *body, int64_t now, int64_t *out_id,
                    struct err *err)
@@ -40,7 +31,7 @@ int outbox_enqueue(struct store *s, int64_t org, const char *dedup_key, const ch
 	rc = store_step(st, err);
 	if (rc == 1) {
 		id = store_col_int(st, 0);
-		rc = run(st, err);
+		rc = store_run(st, err);
 	}
 	store_stmt_free(st);
 	if (rc < 0)
@@ -148,7 +139,7 @@ int outbox_claim(struct store *s, int64_t id, int64_t now, int64_t lease_until, 
 	rc = store_step(st, err);
 	if (rc >= 0) {
 		*claimed = rc == 1;
-		rc = rc == 1 ? run(st, err) : KV_OK;
+		rc = rc == 1 ? store_run(st, err) : KV_OK;
 	}
 	store_stmt_free(st);
 	return rc;
@@ -167,7 +158,7 @@ int outbox_mark_sent(struct store *s, int64_t id, int64_t at, struct err *err)
 		return rc;
 	store_bind_int(st, 1, at);
 	store_bind_int(st, 2, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }
@@ -187,7 +178,7 @@ int outbox_mark_failed(struct store *s, int64_t id, const char *error, int64_t n
 	store_bind_text(st, 1, error);
 	store_bind_int(st, 2, next_attempt_at);
 	store_bind_int(st, 3, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }

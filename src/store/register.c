@@ -22,16 +22,6 @@ static void bind_id(struct store_stmt *st, int idx, int64_t id)
 		store_bind_null(st, idx);
 }
 
-/* Runs a prepared statement to completion; 0 or a negative code. */
-static int run(struct store_stmt *st, struct err *err)
-{
-	int rc;
-
-	while ((rc = store_step(st, err)) == 1)
-		;
-	return rc;
-}
-
 /* Runs an INSERT ... RETURNING id. */
 static int run_returning(struct store_stmt *st, int64_t *out_id, struct err *err)
 {
@@ -40,7 +30,7 @@ static int run_returning(struct store_stmt *st, int64_t *out_id, struct err *err
 	if (rc == 1) {
 		if (out_id)
 			*out_id = store_col_int(st, 0);
-		return run(st, err);
+		return store_run(st, err);
 	}
 	return rc < 0 ? rc : err_set(err, KV_EINTERNAL, "insert returned no id");
 }
@@ -147,7 +137,7 @@ int reg_unit_close(struct store *s, int64_t id, const char *date, struct err *er
 		return rc;
 	store_bind_text(st, 1, date);
 	store_bind_int(st, 2, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }
@@ -249,7 +239,7 @@ int reg_person_set_active(struct store *s, int64_t id, int active, struct err *e
 		return rc;
 	store_bind_int(st, 1, active ? 1 : 0);
 	store_bind_int(st, 2, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }
@@ -372,7 +362,7 @@ int reg_account_update(struct store *s, int64_t id, const struct account_row *r,
 	i = bind_account(st, r);
 	store_bind_text(st, i++, now);
 	store_bind_int(st, i, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	if (rc == KV_ECONFLICT)
 		err_set(err, rc, "--handle: '%s' is already registered on %s", r->handle,
@@ -390,7 +380,7 @@ int reg_account_set_admins(struct store *s, int64_t id, const int64_t *person_id
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	st = NULL;
 	if (rc)
@@ -405,7 +395,7 @@ int reg_account_set_admins(struct store *s, int64_t id, const int64_t *person_id
 		store_reset(st);
 		store_bind_int(st, 1, id);
 		store_bind_int(st, 2, person_ids[i]);
-		rc = run(st, err);
+		rc = store_run(st, err);
 	}
 	store_stmt_free(st);
 	return rc;
@@ -432,7 +422,7 @@ int reg_account_set_status(struct store *s, int64_t id, enum account_status stat
 	store_bind_text(st, 4, reason);
 	store_bind_text(st, 5, now);
 	store_bind_int(st, 6, id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }
@@ -456,7 +446,7 @@ int reg_checklist_set(struct store *s, int64_t id, const char *key, const char *
 	store_bind_text(st, 2, key);
 	store_bind_text(st, 3, answer);
 	store_bind_text(st, 4, now);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
 }

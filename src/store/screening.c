@@ -6,15 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int run(struct store_stmt *st, struct err *err)
-{
-	int rc;
-
-	while ((rc = store_step(st, err)) == 1)
-		;
-	return rc;
-}
-
 int screening_put(struct store *s, int64_t item_id, int64_t version, const char *ruleset,
                   int question, const char *categories, const struct flag_row *flags, size_t n,
                   int64_t now, struct err *err)
@@ -35,7 +26,7 @@ int screening_put(struct store *s, int64_t item_id, int64_t version, const char 
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, item_id);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	if (!rc)
 		rc = store_cached(s, &st, put, err);
 	if (rc)
@@ -46,7 +37,7 @@ int screening_put(struct store *s, int64_t item_id, int64_t version, const char 
 	store_bind_int(st, 4, question ? 1 : 0);
 	store_bind_text(st, 5, categories);
 	store_bind_int(st, 6, now);
-	rc = run(st, err);
+	rc = store_run(st, err);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char score[32];
 
@@ -63,7 +54,7 @@ int screening_put(struct store *s, int64_t item_id, int64_t version, const char 
 		store_bind_int(st, 6, flags[i].start);
 		store_bind_int(st, 7, flags[i].end);
 		store_bind_text(st, 8, flags[i].match);
-		rc = run(st, err);
+		rc = store_run(st, err);
 	}
 	return rc;
 }

@@ -275,6 +275,15 @@ int store_step(struct store_stmt *st, struct err *err)
 	return st->s->drv->step(st, err);
 }
 
+int store_run(struct store_stmt *st, struct err *err)
+{
+	int rc;
+
+	while ((rc = store_step(st, err)) == 1)
+		;
+	return rc;
+}
+
 void store_reset(struct store_stmt *st)
 {
 	st->s->drv->reset(st);

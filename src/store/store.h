@@ -64,6 +64,11 @@ int store_bind_null(struct store_stmt *st, int idx);
  * (a unique or foreign-key violation is KV_ECONFLICT). */
 int store_step(struct store_stmt *st, struct err *err);
 
+/* Steps st to its end, passing over any rows (for statements whose rows, if
+ * any, are not wanted). Returns 0, or the negative KV_E* of the failing step
+ * (as store_step). Does not free st. */
+int store_run(struct store_stmt *st, struct err *err);
+
 /* A statement for sql kept prepared by the store for reuse: reset, bindings
  * cleared. Owned by the store (do not free); valid until the next call with
  * the same sql. sql must be a string literal (it is keyed by address). */
