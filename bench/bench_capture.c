@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static const char *const words[] = {
@@ -223,6 +224,20 @@ static long write_corpus(const char *path, long n_items)
 	return thread;
 }
 
+/* Threads in the corpus: one post per thread. */
+static long count_threads(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	long n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		n += strstr(line, "\"kind\":\"post\"") != NULL;
+	if (f)
+		fclose(f);
+	return n;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -261,7 +276,22 @@ int main(void)
 		return 1;
 	snprintf(corpus, sizeof(corpus), "%s/corpus.jsonl", dir);
 	snprintf(data, sizeof(data), "%s/var", dir);
-	threads = write_corpus(corpus, n_items);
+	/* The corpus is written by a child process: writing 300 MB in this
+	 * process measurably slowed what it did next, and that cost belongs to
+	 * making the corpus, not to importing it. */
+	{
+		pid_t pid = fork();
+		int status = 0;
+
+		if (pid == 0)
+			_exit(write_corpus(corpus, n_items) < 0 ? 1 : 0);
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "bench_capture: cannot write the corpus\n");
+			return 1;
+		}
+		threads = count_threads(corpus);
+	}
 	f = fopen(corpus, "rb");
 	fseek(f, 0, SEEK_END);
 	bytes = ftell(f);
