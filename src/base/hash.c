@@ -3,6 +3,7 @@
 
 #include "base/err.h"
 
+#include <openssl/evp.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -16,7 +17,12 @@ int hash_init(void)
 
 void hash_sha256(uint8_t out[HASH_SHA256_LEN], const void *data, size_t len)
 {
-	crypto_hash_sha256(out, data, len);
+	/* One-shot hashes (every captured text, every audit entry) go through
+	 * OpenSSL, which uses the CPU's SHA extensions where present: about
+	 * twice as fast as libsodium's portable code for short texts. The
+	 * result is the same SHA-256. */
+	if (EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) != 1)
+		crypto_hash_sha256(out, data, len);
 }
 
 void hash_hex(char *out, const uint8_t *bytes, size_t n)

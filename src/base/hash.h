@@ -1,4 +1,4 @@
-/* SHA-256, HMAC-SHA-256 and constant-time comparison (libsodium).
+/* SHA-256 (OpenSSL, libsodium), HMAC-SHA-256 and constant-time comparison (libsodium).
  * Used for the audit chain, the blob store and webhook signatures. */
 #ifndef KV_BASE_HASH_H
 #define KV_BASE_HASH_H
