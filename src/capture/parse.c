@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "capture/parse.h"
 
+#include "base/timeutil.h"
+
 #include "base/utf8.h"
 #include "capture/parse_feed.h"
 #include "capture/parse_jsonl.h"
@@ -490,6 +492,23 @@ int parse_json_str(const json_t *obj, const char *key, int required, const char 
 		return err_set(err, KV_EINVAL, "%s: %s: '%s' is %zu bytes, over the 1 MiB limit",
 		               name, where, key, json_string_length(v));
 	*out = json_string_value(v);
+	return KV_OK;
+}
+
+int parse_json_time(const json_t *obj, const char *key, int required, int64_t *out,
+                    const char *name, const char *where, struct err *err)
+{
+	const char *s;
+	int rc = parse_json_str(obj, key, required, &s, name, where, err);
+
+	*out = 0;
+	if (rc || !s)
+		return rc;
+	if (time_parse_iso(s, out))
+		return err_set(err, KV_EINVAL,
+		               "%s: %s: '%s' is not an ISO 8601 time (like 2026-03-01T10:15:30Z): "
+		               "\"%.40s\"",
+		               name, where, key, s);
 	return KV_OK;
 }
 

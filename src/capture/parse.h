@@ -77,6 +77,11 @@ int parse_json_str(const json_t *obj, const char *key, int required, const char 
                    const char *name, const char *where, struct err *err);
 
 /* As parse_json_str, for an id: also KV_EINVAL when the string is empty. */
+/* An ISO 8601 instant in obj[key] as Unix seconds (0 when absent and not
+ * required). KV_EINVAL naming name, where and key when it is not one. */
+int parse_json_time(const json_t *obj, const char *key, int required, int64_t *out,
+                    const char *name, const char *where, struct err *err);
+
 int parse_json_id(const json_t *obj, const char *key, int required, const char **out,
                   const char *name, const char *where, struct err *err);
 

@@ -31,18 +31,7 @@ static int known_platform(const char *p)
 
 static int get_time(struct run *r, const json_t *o, const char *key, int required, int64_t *out)
 {
-	const char *s;
-	int rc = parse_json_str(o, key, required, &s, r->name, r->where, r->err);
-
-	*out = 0;
-	if (rc || !s)
-		return rc;
-	if (time_parse_iso(s, out))
-		return err_set(r->err, KV_EINVAL,
-		               "%s: %s: '%s' is not an ISO 8601 time (like 2026-03-01T10:15:30Z): "
-		               "\"%.40s\"",
-		               r->name, r->where, key, s);
-	return KV_OK;
+	return parse_json_time(o, key, required, out, r->name, r->where, r->err);
 }
 
 static int get_platform(struct run *r, const json_t *o, const char **out)

@@ -35,16 +35,7 @@ static int looks_channel_id(const char *s)
 static int get_time(struct run *r, const json_t *snip, const char *key, const char *where,
                     int64_t *out)
 {
-	const char *s;
-	int rc = parse_json_str(snip, key, 0, &s, r->name, where, r->err);
-
-	*out = 0;
-	if (rc || !s)
-		return rc;
-	if (time_parse_iso(s, out))
-		return err_set(r->err, KV_EINVAL, "%s: %s: '%s' is not an ISO 8601 time: \"%.40s\"",
-		               r->name, where, key, s);
-	return KV_OK;
+	return parse_json_time(snip, key, 0, out, r->name, where, r->err);
 }
 
 static int hidden_status(const char *st)
