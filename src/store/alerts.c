@@ -45,11 +45,7 @@ int alerts_insert(struct store *s, int64_t org, int64_t account_id, const char *
 	store_bind_text(st, 4, dedup_key);
 	store_bind_text(st, 5, detail);
 	store_bind_int(st, 6, created_at);
-	rc = store_step(st, err);
-	if (rc == 1) {
-		id = store_col_int(st, 0);
-		rc = store_run(st, err);
-	}
+	rc = store_run_returning(st, &id, err);
 	store_reset(st);
 	if (rc < 0)
 		return rc;

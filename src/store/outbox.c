@@ -28,11 +28,7 @@ int outbox_enqueue(struct store *s, int64_t org, const char *dedup_key, const ch
 	store_bind_text(st, 5, body);
 	store_bind_int(st, 6, now);
 	store_bind_int(st, 7, now);
-	rc = store_step(st, err);
-	if (rc == 1) {
-		id = store_col_int(st, 0);
-		rc = store_run(st, err);
-	}
+	rc = store_run_returning(st, &id, err);
 	store_stmt_free(st);
 	if (rc < 0)
 		return rc;

@@ -22,17 +22,12 @@ static void bind_id(struct store_stmt *st, int idx, int64_t id)
 		store_bind_null(st, idx);
 }
 
-/* Runs an INSERT ... RETURNING id. */
+/* Runs an INSERT ... RETURNING id that must insert. */
 static int run_returning(struct store_stmt *st, int64_t *out_id, struct err *err)
 {
-	int rc = store_step(st, err);
+	int rc = store_run_returning(st, out_id, err);
 
-	if (rc == 1) {
-		if (out_id)
-			*out_id = store_col_int(st, 0);
-		return store_run(st, err);
-	}
-	return rc < 0 ? rc : err_set(err, KV_EINTERNAL, "insert returned no id");
+	return rc == 1 ? KV_OK : rc < 0 ? rc : err_set(err, KV_EINTERNAL, "insert returned no id");
 }
 
 int reg_org_create(struct store *s, const char *name, int64_t *out_id, struct err *err)

@@ -330,3 +330,15 @@ int store_query_int(struct store *s, int64_t *out, struct err *err, const char *
 	store_stmt_free(st);
 	return rc;
 }
+
+int store_run_returning(struct store_stmt *st, int64_t *out_id, struct err *err)
+{
+	int rc = store_step(st, err);
+
+	if (rc != 1)
+		return rc;
+	if (out_id)
+		*out_id = store_col_int(st, 0);
+	rc = store_run(st, err);
+	return rc < 0 ? rc : 1;
+}

@@ -64,6 +64,11 @@ int store_bind_null(struct store_stmt *st, int idx);
  * (a unique or foreign-key violation is KV_ECONFLICT). */
 int store_step(struct store_stmt *st, struct err *err);
 
+/* Runs an INSERT … RETURNING id to its end: 1 with the returned id in
+ * *out_id (may be NULL), 0 when the insert returned no row (ON CONFLICT DO
+ * NOTHING met a conflict), a negative KV_E* on failure. */
+int store_run_returning(struct store_stmt *st, int64_t *out_id, struct err *err);
+
 /* Steps st to its end, passing over any rows (for statements whose rows, if
  * any, are not wanted). Returns 0, or the negative KV_E* of the failing step
  * (as store_step). Does not free st. */
