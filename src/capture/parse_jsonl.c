@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "base/timeutil.h"
+#include "capture/json_arena.h"
 #include "capture/parse.h"
 
 #include <jansson.h>
@@ -19,6 +20,7 @@ struct run {
 	const struct item_sink *sink;
 	struct err *err;
 	char where[48];
+	struct json_arena arena;
 };
 
 static int known_platform(const char *p)
@@ -223,11 +225,13 @@ static int one_line(struct run *r, const char *line, size_t len, long long linen
 	if (i == len)
 		return KV_OK;
 	snprintf(r->where, sizeof(r->where), "line %lld", lineno);
-	o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-	if (!o)
+	o = json_arena_loadb(&r->arena, line, len, JSON_REJECT_DUPLICATES, &je);
+	if (!o) {
+		json_arena_release(&r->arena, NULL);
 		return err_set(r->err, KV_EINVAL, "%s: line %lld, column %d: %s%s", r->name, lineno,
 		               je.column, je.text,
 		               strstr(je.text, "unable to decode byte") ? " (invalid UTF-8)" : "");
+	}
 	if (!json_is_object(o)) {
 		rc = err_set(r->err, KV_EINVAL, "%s: line %lld: expected an object, got %s",
 		             r->name, lineno, parse_json_type(o));
@@ -236,19 +240,20 @@ static int one_line(struct run *r, const char *line, size_t len, long long linen
 	} else {
 		rc = item_line(r, o, line);
 	}
-	json_decref(o);
+	json_arena_release(&r->arena, o);
 	return rc;
 }
 
 int parse_jsonl_stream(FILE *f, const char *name, const struct item_sink *sink, struct err *err)
 {
-	struct run r = {name ? name : "input", sink, err, ""};
+	struct run r = {name ? name : "input", sink, err, "", {0}};
 	struct buf line;
 	char *chunk = malloc((size_t)1 << 16);
 	long long lineno = 1;
 	int rc = KV_OK;
 
 	buf_init(&line, PARSE_JSONL_LINE_MAX);
+	json_arena_init(&r.arena);
 	if (!chunk) {
 		rc = err_set(err, KV_ENOMEM, "%s: out of memory", r.name);
 		goto out;
@@ -289,6 +294,7 @@ int parse_jsonl_stream(FILE *f, const char *name, const struct item_sink *sink, 
 	if (line.len > 0)
 		rc = one_line(&r, buf_cstr(&line), line.len, lineno);
 out:
+	json_arena_done(&r.arena);
 	free(chunk);
 	buf_done(&line);
 	return rc;

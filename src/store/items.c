@@ -99,6 +99,27 @@ static int fts_insert(struct store *s, int64_t key, const char *text, struct err
 	return store_run(st, err);
 }
 
+/* Indexes a new item that is not part of a batch (a webhook, a small
+ * source): its search key is computed by the table. */
+static int fts_insert_item(struct store *s, int64_t id, const char *text, struct err *err)
+{
+	static const char sql[] = "SELECT fts_key FROM item WHERE id = ?";
+	struct store_stmt *st = NULL;
+	int64_t key;
+	int rc = store_cached(s, &st, sql, err);
+
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, id);
+	rc = store_step(st, err);
+	if (rc != 1)
+		return rc < 0 ? rc
+		              : err_set(err, KV_EINTERNAL, "item %lld vanished", (long long)id);
+	key = store_col_int(st, 0);
+	store_reset(st);
+	return fts_insert(s, key, text, err);
+}
+
 static int fts_delete(struct store *s, int64_t key, const char *old_text, struct err *err)
 {
 	static const char sql[] =
@@ -244,7 +265,7 @@ int items_put(struct store *s, const struct item_write *w, struct item_put_resul
 	        " created_at, captured_at, permalink, state, text, v1_sha256, v1_version_at,"
 	        " v1_source, v1_links, v1_media, v1_raw)"
 	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-	        " ON CONFLICT (account_id, platform_id) DO NOTHING RETURNING id, fts_key";
+	        " ON CONFLICT (account_id, platform_id) DO NOTHING";
 	const struct item *it = w->it;
 	struct store_stmt *st = NULL;
 	char sha[HASH_SHA256_HEX_LEN + 1];
@@ -280,19 +301,13 @@ int items_put(struct store *s, const struct item_write *w, struct item_put_resul
 	store_bind_text_ref(st, 19, w->links_json);
 	store_bind_text_ref(st, 20, w->media_json);
 	store_bind_text_ref(st, 21, it->raw_json);
-	rc = store_step(st, err);
+	rc = store_run_insert(st, &id, err);
+	store_reset(st);
 	if (rc < 0)
 		return rc;
 	exists = rc == 0;
 	if (!exists) {
-		int64_t key;
-
-		id = store_col_int(st, 0);
-		key = store_col_int(st, 1);
-		store_reset(st);
-		rc = KV_OK;
-		if (!deferred(w, id))
-			rc = fts_insert(s, key, it->text, err);
+		rc = deferred(w, id) ? KV_OK : fts_insert_item(s, id, it->text, err);
 		if (rc)
 			return rc;
 		outcome = ITEM_OUT_NEW;

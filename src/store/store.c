@@ -284,6 +284,19 @@ int store_run(struct store_stmt *st, struct err *err)
 	return rc;
 }
 
+int store_run_insert(struct store_stmt *st, int64_t *out_id, struct err *err)
+{
+	int64_t id = 0;
+	int rc = store_run(st, err);
+
+	if (rc < 0)
+		return rc;
+	rc = st->s->drv->inserted_id(st, &id);
+	if (rc == 1 && out_id)
+		*out_id = id;
+	return rc;
+}
+
 void store_reset(struct store_stmt *st)
 {
 	st->s->drv->reset(st);

@@ -24,6 +24,12 @@ struct store_driver {
 	const void *(*col_blob)(struct store_stmt *st, int col, size_t *len);
 	int64_t (*col_int)(struct store_stmt *st, int col);
 	int (*col_is_null)(struct store_stmt *st, int col);
+	/* After an INSERT has run to its end: 1 with the new row's id, 0 when
+	 * it inserted nothing. SQLite asks the connection (changes, last
+	 * rowid), which is cheaper than RETURNING; an engine without a
+	 * last-insert id appends RETURNING id when such an INSERT is prepared
+	 * and keeps the returned value. */
+	int (*inserted_id)(struct store_stmt *st, int64_t *out_id);
 	/* The schema, as ordered migration steps in this driver's dialect. */
 	const char *const *migrations;
 	int n_migrations;

@@ -314,6 +314,13 @@ static const char *const migrations[] = {
         " error TEXT,"
         " UNIQUE (item_id, url));"
         "CREATE INDEX item_media_pending ON item_media (sha256, attempts);",
+
+        /* 7: the search index gathers up to 64 MiB of new terms in memory
+         * before it writes a segment (FTS5's default is 1 MiB): a large
+         * import writes a few big segments instead of hundreds of small ones
+         * that must then be merged. The memory is held only while a write
+         * transaction indexes that much. */
+        "INSERT INTO item_fts (item_fts, rank) VALUES ('hashsize', 67108864);",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
@@ -494,6 +501,17 @@ static int s_col_is_null(struct store_stmt *st, int col)
 	return sqlite3_column_type(st->impl, col) == SQLITE_NULL;
 }
 
+static int s_inserted_id(struct store_stmt *st, int64_t *out_id)
+{
+	sqlite3 *db = sqlite3_db_handle(st->impl);
+
+	/* ON CONFLICT DO NOTHING that met a conflict changes no row. */
+	if (sqlite3_changes(db) == 0)
+		return 0;
+	*out_id = sqlite3_last_insert_rowid(db);
+	return 1;
+}
+
 const struct store_driver store_sqlite_driver = {
         .name = "sqlite",
         .open = s_open,
@@ -513,6 +531,7 @@ const struct store_driver store_sqlite_driver = {
         .col_blob = s_col_blob,
         .col_int = s_col_int,
         .col_is_null = s_col_is_null,
+        .inserted_id = s_inserted_id,
         .migrations = migrations,
         .n_migrations = sizeof(migrations) / sizeof(migrations[0]),
         .begin_sql = "BEGIN IMMEDIATE",
