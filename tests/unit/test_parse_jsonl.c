@@ -143,6 +143,64 @@ static void bad_lines(void)
 	    "invalid UTF-8");
 }
 
+/* What the event parser must get right by itself: escapes decoded, fields it
+ * does not know passed over however deep (even when they hold known names),
+ * nulls as absent, duplicates, U+0000 and UTF-8 that only looks right. */
+static void fields_escapes_and_unknown_values(void)
+{
+	static const char t[] =
+	        "{\"x\":{\"text\":5,\"author\":[{\"id\":1}]},\"id\":\"1\",\"platform\":"
+	        "\"other\",\"created_at\":\"2026-01-01T00:00:00Z\",\"text\":\"r\\u00e4tt "
+	        "\\\"citat\\\"\\n"
+	        "\\ud83d\\ude00\",\"permalink\":null,\"author\":{\"id\":\"a1\",\"extra\":{\"name\":"
+	        "[]},\"name\":\"\\u00c5sa\"},\"links\":[\"https://a.se/1\",\"https://a.se/2\"],"
+	        "\"media\":[{\"url\":\"https://a.se/m.jpg\",\"type\":\"photo\",\"size\":[1,2]},"
+	        "{\"id\":\"m2\"}],\"y\":[[[{\"id\":5}]]],\"z\":true}\n";
+	struct got g;
+	struct err e;
+
+	CHECK_INT(run_text(t, sizeof(t) - 1, &g, &e), KV_OK);
+	CHECK_INT(g.n_items, 1);
+	CHECK_STR(g.items[0].platform_id, "1");
+	CHECK_STR(g.items[0].text, "rätt \"citat\"\n😀");
+	CHECK(g.items[0].permalink == NULL);
+	CHECK_STR(g.items[0].author_id, "a1");
+	CHECK_STR(g.items[0].author_name, "Åsa");
+	CHECK_STR(g.items[0].links, "https://a.se/1\nhttps://a.se/2");
+	CHECK_INT(g.items[0].n_media, 2);
+	CHECK_CONTAINS(g.items[0].media, "photo https://a.se/m.jpg");
+	CHECK_CONTAINS(g.items[0].media, "m2");
+
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"text\":\"b\",\"created_at\":"
+	    "\"2026-01-01T00:00:00Z\"}",
+	    "line 1: 'text' is given twice");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\",\"author\":{\"name\":\"a\",\"name\":\"b\"}}",
+	    "'name' is given twice");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\\u0000b\",\"created_at\":"
+	    "\"2026-01-01T00:00:00Z\"}",
+	    "'text' holds U+0000 (not allowed) at byte 1");
+	/* Well-formed to a quick look, but an overlong form of '/'. */
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\xc0\xaf\",\"created_at\":"
+	    "\"2026-01-01T00:00:00Z\"}",
+	    "invalid UTF-8");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\",\"author\":\"Åsa\"}",
+	    "expected object for 'author', got string");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":{\"sv\":\"a\"},\"created_at\":"
+	    "\"2026-01-01T00:00:00Z\"}",
+	    "expected string for 'text', got object");
+	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\",\"media\":[{\"url\":7}]}",
+	    "expected string for 'url', got number");
+	BAD("{\"id\":\"\",\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:"
+	    "00Z\"}",
+	    "'id' is empty");
+	BAD("\"just a string\"", "line 1: expected an object, got string");
+	BAD("{\"id\":\"1\"} {\"id\":\"2\"}", "line 1, column ");
+	BAD("{\"id\":\"1\",}", "line 1, column ");
+}
+
 static void long_lines(void)
 {
 	struct got g;
@@ -182,4 +240,5 @@ static void crlf_and_no_final_newline(void)
 	CHECK_STR(g.items[1].text, "b");
 }
 
-TEST_MAIN(T(items_and_events), T(bad_lines), T(long_lines), T(crlf_and_no_final_newline))
+TEST_MAIN(T(items_and_events), T(bad_lines), T(fields_escapes_and_unknown_values), T(long_lines),
+          T(crlf_and_no_final_newline))
