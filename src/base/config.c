@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define CONFIG_LINE_MAX 8192
 
@@ -194,6 +195,39 @@ int config_get_int(const struct config *c, const char *section, const char *key,
 		return err_set(err, KV_EINVAL, "configuration [%s] %s: '%s' is not a whole number",
 		               section, key, v);
 	*out = n;
+	return KV_OK;
+}
+
+int config_parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = 1;
+			return KV_OK;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = 0;
+			return KV_OK;
+		}
+	}
+	return KV_EINVAL;
+}
+
+int config_get_bool(const struct config *c, const char *section, const char *key, int def, int *out,
+                    struct err *err)
+{
+	const char *v = c ? config_get(c, section, key, NULL) : NULL;
+
+	if (!v) {
+		*out = def;
+		return KV_OK;
+	}
+	if (config_parse_bool(v, out))
+		return err_set(err, KV_EINVAL, "configuration [%s] %s: '%s' is not yes or no",
+		               section, key, v);
 	return KV_OK;
 }
 

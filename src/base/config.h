@@ -39,6 +39,15 @@ const char *config_get(const struct config *c, const char *section, const char *
 int config_get_int(const struct config *c, const char *section, const char *key, int64_t def,
                    int64_t *out, struct err *err);
 
+/* Reads a yes/no word: yes, true, on, 1 or no, false, off, 0 (any case).
+ * KV_EINVAL (err not set; the caller names the setting) for anything else. */
+int config_parse_bool(const char *v, int *out);
+
+/* A yes/no value (config_parse_bool), or def when absent; KV_EINVAL naming
+ * section and key when it is neither. c may be NULL (every value absent). */
+int config_get_bool(const struct config *c, const char *section, const char *key, int def, int *out,
+                    struct err *err);
+
 /* Calls fn for each section whose header starts with prefix ("account "),
  * with the name after the prefix. */
 typedef int (*config_section_fn)(void *ctx, const char *section, const char *name);

@@ -2,7 +2,10 @@
  * connections alive between pages. Tokens travel in URLs (Graph, YouTube)
  * or in an Authorization header (Mastodon, X); neither is ever put in a
  * message: every URL is scrubbed first, and redirects are not followed so a
- * token cannot be carried to another host. */
+ * token cannot be carried to another host. With public_only, each socket is
+ * opened here (CURLOPT_OPENSOCKETFUNCTION) only after its address is judged,
+ * so the address actually connected to is the one checked, whatever DNS
+ * answered before. */
 #include "capture/fetch.h"
 
 #include "capture/parse_meta.h"
@@ -11,6 +14,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,7 @@ struct fetch {
 	CURL *h;
 	struct fetch_opts o;
 	char errbuf[CURL_ERROR_SIZE];
+	char refused[INET6_ADDRSTRLEN]; /* the first address refused in this attempt */
 };
 
 struct sink {
@@ -206,6 +211,114 @@ int fetch_url_secure(const char *url)
 	return ok;
 }
 
+/* IPv4 blocks that are not public: the special-purpose registry (RFC 6890
+ * and its successors) and everything from 224.0.0.0 up. */
+static const struct {
+	uint32_t net;
+	int bits;
+} v4_internal[] = {
+        {0x00000000, 8},  /* "this network", 0.0.0.0 */
+        {0x0a000000, 8},  /* private (RFC 1918) */
+        {0x64400000, 10}, /* carrier-grade NAT (RFC 6598) */
+        {0x7f000000, 8},  /* loopback */
+        {0xa9fe0000, 16}, /* link-local, cloud metadata at 169.254.169.254 */
+        {0xac100000, 12}, /* private */
+        {0xc0000000, 24}, /* IETF protocol assignments */
+        {0xc0000200, 24}, /* documentation (TEST-NET-1) */
+        {0xc0586300, 24}, /* 6to4 relay anycast */
+        {0xc0a80000, 16}, /* private */
+        {0xc6120000, 15}, /* benchmarking */
+        {0xc6336400, 24}, /* documentation (TEST-NET-2) */
+        {0xcb007100, 24}, /* documentation (TEST-NET-3) */
+        {0xe0000000, 3},  /* multicast, reserved, broadcast */
+};
+
+static int v4_public(uint32_t a)
+{
+	for (size_t i = 0; i < sizeof(v4_internal) / sizeof(v4_internal[0]); i++) {
+		uint32_t mask = 0xffffffffu << (32 - v4_internal[i].bits);
+
+		if ((a & mask) == v4_internal[i].net)
+			return 0;
+	}
+	return 1;
+}
+
+static uint32_t load32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int v6_public(const unsigned char *b)
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b};
+
+	/* Addresses that carry an IPv4 address reach that address. */
+	if (memcmp(b, mapped, 12) == 0 || memcmp(b, nat64, 12) == 0)
+		return v4_public(load32(b + 12));
+	if (b[0] == 0x20 && b[1] == 0x02)
+		return v4_public(load32(b + 2));
+	/* Only global unicast is public: this leaves out ::, ::1, unique-local
+	 * fc00::/7, link-local fe80::/10, site-local fec0::/10, multicast ff00::/8
+	 * and the rest of the reserved space. */
+	if ((b[0] & 0xe0) != 0x20)
+		return 0;
+	if (b[0] == 0x20 && b[1] == 0x01 && b[2] < 0x02)
+		return 0; /* 2001::/23: Teredo, benchmarking, ORCHID */
+	if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8)
+		return 0; /* 2001:db8::/32, documentation */
+	if (b[0] == 0x3f && b[1] == 0xff && (b[2] & 0xf0) == 0)
+		return 0; /* 3fff::/20, documentation */
+	return 1;
+}
+
+int fetch_addr_is_public(const struct sockaddr *sa)
+{
+	if (!sa)
+		return 0;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)sa;
+
+		return v4_public(ntohl(in->sin_addr.s_addr));
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)(const void *)sa;
+
+		return v6_public(in6->sin6_addr.s6_addr);
+	}
+	return 0;
+}
+
+/* CURLOPT_OPENSOCKETFUNCTION under public_only: libcurl calls this for each
+ * address it is about to connect to, after resolving the name and for every
+ * address it tries, so a name that resolves to an internal address, or
+ * resolves differently the second time, is caught here. A refused address
+ * gets no socket; libcurl then tries the next address or fails. */
+static curl_socket_t open_public(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct fetch *f = ctx;
+	size_t need = a->family == AF_INET    ? sizeof(struct sockaddr_in)
+	              : a->family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	                                      : (size_t)-1;
+
+	if (purpose == CURLSOCKTYPE_IPCXN && a->addrlen >= need && a->addr.sa_family == a->family &&
+	    fetch_addr_is_public(&a->addr))
+		return socket(a->family, a->socktype, a->protocol);
+	if (!f->refused[0]) {
+		const void *raw = NULL;
+
+		if (a->family == AF_INET && a->addrlen >= need)
+			raw = &((const struct sockaddr_in *)(const void *)&a->addr)->sin_addr;
+		else if (a->family == AF_INET6 && a->addrlen >= need)
+			raw = &((const struct sockaddr_in6 *)(const void *)&a->addr)->sin6_addr;
+		if (!raw || !inet_ntop(a->family, raw, f->refused, sizeof(f->refused)))
+			snprintf(f->refused, sizeof(f->refused), "an address of family %d",
+			         a->family);
+	}
+	return CURL_SOCKET_BAD;
+}
+
 int64_t fetch_backoff_ms(int64_t backoff_ms, int retry, int64_t retry_after_ms, double rand01)
 {
 	int64_t d = backoff_ms > 0 ? backoff_ms : 1;
@@ -378,6 +491,13 @@ static int setup(struct fetch *f, const char *url, struct curl_slist *headers,
 	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, s);
 	SET(CURLOPT_ERRORBUFFER, f->errbuf);
+	if (f->o.public_only) {
+		SET(CURLOPT_OPENSOCKETFUNCTION, open_public);
+		SET(CURLOPT_OPENSOCKETDATA, f);
+		/* A proxy would connect for us, to addresses never shown here;
+		 * "" also overrides http_proxy, https_proxy and all_proxy. */
+		SET(CURLOPT_PROXY, "");
+	}
 #undef SET
 	return c == CURLE_OK ? KV_OK : KV_EINTERNAL;
 }
@@ -465,6 +585,7 @@ int fetch_request(struct fetch *f, const char *method, const char *url, const ch
 		buf_init(&out->body, f->o.max_bytes);
 		out->attempts = attempt;
 		f->errbuf[0] = '\0';
+		f->refused[0] = '\0';
 		if (setup(f, url, headers, &rq, &s) != KV_OK) {
 			rc = err_set(err, KV_EINTERNAL, "%s: cannot set up the request", where);
 			goto out;
@@ -475,6 +596,13 @@ int fetch_request(struct fetch *f, const char *method, const char *url, const ch
 		if (s.too_big || c == CURLE_FILESIZE_EXCEEDED) {
 			rc = err_set(err, KV_EINVAL, "%s: response larger than %zu bytes", where,
 			             f->o.max_bytes);
+			goto out;
+		}
+		if (c != CURLE_OK && f->refused[0]) {
+			/* Not a passing failure: asking again reaches the same place. */
+			rc = err_set(err, KV_EINVAL,
+			             "%s: refused: %s is a private/internal address", where,
+			             f->refused);
 			goto out;
 		}
 		after = 0;

@@ -1,7 +1,7 @@
-/* HTTP for the connectors and the takedowns, over libcurl: TLS verified, no
- * redirects, a time limit and a size limit, and a retry policy for rate
- * limits and server errors (exponential backoff with jitter, honouring
- * Retry-After).
+/* HTTP for the connectors, the takedowns and the media, over libcurl: TLS
+ * verified, no redirects, a time limit and a size limit, a retry policy for
+ * rate limits and server errors (exponential backoff with jitter, honouring
+ * Retry-After), and optionally no connection to private/internal addresses.
  * Knows the platforms' error envelopes well enough to name the error; does
  * not know what a platform's pages mean (capture/connector does that). */
 #ifndef KV_CAPTURE_FETCH_H
@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 /* Largest response body kept by default. */
 #define FETCH_BODY_MAX ((size_t)64 << 20)
@@ -27,6 +28,12 @@ struct fetch_opts {
 	size_t max_bytes;        /* body limit; 0 = FETCH_BODY_MAX */
 	fetch_sleep_fn sleep_fn; /* NULL = nanosleep */
 	void *sleep_ctx;
+	/* Connect only to public addresses (fetch_addr_is_public), checked on
+	 * every address libcurl is about to connect to, after name resolution;
+	 * no proxy is used, not even one named in the environment. For URLs
+	 * that come from outside (media), so they cannot reach the local
+	 * network. */
+	int public_only;
 };
 
 struct fetch;
@@ -53,7 +60,10 @@ struct fetch_result {
  *   KV_EIO      network failure, timeout, other 4xx / 5xx / 3xx, a Graph
  *               error envelope ("Graph API error <code>/<subcode>: <message>"),
  *               retries exhausted, a Retry-After beyond max_wait_s;
- *   KV_EINVAL   a body larger than max_bytes, a URL that is not http(s);
+ *   KV_EINVAL   a body larger than max_bytes, a URL that is not http(s),
+ *               with public_only, a request that could not connect because
+ *               an address was not public ("<url>: refused: <addr> is a
+ *               private/internal address"; nothing is sent, no retry);
  *   KV_ENOMEM. */
 int fetch_get(struct fetch *f, const char *url, const char *bearer, struct fetch_result *out,
               struct err *err);
@@ -84,6 +94,15 @@ int fetch_url_origin(char *out, size_t outsz, const char *url);
 /* Returns 1 when url may carry a token: https, or http to a loopback host
  * (127.0.0.0/8, ::1, localhost) for tests. */
 int fetch_url_secure(const char *url);
+
+/* Returns 1 when sa is a public unicast address: AF_INET outside 0/8, 10/8,
+ * 100.64/10, 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.0.2/24,
+ * 192.88.99/24, 192.168/16, 198.18/15, 198.51.100/24, 203.0.113/24 and
+ * 224/3 (multicast, reserved, broadcast); AF_INET6 within global unicast
+ * 2000::/3 but outside 2001::/23, 2001:db8::/32 and 3fff::/20. IPv6 that
+ * carries an IPv4 address (::ffff:0:0/96, 64:ff9b::/96, 6to4 2002::/16) is
+ * judged by that address. 0 for everything else, other families included. */
+int fetch_addr_is_public(const struct sockaddr *sa);
 
 /* The delay before retry number retry (1 = first retry): backoff_ms * 2^(retry-1),
  * capped at 60 s, plus up to half of that again as jitter (rand01 in [0,1)),

@@ -1,6 +1,7 @@
 /* Fetching item media into the blob store. */
 #include "capture/media.h"
 
+#include "base/config.h"
 #include "base/timeutil.h"
 #include "store/blob.h"
 #include "store/media.h"
@@ -45,6 +46,16 @@ static int collect(void *ctx, const struct media_row *m)
 	return 0;
 }
 
+int capture_media_conf_load(struct media_conf *out, const struct config *cfg, struct err *err)
+{
+	struct media_conf c = {0};
+	int rc = config_get_bool(cfg, "media", "allow_internal", 0, &c.allow_internal, err);
+
+	if (!rc)
+		*out = c;
+	return rc;
+}
+
 /* Records the outcome of one medium in its own transaction. */
 static int record(struct store *s, int64_t id, const char *sha, int64_t bytes, const char *error,
                   struct err *err)
@@ -62,12 +73,12 @@ static int record(struct store *s, int64_t id, const char *sha, int64_t bytes, c
 	return store_commit(s, err);
 }
 
-int capture_media_fetch(struct store *s, int64_t org, int64_t limit, const struct fetch_opts *o,
+int capture_media_fetch(struct store *s, int64_t org, int64_t limit, const struct media_conf *conf,
                         struct media_report *out, struct err *err)
 {
 	struct media_report r = {0};
 	struct collect c = {0};
-	struct fetch_opts fo = o ? *o : (struct fetch_opts){0};
+	struct fetch_opts fo = conf ? conf->fetch : (struct fetch_opts){0};
 	struct fetch *f = NULL;
 	int rc;
 
@@ -78,6 +89,7 @@ int capture_media_fetch(struct store *s, int64_t org, int64_t limit, const struc
 		rc = KV_OK;
 	if (!rc && c.n) {
 		fo.max_bytes = MEDIA_MAX_BYTES;
+		fo.public_only = !(conf && conf->allow_internal);
 		rc = fetch_new(&f, &fo, err);
 	}
 	for (size_t i = 0; i < c.n && !rc; i++) {

@@ -477,6 +477,7 @@ static int cmd_media_fetch(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"limit", required_argument, NULL, 'l'}, {0}};
 	struct media_report r = {0};
+	struct media_conf conf;
 	int64_t org = 0, limit = 500;
 	int c, code;
 
@@ -492,9 +493,13 @@ static int cmd_media_fetch(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_usage(ctx, ctx->cmd, "--limit: '%s' is not a positive number",
 			                 optarg);
 	}
-	code = cli_org(ctx, &org);
+	if (!cli_config(ctx))
+		return cli_fail(ctx, ctx->err.code ? ctx->err.code : KV_EINVAL);
+	code = capture_media_conf_load(&conf, ctx->cfg, &ctx->err);
 	if (!code)
-		code = capture_media_fetch(ctx->store, org, limit, NULL, &r, &ctx->err);
+		code = cli_org(ctx, &org);
+	if (!code)
+		code = capture_media_fetch(ctx->store, org, limit, &conf, &r, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)

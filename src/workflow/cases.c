@@ -56,11 +56,7 @@ int cases_opts_load(struct cases_opts *out, const struct config *cfg, struct err
 	if (utf8_check(prefix, n) >= 0)
 		return err_set(err, KV_EINVAL, "[cases] series_prefix: not valid UTF-8");
 	memcpy(o.series_prefix, prefix, n + 1);
-	if (strcmp(req, "yes") == 0 || strcmp(req, "true") == 0 || strcmp(req, "1") == 0)
-		o.require_registration = 1;
-	else if (strcmp(req, "no") == 0 || strcmp(req, "false") == 0 || strcmp(req, "0") == 0)
-		o.require_registration = 0;
-	else
+	if (config_parse_bool(req, &o.require_registration))
 		return err_set(err, KV_EINVAL,
 		               "[cases] require_registration: '%s' is not yes or no", req);
 	*out = o;

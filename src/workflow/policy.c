@@ -4,6 +4,7 @@
  * gave, so what is shown is what was set. */
 #include "workflow/policy.h"
 
+#include "base/config.h"
 #include "base/timeutil.h"
 #include "base/utf8.h"
 #include "model/register.h"
@@ -173,13 +174,7 @@ static int parse_count(int64_t *out, const char *v, int min, struct err *err)
 
 static int parse_bool(int *out, const char *v, struct err *err)
 {
-	if (strcmp(v, "on") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 ||
-	    strcmp(v, "1") == 0)
-		*out = 1;
-	else if (strcmp(v, "off") == 0 || strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
-	         strcmp(v, "0") == 0)
-		*out = 0;
-	else
+	if (config_parse_bool(v, out))
 		return err_set(err, KV_EINVAL, "'%s' is not on or off", v);
 	return KV_OK;
 }

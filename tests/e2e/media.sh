@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Media of captured items: noted on import, fetched into the blob store by
 # their SHA-256, failures kept with their error and given up after a few
-# attempts, and nothing fetched from plain-http addresses elsewhere.
+# attempts, nothing fetched from plain-http addresses elsewhere, and nothing
+# from private/internal addresses unless [media] allow_internal says so (the
+# stand-in platform is on 127.0.0.1, so most of this script sets it).
 source "$(dirname "$0")/lib.bash"
 FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 [[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }
@@ -9,15 +11,18 @@ FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 mkdir -p "$WORK/files"
 # The stand-in serves text files; printable bytes stand in for a photo.
 head -c 150000 /dev/urandom | base64 >"$WORK/files/photo.jpg"
-printf '/media/photo.jpg - 200 photo.jpg\n/media/gone.jpg - 404 -\n' >"$WORK/routes"
+printf '/media/photo.jpg - 200 photo.jpg\n/media/gone.jpg - 404 -\n/media/inside.jpg - 200 photo.jpg\n' >"$WORK/routes"
 "$FAKE" "$WORK/files" "$WORK/routes" "$WORK/port" "$WORK/requests.log" 2>"$WORK/fake.err" &
 fake_pid=$!
 trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do [[ -s $WORK/port ]] && break; sleep 0.1; done
 [[ -s $WORK/port ]] || { echo "fakeplatform did not start"; cat "$WORK/fake.err"; exit 1; }
-BASE="http://127.0.0.1:$(cat "$WORK/port")"
+PORT=$(cat "$WORK/port")
+BASE="http://127.0.0.1:$PORT"
 
 "$K" init --org "Exempelby kommun" >/dev/null
+# The stand-in is on loopback: allowed here, taken away at the end.
+printf '[media]\nallow_internal = yes\n' >"$KANALVAKT_DATA/kanalvakt.conf"
 "$K" unit add --name Kommunikation >/dev/null
 "$K" account add --platform facebook --handle exempelby --unit Kommunikation >/dev/null
 cat >"$WORK/items.jsonl" <<JSONL
@@ -54,5 +59,34 @@ jq -e '.fetched == 0 and .failed == 0' "$WORK/out" >/dev/null && ok "failed medi
 [[ $(grep -c "photo.jpg" "$WORK/requests.log") == "$before" ]] && ok "a fetched medium is not fetched again" || bad "photo fetched again"
 expect_exit 0 "re-import keeps the media as they are" -- "$K" import --account exempelby "$WORK/items.jsonl"
 [[ $("$K" --json media list | wc -l) == 3 ]] && ok "no media duplicated" || bad "media duplicated"
+
+# Without allow_internal only public addresses are fetched. The address is
+# checked where the connection is made, after the name is resolved, so the
+# loopback stand-in, a name for this machine and a private IP literal are
+# all refused, over https too, and nothing reaches the stand-in.
+printf '[media]\nallow_internal = perhaps\n' >"$KANALVAKT_DATA/kanalvakt.conf"
+state=$(db_state)
+expect_exit 2 "a setting that is not yes or no is refused" -- "$K" media fetch
+expect_grep '\[media\] allow_internal: .perhaps. is not yes or no' "$WORK/err" "the message names the setting"
+[[ $(db_state) == "$state" ]] && ok "nothing changed by the refused run" || bad "database changed"
+rm "$KANALVAKT_DATA/kanalvakt.conf"
+cat >"$WORK/inside.jsonl" <<JSONL
+{"id":"m3","platform":"facebook","kind":"comment","parent_id":"m1","root_id":"m1","author":{"id":"u2","name":"Bo"},"created_at":"2026-06-01T12:00:00+02:00","text":"Titta här","media":[{"url":"$BASE/media/inside.jpg","type":"photo"},{"url":"https://localhost:$PORT/media/inside.jpg","type":"photo"},{"url":"https://10.11.12.13/inside.jpg","type":"photo"}]}
+JSONL
+expect_exit 0 "import notes the inside media" -- "$K" import --account exempelby "$WORK/inside.jsonl"
+before=$(wc -l <"$WORK/requests.log")
+expect_exit 3 "media fetch without allow_internal" -- "$K" --json media fetch
+jq -e '.fetched == 0 and .failed == 3' "$WORK/out" >/dev/null && ok "all three refused" || bad "refusal counts: $(cat "$WORK/out")"
+"$K" --json media list >"$WORK/media.jsonl"
+err_of() { jq -r -s --arg u "$1" 'map(select(.url == $u))[0] | "\(.sha256) \(.error)"' "$WORK/media.jsonl"; }
+[[ $(err_of "$BASE/media/inside.jpg") =~ ^null\ .*refused:\ 127\.0\.0\.1\ is\ a\ private/internal\ address ]] &&
+	ok "a URL at 127.0.0.1 is refused, the error kept on the medium" || bad "127.0.0.1: $(err_of "$BASE/media/inside.jpg")"
+[[ $(err_of "https://localhost:$PORT/media/inside.jpg") =~ ^null\ https://localhost:$PORT/media/inside.jpg:\ refused:\ (127\.0\.0\.1|::1)\ is\ a\ private/internal\ address ]] &&
+	ok "https to localhost is refused by its address, before any connection" ||
+	bad "localhost: $(err_of "https://localhost:$PORT/media/inside.jpg")"
+[[ $(err_of "https://10.11.12.13/inside.jpg") =~ ^null\ https://10.11.12.13/inside.jpg:\ refused:\ 10\.11\.12\.13\ is\ a\ private/internal\ address ]] &&
+	ok "https to 10/8 is refused, before any connection" || bad "10/8: $(err_of "https://10.11.12.13/inside.jpg")"
+[[ $(wc -l <"$WORK/requests.log") == "$before" ]] && ok "no request reached the stand-in" ||
+	bad "requests reached the stand-in: $(tail -n +$((before + 1)) "$WORK/requests.log")"
 expect_exit 0 "audit chain intact" -- "$K" audit verify
 finish

@@ -2,6 +2,7 @@
 #include "testlib.h"
 
 #include "base/buf.h"
+#include "base/config.h"
 #include "base/err.h"
 #include "base/hash.h"
 #include "base/timeutil.h"
@@ -111,6 +112,45 @@ static void dates_and_weekdays(void)
 	}
 }
 
+static void config_values(void)
+{
+	struct config *c = config_new();
+	struct err e;
+	int64_t n = 0;
+	int b = -1;
+
+	CHECK(c != NULL);
+	CHECK_INT(config_set(c, "media", "allow_internal", "Yes"), KV_OK);
+	CHECK_INT(config_set(c, "cases", "require_registration", "perhaps"), KV_OK);
+	CHECK_INT(config_set(c, "fetch", "max_pages", "12"), KV_OK);
+	CHECK_INT(config_set(c, "fetch", "timeout_s", "12s"), KV_OK);
+	CHECK_INT(config_get_bool(c, "media", "allow_internal", 0, &b, &e), KV_OK);
+	CHECK_INT(b, 1);
+	CHECK_INT(config_get_bool(c, "media", "absent", 1, &b, &e), KV_OK);
+	CHECK_INT(b, 1);
+	CHECK_INT(config_get_bool(NULL, "media", "allow_internal", 0, &b, &e), KV_OK);
+	CHECK_INT(b, 0);
+	CHECK_INT(config_get_bool(c, "cases", "require_registration", 1, &b, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "[cases] require_registration: 'perhaps' is not yes or no");
+	for (const char *const *w = (const char *const[]){"on", "TRUE", "1", NULL}; *w; w++) {
+		b = 0;
+		CHECK_INT(config_parse_bool(*w, &b), KV_OK);
+		CHECK_INT(b, 1);
+	}
+	for (const char *const *w = (const char *const[]){"off", "No", "0", NULL}; *w; w++) {
+		b = 1;
+		CHECK_INT(config_parse_bool(*w, &b), KV_OK);
+		CHECK_INT(b, 0);
+	}
+	CHECK_INT(config_parse_bool("", &b), KV_EINVAL);
+	CHECK_INT(config_parse_bool("yess", &b), KV_EINVAL);
+	CHECK_INT(config_get_int(c, "fetch", "max_pages", 5, &n, &e), KV_OK);
+	CHECK_INT(n, 12);
+	CHECK_INT(config_get_int(c, "fetch", "timeout_s", 5, &n, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "[fetch] timeout_s: '12s' is not a whole number");
+	config_free(c);
+}
+
 static void now_can_be_pinned(void)
 {
 	setenv("KANALVAKT_NOW", "2026-04-02T14:30:00Z", 1);
@@ -119,4 +159,4 @@ static void now_can_be_pinned(void)
 
 TEST_MAIN(T(buf_grows_and_stops_at_limit), T(err_maps_codes), T(sha256_known_vectors),
           T(hmac_rfc4231_case2), T(utf8_checks), T(iso_times), T(dates_and_weekdays),
-          T(now_can_be_pinned))
+          T(config_values), T(now_can_be_pinned))

@@ -1,7 +1,9 @@
 /* The connectors' HTTP client against an in-process server on 127.0.0.1:
  * retries for 429 / 5xx / Graph rate limits with the injected sleep (so no
  * test waits), no retry for other 4xx, the size limit, refused redirects,
- * and no token in any message. Also URL scrubbing and the backoff curve. */
+ * no token in any message, and no connection to internal addresses under
+ * public_only. Also URL scrubbing, the backoff curve and the address
+ * classifier. */
 #include "testlib.h"
 
 #include "capture/fetch.h"
@@ -137,18 +139,24 @@ static void fake_sleep(void *ctx, int64_t ms)
 	slept.n++;
 }
 
-static struct fetch *client(int attempts, size_t max_bytes)
+static struct fetch *client_with(int attempts, size_t max_bytes, int public_only)
 {
 	struct fetch_opts o = {.timeout_s = 10,
 	                       .max_attempts = attempts,
 	                       .backoff_ms = 10,
 	                       .max_bytes = max_bytes,
-	                       .sleep_fn = fake_sleep};
+	                       .sleep_fn = fake_sleep,
+	                       .public_only = public_only};
 	struct fetch *f = NULL;
 	struct err e = {0};
 
 	CHECK_INT(fetch_new(&f, &o, &e), KV_OK);
 	return f;
+}
+
+static struct fetch *client(int attempts, size_t max_bytes)
+{
+	return client_with(attempts, max_bytes, 0);
 }
 
 static int get(struct fetch *f, const char *path, const char *bearer, struct fetch_result *r,
@@ -363,6 +371,204 @@ static void fetch_connection_refused(void)
 	fetch_free(f);
 }
 
+/* The server is on 127.0.0.1: under public_only nothing reaches it, the
+ * refusal is not retried, and the message names the address. */
+static void fetch_public_only_refuses_loopback(void)
+{
+	struct MHD_Daemon *d = start();
+	struct fetch *f = client_with(4, 0, 1);
+	struct fetch_result r;
+	struct err e = {0};
+
+	CHECK_INT(get(f, "/ok?access_token=TOPSECRET", NULL, &r, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg,
+	               "/ok?access_token=***: refused: 127.0.0.1 is a private/internal address");
+	CHECK(strstr(e.msg, "TOPSECRET") == NULL);
+	CHECK_INT(srv.hits, 0);
+	CHECK_INT(r.attempts, 1);
+	CHECK_INT(slept.n, 0);
+	fetch_result_done(&r);
+	fetch_free(f);
+	MHD_stop_daemon(d);
+}
+
+/* A name is judged by what it resolves to, not by how it is spelt. */
+static void fetch_public_only_refuses_names_and_literals(void)
+{
+	struct MHD_Daemon *d = start();
+	struct fetch *f = client_with(3, 0, 1);
+	struct fetch_result r;
+	struct err e = {0};
+	const char *port = strrchr(base, ':');
+	char url[128];
+
+	snprintf(url, sizeof(url), "http://localhost%s/ok", port);
+	fetch_result_init(&r);
+	CHECK_INT(fetch_get(f, url, NULL, &r, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "is a private/internal address");
+	fetch_result_done(&r);
+
+	fetch_result_init(&r);
+	CHECK_INT(fetch_get(f, "https://10.20.30.40/inside.jpg", NULL, &r, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "https://10.20.30.40/inside.jpg: refused: 10.20.30.40 is a "
+	                      "private/internal address");
+	fetch_result_done(&r);
+
+	fetch_result_init(&r);
+	CHECK_INT(fetch_get(f, "https://[::ffff:169.254.169.254]/latest/meta-data/", NULL, &r, &e),
+	          KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "refused: ::ffff:169.254.169.254 is a private/internal address");
+	fetch_result_done(&r);
+
+	fetch_result_init(&r);
+	CHECK_INT(fetch_get(f, "https://[fd00::1]/x", NULL, &r, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "refused: fd00::1 is a private/internal address");
+	fetch_result_done(&r);
+
+	CHECK_INT(srv.hits, 0);
+	CHECK_INT(slept.n, 0);
+	fetch_free(f);
+	MHD_stop_daemon(d);
+}
+
+/* Without public_only the same client reaches loopback as before. */
+static void fetch_loopback_allowed_without_public_only(void)
+{
+	struct MHD_Daemon *d = start();
+	struct fetch *f = client_with(1, 0, 0);
+	struct fetch_result r;
+	struct err e = {0};
+
+	CHECK_INT(get(f, "/ok", NULL, &r, &e), KV_OK);
+	CHECK_INT(srv.hits, 1);
+	fetch_result_done(&r);
+	fetch_free(f);
+	MHD_stop_daemon(d);
+}
+
+static int classify(const char *text)
+{
+	struct sockaddr_storage ss = {0};
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+	if (inet_pton(AF_INET, text, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+	} else {
+		CHECK_INT(inet_pton(AF_INET6, text, &in6->sin6_addr), 1);
+		in6->sin6_family = AF_INET6;
+	}
+	return fetch_addr_is_public((const struct sockaddr *)&ss);
+}
+
+static void addr_classifier(void)
+{
+	static const struct {
+		const char *addr;
+		int public;
+	} cases[] = {
+	        /* IPv4: public */
+	        {"8.8.8.8", 1},
+	        {"1.1.1.1", 1},
+	        {"157.240.1.35", 1},
+	        {"9.255.255.255", 1},
+	        {"11.0.0.0", 1},
+	        {"100.63.255.255", 1},
+	        {"100.128.0.0", 1},
+	        {"126.255.255.255", 1},
+	        {"128.0.0.1", 1},
+	        {"169.253.255.255", 1},
+	        {"169.255.0.0", 1},
+	        {"172.15.255.255", 1},
+	        {"172.32.0.0", 1},
+	        {"192.0.1.1", 1},
+	        {"192.167.255.255", 1},
+	        {"192.169.0.0", 1},
+	        {"198.17.255.255", 1},
+	        {"198.20.0.0", 1},
+	        {"223.255.255.255", 1},
+	        /* IPv4: internal */
+	        {"0.0.0.0", 0},
+	        {"0.1.2.3", 0},
+	        {"10.0.0.1", 0},
+	        {"10.255.255.255", 0},
+	        {"100.64.0.1", 0},
+	        {"100.127.255.255", 0},
+	        {"127.0.0.1", 0},
+	        {"127.255.255.254", 0},
+	        {"169.254.169.254", 0},
+	        {"169.254.0.1", 0},
+	        {"172.16.0.1", 0},
+	        {"172.31.255.255", 0},
+	        {"192.0.0.8", 0},
+	        {"192.0.2.10", 0},
+	        {"192.88.99.1", 0},
+	        {"192.168.0.1", 0},
+	        {"192.168.255.255", 0},
+	        {"198.18.0.1", 0},
+	        {"198.19.255.255", 0},
+	        {"198.51.100.7", 0},
+	        {"203.0.113.9", 0},
+	        {"224.0.0.1", 0},
+	        {"239.255.255.250", 0},
+	        {"240.0.0.1", 0},
+	        {"255.255.255.255", 0},
+	        /* IPv6: public */
+	        {"2a03:2880:f10d:83:face:b00c:0:25de", 1},
+	        {"2001:4860:4860::8888", 1},
+	        {"2001:200::1", 1},
+	        {"2600::1", 1},
+	        {"3ffe::1", 1},
+	        {"3fff:1000::1", 1},
+	        {"::ffff:8.8.8.8", 1},
+	        {"64:ff9b::808:808", 1},
+	        {"2002:808:808::1", 1},
+	        /* IPv6: internal */
+	        {"::", 0},
+	        {"::1", 0},
+	        {"::127.0.0.1", 0},
+	        {"::ffff:127.0.0.1", 0},
+	        {"::ffff:10.0.0.1", 0},
+	        {"::ffff:169.254.169.254", 0},
+	        {"::ffff:192.168.1.1", 0},
+	        {"64:ff9b::a00:1", 0},
+	        {"2002:a00:1::1", 0},
+	        {"2002:7f00:1::", 0},
+	        {"fc00::1", 0},
+	        {"fd12:3456:789a::1", 0},
+	        {"fe80::1", 0},
+	        {"febf:ffff::1", 0},
+	        {"fec0::1", 0},
+	        {"ff02::1", 0},
+	        {"ff0e::1", 0},
+	        {"100::1", 0},
+	        {"2001::1", 0},
+	        {"2001:0:4136:e378:8000:63bf:3fff:fdd2", 0},
+	        {"2001:2::1", 0},
+	        {"2001:1ff::1", 0},
+	        {"2001:db8::1", 0},
+	        {"3fff::1", 0},
+	        {"3fff:fff::1", 0},
+	        {"4000::1", 0},
+	        {"1fff:ffff::1", 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = classify(cases[i].addr);
+
+		if (got != cases[i].public)
+			fprintf(stderr, "%s: got %d, wanted %d\n", cases[i].addr, got,
+			        cases[i].public);
+		CHECK_INT(got, cases[i].public);
+	}
+	{
+		struct sockaddr un = {.sa_family = AF_UNIX};
+
+		CHECK_INT(fetch_addr_is_public(&un), 0);
+		CHECK_INT(fetch_addr_is_public(NULL), 0);
+	}
+}
+
 static void scrub_removes_tokens(void)
 {
 	char out[512];
@@ -414,5 +620,7 @@ TEST_MAIN(T(fetch_ok_sends_agent_and_bearer), T(fetch_429_honours_retry_after),
           T(fetch_retry_after_beyond_limit_gives_up), T(fetch_5xx_retried_then_exhausted),
           T(fetch_graph_rate_limit_retried), T(fetch_graph_error_named), T(fetch_4xx_not_retried),
           T(fetch_redirect_not_followed), T(fetch_size_limit), T(fetch_insecure_url_refused),
-          T(fetch_connection_refused), T(scrub_removes_tokens), T(origin_and_secure),
-          T(backoff_curve))
+          T(fetch_connection_refused), T(fetch_public_only_refuses_loopback),
+          T(fetch_public_only_refuses_names_and_literals),
+          T(fetch_loopback_allowed_without_public_only), T(scrub_removes_tokens),
+          T(origin_and_secure), T(backoff_curve), T(addr_classifier))
