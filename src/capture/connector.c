@@ -1,12 +1,14 @@
 /* Polling the platforms. Each platform is one loop over its pages: fetch a
- * page (and, for Mastodon and X, the replies of each status on it), then
- * import all of it and move the cursor in one transaction. The network is
- * never waited on inside a transaction.
+ * page (and, for Mastodon and X, the replies of each status on it; for the
+ * Graph API, the further pages of the comment lists on it), then import all
+ * of it and move the cursor in one transaction. The network is never waited
+ * on inside a transaction.
  *
  * A cursor is a small JSON object kept per endpoint:
  *   since    where the last complete poll ended (a Unix time for Graph and
  *            YouTube, a status id for Mastodon and X), used as since= /
- *            since_id= next time;
+ *            since_id= next time (Graph and YouTube reach further back when
+ *            the look-back window starts earlier);
  *   pending  the newest value seen by a poll still under way;
  *   next     where that poll stopped (a Graph next URL without its token, a
  *            YouTube page token, a Mastodon max_id, an X pagination token).
@@ -53,6 +55,13 @@ struct part {
 	size_t len;
 	enum parse_format fmt;
 	char name[256];
+	/* What the import of this part counts that the poll has dealt with:
+	 * nested comment lists on it whose next page was read (the parser
+	 * notes each as a skip, "more comments than this response holds"), and
+	 * the objects repeated above a nested page to give it its place (each
+	 * counted as unchanged). */
+	int64_t followed;
+	int64_t echoed;
 };
 
 struct parts {
@@ -69,7 +78,8 @@ struct run {
 	const char *pid;    /* the platform's id of the account */
 	const char *handle; /* for messages */
 	const char *platform;
-	char *tok_esc; /* the token, URL-escaped */
+	char *tok_esc;              /* the token, URL-escaped */
+	int64_t comment_pages_left; /* nested comment pages this poll may still read */
 	struct import_opts io;
 	struct connector_report *r;
 	char origin[600]; /* scheme://host:port of base_url */
@@ -117,7 +127,9 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 	snprintf(sec, sizeof(sec), "account %s/%s", platform_name(p), handle);
 	snprintf(sec2, sizeof(sec2), "account %s", handle);
 	section = config_get(cfg, sec, "token", NULL) || config_get(cfg, sec, "base_url", NULL) ||
-	                          config_get(cfg, sec, "max_pages", NULL)
+	                          config_get(cfg, sec, "max_pages", NULL) ||
+	                          config_get(cfg, sec, "lookback_days", NULL) ||
+	                          config_get(cfg, sec, "max_comment_pages", NULL)
 	                  ? sec
 	                  : sec2;
 	c.token = config_get(cfg, section, "token", NULL);
@@ -127,6 +139,17 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 	                   err)))
 		goto out;
 	if ((rc = conf_int(cfg, section, "max_pages", v, 1, 1000000, &c.max_pages, err)))
+		goto out;
+	if ((rc = conf_int(cfg, "fetch", "lookback_days", CONNECTOR_DEFAULT_LOOKBACK_DAYS, 0, 3650,
+	                   &v, err)))
+		goto out;
+	if ((rc = conf_int(cfg, section, "lookback_days", v, 0, 3650, &c.lookback_days, err)))
+		goto out;
+	if ((rc = conf_int(cfg, "fetch", "max_comment_pages", CONNECTOR_DEFAULT_MAX_COMMENT_PAGES,
+	                   0, 1000000, &v, err)))
+		goto out;
+	if ((rc = conf_int(cfg, section, "max_comment_pages", v, 0, 1000000, &c.max_comment_pages,
+	                   err)))
 		goto out;
 	if ((rc = conf_int(cfg, "fetch", "backoff_ms", 1000, 1, 3600000, &c.fetch.backoff_ms, err)))
 		goto out;
@@ -364,6 +387,12 @@ static int get_part(struct run *run, struct parts *p, const char *url, const cha
 	return KV_OK;
 }
 
+/* a - b, but never below 0. */
+static int64_t less(int64_t a, int64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
 /* Imports the parts and stores the cursor in one transaction. */
 static int commit(struct run *run, const char *endpoint, struct parts *p, const struct cur *c,
                   struct err *err)
@@ -391,8 +420,8 @@ static int commit(struct run *run, const char *endpoint, struct parts *p, const 
 		sum.pages++;
 		sum.new_items += ir.new_items;
 		sum.updated += ir.updated;
-		sum.unchanged += ir.unchanged;
-		sum.skipped += ir.skipped;
+		sum.unchanged += less(ir.unchanged, p->v[i].echoed);
+		sum.skipped += less(ir.skipped, p->v[i].followed);
 		sum.events += ir.events;
 	}
 	if (!rc)
@@ -481,6 +510,24 @@ static void iso_to_num(char *dst, size_t n, const char *iso)
 		snprintf(dst, n, "%lld", (long long)t);
 }
 
+/* The lower bound a poll asks the platform for: the cursor's since, or the
+ * start of the look-back window when that reaches further back, so that
+ * posts created in the last lookback_days are read again for new comments
+ * ("" when the cursor has none yet: everything is read). */
+static void lookback_since(const struct run *run, const char *since, char *out, size_t n)
+{
+	int64_t start;
+	char s[32];
+
+	snprintf(out, n, "%s", since);
+	if (!since[0] || run->c->lookback_days <= 0)
+		return;
+	start = time_now() - run->c->lookback_days * 86400;
+	snprintf(s, sizeof(s), "%lld", (long long)(start > 0 ? start : 0));
+	if (num_cmp(s, since) < 0)
+		snprintf(out, n, "%s", s);
+}
+
 /* Removes every secret query parameter from url (tokens never go into the
  * cursor); a heap string, NULL when out of memory. */
 static char *strip_secrets(const char *url)
@@ -526,6 +573,291 @@ out:
 
 /* ---- Graph API: Facebook Page feed, Instagram media ---- */
 
+/* How deep nested comment lists are followed: a post's (or a media's)
+ * comments, and each comment's replies. The fields asked for hold no
+ * deeper lists. */
+#define GRAPH_NEST_DEPTH 2
+
+/* A nested comment list with a further page still to read. */
+struct nest {
+	char *url;     /* its paging.next as Graph gave it */
+	json_t *chain; /* the objects the list hangs under, outermost first, without children */
+	size_t origin; /* the part whose import notes the list as cut short */
+	int page;      /* the page of the list that url reads */
+};
+
+struct nests {
+	struct nest *v;
+	size_t n;
+	size_t cap;
+	size_t head; /* the next one to read */
+};
+
+static void nests_done(struct nests *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		free(q->v[i].url);
+		json_decref(q->v[i].chain);
+	}
+	free(q->v);
+	memset(q, 0, sizeof(*q));
+}
+
+/* Queues url; chain gets a reference of its own. */
+static int nests_push(struct nests *q, const char *url, json_t *chain, size_t origin, int page,
+                      struct err *err)
+{
+	struct nest *e;
+
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 16;
+		struct nest *v = realloc(q->v, cap * sizeof(*v));
+
+		if (!v)
+			return err_set(err, KV_ENOMEM, "out of memory");
+		q->v = v;
+		q->cap = cap;
+	}
+	e = &q->v[q->n];
+	e->url = strdup(url);
+	if (!e->url)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	e->chain = json_incref(chain);
+	e->origin = origin;
+	e->page = page;
+	q->n++;
+	return KV_OK;
+}
+
+/* The key of the nested list of an object at depth (0 = a post or media):
+ * Facebook comments hold comments, Instagram comments hold replies. */
+static const char *nest_key(int instagram, size_t depth)
+{
+	return instagram && depth > 0 ? "replies" : "comments";
+}
+
+/* chain with o appended, as a new array; o is copied shallowly without its
+ * children (comments, replies), which travel in the pages instead. */
+static json_t *chain_push(const json_t *chain, json_t *o)
+{
+	json_t *c = json_array(), *copy = json_copy(o);
+	size_t i;
+	json_t *v;
+
+	if (!c || !copy)
+		goto fail;
+	json_object_del(copy, "comments");
+	json_object_del(copy, "replies");
+	json_array_foreach((json_t *)chain, i, v)
+	{
+		if (json_array_append(c, v))
+			goto fail;
+	}
+	if (json_array_append_new(c, copy)) {
+		json_decref(c);
+		return NULL;
+	}
+	return c;
+fail:
+	json_decref(copy);
+	json_decref(c);
+	return NULL;
+}
+
+/* Queues the nested lists of the objects in data (at depth under chain)
+ * that have a further page, and looks into the lists' own objects. The
+ * parser notes each such list as cut short in the import of part origin;
+ * only objects with an id are followed, as only they are imported. */
+static int nests_scan(struct nests *q, json_t *data, json_t *chain, size_t depth, int instagram,
+                      size_t origin, struct err *err)
+{
+	size_t i;
+	json_t *o;
+	int rc = KV_OK;
+
+	if (depth >= GRAPH_NEST_DEPTH)
+		return KV_OK;
+	json_array_foreach(data, i, o)
+	{
+		json_t *list = json_object_get(o, nest_key(instagram, depth));
+		json_t *sub;
+		const char *next;
+
+		if (!json_is_object(list) || !json_is_string(json_object_get(o, "id")))
+			continue;
+		sub = chain_push(chain, o);
+		if (!sub)
+			return err_set(err, KV_ENOMEM, "out of memory");
+		next = json_string_value(json_object_get(json_object_get(list, "paging"), "next"));
+		if (next && *next)
+			rc = nests_push(q, next, sub, origin, 2, err);
+		if (!rc)
+			rc = nests_scan(q, json_object_get(list, "data"), sub, depth + 1, instagram,
+			                origin, err);
+		json_decref(sub);
+		if (rc)
+			return rc;
+	}
+	return KV_OK;
+}
+
+/* The document a nested page is imported as: the page inside copies of the
+ * objects it hangs under, {"data":[post{comments:{"data":[comment{comments:
+ * page}]}}]}, the shape of the feed page it was found on. The parser then
+ * gives each comment its parent and root as on the feed page; the objects
+ * above it are the same as there, so they are stored unchanged. Imported
+ * bare, a /{id}/comments page would leave parent and root to what the
+ * permalinks spell out, which pfbid links do not. */
+static char *nest_wrap(const json_t *chain, json_t *page, int instagram)
+{
+	json_t *inner = json_incref(page);
+	char *out = NULL;
+
+	for (size_t i = json_array_size(chain); inner && i-- > 0;) {
+		json_t *o = json_copy(json_array_get(chain, i));
+		json_t *list = json_array(), *doc = json_object();
+
+		if (!o || !list || !doc || json_object_set(o, nest_key(instagram, i), inner) ||
+		    json_array_append(list, o) || json_object_set(doc, "data", list)) {
+			json_decref(doc);
+			doc = NULL;
+		}
+		json_decref(inner);
+		json_decref(o);
+		json_decref(list);
+		inner = doc;
+	}
+	if (inner)
+		out = json_dumps(inner, JSON_COMPACT);
+	json_decref(inner);
+	return out;
+}
+
+/* Checks a Graph paging.next before it is followed: only to the origin of
+ * base_url, so that the token goes nowhere else. *out is next without any
+ * secret Graph echoed in it (a heap string, for the cursor and the request). */
+static int graph_next_check(struct run *run, const char *next, const char *name, char **out,
+                            struct err *err)
+{
+	char origin[600], shown[600];
+	char *stripped;
+
+	if (fetch_url_origin(origin, sizeof(origin), next) != KV_OK ||
+	    strcmp(origin, run->origin) != 0) {
+		fetch_scrub_url(shown, sizeof(shown), next);
+		return err_set(err, KV_EIO,
+		               "%s: paging.next points at another host (%s); not followed, so that "
+		               "the token goes only to %s",
+		               name, shown, run->origin);
+	}
+	stripped = strip_secrets(next);
+	if (!stripped)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	*out = stripped;
+	return KV_OK;
+}
+
+/* Appends the configured token to url as access_token=. */
+static int graph_add_token(struct run *run, struct buf *url, struct err *err)
+{
+	if (buf_printf(url, "%saccess_token=%s", strchr(buf_cstr(url), '?') ? "&" : "?",
+	               run->tok_esc) != KV_OK)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	return KV_OK;
+}
+
+/* Reads the further pages of the nested comment lists on a feed page (the
+ * last part in parts, parsed as page), and of the lists those pages show,
+ * each as a part of its own to import with the feed page. Breadth first,
+ * so every post gets its second page of comments before any gets its
+ * third, until the poll's max_comment_pages is spent; lists left unread
+ * then stay noted as cut short. */
+static int graph_nested(struct run *run, struct parts *parts, json_t *page, int instagram,
+                        const char *feed_name, struct err *err)
+{
+	struct nests q = {0};
+	struct buf url;
+	json_t *j = NULL, *root = json_array();
+	char *stripped = NULL, *next = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	if (!root) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = nests_scan(&q, json_object_get(page, "data"), root, 0, instagram, parts->n - 1, err);
+	for (; !rc && q.head < q.n; q.head++) {
+		struct nest *e = &q.v[q.head];
+		json_t *chain = e->chain;
+		size_t depth = json_array_size(chain), origin = e->origin;
+		int npage = e->page;
+		const char *parent =
+		        json_string_value(json_object_get(json_array_get(chain, depth - 1), "id"));
+		struct part *pt;
+		char name[256];
+		char *doc;
+
+		if (run->comment_pages_left <= 0) {
+			run->r->comment_lists_cut += (int64_t)(q.n - q.head);
+			break;
+		}
+		snprintf(name, sizeof(name), "%.160s, %s of %.64s page %d", feed_name,
+		         nest_key(instagram, depth - 1), parent ? parent : "?", npage);
+		free(stripped);
+		stripped = NULL;
+		rc = graph_next_check(run, e->url, name, &stripped, err);
+		if (rc)
+			break;
+		buf_clear(&url);
+		buf_puts(&url, stripped);
+		if ((rc = graph_add_token(run, &url, err)))
+			break;
+		/* e points into q, which the pushes below may move: what is
+		 * needed of it was copied above. */
+		run->comment_pages_left--;
+		rc = get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &j, NULL,
+		                   err);
+		if (rc) {
+			/* The URL alone would not say which comment list failed. */
+			if (!strstr(err->msg, name))
+				err_prefix(err, "%s: ", name);
+			break;
+		}
+		pt = &parts->v[parts->n - 1];
+		free(next);
+		next = NULL;
+		rc = parse_graph_next(pt->data, pt->len, &next, err);
+		if (rc) {
+			err_prefix(err, "%s: ", name);
+			break;
+		}
+		doc = nest_wrap(chain, j, instagram);
+		if (!doc) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			break;
+		}
+		free(pt->data);
+		pt->data = doc;
+		pt->len = strlen(doc);
+		pt->echoed = (int64_t)depth;
+		parts->v[origin].followed++;
+		if (next)
+			rc = nests_push(&q, next, chain, parts->n - 1, npage + 1, err);
+		if (!rc)
+			rc = nests_scan(&q, json_object_get(j, "data"), chain, depth, instagram,
+			                parts->n - 1, err);
+	}
+out:
+	json_decref(j);
+	json_decref(root);
+	free(stripped);
+	free(next);
+	nests_done(&q);
+	buf_done(&url);
+	return rc;
+}
+
 static int graph_poll(struct run *run, int instagram, struct err *err)
 {
 	const char *endpoint = instagram ? "media" : "feed";
@@ -538,6 +870,7 @@ static int graph_poll(struct run *run, int instagram, struct err *err)
 	int rc;
 
 	buf_init(&url, 1 << 20);
+	run->comment_pages_left = run->c->max_comment_pages;
 	rc = cur_load(run, endpoint, &c, err);
 	if (rc)
 		goto out;
@@ -558,23 +891,23 @@ static int graph_poll(struct run *run, int instagram, struct err *err)
 	if (c.next[0])
 		buf_puts(&url, c.next);
 	else {
+		char since[64];
+
 		buf_printf(&url, "%s/%s/%s?fields=%s&limit=25", run->c->base_url, run->pid,
 		           endpoint, fields);
-		if (c.since[0])
-			buf_printf(&url, "&since=%s", c.since);
+		lookback_since(run, c.since, since, sizeof(since));
+		if (since[0])
+			buf_printf(&url, "&since=%s", since);
 	}
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
 		const struct part *pt = NULL;
 		json_t *data;
 		size_t i;
-		char name[256], origin[600];
+		char name[256];
 
-		if (buf_printf(&url, "%saccess_token=%s", strchr(buf_cstr(&url), '?') ? "&" : "?",
-		               run->tok_esc) != KV_OK) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
+		if ((rc = graph_add_token(run, &url, err)))
 			goto out;
-		}
 		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
 		         run->pid, endpoint, (long long)page);
 		rc = get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &j, &pt,
@@ -596,30 +929,20 @@ static int graph_poll(struct run *run, int instagram, struct err *err)
 			err_prefix(err, "%s: ", name);
 			goto out;
 		}
-		if (next && (fetch_url_origin(origin, sizeof(origin), next) != KV_OK ||
-		             strcmp(origin, run->origin) != 0)) {
-			char shown[600];
-
-			fetch_scrub_url(shown, sizeof(shown), next);
-			rc = err_set(
-			        err, KV_EIO,
-			        "%s: paging.next points at another host (%s); not followed, so "
-			        "that the token goes only to %s",
-			        name, shown, run->origin);
-			goto out;
-		}
 		free(stripped);
-		stripped = next ? strip_secrets(next) : NULL;
-		if (next && !stripped) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
+		stripped = NULL;
+		if (next && (rc = graph_next_check(run, next, name, &stripped, err)))
 			goto out;
-		}
 		if (stripped &&
 		    (size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >= sizeof(c.next)) {
 			rc = err_set(err, KV_EIO, "%s: paging.next is longer than %zu bytes", name,
 			             sizeof(c.next) - 1);
 			goto out;
 		}
+		/* pt is not used past here: the nested pages grow parts. */
+		rc = graph_nested(run, &parts, j, instagram, name, err);
+		if (rc)
+			goto out;
 		rc = end_page(run, endpoint, &parts, &c, !next, err);
 		if (rc)
 			goto out;
@@ -645,6 +968,7 @@ static int youtube_poll(struct run *run, struct err *err)
 	const char *endpoint = "commentThreads";
 	struct parts parts = {0};
 	struct cur c;
+	char bound[64];
 	struct buf url;
 	json_t *j = NULL;
 	int rc;
@@ -653,6 +977,7 @@ static int youtube_poll(struct run *run, struct err *err)
 	rc = cur_load(run, endpoint, &c, err);
 	if (rc)
 		goto out;
+	lookback_since(run, c.since, bound, sizeof(bound));
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
 		json_t *items, *tok;
@@ -703,8 +1028,10 @@ static int youtube_poll(struct run *run, struct err *err)
 				snprintf(oldest, sizeof(oldest), "%s", t);
 		}
 		/* Threads come newest first: a page reaching back to the last
-		 * poll's newest thread is the last one needed. */
-		if (c.since[0] && oldest[0] && num_cmp(oldest, c.since) <= 0)
+		 * poll's newest thread, or to the start of the look-back window
+		 * (threads started then, read again for their new replies), is
+		 * the last one needed. */
+		if (bound[0] && oldest[0] && num_cmp(oldest, bound) <= 0)
 			reached = 1;
 		tok = json_object_get(j, "nextPageToken");
 		if (!reached && json_is_string(tok) && json_string_length(tok) > 0 &&

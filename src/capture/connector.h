@@ -1,9 +1,11 @@
 /* Connectors: polling one account's platform API page by page and importing
  * each page as it arrives (Facebook Page feed and Instagram media through the
- * Graph API, YouTube commentThreads, Mastodon statuses with their replies, X
- * API v2 timelines with their conversations). A cursor per account and
- * endpoint (store/cursors) lets the next poll continue where the last one
- * stopped. Not the HTTP client (capture/fetch) and not the parsers. */
+ * Graph API with the further pages of their comments, YouTube commentThreads,
+ * Mastodon statuses with their replies, X API v2 timelines with their
+ * conversations). A cursor per account and endpoint (store/cursors) lets the
+ * next poll continue where the last one stopped; a look-back window re-reads
+ * recent posts for new comments. Not the HTTP client (capture/fetch) and not
+ * the parsers. */
 #ifndef KV_CAPTURE_CONNECTOR_H
 #define KV_CAPTURE_CONNECTOR_H
 
@@ -17,13 +19,21 @@ struct config;
 struct store;
 struct capture_screener;
 
-#define CONNECTOR_DEFAULT_MAX_PAGES 100
+#define CONNECTOR_DEFAULT_MAX_PAGES         100
+#define CONNECTOR_DEFAULT_LOOKBACK_DAYS     14
+#define CONNECTOR_DEFAULT_MAX_COMMENT_PAGES 100
 
 /* What a poll needs to know about one account, read from the configuration. */
 struct connector_conf {
 	const char *token;  /* borrowed from the configuration; NULL when none is set */
 	char base_url[512]; /* no trailing slash */
 	int64_t max_pages;  /* pages per endpoint per poll */
+	/* Posts and threads created this many days back are read again by
+	 * every poll, for new comments on them; 0 reads only what is new. */
+	int64_t lookback_days;
+	/* Further pages of nested comment lists (Graph comments{paging.next})
+	 * followed per poll; 0 follows none. */
+	int64_t max_comment_pages;
 	struct fetch_opts fetch;
 };
 
@@ -32,9 +42,10 @@ int connector_supported(enum platform p);
 
 /* Reads the settings for an account from cfg: section "account
  * <platform>/<handle>" or else "account <handle>" (token, base_url,
- * max_pages), and section "fetch" (backoff_ms, max_attempts, timeout_s,
- * max_wait_s, max_pages). base_url defaults to the platform's API; for
- * Mastodon it is the origin of account_url. A missing token is not an error
+ * max_pages, lookback_days, max_comment_pages), and section "fetch"
+ * (backoff_ms, max_attempts, timeout_s, max_wait_s, max_pages,
+ * lookback_days, max_comment_pages). base_url defaults to the platform's
+ * API; for Mastodon it is the origin of account_url. A missing token is not an error
  * (out->token is NULL). KV_EINVAL naming section and key for a value that is
  * not a number or a base URL that is not https (http only to a loopback
  * address), for a Mastodon account without URL, or a platform without a
@@ -51,12 +62,16 @@ struct connector_report {
 	int64_t skipped;
 	int64_t events;
 	int complete; /* 1 when every endpoint reached its end, 0 when max_pages stopped it */
+	/* Nested comment lists with further pages that were left unread because
+	 * max_comment_pages ran out (each also counted in skipped). */
+	int64_t comment_lists_cut;
 };
 
 /* Polls account_id (of org) with conf and imports what it finds, one
- * transaction per page together with the cursor, so a failure leaves the
- * earlier pages stored and the cursor at the last good page; the failure is
- * also written to the cursor row's last_error. actor names who polled in the
+ * transaction per page (with the further pages of its comment lists)
+ * together with the cursor, so a failure leaves the earlier pages stored and
+ * the cursor at the last good page; the failure is also written to the
+ * cursor row's last_error. actor names who polled in the
  * audit log. *out is filled even on failure (what was done until then).
  * Errors: KV_EINVAL for a missing token or platform account id, or a page
  * the parser refuses (err names the page); KV_EDENIED when the platform

@@ -49,16 +49,23 @@ static void print_result(struct cli_ctx *ctx, const char *label, int64_t id,
 		                      "skipped", (json_int_t)r->skipped, "events",
 		                      (json_int_t)r->events, "complete", r->complete);
 
+		if (o)
+			json_object_set_new(o, "comment_lists_cut",
+			                    json_integer((json_int_t)r->comment_lists_cut));
 		if (o && code)
 			json_object_set_new(o, "error", json_string(err->msg));
 		cli_print_json(o);
 	} else {
-		printf("%s: %lld pages, %lld new, %lld updated, %lld unchanged, %lld skipped%s\n",
+		printf("%s: %lld pages, %lld new, %lld updated, %lld unchanged, %lld skipped%s",
 		       label, (long long)r->pages, (long long)r->new_items, (long long)r->updated,
 		       (long long)r->unchanged, (long long)r->skipped,
 		       code          ? " (failed)"
 		       : r->complete ? ""
 		                     : " (stopped at max_pages; the next fetch continues)");
+		if (r->comment_lists_cut)
+			printf(" (%lld comment lists cut short at max_comment_pages)",
+			       (long long)r->comment_lists_cut);
+		putchar('\n');
 	}
 	if (code)
 		fprintf(stderr, "kanalvakt: %s\n", err->msg);
@@ -169,9 +176,11 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		/* The media of what was captured follow into the blob store; a
 		 * medium that cannot be had is noted on it, not an error here. */
 		struct media_report mr = {0};
+		struct media_conf mconf;
 		struct err merr = {0};
 
-		if (capture_media_fetch(ctx->store, org, 1000, NULL, &mr, &merr) != KV_OK)
+		if (capture_media_conf_load(&mconf, ctx->cfg, &merr) != KV_OK ||
+		    capture_media_fetch(ctx->store, org, 1000, &mconf, &mr, &merr) != KV_OK)
 			fprintf(stderr, "kanalvakt fetch: media: %s\n", merr.msg);
 		else if (!ctx->json && (mr.fetched || mr.failed))
 			printf("media: %lld fetched, %lld failed\n", (long long)mr.fetched,

@@ -3,8 +3,15 @@
 # (tests/fakeplatform) serving responses in their real shapes: paging is
 # followed, items are imported once, the next poll continues from the cursor,
 # rate limits and server errors are retried, an error envelope is reported
-# and leaves the earlier pages stored, and no token is ever printed.
+# and leaves the earlier pages stored, and no token is ever printed. Further
+# pages of nested comment lists are read with their feed page; the look-back
+# window finds new comments on older posts.
 source "$(dirname "$0")/lib.bash"
+# The clock is pinned: the look-back window is counted back from it. By
+# default it lies well after the fixtures' posts, so the window starts
+# after the cursor and only the look-back tests (which set their own time)
+# reach further back.
+export KANALVAKT_NOW=2026-06-30T12:00:00Z
 FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/connectors
 [[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }
@@ -49,6 +56,9 @@ add instagram exempelby.ig 17841400000000001 https://www.instagram.com/exempelby
 add youtube exempelbytv UCexempelbyKommun00000AA https://www.youtube.com/@exempelbytv
 add mastodon exempelby 109000000000000001 https://social.exempelby.se/@exempelby
 add x exempelby_x 987650000000000001 https://x.com/exempelby_x
+add facebook exempelbyidrott 604857392066666 https://www.facebook.com/exempelbyidrott
+add facebook exempelbymuseet 704857392077777 https://www.facebook.com/exempelbymuseet
+add instagram exempelby.ung 17841400000000002 https://www.instagram.com/exempelby.ung
 for key in syfte mal budskap malgrupp kanal kontotyp avtal funktion_och_teknik resurser bevakning \
 	avsandare risker diarieforing_gallring_arkivering kriskommunikation marknadsforing informationskrav; do
 	"$K" account checklist exempelbykommun "$key" "Besvarat i beslutet" >/dev/null
@@ -89,6 +99,18 @@ base_url = $BASE
 [account exempelby_x]
 token = x-bearer-s3cr3t
 base_url = $BASE
+
+[account exempelbyidrott]
+token = EAAB-idrott-s3cr3t
+base_url = $BASE/v19.0
+
+[account exempelbymuseet]
+token = EAAB-museet-s3cr3t
+base_url = $BASE/v19.0
+
+[account exempelby.ung]
+token = IGQV-ung-s3cr3t
+base_url = $BASE/v19.0
 CONF
 
 # Without --account: only active accounts with a token are polled.
@@ -130,6 +152,98 @@ fetch 3 "paging.next to another host refused" --account kulturskolan
 expect_grep 'another host' "$WORK/err" "the refusal names the reason"
 [[ $(items kulturskolan) -eq 0 ]] && ok "nothing stored from the refused page" || bad "nothing stored from the refused page"
 
+# Nested comment lists with more than one page: their paging.next is read
+# with the feed page, breadth first, and imported in the same transaction.
+# Page 3 of the post's comments fails once: nothing of the feed page is
+# stored, and the next fetch reads it all again.
+thread() { "$K" --json item list --account exempelbyidrott | jq -r "select(.platform_id == \"$1\") | \"\(.kind) \(.parent) \(.root)\""; }
+n=$(requests)
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 3 "a failed comment page fails the fetch" --account exempelbyidrott
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+expect_grep 'comments of 604857392066666_9002 page 3: .*Graph API error 100' "$WORK/err" "the message names the comment page"
+[[ $(items exempelbyidrott) -eq 0 ]] && ok "nothing of the feed page stored" || bad "nothing of the feed page stored ($(items exempelbyidrott))"
+expect_grep 'comments of 604857392066666_9002 page 3' <(cursor exempelbyidrott last_error) "last_error names the comment page"
+expect_grep '^GET /v19.0/604857392066666_9002/comments\?.*after=QzkxMDU.*access_token=EAAB-idrott-s3cr3t' "$WORK/new.log" \
+	"the comments' paging.next is followed with the configured token"
+expect_no_grep 'EAAGechoedtokenFROMGRAPH' "$WORK/new.log" "a token echoed in a nested paging.next is not sent on"
+n=$(requests)
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 0 "the next fetch reads the feed page and its comment pages again" --json --account exempelbyidrott
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+jq -e '.ok and .new == 12 and .unchanged == 0 and .pages == 5 and .skipped == 0 and .comment_lists_cut == 0 and .complete' "$WORK/out" >/dev/null &&
+	ok "three posts, nine comments and replies, from five pages" || bad "three posts, nine comments and replies, from five pages ($(cat "$WORK/out"))"
+expect_grep '^GET /v19.0/604857392066666/feed\?' <(head -1 "$WORK/new.log") "the resumed fetch starts at the feed page"
+expect_no_grep 'since=' <(head -1 "$WORK/new.log") "the first poll has no since="
+[[ $(grep -c '/comments' "$WORK/new.log") -eq 4 ]] && ok "four comment pages read" || bad "four comment pages read"
+for want in "comment 604857392066666_9002 604857392066666_9002:9002_9104" \
+	"comment 604857392066666_9002 604857392066666_9002:9002_9103" \
+	"comment 604857392066666_9002 604857392066666_9002:9002_9101" \
+	"reply 9002_9105 604857392066666_9002:9002_9107" \
+	"reply 9002_9103 604857392066666_9002:9002_9110" \
+	"reply 9002_9103 604857392066666_9002:9002_9109"; do
+	[[ $(thread "${want##*:}") == "${want%:*}" ]] && ok "${want##*:}: ${want%:*}" || bad "${want##*:}: wanted '${want%:*}', got '$(thread "${want##*:}")'"
+done
+[[ $(thread 604857392066666_9002) == "post null null" ]] && ok "the post is stored once, as a post" || bad "the post: $(thread 604857392066666_9002)"
+expect_grep '"since":"1779177600"' <(cursor exempelbyidrott cursor) "cursor holds the newest post's time"
+
+# Fetching again changes nothing: the look-back window (14 days back from
+# 2026-05-20T12:00Z) re-reads the posts and their comment pages.
+before=$(db_state)
+n=$(requests)
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 0 "re-fetch" --json --account exempelbyidrott
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+jq -e '.ok and .new == 0 and .updated == 0 and .unchanged == 11 and .events == 0 and .skipped == 0' "$WORK/out" >/dev/null &&
+	ok "re-fetch: nothing new or updated" || bad "re-fetch: nothing new or updated ($(cat "$WORK/out"))"
+expect_grep '^GET /v19.0/604857392066666/feed\?.*since=1778068800' "$WORK/new.log" "since= is the start of the look-back window"
+[[ $(db_state) == "$before" ]] && ok "re-fetch changed nothing in the database" || bad "re-fetch changed nothing in the database"
+
+# A day later a comment arrives on a post older than the cursor's since; the
+# look-back window finds it.
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 0 "look-back fetch" --json --account exempelbyidrott
+jq -e '.ok and .new == 1' "$WORK/out" >/dev/null && ok "the new comment on the older post is stored" || bad "the new comment on the older post is stored ($(cat "$WORK/out"))"
+[[ $(thread 9001_9201) == "comment 604857392066666_9001 604857392066666_9001" ]] && ok "under the older post" || bad "under the older post: $(thread 9001_9201)"
+expect_grep '"since":"1779177600"' <(cursor exempelbyidrott cursor) "the cursor's since stays at the newest post"
+
+# lookback_days = 0 turns the window off: since= is the cursor's.
+sed -i 's/^\[account exempelbyidrott\]$/&\nlookback_days = 0/' "$KANALVAKT_DATA/kanalvakt.conf"
+n=$(requests)
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 0 "fetch without look-back" --account exempelbyidrott
+expect_grep '^GET /v19.0/604857392066666/feed\?.*since=1779177600' <(tail -n +$((n + 1)) "$WORK/requests.log") "since= is the cursor's"
+
+# max_comment_pages bounds the comment pages a poll reads; the lists left
+# unread are reported.
+sed -i 's/^lookback_days = 0$/max_comment_pages = 1/' "$KANALVAKT_DATA/kanalvakt.conf"
+n=$(requests)
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 0 "fetch with max_comment_pages = 1" --json --account exempelbyidrott
+[[ $(tail -n +$((n + 1)) "$WORK/requests.log" | grep -c '/comments') -eq 1 ]] && ok "one comment page read" || bad "one comment page read"
+jq -e '.ok and .new == 0 and .comment_lists_cut == 3 and .skipped == 3' "$WORK/out" >/dev/null &&
+	ok "three comment lists reported as cut short" || bad "three comment lists reported as cut short ($(cat "$WORK/out"))"
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 0 "the same as text" --account exempelbyidrott
+expect_grep '3 comment lists cut short at max_comment_pages' "$WORK/out" "the text says so"
+sed -i '/^max_comment_pages = 1$/d' "$KANALVAKT_DATA/kanalvakt.conf"
+
+# A nested paging.next on another host is not followed: the token goes only
+# to base_url, and nothing of the feed page is stored.
+n=$(requests)
+fetch 3 "nested paging.next to another host refused" --account exempelbymuseet
+expect_grep 'comments of 704857392077777_50 page 2: paging.next points at another host \(https://graph.example.net/.*access_token=\*\*\*' \
+	"$WORK/err" "the refusal names the comment list and the scrubbed URL"
+[[ $(items exempelbymuseet) -eq 0 ]] && ok "nothing stored from the refused feed page" || bad "nothing stored from the refused feed page"
+[[ $(tail -n +$((n + 1)) "$WORK/requests.log" | wc -l) -eq 1 ]] && ok "only the feed page was requested" || bad "only the feed page was requested"
+
+# Instagram: further pages of a media's comments and of a comment's replies,
+# then a new comment on older media found by the look-back window.
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 0 "instagram comment pages" --json --account exempelby.ung
+jq -e '.ok and .new == 8 and .pages == 3 and .skipped == 0' "$WORK/out" >/dev/null &&
+	ok "two media, four comments and two replies" || bad "two media, four comments and two replies ($(cat "$WORK/out"))"
+ig_thread() { "$K" --json item list --account exempelby.ung | jq -r "select(.platform_id == \"$1\") | \"\(.kind) \(.parent) \(.root)\""; }
+[[ $(ig_thread 17950000000000414) == "comment 17900000000000401 17900000000000401" ]] && ok "a comment from page 2" || bad "a comment from page 2: $(ig_thread 17950000000000414)"
+[[ $(ig_thread 17950000000000416) == "reply 17950000000000411 17900000000000401" ]] && ok "a reply from page 2" || bad "a reply from page 2: $(ig_thread 17950000000000416)"
+expect_grep '^GET /v19.0/17950000000000411/replies\?.*access_token=IGQV-ung-s3cr3t' "$WORK/requests.log" "the replies' paging.next is followed"
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 0 "instagram look-back" --json --account exempelby.ung
+jq -e '.ok and .new == 1' "$WORK/out" >/dev/null && ok "the new comment on older media is stored" || bad "the new comment on older media is stored ($(cat "$WORK/out"))"
+[[ $(ig_thread 17950000000000417) == "comment 17900000000000400 17900000000000400" ]] && ok "under the older media" || bad "under the older media: $(ig_thread 17950000000000417)"
+expect_grep '^GET /v19.0/17841400000000002/media\?.*since=1778155200' "$WORK/requests.log" "since= is the start of the look-back window"
+
 # 429 with Retry-After, then a Graph rate-limit envelope, then success.
 n=$(requests)
 fetch 0 "rate limits are waited out" --json --account exempelby.ig
@@ -147,6 +261,15 @@ fetch 0 "youtube second page" --account exempelbytv
 expect_grep "pageToken=QURTSl9pM3BhZ2UyX2V4ZW1wZWxieQ==" <(tail -n +$((n + 1)) "$WORK/requests.log") \
 	"second fetch continues with pageToken"
 [[ $(items exempelbytv) -eq 3 ]] && ok "three youtube comments" || bad "three youtube comments ($(items exempelbytv))"
+# The look-back window reaches past the cursor: threads started in it are
+# read again (for their new replies), so page 1 is no longer the last.
+n=$(requests)
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 0 "youtube look-back" --account exempelbytv
+expect_grep 'stopped at max_pages' "$WORK/out" "page 1 does not reach back to the window's start"
+expect_no_grep 'pageToken' <(tail -n +$((n + 1)) "$WORK/requests.log") "the poll starts at page 1"
+fetch 0 "youtube look-back, page 2" --account exempelbytv
+fetch 0 "youtube later, window after the cursor" --account exempelbytv
+expect_no_grep 'stopped' "$WORK/out" "page 1 reaches back to the cursor: the poll is complete"
 
 # Mastodon: statuses and their contexts with a Bearer token; then since_id.
 fetch 0 "mastodon" --account exempelby
@@ -167,6 +290,10 @@ expect_grep 'since_id=1923000000000000002' "$WORK/requests.log" "second poll ask
 # Configuration errors.
 fetch 2 "explicit account without a token" --account utantoken
 expect_grep 'no token configured' "$WORK/err" "says the token is missing"
+sed -i 's/^\[account exempelbymuseet\]$/&\nlookback_days = -1/' "$KANALVAKT_DATA/kanalvakt.conf"
+fetch 2 "a look-back window out of range" --account exempelbymuseet
+expect_grep '\[account exempelbymuseet\] lookback_days: -1 is out of range' "$WORK/err" "names the section and key"
+sed -i '/^lookback_days = -1$/d' "$KANALVAKT_DATA/kanalvakt.conf"
 
 # Tokens go only to the fake platform and never to the output or the database.
 expect_no_grep 's3cr3t' "$WORK/all-output" "no token in any output"
