@@ -89,6 +89,11 @@ int capture_media_fetch(struct store *s, int64_t org, int64_t limit, const struc
 		rc = KV_OK;
 	if (!rc && c.n) {
 		fo.max_bytes = MEDIA_MAX_BYTES;
+		/* One try per run: a medium that fails is tried again by the next
+		 * run (up to MEDIA_MAX_ATTEMPTS), so a dead host never holds a
+		 * poll up for the length of a backoff. */
+		if (!fo.max_attempts)
+			fo.max_attempts = 1;
 		fo.public_only = !(conf && conf->allow_internal);
 		rc = fetch_new(&f, &fo, err);
 	}
