@@ -321,6 +321,11 @@ static const char *const migrations[] = {
          * that must then be merged. The memory is held only while a write
          * transaction indexes that much. */
         "INSERT INTO item_fts (item_fts, rank) VALUES ('hashsize', 67108864);",
+
+        /* 8: no query looks screening results up by rule set (rescreening
+         * walks the items in id order and compares), so its index only cost
+         * every screened item a 64-character index entry. */
+        "DROP INDEX item_screening_ruleset;",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
