@@ -228,6 +228,11 @@ static int classify_text(const char *h, size_t n, enum parse_format *out)
 		*out = PARSE_GRAPH;
 	else if (has_key(h, n, "timestamp") && has_key(h, n, "data"))
 		*out = PARSE_META_DYI;
+	/* A single Graph object (GET /{post-id}?fields=…), too big to be seen
+	 * whole: created_time is Graph's alone (the others say created_at or
+	 * publishedAt). */
+	else if (has_key(h, n, "id") && has_key(h, n, "created_time"))
+		*out = PARSE_GRAPH;
 	else
 		return 0;
 	return 1;

@@ -96,6 +96,11 @@ static void detects_shapes(void)
 	CHECK_INT(detect("{\"data\":[{\"id\":\"1\",\"created_time\":\"2026", NULL), PARSE_GRAPH);
 	CHECK_INT(detect("{\"data\":[{\"id\":\"1\",\"edit_history_tweet_ids\":[\"1\"", NULL),
 	          PARSE_X_API);
+	/* A single post with its comments, larger than the head. */
+	CHECK_INT(detect("{\"id\":\"1_2\",\"message\":\"hej\",\"created_time\":\"2026-01-01T00:00:"
+	                 "00+0000\",\"comments\":{\"data\":[{\"id\":\"3\",\"message\":\"sv",
+	                 NULL),
+	          PARSE_GRAPH);
 	/* Words in text do not fool it: "object" here is a value, not a key. */
 	CHECK_INT(detect("{\"note\":\"object entry\"}", NULL), PARSE_AUTO);
 }
