@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -333,6 +334,25 @@ int main(void)
 	printf("import: %lld new in %.2f s: %.0f items/s, %.1f MB/s (parse + store + FTS index, "
 	       "one core)\n",
 	       (long long)r.new_items, t1 - t0, r.new_items / (t1 - t0), bytes / 1e6 / (t1 - t0));
+
+	{
+		/* What an archivist needs to plan for: the database (with its
+		 * write-ahead log) per million items, search index included. */
+		char db[600];
+		struct stat st_db, st_wal;
+
+		snprintf(db, sizeof(db), "%s/kanalvakt.db", data);
+		if (stat(db, &st_db) == 0) {
+			snprintf(db, sizeof(db), "%s/kanalvakt.db-wal", data);
+			if (stat(db, &st_wal) != 0)
+				st_wal.st_size = 0;
+			printf("database after import: %.0f MB (%.0f bytes per item; write-ahead "
+			       "log %.0f "
+			       "MB)\n",
+			       st_db.st_size / 1e6, (double)st_db.st_size / (double)r.new_items,
+			       st_wal.st_size / 1e6);
+		}
+	}
 
 	t0 = now_s();
 	if (capture_import_file(s, &o, corpus, &r, &e))
