@@ -1,14 +1,14 @@
 /* Polling the platforms. Each platform is one loop over its pages: fetch a
- * page (and, for Mastodon and X, the replies of each status on it; for the
- * Graph API, the further pages of the comment lists on it), then import all
- * of it and move the cursor in one transaction. The network is never waited
- * on inside a transaction.
+ * page (and, for Mastodon and X, the replies of the statuses on it that are
+ * new or in the look-back window; for the Graph API, the further pages of
+ * the comment lists on it), then import all of it and move the cursor in
+ * one transaction. The network is never waited on inside a transaction.
  *
  * A cursor is a small JSON object kept per endpoint:
  *   since    where the last complete poll ended (a Unix time for Graph and
  *            YouTube, a status id for Mastodon and X), used as since= /
- *            since_id= next time (Graph and YouTube reach further back when
- *            the look-back window starts earlier);
+ *            since_id= next time, or as where paging may stop; polls reach
+ *            further back when the look-back window starts earlier;
  *   pending  the newest value seen by a poll still under way;
  *   next     where that poll stopped (a Graph next URL without its token, a
  *            YouTube page token, a Mastodon max_id, an X pagination token).
@@ -510,22 +510,102 @@ static void iso_to_num(char *dst, size_t n, const char *iso)
 		snprintf(dst, n, "%lld", (long long)t);
 }
 
+/* Start of a look-back window of days counted back from now (Unix
+ * seconds, never before 1970). */
+static int64_t window_start(int64_t days)
+{
+	int64_t start = time_now() - days * 86400;
+
+	return start > 0 ? start : 0;
+}
+
+/* Unix seconds of an ISO time; INT64_MIN when absent or unreadable. */
+static int64_t post_time(const char *iso)
+{
+	int64_t t;
+
+	return iso && time_parse_iso(iso, &t) == KV_OK ? t : INT64_MIN;
+}
+
 /* The lower bound a poll asks the platform for: the cursor's since, or the
  * start of the look-back window when that reaches further back, so that
  * posts created in the last lookback_days are read again for new comments
  * ("" when the cursor has none yet: everything is read). */
 static void lookback_since(const struct run *run, const char *since, char *out, size_t n)
 {
-	int64_t start;
 	char s[32];
 
 	snprintf(out, n, "%s", since);
 	if (!since[0] || run->c->lookback_days <= 0)
 		return;
-	start = time_now() - run->c->lookback_days * 86400;
-	snprintf(s, sizeof(s), "%lld", (long long)(start > 0 ? start : 0));
+	snprintf(s, sizeof(s), "%lld", (long long)window_start(run->c->lookback_days));
 	if (num_cmp(s, since) < 0)
 		snprintf(out, n, "%s", s);
+}
+
+/* How far back a poll reads when the platform lists posts newest first and
+ * cannot be asked for "since T" (YouTube, Mastodon, X): everything newer
+ * than the cursor's since (new posts), and every post created since the
+ * start of the look-back window, whose comments and replies are read again
+ * for the ones written since. The poll pages on until a page's oldest post
+ * lies behind both; the posts on the pages it reads are compared with the
+ * cursor by their since value (a time for YouTube, an id for Mastodon and
+ * X) and with the window by their creation time. */
+struct reach {
+	char since[64];   /* the cursor's since; "" reads everything */
+	int64_t start;    /* start of the window; INT64_MAX when there is none */
+	char oldest[64];  /* the smallest since value on the page under way */
+	int64_t oldest_t; /* the earliest creation time on it (INT64_MIN: unknown) */
+};
+
+/* Starts a page: nothing seen on it yet. */
+static void reach_page(struct reach *r)
+{
+	r->oldest[0] = '\0';
+	r->oldest_t = INT64_MAX;
+}
+
+/* The window is lookback_days long; there is none on a first poll, which
+ * reads everything. */
+static void reach_init(struct reach *r, const struct run *run, const char *since)
+{
+	int64_t days = run->c->lookback_days;
+
+	snprintf(r->since, sizeof(r->since), "%s", since);
+	r->start = since[0] && days > 0 ? window_start(days) : INT64_MAX;
+	reach_page(r);
+}
+
+/* 1 when the poll reads past the cursor: the platform must not be asked
+ * for since_id then, as that would hide the window's older posts. */
+static int reach_window(const struct reach *r)
+{
+	return r->start != INT64_MAX;
+}
+
+/* A post on the page under way: key its since value, t its creation time
+ * (INT64_MIN when unknown, which counts as old). */
+static void reach_note(struct reach *r, const char *key, int64_t t)
+{
+	if (key && is_num(key) && (!r->oldest[0] || num_cmp(key, r->oldest) < 0))
+		snprintf(r->oldest, sizeof(r->oldest), "%s", key);
+	if (t < r->oldest_t)
+		r->oldest_t = t;
+}
+
+/* 1 when a post's comments or replies are to be read: it is new, or it was
+ * created in the window. */
+static int reach_wants(const struct reach *r, const char *key, int64_t t)
+{
+	return num_cmp(key, r->since) > 0 || (reach_window(r) && t != INT64_MIN && t >= r->start);
+}
+
+/* 1 when the page under way reaches back to both the cursor's since and
+ * the start of the window: it is the last one needed. */
+static int reach_done(const struct reach *r)
+{
+	return r->since[0] && r->oldest[0] && num_cmp(r->oldest, r->since) <= 0 &&
+	       r->oldest_t <= r->start;
 }
 
 /* Removes every secret query parameter from url (tokens never go into the
@@ -968,7 +1048,7 @@ static int youtube_poll(struct run *run, struct err *err)
 	const char *endpoint = "commentThreads";
 	struct parts parts = {0};
 	struct cur c;
-	char bound[64];
+	struct reach reach;
 	struct buf url;
 	json_t *j = NULL;
 	int rc;
@@ -977,14 +1057,15 @@ static int youtube_poll(struct run *run, struct err *err)
 	rc = cur_load(run, endpoint, &c, err);
 	if (rc)
 		goto out;
-	lookback_since(run, c.since, bound, sizeof(bound));
+	reach_init(&reach, run, c.since);
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
 		json_t *items, *tok;
-		char name[256], oldest[64] = "";
-		int reached = 0;
+		char name[256];
+		int reached;
 		char *esc_tok = NULL;
 
+		reach_page(&reach);
 		buf_clear(&url);
 		buf_printf(&url,
 		           "%s/commentThreads?part=snippet,replies&allThreadsRelatedToChannelId=%s"
@@ -1024,15 +1105,13 @@ static int youtube_poll(struct run *run, struct err *err)
 			if (!t[0])
 				continue;
 			keep_max(c.pending, sizeof(c.pending), t);
-			if (!oldest[0] || num_cmp(t, oldest) < 0)
-				snprintf(oldest, sizeof(oldest), "%s", t);
+			reach_note(&reach, t, post_time(json_string_value(sn)));
 		}
 		/* Threads come newest first: a page reaching back to the last
-		 * poll's newest thread, or to the start of the look-back window
-		 * (threads started then, read again for their new replies), is
+		 * poll's newest thread and to the start of the look-back window
+		 * (threads started since, read again with their new replies) is
 		 * the last one needed. */
-		if (bound[0] && oldest[0] && num_cmp(oldest, bound) <= 0)
-			reached = 1;
+		reached = reach_done(&reach);
 		tok = json_object_get(j, "nextPageToken");
 		if (!reached && json_is_string(tok) && json_string_length(tok) > 0 &&
 		    json_string_length(tok) < sizeof(c.next))
@@ -1059,6 +1138,7 @@ static int mastodon_poll(struct run *run, struct err *err)
 	const char *endpoint = "statuses";
 	struct parts parts = {0};
 	struct cur c;
+	struct reach reach;
 	struct buf url;
 	json_t *j = NULL;
 	int rc;
@@ -1067,15 +1147,17 @@ static int mastodon_poll(struct run *run, struct err *err)
 	rc = cur_load(run, endpoint, &c, err);
 	if (rc)
 		goto out;
+	reach_init(&reach, run, c.since);
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		char name[256], oldest[64] = "";
+		char name[256];
 		size_t n;
 
+		reach_page(&reach);
 		buf_clear(&url);
 		buf_printf(&url, "%s/api/v1/accounts/%s/statuses?limit=%d", run->c->base_url,
 		           run->pid, MASTODON_LIMIT);
-		if (c.since[0])
+		if (c.since[0] && !reach_window(&reach))
 			buf_printf(&url, "&since_id=%s", c.since);
 		if (c.next[0])
 			buf_printf(&url, "&max_id=%s", c.next);
@@ -1095,26 +1177,37 @@ static int mastodon_poll(struct run *run, struct err *err)
 			json_t *st = json_array_get(j, i);
 			const char *id = json_string_value(json_object_get(st, "id"));
 			json_t *reblog = json_object_get(st, "reblog");
+			int64_t t = post_time(json_string_value(json_object_get(st, "created_at")));
 			char cname[256];
 
 			if (!id || !is_num(id))
 				continue;
 			keep_max(c.pending, sizeof(c.pending), id);
-			if (!oldest[0] || num_cmp(id, oldest) < 0)
-				snprintf(oldest, sizeof(oldest), "%s", id);
+			reach_note(&reach, id, t);
 			if (reblog && !json_is_null(reblog))
 				continue; /* the boosted status's replies are someone else's */
+			/* Replies are read for new statuses and, for the replies
+			 * written since, for those created in the window. */
+			if (!reach_wants(&reach, id, t))
+				continue;
 			buf_clear(&url);
 			buf_printf(&url, "%s/api/v1/statuses/%s/context", run->c->base_url, id);
 			snprintf(cname, sizeof(cname), "mastodon %s status %s context", run->handle,
 			         id);
 			rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_MASTODON,
 			              cname, NULL, err);
-			if (rc)
+			if (rc) {
+				/* The page's statuses are named by the request
+				 * for their replies that failed. */
+				err_prefix(err, "%s: ", cname);
 				goto out;
+			}
 		}
-		if (n > 0 && oldest[0])
-			snprintf(c.next, sizeof(c.next), "%s", oldest);
+		/* Statuses come newest first: the next page is older than this
+		 * one's oldest, until a page is empty or reaches back to the
+		 * cursor and to the start of the window. */
+		if (n > 0 && reach.oldest[0] && !reach_done(&reach))
+			snprintf(c.next, sizeof(c.next), "%s", reach.oldest);
 		else
 			c.next[0] = '\0';
 		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
@@ -1137,6 +1230,7 @@ static int x_poll(struct run *run, struct err *err)
 	const char *endpoint = "tweets";
 	struct parts parts = {0};
 	struct cur c;
+	struct reach reach;
 	struct buf url;
 	json_t *j = NULL;
 	int rc;
@@ -1145,15 +1239,20 @@ static int x_poll(struct run *run, struct err *err)
 	rc = cur_load(run, endpoint, &c, err);
 	if (rc)
 		goto out;
+	/* Recent search returns the replies of the last 7 days, whenever the
+	 * conversation started: searching a conversation of the window finds
+	 * its new replies as long as polls come at least weekly. */
+	reach_init(&reach, run, c.since);
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
 		json_t *data, *meta, *tok;
 		char name[256];
 
+		reach_page(&reach);
 		buf_clear(&url);
 		buf_printf(&url, "%s/2/users/%s/tweets?max_results=100&" X_TWEET_FIELDS,
 		           run->c->base_url, run->pid);
-		if (c.since[0])
+		if (c.since[0] && !reach_window(&reach))
 			buf_printf(&url, "&since_id=%s", c.since);
 		if (c.next[0]) {
 			char *e = curl_easy_escape(NULL, c.next, 0);
@@ -1179,14 +1278,19 @@ static int x_poll(struct run *run, struct err *err)
 			const char *id = json_string_value(json_object_get(tw, "id"));
 			const char *conv =
 			        json_string_value(json_object_get(tw, "conversation_id"));
+			int64_t t = post_time(json_string_value(json_object_get(tw, "created_at")));
 			char cname[256];
 
 			if (!id || !is_num(id))
 				continue;
 			keep_max(c.pending, sizeof(c.pending), id);
+			reach_note(&reach, id, t);
 			/* Only a tweet that starts a conversation is searched: the
 			 * account's replies in others' threads would repeat them. */
 			if (conv && strcmp(conv, id) != 0)
+				continue;
+			/* New tweets and those in the window are searched. */
+			if (!reach_wants(&reach, id, t))
 				continue;
 			buf_clear(&url);
 			buf_printf(&url,
@@ -1196,11 +1300,15 @@ static int x_poll(struct run *run, struct err *err)
 			snprintf(cname, sizeof(cname), "x %s conversation %s", run->handle, id);
 			rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_X_API,
 			              cname, NULL, err);
-			if (rc)
+			if (rc) {
+				/* The page's statuses are named by the request
+				 * for their replies that failed. */
+				err_prefix(err, "%s: ", cname);
 				goto out;
+			}
 		}
 		tok = json_object_get(meta, "next_token");
-		if (json_is_string(tok) && json_string_length(tok) > 0 &&
+		if (!reach_done(&reach) && json_is_string(tok) && json_string_length(tok) > 0 &&
 		    json_string_length(tok) < sizeof(c.next))
 			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
 		else

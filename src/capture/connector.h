@@ -28,8 +28,10 @@ struct connector_conf {
 	const char *token;  /* borrowed from the configuration; NULL when none is set */
 	char base_url[512]; /* no trailing slash */
 	int64_t max_pages;  /* pages per endpoint per poll */
-	/* Posts and threads created this many days back are read again by
-	 * every poll, for new comments on them; 0 reads only what is new. */
+	/* Posts, threads, statuses and tweets created this many days back
+	 * are read again by every poll, for new comments and replies on
+	 * them (X: at most 7 days, as far as recent search reaches); 0 reads
+	 * only what is new. */
 	int64_t lookback_days;
 	/* Further pages of nested comment lists (Graph comments{paging.next})
 	 * followed per poll; 0 follows none. */

@@ -59,6 +59,8 @@ add x exempelby_x 987650000000000001 https://x.com/exempelby_x
 add facebook exempelbyidrott 604857392066666 https://www.facebook.com/exempelbyidrott
 add facebook exempelbymuseet 704857392077777 https://www.facebook.com/exempelbymuseet
 add instagram exempelby.ung 17841400000000002 https://www.instagram.com/exempelby.ung
+add mastodon bibliotek 109000000000000002 https://social.exempelby.se/@bibliotek
+add x exempelby_ung_x 987650000000000002 https://x.com/exempelby_ung_x
 for key in syfte mal budskap malgrupp kanal kontotyp avtal funktion_och_teknik resurser bevakning \
 	avsandare risker diarieforing_gallring_arkivering kriskommunikation marknadsforing informationskrav; do
 	"$K" account checklist exempelbykommun "$key" "Besvarat i beslutet" >/dev/null
@@ -111,6 +113,14 @@ base_url = $BASE/v19.0
 [account exempelby.ung]
 token = IGQV-ung-s3cr3t
 base_url = $BASE/v19.0
+
+[account bibliotek]
+token = masto-bib-s3cr3t
+base_url = $BASE
+
+[account exempelby_ung_x]
+token = x-ung-s3cr3t
+base_url = $BASE
 CONF
 
 # Without --account: only active accounts with a token are polled.
@@ -271,21 +281,131 @@ fetch 0 "youtube look-back, page 2" --account exempelbytv
 fetch 0 "youtube later, window after the cursor" --account exempelbytv
 expect_no_grep 'stopped' "$WORK/out" "page 1 reaches back to the cursor: the poll is complete"
 
-# Mastodon: statuses and their contexts with a Bearer token; then since_id.
+# Mastodon: statuses and their contexts with a Bearer token.
 fetch 0 "mastodon" --account exempelby
 expect_grep '^GET /api/v1/statuses/114500000000000002/context auth=Bearer masto-s3cr3t' "$WORK/requests.log" \
 	"context fetched with the Bearer token"
 [[ $(items exempelby) -eq 3 ]] && ok "two statuses and a reply" || bad "two statuses and a reply ($(items exempelby))"
+# The look-back window (from 2026-06-30) starts after both statuses: the
+# first page reaches back to the cursor and to the window, and no replies
+# are asked for again.
+n=$(requests)
 fetch 0 "mastodon again" --account exempelby
-expect_grep 'since_id=114500000000000002' "$WORK/requests.log" "second poll asks since_id"
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+[[ $(wc -l <"$WORK/new.log") -eq 1 ]] && ok "one page read, no replies asked for" || bad "one page read, no replies asked for ($(cat "$WORK/new.log"))"
 
-# X: the timeline and the conversation search, then since_id.
-fetch 0 "x" --account exempelby_x
+thread_in() { "$K" --json item list --account "$1" | jq -r "select(.platform_id == \"$2\") | \"\(.kind) \(.parent) \(.root)\""; }
+contexts() { sed -nE 's|^GET /api/v1/statuses/([0-9]+)/context .*|\1|p' "$1" | paste -sd ' ' -; }
+
+# Mastodon look-back: every poll walks the statuses back (max_id) to the
+# start of the window, 14 days, and reads again the replies of the statuses
+# created in it, so a reply to a status older than the cursor is found.
+n=$(requests)
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 0 "mastodon look-back: first poll" --json --account bibliotek
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+jq -e '.ok and .new == 5 and .complete' "$WORK/out" >/dev/null && ok "four statuses and a reply" || bad "four statuses and a reply ($(cat "$WORK/out"))"
+[[ $(contexts "$WORK/new.log") == "114600000000000004 114600000000000003 114600000000000002 114600000000000001" ]] &&
+	ok "the first poll reads the replies of every status" || bad "the first poll reads the replies of every status ($(contexts "$WORK/new.log"))"
+expect_grep 'max_id=114600000000000001' "$WORK/new.log" "the first poll pages on to the end"
+expect_grep '"since":"114600000000000004"' <(cursor bibliotek cursor) "cursor holds the newest status id"
+n=$(requests)
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 0 "mastodon look-back: a day later" --json --account bibliotek
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+jq -e '.ok and .new == 1 and .updated == 0 and .complete' "$WORK/out" >/dev/null &&
+	ok "the new reply to the older status is stored" || bad "the new reply to the older status is stored ($(cat "$WORK/out"))"
+want="comment 114600000000000002 114600000000000002"
+[[ $(thread_in bibliotek 114600000000000022) == "$want" ]] && ok "under the older status" || bad "under the older status: $(thread_in bibliotek 114600000000000022)"
+expect_no_grep 'since_id=' "$WORK/new.log" "the walk back is not cut short by since_id"
+expect_grep '^GET /api/v1/accounts/109000000000000002/statuses\?.*max_id=114600000000000003 auth=Bearer masto-bib-s3cr3t' \
+	"$WORK/new.log" "page 2 is read"
+expect_no_grep 'max_id=114600000000000001' "$WORK/new.log" "page 2 reaches back past the window's start: the walk stops"
+[[ $(contexts "$WORK/new.log") == "114600000000000004 114600000000000003 114600000000000002" ]] &&
+	ok "replies read for the statuses in the window only" || bad "replies read for the statuses in the window only ($(contexts "$WORK/new.log"))"
+expect_grep '"since":"114600000000000004"' <(cursor bibliotek cursor) "the cursor's since stays at the newest status"
+before=$(db_state)
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 0 "mastodon look-back: again" --json --account bibliotek
+jq -e '.ok and .new == 0 and .updated == 0 and .events == 0' "$WORK/out" >/dev/null &&
+	ok "mastodon re-run: nothing new or updated" || bad "mastodon re-run: nothing new or updated ($(cat "$WORK/out"))"
+[[ $(db_state) == "$before" ]] && ok "mastodon re-run changed nothing in the database" || bad "mastodon re-run changed nothing in the database"
+# A new status heads page 1, and the replies of an older status on it
+# cannot be read: nothing of the page is stored, the next fetch reads it.
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 3 "mastodon look-back: a failed context request fails the fetch" --account bibliotek
+expect_grep 'status 114600000000000003 context' "$WORK/err" "the message names the status"
+[[ -z $(thread_in bibliotek 114600000000000005) ]] && ok "nothing of the page stored" || bad "nothing of the page stored"
+[[ $(items bibliotek) -eq 6 ]] && ok "six items as before" || bad "six items as before ($(items bibliotek))"
+expect_grep 'status 114600000000000003 context' <(cursor bibliotek last_error) "last_error names the status"
+expect_grep '"since":"114600000000000004"' <(cursor bibliotek cursor) "the cursor did not move"
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 0 "mastodon look-back: the next fetch" --json --account bibliotek
+jq -e '.ok and .new == 1 and .complete' "$WORK/out" >/dev/null && ok "the new status is stored" || bad "the new status is stored ($(cat "$WORK/out"))"
+[[ $(thread_in bibliotek 114600000000000005) == "post null null" ]] && ok "as a post" || bad "as a post: $(thread_in bibliotek 114600000000000005)"
+expect_grep '"since":"114600000000000005"' <(cursor bibliotek cursor) "the cursor holds the new status"
+# lookback_days = 0: since_id= as before, and no replies of older statuses.
+sed -i 's/^\[account bibliotek\]$/&\nlookback_days = 0/' "$KANALVAKT_DATA/kanalvakt.conf"
+n=$(requests)
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 0 "mastodon without look-back" --json --account bibliotek
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+expect_grep '^GET /api/v1/accounts/109000000000000002/statuses\?.*since_id=114600000000000005' "$WORK/new.log" "since_id= is the cursor's"
+expect_no_grep '/context' "$WORK/new.log" "no replies of older statuses asked for"
+jq -e '.ok and .new == 0 and .complete' "$WORK/out" >/dev/null && ok "nothing new" || bad "nothing new ($(cat "$WORK/out"))"
+
+# X: the timeline and the conversation search (the clock pinned a day
+# after the tweet).
+fetch_x() { KANALVAKT_NOW=$1 fetch "${@:2}"; }
+fetch_x 2026-05-13T12:00:00Z 0 "x" --account exempelby_x
 expect_grep '^GET /2/tweets/search/recent\?query=conversation_id:1923000000000000002' "$WORK/requests.log" \
 	"conversation searched"
 [[ $(items exempelby_x) -eq 2 ]] && ok "tweet and reply" || bad "tweet and reply ($(items exempelby_x))"
+# From 2026-06-30 the tweet is older than the window: one page, no search.
+n=$(requests)
 fetch 0 "x again" --account exempelby_x
-expect_grep 'since_id=1923000000000000002' "$WORK/requests.log" "second poll asks since_id"
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+[[ $(wc -l <"$WORK/new.log") -eq 1 ]] && ok "one page read, no conversation searched" || bad "one page read, no conversation searched ($(cat "$WORK/new.log"))"
+
+# X look-back: as for Mastodon: the walk pages on (next_token) to the
+# window's start, and the conversations started in it are searched again
+# (recent search gives the replies of the last 7 days, whenever the
+# conversation started).
+searches() { grep -oE 'conversation_id:[0-9]+' "$1" | grep -oE '[0-9]+' | paste -sd ' ' -; }
+n=$(requests)
+fetch_x 2026-05-20T12:00:00Z 0 "x look-back: first poll" --json --account exempelby_ung_x
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+jq -e '.ok and .new == 5 and .complete' "$WORK/out" >/dev/null && ok "four tweets and a reply" || bad "four tweets and a reply ($(cat "$WORK/out"))"
+[[ $(searches "$WORK/new.log") == "1925000000000000004 1925000000000000003 1925000000000000002 1925000000000000001" ]] &&
+	ok "every conversation of a first poll searched" || bad "every conversation of a first poll searched ($(searches "$WORK/new.log"))"
+expect_grep '"since":"1925000000000000004"' <(cursor exempelby_ung_x cursor) "cursor holds the newest tweet id"
+n=$(requests)
+fetch_x 2026-05-21T12:00:00Z 0 "x look-back: a day later" --json --account exempelby_ung_x
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+jq -e '.ok and .new == 1 and .updated == 0 and .complete' "$WORK/out" >/dev/null &&
+	ok "the new reply to the older tweet is stored" || bad "the new reply to the older tweet is stored ($(cat "$WORK/out"))"
+want="comment 1925000000000000002 1925000000000000002"
+[[ $(thread_in exempelby_ung_x 1925000000000000052) == "$want" ]] && ok "in the older conversation" || bad "in the older conversation: $(thread_in exempelby_ung_x 1925000000000000052)"
+expect_no_grep 'since_id=' "$WORK/new.log" "the walk back is not cut short by since_id"
+expect_grep '^GET /2/users/987650000000000002/tweets\?.*pagination_token=7140dibdnow9c7btw423x1zvq1qzn8vgxf0ftpfh1o3wc auth=Bearer x-ung-s3cr3t' \
+	"$WORK/new.log" "page 2 is read"
+[[ $(searches "$WORK/new.log") == "1925000000000000004 1925000000000000003 1925000000000000002 1925000000000000001" ]] &&
+	ok "conversations in the window searched, also one older than 7 days" || bad "conversations in the window searched ($(searches "$WORK/new.log"))"
+expect_grep '"since":"1925000000000000004"' <(cursor exempelby_ung_x cursor) "the cursor's since stays at the newest tweet"
+before=$(db_state)
+fetch_x 2026-05-21T12:00:00Z 0 "x look-back: again" --json --account exempelby_ung_x
+jq -e '.ok and .new == 0 and .updated == 0 and .events == 0' "$WORK/out" >/dev/null &&
+	ok "x re-run: nothing new or updated" || bad "x re-run: nothing new or updated ($(cat "$WORK/out"))"
+[[ $(db_state) == "$before" ]] && ok "x re-run changed nothing in the database" || bad "x re-run changed nothing in the database"
+fetch_x 2026-05-21T12:00:00Z 3 "x look-back: a failed search fails the fetch" --account exempelby_ung_x
+expect_grep 'conversation 1925000000000000004' "$WORK/err" "the message names the conversation"
+[[ -z $(thread_in exempelby_ung_x 1925000000000000005) ]] && ok "nothing of the page stored" || bad "nothing of the page stored"
+[[ $(items exempelby_ung_x) -eq 6 ]] && ok "six items as before" || bad "six items as before ($(items exempelby_ung_x))"
+expect_grep 'conversation 1925000000000000004' <(cursor exempelby_ung_x last_error) "last_error names the conversation"
+expect_grep '"since":"1925000000000000004"' <(cursor exempelby_ung_x cursor) "the cursor did not move"
+fetch_x 2026-05-21T12:00:00Z 0 "x look-back: the next fetch" --json --account exempelby_ung_x
+jq -e '.ok and .new == 1 and .complete' "$WORK/out" >/dev/null && ok "the new tweet is stored" || bad "the new tweet is stored ($(cat "$WORK/out"))"
+expect_grep '"since":"1925000000000000005"' <(cursor exempelby_ung_x cursor) "the cursor holds the new tweet"
+sed -i 's/^\[account exempelby_ung_x\]$/&\nlookback_days = 0/' "$KANALVAKT_DATA/kanalvakt.conf"
+n=$(requests)
+fetch_x 2026-05-21T12:00:00Z 0 "x without look-back" --json --account exempelby_ung_x
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+expect_grep '^GET /2/users/987650000000000002/tweets\?.*since_id=1925000000000000005' "$WORK/new.log" "since_id= is the cursor's"
+expect_no_grep 'search/recent' "$WORK/new.log" "no older conversation searched"
 
 # Configuration errors.
 fetch 2 "explicit account without a token" --account utantoken
