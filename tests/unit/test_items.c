@@ -274,7 +274,47 @@ static void batch_indexes_at_the_end(void)
 	store_free(fx.s);
 }
 
+/* A source listed newest first (most exports and API pages): the batch
+ * indexes its items in time order, skips the items from before it (also
+ * those later in time), and search order is by time either way. */
+static void batch_newest_first(void)
+{
+	struct fixture fx = setup();
+	struct items_batch b;
+	struct err e = {0};
+	struct hits h;
+
+	put(&fx, "gammal-sen", "badhuset stängt", 1700009000, 0, ITEM_VISIBLE, NULL);
+	put(&fx, "gammal-tidig", "badhuset öppet", 1700000000, 0, ITEM_VISIBLE, NULL);
+	CHECK_INT(store_begin(fx.s, &e), KV_OK);
+	CHECK_INT(items_batch_begin(fx.s, &b, &e), KV_OK);
+	for (int i = 9; i >= 0; i--) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "n%d", i);
+		/* n9 is the newest of all; n0..n8 lie between the two old ones. */
+		put(&fx, id, "badhuset renoveras", i == 9 ? 1700010000 : 1700000100 + i * 100, 0,
+		    ITEM_VISIBLE, &b);
+	}
+	CHECK_INT(items_batch_end(fx.s, &b, &e), KV_OK);
+	CHECK_INT(store_commit(fx.s, &e), KV_OK);
+	h = search(&fx, "badhuset", 1);
+	CHECK_INT(h.n, 12);
+	CHECK_STR(h.ids[0], "n9");
+	CHECK_STR(h.ids[1], "gammal-sen");
+	CHECK_STR(h.ids[2], "n8");
+	CHECK_STR(h.ids[10], "n0");
+	CHECK_STR(h.ids[11], "gammal-tidig");
+	h = search(&fx, "renoveras", 0);
+	CHECK_INT(h.n, 10);
+	CHECK_STR(h.ids[0], "n0");
+	CHECK_STR(h.ids[9], "n9");
+	CHECK_INT(store_exec(fx.s, "INSERT INTO item_fts(item_fts) VALUES('integrity-check')", &e),
+	          KV_OK);
+	store_free(fx.s);
+}
+
 TEST_MAIN(T(same_item_twice_changes_nothing), T(an_edit_adds_a_version),
           T(hidden_and_deleted_are_events_not_removals), T(swedish_letters_are_letters),
           T(stemming_finds_inflections), T(order_and_operators), T(filters_apply),
-          T(batch_indexes_at_the_end))
+          T(batch_indexes_at_the_end), T(batch_newest_first))
