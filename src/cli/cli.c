@@ -10,6 +10,7 @@
 #include "store/register.h"
 #include "store/store.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,28 @@ int cli_usage(struct cli_ctx *ctx, const struct cli_command *cmd, const char *fm
 	fputc('\n', stderr);
 	print_usage(stderr, cmd);
 	return 2;
+}
+
+int cli_bad_option(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv)
+{
+	const char *arg = NULL;
+
+	/* A refused short option in the middle of a cluster ("-skolan": 's')
+	 * leaves optind at that argument; anything else leaves it just past
+	 * the offending one. optopt is a plain char, so the first byte of
+	 * "-öppnar" is negative. */
+	if (optopt != 0 && optind < argc && argv[optind][0] == '-' && argv[optind][1] != '-' &&
+	    strchr(argv[optind] + 1, (char)optopt))
+		arg = argv[optind];
+	else if (optind > 0 && optind <= argc)
+		arg = argv[optind - 1];
+	if (arg && arg[0] == '-' && arg[1] != '-' && arg[1])
+		return cli_usage(ctx, cmd, "unknown option '%s' (options start with --)%s", arg,
+		                 cmd && strcmp(cmd->noun, "search") == 0
+		                         ? "; a word to leave out goes inside the quoted query, "
+		                           "as in 'badhuset -skolan'"
+		                         : "");
+	return cli_usage(ctx, cmd, "unknown option '%s', or it needs a value", arg ? arg : "?");
 }
 
 int cli_wants_help(const struct cli_command *cmd, int argc, char **argv)

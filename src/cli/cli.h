@@ -63,6 +63,11 @@ int cli_fail(struct cli_ctx *ctx, int code);
 int cli_usage(struct cli_ctx *ctx, const struct cli_command *cmd, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* cli_usage for the option getopt_long just refused (it returned '?' or
+ * ':'), naming the argument as typed: an unknown option, one that lacks its
+ * value, or a short-option cluster such as "-skolan". */
+int cli_bad_option(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv);
+
 /* Returns 1 (and prints the usage of cmd to stdout) when argv asks for --help. */
 int cli_wants_help(const struct cli_command *cmd, int argc, char **argv);
 

@@ -42,14 +42,6 @@ static int parse_int(const char *s, long long lo, long long hi, long long *out)
 	return 0;
 }
 
-/* getopt_long has returned '?': name the option it did not know. */
-static int bad_option(struct cli_ctx *ctx, const struct cli_command *cmd, char **argv)
-{
-	if (optopt > 0 && optopt < 128)
-		return cli_usage(ctx, cmd, "unknown option '-%c'", optopt);
-	return cli_usage(ctx, cmd, "unknown option '%s'", argv[optind - 1]);
-}
-
 static const char *kind_name(enum calendar_kind kind)
 {
 	return kind == CALENDAR_PUBLIC ? "public" : "de_facto";
@@ -67,7 +59,7 @@ static int cmd_holidays(struct cli_ctx *ctx, int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	if (getopt_long(argc, argv, ":", opts, NULL) != -1)
-		return bad_option(ctx, cmd_holidays_def, argv);
+		return cli_bad_option(ctx, cmd_holidays_def, argc, argv);
 	if (optind >= argc)
 		return cli_usage(ctx, cmd_holidays_def, "YEAR is missing");
 	if (optind + 1 < argc)
@@ -217,7 +209,7 @@ static int cmd_due(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_usage(ctx, cmd_due_def, "option '%s' needs a value",
 			                 argv[optind - 1]);
 		default:
-			return bad_option(ctx, cmd_due_def, argv);
+			return cli_bad_option(ctx, cmd_due_def, argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -18,13 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int bad_option(struct cli_ctx *ctx, char **argv)
-{
-	const char *opt = optind > 0 ? argv[optind - 1] : NULL;
-
-	return cli_usage(ctx, ctx->cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
-}
-
 static int find_account(struct cli_ctx *ctx, int64_t org, const char *ref, int64_t *out)
 {
 	struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
@@ -61,7 +54,7 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == 'n')
 			screen = 0;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (optind >= argc)
 		return cli_usage(ctx, ctx->cmd, "give at least one FILE");
@@ -219,7 +212,7 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 			break;
 		}
 		default:
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 		}
 	}
 	code = cli_org(ctx, &f->org_id);
@@ -383,7 +376,7 @@ static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'a')
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 		all = 1;
 	}
 	if (optind < argc)
@@ -462,7 +455,7 @@ static int cmd_media_list(struct cli_ctx *ctx, int argc, char **argv)
 		char *end = NULL;
 
 		if (c != 'i')
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 		item = strtoll(optarg, &end, 10);
 		if (!end || *end || item <= 0)
 			return cli_usage(ctx, ctx->cmd, "--item: '%s' is not an item id", optarg);
@@ -487,7 +480,7 @@ static int cmd_media_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		char *end = NULL;
 
 		if (c != 'l')
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 		limit = strtoll(optarg, &end, 10);
 		if (!end || *end || limit <= 0)
 			return cli_usage(ctx, ctx->cmd, "--limit: '%s' is not a positive number",
@@ -605,7 +598,10 @@ const struct cli_command cli_cmds_capture[] = {
          "    [--from T] [--to T] [--newest-first] [--limit N]",
          "list captured items (chronological)"},
         {"item", "show", cmd_item_show, "ID", "an item with all its versions, events and thread"},
-        {"search", NULL, cmd_search, "WORDS... [the filters of item list] [--chronological]",
+        {"search", NULL, cmd_search,
+         "QUERY... [the filters of item list] [--chronological]\n"
+         "    QUERY: words (all required), \"a phrase\", prefix*, -word or -\"phrase\" to leave "
+         "out;\n    quote a query holding - or \" (docs/search.md)",
          "full-text search in Swedish (newest first)"},
         {0},
 };

@@ -15,13 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bad_option(struct cli_ctx *ctx, char **argv)
-{
-	const char *opt = optind > 0 ? argv[optind - 1] : NULL;
-
-	return cli_usage(ctx, ctx->cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
-}
-
 static int parse_id(const char *s, int64_t *out)
 {
 	char *end = NULL;
@@ -161,7 +154,7 @@ static int list(struct cli_ctx *ctx, int argc, char **argv, int removed)
 		else if (c == 'O' && !removed)
 			f.due_before = l.now;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
@@ -346,7 +339,7 @@ static int cmd_case_decide(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == 'h')
 			t.by_hand = 1;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (argc - optind != 2)
 		return cli_usage(ctx, ctx->cmd, "give a case id and keep, hide or remove");
@@ -380,7 +373,7 @@ static int cmd_case_confirm(struct cli_ctx *ctx, int argc, char **argv)
 		if (c == 'h')
 			t.by_hand = 1;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (argc - optind != 1)
 		return cli_usage(ctx, ctx->cmd, "give one case id");
@@ -415,7 +408,7 @@ static int cmd_case_register(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == 'e')
 			external = optarg;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (argc - optind != 1)
 		return cli_usage(ctx, ctx->cmd, "give one case id");

@@ -134,8 +134,7 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		if (c == 'a')
 			account = optarg;
 		else
-			return cli_usage(ctx, ctx->cmd, "option '%s' is unknown or needs a value",
-			                 optind > 0 ? argv[optind - 1] : "?");
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);

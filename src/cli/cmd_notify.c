@@ -17,13 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bad_option(struct cli_ctx *ctx, char **argv)
-{
-	const char *opt = optind > 0 ? argv[optind - 1] : NULL;
-
-	return cli_usage(ctx, ctx->cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
-}
-
 static int no_args(struct cli_ctx *ctx, int argc, char **argv)
 {
 	if (argc > 1)
@@ -168,7 +161,7 @@ static int cmd_mail_list(struct cli_ctx *ctx, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'u')
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 		f.unsent_only = 1;
 	}
 	if (optind < argc)
@@ -253,7 +246,7 @@ static int cmd_alert_list(struct cli_ctx *ctx, int argc, char **argv)
 				                 optarg, ALERT_KIND_IDENTICAL);
 			f.kind = optarg;
 		} else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);

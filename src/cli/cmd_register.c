@@ -22,14 +22,6 @@ static void opts_reset(void)
 	opterr = 0;
 }
 
-static int bad_option(struct cli_ctx *ctx, const struct cli_command *cmd, char **argv)
-{
-	/* getopt leaves optind past the offending argument. */
-	const char *opt = optind > 0 ? argv[optind - 1] : NULL;
-
-	return cli_usage(ctx, cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
-}
-
 /* Reads the options of a closing command, --<key> and --date, into *value and
  * *date (left NULL when absent). Returns 0, or the exit code after an
  * unknown option. */
@@ -47,7 +39,7 @@ static int parse_close(struct cli_ctx *ctx, int argc, char **argv, const char *k
 		else if (c == 'd')
 			*date = optarg;
 		else
-			return bad_option(ctx, ctx->cmd, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	return 0;
 }
@@ -79,7 +71,7 @@ static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 		if (c == 'o')
 			org = optarg;
 		else
-			return bad_option(ctx, cmd, argv);
+			return cli_bad_option(ctx, cmd, argc, argv);
 	}
 	if (!org)
 		org = ctx->org_name;
@@ -117,7 +109,7 @@ static int cmd_unit_add(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == 'p')
 			parent = optarg;
 		else
-			return bad_option(ctx, cmd, argv);
+			return cli_bad_option(ctx, cmd, argc, argv);
 	}
 	if (!name)
 		return cli_usage(ctx, cmd, "--name is required");
@@ -224,7 +216,7 @@ static int cmd_person_add(struct cli_ctx *ctx, int argc, char **argv)
 			in.contact_public = 1;
 			break;
 		default:
-			return bad_option(ctx, cmd, argv);
+			return cli_bad_option(ctx, cmd, argc, argv);
 		}
 	}
 	if (!in.name || !in.email)
@@ -390,7 +382,7 @@ static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int
 			in->platform_id = optarg;
 			break;
 		default:
-			return bad_option(ctx, cmd, argv);
+			return cli_bad_option(ctx, cmd, argc, argv);
 		}
 	}
 	in->admins = admins;
@@ -526,7 +518,7 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 	opts_reset();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 's')
-			return bad_option(ctx, cmd, argv);
+			return cli_bad_option(ctx, cmd, argc, argv);
 		if (account_status_from_name(optarg, &want))
 			return cli_usage(ctx, cmd,
 			                 "--status: '%s' is not one of proposed, active, inactive, "
@@ -777,7 +769,7 @@ static int cmd_register_export(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == 'o')
 			outpath = optarg;
 		else
-			return bad_option(ctx, cmd, argv);
+			return cli_bad_option(ctx, cmd, argc, argv);
 	}
 	if (optind < argc)
 		return cli_usage(ctx, cmd, "unexpected argument '%s'", argv[optind]);

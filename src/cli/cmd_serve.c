@@ -25,13 +25,6 @@
 
 #define LISTEN_DEFAULT "127.0.0.1:8080"
 
-static int bad_option(struct cli_ctx *ctx, char **argv)
-{
-	const char *opt = optind > 0 ? argv[optind - 1] : NULL;
-
-	return cli_usage(ctx, ctx->cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
-}
-
 static const char *config_name(struct cli_ctx *ctx, char *tmp, size_t cap)
 {
 	if (ctx->config)
@@ -74,7 +67,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		if (c == 'l')
 			listen = optarg;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
@@ -209,7 +202,7 @@ static int cmd_webhook_list(struct cli_ctx *ctx, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 's')
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 		if (parse_status(ctx, optarg, &f.status))
 			return 2;
 	}

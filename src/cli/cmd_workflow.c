@@ -17,13 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int bad_option(struct cli_ctx *ctx, char **argv)
-{
-	const char *opt = optind > 0 ? argv[optind - 1] : NULL;
-
-	return cli_usage(ctx, ctx->cmd, "option '%s' is unknown or needs a value", opt ? opt : "?");
-}
-
 /* The organisation, and the account when ref is given (0 otherwise). */
 static int org_account(struct cli_ctx *ctx, const char *ref, int64_t *org, int64_t *account)
 {
@@ -88,7 +81,7 @@ static int cmd_policy_show(struct cli_ctx *ctx, int argc, char **argv)
 		if (c == 'a')
 			account = optarg;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (optind != argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
@@ -111,7 +104,7 @@ static int policy_change(struct cli_ctx *ctx, int argc, char **argv, int set)
 		if (c == 'a')
 			account = optarg;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (argc - optind != (set ? 2 : 1))
 		return cli_usage(ctx, ctx->cmd, set ? "give KEY and VALUE" : "give KEY");
@@ -220,7 +213,7 @@ static int cmd_inbox_list(struct cli_ctx *ctx, int argc, char **argv)
 		else if (c == 'o')
 			overdue = 1;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (optind != argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
@@ -272,7 +265,7 @@ static int inbox_args(struct cli_ctx *ctx, int argc, char **argv, int64_t *id, c
 		else if (c == 'r' && reason)
 			*reason = optarg;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (argc - optind != 1)
 		return cli_usage(ctx, ctx->cmd, "give one question ID");
@@ -353,7 +346,7 @@ static int cmd_review_mark(struct cli_ctx *ctx, int argc, char **argv)
 		if (c == 'n')
 			note = optarg;
 		else
-			return bad_option(ctx, argv);
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (argc - optind != 1)
 		return cli_usage(ctx, ctx->cmd, "give one ACCOUNT");

@@ -427,26 +427,102 @@ int items_event(struct store *s, int64_t account_id, const struct item_event *ev
 	                 out_outcome, err);
 }
 
-/* Turns what a person typed into an FTS5 query: every word quoted (so no
- * word is read as an operator), all required. */
+static int word_char(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z');
+}
+
+/* Copies the words of one term into out: a bare word, or the words of a
+ * quoted phrase up to its closing quote; a word right before '*' is a
+ * prefix. Returns where reading stopped; *words counts what was copied. */
+static const unsigned char *query_term(struct buf *out, const unsigned char *p, int *words)
+{
+	*words = 0;
+	if (*p == '"') {
+		buf_putc(out, '"');
+		for (p++; *p && *p != '"';) {
+			if (!word_char(*p)) {
+				p++;
+				continue;
+			}
+			if ((*words)++)
+				buf_putc(out, ' ');
+			while (word_char(*p))
+				buf_putc(out, (char)*p++);
+		}
+		buf_putc(out, '"');
+		return *p == '"' ? p + 1 : p;
+	}
+	buf_putc(out, '"');
+	while (word_char(*p)) {
+		buf_putc(out, (char)*p++);
+		*words = 1;
+	}
+	buf_putc(out, '"');
+	if (*p == '*') {
+		buf_putc(out, '*');
+		p++;
+	}
+	return p;
+}
+
+/* Turns what a person typed into an FTS5 query (docs/search.md). Every word
+ * is required; "words in quotes" must stand together in that order; a word
+ * ending in * matches every word it begins; a word or quoted phrase with a
+ * '-' in front (after a space) must not occur. Nothing else is an operator:
+ * every word is quoted, and other characters only separate words. Returns
+ * the number of required terms; 0 means there is nothing to search for. */
 static int fts_query(struct buf *q, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)text;
-	int words = 0;
+	struct buf pos, neg;
+	int n_pos = 0, n_neg = 0;
 
+	buf_init(&pos, 8192);
+	buf_init(&neg, 8192);
 	while (*p) {
-		while (*p && (*p < 0x80 && !((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-		                             (*p >= 'A' && *p <= 'Z'))))
+		int negated = 0, words;
+		struct buf *to;
+		size_t mark;
+
+		if (!word_char(*p) && *p != '"' && *p != '-') {
 			p++;
-		if (!*p)
-			break;
-		buf_puts(q, words++ ? " \"" : "\"");
-		while (*p && (*p >= 0x80 || (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
-		              (*p >= 'A' && *p <= 'Z')))
-			buf_putc(q, (char)*p++);
-		buf_putc(q, '"');
+			continue;
+		}
+		if (*p == '-') {
+			/* A minus starts an exclusion only at the start of a term,
+			 * so that "e-post" stays two required words. */
+			int starts = (const char *)p == text || p[-1] == ' ' || p[-1] == '\t';
+
+			p++;
+			if (!starts || !(word_char(*p) || *p == '"'))
+				continue;
+			negated = 1;
+		}
+		to = negated ? &neg : &pos;
+		mark = to->len;
+		if ((negated ? n_neg : n_pos) > 0)
+			buf_puts(to, negated ? " OR " : " ");
+		p = query_term(to, p, &words);
+		if (!words) {
+			to->len = mark; /* an empty phrase: nothing to add */
+			if (to->ptr)
+				to->ptr[mark] = '\0';
+			continue;
+		}
+		if (negated)
+			n_neg++;
+		else
+			n_pos++;
 	}
-	return words;
+	if (n_pos && n_neg)
+		buf_printf(q, "(%s) NOT (%s)", buf_cstr(&pos), buf_cstr(&neg));
+	else if (n_pos)
+		buf_puts(q, buf_cstr(&pos));
+	buf_done(&pos);
+	buf_done(&neg);
+	return n_pos;
 }
 
 /* A query under construction: SQL text and its parameters in order. */
@@ -578,6 +654,11 @@ int items_each(struct store *s, const struct item_filter *f, items_fn fn, void *
 		/* The index is keyed by time, so the matches come in the asked
 		 * order and the limit stops the scan: nothing is sorted, and
 		 * snippets are made only for the rows returned. */
+		if (strlen(f->query) > ITEMS_QUERY_MAX) {
+			rc = err_set(err, KV_EINVAL, "search: the query is longer than %d bytes",
+			             ITEMS_QUERY_MAX);
+			goto out;
+		}
 		if (fts_query(&match, f->query) == 0) {
 			rc = err_set(err, KV_EINVAL, "search: '%.80s' has no word to search for",
 			             f->query);

@@ -23,6 +23,9 @@ enum item_outcome {
  * the end, in one statement: indexing row by row costs several times more
  * than the rest of storing an item. Items created in the batch are found
  * in search only after items_batch_end(). */
+/* Longest full-text query accepted, in bytes. */
+#define ITEMS_QUERY_MAX 2000
+
 struct items_batch {
 	int64_t base; /* the highest item id before the batch */
 };
@@ -70,7 +73,7 @@ struct item_filter {
 	const char *kind;      /* item kind name or NULL */
 	const char *state;     /* item state name or NULL */
 	int64_t from, to;      /* created_at range [from, to); 0 = open */
-	const char *query;     /* full-text query (words, all must match); NULL = none */
+	const char *query;     /* full-text query (docs/search.md); NULL = none */
 	const char *category;  /* only items flagged with this screening category */
 	int flagged;           /* only items flagged with a violation category */
 	int newest_first;

@@ -52,6 +52,17 @@ expect_grep 'kiosken' "$WORK/out" "upper case finds lower case"
 "$K" --json search öppnar --direction upprättad --kind post >"$WORK/s.jsonl"
 jq -e -s 'all(.direction == "upprättad" and .kind == "post")' "$WORK/s.jsonl" >/dev/null && ok "search filters apply" || bad "search filters"
 expect_exit 2 "search without words" -- "$K" search "!!!"
+# Phrases, prefixes and words left out, as typed on the command line.
+n_kiosk=$("$K" --json search kiosken | wc -l)
+n_kiosk_only=$("$K" --json search 'kiosken -öppnar' | wc -l)
+n_kiosk_both=$("$K" --json search kiosken öppnar | wc -l)
+[[ $n_kiosk -gt 0 && $((n_kiosk_only + n_kiosk_both)) -eq $n_kiosk ]] &&
+	ok "a word left out splits the matches" || bad "left out: $n_kiosk = $n_kiosk_only + $n_kiosk_both?"
+[[ $("$K" --json search -- kiosken -öppnar | wc -l) -eq $n_kiosk_only ]] && ok "-- before the query works too" || bad "-- before the query"
+[[ $("$K" --json search 'kiosk*' | wc -l) -ge $n_kiosk ]] && ok "a prefix finds at least the word" || bad "prefix"
+expect_exit 2 "a bare -word is refused with a hint" -- "$K" search kiosken -öppnar
+expect_grep "inside the quoted query" "$WORK/err" "the hint says to quote the query"
+expect_exit 2 "only words left out" -- "$K" search -- -kiosken
 
 # Our own JSON Lines format with --account.
 expect_exit 0 "jsonl import" -- "$K" --json import --account vasterby-kommun "$F/jsonl/items.jsonl"

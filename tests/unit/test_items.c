@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct fixture {
 	struct store *s;
@@ -211,6 +212,61 @@ static void order_and_operators(void)
 	store_free(fx.s);
 }
 
+/* What a moderator may type: "a phrase", a prefix*, -excluded words and
+ * phrases; a hyphen inside a word only separates. */
+static void phrases_prefixes_and_exclusions(void)
+{
+	struct fixture fx = setup();
+	struct err e = {0};
+	struct item_filter f = {0};
+	struct hits h = {0};
+	char big[ITEMS_QUERY_MAX + 8];
+
+	put(&fx, "a", "När öppnar badhuset efter renoveringen?", 1700000000, 0, ITEM_VISIBLE, NULL);
+	put(&fx, "b", "Bygglovsansökan för badhuset är inskickad", 1700000100, 0, ITEM_VISIBLE,
+	    NULL);
+	put(&fx, "c", "Renoveringen av skolan och badhuset öppnar i maj", 1700000200, 0,
+	    ITEM_VISIBLE, NULL);
+	put(&fx, "d", "Skicka e-post till kommunen", 1700000300, 0, ITEM_VISIBLE, NULL);
+	/* Words in this order, together. */
+	h = search(&fx, "\"öppnar badhuset\"", 1);
+	CHECK_INT(h.n, 1);
+	CHECK_STR(h.ids[0], "a");
+	CHECK_INT(search(&fx, "\"badhuset öppnar\"", 1).n, 1);
+	CHECK_INT(search(&fx, "öppnar badhuset", 1).n, 2);
+	/* A prefix finds the compound; without the star it does not. */
+	h = search(&fx, "bygglov*", 1);
+	CHECK_INT(h.n, 1);
+	CHECK_STR(h.ids[0], "b");
+	CHECK_INT(search(&fx, "bygglov", 1).n, 0);
+	/* A prefix is stemmed like the words it should find. */
+	CHECK_INT(search(&fx, "renoveringe*", 1).n, 2);
+	/* Exclusions: a word, a phrase, and several. */
+	h = search(&fx, "badhuset -skolan", 1);
+	CHECK_INT(h.n, 2);
+	CHECK_STR(h.ids[0], "b");
+	CHECK_STR(h.ids[1], "a");
+	CHECK_INT(search(&fx, "badhuset -\"öppnar i maj\"", 1).n, 2);
+	CHECK_INT(search(&fx, "badhuset -skolan -bygglovsansökan", 1).n, 1);
+	/* Only exclusions, or nothing: nothing to search for. */
+	f.org_id = fx.org;
+	f.query = "-badhuset";
+	CHECK_INT(items_each(fx.s, &f, collect, &h, &e), KV_EINVAL);
+	f.query = "\"\" - *";
+	CHECK_INT(items_each(fx.s, &f, collect, &h, &e), KV_EINVAL);
+	/* A hyphen inside a word is not an exclusion. */
+	h = search(&fx, "e-post", 1);
+	CHECK_INT(h.n, 1);
+	CHECK_STR(h.ids[0], "d");
+	/* Too long a query is refused, not cut. */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	f.query = big;
+	CHECK_INT(items_each(fx.s, &f, collect, &h, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "longer than");
+	store_free(fx.s);
+}
+
 static void filters_apply(void)
 {
 	struct fixture fx = setup();
@@ -316,5 +372,5 @@ static void batch_newest_first(void)
 
 TEST_MAIN(T(same_item_twice_changes_nothing), T(an_edit_adds_a_version),
           T(hidden_and_deleted_are_events_not_removals), T(swedish_letters_are_letters),
-          T(stemming_finds_inflections), T(order_and_operators), T(filters_apply),
-          T(batch_indexes_at_the_end), T(batch_newest_first))
+          T(stemming_finds_inflections), T(order_and_operators), T(phrases_prefixes_and_exclusions),
+          T(filters_apply), T(batch_indexes_at_the_end), T(batch_newest_first))
