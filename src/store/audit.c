@@ -56,6 +56,15 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
                  const char *action, const char *entity, const char *entity_id, const char *before,
                  const char *after, struct err *err)
 {
+	/* Kept prepared: an import that opens many questions or cases appends
+	 * an entry for each. */
+	static const char head_sql[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
+	static const char insert_sql[] =
+	        "INSERT INTO audit (seq, org_id, at, actor, action, entity, entity_id,"
+	        " before, after, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+	static const char move_sql[] =
+	        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)"
+	        " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
 	struct store_stmt *st = NULL;
 	struct audit_entry e = {0};
 	char prev[65], hash[65], at[TIME_ISO_LEN];
@@ -66,7 +75,7 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
 	if (rc)
 		return rc;
 	memcpy(prev, zero_hash, sizeof(prev));
-	rc = store_prepare(s, &st, "SELECT seq, hash FROM audit_head WHERE id = 1", err);
+	rc = store_cached(s, &st, head_sql, err);
 	if (rc)
 		goto out;
 	rc = store_step(st, err);
@@ -78,8 +87,7 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
 		seq = store_col_int(st, 0) + 1;
 		snprintf(prev, sizeof(prev), "%s", h ? h : zero_hash);
 	}
-	store_stmt_free(st);
-	st = NULL;
+	store_reset(st);
 
 	time_format_utc(at, time_now());
 	e.org_id = org_id;
@@ -93,10 +101,7 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
 	e.prev_hash = prev;
 	audit_entry_hash(hash, &e);
 
-	rc = store_prepare(s, &st,
-	                   "INSERT INTO audit (seq, org_id, at, actor, action, entity, entity_id,"
-	                   " before, after, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-	                   err);
+	rc = store_cached(s, &st, insert_sql, err);
 	if (rc)
 		goto out;
 	store_bind_int(st, 1, seq);
@@ -113,26 +118,18 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
 	store_bind_text(st, 9, after);
 	store_bind_text(st, 10, prev);
 	store_bind_text(st, 11, hash);
-	rc = store_step(st, err);
+	rc = store_run(st, err);
 	if (rc < 0)
 		goto out;
-	store_stmt_free(st);
-	st = NULL;
-	rc = store_prepare(
-	        s, &st,
-	        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)"
-	        " ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-	        err);
+	rc = store_cached(s, &st, move_sql, err);
 	if (rc)
 		goto out;
 	store_bind_int(st, 1, seq);
 	store_bind_text(st, 2, hash);
-	rc = store_step(st, err);
-	if (rc < 0)
-		goto out;
-	rc = KV_OK;
+	rc = store_run(st, err);
 out:
-	store_stmt_free(st);
+	if (st)
+		store_reset(st);
 	if (rc) {
 		store_rollback(s);
 		return rc;

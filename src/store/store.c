@@ -129,6 +129,7 @@ void store_free(struct store *s)
 	}
 	for (int i = 0; i < s->n_cache; i++)
 		store_stmt_free(s->cache[i].st);
+	free(s->cache);
 	if (s->db)
 		s->drv->close(s);
 	free(s->dir);
@@ -227,16 +228,24 @@ int store_cached(struct store *s, struct store_stmt **out, const char *sql, stru
 	rc = store_prepare(s, &st, sql, err);
 	if (rc)
 		return rc;
-	if (s->n_cache < (int)(sizeof(s->cache) / sizeof(s->cache[0]))) {
-		s->cache[s->n_cache].sql = sql;
-		s->cache[s->n_cache].st = st;
-		s->n_cache++;
-		*out = st;
-		return KV_OK;
+	if (s->n_cache == s->cap_cache) {
+		/* The set of hot statements is small and fixed; it grows only as
+		 * the program's features are first used. */
+		int cap = s->cap_cache ? s->cap_cache * 2 : 32;
+		struct store_cached_stmt *v = realloc(s->cache, (size_t)cap * sizeof(*v));
+
+		if (!v) {
+			store_stmt_free(st);
+			return err_set(err, KV_ENOMEM, "out of memory");
+		}
+		s->cache = v;
+		s->cap_cache = cap;
 	}
-	/* A full cache is our bug: the set of hot statements is small and fixed. */
-	store_stmt_free(st);
-	return err_set(err, KV_EINTERNAL, "statement cache full");
+	s->cache[s->n_cache].sql = sql;
+	s->cache[s->n_cache].st = st;
+	s->n_cache++;
+	*out = st;
+	return KV_OK;
 }
 
 void store_stmt_free(struct store_stmt *st)

@@ -47,11 +47,11 @@ struct store {
 	int schema_version;
 	/* Statements kept prepared for hot paths, keyed by the SQL's address
 	 * (callers pass string literals). */
-	struct {
+	struct store_cached_stmt {
 		const char *sql;
 		struct store_stmt *st;
-	} cache[64];
-	int n_cache;
+	} * cache;
+	int n_cache, cap_cache;
 };
 
 struct store_stmt {
