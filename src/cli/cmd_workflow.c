@@ -432,13 +432,15 @@ static int cmd_workflow_sync(struct cli_ctx *ctx, int argc, char **argv)
 	code = workflow_sync(ctx->store, org, ctx->actor, &r, &ctx->err);
 	if (ctx->json)
 		cli_print_json(json_pack(
-		        "{s:I,s:I,s:I,s:i}", "questions_opened", (json_int_t)r.questions_opened,
-		        "questions_answered", (json_int_t)r.questions_answered, "cases_opened",
-		        (json_int_t)r.cases_opened, "parts_failed", r.parts_failed));
+		        "{s:I,s:I,s:I,s:I,s:i}", "questions_opened", (json_int_t)r.questions_opened,
+		        "questions_answered", (json_int_t)r.questions_answered, "questions_history",
+		        (json_int_t)r.questions_history, "cases_opened", (json_int_t)r.cases_opened,
+		        "parts_failed", r.parts_failed));
 	else
-		printf("%lld questions opened, %lld answered; %lld cases opened\n",
+		printf("%lld questions opened, %lld answered, %lld history (closed); %lld cases "
+		       "opened\n",
 		       (long long)r.questions_opened, (long long)r.questions_answered,
-		       (long long)r.cases_opened);
+		       (long long)r.questions_history, (long long)r.cases_opened);
 	return code ? cli_fail(ctx, code) : 0;
 }
 

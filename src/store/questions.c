@@ -86,14 +86,18 @@ int questions_insert(struct store *s, const struct question_new *q, int64_t *out
 	rc = store_cached(s, &st,
 	                  "INSERT INTO question (org_id, account_id, item_id, state, arrived_at,"
 	                  " due_at, answer_item_id, answered_at, response_seconds, closed_by,"
-	                  " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	                  " updated_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	                  " RETURNING id",
 	                  err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, q->org);
 	store_bind_int(st, 2, q->account_id);
 	store_bind_int(st, 3, q->item_id);
-	store_bind_text(st, 4, q->answer_item_id ? "answered" : "open");
+	store_bind_text(st, 4,
+	                q->answer_item_id ? "answered"
+	                : q->no_answer    ? "no_answer"
+	                                  : "open");
 	store_bind_int(st, 5, q->arrived_at);
 	store_bind_int(st, 6, q->due_at);
 	if (q->answer_item_id) {
@@ -105,9 +109,10 @@ int questions_insert(struct store *s, const struct question_new *q, int64_t *out
 		store_bind_null(st, 7);
 		store_bind_null(st, 8);
 		store_bind_null(st, 9);
-		store_bind_null(st, 10);
+		store_bind_text(st, 10, q->no_answer ? q->closed_by : NULL);
 	}
 	store_bind_int(st, 11, q->now);
+	store_bind_text(st, 12, q->note);
 	rc = store_step(st, err);
 	if (rc == 1) {
 		*out_id = store_col_int(st, 0);
@@ -199,7 +204,7 @@ int questions_scan_items(struct store *s, int64_t org, int64_t after, int64_t li
 	        s, &st,
 	        "SELECT i.id, i.account_id, i.platform_id, i.parent_platform_id,"
 	        " i.root_platform_id, i.direction, COALESCE(i.created_at, i.captured_at),"
-	        " COALESCE(sc.question, 0), sc.categories"
+	        " COALESCE(sc.question, 0), sc.categories, i.captured_at"
 	        " FROM item i LEFT JOIN item_screening sc ON sc.item_id = i.id"
 	        " WHERE i.org_id = ? AND i.id > ? ORDER BY i.id LIMIT ?",
 	        err);
@@ -219,6 +224,7 @@ int questions_scan_items(struct store *s, int64_t org, int64_t after, int64_t li
 		        .at = store_col_int(st, 6),
 		        .question = store_col_int(st, 7) != 0,
 		        .categories = text_or_null(st, 8),
+		        .captured_at = store_col_int(st, 9),
 		};
 
 		rc = fn(ctx, &it);

@@ -64,6 +64,10 @@ struct question_new {
 	int64_t answered_at;
 	int64_t response_seconds;
 	const char *closed_by;
+	/* A question recorded closed as needing no answer (history), with the
+	 * reason in note; 0 for an open (or answered) one. */
+	int no_answer;
+	const char *note;
 	int64_t now;
 };
 
@@ -103,8 +107,9 @@ struct qitem {
 	const char *parent; /* platform id or NULL */
 	const char *root;   /* platform id or NULL */
 	int upprattad;
-	int64_t at;   /* created_at, or captured_at when the platform gave none */
-	int question; /* screened as a question */
+	int64_t at;          /* created_at, or captured_at when the platform gave none */
+	int64_t captured_at; /* when Kanalvakt captured it */
+	int question;        /* screened as a question */
 	const char *categories;
 };
 

@@ -124,12 +124,39 @@ static int has_category(const char *list, const char *name)
 	return 0;
 }
 
+/* A question captured longer than history_after after it arrived (an
+ * archive imported later) is history: the kommun could not have answered it
+ * in time and will not now, so it is recorded closed as needing no answer,
+ * with the reason, instead of opening as overdue and calling for e-mails. */
+static int history(struct sync_ctx *c, const struct policy *p, const struct qitem *it,
+                   struct question_new *q, char *note, size_t n)
+{
+	int64_t end;
+	char len[POLICY_DUR_LEN];
+	int rc;
+
+	rc = policy_due(&end, &p->cal, &p->history_after, it->at, c->err);
+	if (rc)
+		return err_prefix(c->err, "question item %lld: ", (long long)it->id);
+	if (it->captured_at <= end)
+		return KV_OK;
+	policy_duration_format(len, &p->history_after);
+	snprintf(note, n,
+	         "historik: fångad %lld dagar efter att den kom in (mer än history_after %s)",
+	         (long long)((it->captured_at - it->at) / 86400), len);
+	q->no_answer = 1;
+	q->note = note;
+	q->closed_by = c->actor;
+	return KV_OK;
+}
+
 static int open_question(struct sync_ctx *c, const struct qitem *it)
 {
 	const struct policy *p;
 	struct question_new q = {0};
 	int64_t reply = 0, reply_at = 0, id = 0;
 	int exists = 0, rc;
+	char note[200];
 
 	rc = questions_exists(c->s, it->id, &exists, c->err);
 	if (rc || exists)
@@ -145,6 +172,9 @@ static int open_question(struct sync_ctx *c, const struct qitem *it)
 	rc = policy_due(&q.due_at, &p->cal, &p->answer_deadline, it->at, c->err);
 	if (rc)
 		return err_prefix(c->err, "question item %lld: ", (long long)it->id);
+	rc = history(c, p, it, &q, note, sizeof(note));
+	if (rc)
+		return rc;
 	/* The reply may have been captured before the question (a source
 	 * listing newest first): look for it, so order does not matter. */
 	rc = questions_find_reply(c->s, it->account_id, it->platform_id, it->root, it->at, &reply,
@@ -159,8 +189,18 @@ static int open_question(struct sync_ctx *c, const struct qitem *it)
 		if (rc)
 			return rc;
 	}
+	if (reply)
+		q.no_answer = 0; /* answered in the thread: that is what it was */
 	rc = questions_insert(c->s, &q, &id, c->err);
-	if (!rc)
+	if (!rc && q.no_answer)
+		rc = audit_question(c->s, c->org, c->actor, "question.history", id, NULL,
+		                    json_pack("{s:I,s:I,s:s,s:o,s:o,s:s}", "item",
+		                              (json_int_t)it->id, "account",
+		                              (json_int_t)it->account_id, "state", "no_answer",
+		                              "arrived_at", iso(it->at), "captured_at",
+		                              iso(it->captured_at), "reason", note),
+		                    c->err);
+	else if (!rc)
 		rc = audit_question(
 		        c->s, c->org, c->actor, "question.open", id, NULL,
 		        json_pack("{s:I,s:I,s:s,s:o,s:o,s:b}", "item", (json_int_t)it->id,
@@ -178,7 +218,10 @@ static int open_question(struct sync_ctx *c, const struct qitem *it)
 		                    c->err);
 	if (rc)
 		return rc;
-	c->rep->questions_opened++;
+	if (q.no_answer)
+		c->rep->questions_history++;
+	else
+		c->rep->questions_opened++;
 	if (reply)
 		c->rep->questions_answered++;
 	return KV_OK;

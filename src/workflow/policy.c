@@ -37,6 +37,7 @@ enum {
 	I_OFFICE_HOURS,
 	I_CLOSED_DAYS,
 	I_DE_FACTO,
+	I_HISTORY,
 	I_CRISIS,
 	I_COUNT
 };
@@ -57,6 +58,8 @@ const struct policy_key policy_keys[] = {
         {"office_hours", "Kontorstid (HH:MM-HH:MM)", 1},
         {"closed_days", "Egna stängda dagar (ÅÅÅÅ-MM-DD, kommaseparerade)", 1},
         {"de_facto_off", "Lediga aftnar: all, none eller midsommarafton,julafton,nyarsafton", 1},
+        {"history_after",
+         "Frågor som fångas så långt efter att de kom in är historik: de öppnas inte", 1},
         {"crisis", "Krisläge för hela organisationen (on/off)", 0},
 };
 const size_t policy_key_count = sizeof(policy_keys) / sizeof(policy_keys[0]);
@@ -64,14 +67,14 @@ const size_t policy_key_count = sizeof(policy_keys) / sizeof(policy_keys[0]);
 static const enum key_kind kinds[I_COUNT] = {
         K_DURATION, K_DURATION, K_DURATION, K_DURATION, K_DURATION, K_DURATION,
         K_DURATION, K_DURATION, K_COUNT,    K_COUNT,    K_BOOL,     K_TEXT,
-        K_HOURS,    K_DATES,    K_DE_FACTO, K_BOOL,
+        K_HOURS,    K_DATES,    K_DE_FACTO, K_DURATION, K_BOOL,
 };
 
 static const char *const defaults[I_COUNT] = {
-        "1wd", "48h", "1wd",         "365d", "7d",  "4wh",
-        "24h", "4wh", NULL, /* posts_per_week: from the register */
-        NULL,               /* max_posts_per_day: by platform */
-        "off", "",    "08:00-17:00", "",     "all", "off",
+        "1wd", "48h", "1wd",         "365d", "7d",  "4wh", "24h",
+        "4wh", NULL, /* posts_per_week: from the register */
+        NULL,        /* max_posts_per_day: by platform */
+        "off", "",    "08:00-17:00", "",     "all", "30d", "off",
 };
 
 static const struct {
@@ -271,6 +274,8 @@ static int apply(struct policy *p, int idx, const char *v, struct err *err)
 			p->inactivity_limit = d;
 		else if (idx == I_WEEKLY)
 			p->weekly_limit = d;
+		else if (idx == I_HISTORY)
+			p->history_after = d;
 		/* The crisis durations are checked here and applied in resolve(). */
 		return KV_OK;
 	case K_COUNT:

@@ -41,10 +41,14 @@ struct policy {
 	struct policy_duration review_interval;  /* default 1wd */
 	struct policy_duration inactivity_limit; /* default 365d */
 	struct policy_duration weekly_limit;     /* default 7d */
-	int64_t posts_per_week;                  /* target; -1 = none (default: the register's) */
-	int64_t max_posts_per_day;               /* -1 = no limit (default 2 on Facebook) */
-	int four_eyes;                           /* a second person confirms hide/remove */
-	int crisis;                              /* the organisation is in crisis mode */
+	/* A question captured longer than this after it arrived (an archive
+	 * imported later) is history: recorded, closed as needing no answer,
+	 * never overdue. Default 30d. */
+	struct policy_duration history_after;
+	int64_t posts_per_week;    /* target; -1 = none (default: the register's) */
+	int64_t max_posts_per_day; /* -1 = no limit (default 2 on Facebook) */
+	int four_eyes;             /* a second person confirms hide/remove */
+	int crisis;                /* the organisation is in crisis mode */
 	char signature_template[POLICY_TEXT_MAX];
 	struct calendar_config cal; /* office hours, de facto days off, closed days */
 };

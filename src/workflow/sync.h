@@ -16,6 +16,7 @@ struct store;
 struct workflow_sync_report {
 	int64_t questions_opened;
 	int64_t questions_answered; /* closed by the account's own reply */
+	int64_t questions_history;  /* recorded closed: captured long after they arrived */
 	int64_t cases_opened;
 	int parts_failed;
 };

@@ -134,6 +134,41 @@ expect_exit 2 "bad state filter" -- "$K" inbox list --state closed
 expect_exit 2 "unknown account" -- "$K" inbox list --account nosuch
 [[ "$(db_state)" == "$state" ]] && ok "refused commands changed nothing" || bad "refused commands changed the database"
 
+# --- An archive imported later: history, not overdue work -----------------
+# Imported 2026-04-16: the January questions arrived more than history_after
+# (30 days) before they were captured; the one from 20 March did not.
+expect_exit 0 "import an archive" -- at 2026-04-16T09:00:00+02:00 "$K" --json import "$F/archive_questions.jsonl"
+for pid in 6001_9001 6001_9002 6001_9004; do
+	[[ -n "$(id_of "$pid")" ]] && ok "question $pid recorded" || bad "no question for $pid"
+done
+[[ "$(db "SELECT state FROM question WHERE id = $(id_of 6001_9001)")" == no_answer ]] &&
+	ok "an old question is closed as needing no answer" || bad "old question state: $(db "SELECT state FROM question WHERE id = $(id_of 6001_9001)")"
+db "SELECT note FROM question WHERE id = $(id_of 6001_9001)" | grep -q "historik: fångad 93 dagar" &&
+	ok "with the reason: captured 93 days after it arrived" || bad "note: $(db "SELECT note FROM question WHERE id = $(id_of 6001_9001)")"
+[[ "$(db "SELECT state FROM question WHERE id = $(id_of 6001_9002)")" == answered ]] &&
+	ok "an old question answered in the thread stays answered" || bad "answered: $(db "SELECT state FROM question WHERE id = $(id_of 6001_9002)")"
+[[ "$(db "SELECT state FROM question WHERE id = $(id_of 6001_9004)")" == open ]] &&
+	ok "a question within history_after opens as usual" || bad "recent: $(db "SELECT state FROM question WHERE id = $(id_of 6001_9004)")"
+expect_exit 0 "overdue list" -- at 2026-04-16T09:05:00+02:00 "$K" --json inbox list --overdue
+expect_no_grep "Olle Ek" "$WORK/out" "history is not overdue"
+expect_exit 0 "no_answer list" -- at 2026-04-16T09:05:00+02:00 "$K" --json inbox list --state no_answer
+expect_grep "Olle Ek" "$WORK/out" "history is listed as no answer needed"
+[[ "$(db "SELECT COUNT(*) FROM audit WHERE action = 'question.history'")" == 1 ]] && ok "audited as history" || bad "question.history audit"
+expect_exit 0 "notify pass" -- at 2026-04-16T09:10:00+02:00 "$K" notify run
+[[ "$(db "SELECT COUNT(*) FROM mail_outbox WHERE dedup_key = 'overdue-question:$(id_of 6001_9001)'")" == 0 ]] &&
+	ok "no overdue e-mail for history" || bad "history was mailed"
+[[ "$(db "SELECT COUNT(*) FROM mail_outbox WHERE dedup_key = 'overdue-question:$(id_of 6001_9004)'")" == 1 ]] &&
+	ok "the recent overdue question is mailed" || bad "recent overdue question not mailed"
+# A longer history_after opens what arrives later.
+expect_exit 0 "history_after 120d" -- "$K" policy set history_after 120d --account exempelby
+cat >"$WORK/late.jsonl" <<JSONL
+{"id":"6001_9005","platform":"facebook","account":"104857392011234","kind":"comment","parent_id":"104857392011234_6001","root_id":"104857392011234_6001","author":{"id":"55604","name":"Lina Berg","is_account":false},"created_at":"2026-01-14T10:00:00+01:00","text":"Finns det simskola för vuxna?"}
+JSONL
+expect_exit 0 "import a late one" -- at 2026-04-16T10:00:00+02:00 "$K" import "$WORK/late.jsonl"
+[[ "$(db "SELECT state FROM question WHERE id = $(id_of 6001_9005)")" == open ]] &&
+	ok "within 120 days it opens (overdue)" || bad "late: $(db "SELECT state FROM question WHERE id = $(id_of 6001_9005)")"
+expect_exit 2 "a bad history_after is refused" -- "$K" policy set history_after soon
+
 # --- Daily review over Easter ---------------------------------------------
 expect_exit 1 "never reviewed" -- at 2026-04-02T15:00:00+02:00 "$K" --json review status
 jq -e -s '.[0].missing and .[0].last_review_at == null' "$WORK/out" >/dev/null && ok "never reviewed is missing" || bad "status: $(cat "$WORK/out")"
