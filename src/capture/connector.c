@@ -1,7 +1,8 @@
 /* Polling the platforms. Each platform is one loop over its pages: fetch a
  * page (and, for Mastodon and X, the replies of the statuses on it that are
  * new or in the look-back window; for the Graph API, the further pages of
- * the comment lists on it), then import all of it and move the cursor in
+ * the comment lists and message lists on it; for YouTube, all replies of
+ * its threads), then import all of it and move the cursor in
  * one transaction. The network is never waited on inside a transaction.
  *
  * A cursor is a small JSON object kept per endpoint:
@@ -12,6 +13,8 @@
  *   pending  the newest value seen by a poll still under way;
  *   next     where that poll stopped (a Graph next URL without its token, a
  *            YouTube page token, a Mastodon max_id, an X pagination token).
+ *   floor    conversations only: how far since may move at most, held
+ *            below a conversation whose messages were cut short.
  * When a poll reaches the end, pending becomes since and next goes. */
 #include "capture/connector.h"
 
@@ -38,6 +41,8 @@
 	"id,caption,media_type,media_url,permalink,timestamp,username,owner,children{id,"          \
 	"media_type,media_url},comments.limit(100){id,text,timestamp,username,from,hidden,"        \
 	"parent_id,replies{id,text,timestamp,username,from,hidden,parent_id}}"
+#define GRAPH_CONVERSATION_FIELDS                                                                  \
+	"id,updated_time,messages.limit(100){id,message,created_time,from,to,attachments}"
 #define X_TWEET_FIELDS                                                                             \
 	"tweet.fields=created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets," \
 	"edit_history_tweet_ids,entities&expansions=author_id&user.fields=username"
@@ -47,6 +52,9 @@ struct cur {
 	char since[64];
 	char pending[64];
 	char next[2048];
+	/* Conversations only: the since the poll may at most move to, below a
+	 * conversation whose message list was cut short ("" when none was). */
+	char floor[64];
 };
 
 /* One response body waiting to be imported. */
@@ -62,6 +70,10 @@ struct part {
 	 * counted as unchanged). */
 	int64_t followed;
 	int64_t echoed;
+	/* Lists on it left unread that the parser does not note (YouTube
+	 * threads whose replies, conversations whose messages were not all
+	 * read), counted as skipped. */
+	int64_t cut;
 };
 
 struct parts {
@@ -129,7 +141,8 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 	section = config_get(cfg, sec, "token", NULL) || config_get(cfg, sec, "base_url", NULL) ||
 	                          config_get(cfg, sec, "max_pages", NULL) ||
 	                          config_get(cfg, sec, "lookback_days", NULL) ||
-	                          config_get(cfg, sec, "max_comment_pages", NULL)
+	                          config_get(cfg, sec, "max_comment_pages", NULL) ||
+	                          config_get(cfg, sec, "messages", NULL)
 	                  ? sec
 	                  : sec2;
 	c.token = config_get(cfg, section, "token", NULL);
@@ -150,6 +163,10 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 		goto out;
 	if ((rc = conf_int(cfg, section, "max_comment_pages", v, 0, 1000000, &c.max_comment_pages,
 	                   err)))
+		goto out;
+	if ((rc = config_get_bool(cfg, "fetch", "messages", 0, &c.messages, err)))
+		goto out;
+	if ((rc = config_get_bool(cfg, section, "messages", c.messages, &c.messages, err)))
 		goto out;
 	if ((rc = conf_int(cfg, "fetch", "backoff_ms", 1000, 1, 3600000, &c.fetch.backoff_ms, err)))
 		goto out;
@@ -260,6 +277,7 @@ static int cur_load(struct run *run, const char *endpoint, struct cur *c, struct
 			cur_field(o, "since", c->since, sizeof(c->since));
 			cur_field(o, "pending", c->pending, sizeof(c->pending));
 			cur_field(o, "next", c->next, sizeof(c->next));
+			cur_field(o, "floor", c->floor, sizeof(c->floor));
 		}
 		json_decref(o);
 	}
@@ -280,6 +298,8 @@ static char *cur_dump(const struct cur *c)
 		json_object_set_new(o, "pending", json_string(c->pending));
 	if (c->next[0])
 		json_object_set_new(o, "next", json_string(c->next));
+	if (c->floor[0])
+		json_object_set_new(o, "floor", json_string(c->floor));
 	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(o);
 	return s;
@@ -318,12 +338,16 @@ static void keep_max(char *dst, size_t n, const char *v)
 		snprintf(dst, n, "%s", v);
 }
 
-/* The poll reached the end: what it saw becomes the new since. */
+/* The poll reached the end: what it saw becomes the new since, unless a
+ * list it cut short holds it further back. */
 static void cur_finish(struct cur *c)
 {
 	keep_max(c->since, sizeof(c->since), c->pending);
+	if (c->floor[0] && num_cmp(c->floor, c->since) < 0)
+		snprintf(c->since, sizeof(c->since), "%s", c->floor);
 	c->pending[0] = '\0';
 	c->next[0] = '\0';
+	c->floor[0] = '\0';
 }
 
 /* ---- pages ---- */
@@ -421,7 +445,7 @@ static int commit(struct run *run, const char *endpoint, struct parts *p, const 
 		sum.new_items += ir.new_items;
 		sum.updated += ir.updated;
 		sum.unchanged += less(ir.unchanged, p->v[i].echoed);
-		sum.skipped += less(ir.skipped, p->v[i].followed);
+		sum.skipped += less(ir.skipped, p->v[i].followed) + p->v[i].cut;
 		sum.events += ir.events;
 	}
 	if (!rc)
@@ -1041,7 +1065,419 @@ out:
 	return poll_result(run, endpoint, rc, err);
 }
 
+/* ---- Graph API: Facebook Page conversations (private messages) ---- */
+
+/* Holds the cursor's since below a conversation whose message list was cut
+ * short (updated is its updated_time in Unix seconds), so that the next
+ * poll finds it updated and reads its messages again. */
+static void conv_hold(struct cur *c, const char *updated)
+{
+	char v[32];
+	long long t;
+	char *end;
+
+	if (!is_num(updated))
+		return;
+	t = strtoll(updated, &end, 10);
+	if (*end || t <= 0)
+		return;
+	snprintf(v, sizeof(v), "%lld", t - 1);
+	if (!c->floor[0] || num_cmp(v, c->floor) < 0)
+		snprintf(c->floor, sizeof(c->floor), "%s", v);
+}
+
+/* Reads the further pages of the message lists of the conversations
+ * queued in q (breadth first, each page a part of its own, imported as
+ * Graph gives it: a /{conversation}/messages page, which the parser reads),
+ * until the poll's max_comment_pages is spent; the lists left then are
+ * counted as cut short and hold the cursor below their conversations. */
+static int conv_messages(struct run *run, struct parts *parts, struct nests *q, struct cur *c,
+                         const char *page_name, struct err *err)
+{
+	struct buf url;
+	json_t *j = NULL;
+	char *stripped = NULL, *next = NULL;
+	int rc = KV_OK;
+
+	buf_init(&url, 1 << 20);
+	for (; q->head < q->n; q->head++) {
+		/* What is needed of the entry is copied: the push below may
+		 * move it. */
+		json_t *conv = q->v[q->head].chain;
+		const char *link = q->v[q->head].url;
+		int npage = q->v[q->head].page;
+		const char *cid = json_string_value(json_object_get(conv, "id"));
+		const struct part *pt = NULL;
+		char name[256];
+
+		if (run->comment_pages_left <= 0) {
+			run->r->comment_lists_cut += (int64_t)(q->n - q->head);
+			for (size_t i = q->head; i < q->n; i++) {
+				parts->v[q->v[i].origin].cut++;
+				conv_hold(c, json_string_value(
+				                     json_object_get(q->v[i].chain, "updated")));
+			}
+			break;
+		}
+		snprintf(name, sizeof(name), "%.160s, messages of %.64s page %d", page_name,
+		         cid ? cid : "?", npage);
+		free(stripped);
+		stripped = NULL;
+		rc = graph_next_check(run, link, name, &stripped, err);
+		if (rc)
+			break;
+		buf_clear(&url);
+		buf_puts(&url, stripped);
+		if ((rc = graph_add_token(run, &url, err)))
+			break;
+		run->comment_pages_left--;
+		rc = get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &j, &pt,
+		                   err);
+		if (rc) {
+			if (!strstr(err->msg, name))
+				err_prefix(err, "%s: ", name);
+			break;
+		}
+		free(next);
+		next = NULL;
+		rc = parse_graph_next(pt->data, pt->len, &next, err);
+		if (rc) {
+			err_prefix(err, "%s: ", name);
+			break;
+		}
+		if (next && (rc = nests_push(q, next, conv, parts->n - 1, npage + 1, err)))
+			break;
+	}
+	json_decref(j);
+	free(stripped);
+	free(next);
+	buf_done(&url);
+	return rc;
+}
+
+/* The messages of the conversations on a page, as one document the parser
+ * reads like a /{conversation}/messages page ({"data":[message...]}); the
+ * conversations around them are not items. A heap string, NULL when out
+ * of memory. */
+static char *conv_doc(json_t *data)
+{
+	json_t *all = json_array(), *conv, *doc = NULL;
+	char *out = NULL;
+	size_t i;
+
+	if (!all)
+		return NULL;
+	json_array_foreach(data, i, conv)
+	{
+		json_t *msgs = json_object_get(json_object_get(conv, "messages"), "data");
+
+		if (json_is_array(msgs) && json_array_extend(all, msgs))
+			goto out;
+	}
+	doc = json_pack("{s:O}", "data", all);
+	if (doc)
+		out = json_dumps(doc, JSON_COMPACT);
+out:
+	json_decref(all);
+	json_decref(doc);
+	return out;
+}
+
+/* A Page's conversations, most recently updated first, each with its
+ * newest 100 messages and a paging.next to the older ones. Graph cannot be
+ * asked for "updated since T" here, so the poll pages on until a page
+ * reaches back to the cursor's since (the newest updated_time of the last
+ * complete poll). The message lists of conversations updated since then
+ * are read to their end (max_comment_pages permitting); the messages of
+ * the others on the last page are imported again, which changes nothing. */
+static int conv_poll(struct run *run, struct err *err)
+{
+	const char *endpoint = "conversations";
+	struct parts parts = {0};
+	struct nests q = {0};
+	struct cur c;
+	struct buf url;
+	char *fields = NULL, *next = NULL, *stripped = NULL;
+	json_t *j = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	run->comment_pages_left = run->c->max_comment_pages;
+	rc = cur_load(run, endpoint, &c, err);
+	if (rc)
+		goto out;
+	fields = curl_easy_escape(NULL, GRAPH_CONVERSATION_FIELDS, 0);
+	if (!fields) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (c.next[0]) {
+		char origin[600];
+
+		/* As for the feed: the token goes only to the host configured
+		 * now. */
+		if (fetch_url_origin(origin, sizeof(origin), c.next) != KV_OK ||
+		    strcmp(origin, run->origin) != 0)
+			c.next[0] = '\0';
+	}
+	if (c.next[0])
+		buf_puts(&url, c.next);
+	else
+		buf_printf(&url, "%s/%s/conversations?fields=%s&limit=25", run->c->base_url,
+		           run->pid, fields);
+	run->r->complete = 0;
+	for (int64_t page = 1; page <= run->c->max_pages; page++) {
+		struct part *pt;
+		const struct part *cpt = NULL;
+		json_t *data, *conv;
+		char name[256], oldest[64] = "";
+		size_t i, origin;
+		char *doc;
+
+		if ((rc = graph_add_token(run, &url, err)))
+			goto out;
+		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
+		         run->pid, endpoint, (long long)page);
+		rc = get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &j, &cpt,
+		                   err);
+		if (rc)
+			goto out;
+		free(next);
+		next = NULL;
+		rc = parse_graph_next(cpt->data, cpt->len, &next, err);
+		if (rc) {
+			err_prefix(err, "%s: ", name);
+			goto out;
+		}
+		data = json_object_get(j, "data");
+		if (!json_is_array(data)) {
+			rc = err_set(err, KV_EINVAL,
+			             "%s: expected a list of conversations ('data')", name);
+			goto out;
+		}
+		origin = parts.n - 1;
+		json_array_foreach(data, i, conv)
+		{
+			const char *link = json_string_value(json_object_get(
+			        json_object_get(json_object_get(conv, "messages"), "paging"),
+			        "next"));
+			const char *cid = json_string_value(json_object_get(conv, "id"));
+			json_t *key;
+			char t[64];
+
+			iso_to_num(t, sizeof(t),
+			           json_string_value(json_object_get(conv, "updated_time")));
+			keep_max(c.pending, sizeof(c.pending), t);
+			if (t[0] && (!oldest[0] || num_cmp(t, oldest) < 0))
+				snprintf(oldest, sizeof(oldest), "%s", t);
+			/* Older messages of a conversation not updated since the
+			 * last complete poll were read then. */
+			if (!link || !*link || !cid ||
+			    (c.since[0] && t[0] && num_cmp(t, c.since) <= 0))
+				continue;
+			key = json_pack("{s:s,s:s}", "id", cid, "updated", t);
+			if (!key) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				goto out;
+			}
+			rc = nests_push(&q, link, key, origin, 2, err);
+			json_decref(key);
+			if (rc)
+				goto out;
+		}
+		doc = conv_doc(data);
+		if (!doc) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+		pt = &parts.v[origin];
+		free(pt->data);
+		pt->data = doc;
+		pt->len = strlen(doc);
+		/* Conversations come most recently updated first: a page that
+		 * reaches back to the cursor is the last one needed. */
+		free(stripped);
+		stripped = NULL;
+		if (next && !(c.since[0] && oldest[0] && num_cmp(oldest, c.since) <= 0)) {
+			if ((rc = graph_next_check(run, next, name, &stripped, err)))
+				goto out;
+			if ((size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >=
+			    sizeof(c.next)) {
+				rc = err_set(err, KV_EIO,
+				             "%s: paging.next is longer than %zu bytes", name,
+				             sizeof(c.next) - 1);
+				goto out;
+			}
+		} else
+			c.next[0] = '\0';
+		rc = conv_messages(run, &parts, &q, &c, name, err);
+		nests_done(&q);
+		if (rc)
+			goto out;
+		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
+		if (rc)
+			goto out;
+		if (!c.next[0])
+			break;
+		buf_clear(&url);
+		buf_puts(&url, stripped);
+	}
+out:
+	json_decref(j);
+	free(next);
+	free(stripped);
+	curl_free(fields);
+	buf_done(&url);
+	nests_done(&q);
+	parts_done(&parts);
+	return poll_result(run, endpoint, rc, err);
+}
+
 /* ---- YouTube Data API v3: commentThreads ---- */
+
+/* The document a comments.list page of a thread's replies is imported as:
+ * the replies inside a copy of the thread, {"kind":
+ * "youtube#commentThreadListResponse","items":[thread{replies:{comments:
+ * items}}]}, the shape of the page the thread was found on. A comment
+ * resource does not name its video, so only so do the replies get the
+ * thread's video as root, as the inline ones do; the top-level comment
+ * repeated is stored unchanged. A heap string, NULL when out of memory. */
+static char *youtube_wrap(json_t *thread, json_t *items)
+{
+	json_t *copy = json_copy(thread), *doc = NULL;
+	char *out = NULL;
+
+	if (!copy || json_object_set_new(copy, "replies", json_pack("{s:O}", "comments", items)))
+		goto out;
+	doc = json_pack("{s:s,s:[O]}", "kind", "youtube#commentThreadListResponse", "items", copy);
+	if (doc)
+		out = json_dumps(doc, JSON_COMPACT);
+out:
+	json_decref(copy);
+	json_decref(doc);
+	return out;
+}
+
+/* Reads all replies of the threads on a commentThreads page (the last part
+ * in parts, parsed as page) that hold fewer replies than their
+ * snippet.totalReplyCount says, with comments.list?parentId=, each page a
+ * part of its own to import with the thread page. Only threads that are new
+ * or in the look-back window are read (the others were read when they
+ * were). Breadth first, so every thread gets its first page before any gets
+ * its second, until the poll's max_comment_pages is spent; the threads left
+ * then are counted as cut short. */
+static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
+                           const struct reach *reach, const char *page_name, struct err *err)
+{
+	struct nests q = {0};
+	struct buf url;
+	json_t *items = json_object_get(page, "items"), *th, *j = NULL;
+	size_t i, origin = parts->n - 1;
+	char *esc = NULL;
+	int rc = KV_OK;
+
+	buf_init(&url, 1 << 20);
+	json_array_foreach(items, i, th)
+	{
+		json_t *sn = json_object_get(th, "snippet");
+		json_t *total = json_object_get(sn, "totalReplyCount");
+		const char *pub = json_string_value(json_object_get(
+		        json_object_get(json_object_get(sn, "topLevelComment"), "snippet"),
+		        "publishedAt"));
+		size_t shown = json_array_size(
+		        json_object_get(json_object_get(th, "replies"), "comments"));
+		char t[64];
+
+		if (!json_is_string(json_object_get(th, "id")) || !json_is_integer(total) ||
+		    json_integer_value(total) <= (json_int_t)shown)
+			continue;
+		iso_to_num(t, sizeof(t), pub);
+		if (t[0] && !reach_wants(reach, t, post_time(pub)))
+			continue;
+		if ((rc = nests_push(&q, "", th, origin, 1, err)))
+			goto out;
+	}
+	for (; q.head < q.n; q.head++) {
+		/* What is needed of the entry is copied: the push below may
+		 * move it (the strings and the thread stay where they are). */
+		json_t *thread = q.v[q.head].chain;
+		const char *token = q.v[q.head].url;
+		int npage = q.v[q.head].page;
+		const char *tid = json_string_value(json_object_get(thread, "id"));
+		json_t *list, *tok;
+		struct part *pt;
+		char name[256];
+		char *doc;
+
+		if (run->comment_pages_left <= 0) {
+			int64_t left = (int64_t)(q.n - q.head);
+
+			run->r->comment_lists_cut += left;
+			parts->v[origin].cut += left;
+			break;
+		}
+		snprintf(name, sizeof(name), "%.160s, replies of %.64s page %d", page_name, tid,
+		         npage);
+		buf_clear(&url);
+		esc = curl_easy_escape(NULL, tid, 0);
+		if (!esc) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			break;
+		}
+		buf_printf(&url, "%s/comments?part=snippet&parentId=%s&maxResults=100",
+		           run->c->base_url, esc);
+		curl_free(esc);
+		esc = NULL;
+		if (*token) {
+			esc = curl_easy_escape(NULL, token, 0);
+			if (!esc) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				break;
+			}
+			buf_printf(&url, "&pageToken=%s", esc);
+			curl_free(esc);
+			esc = NULL;
+		}
+		if (buf_printf(&url, "&key=%s", run->tok_esc) != KV_OK) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			break;
+		}
+		run->comment_pages_left--;
+		rc = get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name, &j, NULL,
+		                   err);
+		if (rc) {
+			/* The URL alone would not say which thread failed. */
+			if (!strstr(err->msg, name))
+				err_prefix(err, "%s: ", name);
+			break;
+		}
+		list = json_object_get(j, "items");
+		if (!json_is_array(list)) {
+			rc = err_set(err, KV_EINVAL, "%s: expected a list of comments ('items')",
+			             name);
+			break;
+		}
+		doc = youtube_wrap(thread, list);
+		if (!doc) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			break;
+		}
+		pt = &parts->v[parts->n - 1];
+		free(pt->data);
+		pt->data = doc;
+		pt->len = strlen(doc);
+		pt->echoed = 1;
+		tok = json_object_get(j, "nextPageToken");
+		if (json_is_string(tok) && json_string_length(tok) > 0 &&
+		    (rc = nests_push(&q, json_string_value(tok), thread, origin, npage + 1, err)))
+			break;
+	}
+out:
+	json_decref(j);
+	buf_done(&url);
+	nests_done(&q);
+	return rc;
+}
 
 static int youtube_poll(struct run *run, struct err *err)
 {
@@ -1054,6 +1490,7 @@ static int youtube_poll(struct run *run, struct err *err)
 	int rc;
 
 	buf_init(&url, 1 << 20);
+	run->comment_pages_left = run->c->max_comment_pages;
 	rc = cur_load(run, endpoint, &c, err);
 	if (rc)
 		goto out;
@@ -1118,6 +1555,9 @@ static int youtube_poll(struct run *run, struct err *err)
 			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
 		else
 			c.next[0] = '\0';
+		rc = youtube_replies(run, &parts, j, &reach, name, err);
+		if (rc)
+			goto out;
 		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
 		if (rc)
 			goto out;
@@ -1390,6 +1830,17 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 	switch (acc->v.platform) {
 	case PLATFORM_FACEBOOK:
 		rc = graph_poll(&run, 0, err);
+		/* The inbox is read even when the feed failed (its cursor keeps
+		 * its own place), but not with a token the platform refused. */
+		if (conf->messages && rc != KV_EDENIED && rc != KV_ENOMEM) {
+			struct err conv_err;
+			int feed_complete = r.complete, crc;
+
+			crc = conv_poll(&run, rc ? &conv_err : err);
+			r.complete = feed_complete && r.complete;
+			if (!rc)
+				rc = crc;
+		}
 		break;
 	case PLATFORM_INSTAGRAM:
 		rc = graph_poll(&run, 1, err);

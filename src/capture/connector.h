@@ -1,8 +1,9 @@
 /* Connectors: polling one account's platform API page by page and importing
  * each page as it arrives (Facebook Page feed and Instagram media through the
- * Graph API with the further pages of their comments, YouTube commentThreads,
- * Mastodon statuses with their replies, X API v2 timelines with their
- * conversations). A cursor per account and endpoint (store/cursors) lets the
+ * Graph API with the further pages of their comments, Facebook Page
+ * conversations with their messages, YouTube commentThreads with all their
+ * replies, Mastodon statuses with their replies, X API v2 timelines with
+ * their conversations). A cursor per account and endpoint (store/cursors) lets the
  * next poll continue where the last one stopped; a look-back window re-reads
  * recent posts for new comments. Not the HTTP client (capture/fetch) and not
  * the parsers. */
@@ -33,9 +34,13 @@ struct connector_conf {
 	 * them (X: at most 7 days, as far as recent search reaches); 0 reads
 	 * only what is new. */
 	int64_t lookback_days;
-	/* Further pages of nested comment lists (Graph comments{paging.next})
-	 * followed per poll; 0 follows none. */
+	/* Further pages of nested comment lists (Graph comments{paging.next},
+	 * a YouTube thread's replies through comments.list, a conversation's
+	 * messages) followed per poll; 0 follows none. */
 	int64_t max_comment_pages;
+	/* 1 when a Facebook Page's conversations (private messages) are read
+	 * too; that needs a token with pages_messaging. */
+	int messages;
 	struct fetch_opts fetch;
 };
 
@@ -44,14 +49,14 @@ int connector_supported(enum platform p);
 
 /* Reads the settings for an account from cfg: section "account
  * <platform>/<handle>" or else "account <handle>" (token, base_url,
- * max_pages, lookback_days, max_comment_pages), and section "fetch"
+ * max_pages, lookback_days, max_comment_pages, messages), and section "fetch"
  * (backoff_ms, max_attempts, timeout_s, max_wait_s, max_pages,
- * lookback_days, max_comment_pages). base_url defaults to the platform's
+ * lookback_days, max_comment_pages, messages). base_url defaults to the platform's
  * API; for Mastodon it is the origin of account_url. A missing token is not an error
  * (out->token is NULL). KV_EINVAL naming section and key for a value that is
- * not a number or a base URL that is not https (http only to a loopback
- * address), for a Mastodon account without URL, or a platform without a
- * connector. cfg may be NULL (defaults only). */
+ * not a number, a messages value that is not yes or no, a base URL that is not https (http only to
+ * a loopback address), for a Mastodon account without URL, or a platform without a connector. cfg
+ * may be NULL (defaults only). */
 int connector_conf_load(struct connector_conf *out, const struct config *cfg, enum platform p,
                         const char *handle, const char *account_url, struct err *err);
 
@@ -64,7 +69,8 @@ struct connector_report {
 	int64_t skipped;
 	int64_t events;
 	int complete; /* 1 when every endpoint reached its end, 0 when max_pages stopped it */
-	/* Nested comment lists with further pages that were left unread because
+	/* Nested comment lists (YouTube reply lists, conversations' message
+	 * lists) with further pages that were left unread because
 	 * max_comment_pages ran out (each also counted in skipped). */
 	int64_t comment_lists_cut;
 };

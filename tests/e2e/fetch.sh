@@ -61,6 +61,8 @@ add facebook exempelbymuseet 704857392077777 https://www.facebook.com/exempelbym
 add instagram exempelby.ung 17841400000000002 https://www.instagram.com/exempelby.ung
 add mastodon bibliotek 109000000000000002 https://social.exempelby.se/@bibliotek
 add x exempelby_ung_x 987650000000000002 https://x.com/exempelby_ung_x
+add youtube exempelbykultur UCexempelbyKultur00000BB https://www.youtube.com/@exempelbykultur
+add facebook exempelbystad 804857392088888 https://www.facebook.com/exempelbystad
 for key in syfte mal budskap malgrupp kanal kontotyp avtal funktion_och_teknik resurser bevakning \
 	avsandare risker diarieforing_gallring_arkivering kriskommunikation marknadsforing informationskrav; do
 	"$K" account checklist exempelbykommun "$key" "Besvarat i beslutet" >/dev/null
@@ -121,6 +123,14 @@ base_url = $BASE
 [account exempelby_ung_x]
 token = x-ung-s3cr3t
 base_url = $BASE
+
+[account exempelbykultur]
+token = AIza-kultur-s3cr3t
+base_url = $BASE/youtube/v3
+
+[account exempelbystad]
+token = EAAB-stad-s3cr3t
+base_url = $BASE/v19.0
 CONF
 
 # Without --account: only active accounts with a token are polled.
@@ -281,6 +291,100 @@ fetch 0 "youtube look-back, page 2" --account exempelbytv
 fetch 0 "youtube later, window after the cursor" --account exempelbytv
 expect_no_grep 'stopped' "$WORK/out" "page 1 reaches back to the cursor: the poll is complete"
 
+# YouTube: a thread's replies beyond the few commentThreads shows inline are
+# read with comments.list?parentId=, page after page, and imported inside
+# the thread, so that they get the thread's video as root (a comment
+# resource does not name its video).
+yt_thread() { "$K" --json item list --account exempelbykultur | jq -r "select(.platform_id == \"$1\") | \"\(.kind) \(.parent) \(.root)\""; }
+yt_a=UgzKulturThreadA0000AaABAg
+# The first page of thread A's replies fails: nothing of the thread page is stored.
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 3 "youtube replies: a failed replies page fails the fetch" --account exempelbykultur
+expect_grep "replies of $yt_a page 1" "$WORK/err" "the message names the thread"
+[[ $(items exempelbykultur) -eq 0 ]] && ok "nothing of the thread page stored" || bad "nothing of the thread page stored ($(items exempelbykultur))"
+expect_grep "replies of $yt_a" <(cursor exempelbykultur last_error) "last_error names the thread"
+# max_comment_pages = 1: thread A's first page is read; its second page and
+# thread C's replies are left and reported.
+sed -i 's/^\[account exempelbykultur\]$/&\nmax_comment_pages = 1/' "$KANALVAKT_DATA/kanalvakt.conf"
+n=$(requests)
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 0 "youtube replies: cut at max_comment_pages" --json --account exempelbykultur
+jq -e '.ok and .comment_lists_cut == 2 and .skipped == 2 and .new == 9 and .pages == 2 and .complete' "$WORK/out" >/dev/null &&
+	ok "one replies page read, two lists cut" || bad "one replies page read, two lists cut ($(cat "$WORK/out"))"
+expect_grep "^GET /youtube/v3/comments\?part=snippet&parentId=$yt_a&maxResults=100&key=AIza-kultur-s3cr3t" "$WORK/requests.log" \
+	"comments.list asked with parentId and the key"
+[[ $(tail -n +$((n + 1)) "$WORK/requests.log" | grep -c '/comments?') -eq 1 ]] && ok "one comments.list request" || bad "one comments.list request"
+KANALVAKT_NOW=2026-05-20T12:00:00Z fetch 0 "youtube replies: the cut is shown" --account exempelbykultur
+expect_grep '\(2 comment lists cut short at max_comment_pages\)' "$WORK/out" "the fetch line reports the cut"
+sed -i '/^max_comment_pages = 1$/d' "$KANALVAKT_DATA/kanalvakt.conf"
+# The threads are in the look-back window: the next poll reads all replies.
+n=$(requests)
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 0 "youtube replies: all pages" --json --account exempelbykultur
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+jq -e '.ok and .new == 5 and .updated == 0 and .comment_lists_cut == 0 and .skipped == 0 and .pages == 4' "$WORK/out" >/dev/null &&
+	ok "the remaining five replies stored" || bad "the remaining five replies stored ($(cat "$WORK/out"))"
+expect_grep "parentId=$yt_a&maxResults=100&pageToken=QURTSl9rdWx0dXJBX3BhZ2Uy&key=" "$WORK/new.log" "nextPageToken followed"
+expect_no_grep 'parentId=UgzKulturThreadB' "$WORK/new.log" "a thread with all its replies inline is not asked for"
+n_a=0
+for r in 1 2 3 4 5 6 7; do
+	[[ $(yt_thread "$yt_a.9xR${r}KultA0a") == "reply $yt_a exKulVid01a" ]] && n_a=$((n_a + 1))
+done
+[[ $n_a -eq 7 ]] && ok "all seven replies of thread A, under it and the video" || bad "all seven replies of thread A ($n_a)"
+[[ $(yt_thread UgzKulturThreadC0000AaABAg.9xC3KultC0a) == "reply UgzKulturThreadC0000AaABAg exKulVid01a" ]] &&
+	ok "thread C's replies too" || bad "thread C's replies too: $(yt_thread UgzKulturThreadC0000AaABAg.9xC3KultC0a)"
+[[ $(items exempelbykultur) -eq 14 ]] && ok "three threads, eleven replies" || bad "three threads, eleven replies ($(items exempelbykultur))"
+[[ $("$K" --json item list --account exempelbykultur --direction upprattad | wc -l) -eq 6 ]] &&
+	ok "the channel's own replies are upprättad" || bad "the channel's own replies are upprättad"
+before=$(db_state)
+KANALVAKT_NOW=2026-05-21T12:00:00Z fetch 0 "youtube replies: again" --json --account exempelbykultur
+jq -e '.ok and .new == 0 and .updated == 0 and .events == 0' "$WORK/out" >/dev/null &&
+	ok "youtube re-run: nothing new or updated" || bad "youtube re-run: nothing new or updated ($(cat "$WORK/out"))"
+[[ $(db_state) == "$before" ]] && ok "youtube re-run changed nothing in the database" || bad "youtube re-run changed nothing in the database"
+# From 2026-06-30 the threads are older than the window: no replies asked for.
+n=$(requests)
+fetch 0 "youtube replies: outside the window" --account exempelbykultur
+expect_no_grep '/comments\?' <(tail -n +$((n + 1)) "$WORK/requests.log") "no replies of older threads asked for"
+
+# Facebook Page conversations (private messages): only with messages = yes.
+convs() { grep -c '/conversations' "$WORK/requests.log" || true; }
+n=$(convs)
+fetch 0 "facebook without messages" --json --account exempelbystad
+[[ $(convs) -eq $n ]] && ok "the inbox is not read by default" || bad "the inbox is not read by default"
+sed -i 's/^\[account exempelbystad\]$/&\nmessages = yes/' "$KANALVAKT_DATA/kanalvakt.conf"
+n=$(requests)
+fetch 0 "facebook conversations" --json --account exempelbystad
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+jq -e '.ok and .new == 7 and .pages == 4 and .skipped == 0 and .complete' "$WORK/out" >/dev/null &&
+	ok "seven messages from three conversations" || bad "seven messages from three conversations ($(cat "$WORK/out"))"
+expect_grep '^GET /v19.0/804857392088888/conversations\?fields=id,updated_time,messages.limit\(100\)\{id,message,created_time,from,to,attachments\}&limit=25&access_token=EAAB-stad-s3cr3t' \
+	"$WORK/new.log" "the conversations are asked for with their messages"
+expect_grep '^GET /v19.0/804857392088888/conversations\?.*after=Q29udjI.*access_token=EAAB-stad-s3cr3t' "$WORK/new.log" "paging.next followed"
+expect_grep '^GET /v19.0/t_100000000000001/messages\?.*after=TWVzc0Fubmax.*access_token=EAAB-stad-s3cr3t' "$WORK/new.log" \
+	"a conversation's further messages are read"
+msg_in() { "$K" --json item list --account exempelbystad | jq -r "select(.platform_id == \"$1\") | \"\(.kind) \(.direction)\""; }
+[[ $(msg_in m_AnnaFraga1Ea0TnSt2OpQ3yZ6uW8bX1lR4sD) == "message inkommen" ]] && ok "a visitor's message is inkommen" || bad "a visitor's message is inkommen: $(msg_in m_AnnaFraga1Ea0TnSt2OpQ3yZ6uW8bX1lR4sD)"
+[[ $(msg_in m_AnnaSvar2Bx7QkPq9LmN0vW3rT5yU8iO1pA) == "message upprättad" ]] && ok "the Page's answer is upprättad" || bad "the Page's answer is upprättad: $(msg_in m_AnnaSvar2Bx7QkPq9LmN0vW3rT5yU8iO1pA)"
+[[ $("$K" --json item list --account exempelbystad --direction upprattad | wc -l) -eq 3 ]] &&
+	ok "three answers upprättade, four inkomna" || bad "three answers upprättade"
+[[ $(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT c.cursor FROM connector_cursor c JOIN account a ON a.id = c.account_id WHERE a.handle = 'exempelbystad' AND c.endpoint = 'conversations'") == '{"since":"1779267600"}' ]] &&
+	ok "the conversations cursor holds the newest updated_time" || bad "the conversations cursor holds the newest updated_time"
+before=$(db_state)
+n=$(requests)
+fetch 0 "facebook conversations again" --json --account exempelbystad
+tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
+jq -e '.ok and .new == 0 and .updated == 0 and .events == 0' "$WORK/out" >/dev/null &&
+	ok "conversations re-run: nothing new or updated" || bad "conversations re-run: nothing new or updated ($(cat "$WORK/out"))"
+[[ $(db_state) == "$before" ]] && ok "conversations re-run changed nothing in the database" || bad "conversations re-run changed nothing in the database"
+[[ $(grep -c '/conversations' "$WORK/new.log") -eq 1 ]] && ok "page 1 reaches back to the cursor: one page" || bad "page 1 reaches back to the cursor: one page"
+expect_no_grep '/messages' "$WORK/new.log" "no messages of conversations not updated since"
+fetch 0 "facebook conversations: a conversation updated" --json --account exempelbystad
+jq -e '.ok and .new == 1 and .complete' "$WORK/out" >/dev/null && ok "its new message is stored" || bad "its new message is stored ($(cat "$WORK/out"))"
+[[ $(msg_in m_ErikFraga2Gc2VpUv4QrS5aB8wY0dZ3nT6uF) == "message inkommen" ]] && ok "as an inkommen message" || bad "as an inkommen message"
+[[ $(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT c.cursor FROM connector_cursor c JOIN account a ON a.id = c.account_id WHERE a.handle = 'exempelbystad' AND c.endpoint = 'conversations'") == '{"since":"1779357600"}' ]] &&
+	ok "the cursor moves to the conversation's updated_time" || bad "the cursor moves to the conversation's updated_time"
+sed -i 's/^messages = yes$/messages = no/' "$KANALVAKT_DATA/kanalvakt.conf"
+n=$(convs)
+fetch 0 "facebook with messages = no" --account exempelbystad
+[[ $(convs) -eq $n ]] && ok "messages = no: nothing asked" || bad "messages = no: nothing asked"
+
 # Mastodon: statuses and their contexts with a Bearer token.
 fetch 0 "mastodon" --account exempelby
 expect_grep '^GET /api/v1/statuses/114500000000000002/context auth=Bearer masto-s3cr3t' "$WORK/requests.log" \
@@ -414,6 +518,10 @@ sed -i 's/^\[account exempelbymuseet\]$/&\nlookback_days = -1/' "$KANALVAKT_DATA
 fetch 2 "a look-back window out of range" --account exempelbymuseet
 expect_grep '\[account exempelbymuseet\] lookback_days: -1 is out of range' "$WORK/err" "names the section and key"
 sed -i '/^lookback_days = -1$/d' "$KANALVAKT_DATA/kanalvakt.conf"
+sed -i 's/^\[account exempelbymuseet\]$/&\nmessages = kanske/' "$KANALVAKT_DATA/kanalvakt.conf"
+fetch 2 "a messages value that is not yes or no" --account exempelbymuseet
+expect_grep 'exempelbymuseet.*messages' "$WORK/err" "names the section and key"
+sed -i '/^messages = kanske$/d' "$KANALVAKT_DATA/kanalvakt.conf"
 
 # Tokens go only to the fake platform and never to the output or the database.
 expect_no_grep 's3cr3t' "$WORK/all-output" "no token in any output"
