@@ -64,7 +64,7 @@ static json_t *case_json(const struct case_rec *c, int64_t now)
 	snprintf(account, sizeof(account), "%s/%s", c->platform, c->account_handle);
 	return json_pack(
 	        "{s:I,s:s,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
-	        "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o}}",
+	        "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:b}",
 	        "id", (json_int_t)c->id, "account", account, "item", (json_int_t)c->item_id,
 	        "platform_id", c->item_platform_id, "author", jstr(c->author_name), "text", c->text,
 	        "categories", c->categories, "state", c->state, "opened_at", jtime(c->opened_at),
@@ -75,7 +75,7 @@ static json_t *case_json(const struct case_rec *c, int64_t now)
 	        "evidence_at", jtime(c->evidence_at), "registration", jstr(c->registration),
 	        "external_ref", jstr(c->external_ref), "takedown", "via", jstr(c->takedown_via),
 	        "by", jstr(c->takedown_by), "at", jtime(c->takedown_at), "result",
-	        jstr(c->takedown_result));
+	        jstr(c->takedown_result), "history", c->history);
 }
 
 struct list_ctx {
@@ -119,9 +119,9 @@ static int print_case(void *arg, const struct case_rec *c)
 		       c->evidence_sha256 ? c->evidence_sha256 : "-", text);
 		return 0;
 	}
-	printf("%-5lld %-20s %-25s%s %-22s %-20.20s %s\n", (long long)c->id, c->state,
+	printf("%-5lld %-20s %-25s%s %-22s %-20.20s %s%s\n", (long long)c->id, c->state,
 	       fmt_time(due, c->due_at), is_open(c) && c->due_at < l->now ? "!" : " ",
-	       c->categories, c->account_handle, text);
+	       c->categories, c->account_handle, c->history ? "[historik] " : "", text);
 	return 0;
 }
 

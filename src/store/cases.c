@@ -12,7 +12,7 @@
 	" c.confirmed_at, c.evidence_sha256, c.evidence_at, c.registration, c.external_ref,"       \
 	" c.takedown_via, c.takedown_by, c.takedown_at, c.takedown_result, c.updated_at,"          \
 	" i.platform, a.handle, a.url, i.platform_id, i.kind, i.state, i.author_id,"               \
-	" i.author_name, i.text, i.created_at, i.captured_at"
+	" i.author_name, i.text, i.created_at, i.captured_at, c.history"
 
 static const char list_sql[] =
         "SELECT " CASE_COLUMNS " FROM mod_case c JOIN item i ON i.id = c.item_id"
@@ -63,6 +63,7 @@ static void read_row(struct store_stmt *st, struct case_rec *c)
 	c->text = store_col_text(st, k++);
 	c->item_created_at = store_col_int(st, k++);
 	c->item_captured_at = store_col_int(st, k++);
+	c->history = store_col_int(st, k++) != 0;
 }
 
 int cases_each(struct store *s, const struct case_filter *f, cases_fn fn, void *ctx,
@@ -175,15 +176,16 @@ void cases_loaded_free(struct case_loaded *l)
 }
 
 int cases_insert(struct store *s, int64_t org, int64_t account_id, int64_t item_id,
-                 const char *categories, int64_t opened_at, int64_t due_at, int64_t *out_id,
-                 struct err *err)
+                 const char *categories, int64_t opened_at, int64_t due_at, int history,
+                 int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
 
 	rc = store_prepare(s, &st,
 	                   "INSERT INTO mod_case (org_id, account_id, item_id, categories, state,"
-	                   " opened_at, due_at, updated_at) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)"
+	                   " opened_at, due_at, updated_at, history)"
+	                   " VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?)"
 	                   " ON CONFLICT (item_id) DO NOTHING RETURNING id",
 	                   err);
 	if (rc)
@@ -195,6 +197,7 @@ int cases_insert(struct store *s, int64_t org, int64_t account_id, int64_t item_
 	store_bind_int(st, 5, opened_at);
 	store_bind_int(st, 6, due_at);
 	store_bind_int(st, 7, opened_at);
+	store_bind_int(st, 8, history ? 1 : 0);
 	rc = store_step(st, err);
 	if (rc == 1) {
 		*out_id = store_col_int(st, 0);

@@ -53,6 +53,7 @@ struct case_rec {
 	const char *text;
 	int64_t item_created_at;
 	int64_t item_captured_at;
+	int history; /* opened for an item captured long after it arrived */
 };
 
 /* A loaded case: the record and the arena its strings live in. */
@@ -83,11 +84,12 @@ int cases_each(struct store *s, const struct case_filter *f, cases_fn fn, void *
 int cases_load(struct store *s, int64_t org, int64_t id, struct case_loaded **out, struct err *err);
 void cases_loaded_free(struct case_loaded *l);
 
-/* Opens a case for item_id unless it has one. *out_id is the new case's id,
- * or 0 when the item already had a case (nothing written). */
+/* Opens a case for item_id unless it has one (history: the item is from an
+ * archive, see workflow/cases). *out_id is the new case's id, or 0 when the
+ * item already had a case (nothing written). */
 int cases_insert(struct store *s, int64_t org, int64_t account_id, int64_t item_id,
-                 const char *categories, int64_t opened_at, int64_t due_at, int64_t *out_id,
-                 struct err *err);
+                 const char *categories, int64_t opened_at, int64_t due_at, int history,
+                 int64_t *out_id, struct err *err);
 
 /* Writes the mutable columns of c (state through takedown_result) to case
  * c->id, with updated_at = now. KV_ENOTFOUND when the case is gone. */

@@ -67,7 +67,7 @@ int notices_cases_due(struct store *s, int64_t org, int64_t before, notices_case
 	                   " FROM mod_case c JOIN account a ON a.id = c.account_id" ACCOUNT_JOINS
 	                   " JOIN item i ON i.id = c.item_id"
 	                   " WHERE c.org_id = ? AND c.state IN ('open', 'pending_confirmation')"
-	                   " AND c.due_at <= ? ORDER BY c.due_at, c.id",
+	                   " AND c.due_at <= ? AND c.history = 0 ORDER BY c.due_at, c.id",
 	                   err);
 	if (rc)
 		return rc;

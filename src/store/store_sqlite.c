@@ -326,6 +326,11 @@ static const char *const migrations[] = {
          * walks the items in id order and compares), so its index only cost
          * every screened item a 64-character index entry. */
         "DROP INDEX item_screening_ruleset;",
+
+        /* 9: a case opened for an item captured long after it arrived (an
+         * archive): its removal time counts from the capture, and it calls
+         * for no deadline e-mails. */
+        "ALTER TABLE mod_case ADD COLUMN history INTEGER NOT NULL DEFAULT 0;",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)

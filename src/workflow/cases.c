@@ -188,23 +188,29 @@ static int open_one(void *arg, const struct case_candidate *c)
 	struct policy pol;
 	char cats[512], due_iso[CALENDAR_ISO_LEN];
 	int64_t at = c->created_at ? c->created_at : c->captured_at, due, id = 0;
-	int rc;
+	int history = 0, rc;
 
 	if (violations(c->categories, cats, sizeof(cats)) == 0)
 		return KV_OK;
 	rc = policy_get(x->s, x->org, c->account_id, &pol, x->err);
+	/* An item from an archive (captured long after it arrived) still has
+	 * to be judged, but the kommun could only act once it was captured:
+	 * its removal time counts from then, and it calls for no e-mails. */
 	if (!rc)
-		rc = policy_due(&due, &pol.cal, &pol.removal_deadline, at, x->err);
+		rc = policy_is_history(&pol, at, c->captured_at, &history, x->err);
 	if (!rc)
-		rc = cases_insert(x->s, x->org, c->account_id, c->item_id, cats, x->now, due, &id,
-		                  x->err);
+		rc = policy_due(&due, &pol.cal, &pol.removal_deadline,
+		                history ? c->captured_at : at, x->err);
+	if (!rc)
+		rc = cases_insert(x->s, x->org, c->account_id, c->item_id, cats, x->now, due,
+		                  history, &id, x->err);
 	if (rc || !id)
 		return rc;
 	x->rep->cases_opened++;
 	return audit(x->s, x->org, x->actor, "case.open", id, NULL,
-	             json_pack("{s:I,s:I,s:s,s:s}", "item", (json_int_t)c->item_id, "account",
+	             json_pack("{s:I,s:I,s:s,s:s,s:b}", "item", (json_int_t)c->item_id, "account",
 	                       (json_int_t)c->account_id, "categories", cats, "due_at",
-	                       iso(due_iso, due)),
+	                       iso(due_iso, due), "history", history),
 	             x->err);
 }
 

@@ -131,14 +131,13 @@ static int has_category(const char *list, const char *name)
 static int history(struct sync_ctx *c, const struct policy *p, const struct qitem *it,
                    struct question_new *q, char *note, size_t n)
 {
-	int64_t end;
 	char len[POLICY_DUR_LEN];
-	int rc;
+	int old = 0, rc;
 
-	rc = policy_due(&end, &p->cal, &p->history_after, it->at, c->err);
+	rc = policy_is_history(p, it->at, it->captured_at, &old, c->err);
 	if (rc)
 		return err_prefix(c->err, "question item %lld: ", (long long)it->id);
-	if (it->captured_at <= end)
+	if (!old)
 		return KV_OK;
 	policy_duration_format(len, &p->history_after);
 	snprintf(note, n,

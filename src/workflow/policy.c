@@ -129,6 +129,17 @@ int policy_duration_parse(struct policy_duration *out, const char *text, struct 
 	               text, p);
 }
 
+int policy_is_history(const struct policy *p, int64_t arrived, int64_t captured, int *out,
+                      struct err *err)
+{
+	int64_t end;
+	int rc = policy_due(&end, &p->cal, &p->history_after, arrived, err);
+
+	if (!rc)
+		*out = captured > end;
+	return rc;
+}
+
 void policy_duration_format(char out[POLICY_DUR_LEN], const struct policy_duration *d)
 {
 	const char *suffix = "?";

@@ -76,6 +76,13 @@ void policy_duration_format(char out[POLICY_DUR_LEN], const struct policy_durati
 int policy_due(int64_t *out, const struct calendar_config *cal, const struct policy_duration *d,
                int64_t t, struct err *err);
 
+/* Whether something that arrived at `arrived` and was captured at `captured`
+ * is history under p (captured more than history_after after it arrived:
+ * an archive imported later): *out 1 or 0. KV_EINVAL when the calendar
+ * refuses the times. */
+int policy_is_history(const struct policy *p, int64_t arrived, int64_t captured, int *out,
+                      struct err *err);
+
 /* The effective policy of account_id (0 = the organisation's own) into *out.
  * Reads the account's platform and posting target from the register when
  * account_id is not 0 (KV_ENOTFOUND when the account does not exist). A

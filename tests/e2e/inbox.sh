@@ -159,6 +159,19 @@ expect_exit 0 "notify pass" -- at 2026-04-16T09:10:00+02:00 "$K" notify run
 	ok "no overdue e-mail for history" || bad "history was mailed"
 [[ "$(db "SELECT COUNT(*) FROM mail_outbox WHERE dedup_key = 'overdue-question:$(id_of 6001_9004)'")" == 1 ]] &&
 	ok "the recent overdue question is mailed" || bad "recent overdue question not mailed"
+# A violation in the archive still opens a case to judge, marked as history:
+# its removal time counts from the capture, and it calls for no e-mail.
+expect_exit 0 "case list" -- at 2026-04-16T09:15:00+02:00 "$K" --json case list
+jq -e -s 'map(select(.platform_id == "6001_9006")) | length == 1 and .[0].history == true and .[0].state == "open"' "$WORK/out" >/dev/null &&
+	ok "the archive's violation is an open history case" || bad "history case: $(cat "$WORK/out")"
+jq -e -s 'map(select(.platform_id == "6001_9006"))[0].due_at == "2026-04-18T09:00:00+02:00"' "$WORK/out" >/dev/null &&
+	ok "due 48 hours after the capture, not after it was written" || bad "history case due: $(jq -s -c 'map(select(.platform_id == "6001_9006"))[0].due_at' "$WORK/out")"
+cid=$(jq -s 'map(select(.platform_id == "6001_9006"))[0].id' "$WORK/out")
+expect_exit 0 "notify pass two days later" -- at 2026-04-18T10:00:00+02:00 "$K" notify run
+[[ "$(db "SELECT COUNT(*) FROM mail_outbox WHERE dedup_key = 'case-near-deadline:$cid'")" == 0 ]] &&
+	ok "no deadline e-mail for a history case" || bad "history case was mailed"
+db "SELECT after FROM audit WHERE action = 'case.open' AND entity_id = '$cid'" | grep -q '"history":true' &&
+	ok "the case's opening is audited as history" || bad "case.open audit: $(db "SELECT after FROM audit WHERE action = 'case.open' AND entity_id = '$cid'")"
 # A longer history_after opens what arrives later.
 expect_exit 0 "history_after 120d" -- "$K" policy set history_after 120d --account exempelby
 cat >"$WORK/late.jsonl" <<JSONL
