@@ -1086,6 +1086,45 @@ static void conv_hold(struct cur *c, const char *updated)
 		snprintf(c->floor, sizeof(c->floor), "%s", v);
 }
 
+/* The conversations on a page as the parser should read them: each
+ * conversation's id with its messages, without the paging the poll follows
+ * itself (conv_messages), so the parser neither counts those lists as cut
+ * short nor loses which conversation a message belongs to. cid with data
+ * (a further /{conversation}/messages page's messages) gives one such
+ * conversation. A heap string, NULL when out of memory. */
+static char *conv_doc(json_t *data, const char *cid)
+{
+	json_t *convs = json_array(), *conv, *doc = NULL;
+	char *out = NULL;
+	size_t i;
+
+	if (!convs)
+		return NULL;
+	if (cid) {
+		if (json_array_append_new(
+		            convs, json_pack("{s:s,s:{s:O}}", "id", cid, "messages", "data", data)))
+			goto out;
+	} else {
+		json_array_foreach(data, i, conv)
+		{
+			json_t *id = json_object_get(conv, "id");
+			json_t *msgs = json_object_get(json_object_get(conv, "messages"), "data");
+
+			if (json_is_string(id) && json_is_array(msgs) &&
+			    json_array_append_new(convs, json_pack("{s:O,s:{s:O}}", "id", id,
+			                                           "messages", "data", msgs)))
+				goto out;
+		}
+	}
+	doc = json_pack("{s:O}", "data", convs);
+	if (doc)
+		out = json_dumps(doc, JSON_COMPACT);
+out:
+	json_decref(convs);
+	json_decref(doc);
+	return out;
+}
+
 /* Reads the further pages of the message lists of the conversations
  * queued in q (breadth first, each page a part of its own, imported as
  * Graph gives it: a /{conversation}/messages page, which the parser reads),
@@ -1147,40 +1186,33 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 		}
 		if (next && (rc = nests_push(q, next, conv, parts->n - 1, npage + 1, err)))
 			break;
+		/* The messages are read with their conversation, as on the
+		 * conversations page. */
+		{
+			struct part *last = &parts->v[parts->n - 1];
+			json_t *msgs = json_object_get(j, "data");
+			char *doc;
+
+			if (!json_is_array(msgs) || !cid) {
+				rc = err_set(err, KV_EINVAL, "%s: expected a list of messages",
+				             name);
+				break;
+			}
+			doc = conv_doc(msgs, cid);
+			if (!doc) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				break;
+			}
+			free(last->data);
+			last->data = doc;
+			last->len = strlen(doc);
+		}
 	}
 	json_decref(j);
 	free(stripped);
 	free(next);
 	buf_done(&url);
 	return rc;
-}
-
-/* The messages of the conversations on a page, as one document the parser
- * reads like a /{conversation}/messages page ({"data":[message...]}); the
- * conversations around them are not items. A heap string, NULL when out
- * of memory. */
-static char *conv_doc(json_t *data)
-{
-	json_t *all = json_array(), *conv, *doc = NULL;
-	char *out = NULL;
-	size_t i;
-
-	if (!all)
-		return NULL;
-	json_array_foreach(data, i, conv)
-	{
-		json_t *msgs = json_object_get(json_object_get(conv, "messages"), "data");
-
-		if (json_is_array(msgs) && json_array_extend(all, msgs))
-			goto out;
-	}
-	doc = json_pack("{s:O}", "data", all);
-	if (doc)
-		out = json_dumps(doc, JSON_COMPACT);
-out:
-	json_decref(all);
-	json_decref(doc);
-	return out;
 }
 
 /* A Page's conversations, most recently updated first, each with its
@@ -1285,7 +1317,7 @@ static int conv_poll(struct run *run, struct err *err)
 			if (rc)
 				goto out;
 		}
-		doc = conv_doc(data);
+		doc = conv_doc(data, NULL);
 		if (!doc) {
 			rc = err_set(err, KV_ENOMEM, "out of memory");
 			goto out;

@@ -9,7 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum gkind { G_SKIP, G_FB_POST, G_FB_COMMENT, G_FB_MESSAGE, G_IG_MEDIA, G_IG_COMMENT };
+enum gkind {
+	G_SKIP,
+	G_FB_POST,
+	G_FB_COMMENT,
+	G_FB_MESSAGE,
+	G_FB_CONVERSATION,
+	G_IG_MEDIA,
+	G_IG_COMMENT
+};
 enum ghint { H_NONE, H_POSTS, H_COMMENTS, H_REPLIES, H_MEDIA };
 
 /* What a comment inherits from the object it hangs under. */
@@ -160,6 +168,8 @@ static enum gkind classify(const json_t *o, enum ghint hint, const char *account
 		return G_SKIP;
 	if (has(o, "to") && id && strncmp(id, "m_", 2) == 0)
 		return G_FB_MESSAGE;
+	if (has(o, "messages") && id && strncmp(id, "t_", 2) == 0)
+		return G_FB_CONVERSATION;
 	if (has(o, "text") || has(o, "replies") || has(o, "parent_id") || has(o, "user") ||
 	    has(o, "hidden") || json_is_object(json_object_get(o, "media")))
 		return G_IG_COMMENT;
@@ -324,8 +334,11 @@ static int children(struct graph *g, const json_t *o, const char *key, const str
 	}
 	if (next && *next)
 		return meta_skip(r, p->parent_id,
-		                 "more comments than this response holds: fetch the next page "
-		                 "of /{id}/comments for this object");
+		                 strcmp(key, "messages") == 0
+		                         ? "more messages than this response holds: fetch the next "
+		                           "page of /{conversation}/messages"
+		                         : "more comments than this response holds: fetch the next "
+		                           "page of /{id}/comments for this object");
 	return KV_OK;
 }
 
@@ -460,8 +473,9 @@ out:
 
 /* A Messenger message from /{conversation}/messages: {id "m_...", message,
  * created_time, from, to{data}, attachments{data[{image_data{url},
- * file_url}]}}. */
-static int fb_message(struct graph *g, const json_t *o)
+ * file_url}]}}. Within a conversation (p->root_id) the conversation is its
+ * thread: the Page's message in it answers a visitor's question there. */
+static int fb_message(struct graph *g, const json_t *o, const struct gparent *p)
 {
 	struct meta_run *r = &g->r;
 	struct meta_attach a = {0};
@@ -499,6 +513,7 @@ static int fb_message(struct graph *g, const json_t *o)
 	}
 	it.platform = "facebook";
 	it.kind = ITEM_MESSAGE;
+	it.root_id = p->root_id;
 	it.source = "graph";
 	it.account_ref = g->account_ref;
 	it.author_is_account =
@@ -512,6 +527,23 @@ out:
 	free(raw);
 	meta_attach_done(&a);
 	return rc;
+}
+
+/* A conversation from /{page-id}/conversations: {id "t_...", updated_time,
+ * messages{data[message...], paging}}. Not an item itself; its messages
+ * are, with the conversation as their thread. */
+static int fb_conversation(struct graph *g, const json_t *o)
+{
+	struct gparent child = {0};
+	char num[META_NUM_MAX];
+	int rc;
+
+	if ((rc = meta_id(&g->r, o, "id", num, &child.root_id)))
+		return rc;
+	child.parent_id = child.root_id;
+	child.account_ref = g->account_ref;
+	child.depth = 2;
+	return children(g, o, "messages", &child, fb_message);
 }
 
 static int ig_media(struct graph *g, const json_t *o)
@@ -691,7 +723,9 @@ static int one_object(struct graph *g, const json_t *o)
 	case G_FB_COMMENT:
 		return fb_comment(g, o, &top);
 	case G_FB_MESSAGE:
-		return fb_message(g, o);
+		return fb_message(g, o, &top);
+	case G_FB_CONVERSATION:
+		return fb_conversation(g, o);
 	case G_IG_MEDIA:
 		return ig_media(g, o);
 	case G_IG_COMMENT:

@@ -5,6 +5,7 @@
  * changes nothing. */
 #include "workflow/inbox.h"
 
+#include "base/arena.h"
 #include "base/calendar.h"
 #include "base/timeutil.h"
 #include "model/register.h"
@@ -270,13 +271,10 @@ static int answer_by_reply(struct sync_ctx *c, const struct qitem *it)
 	return rc;
 }
 
-static int visit(void *arg, const struct qitem *it)
+static int visit(struct sync_ctx *c, const struct qitem *it)
 {
-	struct sync_ctx *c = arg;
 	int rc = KV_OK;
 
-	c->last_id = it->id;
-	c->seen++;
 	if (it->upprattad)
 		rc = answer_by_reply(c, it);
 	else if (it->question)
@@ -284,14 +282,96 @@ static int visit(void *arg, const struct qitem *it)
 	return rc;
 }
 
+/* A batch of items, copied out of the scan so that they can be visited in
+ * the order they were written rather than captured: a source that lists
+ * the newest first (most exports, Graph pages, conversations) is captured
+ * answer before question, and the answer must find its question open. */
+struct batch {
+	struct qitem *v;
+	size_t n, cap;
+	struct arena strs;
+	int nomem;
+};
+
+static int hold(void *arg, const struct qitem *it)
+{
+	struct batch *b = arg;
+	struct qitem *q;
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct qitem *v = realloc(b->v, cap * sizeof(*v));
+
+		if (!v) {
+			b->nomem = 1;
+			return KV_ENOMEM;
+		}
+		b->v = v;
+		b->cap = cap;
+	}
+	q = &b->v[b->n];
+	*q = *it;
+	q->platform_id = arena_strdup(&b->strs, it->platform_id);
+	q->parent = arena_strdup(&b->strs, it->parent);
+	q->root = arena_strdup(&b->strs, it->root);
+	q->categories = arena_strdup(&b->strs, it->categories);
+	if ((it->platform_id && !q->platform_id) || (it->parent && !q->parent) ||
+	    (it->root && !q->root) || (it->categories && !q->categories)) {
+		b->nomem = 1;
+		return KV_ENOMEM;
+	}
+	b->n++;
+	return KV_OK;
+}
+
+static int by_time(const void *x, const void *y)
+{
+	const struct qitem *a = x, *b = y;
+
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* One batch: the next items after the cursor, visited oldest first; the
+ * cursor moves past the highest id among them. */
+static int sync_batch(struct sync_ctx *c, struct batch *b, int64_t cursor)
+{
+	int rc;
+
+	b->n = 0;
+	b->nomem = 0;
+	arena_done(&b->strs);
+	rc = questions_scan_items(c->s, c->org, cursor, BATCH, hold, b, c->err);
+	if (b->nomem)
+		return err_set(c->err, KV_ENOMEM, "out of memory");
+	if (rc)
+		return rc;
+	if (b->n > 1)
+		qsort(b->v, b->n, sizeof(*b->v), by_time);
+	c->seen = 0;
+	c->last_id = cursor;
+	for (size_t i = 0; i < b->n && !rc; i++) {
+		int64_t id = b->v[i].id;
+
+		rc = visit(c, &b->v[i]);
+		if (id > c->last_id)
+			c->last_id = id;
+	}
+	c->seen = (int64_t)b->n;
+	return rc;
+}
+
 int inbox_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *rep,
                struct err *err)
 {
 	struct sync_ctx *c = calloc(1, sizeof(*c));
+	struct batch b = {0};
 	int rc = KV_OK;
 
 	if (!c)
 		return err_set(err, KV_ENOMEM, "out of memory");
+	arena_init(&b.strs);
 	c->s = s;
 	c->org = org;
 	c->actor = actor;
@@ -307,7 +387,7 @@ int inbox_sync(struct store *s, int64_t org, const char *actor, struct workflow_
 		c->seen = 0;
 		c->last_id = cursor;
 		if (!rc)
-			rc = questions_scan_items(s, org, cursor, BATCH, visit, c, err);
+			rc = sync_batch(c, &b, cursor);
 		if (!rc && c->last_id != cursor)
 			rc = workflow_cursor_set(s, org, "inbox", c->last_id, err);
 		if (rc) {
@@ -318,6 +398,8 @@ int inbox_sync(struct store *s, int64_t org, const char *actor, struct workflow_
 		if (rc || c->seen < BATCH)
 			break;
 	}
+	arena_done(&b.strs);
+	free(b.v);
 	free(c);
 	return rc;
 }

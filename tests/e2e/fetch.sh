@@ -362,6 +362,10 @@ expect_grep '^GET /v19.0/t_100000000000001/messages\?.*after=TWVzc0Fubmax.*acces
 msg_in() { "$K" --json item list --account exempelbystad | jq -r "select(.platform_id == \"$1\") | \"\(.kind) \(.direction)\""; }
 [[ $(msg_in m_AnnaFraga1Ea0TnSt2OpQ3yZ6uW8bX1lR4sD) == "message inkommen" ]] && ok "a visitor's message is inkommen" || bad "a visitor's message is inkommen: $(msg_in m_AnnaFraga1Ea0TnSt2OpQ3yZ6uW8bX1lR4sD)"
 [[ $(msg_in m_AnnaSvar2Bx7QkPq9LmN0vW3rT5yU8iO1pA) == "message upprättad" ]] && ok "the Page's answer is upprättad" || bad "the Page's answer is upprättad: $(msg_in m_AnnaSvar2Bx7QkPq9LmN0vW3rT5yU8iO1pA)"
+root_of() { "$K" --json item list --account exempelbystad | jq -r "select(.platform_id == \"$1\") | .root"; }
+[[ $(root_of m_AnnaSvar2Bx7QkPq9LmN0vW3rT5yU8iO1pA) == t_100000000000001 && $(root_of m_AnnaFraga1Ea0TnSt2OpQ3yZ6uW8bX1lR4sD) == t_100000000000001 ]] &&
+	ok "messages, also from a further page, belong to their conversation" || bad "conversation roots: $(root_of m_AnnaSvar2Bx7QkPq9LmN0vW3rT5yU8iO1pA) $(root_of m_AnnaFraga1Ea0TnSt2OpQ3yZ6uW8bX1lR4sD)"
+[[ $(root_of m_ErikFraga1Fb1UoTu3PqR4zA7vX9cY2mS5tE) == t_100000000000002 ]] && ok "each conversation its own thread" || bad "second conversation root: $(root_of m_ErikFraga1Fb1UoTu3PqR4zA7vX9cY2mS5tE)"
 [[ $("$K" --json item list --account exempelbystad --direction upprattad | wc -l) -eq 3 ]] &&
 	ok "three answers upprättade, four inkomna" || bad "three answers upprättade"
 [[ $(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT c.cursor FROM connector_cursor c JOIN account a ON a.id = c.account_id WHERE a.handle = 'exempelbystad' AND c.endpoint = 'conversations'") == '{"since":"1779267600"}' ]] &&

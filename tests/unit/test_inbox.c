@@ -186,6 +186,35 @@ static void thread_rules(void)
 	store_free(fx.s);
 }
 
+/* The same thread rules when a source lists the newest first: a reply under
+ * the post, captured before the questions, still answers the oldest one
+ * before it and only that (a conversation of private messages is such a
+ * thread, with the conversation as root). */
+static void thread_rules_newest_first(void)
+{
+	struct wf fx = wf_setup();
+	struct got g;
+	int64_t a, b;
+
+	wf_item(&fx, fx.fb, "r1", "t1", "t1", 1, ITEM_MESSAGE, "2026-04-13T12:00", NULL);
+	b = wf_item(&fx, fx.fb, "qb", "t1", "t1", 0, ITEM_MESSAGE, "2026-04-13T10:00", "question");
+	a = wf_item(&fx, fx.fb, "qa", "t1", "t1", 0, ITEM_MESSAGE, "2026-04-13T09:00", "question");
+	sync_now(&fx);
+	g = list(&fx, NULL, wf_at("2026-04-13T15:00"));
+	CHECK_INT(g.n, 2);
+	for (int i = 0; i < g.n; i++) {
+		if (g.q[i].item == a) {
+			CHECK_STR(g.q[i].state, "answered");
+			CHECK_INT(g.q[i].response, 3 * 3600);
+		} else if (g.q[i].item == b) {
+			CHECK_STR(g.q[i].state, "open");
+		} else {
+			CHECK(0);
+		}
+	}
+	store_free(fx.s);
+}
+
 static void political_question_needs_referral(void)
 {
 	struct wf fx = wf_setup();
@@ -296,5 +325,5 @@ static void due_follows_account_policy(void)
 }
 
 TEST_MAIN(T(easter_question_and_reply), T(sync_is_idempotent), T(reply_seen_before_question),
-          T(thread_rules), T(political_question_needs_referral), T(overdue_first),
-          T(hand_made_changes), T(due_follows_account_policy))
+          T(thread_rules_newest_first), T(thread_rules), T(political_question_needs_referral),
+          T(overdue_first), T(hand_made_changes), T(due_follows_account_policy))

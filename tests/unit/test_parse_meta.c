@@ -404,6 +404,44 @@ static void graph_skips_non_items(void)
 	CHECK_CONTAINS(got.skips[0], "not a post");
 }
 
+/* A /{page-id}/conversations page: the conversations are not items, their
+ * messages are, each with its conversation as thread root; a conversation
+ * holding more messages than the page says so. */
+static void graph_conversations(void)
+{
+	struct err e;
+	const struct got_item *it;
+
+	CHECK_INT(
+	        run_text(GRAPH,
+	                 "{\"data\":[{\"id\":\"t_1001\",\"updated_time\":\"2026-05-20T09:00:00+"
+	                 "0000\","
+	                 "\"messages\":{\"data\":[{\"id\":\"m_b\",\"message\":\"Hej! Den öppnar "
+	                 "kl 10.\",\"created_time\":\"2026-05-20T09:00:00+0000\",\"from\":{\"id\":"
+	                 "\"500\",\"name\":\"Exempelby "
+	                 "kommun\"},\"to\":{\"data\":[{\"id\":\"77\"}]}},"
+	                 "{\"id\":\"m_a\",\"message\":\"När öppnar simhallen?\",\"created_time\":"
+	                 "\"2026-05-20T08:00:00+0000\",\"from\":{\"id\":\"77\",\"name\":\"Åsa\"},"
+	                 "\"to\":{\"data\":[{\"id\":\"500\"}]}}],\"paging\":{\"next\":"
+	                 "\"https://graph.facebook.com/v19.0/t_1001/messages?after=QQ\"}}},"
+	                 "{\"id\":\"t_1002\",\"updated_time\":\"2026-05-19T09:00:00+0000\","
+	                 "\"messages\":{\"data\":[{\"id\":\"m_c\",\"message\":\"Tack!\","
+	                 "\"created_time\":\"2026-05-19T09:00:00+0000\",\"from\":{\"id\":\"78\","
+	                 "\"name\":\"Bo\"},\"to\":{\"data\":[{\"id\":\"500\"}]}}]}}]}",
+	                 &e),
+	        0);
+	CHECK_INT(got.n_items, 3);
+	it = find("m_a");
+	CHECK_INT(it->kind, ITEM_MESSAGE);
+	CHECK_STR(it->root_id, "t_1001");
+	CHECK(it->parent_id == NULL);
+	CHECK_STR(it->text, "När öppnar simhallen?");
+	CHECK_STR(find("m_b")->root_id, "t_1001");
+	CHECK_STR(find("m_c")->root_id, "t_1002");
+	CHECK_INT(got.n_skips, 1);
+	CHECK_CONTAINS(got.skips[0], "more messages than this response holds");
+}
+
 /* ---- malformed input ---- */
 
 static void graph_truncated_json(void)
@@ -932,9 +970,9 @@ TEST_MAIN(T(graph_feed_with_nested_comments), T(graph_paging_over_two_pages),
           T(graph_comments_stream_replies_to_replies), T(graph_comments_without_id_use_permalink),
           T(graph_single_post_and_multi_ids), T(graph_instagram_media_comments_replies),
           T(graph_instagram_comment_list), T(graph_error_envelope), T(graph_skips_non_items),
-          T(graph_truncated_json), T(graph_wrong_types), T(graph_huge_text_refused),
-          T(huge_document_refused), T(invalid_utf8_names_position), T(nul_in_text_refused),
-          T(sink_error_stops_the_parse), T(webhook_comments_and_replies),
+          T(graph_conversations), T(graph_truncated_json), T(graph_wrong_types),
+          T(graph_huge_text_refused), T(huge_document_refused), T(invalid_utf8_names_position),
+          T(nul_in_text_refused), T(sink_error_stops_the_parse), T(webhook_comments_and_replies),
           T(webhook_and_graph_agree_on_ids), T(webhook_edited_comment),
           T(webhook_remove_hide_unhide_reaction), T(webhook_posts), T(webhook_instagram),
           T(webhook_messaging), T(webhook_malformed), T(mojibake_repair), T(dyi_posts),
