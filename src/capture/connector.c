@@ -17,6 +17,7 @@
  *            below a conversation whose messages were cut short.
  * When a poll reaches the end, pending becomes since and next goes. */
 #include "capture/connector.h"
+#include "capture/connector_int.h"
 
 #include "base/buf.h"
 #include "base/config.h"
@@ -31,71 +32,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define GRAPH_FEED_FIELDS                                                                          \
-	"id,message,created_time,updated_time,from,permalink_url,status_type,is_hidden,"           \
-	"attachments,comments.limit(100){id,message,created_time,from,permalink_url,is_hidden,"    \
-	"parent,attachment,comments.limit(100){id,message,created_time,from,permalink_url,"        \
-	"is_hidden,parent,attachment}}"
-#define GRAPH_MEDIA_FIELDS                                                                         \
-	"id,caption,media_type,media_url,permalink,timestamp,username,owner,children{id,"          \
-	"media_type,media_url},comments.limit(100){id,text,timestamp,username,from,hidden,"        \
-	"parent_id,replies{id,text,timestamp,username,from,hidden,parent_id}}"
-#define GRAPH_CONVERSATION_FIELDS                                                                  \
-	"id,updated_time,messages.limit(100){id,message,created_time,from,to,attachments}"
-#define X_TWEET_FIELDS                                                                             \
-	"tweet.fields=created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets," \
-	"edit_history_tweet_ids,entities&expansions=author_id&user.fields=username"
-#define MASTODON_LIMIT 40
-
-struct cur {
-	char since[64];
-	char pending[64];
-	char next[2048];
-	/* Conversations only: the since the poll may at most move to, below a
-	 * conversation whose message list was cut short ("" when none was). */
-	char floor[64];
-};
-
-/* One response body waiting to be imported. */
-struct part {
-	char *data;
-	size_t len;
-	enum parse_format fmt;
-	char name[256];
-	/* What the import of this part counts that the poll has dealt with:
-	 * nested comment lists on it whose next page was read (the parser
-	 * notes each as a skip, "more comments than this response holds"), and
-	 * the objects repeated above a nested page to give it its place (each
-	 * counted as unchanged). */
-	int64_t followed;
-	int64_t echoed;
-	/* Lists on it left unread that the parser does not note (YouTube
-	 * threads whose replies, conversations whose messages were not all
-	 * read), counted as skipped. */
-	int64_t cut;
-};
-
-struct parts {
-	struct part *v;
-	size_t n;
-	size_t cap;
-};
-
-struct run {
-	struct store *s;
-	struct fetch *f;
-	const struct connector_conf *c;
-	int64_t account_id;
-	const char *pid;    /* the platform's id of the account */
-	const char *handle; /* for messages */
-	const char *platform;
-	char *tok_esc;              /* the token, URL-escaped */
-	int64_t comment_pages_left; /* nested comment pages this poll may still read */
-	struct import_opts io;
-	struct connector_report *r;
-	char origin[600]; /* scheme://host:port of base_url */
-};
 
 int connector_supported(enum platform p)
 {
@@ -257,7 +193,7 @@ static void cur_field(json_t *o, const char *key, char *dst, size_t n)
 		snprintf(dst, n, "%s", json_string_value(v));
 }
 
-static int cur_load(struct run *run, const char *endpoint, struct cur *c, struct err *err)
+int connector_cur_load(struct run *run, const char *endpoint, struct cur *c, struct err *err)
 {
 	struct cursor_row row = {0};
 	json_t *o;
@@ -307,7 +243,7 @@ static char *cur_dump(const struct cur *c)
 
 /* Compares two decimal numbers written as strings (ids, Unix times) of any
  * length; "" is smallest. */
-static int num_cmp(const char *a, const char *b)
+int connector_num_cmp(const char *a, const char *b)
 {
 	size_t la, lb;
 
@@ -322,7 +258,7 @@ static int num_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-static int is_num(const char *s)
+int connector_is_num(const char *s)
 {
 	if (!*s)
 		return 0;
@@ -332,9 +268,9 @@ static int is_num(const char *s)
 	return 1;
 }
 
-static void keep_max(char *dst, size_t n, const char *v)
+void connector_keep_max(char *dst, size_t n, const char *v)
 {
-	if (v && is_num(v) && num_cmp(v, dst) > 0)
+	if (v && connector_is_num(v) && connector_num_cmp(v, dst) > 0)
 		snprintf(dst, n, "%s", v);
 }
 
@@ -342,8 +278,8 @@ static void keep_max(char *dst, size_t n, const char *v)
  * list it cut short holds it further back. */
 static void cur_finish(struct cur *c)
 {
-	keep_max(c->since, sizeof(c->since), c->pending);
-	if (c->floor[0] && num_cmp(c->floor, c->since) < 0)
+	connector_keep_max(c->since, sizeof(c->since), c->pending);
+	if (c->floor[0] && connector_num_cmp(c->floor, c->since) < 0)
 		snprintf(c->since, sizeof(c->since), "%s", c->floor);
 	c->pending[0] = '\0';
 	c->next[0] = '\0';
@@ -359,7 +295,7 @@ static void parts_clear(struct parts *p)
 	p->n = 0;
 }
 
-static void parts_done(struct parts *p)
+void connector_parts_done(struct parts *p)
 {
 	parts_clear(p);
 	free(p->v);
@@ -368,9 +304,9 @@ static void parts_done(struct parts *p)
 
 /* GETs url and keeps the body as a part to import. The body stays owned by
  * parts; *out_body (may be NULL) borrows it. */
-static int get_part(struct run *run, struct parts *p, const char *url, const char *bearer,
-                    enum parse_format fmt, const char *name, const struct part **out_part,
-                    struct err *err)
+int connector_get_part(struct run *run, struct parts *p, const char *url, const char *bearer,
+                       enum parse_format fmt, const char *name, const struct part **out_part,
+                       struct err *err)
 {
 	struct fetch_result res;
 	struct part *pt;
@@ -483,14 +419,14 @@ static int load_json(json_t **out, const struct part *pt, struct err *err)
 /* GETs one page as a part to import and parses it into *j, which drops the
  * previous page's JSON; the part stays owned by parts, *out_part (may be
  * NULL) borrows it. */
-static int get_json_page(struct run *run, struct parts *parts, const char *url, const char *bearer,
-                         enum parse_format fmt, const char *name, json_t **j,
-                         const struct part **out_part, struct err *err)
+int connector_get_json_page(struct run *run, struct parts *parts, const char *url,
+                            const char *bearer, enum parse_format fmt, const char *name, json_t **j,
+                            const struct part **out_part, struct err *err)
 {
 	const struct part *pt = NULL;
 	int rc;
 
-	rc = get_part(run, parts, url, bearer, fmt, name, &pt, err);
+	rc = connector_get_part(run, parts, url, bearer, fmt, name, &pt, err);
 	if (rc)
 		return rc;
 	if (out_part)
@@ -502,8 +438,8 @@ static int get_json_page(struct run *run, struct parts *parts, const char *url, 
 
 /* Ends a page: on the last one the cursor moves on and the run is complete;
  * either way the page's parts and the cursor are committed together. */
-static int end_page(struct run *run, const char *endpoint, struct parts *parts, struct cur *c,
-                    int last, struct err *err)
+int connector_end_page(struct run *run, const char *endpoint, struct parts *parts, struct cur *c,
+                       int last, struct err *err)
 {
 	int rc;
 
@@ -516,7 +452,7 @@ static int end_page(struct run *run, const char *endpoint, struct parts *parts, 
 }
 
 /* A failed poll leaves its reason on the cursor, for the register to show. */
-static int poll_result(struct run *run, const char *endpoint, int rc, const struct err *err)
+int connector_poll_result(struct run *run, const char *endpoint, int rc, const struct err *err)
 {
 	if (rc)
 		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
@@ -525,7 +461,7 @@ static int poll_result(struct run *run, const char *endpoint, int rc, const stru
 }
 
 /* Unix seconds of an ISO time as a decimal string into dst ("" when absent). */
-static void iso_to_num(char *dst, size_t n, const char *iso)
+void connector_iso_to_num(char *dst, size_t n, const char *iso)
 {
 	int64_t t;
 
@@ -544,7 +480,7 @@ static int64_t window_start(int64_t days)
 }
 
 /* Unix seconds of an ISO time; INT64_MIN when absent or unreadable. */
-static int64_t post_time(const char *iso)
+int64_t connector_post_time(const char *iso)
 {
 	int64_t t;
 
@@ -555,7 +491,7 @@ static int64_t post_time(const char *iso)
  * start of the look-back window when that reaches further back, so that
  * posts created in the last lookback_days are read again for new comments
  * ("" when the cursor has none yet: everything is read). */
-static void lookback_since(const struct run *run, const char *since, char *out, size_t n)
+void connector_lookback_since(const struct run *run, const char *since, char *out, size_t n)
 {
 	char s[32];
 
@@ -563,27 +499,12 @@ static void lookback_since(const struct run *run, const char *since, char *out, 
 	if (!since[0] || run->c->lookback_days <= 0)
 		return;
 	snprintf(s, sizeof(s), "%lld", (long long)window_start(run->c->lookback_days));
-	if (num_cmp(s, since) < 0)
+	if (connector_num_cmp(s, since) < 0)
 		snprintf(out, n, "%s", s);
 }
 
-/* How far back a poll reads when the platform lists posts newest first and
- * cannot be asked for "since T" (YouTube, Mastodon, X): everything newer
- * than the cursor's since (new posts), and every post created since the
- * start of the look-back window, whose comments and replies are read again
- * for the ones written since. The poll pages on until a page's oldest post
- * lies behind both; the posts on the pages it reads are compared with the
- * cursor by their since value (a time for YouTube, an id for Mastodon and
- * X) and with the window by their creation time. */
-struct reach {
-	char since[64];   /* the cursor's since; "" reads everything */
-	int64_t start;    /* start of the window; INT64_MAX when there is none */
-	char oldest[64];  /* the smallest since value on the page under way */
-	int64_t oldest_t; /* the earliest creation time on it (INT64_MIN: unknown) */
-};
-
 /* Starts a page: nothing seen on it yet. */
-static void reach_page(struct reach *r)
+void connector_reach_page(struct reach *r)
 {
 	r->oldest[0] = '\0';
 	r->oldest_t = INT64_MAX;
@@ -591,27 +512,28 @@ static void reach_page(struct reach *r)
 
 /* The window is lookback_days long; there is none on a first poll, which
  * reads everything. */
-static void reach_init(struct reach *r, const struct run *run, const char *since)
+void connector_reach_init(struct reach *r, const struct run *run, const char *since)
 {
 	int64_t days = run->c->lookback_days;
 
 	snprintf(r->since, sizeof(r->since), "%s", since);
 	r->start = since[0] && days > 0 ? window_start(days) : INT64_MAX;
-	reach_page(r);
+	connector_reach_page(r);
 }
 
 /* 1 when the poll reads past the cursor: the platform must not be asked
  * for since_id then, as that would hide the window's older posts. */
-static int reach_window(const struct reach *r)
+int connector_reach_window(const struct reach *r)
 {
 	return r->start != INT64_MAX;
 }
 
 /* A post on the page under way: key its since value, t its creation time
  * (INT64_MIN when unknown, which counts as old). */
-static void reach_note(struct reach *r, const char *key, int64_t t)
+void connector_reach_note(struct reach *r, const char *key, int64_t t)
 {
-	if (key && is_num(key) && (!r->oldest[0] || num_cmp(key, r->oldest) < 0))
+	if (key && connector_is_num(key) &&
+	    (!r->oldest[0] || connector_num_cmp(key, r->oldest) < 0))
 		snprintf(r->oldest, sizeof(r->oldest), "%s", key);
 	if (t < r->oldest_t)
 		r->oldest_t = t;
@@ -619,22 +541,23 @@ static void reach_note(struct reach *r, const char *key, int64_t t)
 
 /* 1 when a post's comments or replies are to be read: it is new, or it was
  * created in the window. */
-static int reach_wants(const struct reach *r, const char *key, int64_t t)
+int connector_reach_wants(const struct reach *r, const char *key, int64_t t)
 {
-	return num_cmp(key, r->since) > 0 || (reach_window(r) && t != INT64_MIN && t >= r->start);
+	return connector_num_cmp(key, r->since) > 0 ||
+	       (connector_reach_window(r) && t != INT64_MIN && t >= r->start);
 }
 
 /* 1 when the page under way reaches back to both the cursor's since and
  * the start of the window: it is the last one needed. */
-static int reach_done(const struct reach *r)
+int connector_reach_done(const struct reach *r)
 {
-	return r->since[0] && r->oldest[0] && num_cmp(r->oldest, r->since) <= 0 &&
+	return r->since[0] && r->oldest[0] && connector_num_cmp(r->oldest, r->since) <= 0 &&
 	       r->oldest_t <= r->start;
 }
 
 /* Removes every secret query parameter from url (tokens never go into the
  * cursor); a heap string, NULL when out of memory. */
-static char *strip_secrets(const char *url)
+char *connector_strip_secrets(const char *url)
 {
 	CURLU *u = curl_url();
 	char *query = NULL, *res = NULL, *out = NULL;
@@ -675,29 +598,9 @@ out:
 	return out;
 }
 
-/* ---- Graph API: Facebook Page feed, Instagram media ---- */
+/* ---- nested pages, read breadth first ---- */
 
-/* How deep nested comment lists are followed: a post's (or a media's)
- * comments, and each comment's replies. The fields asked for hold no
- * deeper lists. */
-#define GRAPH_NEST_DEPTH 2
-
-/* A nested comment list with a further page still to read. */
-struct nest {
-	char *url;     /* its paging.next as Graph gave it */
-	json_t *chain; /* the objects the list hangs under, outermost first, without children */
-	size_t origin; /* the part whose import notes the list as cut short */
-	int page;      /* the page of the list that url reads */
-};
-
-struct nests {
-	struct nest *v;
-	size_t n;
-	size_t cap;
-	size_t head; /* the next one to read */
-};
-
-static void nests_done(struct nests *q)
+void connector_nests_done(struct nests *q)
 {
 	for (size_t i = 0; i < q->n; i++) {
 		free(q->v[i].url);
@@ -708,8 +611,8 @@ static void nests_done(struct nests *q)
 }
 
 /* Queues url; chain gets a reference of its own. */
-static int nests_push(struct nests *q, const char *url, json_t *chain, size_t origin, int page,
-                      struct err *err)
+int connector_nests_push(struct nests *q, const char *url, json_t *chain, size_t origin, int page,
+                         struct err *err)
 {
 	struct nest *e;
 
@@ -731,1071 +634,6 @@ static int nests_push(struct nests *q, const char *url, json_t *chain, size_t or
 	e->page = page;
 	q->n++;
 	return KV_OK;
-}
-
-/* The key of the nested list of an object at depth (0 = a post or media):
- * Facebook comments hold comments, Instagram comments hold replies. */
-static const char *nest_key(int instagram, size_t depth)
-{
-	return instagram && depth > 0 ? "replies" : "comments";
-}
-
-/* chain with o appended, as a new array; o is copied shallowly without its
- * children (comments, replies), which travel in the pages instead. */
-static json_t *chain_push(const json_t *chain, json_t *o)
-{
-	json_t *c = json_array(), *copy = json_copy(o);
-	size_t i;
-	json_t *v;
-
-	if (!c || !copy)
-		goto fail;
-	json_object_del(copy, "comments");
-	json_object_del(copy, "replies");
-	json_array_foreach((json_t *)chain, i, v)
-	{
-		if (json_array_append(c, v))
-			goto fail;
-	}
-	if (json_array_append_new(c, copy)) {
-		json_decref(c);
-		return NULL;
-	}
-	return c;
-fail:
-	json_decref(copy);
-	json_decref(c);
-	return NULL;
-}
-
-/* Queues the nested lists of the objects in data (at depth under chain)
- * that have a further page, and looks into the lists' own objects. The
- * parser notes each such list as cut short in the import of part origin;
- * only objects with an id are followed, as only they are imported. */
-static int nests_scan(struct nests *q, json_t *data, json_t *chain, size_t depth, int instagram,
-                      size_t origin, struct err *err)
-{
-	size_t i;
-	json_t *o;
-	int rc = KV_OK;
-
-	if (depth >= GRAPH_NEST_DEPTH)
-		return KV_OK;
-	json_array_foreach(data, i, o)
-	{
-		json_t *list = json_object_get(o, nest_key(instagram, depth));
-		json_t *sub;
-		const char *next;
-
-		if (!json_is_object(list) || !json_is_string(json_object_get(o, "id")))
-			continue;
-		sub = chain_push(chain, o);
-		if (!sub)
-			return err_set(err, KV_ENOMEM, "out of memory");
-		next = json_string_value(json_object_get(json_object_get(list, "paging"), "next"));
-		if (next && *next)
-			rc = nests_push(q, next, sub, origin, 2, err);
-		if (!rc)
-			rc = nests_scan(q, json_object_get(list, "data"), sub, depth + 1, instagram,
-			                origin, err);
-		json_decref(sub);
-		if (rc)
-			return rc;
-	}
-	return KV_OK;
-}
-
-/* The document a nested page is imported as: the page inside copies of the
- * objects it hangs under, {"data":[post{comments:{"data":[comment{comments:
- * page}]}}]}, the shape of the feed page it was found on. The parser then
- * gives each comment its parent and root as on the feed page; the objects
- * above it are the same as there, so they are stored unchanged. Imported
- * bare, a /{id}/comments page would leave parent and root to what the
- * permalinks spell out, which pfbid links do not. */
-static char *nest_wrap(const json_t *chain, json_t *page, int instagram)
-{
-	json_t *inner = json_incref(page);
-	char *out = NULL;
-
-	for (size_t i = json_array_size(chain); inner && i-- > 0;) {
-		json_t *o = json_copy(json_array_get(chain, i));
-		json_t *list = json_array(), *doc = json_object();
-
-		if (!o || !list || !doc || json_object_set(o, nest_key(instagram, i), inner) ||
-		    json_array_append(list, o) || json_object_set(doc, "data", list)) {
-			json_decref(doc);
-			doc = NULL;
-		}
-		json_decref(inner);
-		json_decref(o);
-		json_decref(list);
-		inner = doc;
-	}
-	if (inner)
-		out = json_dumps(inner, JSON_COMPACT);
-	json_decref(inner);
-	return out;
-}
-
-/* Checks a Graph paging.next before it is followed: only to the origin of
- * base_url, so that the token goes nowhere else. *out is next without any
- * secret Graph echoed in it (a heap string, for the cursor and the request). */
-static int graph_next_check(struct run *run, const char *next, const char *name, char **out,
-                            struct err *err)
-{
-	char origin[600], shown[600];
-	char *stripped;
-
-	if (fetch_url_origin(origin, sizeof(origin), next) != KV_OK ||
-	    strcmp(origin, run->origin) != 0) {
-		fetch_scrub_url(shown, sizeof(shown), next);
-		return err_set(err, KV_EIO,
-		               "%s: paging.next points at another host (%s); not followed, so that "
-		               "the token goes only to %s",
-		               name, shown, run->origin);
-	}
-	stripped = strip_secrets(next);
-	if (!stripped)
-		return err_set(err, KV_ENOMEM, "out of memory");
-	*out = stripped;
-	return KV_OK;
-}
-
-/* Appends the configured token to url as access_token=. */
-static int graph_add_token(struct run *run, struct buf *url, struct err *err)
-{
-	if (buf_printf(url, "%saccess_token=%s", strchr(buf_cstr(url), '?') ? "&" : "?",
-	               run->tok_esc) != KV_OK)
-		return err_set(err, KV_ENOMEM, "out of memory");
-	return KV_OK;
-}
-
-/* Reads the further pages of the nested comment lists on a feed page (the
- * last part in parts, parsed as page), and of the lists those pages show,
- * each as a part of its own to import with the feed page. Breadth first,
- * so every post gets its second page of comments before any gets its
- * third, until the poll's max_comment_pages is spent; lists left unread
- * then stay noted as cut short. */
-static int graph_nested(struct run *run, struct parts *parts, json_t *page, int instagram,
-                        const char *feed_name, struct err *err)
-{
-	struct nests q = {0};
-	struct buf url;
-	json_t *j = NULL, *root = json_array();
-	char *stripped = NULL, *next = NULL;
-	int rc;
-
-	buf_init(&url, 1 << 20);
-	if (!root) {
-		rc = err_set(err, KV_ENOMEM, "out of memory");
-		goto out;
-	}
-	rc = nests_scan(&q, json_object_get(page, "data"), root, 0, instagram, parts->n - 1, err);
-	for (; !rc && q.head < q.n; q.head++) {
-		struct nest *e = &q.v[q.head];
-		json_t *chain = e->chain;
-		size_t depth = json_array_size(chain), origin = e->origin;
-		int npage = e->page;
-		const char *parent =
-		        json_string_value(json_object_get(json_array_get(chain, depth - 1), "id"));
-		struct part *pt;
-		char name[256];
-		char *doc;
-
-		if (run->comment_pages_left <= 0) {
-			run->r->comment_lists_cut += (int64_t)(q.n - q.head);
-			break;
-		}
-		snprintf(name, sizeof(name), "%.160s, %s of %.64s page %d", feed_name,
-		         nest_key(instagram, depth - 1), parent ? parent : "?", npage);
-		free(stripped);
-		stripped = NULL;
-		rc = graph_next_check(run, e->url, name, &stripped, err);
-		if (rc)
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-		if ((rc = graph_add_token(run, &url, err)))
-			break;
-		/* e points into q, which the pushes below may move: what is
-		 * needed of it was copied above. */
-		run->comment_pages_left--;
-		rc = get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &j, NULL,
-		                   err);
-		if (rc) {
-			/* The URL alone would not say which comment list failed. */
-			if (!strstr(err->msg, name))
-				err_prefix(err, "%s: ", name);
-			break;
-		}
-		pt = &parts->v[parts->n - 1];
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(pt->data, pt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
-			break;
-		}
-		doc = nest_wrap(chain, j, instagram);
-		if (!doc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			break;
-		}
-		free(pt->data);
-		pt->data = doc;
-		pt->len = strlen(doc);
-		pt->echoed = (int64_t)depth;
-		parts->v[origin].followed++;
-		if (next)
-			rc = nests_push(&q, next, chain, parts->n - 1, npage + 1, err);
-		if (!rc)
-			rc = nests_scan(&q, json_object_get(j, "data"), chain, depth, instagram,
-			                parts->n - 1, err);
-	}
-out:
-	json_decref(j);
-	json_decref(root);
-	free(stripped);
-	free(next);
-	nests_done(&q);
-	buf_done(&url);
-	return rc;
-}
-
-static int graph_poll(struct run *run, int instagram, struct err *err)
-{
-	const char *endpoint = instagram ? "media" : "feed";
-	const char *time_key = instagram ? "timestamp" : "created_time";
-	struct parts parts = {0};
-	struct cur c;
-	struct buf url;
-	char *fields = NULL, *next = NULL, *stripped = NULL;
-	json_t *j = NULL;
-	int rc;
-
-	buf_init(&url, 1 << 20);
-	run->comment_pages_left = run->c->max_comment_pages;
-	rc = cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	fields = curl_easy_escape(NULL, instagram ? GRAPH_MEDIA_FIELDS : GRAPH_FEED_FIELDS, 0);
-	if (!fields) {
-		rc = err_set(err, KV_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (c.next[0]) {
-		char origin[600];
-
-		/* base_url may have moved since the cursor was written: the token
-		 * goes only to the host configured now, so start over there. */
-		if (fetch_url_origin(origin, sizeof(origin), c.next) != KV_OK ||
-		    strcmp(origin, run->origin) != 0)
-			c.next[0] = '\0';
-	}
-	if (c.next[0])
-		buf_puts(&url, c.next);
-	else {
-		char since[64];
-
-		buf_printf(&url, "%s/%s/%s?fields=%s&limit=25", run->c->base_url, run->pid,
-		           endpoint, fields);
-		lookback_since(run, c.since, since, sizeof(since));
-		if (since[0])
-			buf_printf(&url, "&since=%s", since);
-	}
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		const struct part *pt = NULL;
-		json_t *data;
-		size_t i;
-		char name[256];
-
-		if ((rc = graph_add_token(run, &url, err)))
-			goto out;
-		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
-		         run->pid, endpoint, (long long)page);
-		rc = get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &j, &pt,
-		                   err);
-		if (rc)
-			goto out;
-		data = json_object_get(j, "data");
-		for (i = 0; json_is_array(data) && i < json_array_size(data); i++) {
-			char t[64];
-			json_t *tv = json_object_get(json_array_get(data, i), time_key);
-
-			iso_to_num(t, sizeof(t), json_string_value(tv));
-			keep_max(c.pending, sizeof(c.pending), t);
-		}
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(pt->data, pt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
-			goto out;
-		}
-		free(stripped);
-		stripped = NULL;
-		if (next && (rc = graph_next_check(run, next, name, &stripped, err)))
-			goto out;
-		if (stripped &&
-		    (size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >= sizeof(c.next)) {
-			rc = err_set(err, KV_EIO, "%s: paging.next is longer than %zu bytes", name,
-			             sizeof(c.next) - 1);
-			goto out;
-		}
-		/* pt is not used past here: the nested pages grow parts. */
-		rc = graph_nested(run, &parts, j, instagram, name, err);
-		if (rc)
-			goto out;
-		rc = end_page(run, endpoint, &parts, &c, !next, err);
-		if (rc)
-			goto out;
-		if (!next)
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-	}
-out:
-	json_decref(j);
-	free(next);
-	free(stripped);
-	curl_free(fields);
-	buf_done(&url);
-	parts_done(&parts);
-	return poll_result(run, endpoint, rc, err);
-}
-
-/* ---- Graph API: Facebook Page conversations (private messages) ---- */
-
-/* Holds the cursor's since below a conversation whose message list was cut
- * short (updated is its updated_time in Unix seconds), so that the next
- * poll finds it updated and reads its messages again. */
-static void conv_hold(struct cur *c, const char *updated)
-{
-	char v[32];
-	long long t;
-	char *end;
-
-	if (!is_num(updated))
-		return;
-	t = strtoll(updated, &end, 10);
-	if (*end || t <= 0)
-		return;
-	snprintf(v, sizeof(v), "%lld", t - 1);
-	if (!c->floor[0] || num_cmp(v, c->floor) < 0)
-		snprintf(c->floor, sizeof(c->floor), "%s", v);
-}
-
-/* The conversations on a page as the parser should read them: each
- * conversation's id with its messages, without the paging the poll follows
- * itself (conv_messages), so the parser neither counts those lists as cut
- * short nor loses which conversation a message belongs to. cid with data
- * (a further /{conversation}/messages page's messages) gives one such
- * conversation. A heap string, NULL when out of memory. */
-static char *conv_doc(json_t *data, const char *cid)
-{
-	json_t *convs = json_array(), *conv, *doc = NULL;
-	char *out = NULL;
-	size_t i;
-
-	if (!convs)
-		return NULL;
-	if (cid) {
-		if (json_array_append_new(
-		            convs, json_pack("{s:s,s:{s:O}}", "id", cid, "messages", "data", data)))
-			goto out;
-	} else {
-		json_array_foreach(data, i, conv)
-		{
-			json_t *id = json_object_get(conv, "id");
-			json_t *msgs = json_object_get(json_object_get(conv, "messages"), "data");
-
-			if (json_is_string(id) && json_is_array(msgs) &&
-			    json_array_append_new(convs, json_pack("{s:O,s:{s:O}}", "id", id,
-			                                           "messages", "data", msgs)))
-				goto out;
-		}
-	}
-	doc = json_pack("{s:O}", "data", convs);
-	if (doc)
-		out = json_dumps(doc, JSON_COMPACT);
-out:
-	json_decref(convs);
-	json_decref(doc);
-	return out;
-}
-
-/* Reads the further pages of the message lists of the conversations
- * queued in q (breadth first, each page a part of its own, imported as
- * Graph gives it: a /{conversation}/messages page, which the parser reads),
- * until the poll's max_comment_pages is spent; the lists left then are
- * counted as cut short and hold the cursor below their conversations. */
-static int conv_messages(struct run *run, struct parts *parts, struct nests *q, struct cur *c,
-                         const char *page_name, struct err *err)
-{
-	struct buf url;
-	json_t *j = NULL;
-	char *stripped = NULL, *next = NULL;
-	int rc = KV_OK;
-
-	buf_init(&url, 1 << 20);
-	for (; q->head < q->n; q->head++) {
-		/* What is needed of the entry is copied: the push below may
-		 * move it. */
-		json_t *conv = q->v[q->head].chain;
-		const char *link = q->v[q->head].url;
-		int npage = q->v[q->head].page;
-		const char *cid = json_string_value(json_object_get(conv, "id"));
-		const struct part *pt = NULL;
-		char name[256];
-
-		if (run->comment_pages_left <= 0) {
-			run->r->comment_lists_cut += (int64_t)(q->n - q->head);
-			for (size_t i = q->head; i < q->n; i++) {
-				parts->v[q->v[i].origin].cut++;
-				conv_hold(c, json_string_value(
-				                     json_object_get(q->v[i].chain, "updated")));
-			}
-			break;
-		}
-		snprintf(name, sizeof(name), "%.160s, messages of %.64s page %d", page_name,
-		         cid ? cid : "?", npage);
-		free(stripped);
-		stripped = NULL;
-		rc = graph_next_check(run, link, name, &stripped, err);
-		if (rc)
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-		if ((rc = graph_add_token(run, &url, err)))
-			break;
-		run->comment_pages_left--;
-		rc = get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &j, &pt,
-		                   err);
-		if (rc) {
-			if (!strstr(err->msg, name))
-				err_prefix(err, "%s: ", name);
-			break;
-		}
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(pt->data, pt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
-			break;
-		}
-		if (next && (rc = nests_push(q, next, conv, parts->n - 1, npage + 1, err)))
-			break;
-		/* The messages are read with their conversation, as on the
-		 * conversations page. */
-		{
-			struct part *last = &parts->v[parts->n - 1];
-			json_t *msgs = json_object_get(j, "data");
-			char *doc;
-
-			if (!json_is_array(msgs) || !cid) {
-				rc = err_set(err, KV_EINVAL, "%s: expected a list of messages",
-				             name);
-				break;
-			}
-			doc = conv_doc(msgs, cid);
-			if (!doc) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				break;
-			}
-			free(last->data);
-			last->data = doc;
-			last->len = strlen(doc);
-		}
-	}
-	json_decref(j);
-	free(stripped);
-	free(next);
-	buf_done(&url);
-	return rc;
-}
-
-/* A Page's conversations, most recently updated first, each with its
- * newest 100 messages and a paging.next to the older ones. Graph cannot be
- * asked for "updated since T" here, so the poll pages on until a page
- * reaches back to the cursor's since (the newest updated_time of the last
- * complete poll). The message lists of conversations updated since then
- * are read to their end (max_comment_pages permitting); the messages of
- * the others on the last page are imported again, which changes nothing. */
-static int conv_poll(struct run *run, struct err *err)
-{
-	const char *endpoint = "conversations";
-	struct parts parts = {0};
-	struct nests q = {0};
-	struct cur c;
-	struct buf url;
-	char *fields = NULL, *next = NULL, *stripped = NULL;
-	json_t *j = NULL;
-	int rc;
-
-	buf_init(&url, 1 << 20);
-	run->comment_pages_left = run->c->max_comment_pages;
-	rc = cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	fields = curl_easy_escape(NULL, GRAPH_CONVERSATION_FIELDS, 0);
-	if (!fields) {
-		rc = err_set(err, KV_ENOMEM, "out of memory");
-		goto out;
-	}
-	if (c.next[0]) {
-		char origin[600];
-
-		/* As for the feed: the token goes only to the host configured
-		 * now. */
-		if (fetch_url_origin(origin, sizeof(origin), c.next) != KV_OK ||
-		    strcmp(origin, run->origin) != 0)
-			c.next[0] = '\0';
-	}
-	if (c.next[0])
-		buf_puts(&url, c.next);
-	else
-		buf_printf(&url, "%s/%s/conversations?fields=%s&limit=25", run->c->base_url,
-		           run->pid, fields);
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		struct part *pt;
-		const struct part *cpt = NULL;
-		json_t *data, *conv;
-		char name[256], oldest[64] = "";
-		size_t i, origin;
-		char *doc;
-
-		if ((rc = graph_add_token(run, &url, err)))
-			goto out;
-		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
-		         run->pid, endpoint, (long long)page);
-		rc = get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name, &j, &cpt,
-		                   err);
-		if (rc)
-			goto out;
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(cpt->data, cpt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
-			goto out;
-		}
-		data = json_object_get(j, "data");
-		if (!json_is_array(data)) {
-			rc = err_set(err, KV_EINVAL,
-			             "%s: expected a list of conversations ('data')", name);
-			goto out;
-		}
-		origin = parts.n - 1;
-		json_array_foreach(data, i, conv)
-		{
-			const char *link = json_string_value(json_object_get(
-			        json_object_get(json_object_get(conv, "messages"), "paging"),
-			        "next"));
-			const char *cid = json_string_value(json_object_get(conv, "id"));
-			json_t *key;
-			char t[64];
-
-			iso_to_num(t, sizeof(t),
-			           json_string_value(json_object_get(conv, "updated_time")));
-			keep_max(c.pending, sizeof(c.pending), t);
-			if (t[0] && (!oldest[0] || num_cmp(t, oldest) < 0))
-				snprintf(oldest, sizeof(oldest), "%s", t);
-			/* Older messages of a conversation not updated since the
-			 * last complete poll were read then. */
-			if (!link || !*link || !cid ||
-			    (c.since[0] && t[0] && num_cmp(t, c.since) <= 0))
-				continue;
-			key = json_pack("{s:s,s:s}", "id", cid, "updated", t);
-			if (!key) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				goto out;
-			}
-			rc = nests_push(&q, link, key, origin, 2, err);
-			json_decref(key);
-			if (rc)
-				goto out;
-		}
-		doc = conv_doc(data, NULL);
-		if (!doc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			goto out;
-		}
-		pt = &parts.v[origin];
-		free(pt->data);
-		pt->data = doc;
-		pt->len = strlen(doc);
-		/* Conversations come most recently updated first: a page that
-		 * reaches back to the cursor is the last one needed. */
-		free(stripped);
-		stripped = NULL;
-		if (next && !(c.since[0] && oldest[0] && num_cmp(oldest, c.since) <= 0)) {
-			if ((rc = graph_next_check(run, next, name, &stripped, err)))
-				goto out;
-			if ((size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >=
-			    sizeof(c.next)) {
-				rc = err_set(err, KV_EIO,
-				             "%s: paging.next is longer than %zu bytes", name,
-				             sizeof(c.next) - 1);
-				goto out;
-			}
-		} else
-			c.next[0] = '\0';
-		rc = conv_messages(run, &parts, &q, &c, name, err);
-		nests_done(&q);
-		if (rc)
-			goto out;
-		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
-		if (rc)
-			goto out;
-		if (!c.next[0])
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-	}
-out:
-	json_decref(j);
-	free(next);
-	free(stripped);
-	curl_free(fields);
-	buf_done(&url);
-	nests_done(&q);
-	parts_done(&parts);
-	return poll_result(run, endpoint, rc, err);
-}
-
-/* ---- YouTube Data API v3: commentThreads ---- */
-
-/* The document a comments.list page of a thread's replies is imported as:
- * the replies inside a copy of the thread, {"kind":
- * "youtube#commentThreadListResponse","items":[thread{replies:{comments:
- * items}}]}, the shape of the page the thread was found on. A comment
- * resource does not name its video, so only so do the replies get the
- * thread's video as root, as the inline ones do; the top-level comment
- * repeated is stored unchanged. A heap string, NULL when out of memory. */
-static char *youtube_wrap(json_t *thread, json_t *items)
-{
-	json_t *copy = json_copy(thread), *doc = NULL;
-	char *out = NULL;
-
-	if (!copy || json_object_set_new(copy, "replies", json_pack("{s:O}", "comments", items)))
-		goto out;
-	doc = json_pack("{s:s,s:[O]}", "kind", "youtube#commentThreadListResponse", "items", copy);
-	if (doc)
-		out = json_dumps(doc, JSON_COMPACT);
-out:
-	json_decref(copy);
-	json_decref(doc);
-	return out;
-}
-
-/* Reads all replies of the threads on a commentThreads page (the last part
- * in parts, parsed as page) that hold fewer replies than their
- * snippet.totalReplyCount says, with comments.list?parentId=, each page a
- * part of its own to import with the thread page. Only threads that are new
- * or in the look-back window are read (the others were read when they
- * were). Breadth first, so every thread gets its first page before any gets
- * its second, until the poll's max_comment_pages is spent; the threads left
- * then are counted as cut short. */
-static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
-                           const struct reach *reach, const char *page_name, struct err *err)
-{
-	struct nests q = {0};
-	struct buf url;
-	json_t *items = json_object_get(page, "items"), *th, *j = NULL;
-	size_t i, origin = parts->n - 1;
-	char *esc = NULL;
-	int rc = KV_OK;
-
-	buf_init(&url, 1 << 20);
-	json_array_foreach(items, i, th)
-	{
-		json_t *sn = json_object_get(th, "snippet");
-		json_t *total = json_object_get(sn, "totalReplyCount");
-		const char *pub = json_string_value(json_object_get(
-		        json_object_get(json_object_get(sn, "topLevelComment"), "snippet"),
-		        "publishedAt"));
-		size_t shown = json_array_size(
-		        json_object_get(json_object_get(th, "replies"), "comments"));
-		char t[64];
-
-		if (!json_is_string(json_object_get(th, "id")) || !json_is_integer(total) ||
-		    json_integer_value(total) <= (json_int_t)shown)
-			continue;
-		iso_to_num(t, sizeof(t), pub);
-		if (t[0] && !reach_wants(reach, t, post_time(pub)))
-			continue;
-		if ((rc = nests_push(&q, "", th, origin, 1, err)))
-			goto out;
-	}
-	for (; q.head < q.n; q.head++) {
-		/* What is needed of the entry is copied: the push below may
-		 * move it (the strings and the thread stay where they are). */
-		json_t *thread = q.v[q.head].chain;
-		const char *token = q.v[q.head].url;
-		int npage = q.v[q.head].page;
-		const char *tid = json_string_value(json_object_get(thread, "id"));
-		json_t *list, *tok;
-		struct part *pt;
-		char name[256];
-		char *doc;
-
-		if (run->comment_pages_left <= 0) {
-			int64_t left = (int64_t)(q.n - q.head);
-
-			run->r->comment_lists_cut += left;
-			parts->v[origin].cut += left;
-			break;
-		}
-		snprintf(name, sizeof(name), "%.160s, replies of %.64s page %d", page_name, tid,
-		         npage);
-		buf_clear(&url);
-		esc = curl_easy_escape(NULL, tid, 0);
-		if (!esc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			break;
-		}
-		buf_printf(&url, "%s/comments?part=snippet&parentId=%s&maxResults=100",
-		           run->c->base_url, esc);
-		curl_free(esc);
-		esc = NULL;
-		if (*token) {
-			esc = curl_easy_escape(NULL, token, 0);
-			if (!esc) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				break;
-			}
-			buf_printf(&url, "&pageToken=%s", esc);
-			curl_free(esc);
-			esc = NULL;
-		}
-		if (buf_printf(&url, "&key=%s", run->tok_esc) != KV_OK) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			break;
-		}
-		run->comment_pages_left--;
-		rc = get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name, &j, NULL,
-		                   err);
-		if (rc) {
-			/* The URL alone would not say which thread failed. */
-			if (!strstr(err->msg, name))
-				err_prefix(err, "%s: ", name);
-			break;
-		}
-		list = json_object_get(j, "items");
-		if (!json_is_array(list)) {
-			rc = err_set(err, KV_EINVAL, "%s: expected a list of comments ('items')",
-			             name);
-			break;
-		}
-		doc = youtube_wrap(thread, list);
-		if (!doc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			break;
-		}
-		pt = &parts->v[parts->n - 1];
-		free(pt->data);
-		pt->data = doc;
-		pt->len = strlen(doc);
-		pt->echoed = 1;
-		tok = json_object_get(j, "nextPageToken");
-		if (json_is_string(tok) && json_string_length(tok) > 0 &&
-		    (rc = nests_push(&q, json_string_value(tok), thread, origin, npage + 1, err)))
-			break;
-	}
-out:
-	json_decref(j);
-	buf_done(&url);
-	nests_done(&q);
-	return rc;
-}
-
-static int youtube_poll(struct run *run, struct err *err)
-{
-	const char *endpoint = "commentThreads";
-	struct parts parts = {0};
-	struct cur c;
-	struct reach reach;
-	struct buf url;
-	json_t *j = NULL;
-	int rc;
-
-	buf_init(&url, 1 << 20);
-	run->comment_pages_left = run->c->max_comment_pages;
-	rc = cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	reach_init(&reach, run, c.since);
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		json_t *items, *tok;
-		char name[256];
-		int reached;
-		char *esc_tok = NULL;
-
-		reach_page(&reach);
-		buf_clear(&url);
-		buf_printf(&url,
-		           "%s/commentThreads?part=snippet,replies&allThreadsRelatedToChannelId=%s"
-		           "&maxResults=100&order=time",
-		           run->c->base_url, run->pid);
-		if (c.next[0]) {
-			esc_tok = curl_easy_escape(NULL, c.next, 0);
-			if (!esc_tok) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				goto out;
-			}
-			buf_printf(&url, "&pageToken=%s", esc_tok);
-			curl_free(esc_tok);
-		}
-		if (buf_printf(&url, "&key=%s", run->tok_esc) != KV_OK) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			goto out;
-		}
-		snprintf(name, sizeof(name), "youtube %s commentThreads page %lld", run->handle,
-		         (long long)page);
-		rc = get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name, &j, NULL,
-		                   err);
-		if (rc)
-			goto out;
-		items = json_object_get(j, "items");
-		for (size_t i = 0; json_is_array(items) && i < json_array_size(items); i++) {
-			json_t *sn = json_object_get(
-			        json_object_get(
-			                json_object_get(json_object_get(json_array_get(items, i),
-			                                                "snippet"),
-			                                "topLevelComment"),
-			                "snippet"),
-			        "publishedAt");
-			char t[64];
-
-			iso_to_num(t, sizeof(t), json_string_value(sn));
-			if (!t[0])
-				continue;
-			keep_max(c.pending, sizeof(c.pending), t);
-			reach_note(&reach, t, post_time(json_string_value(sn)));
-		}
-		/* Threads come newest first: a page reaching back to the last
-		 * poll's newest thread and to the start of the look-back window
-		 * (threads started since, read again with their new replies) is
-		 * the last one needed. */
-		reached = reach_done(&reach);
-		tok = json_object_get(j, "nextPageToken");
-		if (!reached && json_is_string(tok) && json_string_length(tok) > 0 &&
-		    json_string_length(tok) < sizeof(c.next))
-			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
-		else
-			c.next[0] = '\0';
-		rc = youtube_replies(run, &parts, j, &reach, name, err);
-		if (rc)
-			goto out;
-		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
-		if (rc)
-			goto out;
-		if (!c.next[0])
-			break;
-	}
-out:
-	json_decref(j);
-	buf_done(&url);
-	parts_done(&parts);
-	return poll_result(run, endpoint, rc, err);
-}
-
-/* ---- Mastodon: the account's statuses and the replies to each ---- */
-
-static int mastodon_poll(struct run *run, struct err *err)
-{
-	const char *endpoint = "statuses";
-	struct parts parts = {0};
-	struct cur c;
-	struct reach reach;
-	struct buf url;
-	json_t *j = NULL;
-	int rc;
-
-	buf_init(&url, 1 << 20);
-	rc = cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	reach_init(&reach, run, c.since);
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		char name[256];
-		size_t n;
-
-		reach_page(&reach);
-		buf_clear(&url);
-		buf_printf(&url, "%s/api/v1/accounts/%s/statuses?limit=%d", run->c->base_url,
-		           run->pid, MASTODON_LIMIT);
-		if (c.since[0] && !reach_window(&reach))
-			buf_printf(&url, "&since_id=%s", c.since);
-		if (c.next[0])
-			buf_printf(&url, "&max_id=%s", c.next);
-		snprintf(name, sizeof(name), "mastodon %s statuses page %lld", run->handle,
-		         (long long)page);
-		rc = get_json_page(run, &parts, buf_cstr(&url), run->c->token, PARSE_MASTODON, name,
-		                   &j, NULL, err);
-		if (rc)
-			goto out;
-		if (!json_is_array(j)) {
-			rc = err_set(err, KV_EINVAL, "%s: expected an array of statuses, got %s",
-			             name, json_is_object(j) ? "an object" : "another value");
-			goto out;
-		}
-		n = json_array_size(j);
-		for (size_t i = 0; i < n; i++) {
-			json_t *st = json_array_get(j, i);
-			const char *id = json_string_value(json_object_get(st, "id"));
-			json_t *reblog = json_object_get(st, "reblog");
-			int64_t t = post_time(json_string_value(json_object_get(st, "created_at")));
-			char cname[256];
-
-			if (!id || !is_num(id))
-				continue;
-			keep_max(c.pending, sizeof(c.pending), id);
-			reach_note(&reach, id, t);
-			if (reblog && !json_is_null(reblog))
-				continue; /* the boosted status's replies are someone else's */
-			/* Replies are read for new statuses and, for the replies
-			 * written since, for those created in the window. */
-			if (!reach_wants(&reach, id, t))
-				continue;
-			buf_clear(&url);
-			buf_printf(&url, "%s/api/v1/statuses/%s/context", run->c->base_url, id);
-			snprintf(cname, sizeof(cname), "mastodon %s status %s context", run->handle,
-			         id);
-			rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_MASTODON,
-			              cname, NULL, err);
-			if (rc) {
-				/* The page's statuses are named by the request
-				 * for their replies that failed. */
-				err_prefix(err, "%s: ", cname);
-				goto out;
-			}
-		}
-		/* Statuses come newest first: the next page is older than this
-		 * one's oldest, until a page is empty or reaches back to the
-		 * cursor and to the start of the window. */
-		if (n > 0 && reach.oldest[0] && !reach_done(&reach))
-			snprintf(c.next, sizeof(c.next), "%s", reach.oldest);
-		else
-			c.next[0] = '\0';
-		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
-		if (rc)
-			goto out;
-		if (!c.next[0])
-			break;
-	}
-out:
-	json_decref(j);
-	buf_done(&url);
-	parts_done(&parts);
-	return poll_result(run, endpoint, rc, err);
-}
-
-/* ---- X API v2: the user's tweets and the conversations they start ---- */
-
-static int x_poll(struct run *run, struct err *err)
-{
-	const char *endpoint = "tweets";
-	struct parts parts = {0};
-	struct cur c;
-	struct reach reach;
-	struct buf url;
-	json_t *j = NULL;
-	int rc;
-
-	buf_init(&url, 1 << 20);
-	rc = cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	/* Recent search returns the replies of the last 7 days, whenever the
-	 * conversation started: searching a conversation of the window finds
-	 * its new replies as long as polls come at least weekly. */
-	reach_init(&reach, run, c.since);
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		json_t *data, *meta, *tok;
-		char name[256];
-
-		reach_page(&reach);
-		buf_clear(&url);
-		buf_printf(&url, "%s/2/users/%s/tweets?max_results=100&" X_TWEET_FIELDS,
-		           run->c->base_url, run->pid);
-		if (c.since[0] && !reach_window(&reach))
-			buf_printf(&url, "&since_id=%s", c.since);
-		if (c.next[0]) {
-			char *e = curl_easy_escape(NULL, c.next, 0);
-
-			if (!e) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				goto out;
-			}
-			buf_printf(&url, "&pagination_token=%s", e);
-			curl_free(e);
-		}
-		snprintf(name, sizeof(name), "x %s tweets page %lld", run->handle, (long long)page);
-		rc = get_json_page(run, &parts, buf_cstr(&url), run->c->token, PARSE_X_API, name,
-		                   &j, NULL, err);
-		if (rc)
-			goto out;
-		data = json_object_get(j, "data");
-		meta = json_object_get(j, "meta");
-		keep_max(c.pending, sizeof(c.pending),
-		         json_string_value(json_object_get(meta, "newest_id")));
-		for (size_t i = 0; json_is_array(data) && i < json_array_size(data); i++) {
-			json_t *tw = json_array_get(data, i);
-			const char *id = json_string_value(json_object_get(tw, "id"));
-			const char *conv =
-			        json_string_value(json_object_get(tw, "conversation_id"));
-			int64_t t = post_time(json_string_value(json_object_get(tw, "created_at")));
-			char cname[256];
-
-			if (!id || !is_num(id))
-				continue;
-			keep_max(c.pending, sizeof(c.pending), id);
-			reach_note(&reach, id, t);
-			/* Only a tweet that starts a conversation is searched: the
-			 * account's replies in others' threads would repeat them. */
-			if (conv && strcmp(conv, id) != 0)
-				continue;
-			/* New tweets and those in the window are searched. */
-			if (!reach_wants(&reach, id, t))
-				continue;
-			buf_clear(&url);
-			buf_printf(&url,
-			           "%s/2/tweets/search/recent?query=conversation_id%%3A%s"
-			           "&max_results=100&" X_TWEET_FIELDS,
-			           run->c->base_url, id);
-			snprintf(cname, sizeof(cname), "x %s conversation %s", run->handle, id);
-			rc = get_part(run, &parts, buf_cstr(&url), run->c->token, PARSE_X_API,
-			              cname, NULL, err);
-			if (rc) {
-				/* The page's statuses are named by the request
-				 * for their replies that failed. */
-				err_prefix(err, "%s: ", cname);
-				goto out;
-			}
-		}
-		tok = json_object_get(meta, "next_token");
-		if (!reach_done(&reach) && json_is_string(tok) && json_string_length(tok) > 0 &&
-		    json_string_length(tok) < sizeof(c.next))
-			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
-		else
-			c.next[0] = '\0';
-		rc = end_page(run, endpoint, &parts, &c, !c.next[0], err);
-		if (rc)
-			goto out;
-		if (!c.next[0])
-			break;
-	}
-out:
-	json_decref(j);
-	buf_done(&url);
-	parts_done(&parts);
-	return poll_result(run, endpoint, rc, err);
 }
 
 int connector_poll(struct store *s, int64_t org, const char *actor, int64_t account_id,
@@ -1861,30 +699,30 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 		goto out;
 	switch (acc->v.platform) {
 	case PLATFORM_FACEBOOK:
-		rc = graph_poll(&run, 0, err);
+		rc = connector_graph_poll(&run, 0, err);
 		/* The inbox is read even when the feed failed (its cursor keeps
 		 * its own place), but not with a token the platform refused. */
 		if (conf->messages && rc != KV_EDENIED && rc != KV_ENOMEM) {
 			struct err conv_err;
 			int feed_complete = r.complete, crc;
 
-			crc = conv_poll(&run, rc ? &conv_err : err);
+			crc = connector_conv_poll(&run, rc ? &conv_err : err);
 			r.complete = feed_complete && r.complete;
 			if (!rc)
 				rc = crc;
 		}
 		break;
 	case PLATFORM_INSTAGRAM:
-		rc = graph_poll(&run, 1, err);
+		rc = connector_graph_poll(&run, 1, err);
 		break;
 	case PLATFORM_YOUTUBE:
-		rc = youtube_poll(&run, err);
+		rc = connector_youtube_poll(&run, err);
 		break;
 	case PLATFORM_MASTODON:
-		rc = mastodon_poll(&run, err);
+		rc = connector_mastodon_poll(&run, err);
 		break;
 	default:
-		rc = x_poll(&run, err);
+		rc = connector_x_poll(&run, err);
 		break;
 	}
 	if (rc)

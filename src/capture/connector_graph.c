@@ -1,0 +1,666 @@
+/* Polling the Graph API: a Facebook Page's feed and an Instagram account's
+ * media with their comments (further comment pages followed), and a Page's
+ * conversations (private messages). */
+#include "capture/connector_int.h"
+
+#include "base/buf.h"
+#include "base/timeutil.h"
+#include "capture/parse_meta.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GRAPH_FEED_FIELDS                                                                          \
+	"id,message,created_time,updated_time,from,permalink_url,status_type,is_hidden,"           \
+	"attachments,comments.limit(100){id,message,created_time,from,permalink_url,is_hidden,"    \
+	"parent,attachment,comments.limit(100){id,message,created_time,from,permalink_url,"        \
+	"is_hidden,parent,attachment}}"
+#define GRAPH_MEDIA_FIELDS                                                                         \
+	"id,caption,media_type,media_url,permalink,timestamp,username,owner,children{id,"          \
+	"media_type,media_url},comments.limit(100){id,text,timestamp,username,from,hidden,"        \
+	"parent_id,replies{id,text,timestamp,username,from,hidden,parent_id}}"
+#define GRAPH_CONVERSATION_FIELDS                                                                  \
+	"id,updated_time,messages.limit(100){id,message,created_time,from,to,attachments}"
+
+/* ---- Graph API: Facebook Page feed, Instagram media ---- */
+
+/* How deep nested comment lists are followed: a post's (or a media's)
+ * comments, and each comment's replies. The fields asked for hold no
+ * deeper lists. */
+#define GRAPH_NEST_DEPTH 2
+
+/* The key of the nested list of an object at depth (0 = a post or media):
+ * Facebook comments hold comments, Instagram comments hold replies. */
+static const char *nest_key(int instagram, size_t depth)
+{
+	return instagram && depth > 0 ? "replies" : "comments";
+}
+
+/* chain with o appended, as a new array; o is copied shallowly without its
+ * children (comments, replies), which travel in the pages instead. */
+static json_t *chain_push(const json_t *chain, json_t *o)
+{
+	json_t *c = json_array(), *copy = json_copy(o);
+	size_t i;
+	json_t *v;
+
+	if (!c || !copy)
+		goto fail;
+	json_object_del(copy, "comments");
+	json_object_del(copy, "replies");
+	json_array_foreach((json_t *)chain, i, v)
+	{
+		if (json_array_append(c, v))
+			goto fail;
+	}
+	if (json_array_append_new(c, copy)) {
+		json_decref(c);
+		return NULL;
+	}
+	return c;
+fail:
+	json_decref(copy);
+	json_decref(c);
+	return NULL;
+}
+
+/* Queues the nested lists of the objects in data (at depth under chain)
+ * that have a further page, and looks into the lists' own objects. The
+ * parser notes each such list as cut short in the import of part origin;
+ * only objects with an id are followed, as only they are imported. */
+static int nests_scan(struct nests *q, json_t *data, json_t *chain, size_t depth, int instagram,
+                      size_t origin, struct err *err)
+{
+	size_t i;
+	json_t *o;
+	int rc = KV_OK;
+
+	if (depth >= GRAPH_NEST_DEPTH)
+		return KV_OK;
+	json_array_foreach(data, i, o)
+	{
+		json_t *list = json_object_get(o, nest_key(instagram, depth));
+		json_t *sub;
+		const char *next;
+
+		if (!json_is_object(list) || !json_is_string(json_object_get(o, "id")))
+			continue;
+		sub = chain_push(chain, o);
+		if (!sub)
+			return err_set(err, KV_ENOMEM, "out of memory");
+		next = json_string_value(json_object_get(json_object_get(list, "paging"), "next"));
+		if (next && *next)
+			rc = connector_nests_push(q, next, sub, origin, 2, err);
+		if (!rc)
+			rc = nests_scan(q, json_object_get(list, "data"), sub, depth + 1, instagram,
+			                origin, err);
+		json_decref(sub);
+		if (rc)
+			return rc;
+	}
+	return KV_OK;
+}
+
+/* The document a nested page is imported as: the page inside copies of the
+ * objects it hangs under, {"data":[post{comments:{"data":[comment{comments:
+ * page}]}}]}, the shape of the feed page it was found on. The parser then
+ * gives each comment its parent and root as on the feed page; the objects
+ * above it are the same as there, so they are stored unchanged. Imported
+ * bare, a /{id}/comments page would leave parent and root to what the
+ * permalinks spell out, which pfbid links do not. */
+static char *nest_wrap(const json_t *chain, json_t *page, int instagram)
+{
+	json_t *inner = json_incref(page);
+	char *out = NULL;
+
+	for (size_t i = json_array_size(chain); inner && i-- > 0;) {
+		json_t *o = json_copy(json_array_get(chain, i));
+		json_t *list = json_array(), *doc = json_object();
+
+		if (!o || !list || !doc || json_object_set(o, nest_key(instagram, i), inner) ||
+		    json_array_append(list, o) || json_object_set(doc, "data", list)) {
+			json_decref(doc);
+			doc = NULL;
+		}
+		json_decref(inner);
+		json_decref(o);
+		json_decref(list);
+		inner = doc;
+	}
+	if (inner)
+		out = json_dumps(inner, JSON_COMPACT);
+	json_decref(inner);
+	return out;
+}
+
+/* Checks a Graph paging.next before it is followed: only to the origin of
+ * base_url, so that the token goes nowhere else. *out is next without any
+ * secret Graph echoed in it (a heap string, for the cursor and the request). */
+static int graph_next_check(struct run *run, const char *next, const char *name, char **out,
+                            struct err *err)
+{
+	char origin[600], shown[600];
+	char *stripped;
+
+	if (fetch_url_origin(origin, sizeof(origin), next) != KV_OK ||
+	    strcmp(origin, run->origin) != 0) {
+		fetch_scrub_url(shown, sizeof(shown), next);
+		return err_set(err, KV_EIO,
+		               "%s: paging.next points at another host (%s); not followed, so that "
+		               "the token goes only to %s",
+		               name, shown, run->origin);
+	}
+	stripped = connector_strip_secrets(next);
+	if (!stripped)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	*out = stripped;
+	return KV_OK;
+}
+
+/* Appends the configured token to url as access_token=. */
+static int graph_add_token(struct run *run, struct buf *url, struct err *err)
+{
+	if (buf_printf(url, "%saccess_token=%s", strchr(buf_cstr(url), '?') ? "&" : "?",
+	               run->tok_esc) != KV_OK)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	return KV_OK;
+}
+
+/* Reads the further pages of the nested comment lists on a feed page (the
+ * last part in parts, parsed as page), and of the lists those pages show,
+ * each as a part of its own to import with the feed page. Breadth first,
+ * so every post gets its second page of comments before any gets its
+ * third, until the poll's max_comment_pages is spent; lists left unread
+ * then stay noted as cut short. */
+static int graph_nested(struct run *run, struct parts *parts, json_t *page, int instagram,
+                        const char *feed_name, struct err *err)
+{
+	struct nests q = {0};
+	struct buf url;
+	json_t *j = NULL, *root = json_array();
+	char *stripped = NULL, *next = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	if (!root) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = nests_scan(&q, json_object_get(page, "data"), root, 0, instagram, parts->n - 1, err);
+	for (; !rc && q.head < q.n; q.head++) {
+		struct nest *e = &q.v[q.head];
+		json_t *chain = e->chain;
+		size_t depth = json_array_size(chain), origin = e->origin;
+		int npage = e->page;
+		const char *parent =
+		        json_string_value(json_object_get(json_array_get(chain, depth - 1), "id"));
+		struct part *pt;
+		char name[256];
+		char *doc;
+
+		if (run->comment_pages_left <= 0) {
+			run->r->comment_lists_cut += (int64_t)(q.n - q.head);
+			break;
+		}
+		snprintf(name, sizeof(name), "%.160s, %s of %.64s page %d", feed_name,
+		         nest_key(instagram, depth - 1), parent ? parent : "?", npage);
+		free(stripped);
+		stripped = NULL;
+		rc = graph_next_check(run, e->url, name, &stripped, err);
+		if (rc)
+			break;
+		buf_clear(&url);
+		buf_puts(&url, stripped);
+		if ((rc = graph_add_token(run, &url, err)))
+			break;
+		/* e points into q, which the pushes below may move: what is
+		 * needed of it was copied above. */
+		run->comment_pages_left--;
+		rc = connector_get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
+		                             &j, NULL, err);
+		if (rc) {
+			/* The URL alone would not say which comment list failed. */
+			if (!strstr(err->msg, name))
+				err_prefix(err, "%s: ", name);
+			break;
+		}
+		pt = &parts->v[parts->n - 1];
+		free(next);
+		next = NULL;
+		rc = parse_graph_next(pt->data, pt->len, &next, err);
+		if (rc) {
+			err_prefix(err, "%s: ", name);
+			break;
+		}
+		doc = nest_wrap(chain, j, instagram);
+		if (!doc) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			break;
+		}
+		free(pt->data);
+		pt->data = doc;
+		pt->len = strlen(doc);
+		pt->echoed = (int64_t)depth;
+		parts->v[origin].followed++;
+		if (next)
+			rc = connector_nests_push(&q, next, chain, parts->n - 1, npage + 1, err);
+		if (!rc)
+			rc = nests_scan(&q, json_object_get(j, "data"), chain, depth, instagram,
+			                parts->n - 1, err);
+	}
+out:
+	json_decref(j);
+	json_decref(root);
+	free(stripped);
+	free(next);
+	connector_nests_done(&q);
+	buf_done(&url);
+	return rc;
+}
+
+int connector_graph_poll(struct run *run, int instagram, struct err *err)
+{
+	const char *endpoint = instagram ? "media" : "feed";
+	const char *time_key = instagram ? "timestamp" : "created_time";
+	struct parts parts = {0};
+	struct cur c;
+	struct buf url;
+	char *fields = NULL, *next = NULL, *stripped = NULL;
+	json_t *j = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	run->comment_pages_left = run->c->max_comment_pages;
+	rc = connector_cur_load(run, endpoint, &c, err);
+	if (rc)
+		goto out;
+	fields = curl_easy_escape(NULL, instagram ? GRAPH_MEDIA_FIELDS : GRAPH_FEED_FIELDS, 0);
+	if (!fields) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (c.next[0]) {
+		char origin[600];
+
+		/* base_url may have moved since the cursor was written: the token
+		 * goes only to the host configured now, so start over there. */
+		if (fetch_url_origin(origin, sizeof(origin), c.next) != KV_OK ||
+		    strcmp(origin, run->origin) != 0)
+			c.next[0] = '\0';
+	}
+	if (c.next[0])
+		buf_puts(&url, c.next);
+	else {
+		char since[64];
+
+		buf_printf(&url, "%s/%s/%s?fields=%s&limit=25", run->c->base_url, run->pid,
+		           endpoint, fields);
+		connector_lookback_since(run, c.since, since, sizeof(since));
+		if (since[0])
+			buf_printf(&url, "&since=%s", since);
+	}
+	run->r->complete = 0;
+	for (int64_t page = 1; page <= run->c->max_pages; page++) {
+		const struct part *pt = NULL;
+		json_t *data;
+		size_t i;
+		char name[256];
+
+		if ((rc = graph_add_token(run, &url, err)))
+			goto out;
+		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
+		         run->pid, endpoint, (long long)page);
+		rc = connector_get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
+		                             &j, &pt, err);
+		if (rc)
+			goto out;
+		data = json_object_get(j, "data");
+		for (i = 0; json_is_array(data) && i < json_array_size(data); i++) {
+			char t[64];
+			json_t *tv = json_object_get(json_array_get(data, i), time_key);
+
+			connector_iso_to_num(t, sizeof(t), json_string_value(tv));
+			connector_keep_max(c.pending, sizeof(c.pending), t);
+		}
+		free(next);
+		next = NULL;
+		rc = parse_graph_next(pt->data, pt->len, &next, err);
+		if (rc) {
+			err_prefix(err, "%s: ", name);
+			goto out;
+		}
+		free(stripped);
+		stripped = NULL;
+		if (next && (rc = graph_next_check(run, next, name, &stripped, err)))
+			goto out;
+		if (stripped &&
+		    (size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >= sizeof(c.next)) {
+			rc = err_set(err, KV_EIO, "%s: paging.next is longer than %zu bytes", name,
+			             sizeof(c.next) - 1);
+			goto out;
+		}
+		/* pt is not used past here: the nested pages grow parts. */
+		rc = graph_nested(run, &parts, j, instagram, name, err);
+		if (rc)
+			goto out;
+		rc = connector_end_page(run, endpoint, &parts, &c, !next, err);
+		if (rc)
+			goto out;
+		if (!next)
+			break;
+		buf_clear(&url);
+		buf_puts(&url, stripped);
+	}
+out:
+	json_decref(j);
+	free(next);
+	free(stripped);
+	curl_free(fields);
+	buf_done(&url);
+	connector_parts_done(&parts);
+	return connector_poll_result(run, endpoint, rc, err);
+}
+
+/* ---- Graph API: Facebook Page conversations (private messages) ---- */
+
+/* Holds the cursor's since below a conversation whose message list was cut
+ * short (updated is its updated_time in Unix seconds), so that the next
+ * poll finds it updated and reads its messages again. */
+static void conv_hold(struct cur *c, const char *updated)
+{
+	char v[32];
+	long long t;
+	char *end;
+
+	if (!connector_is_num(updated))
+		return;
+	t = strtoll(updated, &end, 10);
+	if (*end || t <= 0)
+		return;
+	snprintf(v, sizeof(v), "%lld", t - 1);
+	if (!c->floor[0] || connector_num_cmp(v, c->floor) < 0)
+		snprintf(c->floor, sizeof(c->floor), "%s", v);
+}
+
+/* The conversations on a page as the parser should read them: each
+ * conversation's id with its messages, without the paging the poll follows
+ * itself (conv_messages), so the parser neither counts those lists as cut
+ * short nor loses which conversation a message belongs to. cid with data
+ * (a further /{conversation}/messages page's messages) gives one such
+ * conversation. A heap string, NULL when out of memory. */
+static char *conv_doc(json_t *data, const char *cid)
+{
+	json_t *convs = json_array(), *conv, *doc = NULL;
+	char *out = NULL;
+	size_t i;
+
+	if (!convs)
+		return NULL;
+	if (cid) {
+		if (json_array_append_new(
+		            convs, json_pack("{s:s,s:{s:O}}", "id", cid, "messages", "data", data)))
+			goto out;
+	} else {
+		json_array_foreach(data, i, conv)
+		{
+			json_t *id = json_object_get(conv, "id");
+			json_t *msgs = json_object_get(json_object_get(conv, "messages"), "data");
+
+			if (json_is_string(id) && json_is_array(msgs) &&
+			    json_array_append_new(convs, json_pack("{s:O,s:{s:O}}", "id", id,
+			                                           "messages", "data", msgs)))
+				goto out;
+		}
+	}
+	doc = json_pack("{s:O}", "data", convs);
+	if (doc)
+		out = json_dumps(doc, JSON_COMPACT);
+out:
+	json_decref(convs);
+	json_decref(doc);
+	return out;
+}
+
+/* Reads the further pages of the message lists of the conversations
+ * queued in q (breadth first, each page a part of its own, imported as
+ * Graph gives it: a /{conversation}/messages page, which the parser reads),
+ * until the poll's max_comment_pages is spent; the lists left then are
+ * counted as cut short and hold the cursor below their conversations. */
+static int conv_messages(struct run *run, struct parts *parts, struct nests *q, struct cur *c,
+                         const char *page_name, struct err *err)
+{
+	struct buf url;
+	json_t *j = NULL;
+	char *stripped = NULL, *next = NULL;
+	int rc = KV_OK;
+
+	buf_init(&url, 1 << 20);
+	for (; q->head < q->n; q->head++) {
+		/* What is needed of the entry is copied: the push below may
+		 * move it. */
+		json_t *conv = q->v[q->head].chain;
+		const char *link = q->v[q->head].url;
+		int npage = q->v[q->head].page;
+		const char *cid = json_string_value(json_object_get(conv, "id"));
+		const struct part *pt = NULL;
+		char name[256];
+
+		if (run->comment_pages_left <= 0) {
+			run->r->comment_lists_cut += (int64_t)(q->n - q->head);
+			for (size_t i = q->head; i < q->n; i++) {
+				parts->v[q->v[i].origin].cut++;
+				conv_hold(c, json_string_value(
+				                     json_object_get(q->v[i].chain, "updated")));
+			}
+			break;
+		}
+		snprintf(name, sizeof(name), "%.160s, messages of %.64s page %d", page_name,
+		         cid ? cid : "?", npage);
+		free(stripped);
+		stripped = NULL;
+		rc = graph_next_check(run, link, name, &stripped, err);
+		if (rc)
+			break;
+		buf_clear(&url);
+		buf_puts(&url, stripped);
+		if ((rc = graph_add_token(run, &url, err)))
+			break;
+		run->comment_pages_left--;
+		rc = connector_get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
+		                             &j, &pt, err);
+		if (rc) {
+			if (!strstr(err->msg, name))
+				err_prefix(err, "%s: ", name);
+			break;
+		}
+		free(next);
+		next = NULL;
+		rc = parse_graph_next(pt->data, pt->len, &next, err);
+		if (rc) {
+			err_prefix(err, "%s: ", name);
+			break;
+		}
+		if (next &&
+		    (rc = connector_nests_push(q, next, conv, parts->n - 1, npage + 1, err)))
+			break;
+		/* The messages are read with their conversation, as on the
+		 * conversations page. */
+		{
+			struct part *last = &parts->v[parts->n - 1];
+			json_t *msgs = json_object_get(j, "data");
+			char *doc;
+
+			if (!json_is_array(msgs) || !cid) {
+				rc = err_set(err, KV_EINVAL, "%s: expected a list of messages",
+				             name);
+				break;
+			}
+			doc = conv_doc(msgs, cid);
+			if (!doc) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				break;
+			}
+			free(last->data);
+			last->data = doc;
+			last->len = strlen(doc);
+		}
+	}
+	json_decref(j);
+	free(stripped);
+	free(next);
+	buf_done(&url);
+	return rc;
+}
+
+/* A Page's conversations, most recently updated first, each with its
+ * newest 100 messages and a paging.next to the older ones. Graph cannot be
+ * asked for "updated since T" here, so the poll pages on until a page
+ * reaches back to the cursor's since (the newest updated_time of the last
+ * complete poll). The message lists of conversations updated since then
+ * are read to their end (max_comment_pages permitting); the messages of
+ * the others on the last page are imported again, which changes nothing. */
+int connector_conv_poll(struct run *run, struct err *err)
+{
+	const char *endpoint = "conversations";
+	struct parts parts = {0};
+	struct nests q = {0};
+	struct cur c;
+	struct buf url;
+	char *fields = NULL, *next = NULL, *stripped = NULL;
+	json_t *j = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	run->comment_pages_left = run->c->max_comment_pages;
+	rc = connector_cur_load(run, endpoint, &c, err);
+	if (rc)
+		goto out;
+	fields = curl_easy_escape(NULL, GRAPH_CONVERSATION_FIELDS, 0);
+	if (!fields) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (c.next[0]) {
+		char origin[600];
+
+		/* As for the feed: the token goes only to the host configured
+		 * now. */
+		if (fetch_url_origin(origin, sizeof(origin), c.next) != KV_OK ||
+		    strcmp(origin, run->origin) != 0)
+			c.next[0] = '\0';
+	}
+	if (c.next[0])
+		buf_puts(&url, c.next);
+	else
+		buf_printf(&url, "%s/%s/conversations?fields=%s&limit=25", run->c->base_url,
+		           run->pid, fields);
+	run->r->complete = 0;
+	for (int64_t page = 1; page <= run->c->max_pages; page++) {
+		struct part *pt;
+		const struct part *cpt = NULL;
+		json_t *data, *conv;
+		char name[256], oldest[64] = "";
+		size_t i, origin;
+		char *doc;
+
+		if ((rc = graph_add_token(run, &url, err)))
+			goto out;
+		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
+		         run->pid, endpoint, (long long)page);
+		rc = connector_get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
+		                             &j, &cpt, err);
+		if (rc)
+			goto out;
+		free(next);
+		next = NULL;
+		rc = parse_graph_next(cpt->data, cpt->len, &next, err);
+		if (rc) {
+			err_prefix(err, "%s: ", name);
+			goto out;
+		}
+		data = json_object_get(j, "data");
+		if (!json_is_array(data)) {
+			rc = err_set(err, KV_EINVAL,
+			             "%s: expected a list of conversations ('data')", name);
+			goto out;
+		}
+		origin = parts.n - 1;
+		json_array_foreach(data, i, conv)
+		{
+			const char *link = json_string_value(json_object_get(
+			        json_object_get(json_object_get(conv, "messages"), "paging"),
+			        "next"));
+			const char *cid = json_string_value(json_object_get(conv, "id"));
+			json_t *key;
+			char t[64];
+
+			connector_iso_to_num(
+			        t, sizeof(t),
+			        json_string_value(json_object_get(conv, "updated_time")));
+			connector_keep_max(c.pending, sizeof(c.pending), t);
+			if (t[0] && (!oldest[0] || connector_num_cmp(t, oldest) < 0))
+				snprintf(oldest, sizeof(oldest), "%s", t);
+			/* Older messages of a conversation not updated since the
+			 * last complete poll were read then. */
+			if (!link || !*link || !cid ||
+			    (c.since[0] && t[0] && connector_num_cmp(t, c.since) <= 0))
+				continue;
+			key = json_pack("{s:s,s:s}", "id", cid, "updated", t);
+			if (!key) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				goto out;
+			}
+			rc = connector_nests_push(&q, link, key, origin, 2, err);
+			json_decref(key);
+			if (rc)
+				goto out;
+		}
+		doc = conv_doc(data, NULL);
+		if (!doc) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+		pt = &parts.v[origin];
+		free(pt->data);
+		pt->data = doc;
+		pt->len = strlen(doc);
+		/* Conversations come most recently updated first: a page that
+		 * reaches back to the cursor is the last one needed. */
+		free(stripped);
+		stripped = NULL;
+		if (next && !(c.since[0] && oldest[0] && connector_num_cmp(oldest, c.since) <= 0)) {
+			if ((rc = graph_next_check(run, next, name, &stripped, err)))
+				goto out;
+			if ((size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >=
+			    sizeof(c.next)) {
+				rc = err_set(err, KV_EIO,
+				             "%s: paging.next is longer than %zu bytes", name,
+				             sizeof(c.next) - 1);
+				goto out;
+			}
+		} else
+			c.next[0] = '\0';
+		rc = conv_messages(run, &parts, &q, &c, name, err);
+		connector_nests_done(&q);
+		if (rc)
+			goto out;
+		rc = connector_end_page(run, endpoint, &parts, &c, !c.next[0], err);
+		if (rc)
+			goto out;
+		if (!c.next[0])
+			break;
+		buf_clear(&url);
+		buf_puts(&url, stripped);
+	}
+out:
+	json_decref(j);
+	free(next);
+	free(stripped);
+	curl_free(fields);
+	buf_done(&url);
+	connector_nests_done(&q);
+	connector_parts_done(&parts);
+	return connector_poll_result(run, endpoint, rc, err);
+}

@@ -1,0 +1,149 @@
+/* What the connector's files share (connector.c: settings, cursors, pages,
+ * the look-back walk, nested pages; one file per platform family polls):
+ * the state of one poll, the cursor, the pages waiting to be imported, and
+ * the helpers over them. Not for use outside capture/connector*.c. */
+#ifndef KV_CAPTURE_CONNECTOR_INT_H
+#define KV_CAPTURE_CONNECTOR_INT_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "capture/connector.h"
+#include "capture/fetch.h"
+#include "capture/import.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct cur {
+	char since[64];
+	char pending[64];
+	char next[2048];
+	/* Conversations only: the since the poll may at most move to, below a
+	 * conversation whose message list was cut short ("" when none was). */
+	char floor[64];
+};
+
+/* One response body waiting to be imported. */
+struct part {
+	char *data;
+	size_t len;
+	enum parse_format fmt;
+	char name[256];
+	/* What the import of this part counts that the poll has dealt with:
+	 * nested comment lists on it whose next page was read (the parser
+	 * notes each as a skip, "more comments than this response holds"), and
+	 * the objects repeated above a nested page to give it its place (each
+	 * counted as unchanged). */
+	int64_t followed;
+	int64_t echoed;
+	/* Lists on it left unread that the parser does not note (YouTube
+	 * threads whose replies, conversations whose messages were not all
+	 * read), counted as skipped. */
+	int64_t cut;
+};
+
+struct parts {
+	struct part *v;
+	size_t n;
+	size_t cap;
+};
+
+struct run {
+	struct store *s;
+	struct fetch *f;
+	const struct connector_conf *c;
+	int64_t account_id;
+	const char *pid;    /* the platform's id of the account */
+	const char *handle; /* for messages */
+	const char *platform;
+	char *tok_esc;              /* the token, URL-escaped */
+	int64_t comment_pages_left; /* nested comment pages this poll may still read */
+	struct import_opts io;
+	struct connector_report *r;
+	char origin[600]; /* scheme://host:port of base_url */
+};
+
+/* How far back a poll reads when the platform lists posts newest first and
+ * cannot be asked for "since T" (YouTube, Mastodon, X): everything newer
+ * than the cursor's since (new posts), and every post created since the
+ * start of the look-back window, whose comments and replies are read again
+ * for the ones written since. The poll pages on until a page's oldest post
+ * lies behind both; the posts on the pages it reads are compared with the
+ * cursor by their since value (a time for YouTube, an id for Mastodon and
+ * X) and with the window by their creation time. */
+struct reach {
+	char since[64];   /* the cursor's since; "" reads everything */
+	int64_t start;    /* start of the window; INT64_MAX when there is none */
+	char oldest[64];  /* the smallest since value on the page under way */
+	int64_t oldest_t; /* the earliest creation time on it (INT64_MIN: unknown) */
+};
+
+/* A nested comment list with a further page still to read. */
+struct nest {
+	char *url;     /* its paging.next as Graph gave it */
+	json_t *chain; /* the objects the list hangs under, outermost first, without children */
+	size_t origin; /* the part whose import notes the list as cut short */
+	int page;      /* the page of the list that url reads */
+};
+
+struct nests {
+	struct nest *v;
+	size_t n;
+	size_t cap;
+	size_t head; /* the next one to read */
+};
+
+/* ---- cursors (a JSON object per account and endpoint) ---- */
+
+int connector_cur_load(struct run *run, const char *endpoint, struct cur *c, struct err *err);
+/* Compares two decimal numbers given as text (ids, Unix times) of any
+ * length; "" is the smallest. */
+int connector_num_cmp(const char *a, const char *b);
+int connector_is_num(const char *s);
+/* Keeps in dst (n bytes) the larger of dst and v (numbers as text). */
+void connector_keep_max(char *dst, size_t n, const char *v);
+
+/* ---- pages: fetched first, imported together with the cursor ---- */
+
+void connector_parts_done(struct parts *p);
+int connector_get_part(struct run *run, struct parts *p, const char *url, const char *bearer,
+                       enum parse_format fmt, const char *name, const struct part **out_part,
+                       struct err *err);
+int connector_get_json_page(struct run *run, struct parts *parts, const char *url,
+                            const char *bearer, enum parse_format fmt, const char *name, json_t **j,
+                            const struct part **out_part, struct err *err);
+/* Imports the parts and stores the cursor in one transaction (last: the
+ * poll reached the end, pending becomes since). */
+int connector_end_page(struct run *run, const char *endpoint, struct parts *parts, struct cur *c,
+                       int last, struct err *err);
+int connector_poll_result(struct run *run, const char *endpoint, int rc, const struct err *err);
+
+/* ---- times, the look-back window ---- */
+
+void connector_iso_to_num(char *dst, size_t n, const char *iso);
+int64_t connector_post_time(const char *iso);
+void connector_lookback_since(const struct run *run, const char *since, char *out, size_t n);
+void connector_reach_page(struct reach *r);
+void connector_reach_init(struct reach *r, const struct run *run, const char *since);
+int connector_reach_window(const struct reach *r);
+void connector_reach_note(struct reach *r, const char *key, int64_t t);
+int connector_reach_wants(const struct reach *r, const char *key, int64_t t);
+int connector_reach_done(const struct reach *r);
+
+/* ---- URLs and nested pages ---- */
+
+char *connector_strip_secrets(const char *url);
+void connector_nests_done(struct nests *q);
+int connector_nests_push(struct nests *q, const char *url, json_t *chain, size_t origin, int page,
+                         struct err *err);
+
+/* ---- the polls, one per platform API; each returns poll_result's code ---- */
+
+int connector_graph_poll(struct run *run, int instagram, struct err *err);
+int connector_conv_poll(struct run *run, struct err *err);
+int connector_youtube_poll(struct run *run, struct err *err);
+int connector_mastodon_poll(struct run *run, struct err *err);
+int connector_x_poll(struct run *run, struct err *err);
+
+#endif

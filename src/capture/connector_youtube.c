@@ -1,0 +1,251 @@
+/* Polling YouTube: a channel's comment threads, with every reply of the
+ * threads that are new or in the look-back window. */
+#include "capture/connector_int.h"
+
+#include "base/buf.h"
+#include "base/timeutil.h"
+#include "capture/parse_meta.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- YouTube Data API v3: commentThreads ---- */
+
+/* The document a comments.list page of a thread's replies is imported as:
+ * the replies inside a copy of the thread, {"kind":
+ * "youtube#commentThreadListResponse","items":[thread{replies:{comments:
+ * items}}]}, the shape of the page the thread was found on. A comment
+ * resource does not name its video, so only so do the replies get the
+ * thread's video as root, as the inline ones do; the top-level comment
+ * repeated is stored unchanged. A heap string, NULL when out of memory. */
+static char *youtube_wrap(json_t *thread, json_t *items)
+{
+	json_t *copy = json_copy(thread), *doc = NULL;
+	char *out = NULL;
+
+	if (!copy || json_object_set_new(copy, "replies", json_pack("{s:O}", "comments", items)))
+		goto out;
+	doc = json_pack("{s:s,s:[O]}", "kind", "youtube#commentThreadListResponse", "items", copy);
+	if (doc)
+		out = json_dumps(doc, JSON_COMPACT);
+out:
+	json_decref(copy);
+	json_decref(doc);
+	return out;
+}
+
+/* Reads all replies of the threads on a commentThreads page (the last part
+ * in parts, parsed as page) that hold fewer replies than their
+ * snippet.totalReplyCount says, with comments.list?parentId=, each page a
+ * part of its own to import with the thread page. Only threads that are new
+ * or in the look-back window are read (the others were read when they
+ * were). Breadth first, so every thread gets its first page before any gets
+ * its second, until the poll's max_comment_pages is spent; the threads left
+ * then are counted as cut short. */
+static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
+                           const struct reach *reach, const char *page_name, struct err *err)
+{
+	struct nests q = {0};
+	struct buf url;
+	json_t *items = json_object_get(page, "items"), *th, *j = NULL;
+	size_t i, origin = parts->n - 1;
+	char *esc = NULL;
+	int rc = KV_OK;
+
+	buf_init(&url, 1 << 20);
+	json_array_foreach(items, i, th)
+	{
+		json_t *sn = json_object_get(th, "snippet");
+		json_t *total = json_object_get(sn, "totalReplyCount");
+		const char *pub = json_string_value(json_object_get(
+		        json_object_get(json_object_get(sn, "topLevelComment"), "snippet"),
+		        "publishedAt"));
+		size_t shown = json_array_size(
+		        json_object_get(json_object_get(th, "replies"), "comments"));
+		char t[64];
+
+		if (!json_is_string(json_object_get(th, "id")) || !json_is_integer(total) ||
+		    json_integer_value(total) <= (json_int_t)shown)
+			continue;
+		connector_iso_to_num(t, sizeof(t), pub);
+		if (t[0] && !connector_reach_wants(reach, t, connector_post_time(pub)))
+			continue;
+		if ((rc = connector_nests_push(&q, "", th, origin, 1, err)))
+			goto out;
+	}
+	for (; q.head < q.n; q.head++) {
+		/* What is needed of the entry is copied: the push below may
+		 * move it (the strings and the thread stay where they are). */
+		json_t *thread = q.v[q.head].chain;
+		const char *token = q.v[q.head].url;
+		int npage = q.v[q.head].page;
+		const char *tid = json_string_value(json_object_get(thread, "id"));
+		json_t *list, *tok;
+		struct part *pt;
+		char name[256];
+		char *doc;
+
+		if (run->comment_pages_left <= 0) {
+			int64_t left = (int64_t)(q.n - q.head);
+
+			run->r->comment_lists_cut += left;
+			parts->v[origin].cut += left;
+			break;
+		}
+		snprintf(name, sizeof(name), "%.160s, replies of %.64s page %d", page_name, tid,
+		         npage);
+		buf_clear(&url);
+		esc = curl_easy_escape(NULL, tid, 0);
+		if (!esc) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			break;
+		}
+		buf_printf(&url, "%s/comments?part=snippet&parentId=%s&maxResults=100",
+		           run->c->base_url, esc);
+		curl_free(esc);
+		esc = NULL;
+		if (*token) {
+			esc = curl_easy_escape(NULL, token, 0);
+			if (!esc) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				break;
+			}
+			buf_printf(&url, "&pageToken=%s", esc);
+			curl_free(esc);
+			esc = NULL;
+		}
+		if (buf_printf(&url, "&key=%s", run->tok_esc) != KV_OK) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			break;
+		}
+		run->comment_pages_left--;
+		rc = connector_get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name,
+		                             &j, NULL, err);
+		if (rc) {
+			/* The URL alone would not say which thread failed. */
+			if (!strstr(err->msg, name))
+				err_prefix(err, "%s: ", name);
+			break;
+		}
+		list = json_object_get(j, "items");
+		if (!json_is_array(list)) {
+			rc = err_set(err, KV_EINVAL, "%s: expected a list of comments ('items')",
+			             name);
+			break;
+		}
+		doc = youtube_wrap(thread, list);
+		if (!doc) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			break;
+		}
+		pt = &parts->v[parts->n - 1];
+		free(pt->data);
+		pt->data = doc;
+		pt->len = strlen(doc);
+		pt->echoed = 1;
+		tok = json_object_get(j, "nextPageToken");
+		if (json_is_string(tok) && json_string_length(tok) > 0 &&
+		    (rc = connector_nests_push(&q, json_string_value(tok), thread, origin,
+		                               npage + 1, err)))
+			break;
+	}
+out:
+	json_decref(j);
+	buf_done(&url);
+	connector_nests_done(&q);
+	return rc;
+}
+
+int connector_youtube_poll(struct run *run, struct err *err)
+{
+	const char *endpoint = "commentThreads";
+	struct parts parts = {0};
+	struct cur c;
+	struct reach reach;
+	struct buf url;
+	json_t *j = NULL;
+	int rc;
+
+	buf_init(&url, 1 << 20);
+	run->comment_pages_left = run->c->max_comment_pages;
+	rc = connector_cur_load(run, endpoint, &c, err);
+	if (rc)
+		goto out;
+	connector_reach_init(&reach, run, c.since);
+	run->r->complete = 0;
+	for (int64_t page = 1; page <= run->c->max_pages; page++) {
+		json_t *items, *tok;
+		char name[256];
+		int reached;
+		char *esc_tok = NULL;
+
+		connector_reach_page(&reach);
+		buf_clear(&url);
+		buf_printf(&url,
+		           "%s/commentThreads?part=snippet,replies&allThreadsRelatedToChannelId=%s"
+		           "&maxResults=100&order=time",
+		           run->c->base_url, run->pid);
+		if (c.next[0]) {
+			esc_tok = curl_easy_escape(NULL, c.next, 0);
+			if (!esc_tok) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				goto out;
+			}
+			buf_printf(&url, "&pageToken=%s", esc_tok);
+			curl_free(esc_tok);
+		}
+		if (buf_printf(&url, "&key=%s", run->tok_esc) != KV_OK) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+		snprintf(name, sizeof(name), "youtube %s commentThreads page %lld", run->handle,
+		         (long long)page);
+		rc = connector_get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name,
+		                             &j, NULL, err);
+		if (rc)
+			goto out;
+		items = json_object_get(j, "items");
+		for (size_t i = 0; json_is_array(items) && i < json_array_size(items); i++) {
+			json_t *sn = json_object_get(
+			        json_object_get(
+			                json_object_get(json_object_get(json_array_get(items, i),
+			                                                "snippet"),
+			                                "topLevelComment"),
+			                "snippet"),
+			        "publishedAt");
+			char t[64];
+
+			connector_iso_to_num(t, sizeof(t), json_string_value(sn));
+			if (!t[0])
+				continue;
+			connector_keep_max(c.pending, sizeof(c.pending), t);
+			connector_reach_note(&reach, t, connector_post_time(json_string_value(sn)));
+		}
+		/* Threads come newest first: a page reaching back to the last
+		 * poll's newest thread and to the start of the look-back window
+		 * (threads started since, read again with their new replies) is
+		 * the last one needed. */
+		reached = connector_reach_done(&reach);
+		tok = json_object_get(j, "nextPageToken");
+		if (!reached && json_is_string(tok) && json_string_length(tok) > 0 &&
+		    json_string_length(tok) < sizeof(c.next))
+			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
+		else
+			c.next[0] = '\0';
+		rc = youtube_replies(run, &parts, j, &reach, name, err);
+		if (rc)
+			goto out;
+		rc = connector_end_page(run, endpoint, &parts, &c, !c.next[0], err);
+		if (rc)
+			goto out;
+		if (!c.next[0])
+			break;
+	}
+out:
+	json_decref(j);
+	buf_done(&url);
+	connector_parts_done(&parts);
+	return connector_poll_result(run, endpoint, rc, err);
+}
