@@ -63,6 +63,7 @@ add mastodon bibliotek 109000000000000002 https://social.exempelby.se/@bibliotek
 add x exempelby_ung_x 987650000000000002 https://x.com/exempelby_ung_x
 add youtube exempelbykultur UCexempelbyKultur00000BB https://www.youtube.com/@exempelbykultur
 add facebook exempelbystad 804857392088888 https://www.facebook.com/exempelbystad
+add facebook exempelbyhamn 904857392099999 https://www.facebook.com/exempelbyhamn
 for key in syfte mal budskap malgrupp kanal kontotyp avtal funktion_och_teknik resurser bevakning \
 	avsandare risker diarieforing_gallring_arkivering kriskommunikation marknadsforing informationskrav; do
 	"$K" account checklist exempelbykommun "$key" "Besvarat i beslutet" >/dev/null
@@ -131,6 +132,12 @@ base_url = $BASE/youtube/v3
 [account exempelbystad]
 token = EAAB-stad-s3cr3t
 base_url = $BASE/v19.0
+
+[account exempelbyhamn]
+token = EAAB-hamn-s3cr3t
+base_url = $BASE/v19.0
+messages = yes
+max_comment_pages = 0
 CONF
 
 # Without --account: only active accounts with a token are polled.
@@ -388,6 +395,32 @@ sed -i 's/^messages = yes$/messages = no/' "$KANALVAKT_DATA/kanalvakt.conf"
 n=$(convs)
 fetch 0 "facebook with messages = no" --account exempelbystad
 [[ $(convs) -eq $n ]] && ok "messages = no: nothing asked" || bad "messages = no: nothing asked"
+
+# A conversation whose message list is cut short (max_comment_pages = 0):
+# the cursor is held below it, so the next poll reads it again, to its end.
+hamn_cursor() { sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT c.cursor FROM connector_cursor c JOIN account a ON a.id = c.account_id WHERE a.handle = 'exempelbyhamn' AND c.endpoint = 'conversations'"; }
+hamn_conf() { sed -i "/^\[account exempelbyhamn\]\$/,/^\[/{$1}" "$KANALVAKT_DATA/kanalvakt.conf"; }
+hamn_conf 's/^messages = no$/messages = yes/'
+n=$(requests)
+fetch 0 "conversations: messages cut short" --json --account exempelbyhamn
+jq -e '.ok and .new == 1 and .comment_lists_cut == 1' "$WORK/out" >/dev/null &&
+	ok "the newest message stored, the list reported cut" || bad "cut short: $(cat "$WORK/out")"
+expect_no_grep '/t_900000000000001/messages' <(tail -n +$((n + 1)) "$WORK/requests.log") "no further page read"
+since=$(hamn_cursor | jq -r '.since // empty')
+[[ -n $since && $since -lt 1779271200 ]] && ok "the cursor is held below the conversation ($since)" || bad "cursor not held: $(hamn_cursor)"
+hamn_conf '/^max_comment_pages = 0$/d'
+n=$(requests)
+fetch 0 "conversations: read again to the end" --json --account exempelbyhamn
+jq -e '.ok and .new == 1 and .comment_lists_cut == 0 and .complete' "$WORK/out" >/dev/null &&
+	ok "the older message is stored by the next poll" || bad "read again: $(cat "$WORK/out")"
+expect_grep '^GET /v19.0/t_900000000000001/messages\?.*after=SGFtbjI.*access_token=EAAB-hamn-s3cr3t' "$WORK/requests.log" \
+	"the conversation's second page is read with the configured token"
+[[ $(hamn_cursor | jq -r '.since') == 1779271200 ]] && ok "then the cursor moves to the conversation" || bad "cursor: $(hamn_cursor)"
+[[ $("$K" --json item list --account exempelbyhamn | jq -r .root | sort -u) == t_900000000000001 ]] &&
+	ok "both messages in their conversation" || bad "roots: $("$K" --json item list --account exempelbyhamn | jq -r .root)"
+before=$(db_state)
+fetch 0 "conversations: again" --json --account exempelbyhamn
+[[ $(db_state) == "$before" ]] && ok "nothing changes on a re-run" || bad "re-run changed the database"
 
 # Mastodon: statuses and their contexts with a Bearer token.
 fetch 0 "mastodon" --account exempelby
