@@ -260,6 +260,36 @@ out:
 	return rc;
 }
 
+/* The first URL of a Graph poll into url: where the last poll stopped
+ * (the cursor's next), or the endpoint with fields from its start. Returns
+ * 1 when the poll starts over (the caller may add since=), 0 when it
+ * resumes, or a negative KV_E*. A next on another host than base_url is
+ * dropped: base_url may have moved since the cursor was written, and the
+ * token goes only to the host configured now. */
+static int graph_first_url(struct run *run, struct cur *c, const char *endpoint, const char *fields,
+                           struct buf *url, struct err *err)
+{
+	char *esc;
+
+	if (c->next[0]) {
+		char origin[600];
+
+		if (fetch_url_origin(origin, sizeof(origin), c->next) != KV_OK ||
+		    strcmp(origin, run->origin) != 0)
+			c->next[0] = '\0';
+	}
+	if (c->next[0]) {
+		buf_puts(url, c->next);
+		return 0;
+	}
+	esc = curl_easy_escape(NULL, fields, 0);
+	if (!esc)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	buf_printf(url, "%s/%s/%s?fields=%s&limit=25", run->c->base_url, run->pid, endpoint, esc);
+	curl_free(esc);
+	return 1;
+}
+
 int connector_graph_poll(struct run *run, int instagram, struct err *err)
 {
 	const char *endpoint = instagram ? "media" : "feed";
@@ -267,7 +297,7 @@ int connector_graph_poll(struct run *run, int instagram, struct err *err)
 	struct parts parts = {0};
 	struct cur c;
 	struct buf url;
-	char *fields = NULL, *next = NULL, *stripped = NULL;
+	char *next = NULL, *stripped = NULL;
 	json_t *j = NULL;
 	int rc;
 
@@ -276,31 +306,18 @@ int connector_graph_poll(struct run *run, int instagram, struct err *err)
 	rc = connector_cur_load(run, endpoint, &c, err);
 	if (rc)
 		goto out;
-	fields = curl_easy_escape(NULL, instagram ? GRAPH_MEDIA_FIELDS : GRAPH_FEED_FIELDS, 0);
-	if (!fields) {
-		rc = err_set(err, KV_ENOMEM, "out of memory");
+	rc = graph_first_url(run, &c, endpoint, instagram ? GRAPH_MEDIA_FIELDS : GRAPH_FEED_FIELDS,
+	                     &url, err);
+	if (rc < 0)
 		goto out;
-	}
-	if (c.next[0]) {
-		char origin[600];
-
-		/* base_url may have moved since the cursor was written: the token
-		 * goes only to the host configured now, so start over there. */
-		if (fetch_url_origin(origin, sizeof(origin), c.next) != KV_OK ||
-		    strcmp(origin, run->origin) != 0)
-			c.next[0] = '\0';
-	}
-	if (c.next[0])
-		buf_puts(&url, c.next);
-	else {
+	if (rc == 1) {
 		char since[64];
 
-		buf_printf(&url, "%s/%s/%s?fields=%s&limit=25", run->c->base_url, run->pid,
-		           endpoint, fields);
 		connector_lookback_since(run, c.since, since, sizeof(since));
 		if (since[0])
 			buf_printf(&url, "&since=%s", since);
 	}
+	rc = KV_OK;
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
 		const struct part *pt = NULL;
@@ -357,7 +374,6 @@ out:
 	json_decref(j);
 	free(next);
 	free(stripped);
-	curl_free(fields);
 	buf_done(&url);
 	connector_parts_done(&parts);
 	return connector_poll_result(run, endpoint, rc, err);
@@ -528,7 +544,7 @@ int connector_conv_poll(struct run *run, struct err *err)
 	struct nests q = {0};
 	struct cur c;
 	struct buf url;
-	char *fields = NULL, *next = NULL, *stripped = NULL;
+	char *next = NULL, *stripped = NULL;
 	json_t *j = NULL;
 	int rc;
 
@@ -537,25 +553,10 @@ int connector_conv_poll(struct run *run, struct err *err)
 	rc = connector_cur_load(run, endpoint, &c, err);
 	if (rc)
 		goto out;
-	fields = curl_easy_escape(NULL, GRAPH_CONVERSATION_FIELDS, 0);
-	if (!fields) {
-		rc = err_set(err, KV_ENOMEM, "out of memory");
+	rc = graph_first_url(run, &c, endpoint, GRAPH_CONVERSATION_FIELDS, &url, err);
+	if (rc < 0)
 		goto out;
-	}
-	if (c.next[0]) {
-		char origin[600];
-
-		/* As for the feed: the token goes only to the host configured
-		 * now. */
-		if (fetch_url_origin(origin, sizeof(origin), c.next) != KV_OK ||
-		    strcmp(origin, run->origin) != 0)
-			c.next[0] = '\0';
-	}
-	if (c.next[0])
-		buf_puts(&url, c.next);
-	else
-		buf_printf(&url, "%s/%s/conversations?fields=%s&limit=25", run->c->base_url,
-		           run->pid, fields);
+	rc = KV_OK;
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
 		struct part *pt;
@@ -658,7 +659,6 @@ out:
 	json_decref(j);
 	free(next);
 	free(stripped);
-	curl_free(fields);
 	buf_done(&url);
 	connector_nests_done(&q);
 	connector_parts_done(&parts);
