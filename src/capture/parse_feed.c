@@ -6,7 +6,7 @@
 
 #include "base/buf.h"
 #include "base/timeutil.h"
-#include "capture/parse.h"
+#include "capture/parse_text.h"
 
 #include <ctype.h>
 #include <libxml/parser.h>

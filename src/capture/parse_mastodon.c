@@ -5,7 +5,8 @@
 #include "capture/parse_mastodon.h"
 
 #include "base/timeutil.h"
-#include "capture/parse.h"
+#include "capture/parse_json.h"
+#include "capture/parse_text.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -4,7 +4,8 @@
  * export text. The parsers themselves are parse_graph.c,
  * parse_meta_webhook.c and parse_meta_dyi.c. */
 #include "capture/parse_meta.h"
-#include "capture/parse.h"
+#include "capture/parse_json.h"
+#include "capture/parse_text.h"
 #include "capture/parse_meta_int.h"
 
 #include "base/timeutil.h"
@@ -85,26 +86,6 @@ int meta_load(struct meta_run *r, const char *data, size_t len, json_t **out)
 	return KV_OK;
 }
 
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	default:
-		return "null";
-	}
-}
-
 int meta_str(struct meta_run *r, const json_t *obj, const char *key, const char **out)
 {
 	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
@@ -114,7 +95,7 @@ int meta_str(struct meta_run *r, const json_t *obj, const char *key, const char 
 		return KV_OK;
 	if (!json_is_string(v))
 		return meta_fail(r, KV_EINVAL, "expected string for '%s', got %s", key,
-		                 type_name(v));
+		                 parse_json_type(v));
 	if (json_string_length(v) > PARSE_TEXT_MAX)
 		return meta_fail(r, KV_EINVAL, "'%s' is %zu bytes, over the %zu KiB limit", key,
 		                 json_string_length(v), PARSE_TEXT_MAX >> 10);
@@ -143,7 +124,7 @@ int meta_id(struct meta_run *r, const json_t *obj, const char *key, char num[MET
 		return meta_fail(r, KV_EINVAL, "empty id in '%s'", key);
 	if (v && !json_is_string(v) && !json_is_null(v))
 		return meta_fail(r, KV_EINVAL, "expected string or integer id for '%s', got %s",
-		                 key, type_name(v));
+		                 key, parse_json_type(v));
 	return meta_str(r, obj, key, out);
 }
 
@@ -170,7 +151,7 @@ int meta_int(struct meta_run *r, const json_t *obj, const char *key, int64_t *ou
 		return KV_OK;
 	if (!json_is_integer(v))
 		return meta_fail(r, KV_EINVAL, "expected integer for '%s', got %s", key,
-		                 type_name(v));
+		                 parse_json_type(v));
 	*out = (int64_t)json_integer_value(v);
 	return KV_OK;
 }
@@ -184,7 +165,7 @@ int meta_array(struct meta_run *r, const json_t *obj, const char *key, json_t **
 		return KV_OK;
 	if (!json_is_array(v))
 		return meta_fail(r, KV_EINVAL, "expected array for '%s', got %s", key,
-		                 type_name(v));
+		                 parse_json_type(v));
 	*out = v;
 	return KV_OK;
 }
@@ -198,7 +179,7 @@ int meta_object(struct meta_run *r, const json_t *obj, const char *key, json_t *
 		return KV_OK;
 	if (!json_is_object(v))
 		return meta_fail(r, KV_EINVAL, "expected object for '%s', got %s", key,
-		                 type_name(v));
+		                 parse_json_type(v));
 	*out = v;
 	return KV_OK;
 }

@@ -4,7 +4,7 @@
  * repaired before use. Items have no platform ids there, so a stable one is
  * derived (see dyi_id). Other export files are skipped with a reason. */
 #include "capture/parse_meta.h"
-#include "capture/parse.h"
+#include "capture/parse_text.h"
 #include "capture/parse_meta_int.h"
 
 #include "base/buf.h"

@@ -6,7 +6,7 @@
 
 #include "base/buf.h"
 #include "base/timeutil.h"
-#include "capture/parse.h"
+#include "capture/parse_json.h"
 
 #include <ctype.h>
 #include <errno.h>
