@@ -1,7 +1,9 @@
 /* Polling the Graph API: a Facebook Page's feed and an Instagram account's
  * media with their comments (further comment pages followed), and a Page's
  * conversations (private messages). */
-#include "capture/connector_int.h"
+#include "capture/connector_graph.h"
+
+#include "capture/connector_run.h"
 
 #include "base/buf.h"
 #include "base/timeutil.h"

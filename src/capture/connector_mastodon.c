@@ -1,6 +1,8 @@
 /* Polling Mastodon: an account's statuses, and the replies (context) of
  * those that are new or in the look-back window. */
-#include "capture/connector_int.h"
+#include "capture/connector_mastodon.h"
+
+#include "capture/connector_run.h"
 
 #include "base/buf.h"
 #include "base/timeutil.h"

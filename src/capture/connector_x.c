@@ -1,6 +1,8 @@
 /* Polling X API v2: a user's tweets, and the conversations started by those
  * that are new or in the look-back window (recent search). */
-#include "capture/connector_int.h"
+#include "capture/connector_x.h"
+
+#include "capture/connector_run.h"
 
 #include "base/buf.h"
 #include "base/timeutil.h"

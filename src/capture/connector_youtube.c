@@ -1,6 +1,8 @@
 /* Polling YouTube: a channel's comment threads, with every reply of the
  * threads that are new or in the look-back window. */
-#include "capture/connector_int.h"
+#include "capture/connector_youtube.h"
+
+#include "capture/connector_run.h"
 
 #include "base/buf.h"
 #include "base/timeutil.h"

@@ -1,13 +1,15 @@
-/* What the connector's files share (connector.c: settings, cursors, pages,
- * the look-back walk, nested pages; one file per platform family polls):
- * the state of one poll, the cursor, the pages waiting to be imported, and
- * the helpers over them. Not for use outside capture/connector*.c. */
-#ifndef KV_CAPTURE_CONNECTOR_INT_H
-#define KV_CAPTURE_CONNECTOR_INT_H
+/* What every platform's poll shares (connector_graph.c, connector_youtube.c,
+ * connector_mastodon.c, connector_x.c): the state of one poll, the cursor,
+ * the pages waiting to be imported, the look-back walk, nested pages, and
+ * the paged-poll loop. capture/connector sets a run up and hands it to the
+ * platform's poll; this module never calls back into either. Not for use
+ * outside capture/connector*.c. */
+#ifndef KV_CAPTURE_CONNECTOR_RUN_H
+#define KV_CAPTURE_CONNECTOR_RUN_H
 
 #include "base/buf.h"
 #include "base/err.h"
-#include "capture/connector.h"
+#include "capture/connector_conf.h"
 #include "capture/fetch.h"
 #include "capture/import.h"
 
@@ -137,13 +139,5 @@ char *connector_strip_secrets(const char *url);
 void connector_nests_done(struct nests *q);
 int connector_nests_push(struct nests *q, const char *url, json_t *chain, size_t origin, int page,
                          struct err *err);
-
-/* ---- the polls, one per platform API; each returns poll_result's code ---- */
-
-int connector_graph_poll(struct run *run, int instagram, struct err *err);
-int connector_conv_poll(struct run *run, struct err *err);
-int connector_youtube_poll(struct run *run, struct err *err);
-int connector_mastodon_poll(struct run *run, struct err *err);
-int connector_x_poll(struct run *run, struct err *err);
 
 #endif
