@@ -170,6 +170,46 @@ static int graph_add_token(struct run *run, struct buf *url, struct err *err)
 	return KV_OK;
 }
 
+/* The URL of a further page of a nested list at link (a paging.next as
+ * Graph gave it), checked and stripped by graph_next_check, with the token
+ * added, into url. */
+static int graph_link_url(struct run *run, const char *link, const char *name, struct buf *url,
+                          struct err *err)
+{
+	char *stripped = NULL;
+	int rc = graph_next_check(run, link, name, &stripped, err);
+
+	if (rc)
+		return rc;
+	buf_clear(url);
+	buf_puts(url, stripped);
+	free(stripped);
+	return graph_add_token(run, url, err);
+}
+
+/* The paging.next of the page held by pt into *next (a heap string, NULL
+ * on the last page; the previous *next is freed). An error names the page. */
+static int graph_page_next(const struct part *pt, const char *name, char **next, struct err *err)
+{
+	int rc;
+
+	free(*next);
+	*next = NULL;
+	rc = parse_graph_next(pt->data, pt->len, next, err);
+	if (rc)
+		err_prefix(err, "%s: ", name);
+	return rc;
+}
+
+/* Keeps stripped (a checked paging.next) as where the cursor continues. */
+static int graph_keep_next(struct cur *c, const char *stripped, const char *name, struct err *err)
+{
+	if ((size_t)snprintf(c->next, sizeof(c->next), "%s", stripped) >= sizeof(c->next))
+		return err_set(err, KV_EIO, "%s: paging.next is longer than %zu bytes", name,
+		               sizeof(c->next) - 1);
+	return KV_OK;
+}
+
 /* Reads the further pages of the nested comment lists on a feed page (the
  * last part in parts, parsed as page), and of the lists those pages show,
  * each as a part of its own to import with the feed page. Breadth first,
@@ -182,7 +222,7 @@ static int graph_nested(struct run *run, struct parts *parts, json_t *page, int 
 	struct nests q = {0};
 	struct buf url;
 	json_t *j = NULL, *root = json_array();
-	char *stripped = NULL, *next = NULL;
+	char *next = NULL;
 	int rc;
 
 	buf_init(&url, 1 << 20);
@@ -200,50 +240,26 @@ static int graph_nested(struct run *run, struct parts *parts, json_t *page, int 
 		        json_string_value(json_object_get(json_array_get(chain, depth - 1), "id"));
 		struct part *pt;
 		char name[256];
-		char *doc;
 
-		if (run->comment_pages_left <= 0) {
-			run->r->comment_lists_cut += (int64_t)(q.n - q.head);
+		if (!connector_nest_budget(run, &q))
 			break;
-		}
 		snprintf(name, sizeof(name), "%.160s, %s of %.64s page %d", feed_name,
 		         nest_key(instagram, depth - 1), parent ? parent : "?", npage);
-		free(stripped);
-		stripped = NULL;
-		rc = graph_next_check(run, e->url, name, &stripped, err);
+		rc = graph_link_url(run, e->url, name, &url, err);
 		if (rc)
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-		if ((rc = graph_add_token(run, &url, err)))
 			break;
 		/* e points into q, which the pushes below may move: what is
 		 * needed of it was copied above. */
-		run->comment_pages_left--;
-		rc = connector_get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
-		                             &j, NULL, err);
-		if (rc) {
-			/* The URL alone would not say which comment list failed. */
-			if (!strstr(err->msg, name))
-				err_prefix(err, "%s: ", name);
+		rc = connector_nest_fetch(run, parts, buf_cstr(&url), PARSE_GRAPH, name, &j, &pt,
+		                          err);
+		if (rc)
 			break;
-		}
-		pt = &parts->v[parts->n - 1];
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(pt->data, pt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
+		rc = graph_page_next(pt, name, &next, err);
+		if (rc)
 			break;
-		}
-		doc = nest_wrap(chain, j, instagram);
-		if (!doc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
+		rc = connector_part_set(pt, nest_wrap(chain, j, instagram), err);
+		if (rc)
 			break;
-		}
-		free(pt->data);
-		pt->data = doc;
-		pt->len = strlen(doc);
 		pt->echoed = (int64_t)depth;
 		parts->v[origin].followed++;
 		if (next)
@@ -255,7 +271,6 @@ static int graph_nested(struct run *run, struct parts *parts, json_t *page, int 
 out:
 	json_decref(j);
 	json_decref(root);
-	free(stripped);
 	free(next);
 	connector_nests_done(&q);
 	buf_done(&url);
@@ -343,23 +358,15 @@ int connector_graph_poll(struct run *run, int instagram, struct err *err)
 			connector_iso_to_num(t, sizeof(t), json_string_value(tv));
 			connector_keep_max(c.pending, sizeof(c.pending), t);
 		}
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(pt->data, pt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
+		rc = graph_page_next(pt, name, &next, err);
+		if (rc)
 			goto out;
-		}
 		free(stripped);
 		stripped = NULL;
 		if (next && (rc = graph_next_check(run, next, name, &stripped, err)))
 			goto out;
-		if (stripped &&
-		    (size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >= sizeof(c.next)) {
-			rc = err_set(err, KV_EIO, "%s: paging.next is longer than %zu bytes", name,
-			             sizeof(c.next) - 1);
+		if (stripped && (rc = graph_keep_next(&c, stripped, name, err)))
 			goto out;
-		}
 		/* pt is not used past here: the nested pages grow parts. */
 		rc = graph_nested(run, &parts, j, instagram, name, err);
 		if (rc)
@@ -451,7 +458,7 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 {
 	struct buf url;
 	json_t *j = NULL;
-	char *stripped = NULL, *next = NULL;
+	char *next = NULL;
 	int rc = KV_OK;
 
 	buf_init(&url, 1 << 20);
@@ -462,11 +469,11 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 		const char *link = q->v[q->head].url;
 		int npage = q->v[q->head].page;
 		const char *cid = json_string_value(json_object_get(conv, "id"));
-		const struct part *pt = NULL;
+		struct part *pt = NULL;
+		json_t *msgs;
 		char name[256];
 
-		if (run->comment_pages_left <= 0) {
-			run->r->comment_lists_cut += (int64_t)(q->n - q->head);
+		if (!connector_nest_budget(run, q)) {
 			for (size_t i = q->head; i < q->n; i++) {
 				parts->v[q->v[i].origin].cut++;
 				conv_hold(c, json_string_value(
@@ -476,57 +483,31 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 		}
 		snprintf(name, sizeof(name), "%.160s, messages of %.64s page %d", page_name,
 		         cid ? cid : "?", npage);
-		free(stripped);
-		stripped = NULL;
-		rc = graph_next_check(run, link, name, &stripped, err);
+		rc = graph_link_url(run, link, name, &url, err);
 		if (rc)
 			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-		if ((rc = graph_add_token(run, &url, err)))
+		rc = connector_nest_fetch(run, parts, buf_cstr(&url), PARSE_GRAPH, name, &j, &pt,
+		                          err);
+		if (rc)
 			break;
-		run->comment_pages_left--;
-		rc = connector_get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
-		                             &j, &pt, err);
-		if (rc) {
-			if (!strstr(err->msg, name))
-				err_prefix(err, "%s: ", name);
+		rc = graph_page_next(pt, name, &next, err);
+		if (rc)
 			break;
-		}
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(pt->data, pt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
-			break;
-		}
 		if (next &&
 		    (rc = connector_nests_push(q, next, conv, parts->n - 1, npage + 1, err)))
 			break;
 		/* The messages are read with their conversation, as on the
 		 * conversations page. */
-		{
-			struct part *last = &parts->v[parts->n - 1];
-			json_t *msgs = json_object_get(j, "data");
-			char *doc;
-
-			if (!json_is_array(msgs) || !cid) {
-				rc = err_set(err, KV_EINVAL, "%s: expected a list of messages",
-				             name);
-				break;
-			}
-			doc = conv_doc(msgs, cid);
-			if (!doc) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				break;
-			}
-			free(last->data);
-			last->data = doc;
-			last->len = strlen(doc);
+		msgs = json_object_get(j, "data");
+		if (!json_is_array(msgs) || !cid) {
+			rc = err_set(err, KV_EINVAL, "%s: expected a list of messages", name);
+			break;
 		}
+		rc = connector_part_set(pt, conv_doc(msgs, cid), err);
+		if (rc)
+			break;
 	}
 	json_decref(j);
-	free(stripped);
 	free(next);
 	buf_done(&url);
 	return rc;
@@ -561,12 +542,10 @@ int connector_conv_poll(struct run *run, struct err *err)
 	rc = KV_OK;
 	run->r->complete = 0;
 	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		struct part *pt;
 		const struct part *cpt = NULL;
 		json_t *data, *conv;
 		char name[256], oldest[64] = "";
 		size_t i, origin;
-		char *doc;
 
 		if ((rc = graph_add_token(run, &url, err)))
 			goto out;
@@ -576,13 +555,9 @@ int connector_conv_poll(struct run *run, struct err *err)
 		                             &j, &cpt, err);
 		if (rc)
 			goto out;
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(cpt->data, cpt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
+		rc = graph_page_next(cpt, name, &next, err);
+		if (rc)
 			goto out;
-		}
 		data = json_object_get(j, "data");
 		if (!json_is_array(data)) {
 			rc = err_set(err, KV_EINVAL,
@@ -620,15 +595,9 @@ int connector_conv_poll(struct run *run, struct err *err)
 			if (rc)
 				goto out;
 		}
-		doc = conv_doc(data, NULL);
-		if (!doc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
+		rc = connector_part_set(&parts.v[origin], conv_doc(data, NULL), err);
+		if (rc)
 			goto out;
-		}
-		pt = &parts.v[origin];
-		free(pt->data);
-		pt->data = doc;
-		pt->len = strlen(doc);
 		/* Conversations come most recently updated first: a page that
 		 * reaches back to the cursor is the last one needed. */
 		free(stripped);
@@ -636,13 +605,8 @@ int connector_conv_poll(struct run *run, struct err *err)
 		if (next && !(c.since[0] && oldest[0] && connector_num_cmp(oldest, c.since) <= 0)) {
 			if ((rc = graph_next_check(run, next, name, &stripped, err)))
 				goto out;
-			if ((size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >=
-			    sizeof(c.next)) {
-				rc = err_set(err, KV_EIO,
-				             "%s: paging.next is longer than %zu bytes", name,
-				             sizeof(c.next) - 1);
+			if ((rc = graph_keep_next(&c, stripped, name, err)))
 				goto out;
-			}
 		} else
 			c.next[0] = '\0';
 		rc = conv_messages(run, &parts, &q, &c, name, err);

@@ -482,3 +482,84 @@ int connector_nests_push(struct nests *q, const char *url, json_t *chain, size_t
 	q->n++;
 	return KV_OK;
 }
+
+/* ---- one page of a nested list ---- */
+
+int connector_nest_budget(struct run *run, const struct nests *q)
+{
+	if (run->comment_pages_left > 0)
+		return 1;
+	run->r->comment_lists_cut += (int64_t)(q->n - q->head);
+	return 0;
+}
+
+int connector_nest_fetch(struct run *run, struct parts *parts, const char *url,
+                         enum parse_format fmt, const char *name, json_t **j,
+                         struct part **out_part, struct err *err)
+{
+	int rc;
+
+	run->comment_pages_left--;
+	rc = connector_get_json_page(run, parts, url, NULL, fmt, name, j, NULL, err);
+	if (rc) {
+		/* The URL alone would not say which list failed. */
+		if (!strstr(err->msg, name))
+			err_prefix(err, "%s: ", name);
+		return rc;
+	}
+	*out_part = &parts->v[parts->n - 1];
+	return KV_OK;
+}
+
+int connector_part_set(struct part *pt, char *doc, struct err *err)
+{
+	if (!doc)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	free(pt->data);
+	pt->data = doc;
+	pt->len = strlen(doc);
+	return KV_OK;
+}
+
+/* ---- the paged poll ---- */
+
+int connector_paged_poll(struct run *run, const struct paged_ops *ops, struct err *err)
+{
+	struct paged pg = {.run = run};
+	int rc;
+
+	buf_init(&pg.url, 1 << 20);
+	run->comment_pages_left = run->c->max_comment_pages;
+	rc = connector_cur_load(run, ops->endpoint, &pg.c, err);
+	if (rc)
+		goto out;
+	connector_reach_init(&pg.reach, run, pg.c.since);
+	run->r->complete = 0;
+	for (pg.page = 1; pg.page <= run->c->max_pages; pg.page++) {
+		connector_reach_page(&pg.reach);
+		buf_clear(&pg.url);
+		rc = ops->url(&pg, err);
+		if (rc)
+			goto out;
+		snprintf(pg.name, sizeof(pg.name), "%s %s %s page %lld", ops->family, run->handle,
+		         ops->endpoint, (long long)pg.page);
+		rc = connector_get_json_page(run, &pg.parts, buf_cstr(&pg.url),
+		                             ops->bearer ? run->c->token : NULL, ops->fmt, pg.name,
+		                             &pg.j, NULL, err);
+		if (rc)
+			goto out;
+		rc = ops->page(&pg, err);
+		if (rc)
+			goto out;
+		rc = connector_end_page(run, ops->endpoint, &pg.parts, &pg.c, !pg.c.next[0], err);
+		if (rc)
+			goto out;
+		if (!pg.c.next[0])
+			break;
+	}
+out:
+	json_decref(pg.j);
+	buf_done(&pg.url);
+	connector_parts_done(&pg.parts);
+	return connector_poll_result(run, ops->endpoint, rc, err);
+}

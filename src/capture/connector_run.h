@@ -140,4 +140,59 @@ void connector_nests_done(struct nests *q);
 int connector_nests_push(struct nests *q, const char *url, json_t *chain, size_t origin, int page,
                          struct err *err);
 
+/* ---- the paged poll: a list the platform gives newest first ---- */
+
+/* The state of a paged poll while one of its pages is handled. */
+struct paged {
+	struct run *run;
+	struct parts parts;
+	struct cur c;
+	struct reach reach;
+	struct buf url; /* the page's URL, for ops->url to write */
+	int64_t page;   /* 1 for the first page */
+	char name[256]; /* the page's name in messages and in the import */
+	json_t *j;      /* the page as JSON, for ops->page */
+};
+
+/* What a platform tells connector_paged_poll. */
+struct paged_ops {
+	const char *family;   /* "youtube", "mastodon", "x": the first word of a page's name */
+	const char *endpoint; /* the cursor's endpoint, also in the page's name */
+	enum parse_format fmt;
+	int bearer; /* 1: the token goes as a bearer header; 0: url carries it */
+	/* Writes the URL of page pg->page (the cursor in pg->c, the window in
+	 * pg->reach) to the cleared pg->url. */
+	int (*url)(struct paged *pg, struct err *err);
+	/* Handles the page fetched into pg->j (the last part in pg->parts):
+	 * notes its posts in pg->c.pending and pg->reach, fetches what hangs
+	 * under them as further parts, and sets pg->c.next ("" on the last
+	 * page). */
+	int (*page)(struct paged *pg, struct err *err);
+};
+
+/* The loop of YouTube's, Mastodon's and X's polls: loads the cursor, then
+ * for at most max_pages pages fetches a page, lets ops->page handle it, and
+ * imports the page's parts together with the cursor (connector_end_page),
+ * until a page leaves no next. Returns connector_poll_result's code. */
+int connector_paged_poll(struct run *run, const struct paged_ops *ops, struct err *err);
+
+/* ---- one page of a nested list ---- */
+
+/* 1 when the poll may read another nested page; 0 when max_comment_pages
+ * is spent, after counting the lists q holds from q->head on as cut short
+ * in the report. */
+int connector_nest_budget(struct run *run, const struct nests *q);
+
+/* Reads one page of a nested list: spends one of the poll's nested pages
+ * and fetches url as a part of its own into parts (*j is the page as JSON,
+ * *out_part the part, as connector_get_json_page). A failure is prefixed
+ * with name unless the message names it already. */
+int connector_nest_fetch(struct run *run, struct parts *parts, const char *url,
+                         enum parse_format fmt, const char *name, json_t **j,
+                         struct part **out_part, struct err *err);
+
+/* Puts doc (a heap string, owned from now on) in place of pt's data, the
+ * document the part is imported as. KV_ENOMEM when doc is NULL. */
+int connector_part_set(struct part *pt, char *doc, struct err *err);
+
 #endif
