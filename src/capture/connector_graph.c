@@ -307,85 +307,112 @@ static int graph_first_url(struct run *run, struct cur *c, const char *endpoint,
 	return 1;
 }
 
-int connector_graph_poll(struct run *run, int instagram, struct err *err)
+/* What tells the Graph polls apart: the fields asked for, and whether a
+ * poll that starts over asks for since= (feed and media). */
+struct graph_poll {
+	const char *fields;
+	int since;
+	int instagram;
+};
+
+/* The URL of a Graph page: the first from graph_first_url (with since= for
+ * feed and media), each further one where the previous page's paging.next
+ * (kept in the cursor) points; the token added. */
+static int graph_url(struct paged *pg, struct err *err)
 {
-	const char *endpoint = instagram ? "media" : "feed";
-	const char *time_key = instagram ? "timestamp" : "created_time";
-	struct parts parts = {0};
-	struct cur c;
-	struct buf url;
-	char *next = NULL, *stripped = NULL;
-	json_t *j = NULL;
+	const struct graph_poll *gp = pg->ops->ctx;
+	struct run *run = pg->run;
 	int rc;
 
-	buf_init(&url, 1 << 20);
-	run->comment_pages_left = run->c->max_comment_pages;
-	rc = connector_cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	rc = graph_first_url(run, &c, endpoint, instagram ? GRAPH_MEDIA_FIELDS : GRAPH_FEED_FIELDS,
-	                     &url, err);
+	if (pg->page > 1) {
+		buf_puts(&pg->url, pg->c.next);
+		return graph_add_token(run, &pg->url, err);
+	}
+	rc = graph_first_url(run, &pg->c, pg->ops->endpoint, gp->fields, &pg->url, err);
 	if (rc < 0)
-		goto out;
-	if (rc == 1) {
+		return rc;
+	if (rc == 1 && gp->since) {
 		char since[64];
 
-		connector_lookback_since(run, c.since, since, sizeof(since));
+		connector_lookback_since(run, pg->c.since, since, sizeof(since));
 		if (since[0])
-			buf_printf(&url, "&since=%s", since);
+			buf_printf(&pg->url, "&since=%s", since);
 	}
-	rc = KV_OK;
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		const struct part *pt = NULL;
-		json_t *data;
-		size_t i;
-		char name[256];
+	return graph_add_token(run, &pg->url, err);
+}
 
-		if ((rc = graph_add_token(run, &url, err)))
-			goto out;
-		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
-		         run->pid, endpoint, (long long)page);
-		rc = connector_get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
-		                             &j, &pt, err);
-		if (rc)
-			goto out;
-		data = json_object_get(j, "data");
-		for (i = 0; json_is_array(data) && i < json_array_size(data); i++) {
-			char t[64];
-			json_t *tv = json_object_get(json_array_get(data, i), time_key);
+/* Keeps a page's paging.next (checked, without secrets) as where the
+ * cursor continues; none ends the poll. */
+static int graph_continue(struct run *run, struct cur *c, const char *next, const char *name,
+                          struct err *err)
+{
+	char *stripped = NULL;
+	int rc;
 
-			connector_iso_to_num(t, sizeof(t), json_string_value(tv));
-			connector_keep_max(c.pending, sizeof(c.pending), t);
-		}
-		rc = graph_page_next(pt, name, &next, err);
-		if (rc)
-			goto out;
-		free(stripped);
-		stripped = NULL;
-		if (next && (rc = graph_next_check(run, next, name, &stripped, err)))
-			goto out;
-		if (stripped && (rc = graph_keep_next(&c, stripped, name, err)))
-			goto out;
-		/* pt is not used past here: the nested pages grow parts. */
-		rc = graph_nested(run, &parts, j, instagram, name, err);
-		if (rc)
-			goto out;
-		rc = connector_end_page(run, endpoint, &parts, &c, !next, err);
-		if (rc)
-			goto out;
-		if (!next)
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
+	if (!next) {
+		c->next[0] = '\0';
+		return KV_OK;
 	}
-out:
-	json_decref(j);
-	free(next);
+	rc = graph_next_check(run, next, name, &stripped, err);
+	if (!rc)
+		rc = graph_keep_next(c, stripped, name, err);
 	free(stripped);
-	buf_done(&url);
-	connector_parts_done(&parts);
-	return connector_poll_result(run, endpoint, rc, err);
+	return rc;
+}
+
+static int graph_page(struct paged *pg, struct err *err)
+{
+	const struct graph_poll *gp = pg->ops->ctx;
+	const char *time_key = gp->instagram ? "timestamp" : "created_time";
+	json_t *data = json_object_get(pg->j, "data");
+	char *next = NULL;
+	int rc;
+
+	for (size_t i = 0; json_is_array(data) && i < json_array_size(data); i++) {
+		char t[64];
+		json_t *tv = json_object_get(json_array_get(data, i), time_key);
+
+		connector_iso_to_num(t, sizeof(t), json_string_value(tv));
+		connector_keep_max(pg->c.pending, sizeof(pg->c.pending), t);
+	}
+	rc = graph_page_next(&pg->parts.v[pg->parts.n - 1], pg->name, &next, err);
+	if (!rc)
+		rc = graph_continue(pg->run, &pg->c, next, pg->name, err);
+	if (!rc)
+		rc = graph_nested(pg->run, &pg->parts, pg->j, gp->instagram, pg->name, err);
+	free(next);
+	return rc;
+}
+
+/* Polls endpoint (feed, media, conversations) page by page with page. */
+static int graph_paged(struct run *run, const char *endpoint, const struct graph_poll *gp,
+                       int (*page)(struct paged *pg, struct err *err), struct err *err)
+{
+	char label[256];
+	struct paged_ops ops = {
+	        .family = run->platform,
+	        .endpoint = endpoint,
+	        .label = label,
+	        .ctx = (void *)gp,
+	        .fmt = PARSE_GRAPH,
+	        .bearer = 0,
+	        .url = graph_url,
+	        .page = page,
+	};
+
+	snprintf(label, sizeof(label), "%s/%s", run->pid, endpoint);
+	return connector_paged_poll(run, &ops, err);
+}
+
+int connector_graph_poll(struct run *run, int instagram, struct err *err)
+{
+	struct graph_poll gp = {
+	        .fields = instagram ? GRAPH_MEDIA_FIELDS : GRAPH_FEED_FIELDS,
+	        .since = 1,
+	        .instagram = instagram,
+	};
+
+	return graph_paged(run, instagram ? "media" : "feed", &gp, graph_page, err);
 }
 
 /* ---- Graph API: Facebook Page conversations (private messages) ---- */
@@ -513,6 +540,72 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 	return rc;
 }
 
+static int conv_page(struct paged *pg, struct err *err)
+{
+	struct run *run = pg->run;
+	struct cur *c = &pg->c;
+	struct nests q = {0};
+	json_t *data, *conv;
+	char oldest[64] = "";
+	char *next = NULL;
+	size_t i, origin = pg->parts.n - 1;
+	int rc;
+
+	rc = graph_page_next(&pg->parts.v[origin], pg->name, &next, err);
+	if (rc)
+		goto out;
+	data = json_object_get(pg->j, "data");
+	if (!json_is_array(data)) {
+		rc = err_set(err, KV_EINVAL, "%s: expected a list of conversations ('data')",
+		             pg->name);
+		goto out;
+	}
+	json_array_foreach(data, i, conv)
+	{
+		const char *link = json_string_value(json_object_get(
+		        json_object_get(json_object_get(conv, "messages"), "paging"), "next"));
+		const char *cid = json_string_value(json_object_get(conv, "id"));
+		json_t *key;
+		char t[64];
+
+		connector_iso_to_num(t, sizeof(t),
+		                     json_string_value(json_object_get(conv, "updated_time")));
+		connector_keep_max(c->pending, sizeof(c->pending), t);
+		if (t[0] && (!oldest[0] || connector_num_cmp(t, oldest) < 0))
+			snprintf(oldest, sizeof(oldest), "%s", t);
+		/* Older messages of a conversation not updated since the last
+		 * complete poll were read then. */
+		if (!link || !*link || !cid ||
+		    (c->since[0] && t[0] && connector_num_cmp(t, c->since) <= 0))
+			continue;
+		key = json_pack("{s:s,s:s}", "id", cid, "updated", t);
+		if (!key) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+		rc = connector_nests_push(&q, link, key, origin, 2, err);
+		json_decref(key);
+		if (rc)
+			goto out;
+	}
+	rc = connector_part_set(&pg->parts.v[origin], conv_doc(data, NULL), err);
+	if (rc)
+		goto out;
+	/* Conversations come most recently updated first: a page that
+	 * reaches back to the cursor is the last one needed. */
+	if (c->since[0] && oldest[0] && connector_num_cmp(oldest, c->since) <= 0) {
+		free(next);
+		next = NULL;
+	}
+	rc = graph_continue(run, c, next, pg->name, err);
+	if (!rc)
+		rc = conv_messages(run, &pg->parts, &q, c, pg->name, err);
+out:
+	free(next);
+	connector_nests_done(&q);
+	return rc;
+}
+
 /* A Page's conversations, most recently updated first, each with its
  * newest 100 messages and a paging.next to the older ones. Graph cannot be
  * asked for "updated since T" here, so the poll pages on until a page
@@ -522,111 +615,7 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
  * the others on the last page are imported again, which changes nothing. */
 int connector_conv_poll(struct run *run, struct err *err)
 {
-	const char *endpoint = "conversations";
-	struct parts parts = {0};
-	struct nests q = {0};
-	struct cur c;
-	struct buf url;
-	char *next = NULL, *stripped = NULL;
-	json_t *j = NULL;
-	int rc;
+	struct graph_poll gp = {.fields = GRAPH_CONVERSATION_FIELDS};
 
-	buf_init(&url, 1 << 20);
-	run->comment_pages_left = run->c->max_comment_pages;
-	rc = connector_cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	rc = graph_first_url(run, &c, endpoint, GRAPH_CONVERSATION_FIELDS, &url, err);
-	if (rc < 0)
-		goto out;
-	rc = KV_OK;
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		const struct part *cpt = NULL;
-		json_t *data, *conv;
-		char name[256], oldest[64] = "";
-		size_t i, origin;
-
-		if ((rc = graph_add_token(run, &url, err)))
-			goto out;
-		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
-		         run->pid, endpoint, (long long)page);
-		rc = connector_get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
-		                             &j, &cpt, err);
-		if (rc)
-			goto out;
-		rc = graph_page_next(cpt, name, &next, err);
-		if (rc)
-			goto out;
-		data = json_object_get(j, "data");
-		if (!json_is_array(data)) {
-			rc = err_set(err, KV_EINVAL,
-			             "%s: expected a list of conversations ('data')", name);
-			goto out;
-		}
-		origin = parts.n - 1;
-		json_array_foreach(data, i, conv)
-		{
-			const char *link = json_string_value(json_object_get(
-			        json_object_get(json_object_get(conv, "messages"), "paging"),
-			        "next"));
-			const char *cid = json_string_value(json_object_get(conv, "id"));
-			json_t *key;
-			char t[64];
-
-			connector_iso_to_num(
-			        t, sizeof(t),
-			        json_string_value(json_object_get(conv, "updated_time")));
-			connector_keep_max(c.pending, sizeof(c.pending), t);
-			if (t[0] && (!oldest[0] || connector_num_cmp(t, oldest) < 0))
-				snprintf(oldest, sizeof(oldest), "%s", t);
-			/* Older messages of a conversation not updated since the
-			 * last complete poll were read then. */
-			if (!link || !*link || !cid ||
-			    (c.since[0] && t[0] && connector_num_cmp(t, c.since) <= 0))
-				continue;
-			key = json_pack("{s:s,s:s}", "id", cid, "updated", t);
-			if (!key) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				goto out;
-			}
-			rc = connector_nests_push(&q, link, key, origin, 2, err);
-			json_decref(key);
-			if (rc)
-				goto out;
-		}
-		rc = connector_part_set(&parts.v[origin], conv_doc(data, NULL), err);
-		if (rc)
-			goto out;
-		/* Conversations come most recently updated first: a page that
-		 * reaches back to the cursor is the last one needed. */
-		free(stripped);
-		stripped = NULL;
-		if (next && !(c.since[0] && oldest[0] && connector_num_cmp(oldest, c.since) <= 0)) {
-			if ((rc = graph_next_check(run, next, name, &stripped, err)))
-				goto out;
-			if ((rc = graph_keep_next(&c, stripped, name, err)))
-				goto out;
-		} else
-			c.next[0] = '\0';
-		rc = conv_messages(run, &parts, &q, &c, name, err);
-		connector_nests_done(&q);
-		if (rc)
-			goto out;
-		rc = connector_end_page(run, endpoint, &parts, &c, !c.next[0], err);
-		if (rc)
-			goto out;
-		if (!c.next[0])
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-	}
-out:
-	json_decref(j);
-	free(next);
-	free(stripped);
-	buf_done(&url);
-	connector_nests_done(&q);
-	connector_parts_done(&parts);
-	return connector_poll_result(run, endpoint, rc, err);
+	return graph_paged(run, "conversations", &gp, conv_page, err);
 }

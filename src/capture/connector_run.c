@@ -525,7 +525,7 @@ int connector_part_set(struct part *pt, char *doc, struct err *err)
 
 int connector_paged_poll(struct run *run, const struct paged_ops *ops, struct err *err)
 {
-	struct paged pg = {.run = run};
+	struct paged pg = {.run = run, .ops = ops};
 	int rc;
 
 	buf_init(&pg.url, 1 << 20);
@@ -542,7 +542,7 @@ int connector_paged_poll(struct run *run, const struct paged_ops *ops, struct er
 		if (rc)
 			goto out;
 		snprintf(pg.name, sizeof(pg.name), "%s %s %s page %lld", ops->family, run->handle,
-		         ops->endpoint, (long long)pg.page);
+		         ops->label ? ops->label : ops->endpoint, (long long)pg.page);
 		rc = connector_get_json_page(run, &pg.parts, buf_cstr(&pg.url),
 		                             ops->bearer ? run->c->token : NULL, ops->fmt, pg.name,
 		                             &pg.j, NULL, err);

@@ -142,9 +142,12 @@ int connector_nests_push(struct nests *q, const char *url, json_t *chain, size_t
 
 /* ---- the paged poll: a list the platform gives newest first ---- */
 
+struct paged_ops;
+
 /* The state of a paged poll while one of its pages is handled. */
 struct paged {
 	struct run *run;
+	const struct paged_ops *ops;
 	struct parts parts;
 	struct cur c;
 	struct reach reach;
@@ -156,8 +159,10 @@ struct paged {
 
 /* What a platform tells connector_paged_poll. */
 struct paged_ops {
-	const char *family;   /* "youtube", "mastodon", "x": the first word of a page's name */
-	const char *endpoint; /* the cursor's endpoint, also in the page's name */
+	const char *family;   /* "youtube", "facebook" ...: the first word of a page's name */
+	const char *endpoint; /* the cursor's endpoint */
+	const char *label;    /* the page's name after the handle; NULL: the endpoint */
+	void *ctx;            /* the platform's own, for url and page */
 	enum parse_format fmt;
 	int bearer; /* 1: the token goes as a bearer header; 0: url carries it */
 	/* Writes the URL of page pg->page (the cursor in pg->c, the window in
@@ -170,7 +175,7 @@ struct paged_ops {
 	int (*page)(struct paged *pg, struct err *err);
 };
 
-/* The loop of YouTube's, Mastodon's and X's polls: loads the cursor, then
+/* The loop of every platform's poll: loads the cursor, then
  * for at most max_pages pages fetches a page, lets ops->page handle it, and
  * imports the page's parts together with the cursor (connector_end_page),
  * until a page leaves no next. Returns connector_poll_result's code. */
