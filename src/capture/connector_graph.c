@@ -210,6 +210,22 @@ static int graph_keep_next(struct cur *c, const char *stripped, const char *name
 	return KV_OK;
 }
 
+/* One further page of a nested Graph list (comments, messages) at link:
+ * fetched as a part of its own (*pt, *j) with its own paging.next in *next
+ * (see graph_page_next); url is the caller's buffer for the request. */
+static int graph_nest_fetch(struct run *run, struct parts *parts, const char *link,
+                            const char *name, struct buf *url, json_t **j, struct part **pt,
+                            char **next, struct err *err)
+{
+	int rc = graph_link_url(run, link, name, url, err);
+
+	if (!rc)
+		rc = connector_nest_fetch(run, parts, buf_cstr(url), PARSE_GRAPH, name, j, pt, err);
+	if (!rc)
+		rc = graph_page_next(*pt, name, next, err);
+	return rc;
+}
+
 /* Reads the further pages of the nested comment lists on a feed page (the
  * last part in parts, parsed as page), and of the lists those pages show,
  * each as a part of its own to import with the feed page. Breadth first,
@@ -245,16 +261,9 @@ static int graph_nested(struct run *run, struct parts *parts, json_t *page, int 
 			break;
 		snprintf(name, sizeof(name), "%.160s, %s of %.64s page %d", feed_name,
 		         nest_key(instagram, depth - 1), parent ? parent : "?", npage);
-		rc = graph_link_url(run, e->url, name, &url, err);
-		if (rc)
-			break;
 		/* e points into q, which the pushes below may move: what is
 		 * needed of it was copied above. */
-		rc = connector_nest_fetch(run, parts, buf_cstr(&url), PARSE_GRAPH, name, &j, &pt,
-		                          err);
-		if (rc)
-			break;
-		rc = graph_page_next(pt, name, &next, err);
+		rc = graph_nest_fetch(run, parts, e->url, name, &url, &j, &pt, &next, err);
 		if (rc)
 			break;
 		rc = connector_part_set(pt, nest_wrap(chain, j, instagram), err);
@@ -510,14 +519,7 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 		}
 		snprintf(name, sizeof(name), "%.160s, messages of %.64s page %d", page_name,
 		         cid ? cid : "?", npage);
-		rc = graph_link_url(run, link, name, &url, err);
-		if (rc)
-			break;
-		rc = connector_nest_fetch(run, parts, buf_cstr(&url), PARSE_GRAPH, name, &j, &pt,
-		                          err);
-		if (rc)
-			break;
-		rc = graph_page_next(pt, name, &next, err);
+		rc = graph_nest_fetch(run, parts, link, name, &url, &j, &pt, &next, err);
 		if (rc)
 			break;
 		if (next &&

@@ -61,36 +61,15 @@ static const char *skip_ws(const char *p, const char *end)
 	return p;
 }
 
-/* True when the text holds "key" followed by a colon: a cheap test for a key
- * in a document that may be cut off at the end of the head. */
-static int has_key(const char *head, size_t len, const char *key)
-{
-	char pat[64];
-	int n = snprintf(pat, sizeof(pat), "\"%s\"", key);
-	const char *p = head, *end = head + len;
-
-	if (n <= 0 || (size_t)n >= sizeof(pat))
-		return 0;
-	while (p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), pat, (size_t)n);
-
-		if (!hit)
-			return 0;
-		hit = skip_ws(hit + n, end);
-		if (hit < end && *hit == ':')
-			return 1;
-		p = hit;
-	}
-	return 0;
-}
-
-/* True when "key" : "prefix... occurs. */
+/* True when "key" : "prefix... occurs in the text, or with prefix NULL,
+ * "key" followed by a colon: a cheap test for a key in a document that may
+ * be cut off at the end of the head. */
 static int has_key_value_prefix(const char *head, size_t len, const char *key, const char *prefix)
 {
 	char pat[64];
 	int n = snprintf(pat, sizeof(pat), "\"%s\"", key);
 	const char *p = head, *end = head + len;
-	size_t plen = strlen(prefix);
+	size_t plen = prefix ? strlen(prefix) : 0;
 
 	if (n <= 0 || (size_t)n >= sizeof(pat))
 		return 0;
@@ -101,6 +80,8 @@ static int has_key_value_prefix(const char *head, size_t len, const char *key, c
 			return 0;
 		hit = skip_ws(hit + n, end);
 		if (hit < end && *hit == ':') {
+			if (!prefix)
+				return 1;
 			hit = skip_ws(hit + 1, end);
 			if (hit < end && *hit == '"' && (size_t)(end - hit - 1) >= plen &&
 			    memcmp(hit + 1, prefix, plen) == 0)
@@ -109,6 +90,11 @@ static int has_key_value_prefix(const char *head, size_t len, const char *key, c
 		p = hit;
 	}
 	return 0;
+}
+
+static int has_key(const char *head, size_t len, const char *key)
+{
+	return has_key_value_prefix(head, len, key, NULL);
 }
 
 static int obj_has(const json_t *o, const char *key)

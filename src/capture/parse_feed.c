@@ -301,6 +301,19 @@ static int emit_entry(struct run *r, struct entry *e, const char *account, const
 	return r->sink->item(r->sink->ctx, &it, r->err);
 }
 
+/* An entry without an id of its own is known by its link; without either
+ * it is refused with missing (what the format calls them). */
+static int entry_id(struct run *r, struct entry *e, const char *where, const char *missing)
+{
+	if ((!e->id || !*e->id) && e->link) {
+		free(e->id);
+		e->id = strdup(e->link);
+	}
+	if (!e->id || !*e->id)
+		return err_set(r->err, KV_EINVAL, "%s: %s: %s", r->name, where, missing);
+	return KV_OK;
+}
+
 static int rss_item(struct run *r, const xmlNode *n, size_t index, const char *account)
 {
 	struct entry e;
@@ -324,15 +337,9 @@ static int rss_item(struct run *r, const xmlNode *n, size_t index, const char *a
 	}
 	if (rc)
 		goto out;
-	if ((!e.id || !*e.id) && e.link) {
-		free(e.id);
-		e.id = strdup(e.link);
-	}
-	if (!e.id || !*e.id) {
-		rc = err_set(r->err, KV_EINVAL, "%s: %s: the item has neither <guid> nor <link>",
-		             r->name, where);
+	rc = entry_id(r, &e, where, "the item has neither <guid> nor <link>");
+	if (rc)
 		goto out;
-	}
 	body = child_ns(n, "encoded", "purl.org/rss/1.0/modules/content");
 	if (!body)
 		body = child(n, "description");
@@ -390,15 +397,9 @@ static int atom_entry(struct run *r, const xmlNode *n, size_t index, const char 
 	rc = elem_text(r, child(n, "id"), where, "id", &e.id);
 	if (rc)
 		goto out;
-	if ((!e.id || !*e.id) && e.link) {
-		free(e.id);
-		e.id = strdup(e.link);
-	}
-	if (!e.id || !*e.id) {
-		rc = err_set(r->err, KV_EINVAL, "%s: %s: the entry has neither <id> nor a link",
-		             r->name, where);
+	rc = entry_id(r, &e, where, "the entry has neither <id> nor a link");
+	if (rc)
 		goto out;
-	}
 	body = child(n, "content");
 	if (!body)
 		body = child(n, "summary");

@@ -213,6 +213,21 @@ static int feed_change(struct hook *h, const json_t *v, int mention)
 	                   "video, not the content)");
 }
 
+/* Emits it with text, v as its evidence, and the entry's time: an
+ * Instagram change has no time of its own. */
+static int emit_at_entry(struct hook *h, struct item *it, const char *text, const json_t *v)
+{
+	char *raw = meta_raw_json(v, NULL);
+	int rc;
+
+	it->created_at = h->entry_time;
+	it->text = text;
+	it->raw_json = raw;
+	rc = meta_emit(&h->r, it);
+	free(raw);
+	return rc;
+}
+
 static int ig_comment_change(struct hook *h, const json_t *v, const char *field)
 {
 	struct meta_run *r = &h->r;
@@ -220,7 +235,6 @@ static int ig_comment_change(struct hook *h, const json_t *v, const char *field)
 	json_t *from, *media;
 	char num[META_NUM_MAX], fnum[META_NUM_MAX], mnum[META_NUM_MAX], pnum[META_NUM_MAX];
 	const char *id, *text, *media_id, *parent;
-	char *raw = NULL;
 	int rc;
 
 	if ((rc = meta_id(r, v, "id", num, &id)) || (rc = meta_str(r, v, "text", &text)) ||
@@ -244,13 +258,7 @@ static int ig_comment_change(struct hook *h, const json_t *v, const char *field)
 	it.kind = parent ? ITEM_REPLY : ITEM_COMMENT;
 	it.author_is_account =
 	        it.author_id && h->entry_id ? strcmp(it.author_id, h->entry_id) == 0 : -1;
-	/* The change has no time of its own; the entry's is when it happened. */
-	it.created_at = h->entry_time;
-	it.text = text;
-	it.raw_json = raw = meta_raw_json(v, NULL);
-	rc = meta_emit(r, &it);
-	free(raw);
-	return rc;
+	return emit_at_entry(h, &it, text, v);
 }
 
 static int ig_mention(struct hook *h, const json_t *v)
@@ -259,7 +267,6 @@ static int ig_mention(struct hook *h, const json_t *v)
 	struct item it = {0};
 	char cnum[META_NUM_MAX], mnum[META_NUM_MAX];
 	const char *comment_id, *media_id, *text;
-	char *raw = NULL;
 	int rc;
 
 	if ((rc = meta_id(r, v, "comment_id", cnum, &comment_id)) ||
@@ -277,12 +284,7 @@ static int ig_mention(struct hook *h, const json_t *v)
 	it.source = "webhook";
 	it.account_ref = h->entry_id;
 	it.author_is_account = 0;
-	it.created_at = h->entry_time;
-	it.text = text;
-	it.raw_json = raw = meta_raw_json(v, NULL);
-	rc = meta_emit(r, &it);
-	free(raw);
-	return rc;
+	return emit_at_entry(h, &it, text, v);
 }
 
 static int messaging(struct hook *h, const json_t *m)
