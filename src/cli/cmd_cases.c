@@ -125,14 +125,6 @@ static int print_case(void *arg, const struct case_rec *c)
 	return 0;
 }
 
-static int find_account(struct cli_ctx *ctx, int64_t org, const char *ref, int64_t *out)
-{
-	struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
-	int code = registry_account_find(&rc, ref, out, &ctx->err);
-
-	return code ? err_prefix(&ctx->err, "--account: ") : KV_OK;
-}
-
 static int list(struct cli_ctx *ctx, int argc, char **argv, int removed)
 {
 	static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
@@ -161,7 +153,7 @@ static int list(struct cli_ctx *ctx, int argc, char **argv, int removed)
 	f.taken_down = removed;
 	code = cli_org(ctx, &f.org_id);
 	if (!code && account)
-		code = find_account(ctx, f.org_id, account, &f.account_id);
+		code = cli_account(ctx, f.org_id, account, "--account", &f.account_id);
 	if (!code && !ctx->json) {
 		if (removed)
 			printf("%-5s %-8s %-25s %-14s %-5s %-12s %-20s %-12s  %s\n", "case",

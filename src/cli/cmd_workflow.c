@@ -24,11 +24,7 @@ static int org_account(struct cli_ctx *ctx, const char *ref, int64_t *org, int64
 
 	*account = 0;
 	if (!code && ref) {
-		struct registry_ctx rc = {.store = ctx->store, .org = *org, .actor = ctx->actor};
-
-		code = registry_account_find(&rc, ref, account, &ctx->err);
-		if (code)
-			err_prefix(&ctx->err, "account: ");
+		code = cli_account(ctx, *org, ref, "account", account);
 	}
 	return code;
 }

@@ -107,7 +107,7 @@ static struct store *open_store(int64_t *org)
 
 	CHECK_INT(hash_init(), KV_OK);
 	snprintf(dir, sizeof(dir), "%s/var", test_tmpdir());
-	if (store_open(&s, dir, &e) || registry_init(s, "Sjövik", "t", org, &e))
+	if (store_open(&s, dir, &e) || registry_init(test_op(s, 0, "t"), "Sjövik", org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	return s;
 }
