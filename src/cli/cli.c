@@ -125,6 +125,12 @@ int cli_op(struct cli_ctx *ctx, struct op_ctx *out)
 	return KV_OK;
 }
 
+const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now)
+{
+	op_ctx_init(&ctx->op, ctx->store, org, &ctx->who, now ? now : time_now());
+	return &ctx->op;
+}
+
 int cli_account(struct cli_ctx *ctx, int64_t org, const char *ref, const char *field, int64_t *out)
 {
 	struct op_ctx op;

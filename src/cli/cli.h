@@ -27,6 +27,7 @@ struct cli_ctx {
 	const char *rules;                 /* --rules DIR: screening rules */
 	struct capture_screener *screener; /* loaded by cli_screener() */
 	struct principal who;              /* built from actor: the operator's own shell */
+	struct op_ctx op;                  /* filled by cli_op_at() */
 	struct err err;
 };
 
@@ -63,6 +64,10 @@ int cli_org(struct cli_ctx *ctx, int64_t *out);
  * the operator's own shell and is trusted as the named actor with every
  * permission (docs/ARCHITECTURE.md, "Who acts"). On failure ctx->err is set. */
 int cli_op(struct cli_ctx *ctx, struct op_ctx *out);
+
+/* ctx->op set to the store (must be open), org, the shell's principal and
+ * now (0: the current time), for a feature call. */
+const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now);
 
 /* Resolves "ID|HANDLE" to an account of org; on failure ctx->err says so,
  * prefixed with field ("--account: ..."). */

@@ -268,7 +268,7 @@ static int cmd_case_evidence(struct cli_ctx *ctx, int argc, char **argv)
 	code = org_and_id(ctx, argv[1], &org, &id);
 	if (code)
 		return -code;
-	code = cases_evidence_save(ctx->store, org, id, ctx->actor, sha, &ctx->err);
+	code = cases_evidence_save(cli_op_at(ctx, org, 0), id, sha, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -343,8 +343,7 @@ static int cmd_case_decide(struct cli_ctx *ctx, int argc, char **argv)
 		return -code;
 	code = load_opts(ctx, &o, &t);
 	if (!code)
-		code = cases_decide(ctx->store, org, id, d, reason, ctx->actor, &o, &t, &out,
-		                    &ctx->err);
+		code = cases_decide(cli_op_at(ctx, org, 0), id, d, reason, &o, &t, &out, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	return print_outcome(ctx, id, &out);
@@ -374,7 +373,7 @@ static int cmd_case_confirm(struct cli_ctx *ctx, int argc, char **argv)
 		return -code;
 	code = load_opts(ctx, &o, &t);
 	if (!code)
-		code = cases_confirm(ctx->store, org, id, ctx->actor, &o, &t, &out, &ctx->err);
+		code = cases_confirm(cli_op_at(ctx, org, 0), id, &o, &t, &out, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	return print_outcome(ctx, id, &out);
@@ -411,7 +410,7 @@ static int cmd_case_register(struct cli_ctx *ctx, int argc, char **argv)
 		return -code;
 	code = load_opts(ctx, &o, &t);
 	if (!code)
-		code = cases_register(ctx->store, org, id, series, external, ctx->actor, &o, reg,
+		code = cases_register(cli_op_at(ctx, org, 0), id, series, external, &o, reg,
 		                      &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);

@@ -707,8 +707,7 @@ static int cmd_account_check(struct cli_ctx *ctx, int argc, char **argv)
 		if (argc == 2)
 			code = registry_account_find(&rc, argv[1], &id, &ctx->err);
 		if (!code)
-			code = activity_check(rc.store, rc.org, id, time_now(), &ap, &an,
-			                      &ctx->err);
+			code = activity_check(&rc, id, &ap, &an, &ctx->err);
 		if (code)
 			return cli_fail(ctx, code);
 		for (size_t i = 0; i < an; i++)

@@ -83,7 +83,7 @@ static int cmd_policy_show(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
 	code = org_account(ctx, account, &org, &acc);
 	if (!code)
-		code = policy_show(ctx->store, org, acc, print_setting, ctx, &ctx->err);
+		code = policy_show(cli_op_at(ctx, org, 0), acc, print_setting, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -106,10 +106,9 @@ static int policy_change(struct cli_ctx *ctx, int argc, char **argv, int set)
 		return cli_usage(ctx, ctx->cmd, set ? "give KEY and VALUE" : "give KEY");
 	code = org_account(ctx, account, &org, &acc);
 	if (!code)
-		code = set ? policy_set(ctx->store, org, acc, argv[optind], argv[optind + 1],
-		                        ctx->actor, &ctx->err)
-		           : policy_unset(ctx->store, org, acc, argv[optind], ctx->actor,
-		                          &ctx->err);
+		code = set ? policy_set(cli_op_at(ctx, org, 0), acc, argv[optind], argv[optind + 1],
+		                        &ctx->err)
+		           : policy_unset(cli_op_at(ctx, org, 0), acc, argv[optind], &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -230,7 +229,7 @@ static int cmd_inbox_list(struct cli_ctx *ctx, int argc, char **argv)
 		f.overdue_at = l.now;
 		f.state = "open";
 	}
-	code = inbox_list(ctx->store, &f, print_question, &l, &ctx->err);
+	code = inbox_list(cli_op_at(ctx, f.org, 0), &f, print_question, &l, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (!ctx->json && l.n == 0)
@@ -291,7 +290,7 @@ static int cmd_inbox_assign(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "--to EMAIL is required");
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = inbox_assign(ctx->store, org, id, to, ctx->actor, &ctx->err);
+		code = inbox_assign(cli_op_at(ctx, org, 0), id, to, &ctx->err);
 	return done_question(ctx, code, id, "assigned");
 }
 
@@ -307,7 +306,7 @@ static int cmd_inbox_forward(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "--to and --note are required");
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = inbox_forward(ctx->store, org, id, to, note, ctx->actor, &ctx->err);
+		code = inbox_forward(cli_op_at(ctx, org, 0), id, to, note, &ctx->err);
 	return done_question(ctx, code, id, "forwarded");
 }
 
@@ -323,7 +322,7 @@ static int cmd_inbox_close(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "--as answered|no_answer|referred is required");
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = inbox_close(ctx->store, org, id, as, reason, ctx->actor, &ctx->err);
+		code = inbox_close(cli_op_at(ctx, org, 0), id, as, reason, &ctx->err);
 	return done_question(ctx, code, id, "closed");
 }
 
@@ -348,7 +347,7 @@ static int cmd_review_mark(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "give one ACCOUNT");
 	code = org_account(ctx, argv[optind], &org, &acc);
 	if (!code)
-		code = review_mark(ctx->store, org, acc, note, ctx->actor, &id, &ctx->err);
+		code = review_mark(cli_op_at(ctx, org, 0), acc, note, &id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -370,7 +369,7 @@ static int cmd_review_status(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = review_status(ctx->store, org, time_now(), &v, &n, &ctx->err);
+		code = review_status(cli_op_at(ctx, org, 0), &v, &n, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	for (size_t i = 0; i < n; i++) {
@@ -409,7 +408,7 @@ void cli_workflow_sync(struct cli_ctx *ctx, int64_t org)
 	struct err err;
 
 	err_clear(&err);
-	if (ctx->store && workflow_sync(ctx->store, org, ctx->actor, &r, &err) != KV_OK)
+	if (ctx->store && workflow_sync(cli_op_at(ctx, org, 0), &r, &err) != KV_OK)
 		fprintf(stderr, "kanalvakt: warning: captured items were stored, but %s\n",
 		        err.msg);
 }
@@ -425,7 +424,7 @@ static int cmd_workflow_sync(struct cli_ctx *ctx, int argc, char **argv)
 	code = cli_org(ctx, &org);
 	if (code)
 		return cli_fail(ctx, code);
-	code = workflow_sync(ctx->store, org, ctx->actor, &r, &ctx->err);
+	code = workflow_sync(cli_op_at(ctx, org, 0), &r, &ctx->err);
 	if (ctx->json)
 		cli_print_json(json_pack(
 		        "{s:I,s:I,s:I,s:I,s:i}", "questions_opened", (json_int_t)r.questions_opened,

@@ -9,6 +9,7 @@
 #include "base/timeutil.h"
 #include "base/utf8.h"
 #include "capture/takedown.h"
+#include "model/case_state.h"
 #include "model/item.h"
 #include "model/register.h"
 #include "screen/screen.h"
@@ -214,14 +215,18 @@ static int open_one(void *arg, const struct case_candidate *c)
 	             x->err);
 }
 
-int cases_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *rep,
-               struct err *err)
+int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err)
 {
-	struct sync_ctx x = {s, org, actor, time_now(), rep, err};
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	struct sync_ctx x = {s, org, actor, op->now, rep, err};
 	int64_t after = 0, max = 0;
 	int rc;
 
-	rc = store_begin(s, err);
+	rc = op_ctx_require(op, PERM_CAPTURE, 0, err);
+	if (!rc)
+		rc = store_begin(s, err);
 	if (rc)
 		return rc;
 	rc = workflow_cursor_get(s, org, CURSOR_NAME, &after, err);
@@ -446,22 +451,29 @@ static int evidence_build(struct store *s, const struct case_rec *c, const char 
 
 static int closed(const struct case_rec *c)
 {
-	return strcmp(c->state, "open") != 0 && strcmp(c->state, "pending_confirmation") != 0;
+	enum case_state st;
+
+	return case_state_from_name(c->state, &st, NULL) || !case_state_is_open(st);
 }
 
-int cases_evidence_save(struct store *s, int64_t org, int64_t id, const char *actor,
-                        char out[HASH_SHA256_HEX_LEN + 1], struct err *err)
+int cases_evidence_save(const struct op_ctx *op, int64_t id, char out[HASH_SHA256_HEX_LEN + 1],
+                        struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	struct case_rec c;
 	char *doc = NULL, sha[HASH_SHA256_HEX_LEN + 1];
-	int64_t now = time_now();
+	int64_t now = op->now;
 	int rc;
 
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
 	rc = cases_load(s, org, id, &l, err);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
 		goto out;
 	c = l->c;
@@ -698,14 +710,17 @@ out:
 	return store_commit(s, err);
 }
 
-int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d, const char *reason,
-                 const char *actor, const struct cases_opts *opts, const struct cases_takedown *t,
+int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, const char *reason,
+                 const struct cases_opts *opts, const struct cases_takedown *t,
                  struct cases_outcome *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	struct case_rec c;
 	struct policy pol;
-	int64_t now = time_now();
+	int64_t now = op->now;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -720,6 +735,8 @@ int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d,
 	if (rc)
 		return rc;
 	rc = cases_load(s, org, id, &l, err);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
 		goto fail;
 	c = l->c;
@@ -787,10 +804,12 @@ fail:
 	return rc;
 }
 
-int cases_confirm(struct store *s, int64_t org, int64_t id, const char *actor,
-                  const struct cases_opts *opts, const struct cases_takedown *t,
-                  struct cases_outcome *out, struct err *err)
+int cases_confirm(const struct op_ctx *op, int64_t id, const struct cases_opts *opts,
+                  const struct cases_takedown *t, struct cases_outcome *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	enum case_decision d;
 	int rc;
@@ -799,12 +818,15 @@ int cases_confirm(struct store *s, int64_t org, int64_t id, const char *actor,
 	rc = cases_load(s, org, id, &l, err);
 	if (rc)
 		return rc;
+	rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
+	if (rc)
+		goto out;
 	if (strcmp(l->c.state, "pending_confirmation") != 0) {
 		rc = err_set(err, KV_ECONFLICT, "case %lld is not waiting for confirmation (%s)",
 		             (long long)id, l->c.state);
 		goto out;
 	}
-	if (l->c.decided_by && strcmp(l->c.decided_by, actor) == 0) {
+	if (principal_is(op->who, l->c.decided_by)) {
 		rc = err_set(
 		        err, KV_EDENIED,
 		        "case %lld: %s proposed this %s and cannot also confirm it (four eyes: "
@@ -825,15 +847,17 @@ out:
 	return rc;
 }
 
-int cases_register(struct store *s, int64_t org, int64_t id, int series, const char *external_ref,
-                   const char *actor, const struct cases_opts *opts, char out[CASES_REG_MAX + 1],
-                   struct err *err)
+int cases_register(const struct op_ctx *op, int64_t id, int series, const char *external_ref,
+                   const struct cases_opts *opts, char out[CASES_REG_MAX + 1], struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	struct case_rec c;
 	struct calendar_local lt;
 	char reg[CASES_REG_MAX + 1];
-	int64_t now = time_now(), n;
+	int64_t now = op->now, n;
 	int rc;
 
 	if (!series) {
@@ -848,6 +872,8 @@ int cases_register(struct store *s, int64_t org, int64_t id, int series, const c
 	if (rc)
 		return rc;
 	rc = cases_load(s, org, id, &l, err);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_REGISTER, l->c.account_id, err);
 	if (rc)
 		goto out;
 	c = l->c;

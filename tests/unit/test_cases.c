@@ -109,7 +109,7 @@ static int64_t sync(struct fixture *fx)
 	struct workflow_sync_report rep = {0};
 	struct err e = {0};
 
-	if (cases_sync(fx->s, fx->org, "sync", &rep, &e))
+	if (cases_sync(test_op(fx->s, fx->org, "sync"), &rep, &e))
 		test_fail(__FILE__, __LINE__, "sync: %s", e.msg);
 	return rep.cases_opened;
 }
@@ -203,7 +203,8 @@ static void sync_keeps_only_violation_categories_and_follows_policy(void)
 	struct case_loaded *l;
 	char due[CALENDAR_ISO_LEN];
 
-	CHECK_INT(policy_set(fx.s, fx.org, fx.account, "removal_deadline", "1wd", "admin", &e),
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "admin"), fx.account, "removal_deadline", "1wd",
+	                     &e),
 	          KV_OK);
 	item = put(&fx, "post1_9", "post1", "Hot, fråga", 0, "threat,commercial,question,critical",
 	           t);
@@ -242,11 +243,12 @@ static void removal_refused_without_evidence(void)
 	sync(&fx);
 	id = case_of(&fx, id);
 	CHECK(id > 0);
-	CHECK_INT(
-	        cases_decide(fx.s, fx.org, id, CASE_REMOVE, NULL, "anna", &fx.opts, NULL, &out, &e),
-	        KV_ECONFLICT);
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, NULL, &fx.opts, NULL,
+	                       &out, &e),
+	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "evidence is not saved");
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_ECONFLICT);
 	l = load(&fx, id);
 	CHECK_STR(l->c.state, "open");
@@ -270,7 +272,7 @@ static void evidence_document_holds_everything_and_is_logged(void)
 	put(&fx, "post1_2", "post1", "Lugna ner dig", 0, "", t);
 	sync(&fx);
 	id = case_of(&fx, item);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
 	l = load(&fx, id);
 	CHECK_STR(l->c.evidence_sha256, sha);
 	cases_loaded_free(l);
@@ -311,7 +313,8 @@ static void registration_numbers_count_up_and_are_never_reused(void)
 	b = put(&fx, "post1_2", "post1", "Hot 2", 0, "threat", t);
 	c = put(&fx, "post1_3", "post1", "Hot 3", 0, "hate", t);
 	sync(&fx);
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, a), 1, NULL, "reg", &fx.opts, reg, &e),
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, a), 1, NULL, &fx.opts,
+	                         reg, &e),
 	          KV_OK);
 	CHECK_STR(reg, "KS 2026/0001");
 	/* A number taken in a transaction that is rolled back is not used up. */
@@ -319,24 +322,28 @@ static void registration_numbers_count_up_and_are_never_reused(void)
 	CHECK_INT(cases_series_next(fx.s, fx.org, "KS", 2026, &n, &e), KV_OK);
 	CHECK_INT(n, 2);
 	store_rollback(fx.s);
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, b), 1, NULL, "reg", &fx.opts, reg, &e),
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, b), 1, NULL, &fx.opts,
+	                         reg, &e),
 	          KV_OK);
 	CHECK_STR(reg, "KS 2026/0002");
 	/* A case is registered once. */
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, a), 1, NULL, "reg", &fx.opts, reg, &e),
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, a), 1, NULL, &fx.opts,
+	                         reg, &e),
 	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "KS 2026/0001");
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, c), 0, "", "reg", &fx.opts, reg, &e),
-	          KV_EINVAL);
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, c), 0, "ÄR-2026-17", "reg", &fx.opts,
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, c), 0, "", &fx.opts,
 	                         reg, &e),
+	          KV_EINVAL);
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, c), 0, "ÄR-2026-17",
+	                         &fx.opts, reg, &e),
 	          KV_OK);
 	CHECK_STR(reg, "ÄR-2026-17");
 	/* A new year starts at 1 again; another prefix is its own series. */
 	setenv("KANALVAKT_NOW", "2027-01-04T09:00:00+01:00", 1);
 	c = put(&fx, "post1_4", "post1", "Hot 4", 0, "threat", at("2027-01-04T08:00:00"));
 	sync(&fx);
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, c), 1, NULL, "reg", &fx.opts, reg, &e),
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, c), 1, NULL, &fx.opts,
+	                         reg, &e),
 	          KV_OK);
 	CHECK_STR(reg, "KS 2027/0001");
 	CHECK_CONTAINS(audit_of(&fx, "case.register").after, "KS 2027/0001");
@@ -366,15 +373,16 @@ static void removal_needs_registration_then_is_recorded_by_hand(void)
 	item = put(&fx, "post1_1", "post1", "Hot mot dig", 0, "threat", at("2026-04-02T16:30"));
 	sync(&fx);
 	id = case_of(&fx, item);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
-	CHECK_INT(
-	        cases_decide(fx.s, fx.org, id, CASE_REMOVE, NULL, "anna", &fx.opts, NULL, &out, &e),
-	        KV_ECONFLICT);
-	CHECK_CONTAINS(e.msg, "registered");
-	CHECK_INT(cases_register(fx.s, fx.org, id, 1, NULL, "anna", &fx.opts, reg, &e), KV_OK);
-	/* No platform settings: recorded as done by hand, by whom and when. */
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_REMOVE, "olaga hot", "anna", &fx.opts, NULL,
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, NULL, &fx.opts, NULL,
 	                       &out, &e),
+	          KV_ECONFLICT);
+	CHECK_CONTAINS(e.msg, "registered");
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "anna"), id, 1, NULL, &fx.opts, reg, &e),
+	          KV_OK);
+	/* No platform settings: recorded as done by hand, by whom and when. */
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, "olaga hot",
+	                       &fx.opts, NULL, &out, &e),
 	          KV_OK);
 	CHECK_STR(out.state, "removed");
 	CHECK_INT(out.done, 1);
@@ -390,9 +398,10 @@ static void removal_needs_registration_then_is_recorded_by_hand(void)
 	CHECK_INT(items_events(fx.s, item, count_events, &events, &e), KV_OK);
 	CHECK_INT(events, 1);
 	/* A closed case takes no more decisions or evidence. */
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "bo", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "bo"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_ECONFLICT);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "bo", sha, &e), KV_ECONFLICT);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "bo"), id, sha, &e), KV_ECONFLICT);
 	CHECK_INT(audit_of(&fx, "case.takedown").n, 1);
 	CHECK_INT(audit_verify(fx.s, &rep, &e), KV_OK);
 	CHECK_INT(rep.n_problems, 0);
@@ -412,14 +421,14 @@ static void reklam_is_removed_without_registration(void)
 	         at("2026-04-02T16:30"));
 	sync(&fx);
 	id = case_of(&fx, id);
-	CHECK_INT(
-	        cases_decide(fx.s, fx.org, id, CASE_REMOVE, NULL, "anna", &fx.opts, NULL, &out, &e),
-	        KV_ECONFLICT);
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, NULL, &fx.opts, NULL,
+	                       &out, &e),
+	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "evidence");
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
-	CHECK_INT(
-	        cases_decide(fx.s, fx.org, id, CASE_REMOVE, NULL, "anna", &fx.opts, NULL, &out, &e),
-	        KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, NULL, &fx.opts, NULL,
+	                       &out, &e),
+	          KV_OK);
 	CHECK_STR(out.state, "removed");
 	store_free(fx.s);
 }
@@ -436,11 +445,12 @@ static void keep_needs_a_reason(void)
 	         at("2026-04-02T16:30"));
 	sync(&fx);
 	id = case_of(&fx, id);
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_KEEP, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_KEEP, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "reason");
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_KEEP, "kritik av beslut, inte personangrepp",
-	                       "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_KEEP,
+	                       "kritik av beslut, inte personangrepp", &fx.opts, NULL, &out, &e),
 	          KV_OK);
 	l = load(&fx, id);
 	CHECK_STR(l->c.state, "kept");
@@ -460,25 +470,26 @@ static void four_eyes_needs_another_person(void)
 	int64_t id;
 	struct case_loaded *l;
 
-	CHECK_INT(policy_set(fx.s, fx.org, 0, "four_eyes", "yes", "admin", &e), KV_OK);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "admin"), 0, "four_eyes", "yes", &e), KV_OK);
 	id = put(&fx, "post1_1", "post1", "Hot mot dig", 0, "threat", at("2026-04-02T16:30"));
 	sync(&fx);
 	id = case_of(&fx, id);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
-	CHECK_INT(cases_confirm(fx.s, fx.org, id, "bo", &fx.opts, &by_hand, &out, &e),
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
+	CHECK_INT(cases_confirm(test_op(fx.s, fx.org, "bo"), id, &fx.opts, &by_hand, &out, &e),
 	          KV_ECONFLICT);
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, "hot", "anna", &fx.opts, &by_hand, &out,
-	                       &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, "hot", &fx.opts,
+	                       &by_hand, &out, &e),
 	          KV_OK);
 	CHECK_STR(out.state, "pending_confirmation");
 	CHECK_INT(out.done, 0);
 	l = load(&fx, id);
 	CHECK_STR(l->c.item_state, "visible");
 	cases_loaded_free(l);
-	CHECK_INT(cases_confirm(fx.s, fx.org, id, "anna", &fx.opts, &by_hand, &out, &e),
+	CHECK_INT(cases_confirm(test_op(fx.s, fx.org, "anna"), id, &fx.opts, &by_hand, &out, &e),
 	          KV_EDENIED);
 	CHECK_CONTAINS(e.msg, "cannot also confirm");
-	CHECK_INT(cases_confirm(fx.s, fx.org, id, "bo", &fx.opts, &by_hand, &out, &e), KV_OK);
+	CHECK_INT(cases_confirm(test_op(fx.s, fx.org, "bo"), id, &fx.opts, &by_hand, &out, &e),
+	          KV_OK);
 	CHECK_STR(out.state, "hidden");
 	l = load(&fx, id);
 	CHECK_STR(l->c.decided_by, "anna");
@@ -500,17 +511,19 @@ static void an_edit_after_the_evidence_needs_new_evidence(void)
 	item = put(&fx, "post1_1", "post1", "Hot", 0, "threat", at("2026-04-02T16:00"));
 	sync(&fx);
 	id = case_of(&fx, item);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
 	/* The new version is captured after the evidence was saved. */
 	setenv("KANALVAKT_NOW", "2026-04-02T17:00:00+02:00", 1);
 	put(&fx, "post1_1", "post1", "Hot, ändrat", 0, "threat", at("2026-04-02T16:59"));
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "newer than the saved evidence");
 	setenv("KANALVAKT_NOW", "2026-04-02T17:05:00+02:00", 1);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha2, &e), KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha2, &e), KV_OK);
 	CHECK(strcmp(sha, sha2) != 0);
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_OK);
 	store_free(fx.s);
 }
@@ -526,10 +539,11 @@ static void damaged_evidence_blocks_removal(void)
 	id = put(&fx, "post1_1", "post1", "Hot", 0, "threat", at("2026-04-02T16:00"));
 	sync(&fx);
 	id = case_of(&fx, id);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
 	CHECK_INT(blob_path(fx.s, sha, path, sizeof(path), &e), KV_OK);
 	CHECK_INT(remove(path), 0);
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "does not verify");
 	store_free(fx.s);

@@ -168,12 +168,17 @@ const struct principal *test_shell(const char *actor)
 	return &who[n++];
 }
 
-const struct op_ctx *test_op(struct store *s, int64_t org, const char *actor)
+const struct op_ctx *test_op_at(struct store *s, int64_t org, const char *actor, int64_t now)
 {
 	static struct op_ctx op[8];
 	static unsigned next;
 	unsigned i = next++ % 8;
 
-	op_ctx_init(&op[i], s, org, test_shell(actor), time_now());
+	op_ctx_init(&op[i], s, org, test_shell(actor), now);
 	return &op[i];
+}
+
+const struct op_ctx *test_op(struct store *s, int64_t org, const char *actor)
+{
+	return test_op_at(s, org, actor, time_now());
 }

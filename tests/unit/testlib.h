@@ -68,6 +68,8 @@ const struct principal *test_shell(const char *actor);
  * permission), for tests that set up data. Points to one of a few static
  * slots: valid until the eighth call after it. */
 const struct op_ctx *test_op(struct store *s, int64_t org, const char *actor);
+/* test_op with the clock at now. */
+const struct op_ctx *test_op_at(struct store *s, int64_t org, const char *actor, int64_t now);
 
 #define T(fn)                                                                                      \
 	{                                                                                          \
