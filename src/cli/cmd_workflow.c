@@ -145,7 +145,7 @@ static int print_question(void *arg, const struct question_row *q)
 {
 	struct list_ctx *l = arg;
 	char arrived[CALENDAR_ISO_LEN], due[CALENDAR_ISO_LEN], answered[CALENDAR_ISO_LEN];
-	int overdue = strcmp(q->state, "open") == 0 && q->due_at < l->now;
+	int overdue = inbox_is_overdue(q, l->now);
 	int referral = inbox_needs_referral(q);
 
 	l->n++;
@@ -153,25 +153,7 @@ static int print_question(void *arg, const struct question_row *q)
 	fmt_time(due, q->due_at);
 	fmt_time(answered, q->answered_at);
 	if (l->ctx->json) {
-		json_t *j = json_pack(
-		        "{s:I,s:s,s:I,s:s,s:s,s:s,s:b,s:b,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:s?}", "id",
-		        (json_int_t)q->id, "account", q->account, "item", (json_int_t)q->item_id,
-		        "state", q->state, "arrived_at", arrived, "due_at", due, "overdue", overdue,
-		        "referral", referral, "assigned_to", q->assigned_to, "forwarded_to",
-		        q->forwarded_to, "note", q->note, "closed_by", q->closed_by, "author",
-		        q->author, "text", q->text, "permalink", q->permalink);
-
-		if (j && q->answered_at)
-			json_object_set_new(j, "answered_at", json_string(answered));
-		if (j && q->answer_item_id)
-			json_object_set_new(j, "answer_item", json_integer(q->answer_item_id));
-		if (j && q->has_response) {
-			json_object_set_new(j, "response_seconds",
-			                    json_integer(q->response_seconds));
-			json_object_set_new(j, "response_hours",
-			                    json_real((double)q->response_seconds / 3600.0));
-		}
-		cli_print_json(j);
+		cli_print_json(inbox_view_json(q, l->now));
 		return 0;
 	}
 	printf("%-6lld %-25s %-9s %-9s %-26s %-20.20s %s%s\n", (long long)q->id, due,

@@ -449,6 +449,47 @@ static int evidence_build(struct store *s, const struct case_rec *c, const char 
 	return rc;
 }
 
+int cases_is_overdue(const struct case_rec *c, int64_t now)
+{
+	enum case_state st;
+
+	return case_state_from_name(c->state, &st, NULL) == KV_OK &&
+	       case_state_is_overdue(st, c->due_at, now);
+}
+
+static json_t *view_time(int64_t t)
+{
+	char b[CALENDAR_ISO_LEN];
+
+	if (!t)
+		return json_null();
+	calendar_format_local(b, t);
+	return json_string(b);
+}
+
+json_t *cases_view_json(const struct case_rec *c, int64_t now)
+{
+	char account[300];
+
+	snprintf(account, sizeof(account), "%s/%s", c->platform, c->account_handle);
+	return json_pack("{s:I,s:s,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
+	                 "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:b}",
+	                 "id", (json_int_t)c->id, "account", account, "item",
+	                 (json_int_t)c->item_id, "platform_id", c->item_platform_id, "author",
+	                 json_str(c->author_name), "text", c->text, "categories", c->categories,
+	                 "state", c->state, "opened_at", view_time(c->opened_at), "due_at",
+	                 view_time(c->due_at), "overdue", cases_is_overdue(c, now), "decision",
+	                 json_str(c->decision), "reason", json_str(c->reason), "decided_by",
+	                 json_str(c->decided_by), "decided_at", view_time(c->decided_at),
+	                 "confirmed_by", json_str(c->confirmed_by), "confirmed_at",
+	                 view_time(c->confirmed_at), "evidence_sha256",
+	                 json_str(c->evidence_sha256), "evidence_at", view_time(c->evidence_at),
+	                 "registration", json_str(c->registration), "external_ref",
+	                 json_str(c->external_ref), "takedown", "via", json_str(c->takedown_via),
+	                 "by", json_str(c->takedown_by), "at", view_time(c->takedown_at), "result",
+	                 json_str(c->takedown_result), "history", c->history);
+}
+
 static int closed(const struct case_rec *c)
 {
 	enum case_state st;

@@ -18,6 +18,7 @@
 #include "model/op_ctx.h"
 #include "workflow/sync.h"
 
+#include <jansson.h>
 #include <stdint.h>
 
 struct config;
@@ -25,6 +26,15 @@ struct store;
 
 #define CASES_PREFIX_MAX 32
 #define CASES_REG_MAX    200
+
+struct case_rec;
+
+/* 1 when case c is open past its deadline (model/case_state). */
+int cases_is_overdue(const struct case_rec *c, int64_t now);
+
+/* The JSON view of a case, as the CLI, the API and the archive print it
+ * (new reference; NULL when out of memory). */
+json_t *cases_view_json(const struct case_rec *c, int64_t now);
 
 /* Settings from the configuration file's [cases] section. */
 struct cases_opts {

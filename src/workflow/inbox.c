@@ -5,6 +5,8 @@
  * changes nothing. */
 #include "workflow/inbox.h"
 
+#include "model/question_state.h"
+
 #include "base/arena.h"
 #include "base/calendar.h"
 #include "base/timeutil.h"
@@ -433,6 +435,49 @@ int inbox_list(const struct op_ctx *op, const struct question_filter *f, questio
 		return op_ctx_require(op, PERM_ITEM_READ, 0, err);
 	of.org = op->org;
 	return questions_each(op->store, &of, visible_row, &v, err);
+}
+
+int inbox_is_overdue(const struct question_row *q, int64_t now)
+{
+	enum question_state st;
+
+	return question_state_from_name(q->state, &st, NULL) == KV_OK &&
+	       question_state_is_overdue(st, q->due_at, now);
+}
+
+static void view_time(char out[CALENDAR_ISO_LEN], int64_t t)
+{
+	if (t)
+		calendar_format_local(out, t);
+	else
+		snprintf(out, CALENDAR_ISO_LEN, "-");
+}
+
+json_t *inbox_view_json(const struct question_row *q, int64_t now)
+{
+	char arrived[CALENDAR_ISO_LEN], due[CALENDAR_ISO_LEN], answered[CALENDAR_ISO_LEN];
+	json_t *j;
+
+	view_time(arrived, q->arrived_at);
+	view_time(due, q->due_at);
+	view_time(answered, q->answered_at);
+	j = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:b,s:b,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:s?}", "id",
+	              (json_int_t)q->id, "account", q->account, "item", (json_int_t)q->item_id,
+	              "state", q->state, "arrived_at", arrived, "due_at", due, "overdue",
+	              inbox_is_overdue(q, now), "referral", inbox_needs_referral(q), "assigned_to",
+	              q->assigned_to, "forwarded_to", q->forwarded_to, "note", q->note, "closed_by",
+	              q->closed_by, "author", q->author, "text", q->text, "permalink",
+	              q->permalink);
+	if (j && q->answered_at)
+		json_object_set_new(j, "answered_at", json_string(answered));
+	if (j && q->answer_item_id)
+		json_object_set_new(j, "answer_item", json_integer(q->answer_item_id));
+	if (j && q->has_response) {
+		json_object_set_new(j, "response_seconds", json_integer(q->response_seconds));
+		json_object_set_new(j, "response_hours",
+		                    json_real((double)q->response_seconds / 3600.0));
+	}
+	return j;
 }
 
 int inbox_needs_referral(const struct question_row *q)

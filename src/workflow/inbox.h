@@ -12,6 +12,7 @@
 #include "store/questions.h"
 #include "workflow/sync.h"
 
+#include <jansson.h>
 #include <stdint.h>
 
 struct store;
@@ -29,6 +30,13 @@ int inbox_list(const struct op_ctx *op, const struct question_filter *f, questio
 /* 1 when a question's item was also flagged political: it is to be referred
  * to the parties rather than answered (Tibro 4.2, Nykvarn). */
 int inbox_needs_referral(const struct question_row *q);
+
+/* 1 when q waits in the inbox past its deadline (model/question_state). */
+int inbox_is_overdue(const struct question_row *q, int64_t now);
+
+/* The JSON view of a question, as the CLI, the API and the archive print it
+ * (new reference; NULL when out of memory). */
+json_t *inbox_view_json(const struct question_row *q, int64_t now);
 
 /* 1 for the states in which a question is finished (answered, no_answer,
  * referred); open and forwarded are not. */

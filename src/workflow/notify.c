@@ -4,6 +4,8 @@
  * should not keep). */
 #include "workflow/notify.h"
 
+#include "model/case_state.h"
+
 #include "base/buf.h"
 #include "base/config.h"
 #include "base/timeutil.h"
@@ -200,7 +202,8 @@ static int on_case(void *arg, const struct notice_case *c)
 	struct pass *p = arg;
 	struct buf to, subject, body;
 	char key[64], due[32], opened[32];
-	int late = c->due_at <= p->now, rc;
+	/* The query lists open cases only. */
+	int late = case_state_is_overdue(CASE_STATE_OPEN, c->due_at, p->now), rc;
 
 	buf_init(&to, 4096);
 	buf_init(&subject, 1024);

@@ -5,6 +5,9 @@
  * with an item event. Takedowns through the APIs are in tests/e2e/cases.sh. */
 #include "testlib.h"
 
+#include "base/timeutil.h"
+#include "model/op_ctx.h"
+
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "base/config.h"
@@ -573,7 +576,75 @@ static void options_are_checked(void)
 	config_free(cfg);
 }
 
-TEST_MAIN(T(sync_opens_cases_for_violations_only),
+static int64_t count(struct fixture *fx, const char *sql)
+{
+	int64_t n = -1;
+	struct err e = {0};
+	const char *none[1] = {NULL};
+
+	if (store_query_int(fx->s, &n, &e, sql, 0, none))
+		test_fail(__FILE__, __LINE__, "%s: %s", sql, e.msg);
+	return n;
+}
+
+/* Permissions are checked in the feature: a redaktör may not decide, a
+ * moderator only on the accounts the role names, and four eyes holds
+ * between two stored users. A refusal changes nothing. */
+static void decisions_follow_the_principals_roles(void)
+{
+	struct fixture fx = setup();
+	struct principal editor, mod_other, mod_here, mod_two;
+	struct op_ctx op;
+	struct cases_outcome out;
+	struct cases_takedown by_hand = {.by_hand = 1};
+	struct err e = {0};
+	int64_t other = fx.account + 1000, audits, id;
+	char sha[65];
+	struct case_loaded *l;
+
+	principal_init_user(&editor, 7, 0, "eva", AUTH_PASSWORD);
+	CHECK_INT(principal_grant_add(&editor, ROLE_EDITOR, 0, NULL, 0, &e), KV_OK);
+	principal_init_user(&mod_other, 8, 0, "mats", AUTH_PASSWORD);
+	CHECK_INT(principal_grant_add(&mod_other, ROLE_MODERATOR, 0, &other, 1, &e), KV_OK);
+	principal_init_user(&mod_here, 9, 0, "maja", AUTH_PASSWORD);
+	CHECK_INT(principal_grant_add(&mod_here, ROLE_MODERATOR, 0, &fx.account, 1, &e), KV_OK);
+	principal_init_user(&mod_two, 10, 0, "mira", AUTH_PASSWORD);
+	CHECK_INT(principal_grant_add(&mod_two, ROLE_MODERATOR, 0, NULL, 0, &e), KV_OK);
+
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "admin"), 0, "four_eyes", "yes", &e), KV_OK);
+	id = put(&fx, "post1_9", "post1", "Hot mot dig", 0, "threat", at("2026-04-02T16:30"));
+	sync(&fx);
+	id = case_of(&fx, id);
+	audits = count(&fx, "SELECT COUNT(*) FROM audit");
+
+	op_ctx_init(&op, fx.s, fx.org, &editor, time_now());
+	CHECK_INT(cases_evidence_save(&op, id, sha, &e), KV_EDENIED);
+	CHECK_CONTAINS(e.msg, "eva may not case.decide");
+	op.who = &mod_other;
+	CHECK_INT(cases_evidence_save(&op, id, sha, &e), KV_EDENIED);
+	CHECK_INT(count(&fx, "SELECT COUNT(*) FROM audit"), audits);
+	l = load(&fx, id);
+	CHECK(l->c.evidence_sha256 == NULL);
+	cases_loaded_free(l);
+
+	op.who = &mod_here;
+	CHECK_INT(cases_evidence_save(&op, id, sha, &e), KV_OK);
+	CHECK_INT(cases_decide(&op, id, CASE_HIDE, "hot", &fx.opts, &by_hand, &out, &e), KV_OK);
+	CHECK_STR(out.state, "pending_confirmation");
+	CHECK_INT(cases_confirm(&op, id, &fx.opts, &by_hand, &out, &e), KV_EDENIED);
+	op.who = &editor;
+	CHECK_INT(cases_confirm(&op, id, &fx.opts, &by_hand, &out, &e), KV_EDENIED);
+	op.who = &mod_two;
+	CHECK_INT(cases_confirm(&op, id, &fx.opts, &by_hand, &out, &e), KV_OK);
+	CHECK_STR(out.state, "hidden");
+	l = load(&fx, id);
+	CHECK_STR(l->c.confirmed_by, "mira");
+	CHECK_STR(l->c.decided_by, "maja");
+	cases_loaded_free(l);
+	store_free(fx.s);
+}
+
+TEST_MAIN(T(sync_opens_cases_for_violations_only), T(decisions_follow_the_principals_roles),
           T(sync_keeps_only_violation_categories_and_follows_policy),
           T(sync_sees_an_edit_that_adds_a_violation), T(removal_refused_without_evidence),
           T(evidence_document_holds_everything_and_is_logged),
