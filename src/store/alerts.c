@@ -3,23 +3,14 @@
  * writes the audit log (workflow/alerts does). */
 #include "store/alerts.h"
 
+#include "store/items.h"
+
 #include "store/store.h"
 
 #include <stdio.h>
 
-/* Items are keyed by time in the search index: fts_key is the item's time
- * shifted left by 24 bits with the low bits of the id below, so a time range
- * is a range of fts_key and is read straight off that index. */
-#define FTS_SHIFT 24
-
-static int64_t key_of(int64_t t)
-{
-	if (t < 0)
-		t = 0;
-	if (t > (INT64_MAX >> FTS_SHIFT))
-		t = INT64_MAX >> FTS_SHIFT;
-	return t << FTS_SHIFT;
-}
+/* Items are keyed by time in the search index (items_fts_key_at), so a time
+ * range is a range of fts_key and is read straight off that index. */
 
 int alerts_insert(struct store *s, int64_t org, int64_t account_id, const char *kind,
                   const char *dedup_key, const char *detail, int64_t created_at, int64_t *out_id,
@@ -182,8 +173,8 @@ int alerts_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
 	                   err);
 	if (rc)
 		return rc;
-	store_bind_int(st, 1, key_of(from));
-	store_bind_int(st, 2, key_of(to));
+	store_bind_int(st, 1, items_fts_key_at(from));
+	store_bind_int(st, 2, items_fts_key_at(to));
 	store_bind_int(st, 3, org);
 	while ((rc = store_step(st, err)) == 1) {
 		struct alert_flagged r = {
@@ -220,8 +211,8 @@ int alerts_replies(struct store *s, int64_t org, int64_t from, int64_t to, alert
 	                   err);
 	if (rc)
 		return rc;
-	store_bind_int(st, 1, key_of(from));
-	store_bind_int(st, 2, key_of(to));
+	store_bind_int(st, 1, items_fts_key_at(from));
+	store_bind_int(st, 2, items_fts_key_at(to));
 	store_bind_int(st, 3, org);
 	while ((rc = store_step(st, err)) == 1) {
 		struct alert_reply r = {
