@@ -25,7 +25,7 @@
 #include "capture/import.h"
 #include "capture/parse_meta.h"
 #include "store/cursors.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <curl/curl.h>

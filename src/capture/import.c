@@ -6,8 +6,8 @@
 #include "capture/screening.h"
 #include "store/audit.h"
 #include "store/items.h"
-#include "store/media.h"
-#include "store/register.h"
+#include "store/media_rows.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <errno.h>

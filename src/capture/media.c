@@ -4,7 +4,7 @@
 #include "base/config.h"
 #include "base/timeutil.h"
 #include "store/blob.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 #include "store/store.h"
 
 #include <stdlib.h>

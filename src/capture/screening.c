@@ -4,7 +4,7 @@
 #include "base/buf.h"
 #include "base/timeutil.h"
 #include "screen/screen.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "store/store.h"
 
 #include <stdlib.h>

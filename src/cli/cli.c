@@ -10,7 +10,7 @@
 #include "capture/screening.h"
 #include "registry/registry.h"
 #include "screen/screen.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <getopt.h>

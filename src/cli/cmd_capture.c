@@ -6,11 +6,11 @@
 #include "capture/media.h"
 #include "capture/screening.h"
 #include "store/audit.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "registry/registry.h"
 #include "screen/screen.h"
 #include "store/items.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 #include "store/store.h"
 
 #include <getopt.h>

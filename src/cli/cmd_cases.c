@@ -7,7 +7,7 @@
 #include "base/timeutil.h"
 #include "registry/registry.h"
 #include "store/blob.h"
-#include "store/cases.h"
+#include "store/case_rows.h"
 #include "store/store.h"
 #include "workflow/cases.h"
 

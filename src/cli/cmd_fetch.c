@@ -8,7 +8,7 @@
 #include "base/config.h"
 #include "capture/connector.h"
 #include "registry/registry.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <curl/curl.h>

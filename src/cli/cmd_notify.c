@@ -6,7 +6,7 @@
 
 #include "base/calendar.h"
 #include "base/timeutil.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/outbox.h"
 #include "store/store.h"
 #include "workflow/alerts.h"

@@ -11,7 +11,7 @@
 #include "http/notifier.h"
 #include "http/server.h"
 #include "http/webhook.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 #include "store/webhooks.h"
 #include "workflow/alerts.h"

@@ -14,7 +14,7 @@
 #include "base/err.h"
 #include "model/op_ctx.h"
 #include "model/register.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 
 #include <jansson.h>
 #include <stdint.h>

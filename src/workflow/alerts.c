@@ -13,7 +13,7 @@
 #include "base/hash.h"
 #include "base/utf8.h"
 #include "screen/screen.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "workflow/policy.h"

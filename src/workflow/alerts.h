@@ -3,7 +3,7 @@
  * (Östhammar: a personal answer, not a pasted one), and an organisation's
  * crisis mode. Alerts are created by a scan over captured items, once per
  * account and window (a dedup key), each with an audit entry. Mailing them is
- * workflow/notify's job; storage is store/alerts. */
+ * workflow/notify's job; storage is store/alert_rows. */
 #ifndef KV_WORKFLOW_ALERTS_H
 #define KV_WORKFLOW_ALERTS_H
 

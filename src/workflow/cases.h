@@ -5,7 +5,7 @@
  * remove. Hide and remove are refused until the evidence is saved, may need
  * a second person (four eyes) and, for removal, a registration number; the
  * takedown goes through the platform's API where it can, else it is recorded
- * as done by hand. Not the HTTP (capture/takedown), not the SQL (store/cases).
+ * as done by hand. Not the HTTP (capture/takedown), not the SQL (store/case_rows).
  * Every call takes the operation context: the actor is its principal (four
  * eyes compares principals), the clock its now; saving evidence, deciding and
  * confirming need PERM_CASE_DECIDE on the case's account, registering

@@ -13,7 +13,7 @@
 #include "model/register.h"
 #include "store/audit.h"
 #include "store/questions.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 #include "store/workflow_cursor.h"
 #include "workflow/policy.h"

@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "base/config.h"
 #include "base/timeutil.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/notices.h"
 #include "store/store.h"
 #include "workflow/policy.h"

@@ -9,8 +9,8 @@
 #include "base/utf8.h"
 #include "model/register.h"
 #include "store/audit.h"
-#include "store/policy.h"
-#include "store/register.h"
+#include "store/policy_rows.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <errno.h>

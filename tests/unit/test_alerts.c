@@ -7,10 +7,10 @@
 #include "base/config.h"
 #include "base/hash.h"
 #include "registry/registry.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/audit.h"
 #include "store/items.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "store/store.h"
 #include "workflow/alerts.h"
 
@@ -28,7 +28,7 @@ struct fixture {
 static struct fixture setup(void)
 {
 	struct fixture fx = {0};
-	struct op_ctx rc = {0};
+	struct op_ctx op = {0};
 	struct account_input in = {.platform = "facebook", .handle = "sjovik", .unit = "Enhet"};
 	struct err e = {0};
 	char dir[4096];
@@ -38,11 +38,11 @@ static struct fixture setup(void)
 	if (store_open(&fx.s, dir, &e) ||
 	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
-	rc.store = fx.s;
-	rc.org = fx.org;
-	rc.who = test_shell("t");
-	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
-	    registry_account_add(&rc, &in, &fx.account, &e))
+	op.store = fx.s;
+	op.org = fx.org;
+	op.who = test_shell("t");
+	if (registry_unit_add(&op, "Enhet", NULL, NULL, &e) ||
+	    registry_account_add(&op, &in, &fx.account, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	alert_settings_default(&fx.set);
 	fx.set.surge_count = 3;

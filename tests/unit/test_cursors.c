@@ -3,7 +3,7 @@
 #include "testlib.h"
 
 #include "store/cursors.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <stdlib.h>

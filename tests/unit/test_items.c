@@ -19,7 +19,7 @@ struct fixture {
 static struct fixture setup(void)
 {
 	struct fixture fx = {0};
-	struct op_ctx rc = {0};
+	struct op_ctx op = {0};
 	struct account_input in = {.platform = "facebook", .handle = "sjovik", .unit = "Enhet"};
 	struct err e = {0};
 	char dir[4096];
@@ -29,11 +29,11 @@ static struct fixture setup(void)
 	if (store_open(&fx.s, dir, &e) ||
 	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
-	rc.store = fx.s;
-	rc.org = fx.org;
-	rc.who = test_shell("t");
-	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
-	    registry_account_add(&rc, &in, &fx.account, &e))
+	op.store = fx.s;
+	op.org = fx.org;
+	op.who = test_shell("t");
+	if (registry_unit_add(&op, "Enhet", NULL, NULL, &e) ||
+	    registry_account_add(&op, &in, &fx.account, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	return fx;
 }

@@ -4,7 +4,7 @@
 
 #include "base/hash.h"
 #include "store/audit.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <sqlite3.h>

@@ -3,8 +3,8 @@
  * alert rules scan: flagged
  * incoming items and the accounts' own replies in a time range. Plain reads
  * and writes; the rules and the audit entries are in workflow/alerts. */
-#ifndef KV_STORE_ALERTS_H
-#define KV_STORE_ALERTS_H
+#ifndef KV_STORE_ALERT_ROWS_H
+#define KV_STORE_ALERT_ROWS_H
 
 #include "base/err.h"
 

@@ -2,8 +2,8 @@
  * was screened with which rule set, whether it is a question, and its flags
  * (category, score, rule, byte offsets, matched text). A new screening of an
  * item replaces the old one. */
-#ifndef KV_STORE_SCREENING_H
-#define KV_STORE_SCREENING_H
+#ifndef KV_STORE_SCREENING_ROWS_H
+#define KV_STORE_SCREENING_ROWS_H
 
 #include "base/err.h"
 

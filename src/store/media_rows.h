@@ -1,7 +1,7 @@
 /* Persistence of the media of captured items: each media URL an item
  * carried, and once fetched, the SHA-256 of its bytes in the blob store. */
-#ifndef KV_STORE_MEDIA_H
-#define KV_STORE_MEDIA_H
+#ifndef KV_STORE_MEDIA_ROWS_H
+#define KV_STORE_MEDIA_ROWS_H
 
 #include "base/err.h"
 

@@ -1,7 +1,7 @@
 /* SQL for alerts and the item reads the alert rules scan. Every
  * function runs in the caller's transaction when one is open; nothing here
  * writes the audit log (workflow/alerts does). */
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 
 #include "store/items.h"
 

@@ -1,5 +1,5 @@
 /* SQL for moderation cases and registration series. */
-#include "store/cases.h"
+#include "store/case_rows.h"
 
 #include "store/store.h"
 

@@ -1,8 +1,8 @@
 /* Persistence of policy settings: one text value per (organisation, account,
  * key), account 0 meaning the organisation itself. Only rows: what the keys
  * mean, their defaults and their validation are in workflow/policy. */
-#ifndef KV_STORE_POLICY_H
-#define KV_STORE_POLICY_H
+#ifndef KV_STORE_POLICY_ROWS_H
+#define KV_STORE_POLICY_ROWS_H
 
 #include "base/err.h"
 

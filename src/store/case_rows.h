@@ -4,8 +4,8 @@
  * four eyes, registration, takedown, audit) are in workflow/cases. Also the
  * reads the evidence needs that store/items does not offer (raw versions,
  * the screening row). */
-#ifndef KV_STORE_CASES_H
-#define KV_STORE_CASES_H
+#ifndef KV_STORE_CASE_ROWS_H
+#define KV_STORE_CASE_ROWS_H
 
 #include "base/arena.h"
 #include "base/err.h"

@@ -1,6 +1,6 @@
 /* SQL for the register. Every function does one statement or one small
  * group of statements; callers own the transaction. */
-#include "store/register.h"
+#include "store/register_rows.h"
 
 #include "base/timeutil.h"
 #include "store/store.h"

@@ -1,5 +1,5 @@
 /* SQL for item media. */
-#include "store/media.h"
+#include "store/media_rows.h"
 
 #include "store/store.h"
 

@@ -1,5 +1,5 @@
 /* SQL for screening results. */
-#include "store/screening.h"
+#include "store/screening_rows.h"
 
 #include "store/store.h"
 

@@ -2,8 +2,8 @@
  * administrators and start checklists. Plain reads and writes; the rules
  * (validation, lifecycle, audit) are in registry/, which calls these inside
  * its transactions. */
-#ifndef KV_STORE_REGISTER_H
-#define KV_STORE_REGISTER_H
+#ifndef KV_STORE_REGISTER_ROWS_H
+#define KV_STORE_REGISTER_ROWS_H
 
 #include "base/arena.h"
 #include "base/err.h"

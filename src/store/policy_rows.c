@@ -1,6 +1,6 @@
 /* Reads and writes of policy_setting. Plain rows keyed by organisation,
  * account (0 = the organisation) and key; no interpretation of values. */
-#include "store/policy.h"
+#include "store/policy_rows.h"
 
 #include "store/store.h"
 
