@@ -4,7 +4,7 @@
  * search latency over it. Prints figures; asserts nothing.
  * KV_BENCH_ITEMS sets the corpus size (default 1,000,000). */
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/import.h"
 #include "registry/registry.h"
 #include "store/items.h"

@@ -5,7 +5,7 @@
  * store (fsync is the cost), CPU time for the signature check. */
 #include "base/hash.h"
 #include "http/webhook.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "registry/registry.h"
 #include "store/store.h"
 #include "store/webhooks.h"

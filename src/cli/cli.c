@@ -3,7 +3,7 @@
  * cmd_<noun>.c; this file only routes. */
 #include "cli/cli.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 
 #include "base/config.h"
 #include "base/hash.h"
@@ -111,7 +111,7 @@ int cli_org(struct cli_ctx *ctx, int64_t *out)
 
 	if (!s)
 		return ctx->err.code ? ctx->err.code : KV_EIO;
-	return reg_org_find(s, ctx->org_name, out, &ctx->err);
+	return register_row_org_find(s, ctx->org_name, out, &ctx->err);
 }
 
 int cli_op(struct cli_ctx *ctx, struct op_ctx *out)

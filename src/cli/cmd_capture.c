@@ -181,7 +181,7 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 			f->newest_first = 1;
 			break;
 		case 'C':
-			if (screen_category_id(optarg) < 0)
+			if (lexicon_category_id(optarg) < 0)
 				return cli_usage(ctx, ctx->cmd,
 				                 "--category: '%s' is not a screening category",
 				                 optarg);
@@ -454,7 +454,7 @@ static int cmd_media_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = media_each(ctx->store, org, item, print_media, ctx, &ctx->err);
+		code = media_row_each(ctx->store, org, item, print_media, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -531,11 +531,11 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!code) {
 		sh.list = flags;
-		code = screening_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
+		code = screening_row_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
 	}
 	if (!code) {
 		sh.list = media;
-		code = media_each(ctx->store, f.org_id, id, collect_media, &sh, &ctx->err);
+		code = media_row_each(ctx->store, f.org_id, id, collect_media, &sh, &ctx->err);
 	}
 	if (!code) {
 		struct item_filter t = {.org_id = f.org_id, .root = sh.root_buf};

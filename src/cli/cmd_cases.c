@@ -4,7 +4,7 @@
 #include "cli/cli.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "registry/registry.h"
 #include "store/blob.h"
 #include "store/case_rows.h"
@@ -123,7 +123,7 @@ static int list(struct cli_ctx *ctx, int argc, char **argv, int removed)
 			       "categories", "account", "text");
 	}
 	if (!code)
-		code = cases_each(ctx->store, &f, print_case, &l, &ctx->err);
+		code = case_row_each(ctx->store, &f, print_case, &l, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -161,7 +161,7 @@ static int cmd_case_show(struct cli_ctx *ctx, int argc, char **argv)
 	code = org_and_id(ctx, argv[1], &org, &id);
 	if (code)
 		return -code;
-	code = cases_load(ctx->store, org, id, &l, &ctx->err);
+	code = case_row_load(ctx->store, org, id, &l, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (l->c.evidence_sha256) {
@@ -212,7 +212,7 @@ static int cmd_case_show(struct cli_ctx *ctx, int argc, char **argv)
 			       c->takedown_by ? c->takedown_by : "-", fmt_time(a, c->takedown_at),
 			       c->takedown_result ? c->takedown_result : "");
 	}
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	return 0;
 }
 

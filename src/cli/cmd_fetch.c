@@ -86,13 +86,14 @@ static int fetch_one(struct cli_ctx *ctx, int64_t org, int64_t id, int explicit,
 
 	if (!cfg || !screener)
 		return ctx->err.code ? ctx->err.code : KV_EINVAL;
-	code = reg_account_load(ctx->store, id, &acc, &err);
+	code = register_row_account_load(ctx->store, id, &acc, &err);
 	if (code) {
 		fprintf(stderr, "kanalvakt: %s\n", err.msg);
 		note_exit(t, code);
 		return KV_OK;
 	}
-	snprintf(label, sizeof(label), "%s/%s", platform_name(acc->v.platform), acc->v.handle);
+	snprintf(label, sizeof(label), "%s/%s", register_platform_name(acc->v.platform),
+	         acc->v.handle);
 	if (!explicit && (acc->v.status != ACCOUNT_ACTIVE || !connector_supported(acc->v.platform)))
 		goto out;
 	code = connector_conf_load(&conf, cfg, acc->v.platform, acc->v.handle, acc->v.url, &err);
@@ -115,7 +116,7 @@ static int fetch_one(struct cli_ctx *ctx, int64_t org, int64_t id, int explicit,
 	if (code)
 		note_exit(t, code);
 out:
-	reg_account_free(acc);
+	register_row_account_free(acc);
 	return KV_OK;
 }
 
@@ -155,7 +156,7 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		fetch_one(ctx, org, id, 1, &t);
 	} else {
-		code = reg_account_ids(ctx->store, org, &ids, &n, &ctx->err);
+		code = register_row_account_ids(ctx->store, org, &ids, &n, &ctx->err);
 		if (code) {
 			code = cli_fail(ctx, code);
 			goto out;

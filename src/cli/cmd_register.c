@@ -3,7 +3,7 @@
 #include "cli/cli.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "registry/registry.h"
 #include "store/register_rows.h"
 #include "store/store.h"
@@ -173,7 +173,7 @@ static int cmd_unit_list(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	if (!code)
-		code = reg_unit_each(op.store, op.org, print_unit, ctx, &ctx->err);
+		code = register_row_unit_each(op.store, op.org, print_unit, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -256,7 +256,7 @@ static int cmd_person_list(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	if (!code)
-		code = reg_person_each(op.store, op.org, print_person, ctx, &ctx->err);
+		code = register_row_person_each(op.store, op.org, print_person, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -390,7 +390,7 @@ static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int
 static int print_account(struct cli_ctx *ctx, struct op_ctx *op, int64_t id, int full)
 {
 	struct account_rec *r = NULL;
-	int code = reg_account_load(op->store, id, &r, &ctx->err);
+	int code = register_row_account_load(op->store, id, &r, &ctx->err);
 
 	if (code)
 		return code;
@@ -398,7 +398,8 @@ static int print_account(struct cli_ctx *ctx, struct op_ctx *op, int64_t id, int
 		cli_print_json(registry_account_json(r));
 	} else if (!full) {
 		printf("%-4lld %-10s %-28s %-9s %s\n", (long long)r->v.id,
-		       platform_name(r->v.platform), r->v.handle, account_status_name(r->v.status),
+		       register_platform_name(r->v.platform), r->v.handle,
+		       register_account_status_name(r->v.status),
 		       r->unit_name ? r->unit_name : "-");
 	} else {
 		json_t *j = registry_account_json(r);
@@ -417,7 +418,7 @@ static int print_account(struct cli_ctx *ctx, struct op_ctx *op, int64_t id, int
 		}
 		json_decref(j);
 	}
-	reg_account_free(r);
+	register_row_account_free(r);
 	return 0;
 }
 
@@ -516,7 +517,7 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 's')
 			return cli_bad_option(ctx, cmd, argc, argv);
-		if (account_status_from_name(optarg, &want))
+		if (register_account_status_from_name(optarg, &want))
 			return cli_usage(ctx, cmd,
 			                 "--status: '%s' is not one of proposed, active, inactive, "
 			                 "closed",
@@ -525,16 +526,16 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	code = registry_open(ctx, &op);
 	if (!code)
-		code = reg_account_ids(op.store, op.org, &ids, &n, &ctx->err);
+		code = register_row_account_ids(op.store, op.org, &ids, &n, &ctx->err);
 	for (size_t i = 0; i < n && !code; i++) {
 		struct account_rec *r = NULL;
 
 		if (filter) {
-			code = reg_account_load(op.store, ids[i], &r, &ctx->err);
+			code = register_row_account_load(op.store, ids[i], &r, &ctx->err);
 			if (code)
 				break;
 			int skip = r->v.status != want;
-			reg_account_free(r);
+			register_row_account_free(r);
 			if (skip)
 				continue;
 		}
@@ -645,25 +646,27 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 		code = one_account(ctx, argc, argv, &op, &id);
 		if (code)
 			return code;
-		code = reg_account_load(op.store, id, &r, &ctx->err);
+		code = register_row_account_load(op.store, id, &r, &ctx->err);
 		if (code)
 			return cli_fail(ctx, code);
-		for (size_t i = 0; i < checklist_count; i++) {
+		for (size_t i = 0; i < register_checklist_count; i++) {
 			const char *answer = NULL;
 
 			for (size_t k = 0; k < r->n_checklist; k++)
-				if (strcmp(r->checklist[k].key, checklist_items[i].key) == 0)
+				if (strcmp(r->checklist[k].key, register_checklist_items[i].key) ==
+				    0)
 					answer = r->checklist[k].answer;
 			if (ctx->json)
 				cli_print_json(json_pack(
-				        "{s:s,s:s,s:s,s:s?}", "key", checklist_items[i].key,
-				        "label", checklist_items[i].label, "question",
-				        checklist_items[i].question, "answer", answer));
+				        "{s:s,s:s,s:s,s:s?}", "key",
+				        register_checklist_items[i].key, "label",
+				        register_checklist_items[i].label, "question",
+				        register_checklist_items[i].question, "answer", answer));
 			else
-				printf("%-34s %s\n", checklist_items[i].key,
+				printf("%-34s %s\n", register_checklist_items[i].key,
 				       answer ? answer : "(obesvarad)");
 		}
-		reg_account_free(r);
+		register_row_account_free(r);
 		return 0;
 	}
 	if (argc != 4)

@@ -4,7 +4,7 @@
 #include "cli/cli.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "registry/registry.h"
 #include "store/store.h"
 #include "workflow/inbox.h"

@@ -4,7 +4,7 @@
 
 #include "model/op_ctx.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/store.h"
 
 #include <pthread.h>

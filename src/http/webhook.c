@@ -7,7 +7,7 @@
 
 #include "model/op_ctx.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/screening.h"
 #include "store/store.h"
 #include "store/webhooks.h"

