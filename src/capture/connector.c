@@ -9,7 +9,7 @@
 #include "capture/connector_run.h"
 #include "capture/connector_x.h"
 #include "capture/connector_youtube.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 
 #include <curl/curl.h>
 #include <string.h>
@@ -24,7 +24,7 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 	int rc;
 
 	run.r = &r;
-	rc = reg_account_load(s, account_id, &acc, err);
+	rc = register_row_account_load(s, account_id, &acc, err);
 	if (rc)
 		goto out;
 	run.s = s;
@@ -32,7 +32,7 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 	run.account_id = account_id;
 	run.pid = acc->platform_account_id;
 	run.handle = acc->v.handle;
-	run.platform = platform_name(acc->v.platform);
+	run.platform = register_platform_name(acc->v.platform);
 	run.io.org = org;
 	run.io.account_id = account_id;
 	run.io.actor = actor;
@@ -109,7 +109,7 @@ out:
 	if (run.tok_esc)
 		curl_free(run.tok_esc);
 	fetch_free(run.f);
-	reg_account_free(acc);
+	register_row_account_free(acc);
 	*out = r;
 	return rc;
 }

@@ -42,14 +42,14 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 
 	if (!connector_supported(p))
 		return err_set(err, KV_EINVAL, "no connector for %s accounts yet",
-		               platform_name(p));
+		               register_platform_name(p));
 	if (!cfg) {
 		empty = config_new();
 		if (!empty)
 			return err_set(err, KV_ENOMEM, "out of memory");
 		cfg = empty;
 	}
-	snprintf(sec, sizeof(sec), "account %s/%s", platform_name(p), handle);
+	snprintf(sec, sizeof(sec), "account %s/%s", register_platform_name(p), handle);
 	snprintf(sec2, sizeof(sec2), "account %s", handle);
 	section = config_get(cfg, sec, "token", NULL) || config_get(cfg, sec, "base_url", NULL) ||
 	                          config_get(cfg, sec, "max_pages", NULL) ||

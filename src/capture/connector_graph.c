@@ -6,7 +6,7 @@
 #include "capture/connector_run.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/parse_meta.h"
 
 #include <curl/curl.h>

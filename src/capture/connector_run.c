@@ -19,7 +19,7 @@
 #include "capture/connector_run.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/import.h"
 #include "store/cursors.h"
 #include "store/store.h"

@@ -4,7 +4,7 @@
  * Not a parser itself and not the format dispatcher (capture/parse). */
 #include "capture/parse_json.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 
 #include <string.h>
 

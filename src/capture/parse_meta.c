@@ -8,7 +8,7 @@
 #include "capture/parse_text.h"
 #include "capture/parse_meta_int.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "base/utf8.h"
 
 #include <inttypes.h>

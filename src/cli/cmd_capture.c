@@ -2,17 +2,15 @@
 #include "cli/cli.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
 #include "capture/import.h"
 #include "capture/media.h"
 #include "capture/screening.h"
-#include "model/op_ctx.h"
 #include "store/audit.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "registry/registry.h"
 #include "screen/screen.h"
 #include "store/items.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 #include "store/store.h"
 #include "workflow/ingest.h"
 
@@ -20,14 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int find_account(struct cli_ctx *ctx, int64_t org, const char *ref, int64_t *out)
-{
-	struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
-	int code = registry_account_find(&rc, ref, out, &ctx->err);
-
-	return code ? err_prefix(&ctx->err, "--account: ") : KV_OK;
-}
 
 static void progress(void *arg, int64_t records)
 {
@@ -111,8 +101,6 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	struct import_run ir = {.ctx = ctx, .o = &o};
 	struct ingest_ops ops = {.next = import_next, .done = import_done, .ctx = &ir};
 	struct ingest_report rep;
-	struct principal who;
-	struct op_ctx op;
 	const char *account = NULL, *format = NULL;
 	int c, code, screen = 1;
 
@@ -137,16 +125,14 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		                 format);
 	code = cli_org(ctx, &o.org);
 	if (!code && account)
-		code = find_account(ctx, o.org, account, &o.account_id);
+		code = cli_account(ctx, o.org, account, "--account", &o.account_id);
 	if (!code && screen && !(o.screener = cli_screener(ctx)))
 		code = ctx->err.code;
 	if (code)
 		return cli_fail(ctx, code);
 	ir.paths = argv + optind;
 	ir.n = argc - optind;
-	principal_init_shell(&who, ctx->actor);
-	op_ctx_init(&op, ctx->store, o.org, &who, time_now());
-	ingest_run(&op, &ops, &rep);
+	ingest_run(cli_op_at(ctx, o.org, 0), &ops, &rep);
 	cli_ingest_warning(&rep);
 	return ir.failed;
 }
@@ -224,7 +210,7 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 			f->newest_first = 1;
 			break;
 		case 'C':
-			if (screen_category_id(optarg) < 0)
+			if (lexicon_category_id(optarg) < 0)
 				return cli_usage(ctx, ctx->cmd,
 				                 "--category: '%s' is not a screening category",
 				                 optarg);
@@ -252,7 +238,7 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 	}
 	code = cli_org(ctx, &f->org_id);
 	if (!code && account)
-		code = find_account(ctx, f->org_id, account, &f->account_id);
+		code = cli_account(ctx, f->org_id, account, "--account", &f->account_id);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -497,7 +483,7 @@ static int cmd_media_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = media_each(ctx->store, org, item, print_media, ctx, &ctx->err);
+		code = media_row_each(ctx->store, org, item, print_media, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -574,11 +560,11 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!code) {
 		sh.list = flags;
-		code = screening_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
+		code = screening_row_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
 	}
 	if (!code) {
 		sh.list = media;
-		code = media_each(ctx->store, f.org_id, id, collect_media, &sh, &ctx->err);
+		code = media_row_each(ctx->store, f.org_id, id, collect_media, &sh, &ctx->err);
 	}
 	if (!code) {
 		struct item_filter t = {.org_id = f.org_id, .root = sh.root_buf};

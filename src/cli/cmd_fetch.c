@@ -6,11 +6,9 @@
 #include "capture/media.h"
 
 #include "base/config.h"
-#include "base/timeutil.h"
 #include "capture/connector.h"
 #include "registry/registry.h"
-#include "store/register.h"
-#include "model/op_ctx.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 #include "workflow/ingest.h"
 
@@ -101,13 +99,13 @@ static int fetch_prepare(struct fetch_run *fr, int64_t id)
 
 	if (!cfg || !cli_screener(ctx))
 		return 0;
-	code = reg_account_load(ctx->store, id, &fr->acc, &err);
+	code = register_row_account_load(ctx->store, id, &fr->acc, &err);
 	if (code) {
 		fprintf(stderr, "kanalvakt: %s\n", err.msg);
 		note_exit(&fr->t, code);
 		return 0;
 	}
-	snprintf(fr->label, sizeof(fr->label), "%s/%s", platform_name(fr->acc->v.platform),
+	snprintf(fr->label, sizeof(fr->label), "%s/%s", register_platform_name(fr->acc->v.platform),
 	         fr->acc->v.handle);
 	if (!fr->explicit &&
 	    (fr->acc->v.status != ACCOUNT_ACTIVE || !connector_supported(fr->acc->v.platform)))
@@ -131,7 +129,7 @@ static int fetch_prepare(struct fetch_run *fr, int64_t id)
 	print_result(ctx, fr->label, id, &r, code, &err);
 	note_exit(&fr->t, code);
 pass:
-	reg_account_free(fr->acc);
+	register_row_account_free(fr->acc);
 	fr->acc = NULL;
 	return 0;
 }
@@ -161,7 +159,7 @@ static void fetch_done(void *arg, const struct ingest_source *src, const struct 
 	print_result(fr->ctx, fr->label, src->account_id, &res->poll, res->rc, &res->err);
 	if (res->rc)
 		note_exit(&fr->t, res->rc);
-	reg_account_free(fr->acc);
+	register_row_account_free(fr->acc);
 	fr->acc = NULL;
 }
 
@@ -171,8 +169,6 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 	struct fetch_run fr = {.ctx = ctx};
 	struct ingest_ops ops = {.next = fetch_next, .done = fetch_done, .ctx = &fr};
 	struct ingest_report rep;
-	struct principal who;
-	struct op_ctx op;
 	const char *account = NULL;
 	int64_t org = 0, id = 0, *ids = NULL;
 	size_t n = 0;
@@ -198,11 +194,8 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, KV_EINTERNAL);
 	}
 	if (account) {
-		struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
-
-		code = registry_account_find(&rc, account, &id, &ctx->err);
+		code = cli_account(ctx, org, account, "--account", &id);
 		if (code) {
-			err_prefix(&ctx->err, "--account: ");
 			code = cli_fail(ctx, code);
 			goto out;
 		}
@@ -210,7 +203,7 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		fr.n = 1;
 		fr.explicit = 1;
 	} else {
-		code = reg_account_ids(ctx->store, org, &ids, &n, &ctx->err);
+		code = register_row_account_ids(ctx->store, org, &ids, &n, &ctx->err);
 		if (code) {
 			code = cli_fail(ctx, code);
 			goto out;
@@ -218,9 +211,7 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		fr.ids = ids;
 		fr.n = n;
 	}
-	principal_init_shell(&who, ctx->actor);
-	op_ctx_init(&op, ctx->store, org, &who, time_now());
-	ingest_run(&op, &ops, &rep);
+	ingest_run(cli_op_at(ctx, org, 0), &ops, &rep);
 	if (!account && !fr.t.polled && !fr.t.exit)
 		fprintf(stderr, "kanalvakt fetch: no active account has a token configured\n");
 	code = fr.t.exit;

@@ -5,11 +5,12 @@
  * row stays pending and the worker takes it up at the next start. */
 #include "http/webhook.h"
 
-#include "base/timeutil.h"
+#include "model/op_ctx.h"
+
+#include "base/time.h"
 #include "capture/screening.h"
 #include "store/store.h"
 #include "store/webhooks.h"
-#include "model/op_ctx.h"
 #include "workflow/ingest.h"
 
 #include <pthread.h>

@@ -58,6 +58,6 @@ void ingest_run(const struct op_ctx *op, const struct ingest_ops *ops, struct in
 			ops->done(ops->ctx, &src, &res);
 	}
 	err_clear(&rep.sync_err);
-	rep.sync_rc = workflow_sync(op->store, op->org, op_ctx_actor(op), &rep.sync, &rep.sync_err);
+	rep.sync_rc = workflow_sync(op, &rep.sync, &rep.sync_err);
 	*out = rep;
 }

@@ -5,7 +5,7 @@
  * refused before anything is captured. */
 #include "wf_fixture.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/op_ctx.h"
 #include "workflow/ingest.h"
 
