@@ -37,7 +37,7 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 	run.io.account_id = account_id;
 	run.io.actor = actor;
 	run.io.screener = screener;
-	if (!connector_supported(acc->v.platform)) {
+	if (!connector_conf_supported(acc->v.platform)) {
 		rc = err_set(err, KV_EINVAL, "%s/%s: no connector for %s accounts yet",
 		             run.platform, run.handle, run.platform);
 		goto out;
@@ -84,7 +84,7 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 			struct err conv_err;
 			int feed_complete = r.complete, crc;
 
-			crc = connector_conv_poll(&run, rc ? &conv_err : err);
+			crc = connector_graph_conv_poll(&run, rc ? &conv_err : err);
 			r.complete = feed_complete && r.complete;
 			if (!rc)
 				rc = crc;

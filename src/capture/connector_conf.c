@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int connector_supported(enum platform p)
+int connector_conf_supported(enum platform p)
 {
 	return p == PLATFORM_FACEBOOK || p == PLATFORM_INSTAGRAM || p == PLATFORM_YOUTUBE ||
 	       p == PLATFORM_MASTODON || p == PLATFORM_X;
@@ -40,7 +40,7 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 	size_t n;
 	int rc;
 
-	if (!connector_supported(p))
+	if (!connector_conf_supported(p))
 		return err_set(err, KV_EINVAL, "no connector for %s accounts yet",
 		               register_platform_name(p));
 	if (!cfg) {

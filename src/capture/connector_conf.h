@@ -39,7 +39,7 @@ struct connector_conf {
 };
 
 /* Returns 1 when the platform has a connector. */
-int connector_supported(enum platform p);
+int connector_conf_supported(enum platform p);
 
 /* Reads the settings for an account from cfg: section "account
  * <platform>/<handle>" or else "account <handle>" (token, base_url,

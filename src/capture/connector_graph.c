@@ -94,7 +94,7 @@ static int nests_scan(struct nests *q, json_t *data, json_t *chain, size_t depth
 			return err_set(err, KV_ENOMEM, "out of memory");
 		next = json_string_value(json_object_get(json_object_get(list, "paging"), "next"));
 		if (next && *next)
-			rc = connector_nests_push(q, next, sub, origin, 2, err);
+			rc = connector_run_nests_push(q, next, sub, origin, 2, err);
 		if (!rc)
 			rc = nests_scan(q, json_object_get(list, "data"), sub, depth + 1, instagram,
 			                origin, err);
@@ -154,7 +154,7 @@ static int graph_next_check(struct run *run, const char *next, const char *name,
 		               "the token goes only to %s",
 		               name, shown, run->origin);
 	}
-	stripped = connector_strip_secrets(next);
+	stripped = connector_run_strip_secrets(next);
 	if (!stripped)
 		return err_set(err, KV_ENOMEM, "out of memory");
 	*out = stripped;
@@ -195,7 +195,7 @@ static int graph_page_next(const struct part *pt, const char *name, char **next,
 
 	free(*next);
 	*next = NULL;
-	rc = parse_graph_next(pt->data, pt->len, next, err);
+	rc = parse_meta_graph_next(pt->data, pt->len, next, err);
 	if (rc)
 		err_prefix(err, "%s: ", name);
 	return rc;
@@ -220,7 +220,8 @@ static int graph_nest_fetch(struct run *run, struct parts *parts, const char *li
 	int rc = graph_link_url(run, link, name, url, err);
 
 	if (!rc)
-		rc = connector_nest_fetch(run, parts, buf_cstr(url), PARSE_GRAPH, name, j, pt, err);
+		rc = connector_run_nest_fetch(run, parts, buf_cstr(url), PARSE_GRAPH, name, j, pt,
+		                              err);
 	if (!rc)
 		rc = graph_page_next(*pt, name, next, err);
 	return rc;
@@ -257,7 +258,7 @@ static int graph_nested(struct run *run, struct parts *parts, json_t *page, int 
 		struct part *pt;
 		char name[256];
 
-		if (!connector_nest_budget(run, &q))
+		if (!connector_run_nest_budget(run, &q))
 			break;
 		snprintf(name, sizeof(name), "%.160s, %s of %.64s page %d", feed_name,
 		         nest_key(instagram, depth - 1), parent ? parent : "?", npage);
@@ -266,13 +267,14 @@ static int graph_nested(struct run *run, struct parts *parts, json_t *page, int 
 		rc = graph_nest_fetch(run, parts, e->url, name, &url, &j, &pt, &next, err);
 		if (rc)
 			break;
-		rc = connector_part_set(pt, nest_wrap(chain, j, instagram), err);
+		rc = connector_run_part_set(pt, nest_wrap(chain, j, instagram), err);
 		if (rc)
 			break;
 		pt->echoed = (int64_t)depth;
 		parts->v[origin].followed++;
 		if (next)
-			rc = connector_nests_push(&q, next, chain, parts->n - 1, npage + 1, err);
+			rc = connector_run_nests_push(&q, next, chain, parts->n - 1, npage + 1,
+			                              err);
 		if (!rc)
 			rc = nests_scan(&q, json_object_get(j, "data"), chain, depth, instagram,
 			                parts->n - 1, err);
@@ -281,7 +283,7 @@ out:
 	json_decref(j);
 	json_decref(root);
 	free(next);
-	connector_nests_done(&q);
+	connector_run_nests_done(&q);
 	buf_done(&url);
 	return rc;
 }
@@ -343,7 +345,7 @@ static int graph_url(struct paged *pg, struct err *err)
 	if (rc == 1 && gp->since) {
 		char since[64];
 
-		connector_lookback_since(run, pg->c.since, since, sizeof(since));
+		connector_run_lookback_since(run, pg->c.since, since, sizeof(since));
 		if (since[0])
 			buf_printf(&pg->url, "&since=%s", since);
 	}
@@ -381,8 +383,8 @@ static int graph_page(struct paged *pg, struct err *err)
 		char t[64];
 		json_t *tv = json_object_get(json_array_get(data, i), time_key);
 
-		connector_iso_to_num(t, sizeof(t), json_string_value(tv));
-		connector_keep_max(pg->c.pending, sizeof(pg->c.pending), t);
+		connector_run_iso_to_num(t, sizeof(t), json_string_value(tv));
+		connector_run_keep_max(pg->c.pending, sizeof(pg->c.pending), t);
 	}
 	rc = graph_page_next(&pg->parts.v[pg->parts.n - 1], pg->name, &next, err);
 	if (!rc)
@@ -410,7 +412,7 @@ static int graph_paged(struct run *run, const char *endpoint, const struct graph
 	};
 
 	snprintf(label, sizeof(label), "%s/%s", run->pid, endpoint);
-	return connector_paged_poll(run, &ops, err);
+	return connector_run_paged_poll(run, &ops, err);
 }
 
 int connector_graph_poll(struct run *run, int instagram, struct err *err)
@@ -435,13 +437,13 @@ static void conv_hold(struct cur *c, const char *updated)
 	long long t;
 	char *end;
 
-	if (!connector_is_num(updated))
+	if (!connector_run_is_num(updated))
 		return;
 	t = strtoll(updated, &end, 10);
 	if (*end || t <= 0)
 		return;
 	snprintf(v, sizeof(v), "%lld", t - 1);
-	if (!c->floor[0] || connector_num_cmp(v, c->floor) < 0)
+	if (!c->floor[0] || connector_run_num_cmp(v, c->floor) < 0)
 		snprintf(c->floor, sizeof(c->floor), "%s", v);
 }
 
@@ -509,7 +511,7 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 		json_t *msgs;
 		char name[256];
 
-		if (!connector_nest_budget(run, q)) {
+		if (!connector_run_nest_budget(run, q)) {
 			for (size_t i = q->head; i < q->n; i++) {
 				parts->v[q->v[i].origin].cut++;
 				conv_hold(c, json_string_value(
@@ -523,7 +525,7 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 		if (rc)
 			break;
 		if (next &&
-		    (rc = connector_nests_push(q, next, conv, parts->n - 1, npage + 1, err)))
+		    (rc = connector_run_nests_push(q, next, conv, parts->n - 1, npage + 1, err)))
 			break;
 		/* The messages are read with their conversation, as on the
 		 * conversations page. */
@@ -532,7 +534,7 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 			rc = err_set(err, KV_EINVAL, "%s: expected a list of messages", name);
 			break;
 		}
-		rc = connector_part_set(pt, conv_doc(msgs, cid), err);
+		rc = connector_run_part_set(pt, conv_doc(msgs, cid), err);
 		if (rc)
 			break;
 	}
@@ -570,32 +572,32 @@ static int conv_page(struct paged *pg, struct err *err)
 		json_t *key;
 		char t[64];
 
-		connector_iso_to_num(t, sizeof(t),
-		                     json_string_value(json_object_get(conv, "updated_time")));
-		connector_keep_max(c->pending, sizeof(c->pending), t);
-		if (t[0] && (!oldest[0] || connector_num_cmp(t, oldest) < 0))
+		connector_run_iso_to_num(t, sizeof(t),
+		                         json_string_value(json_object_get(conv, "updated_time")));
+		connector_run_keep_max(c->pending, sizeof(c->pending), t);
+		if (t[0] && (!oldest[0] || connector_run_num_cmp(t, oldest) < 0))
 			snprintf(oldest, sizeof(oldest), "%s", t);
 		/* Older messages of a conversation not updated since the last
 		 * complete poll were read then. */
 		if (!link || !*link || !cid ||
-		    (c->since[0] && t[0] && connector_num_cmp(t, c->since) <= 0))
+		    (c->since[0] && t[0] && connector_run_num_cmp(t, c->since) <= 0))
 			continue;
 		key = json_pack("{s:s,s:s}", "id", cid, "updated", t);
 		if (!key) {
 			rc = err_set(err, KV_ENOMEM, "out of memory");
 			goto out;
 		}
-		rc = connector_nests_push(&q, link, key, origin, 2, err);
+		rc = connector_run_nests_push(&q, link, key, origin, 2, err);
 		json_decref(key);
 		if (rc)
 			goto out;
 	}
-	rc = connector_part_set(&pg->parts.v[origin], conv_doc(data, NULL), err);
+	rc = connector_run_part_set(&pg->parts.v[origin], conv_doc(data, NULL), err);
 	if (rc)
 		goto out;
 	/* Conversations come most recently updated first: a page that
 	 * reaches back to the cursor is the last one needed. */
-	if (c->since[0] && oldest[0] && connector_num_cmp(oldest, c->since) <= 0) {
+	if (c->since[0] && oldest[0] && connector_run_num_cmp(oldest, c->since) <= 0) {
 		free(next);
 		next = NULL;
 	}
@@ -604,7 +606,7 @@ static int conv_page(struct paged *pg, struct err *err)
 		rc = conv_messages(run, &pg->parts, &q, c, pg->name, err);
 out:
 	free(next);
-	connector_nests_done(&q);
+	connector_run_nests_done(&q);
 	return rc;
 }
 
@@ -615,7 +617,7 @@ out:
  * complete poll). The message lists of conversations updated since then
  * are read to their end (max_comment_pages permitting); the messages of
  * the others on the last page are imported again, which changes nothing. */
-int connector_conv_poll(struct run *run, struct err *err)
+int connector_graph_conv_poll(struct run *run, struct err *err)
 {
 	struct graph_poll gp = {.fields = GRAPH_CONVERSATION_FIELDS};
 

@@ -7,7 +7,7 @@ struct err;
 struct run;
 
 /* An account's statuses and the replies of those that are new or in the
- * look-back window. Returns connector_poll_result's code. */
+ * look-back window. Returns connector_run_poll_result's code. */
 int connector_mastodon_poll(struct run *run, struct err *err);
 
 #endif

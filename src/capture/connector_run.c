@@ -40,7 +40,7 @@ static void cur_field(json_t *o, const char *key, char *dst, size_t n)
 		snprintf(dst, n, "%s", json_string_value(v));
 }
 
-int connector_cur_load(struct run *run, const char *endpoint, struct cur *c, struct err *err)
+int connector_run_cur_load(struct run *run, const char *endpoint, struct cur *c, struct err *err)
 {
 	struct cursor_row row = {0};
 	json_t *o;
@@ -90,7 +90,7 @@ static char *cur_dump(const struct cur *c)
 
 /* Compares two decimal numbers written as strings (ids, Unix times) of any
  * length; "" is smallest. */
-int connector_num_cmp(const char *a, const char *b)
+int connector_run_num_cmp(const char *a, const char *b)
 {
 	size_t la, lb;
 
@@ -105,7 +105,7 @@ int connector_num_cmp(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-int connector_is_num(const char *s)
+int connector_run_is_num(const char *s)
 {
 	if (!*s)
 		return 0;
@@ -115,9 +115,9 @@ int connector_is_num(const char *s)
 	return 1;
 }
 
-void connector_keep_max(char *dst, size_t n, const char *v)
+void connector_run_keep_max(char *dst, size_t n, const char *v)
 {
-	if (v && connector_is_num(v) && connector_num_cmp(v, dst) > 0)
+	if (v && connector_run_is_num(v) && connector_run_num_cmp(v, dst) > 0)
 		snprintf(dst, n, "%s", v);
 }
 
@@ -125,8 +125,8 @@ void connector_keep_max(char *dst, size_t n, const char *v)
  * list it cut short holds it further back. */
 static void cur_finish(struct cur *c)
 {
-	connector_keep_max(c->since, sizeof(c->since), c->pending);
-	if (c->floor[0] && connector_num_cmp(c->floor, c->since) < 0)
+	connector_run_keep_max(c->since, sizeof(c->since), c->pending);
+	if (c->floor[0] && connector_run_num_cmp(c->floor, c->since) < 0)
 		snprintf(c->since, sizeof(c->since), "%s", c->floor);
 	c->pending[0] = '\0';
 	c->next[0] = '\0';
@@ -142,7 +142,7 @@ static void parts_clear(struct parts *p)
 	p->n = 0;
 }
 
-void connector_parts_done(struct parts *p)
+void connector_run_parts_done(struct parts *p)
 {
 	parts_clear(p);
 	free(p->v);
@@ -151,9 +151,9 @@ void connector_parts_done(struct parts *p)
 
 /* GETs url and keeps the body as a part to import. The body stays owned by
  * parts; *out_body (may be NULL) borrows it. */
-int connector_get_part(struct run *run, struct parts *p, const char *url, const char *bearer,
-                       enum parse_format fmt, const char *name, const struct part **out_part,
-                       struct err *err)
+int connector_run_get_part(struct run *run, struct parts *p, const char *url, const char *bearer,
+                           enum parse_format fmt, const char *name, const struct part **out_part,
+                           struct err *err)
 {
 	struct fetch_result res;
 	struct part *pt;
@@ -266,14 +266,14 @@ static int load_json(json_t **out, const struct part *pt, struct err *err)
 /* GETs one page as a part to import and parses it into *j, which drops the
  * previous page's JSON; the part stays owned by parts, *out_part (may be
  * NULL) borrows it. */
-int connector_get_json_page(struct run *run, struct parts *parts, const char *url,
-                            const char *bearer, enum parse_format fmt, const char *name, json_t **j,
-                            const struct part **out_part, struct err *err)
+int connector_run_get_json_page(struct run *run, struct parts *parts, const char *url,
+                                const char *bearer, enum parse_format fmt, const char *name,
+                                json_t **j, const struct part **out_part, struct err *err)
 {
 	const struct part *pt = NULL;
 	int rc;
 
-	rc = connector_get_part(run, parts, url, bearer, fmt, name, &pt, err);
+	rc = connector_run_get_part(run, parts, url, bearer, fmt, name, &pt, err);
 	if (rc)
 		return rc;
 	if (out_part)
@@ -285,8 +285,8 @@ int connector_get_json_page(struct run *run, struct parts *parts, const char *ur
 
 /* Ends a page: on the last one the cursor moves on and the run is complete;
  * either way the page's parts and the cursor are committed together. */
-int connector_end_page(struct run *run, const char *endpoint, struct parts *parts, struct cur *c,
-                       int last, struct err *err)
+int connector_run_end_page(struct run *run, const char *endpoint, struct parts *parts,
+                           struct cur *c, int last, struct err *err)
 {
 	int rc;
 
@@ -299,7 +299,7 @@ int connector_end_page(struct run *run, const char *endpoint, struct parts *part
 }
 
 /* A failed poll leaves its reason on the cursor, for the register to show. */
-int connector_poll_result(struct run *run, const char *endpoint, int rc, const struct err *err)
+int connector_run_poll_result(struct run *run, const char *endpoint, int rc, const struct err *err)
 {
 	if (rc)
 		cursors_set_error(run->s, run->account_id, endpoint, err ? err->msg : "failed",
@@ -308,7 +308,7 @@ int connector_poll_result(struct run *run, const char *endpoint, int rc, const s
 }
 
 /* Unix seconds of an ISO time as a decimal string into dst ("" when absent). */
-void connector_iso_to_num(char *dst, size_t n, const char *iso)
+void connector_run_iso_to_num(char *dst, size_t n, const char *iso)
 {
 	int64_t t;
 
@@ -327,7 +327,7 @@ static int64_t window_start(int64_t days)
 }
 
 /* Unix seconds of an ISO time; INT64_MIN when absent or unreadable. */
-int64_t connector_post_time(const char *iso)
+int64_t connector_run_post_time(const char *iso)
 {
 	int64_t t;
 
@@ -338,7 +338,7 @@ int64_t connector_post_time(const char *iso)
  * start of the look-back window when that reaches further back, so that
  * posts created in the last lookback_days are read again for new comments
  * ("" when the cursor has none yet: everything is read). */
-void connector_lookback_since(const struct run *run, const char *since, char *out, size_t n)
+void connector_run_lookback_since(const struct run *run, const char *since, char *out, size_t n)
 {
 	char s[32];
 
@@ -346,12 +346,12 @@ void connector_lookback_since(const struct run *run, const char *since, char *ou
 	if (!since[0] || run->c->lookback_days <= 0)
 		return;
 	snprintf(s, sizeof(s), "%lld", (long long)window_start(run->c->lookback_days));
-	if (connector_num_cmp(s, since) < 0)
+	if (connector_run_num_cmp(s, since) < 0)
 		snprintf(out, n, "%s", s);
 }
 
 /* Starts a page: nothing seen on it yet. */
-void connector_reach_page(struct reach *r)
+void connector_run_reach_page(struct reach *r)
 {
 	r->oldest[0] = '\0';
 	r->oldest_t = INT64_MAX;
@@ -359,28 +359,28 @@ void connector_reach_page(struct reach *r)
 
 /* The window is lookback_days long; there is none on a first poll, which
  * reads everything. */
-void connector_reach_init(struct reach *r, const struct run *run, const char *since)
+void connector_run_reach_init(struct reach *r, const struct run *run, const char *since)
 {
 	int64_t days = run->c->lookback_days;
 
 	snprintf(r->since, sizeof(r->since), "%s", since);
 	r->start = since[0] && days > 0 ? window_start(days) : INT64_MAX;
-	connector_reach_page(r);
+	connector_run_reach_page(r);
 }
 
 /* 1 when the poll reads past the cursor: the platform must not be asked
  * for since_id then, as that would hide the window's older posts. */
-int connector_reach_window(const struct reach *r)
+int connector_run_reach_window(const struct reach *r)
 {
 	return r->start != INT64_MAX;
 }
 
 /* A post on the page under way: key its since value, t its creation time
  * (INT64_MIN when unknown, which counts as old). */
-void connector_reach_note(struct reach *r, const char *key, int64_t t)
+void connector_run_reach_note(struct reach *r, const char *key, int64_t t)
 {
-	if (key && connector_is_num(key) &&
-	    (!r->oldest[0] || connector_num_cmp(key, r->oldest) < 0))
+	if (key && connector_run_is_num(key) &&
+	    (!r->oldest[0] || connector_run_num_cmp(key, r->oldest) < 0))
 		snprintf(r->oldest, sizeof(r->oldest), "%s", key);
 	if (t < r->oldest_t)
 		r->oldest_t = t;
@@ -388,23 +388,23 @@ void connector_reach_note(struct reach *r, const char *key, int64_t t)
 
 /* 1 when a post's comments or replies are to be read: it is new, or it was
  * created in the window. */
-int connector_reach_wants(const struct reach *r, const char *key, int64_t t)
+int connector_run_reach_wants(const struct reach *r, const char *key, int64_t t)
 {
-	return connector_num_cmp(key, r->since) > 0 ||
-	       (connector_reach_window(r) && t != INT64_MIN && t >= r->start);
+	return connector_run_num_cmp(key, r->since) > 0 ||
+	       (connector_run_reach_window(r) && t != INT64_MIN && t >= r->start);
 }
 
 /* 1 when the page under way reaches back to both the cursor's since and
  * the start of the window: it is the last one needed. */
-int connector_reach_done(const struct reach *r)
+int connector_run_reach_done(const struct reach *r)
 {
-	return r->since[0] && r->oldest[0] && connector_num_cmp(r->oldest, r->since) <= 0 &&
+	return r->since[0] && r->oldest[0] && connector_run_num_cmp(r->oldest, r->since) <= 0 &&
 	       r->oldest_t <= r->start;
 }
 
 /* Removes every secret query parameter from url (tokens never go into the
  * cursor); a heap string, NULL when out of memory. */
-char *connector_strip_secrets(const char *url)
+char *connector_run_strip_secrets(const char *url)
 {
 	CURLU *u = curl_url();
 	char *query = NULL, *res = NULL, *out = NULL;
@@ -447,7 +447,7 @@ out:
 
 /* ---- nested pages, read breadth first ---- */
 
-void connector_nests_done(struct nests *q)
+void connector_run_nests_done(struct nests *q)
 {
 	for (size_t i = 0; i < q->n; i++) {
 		free(q->v[i].url);
@@ -458,8 +458,8 @@ void connector_nests_done(struct nests *q)
 }
 
 /* Queues url; chain gets a reference of its own. */
-int connector_nests_push(struct nests *q, const char *url, json_t *chain, size_t origin, int page,
-                         struct err *err)
+int connector_run_nests_push(struct nests *q, const char *url, json_t *chain, size_t origin,
+                             int page, struct err *err)
 {
 	struct nest *e;
 
@@ -485,7 +485,7 @@ int connector_nests_push(struct nests *q, const char *url, json_t *chain, size_t
 
 /* ---- one page of a nested list ---- */
 
-int connector_nest_budget(struct run *run, const struct nests *q)
+int connector_run_nest_budget(struct run *run, const struct nests *q)
 {
 	if (run->comment_pages_left > 0)
 		return 1;
@@ -493,14 +493,14 @@ int connector_nest_budget(struct run *run, const struct nests *q)
 	return 0;
 }
 
-int connector_nest_fetch(struct run *run, struct parts *parts, const char *url,
-                         enum parse_format fmt, const char *name, json_t **j,
-                         struct part **out_part, struct err *err)
+int connector_run_nest_fetch(struct run *run, struct parts *parts, const char *url,
+                             enum parse_format fmt, const char *name, json_t **j,
+                             struct part **out_part, struct err *err)
 {
 	int rc;
 
 	run->comment_pages_left--;
-	rc = connector_get_json_page(run, parts, url, NULL, fmt, name, j, NULL, err);
+	rc = connector_run_get_json_page(run, parts, url, NULL, fmt, name, j, NULL, err);
 	if (rc) {
 		/* The URL alone would not say which list failed. */
 		if (!strstr(err->msg, name))
@@ -511,7 +511,7 @@ int connector_nest_fetch(struct run *run, struct parts *parts, const char *url,
 	return KV_OK;
 }
 
-int connector_part_set(struct part *pt, char *doc, struct err *err)
+int connector_run_part_set(struct part *pt, char *doc, struct err *err)
 {
 	if (!doc)
 		return err_set(err, KV_ENOMEM, "out of memory");
@@ -523,35 +523,36 @@ int connector_part_set(struct part *pt, char *doc, struct err *err)
 
 /* ---- the paged poll ---- */
 
-int connector_paged_poll(struct run *run, const struct paged_ops *ops, struct err *err)
+int connector_run_paged_poll(struct run *run, const struct paged_ops *ops, struct err *err)
 {
 	struct paged pg = {.run = run, .ops = ops};
 	int rc;
 
 	buf_init(&pg.url, 1 << 20);
 	run->comment_pages_left = run->c->max_comment_pages;
-	rc = connector_cur_load(run, ops->endpoint, &pg.c, err);
+	rc = connector_run_cur_load(run, ops->endpoint, &pg.c, err);
 	if (rc)
 		goto out;
-	connector_reach_init(&pg.reach, run, pg.c.since);
+	connector_run_reach_init(&pg.reach, run, pg.c.since);
 	run->r->complete = 0;
 	for (pg.page = 1; pg.page <= run->c->max_pages; pg.page++) {
-		connector_reach_page(&pg.reach);
+		connector_run_reach_page(&pg.reach);
 		buf_clear(&pg.url);
 		rc = ops->url(&pg, err);
 		if (rc)
 			goto out;
 		snprintf(pg.name, sizeof(pg.name), "%s %s %s page %lld", ops->family, run->handle,
 		         ops->label ? ops->label : ops->endpoint, (long long)pg.page);
-		rc = connector_get_json_page(run, &pg.parts, buf_cstr(&pg.url),
-		                             ops->bearer ? run->c->token : NULL, ops->fmt, pg.name,
-		                             &pg.j, NULL, err);
+		rc = connector_run_get_json_page(run, &pg.parts, buf_cstr(&pg.url),
+		                                 ops->bearer ? run->c->token : NULL, ops->fmt,
+		                                 pg.name, &pg.j, NULL, err);
 		if (rc)
 			goto out;
 		rc = ops->page(&pg, err);
 		if (rc)
 			goto out;
-		rc = connector_end_page(run, ops->endpoint, &pg.parts, &pg.c, !pg.c.next[0], err);
+		rc = connector_run_end_page(run, ops->endpoint, &pg.parts, &pg.c, !pg.c.next[0],
+		                            err);
 		if (rc)
 			goto out;
 		if (!pg.c.next[0])
@@ -560,6 +561,6 @@ int connector_paged_poll(struct run *run, const struct paged_ops *ops, struct er
 out:
 	json_decref(pg.j);
 	buf_done(&pg.url);
-	connector_parts_done(&pg.parts);
-	return connector_poll_result(run, ops->endpoint, rc, err);
+	connector_run_parts_done(&pg.parts);
+	return connector_run_poll_result(run, ops->endpoint, rc, err);
 }

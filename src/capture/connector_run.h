@@ -98,47 +98,47 @@ struct nests {
 
 /* ---- cursors (a JSON object per account and endpoint) ---- */
 
-int connector_cur_load(struct run *run, const char *endpoint, struct cur *c, struct err *err);
+int connector_run_cur_load(struct run *run, const char *endpoint, struct cur *c, struct err *err);
 /* Compares two decimal numbers given as text (ids, Unix times) of any
  * length; "" is the smallest. */
-int connector_num_cmp(const char *a, const char *b);
-int connector_is_num(const char *s);
+int connector_run_num_cmp(const char *a, const char *b);
+int connector_run_is_num(const char *s);
 /* Keeps in dst (n bytes) the larger of dst and v (numbers as text). */
-void connector_keep_max(char *dst, size_t n, const char *v);
+void connector_run_keep_max(char *dst, size_t n, const char *v);
 
 /* ---- pages: fetched first, imported together with the cursor ---- */
 
-void connector_parts_done(struct parts *p);
-int connector_get_part(struct run *run, struct parts *p, const char *url, const char *bearer,
-                       enum parse_format fmt, const char *name, const struct part **out_part,
-                       struct err *err);
-int connector_get_json_page(struct run *run, struct parts *parts, const char *url,
-                            const char *bearer, enum parse_format fmt, const char *name, json_t **j,
-                            const struct part **out_part, struct err *err);
+void connector_run_parts_done(struct parts *p);
+int connector_run_get_part(struct run *run, struct parts *p, const char *url, const char *bearer,
+                           enum parse_format fmt, const char *name, const struct part **out_part,
+                           struct err *err);
+int connector_run_get_json_page(struct run *run, struct parts *parts, const char *url,
+                                const char *bearer, enum parse_format fmt, const char *name,
+                                json_t **j, const struct part **out_part, struct err *err);
 /* Imports the parts and stores the cursor in one transaction (last: the
  * poll reached the end, pending becomes since). */
-int connector_end_page(struct run *run, const char *endpoint, struct parts *parts, struct cur *c,
-                       int last, struct err *err);
-int connector_poll_result(struct run *run, const char *endpoint, int rc, const struct err *err);
+int connector_run_end_page(struct run *run, const char *endpoint, struct parts *parts,
+                           struct cur *c, int last, struct err *err);
+int connector_run_poll_result(struct run *run, const char *endpoint, int rc, const struct err *err);
 
 /* ---- times, the look-back window ---- */
 
-void connector_iso_to_num(char *dst, size_t n, const char *iso);
-int64_t connector_post_time(const char *iso);
-void connector_lookback_since(const struct run *run, const char *since, char *out, size_t n);
-void connector_reach_page(struct reach *r);
-void connector_reach_init(struct reach *r, const struct run *run, const char *since);
-int connector_reach_window(const struct reach *r);
-void connector_reach_note(struct reach *r, const char *key, int64_t t);
-int connector_reach_wants(const struct reach *r, const char *key, int64_t t);
-int connector_reach_done(const struct reach *r);
+void connector_run_iso_to_num(char *dst, size_t n, const char *iso);
+int64_t connector_run_post_time(const char *iso);
+void connector_run_lookback_since(const struct run *run, const char *since, char *out, size_t n);
+void connector_run_reach_page(struct reach *r);
+void connector_run_reach_init(struct reach *r, const struct run *run, const char *since);
+int connector_run_reach_window(const struct reach *r);
+void connector_run_reach_note(struct reach *r, const char *key, int64_t t);
+int connector_run_reach_wants(const struct reach *r, const char *key, int64_t t);
+int connector_run_reach_done(const struct reach *r);
 
 /* ---- URLs and nested pages ---- */
 
-char *connector_strip_secrets(const char *url);
-void connector_nests_done(struct nests *q);
-int connector_nests_push(struct nests *q, const char *url, json_t *chain, size_t origin, int page,
-                         struct err *err);
+char *connector_run_strip_secrets(const char *url);
+void connector_run_nests_done(struct nests *q);
+int connector_run_nests_push(struct nests *q, const char *url, json_t *chain, size_t origin,
+                             int page, struct err *err);
 
 /* ---- the paged poll: a list the platform gives newest first ---- */
 
@@ -157,7 +157,7 @@ struct paged {
 	json_t *j;      /* the page as JSON, for ops->page */
 };
 
-/* What a platform tells connector_paged_poll. */
+/* What a platform tells connector_run_paged_poll. */
 struct paged_ops {
 	const char *family;   /* "youtube", "facebook" ...: the first word of a page's name */
 	const char *endpoint; /* the cursor's endpoint */
@@ -177,27 +177,27 @@ struct paged_ops {
 
 /* The loop of every platform's poll: loads the cursor, then
  * for at most max_pages pages fetches a page, lets ops->page handle it, and
- * imports the page's parts together with the cursor (connector_end_page),
- * until a page leaves no next. Returns connector_poll_result's code. */
-int connector_paged_poll(struct run *run, const struct paged_ops *ops, struct err *err);
+ * imports the page's parts together with the cursor (connector_run_end_page),
+ * until a page leaves no next. Returns connector_run_poll_result's code. */
+int connector_run_paged_poll(struct run *run, const struct paged_ops *ops, struct err *err);
 
 /* ---- one page of a nested list ---- */
 
 /* 1 when the poll may read another nested page; 0 when max_comment_pages
  * is spent, after counting the lists q holds from q->head on as cut short
  * in the report. */
-int connector_nest_budget(struct run *run, const struct nests *q);
+int connector_run_nest_budget(struct run *run, const struct nests *q);
 
 /* Reads one page of a nested list: spends one of the poll's nested pages
  * and fetches url as a part of its own into parts (*j is the page as JSON,
- * *out_part the part, as connector_get_json_page). A failure is prefixed
+ * *out_part the part, as connector_run_get_json_page). A failure is prefixed
  * with name unless the message names it already. */
-int connector_nest_fetch(struct run *run, struct parts *parts, const char *url,
-                         enum parse_format fmt, const char *name, json_t **j,
-                         struct part **out_part, struct err *err);
+int connector_run_nest_fetch(struct run *run, struct parts *parts, const char *url,
+                             enum parse_format fmt, const char *name, json_t **j,
+                             struct part **out_part, struct err *err);
 
 /* Puts doc (a heap string, owned from now on) in place of pt's data, the
  * document the part is imported as. KV_ENOMEM when doc is NULL. */
-int connector_part_set(struct part *pt, char *doc, struct err *err);
+int connector_run_part_set(struct part *pt, char *doc, struct err *err);
 
 #endif

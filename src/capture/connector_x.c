@@ -25,7 +25,7 @@ static int x_url(struct paged *pg, struct err *err)
 
 	buf_printf(&pg->url, "%s/2/users/%s/tweets?max_results=100&" X_TWEET_FIELDS,
 	           run->c->base_url, run->pid);
-	if (pg->c.since[0] && !connector_reach_window(&pg->reach))
+	if (pg->c.since[0] && !connector_run_reach_window(&pg->reach))
 		buf_printf(&pg->url, "&since_id=%s", pg->c.since);
 	if (pg->c.next[0]) {
 		char *e = curl_easy_escape(NULL, pg->c.next, 0);
@@ -48,26 +48,26 @@ static int x_page(struct paged *pg, struct err *err)
 	int rc = KV_OK;
 
 	buf_init(&url, 1 << 20);
-	connector_keep_max(pg->c.pending, sizeof(pg->c.pending),
-	                   json_string_value(json_object_get(meta, "newest_id")));
+	connector_run_keep_max(pg->c.pending, sizeof(pg->c.pending),
+	                       json_string_value(json_object_get(meta, "newest_id")));
 	for (size_t i = 0; json_is_array(data) && i < json_array_size(data); i++) {
 		json_t *tw = json_array_get(data, i);
 		const char *id = json_string_value(json_object_get(tw, "id"));
 		const char *conv = json_string_value(json_object_get(tw, "conversation_id"));
-		int64_t t =
-		        connector_post_time(json_string_value(json_object_get(tw, "created_at")));
+		int64_t t = connector_run_post_time(
+		        json_string_value(json_object_get(tw, "created_at")));
 		char cname[256];
 
-		if (!id || !connector_is_num(id))
+		if (!id || !connector_run_is_num(id))
 			continue;
-		connector_keep_max(pg->c.pending, sizeof(pg->c.pending), id);
-		connector_reach_note(&pg->reach, id, t);
+		connector_run_keep_max(pg->c.pending, sizeof(pg->c.pending), id);
+		connector_run_reach_note(&pg->reach, id, t);
 		/* Only a tweet that starts a conversation is searched: the
 		 * account's replies in others' threads would repeat them. */
 		if (conv && strcmp(conv, id) != 0)
 			continue;
 		/* New tweets and those in the window are searched. */
-		if (!connector_reach_wants(&pg->reach, id, t))
+		if (!connector_run_reach_wants(&pg->reach, id, t))
 			continue;
 		buf_clear(&url);
 		buf_printf(&url,
@@ -75,8 +75,8 @@ static int x_page(struct paged *pg, struct err *err)
 		           "&max_results=100&" X_TWEET_FIELDS,
 		           run->c->base_url, id);
 		snprintf(cname, sizeof(cname), "x %s conversation %s", run->handle, id);
-		rc = connector_get_part(run, &pg->parts, buf_cstr(&url), run->c->token, PARSE_X_API,
-		                        cname, NULL, err);
+		rc = connector_run_get_part(run, &pg->parts, buf_cstr(&url), run->c->token,
+		                            PARSE_X_API, cname, NULL, err);
 		if (rc) {
 			/* The page's tweets are named by the request for their
 			 * replies that failed. */
@@ -85,7 +85,7 @@ static int x_page(struct paged *pg, struct err *err)
 		}
 	}
 	tok = json_object_get(meta, "next_token");
-	if (!connector_reach_done(&pg->reach) && json_is_string(tok) &&
+	if (!connector_run_reach_done(&pg->reach) && json_is_string(tok) &&
 	    json_string_length(tok) > 0 && json_string_length(tok) < sizeof(pg->c.next))
 		snprintf(pg->c.next, sizeof(pg->c.next), "%s", json_string_value(tok));
 	else
@@ -109,5 +109,5 @@ int connector_x_poll(struct run *run, struct err *err)
 	        .page = x_page,
 	};
 
-	return connector_paged_poll(run, &ops, err);
+	return connector_run_paged_poll(run, &ops, err);
 }

@@ -7,7 +7,7 @@ struct err;
 struct run;
 
 /* A user's tweets and the conversations started by those that are new or
- * in the look-back window. Returns connector_poll_result's code. */
+ * in the look-back window. Returns connector_run_poll_result's code. */
 int connector_x_poll(struct run *run, struct err *err);
 
 #endif

@@ -71,10 +71,10 @@ static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
 		if (!json_is_string(json_object_get(th, "id")) || !json_is_integer(total) ||
 		    json_integer_value(total) <= (json_int_t)shown)
 			continue;
-		connector_iso_to_num(t, sizeof(t), pub);
-		if (t[0] && !connector_reach_wants(reach, t, connector_post_time(pub)))
+		connector_run_iso_to_num(t, sizeof(t), pub);
+		if (t[0] && !connector_run_reach_wants(reach, t, connector_run_post_time(pub)))
 			continue;
-		if ((rc = connector_nests_push(&q, "", th, origin, 1, err)))
+		if ((rc = connector_run_nests_push(&q, "", th, origin, 1, err)))
 			goto out;
 	}
 	for (; q.head < q.n; q.head++) {
@@ -88,7 +88,7 @@ static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
 		struct part *pt;
 		char name[256];
 
-		if (!connector_nest_budget(run, &q)) {
+		if (!connector_run_nest_budget(run, &q)) {
 			parts->v[origin].cut += (int64_t)(q.n - q.head);
 			break;
 		}
@@ -118,8 +118,8 @@ static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
 			rc = err_set(err, KV_ENOMEM, "out of memory");
 			break;
 		}
-		rc = connector_nest_fetch(run, parts, buf_cstr(&url), PARSE_YOUTUBE, name, &j, &pt,
-		                          err);
+		rc = connector_run_nest_fetch(run, parts, buf_cstr(&url), PARSE_YOUTUBE, name, &j,
+		                              &pt, err);
 		if (rc)
 			break;
 		list = json_object_get(j, "items");
@@ -128,20 +128,20 @@ static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
 			             name);
 			break;
 		}
-		rc = connector_part_set(pt, youtube_wrap(thread, list), err);
+		rc = connector_run_part_set(pt, youtube_wrap(thread, list), err);
 		if (rc)
 			break;
 		pt->echoed = 1;
 		tok = json_object_get(j, "nextPageToken");
 		if (json_is_string(tok) && json_string_length(tok) > 0 &&
-		    (rc = connector_nests_push(&q, json_string_value(tok), thread, origin,
-		                               npage + 1, err)))
+		    (rc = connector_run_nests_push(&q, json_string_value(tok), thread, origin,
+		                                   npage + 1, err)))
 			break;
 	}
 out:
 	json_decref(j);
 	buf_done(&url);
-	connector_nests_done(&q);
+	connector_run_nests_done(&q);
 	return rc;
 }
 
@@ -179,18 +179,19 @@ static int youtube_page(struct paged *pg, struct err *err)
 		        "publishedAt");
 		char t[64];
 
-		connector_iso_to_num(t, sizeof(t), json_string_value(sn));
+		connector_run_iso_to_num(t, sizeof(t), json_string_value(sn));
 		if (!t[0])
 			continue;
-		connector_keep_max(pg->c.pending, sizeof(pg->c.pending), t);
-		connector_reach_note(&pg->reach, t, connector_post_time(json_string_value(sn)));
+		connector_run_keep_max(pg->c.pending, sizeof(pg->c.pending), t);
+		connector_run_reach_note(&pg->reach, t,
+		                         connector_run_post_time(json_string_value(sn)));
 	}
 	/* Threads come newest first: a page reaching back to the last poll's
 	 * newest thread and to the start of the look-back window (threads
 	 * started since, read again with their new replies) is the last one
 	 * needed. */
 	tok = json_object_get(pg->j, "nextPageToken");
-	if (!connector_reach_done(&pg->reach) && json_is_string(tok) &&
+	if (!connector_run_reach_done(&pg->reach) && json_is_string(tok) &&
 	    json_string_length(tok) > 0 && json_string_length(tok) < sizeof(pg->c.next))
 		snprintf(pg->c.next, sizeof(pg->c.next), "%s", json_string_value(tok));
 	else
@@ -209,5 +210,5 @@ int connector_youtube_poll(struct run *run, struct err *err)
 	        .page = youtube_page,
 	};
 
-	return connector_paged_poll(run, &ops, err);
+	return connector_run_paged_poll(run, &ops, err);
 }

@@ -7,7 +7,7 @@ struct err;
 struct run;
 
 /* A channel's comment threads with all replies of the threads that are new
- * or in the look-back window. Returns connector_poll_result's code. */
+ * or in the look-back window. Returns connector_run_poll_result's code. */
 int connector_youtube_poll(struct run *run, struct err *err);
 
 #endif

@@ -27,24 +27,24 @@ int parse_text_check(const char *s, size_t len, const char *name, const char *wh
 	return KV_OK;
 }
 
-void parse_strs_init(struct parse_strs *s)
+void parse_text_strs_init(struct parse_text_strs *s)
 {
 	s->v = NULL;
 	s->n = 0;
 	s->cap = 0;
 }
 
-void parse_strs_done(struct parse_strs *s)
+void parse_text_strs_done(struct parse_text_strs *s)
 {
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i]);
 	free(s->v);
-	parse_strs_init(s);
+	parse_text_strs_init(s);
 }
 
-int parse_strs_add(struct parse_strs *s, const char *str)
+int parse_text_strs_add(struct parse_text_strs *s, const char *str)
 {
 	char *copy;
 
@@ -135,7 +135,7 @@ static int skipped_link(xmlNode *a)
 }
 
 /* Walks the tree without recursion so deep nesting cannot exhaust the stack. */
-static void walk_html(xmlNode *root, struct text_out *t, struct parse_strs *links)
+static void walk_html(xmlNode *root, struct text_out *t, struct parse_text_strs *links)
 {
 	xmlNode *n = root;
 
@@ -155,7 +155,7 @@ static void walk_html(xmlNode *root, struct text_out *t, struct parse_strs *link
 					xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
 
 					if (href && *href &&
-					    parse_strs_add(links, (const char *)href))
+					    parse_text_strs_add(links, (const char *)href))
 						t->rc = KV_ENOMEM;
 					xmlFree(href);
 				}
@@ -181,7 +181,7 @@ static void walk_html(xmlNode *root, struct text_out *t, struct parse_strs *link
 	}
 }
 
-int parse_html_text(char **out, const char *html, size_t len, struct parse_strs *links,
+int parse_text_html(char **out, const char *html, size_t len, struct parse_text_strs *links,
                     const char *name, const char *where, const char *field, struct err *err)
 {
 	struct text_out t = {.space = 0, .newlines = 0, .rc = 0};

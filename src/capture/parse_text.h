@@ -19,16 +19,16 @@ int parse_text_check(const char *s, size_t len, const char *name, const char *wh
                      const char *field, struct err *err);
 
 /* A list of owned strings (links found in a text, for instance). */
-struct parse_strs {
+struct parse_text_strs {
 	char **v;
 	size_t n;
 	size_t cap;
 };
 
-void parse_strs_init(struct parse_strs *s);
-void parse_strs_done(struct parse_strs *s);
+void parse_text_strs_init(struct parse_text_strs *s);
+void parse_text_strs_done(struct parse_text_strs *s);
 /* Appends a copy of str unless it is already there. KV_ENOMEM. */
-int parse_strs_add(struct parse_strs *s, const char *str);
+int parse_text_strs_add(struct parse_text_strs *s, const char *str);
 
 /* Turns an HTML fragment into plain text with libxml2's HTML parser: text
  * kept, tags dropped, entities decoded, runs of white space folded, a line
@@ -37,7 +37,7 @@ int parse_strs_add(struct parse_strs *s, const char *str);
  * each <a> that is not a mention or hashtag (class "mention"/"hashtag"/"u-url")
  * is added to it. *out is a heap string (free it). KV_EINVAL when the text
  * would pass PARSE_TEXT_MAX (naming name, where, field), KV_ENOMEM. */
-int parse_html_text(char **out, const char *html, size_t len, struct parse_strs *links,
+int parse_text_html(char **out, const char *html, size_t len, struct parse_text_strs *links,
                     const char *name, const char *where, const char *field, struct err *err);
 
 #endif

@@ -4,7 +4,7 @@
 #include "base/calendar.h"
 #include "capture/import.h"
 #include "capture/media.h"
-#include "capture/screening.h"
+#include "capture/screener.h"
 #include "store/audit.h"
 #include "store/screening_rows.h"
 #include "registry/registry.h"
@@ -408,7 +408,7 @@ static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
 	sc = cli_screener(ctx);
 	if (!sc)
 		return cli_fail(ctx, ctx->err.code);
-	code = capture_rescreen(ctx->store, sc, org, all, &r, &ctx->err);
+	code = capture_screener_rescreen(ctx->store, sc, org, all, &r, &ctx->err);
 	if (!code && r.screened) {
 		json_t *a = json_pack("{s:s,s:I,s:I}", "ruleset", capture_screener_ruleset(sc),
 		                      "screened", (json_int_t)r.screened, "flagged",

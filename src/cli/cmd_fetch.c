@@ -108,7 +108,7 @@ static int fetch_prepare(struct fetch_run *fr, int64_t id)
 	snprintf(fr->label, sizeof(fr->label), "%s/%s", register_platform_name(fr->acc->v.platform),
 	         fr->acc->v.handle);
 	if (!fr->explicit &&
-	    (fr->acc->v.status != ACCOUNT_ACTIVE || !connector_supported(fr->acc->v.platform)))
+	    (fr->acc->v.status != ACCOUNT_ACTIVE || !connector_conf_supported(fr->acc->v.platform)))
 		goto pass;
 	code = connector_conf_load(&fr->conf, cfg, fr->acc->v.platform, fr->acc->v.handle,
 	                           fr->acc->v.url, &err);

@@ -8,7 +8,7 @@
 #include "model/op_ctx.h"
 
 #include "base/time.h"
-#include "capture/screening.h"
+#include "capture/screener.h"
 #include "store/store.h"
 #include "store/webhooks.h"
 #include "workflow/ingest.h"
