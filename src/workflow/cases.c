@@ -762,7 +762,7 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 	struct case_rec c;
 	struct policy pol;
 	int64_t now = op->now;
-	int rc;
+	int rc, in_txn = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (reason && (utf8_check(reason, strlen(reason)) >= 0 || strlen(reason) > 2000))
@@ -775,16 +775,17 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
+	in_txn = 1;
 	rc = case_row_load(s, org, id, &l, err);
 	if (!rc)
 		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
-		goto fail;
+		goto out;
 	c = l->c;
 	if (closed(&c)) {
 		rc = err_set(err, KV_ECONFLICT, "case %lld is already closed (%s by %s)",
 		             (long long)id, c.state, c.decided_by ? c.decided_by : "?");
-		goto fail;
+		goto out;
 	}
 	if (d == CASE_KEEP) {
 		c.state = "kept";
@@ -800,17 +801,15 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 			           json_pack("{s:s,s:s,s:s}", "state", "kept", "decision", "keep",
 			                     "reason", reason),
 			           err);
-		if (rc)
-			goto fail;
-		snprintf(out->state, sizeof(out->state), "kept");
-		case_row_loaded_free(l);
-		return store_commit(s, err);
+		if (!rc)
+			snprintf(out->state, sizeof(out->state), "kept");
+		goto out;
 	}
 	rc = ready(s, &c, d, opts, err);
 	if (!rc)
 		rc = policy_get(s, org, c.account_id, &pol, err);
 	if (rc)
-		goto fail;
+		goto out;
 	if (pol.four_eyes) {
 		c.state = "pending_confirmation";
 		c.decision = cases_decision_name(d);
@@ -823,25 +822,27 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 			           json_pack("{s:s,s:s,s:o}", "state", c.state, "decision",
 			                     c.decision, "reason", json_str(reason)),
 			           err);
-		if (rc)
-			goto fail;
-		snprintf(out->state, sizeof(out->state), "%s", c.state);
-		snprintf(out->detail, sizeof(out->detail),
-		         "four eyes: someone other than %s must confirm (kanalvakt case confirm "
-		         "%lld)",
-		         actor, (long long)id);
-		case_row_loaded_free(l);
-		return store_commit(s, err);
+		if (!rc) {
+			snprintf(out->state, sizeof(out->state), "%s", c.state);
+			snprintf(out->detail, sizeof(out->detail),
+			         "four eyes: someone other than %s must confirm (kanalvakt case "
+			         "confirm %lld)",
+			         actor, (long long)id);
+		}
+		goto out;
 	}
-	/* No four eyes: carry it out now. The check above is repeated by
-	 * take_down's re-read of the case (state and updated_at). */
+	/* No four eyes: carry it out now, outside the transaction. The check
+	 * above is repeated by take_down's re-read of the case (state and
+	 * updated_at). */
 	store_rollback(s);
+	in_txn = 0;
 	rc = take_down(s, org, &c, d, reason, actor, 0, opts, t, out, err);
+out:
 	case_row_loaded_free(l);
-	return rc;
-fail:
-	case_row_loaded_free(l);
-	store_rollback(s);
+	if (in_txn && rc)
+		store_rollback(s);
+	else if (in_txn)
+		rc = store_commit(s, err);
 	return rc;
 }
 
