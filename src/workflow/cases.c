@@ -490,6 +490,76 @@ json_t *cases_view_json(const struct case_rec *c, int64_t now)
 	                 json_str(c->takedown_result), "history", c->history);
 }
 
+/* Passes on the cases of the accounts the principal may read. */
+struct visible {
+	const struct principal *who;
+	cases_fn fn;
+	void *ctx;
+};
+
+static int visible_case(void *arg, const struct case_rec *c)
+{
+	struct visible *v = arg;
+
+	return principal_can(v->who, PERM_CASE_READ, c->account_id) ? v->fn(v->ctx, c) : 0;
+}
+
+int cases_list(const struct op_ctx *op, const struct case_filter *f, cases_fn fn, void *ctx,
+               struct err *err)
+{
+	struct case_filter of = *f;
+	struct visible v = {op->who, fn, ctx};
+
+	if (f->account_id ? !principal_can(op->who, PERM_CASE_READ, f->account_id)
+	                  : !principal_can_any(op->who, PERM_CASE_READ))
+		return op_ctx_require(op, PERM_CASE_READ, f->account_id, err);
+	of.org_id = op->org;
+	return case_row_each(op->store, &of, visible_case, &v, err);
+}
+
+int cases_show(const struct op_ctx *op, int64_t id, struct cases_shown *out, struct err *err)
+{
+	struct case_loaded *l = NULL;
+	struct err verr = {0};
+	int rc = case_row_load(op->store, op->org, id, &l, err);
+
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_READ, l->c.account_id, err);
+	if (rc) {
+		case_row_loaded_free(l);
+		return rc;
+	}
+	memset(out, 0, sizeof(*out));
+	out->l = l;
+	out->evidence_verified = -1;
+	if (l->c.evidence_sha256) {
+		out->evidence_verified =
+		        blob_verify(op->store, l->c.evidence_sha256, &verr) == KV_OK;
+		blob_path(op->store, l->c.evidence_sha256, out->evidence_path,
+		          sizeof(out->evidence_path), NULL);
+		if (!out->evidence_verified)
+			snprintf(out->evidence_problem, sizeof(out->evidence_problem), "%s",
+			         verr.msg);
+	}
+	return KV_OK;
+}
+
+json_t *cases_shown_json(const struct cases_shown *sh, int64_t now)
+{
+	json_t *j = cases_view_json(&sh->l->c, now);
+
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "evidence_verified",
+	                    sh->evidence_verified < 0 ? json_null()
+	                                              : json_boolean(sh->evidence_verified));
+	json_object_set_new(j, "evidence_path",
+	                    sh->evidence_path[0] ? json_string(sh->evidence_path) : json_null());
+	if (sh->evidence_verified == 0)
+		json_object_set_new(j, "evidence_problem", json_string(sh->evidence_problem));
+	return j;
+}
+
 static int closed(const struct case_rec *c)
 {
 	enum case_state st;
