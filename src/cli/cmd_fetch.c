@@ -95,26 +95,26 @@ static int fetch_prepare(struct fetch_run *fr, int64_t id)
 	struct connector_report r = {0};
 	struct config *cfg = cli_config(ctx);
 	struct err err = {0};
-	int code;
+	int code, ready = 0;
 
 	if (!cfg || !cli_screener(ctx))
-		return 0;
+		goto out;
 	code = register_row_account_load(ctx->store, id, &fr->acc, &err);
 	if (code) {
 		fprintf(stderr, "kanalvakt: %s\n", err.msg);
 		note_exit(&fr->t, code);
-		return 0;
+		goto out;
 	}
 	snprintf(fr->label, sizeof(fr->label), "%s/%s", register_platform_name(fr->acc->v.platform),
 	         fr->acc->v.handle);
 	if (!fr->explicit &&
 	    (fr->acc->v.status != ACCOUNT_ACTIVE || !connector_conf_supported(fr->acc->v.platform)))
-		goto pass;
+		goto out;
 	code = connector_conf_load(&fr->conf, cfg, fr->acc->v.platform, fr->acc->v.handle,
 	                           fr->acc->v.url, &err);
 	if (!code && !fr->conf.token) {
 		if (!fr->explicit)
-			goto pass;
+			goto out;
 		code = err_set(&err, KV_EINVAL,
 		               "%s: no token configured: add 'token = ...' to section [account %s] "
 		               "of the configuration file",
@@ -122,16 +122,19 @@ static int fetch_prepare(struct fetch_run *fr, int64_t id)
 	}
 	if (!code) {
 		fr->t.polled++;
-		return 1;
+		ready = 1;
+		goto out;
 	}
 	if (!strstr(err.msg, fr->label))
 		err_prefix(&err, "%s: ", fr->label);
 	print_result(ctx, fr->label, id, &r, code, &err);
 	note_exit(&fr->t, code);
-pass:
-	register_row_account_free(fr->acc);
-	fr->acc = NULL;
-	return 0;
+out:
+	if (!ready) {
+		register_row_account_free(fr->acc);
+		fr->acc = NULL;
+	}
+	return ready;
 }
 
 static int fetch_next(void *arg, struct ingest_source *src)

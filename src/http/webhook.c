@@ -469,21 +469,21 @@ int webhook_worker_start(struct webhook_worker **out, const char *data_dir, cons
 	w->actor = strdup(actor ? actor : "webhook");
 	if (!w->actor) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
-		goto fail;
+		goto out;
 	}
 	rc = store_open(&w->s, data_dir, err);
 	if (!rc)
 		rc = capture_screener_new(&w->screener, rules_dir, err);
 	if (rc)
-		goto fail;
+		goto out;
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 		rc = err_set(err, KV_EIO, "cannot start the webhook worker thread");
-		goto fail;
+		goto out;
 	}
 	w->started = 1;
 	*out = w;
-	return KV_OK;
-fail:
+	w = NULL;
+out:
 	webhook_worker_free(w);
 	return rc;
 }

@@ -701,6 +701,63 @@ int registry_check(const struct op_ctx *c, const char *ref, struct registry_prob
 	return KV_OK;
 }
 
+static int may_read_some(const struct op_ctx *c, struct err *err)
+{
+	return principal_can_any(c->who, PERM_REGISTER_READ)
+	               ? KV_OK
+	               : op_ctx_require(c, PERM_REGISTER_READ, 0, err);
+}
+
+int registry_units_each(const struct op_ctx *c, reg_unit_fn fn, void *ctx, struct err *err)
+{
+	int rc = may_read_some(c, err);
+
+	return rc ? rc : register_row_unit_each(c->store, c->org, fn, ctx, err);
+}
+
+int registry_people_each(const struct op_ctx *c, reg_person_fn fn, void *ctx, struct err *err)
+{
+	int rc = may_read_some(c, err);
+
+	return rc ? rc : register_row_person_each(c->store, c->org, fn, ctx, err);
+}
+
+int registry_account_ids(const struct op_ctx *c, int64_t **out, size_t *n, struct err *err)
+{
+	int64_t *ids = NULL;
+	size_t all = 0, k = 0;
+	int rc = may_read_some(c, err);
+
+	if (!rc)
+		rc = register_row_account_ids(c->store, c->org, &ids, &all, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < all; i++)
+		if (principal_can(c->who, PERM_REGISTER_READ, ids[i]))
+			ids[k++] = ids[i];
+	*out = ids;
+	*n = k;
+	return KV_OK;
+}
+
+int registry_account_get(const struct op_ctx *c, int64_t id, struct account_rec **out,
+                         struct err *err)
+{
+	struct account_rec *r = NULL;
+	int rc = register_row_account_load(c->store, id, &r, err);
+
+	if (!rc && r->org_id != c->org)
+		rc = err_set(err, KV_ENOTFOUND, "account %lld does not exist", (long long)id);
+	if (!rc)
+		rc = op_ctx_require(c, PERM_REGISTER_READ, id, err);
+	if (rc) {
+		register_row_account_free(r);
+		return rc;
+	}
+	*out = r;
+	return KV_OK;
+}
+
 json_t *registry_account_json(const struct account_rec *r)
 {
 	json_t *admins = json_array(), *checklist = json_object();

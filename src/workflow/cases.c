@@ -481,6 +481,76 @@ json_t *cases_view_json(const struct case_rec *c, int64_t now)
 	        c->takedown_result, "history", c->history);
 }
 
+/* Passes on the cases of the accounts the principal may read. */
+struct visible {
+	const struct principal *who;
+	cases_fn fn;
+	void *ctx;
+};
+
+static int visible_case(void *arg, const struct case_rec *c)
+{
+	struct visible *v = arg;
+
+	return principal_can(v->who, PERM_CASE_READ, c->account_id) ? v->fn(v->ctx, c) : 0;
+}
+
+int cases_list(const struct op_ctx *op, const struct case_filter *f, cases_fn fn, void *ctx,
+               struct err *err)
+{
+	struct case_filter of = *f;
+	struct visible v = {op->who, fn, ctx};
+
+	if (f->account_id ? !principal_can(op->who, PERM_CASE_READ, f->account_id)
+	                  : !principal_can_any(op->who, PERM_CASE_READ))
+		return op_ctx_require(op, PERM_CASE_READ, f->account_id, err);
+	of.org_id = op->org;
+	return case_row_each(op->store, &of, visible_case, &v, err);
+}
+
+int cases_show(const struct op_ctx *op, int64_t id, struct cases_shown *out, struct err *err)
+{
+	struct case_loaded *l = NULL;
+	struct err verr = {0};
+	int rc = case_row_load(op->store, op->org, id, &l, err);
+
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_READ, l->c.account_id, err);
+	if (rc) {
+		case_row_loaded_free(l);
+		return rc;
+	}
+	memset(out, 0, sizeof(*out));
+	out->l = l;
+	out->evidence_verified = -1;
+	if (l->c.evidence_sha256) {
+		out->evidence_verified =
+		        blob_verify(op->store, l->c.evidence_sha256, &verr) == KV_OK;
+		blob_path(op->store, l->c.evidence_sha256, out->evidence_path,
+		          sizeof(out->evidence_path), NULL);
+		if (!out->evidence_verified)
+			snprintf(out->evidence_problem, sizeof(out->evidence_problem), "%s",
+			         verr.msg);
+	}
+	return KV_OK;
+}
+
+json_t *cases_shown_json(const struct cases_shown *sh, int64_t now)
+{
+	json_t *j = cases_view_json(&sh->l->c, now);
+
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "evidence_verified",
+	                    sh->evidence_verified < 0 ? json_null()
+	                                              : json_boolean(sh->evidence_verified));
+	json_object_set_new(j, "evidence_path",
+	                    sh->evidence_path[0] ? json_string(sh->evidence_path) : json_null());
+	if (sh->evidence_verified == 0)
+		json_object_set_new(j, "evidence_problem", json_string(sh->evidence_problem));
+	return j;
+}
+
 static int closed(const struct case_rec *c)
 {
 	enum case_state st;
@@ -753,7 +823,7 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 	struct case_rec c;
 	struct policy pol;
 	int64_t now = op->now;
-	int rc;
+	int rc, in_txn = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (reason && (utf8_check(reason, strlen(reason)) >= 0 || strlen(reason) > 2000))
@@ -766,16 +836,17 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
+	in_txn = 1;
 	rc = case_row_load(s, org, id, &l, err);
 	if (!rc)
 		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
-		goto fail;
+		goto out;
 	c = l->c;
 	if (closed(&c)) {
 		rc = err_set(err, KV_ECONFLICT, "case %lld is already closed (%s by %s)",
 		             (long long)id, c.state, c.decided_by ? c.decided_by : "?");
-		goto fail;
+		goto out;
 	}
 	if (d == CASE_KEEP) {
 		c.state = "kept";
@@ -791,17 +862,15 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 			           json_pack("{s:s,s:s,s:s}", "state", "kept", "decision", "keep",
 			                     "reason", reason),
 			           err);
-		if (rc)
-			goto fail;
-		snprintf(out->state, sizeof(out->state), "kept");
-		case_row_loaded_free(l);
-		return store_commit(s, err);
+		if (!rc)
+			snprintf(out->state, sizeof(out->state), "kept");
+		goto out;
 	}
 	rc = ready(s, &c, d, opts, err);
 	if (!rc)
 		rc = policy_get(s, org, c.account_id, &pol, err);
 	if (rc)
-		goto fail;
+		goto out;
 	if (pol.four_eyes) {
 		c.state = "pending_confirmation";
 		c.decision = cases_decision_name(d);
@@ -814,25 +883,27 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 			           json_pack("{s:s,s:s,s:s?}", "state", c.state, "decision",
 			                     c.decision, "reason", reason),
 			           err);
-		if (rc)
-			goto fail;
-		snprintf(out->state, sizeof(out->state), "%s", c.state);
-		snprintf(out->detail, sizeof(out->detail),
-		         "four eyes: someone other than %s must confirm (kanalvakt case confirm "
-		         "%lld)",
-		         actor, (long long)id);
-		case_row_loaded_free(l);
-		return store_commit(s, err);
+		if (!rc) {
+			snprintf(out->state, sizeof(out->state), "%s", c.state);
+			snprintf(out->detail, sizeof(out->detail),
+			         "four eyes: someone other than %s must confirm (kanalvakt case "
+			         "confirm %lld)",
+			         actor, (long long)id);
+		}
+		goto out;
 	}
-	/* No four eyes: carry it out now. The check above is repeated by
-	 * take_down's re-read of the case (state and updated_at). */
+	/* No four eyes: carry it out now, outside the transaction. The check
+	 * above is repeated by take_down's re-read of the case (state and
+	 * updated_at). */
 	store_rollback(s);
+	in_txn = 0;
 	rc = take_down(s, org, &c, d, reason, actor, 0, opts, t, out, err);
+out:
 	case_row_loaded_free(l);
-	return rc;
-fail:
-	case_row_loaded_free(l);
-	store_rollback(s);
+	if (in_txn && rc)
+		store_rollback(s);
+	else if (in_txn)
+		rc = store_commit(s, err);
 	return rc;
 }
 
