@@ -7,7 +7,7 @@
 
 #include "base/config.h"
 #include "base/hash.h"
-#include "capture/screening.h"
+#include "capture/screener.h"
 #include "registry/registry.h"
 #include "screen/screen.h"
 #include "store/register_rows.h"

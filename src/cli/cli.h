@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct ingest_report;
 struct store;
 
 struct cli_ctx {
@@ -92,10 +93,10 @@ int cli_wants_help(const struct cli_command *cmd, int argc, char **argv);
 /* Prints one JSON value as a single line on stdout and consumes the reference. */
 void cli_print_json(json_t *v);
 
-/* Runs the workflow over what was just captured (after an import or fetch
- * has committed); a failure is printed as a warning and does not change
- * the command's exit status. */
-void cli_workflow_sync(struct cli_ctx *ctx, int64_t org);
+/* Prints the workflow's failure after an import or fetch (ingest_run) as a
+ * warning; it does not change the command's exit status, as what was
+ * captured is stored. */
+void cli_ingest_warning(const struct ingest_report *rep);
 
 /* Command tables, one per cmd_<noun>.c, each ending with a zeroed entry. */
 extern const struct cli_command cli_cmds_register[];

@@ -10,6 +10,7 @@
 #include "workflow/inbox.h"
 #include "workflow/policy.h"
 #include "workflow/review.h"
+#include "workflow/ingest.h"
 #include "workflow/sync.h"
 
 #include <errno.h>
@@ -384,15 +385,11 @@ static int cmd_review_status(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- workflow ---- */
 
-void cli_workflow_sync(struct cli_ctx *ctx, int64_t org)
+void cli_ingest_warning(const struct ingest_report *rep)
 {
-	struct workflow_sync_report r;
-	struct err err;
-
-	err_clear(&err);
-	if (ctx->store && workflow_sync(cli_op_at(ctx, org, 0), &r, &err) != KV_OK)
+	if (rep->sync_rc != KV_OK)
 		fprintf(stderr, "kanalvakt: warning: captured items were stored, but %s\n",
-		        err.msg);
+		        rep->sync_err.msg);
 }
 
 static int cmd_workflow_sync(struct cli_ctx *ctx, int argc, char **argv)
