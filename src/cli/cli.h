@@ -70,6 +70,11 @@ int cli_op(struct cli_ctx *ctx, struct op_ctx *out);
  * now (0: the current time), for a feature call. */
 const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now);
 
+/* Parses the options of a command whose only option is --account A; sets
+ * *account (NULL when not given) and optind to the first operand. Returns 0,
+ * or the exit status of a usage error already printed. */
+int cli_account_option(struct cli_ctx *ctx, int argc, char **argv, const char **account);
+
 /* Resolves "ID|HANDLE" to an account of org; on failure ctx->err says so,
  * prefixed with field ("--account: ..."). */
 int cli_account(struct cli_ctx *ctx, int64_t org, const char *ref, const char *field, int64_t *out);

@@ -98,12 +98,12 @@ static int fetch_prepare(struct fetch_run *fr, int64_t id)
 	int code, ready = 0;
 
 	if (!cfg || !cli_screener(ctx))
-		goto out;
+		return 0;
 	code = register_row_account_load(ctx->store, id, &fr->acc, &err);
 	if (code) {
 		fprintf(stderr, "kanalvakt: %s\n", err.msg);
 		note_exit(&fr->t, code);
-		goto out;
+		return 0;
 	}
 	snprintf(fr->label, sizeof(fr->label), "%s/%s", register_platform_name(fr->acc->v.platform),
 	         fr->acc->v.handle);
@@ -122,7 +122,7 @@ static int fetch_prepare(struct fetch_run *fr, int64_t id)
 	}
 	if (!code) {
 		fr->t.polled++;
-		ready = 1;
+		ready = 1; /* fr->acc stays for the poll */
 		goto out;
 	}
 	if (!strstr(err.msg, fr->label))
@@ -168,23 +168,17 @@ static void fetch_done(void *arg, const struct ingest_source *src, const struct 
 
 static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"account", required_argument, NULL, 'a'}, {0}};
 	struct fetch_run fr = {.ctx = ctx};
 	struct ingest_ops ops = {.next = fetch_next, .done = fetch_done, .ctx = &fr};
 	struct ingest_report rep;
 	const char *account = NULL;
 	int64_t org = 0, id = 0, *ids = NULL;
 	size_t n = 0;
-	int c, code;
+	int code;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'a')
-			account = optarg;
-		else
-			return cli_bad_option(ctx, ctx->cmd, argc, argv);
-	}
+	code = cli_account_option(ctx, argc, argv, &account);
+	if (code)
+		return code;
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
 	if (!cli_config(ctx))

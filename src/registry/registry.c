@@ -437,6 +437,24 @@ static int find_for(const struct op_ctx *c, const char *ref, uint32_t perm, int6
 	return rc;
 }
 
+/* Opens the transaction of a change to account ref: resolved, checked for
+ * perm and loaded (*rec owned: register_row_account_free). On failure the
+ * transaction is rolled back and nothing is left to free. */
+static int begin_account(const struct op_ctx *c, const char *ref, uint32_t perm, int64_t *id,
+                         struct account_rec **rec, struct err *err)
+{
+	int rc = store_begin(c->store, err);
+
+	if (rc)
+		return rc;
+	rc = find_for(c, ref, perm, id, err);
+	if (!rc)
+		rc = register_row_account_load(c->store, *id, rec, err);
+	if (rc)
+		store_rollback(c->store);
+	return rc;
+}
+
 int registry_account_edit(const struct op_ctx *c, const char *ref, const struct account_input *in,
                           struct err *err)
 {
@@ -446,14 +464,9 @@ int registry_account_edit(const struct op_ctx *c, const char *ref, const struct 
 	char *before = NULL, *after = NULL;
 	int rc;
 
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_REGISTER_WRITE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_REGISTER_WRITE, &id, err);
-	if (!rc)
-		rc = register_row_account_load(c->store, id, &rec, err);
-	if (rc)
-		goto out;
 	before = dump(registry_account_json(rec));
 	row_from_rec(&r, rec);
 	rc = resolve_input(c, in, &r, &admins, err);
@@ -466,7 +479,6 @@ int registry_account_edit(const struct op_ctx *c, const char *ref, const struct 
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
 		rc = audit(c, "account.edit", "account", id, before, after, err);
-out:
 	register_row_account_free(rec);
 	free(before);
 	free(after);
@@ -507,14 +519,9 @@ int registry_account_activate(const struct op_ctx *c, const char *ref,
 
 	*out_problems = NULL;
 	*out_n = 0;
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
-	if (!rc)
-		rc = register_row_account_load(c->store, id, &rec, err);
-	if (rc)
-		goto out;
 	if (rec->v.status == ACCOUNT_CLOSED) {
 		rc = err_set(err, KV_ECONFLICT,
 		             "account %s/%s is closed; a closed account stays closed (register a "
@@ -554,13 +561,10 @@ int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct 
 	int64_t id = 0;
 	int rc;
 
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
-	if (!rc)
-		rc = register_row_account_load(c->store, id, &rec, err);
-	if (!rc && rec->v.status != ACCOUNT_ACTIVE)
+	if (rec->v.status != ACCOUNT_ACTIVE)
 		rc = err_set(err, KV_ECONFLICT, "account %s is %s, not active", ref,
 		             register_account_status_name(rec->v.status));
 	if (!rc)
@@ -584,13 +588,10 @@ int registry_account_close(const struct op_ctx *c, const char *ref, const char *
 	if (rc)
 		return rc;
 	today(day);
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
-	if (!rc)
-		rc = register_row_account_load(c->store, id, &rec, err);
-	if (!rc && rec->v.status == ACCOUNT_CLOSED)
+	if (rec->v.status == ACCOUNT_CLOSED)
 		rc = err_set(err, KV_ECONFLICT, "account %s is already closed (on %s)", ref,
 		             rec->closed_on ? rec->closed_on : "?");
 	if (!rc)
