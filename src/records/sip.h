@@ -9,6 +9,7 @@
 #define KV_RECORDS_SIP_H
 
 #include "base/err.h"
+#include "records/timestamp.h"
 #include "store/archive_rows.h"
 
 #include <stddef.h>
@@ -35,6 +36,7 @@ struct sip_opts {
 	                             schemas/; NULL: only what Kanalvakt ships */
 	sip_printout_fn printout; /* optional */
 	void *printout_ctx;
+	const struct timestamp_conf *tsa; /* stamp METS.xml when set (records/timestamp) */
 };
 
 struct sip_result {
@@ -44,6 +46,7 @@ struct sip_result {
 	int64_t files; /* file entries in the METS documents */
 	int64_t bytes; /* data bytes written */
 	int64_t media;
+	struct timestamp_result timestamp; /* when opts->tsa was set */
 };
 
 /* Writes the package of opts. Needs PERM_RECORDS on the account. On success
@@ -54,6 +57,10 @@ struct sip_result {
  * left under out and nothing is recorded. */
 int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_result *out,
               struct err *err);
+
+/* The path of a schema Kanalvakt ships (xlink.xsd, catalog.xml) into out:
+ * from $KANALVAKT_SCHEMAS, ./schemas or the source tree. KV_EIO when absent. */
+int sip_schema_file(char *out, size_t cap, const char *name, struct err *err);
 
 /* For the cull: the OBJID of a delivered package that holds item_id, copied
  * into objid_out. Needs PERM_RECORDS. KV_OK when archived, KV_ENOTFOUND when

@@ -150,9 +150,11 @@ static int record(const struct op_ctx *op, const char *kind, const char *ref, co
 	if (rc)
 		goto out;
 	if (!token) {
+		int64_t alert_id = 0;
+
 		snprintf(key, sizeof(key), "timestamp.missing:%lld", (long long)id);
 		rc = alerts_insert(op->store, op->org, 0, "timestamp.missing", key, js ? js : "{}",
-		                   op->now, NULL, err);
+		                   op->now, &alert_id, err);
 	}
 out:
 	free(js);
