@@ -258,7 +258,9 @@ struct req {
 #define M   "/m:mets"
 #define HDR M "/m:metsHdr"
 #define SA  HDR "/m:agent[@OTHERTYPE='SOFTWARE']"
-#define SM  M "/m:structMap[@LABEL='CSIP']"
+/* The CSIP structMap: LABEL "CSIP" (2.1), or "CSIP StructMap" as packages
+ * made to CSIP 2.0 label it (reported as a warning, CSIP82). */
+#define SM  M "/m:structMap[@LABEL='CSIP' or @LABEL='CSIP StructMap']"
 #define DIV SM "/m:div/m:div"
 #define MDREF_REQS(sec, a, b, c, d, e, f, g, h, i)                                                 \
 	{a, SIP_MUST, BOTH, "not(" sec "/m:mdRef[not(@LOCTYPE='URL')])",                           \
@@ -381,6 +383,8 @@ static const struct req reqs[] = {
          "an FLocat has no xlink:href"},
         {"CSIP80", SIP_MUST, BOTH, "count(" M "/m:structMap)>=1", "there is no structMap"},
         {"CSIP82", SIP_MUST, BOTH, "count(" SM ")=1", "there must be one structMap labelled CSIP"},
+        {"CSIP82", SIP_SHOULD, BOTH, "count(" SM ")=0 or count(" M "/m:structMap[@LABEL='CSIP'])=1",
+         "the structMap is labelled 'CSIP StructMap' as in CSIP 2.0; CSIP 2.1 says 'CSIP'"},
         {"CSIP81", SIP_MUST, BOTH, "not(" SM ") or count(" SM "[@TYPE='PHYSICAL'])=1",
          "the CSIP structMap's TYPE is not PHYSICAL"},
         {"CSIP83", SIP_MUST, BOTH, "not(" SM "[not(@ID)])", "the CSIP structMap has no ID"},
@@ -407,19 +411,33 @@ static const struct req reqs[] = {
          "documentation files but no structMap div labelled Documentation"},
         {"CSIP94", SIP_MUST, BOTH, "not(" DIV "[@LABEL='Documentation'][not(@ID)])",
          "the Documentation div has no ID"},
+        /* CSIP 2.0 referred to the file groups with div/@CONTENTIDS: such a
+         * package gets a warning for the fptr of 2.1, not an error. */
         {"CSIP96", SIP_MUST, BOTH,
-         "not(" M "/m:fileSec/m:fileGrp[@USE='Documentation'][not(@ID = " DIV
+         "boolean(" DIV "[@LABEL='Documentation'][@CONTENTIDS]) or not(" M
+         "/m:fileSec/m:fileGrp[@USE='Documentation'][not(@ID = " DIV
          "[@LABEL='Documentation']/m:fptr/@FILEID)])",
          "a Documentation fileGrp is not referenced by an fptr of the Documentation div"},
+        {"CSIP96", SIP_SHOULD, BOTH,
+         "not(" DIV "[@LABEL='Documentation'][@CONTENTIDS]) or not(" M
+         "/m:fileSec/m:fileGrp[@USE='Documentation'][not(@ID = " DIV
+         "[@LABEL='Documentation']/m:fptr/@FILEID)])",
+         "the Documentation div refers to its files by CONTENTIDS (CSIP 2.0), not by fptr"},
         {"CSIP97", SIP_SHOULD, ON_ROOT,
          "not(" M "/m:fileSec/m:fileGrp[@USE='Schemas']) or count(" DIV "[@LABEL='Schemas'])=1",
          "schema files but no structMap div labelled Schemas"},
         {"CSIP98", SIP_MUST, BOTH, "not(" DIV "[@LABEL='Schemas'][not(@ID)])",
          "the Schemas div has no ID"},
         {"CSIP100", SIP_MUST, BOTH,
-         "not(" M "/m:fileSec/m:fileGrp[@USE='Schemas'][not(@ID = " DIV
+         "boolean(" DIV "[@LABEL='Schemas'][@CONTENTIDS]) or not(" M
+         "/m:fileSec/m:fileGrp[@USE='Schemas'][not(@ID = " DIV
          "[@LABEL='Schemas']/m:fptr/@FILEID)])",
          "a Schemas fileGrp is not referenced by an fptr of the Schemas div"},
+        {"CSIP100", SIP_SHOULD, BOTH,
+         "not(" DIV "[@LABEL='Schemas'][@CONTENTIDS]) or not(" M
+         "/m:fileSec/m:fileGrp[@USE='Schemas'][not(@ID = " DIV
+         "[@LABEL='Schemas']/m:fptr/@FILEID)])",
+         "the Schemas div refers to its files by CONTENTIDS (CSIP 2.0), not by fptr"},
         {"CSIP105", SIP_SHOULD, ON_ROOT,
          "not(" M "/m:fileSec/m:fileGrp[starts-with(@USE, 'Representations/')][not(@USE = " DIV
          "/@LABEL)])",
@@ -727,17 +745,26 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* 1 when folder p holds anything but dot files (.gitkeep). */
+/* 1 when folder p holds a file other than dot files (.gitkeep), at any
+ * depth. */
 static int dir_has_files(const char *p)
 {
 	DIR *d = opendir(p);
 	struct dirent *de;
+	char sub[PATH_MAX];
+	struct stat st;
 	int found = 0;
 
 	if (!d)
 		return 0;
-	while (!found && (de = readdir(d)) != NULL)
-		found = de->d_name[0] != '.';
+	while (!found && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", p, de->d_name) >= sizeof(sub) ||
+		    lstat(sub, &st) != 0)
+			continue;
+		found = S_ISDIR(st.st_mode) ? dir_has_files(sub) : 1;
+	}
 	closedir(d);
 	return found;
 }
