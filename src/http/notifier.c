@@ -3,6 +3,8 @@
 #include "http/notifier.h"
 
 #include "base/timeutil.h"
+#include "model/op_ctx.h"
+#include "model/principal.h"
 #include "store/store.h"
 
 #include <pthread.h>
@@ -25,6 +27,8 @@ struct notifier {
 	unsigned period_s;
 	server_log_fn log;
 	void *log_ctx;
+	int has_tsa;
+	struct timestamp_conf tsa;
 };
 
 static void nlog(struct notifier *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -57,6 +61,32 @@ static void on_event(void *arg, const struct notify_event *ev)
 		     ev->recipients ? ev->recipients : "");
 }
 
+/* Artefacts left untimestamped while the TSA was down, and the audit
+ * chain's head once a day. */
+static void timestamps(struct notifier *n)
+{
+	struct principal who;
+	struct op_ctx op;
+	struct timestamp_result tr;
+	struct err err;
+	int stamped = 0, pending = 0, done = 0;
+
+	principal_init_system(&who, n->actor);
+	op_ctx_init(&op, n->s, n->org, &who, time_now());
+	err_clear(&err);
+	if (timestamp_retry_pending(&op, &n->tsa, &stamped, &pending, &err) != KV_OK)
+		nlog(n, "timestamp retry failed: %s", err.msg);
+	else if (stamped || pending)
+		nlog(n, "timestamps: %d stamped, %d still pending", stamped, pending);
+	err_clear(&err);
+	if (timestamp_audit_head(&op, &n->tsa, &done, &tr, &err) != KV_OK)
+		nlog(n, "audit head timestamp failed: %s", err.msg);
+	else if (done && tr.stamped)
+		nlog(n, "audit head timestamped at %s", tr.gen_time);
+	else if (done)
+		nlog(n, "audit head untimestamped: %s", tr.error);
+}
+
 static void pass(struct notifier *n)
 {
 	struct notify_report rep;
@@ -66,6 +96,8 @@ static void pass(struct notifier *n)
 	if (notify_run(n->s, n->org, &n->set, n->actor, time_now(), on_event, n, &rep, &err) !=
 	    KV_OK)
 		nlog(n, "pass failed: %s", err.msg);
+	if (n->has_tsa)
+		timestamps(n);
 }
 
 static void *notifier_main(void *arg)
@@ -89,8 +121,9 @@ static void *notifier_main(void *arg)
 }
 
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
-                   const struct notify_settings *set, const char *actor, unsigned period_s,
-                   server_log_fn log, void *log_ctx, struct err *err)
+                   const struct notify_settings *set, const struct timestamp_conf *tsa,
+                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
+                   struct err *err)
 {
 	struct notifier *n;
 	pthread_condattr_t attr;
@@ -109,6 +142,10 @@ int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
 	n->period_s = period_s ? period_s : 1;
 	n->log = log;
 	n->log_ctx = log_ctx;
+	if (tsa && tsa->url) {
+		n->has_tsa = 1;
+		n->tsa = *tsa;
+	}
 	n->actor = strdup(actor ? actor : "notify");
 	if (!n->actor) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");

@@ -1165,17 +1165,17 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 	rc = objid_from_out(w.objid, opts->out, err);
 	if (rc)
 		goto out;
+	if (lstat(opts->out, &st) == 0) {
+		rc = err_set(err, KV_ECONFLICT,
+		             "--out: %s exists already; a package is written to a new directory",
+		             opts->out);
+		goto out;
+	}
 	if (archive_rows_find(op->store, op->org, w.objid, package_seen, NULL, NULL) == KV_OK) {
 		rc = err_set(err, KV_ECONFLICT,
 		             "--out: a package %s was delivered already; its folder name is its "
 		             "OBJID and must be new",
 		             w.objid);
-		goto out;
-	}
-	if (lstat(opts->out, &st) == 0) {
-		rc = err_set(err, KV_ECONFLICT,
-		             "--out: %s exists already; a package is written to a new directory",
-		             opts->out);
 		goto out;
 	}
 	/* The temporary directory sits beside the package, so the rename that
