@@ -1131,7 +1131,7 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 	const char *slash;
 	struct stat st;
 	int64_t from = 0, to = 0;
-	int rc, tmp_made = 0;
+	int rc, tmp_made = 0, cache_set = 0;
 
 	arena_init(&w.a);
 	w.op = op;
@@ -1220,6 +1220,12 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 	w.scope.to = to + 86400;
 	iso(w.created, op->now);
 
+	/* The records are read once, in order: a large page cache only holds
+	 * pages that are never read again, and would be most of the RSS. */
+	rc = archive_rows_streaming(op->store, 1, err);
+	if (rc)
+		goto out;
+	cache_set = 1;
 	rc = write_all(&w, err);
 	if (rc)
 		goto out;
@@ -1251,6 +1257,8 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 		                    &out->timestamp, err);
 	}
 out:
+	if (cache_set)
+		archive_rows_streaming(op->store, 0, NULL);
 	if (tmp_made)
 		remove_tree(w.tmp);
 	reg_account_free(acct);

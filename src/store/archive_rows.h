@@ -25,6 +25,12 @@ struct archive_scope {
 	int64_t max_id;
 };
 
+/* Sets the connection up for one pass over many rows (on 1): a small page
+ * cache and no memory-mapped reads, whose pages would count as the
+ * process's own (a package of a million items reads a gigabyte or more);
+ * on 0 restores the store's defaults. */
+int archive_rows_streaming(struct store *s, int on, struct err *err);
+
 /* The highest item id now stored (0 for none) into *out. */
 int archive_rows_max_item(struct store *s, int64_t *out, struct err *err);
 
