@@ -10,7 +10,7 @@
 #include "records/sip.h"
 #include "records/sip_validate.h"
 #include "registry/registry.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -72,7 +72,8 @@ int main(void)
 	long n = env ? strtol(env, NULL, 10) : 1000000;
 	char dir[] = "/tmp/kvbench-sip.XXXXXX", data[512], out[512];
 	struct account_input in = {.platform = "facebook", .handle = "sjovik", .unit = "Enhet"};
-	struct registry_ctx rc = {0};
+	struct principal boss;
+	struct op_ctx op0 = {0};
 	struct store *s = NULL;
 	struct err e = {0};
 	int64_t org = 0, account = 0;
@@ -91,13 +92,15 @@ int main(void)
 	pid = fork();
 	if (pid == 0) {
 		t0 = now_s();
-		if (store_open(&s, data, &e) || registry_init(s, "Sjövik", "bench", &org, &e))
+		principal_init_shell(&boss, "bench");
+		if (store_open(&s, data, &e))
 			goto fail;
-		rc.store = s;
-		rc.org = org;
-		rc.actor = "bench";
-		if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
-		    registry_account_add(&rc, &in, &account, &e) || fill(s, org, account, n, &e))
+		op_ctx_init(&op0, s, 0, &boss, time(NULL));
+		if (registry_init(&op0, "Sjövik", &org, &e))
+			goto fail;
+		op_ctx_init(&op0, s, org, &boss, time(NULL));
+		if (registry_unit_add(&op0, "Enhet", NULL, NULL, &e) ||
+		    registry_account_add(&op0, &in, &account, &e) || fill(s, org, account, n, &e))
 			goto fail;
 		printf("sip: %ld items put in %.1f s (setup)\n", n, now_s() - t0);
 		fflush(stdout);
@@ -118,7 +121,7 @@ int main(void)
 		struct sip_result r;
 
 		principal_init_shell(&who, "bench");
-		if (store_open(&s, data, &e) || reg_org_find(s, NULL, &org, &e))
+		if (store_open(&s, data, &e) || register_row_org_find(s, NULL, &org, &e))
 			_exit(2);
 		op_ctx_init(&op, s, org, &who, 1782864000);
 		if (sip_write(&op, &o, &r, &e)) {
@@ -145,7 +148,7 @@ int main(void)
 		struct op_ctx op;
 		struct sip_report rep;
 
-		if (store_open(&s, data, &e) || reg_org_find(s, NULL, &org, &e))
+		if (store_open(&s, data, &e) || register_row_org_find(s, NULL, &org, &e))
 			goto fail;
 		principal_init_shell(&who, "bench");
 		op_ctx_init(&op, s, org, &who, 1782864000);
@@ -155,7 +158,7 @@ int main(void)
 		printf("sip: validated (requirement checks and checksums) in %.1f s: %zu errors, "
 		       "%zu warnings\n",
 		       now_s() - t0, rep.errors, rep.warnings);
-		sip_report_done(&rep);
+		sip_validate_report_done(&rep);
 	}
 	store_free(s);
 	{

@@ -6,11 +6,14 @@
 #define KV_CLI_CLI_H
 
 #include "base/err.h"
+#include "model/op_ctx.h"
+#include "model/principal.h"
 
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 
+struct ingest_report;
 struct store;
 
 struct cli_ctx {
@@ -24,6 +27,8 @@ struct cli_ctx {
 	struct config *cfg;                /* loaded by cli_config() */
 	const char *rules;                 /* --rules DIR: screening rules */
 	struct capture_screener *screener; /* loaded by cli_screener() */
+	struct principal who;              /* built from actor: the operator's own shell */
+	struct op_ctx op;                  /* filled by cli_op_at() */
 	struct err err;
 };
 
@@ -55,6 +60,25 @@ struct capture_screener *cli_screener(struct cli_ctx *ctx);
 /* The organisation acted on (--org, or the only one). */
 int cli_org(struct cli_ctx *ctx, int64_t *out);
 
+/* The operation context of a command: the store (opened), the organisation
+ * (cli_org), the principal built from --as and the current time. The CLI is
+ * the operator's own shell and is trusted as the named actor with every
+ * permission (docs/ARCHITECTURE.md, "Who acts"). On failure ctx->err is set. */
+int cli_op(struct cli_ctx *ctx, struct op_ctx *out);
+
+/* ctx->op set to the store (must be open), org, the shell's principal and
+ * now (0: the current time), for a feature call. */
+const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now);
+
+/* Parses the options of a command whose only option is --account A; sets
+ * *account (NULL when not given) and optind to the first operand. Returns 0,
+ * or the exit status of a usage error already printed. */
+int cli_account_option(struct cli_ctx *ctx, int argc, char **argv, const char **account);
+
+/* Resolves "ID|HANDLE" to an account of org; on failure ctx->err says so,
+ * prefixed with field ("--account: ..."). */
+int cli_account(struct cli_ctx *ctx, int64_t org, const char *ref, const char *field, int64_t *out);
+
 /* Prints ctx->err (or err when given) to stderr as "kanalvakt: <msg>" and
  * returns the exit status for code. */
 int cli_fail(struct cli_ctx *ctx, int code);
@@ -74,10 +98,10 @@ int cli_wants_help(const struct cli_command *cmd, int argc, char **argv);
 /* Prints one JSON value as a single line on stdout and consumes the reference. */
 void cli_print_json(json_t *v);
 
-/* Runs the workflow over what was just captured (after an import or fetch
- * has committed); a failure is printed as a warning and does not change
- * the command's exit status. */
-void cli_workflow_sync(struct cli_ctx *ctx, int64_t org);
+/* Prints the workflow's failure after an import or fetch (ingest_run) as a
+ * warning; it does not change the command's exit status, as what was
+ * captured is stored. */
+void cli_ingest_warning(const struct ingest_report *rep);
 
 /* Command tables, one per cmd_<noun>.c, each ending with a zeroed entry. */
 extern const struct cli_command cli_cmds_register[];

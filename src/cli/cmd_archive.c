@@ -3,7 +3,7 @@
 #include "cli/cli.h"
 
 #include "base/config.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/op_ctx.h"
 #include "model/principal.h"
 #include "records/sip.h"
@@ -15,26 +15,6 @@
 
 #include <getopt.h>
 #include <string.h>
-
-/* The operation context of a command: the operator's own shell acting as
- * --as, on the organisation of --org, now. (Local to this file until the
- * CLI has one helper for it.) */
-struct cli_op {
-	struct principal who;
-	struct op_ctx op;
-};
-
-static int make_op(struct cli_ctx *ctx, struct cli_op *o)
-{
-	int64_t org = 0;
-	int code = cli_org(ctx, &org);
-
-	if (code)
-		return code;
-	principal_init_shell(&o->who, ctx->actor);
-	op_ctx_init(&o->op, ctx->store, org, &o->who, time_now());
-	return KV_OK;
-}
 
 static int tsa_conf(struct cli_ctx *ctx, struct timestamp_conf *tc)
 {
@@ -68,7 +48,7 @@ static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 	struct sip_opts so = {0};
 	struct sip_result res;
 	struct timestamp_conf tc;
-	struct cli_op o;
+	struct op_ctx op;
 	struct config *cfg;
 	int c, code;
 
@@ -106,13 +86,13 @@ static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 		so.schemas = config_get(cfg, "archive", "schemas", NULL);
 	code = tsa_conf(ctx, &tc);
 	if (!code)
-		code = make_op(ctx, &o);
+		code = cli_op(ctx, &op);
 	if (code)
 		return cli_fail(ctx, code);
 	so.tsa = &tc;
 	/* The PDF/A printout of the records joins the package when the
 	 * rendering module provides it (sip_opts.printout). */
-	code = sip_write(&o.op, &so, &res, &ctx->err);
+	code = sip_write(&op, &so, &res, &ctx->err);
 	if (code && !res.package_id)
 		return cli_fail(ctx, code);
 	if (ctx->json) {
@@ -155,14 +135,14 @@ static int print_package(void *arg, const struct archive_package_row *r)
 
 static int cmd_archive_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_op o;
+	struct op_ctx op;
 	int code;
 
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (!code)
-		code = sip_list(&o.op, print_package, ctx, &ctx->err);
+		code = sip_list(&op, print_package, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -172,7 +152,7 @@ static int cmd_archive_validate(struct cli_ctx *ctx, int argc, char **argv)
 	        {"schemas", required_argument, NULL, 's'}, {"sip", no_argument, NULL, 'p'}, {0}};
 	struct sip_validate_opts vo = {0};
 	struct sip_report r;
-	struct cli_op o;
+	struct op_ctx op;
 	struct config *cfg;
 	int c, code;
 
@@ -193,9 +173,9 @@ static int cmd_archive_validate(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, ctx->err.code);
 	if (!vo.schemas)
 		vo.schemas = config_get(cfg, "archive", "schemas", NULL);
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (!code)
-		code = sip_validate(&o.op, argv[optind], &vo, &r, &ctx->err);
+		code = sip_validate(&op, argv[optind], &vo, &r, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	for (size_t i = 0; i < r.n; i++) {
@@ -230,7 +210,7 @@ static int cmd_archive_validate(struct cli_ctx *ctx, int argc, char **argv)
 		       r.xsd ? "validated"
 		             : "not run: no schemas (--schemas or [archive] schemas)");
 	code = r.errors ? 1 : 0;
-	sip_report_done(&r);
+	sip_validate_report_done(&r);
 	return code;
 }
 
@@ -243,7 +223,7 @@ static int cmd_timestamp_file(struct cli_ctx *ctx, int argc, char **argv)
 	const char *kind = TIMESTAMP_KIND_FILE, *ref = NULL;
 	struct timestamp_result res;
 	struct timestamp_conf tc;
-	struct cli_op o;
+	struct op_ctx op;
 	int c, code;
 
 	optind = 0;
@@ -260,9 +240,9 @@ static int cmd_timestamp_file(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "give the file to timestamp");
 	code = tsa_conf(ctx, &tc);
 	if (!code)
-		code = make_op(ctx, &o);
+		code = cli_op(ctx, &op);
 	if (!code)
-		code = timestamp_file(&o.op, &tc, argv[optind], kind, ref, &res, &ctx->err);
+		code = timestamp_file(&op, &tc, argv[optind], kind, ref, &res, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -298,7 +278,7 @@ static int print_token(void *arg, const struct timestamp_row *r)
 static int cmd_timestamp_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"pending", no_argument, NULL, 'p'}, {0}};
-	struct cli_op o;
+	struct op_ctx op;
 	int c, code, pending = 0;
 
 	optind = 0;
@@ -311,28 +291,28 @@ static int cmd_timestamp_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (!code)
-		code = op_ctx_require(&o.op, PERM_RECORDS, 0, &ctx->err);
+		code = op_ctx_require(&op, PERM_RECORDS, 0, &ctx->err);
 	if (!code)
-		code = timestamp_rows_each(ctx->store, o.op.org, pending ? "pending" : NULL, NULL,
-		                           print_token, ctx, &ctx->err);
+		code = timestamp_row_each(ctx->store, op.org, pending ? "pending" : NULL, NULL,
+		                          print_token, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
 static int cmd_timestamp_retry(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct timestamp_conf tc;
-	struct cli_op o;
+	struct op_ctx op;
 	int code, stamped = 0, pending = 0;
 
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	code = tsa_conf(ctx, &tc);
 	if (!code)
-		code = make_op(ctx, &o);
+		code = cli_op(ctx, &op);
 	if (!code)
-		code = timestamp_retry_pending(&o.op, &tc, &stamped, &pending, &ctx->err);
+		code = timestamp_retry_pending(&op, &tc, &stamped, &pending, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -349,7 +329,7 @@ static int cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {{"audit", no_argument, NULL, 'a'}, {0}};
 	struct verify_report r;
 	struct timestamp_conf tc;
-	struct cli_op o;
+	struct op_ctx op;
 	const char *path = NULL;
 	int c, code, audit = 0;
 
@@ -367,9 +347,9 @@ static int cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 		path = argv[optind];
 	code = tsa_conf(ctx, &tc);
 	if (!code)
-		code = make_op(ctx, &o);
+		code = cli_op(ctx, &op);
 	if (!code)
-		code = verify_path(&o.op, &tc, path, audit, &r, &ctx->err);
+		code = verify_path(&op, &tc, path, audit, &r, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	for (size_t i = 0; i < r.n; i++) {

@@ -4,12 +4,13 @@
 #include "cli/cli.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "registry/registry.h"
 #include "store/store.h"
 #include "workflow/inbox.h"
 #include "workflow/policy.h"
 #include "workflow/review.h"
+#include "workflow/ingest.h"
 #include "workflow/sync.h"
 
 #include <errno.h>
@@ -24,11 +25,7 @@ static int org_account(struct cli_ctx *ctx, const char *ref, int64_t *org, int64
 
 	*account = 0;
 	if (!code && ref) {
-		struct registry_ctx rc = {.store = ctx->store, .org = *org, .actor = ctx->actor};
-
-		code = registry_account_find(&rc, ref, account, &ctx->err);
-		if (code)
-			err_prefix(&ctx->err, "account: ");
+		code = cli_account(ctx, *org, ref, "account", account);
 	}
 	return code;
 }
@@ -70,50 +67,37 @@ static int print_setting(void *arg, const char *key, const char *value, const ch
 
 static int cmd_policy_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"account", required_argument, NULL, 'a'}, {0}};
 	const char *account = NULL;
 	int64_t org = 0, acc = 0;
-	int c, code;
+	int code;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'a')
-			account = optarg;
-		else
-			return cli_bad_option(ctx, ctx->cmd, argc, argv);
-	}
+	code = cli_account_option(ctx, argc, argv, &account);
+	if (code)
+		return code;
 	if (optind != argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
 	code = org_account(ctx, account, &org, &acc);
 	if (!code)
-		code = policy_show(ctx->store, org, acc, print_setting, ctx, &ctx->err);
+		code = policy_show(cli_op_at(ctx, org, 0), acc, print_setting, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
 static int policy_change(struct cli_ctx *ctx, int argc, char **argv, int set)
 {
-	static const struct option opts[] = {{"account", required_argument, NULL, 'a'}, {0}};
 	const char *account = NULL;
 	int64_t org = 0, acc = 0;
-	int c, code;
+	int code;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'a')
-			account = optarg;
-		else
-			return cli_bad_option(ctx, ctx->cmd, argc, argv);
-	}
+	code = cli_account_option(ctx, argc, argv, &account);
+	if (code)
+		return code;
 	if (argc - optind != (set ? 2 : 1))
 		return cli_usage(ctx, ctx->cmd, set ? "give KEY and VALUE" : "give KEY");
 	code = org_account(ctx, account, &org, &acc);
 	if (!code)
-		code = set ? policy_set(ctx->store, org, acc, argv[optind], argv[optind + 1],
-		                        ctx->actor, &ctx->err)
-		           : policy_unset(ctx->store, org, acc, argv[optind], ctx->actor,
-		                          &ctx->err);
+		code = set ? policy_set(cli_op_at(ctx, org, 0), acc, argv[optind], argv[optind + 1],
+		                        &ctx->err)
+		           : policy_unset(cli_op_at(ctx, org, 0), acc, argv[optind], &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -150,7 +134,7 @@ static int print_question(void *arg, const struct question_row *q)
 {
 	struct list_ctx *l = arg;
 	char arrived[CALENDAR_ISO_LEN], due[CALENDAR_ISO_LEN], answered[CALENDAR_ISO_LEN];
-	int overdue = strcmp(q->state, "open") == 0 && q->due_at < l->now;
+	int overdue = inbox_is_overdue(q, l->now);
 	int referral = inbox_needs_referral(q);
 
 	l->n++;
@@ -158,25 +142,7 @@ static int print_question(void *arg, const struct question_row *q)
 	fmt_time(due, q->due_at);
 	fmt_time(answered, q->answered_at);
 	if (l->ctx->json) {
-		json_t *j = json_pack(
-		        "{s:I,s:s,s:I,s:s,s:s,s:s,s:b,s:b,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:s?}", "id",
-		        (json_int_t)q->id, "account", q->account, "item", (json_int_t)q->item_id,
-		        "state", q->state, "arrived_at", arrived, "due_at", due, "overdue", overdue,
-		        "referral", referral, "assigned_to", q->assigned_to, "forwarded_to",
-		        q->forwarded_to, "note", q->note, "closed_by", q->closed_by, "author",
-		        q->author, "text", q->text, "permalink", q->permalink);
-
-		if (j && q->answered_at)
-			json_object_set_new(j, "answered_at", json_string(answered));
-		if (j && q->answer_item_id)
-			json_object_set_new(j, "answer_item", json_integer(q->answer_item_id));
-		if (j && q->has_response) {
-			json_object_set_new(j, "response_seconds",
-			                    json_integer(q->response_seconds));
-			json_object_set_new(j, "response_hours",
-			                    json_real((double)q->response_seconds / 3600.0));
-		}
-		cli_print_json(j);
+		cli_print_json(inbox_view_json(q, l->now));
 		return 0;
 	}
 	printf("%-6lld %-25s %-9s %-9s %-26s %-20.20s %s%s\n", (long long)q->id, due,
@@ -234,7 +200,7 @@ static int cmd_inbox_list(struct cli_ctx *ctx, int argc, char **argv)
 		f.overdue_at = l.now;
 		f.state = "open";
 	}
-	code = inbox_list(ctx->store, &f, print_question, &l, &ctx->err);
+	code = inbox_list(cli_op_at(ctx, f.org, 0), &f, print_question, &l, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (!ctx->json && l.n == 0)
@@ -295,7 +261,7 @@ static int cmd_inbox_assign(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "--to EMAIL is required");
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = inbox_assign(ctx->store, org, id, to, ctx->actor, &ctx->err);
+		code = inbox_assign(cli_op_at(ctx, org, 0), id, to, &ctx->err);
 	return done_question(ctx, code, id, "assigned");
 }
 
@@ -311,7 +277,7 @@ static int cmd_inbox_forward(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "--to and --note are required");
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = inbox_forward(ctx->store, org, id, to, note, ctx->actor, &ctx->err);
+		code = inbox_forward(cli_op_at(ctx, org, 0), id, to, note, &ctx->err);
 	return done_question(ctx, code, id, "forwarded");
 }
 
@@ -327,7 +293,7 @@ static int cmd_inbox_close(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "--as answered|no_answer|referred is required");
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = inbox_close(ctx->store, org, id, as, reason, ctx->actor, &ctx->err);
+		code = inbox_close(cli_op_at(ctx, org, 0), id, as, reason, &ctx->err);
 	return done_question(ctx, code, id, "closed");
 }
 
@@ -352,7 +318,7 @@ static int cmd_review_mark(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "give one ACCOUNT");
 	code = org_account(ctx, argv[optind], &org, &acc);
 	if (!code)
-		code = review_mark(ctx->store, org, acc, note, ctx->actor, &id, &ctx->err);
+		code = review_mark(cli_op_at(ctx, org, 0), acc, note, &id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -374,7 +340,7 @@ static int cmd_review_status(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = review_status(ctx->store, org, time_now(), &v, &n, &ctx->err);
+		code = review_status(cli_op_at(ctx, org, 0), &v, &n, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	for (size_t i = 0; i < n; i++) {
@@ -407,15 +373,11 @@ static int cmd_review_status(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- workflow ---- */
 
-void cli_workflow_sync(struct cli_ctx *ctx, int64_t org)
+void cli_ingest_warning(const struct ingest_report *rep)
 {
-	struct workflow_sync_report r;
-	struct err err;
-
-	err_clear(&err);
-	if (ctx->store && workflow_sync(ctx->store, org, ctx->actor, &r, &err) != KV_OK)
+	if (rep->sync_rc != KV_OK)
 		fprintf(stderr, "kanalvakt: warning: captured items were stored, but %s\n",
-		        err.msg);
+		        rep->sync_err.msg);
 }
 
 static int cmd_workflow_sync(struct cli_ctx *ctx, int argc, char **argv)
@@ -429,7 +391,7 @@ static int cmd_workflow_sync(struct cli_ctx *ctx, int argc, char **argv)
 	code = cli_org(ctx, &org);
 	if (code)
 		return cli_fail(ctx, code);
-	code = workflow_sync(ctx->store, org, ctx->actor, &r, &ctx->err);
+	code = workflow_sync(cli_op_at(ctx, org, 0), &r, &ctx->err);
 	if (ctx->json)
 		cli_print_json(json_pack(
 		        "{s:I,s:I,s:I,s:I,s:i}", "questions_opened", (json_int_t)r.questions_opened,

@@ -7,7 +7,7 @@
 
 #include "base/arena.h"
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/op_ctx.h"
 #include "model/principal.h"
 #include "model/register.h"
@@ -15,7 +15,7 @@
 #include "store/archive_rows.h"
 #include "store/audit.h"
 #include "store/blob.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <dirent.h>
@@ -763,7 +763,7 @@ static int write_premis(struct writer *w, struct err *err)
 	for (size_t i = 0; i < w->n; i++)
 		if (has_prefix(w->v[i].rel, "representations/rep1/data/"))
 			premis_object(&x, &w->v[i]);
-	rc = archive_rows_events_each(w->op->store, &w->scope, on_event, &c, err);
+	rc = archive_row_events_each(w->op->store, &w->scope, on_event, &c, err);
 	if (rc == KV_EIO && x.bad)
 		err_set(err, KV_EIO, "%s: cannot write the XML", p);
 	snprintf(detail, sizeof(detail), "package %s of %lld items written by %s", w->objid,
@@ -812,7 +812,7 @@ static int write_records(struct writer *w, struct err *err)
 	setvbuf(w->lines, NULL, _IOFBF, 1 << 20);
 	hash_sha256_begin(&w->lines_hash);
 	w->err = err;
-	rc = archive_rows_items_each(w->op->store, &w->scope, on_line, w, err);
+	rc = archive_row_items_each(w->op->store, &w->scope, on_line, w, err);
 	if (fclose(w->lines) != 0 && !rc)
 		rc = err_set(err, KV_EIO, "%s: write error", p);
 	w->lines = NULL;
@@ -1020,7 +1020,7 @@ static int write_all(struct writer *w, struct err *err)
 	if (!rc)
 		rc = write_records(w, err);
 	if (!rc)
-		rc = archive_rows_media_each(w->op->store, &w->scope, on_media, &m, err);
+		rc = archive_row_media_each(w->op->store, &w->scope, on_media, &m, err);
 	if (!rc)
 		rc = write_printout(w, err);
 	if (!rc)
@@ -1075,7 +1075,7 @@ static int record(struct writer *w, const char *out_abs, struct sip_result *res,
 	rc = store_begin(w->op->store, err);
 	if (rc)
 		return rc;
-	rc = archive_rows_insert(w->op->store, &r, &w->scope, &id, err);
+	rc = archive_row_insert(w->op->store, &r, &w->scope, &id, err);
 	after = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "objid", w->objid, "account",
 	                  w->handle, "from", w->opts->from, "to", w->opts->to, "path", out_abs,
 	                  "items", (json_int_t)w->items, "media", (json_int_t)w->media,
@@ -1153,7 +1153,7 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 		rc = err_set(err, KV_EINVAL, "--to %s is before --from %s", opts->to, opts->from);
 		goto out;
 	}
-	rc = reg_account_find(op->store, op->org, opts->account, &w.scope.account_id, err);
+	rc = register_row_account_find(op->store, op->org, opts->account, &w.scope.account_id, err);
 	if (rc == KV_ENOTFOUND)
 		rc = err_set(err, KV_EINVAL, "--account: no account '%s' in the register",
 		             opts->account);
@@ -1171,7 +1171,7 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 		             opts->out);
 		goto out;
 	}
-	if (archive_rows_find(op->store, op->org, w.objid, package_seen, NULL, NULL) == KV_OK) {
+	if (archive_row_find(op->store, op->org, w.objid, package_seen, NULL, NULL) == KV_OK) {
 		rc = err_set(err, KV_ECONFLICT,
 		             "--out: a package %s was delivered already; its folder name is its "
 		             "OBJID and must be new",
@@ -1201,16 +1201,16 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 	tmp_made = 1;
 	chmod(w.tmp, 0755);
 
-	rc = reg_account_load(op->store, w.scope.account_id, &acct, err);
+	rc = register_row_account_load(op->store, w.scope.account_id, &acct, err);
 	if (!rc)
-		rc = reg_org_name(op->store, op->org, &w.a, &w.org_name, err);
+		rc = register_row_org_name(op->store, op->org, &w.a, &w.org_name, err);
 	if (!rc)
-		rc = archive_rows_max_item(op->store, &w.scope.max_id, err);
+		rc = archive_row_max_item(op->store, &w.scope.max_id, err);
 	if (rc)
 		goto out;
-	w.platform = arena_strdup(&w.a, platform_name(acct->v.platform));
+	w.platform = arena_strdup(&w.a, register_platform_name(acct->v.platform));
 	w.handle = arena_strdup(&w.a, acct->v.handle);
-	snprintf(label, sizeof(label), "%s %s", platform_label(acct->v.platform),
+	snprintf(label, sizeof(label), "%s %s", register_platform_label(acct->v.platform),
 	         acct->v.display_name && *acct->v.display_name ? acct->v.display_name
 	         : acct->unit_name                             ? acct->unit_name
 	                                                       : acct->v.handle);
@@ -1222,7 +1222,7 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 
 	/* The records are read once, in order: a large page cache only holds
 	 * pages that are never read again, and would be most of the RSS. */
-	rc = archive_rows_streaming(op->store, 1, err);
+	rc = archive_row_streaming(op->store, 1, err);
 	if (rc)
 		goto out;
 	cache_set = 1;
@@ -1258,10 +1258,10 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 	}
 out:
 	if (cache_set)
-		archive_rows_streaming(op->store, 0, NULL);
+		archive_row_streaming(op->store, 0, NULL);
 	if (tmp_made)
 		remove_tree(w.tmp);
-	reg_account_free(acct);
+	register_row_account_free(acct);
 	free(w.v);
 	arena_done(&w.a);
 	return rc;
@@ -1274,7 +1274,7 @@ int sip_archived_in(const struct op_ctx *op, int64_t item_id, char objid_out[SIP
 
 	if (rc)
 		return rc;
-	return archive_rows_archived_in(op->store, item_id, objid_out, err);
+	return archive_row_archived_in(op->store, item_id, objid_out, err);
 }
 
 int sip_list(const struct op_ctx *op, archive_package_fn fn, void *ctx, struct err *err)
@@ -1283,5 +1283,5 @@ int sip_list(const struct op_ctx *op, archive_package_fn fn, void *ctx, struct e
 
 	if (rc)
 		return rc;
-	return archive_rows_each(op->store, op->org, fn, ctx, err);
+	return archive_row_each(op->store, op->org, fn, ctx, err);
 }

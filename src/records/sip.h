@@ -68,7 +68,7 @@ int sip_schema_file(char *out, size_t cap, const char *name, struct err *err);
 int sip_archived_in(const struct op_ctx *op, int64_t item_id, char objid_out[SIP_OBJID_MAX],
                     struct err *err);
 
-/* Lists the packages of op's organisation (archive_rows_each under a
+/* Lists the packages of op's organisation (archive_row_each under a
  * PERM_RECORDS check). */
 int sip_list(const struct op_ctx *op, archive_package_fn fn, void *ctx, struct err *err);
 

@@ -75,7 +75,7 @@ static void add(struct sip_report *r, const char *id, enum sip_level level, cons
 	va_end(ap);
 }
 
-void sip_report_done(struct sip_report *r)
+void sip_validate_report_done(struct sip_report *r)
 {
 	if (!r)
 		return;

@@ -29,7 +29,7 @@ struct sip_finding {
 };
 
 struct sip_report {
-	struct sip_finding *v; /* owned; sip_report_done */
+	struct sip_finding *v; /* owned; sip_validate_report_done */
 	size_t n, cap;
 	size_t errors, warnings;
 	int xsd;               /* 1: XSD validation ran; 0: skipped (no schemas given) */
@@ -54,7 +54,7 @@ struct sip_validate_opts {
  * read. */
 int sip_validate(const struct op_ctx *op, const char *dir, const struct sip_validate_opts *o,
                  struct sip_report *out, struct err *err);
-void sip_report_done(struct sip_report *r);
+void sip_validate_report_done(struct sip_report *r);
 
 /* Checks only the file entries of the METS documents (root and
  * representations): each file exists with the size and SHA-256 recorded.

@@ -5,11 +5,11 @@
 #include "base/buf.h"
 #include "base/config.h"
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/op_ctx.h"
 #include "model/principal.h"
 #include "records/tsa.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "store/timestamp_rows.h"
@@ -135,7 +135,7 @@ static int record(const struct op_ctx *op, const char *kind, const char *ref, co
 	rc = store_begin(op->store, err);
 	if (rc)
 		return rc;
-	rc = timestamp_rows_put(op->store, &r, &id, err);
+	rc = timestamp_row_put(op->store, &r, &id, err);
 	if (rc)
 		goto out;
 	after = json_pack("{s:s,s:s,s:s?,s:s,s:s,s:s?,s:s?}", "kind", kind, "ref", ref, "path",
@@ -153,8 +153,8 @@ static int record(const struct op_ctx *op, const char *kind, const char *ref, co
 		int64_t alert_id = 0;
 
 		snprintf(key, sizeof(key), "timestamp.missing:%lld", (long long)id);
-		rc = alerts_insert(op->store, op->org, 0, "timestamp.missing", key, js ? js : "{}",
-		                   op->now, &alert_id, err);
+		rc = alert_row_insert(op->store, op->org, 0, "timestamp.missing", key,
+		                      js ? js : "{}", op->now, &alert_id, err);
 	}
 out:
 	free(js);
@@ -272,7 +272,7 @@ int timestamp_retry_pending(const struct op_ctx *op, const struct timestamp_conf
 	rc = op_ctx_require(op, PERM_RECORDS, 0, err);
 	if (rc)
 		return rc;
-	rc = timestamp_rows_each(op->store, op->org, "pending", NULL, collect, &l, err);
+	rc = timestamp_row_each(op->store, op->org, "pending", NULL, collect, &l, err);
 	if (rc == KV_ENOMEM)
 		err_set(err, rc, "out of memory listing pending timestamps");
 	for (size_t i = 0; rc == KV_OK && i < l.n; i++) {
@@ -315,10 +315,10 @@ int timestamp_audit_head(const struct op_ctx *op, const struct timestamp_conf *t
 	rc = op_ctx_require(op, PERM_RECORDS, 0, err);
 	if (rc)
 		return rc;
-	rc = timestamp_rows_since(op->store, op->org, TIMESTAMP_KIND_AUDIT, day, err);
+	rc = timestamp_row_since(op->store, op->org, TIMESTAMP_KIND_AUDIT, day, err);
 	if (rc != 0)
 		return rc < 0 ? rc : KV_OK;
-	rc = timestamp_rows_audit_head(op->store, &seq, hash, err);
+	rc = timestamp_row_audit_head(op->store, &seq, hash, err);
 	if (rc == KV_ENOTFOUND)
 		return KV_OK; /* nothing to stamp yet */
 	if (rc)
@@ -421,7 +421,7 @@ int timestamp_check_file(const struct op_ctx *op, const struct timestamp_conf *t
 		return KV_OK;
 	}
 	buf_init(&rc_.tok, TSA_REPLY_MAX);
-	rc = timestamp_rows_for_path(op->store, op->org, abs, copy_row, &rc_, err);
+	rc = timestamp_row_for_path(op->store, op->org, abs, copy_row, &rc_, err);
 	if (rc == KV_ENOTFOUND) {
 		snprintf(out->problem, sizeof(out->problem), "never timestamped");
 		rc = KV_OK;
@@ -460,8 +460,8 @@ int timestamp_check_audit(const struct op_ctx *op, const struct timestamp_conf *
 	if (rc)
 		return rc;
 	buf_init(&c.tok, TSA_REPLY_MAX);
-	rc = timestamp_rows_each(op->store, op->org, NULL, TIMESTAMP_KIND_AUDIT, keep_last_stamped,
-	                         &c, err);
+	rc = timestamp_row_each(op->store, op->org, NULL, TIMESTAMP_KIND_AUDIT, keep_last_stamped,
+	                        &c, err);
 	if (rc)
 		goto out;
 	if (!c.found) {
@@ -473,7 +473,7 @@ int timestamp_check_audit(const struct op_ctx *op, const struct timestamp_conf *
 	if (!out->ok)
 		goto out;
 	if (sscanf(c.ref, "seq:%lld", &seq) != 1 ||
-	    timestamp_rows_audit_hash(op->store, seq, hash, err) != KV_OK ||
+	    timestamp_row_audit_hash(op->store, seq, hash, err) != KV_OK ||
 	    strcmp(hash, c.sha) != 0) {
 		out->ok = 0;
 		snprintf(out->problem, sizeof(out->problem),

@@ -129,7 +129,7 @@ static int check_dir(const struct op_ctx *op, const struct timestamp_conf *tc, c
 			problem(r, "checksum", "%s%s%s", sr.v[i].file, sr.v[i].file[0] ? ": " : "",
 			        sr.v[i].msg);
 		r->files_checked += sr.files_checked;
-		sip_report_done(&sr);
+		sip_validate_report_done(&sr);
 		check_token(op, tc, p, "METS.xml", r, err);
 		return KV_OK;
 	}

@@ -31,7 +31,7 @@ static const char *text_or_null(struct store_stmt *st, int col)
 	return store_col_is_null(st, col) ? NULL : store_col_text(st, col);
 }
 
-int archive_rows_streaming(struct store *s, int on, struct err *err)
+int archive_row_streaming(struct store *s, int on, struct err *err)
 {
 	int rc = store_set_cache(s, on ? (int64_t)16 << 20 : STORE_CACHE_DEFAULT, err);
 
@@ -41,15 +41,15 @@ int archive_rows_streaming(struct store *s, int on, struct err *err)
 	return rc;
 }
 
-int archive_rows_max_item(struct store *s, int64_t *out, struct err *err)
+int archive_row_max_item(struct store *s, int64_t *out, struct err *err)
 {
 	int rc = store_query_int(s, out, err, "SELECT COALESCE(MAX(id), 0) FROM item", 0, NULL);
 
 	return rc;
 }
 
-int archive_rows_items_each(struct store *s, const struct archive_scope *scope, archive_line_fn fn,
-                            void *ctx, struct err *err)
+int archive_row_items_each(struct store *s, const struct archive_scope *scope, archive_line_fn fn,
+                           void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -108,8 +108,8 @@ int archive_rows_items_each(struct store *s, const struct archive_scope *scope, 
 	return rc;
 }
 
-int archive_rows_media_each(struct store *s, const struct archive_scope *scope, archive_media_fn fn,
-                            void *ctx, struct err *err)
+int archive_row_media_each(struct store *s, const struct archive_scope *scope, archive_media_fn fn,
+                           void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -132,8 +132,8 @@ int archive_rows_media_each(struct store *s, const struct archive_scope *scope, 
 	return rc;
 }
 
-int archive_rows_events_each(struct store *s, const struct archive_scope *scope,
-                             archive_event_fn fn, void *ctx, struct err *err)
+int archive_row_events_each(struct store *s, const struct archive_scope *scope, archive_event_fn fn,
+                            void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -181,8 +181,8 @@ int archive_rows_events_each(struct store *s, const struct archive_scope *scope,
 	return rc;
 }
 
-int archive_rows_insert(struct store *s, const struct archive_package_row *r,
-                        const struct archive_scope *scope, int64_t *out_id, struct err *err)
+int archive_row_insert(struct store *s, const struct archive_package_row *r,
+                       const struct archive_scope *scope, int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int64_t id = 0;
@@ -237,8 +237,8 @@ out:
 	return rc;
 }
 
-int archive_rows_archived_in(struct store *s, int64_t item_id, char objid_out[ARCHIVE_OBJID_MAX],
-                             struct err *err)
+int archive_row_archived_in(struct store *s, int64_t item_id, char objid_out[ARCHIVE_OBJID_MAX],
+                            struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -309,14 +309,14 @@ static int each(struct store *s, int64_t org, const char *objid, archive_package
 	return rc;
 }
 
-int archive_rows_each(struct store *s, int64_t org, archive_package_fn fn, void *ctx,
-                      struct err *err)
+int archive_row_each(struct store *s, int64_t org, archive_package_fn fn, void *ctx,
+                     struct err *err)
 {
 	return each(s, org, NULL, fn, ctx, err);
 }
 
-int archive_rows_find(struct store *s, int64_t org, const char *objid, archive_package_fn fn,
-                      void *ctx, struct err *err)
+int archive_row_find(struct store *s, int64_t org, const char *objid, archive_package_fn fn,
+                     void *ctx, struct err *err)
 {
 	return each(s, org, objid, fn, ctx, err);
 }

@@ -35,8 +35,8 @@ static void read_row(struct store_stmt *st, struct timestamp_row *r)
 	r->stamped_at = store_col_int(st, 13);
 }
 
-int timestamp_rows_put(struct store *s, const struct timestamp_row *r, int64_t *out_id,
-                       struct err *err)
+int timestamp_row_put(struct store *s, const struct timestamp_row *r, int64_t *out_id,
+                      struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int64_t id = 0;
@@ -99,8 +99,8 @@ static int walk(struct store_stmt *st, timestamp_row_fn fn, void *ctx, int *foun
 	return rc;
 }
 
-int timestamp_rows_each(struct store *s, int64_t org, const char *state, const char *kind,
-                        timestamp_row_fn fn, void *ctx, struct err *err)
+int timestamp_row_each(struct store *s, int64_t org, const char *state, const char *kind,
+                       timestamp_row_fn fn, void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc, found = 0;
@@ -119,8 +119,8 @@ int timestamp_rows_each(struct store *s, int64_t org, const char *state, const c
 	return rc;
 }
 
-int timestamp_rows_for_path(struct store *s, int64_t org, const char *path, timestamp_row_fn fn,
-                            void *ctx, struct err *err)
+int timestamp_row_for_path(struct store *s, int64_t org, const char *path, timestamp_row_fn fn,
+                           void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc, found = 0;
@@ -164,18 +164,18 @@ static int hash_query(struct store *s, const char *sql, int64_t arg, int64_t *se
 	return rc;
 }
 
-int timestamp_rows_audit_head(struct store *s, int64_t *seq, char hash[65], struct err *err)
+int timestamp_row_audit_head(struct store *s, int64_t *seq, char hash[65], struct err *err)
 {
 	return hash_query(s, "SELECT seq, hash FROM audit_head WHERE id = 1", 0, seq, hash, err);
 }
 
-int timestamp_rows_audit_hash(struct store *s, int64_t seq, char hash[65], struct err *err)
+int timestamp_row_audit_hash(struct store *s, int64_t seq, char hash[65], struct err *err)
 {
 	return hash_query(s, "SELECT seq, hash FROM audit WHERE seq = ?", seq, NULL, hash, err);
 }
 
-int timestamp_rows_since(struct store *s, int64_t org, const char *kind, int64_t since,
-                         struct err *err)
+int timestamp_row_since(struct store *s, int64_t org, const char *kind, int64_t since,
+                        struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;

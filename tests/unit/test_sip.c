@@ -13,7 +13,7 @@
 #include "records/sip.h"
 #include "records/sip_validate.h"
 #include "store/blob.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -64,11 +64,11 @@ static void setup(struct sipfx *f)
 	CHECK_INT(items_event(f->wf.s, f->wf.fb, &ev, ev.at, &oc, &e), KV_OK);
 	/* a fetched picture */
 	CHECK_INT(blob_put(f->wf.s, jpeg, sizeof(jpeg) - 1, f->sha, &e), KV_OK);
-	CHECK_INT(media_add(f->wf.s, f->in2, "https://cdn.example/p2.jpg", "photo", &e), KV_OK);
+	CHECK_INT(media_row_add(f->wf.s, f->in2, "https://cdn.example/p2.jpg", "photo", &e), KV_OK);
 	CHECK(wf_count(&f->wf, "SELECT COUNT(*) FROM item_media") == 1);
 	media_id = wf_count(&f->wf, "SELECT id FROM item_media");
-	CHECK_INT(media_fetched(f->wf.s, media_id, f->sha, (int64_t)sizeof(jpeg) - 1,
-	                        wf_at("2026-05-01 10:00"), &e),
+	CHECK_INT(media_row_fetched(f->wf.s, media_id, f->sha, (int64_t)sizeof(jpeg) - 1,
+	                            wf_at("2026-05-01 10:00"), &e),
 	          KV_OK);
 	principal_init_shell(&f->who, "arkivarie");
 	op_ctx_init(&f->op, f->wf.s, f->wf.org, &f->who, wf_at("2026-08-01 09:00"));
@@ -311,7 +311,7 @@ static void validator_reports_damage_by_requirement_id(void)
 	CHECK(rep.checks_run > 100);
 	CHECK_INT(rep.files_checked, 7); /* 5 in METS.xml, 2 in rep1 */
 	CHECK_INT(rep.xsd, 0);
-	sip_report_done(&rep);
+	sip_validate_report_done(&rep);
 
 	struct {
 		const char *rel, *from, *to, *id;
@@ -334,7 +334,7 @@ static void validator_reports_damage_by_requirement_id(void)
 		if (!has_finding(&rep, cases[i].id, SIP_MUST))
 			test_fail(__FILE__, __LINE__, "case %zu: no %s among %zu findings", i,
 			          cases[i].id, rep.n);
-		sip_report_done(&rep);
+		sip_validate_report_done(&rep);
 	}
 	/* SIP2 is a SIP requirement: a CSIP profile is checked without it unless asked. */
 	snprintf(bad, sizeof(bad), "%s/csip", test_tmpdir());
@@ -344,20 +344,20 @@ static void validator_reports_damage_by_requirement_id(void)
 	CHECK_INT(sip_validate(&f.op, bad, NULL, &rep, &e), KV_OK);
 	CHECK_INT(rep.errors, 0);
 	CHECK_INT(rep.sip_profile, 0);
-	sip_report_done(&rep);
+	sip_validate_report_done(&rep);
 	{
 		struct sip_validate_opts vo = {.force_sip = 1};
 
 		CHECK_INT(sip_validate(&f.op, bad, &vo, &rep, &e), KV_OK);
 		CHECK(has_finding(&rep, "SIP2", SIP_MUST));
-		sip_report_done(&rep);
+		sip_validate_report_done(&rep);
 	}
 	/* a missing METS.xml */
 	snprintf(bad, sizeof(bad), "%s/empty", test_tmpdir());
 	CHECK_INT(mkdir(bad, 0755), 0);
 	CHECK_INT(sip_validate(&f.op, bad, NULL, &rep, &e), KV_OK);
 	CHECK(has_finding(&rep, "CSIPSTR4", SIP_MUST));
-	sip_report_done(&rep);
+	sip_validate_report_done(&rep);
 	CHECK_INT(sip_validate(&f.op, pkg_path("nothing"), NULL, &rep, &e), KV_EINVAL);
 	CHECK_INT(wf_count(&f.wf, "SELECT COUNT(*) FROM audit WHERE action = 'archive.validate'"),
 	          (int64_t)(sizeof(cases) / sizeof(cases[0])) + 4);
