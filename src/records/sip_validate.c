@@ -184,7 +184,8 @@ static xmlSchemaPtr load_mets_schema(const char *dir, struct err *err)
 
 	for (int i = 0; i < 3; i++)
 		if (!schema_path(dir, names[i], paths[i], sizeof(paths[i]))) {
-			err_set(err, KV_EIO, "schemas %s: no %s", dir, names[i][0]);
+			err_set(err, KV_EINVAL, "--schemas %s: no %s in that folder", dir,
+			        names[i][0]);
 			goto out;
 		}
 	bad |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
@@ -229,7 +230,8 @@ static xmlSchemaPtr load_premis_schema(const char *dir, struct err *err)
 	xmlSchemaPtr s = NULL;
 
 	if (!schema_path(dir, names, path, sizeof(path))) {
-		err_set(err, KV_EIO, "schemas %s: no premis.xsd", dir);
+		err_set(err, KV_EINVAL,
+		        "--schemas %s: no premis.xsd (or premis-v3-0.xsd) in that folder", dir);
 		return NULL;
 	}
 	pc = xmlSchemaNewParserCtxt(path);
@@ -938,11 +940,11 @@ int sip_validate(const struct op_ctx *op, const char *dir, const struct sip_vali
 	if (o->schemas) {
 		mets_schema = load_mets_schema(o->schemas, err);
 		if (!mets_schema)
-			return KV_EIO;
+			return err->code ? err->code : KV_EIO;
 		premis = load_premis_schema(o->schemas, err);
 		if (!premis) {
 			xmlSchemaFree(mets_schema);
-			return KV_EIO;
+			return err->code ? err->code : KV_EIO;
 		}
 		out->xsd = 1;
 	}

@@ -50,8 +50,8 @@ struct sip_validate_opts {
 /* Validates the package in dir. Needs PERM_RECORDS; audited as
  * "archive.validate" when op has a store. Returns KV_OK when the package
  * could be examined (its findings in *out, errors > 0 meaning invalid);
- * KV_EINVAL when dir is not a folder, KV_EIO when a schema given cannot be
- * read. */
+ * KV_EINVAL when dir is not a folder or the schemas folder lacks a schema,
+ * KV_EIO when a schema there cannot be compiled. */
 int sip_validate(const struct op_ctx *op, const char *dir, const struct sip_validate_opts *o,
                  struct sip_report *out, struct err *err);
 void sip_validate_report_done(struct sip_report *r);

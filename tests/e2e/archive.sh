@@ -55,6 +55,9 @@ expect_grep '<premis:eventType>edit</premis:eventType>' "$P/metadata/preservatio
 expect_exit 0 "openssl reads the token" -- openssl ts -verify -in "$P/METS.xml.tsr" -data "$P/METS.xml" -CAfile "$WORK/pki/ca.pem"
 expect_exit 0 "archive validate" -- "$K" archive validate "$P"
 expect_grep "valid \(0 errors" "$WORK/out" "the package is valid"
+mkdir "$WORK/noschemas"
+expect_exit 2 "a schemas folder without the schemas is refused" -- "$K" archive validate --schemas "$WORK/noschemas" "$P"
+expect_grep "no mets.xsd" "$WORK/err" "the error names the missing schema"
 expect_exit 0 "archive list" -- "$K" --json archive list
 jq -e -s --argjson n "$items" 'length == 1 and .[0].objid == "exempelby-2026" and .[0].items == $n' "$WORK/out" >/dev/null &&
 	ok "archive list shows the package and its count" || bad "archive list: $(cat "$WORK/out")"
