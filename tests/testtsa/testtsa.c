@@ -29,6 +29,8 @@ static TS_RESP_CTX *tsctx;
 static FILE *log_file;
 static long next_serial = 1;
 
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
 static void die(const char *fmt, ...)
 {
 	va_list ap;
