@@ -131,7 +131,8 @@ static int write_case(const struct op_ctx *op, const struct case_rec *c, const c
 	        "{s:s,s:o,s:o,s:I,s:{s:s,s:s,s:o},s:{s:s,s:s,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:o},"
 	        "s:{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o},s:o,s:o,"
 	        "s:s}",
-	        "format", EXPORT_FORMAT, "case_number", jstr(c->registration), "external_ref",
+	        "format", EXPORT_FORMAT, "case_number",
+	        jstr(c->registration ? c->registration : c->external_ref), "external_ref",
 	        jstr(c->external_ref), "case_id", (json_int_t)c->id, "account", "ref", account,
 	        "platform", c->platform, "url", jstr(c->account_url), "item", "platform_id",
 	        c->item_platform_id, "kind", c->item_kind, "author_id", jstr(c->author_id),

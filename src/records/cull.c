@@ -667,7 +667,8 @@ struct proto_ctx {
 	struct acct *acc;
 	size_t n_acc;
 	json_t *counts;
-	int64_t total;
+	int64_t total; /* records removed */
+	int64_t files; /* blob files removed */
 	int64_t as_of;
 	struct err *err;
 };
@@ -704,7 +705,10 @@ static int got_count(void *arg, const char *cls, int64_t account, int64_t line, 
 			calendar_format_local(cutoff, r->months ? months_before(p->as_of, r->months)
 			                                        : p->as_of);
 	}
-	p->total += n;
+	if (strcmp(what, "blob") == 0)
+		p->files += n;
+	else
+		p->total += n;
 	return json_array_append_new(p->counts,
 	                             json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:s,s:s?,s:s?}", "class",
 	                                       cls, "label", retention_class_label(c), "account",
@@ -779,16 +783,17 @@ static int build_protokoll(const struct op_ctx *op, const struct cull_run_row *r
 		rc = cull_rows_removed_counts(op->store, r->id, got_count, &p, err);
 	if (!rc) {
 		j = json_pack(
-		        "{s:s,s:I,s:s,s:{s:I,s:s,s:s},s:o,s:{s:o,s:o,s:o},s:s,s:o,s:I,s:I,"
+		        "{s:s,s:I,s:s,s:{s:I,s:s,s:s},s:o,s:{s:o,s:o,s:o},s:s,s:o,s:I,s:I,s:I,"
 		        "s:I,s:I,s:{s:I,s:s,s:s}}",
 		        "protokoll", "gallringsprotokoll", "run", (json_int_t)r->id, "state", state,
 		        "plan", "version", (json_int_t)r->plan_version, "name", p.plan.name,
 		        "sha256", p.plan.sha256, "as_of", jtime(r->as_of), "period", "started_at",
 		        jtime(r->started_at), "finished_at", jtime(finished_at), "rules_applied_at",
 		        jtime(r->as_of), "by", r->actor, "counts", p.counts, "removed",
-		        (json_int_t)p.total, "batches", (json_int_t)r->batches, "versions",
-		        (json_int_t)r->versions, "bytes_reclaimed", (json_int_t)r->bytes, "list",
-		        "entries", (json_int_t)h.n, "sha256", sha, "format",
+		        (json_int_t)p.total, "files_removed", (json_int_t)p.files, "batches",
+		        (json_int_t)r->batches, "versions", (json_int_t)r->versions,
+		        "bytes_reclaimed", (json_int_t)r->bytes, "list", "entries", (json_int_t)h.n,
+		        "sha256", sha, "format",
 		        "class TAB account TAB what TAB key, one line per record removed, each"
 		        " ending in LF, sorted bytewise (kanalvakt cull show N --list)");
 		p.counts = NULL;
