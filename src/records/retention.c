@@ -173,8 +173,12 @@ static int add_account(struct retention_plan *p, const char *ref, int line,
 		               where);
 	if (resolve) {
 		rc = resolve(ctx, ref, &id, err);
-		if (rc)
-			return err_prefix(err, "%s: [konto %s]: ", where, ref);
+		if (rc) {
+			/* An unknown account is a mistake in the file, like any other. */
+			err_prefix(err, "%s: [konto %s]: ", where, ref);
+			err->code = KV_EINVAL;
+			return KV_EINVAL;
+		}
 	}
 	for (size_t i = 0; i < p->n_accounts; i++)
 		if ((id && p->accounts[i].account_id == id) || strcmp(p->accounts[i].ref, ref) == 0)
