@@ -4,7 +4,7 @@
  * Prints figures; asserts nothing. KV_BENCH_ITEMS sets the number of comments
  * (default 1,000,000); there is one post per ten comments. */
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/op_ctx.h"
 #include "model/principal.h"
 #include "records/cull.h"
@@ -66,7 +66,6 @@ int main(void)
 	const char *env = getenv("KV_BENCH_ITEMS");
 	long n = env ? strtol(env, NULL, 10) : 1000000;
 	char dir[] = "/tmp/kvbench-cull.XXXXXX", data[512], db[600];
-	struct registry_ctx rc = {0};
 	struct account_input in = {.platform = "facebook", .handle = "benchby", .unit = "K"};
 	struct store *s = NULL;
 	struct err e = {0};
@@ -86,12 +85,13 @@ int main(void)
 		return 1;
 	snprintf(data, sizeof(data), "%s/var", dir);
 	snprintf(db, sizeof(db), "%s/kanalvakt.db", data);
-	if (store_open(&s, data, &e) || registry_init(s, "Benchby kommun", "bench", &rc.org, &e))
+	principal_init_shell(&who, "bench");
+	if (store_open(&s, data, &e))
 		goto fail;
-	rc.store = s;
-	rc.actor = "bench";
-	if (registry_unit_add(&rc, "K", NULL, NULL, &e) ||
-	    registry_account_add(&rc, &in, &account, &e))
+	op_ctx_init(&op, s, 0, &who, time_now());
+	if (registry_init(&op, "Benchby kommun", &op.org, &e) ||
+	    registry_unit_add(&op, "K", NULL, NULL, &e) ||
+	    registry_account_add(&op, &in, &account, &e))
 		goto fail;
 	t0 = now_s();
 	store_set_cache(s, (int64_t)1 << 30, &e);
@@ -101,13 +101,13 @@ int main(void)
 		if (i % 10 == 0) {
 			snprintf(parent, sizeof(parent), "p%ld", i / 10);
 			snprintf(text, sizeof(text), "Nytt om %s", words[(i / 10) % 8]);
-			if (put(s, rc.org, account, &b, parent, NULL, 1, t + i, text, &e))
+			if (put(s, op.org, account, &b, parent, NULL, 1, t + i, text, &e))
 				goto fail;
 		}
 		snprintf(id, sizeof(id), "c%ld", i);
 		snprintf(text, sizeof(text), "Synpunkt %ld om %s och %s", i, words[i % 8],
 		         words[(i / 8) % 8]);
-		if (put(s, rc.org, account, &b, id, parent, 0, t + i, text, &e))
+		if (put(s, op.org, account, &b, id, parent, 0, t + i, text, &e))
 			goto fail;
 	}
 	if (items_batch_end(s, &b, &e))
@@ -129,8 +129,7 @@ int main(void)
 	       "%.0f MB\n",
 	       n, (n + 9) / 10, (n + 9) / 10, t1 - t0, file_size(db) / 1e6);
 
-	principal_init_shell(&who, "bench");
-	op_ctx_init(&op, s, rc.org, &who, t + n + 86400);
+	op.now = t + n + 86400;
 	if (retention_load(&op, "bench-plan", plan, strlen(plan), &version, &e))
 		goto fail;
 	o.dry_run = 1;

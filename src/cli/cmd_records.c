@@ -4,7 +4,7 @@
 #include "cli/cli.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/op_ctx.h"
 #include "model/principal.h"
 #include "records/case_export.h"
@@ -16,26 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The operation context of a CLI command: the operator's shell acting as
- * --as, on the organisation acted on, now. (Main has no shared helper for
- * this yet; this one is local to the records commands.) */
-struct cli_op {
-	struct principal who;
-	struct op_ctx op;
-};
-
-static int make_op(struct cli_ctx *ctx, struct cli_op *o)
-{
-	int64_t org = 0;
-	int code = cli_org(ctx, &org);
-
-	if (code)
-		return code;
-	principal_init_shell(&o->who, ctx->actor);
-	op_ctx_init(&o->op, ctx->store, org, &o->who, time_now());
-	return KV_OK;
-}
 
 static int parse_pos(const char *s, int64_t *out)
 {
@@ -138,7 +118,7 @@ static char *read_all(struct cli_ctx *ctx, const char *path, size_t *len)
 
 static int cmd_retention_load(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_op o;
+	struct op_ctx op;
 	char *text;
 	size_t len = 0;
 	int64_t version = 0;
@@ -146,13 +126,13 @@ static int cmd_retention_load(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (argc != 2)
 		return cli_usage(ctx, ctx->cmd, "give one plan file");
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (code)
 		return cli_fail(ctx, code);
 	text = read_all(ctx, argv[1], &len);
 	if (!text)
 		return cli_fail(ctx, ctx->err.code);
-	code = retention_load(&o.op, argv[1], text, len, &version, &ctx->err);
+	code = retention_load(&op, argv[1], text, len, &version, &ctx->err);
 	free(text);
 	if (code)
 		return cli_fail(ctx, code);
@@ -220,7 +200,7 @@ static int cmd_retention_show(struct cli_ctx *ctx, int argc, char **argv)
 	                                     {"versions", no_argument, NULL, 'V'},
 	                                     {0}};
 	struct retention_plan p = {0};
-	struct cli_op o;
+	struct op_ctx op;
 	int64_t version = 0;
 	int c, code, versions = 0;
 
@@ -239,17 +219,17 @@ static int cmd_retention_show(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (code)
 		return cli_fail(ctx, code);
 	if (versions) {
 		if (!ctx->json)
 			printf("%-4s %-25s %-12s %-16s  %s\n", "ver", "loaded", "by", "sha256",
 			       "name");
-		code = retention_versions(&o.op, print_version, ctx, &ctx->err);
+		code = retention_versions(&op, print_version, ctx, &ctx->err);
 		return code ? cli_fail(ctx, code) : 0;
 	}
-	code = retention_get(&o.op, version, &p, &ctx->err);
+	code = retention_get(&op, version, &p, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json) {
@@ -291,7 +271,7 @@ static int cmd_hold_add(struct cli_ctx *ctx, int argc, char **argv)
 	        {"reason", required_argument, NULL, 'r'},  {0}};
 	struct hold_target t = {0};
 	const char *account = NULL, *reason = NULL;
-	struct cli_op o;
+	struct op_ctx op;
 	int64_t id = 0;
 	int c, code, n = 0;
 
@@ -340,9 +320,9 @@ static int cmd_hold_add(struct cli_ctx *ctx, int argc, char **argv)
 		                 "give one of --account, --case, --item or --thread");
 	if (!reason)
 		return cli_usage(ctx, ctx->cmd, "give --reason");
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (!code)
-		code = holds_add(&o.op, &t, reason, &id, &ctx->err);
+		code = holds_add(&op, &t, reason, &id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -380,7 +360,7 @@ static int print_hold(void *arg, const struct hold_row *h)
 static int cmd_hold_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {0}};
-	struct cli_op o;
+	struct op_ctx op;
 	int c, code, all = 0;
 
 	optind = 0;
@@ -393,13 +373,13 @@ static int cmd_hold_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (code)
 		return cli_fail(ctx, code);
 	if (!ctx->json)
 		printf("%-4s %-8s %-22s %-25s %-10s %s\n", "hold", "kind", "on", "since", "by",
 		       "reason");
-	code = holds_list(&o.op, !all, print_hold, ctx, &ctx->err);
+	code = holds_list(&op, !all, print_hold, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -407,7 +387,7 @@ static int cmd_hold_release(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"reason", required_argument, NULL, 'r'}, {0}};
 	const char *reason = NULL;
-	struct cli_op o;
+	struct op_ctx op;
 	int64_t id = 0;
 	int c, code;
 
@@ -423,9 +403,9 @@ static int cmd_hold_release(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "give one hold id");
 	if (!reason)
 		return cli_usage(ctx, ctx->cmd, "give --reason");
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (!code)
-		code = holds_release(&o.op, id, reason, &ctx->err);
+		code = holds_release(&op, id, reason, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -491,7 +471,7 @@ static int cmd_cull(struct cli_ctx *ctx, int argc, char **argv)
 	                                     {0}};
 	struct cull_opts co = {0};
 	struct cull_report rep = {0};
-	struct cli_op o;
+	struct op_ctx op;
 	char b[CALENDAR_ISO_LEN];
 	int c, code;
 
@@ -522,9 +502,9 @@ static int cmd_cull(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (!code)
-		code = cull_run(&o.op, &co, &rep, &ctx->err);
+		code = cull_run(&op, &co, &rep, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json) {
@@ -588,18 +568,18 @@ static int print_run(void *arg, const struct cull_run_info *r)
 
 static int cmd_cull_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct cli_op o;
+	struct op_ctx op;
 	int code;
 
 	if (argc != 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (code)
 		return cli_fail(ctx, code);
 	if (!ctx->json)
 		printf("%-4s %-11s %-4s %-11s %-25s %-12s %8s  %s\n", "run", "state", "plan",
 		       "as of", "started", "by", "removed", "list sha256");
-	code = cull_list(&o.op, print_run, ctx, &ctx->err);
+	code = cull_list(&op, print_run, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -613,7 +593,7 @@ static int print_entry(void *arg, const char *e)
 static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"list", no_argument, NULL, 'l'}, {0}};
-	struct cli_op o;
+	struct op_ctx op;
 	char *proto = NULL;
 	int64_t id = 0;
 	int c, code, list = 0;
@@ -628,14 +608,14 @@ static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind + 1 != argc || parse_pos(argv[optind], &id))
 		return cli_usage(ctx, ctx->cmd, "give one culling run number");
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (code)
 		return cli_fail(ctx, code);
 	if (list) {
-		code = cull_removed_list(&o.op, id, print_entry, NULL, &ctx->err);
+		code = cull_removed_list(&op, id, print_entry, NULL, &ctx->err);
 		return code ? cli_fail(ctx, code) : 0;
 	}
-	code = cull_protokoll(&o.op, id, &proto, &ctx->err);
+	code = cull_protokoll(&op, id, &proto, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json) {
@@ -660,7 +640,7 @@ static int cmd_case_export(struct cli_ctx *ctx, int argc, char **argv)
 	                                     {"to", required_argument, NULL, 't'},
 	                                     {0}};
 	const char *out = NULL, *from_s = NULL, *to_s = NULL;
-	struct cli_op o;
+	struct op_ctx op;
 	int64_t id = 0, from = 0, to = 0, n = 0;
 	int c, code;
 
@@ -698,10 +678,10 @@ static int cmd_case_export(struct cli_ctx *ctx, int argc, char **argv)
 		if (time_parse_date(to_s, &y, &m, &d) == 0)
 			calendar_from_local(&to, y, m, d, 0, 0, 0), to = to + 86400;
 	}
-	code = make_op(ctx, &o);
+	code = cli_op(ctx, &op);
 	if (!code)
-		code = id ? case_export_one(&o.op, id, out, &ctx->err)
-		          : case_export_period(&o.op, from, to, out, &n, &ctx->err);
+		code = id ? case_export_one(&op, id, out, &ctx->err)
+		          : case_export_period(&op, from, to, out, &n, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)

@@ -6,10 +6,10 @@
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/audit.h"
 #include "store/blob.h"
-#include "store/cases.h"
+#include "store/case_rows.h"
 #include "store/items.h"
 #include "store/retention_rows.h"
 #include "store/store.h"
@@ -247,15 +247,15 @@ int case_export_one(const struct op_ctx *op, int64_t id, const char *dir, struct
 
 	rc = op_ctx_require(op, PERM_RECORDS, 0, err);
 	if (!rc)
-		rc = cases_load(op->store, op->org, id, &l, err);
+		rc = case_row_load(op->store, op->org, id, &l, err);
 	if (!rc)
 		rc = begin_dir(dir, tmp, sizeof(tmp), err);
 	if (rc) {
-		cases_loaded_free(l);
+		case_row_loaded_free(l);
 		return rc;
 	}
 	rc = write_case(op, &l->c, tmp, err);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	rc = end_dir(tmp, dir, rc, err);
 	return rc ? rc : audit_export(op, id, dir, err);
 }
@@ -333,7 +333,7 @@ int case_export_period(const struct op_ctx *op, int64_t from, int64_t to, const 
 	for (size_t i = 0; i < p.n && !rc; i++) {
 		struct case_loaded *l = NULL;
 
-		rc = cases_load(op->store, op->org, p.ids[i], &l, err);
+		rc = case_row_load(op->store, op->org, p.ids[i], &l, err);
 		if (rc)
 			break;
 		dir_name(name, sizeof(name), &l->c);
@@ -348,7 +348,7 @@ int case_export_period(const struct op_ctx *op, int64_t from, int64_t to, const 
 			                                (json_int_t)l->c.id, "case_number",
 			                                jstr(l->c.registration), "external_ref",
 			                                jstr(l->c.external_ref), "dir", name));
-		cases_loaded_free(l);
+		case_row_loaded_free(l);
 	}
 	if (!rc) {
 		json_t *doc = json_pack("{s:s,s:o,s:o,s:I,s:o}", "format", EXPORT_FORMAT "-index",

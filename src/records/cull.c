@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "records/holds.h"
 #include "store/audit.h"
 #include "store/blob.h"

@@ -57,7 +57,6 @@ static int audit_json(const struct op_ctx *op, const char *action, int64_t id, j
 static int resolve(const struct op_ctx *op, const struct hold_target *t, struct hold_row *h,
                    char *root, size_t rootsz, struct err *err)
 {
-	struct registry_ctx rc = {.store = op->store, .org = op->org, .actor = op_ctx_actor(op)};
 	int64_t id = 0, account = 0;
 	int code;
 
@@ -65,7 +64,7 @@ static int resolve(const struct op_ctx *op, const struct hold_target *t, struct 
 		return err_set(err, KV_EINVAL, "--%s: give what to hold", kind_names[t->kind]);
 	switch (t->kind) {
 	case HOLD_ACCOUNT:
-		code = registry_account_find(&rc, t->ref, &h->account_id, err);
+		code = registry_account_find(op, t->ref, &h->account_id, err);
 		return code ? err_prefix(err, "--account: ") : KV_OK;
 	case HOLD_CASE:
 		if (parse_num(t->ref, &id))
@@ -86,7 +85,7 @@ static int resolve(const struct op_ctx *op, const struct hold_target *t, struct 
 		return KV_OK;
 	case HOLD_THREAD:
 		if (t->account) {
-			code = registry_account_find(&rc, t->account, &account, err);
+			code = registry_account_find(op, t->account, &account, err);
 			if (code)
 				return err_prefix(err, "--account: ");
 		}

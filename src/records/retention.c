@@ -368,10 +368,7 @@ const struct retention_rule *retention_plan_rule(const struct retention_plan *p,
 
 static int resolve_account(void *ctx, const char *ref, int64_t *out, struct err *err)
 {
-	const struct op_ctx *op = ctx;
-	struct registry_ctx rc = {.store = op->store, .org = op->org, .actor = op_ctx_actor(op)};
-
-	return registry_account_find(&rc, ref, out, err);
+	return registry_account_find(ctx, ref, out, err);
 }
 
 static const char *action_name(enum retention_action a)
