@@ -11,6 +11,7 @@
 #include "base/hash.h"
 #include "base/time.h"
 #include "records/holds.h"
+#include "records/sip.h"
 #include "store/audit.h"
 #include "store/blob.h"
 #include "store/cull_rows.h"
@@ -226,7 +227,7 @@ static int due(const struct run *R, const struct cull_line *l, int64_t account, 
 static int decide(struct run *R, const struct cull_line *l, const struct cull_item_row *r,
                   enum records_class item_cls, int64_t at, enum cull_keep *why)
 {
-	char objid[200];
+	char objid[SIP_OBJID_MAX];
 	int rc;
 
 	if (!l->rule.set || l->rule.action == RETAIN_KEEP) {
@@ -246,12 +247,17 @@ static int decide(struct run *R, const struct cull_line *l, const struct cull_it
 		return 0;
 	}
 	if (l->rule.archive_first) {
-		rc = cull_rows_delivered_objid(R->op->store, r->id, objid, sizeof(objid), R->err);
-		if (rc < 0)
-			return rc;
-		if (rc == 0) {
+		struct err nf = {0};
+
+		/* The e-archive writer's record of delivered packages. */
+		rc = sip_archived_in(R->op, r->id, objid, &nf);
+		if (rc == KV_ENOTFOUND) {
 			*why = KEEP_NOT_ARCHIVED;
 			return 0;
+		}
+		if (rc) {
+			*R->err = nf;
+			return rc;
 		}
 	}
 	return 1;

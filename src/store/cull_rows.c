@@ -68,38 +68,6 @@ int cull_rows_items(struct store *s, int64_t org, int64_t after, int64_t limit, 
 	return rc;
 }
 
-int cull_rows_delivered_objid(struct store *s, int64_t item_id, char *objid, size_t objidsz,
-                              struct err *err)
-{
-	struct store_stmt *st = NULL;
-	int64_t n = 0;
-	int rc;
-
-	/* The package tables belong to the e-archive writer; until they exist
-	 * nothing has been delivered, and an item that must be archived first
-	 * is refused. */
-	rc = store_query_int(s, &n, err,
-	                     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
-	                     " AND name IN ('archive_package', 'archive_package_item')",
-	                     0, NULL);
-	if (rc)
-		return rc;
-	if (n < 2)
-		return 0;
-	rc = store_cached(s, &st,
-	                  "SELECT p.objid FROM archive_package_item pi JOIN archive_package p"
-	                  " ON p.id = pi.package_id WHERE pi.item_id = ? ORDER BY p.id LIMIT 1",
-	                  err);
-	if (rc)
-		return rc;
-	store_bind_int(st, 1, item_id);
-	rc = store_step(st, err);
-	if (rc == 1)
-		snprintf(objid, objidsz, "%s", store_col_text(st, 0));
-	store_reset(st);
-	return rc;
-}
-
 int cull_rows_media(struct store *s, int64_t org, int64_t after, int64_t limit, cull_media_fn fn,
                     void *ctx, struct err *err)
 {

@@ -35,14 +35,6 @@ typedef int (*cull_item_fn)(void *ctx, const struct cull_item_row *r);
 int cull_rows_items(struct store *s, int64_t org, int64_t after, int64_t limit, cull_item_fn fn,
                     void *ctx, struct err *err);
 
-/* The one place that knows where e-archive deliveries are recorded: the
- * OBJID of a delivered package (archive_package, archive_package_item, as
- * the E-ARK SIP writer keeps them) that holds item_id, into objid. Returns 1
- * when delivered, 0 when in no package (also while the package tables do
- * not exist yet), a negative KV_E* on failure. */
-int cull_rows_delivered_objid(struct store *s, int64_t item_id, char *objid, size_t objidsz,
-                              struct err *err);
-
 /* A fetched media file and its item's facts. */
 struct cull_media_row {
 	int64_t id;
