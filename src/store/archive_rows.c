@@ -36,106 +36,88 @@ int archive_rows_max_item(struct store *s, int64_t *out, struct err *err)
 	return rc;
 }
 
+/* The SQL below is built with ISO(), which the formatter cannot lay out
+ * stably (each pass moves it further right): kept as written. */
+/* clang-format off */
 int archive_rows_items_each(struct store *s, const struct archive_scope *scope, archive_line_fn fn,
                             void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
 
-	rc = store_prepare(
-	        s, &st,
-	        "SELECT i.id, json_object('id', i.id, 'platform', i.platform,"
-	        " 'platform_id', i.platform_id, 'kind', i.kind,"
-	        " 'parent_platform_id', i.parent_platform_id,"
-	        " 'root_platform_id', i.root_platform_id, 'author_id', i.author_id,"
-	        " 'author_name', i.author_name, 'direction', i.direction,"
-	        " 'created_at', " ISO("i.created_at") ", 'captured_at', " ISO(
-	                "i.captured_at") ","
-	                                 " 'permalink', i.permalink, 'state', "
-	                                 "i.state, 'text', i.text,"
-	                                 " 'versions', CASE WHEN i.versions > 1 THEN "
-	                                 "json((SELECT json_group_array("
-	                                 "   json_object('version', v.version, "
-	                                 "'text', v.text, 'sha256', v.sha256,"
-	                                 "   'version_at', " ISO(
-	                                         "v.version_at") ", "
-	                                                         "'captured_at',"
-	                                                         " " ISO("v.captured_"
-	                                                                 "at") "))"
-	                                                                       "   "
-	                                                                       "FROM "
-	                                                                       "item_"
-	                                                                       "versi"
-	                                                                       "on v "
-	                                                                       "WHERE"
-	                                                                       " v."
-	                                                                       "item_"
-	                                                                       "id = "
-	                                                                       "i.id)"
-	                                                                       ")"
-	                                                                       "  "
-	                                                                       "ELSE "
-	                                                                       "json_"
-	                                                                       "array"
-	                                                                       "(json"
-	                                                                       "_obje"
-	                                                                       "ct('"
-	                                                                       "versi"
-	                                                                       "on', "
-	                                                                       "1, "
-	                                                                       "'text"
-	                                                                       "', "
-	                                                                       "i."
-	                                                                       "text,"
-	                                                                       " '"
-	                                                                       "sha25"
-	                                                                       "6', "
-	                                                                       "i.v1_"
-	                                                                       "sha25"
-	                                                                       "6,"
-	                                                                       "   "
-	                                                                       "'vers"
-	                                                                       "ion_"
-	                                                                       "at',"
-	                                                                       " " ISO("i.v1_"
-	                                                                               "version_at") ", 'captured_at', " ISO(
-	                                                                               "i.captured_"
+	rc =
+	        store_prepare(s, &st,
+	                      "SELECT i.id, json_object('id', i.id, 'platform', i.platform,"
+	                      " 'platform_id', i.platform_id, 'kind', i.kind,"
+	                      " 'parent_platform_id', i.parent_platform_id,"
+	                      " 'root_platform_id', i.root_platform_id, 'author_id', i.author_id,"
+	                      " 'author_name', i.author_name, 'direction', i.direction,"
+	                      " 'created_at', " ISO("i.created_at") ", 'captured_at', " ISO(
+	                              "i.captured_at") ","
+	                                               " 'permalink', i.permalink, 'state', "
+	                                               "i.state, 'text', i.text,"
+	                                               " 'versions', CASE WHEN i.versions > 1 THEN "
+	                                               "json((SELECT json_group_array("
+	                                               "   json_object('version', v.version, "
+	                                               "'text', v.text, 'sha256', v.sha256,"
+	                                               "   'version_at', " ISO(
+	                                                       "v.version_at") ", "
+	                                                                       "'captured_at',"
+	                                                                       " " ISO("v.captured_"
 	                                                                               "at") "))"
-	                                                                                     "  "
-	                                                                                     "END,"
-	                                                                                     " '"
-	                                                                                     "event"
-	                                                                                     "s', "
-	                                                                                     "json("
-	                                                                                     "(SELE"
-	                                                                                     "CT "
-	                                                                                     "json_"
-	                                                                                     "group"
-	                                                                                     "_arra"
-	                                                                                     "y("
-	                                                                                     "json_"
-	                                                                                     "objec"
-	                                                                                     "t('"
-	                                                                                     "kind'"
-	                                                                                     ", "
-	                                                                                     "e."
-	                                                                                     "kind,"
 	                                                                                     "   "
-	                                                                                     "'at',"
-	                                                                                     " " ISO("e.at") ", 'captured_at', " ISO(
-	                                                                                             "e.captured_at") "))"
-	                                                                                                              "   FROM item_event e WHERE e.item_id = i.id)),"
-	                                                                                                              " 'screening', json((SELECT json_object('ruleset', r.ruleset, 'version', r.version,"
-	                                                                                                              "   'question', r.question, 'categories', r.categories,"
-	                                                                                                              "   'screened_at', " ISO(
-	                                                                                                                      "r.screened_at") ")"
-	                                                                                                                                       "   FROM item_screening r WHERE r.item_id = i.id)),"
-	                                                                                                                                       " 'media', json((SELECT json_group_array(json_object('url', m.url, 'type', m.type,"
-	                                                                                                                                       "   'sha256', m.sha256, 'bytes', m.bytes))"
-	                                                                                                                                       "   FROM item_media m WHERE m.item_id = i.id)))"
-	                                                                                                                                       " FROM item i WHERE" SCOPE_WHERE
-	                                                                                                                                       " ORDER BY i.fts_key",
-	        err);
+	                                                                                     "FROM "
+	                                                                                     "item_"
+	                                                                                     "versi"
+	                                                                                     "on v "
+	                                                                                     "WHERE"
+	                                                                                     " v."
+	                                                                                     "item_"
+	                                                                                     "id = "
+	                                                                                     "i.id)"
+	                                                                                     ")"
+	                                                                                     "  "
+	                                                                                     "ELSE "
+	                                                                                     "json_"
+	                                                                                     "array"
+	                                                                                     "(json"
+	                                                                                     "_obje"
+	                                                                                     "ct('"
+	                                                                                     "versi"
+	                                                                                     "on', "
+	                                                                                     "1, "
+	                                                                                     "'text"
+	                                                                                     "', "
+	                                                                                     "i."
+	                                                                                     "text,"
+	                                                                                     " '"
+	                                                                                     "sha25"
+	                                                                                     "6', "
+	                                                                                     "i.v1_"
+	                                                                                     "sha25"
+	                                                                                     "6,"
+	                                                                                     "   "
+	                                                                                     "'vers"
+	                                                                                     "ion_"
+	                                                                                     "at',"
+	                                                                                     " " ISO("i.v1_version_at") ", 'captured_at', " ISO(
+	                                                                                             "i.captured_at") "))"
+	                                                                                                              "  END,"
+	                                                                                                              " 'events', json((SELECT json_group_array(json_object('kind', e.kind,"
+	                                                                                                              "   'at', " ISO("e.at") ", 'captured_at', " ISO(
+	                                                                                                                      "e.captured_at") "))"
+	                                                                                                                                       "   FROM item_event e WHERE e.item_id = i.id)),"
+	                                                                                                                                       " 'screening', json((SELECT json_object('ruleset', r.ruleset, 'version', r.version,"
+	                                                                                                                                       "   'question', r.question, 'categories', r.categories,"
+	                                                                                                                                       "   'screened_at', " ISO(
+	                                                                                                                                               "r.screened_at") ")"
+	                                                                                                                                                                "   FROM item_screening r WHERE r.item_id = i.id)),"
+	                                                                                                                                                                " 'media', json((SELECT json_group_array(json_object('url', m.url, 'type', m.type,"
+	                                                                                                                                                                "   'sha256', m.sha256, 'bytes', m.bytes))"
+	                                                                                                                                                                "   FROM item_media m WHERE m.item_id = i.id)))"
+	                                                                                                                                                                " FROM item i WHERE" SCOPE_WHERE
+	                                                                                                                                                                " ORDER BY i.fts_key",
+	                      err);
 	if (rc)
 		return rc;
 	bind_scope(st, scope);
@@ -149,6 +131,7 @@ int archive_rows_items_each(struct store *s, const struct archive_scope *scope, 
 	store_stmt_free(st);
 	return rc;
 }
+/* clang-format on */
 
 int archive_rows_media_each(struct store *s, const struct archive_scope *scope, archive_media_fn fn,
                             void *ctx, struct err *err)
