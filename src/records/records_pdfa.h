@@ -18,7 +18,8 @@
 /* The document's metadata. Strings are UTF-8 and may be NULL except title;
  * they are written to both the Info dictionary and the XMP packet. */
 struct pdfa_meta {
-	const char *title;    /* required, e.g. "Facebook Fritidsfabriken 2026-06-30 periodiskt uttag" */
+	const char
+	        *title; /* required, e.g. "Facebook Fritidsfabriken 2026-06-30 periodiskt uttag" */
 	const char *author;   /* the organisation (arkivbildare) */
 	const char *subject;  /* e.g. "Periodiskt uttag", "Utlämnande" */
 	const char *keywords; /* free text, e.g. the request reference */

@@ -131,7 +131,7 @@ struct render_spans {
 struct render_image {
 	const unsigned char *data;
 	size_t len;
-	const char *mime; /* "image/jpeg" or "image/png" */
+	const char *mime;  /* "image/jpeg" or "image/png" */
 	int width, height; /* pixels, read from the header */
 	const char *caption;
 };
@@ -139,7 +139,7 @@ struct render_image {
 struct render_table {
 	const char *caption; /* NULL: none */
 	size_t n_cols, n_rows;
-	const char *const *headers;      /* NULL or n_cols strings */
+	const char *const *headers;       /* NULL or n_cols strings */
 	const struct render_spans *cells; /* n_rows * n_cols, row-major */
 };
 
