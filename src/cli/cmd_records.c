@@ -11,6 +11,9 @@
 #include "records/cull.h"
 #include "records/holds.h"
 #include "records/retention.h"
+#include "store/blob.h"
+
+#include <errno.h>
 
 #include <getopt.h>
 #include <stdio.h>
@@ -590,11 +593,48 @@ static int print_entry(void *arg, const char *e)
 	return 0;
 }
 
+/* Copies run id's protokoll PDF to a new file path. */
+static int write_pdf(struct cli_ctx *ctx, const struct op_ctx *op, int64_t id, const char *path)
+{
+	char sha[65];
+	struct buf b;
+	FILE *f = NULL;
+	int code;
+
+	buf_init(&b, BLOB_READ_MAX);
+	code = cull_protokoll_pdf(op, id, sha, &ctx->err);
+	if (!code)
+		code = blob_get(ctx->store, sha, &b, 0, &ctx->err);
+	if (!code) {
+		f = fopen(path, "wbx");
+		if (!f)
+			code = err_set(&ctx->err, KV_ECONFLICT, "--pdf: cannot create %s (%s)",
+			               path,
+			               errno == EEXIST ? "it exists already" : strerror(errno));
+	}
+	if (!code && (fwrite(b.ptr, 1, b.len, f) != b.len || fflush(f) != 0))
+		code = err_set(&ctx->err, KV_EIO, "--pdf: %s: write failed", path);
+	if (f && fclose(f) != 0 && !code)
+		code = err_set(&ctx->err, KV_EIO, "--pdf: %s: write failed", path);
+	buf_done(&b);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:s,s:s}", "run", (json_int_t)id, "pdf", path,
+		                         "sha256", sha));
+	else
+		printf("gallringsprotokoll %lld written to %s (sha256 %s)\n", (long long)id, path,
+		       sha);
+	return 0;
+}
+
 static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"list", no_argument, NULL, 'l'}, {0}};
+	static const struct option opts[] = {
+	        {"list", no_argument, NULL, 'l'}, {"pdf", required_argument, NULL, 'p'}, {0}};
 	struct op_ctx op;
 	char *proto = NULL;
+	const char *pdf = NULL;
 	int64_t id = 0;
 	int c, code, list = 0;
 
@@ -603,6 +643,8 @@ static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'l')
 			list = 1;
+		else if (c == 'p')
+			pdf = optarg;
 		else
 			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
@@ -615,6 +657,8 @@ static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 		code = cull_removed_list(&op, id, print_entry, NULL, &ctx->err);
 		return code ? cli_fail(ctx, code) : 0;
 	}
+	if (pdf)
+		return write_pdf(ctx, &op, id, pdf);
 	code = cull_protokoll(&op, id, &proto, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
@@ -705,8 +749,9 @@ const struct cli_command cli_cmds_records[] = {
         {"hold", "list", cmd_hold_list, "[--all]", "active holds (--all: released ones too)"},
         {"hold", "release", cmd_hold_release, "ID --reason TEXT", "release a hold"},
         {"cull", "list", cmd_cull_list, "", "culling runs (gallringsprotokoll)"},
-        {"cull", "show", cmd_cull_show, "N [--list]",
-         "the gallringsprotokoll of run N (--list: the sorted list of what it removed)"},
+        {"cull", "show", cmd_cull_show, "N [--list | --pdf FILE]",
+         "the gallringsprotokoll of run N (--list: the sorted list of what it removed; --pdf:"
+         " its PDF/A-1b)"},
         {"cull", NULL, cmd_cull, "[--dry-run] [--as-of DATE] [--batch N] [--pause-ms N]",
          "cull by the retention plan, in batches; --dry-run shows what would go and why"},
         {"case", "export", cmd_case_export, "(ID | --from D --to D) --out DIR",

@@ -7,6 +7,8 @@
 #include "base/calendar.h"
 #include "base/hash.h"
 #include "base/time.h"
+#include "records/records_pdfa.h"
+#include "render/render_doc.h"
 #include "store/audit.h"
 #include "store/blob.h"
 #include "store/case_rows.h"
@@ -102,6 +104,122 @@ static int got_event(void *arg, const struct item_event_row *e)
 	               : 0;
 }
 
+static const char *jtext(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : "-";
+}
+
+/* The case as a document, from its case.json. */
+static int case_doc(json_t *doc, struct render_doc **out)
+{
+	json_t *item = json_object_get(doc, "item"), *cs = json_object_get(doc, "case");
+	json_t *td = json_object_get(doc, "takedown"), *ev = json_object_get(doc, "evidence");
+	json_t *acc = json_object_get(doc, "account"), *v;
+	struct render_doc *d = NULL;
+	char title[200], b[200];
+	size_t i;
+	int rc = render_doc_new(&d);
+
+	if (rc)
+		return rc;
+	if (json_is_string(json_object_get(doc, "case_number")))
+		snprintf(title, sizeof(title), "Ärende %s", jtext(doc, "case_number"));
+	else
+		snprintf(title, sizeof(title), "Ärende %lld (ej registrerat)",
+		         (long long)json_integer_value(json_object_get(doc, "case_id")));
+	rc = render_doc_set_title(d, title);
+	rc = rc ? rc : render_doc_set_page_footer(d, title);
+	rc = rc ? rc : render_doc_heading(d, 1, title);
+	snprintf(b, sizeof(b), "%lld",
+	         (long long)json_integer_value(json_object_get(doc, "case_id")));
+	rc = rc ? rc : render_doc_kv(d, "Ärende i Kanalvakt", b);
+	rc = rc ? rc : render_doc_kv(d, "Konto", jtext(acc, "ref"));
+	rc = rc ? rc : render_doc_kv(d, "Kategorier", jtext(cs, "decision_categories"));
+	rc = rc ? rc : render_doc_kv(d, "Öppnat", jtext(cs, "opened_at"));
+	rc = rc ? rc : render_doc_kv(d, "Beslut", jtext(cs, "decision"));
+	rc = rc ? rc : render_doc_kv(d, "Skäl", jtext(cs, "reason"));
+	rc = rc ? rc : render_doc_kv(d, "Beslutat av", jtext(cs, "decided_by"));
+	rc = rc ? rc : render_doc_kv(d, "Beslutat", jtext(cs, "decided_at"));
+	rc = rc ? rc : render_doc_kv(d, "Bekräftat av", jtext(cs, "confirmed_by"));
+	rc = rc ? rc : render_doc_kv(d, "Borttagning", jtext(td, "via"));
+	rc = rc ? rc : render_doc_kv(d, "Borttaget", jtext(td, "at"));
+	rc = rc ? rc : render_doc_heading(d, 2, "Inlägget");
+	rc = rc ? rc : render_doc_kv(d, "Avsändare", jtext(item, "author_name"));
+	rc = rc ? rc : render_doc_kv(d, "Avsändarens id", jtext(item, "author_id"));
+	rc = rc ? rc : render_doc_kv(d, "Plattformens id", jtext(item, "platform_id"));
+	rc = rc ? rc : render_doc_kv(d, "Skrivet", jtext(item, "created_at"));
+	rc = rc ? rc : render_doc_kv(d, "Fångat", jtext(item, "captured_at"));
+	rc = rc ? rc : render_doc_kv(d, "Tillstånd", jtext(item, "state"));
+	rc = rc ? rc : render_doc_heading(d, 3, "Versioner");
+	json_array_foreach(json_object_get(item, "versions"), i, v)
+	{
+		snprintf(b, sizeof(b), "Version %lld, %s, sha256 %s",
+		         (long long)json_integer_value(json_object_get(v, "version")),
+		         jtext(v, "captured_at"), jtext(v, "sha256"));
+		rc = rc ? rc : render_doc_paragraph(d, RENDER_META, b);
+		rc = rc ? rc : render_doc_paragraph(d, RENDER_BODY, jtext(v, "text"));
+	}
+	json_array_foreach(json_object_get(item, "events"), i, v)
+	{
+		snprintf(b, sizeof(b), "%s på plattformen %s", jtext(v, "kind"), jtext(v, "at"));
+		rc = rc ? rc : render_doc_paragraph(d, RENDER_NOTE, b);
+	}
+	rc = rc ? rc : render_doc_heading(d, 2, "Bevis");
+	if (json_is_object(ev)) {
+		rc = rc ? rc : render_doc_kv(d, "Sparat", jtext(ev, "saved_at"));
+		rc = rc ? rc : render_doc_kv(d, "SHA-256", jtext(ev, "sha256"));
+		rc = rc ? rc : render_doc_kv(d, "Fil", jtext(ev, "file"));
+	} else {
+		rc = rc ? rc : render_doc_paragraph(d, RENDER_NOTE, "Inget bevis sparat.");
+	}
+	snprintf(b, sizeof(b), "Exporterat %s av %s", jtext(doc, "exported_at"),
+	         jtext(doc, "exported_by"));
+	rc = rc ? rc : render_doc_paragraph(d, RENDER_META, b);
+	if (rc) {
+		render_doc_free(d);
+		return rc;
+	}
+	*out = d;
+	return KV_OK;
+}
+
+/* Writes case.pdf (PDF/A-1b) into dir and adds it to the manifest. */
+static int write_pdf(const struct op_ctx *op, json_t *doc, const char *org, const char *dir,
+                     struct buf *manifest, struct err *err)
+{
+	struct render_doc *d = NULL;
+	struct pdfa_meta m = {.subject = "Diarieföring", .author = org, .created = op->now};
+	char path[4200], sha[HASH_SHA256_HEX_LEN + 1], title[200];
+	struct hash_sha256_ctx h;
+	unsigned char chunk[65536];
+	size_t n;
+	FILE *f;
+	int rc = case_doc(doc, &d);
+
+	if (rc)
+		return err_set(err, rc, "case.pdf: cannot build the document");
+	snprintf(title, sizeof(title), "%s", render_doc_title(d));
+	m.title = title;
+	snprintf(path, sizeof(path), "%s/case.pdf", dir);
+	rc = records_pdfa_write(d, &m, path, err);
+	render_doc_free(d);
+	if (rc)
+		return rc;
+	f = fopen(path, "rb");
+	if (!f)
+		return err_set(err, KV_EIO, "%s: %s", path, strerror(errno));
+	hash_sha256_begin(&h);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		hash_sha256_update(&h, chunk, n);
+	fclose(f);
+	hash_sha256_end_hex(&h, sha);
+	return buf_printf(manifest, "%s  case.pdf\n", sha)
+	               ? err_set(err, KV_ENOMEM, "out of memory")
+	               : KV_OK;
+}
+
 /* Writes the files of case c into dir (which exists). */
 static int write_case(const struct op_ctx *op, const struct case_rec *c, const char *dir,
                       struct err *err)
@@ -162,6 +280,8 @@ static int write_case(const struct op_ctx *op, const struct case_rec *c, const c
 	if (!rc && c->evidence_sha256)
 		rc = write_file(dir, "evidence.json", buf_cstr(&evidence), evidence.len, &manifest,
 		                err);
+	if (!rc)
+		rc = write_pdf(op, doc, NULL, dir, &manifest, err);
 	if (!rc)
 		rc = write_file(dir, "manifest.sha256", buf_cstr(&manifest), manifest.len,
 		                &manifest, err);

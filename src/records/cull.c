@@ -11,6 +11,8 @@
 #include "base/hash.h"
 #include "base/time.h"
 #include "records/holds.h"
+#include "records/records_pdfa.h"
+#include "render/render_doc.h"
 #include "records/sip.h"
 #include "store/audit.h"
 #include "store/blob.h"
@@ -814,6 +816,150 @@ static int build_protokoll(const struct op_ctx *op, const struct cull_run_row *r
 	return rc;
 }
 
+/* ---- the protokoll as PDF/A-1b ---- */
+
+static const char *jget(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : "-";
+}
+
+static void jint(char *out, size_t outsz, json_t *o, const char *key)
+{
+	snprintf(out, outsz, "%lld", (long long)json_integer_value(json_object_get(o, key)));
+}
+
+/* The protokoll document, from its JSON. */
+static int protokoll_doc(json_t *j, struct render_doc **out)
+{
+	static const char *const heads[] = {"Klass", "Konto", "Antal", "Regel", "Källa"};
+	json_t *plan = json_object_get(j, "plan"), *period = json_object_get(j, "period");
+	json_t *list = json_object_get(j, "list"), *counts = json_object_get(j, "counts"), *c;
+	struct render_doc *doc = NULL;
+	char b[200], title[120];
+	size_t i;
+	int rc;
+
+	rc = render_doc_new(&doc);
+	if (rc)
+		return rc;
+	snprintf(title, sizeof(title), "Gallringsprotokoll nr %lld",
+	         (long long)json_integer_value(json_object_get(j, "run")));
+	rc = render_doc_set_title(doc, title);
+	rc = rc ? rc : render_doc_set_page_footer(doc, title);
+	rc = rc ? rc : render_doc_heading(doc, 1, title);
+	snprintf(b, sizeof(b), "%lld: %s",
+	         (long long)json_integer_value(json_object_get(plan, "version")),
+	         jget(plan, "name"));
+	rc = rc ? rc : render_doc_kv(doc, "Dokumenthanteringsplan, version", b);
+	rc = rc ? rc : render_doc_kv(doc, "Planens SHA-256", jget(plan, "sha256"));
+	rc = rc ? rc : render_doc_kv(doc, "Reglerna tillämpade per", jget(j, "as_of"));
+	rc = rc ? rc : render_doc_kv(doc, "Påbörjad", jget(period, "started_at"));
+	rc = rc ? rc : render_doc_kv(doc, "Avslutad", jget(period, "finished_at"));
+	rc = rc ? rc : render_doc_kv(doc, "Utförd av", jget(j, "by"));
+	rc = rc ? rc : render_doc_kv(doc, "Status", jget(j, "state"));
+	jint(b, sizeof(b), j, "removed");
+	rc = rc ? rc : render_doc_kv(doc, "Gallrade poster", b);
+	jint(b, sizeof(b), j, "files_removed");
+	rc = rc ? rc : render_doc_kv(doc, "Gallrade filer", b);
+	jint(b, sizeof(b), j, "versions");
+	rc = rc ? rc : render_doc_kv(doc, "Gallrade versioner", b);
+	jint(b, sizeof(b), j, "bytes_reclaimed");
+	rc = rc ? rc : render_doc_kv(doc, "Frigjorda byte (filer)", b);
+	jint(b, sizeof(b), list, "entries");
+	rc = rc ? rc : render_doc_kv(doc, "Poster i förteckningen", b);
+	rc = rc ? rc : render_doc_kv(doc, "Förteckningens SHA-256", jget(list, "sha256"));
+	rc = rc ? rc : render_doc_paragraph(doc, RENDER_META, jget(list, "format"));
+	rc = rc ? rc : render_doc_heading(doc, 2, "Gallrat per klass och konto");
+	rc = rc ? rc : render_doc_table_begin(doc, NULL, 5, heads);
+	json_array_foreach(counts, i, c)
+	{
+		const char *before = jget(c, "removed_before");
+		char line[160];
+
+		snprintf(line, sizeof(line), "%s (rad %lld)%s%.10s", jget(c, "rule"),
+		         (long long)json_integer_value(json_object_get(c, "plan_line")),
+		         strcmp(before, "-") ? ", äldre än " : "",
+		         strcmp(before, "-") ? before : "");
+		snprintf(b, sizeof(b), "%lld %s",
+		         (long long)json_integer_value(json_object_get(c, "count")),
+		         strcmp(jget(c, "what"), "blob") == 0 ? "filer" : "poster");
+		rc = rc ? rc : render_doc_row_begin(doc);
+		rc = rc ? rc : render_doc_cell(doc, jget(c, "label"));
+		rc = rc ? rc : render_doc_cell(doc, jget(c, "account"));
+		rc = rc ? rc : render_doc_cell(doc, b);
+		rc = rc ? rc : render_doc_cell(doc, line);
+		rc = rc ? rc : render_doc_cell(doc, jget(c, "source"));
+		rc = rc ? rc : render_doc_row_end(doc);
+	}
+	rc = rc ? rc : render_doc_table_end(doc);
+	if (!rc && json_array_size(counts) == 0)
+		rc = render_doc_paragraph(doc, RENDER_NOTE, "Inget gallrades.");
+	if (rc) {
+		render_doc_free(doc);
+		return rc;
+	}
+	*out = doc;
+	return KV_OK;
+}
+
+static int read_file_buf(const char *path, struct buf *out, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int rc = KV_OK;
+
+	if (!f)
+		return err_set(err, KV_EIO, "%s: %s", path, strerror(errno));
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_put(out, chunk, n))
+			rc = err_set(err, KV_ENOMEM, "%s: too large", path);
+	if (!rc && ferror(f))
+		rc = err_set(err, KV_EIO, "%s: read error", path);
+	fclose(f);
+	return rc;
+}
+
+/* Renders the protokoll JSON as PDF/A-1b into the blob store; its hash in
+ * sha. */
+static int protokoll_pdf(const struct op_ctx *op, const char *proto, char sha[65], struct err *err)
+{
+	struct render_doc *doc = NULL;
+	struct pdfa_meta m = {.subject = "Gallringsprotokoll", .created = op->now};
+	json_error_t je;
+	json_t *j = json_loads(proto, 0, &je);
+	char path[4096], title[120];
+	struct buf pdf;
+	int rc;
+
+	if (!j)
+		return err_set(err, KV_EINTERNAL, "protokoll: %s", je.text);
+	buf_init(&pdf, (size_t)256 << 20);
+	rc = protokoll_doc(j, &doc);
+	if (rc) {
+		rc = err_set(err, rc, "protokoll: cannot build the document");
+		goto out;
+	}
+	snprintf(title, sizeof(title), "%s", render_doc_title(doc));
+	m.title = title;
+	snprintf(path, sizeof(path), "%s/protokoll-%lld-%ld.pdf", store_dir(op->store),
+	         (long long)json_integer_value(json_object_get(j, "run")), (long)getpid());
+	unlink(path);
+	rc = records_pdfa_write(doc, &m, path, err);
+	if (!rc)
+		rc = read_file_buf(path, &pdf, err);
+	if (!rc)
+		rc = blob_put(op->store, pdf.ptr, pdf.len, sha, err);
+	unlink(path);
+out:
+	buf_done(&pdf);
+	render_doc_free(doc);
+	json_decref(j);
+	return rc;
+}
+
 static int unlink_missed(void *arg, const char *e)
 {
 	struct store *s = arg;
@@ -856,7 +1002,7 @@ static int finish_run(const struct op_ctx *op, int64_t id, const char *state, ch
                       struct err *err)
 {
 	struct one_run o = {0};
-	char sha[65], psha[65], idtext[32], *proto = NULL, *after = NULL;
+	char sha[65], psha[65], pdfsha[65], idtext[32], *proto = NULL, *after = NULL;
 	json_t *j;
 	int rc;
 
@@ -872,7 +1018,10 @@ static int finish_run(const struct op_ctx *op, int64_t id, const char *state, ch
 	if (!rc)
 		rc = blob_put(op->store, proto, strlen(proto), psha, err);
 	if (!rc)
-		rc = cull_rows_run_finish(op->store, id, state, op->now, sha, proto, psha, err);
+		rc = protokoll_pdf(op, proto, pdfsha, err);
+	if (!rc)
+		rc = cull_rows_run_finish(op->store, id, state, op->now, sha, proto, psha, pdfsha,
+		                          err);
 	if (!rc) {
 		j = json_pack("{s:s,s:s,s:s}", "state", state, "list_sha256", sha,
 		              "protokoll_sha256", psha);
@@ -991,7 +1140,11 @@ int cull_run(const struct op_ctx *op, const struct cull_opts *o, struct cull_rep
 	rep.plan_version = R.plan.version;
 	rep.as_of = R.as_of;
 	if (!o->dry_run) {
-		rc = start_run(&R);
+		/* The protokoll is written as PDF/A-1b at the end: a missing font
+		 * must stop the run before anything is removed. */
+		rc = records_pdfa_check_font(PDFA_DEFAULT_FONT, err);
+		if (!rc)
+			rc = start_run(&R);
 		if (rc)
 			goto out;
 		rep.run_id = R.run_id;
@@ -1093,6 +1246,35 @@ int cull_protokoll(const struct op_ctx *op, int64_t id, char **out, struct err *
 	rc = cull_rows_runs(op->store, op->org, id, 0, got_one, &o, err);
 	if (!rc)
 		rc = build_protokoll(op, &o.r, o.state, 0, sha, out, err);
+	return rc;
+}
+
+struct pdf_get {
+	char sha[65];
+};
+
+static int got_pdf(void *arg, const struct cull_run_row *r)
+{
+	struct pdf_get *g = arg;
+
+	snprintf(g->sha, sizeof(g->sha), "%s",
+	         r->protokoll_pdf_sha256 ? r->protokoll_pdf_sha256 : "");
+	return 0;
+}
+
+int cull_protokoll_pdf(const struct op_ctx *op, int64_t id, char sha[65], struct err *err)
+{
+	struct pdf_get g = {{0}};
+	int rc = op_ctx_require(op, PERM_RECORDS, 0, err);
+
+	if (!rc)
+		rc = cull_rows_runs(op->store, op->org, id, 0, got_pdf, &g, err);
+	if (!rc && !g.sha[0])
+		rc = err_set(err, KV_ENOTFOUND,
+		             "culling run %lld is not closed yet: its PDF is written when it is",
+		             (long long)id);
+	if (!rc)
+		memcpy(sha, g.sha, 65);
 	return rc;
 }
 

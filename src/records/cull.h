@@ -89,6 +89,10 @@ int cull_list(const struct op_ctx *op, cull_run_info_fn fn, void *ctx, struct er
  * closed) it is made from what its committed batches removed so far. */
 int cull_protokoll(const struct op_ctx *op, int64_t id, char **out, struct err *err);
 
+/* The blob hash of run id's protokoll as PDF/A-1b (written when the run is
+ * closed), into sha. KV_ENOTFOUND while the run is not closed. */
+int cull_protokoll_pdf(const struct op_ctx *op, int64_t id, char sha[65], struct err *err);
+
 /* The sorted list of what run id removed, one entry per call. */
 typedef int (*cull_list_entry_fn)(void *ctx, const char *entry);
 int cull_removed_list(const struct op_ctx *op, int64_t id, cull_list_entry_fn fn, void *ctx,

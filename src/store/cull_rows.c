@@ -284,7 +284,8 @@ int cull_rows_blob_referenced(struct store *s, const char *sha, struct err *err)
 	rc = store_cached(s, &st,
 	                  "SELECT EXISTS (SELECT 1 FROM item_media WHERE sha256 = ?1)"
 	                  " OR EXISTS (SELECT 1 FROM mod_case WHERE evidence_sha256 = ?1)"
-	                  " OR EXISTS (SELECT 1 FROM cull_run WHERE protokoll_sha256 = ?1)",
+	                  " OR EXISTS (SELECT 1 FROM cull_run WHERE protokoll_sha256 = ?1"
+	                  "  OR protokoll_pdf_sha256 = ?1)",
 	                  err);
 	if (rc)
 		return rc;
@@ -344,14 +345,15 @@ int cull_rows_run_add(struct store *s, int64_t id, int64_t versions, int64_t fts
 
 int cull_rows_run_finish(struct store *s, int64_t id, const char *state, int64_t finished_at,
                          const char *list_sha256, const char *protokoll,
-                         const char *protokoll_sha256, struct err *err)
+                         const char *protokoll_sha256, const char *pdf_sha256, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
 
 	rc = store_prepare(s, &st,
 	                   "UPDATE cull_run SET state = ?, finished_at = ?, list_sha256 = ?,"
-	                   " protokoll = ?, protokoll_sha256 = ? WHERE id = ?",
+	                   " protokoll = ?, protokoll_sha256 = ?, protokoll_pdf_sha256 = ?"
+	                   " WHERE id = ?",
 	                   err);
 	if (rc)
 		return rc;
@@ -360,7 +362,8 @@ int cull_rows_run_finish(struct store *s, int64_t id, const char *state, int64_t
 	store_bind_text(st, 3, list_sha256);
 	store_bind_text(st, 4, protokoll);
 	store_bind_text(st, 5, protokoll_sha256);
-	store_bind_int(st, 6, id);
+	store_bind_text(st, 6, pdf_sha256);
+	store_bind_int(st, 7, id);
 	rc = store_run(st, err);
 	store_stmt_free(st);
 	return rc;
@@ -376,7 +379,8 @@ int cull_rows_runs(struct store *s, int64_t org, int64_t id, int running_only, c
 	rc = store_prepare(s, &st,
 	                   "SELECT id, plan_id, plan_version, as_of, actor, pid, started_at,"
 	                   " COALESCE(finished_at, 0), state, batches, versions, fts, bytes,"
-	                   " list_sha256, protokoll, protokoll_sha256 FROM cull_run"
+	                   " list_sha256, protokoll, protokoll_sha256, protokoll_pdf_sha256"
+	                   " FROM cull_run"
 	                   " WHERE org_id = ? AND (? = 0 OR id = ?)"
 	                   " AND (? = 0 OR state = 'running') ORDER BY id",
 	                   err);
@@ -404,6 +408,7 @@ int cull_rows_runs(struct store *s, int64_t org, int64_t id, int running_only, c
 		r.list_sha256 = opt_text(st, 13);
 		r.protokoll = opt_text(st, 14);
 		r.protokoll_sha256 = opt_text(st, 15);
+		r.protokoll_pdf_sha256 = opt_text(st, 16);
 		n++;
 		rc = fn(ctx, &r);
 		if (rc)

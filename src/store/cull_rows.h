@@ -110,6 +110,7 @@ struct cull_run_row {
 	const char *list_sha256;
 	const char *protokoll;
 	const char *protokoll_sha256;
+	const char *protokoll_pdf_sha256; /* the PDF/A-1b rendering, a blob */
 };
 int cull_rows_run_insert(struct store *s, int64_t org, const struct cull_run_row *r,
                          int64_t *out_id, struct err *err);
@@ -118,7 +119,7 @@ int cull_rows_run_add(struct store *s, int64_t id, int64_t versions, int64_t fts
                       struct err *err);
 int cull_rows_run_finish(struct store *s, int64_t id, const char *state, int64_t finished_at,
                          const char *list_sha256, const char *protokoll,
-                         const char *protokoll_sha256, struct err *err);
+                         const char *protokoll_sha256, const char *pdf_sha256, struct err *err);
 typedef int (*cull_run_fn)(void *ctx, const struct cull_run_row *r);
 /* Run id of org (KV_ENOTFOUND "culling run N does not exist"), or all runs
  * (id 0), oldest first; running_only for the runs not finished. */

@@ -163,6 +163,14 @@ jq -e --arg s "$listsha" '.protokoll == "gallringsprotokoll" and .list.sha256 ==
 	and (.counts[] | select(.class == "enkla_fragor") | .count == 1 and .plan_line == 6
 	     and .removed_before == "2026-01-11T00:00:00+01:00" and .source == "NY Diarieföring: enkel karaktär")' \
 	"$WORK/out" >/dev/null && ok "the protokoll: plan, line, period, counts, who, and the list's SHA-256" || bad "protokoll: $(cat "$WORK/out")"
+expect_exit 0 "cull show --pdf" -- "$K" cull show "$run1" --pdf "$WORK/protokoll.pdf"
+"$KV_SOURCE_DIR/scripts/pdfa-preflight" "$WORK/protokoll.pdf" >"$WORK/preflight" 2>&1 &&
+	ok "the protokoll PDF is valid PDF/A-1b" || bad "preflight: $(head -5 "$WORK/preflight")"
+pdftotext -enc UTF-8 "$WORK/protokoll.pdf" - >"$WORK/protokoll.txt"
+expect_grep "Gallringsprotokoll nr $run1" "$WORK/protokoll.txt" "the PDF names the run"
+expect_grep "${listsha:0:16}" "$WORK/protokoll.txt" "the PDF carries the list's SHA-256"
+expect_grep "besvarats" "$WORK/protokoll.txt" "the PDF counts per class, in Swedish"
+expect_exit 2 "cull show --pdf onto an existing file" -- "$K" cull show "$run1" --pdf "$WORK/protokoll.pdf"
 psha=$(q "SELECT protokoll_sha256 FROM cull_run WHERE id = $run1")
 [[ -f "$KANALVAKT_DATA/blobs/${psha:0:2}/${psha:2}" ]] && ok "the protokoll is kept as a blob too" || bad "no protokoll blob"
 
@@ -198,7 +206,13 @@ exists 600_1 && ! exists 600_11 && ok "its own post stays" || bad "fritid items"
 
 # ---- diarieföring export ----
 expect_exit 0 "case export" -- "$K" case export "$threat_case" --out "$WORK/export"
-[[ -f $WORK/export/case.json && -f $WORK/export/evidence.json ]] && ok "case.json and evidence.json written" || bad "export files: $(ls "$WORK/export")"
+[[ -f $WORK/export/case.json && -f $WORK/export/evidence.json && -f $WORK/export/case.pdf ]] &&
+	ok "case.json, evidence.json and case.pdf written" || bad "export files: $(ls "$WORK/export")"
+"$KV_SOURCE_DIR/scripts/pdfa-preflight" "$WORK/export/case.pdf" >"$WORK/preflight" 2>&1 &&
+	ok "case.pdf is valid PDF/A-1b" || bad "preflight: $(head -5 "$WORK/preflight")"
+pdftotext -enc UTF-8 "$WORK/export/case.pdf" - >"$WORK/case.txt"
+expect_grep "Ärende KS 2026/17" "$WORK/case.txt" "case.pdf carries the case number"
+expect_grep "Jag ska döda dig" "$WORK/case.txt" "case.pdf holds the text"
 (cd "$WORK/export" && sha256sum -c --quiet manifest.sha256) && ok "the manifest checks" || bad "manifest"
 jq -e '.format == "kanalvakt-case-export/1" and .case_number == "KS 2026/17" and .item.platform_id == "500_15"
 	and .case.decision == "remove" and (.item.versions | length) == 1' "$WORK/export/case.json" >/dev/null &&
