@@ -7,7 +7,7 @@
 #include "base/calendar.h"
 #include "base/hash.h"
 #include "base/time.h"
-#include "records/records_pdfa.h"
+#include "records/pdfa_child.h"
 #include "render/render_doc.h"
 #include "store/audit.h"
 #include "store/blob.h"
@@ -203,7 +203,7 @@ static int write_pdf(const struct op_ctx *op, json_t *doc, const char *org, cons
 	snprintf(title, sizeof(title), "%s", render_doc_title(d));
 	m.title = title;
 	snprintf(path, sizeof(path), "%s/case.pdf", dir);
-	rc = records_pdfa_write(d, &m, path, err);
+	rc = pdfa_child_write(d, &m, path, err);
 	render_doc_free(d);
 	if (rc)
 		return rc;

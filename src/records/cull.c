@@ -11,7 +11,7 @@
 #include "base/hash.h"
 #include "base/time.h"
 #include "records/holds.h"
-#include "records/records_pdfa.h"
+#include "records/pdfa_child.h"
 #include "render/render_doc.h"
 #include "records/sip.h"
 #include "store/audit.h"
@@ -947,7 +947,7 @@ static int protokoll_pdf(const struct op_ctx *op, const char *proto, char sha[65
 	snprintf(path, sizeof(path), "%s/protokoll-%lld-%ld.pdf", store_dir(op->store),
 	         (long long)json_integer_value(json_object_get(j, "run")), (long)getpid());
 	unlink(path);
-	rc = records_pdfa_write(doc, &m, path, err);
+	rc = pdfa_child_write(doc, &m, path, err);
 	if (!rc)
 		rc = read_file_buf(path, &pdf, err);
 	if (!rc)
@@ -1142,7 +1142,7 @@ int cull_run(const struct op_ctx *op, const struct cull_opts *o, struct cull_rep
 	if (!o->dry_run) {
 		/* The protokoll is written as PDF/A-1b at the end: a missing font
 		 * must stop the run before anything is removed. */
-		rc = records_pdfa_check_font(PDFA_DEFAULT_FONT, err);
+		rc = pdfa_child_check_font(PDFA_DEFAULT_FONT, err);
 		if (!rc)
 			rc = start_run(&R);
 		if (rc)
