@@ -759,46 +759,29 @@ int registry_account_get(const struct op_ctx *c, int64_t id, struct account_rec 
 	return KV_OK;
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 json_t *registry_account_json(const struct account_rec *r)
 {
-	json_t *o = json_object(), *admins = json_array(), *checklist = json_object();
+	json_t *admins = json_array(), *checklist = json_object();
 
 	for (size_t i = 0; i < r->v.n_admins; i++)
 		json_array_append_new(admins, json_string(r->admin_emails[i]));
 	for (size_t i = 0; i < r->n_checklist; i++)
 		json_object_set_new(checklist, r->checklist[i].key,
 		                    json_string(r->checklist[i].answer));
-	json_object_set_new(o, "id", json_integer(r->v.id));
-	json_object_set_new(o, "platform", json_string(register_platform_name(r->v.platform)));
-	json_object_set_new(o, "handle", str_or_null(r->v.handle));
-	json_object_set_new(o, "platform_id", str_or_null(r->platform_account_id));
-	json_object_set_new(o, "url", str_or_null(r->v.url));
-	json_object_set_new(o, "name", str_or_null(r->v.display_name));
-	json_object_set_new(o, "status", json_string(register_account_status_name(r->v.status)));
-	json_object_set_new(o, "unit", str_or_null(r->unit_name));
-	json_object_set_new(o, "purpose", str_or_null(r->v.purpose));
-	json_object_set_new(o, "goal", str_or_null(r->v.goal));
-	json_object_set_new(o, "audience", str_or_null(r->v.audience));
-	json_object_set_new(o, "responsible", str_or_null(r->responsible_email));
-	json_object_set_new(o, "deputy", str_or_null(r->deputy_email));
-	json_object_set_new(o, "admins", admins);
-	json_object_set_new(o, "decided_by", str_or_null(r->decided_by_email));
-	json_object_set_new(o, "decided_on", str_or_null(r->v.decided_on));
-	json_object_set_new(o, "decision_ref", str_or_null(r->v.decision_ref));
-	json_object_set_new(o, "posts_per_week",
-	                    r->v.posts_per_week >= 0 ? json_integer(r->v.posts_per_week)
-	                                             : json_null());
-	json_object_set_new(o, "house_rules", str_or_null(r->v.house_rules));
-	json_object_set_new(o, "opened_on", str_or_null(r->opened_on));
-	json_object_set_new(o, "closed_on", str_or_null(r->closed_on));
-	json_object_set_new(o, "closing_reason", str_or_null(r->closing_reason));
-	json_object_set_new(o, "checklist", checklist);
-	return o;
+	/* "s?" gives null for a field not set. */
+	return json_pack(
+	        "{s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:o,"
+	        "s:s?,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:s?,s:o}",
+	        "id", (json_int_t)r->v.id, "platform", register_platform_name(r->v.platform),
+	        "handle", r->v.handle, "platform_id", r->platform_account_id, "url", r->v.url,
+	        "name", r->v.display_name, "status", register_account_status_name(r->v.status),
+	        "unit", r->unit_name, "purpose", r->v.purpose, "goal", r->v.goal, "audience",
+	        r->v.audience, "responsible", r->responsible_email, "deputy", r->deputy_email,
+	        "admins", admins, "decided_by", r->decided_by_email, "decided_on", r->v.decided_on,
+	        "decision_ref", r->v.decision_ref, "posts_per_week",
+	        r->v.posts_per_week >= 0 ? json_integer(r->v.posts_per_week) : json_null(),
+	        "house_rules", r->v.house_rules, "opened_on", r->opened_on, "closed_on",
+	        r->closed_on, "closing_reason", r->closing_reason, "checklist", checklist);
 }
 
 int registry_format_from_name(const char *s, enum registry_format *out)
