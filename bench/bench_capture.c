@@ -262,13 +262,17 @@ static int count_row(void *ctx, const struct item_row *r)
  * import into it. */
 static int open_store(struct store **out, const char *data, struct import_opts *o, struct err *e)
 {
-	struct registry_ctx rc = {0};
+	static struct principal who;
+	struct op_ctx rc = {0};
 	struct account_input in = {0};
 
-	if (store_open(out, data, e) || registry_init(*out, "Benchby kommun", "bench", &rc.org, e))
+	principal_init_shell(&who, "bench");
+	rc.who = &who;
+	if (store_open(out, data, e))
 		return -1;
 	rc.store = *out;
-	rc.actor = "bench";
+	if (registry_init(&rc, "Benchby kommun", &rc.org, e))
+		return -1;
 	in.platform = "facebook";
 	in.handle = "benchby";
 	in.unit = "Kommunikation";

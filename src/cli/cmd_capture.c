@@ -18,14 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int find_account(struct cli_ctx *ctx, int64_t org, const char *ref, int64_t *out)
-{
-	struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
-	int code = registry_account_find(&rc, ref, out, &ctx->err);
-
-	return code ? err_prefix(&ctx->err, "--account: ") : KV_OK;
-}
-
 static void progress(void *arg, int64_t records)
 {
 	const char *name = arg;
@@ -65,7 +57,7 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		                 format);
 	code = cli_org(ctx, &o.org);
 	if (!code && account)
-		code = find_account(ctx, o.org, account, &o.account_id);
+		code = cli_account(ctx, o.org, account, "--account", &o.account_id);
 	if (!code && screen && !(o.screener = cli_screener(ctx)))
 		code = ctx->err.code;
 	if (code)
@@ -217,7 +209,7 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 	}
 	code = cli_org(ctx, &f->org_id);
 	if (!code && account)
-		code = find_account(ctx, f->org_id, account, &f->account_id);
+		code = cli_account(ctx, f->org_id, account, "--account", &f->account_id);
 	return code ? cli_fail(ctx, code) : 0;
 }
 

@@ -148,11 +148,8 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, KV_EINTERNAL);
 	}
 	if (account) {
-		struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
-
-		code = registry_account_find(&rc, account, &id, &ctx->err);
+		code = cli_account(ctx, org, account, "--account", &id);
 		if (code) {
-			err_prefix(&ctx->err, "--account: ");
 			code = cli_fail(ctx, code);
 			goto out;
 		}

@@ -97,8 +97,7 @@ static int cmd_notify_run(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code)
 		code = cli_org(ctx, &org);
 	if (!code)
-		code = notify_run(ctx->store, org, &set, ctx->actor, time_now(), print_event, &p,
-		                  &rep, &ctx->err);
+		code = notify_run(cli_op_at(ctx, org, 0), &set, print_event, &p, &rep, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -189,8 +188,7 @@ static int cmd_mail_send(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code)
 		code = cli_org(ctx, &org);
 	if (!code)
-		code = mail_flush(ctx->store, org, &set.mail, ctx->actor, time_now(), on_mail, &p,
-		                  &rep, &ctx->err);
+		code = mail_flush(cli_op_at(ctx, org, 0), &set.mail, on_mail, &p, &rep, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	print_mail_summary(ctx, &rep);
@@ -270,7 +268,7 @@ static int cmd_alert_ack(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "'%s' is not an alert id", argv[1]);
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = alert_ack(ctx->store, org, id, ctx->actor, time_now(), &ctx->err);
+		code = alert_ack(cli_op_at(ctx, org, 0), id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -290,7 +288,7 @@ static int crisis_switch(struct cli_ctx *ctx, int argc, char **argv, int on)
 		return 2;
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = alert_crisis_set(ctx->store, org, on, ctx->actor, &changed, &ctx->err);
+		code = alert_crisis_set(cli_op_at(ctx, org, 0), on, &changed, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -322,7 +320,7 @@ static int cmd_crisis_status(struct cli_ctx *ctx, int argc, char **argv)
 		return 2;
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = alert_crisis_get(ctx->store, org, &on, &ctx->err);
+		code = alert_crisis_get(cli_op_at(ctx, org, 0), &on, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)

@@ -45,16 +45,9 @@ static int parse_close(struct cli_ctx *ctx, int argc, char **argv, const char *k
 }
 
 /* Opens the store and finds the organisation for a registry call. */
-static int registry_open(struct cli_ctx *ctx, struct registry_ctx *rc)
+static int registry_open(struct cli_ctx *ctx, struct op_ctx *rc)
 {
-	int code;
-
-	rc->store = cli_store(ctx);
-	if (!rc->store)
-		return ctx->err.code;
-	code = cli_org(ctx, &rc->org);
-	rc->actor = ctx->actor;
-	return code;
+	return cli_op(ctx, rc);
 }
 
 static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
@@ -80,7 +73,12 @@ static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	s = cli_store(ctx);
 	if (!s)
 		return cli_fail(ctx, ctx->err.code);
-	rc = registry_init(s, org, ctx->actor, &id, &ctx->err);
+	{
+		struct op_ctx op;
+
+		op_ctx_init(&op, s, 0, &ctx->who, time_now());
+		rc = registry_init(&op, org, &id, &ctx->err);
+	}
 	if (rc)
 		return cli_fail(ctx, rc);
 	if (ctx->json)
@@ -98,7 +96,7 @@ static int cmd_unit_add(struct cli_ctx *ctx, int argc, char **argv)
 	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	const char *name = NULL, *parent = NULL;
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int64_t id = 0;
 	int c, code;
 
@@ -130,7 +128,7 @@ static int cmd_unit_close(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_command *cmd = ctx->cmd;
 	const char *name = NULL, *date = NULL;
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int code;
 
 	code = parse_close(ctx, argc, argv, "name", &name, &date);
@@ -169,7 +167,7 @@ static int print_unit(void *arg, const struct unit_row *u)
 
 static int cmd_unit_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int code = registry_open(ctx, &rc);
 
 	if (argc > 1)
@@ -190,7 +188,7 @@ static int cmd_person_add(struct cli_ctx *ctx, int argc, char **argv)
 	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	struct person_input in = {0};
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int64_t id = 0;
 	int c, code;
 
@@ -252,7 +250,7 @@ static int print_person(void *arg, const struct person_row *p)
 
 static int cmd_person_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int code = registry_open(ctx, &rc);
 
 	if (argc > 1)
@@ -264,7 +262,7 @@ static int cmd_person_list(struct cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_person_active(struct cli_ctx *ctx, int argc, char **argv, int active)
 {
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int code;
 
 	if (argc != 2)
@@ -389,7 +387,7 @@ static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int
 	return 0;
 }
 
-static int print_account(struct cli_ctx *ctx, struct registry_ctx *rc, int64_t id, int full)
+static int print_account(struct cli_ctx *ctx, struct op_ctx *rc, int64_t id, int full)
 {
 	struct account_rec *r = NULL;
 	int code = reg_account_load(rc->store, id, &r, &ctx->err);
@@ -428,7 +426,7 @@ static int cmd_account_add(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *cmd = ctx->cmd;
 	const char *admins[MAX_ADMINS];
 	struct account_input in = {0};
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int64_t id = 0;
 	int code;
 
@@ -457,7 +455,7 @@ static int cmd_account_edit(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *cmd = ctx->cmd;
 	const char *admins[MAX_ADMINS];
 	struct account_input in = {0};
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int64_t id = 0;
 	int code;
 
@@ -480,8 +478,7 @@ static int cmd_account_edit(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static int one_account(struct cli_ctx *ctx, int argc, char **argv, struct registry_ctx *rc,
-                       int64_t *id)
+static int one_account(struct cli_ctx *ctx, int argc, char **argv, struct op_ctx *rc, int64_t *id)
 {
 	int code;
 
@@ -495,7 +492,7 @@ static int one_account(struct cli_ctx *ctx, int argc, char **argv, struct regist
 
 static int cmd_account_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int64_t id = 0;
 	int code = one_account(ctx, argc, argv, &rc, &id);
 
@@ -511,7 +508,7 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *cmd = ctx->cmd;
 	enum account_status want = ACCOUNT_PROPOSED;
 	int filter = 0, c, code;
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int64_t *ids = NULL;
 	size_t n = 0;
 
@@ -564,7 +561,7 @@ static void print_problem(struct cli_ctx *ctx, const char *account, const struct
 static int cmd_account_activate(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct check_problem *problems = NULL;
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	size_t n = 0;
 	int64_t id = 0;
 	int code = one_account(ctx, argc, argv, &rc, &id);
@@ -592,7 +589,7 @@ static int cmd_account_activate(struct cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_account_deactivate(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int64_t id = 0;
 	int code = one_account(ctx, argc, argv, &rc, &id);
 
@@ -612,7 +609,7 @@ static int cmd_account_close(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_command *cmd = ctx->cmd;
 	const char *reason = NULL, *date = NULL;
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int code;
 
 	code = parse_close(ctx, argc, argv, "reason", &reason, &date);
@@ -637,7 +634,7 @@ static int cmd_account_close(struct cli_ctx *ctx, int argc, char **argv)
 static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_command *cmd = ctx->cmd;
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	int code;
 
 	if (argc == 2) {
@@ -687,7 +684,7 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 static int cmd_account_check(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct registry_problem *p = NULL;
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	size_t n = 0;
 	int code;
 
@@ -710,8 +707,7 @@ static int cmd_account_check(struct cli_ctx *ctx, int argc, char **argv)
 		if (argc == 2)
 			code = registry_account_find(&rc, argv[1], &id, &ctx->err);
 		if (!code)
-			code = activity_check(rc.store, rc.org, id, time_now(), &ap, &an,
-			                      &ctx->err);
+			code = activity_check(&rc, id, &ap, &an, &ctx->err);
 		if (code)
 			return cli_fail(ctx, code);
 		for (size_t i = 0; i < an; i++)
@@ -758,7 +754,7 @@ static int cmd_register_export(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *cmd = ctx->cmd;
 	const char *format = "html", *outpath = NULL;
 	enum registry_format fmt;
-	struct registry_ctx rc;
+	struct op_ctx rc;
 	struct buf out;
 	int c, code;
 

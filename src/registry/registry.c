@@ -45,25 +45,28 @@ static int finish(struct store *s, int rc, struct err *err)
 	return store_commit(s, err);
 }
 
-static int audit(const struct registry_ctx *c, const char *action, const char *entity, int64_t id,
+static int audit(const struct op_ctx *c, const char *action, const char *entity, int64_t id,
                  const char *before, const char *after, struct err *err)
 {
 	char idtext[32];
 
 	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	return audit_append(c->store, NULL, c->org, c->actor, action, entity, idtext, before, after,
-	                    err);
+	return audit_append(c->store, NULL, c->org, op_ctx_actor(c), action, entity, idtext, before,
+	                    after, err);
 }
 
-int registry_init(struct store *s, const char *org_name, const char *actor, int64_t *out_org,
-                  struct err *err)
+int registry_init(const struct op_ctx *op, const char *org_name, int64_t *out_org, struct err *err)
 {
+	struct store *s = op->store;
+	const char *actor = op_ctx_actor(op);
 	int64_t org = 0;
 	json_t *j;
 	char *after;
 	int rc;
 
-	rc = reg_validate_text("--org", org_name, NAME_MAX_LEN, 1, err);
+	rc = op_ctx_require(op, PERM_ORG_ADMIN, 0, err);
+	if (!rc)
+		rc = reg_validate_text("--org", org_name, NAME_MAX_LEN, 1, err);
 	if (rc)
 		return rc;
 	rc = store_begin(s, err);
@@ -86,8 +89,8 @@ int registry_init(struct store *s, const char *org_name, const char *actor, int6
 	return rc;
 }
 
-int registry_unit_add(const struct registry_ctx *c, const char *name, const char *parent,
-                      int64_t *out_id, struct err *err)
+int registry_unit_add(const struct op_ctx *c, const char *name, const char *parent, int64_t *out_id,
+                      struct err *err)
 {
 	int64_t parent_id = 0, id = 0;
 	char *after = NULL;
@@ -96,6 +99,9 @@ int registry_unit_add(const struct registry_ctx *c, const char *name, const char
 	rc = reg_validate_text("--name", name, NAME_MAX_LEN, 1, err);
 	if (!rc && parent)
 		rc = reg_validate_text("--parent", parent, NAME_MAX_LEN, 1, err);
+	if (rc)
+		return rc;
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
 	if (rc)
 		return rc;
 	rc = store_begin(c->store, err);
@@ -116,8 +122,7 @@ int registry_unit_add(const struct registry_ctx *c, const char *name, const char
 	return rc;
 }
 
-int registry_unit_close(const struct registry_ctx *c, const char *name, const char *date,
-                        struct err *err)
+int registry_unit_close(const struct op_ctx *c, const char *name, const char *date, struct err *err)
 {
 	char day[11];
 	int64_t id = 0;
@@ -128,6 +133,9 @@ int registry_unit_close(const struct registry_ctx *c, const char *name, const ch
 	if (rc)
 		return rc;
 	today(day);
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
+	if (rc)
+		return rc;
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
@@ -142,8 +150,8 @@ int registry_unit_close(const struct registry_ctx *c, const char *name, const ch
 	return finish(c->store, rc, err);
 }
 
-int registry_person_add(const struct registry_ctx *c, const struct person_input *in,
-                        int64_t *out_id, struct err *err)
+int registry_person_add(const struct op_ctx *c, const struct person_input *in, int64_t *out_id,
+                        struct err *err)
 {
 	struct person_row p = {0};
 	int64_t unit_id = 0, id = 0;
@@ -159,6 +167,9 @@ int registry_person_add(const struct registry_ctx *c, const struct person_input 
 		rc = reg_validate_text("--phone", in->phone, 40, 0, err);
 	if (!rc && in->phone && in->phone[strspn(in->phone, "+0123456789 -()")] != '\0')
 		rc = err_set(err, KV_EINVAL, "--phone: '%.40s' is not a phone number", in->phone);
+	if (rc)
+		return rc;
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
 	if (rc)
 		return rc;
 	rc = store_begin(c->store, err);
@@ -187,13 +198,16 @@ int registry_person_add(const struct registry_ctx *c, const struct person_input 
 	return rc;
 }
 
-int registry_person_set_active(const struct registry_ctx *c, const char *email, int active,
+int registry_person_set_active(const struct op_ctx *c, const char *email, int active,
                                struct err *err)
 {
 	int64_t id = 0;
 	char *after = NULL;
 	int rc;
 
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
+	if (rc)
+		return rc;
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
@@ -210,8 +224,8 @@ int registry_person_set_active(const struct registry_ctx *c, const char *email, 
 }
 
 /* Resolves an optional person reference given by e-mail. "" clears. */
-static int resolve_person(const struct registry_ctx *c, const char *field, const char *email,
-                          int64_t *id, struct err *err)
+static int resolve_person(const struct op_ctx *c, const char *field, const char *email, int64_t *id,
+                          struct err *err)
 {
 	int rc;
 
@@ -245,7 +259,7 @@ static int take_text(const char *field, const char *value, size_t max, const cha
 
 /* Applies in onto r (which holds the current values, or zeroes for a new
  * account). Admin ids go to *admins (owned by the caller). */
-static int resolve_input(const struct registry_ctx *c, const struct account_input *in,
+static int resolve_input(const struct op_ctx *c, const struct account_input *in,
                          struct account_row *r, int64_t **admins, struct err *err)
 {
 	int rc = KV_OK;
@@ -366,8 +380,8 @@ static char *account_snapshot(struct store *s, int64_t id, struct err *err, int 
 	return out;
 }
 
-int registry_account_add(const struct registry_ctx *c, const struct account_input *in,
-                         int64_t *out_id, struct err *err)
+int registry_account_add(const struct op_ctx *c, const struct account_input *in, int64_t *out_id,
+                         struct err *err)
 {
 	struct account_row r = {.posts_per_week = -1};
 	int64_t *admins = NULL, id = 0;
@@ -381,6 +395,9 @@ int registry_account_add(const struct registry_ctx *c, const struct account_inpu
 		return err_set(err, KV_EINVAL, "--handle: a value is required");
 	if (!in->unit)
 		return err_set(err, KV_EINVAL, "--unit: a value is required");
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
+	if (rc)
+		return rc;
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
@@ -401,16 +418,29 @@ int registry_account_add(const struct registry_ctx *c, const struct account_inpu
 	return rc;
 }
 
-int registry_account_find(const struct registry_ctx *c, const char *ref, int64_t *out_id,
-                          struct err *err)
+int registry_account_find(const struct op_ctx *c, const char *ref, int64_t *out_id, struct err *err)
 {
 	int rc = reg_validate_text("account", ref, HANDLE_MAX, 1, err);
 
 	return rc ? rc : reg_account_find(c->store, c->org, ref, out_id, err);
 }
 
-int registry_account_edit(const struct registry_ctx *c, const char *ref,
-                          const struct account_input *in, struct err *err)
+/* Resolves ref and checks that the principal may do perm on that account. */
+static int find_for(const struct op_ctx *c, const char *ref, uint32_t perm, int64_t *out_id,
+                    struct err *err)
+{
+	int64_t id = 0;
+	int rc = registry_account_find(c, ref, &id, err);
+
+	if (!rc)
+		rc = op_ctx_require(c, perm, id, err);
+	if (!rc)
+		*out_id = id;
+	return rc;
+}
+
+int registry_account_edit(const struct op_ctx *c, const char *ref, const struct account_input *in,
+                          struct err *err)
 {
 	struct account_rec *rec = NULL;
 	struct account_row r;
@@ -421,7 +451,7 @@ int registry_account_edit(const struct registry_ctx *c, const char *ref,
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_REGISTER_WRITE, &id, err);
 	if (!rc)
 		rc = reg_account_load(c->store, id, &rec, err);
 	if (rc)
@@ -446,7 +476,7 @@ out:
 }
 
 /* Changes the status of an account with an audit entry holding before/after. */
-static int set_status(const struct registry_ctx *c, int64_t id, const char *action,
+static int set_status(const struct op_ctx *c, int64_t id, const char *action,
                       enum account_status st, const char *opened_on, const char *closed_on,
                       const char *reason, struct err *err)
 {
@@ -465,7 +495,7 @@ static int set_status(const struct registry_ctx *c, int64_t id, const char *acti
 	return rc;
 }
 
-int registry_account_activate(const struct registry_ctx *c, const char *ref,
+int registry_account_activate(const struct op_ctx *c, const char *ref,
                               struct check_problem **out_problems, size_t *out_n, struct err *err)
 {
 	struct account_rec *rec = NULL;
@@ -480,7 +510,7 @@ int registry_account_activate(const struct registry_ctx *c, const char *ref,
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
 	if (!rc)
 		rc = reg_account_load(c->store, id, &rec, err);
 	if (rc)
@@ -518,7 +548,7 @@ out:
 	return finish(c->store, rc, err);
 }
 
-int registry_account_deactivate(const struct registry_ctx *c, const char *ref, struct err *err)
+int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct err *err)
 {
 	struct account_rec *rec = NULL;
 	int64_t id = 0;
@@ -527,7 +557,7 @@ int registry_account_deactivate(const struct registry_ctx *c, const char *ref, s
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
 	if (!rc)
 		rc = reg_account_load(c->store, id, &rec, err);
 	if (!rc && rec->v.status != ACCOUNT_ACTIVE)
@@ -540,7 +570,7 @@ int registry_account_deactivate(const struct registry_ctx *c, const char *ref, s
 	return finish(c->store, rc, err);
 }
 
-int registry_account_close(const struct registry_ctx *c, const char *ref, const char *date,
+int registry_account_close(const struct op_ctx *c, const char *ref, const char *date,
                            const char *reason, struct err *err)
 {
 	struct account_rec *rec = NULL;
@@ -557,7 +587,7 @@ int registry_account_close(const struct registry_ctx *c, const char *ref, const 
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
 	if (!rc)
 		rc = reg_account_load(c->store, id, &rec, err);
 	if (!rc && rec->v.status == ACCOUNT_CLOSED)
@@ -570,7 +600,7 @@ int registry_account_close(const struct registry_ctx *c, const char *ref, const 
 	return finish(c->store, rc, err);
 }
 
-int registry_checklist_answer(const struct registry_ctx *c, const char *ref, const char *key,
+int registry_checklist_answer(const struct op_ctx *c, const char *ref, const char *key,
                               const char *answer, struct err *err)
 {
 	int64_t id = 0;
@@ -595,7 +625,7 @@ int registry_checklist_answer(const struct registry_ctx *c, const char *ref, con
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_REGISTER_WRITE, &id, err);
 	if (!rc)
 		before = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
@@ -609,7 +639,7 @@ int registry_checklist_answer(const struct registry_ctx *c, const char *ref, con
 	return finish(c->store, rc, err);
 }
 
-int registry_check(const struct registry_ctx *c, const char *ref, struct registry_problem **out,
+int registry_check(const struct op_ctx *c, const char *ref, struct registry_problem **out,
                    size_t *n_out, struct err *err)
 {
 	struct registry_problem *all = NULL;
@@ -619,7 +649,7 @@ int registry_check(const struct registry_ctx *c, const char *ref, struct registr
 	int rc;
 
 	if (ref) {
-		rc = registry_account_find(c, ref, &one, err);
+		rc = find_for(c, ref, PERM_REGISTER_READ, &one, err);
 		if (rc)
 			return rc;
 		ids = &one;
@@ -633,6 +663,9 @@ int registry_check(const struct registry_ctx *c, const char *ref, struct registr
 		struct account_rec *rec = NULL;
 		size_t k;
 
+		/* A list of all accounts shows only those the principal may read. */
+		if (!principal_can(c->who, PERM_REGISTER_READ, ids[i]))
+			continue;
 		rc = reg_account_load(c->store, ids[i], &rec, err);
 		if (rc)
 			break;
@@ -810,7 +843,7 @@ static int html_row(struct render_doc *doc, const struct public_entry *e)
 	return rc ? rc : render_doc_row_end(doc);
 }
 
-int registry_export_public(const struct registry_ctx *c, enum registry_format fmt, struct buf *out,
+int registry_export_public(const struct op_ctx *c, enum registry_format fmt, struct buf *out,
                            struct err *err)
 {
 	struct arena a;

@@ -558,9 +558,13 @@ static int nomem(struct err *err, int rc)
 	return rc;
 }
 
-int alert_scan(struct store *s, int64_t org, const struct alert_settings *set, int64_t now,
-               const char *actor, struct alert_scan_report *out, struct err *err)
+int alert_scan(const struct op_ctx *op, const struct alert_settings *set,
+               struct alert_scan_report *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	int64_t now = op->now;
 	struct alert_scan_report rep = {0};
 	struct scan sc = {s, org, set, now, actor, &rep, err};
 	struct events e = {0};
@@ -569,7 +573,9 @@ int alert_scan(struct store *s, int64_t org, const struct alert_settings *set, i
 
 	arena_init(&e.a);
 	err_clear(err);
-	rc = store_begin(s, err);
+	rc = op_ctx_require(op, PERM_ALERT_WORK, 0, err);
+	if (!rc)
+		rc = store_begin(s, err);
 	if (rc)
 		goto done;
 	rc = nomem(err, alerts_flagged_items(s, org, now - set->lookback - set->surge_window,
@@ -605,13 +611,18 @@ done:
 	return rc;
 }
 
-int alert_ack(struct store *s, int64_t org, int64_t id, const char *actor, int64_t now,
-              struct err *err)
+int alert_ack(const struct op_ctx *op, int64_t id, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	int64_t now = op->now;
 	char idtext[32], after[160];
 	int rc;
 
-	rc = store_begin(s, err);
+	rc = op_ctx_require(op, PERM_ALERT_WORK, 0, err);
+	if (!rc)
+		rc = store_begin(s, err);
 	if (rc)
 		return rc;
 	rc = alerts_ack(s, org, id, actor, now, err);
@@ -632,20 +643,23 @@ int alert_ack(struct store *s, int64_t org, int64_t id, const char *actor, int64
 	return rc;
 }
 
-int alert_crisis_get(struct store *s, int64_t org, int *on, struct err *err)
+int alert_crisis_get(const struct op_ctx *op, int *on, struct err *err)
 {
-	return policy_crisis(s, org, on, err);
+	return policy_crisis(op->store, op->org, on, err);
 }
 
-int alert_crisis_set(struct store *s, int64_t org, int on, const char *actor, int *changed,
-                     struct err *err)
+int alert_crisis_set(const struct op_ctx *op, int on, int *changed, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
 	int cur = 0, rc;
 
 	on = on ? 1 : 0;
-	rc = policy_crisis(s, org, &cur, err);
+	rc = op_ctx_require(op, PERM_POLICY_WRITE, 0, err);
+	if (!rc)
+		rc = policy_crisis(s, org, &cur, err);
 	if (!rc && cur != on)
-		rc = policy_set(s, org, 0, "crisis", on ? "on" : "off", actor, err);
+		rc = policy_set(op, 0, "crisis", on ? "on" : "off", err);
 	if (!rc && changed)
 		*changed = cur != on;
 	return rc;

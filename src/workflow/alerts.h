@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "model/op_ctx.h"
 
 #include <stdint.h>
 
@@ -64,23 +65,21 @@ struct alert_scan_report {
  * previous one, so each burst alerts once; running the scan again changes
  * nothing. Each new alert is written to the audit chain as actor, in one
  * transaction. KV_EIO on database failure. */
-int alert_scan(struct store *s, int64_t org, const struct alert_settings *set, int64_t now,
-               const char *actor, struct alert_scan_report *out, struct err *err);
+int alert_scan(const struct op_ctx *op, const struct alert_settings *set,
+               struct alert_scan_report *out, struct err *err);
 
 /* Acknowledges alert id (audit entry "alert.ack"). KV_ENOTFOUND,
  * KV_ECONFLICT when already acknowledged. */
-int alert_ack(struct store *s, int64_t org, int64_t id, const char *actor, int64_t now,
-              struct err *err);
+int alert_ack(const struct op_ctx *op, int64_t id, struct err *err);
 
 /* Whether crisis mode is on for org (the organisation-wide policy setting
  * 'crisis', workflow/policy). In crisis the policy's crisis_* durations
  * replace the answer and removal deadlines and the review interval. */
-int alert_crisis_get(struct store *s, int64_t org, int *on, struct err *err);
+int alert_crisis_get(const struct op_ctx *op, int *on, struct err *err);
 
 /* Switches crisis mode through the policy setting (audited there as
  * "policy.set" of 'crisis' by actor). *changed (may be NULL) is 1 when it
  * was switched, 0 when it already was so (nothing is written then). */
-int alert_crisis_set(struct store *s, int64_t org, int on, const char *actor, int *changed,
-                     struct err *err);
+int alert_crisis_set(const struct op_ctx *op, int on, int *changed, struct err *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include "base/timeutil.h"
 #include "base/utf8.h"
 #include "capture/takedown.h"
+#include "model/case_state.h"
 #include "model/item.h"
 #include "model/register.h"
 #include "screen/screen.h"
@@ -214,14 +215,18 @@ static int open_one(void *arg, const struct case_candidate *c)
 	             x->err);
 }
 
-int cases_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *rep,
-               struct err *err)
+int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err)
 {
-	struct sync_ctx x = {s, org, actor, time_now(), rep, err};
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	struct sync_ctx x = {s, org, actor, op->now, rep, err};
 	int64_t after = 0, max = 0;
 	int rc;
 
-	rc = store_begin(s, err);
+	rc = op_ctx_require(op, PERM_CAPTURE, 0, err);
+	if (!rc)
+		rc = store_begin(s, err);
 	if (rc)
 		return rc;
 	rc = workflow_cursor_get(s, org, CURSOR_NAME, &after, err);
@@ -444,24 +449,72 @@ static int evidence_build(struct store *s, const struct case_rec *c, const char 
 	return rc;
 }
 
-static int closed(const struct case_rec *c)
+int cases_is_overdue(const struct case_rec *c, int64_t now)
 {
-	return strcmp(c->state, "open") != 0 && strcmp(c->state, "pending_confirmation") != 0;
+	enum case_state st;
+
+	return case_state_from_name(c->state, &st, NULL) == KV_OK &&
+	       case_state_is_overdue(st, c->due_at, now);
 }
 
-int cases_evidence_save(struct store *s, int64_t org, int64_t id, const char *actor,
-                        char out[HASH_SHA256_HEX_LEN + 1], struct err *err)
+static json_t *view_time(int64_t t)
 {
+	char b[CALENDAR_ISO_LEN];
+
+	if (!t)
+		return json_null();
+	calendar_format_local(b, t);
+	return json_string(b);
+}
+
+json_t *cases_view_json(const struct case_rec *c, int64_t now)
+{
+	char account[300];
+
+	snprintf(account, sizeof(account), "%s/%s", c->platform, c->account_handle);
+	return json_pack("{s:I,s:s,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
+	                 "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:b}",
+	                 "id", (json_int_t)c->id, "account", account, "item",
+	                 (json_int_t)c->item_id, "platform_id", c->item_platform_id, "author",
+	                 json_str(c->author_name), "text", c->text, "categories", c->categories,
+	                 "state", c->state, "opened_at", view_time(c->opened_at), "due_at",
+	                 view_time(c->due_at), "overdue", cases_is_overdue(c, now), "decision",
+	                 json_str(c->decision), "reason", json_str(c->reason), "decided_by",
+	                 json_str(c->decided_by), "decided_at", view_time(c->decided_at),
+	                 "confirmed_by", json_str(c->confirmed_by), "confirmed_at",
+	                 view_time(c->confirmed_at), "evidence_sha256",
+	                 json_str(c->evidence_sha256), "evidence_at", view_time(c->evidence_at),
+	                 "registration", json_str(c->registration), "external_ref",
+	                 json_str(c->external_ref), "takedown", "via", json_str(c->takedown_via),
+	                 "by", json_str(c->takedown_by), "at", view_time(c->takedown_at), "result",
+	                 json_str(c->takedown_result), "history", c->history);
+}
+
+static int closed(const struct case_rec *c)
+{
+	enum case_state st;
+
+	return case_state_from_name(c->state, &st, NULL) || !case_state_is_open(st);
+}
+
+int cases_evidence_save(const struct op_ctx *op, int64_t id, char out[HASH_SHA256_HEX_LEN + 1],
+                        struct err *err)
+{
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	struct case_rec c;
 	char *doc = NULL, sha[HASH_SHA256_HEX_LEN + 1];
-	int64_t now = time_now();
+	int64_t now = op->now;
 	int rc;
 
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
 	rc = cases_load(s, org, id, &l, err);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
 		goto out;
 	c = l->c;
@@ -698,14 +751,17 @@ out:
 	return store_commit(s, err);
 }
 
-int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d, const char *reason,
-                 const char *actor, const struct cases_opts *opts, const struct cases_takedown *t,
+int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, const char *reason,
+                 const struct cases_opts *opts, const struct cases_takedown *t,
                  struct cases_outcome *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	struct case_rec c;
 	struct policy pol;
-	int64_t now = time_now();
+	int64_t now = op->now;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -720,6 +776,8 @@ int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d,
 	if (rc)
 		return rc;
 	rc = cases_load(s, org, id, &l, err);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
 		goto fail;
 	c = l->c;
@@ -787,10 +845,12 @@ fail:
 	return rc;
 }
 
-int cases_confirm(struct store *s, int64_t org, int64_t id, const char *actor,
-                  const struct cases_opts *opts, const struct cases_takedown *t,
-                  struct cases_outcome *out, struct err *err)
+int cases_confirm(const struct op_ctx *op, int64_t id, const struct cases_opts *opts,
+                  const struct cases_takedown *t, struct cases_outcome *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	enum case_decision d;
 	int rc;
@@ -799,12 +859,15 @@ int cases_confirm(struct store *s, int64_t org, int64_t id, const char *actor,
 	rc = cases_load(s, org, id, &l, err);
 	if (rc)
 		return rc;
+	rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
+	if (rc)
+		goto out;
 	if (strcmp(l->c.state, "pending_confirmation") != 0) {
 		rc = err_set(err, KV_ECONFLICT, "case %lld is not waiting for confirmation (%s)",
 		             (long long)id, l->c.state);
 		goto out;
 	}
-	if (l->c.decided_by && strcmp(l->c.decided_by, actor) == 0) {
+	if (principal_is(op->who, l->c.decided_by)) {
 		rc = err_set(
 		        err, KV_EDENIED,
 		        "case %lld: %s proposed this %s and cannot also confirm it (four eyes: "
@@ -825,15 +888,17 @@ out:
 	return rc;
 }
 
-int cases_register(struct store *s, int64_t org, int64_t id, int series, const char *external_ref,
-                   const char *actor, const struct cases_opts *opts, char out[CASES_REG_MAX + 1],
-                   struct err *err)
+int cases_register(const struct op_ctx *op, int64_t id, int series, const char *external_ref,
+                   const struct cases_opts *opts, char out[CASES_REG_MAX + 1], struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	struct case_rec c;
 	struct calendar_local lt;
 	char reg[CASES_REG_MAX + 1];
-	int64_t now = time_now(), n;
+	int64_t now = op->now, n;
 	int rc;
 
 	if (!series) {
@@ -848,6 +913,8 @@ int cases_register(struct store *s, int64_t org, int64_t id, int series, const c
 	if (rc)
 		return rc;
 	rc = cases_load(s, org, id, &l, err);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_REGISTER, l->c.account_id, err);
 	if (rc)
 		goto out;
 	c = l->c;

@@ -490,14 +490,19 @@ out:
 	return rc;
 }
 
-int policy_set(struct store *s, int64_t org, int64_t account_id, const char *key, const char *value,
-               const char *actor, struct err *err)
+int policy_set(const struct op_ctx *op, int64_t account_id, const char *key, const char *value,
+               struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct raw r;
 	struct policy scratch;
 	int idx = key ? key_index(key) : -1;
-	int rc;
+	int rc = op_ctx_require(op, PERM_POLICY_WRITE, account_id, err);
 
+	if (rc)
+		return rc;
 	if (idx < 0)
 		return err_set(err, KV_EINVAL, "'%s' is not a policy setting (see policy show)",
 		               key ? key : "");
@@ -522,21 +527,32 @@ int policy_set(struct store *s, int64_t org, int64_t account_id, const char *key
 	return change(s, org, account_id, key, value, actor, err);
 }
 
-int policy_unset(struct store *s, int64_t org, int64_t account_id, const char *key,
-                 const char *actor, struct err *err)
+int policy_unset(const struct op_ctx *op, int64_t account_id, const char *key, struct err *err)
 {
+	int rc = op_ctx_require(op, PERM_POLICY_WRITE, account_id, err);
+
+	if (rc)
+		return rc;
 	if (!key || key_index(key) < 0)
 		return err_set(err, KV_EINVAL, "'%s' is not a policy setting (see policy show)",
 		               key ? key : "");
-	return change(s, org, account_id, key, NULL, actor, err);
+	return change(op->store, op->org, account_id, key, NULL, op_ctx_actor(op), err);
 }
 
-int policy_show(struct store *s, int64_t org, int64_t account_id, policy_show_fn fn, void *ctx,
+int policy_show(const struct op_ctx *op, int64_t account_id, policy_show_fn fn, void *ctx,
                 struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
 	struct raw r;
-	int rc = load_raw(s, org, account_id, &r, err);
+	int rc = account_id ? op_ctx_require(op, PERM_REGISTER_READ, account_id, err)
+	                    : (principal_can_any(op->who, PERM_REGISTER_READ)
+	                               ? KV_OK
+	                               : op_ctx_require(op, PERM_REGISTER_READ, 0, err));
 
+	if (rc)
+		return rc;
+	rc = load_raw(s, org, account_id, &r, err);
 	for (int i = 0; i < I_COUNT && !rc; i++)
 		rc = fn(ctx, policy_keys[i].key, r.value[i], r.source[i]);
 	raw_done(&r);

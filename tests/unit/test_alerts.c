@@ -28,18 +28,19 @@ struct fixture {
 static struct fixture setup(void)
 {
 	struct fixture fx = {0};
-	struct registry_ctx rc = {0};
+	struct op_ctx rc = {0};
 	struct account_input in = {.platform = "facebook", .handle = "sjovik", .unit = "Enhet"};
 	struct err e = {0};
 	char dir[4096];
 
 	CHECK_INT(hash_init(), KV_OK);
 	snprintf(dir, sizeof(dir), "%s/var", test_tmpdir());
-	if (store_open(&fx.s, dir, &e) || registry_init(fx.s, "Sjövik", "t", &fx.org, &e))
+	if (store_open(&fx.s, dir, &e) ||
+	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	rc.store = fx.s;
 	rc.org = fx.org;
-	rc.actor = "t";
+	rc.who = test_shell("t");
 	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
 	    registry_account_add(&rc, &in, &fx.account, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
@@ -88,7 +89,7 @@ static struct alert_scan_report scan(struct fixture *fx, int64_t now)
 	struct alert_scan_report r = {0};
 	struct err e = {0};
 
-	if (alert_scan(fx->s, fx->org, &fx->set, now, "tester", &r, &e))
+	if (alert_scan(test_op_at(fx->s, fx->org, "tester", now), &fx->set, &r, &e))
 		test_fail(__FILE__, __LINE__, "alert_scan: %s", e.msg);
 	return r;
 }
@@ -318,10 +319,10 @@ static void ack_once(void)
 	f.open_only = 1;
 	CHECK_INT(alerts_each(fx.s, &f, count_alert, &n, &e), KV_OK);
 	CHECK_INT(n, 1);
-	CHECK_INT(alert_ack(fx.s, fx.org, 1, "asa", T0 + 60, &e), KV_OK);
-	CHECK_INT(alert_ack(fx.s, fx.org, 1, "bo", T0 + 70, &e), KV_ECONFLICT);
+	CHECK_INT(alert_ack(test_op_at(fx.s, fx.org, "asa", T0 + 60), 1, &e), KV_OK);
+	CHECK_INT(alert_ack(test_op_at(fx.s, fx.org, "bo", T0 + 70), 1, &e), KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "asa");
-	CHECK_INT(alert_ack(fx.s, fx.org, 99, "bo", T0 + 70, &e), KV_ENOTFOUND);
+	CHECK_INT(alert_ack(test_op_at(fx.s, fx.org, "bo", T0 + 70), 99, &e), KV_ENOTFOUND);
 	n = 0;
 	CHECK_INT(alerts_each(fx.s, &f, count_alert, &n, &e), KV_OK);
 	CHECK_INT(n, 0);
@@ -334,17 +335,17 @@ static void crisis_switch(void)
 	struct err e = {0};
 	int on = 1, changed = 0;
 
-	CHECK_INT(alert_crisis_get(fx.s, fx.org, &on, &e), KV_OK);
+	CHECK_INT(alert_crisis_get(test_op(fx.s, fx.org, "t"), &on, &e), KV_OK);
 	CHECK_INT(on, 0);
-	CHECK_INT(alert_crisis_set(fx.s, fx.org, 1, "asa", &changed, &e), KV_OK);
+	CHECK_INT(alert_crisis_set(test_op(fx.s, fx.org, "asa"), 1, &changed, &e), KV_OK);
 	CHECK_INT(changed, 1);
-	CHECK_INT(alert_crisis_get(fx.s, fx.org, &on, &e), KV_OK);
+	CHECK_INT(alert_crisis_get(test_op(fx.s, fx.org, "t"), &on, &e), KV_OK);
 	CHECK_INT(on, 1);
-	CHECK_INT(alert_crisis_set(fx.s, fx.org, 1, "asa", &changed, &e), KV_OK);
+	CHECK_INT(alert_crisis_set(test_op(fx.s, fx.org, "asa"), 1, &changed, &e), KV_OK);
 	CHECK_INT(changed, 0);
-	CHECK_INT(alert_crisis_set(fx.s, fx.org, 0, "asa", &changed, &e), KV_OK);
+	CHECK_INT(alert_crisis_set(test_op(fx.s, fx.org, "asa"), 0, &changed, &e), KV_OK);
 	CHECK_INT(changed, 1);
-	CHECK_INT(alert_crisis_get(fx.s, fx.org, &on, &e), KV_OK);
+	CHECK_INT(alert_crisis_get(test_op(fx.s, fx.org, "t"), &on, &e), KV_OK);
 	CHECK_INT(on, 0);
 	store_free(fx.s);
 }

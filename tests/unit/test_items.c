@@ -19,18 +19,19 @@ struct fixture {
 static struct fixture setup(void)
 {
 	struct fixture fx = {0};
-	struct registry_ctx rc = {0};
+	struct op_ctx rc = {0};
 	struct account_input in = {.platform = "facebook", .handle = "sjovik", .unit = "Enhet"};
 	struct err e = {0};
 	char dir[4096];
 
 	CHECK_INT(hash_init(), KV_OK);
 	snprintf(dir, sizeof(dir), "%s/var", test_tmpdir());
-	if (store_open(&fx.s, dir, &e) || registry_init(fx.s, "Sjövik", "t", &fx.org, &e))
+	if (store_open(&fx.s, dir, &e) ||
+	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	rc.store = fx.s;
 	rc.org = fx.org;
-	rc.actor = "t";
+	rc.who = test_shell("t");
 	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
 	    registry_account_add(&rc, &in, &fx.account, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);

@@ -23,7 +23,7 @@ struct wf {
 static inline struct wf wf_setup(void)
 {
 	struct wf fx = {0};
-	struct registry_ctx rc = {0};
+	struct op_ctx rc = {0};
 	struct account_input fb = {
 	        .platform = "facebook", .handle = "sjovik", .unit = "Enhet", .posts_per_week = "3"};
 	struct account_input x = {.platform = "x", .handle = "sjovik_x", .unit = "Enhet"};
@@ -32,11 +32,12 @@ static inline struct wf wf_setup(void)
 
 	CHECK_INT(hash_init(), KV_OK);
 	snprintf(dir, sizeof(dir), "%s/var", test_tmpdir());
-	if (store_open(&fx.s, dir, &e) || registry_init(fx.s, "Sjövik", "t", &fx.org, &e))
+	if (store_open(&fx.s, dir, &e) ||
+	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	rc.store = fx.s;
 	rc.org = fx.org;
-	rc.actor = "t";
+	rc.who = test_shell("t");
 	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
 	    registry_account_add(&rc, &fb, &fx.fb, &e) || registry_account_add(&rc, &x, &fx.x, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
