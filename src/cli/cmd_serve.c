@@ -11,6 +11,7 @@
 #include "http/notifier.h"
 #include "http/server.h"
 #include "http/webhook.h"
+#include "records/records_snapshot.h"
 #include "store/register.h"
 #include "store/store.h"
 #include "store/webhooks.h"
@@ -53,6 +54,8 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	struct notifier *notifier = NULL;
 	struct notify_settings ns;
 	int64_t notify_every = 60;
+	struct snapshot_settings snap;
+	int snapshots = 0, notify = 0;
 	struct server *srv = NULL;
 	struct config *cfg;
 	struct store *s;
@@ -116,8 +119,16 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code && config_get(cfg, "server", "notify_interval", NULL))
 		code = alert_parse_duration(config_get(cfg, "server", "notify_interval", NULL),
 		                            &notify_every, &ctx->err);
-	if (!code && (ns.mail.server || config_get(cfg, "server", "notify_interval", NULL)))
-		code = notifier_start(&notifier, ctx->data_dir, wc.org, &ns, "notify",
+	/* The periodic snapshots (records) are taken by the same pass unless
+	 * [records] snapshots = no. */
+	if (!code)
+		code = config_get_bool(cfg, "records", "snapshots", 1, &snapshots, &ctx->err);
+	if (!code && snapshots)
+		code = records_snapshot_settings(cfg, ctx->data_dir, &snap, &ctx->err);
+	notify = ns.mail.server || config_get(cfg, "server", "notify_interval", NULL);
+	if (!code && (notify || snapshots))
+		code = notifier_start(&notifier, ctx->data_dir, wc.org, notify ? &ns : NULL,
+		                      snapshots ? &snap : NULL, "notify",
 		                      (unsigned)(notify_every < 86400 ? notify_every : 86400),
 		                      log_line, NULL, &ctx->err);
 	if (!code) {

@@ -22,7 +22,10 @@ struct notifier {
 	int started;
 	struct store *s;
 	int64_t org;
+	int notify; /* run the notify pass */
 	struct notify_settings set;
+	int snapshots; /* take the snapshots that are due */
+	struct snapshot_settings snap;
 	char *actor;
 	unsigned period_s;
 	server_log_fn log;
@@ -41,6 +44,8 @@ static void nlog(struct notifier *n, const char *fmt, ...)
 		return;
 	time_format_utc(now, time_now());
 	len = (size_t)snprintf(line, sizeof(line), "%s notify: ", now);
+	if (len >= sizeof(line))
+		len = sizeof(line) - 1;
 	va_start(ap, fmt);
 	vsnprintf(line + len, sizeof(line) - len, fmt, ap);
 	va_end(ap);
@@ -59,6 +64,18 @@ static void on_event(void *arg, const struct notify_event *ev)
 		     ev->recipients ? ev->recipients : "");
 }
 
+static void on_snapshot(void *arg, const struct snapshot_event *ev)
+{
+	struct notifier *n = arg;
+
+	if (ev->result)
+		nlog(n, "snapshot %s %s (%s) taken: %s", ev->due->handle, ev->due->day,
+		     ev->due->reason, ev->result->path);
+	else
+		nlog(n, "snapshot %s %s (%s) missed: %s", ev->due->handle, ev->due->day,
+		     ev->due->reason, ev->error);
+}
+
 static void pass(struct notifier *n)
 {
 	struct notify_report rep;
@@ -69,8 +86,12 @@ static void pass(struct notifier *n)
 	err_clear(&err);
 	principal_init_system(&who, n->actor);
 	op_ctx_init(&op, n->s, n->org, &who, time_now());
-	if (notify_run(&op, &n->set, on_event, n, &rep, &err) != KV_OK)
+	if (n->notify && notify_run(&op, &n->set, on_event, n, &rep, &err) != KV_OK)
 		nlog(n, "pass failed: %s", err.msg);
+	err_clear(&err);
+	if (n->snapshots &&
+	    records_snapshot_run_due(&op, &n->snap, on_snapshot, n, NULL, NULL, &err) != KV_OK)
+		nlog(n, "snapshot pass failed: %s", err.msg);
 }
 
 static void *notifier_main(void *arg)
@@ -94,8 +115,9 @@ static void *notifier_main(void *arg)
 }
 
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
-                   const struct notify_settings *set, const char *actor, unsigned period_s,
-                   server_log_fn log, void *log_ctx, struct err *err)
+                   const struct notify_settings *set, const struct snapshot_settings *snap,
+                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
+                   struct err *err)
 {
 	struct notifier *n;
 	pthread_condattr_t attr;
@@ -110,7 +132,14 @@ int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
 	pthread_cond_init(&n->cond, &attr);
 	pthread_condattr_destroy(&attr);
 	n->org = org;
-	n->set = *set;
+	if (set) {
+		n->notify = 1;
+		n->set = *set;
+	}
+	if (snap) {
+		n->snapshots = 1;
+		n->snap = *snap;
+	}
 	n->period_s = period_s ? period_s : 1;
 	n->log = log;
 	n->log_ctx = log_ctx;

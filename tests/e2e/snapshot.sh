@@ -100,6 +100,31 @@ expect_exit 0 "snapshot due --take" -- "$K" snapshot due --take
 [[ -f "$WORK/auto/ungdom/Instagram Kultur och fritid 2026-06-30 periodiskt uttag.pdf" ]] && ok "no name in the register: the unit names it" || bad "unit name: $(find "$WORK/auto")"
 expect_exit 0 "nothing due afterwards" -- "$K" --json snapshot due
 [[ ! -s "$WORK/out" ]] && ok "nothing due" || bad "still due: $(cat "$WORK/out")"
+# serve takes what is due by itself, and raises an alert when it cannot.
+"$K" account add --platform youtube --handle film --name "Filmklubben" --unit "Kultur och fritid" >/dev/null
+sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE account SET status = 'active', opened_on = '2026-01-01' WHERE handle = 'film'"
+printf '[meta]\napp_secret = e2e\n[records]\nsnapshot_dir = %s/served\n' "$WORK" >"$WORK/serve.conf"
+"$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do grep -q "snapshot film" "$WORK/serve.log" 2>/dev/null && break; sleep 0.1; done
+kill "$serve_pid"; wait "$serve_pid" || true
+f=$(find "$WORK/served/film" -name '*2026-06-30 periodiskt uttag.pdf' 2>/dev/null | head -1)
+[[ -n "$f" ]] && ok "serve took the due snapshot by itself" || bad "serve: $(cat "$WORK/serve.log")"
+expect_grep "snapshot film 2026-06-30 \(scheduled\) taken" "$WORK/serve.log" "serve logs the snapshot"
+"$K" --json snapshot list --account film >"$WORK/list"
+jq -e -s 'length == 1 and .[0].reason == "scheduled"' "$WORK/list" >/dev/null && ok "recorded as scheduled" || bad "list: $(cat "$WORK/list")"
+# A snapshot directory that cannot be made: missed, alerted once.
+"$K" account add --platform x --handle ung --name "Ung i Exempelby" --unit "Kultur och fritid" >/dev/null
+sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE account SET status = 'active', opened_on = '2026-01-01' WHERE handle = 'ung'"
+printf '[meta]\napp_secret = e2e\n[server]\nnotify_interval = 1s\n[records]\nsnapshot_dir = %s/no/such/dir\n' "$WORK" >"$WORK/serve.conf"
+"$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do [[ $(grep -c "snapshot ung" "$WORK/serve.log" 2>/dev/null) -ge 2 ]] && break; sleep 0.1; done
+kill "$serve_pid"; wait "$serve_pid" || true
+expect_grep "snapshot ung 2026-06-30 \(scheduled\) missed" "$WORK/serve.log" "serve logs the missed snapshot"
+"$K" --json alert list >"$WORK/alerts"
+jq -e -s 'map(select(.kind == "snapshot.missed")) | length == 1' "$WORK/alerts" >/dev/null &&
+	ok "one snapshot.missed alert, however often it is tried" || bad "alerts: $(cat "$WORK/alerts")"
 printf '[records]\nsnapshot_dates = 13-01\n' >"$KANALVAKT_DATA/kanalvakt.conf"
 expect_exit 2 "a bad date list is refused" -- "$K" snapshot due
 expect_grep 'snapshot_dates' "$WORK/err" "names the setting"
