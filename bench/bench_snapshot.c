@@ -10,7 +10,7 @@
 #include "records/records_snapshot.h"
 #include "registry/registry.h"
 #include "store/blob.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -92,7 +92,7 @@ static int mark_fetched(void *ctx, const struct media_row *m)
 	struct err e = {0};
 
 	c->n++;
-	return media_fetched(c->s, m->id, c->sha, c->bytes, 1, &e);
+	return media_row_fetched(c->s, m->id, c->sha, c->bytes, 1, &e);
 }
 
 int main(void)
@@ -150,7 +150,7 @@ int main(void)
 			fclose(f);
 		struct fetch_ctx fc = {s, sha, (int64_t)jpg.len, 0};
 		if (blob_put(s, jpg.ptr, jpg.len, sha, &e) ||
-		    media_pending(s, op.org, 5, 1000000, mark_fetched, &fc, &e))
+		    media_row_pending(s, op.org, 5, 1000000, mark_fetched, &fc, &e))
 			goto fail;
 		buf_done(&jpg);
 	}

@@ -5,7 +5,7 @@
  * store (fsync is the cost), CPU time for the signature check. */
 #include "base/hash.h"
 #include "http/webhook.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "registry/registry.h"
 #include "store/store.h"
 #include "store/webhooks.h"
@@ -52,7 +52,7 @@ int main(void)
 	char body[4096], header[80], hex[HASH_SHA256_HEX_LEN + 1];
 	uint8_t mac[HASH_SHA256_LEN];
 	struct principal who;
-	struct op_ctx rc;
+	struct op_ctx op;
 	struct store *s = NULL;
 	struct err e;
 	int64_t org = 0, id = 0, acc = 0;
@@ -79,18 +79,18 @@ int main(void)
 	principal_init_shell(&who, "bench");
 	if (store_open(&s, dir, &e))
 		goto fail;
-	op_ctx_init(&rc, s, 0, &who, time_now());
-	if (registry_init(&rc, "Benchby kommun", &org, &e))
+	op_ctx_init(&op, s, 0, &who, time_now());
+	if (registry_init(&op, "Benchby kommun", &org, &e))
 		goto fail;
-	rc.org = org;
+	op.org = org;
 	{
 		struct account_input in = {.platform = "facebook",
 		                           .handle = "benchby",
 		                           .unit = "Enheten",
 		                           .platform_id = PAGE};
 
-		if (registry_unit_add(&rc, "Enheten", NULL, &acc, &e) ||
-		    registry_account_add(&rc, &in, &acc, &e))
+		if (registry_unit_add(&op, "Enheten", NULL, &acc, &e) ||
+		    registry_account_add(&op, &in, &acc, &e))
 			goto fail;
 	}
 

@@ -5,8 +5,8 @@
 #include "capture/parse_x.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
-#include "capture/parse.h"
+#include "base/time.h"
+#include "capture/parse_json.h"
 
 #include <ctype.h>
 #include <errno.h>

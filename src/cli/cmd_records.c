@@ -118,8 +118,8 @@ static int cmd_snapshot_list(struct cli_ctx *ctx, int argc, char **argv)
 		code = cli_account(ctx, op.org, account, "--account", &acct);
 	code = code ? code : op_ctx_require(&op, PERM_RECORDS, acct, &ctx->err);
 	code = code ? code
-	            : records_rows_snapshot_each(op.store, op.org, acct, print_snapshot, ctx,
-	                                         &ctx->err);
+	            : records_row_snapshot_each(op.store, op.org, acct, print_snapshot, ctx,
+	                                        &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -331,8 +331,8 @@ static int cmd_disclose_list(struct cli_ctx *ctx, int argc, char **argv)
 	code = cli_op(ctx, &op);
 	code = code ? code : op_ctx_require(&op, PERM_DISCLOSE, 0, &ctx->err);
 	code = code ? code
-	            : records_rows_disclosure_each(op.store, op.org, print_disclosure, ctx,
-	                                           &ctx->err);
+	            : records_row_disclosure_each(op.store, op.org, print_disclosure, ctx,
+	                                          &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 

@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "base/escape.h"
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/register.h"
 #include "records/records_pdfa.h"
 #include "records/records_print.h"
@@ -18,9 +18,9 @@
 #include "screen/detect.h"
 #include "store/audit.h"
 #include "store/items.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 #include "store/records_rows.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -576,11 +576,11 @@ int records_disclose(const struct op_ctx *op, const struct disclose_request *rq,
 	m.reason = rq->reason ? rq->reason : DISCLOSE_DEFAULT_REASON;
 	rc = op_ctx_require(op, PERM_DISCLOSE, rq->account, err);
 	rc = rc ? rc : check_request(rq, err);
-	rc = rc ? rc : reg_account_load(op->store, rq->account, &acct, err);
+	rc = rc ? rc : register_row_account_load(op->store, rq->account, &acct, err);
 	if (!rc && acct->org_id != op->org)
 		rc = err_set(err, KV_ENOTFOUND, "no account %lld in this organisation",
 		             (long long)rq->account);
-	rc = rc ? rc : reg_org_name(op->store, op->org, &a, &org_name, err);
+	rc = rc ? rc : register_row_org_name(op->store, op->org, &a, &org_name, err);
 	if (rc)
 		goto out;
 	f.org_id = op->org;
@@ -640,14 +640,14 @@ int records_disclose(const struct op_ctx *op, const struct disclose_request *rq,
 	}
 	render_doc_set_title(doc, title);
 	snprintf(path, sizeof(path), "Utlämnande · %s · %s %s", rq->ref,
-	         platform_label(acct->v.platform), acct->v.handle);
+	         register_platform_label(acct->v.platform), acct->v.handle);
 	render_doc_set_page_header(doc, path);
 	render_doc_set_page_footer(doc, org_name);
 	render_doc_heading(doc, 1, "Utlämnande av allmänna handlingar");
 	render_doc_kv(doc, "Ärende", rq->ref);
 	render_doc_kv(doc, "Arkivbildare", org_name);
 	render_doc_kv(doc, "Konto", acct->v.display_name ? acct->v.display_name : acct->v.handle);
-	render_doc_kv(doc, "Plattform", platform_label(acct->v.platform));
+	render_doc_kv(doc, "Plattform", register_platform_label(acct->v.platform));
 	snprintf(path, sizeof(path), "%s – %s", rq->from ? rq->from : "början",
 	         rq->to ? rq->to : "nu");
 	render_doc_kv(doc, "Period", path);
@@ -724,8 +724,8 @@ int records_disclose(const struct op_ctx *op, const struct disclose_request *rq,
 		time_format_utc(when, op->now);
 		jdoc = json_pack("{s:s,s:s,s:{s:s,s:s,s:s?},s:s,s:s,s:O,s:o,s:O}", "ref", rq->ref,
 		                 "organisation", org_name, "account", "platform",
-		                 platform_name(acct->v.platform), "handle", acct->v.handle, "name",
-		                 acct->v.display_name, "created_at", when, "created_by",
+		                 register_platform_name(acct->v.platform), "handle", acct->v.handle,
+		                 "name", acct->v.display_name, "created_at", when, "created_by",
 		                 op_ctx_actor(op), "selection", selection_json(rq), "masks",
 		                 masks_json(&m), "items", jitems);
 	}
@@ -812,7 +812,7 @@ int records_disclose(const struct op_ctx *op, const struct disclose_request *rq,
 			rc = err_set(err, KV_ENOMEM, "out of memory");
 		rc = rc ? rc : store_begin(op->store, err);
 		if (!rc) {
-			rc = records_rows_disclosure_add(op->store, op->org, &row, &did, err);
+			rc = records_row_disclosure_add(op->store, op->org, &row, &did, err);
 			if (!rc) {
 				char idtext[24];
 				json_t *j =
@@ -863,7 +863,7 @@ out:
 	free(mis);
 	free(m.r);
 	render_doc_free(doc);
-	reg_account_free(acct);
+	register_row_account_free(acct);
 	records_threads_done(&t);
 	arena_done(&a);
 	return rc;

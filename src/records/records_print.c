@@ -4,10 +4,10 @@
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/blob.h"
 #include "store/items.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -133,7 +133,7 @@ static int on_media(void *ctx, const struct media_row *m)
 	}
 	if (mime) {
 		int w, h;
-		if (render_image_size(b.ptr, b.len, mime, &w, &h, &e) == KV_OK) {
+		if (render_doc_image_size(b.ptr, b.len, mime, &w, &h, &e) == KV_OK) {
 			c->rc = render_doc_image(c->doc, b.ptr, b.len, mime, NULL);
 			c->n++;
 		} else {
@@ -153,7 +153,7 @@ int records_print_images(struct render_doc *doc, struct store *s, int64_t org, i
                          int *n_added, struct err *err)
 {
 	struct img_ctx c = {doc, s, 0, 0, err};
-	int rc = media_each(s, org, item_id, on_media, &c, err);
+	int rc = media_row_each(s, org, item_id, on_media, &c, err);
 
 	if (rc == KV_OK && c.rc) {
 		const char *msg;

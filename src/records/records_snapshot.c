@@ -7,17 +7,17 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/config.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/register.h"
 #include "records/records_pdfa.h"
 #include "records/records_print.h"
 #include "records/records_threads.h"
 #include "render/render_doc.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/audit.h"
 #include "store/items.h"
 #include "store/records_rows.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -89,8 +89,8 @@ static const char *verksamhet(const struct account_rec *r)
 
 static int name_of(const struct account_rec *r, const char *day, char *out, size_t cap)
 {
-	int n = snprintf(out, cap, "%s %s %s periodiskt uttag.pdf", platform_label(r->v.platform),
-	                 verksamhet(r), day);
+	int n = snprintf(out, cap, "%s %s %s periodiskt uttag.pdf",
+	                 register_platform_label(r->v.platform), verksamhet(r), day);
 	if (n < 0 || (size_t)n >= cap)
 		return KV_EINVAL;
 	clean_name(out);
@@ -101,12 +101,12 @@ int records_snapshot_file_name(const struct op_ctx *op, int64_t account, const c
                                size_t cap, struct err *err)
 {
 	struct account_rec *r = NULL;
-	int rc = reg_account_load(op->store, account, &r, err);
+	int rc = register_row_account_load(op->store, account, &r, err);
 
 	if (rc)
 		return rc;
 	rc = name_of(r, day, out, cap);
-	reg_account_free(r);
+	register_row_account_free(r);
 	return rc ? err_set(err, KV_EINVAL, "snapshot: the file name is too long") : KV_OK;
 }
 
@@ -193,7 +193,7 @@ static int build_doc(struct render_doc *doc, const struct op_ctx *op, const stru
 	snprintf(line, sizeof(line), "%s · periodiskt uttag", org_name);
 	render_doc_set_page_footer(doc, line);
 	render_doc_heading(doc, 1, verksamhet(r));
-	render_doc_kv(doc, "Plattform", platform_label(r->v.platform));
+	render_doc_kv(doc, "Plattform", register_platform_label(r->v.platform));
 	render_doc_kv(doc, "Konto", r->v.handle);
 	if (r->v.url)
 		render_doc_kv(doc, "Adress", r->v.url);
@@ -201,7 +201,7 @@ static int build_doc(struct render_doc *doc, const struct op_ctx *op, const stru
 		render_doc_kv(doc, "Verksamhet", r->unit_name);
 	if (r->v.purpose)
 		render_doc_kv(doc, "Syfte", r->v.purpose);
-	render_doc_kv(doc, "Status", account_status_name(r->v.status));
+	render_doc_kv(doc, "Status", register_account_status_name(r->v.status));
 	if (r->closed_on)
 		render_doc_kv(doc, "Stängt", r->closed_on);
 	render_doc_kv(doc, "Uttaget avser", day);
@@ -294,11 +294,11 @@ int records_snapshot_take(const struct op_ctx *op, int64_t account, const char *
 		             dayb, today);
 		goto out;
 	}
-	rc = reg_account_load(op->store, account, &r, err);
+	rc = register_row_account_load(op->store, account, &r, err);
 	if (rc == KV_OK && r->org_id != op->org)
 		rc = err_set(err, KV_ENOTFOUND, "no account %lld in this organisation",
 		             (long long)account);
-	rc = rc ? rc : reg_org_name(op->store, op->org, &a, &org_name, err);
+	rc = rc ? rc : register_row_org_name(op->store, op->org, &a, &org_name, err);
 	if (rc)
 		goto out;
 	if (name_of(r, dayb, out->file_name, sizeof(out->file_name)) != KV_OK) {
@@ -356,7 +356,7 @@ int records_snapshot_take(const struct op_ctx *op, int64_t account, const char *
 	rc = store_begin(op->store, err);
 	if (rc)
 		goto out;
-	rc = records_rows_snapshot_add(op->store, op->org, &row, &sid, err);
+	rc = records_row_snapshot_add(op->store, op->org, &row, &sid, err);
 	if (!rc) {
 		char idtext[24];
 		json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:i,s:I}", "snapshot",
@@ -387,7 +387,7 @@ out:
 	if (rc && wrote)
 		unlink(path); /* not recorded: not left looking like a snapshot */
 	render_doc_free(doc);
-	reg_account_free(r);
+	register_row_account_free(r);
 	arena_done(&a);
 	return rc;
 }
@@ -429,7 +429,7 @@ int records_snapshot_due(const struct op_ctx *op, const struct snapshot_settings
 	*out = NULL;
 	*n = 0;
 	rc = op_ctx_require(op, PERM_RECORDS, 0, err);
-	rc = rc ? rc : reg_account_ids(op->store, op->org, &ids, &n_ids, err);
+	rc = rc ? rc : register_row_account_ids(op->store, op->org, &ids, &n_ids, err);
 	if (rc)
 		return rc;
 	v = calloc(n_ids + 1, sizeof(*v));
@@ -444,7 +444,7 @@ int records_snapshot_due(const struct op_ctx *op, const struct snapshot_settings
 		const char *day = NULL, *why = NULL;
 		int have = 0;
 
-		rc = reg_account_load(op->store, ids[i], &r, err);
+		rc = register_row_account_load(op->store, ids[i], &r, err);
 		if (rc)
 			break;
 		if (r->v.status == ACCOUNT_CLOSED && r->closed_on && strlen(r->closed_on) >= 10) {
@@ -458,7 +458,7 @@ int records_snapshot_due(const struct op_ctx *op, const struct snapshot_settings
 		if (day) {
 			char d10[11];
 			snprintf(d10, sizeof(d10), "%.10s", day);
-			rc = records_rows_snapshot_exists(op->store, ids[i], d10, &have, err);
+			rc = records_row_snapshot_exists(op->store, ids[i], d10, &have, err);
 			if (!rc && !have && strcmp(d10, today) <= 0) {
 				v[k].account_id = ids[i];
 				snprintf(v[k].handle, sizeof(v[k].handle), "%s", r->v.handle);
@@ -467,7 +467,7 @@ int records_snapshot_due(const struct op_ctx *op, const struct snapshot_settings
 				k++;
 			}
 		}
-		reg_account_free(r);
+		register_row_account_free(r);
 	}
 	free(ids);
 	if (rc) {
@@ -494,8 +494,8 @@ static void raise_missed(const struct op_ctx *op, const struct snapshot_due *d, 
 	err_clear(&e);
 	snprintf(key, sizeof(key), "snapshot.missed:%lld:%s", (long long)d->account_id, d->day);
 	if (store_begin(op->store, &e) == KV_OK) {
-		int rc = alerts_insert(op->store, op->org, d->account_id, "snapshot.missed", key,
-		                       detail, op->now, &id, &e);
+		int rc = alert_row_insert(op->store, op->org, d->account_id, "snapshot.missed", key,
+		                          detail, op->now, &id, &e);
 		if (!rc && id)
 			rc = audit_append(op->store, NULL, op->org, op_ctx_actor(op),
 			                  "alert.create", "alert", key, NULL, detail, &e);

@@ -4,7 +4,7 @@
 #include "registry/registry.h"
 
 #include "base/escape.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "render/render_doc.h"
 #include "render/render_html.h"
 #include "store/audit.h"
@@ -66,13 +66,13 @@ int registry_init(const struct op_ctx *op, const char *org_name, int64_t *out_or
 
 	rc = op_ctx_require(op, PERM_ORG_ADMIN, 0, err);
 	if (!rc)
-		rc = reg_validate_text("--org", org_name, NAME_MAX_LEN, 1, err);
+		rc = register_validate_text("--org", org_name, NAME_MAX_LEN, 1, err);
 	if (rc)
 		return rc;
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = reg_org_create(s, org_name, &org, err);
+	rc = register_row_org_create(s, org_name, &org, err);
 	if (!rc) {
 		char idtext[32];
 
@@ -96,9 +96,9 @@ int registry_unit_add(const struct op_ctx *c, const char *name, const char *pare
 	char *after = NULL;
 	int rc;
 
-	rc = reg_validate_text("--name", name, NAME_MAX_LEN, 1, err);
+	rc = register_validate_text("--name", name, NAME_MAX_LEN, 1, err);
 	if (!rc && parent)
-		rc = reg_validate_text("--parent", parent, NAME_MAX_LEN, 1, err);
+		rc = register_validate_text("--parent", parent, NAME_MAX_LEN, 1, err);
 	if (rc)
 		return rc;
 	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
@@ -107,10 +107,10 @@ int registry_unit_add(const struct op_ctx *c, const char *name, const char *pare
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	if (parent && (rc = reg_unit_find(c->store, c->org, parent, &parent_id, err)))
+	if (parent && (rc = register_row_unit_find(c->store, c->org, parent, &parent_id, err)))
 		err_prefix(err, "--parent: ");
 	if (!rc)
-		rc = reg_unit_insert(c->store, c->org, name, parent_id, &id, err);
+		rc = register_row_unit_insert(c->store, c->org, name, parent_id, &id, err);
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:s?}", "name", name, "parent", parent));
 		rc = audit(c, "unit.add", "unit", id, NULL, after, err);
@@ -129,7 +129,7 @@ int registry_unit_close(const struct op_ctx *c, const char *name, const char *da
 	char *after = NULL;
 	int rc;
 
-	rc = reg_validate_date("--date", date, err);
+	rc = register_validate_date("--date", date, err);
 	if (rc)
 		return rc;
 	today(day);
@@ -139,9 +139,9 @@ int registry_unit_close(const struct op_ctx *c, const char *name, const char *da
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = reg_unit_find(c->store, c->org, name, &id, err);
+	rc = register_row_unit_find(c->store, c->org, name, &id, err);
 	if (!rc)
-		rc = reg_unit_close(c->store, id, date ? date : day, err);
+		rc = register_row_unit_close(c->store, id, date ? date : day, err);
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:s}", "name", name, "closed_on", date ? date : day));
 		rc = audit(c, "unit.close", "unit", id, NULL, after, err);
@@ -158,13 +158,13 @@ int registry_person_add(const struct op_ctx *c, const struct person_input *in, i
 	char *after = NULL;
 	int rc;
 
-	rc = reg_validate_text("--name", in->name, NAME_MAX_LEN, 1, err);
+	rc = register_validate_text("--name", in->name, NAME_MAX_LEN, 1, err);
 	if (!rc)
-		rc = reg_validate_email("--email", in->email, err);
+		rc = register_validate_email("--email", in->email, err);
 	if (!rc)
-		rc = reg_validate_text("--title", in->title, NAME_MAX_LEN, 0, err);
+		rc = register_validate_text("--title", in->title, NAME_MAX_LEN, 0, err);
 	if (!rc)
-		rc = reg_validate_text("--phone", in->phone, 40, 0, err);
+		rc = register_validate_text("--phone", in->phone, 40, 0, err);
 	if (!rc && in->phone && in->phone[strspn(in->phone, "+0123456789 -()")] != '\0')
 		rc = err_set(err, KV_EINVAL, "--phone: '%.40s' is not a phone number", in->phone);
 	if (rc)
@@ -175,7 +175,7 @@ int registry_person_add(const struct op_ctx *c, const struct person_input *in, i
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	if (in->unit && (rc = reg_unit_find(c->store, c->org, in->unit, &unit_id, err)))
+	if (in->unit && (rc = register_row_unit_find(c->store, c->org, in->unit, &unit_id, err)))
 		err_prefix(err, "--unit: ");
 	if (!rc) {
 		p.name = in->name;
@@ -183,7 +183,7 @@ int registry_person_add(const struct op_ctx *c, const struct person_input *in, i
 		p.title = in->title;
 		p.phone = in->phone;
 		p.contact_public = in->contact_public;
-		rc = reg_person_insert(c->store, c->org, &p, unit_id, &id, err);
+		rc = register_row_person_insert(c->store, c->org, &p, unit_id, &id, err);
 	}
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:b}", "name", in->name, "email",
@@ -211,9 +211,9 @@ int registry_person_set_active(const struct op_ctx *c, const char *email, int ac
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = reg_person_find(c->store, c->org, email, &id, err);
+	rc = register_row_person_find(c->store, c->org, email, &id, err);
 	if (!rc)
-		rc = reg_person_set_active(c->store, id, active, err);
+		rc = register_row_person_set_active(c->store, id, active, err);
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:b}", "email", email, "active", active));
 		rc = audit(c, active ? "person.activate" : "person.deactivate", "person", id, NULL,
@@ -235,10 +235,10 @@ static int resolve_person(const struct op_ctx *c, const char *field, const char 
 		*id = 0;
 		return KV_OK;
 	}
-	rc = reg_validate_email(field, email, err);
+	rc = register_validate_email(field, email, err);
 	if (rc)
 		return rc;
-	rc = reg_person_find(c->store, c->org, email, id, err);
+	rc = register_row_person_find(c->store, c->org, email, id, err);
 	return rc ? err_prefix(err, "%s: ", field) : KV_OK;
 }
 
@@ -250,7 +250,7 @@ static int take_text(const char *field, const char *value, size_t max, const cha
 
 	if (!value)
 		return KV_OK;
-	rc = reg_validate_text(field, value, max, 0, err);
+	rc = register_validate_text(field, value, max, 0, err);
 	if (rc)
 		return rc;
 	*dst = *value ? value : NULL;
@@ -265,11 +265,11 @@ static int resolve_input(const struct op_ctx *c, const struct account_input *in,
 	int rc = KV_OK;
 
 	*admins = NULL;
-	if (in->platform && platform_from_name(in->platform, &r->platform) != KV_OK)
+	if (in->platform && register_platform_from_name(in->platform, &r->platform) != KV_OK)
 		return err_set(err, KV_EINVAL, "--platform: unknown platform '%.40s' (one of: %s)",
-		               in->platform, platform_names());
+		               in->platform, register_platform_names());
 	if (in->handle) {
-		rc = reg_validate_text("--handle", in->handle, HANDLE_MAX, 1, err);
+		rc = register_validate_text("--handle", in->handle, HANDLE_MAX, 1, err);
 		if (rc)
 			return rc;
 		if (strpbrk(in->handle, " \t\n\r"))
@@ -278,7 +278,7 @@ static int resolve_input(const struct op_ctx *c, const struct account_input *in,
 		r->handle = in->handle[0] == '@' && in->handle[1] ? in->handle + 1 : in->handle;
 	}
 	if (in->url) {
-		rc = reg_validate_url("--url", in->url, err);
+		rc = register_validate_url("--url", in->url, err);
 		if (rc)
 			return rc;
 		r->url = *in->url ? in->url : NULL;
@@ -294,7 +294,7 @@ static int resolve_input(const struct op_ctx *c, const struct account_input *in,
 	                    err)))
 		return rc;
 	if (in->decided_on) {
-		rc = reg_validate_date("--decided-on", in->decided_on, err);
+		rc = register_validate_date("--decided-on", in->decided_on, err);
 		if (rc)
 			return rc;
 		r->decided_on = *in->decided_on ? in->decided_on : NULL;
@@ -316,10 +316,10 @@ static int resolve_input(const struct op_ctx *c, const struct account_input *in,
 		}
 	}
 	if (in->unit) {
-		rc = reg_validate_text("--unit", in->unit, NAME_MAX_LEN, 1, err);
+		rc = register_validate_text("--unit", in->unit, NAME_MAX_LEN, 1, err);
 		if (rc)
 			return rc;
-		rc = reg_unit_find(c->store, c->org, in->unit, &r->unit_id, err);
+		rc = register_row_unit_find(c->store, c->org, in->unit, &r->unit_id, err);
 		if (rc)
 			return err_prefix(err, "--unit: ");
 	}
@@ -370,11 +370,11 @@ static char *account_snapshot(struct store *s, int64_t id, struct err *err, int 
 	struct account_rec *rec = NULL;
 	char *out;
 
-	*rc = reg_account_load(s, id, &rec, err);
+	*rc = register_row_account_load(s, id, &rec, err);
 	if (*rc)
 		return NULL;
 	out = dump(registry_account_json(rec));
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	if (!out)
 		*rc = err_set(err, KV_ENOMEM, "out of memory");
 	return out;
@@ -390,7 +390,7 @@ int registry_account_add(const struct op_ctx *c, const struct account_input *in,
 
 	if (!in->platform)
 		return err_set(err, KV_EINVAL, "--platform: a value is required (one of: %s)",
-		               platform_names());
+		               register_platform_names());
 	if (!in->handle)
 		return err_set(err, KV_EINVAL, "--handle: a value is required");
 	if (!in->unit)
@@ -403,9 +403,9 @@ int registry_account_add(const struct op_ctx *c, const struct account_input *in,
 		return rc;
 	rc = resolve_input(c, in, &r, &admins, err);
 	if (!rc)
-		rc = reg_account_insert(c->store, c->org, &r, &id, err);
+		rc = register_row_account_insert(c->store, c->org, &r, &id, err);
 	if (!rc && admins)
-		rc = reg_account_set_admins(c->store, id, admins, in->n_admins, err);
+		rc = register_row_account_set_admins(c->store, id, admins, in->n_admins, err);
 	if (!rc)
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
@@ -420,9 +420,9 @@ int registry_account_add(const struct op_ctx *c, const struct account_input *in,
 
 int registry_account_find(const struct op_ctx *c, const char *ref, int64_t *out_id, struct err *err)
 {
-	int rc = reg_validate_text("account", ref, HANDLE_MAX, 1, err);
+	int rc = register_validate_text("account", ref, HANDLE_MAX, 1, err);
 
-	return rc ? rc : reg_account_find(c->store, c->org, ref, out_id, err);
+	return rc ? rc : register_row_account_find(c->store, c->org, ref, out_id, err);
 }
 
 /* Resolves ref and checks that the principal may do perm on that account. */
@@ -439,6 +439,24 @@ static int find_for(const struct op_ctx *c, const char *ref, uint32_t perm, int6
 	return rc;
 }
 
+/* Opens the transaction of a change to account ref: resolved, checked for
+ * perm and loaded (*rec owned: register_row_account_free). On failure the
+ * transaction is rolled back and nothing is left to free. */
+static int begin_account(const struct op_ctx *c, const char *ref, uint32_t perm, int64_t *id,
+                         struct account_rec **rec, struct err *err)
+{
+	int rc = store_begin(c->store, err);
+
+	if (rc)
+		return rc;
+	rc = find_for(c, ref, perm, id, err);
+	if (!rc)
+		rc = register_row_account_load(c->store, *id, rec, err);
+	if (rc)
+		store_rollback(c->store);
+	return rc;
+}
+
 int registry_account_edit(const struct op_ctx *c, const char *ref, const struct account_input *in,
                           struct err *err)
 {
@@ -448,27 +466,22 @@ int registry_account_edit(const struct op_ctx *c, const char *ref, const struct 
 	char *before = NULL, *after = NULL;
 	int rc;
 
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_REGISTER_WRITE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_REGISTER_WRITE, &id, err);
-	if (!rc)
-		rc = reg_account_load(c->store, id, &rec, err);
-	if (rc)
-		goto out;
 	before = dump(registry_account_json(rec));
 	row_from_rec(&r, rec);
 	rc = resolve_input(c, in, &r, &admins, err);
 	if (!rc)
-		rc = reg_account_update(c->store, id, &r, err);
+		rc = register_row_account_update(c->store, id, &r, err);
 	if (!rc && in->admins_given)
-		rc = reg_account_set_admins(c->store, id, admins, admins ? in->n_admins : 0, err);
+		rc = register_row_account_set_admins(c->store, id, admins,
+		                                     admins ? in->n_admins : 0, err);
 	if (!rc)
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
 		rc = audit(c, "account.edit", "account", id, before, after, err);
-out:
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	free(before);
 	free(after);
 	free(admins);
@@ -485,7 +498,8 @@ static int set_status(const struct op_ctx *c, int64_t id, const char *action,
 
 	before = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
-		rc = reg_account_set_status(c->store, id, st, opened_on, closed_on, reason, err);
+		rc = register_row_account_set_status(c->store, id, st, opened_on, closed_on, reason,
+		                                     err);
 	if (!rc)
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
@@ -507,34 +521,29 @@ int registry_account_activate(const struct op_ctx *c, const char *ref,
 
 	*out_problems = NULL;
 	*out_n = 0;
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
-	if (!rc)
-		rc = reg_account_load(c->store, id, &rec, err);
-	if (rc)
-		goto out;
 	if (rec->v.status == ACCOUNT_CLOSED) {
 		rc = err_set(err, KV_ECONFLICT,
 		             "account %s/%s is closed; a closed account stays closed (register a "
 		             "new one)",
-		             platform_name(rec->v.platform), rec->v.handle);
+		             register_platform_name(rec->v.platform), rec->v.handle);
 		goto out;
 	}
-	problems = calloc(check_rule_count, sizeof(*problems));
+	problems = calloc(register_check_rule_count, sizeof(*problems));
 	if (!problems) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 		goto out;
 	}
-	n = check_account(&rec->v, problems, check_rule_count);
+	n = register_check_account(&rec->v, problems, register_check_rule_count);
 	for (size_t i = 0; i < n; i++)
 		if (problems[i].rule->severity == CHECK_ERROR)
 			problems[blocking++] = problems[i];
 	if (blocking) {
 		rc = err_set(err, KV_ECONFLICT,
 		             "account %s/%s cannot be activated: %zu mandatory check(s) fail",
-		             platform_name(rec->v.platform), rec->v.handle, blocking);
+		             register_platform_name(rec->v.platform), rec->v.handle, blocking);
 		*out_problems = problems;
 		*out_n = blocking;
 		problems = NULL;
@@ -544,7 +553,7 @@ int registry_account_activate(const struct op_ctx *c, const char *ref,
 	rc = set_status(c, id, "account.activate", ACCOUNT_ACTIVE, day, NULL, NULL, err);
 out:
 	free(problems);
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	return finish(c->store, rc, err);
 }
 
@@ -554,19 +563,16 @@ int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct 
 	int64_t id = 0;
 	int rc;
 
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
-	if (!rc)
-		rc = reg_account_load(c->store, id, &rec, err);
-	if (!rc && rec->v.status != ACCOUNT_ACTIVE)
+	if (rec->v.status != ACCOUNT_ACTIVE)
 		rc = err_set(err, KV_ECONFLICT, "account %s is %s, not active", ref,
-		             account_status_name(rec->v.status));
+		             register_account_status_name(rec->v.status));
 	if (!rc)
 		rc = set_status(c, id, "account.deactivate", ACCOUNT_INACTIVE, NULL, NULL, NULL,
 		                err);
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	return finish(c->store, rc, err);
 }
 
@@ -578,25 +584,22 @@ int registry_account_close(const struct op_ctx *c, const char *ref, const char *
 	char day[11];
 	int rc;
 
-	rc = reg_validate_text("--reason", reason, REG_FIELD_MAX, 1, err);
+	rc = register_validate_text("--reason", reason, REG_FIELD_MAX, 1, err);
 	if (!rc)
-		rc = reg_validate_date("--date", date, err);
+		rc = register_validate_date("--date", date, err);
 	if (rc)
 		return rc;
 	today(day);
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
-	if (!rc)
-		rc = reg_account_load(c->store, id, &rec, err);
-	if (!rc && rec->v.status == ACCOUNT_CLOSED)
+	if (rec->v.status == ACCOUNT_CLOSED)
 		rc = err_set(err, KV_ECONFLICT, "account %s is already closed (on %s)", ref,
 		             rec->closed_on ? rec->closed_on : "?");
 	if (!rc)
 		rc = set_status(c, id, "account.close", ACCOUNT_CLOSED, NULL, date ? date : day,
 		                reason, err);
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	return finish(c->store, rc, err);
 }
 
@@ -607,19 +610,19 @@ int registry_checklist_answer(const struct op_ctx *c, const char *ref, const cha
 	char *before = NULL, *after = NULL;
 	int k, rc;
 
-	k = checklist_find(key);
+	k = register_checklist_find(key);
 	if (k < 0) {
 		struct buf b;
 
 		buf_init(&b, 4096);
-		for (size_t i = 0; i < checklist_count; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", checklist_items[i].key);
+		for (size_t i = 0; i < register_checklist_count; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", register_checklist_items[i].key);
 		err_set(err, KV_EINVAL, "checklist item '%.60s' does not exist (one of: %s)", key,
 		        buf_cstr(&b));
 		buf_done(&b);
 		return KV_EINVAL;
 	}
-	rc = reg_validate_text("answer", answer, REG_FIELD_MAX, 1, err);
+	rc = register_validate_text("answer", answer, REG_FIELD_MAX, 1, err);
 	if (rc)
 		return rc;
 	rc = store_begin(c->store, err);
@@ -629,7 +632,8 @@ int registry_checklist_answer(const struct op_ctx *c, const char *ref, const cha
 	if (!rc)
 		before = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
-		rc = reg_checklist_set(c->store, id, checklist_items[k].key, answer, err);
+		rc = register_row_checklist_set(c->store, id, register_checklist_items[k].key,
+		                                answer, err);
 	if (!rc)
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
@@ -655,7 +659,7 @@ int registry_check(const struct op_ctx *c, const char *ref, struct registry_prob
 		ids = &one;
 		n_ids = 1;
 	} else {
-		rc = reg_account_ids(c->store, c->org, &ids, &n_ids, err);
+		rc = register_row_account_ids(c->store, c->org, &ids, &n_ids, err);
 		if (rc)
 			return rc;
 	}
@@ -666,10 +670,10 @@ int registry_check(const struct op_ctx *c, const char *ref, struct registry_prob
 		/* A list of all accounts shows only those the principal may read. */
 		if (!principal_can(c->who, PERM_REGISTER_READ, ids[i]))
 			continue;
-		rc = reg_account_load(c->store, ids[i], &rec, err);
+		rc = register_row_account_load(c->store, ids[i], &rec, err);
 		if (rc)
 			break;
-		k = check_account(&rec->v, found, sizeof(found) / sizeof(found[0]));
+		k = register_check_account(&rec->v, found, sizeof(found) / sizeof(found[0]));
 		for (size_t j = 0; j < k && j < sizeof(found) / sizeof(found[0]); j++) {
 			if (n == cap) {
 				struct registry_problem *p =
@@ -682,12 +686,12 @@ int registry_check(const struct op_ctx *c, const char *ref, struct registry_prob
 			}
 			all[n].account_id = rec->v.id;
 			snprintf(all[n].account, sizeof(all[n].account), "%s/%s",
-			         platform_name(rec->v.platform), rec->v.handle);
+			         register_platform_name(rec->v.platform), rec->v.handle);
 			all[n].rule = found[j].rule;
 			memcpy(all[n].detail, found[j].detail, sizeof(all[n].detail));
 			n++;
 		}
-		reg_account_free(rec);
+		register_row_account_free(rec);
 	}
 	if (ids != &one)
 		free(ids);
@@ -700,46 +704,86 @@ int registry_check(const struct op_ctx *c, const char *ref, struct registry_prob
 	return KV_OK;
 }
 
-static json_t *str_or_null(const char *s)
+static int may_read_some(const struct op_ctx *c, struct err *err)
 {
-	return s ? json_string(s) : json_null();
+	return principal_can_any(c->who, PERM_REGISTER_READ)
+	               ? KV_OK
+	               : op_ctx_require(c, PERM_REGISTER_READ, 0, err);
+}
+
+int registry_units_each(const struct op_ctx *c, reg_unit_fn fn, void *ctx, struct err *err)
+{
+	int rc = may_read_some(c, err);
+
+	return rc ? rc : register_row_unit_each(c->store, c->org, fn, ctx, err);
+}
+
+int registry_people_each(const struct op_ctx *c, reg_person_fn fn, void *ctx, struct err *err)
+{
+	int rc = may_read_some(c, err);
+
+	return rc ? rc : register_row_person_each(c->store, c->org, fn, ctx, err);
+}
+
+int registry_account_ids(const struct op_ctx *c, int64_t **out, size_t *n, struct err *err)
+{
+	int64_t *ids = NULL;
+	size_t all = 0, k = 0;
+	int rc = may_read_some(c, err);
+
+	if (!rc)
+		rc = register_row_account_ids(c->store, c->org, &ids, &all, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < all; i++)
+		if (principal_can(c->who, PERM_REGISTER_READ, ids[i]))
+			ids[k++] = ids[i];
+	*out = ids;
+	*n = k;
+	return KV_OK;
+}
+
+int registry_account_get(const struct op_ctx *c, int64_t id, struct account_rec **out,
+                         struct err *err)
+{
+	struct account_rec *r = NULL;
+	int rc = register_row_account_load(c->store, id, &r, err);
+
+	if (!rc && r->org_id != c->org)
+		rc = err_set(err, KV_ENOTFOUND, "account %lld does not exist", (long long)id);
+	if (!rc)
+		rc = op_ctx_require(c, PERM_REGISTER_READ, id, err);
+	if (rc) {
+		register_row_account_free(r);
+		return rc;
+	}
+	*out = r;
+	return KV_OK;
 }
 
 json_t *registry_account_json(const struct account_rec *r)
 {
-	json_t *o = json_object(), *admins = json_array(), *checklist = json_object();
+	json_t *admins = json_array(), *checklist = json_object();
 
 	for (size_t i = 0; i < r->v.n_admins; i++)
 		json_array_append_new(admins, json_string(r->admin_emails[i]));
 	for (size_t i = 0; i < r->n_checklist; i++)
 		json_object_set_new(checklist, r->checklist[i].key,
 		                    json_string(r->checklist[i].answer));
-	json_object_set_new(o, "id", json_integer(r->v.id));
-	json_object_set_new(o, "platform", json_string(platform_name(r->v.platform)));
-	json_object_set_new(o, "handle", str_or_null(r->v.handle));
-	json_object_set_new(o, "platform_id", str_or_null(r->platform_account_id));
-	json_object_set_new(o, "url", str_or_null(r->v.url));
-	json_object_set_new(o, "name", str_or_null(r->v.display_name));
-	json_object_set_new(o, "status", json_string(account_status_name(r->v.status)));
-	json_object_set_new(o, "unit", str_or_null(r->unit_name));
-	json_object_set_new(o, "purpose", str_or_null(r->v.purpose));
-	json_object_set_new(o, "goal", str_or_null(r->v.goal));
-	json_object_set_new(o, "audience", str_or_null(r->v.audience));
-	json_object_set_new(o, "responsible", str_or_null(r->responsible_email));
-	json_object_set_new(o, "deputy", str_or_null(r->deputy_email));
-	json_object_set_new(o, "admins", admins);
-	json_object_set_new(o, "decided_by", str_or_null(r->decided_by_email));
-	json_object_set_new(o, "decided_on", str_or_null(r->v.decided_on));
-	json_object_set_new(o, "decision_ref", str_or_null(r->v.decision_ref));
-	json_object_set_new(o, "posts_per_week",
-	                    r->v.posts_per_week >= 0 ? json_integer(r->v.posts_per_week)
-	                                             : json_null());
-	json_object_set_new(o, "house_rules", str_or_null(r->v.house_rules));
-	json_object_set_new(o, "opened_on", str_or_null(r->opened_on));
-	json_object_set_new(o, "closed_on", str_or_null(r->closed_on));
-	json_object_set_new(o, "closing_reason", str_or_null(r->closing_reason));
-	json_object_set_new(o, "checklist", checklist);
-	return o;
+	/* "s?" gives null for a field not set. */
+	return json_pack(
+	        "{s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:o,"
+	        "s:s?,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:s?,s:o}",
+	        "id", (json_int_t)r->v.id, "platform", register_platform_name(r->v.platform),
+	        "handle", r->v.handle, "platform_id", r->platform_account_id, "url", r->v.url,
+	        "name", r->v.display_name, "status", register_account_status_name(r->v.status),
+	        "unit", r->unit_name, "purpose", r->v.purpose, "goal", r->v.goal, "audience",
+	        r->v.audience, "responsible", r->responsible_email, "deputy", r->deputy_email,
+	        "admins", admins, "decided_by", r->decided_by_email, "decided_on", r->v.decided_on,
+	        "decision_ref", r->v.decision_ref, "posts_per_week",
+	        r->v.posts_per_week >= 0 ? json_integer(r->v.posts_per_week) : json_null(),
+	        "house_rules", r->v.house_rules, "opened_on", r->opened_on, "closed_on",
+	        r->closed_on, "closing_reason", r->closing_reason, "checklist", checklist);
 }
 
 int registry_format_from_name(const char *s, enum registry_format *out)
@@ -774,7 +818,7 @@ static void public_entry(struct public_entry *e, const struct account_rec *r)
 {
 	int pub = r->responsible_contact_public && r->v.responsible.active;
 
-	e->platform = platform_label(r->v.platform);
+	e->platform = register_platform_label(r->v.platform);
 	e->name = r->v.display_name ? r->v.display_name : r->v.handle;
 	e->url = r->v.url;
 	e->unit = r->unit_name;
@@ -857,9 +901,9 @@ int registry_export_public(const struct op_ctx *c, enum registry_format fmt, str
 
 	arena_init(&a);
 	today(day);
-	rc = reg_org_name(c->store, c->org, &a, &org, err);
+	rc = register_row_org_name(c->store, c->org, &a, &org, err);
 	if (!rc)
-		rc = reg_account_ids(c->store, c->org, &ids, &n_ids, err);
+		rc = register_row_account_ids(c->store, c->org, &ids, &n_ids, err);
 	if (rc)
 		goto out;
 	if (fmt == REGISTRY_HTML) {
@@ -879,22 +923,23 @@ int registry_export_public(const struct op_ctx *c, enum registry_format fmt, str
 		struct account_rec *r = NULL;
 		struct public_entry e;
 
-		rc = reg_account_load(c->store, ids[i], &r, err);
+		rc = register_row_account_load(c->store, ids[i], &r, err);
 		if (rc)
 			break;
 		if (r->v.status != ACCOUNT_ACTIVE && r->v.status != ACCOUNT_INACTIVE) {
-			reg_account_free(r);
+			register_row_account_free(r);
 			continue;
 		}
 		public_entry(&e, r);
 		shown++;
 		if (fmt == REGISTRY_JSON) {
 			json_array_append_new(
-			        list, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
-			                        "platform", platform_name(r->v.platform), "name",
-			                        e.name, "url", e.url, "unit", e.unit, "purpose",
-			                        e.purpose, "audience", e.audience, "function",
-			                        e.function, "email", e.email, "phone", e.phone));
+			        list,
+			        json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
+			                  "platform", register_platform_name(r->v.platform), "name",
+			                  e.name, "url", e.url, "unit", e.unit, "purpose",
+			                  e.purpose, "audience", e.audience, "function", e.function,
+			                  "email", e.email, "phone", e.phone));
 		} else if (fmt == REGISTRY_CSV) {
 			const char *f[] = {e.platform, e.name,     e.url,   e.unit, e.purpose,
 			                   e.audience, e.function, e.email, e.phone};
@@ -907,7 +952,7 @@ int registry_export_public(const struct op_ctx *c, enum registry_format fmt, str
 		} else {
 			rc = html_row(html, &e);
 		}
-		reg_account_free(r);
+		register_row_account_free(r);
 	}
 	if (rc)
 		goto out;

@@ -459,8 +459,8 @@ static int jpeg_size(const unsigned char *d, size_t n, int *w, int *h, struct er
 	return err_set(err, KV_EINVAL, "image: JPEG without a frame header (cut short?)");
 }
 
-int render_image_size(const void *data, size_t len, const char *mime, int *width, int *height,
-                      struct err *err)
+int render_doc_image_size(const void *data, size_t len, const char *mime, int *width, int *height,
+                          struct err *err)
 {
 	const unsigned char *d = data;
 
@@ -492,7 +492,7 @@ int render_doc_image(struct render_doc *doc, const void *data, size_t len, const
 	if (doc->rc)
 		return doc->rc;
 	err_clear(&e);
-	if (render_image_size(data, len, mime, &w, &h, &e))
+	if (render_doc_image_size(data, len, mime, &w, &h, &e))
 		return fail(doc, KV_EINVAL, e.msg);
 	struct render_image *im = arena_alloc(&doc->a, sizeof(*im));
 	unsigned char *copy = arena_alloc(&doc->a, len);

@@ -163,7 +163,7 @@ const char *render_doc_page_footer(const struct render_doc *doc);
 
 /* Reads the pixel size from a JPEG or PNG header. KV_EINVAL naming what is
  * wrong when data is not one. */
-int render_image_size(const void *data, size_t len, const char *mime, int *width, int *height,
-                      struct err *err);
+int render_doc_image_size(const void *data, size_t len, const char *mime, int *width, int *height,
+                          struct err *err);
 
 #endif

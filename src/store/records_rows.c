@@ -3,8 +3,8 @@
 
 #include "store/store.h"
 
-int records_rows_snapshot_add(struct store *s, int64_t org, const struct snapshot_row *r,
-                              int64_t *out_id, struct err *err)
+int records_row_snapshot_add(struct store *s, int64_t org, const struct snapshot_row *r,
+                             int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(s, &st,
@@ -31,8 +31,8 @@ int records_rows_snapshot_add(struct store *s, int64_t org, const struct snapsho
 	return rc < 0 ? rc : KV_OK;
 }
 
-int records_rows_snapshot_exists(struct store *s, int64_t account, const char *day, int *out,
-                                 struct err *err)
+int records_row_snapshot_exists(struct store *s, int64_t account, const char *day, int *out,
+                                struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(s, &st, "SELECT 1 FROM snapshot WHERE account_id = ? AND as_of = ?",
@@ -49,8 +49,8 @@ int records_rows_snapshot_exists(struct store *s, int64_t account, const char *d
 	return KV_OK;
 }
 
-int records_rows_snapshot_each(struct store *s, int64_t org, int64_t account,
-                               records_rows_snapshot_fn fn, void *ctx, struct err *err)
+int records_row_snapshot_each(struct store *s, int64_t org, int64_t account,
+                              records_row_snapshot_fn fn, void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(s, &st,
@@ -90,8 +90,8 @@ int records_rows_snapshot_each(struct store *s, int64_t org, int64_t account,
 	return rc;
 }
 
-int records_rows_disclosure_add(struct store *s, int64_t org, const struct disclosure_row *r,
-                                int64_t *out_id, struct err *err)
+int records_row_disclosure_add(struct store *s, int64_t org, const struct disclosure_row *r,
+                               int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(s, &st,
@@ -119,8 +119,8 @@ int records_rows_disclosure_add(struct store *s, int64_t org, const struct discl
 	return rc < 0 ? rc : KV_OK;
 }
 
-int records_rows_disclosure_each(struct store *s, int64_t org, records_rows_disclosure_fn fn,
-                                 void *ctx, struct err *err)
+int records_row_disclosure_each(struct store *s, int64_t org, records_row_disclosure_fn fn,
+                                void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(

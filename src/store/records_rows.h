@@ -26,19 +26,19 @@ struct snapshot_row {
 };
 
 /* Inserts a snapshot (id ignored); *out_id gets the new id. KV_EIO. */
-int records_rows_snapshot_add(struct store *s, int64_t org, const struct snapshot_row *r,
-                              int64_t *out_id, struct err *err);
+int records_row_snapshot_add(struct store *s, int64_t org, const struct snapshot_row *r,
+                             int64_t *out_id, struct err *err);
 
 /* 1 in *out when account has a snapshot as of day (any reason), else 0. */
-int records_rows_snapshot_exists(struct store *s, int64_t account, const char *day, int *out,
-                                 struct err *err);
+int records_row_snapshot_exists(struct store *s, int64_t account, const char *day, int *out,
+                                struct err *err);
 
-typedef int (*records_rows_snapshot_fn)(void *ctx, const struct snapshot_row *r);
+typedef int (*records_row_snapshot_fn)(void *ctx, const struct snapshot_row *r);
 
 /* Snapshots of org (account 0: all accounts), newest first; rows borrowed
  * for the call; a non-zero return from fn stops and is returned. */
-int records_rows_snapshot_each(struct store *s, int64_t org, int64_t account,
-                               records_rows_snapshot_fn fn, void *ctx, struct err *err);
+int records_row_snapshot_each(struct store *s, int64_t org, int64_t account,
+                              records_row_snapshot_fn fn, void *ctx, struct err *err);
 
 struct disclosure_row {
 	int64_t id;
@@ -56,13 +56,13 @@ struct disclosure_row {
 	int64_t disclosed_at;
 };
 
-int records_rows_disclosure_add(struct store *s, int64_t org, const struct disclosure_row *r,
-                                int64_t *out_id, struct err *err);
+int records_row_disclosure_add(struct store *s, int64_t org, const struct disclosure_row *r,
+                               int64_t *out_id, struct err *err);
 
-typedef int (*records_rows_disclosure_fn)(void *ctx, const struct disclosure_row *r);
+typedef int (*records_row_disclosure_fn)(void *ctx, const struct disclosure_row *r);
 
 /* Disclosures of org, newest first (rows borrowed for the call). */
-int records_rows_disclosure_each(struct store *s, int64_t org, records_rows_disclosure_fn fn,
-                                 void *ctx, struct err *err);
+int records_row_disclosure_each(struct store *s, int64_t org, records_row_disclosure_fn fn,
+                                void *ctx, struct err *err);
 
 #endif

@@ -4,7 +4,7 @@
 #include "workflow/activity.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/reviews.h"
 #include "workflow/policy.h"
 

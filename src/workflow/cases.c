@@ -6,7 +6,7 @@
 
 #include "base/calendar.h"
 #include "base/config.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "base/utf8.h"
 #include "capture/takedown.h"
 #include "model/case_state.h"
@@ -15,10 +15,10 @@
 #include "screen/screen.h"
 #include "store/audit.h"
 #include "store/blob.h"
-#include "store/cases.h"
+#include "store/case_rows.h"
 #include "store/items.h"
-#include "store/register.h"
-#include "store/screening.h"
+#include "store/register_rows.h"
+#include "store/screening_rows.h"
 #include "store/store.h"
 #include "store/workflow_cursor.h"
 #include "workflow/policy.h"
@@ -106,11 +106,6 @@ static json_t *json_time(int64_t t)
 	return t ? json_string(iso(b, t)) : json_null();
 }
 
-static json_t *json_str(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static int audit(struct store *s, int64_t org, const char *actor, const char *action, int64_t id,
                  json_t *before, json_t *after, struct err *err)
 {
@@ -150,7 +145,7 @@ static int violations(const char *cats, char *out, size_t outsz)
 		if (k < sizeof(name)) {
 			memcpy(name, p, k);
 			name[k] = '\0';
-			id = screen_category_id(name);
+			id = lexicon_category_id(name);
 			if (id >= 0 && id != SCREEN_QUESTION && id != SCREEN_CRITICAL &&
 			    len + k + 2 < outsz) {
 				len += (size_t)snprintf(out + len, outsz - len, "%s%s",
@@ -203,8 +198,8 @@ static int open_one(void *arg, const struct case_candidate *c)
 		rc = policy_due(&due, &pol.cal, &pol.removal_deadline,
 		                history ? c->captured_at : at, x->err);
 	if (!rc)
-		rc = cases_insert(x->s, x->org, c->account_id, c->item_id, cats, x->now, due,
-		                  history, &id, x->err);
+		rc = case_row_insert(x->s, x->org, c->account_id, c->item_id, cats, x->now, due,
+		                     history, &id, x->err);
 	if (rc || !id)
 		return rc;
 	x->rep->cases_opened++;
@@ -231,7 +226,7 @@ int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct
 		return rc;
 	rc = workflow_cursor_get(s, org, CURSOR_NAME, &after, err);
 	if (!rc)
-		rc = cases_candidates(s, org, after, open_one, &x, &max, err);
+		rc = case_row_candidates(s, org, after, open_one, &x, &max, err);
 	if (!rc && max != after)
 		rc = workflow_cursor_set(s, org, CURSOR_NAME, max, err);
 	if (rc) {
@@ -268,13 +263,13 @@ static int ev_version(void *arg, const struct item_version_row *v)
 		x->newest = v->captured_at;
 	if (!x->arr)
 		return 0;
-	return json_array_append_new(
-	               x->arr,
-	               json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "version",
-	                         (json_int_t)v->version, "text", v->text, "sha256", v->sha256,
-	                         "version_at", json_time(v->version_at), "captured_at",
-	                         json_time(v->captured_at), "source", json_str(v->source), "links",
-	                         parsed_or_text(v->links), "media", parsed_or_text(v->media)))
+	return json_array_append_new(x->arr,
+	                             json_pack("{s:I,s:s,s:s,s:o,s:o,s:s?,s:o,s:o}", "version",
+	                                       (json_int_t)v->version, "text", v->text, "sha256",
+	                                       v->sha256, "version_at", json_time(v->version_at),
+	                                       "captured_at", json_time(v->captured_at), "source",
+	                                       v->source, "links", parsed_or_text(v->links),
+	                                       "media", parsed_or_text(v->media)))
 	               ? KV_ENOMEM
 	               : 0;
 }
@@ -293,10 +288,10 @@ static int ev_event(void *arg, const struct item_event_row *e)
 {
 	struct ev_ctx *x = arg;
 
-	return json_array_append_new(x->arr, json_pack("{s:s,s:o,s:o,s:o}", "kind", e->kind, "at",
-	                                               json_time(e->at), "captured_at",
-	                                               json_time(e->captured_at), "source",
-	                                               json_str(e->source)))
+	return json_array_append_new(x->arr,
+	                             json_pack("{s:s,s:o,s:o,s:s?}", "kind", e->kind, "at",
+	                                       json_time(e->at), "captured_at",
+	                                       json_time(e->captured_at), "source", e->source))
 	               ? KV_ENOMEM
 	               : 0;
 }
@@ -316,14 +311,13 @@ static int ev_flag(void *arg, const struct flag_row *f)
 
 static json_t *item_json(const struct item_row *r)
 {
-	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:I,s:s}", "id",
+	return json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:o,s:o,s:s?,s:s,s:I,s:s}", "id",
 	                 (json_int_t)r->id, "platform_id", r->platform_id, "kind", r->kind,
-	                 "parent", json_str(r->parent_platform_id), "root",
-	                 json_str(r->root_platform_id), "author_id", json_str(r->author_id),
-	                 "author", json_str(r->author_name), "direction", r->direction,
+	                 "parent", r->parent_platform_id, "root", r->root_platform_id, "author_id",
+	                 r->author_id, "author", r->author_name, "direction", r->direction,
 	                 "created_at", json_time(r->created_at), "captured_at",
-	                 json_time(r->captured_at), "permalink", json_str(r->permalink), "state",
-	                 r->state, "versions", (json_int_t)r->versions, "text", r->text);
+	                 json_time(r->captured_at), "permalink", r->permalink, "state", r->state,
+	                 "versions", (json_int_t)r->versions, "text", r->text);
 }
 
 static int ev_thread(void *arg, const struct item_row *r)
@@ -345,8 +339,7 @@ static int ev_item_row(void *arg, const struct item_row *r)
 	struct ev_item *x = arg;
 
 	x->item = item_json(r);
-	x->sender = json_pack("{s:o,s:o}", "id", json_str(r->author_id), "name",
-	                      json_str(r->author_name));
+	x->sender = json_pack("{s:s?,s:s?}", "id", r->author_id, "name", r->author_name);
 	x->account = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)r->account_id, "platform",
 	                       r->platform, "handle", r->account_handle);
 	x->root = strdup(r->root_platform_id ? r->root_platform_id : r->platform_id);
@@ -384,13 +377,13 @@ static int evidence_build(struct store *s, const struct case_rec *c, const char 
 	if (!rc && (!it.root || !versions || !events || !thread || !flags))
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 	if (!rc)
-		rc = reg_org_name(s, c->org_id, &a, &org_name, err);
+		rc = register_row_org_name(s, c->org_id, &a, &org_name, err);
 	if (!rc) {
 		x.arr = versions;
 		rc = items_versions(s, c->item_id, ev_version, &x, err);
 	}
 	if (!rc)
-		rc = cases_item_raw(s, c->item_id, ev_raw, &x, err);
+		rc = case_row_item_raw(s, c->item_id, ev_raw, &x, err);
 	if (!rc) {
 		x.arr = events;
 		rc = items_events(s, c->item_id, ev_event, &x, err);
@@ -404,23 +397,23 @@ static int evidence_build(struct store *s, const struct case_rec *c, const char 
 	}
 	if (!rc) {
 		x.arr = flags;
-		rc = screening_flags(s, c->item_id, ev_flag, &x, err);
+		rc = screening_row_flags(s, c->item_id, ev_flag, &x, err);
 	}
 	if (!rc) {
-		rc = cases_item_screening(s, c->item_id, ev_screening, &screening, err);
+		rc = case_row_item_screening(s, c->item_id, ev_screening, &screening, err);
 		if (rc == KV_ENOTFOUND) {
 			err_clear(err);
 			rc = KV_OK;
 		}
 	}
 	if (!rc) {
-		json_object_set_new(it.account, "url", json_str(c->account_url));
-		doc = json_pack("{s:s,s:{s:I,s:s,s:s,s:o,s:o,s:o},s:{s:I,s:s},s:O,s:O,s:O,s:o,s:o,"
+		json_object_set_new(it.account, "url", json_pack("s?", c->account_url));
+		doc = json_pack("{s:s,s:{s:I,s:s,s:s,s:o,s:o,s:s?},s:{s:I,s:s},s:O,s:O,s:O,s:o,s:o,"
 		                "s:o,s:o,s:o,s:o,s:s}",
 		                "format", "kanalvakt-evidence/1", "case", "id", (json_int_t)c->id,
 		                "categories", c->categories, "state", c->state, "opened_at",
 		                json_time(c->opened_at), "due_at", json_time(c->due_at),
-		                "registration", json_str(c->registration), "organisation", "id",
+		                "registration", c->registration, "organisation", "id",
 		                (json_int_t)c->org_id, "name", org_name, "account", it.account,
 		                "sender", it.sender, "item", it.item, "versions", versions,
 		                "events", events, "thread", thread, "screening",
@@ -472,22 +465,90 @@ json_t *cases_view_json(const struct case_rec *c, int64_t now)
 	char account[300];
 
 	snprintf(account, sizeof(account), "%s/%s", c->platform, c->account_handle);
-	return json_pack("{s:I,s:s,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
-	                 "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:b}",
-	                 "id", (json_int_t)c->id, "account", account, "item",
-	                 (json_int_t)c->item_id, "platform_id", c->item_platform_id, "author",
-	                 json_str(c->author_name), "text", c->text, "categories", c->categories,
-	                 "state", c->state, "opened_at", view_time(c->opened_at), "due_at",
-	                 view_time(c->due_at), "overdue", cases_is_overdue(c, now), "decision",
-	                 json_str(c->decision), "reason", json_str(c->reason), "decided_by",
-	                 json_str(c->decided_by), "decided_at", view_time(c->decided_at),
-	                 "confirmed_by", json_str(c->confirmed_by), "confirmed_at",
-	                 view_time(c->confirmed_at), "evidence_sha256",
-	                 json_str(c->evidence_sha256), "evidence_at", view_time(c->evidence_at),
-	                 "registration", json_str(c->registration), "external_ref",
-	                 json_str(c->external_ref), "takedown", "via", json_str(c->takedown_via),
-	                 "by", json_str(c->takedown_by), "at", view_time(c->takedown_at), "result",
-	                 json_str(c->takedown_result), "history", c->history);
+	return json_pack(
+	        "{s:I,s:s,s:I,s:s,s:s?,s:s,s:s,s:s,s:o,s:o,s:b,s:s?,s:s?,s:s?,s:o,s:s?,s:o,s:s?,s:"
+	        "o,s:s?,s:s?,s:{s:s?,s:s?,s:o,s:s?},s:b}",
+	        "id", (json_int_t)c->id, "account", account, "item", (json_int_t)c->item_id,
+	        "platform_id", c->item_platform_id, "author", c->author_name, "text", c->text,
+	        "categories", c->categories, "state", c->state, "opened_at",
+	        view_time(c->opened_at), "due_at", view_time(c->due_at), "overdue",
+	        cases_is_overdue(c, now), "decision", c->decision, "reason", c->reason,
+	        "decided_by", c->decided_by, "decided_at", view_time(c->decided_at), "confirmed_by",
+	        c->confirmed_by, "confirmed_at", view_time(c->confirmed_at), "evidence_sha256",
+	        c->evidence_sha256, "evidence_at", view_time(c->evidence_at), "registration",
+	        c->registration, "external_ref", c->external_ref, "takedown", "via",
+	        c->takedown_via, "by", c->takedown_by, "at", view_time(c->takedown_at), "result",
+	        c->takedown_result, "history", c->history);
+}
+
+/* Passes on the cases of the accounts the principal may read. */
+struct visible {
+	const struct principal *who;
+	cases_fn fn;
+	void *ctx;
+};
+
+static int visible_case(void *arg, const struct case_rec *c)
+{
+	struct visible *v = arg;
+
+	return principal_can(v->who, PERM_CASE_READ, c->account_id) ? v->fn(v->ctx, c) : 0;
+}
+
+int cases_list(const struct op_ctx *op, const struct case_filter *f, cases_fn fn, void *ctx,
+               struct err *err)
+{
+	struct case_filter of = *f;
+	struct visible v = {op->who, fn, ctx};
+
+	if (f->account_id ? !principal_can(op->who, PERM_CASE_READ, f->account_id)
+	                  : !principal_can_any(op->who, PERM_CASE_READ))
+		return op_ctx_require(op, PERM_CASE_READ, f->account_id, err);
+	of.org_id = op->org;
+	return case_row_each(op->store, &of, visible_case, &v, err);
+}
+
+int cases_show(const struct op_ctx *op, int64_t id, struct cases_shown *out, struct err *err)
+{
+	struct case_loaded *l = NULL;
+	struct err verr = {0};
+	int rc = case_row_load(op->store, op->org, id, &l, err);
+
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_READ, l->c.account_id, err);
+	if (rc) {
+		case_row_loaded_free(l);
+		return rc;
+	}
+	memset(out, 0, sizeof(*out));
+	out->l = l;
+	out->evidence_verified = -1;
+	if (l->c.evidence_sha256) {
+		out->evidence_verified =
+		        blob_verify(op->store, l->c.evidence_sha256, &verr) == KV_OK;
+		blob_path(op->store, l->c.evidence_sha256, out->evidence_path,
+		          sizeof(out->evidence_path), NULL);
+		if (!out->evidence_verified)
+			snprintf(out->evidence_problem, sizeof(out->evidence_problem), "%s",
+			         verr.msg);
+	}
+	return KV_OK;
+}
+
+json_t *cases_shown_json(const struct cases_shown *sh, int64_t now)
+{
+	json_t *j = cases_view_json(&sh->l->c, now);
+
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "evidence_verified",
+	                    sh->evidence_verified < 0 ? json_null()
+	                                              : json_boolean(sh->evidence_verified));
+	json_object_set_new(j, "evidence_path",
+	                    sh->evidence_path[0] ? json_string(sh->evidence_path) : json_null());
+	if (sh->evidence_verified == 0)
+		json_object_set_new(j, "evidence_problem", json_string(sh->evidence_problem));
+	return j;
 }
 
 static int closed(const struct case_rec *c)
@@ -512,7 +573,7 @@ int cases_evidence_save(const struct op_ctx *op, int64_t id, char out[HASH_SHA25
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = cases_load(s, org, id, &l, err);
+	rc = case_row_load(s, org, id, &l, err);
 	if (!rc)
 		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
@@ -530,7 +591,7 @@ int cases_evidence_save(const struct op_ctx *op, int64_t id, char out[HASH_SHA25
 		goto out;
 	c.evidence_sha256 = sha;
 	c.evidence_at = now;
-	rc = cases_update(s, &c, now, err);
+	rc = case_row_update(s, &c, now, err);
 	if (!rc)
 		rc = audit(s, org, actor, "case.evidence", id,
 		           l->c.evidence_sha256 ? json_pack("{s:s}", "sha256", l->c.evidence_sha256)
@@ -540,7 +601,7 @@ int cases_evidence_save(const struct op_ctx *op, int64_t id, char out[HASH_SHA25
 		           err);
 out:
 	free(doc);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	if (rc) {
 		store_rollback(s);
 		return rc;
@@ -594,8 +655,8 @@ static int ready(struct store *s, const struct case_rec *c, enum case_decision d
 
 static json_t *state_json(const struct case_rec *c)
 {
-	return json_pack("{s:s,s:o,s:o}", "state", c->state, "decision", json_str(c->decision),
-	                 "decided_by", json_str(c->decided_by));
+	return json_pack("{s:s,s:s?,s:s?}", "state", c->state, "decision", c->decision,
+	                 "decided_by", c->decided_by);
 }
 
 /* Records a failed platform call in the case and the audit chain, in its
@@ -610,21 +671,21 @@ static void record_failure(struct store *s, int64_t org, int64_t id, const char 
 	snprintf(result, sizeof(result), "failed: %.1000s", why->msg);
 	if (store_begin(s, &e2))
 		return;
-	if (cases_load(s, org, id, &l, &e2) == KV_OK) {
+	if (case_row_load(s, org, id, &l, &e2) == KV_OK) {
 		struct case_rec c = l->c;
 
 		c.takedown_result = result;
-		if (cases_update(s, &c, time_now(), &e2) == KV_OK &&
+		if (case_row_update(s, &c, time_now(), &e2) == KV_OK &&
 		    audit(s, org, actor, "case.takedown_failed", id, NULL,
 		          json_pack("{s:s,s:I,s:s}", "request", to->request, "status",
 		                    (json_int_t)to->status, "error", why->msg),
 		          &e2) == KV_OK) {
-			cases_loaded_free(l);
+			case_row_loaded_free(l);
 			store_commit(s, &e2);
 			return;
 		}
 	}
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_rollback(s);
 }
 
@@ -649,13 +710,13 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 	int via_api = 0, rc;
 
 	memset(&to, 0, sizeof(to));
-	if (platform_from_name(c0->platform, &p) != KV_OK)
+	if (register_platform_from_name(c0->platform, &p) != KV_OK)
 		p = PLATFORM_OTHER;
 	if (t && t->by_hand) {
 		snprintf(why, sizeof(why), "done by hand, as the moderator chose");
 	} else if (!takedown_supported(p, act, 0)) {
 		snprintf(why, sizeof(why), "%s cannot %s other people's items through its API",
-		         platform_label(p), act == TAKEDOWN_HIDE ? "hide" : "remove");
+		         register_platform_label(p), act == TAKEDOWN_HIDE ? "hide" : "remove");
 	} else {
 		struct err ce = {0};
 
@@ -689,7 +750,7 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = cases_load(s, org, c0->id, &l, err);
+	rc = case_row_load(s, org, c0->id, &l, err);
 	if (rc)
 		goto out;
 	c = l->c;
@@ -714,7 +775,7 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 	c.takedown_by = actor;
 	c.takedown_at = now;
 	c.takedown_result = result;
-	rc = cases_update(s, &c, now, err);
+	rc = case_row_update(s, &c, now, err);
 	if (rc)
 		goto out;
 	ev.platform = c.platform;
@@ -726,9 +787,9 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 	if (!rc)
 		rc = audit(s, org, actor, confirming ? "case.confirm" : "case.decide", c.id,
 		           state_json(&l->c),
-		           json_pack("{s:s,s:s,s:o,s:o}", "state", c.state, "decision",
+		           json_pack("{s:s,s:s,s:s?,s:s?}", "state", c.state, "decision",
 		                     c.decision ? c.decision : cases_decision_name(d), "reason",
-		                     json_str(c.reason), "registration", json_str(c.registration)),
+		                     c.reason, "registration", c.registration),
 		           err);
 	if (!rc)
 		rc = audit(s, org, actor, "case.takedown", c.id, NULL,
@@ -738,7 +799,7 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 		           err);
 out:
 	if (rc) {
-		cases_loaded_free(l);
+		case_row_loaded_free(l);
 		store_rollback(s);
 		return rc;
 	}
@@ -746,7 +807,7 @@ out:
 	out->done = 1;
 	out->via_api = via_api;
 	snprintf(out->detail, sizeof(out->detail), "%s", result);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	(void)o;
 	return store_commit(s, err);
 }
@@ -762,7 +823,7 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 	struct case_rec c;
 	struct policy pol;
 	int64_t now = op->now;
-	int rc;
+	int rc, in_txn = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (reason && (utf8_check(reason, strlen(reason)) >= 0 || strlen(reason) > 2000))
@@ -775,16 +836,17 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = cases_load(s, org, id, &l, err);
+	in_txn = 1;
+	rc = case_row_load(s, org, id, &l, err);
 	if (!rc)
 		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
-		goto fail;
+		goto out;
 	c = l->c;
 	if (closed(&c)) {
 		rc = err_set(err, KV_ECONFLICT, "case %lld is already closed (%s by %s)",
 		             (long long)id, c.state, c.decided_by ? c.decided_by : "?");
-		goto fail;
+		goto out;
 	}
 	if (d == CASE_KEEP) {
 		c.state = "kept";
@@ -794,54 +856,54 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 		c.decided_at = now;
 		c.confirmed_by = NULL;
 		c.confirmed_at = 0;
-		rc = cases_update(s, &c, now, err);
+		rc = case_row_update(s, &c, now, err);
 		if (!rc)
 			rc = audit(s, org, actor, "case.decide", id, state_json(&l->c),
 			           json_pack("{s:s,s:s,s:s}", "state", "kept", "decision", "keep",
 			                     "reason", reason),
 			           err);
-		if (rc)
-			goto fail;
-		snprintf(out->state, sizeof(out->state), "kept");
-		cases_loaded_free(l);
-		return store_commit(s, err);
+		if (!rc)
+			snprintf(out->state, sizeof(out->state), "kept");
+		goto out;
 	}
 	rc = ready(s, &c, d, opts, err);
 	if (!rc)
 		rc = policy_get(s, org, c.account_id, &pol, err);
 	if (rc)
-		goto fail;
+		goto out;
 	if (pol.four_eyes) {
 		c.state = "pending_confirmation";
 		c.decision = cases_decision_name(d);
 		c.reason = reason;
 		c.decided_by = actor;
 		c.decided_at = now;
-		rc = cases_update(s, &c, now, err);
+		rc = case_row_update(s, &c, now, err);
 		if (!rc)
 			rc = audit(s, org, actor, "case.decide", id, state_json(&l->c),
-			           json_pack("{s:s,s:s,s:o}", "state", c.state, "decision",
-			                     c.decision, "reason", json_str(reason)),
+			           json_pack("{s:s,s:s,s:s?}", "state", c.state, "decision",
+			                     c.decision, "reason", reason),
 			           err);
-		if (rc)
-			goto fail;
-		snprintf(out->state, sizeof(out->state), "%s", c.state);
-		snprintf(out->detail, sizeof(out->detail),
-		         "four eyes: someone other than %s must confirm (kanalvakt case confirm "
-		         "%lld)",
-		         actor, (long long)id);
-		cases_loaded_free(l);
-		return store_commit(s, err);
+		if (!rc) {
+			snprintf(out->state, sizeof(out->state), "%s", c.state);
+			snprintf(out->detail, sizeof(out->detail),
+			         "four eyes: someone other than %s must confirm (kanalvakt case "
+			         "confirm %lld)",
+			         actor, (long long)id);
+		}
+		goto out;
 	}
-	/* No four eyes: carry it out now. The check above is repeated by
-	 * take_down's re-read of the case (state and updated_at). */
+	/* No four eyes: carry it out now, outside the transaction. The check
+	 * above is repeated by take_down's re-read of the case (state and
+	 * updated_at). */
 	store_rollback(s);
+	in_txn = 0;
 	rc = take_down(s, org, &c, d, reason, actor, 0, opts, t, out, err);
-	cases_loaded_free(l);
-	return rc;
-fail:
-	cases_loaded_free(l);
-	store_rollback(s);
+out:
+	case_row_loaded_free(l);
+	if (in_txn && rc)
+		store_rollback(s);
+	else if (in_txn)
+		rc = store_commit(s, err);
 	return rc;
 }
 
@@ -856,7 +918,7 @@ int cases_confirm(const struct op_ctx *op, int64_t id, const struct cases_opts *
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = cases_load(s, org, id, &l, err);
+	rc = case_row_load(s, org, id, &l, err);
 	if (rc)
 		return rc;
 	rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
@@ -884,7 +946,7 @@ int cases_confirm(const struct op_ctx *op, int64_t id, const struct cases_opts *
 	if (!rc)
 		rc = take_down(s, org, &l->c, d, l->c.reason, actor, 1, opts, t, out, err);
 out:
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	return rc;
 }
 
@@ -912,7 +974,7 @@ int cases_register(const struct op_ctx *op, int64_t id, int series, const char *
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = cases_load(s, org, id, &l, err);
+	rc = case_row_load(s, org, id, &l, err);
 	if (!rc)
 		rc = op_ctx_require(op, PERM_CASE_REGISTER, l->c.account_id, err);
 	if (rc)
@@ -925,7 +987,7 @@ int cases_register(const struct op_ctx *op, int64_t id, int series, const char *
 	}
 	if (series) {
 		calendar_to_local(&lt, now);
-		rc = cases_series_next(s, org, opts->series_prefix, lt.y, &n, err);
+		rc = case_row_series_next(s, org, opts->series_prefix, lt.y, &n, err);
 		if (rc)
 			goto out;
 		snprintf(reg, sizeof(reg), "%s %d/%04lld", opts->series_prefix, lt.y, (long long)n);
@@ -934,14 +996,14 @@ int cases_register(const struct op_ctx *op, int64_t id, int series, const char *
 		snprintf(reg, sizeof(reg), "%s", external_ref);
 		c.external_ref = reg;
 	}
-	rc = cases_update(s, &c, now, err);
+	rc = case_row_update(s, &c, now, err);
 	if (!rc)
 		rc = audit(s, org, actor, "case.register", id, NULL,
 		           json_pack("{s:s,s:s}", series ? "registration" : "external_ref", reg,
 		                     "item", c.item_platform_id),
 		           err);
 out:
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	if (rc) {
 		store_rollback(s);
 		return rc;

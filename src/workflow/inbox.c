@@ -9,11 +9,11 @@
 
 #include "base/arena.h"
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/register.h"
 #include "store/audit.h"
 #include "store/questions.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 #include "store/workflow_cursor.h"
 #include "workflow/policy.h"
@@ -574,7 +574,7 @@ int inbox_assign(const struct op_ctx *op, int64_t id, const char *email, struct 
 	rc = begin_change(op, id, &q, err);
 	if (rc)
 		return rc;
-	rc = reg_person_find(s, org, email, &person, err);
+	rc = register_row_person_find(s, org, email, &person, err);
 	if (rc == KV_ENOTFOUND)
 		err_set(err, KV_ENOTFOUND, "--to: no person with e-mail '%s'", email);
 	ch.state = q.state;
@@ -604,14 +604,14 @@ int inbox_forward(const struct op_ctx *op, int64_t id, const char *to, const cha
 	if (!rc)
 		rc = require_text("--note", note, err);
 	if (!rc && strchr(to, '@'))
-		rc = reg_validate_email("--to", to, err);
+		rc = register_validate_email("--to", to, err);
 	if (rc)
 		return rc;
 	rc = begin_change(op, id, &q, err);
 	if (rc)
 		return rc;
 	if (!strchr(to, '@')) {
-		rc = reg_unit_find(s, org, to, &unit, err);
+		rc = register_row_unit_find(s, org, to, &unit, err);
 		if (rc)
 			err_prefix(err, "--to: ");
 	}

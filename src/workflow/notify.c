@@ -8,8 +8,8 @@
 
 #include "base/buf.h"
 #include "base/config.h"
-#include "base/timeutil.h"
-#include "store/alerts.h"
+#include "base/time.h"
+#include "store/alert_rows.h"
 #include "store/notices.h"
 #include "store/store.h"
 #include "workflow/policy.h"
@@ -26,7 +26,7 @@ int notify_settings_load(struct notify_settings *out, const struct config *cfg, 
 {
 	struct notify_settings n;
 
-	if (alert_settings_load(&n.alerts, cfg, err) || mail_settings_load(&n.mail, cfg, err))
+	if (alerts_settings_load(&n.alerts, cfg, err) || mail_settings_load(&n.mail, cfg, err))
 		return KV_EINVAL;
 	*out = n;
 	return KV_OK;
@@ -428,7 +428,7 @@ static int mail_surges(struct pass *p)
 	struct surges list = {0};
 	int rc;
 
-	rc = alerts_each(p->s, &f, collect_surge, &list, p->err);
+	rc = alert_row_each(p->s, &f, collect_surge, &list, p->err);
 	if (rc == KV_ENOMEM && !p->err->msg[0])
 		rc = err_set(p->err, KV_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < list.n; i++) {
@@ -458,7 +458,7 @@ static void on_mail(void *arg, const struct mail_event *ev)
 
 static int run_alerts(struct pass *p)
 {
-	return alert_scan(p->op, &p->set->alerts, &p->rep->alerts, p->err);
+	return alerts_scan(p->op, &p->set->alerts, &p->rep->alerts, p->err);
 }
 
 int notify_run(const struct op_ctx *op, const struct notify_settings *set, notify_fn fn, void *ctx,

@@ -5,12 +5,12 @@
 #include "workflow/policy.h"
 
 #include "base/config.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "base/utf8.h"
 #include "model/register.h"
 #include "store/audit.h"
-#include "store/policy.h"
-#include "store/register.h"
+#include "store/policy_rows.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -362,7 +362,7 @@ static int load_raw(struct store *s, int64_t org, int64_t account_id, struct raw
 	memset(r, 0, sizeof(*r));
 	r->account_id = account_id;
 	if (account_id) {
-		rc = reg_account_load(s, account_id, &acc, err);
+		rc = register_row_account_load(s, account_id, &acc, err);
 		if (rc)
 			goto out;
 		if (acc->org_id != org) {
@@ -391,11 +391,11 @@ static int load_raw(struct store *s, int64_t org, int64_t account_id, struct raw
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = policy_setting_each(s, org, account_id, collect, r, err);
+	rc = policy_row_each(s, org, account_id, collect, r, err);
 	if (rc > 0)
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 out:
-	reg_account_free(acc);
+	register_row_account_free(acc);
 	return rc;
 }
 
@@ -469,9 +469,9 @@ static int change(struct store *s, int64_t org, int64_t account_id, const char *
 	if (rc)
 		return rc;
 	if (value)
-		rc = policy_setting_put(s, org, account_id, key, value, time_now(), &before, err);
+		rc = policy_row_put(s, org, account_id, key, value, time_now(), &before, err);
 	else
-		rc = policy_setting_delete(s, org, account_id, key, &before, err);
+		rc = policy_row_delete(s, org, account_id, key, &before, err);
 	if (rc)
 		goto out;
 	jb = value_json(key, before);

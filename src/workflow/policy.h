@@ -1,7 +1,7 @@
 /* Policy settings of an organisation, overridable per account: deadlines for
  * answers and removals, how often accounts are reviewed, posting targets and
  * limits, four eyes on removal, the signature, office hours and the crisis
- * mode. Defaults live here; what a kommun changes is stored (store/policy) and
+ * mode. Defaults live here; what a kommun changes is stored (store/policy_rows) and
  * audited. Not the calendar arithmetic itself (base/calendar). */
 #ifndef KV_WORKFLOW_POLICY_H
 #define KV_WORKFLOW_POLICY_H

@@ -5,7 +5,7 @@
 #include "workflow/review.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/audit.h"
 #include "store/reviews.h"
 #include "store/store.h"

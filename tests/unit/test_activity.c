@@ -14,7 +14,8 @@ static void activate(struct wf *fx, int64_t account, const char *opened_on)
 {
 	struct err e = {0};
 
-	if (reg_account_set_status(fx->s, account, ACCOUNT_ACTIVE, opened_on, NULL, NULL, &e))
+	if (register_row_account_set_status(fx->s, account, ACCOUNT_ACTIVE, opened_on, NULL, NULL,
+	                                    &e))
 		test_fail(__FILE__, __LINE__, "activate: %s", e.msg);
 }
 

@@ -5,7 +5,7 @@
  * with an item event. Takedowns through the APIs are in tests/e2e/cases.sh. */
 #include "testlib.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/op_ctx.h"
 
 #include "base/buf.h"
@@ -15,9 +15,9 @@
 #include "registry/registry.h"
 #include "store/audit.h"
 #include "store/blob.h"
-#include "store/cases.h"
+#include "store/case_rows.h"
 #include "store/items.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "store/store.h"
 #include "workflow/cases.h"
 #include "workflow/policy.h"
@@ -45,7 +45,7 @@ static int64_t at(const char *iso)
 static struct fixture setup(void)
 {
 	struct fixture fx = {0};
-	struct op_ctx rc = {0};
+	struct op_ctx op = {0};
 	struct account_input in = {.platform = "facebook", .handle = "sjovik", .unit = "Enhet"};
 	struct err e = {0};
 	char dir[4096];
@@ -56,11 +56,11 @@ static struct fixture setup(void)
 	if (store_open(&fx.s, dir, &e) ||
 	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
-	rc.store = fx.s;
-	rc.org = fx.org;
-	rc.who = test_shell("t");
-	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
-	    registry_account_add(&rc, &in, &fx.account, &e))
+	op.store = fx.s;
+	op.org = fx.org;
+	op.who = test_shell("t");
+	if (registry_unit_add(&op, "Enhet", NULL, NULL, &e) ||
+	    registry_account_add(&op, &in, &fx.account, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	CHECK_INT(cases_opts_load(&fx.opts, NULL, &e), KV_OK);
 	return fx;
@@ -99,8 +99,8 @@ static int64_t put(struct fixture *fx, const char *id, const char *parent, const
 	if (store_begin(fx->s, &e) || items_put(fx->s, &w, &out, &e))
 		test_fail(__FILE__, __LINE__, "put %s: %s", id, e.msg);
 	if (!upprattad && categories &&
-	    screening_put(fx->s, out.id, out.version, "test-1", 0, categories, &flag,
-	                  categories[0] ? 1 : 0, created + 60, &e))
+	    screening_row_put(fx->s, out.id, out.version, "test-1", 0, categories, &flag,
+	                      categories[0] ? 1 : 0, created + 60, &e))
 		test_fail(__FILE__, __LINE__, "screen %s: %s", id, e.msg);
 	if (store_commit(fx->s, &e))
 		test_fail(__FILE__, __LINE__, "%s", e.msg);
@@ -135,7 +135,7 @@ static struct case_loaded *load(struct fixture *fx, int64_t id)
 	struct case_loaded *l = NULL;
 	struct err e = {0};
 
-	if (cases_load(fx->s, fx->org, id, &l, &e))
+	if (case_row_load(fx->s, fx->org, id, &l, &e))
 		test_fail(__FILE__, __LINE__, "load: %s", e.msg);
 	return l;
 }
@@ -191,7 +191,7 @@ static void sync_opens_cases_for_violations_only(void)
 	calendar_format_local(due, l->c.due_at);
 	CHECK_STR(due, "2026-04-04T16:30:00+02:00");
 	CHECK_INT(l->c.opened_at, at("2026-04-02T16:35:00+02:00"));
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	/* Running again changes nothing. */
 	CHECK_INT(sync(&fx), 0);
 	CHECK_INT(audit_of(&fx, "case.open").n, 1);
@@ -217,7 +217,7 @@ static void sync_keeps_only_violation_categories_and_follows_policy(void)
 	/* One working day after Thursday before Easter is the Tuesday after. */
 	calendar_format_local(due, l->c.due_at);
 	CHECK_STR(due, "2026-04-07T16:30:00+02:00");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_free(fx.s);
 }
 
@@ -255,7 +255,7 @@ static void removal_refused_without_evidence(void)
 	          KV_ECONFLICT);
 	l = load(&fx, id);
 	CHECK_STR(l->c.state, "open");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_free(fx.s);
 }
 
@@ -278,7 +278,7 @@ static void evidence_document_holds_everything_and_is_logged(void)
 	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
 	l = load(&fx, id);
 	CHECK_STR(l->c.evidence_sha256, sha);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	CHECK_INT(blob_verify(fx.s, sha, &e), KV_OK);
 	CHECK_INT(blob_path(fx.s, sha, path, sizeof(path), &e), KV_OK);
 	doc = json_load_file(path, 0, &je);
@@ -322,7 +322,7 @@ static void registration_numbers_count_up_and_are_never_reused(void)
 	CHECK_STR(reg, "KS 2026/0001");
 	/* A number taken in a transaction that is rolled back is not used up. */
 	CHECK_INT(store_begin(fx.s, &e), KV_OK);
-	CHECK_INT(cases_series_next(fx.s, fx.org, "KS", 2026, &n, &e), KV_OK);
+	CHECK_INT(case_row_series_next(fx.s, fx.org, "KS", 2026, &n, &e), KV_OK);
 	CHECK_INT(n, 2);
 	store_rollback(fx.s);
 	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, b), 1, NULL, &fx.opts,
@@ -397,7 +397,7 @@ static void removal_needs_registration_then_is_recorded_by_hand(void)
 	CHECK_INT(l->c.takedown_at, at("2026-04-02T16:35:00+02:00"));
 	CHECK_STR(l->c.item_state, "deleted");
 	CHECK_STR(l->c.registration, "KS 2026/0001");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	CHECK_INT(items_events(fx.s, item, count_events, &events, &e), KV_OK);
 	CHECK_INT(events, 1);
 	/* A closed case takes no more decisions or evidence. */
@@ -459,7 +459,7 @@ static void keep_needs_a_reason(void)
 	CHECK_STR(l->c.state, "kept");
 	CHECK_STR(l->c.reason, "kritik av beslut, inte personangrepp");
 	CHECK_STR(l->c.item_state, "visible");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_free(fx.s);
 }
 
@@ -487,7 +487,7 @@ static void four_eyes_needs_another_person(void)
 	CHECK_INT(out.done, 0);
 	l = load(&fx, id);
 	CHECK_STR(l->c.item_state, "visible");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	CHECK_INT(cases_confirm(test_op(fx.s, fx.org, "anna"), id, &fx.opts, &by_hand, &out, &e),
 	          KV_EDENIED);
 	CHECK_CONTAINS(e.msg, "cannot also confirm");
@@ -499,7 +499,7 @@ static void four_eyes_needs_another_person(void)
 	CHECK_STR(l->c.confirmed_by, "bo");
 	CHECK_STR(l->c.takedown_by, "bo");
 	CHECK_STR(l->c.item_state, "hidden");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_free(fx.s);
 }
 
@@ -625,7 +625,7 @@ static void decisions_follow_the_principals_roles(void)
 	CHECK_INT(count(&fx, "SELECT COUNT(*) FROM audit"), audits);
 	l = load(&fx, id);
 	CHECK(l->c.evidence_sha256 == NULL);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 
 	op.who = &mod_here;
 	CHECK_INT(cases_evidence_save(&op, id, sha, &e), KV_OK);
@@ -640,7 +640,7 @@ static void decisions_follow_the_principals_roles(void)
 	l = load(&fx, id);
 	CHECK_STR(l->c.confirmed_by, "mira");
 	CHECK_STR(l->c.decided_by, "maja");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_free(fx.s);
 }
 

@@ -266,15 +266,15 @@ static void hand_made_changes(void)
 {
 	struct wf fx = wf_setup();
 	struct person_input pi = {.name = "Bo Berg", .email = "bo@sjovik.se"};
-	struct op_ctx rc = {0};
+	struct op_ctx op = {0};
 	struct got g;
 	struct err e = {0};
 	int64_t id, audits;
 
-	rc.store = fx.s;
-	rc.org = fx.org;
-	rc.who = test_shell("t");
-	CHECK_INT(registry_person_add(&rc, &pi, NULL, &e), KV_OK);
+	op.store = fx.s;
+	op.org = fx.org;
+	op.who = test_shell("t");
+	CHECK_INT(registry_person_add(&op, &pi, NULL, &e), KV_OK);
 	wf_item(&fx, fx.fb, "c1", "p1", "p1", 0, ITEM_COMMENT, "2026-04-13T09:00", "question");
 	sync_now(&fx);
 	g = list(&fx, "open", 0);

@@ -122,18 +122,18 @@ static void image_headers_are_read(void)
 	int w = 0, h = 0;
 	char *jpg = test_read_file(test_source_path("tests/fixtures/images/gradient.jpg"), &n);
 	CHECK(jpg);
-	CHECK_INT(render_image_size(jpg, n, "image/jpeg", &w, &h, &e), 0);
+	CHECK_INT(render_doc_image_size(jpg, n, "image/jpeg", &w, &h, &e), 0);
 	CHECK_INT(w, 64);
 	CHECK_INT(h, 48);
 	/* Cut short before the frame header: refused, not misread. */
-	CHECK_INT(render_image_size(jpg, 20, "image/jpeg", &w, &h, &e), KV_EINVAL);
-	CHECK_INT(render_image_size(jpg, n, "image/png", &w, &h, &e), KV_EINVAL);
+	CHECK_INT(render_doc_image_size(jpg, 20, "image/jpeg", &w, &h, &e), KV_EINVAL);
+	CHECK_INT(render_doc_image_size(jpg, n, "image/png", &w, &h, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "not a PNG");
-	CHECK_INT(render_image_size(jpg, n, "image/gif", &w, &h, &e), KV_EINVAL);
+	CHECK_INT(render_doc_image_size(jpg, n, "image/gif", &w, &h, &e), KV_EINVAL);
 	free(jpg);
 	char *png = test_read_file(test_source_path("tests/fixtures/images/circle.png"), &n);
 	CHECK(png);
-	CHECK_INT(render_image_size(png, n, "image/png", &w, &h, &e), 0);
+	CHECK_INT(render_doc_image_size(png, n, "image/png", &w, &h, &e), 0);
 	CHECK_INT(w, 40);
 	CHECK_INT(h, 30);
 

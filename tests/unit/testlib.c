@@ -2,7 +2,7 @@
 #define _GNU_SOURCE
 #include "testlib.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/op_ctx.h"
 
 #include <errno.h>
