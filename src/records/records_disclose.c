@@ -61,6 +61,9 @@ struct masker {
 	int64_t kind_count[MASK_KINDS];
 	int n_kinds;
 	int64_t total;
+	/* the names of the masked authors, masked where others mention them */
+	const char **author_names;
+	size_t n_author_names;
 	/* scratch */
 	struct range *r;
 	size_t n_r, cap_r;
@@ -143,8 +146,8 @@ static int masked_of(struct masker *m, const char *s, const char *whole, int cou
 			for (const char *p = s; tl && (p = find_ci(p, t, tl)); p += tl)
 				add_range(m, (size_t)(p - s), (size_t)(p - s) + tl, "text");
 		}
-		for (size_t i = 0; i < m->rq->n_redact_authors; i++) {
-			const char *t = m->rq->redact_authors[i];
+		for (size_t i = 0; i < m->n_author_names; i++) {
+			const char *t = m->author_names[i];
 			size_t tl = strlen(t);
 			for (const char *p = s; tl && (p = find_ci(p, t, tl)); p += tl)
 				add_range(m, (size_t)(p - s), (size_t)(p - s) + tl, "author");
@@ -152,7 +155,8 @@ static int masked_of(struct masker *m, const char *s, const char *whole, int cou
 	}
 	if (m->oom)
 		return KV_ENOMEM;
-	qsort(m->r, m->n_r, sizeof(*m->r), by_start);
+	if (m->n_r > 1)
+		qsort(m->r, m->n_r, sizeof(*m->r), by_start);
 	/* At most 2 runs per range plus one. */
 	out->v = arena_alloc(m->a, (2 * m->n_r + 1) * sizeof(*out->v));
 	if (!out->v)
@@ -620,6 +624,23 @@ int records_disclose(const struct op_ctx *op, const struct disclose_request *rq,
 		        rq->thread ? rq->thread : acct->v.handle, rq->thread ? acct->v.handle : "");
 		goto out;
 	}
+	/* The masked authors' names, once each (an id alone says nothing to a
+	 * reader, so it is masked where it stands, in the author fields). */
+	m.author_names = calloc(t.n + 1, sizeof(*m.author_names));
+	if (!m.author_names) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < t.n; i++) {
+		const char *name = t.v[i].author_name;
+		size_t k = 0;
+		if (!name || strlen(name) < 2 || !author_is_masked(rq, &t.v[i]))
+			continue;
+		while (k < m.n_author_names && strcasecmp(m.author_names[k], name) != 0)
+			k++;
+		if (k == m.n_author_names)
+			m.author_names[m.n_author_names++] = name;
+	}
 	mis = calloc(t.n, sizeof(*mis));
 	if (!mis) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
@@ -862,6 +883,7 @@ out:
 	buf_done(&csv);
 	free(mis);
 	free(m.r);
+	free(m.author_names);
 	render_doc_free(doc);
 	register_row_account_free(acct);
 	records_threads_done(&t);

@@ -14,6 +14,11 @@ export KANALVAKT_NOW=2026-07-10T12:00:00+02:00
 "$K" account add --platform facebook --handle annat --unit "Kultur och fritid" >/dev/null
 "$K" import --account fritid "$FIX/items.jsonl" >/dev/null
 "$K" import --account fritid "$FIX/edits.jsonl" >/dev/null
+# Someone else names the author who is masked below.
+cat >"$WORK/mention.jsonl" <<'JSONL'
+{"id":"c4","platform":"facebook","kind":"comment","parent_id":"p2","root_id":"p2","author":{"id":"u3","name":"Kalle Kvist"},"created_at":"2026-05-12T10:00:00+02:00","text":"Hälsa Stina Sjö från mig!"}
+JSONL
+"$K" import --account fritid "$WORK/mention.jsonl" >/dev/null
 
 expect_exit 0 "disclose --help" -- "$K" disclose --help
 expect_grep -- '--redact-pii' "$WORK/out" "usage names the mask options"
@@ -22,7 +27,7 @@ D="$WORK/ks-2026-77"
 expect_exit 0 "disclose a period with masks" -- "$K" --json disclose --account fritid --from 2026-03-01 --to 2026-06-30 \
 	--out "$D" --redact-pii --redact "blåbärssylt" --redact-author u2 --reason "OSL 21 kap. 7 §" \
 	--ref "KS 2026/77" --requester "Anna Journalist"
-jq -e '.items == 7 and .masks >= 6 and .pages >= 1' "$WORK/out" >/dev/null && ok "seven items (with the private message), the masks counted" || bad "result: $(cat "$WORK/out")"
+jq -e '.items == 8 and .masks >= 7 and .pages >= 1' "$WORK/out" >/dev/null && ok "eight items (with the private message), the masks counted" || bad "result: $(cat "$WORK/out")"
 for f in utlamnande.pdf utlamnande.json utlamnande.csv manifest.json; do
 	[[ -f "$D/$f" ]] && ok "$f written" || bad "$f missing"
 done
@@ -36,6 +41,7 @@ expect_grep 'Borttaget på plattformen' "$WORK/d.txt" "deletions marked"
 expect_grep 'Tidigare version 1' "$WORK/d.txt" "earlier versions shown"
 expect_grep 'Välkommen till vårlovets aktiviteter på ängen vid Åsunden' "$WORK/d.txt" "unmasked text kept with å ä ö"
 expect_grep 'Tack Örjan' "$WORK/d.txt" "an author's name that is not masked stays"
+expect_grep 'Hälsa Maskerat: OSL 21 kap. 7 § från mig' "$WORK/d.txt" "the masked author's name is masked where others mention it"
 expect_no_grep 'Juliinlägg' "$WORK/d.txt" "nothing after --to"
 if "$SRC/scripts/pdfa-preflight" "$D/utlamnande.pdf" 2>"$WORK/pf"; then ok "the printout is valid PDF/A-1b"; else bad "Preflight"; head "$WORK/pf"; fi
 # Chronological, replies indented under what they answer.
@@ -49,16 +55,16 @@ for secret in '070-123 45 67' '0701234567' 'orjan.ek@example.se' '811228-9874' '
 		bad "masked '$secret' found in an output file"
 	else ok "masked '$secret' is in no output file"; fi
 done
-jq -e '.ref == "KS 2026/77" and (.items | length) == 7 and (.items[0].text | test("Välkommen"))' "$D/utlamnande.json" >/dev/null &&
+jq -e '.ref == "KS 2026/77" and (.items | length) == 8 and (.items[0].text | test("Välkommen"))' "$D/utlamnande.json" >/dev/null &&
 	ok "JSON holds the same records" || bad "json content"
 jq -e '[.items[] | select(.author == "[MASKERAT: OSL 21 kap. 7 §]")] | length == 1' "$D/utlamnande.json" >/dev/null &&
 	ok "the masked author is masked in JSON" || bad "json author"
-[[ $(($(wc -l <"$D/utlamnande.csv") - 1)) -ge 7 ]] && ok "CSV has a row per record" || bad "csv rows"
+[[ $(($(wc -l <"$D/utlamnande.csv") - 1)) -ge 8 ]] && ok "CSV has a row per record" || bad "csv rows"
 expect_grep '^id,tid,typ' "$D/utlamnande.csv" "CSV header"
 (cd "$D" && jq -r '.files[] | "\(.sha256)  \(.name)"' manifest.json | sha256sum -c --quiet) && ok "manifest SHA-256 match the files" || bad "manifest"
 
 "$K" --json disclose list >"$WORK/list"
-jq -e -s 'length == 1 and .[0].ref == "KS 2026/77" and .[0].requester == "Anna Journalist" and .[0].disclosed_by == "e2e" and .[0].items == 7' "$WORK/list" >/dev/null &&
+jq -e -s 'length == 1 and .[0].ref == "KS 2026/77" and .[0].requester == "Anna Journalist" and .[0].disclosed_by == "e2e" and .[0].items == 8' "$WORK/list" >/dev/null &&
 	ok "the disclosure register: who asked, what, by whom" || bad "list: $(cat "$WORK/list")"
 jq -e -s '.[0].masks | map(select(.kind == "personnummer")) | length == 1' "$WORK/list" >/dev/null && ok "what was masked is registered by kind" || bad "masks"
 ! grep -qF 'blåbärssylt' "$WORK/list" && ok "the register does not hold the masked text" || bad "masked text in the register"
@@ -68,7 +74,7 @@ jq -e -s 'map(select(.action == "disclose" and .actor == "e2e")) | length == 1' 
 # A thread and single items.
 root=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT platform_id FROM item WHERE platform_id = 'p2'")
 expect_exit 0 "one thread" -- "$K" --json disclose --account fritid --thread "$root" --out "$WORK/t" --ref "KS 2026/78" --requester anonym
-jq -e '.items == 2' "$WORK/out" >/dev/null && ok "the thread's two items" || bad "thread: $(cat "$WORK/out")"
+jq -e '.items == 3' "$WORK/out" >/dev/null && ok "the thread's three items" || bad "thread: $(cat "$WORK/out")"
 id=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT id FROM item WHERE platform_id = 'r1'")
 expect_exit 0 "one item" -- "$K" --json disclose --account fritid --item "$id" --out "$WORK/i" --ref "KS 2026/79" --requester anonym
 jq -e '.items == 1' "$WORK/out" >/dev/null && ok "the one item" || bad "item: $(cat "$WORK/out")"
