@@ -607,8 +607,7 @@ int records_disclose(const struct op_ctx *op, const struct disclose_request *rq,
 		if (!rc && (t1.n == 0 || t1.v[0].account_id != rq->account))
 			rc = err_set(err, KV_ENOTFOUND, "--item %lld: no such item on account %s",
 			             (long long)rq->items[i], acct->v.handle);
-		if (!rc)
-			records_threads_done(&t1);
+		records_threads_done(&t1);
 	}
 	if (rc)
 		goto out;
@@ -743,7 +742,7 @@ int records_disclose(const struct op_ctx *op, const struct disclose_request *rq,
 	{
 		char when[TIME_ISO_LEN];
 		time_format_utc(when, op->now);
-		jdoc = json_pack("{s:s,s:s,s:{s:s,s:s,s:s?},s:s,s:s,s:O,s:o,s:O}", "ref", rq->ref,
+		jdoc = json_pack("{s:s,s:s,s:{s:s,s:s,s:s?},s:s,s:s,s:o,s:o,s:O}", "ref", rq->ref,
 		                 "organisation", org_name, "account", "platform",
 		                 register_platform_name(acct->v.platform), "handle", acct->v.handle,
 		                 "name", acct->v.display_name, "created_at", when, "created_by",
