@@ -53,6 +53,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	struct webhook_worker *worker = NULL;
 	struct notifier *notifier = NULL;
 	struct notify_settings ns;
+	struct timestamp_conf tsa;
 	int64_t notify_every = 60;
 	struct snapshot_settings snap;
 	int snapshots = 0, notify = 0;
@@ -119,15 +120,18 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code && config_get(cfg, "server", "notify_interval", NULL))
 		code = alerts_parse_duration(config_get(cfg, "server", "notify_interval", NULL),
 		                             &notify_every, &ctx->err);
-	/* The periodic snapshots (records) are taken by the same pass unless
-	 * [records] snapshots = no. */
+	/* With a TSA configured the same pass retries untimestamped artefacts
+	 * and stamps the audit chain's head once a day; the periodic snapshots
+	 * (records) are taken by it too unless [records] snapshots = no. */
+	if (!code)
+		code = timestamp_conf_load(cfg, &tsa, &ctx->err);
 	if (!code)
 		code = config_get_bool(cfg, "records", "snapshots", 1, &snapshots, &ctx->err);
 	if (!code && snapshots)
 		code = records_snapshot_settings(cfg, ctx->data_dir, &snap, &ctx->err);
 	notify = ns.mail.server || config_get(cfg, "server", "notify_interval", NULL);
-	if (!code && (notify || snapshots))
-		code = notifier_start(&notifier, ctx->data_dir, wc.org, notify ? &ns : NULL,
+	if (!code && (notify || tsa.url || snapshots))
+		code = notifier_start(&notifier, ctx->data_dir, wc.org, notify ? &ns : NULL, &tsa,
 		                      snapshots ? &snap : NULL, "notify",
 		                      (unsigned)(notify_every < 86400 ? notify_every : 86400),
 		                      log_line, NULL, &ctx->err);
