@@ -50,6 +50,16 @@ static json_t *json_bytes(const char *s, size_t n)
 	return v ? v : json_null();
 }
 
+static json_t *reasons_json(unsigned bits)
+{
+	json_t *a = json_array();
+
+	for (int k = 0; k < SCREEN_NREASONS; k++)
+		if (bits & (1u << k))
+			json_array_append_new(a, json_string(screen_reason_name(k)));
+	return a;
+}
+
 static json_t *result_json(json_t *id, const struct screen_result *r, const char *text)
 {
 	json_t *flags = json_array();
@@ -59,12 +69,14 @@ static json_t *result_json(json_t *id, const struct screen_result *r, const char
 
 		json_array_append_new(
 		        flags,
-		        json_pack("{s:s, s:f, s:s, s:I, s:I, s:o}", "category",
+		        json_pack("{s:s, s:f, s:s, s:I, s:I, s:o, s:o}", "category",
 		                  screen_category_name(f->category), "score", f->score, "rule",
 		                  f->rule, "start", (json_int_t)f->start, "end", (json_int_t)f->end,
-		                  "match", json_bytes(text + f->start, f->end - f->start)));
+		                  "match", json_bytes(text + f->start, f->end - f->start),
+		                  "reasons", reasons_json(f->reasons)));
 	}
-	return json_pack("{s:O, s:o, s:b}", "id", id, "flags", flags, "question", r->question);
+	return json_pack("{s:O, s:b, s:o, s:b}", "id", id, "abusive", r->abusive, "flags", flags,
+	                 "question", r->question);
 }
 
 /* Like cli_print_json, but scores with four significant digits. */

@@ -56,10 +56,9 @@ int compound_available(const struct compound *c)
 /* Endings an inflected member may have after its stem. */
 static int is_ending(const char *s, size_t n)
 {
-	static const char *const endings[] = {"",     "a",     "an",  "ar",  "arna", "arnas",
-	                                      "as",   "e",     "en",  "ens", "er",   "erna",
-	                                      "ers",  "et",    "ets", "n",   "na",   "or",
-	                                      "orna", "ornas", "s",   "ar",  "ig",   "iga"};
+	static const char *const endings[] = {"",   "a",   "an",   "ar",    "arna", "arnas", "as",
+	                                      "en", "ens", "er",   "erna",  "ers",  "et",    "ets",
+	                                      "na", "or",  "orna", "ornas", "s"};
 
 	for (size_t k = 0; k < sizeof(endings) / sizeof(*endings); k++)
 		if (strlen(endings[k]) == n && memcmp(endings[k], s, n) == 0)
