@@ -4,7 +4,7 @@
 #include "capture/connector_int.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/parse_meta.h"
 
 #include <curl/curl.h>
@@ -45,25 +45,27 @@ static json_t *chain_push(const json_t *chain, json_t *o)
 	json_t *c = json_array(), *copy = json_copy(o);
 	size_t i;
 	json_t *v;
+	int ok = 0;
 
 	if (!c || !copy)
-		goto fail;
+		goto out;
 	json_object_del(copy, "comments");
 	json_object_del(copy, "replies");
 	json_array_foreach((json_t *)chain, i, v)
 	{
 		if (json_array_append(c, v))
-			goto fail;
+			goto out;
 	}
-	if (json_array_append_new(c, copy)) {
+	/* json_array_append_new takes copy whether or not it succeeds. */
+	ok = json_array_append_new(c, copy) == 0;
+	copy = NULL;
+out:
+	json_decref(copy);
+	if (!ok) {
 		json_decref(c);
-		return NULL;
+		c = NULL;
 	}
 	return c;
-fail:
-	json_decref(copy);
-	json_decref(c);
-	return NULL;
 }
 
 /* Queues the nested lists of the objects in data (at depth under chain)

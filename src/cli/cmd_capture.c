@@ -3,28 +3,21 @@
 
 #include "base/calendar.h"
 #include "capture/import.h"
+#include "capture/item_view.h"
 #include "capture/media.h"
 #include "capture/screening.h"
 #include "store/audit.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "registry/registry.h"
 #include "screen/screen.h"
 #include "store/items.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 #include "store/store.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int find_account(struct cli_ctx *ctx, int64_t org, const char *ref, int64_t *out)
-{
-	struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
-	int code = registry_account_find(&rc, ref, out, &ctx->err);
-
-	return code ? err_prefix(&ctx->err, "--account: ") : KV_OK;
-}
 
 static void progress(void *arg, int64_t records)
 {
@@ -65,7 +58,7 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		                 format);
 	code = cli_org(ctx, &o.org);
 	if (!code && account)
-		code = find_account(ctx, o.org, account, &o.account_id);
+		code = cli_account(ctx, o.org, account, "--account", &o.account_id);
 	if (!code && screen && !(o.screener = cli_screener(ctx)))
 		code = ctx->err.code;
 	if (code)
@@ -189,7 +182,7 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 			f->newest_first = 1;
 			break;
 		case 'C':
-			if (screen_category_id(optarg) < 0)
+			if (lexicon_category_id(optarg) < 0)
 				return cli_usage(ctx, ctx->cmd,
 				                 "--category: '%s' is not a screening category",
 				                 optarg);
@@ -217,28 +210,8 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 	}
 	code = cli_org(ctx, &f->org_id);
 	if (!code && account)
-		code = find_account(ctx, f->org_id, account, &f->account_id);
+		code = cli_account(ctx, f->org_id, account, "--account", &f->account_id);
 	return code ? cli_fail(ctx, code) : 0;
-}
-
-static json_t *item_json(const struct item_row *r)
-{
-	char created[CALENDAR_ISO_LEN] = "", captured[CALENDAR_ISO_LEN];
-
-	if (r->created_at)
-		calendar_format_local(created, r->created_at);
-	calendar_format_local(captured, r->captured_at);
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s,s:s?,s:s,s:I,s:s,"
-	                 "s:s?,s:s?}",
-	                 "id", (json_int_t)r->id, "account", r->account_handle, "platform",
-	                 r->platform, "platform_id", r->platform_id, "kind", r->kind, "parent",
-	                 r->parent_platform_id, "root", r->root_platform_id, "author_id",
-	                 r->author_id, "author", r->author_name, "direction",
-	                 strcmp(r->direction, "upprattad") == 0 ? "upprättad" : "inkommen",
-	                 "created_at", r->created_at ? created : NULL, "captured_at", captured,
-	                 "permalink", r->permalink, "state", r->state, "versions",
-	                 (json_int_t)r->versions, "text", r->text, "snippet", r->snippet,
-	                 "categories", r->categories && *r->categories ? r->categories : NULL);
 }
 
 static int print_item(void *arg, const struct item_row *r)
@@ -247,7 +220,7 @@ static int print_item(void *arg, const struct item_row *r)
 	char created[CALENDAR_ISO_LEN] = "-";
 
 	if (ctx->json) {
-		cli_print_json(item_json(r));
+		cli_print_json(item_view_json(r));
 		return 0;
 	}
 	if (r->created_at)
@@ -270,7 +243,7 @@ static int cmd_item_list(struct cli_ctx *ctx, int argc, char **argv)
 		return code;
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
-	code = items_each(ctx->store, &f, print_item, ctx, &ctx->err);
+	code = item_view_each(cli_op_at(ctx, f.org_id, 0), &f, print_item, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -291,76 +264,9 @@ static int cmd_search(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_usage(ctx, ctx->cmd, "the query is too long");
 		}
 	f.query = buf_cstr(&q);
-	code = items_each(ctx->store, &f, print_item, ctx, &ctx->err);
+	code = item_view_each(cli_op_at(ctx, f.org_id, 0), &f, print_item, ctx, &ctx->err);
 	buf_done(&q);
 	return code ? cli_fail(ctx, code) : 0;
-}
-
-struct show {
-	struct cli_ctx *ctx;
-	json_t *item;
-	json_t *list;
-	const char *root;
-	char root_buf[256];
-	int64_t account_id;
-};
-
-static int collect_item(void *arg, const struct item_row *r)
-{
-	struct show *sh = arg;
-
-	if (!sh->item) {
-		sh->item = item_json(r);
-		sh->account_id = r->account_id;
-		snprintf(sh->root_buf, sizeof(sh->root_buf), "%s",
-		         r->root_platform_id ? r->root_platform_id : r->platform_id);
-	} else {
-		json_array_append_new(sh->list, item_json(r));
-	}
-	return 0;
-}
-
-static int collect_version(void *arg, const struct item_version_row *v)
-{
-	struct show *sh = arg;
-	char at[CALENDAR_ISO_LEN] = "", captured[CALENDAR_ISO_LEN];
-	json_t *links = v->links ? json_loads(v->links, 0, NULL) : NULL;
-	json_t *media = v->media ? json_loads(v->media, 0, NULL) : NULL;
-
-	if (v->version_at)
-		calendar_format_local(at, v->version_at);
-	calendar_format_local(captured, v->captured_at);
-	json_array_append_new(sh->list,
-	                      json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s?,s:o,s:o}", "version",
-	                                (json_int_t)v->version, "text", v->text, "sha256",
-	                                v->sha256, "written_at", v->version_at ? at : NULL,
-	                                "captured_at", captured, "source", v->source, "links",
-	                                links ? links : json_null(), "media",
-	                                media ? media : json_null()));
-	return 0;
-}
-
-static int collect_event(void *arg, const struct item_event_row *e)
-{
-	struct show *sh = arg;
-	char at[CALENDAR_ISO_LEN], captured[CALENDAR_ISO_LEN];
-
-	calendar_format_local(at, e->at);
-	calendar_format_local(captured, e->captured_at);
-	json_array_append_new(sh->list, json_pack("{s:s,s:s,s:s,s:s?}", "event", e->kind, "at", at,
-	                                          "captured_at", captured, "source", e->source));
-	return 0;
-}
-
-static int collect_flag(void *arg, const struct flag_row *f)
-{
-	struct show *sh = arg;
-
-	json_array_append_new(sh->list, json_pack("{s:s,s:f,s:s,s:I,s:I,s:s}", "category",
-	                                          f->category, "score", f->score, "rule", f->rule,
-	                                          "start", (json_int_t)f->start, "end",
-	                                          (json_int_t)f->end, "match", f->match));
-	return 0;
 }
 
 static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
@@ -412,28 +318,12 @@ static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static json_t *media_json(const struct media_row *m)
-{
-	return json_pack("{s:I,s:I,s:s,s:s?,s:s?,s:I,s:I,s:s?}", "id", (json_int_t)m->id, "item",
-	                 (json_int_t)m->item_id, "url", m->url, "type", m->type, "sha256",
-	                 m->sha256, "bytes", (json_int_t)m->bytes, "attempts",
-	                 (json_int_t)m->attempts, "error", m->error);
-}
-
-static int collect_media(void *arg, const struct media_row *m)
-{
-	struct show *sh = arg;
-
-	json_array_append_new(sh->list, media_json(m));
-	return 0;
-}
-
 static int print_media(void *arg, const struct media_row *m)
 {
 	struct cli_ctx *ctx = arg;
 
 	if (ctx->json)
-		cli_print_json(media_json(m));
+		cli_print_json(item_view_media_json(m));
 	else
 		printf("%-6lld item %-7lld %-8s %s %s\n", (long long)m->id, (long long)m->item_id,
 		       m->sha256     ? "fetched"
@@ -462,7 +352,7 @@ static int cmd_media_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = media_each(ctx->store, org, item, print_media, ctx, &ctx->err);
+		code = media_row_each(ctx->store, org, item, print_media, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -507,77 +397,28 @@ static int cmd_media_fetch(struct cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct item_filter f = {0};
-	struct show sh = {.ctx = ctx};
-	json_t *versions = json_array(), *events = json_array(), *thread = json_array();
-	json_t *flags = json_array(), *media = json_array();
+	json_t *item = NULL;
 	char *end = NULL;
 	long long id;
+	int64_t org = 0;
 	int code;
 
-	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) <= 0 || !end || *end) {
-		json_decref(versions);
-		json_decref(events);
-		json_decref(thread);
-		json_decref(flags);
-		json_decref(media);
+	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) <= 0 || !end || *end)
 		return cli_usage(ctx, ctx->cmd, "give one item id");
-	}
-	code = cli_org(ctx, &f.org_id);
-	f.item_id = id;
+	code = cli_org(ctx, &org);
 	if (!code)
-		code = items_each(ctx->store, &f, collect_item, &sh, &ctx->err);
-	if (!code && !sh.item)
-		code = err_set(&ctx->err, KV_ENOTFOUND, "no item with id %lld", id);
-	if (!code) {
-		sh.list = versions;
-		code = items_versions(ctx->store, id, collect_version, &sh, &ctx->err);
-	}
-	if (!code) {
-		sh.list = events;
-		code = items_events(ctx->store, id, collect_event, &sh, &ctx->err);
-	}
-	if (!code) {
-		sh.list = flags;
-		code = screening_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
-	}
-	if (!code) {
-		sh.list = media;
-		code = media_each(ctx->store, f.org_id, id, collect_media, &sh, &ctx->err);
-	}
-	if (!code) {
-		struct item_filter t = {.org_id = f.org_id, .root = sh.root_buf};
-
-		t.account_id = sh.account_id;
-		sh.list = thread;
-		/* collect_item appends every row after the first to the list. */
-		json_array_append_new(thread, json_null());
-		code = items_each(ctx->store, &t, collect_item, &sh, &ctx->err);
-		json_array_remove(thread, 0);
-	}
-	if (code) {
-		json_decref(sh.item);
-		json_decref(versions);
-		json_decref(events);
-		json_decref(thread);
-		json_decref(flags);
-		json_decref(media);
+		code = item_view_show(cli_op_at(ctx, org, 0), id, &item, &ctx->err);
+	if (code)
 		return cli_fail(ctx, code);
-	}
-	json_object_set_new(sh.item, "flags", flags);
-	json_object_set_new(sh.item, "media", media);
-	json_object_set_new(sh.item, "versions", versions);
-	json_object_set_new(sh.item, "events", events);
-	json_object_set_new(sh.item, "thread", thread);
 	if (ctx->json) {
-		cli_print_json(sh.item);
+		cli_print_json(item);
 	} else {
-		char *s = json_dumps(sh.item, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		char *s = json_dumps(item, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		if (s)
 			puts(s);
 		free(s);
-		json_decref(sh.item);
+		json_decref(item);
 	}
 	return 0;
 }

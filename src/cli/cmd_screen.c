@@ -70,7 +70,7 @@ static json_t *result_json(json_t *id, const struct screen_result *r, const char
 		json_array_append_new(
 		        flags,
 		        json_pack("{s:s, s:f, s:s, s:I, s:I, s:o, s:o}", "category",
-		                  screen_category_name(f->category), "score", f->score, "rule",
+		                  lexicon_category_name(f->category), "score", f->score, "rule",
 		                  f->rule, "start", (json_int_t)f->start, "end", (json_int_t)f->end,
 		                  "match", json_bytes(text + f->start, f->end - f->start),
 		                  "reasons", reasons_json(f->reasons)));
@@ -462,7 +462,7 @@ static int cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 			        json_pack("{s:s, s:I, s:I, s:I, s:I}", "row",
 			                  k == ROW_ANY                  ? "any_abusive"
 			                  : k == ROW_THREAT_OR_VIOLENCE ? "threat|violence"
-			                                                : screen_category_name(k),
+			                                                : lexicon_category_name(k),
 			                  "support", (json_int_t)(c.tp[k] + c.fn[k]), "tp",
 			                  (json_int_t)c.tp[k], "fp", (json_int_t)c.fp[k], "fn",
 			                  (json_int_t)c.fn[k]));
@@ -499,7 +499,7 @@ static int cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 	print_row(&c, ROW_ANY, "any_abusive");
 	for (int k = 0; k < SCREEN_NCAT; k++)
 		if (c.used[k])
-			print_row(&c, k, screen_category_name(k));
+			print_row(&c, k, lexicon_category_name(k));
 	if (c.used[ROW_THREAT_OR_VIOLENCE])
 		print_row(&c, ROW_THREAT_OR_VIOLENCE, "threat|violence");
 	if (have_cv) {

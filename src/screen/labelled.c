@@ -39,7 +39,8 @@ static int parse_item(struct labelled_item *it, json_t *doc, const char **text, 
 		*text = json_string_value(json_object_get(doc, "text"));
 		json_array_foreach(labels, k, l)
 		{
-			int cat = json_is_string(l) ? screen_category_id(json_string_value(l)) : -1;
+			int cat =
+			        json_is_string(l) ? lexicon_category_id(json_string_value(l)) : -1;
 
 			if (cat < 0)
 				return err_set(err, KV_EINVAL,
@@ -48,7 +49,7 @@ static int parse_item(struct labelled_item *it, json_t *doc, const char **text, 
 			it->gold[cat] = 1;
 		}
 		for (int c = 0; c < SCREEN_NCAT; c++)
-			it->y[DH_ANY] |= it->gold[c] && screen_category_abusive(c);
+			it->y[DH_ANY] |= it->gold[c] && lexicon_category_abusive(c);
 		it->y[DH_INSULT] = it->gold[SCREEN_DEFAMATION_INSULT];
 		it->y[DH_HATE] = it->gold[SCREEN_HATE];
 		it->y[DH_THREAT_VIOLENCE] = it->gold[SCREEN_THREAT] || it->gold[SCREEN_VIOLENCE];

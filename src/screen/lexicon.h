@@ -81,7 +81,7 @@ struct lexicon {
 };
 
 /* The id of a category or mark name ("hate", "mark.self"), or -1. */
-int lexicon_category_id(const char *name);
+int lexicon_rule_category_id(const char *name);
 
 /* 1 when the normalised word w[0..n) is in the compound guard list. */
 int lexicon_guarded(const struct lexicon *lx, const char *w, size_t n);

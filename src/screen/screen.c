@@ -147,7 +147,7 @@ int screen_scratch_new(struct screen_scratch **out, const struct screen *s, stru
 	if (!sc)
 		return err_set(err, KV_ENOMEM, "out of memory");
 	sc->s = s;
-	norm_init(&sc->norm);
+	normalize_init(&sc->norm);
 	sc->ev = malloc(MAX_EVENTS * sizeof(*sc->ev));
 	sc->hits = malloc(MAX_HITS * sizeof(*sc->hits));
 	sc->flags = malloc(MAX_HITS * sizeof(*sc->flags));
@@ -176,7 +176,7 @@ void screen_scratch_free(struct screen_scratch *sc)
 		return;
 	if (sc->hs)
 		hs_free_scratch(sc->hs);
-	norm_done(&sc->norm);
+	normalize_done(&sc->norm);
 	free(sc->ev);
 	free(sc->hits);
 	free(sc->flags);
@@ -203,7 +203,7 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 		}
 		/* An abusive hit also wants the marks (how it is used). */
 		if (!sc->aux_pass && (lx->rules[r].nctx || lx->rules[r].som ||
-		                      screen_category_abusive(lx->rules[r].category)))
+		                      lexicon_category_abusive(lx->rules[r].category)))
 			sc->need_aux = 1;
 	}
 	if (sc->nev >= MAX_EVENTS)
@@ -394,7 +394,7 @@ static void model_combine(struct screen_scratch *sc, struct screen_result *res, 
 	for (int c = 0; c < SCREEN_NCAT; c++) {
 		double v;
 
-		if (!screen_category_abusive(c) || res->score[c] <= 0)
+		if (!lexicon_category_abusive(c) || res->score[c] <= 0)
 			continue;
 		v = res->score[c] + lift * (p - 0.5);
 		res->score[c] = v < 0.001 ? 0.001 : v > 1 ? 1 : v;
@@ -526,7 +526,7 @@ static void set_reasons(struct screen_scratch *sc, const char *text, size_t len)
 	for (size_t k = 0; k < sc->nhits; k++) {
 		struct hit *h = &sc->hits[k];
 
-		if (h->rule < 0 || !screen_category_abusive(h->category))
+		if (h->rule < 0 || !lexicon_category_abusive(h->category))
 			continue;
 		if (quoted(text, len, h->start, h->end))
 			h->reasons |= SCREEN_REASON_QUOTED;
@@ -562,7 +562,7 @@ static void score_hits(struct screen_scratch *sc, struct screen_result *res)
 			group |= h->category == LEX_MARK_GROUP;
 			continue;
 		}
-		if (screen_category_abusive(h->category) && h->rule >= 0) {
+		if (lexicon_category_abusive(h->category) && h->rule >= 0) {
 			if (h->reasons & LOWERING) {
 				lowered *= 1.0 - h->weight;
 				why |= h->reasons;
@@ -576,7 +576,7 @@ static void score_hits(struct screen_scratch *sc, struct screen_result *res)
 			/* Each rule counts once, with its best hit. */
 			miss[h->category] *= 1.0 - sc->rule_best[h->rule];
 			sc->rule_best[h->rule] = -1;
-			rules += screen_category_abusive(h->category);
+			rules += lexicon_category_abusive(h->category);
 		}
 	}
 	for (int c = 0; c < SCREEN_NCAT; c++)
@@ -611,7 +611,7 @@ static void decide(struct screen_scratch *sc, struct screen_result *res)
 
 	if (!s->has_dec) {
 		for (int c = 0; c < SCREEN_NCAT; c++)
-			any |= res->flagged[c] && screen_category_abusive(c);
+			any |= res->flagged[c] && lexicon_category_abusive(c);
 		res->abusive = any;
 		return;
 	}
@@ -629,10 +629,10 @@ static void decide(struct screen_scratch *sc, struct screen_result *res)
 		int best = -1;
 
 		for (int c = 0; c < SCREEN_NCAT; c++)
-			if (screen_category_abusive(c) && res->flagged[c])
+			if (lexicon_category_abusive(c) && res->flagged[c])
 				return;
 		for (int c = 0; c < SCREEN_NCAT; c++)
-			if (screen_category_abusive(c) && res->score[c] > 0 &&
+			if (lexicon_category_abusive(c) && res->score[c] > 0 &&
 			    (best < 0 || res->score[c] > res->score[best]))
 				best = c;
 		if (best >= 0)
@@ -664,7 +664,7 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 
 	sc->nev = 0;
 	sc->nhits = 0;
-	if ((rc = norm_text(&sc->norm, text, len, err)) != KV_OK)
+	if ((rc = normalize_text(&sc->norm, text, len, err)) != KV_OK)
 		return rc;
 	/* A '*' only survives normalisation inside a word ("j*vla"). */
 	masked = memchr(sc->norm.out, '*', sc->norm.len) ? 2 : 0;
