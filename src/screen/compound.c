@@ -9,15 +9,25 @@
 
 #include <hunspell/hunspell.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_WORD 96
+#define MAX_WORD    96
+#define CACHE_SLOTS 1024
+#define CACHE_WORD  40
+
+/* Recent answers: the same words come back in text after text. */
+struct slot {
+	char key[CACHE_WORD]; /* word '|' stem, NUL-terminated; empty = free */
+	int answer;
+};
 
 struct compound {
 	pthread_mutex_t lock;
+	struct slot cache[CACHE_SLOTS];
 	Hunhandle *h;
 	int tried; /* loading was attempted */
 	int available;
@@ -143,11 +153,33 @@ static int has_part_locked(struct compound *c, const char *w, size_t n, const ch
 
 int compound_has_part(struct compound *c, const char *w, size_t n, const char *stem, size_t sn)
 {
+	char key[CACHE_WORD];
+	struct slot *slot = NULL;
 	int r = 0;
 
 	if (!c || !c->available || n > MAX_WORD || sn == 0 || sn >= n)
 		return 0;
+	/* The stem itself, inflected ("jävla", "idioten"): not a compound,
+	 * and no reason to ask the dictionary. */
+	if (memcmp(w, stem, sn) == 0 && is_ending(w + sn, n - sn))
+		return 0;
+	if (n + sn + 2 <= sizeof(key)) {
+		uint32_t h = 2166136261u;
+
+		memcpy(key, w, n);
+		key[n] = '|';
+		memcpy(key + n + 1, stem, sn);
+		key[n + 1 + sn] = '\0';
+		for (size_t k = 0; key[k]; k++)
+			h = (h ^ (unsigned char)key[k]) * 16777619u;
+		slot = &c->cache[h % CACHE_SLOTS];
+	}
 	pthread_mutex_lock(&c->lock);
+	if (slot && strcmp(slot->key, key) == 0) {
+		r = slot->answer;
+		pthread_mutex_unlock(&c->lock);
+		return r;
+	}
 	if (!c->tried) {
 		c->tried = 1;
 		c->h = Hunspell_create(c->aff, c->dic);
@@ -156,6 +188,10 @@ int compound_has_part(struct compound *c, const char *w, size_t n, const char *s
 	}
 	if (c->h)
 		r = has_part_locked(c, w, n, stem, sn);
+	if (slot && c->h) {
+		memcpy(slot->key, key, strlen(key) + 1);
+		slot->answer = r;
+	}
 	pthread_mutex_unlock(&c->lock);
 	return r;
 }

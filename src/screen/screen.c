@@ -28,6 +28,8 @@ struct screen {
 	struct model *model;
 	struct decision dec;
 	int has_dec;
+	int pred0[DECISION_NHEAD]; /* the decision for a text without evidence */
+	double p0;
 	struct compound *cmp;
 };
 
@@ -73,9 +75,13 @@ int screen_new(struct screen **out, const char *rules_dir, struct err *err)
 	if (s->lx.model_path && (rc = model_load(&s->model, s->lx.model_path, err)) != KV_OK)
 		goto out;
 	if (s->lx.decision_path) {
+		double zero[DECISION_NFEAT] = {0};
+
 		if ((rc = decision_load(&s->dec, s->lx.decision_path, err)) != KV_OK)
 			goto out;
 		s->has_dec = 1;
+		decision_predict(&s->dec, zero, s->pred0);
+		s->p0 = decision_prob(&s->dec, DH_ANY, zero);
 	}
 	if (s->lx.dictionary && (rc = compound_new(&s->cmp, s->lx.dictionary, err)) != KV_OK)
 		goto out;
@@ -615,8 +621,19 @@ static void decide(struct screen_scratch *sc, struct screen_result *res)
 		res->abusive = any;
 		return;
 	}
-	decision_predict(&s->dec, res->feature, pred);
-	res->p_abusive = decision_prob(&s->dec, DH_ANY, res->feature);
+	int zero = 1;
+
+	for (int f = 0; f < DECISION_NFEAT && zero; f++)
+		zero = res->feature[f] == 0;
+	if (zero) {
+		/* No abusive evidence at all (most texts): every feature is 0,
+		 * and so is the answer computed once when the engine loaded. */
+		memcpy(pred, s->pred0, sizeof(pred));
+		res->p_abusive = s->p0;
+	} else {
+		decision_predict(&s->dec, res->feature, pred);
+		res->p_abusive = decision_prob(&s->dec, DH_ANY, res->feature);
+	}
 	res->abusive = pred[DH_ANY];
 	res->flagged[SCREEN_DEFAMATION_INSULT] = pred[DH_INSULT];
 	res->flagged[SCREEN_HATE] = pred[DH_HATE];
