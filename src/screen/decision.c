@@ -19,7 +19,7 @@
 static const char *const feat_names[DECISION_NFEAT] = {
         "insult",     "hate",   "threat",  "violence", "sexual", "incitement",
         "lowered",    "second", "group",   "severity", "rules",  "insult_second",
-        "hate_group", "self",   "mention", "negated",  "admire"};
+        "hate_group", "self",   "mention", "negated",  "admire", "third"};
 
 static const char *const head_names[DECISION_NHEAD] = {"any", "insult", "hate", "threat_violence",
                                                        "sexual"};

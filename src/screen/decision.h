@@ -31,6 +31,7 @@ enum decision_feature {
 	DF_MENTION,       /* a hit quoted or reported */
 	DF_NEGATED,       /* a hit negated */
 	DF_ADMIRE,        /* a hit in an admiring idiom */
+	DF_THIRD,         /* an insult about a third person ("han är en idiot"), not the reader */
 	DECISION_NFEAT
 };
 

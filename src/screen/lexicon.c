@@ -191,7 +191,7 @@ int lexicon_category_id(const char *name)
 
 static const char *mark_names[LEX_NCAT - SCREEN_NCAT] = {
         "mark.mention", "mark.self",  "mark.admire", "mark.negation",
-        "mark.second",  "mark.group", "mark.idiom"};
+        "mark.second",  "mark.group", "mark.idiom",  "mark.third"};
 
 int lexicon_rule_category_id(const char *name)
 {

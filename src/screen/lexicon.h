@@ -36,6 +36,7 @@ enum lex_mark {
 	LEX_MARK_SECOND,                /* "du", "dig", "ni": addressed to someone */
 	LEX_MARK_GROUP,                 /* a protected group (BrB 16:8) is named */
 	LEX_MARK_IDIOM,                 /* a harmless idiom near a hit ("döda myten") */
+	LEX_MARK_THIRD,                 /* "han är", "hon är": about a third person */
 	LEX_NCAT
 };
 

@@ -555,7 +555,7 @@ static void set_reasons(struct screen_scratch *sc, const char *text, size_t len)
 static void score_hits(struct screen_scratch *sc, struct screen_result *res)
 {
 	double miss[SCREEN_NCAT], lowered = 1, sev = 0, *x = res->feature;
-	int rules = 0, second = 0, group = 0;
+	int rules = 0, second = 0, group = 0, third = 0;
 	unsigned why = 0;
 
 	for (int c = 0; c < SCREEN_NCAT; c++)
@@ -566,6 +566,7 @@ static void score_hits(struct screen_scratch *sc, struct screen_result *res)
 		if (h->category >= SCREEN_NCAT) {
 			second |= h->category == LEX_MARK_SECOND;
 			group |= h->category == LEX_MARK_GROUP;
+			third |= h->category == LEX_MARK_THIRD;
 			continue;
 		}
 		if (lexicon_category_abusive(h->category) && h->rule >= 0) {
@@ -604,6 +605,7 @@ static void score_hits(struct screen_scratch *sc, struct screen_result *res)
 	x[DF_MENTION] = (why & (SCREEN_REASON_QUOTED | SCREEN_REASON_MENTION)) != 0;
 	x[DF_NEGATED] = (why & SCREEN_REASON_NEGATED) != 0;
 	x[DF_ADMIRE] = (why & (SCREEN_REASON_ADMIRE | SCREEN_REASON_IDIOM)) != 0;
+	x[DF_THIRD] = third && !second;
 }
 
 /* With decision weights, the abusive categories are flagged by their heads

@@ -69,7 +69,7 @@ struct screen_flag {
 };
 
 /* Features of a text for the decision (src/screen/decision.h). */
-#define SCREEN_NFEATURES 17
+#define SCREEN_NFEATURES 18
 
 /* The outcome for one text. Owned by the scratch it came from and valid until
  * the next screen_text() with that scratch. */
