@@ -5,7 +5,7 @@
 #include "capture/import.h"
 #include "capture/item_view.h"
 #include "capture/media.h"
-#include "capture/screening.h"
+#include "capture/screener.h"
 #include "store/audit.h"
 #include "store/screening_rows.h"
 #include "registry/registry.h"
@@ -13,6 +13,7 @@
 #include "store/items.h"
 #include "store/media_rows.h"
 #include "store/store.h"
+#include "workflow/ingest.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -27,6 +28,70 @@ static void progress(void *arg, int64_t records)
 	fflush(stderr);
 }
 
+/* The files of one `import`, handed to ingest_run one by one. */
+struct import_run {
+	struct cli_ctx *ctx;
+	struct import_opts *o;
+	char **paths;
+	int n, i;
+	int failed; /* the exit status of the first file that failed */
+};
+
+static int import_next(void *arg, struct ingest_source *src)
+{
+	struct import_run *ir = arg;
+
+	if (ir->i >= ir->n)
+		return 0;
+	ir->o->progress = isatty(STDERR_FILENO) ? progress : NULL;
+	ir->o->progress_ctx = ir->paths[ir->i];
+	src->kind = INGEST_FILE;
+	src->opts = ir->o;
+	src->path = ir->paths[ir->i++];
+	return 1;
+}
+
+static void import_done(void *arg, const struct ingest_source *src, const struct ingest_result *res)
+{
+	struct import_run *ir = arg;
+	struct cli_ctx *ctx = ir->ctx;
+	const struct import_report *r = &res->import;
+
+	if (ir->o->progress)
+		fputc('\r', stderr);
+	if (res->rc) {
+		ctx->err = res->err;
+		cli_fail(ctx, res->rc);
+		ir->failed = ir->failed ? ir->failed : err_exit_code(res->rc);
+		return;
+	}
+	if (ctx->json) {
+		json_t *skips = json_array();
+
+		for (size_t k = 0; k < r->n_skips; k++)
+			json_array_append_new(skips,
+			                      json_pack("{s:s,s:s}", "what", r->skips[k].what,
+			                                "reason", r->skips[k].reason));
+		cli_print_json(json_pack(
+		        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "file", src->path, "new",
+		        (json_int_t)r->new_items, "updated", (json_int_t)r->updated, "unchanged",
+		        (json_int_t)r->unchanged, "skipped", (json_int_t)r->skipped, "events",
+		        (json_int_t)r->events, "screened", (json_int_t)r->screened, "flagged",
+		        (json_int_t)r->flagged, "skips", skips));
+	} else {
+		printf("%s: %lld new, %lld updated, %lld unchanged, %lld skipped, %lld "
+		       "events; %lld screened, %lld flagged\n",
+		       src->path, (long long)r->new_items, (long long)r->updated,
+		       (long long)r->unchanged, (long long)r->skipped, (long long)r->events,
+		       (long long)r->screened, (long long)r->flagged);
+		for (size_t k = 0; k < r->n_skips; k++)
+			printf("  skipped %s: %s\n", r->skips[k].what, r->skips[k].reason);
+		if (r->skipped > (int64_t)r->n_skips)
+			printf("  ... and %lld more skipped\n",
+			       (long long)(r->skipped - (int64_t)r->n_skips));
+	}
+}
+
 static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
@@ -34,8 +99,11 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	                                     {"no-screen", no_argument, NULL, 'n'},
 	                                     {0}};
 	struct import_opts o = {0};
+	struct import_run ir = {.ctx = ctx, .o = &o};
+	struct ingest_ops ops = {.next = import_next, .done = import_done, .ctx = &ir};
+	struct ingest_report rep;
 	const char *account = NULL, *format = NULL;
-	int c, code, failed = 0, screen = 1;
+	int c, code, screen = 1;
 
 	optind = 0;
 	opterr = 0;
@@ -63,50 +131,11 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		code = ctx->err.code;
 	if (code)
 		return cli_fail(ctx, code);
-	o.actor = ctx->actor;
-	for (int i = optind; i < argc; i++) {
-		struct import_report r;
-
-		o.progress = isatty(STDERR_FILENO) ? progress : NULL;
-		o.progress_ctx = argv[i];
-		err_clear(&ctx->err);
-		code = capture_import_file(ctx->store, &o, argv[i], &r, &ctx->err);
-		if (o.progress)
-			fputc('\r', stderr);
-		if (code) {
-			cli_fail(ctx, code);
-			failed = failed ? failed : err_exit_code(code);
-			continue;
-		}
-		if (ctx->json) {
-			json_t *skips = json_array();
-
-			for (size_t k = 0; k < r.n_skips; k++)
-				json_array_append_new(skips, json_pack("{s:s,s:s}", "what",
-				                                       r.skips[k].what, "reason",
-				                                       r.skips[k].reason));
-			cli_print_json(json_pack(
-			        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "file", argv[i], "new",
-			        (json_int_t)r.new_items, "updated", (json_int_t)r.updated,
-			        "unchanged", (json_int_t)r.unchanged, "skipped",
-			        (json_int_t)r.skipped, "events", (json_int_t)r.events, "screened",
-			        (json_int_t)r.screened, "flagged", (json_int_t)r.flagged, "skips",
-			        skips));
-		} else {
-			printf("%s: %lld new, %lld updated, %lld unchanged, %lld skipped, %lld "
-			       "events; %lld screened, %lld flagged\n",
-			       argv[i], (long long)r.new_items, (long long)r.updated,
-			       (long long)r.unchanged, (long long)r.skipped, (long long)r.events,
-			       (long long)r.screened, (long long)r.flagged);
-			for (size_t k = 0; k < r.n_skips; k++)
-				printf("  skipped %s: %s\n", r.skips[k].what, r.skips[k].reason);
-			if (r.skipped > (int64_t)r.n_skips)
-				printf("  ... and %lld more skipped\n",
-				       (long long)(r.skipped - (int64_t)r.n_skips));
-		}
-	}
-	cli_workflow_sync(ctx, o.org);
-	return failed;
+	ir.paths = argv + optind;
+	ir.n = argc - optind;
+	ingest_run(cli_op_at(ctx, o.org, 0), &ops, &rep);
+	cli_ingest_warning(&rep);
+	return ir.failed;
 }
 
 static int parse_when(struct cli_ctx *ctx, const char *opt, const char *value, int64_t *out)
@@ -293,7 +322,7 @@ static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
 	sc = cli_screener(ctx);
 	if (!sc)
 		return cli_fail(ctx, ctx->err.code);
-	code = capture_rescreen(ctx->store, sc, org, all, &r, &ctx->err);
+	code = capture_screener_rescreen(ctx->store, sc, org, all, &r, &ctx->err);
 	if (!code && r.screened) {
 		json_t *a = json_pack("{s:s,s:I,s:I}", "ruleset", capture_screener_ruleset(sc),
 		                      "screened", (json_int_t)r.screened, "flagged",
