@@ -20,6 +20,7 @@
 
 #define MAX_EVENTS 4096
 #define MAX_HITS   1024
+#define MAX_QUOTES 256
 
 _Static_assert(SCREEN_NFEATURES == DECISION_NFEAT, "screen.h and decision.h agree");
 
@@ -57,9 +58,10 @@ struct screen_scratch {
 	struct hit *hits;
 	size_t nhits;
 	struct screen_flag *flags;
-	double *rule_best; /* per rule: best weight in this text, -1 when unseen */
-	int need_aux;      /* a hit needs context words or its start */
-	int aux_pass;      /* scanning the auxiliary database */
+	double *rule_best;           /* per rule: best weight in this text, -1 when unseen */
+	uint32_t quotes[MAX_QUOTES]; /* offsets of quotation marks (set_reasons) */
+	int need_aux;                /* a hit needs context words or its start */
+	int aux_pass;                /* scanning the auxiliary database */
 	struct screen_result res;
 };
 
@@ -507,20 +509,34 @@ static int is_quote_at(const unsigned char *t, size_t k, size_t len, size_t *w)
 	return 0;
 }
 
-/* Inside quotation marks: an odd number of them before the hit and one
- * after it. */
-static int quoted(const char *text, size_t len, size_t start, size_t end)
+/* Where the quotation marks of a text are, found once per text that has an
+ * abusive hit (at most MAX_QUOTES; a text with more is not read for them). */
+static size_t find_quotes(struct screen_scratch *sc, const char *text, size_t len)
 {
 	const unsigned char *t = (const unsigned char *)text;
-	size_t before = 0, after = 0, w;
+	size_t n = 0, w;
 
 	for (size_t k = 0; k < len; k += w)
 		if (is_quote_at(t, k, len, &w)) {
-			if (k < start)
-				before++;
-			else if (k >= end)
-				after++;
+			if (n == MAX_QUOTES)
+				return 0;
+			sc->quotes[n++] = (uint32_t)k;
 		}
+	return n;
+}
+
+/* Inside quotation marks: an odd number of them before the hit and one
+ * after it. */
+static int quoted(const struct screen_scratch *sc, size_t nq, size_t start, size_t end)
+{
+	size_t before = 0, after = 0;
+
+	for (size_t k = 0; k < nq; k++) {
+		if (sc->quotes[k] < start)
+			before++;
+		else if (sc->quotes[k] >= end)
+			after++;
+	}
 	return (before & 1) && after > 0;
 }
 
@@ -529,12 +545,19 @@ static int quoted(const char *text, size_t len, size_t start, size_t end)
  * here with marks at all (the marks are in the auxiliary scan). */
 static void set_reasons(struct screen_scratch *sc, const char *text, size_t len)
 {
+	size_t nq = 0;
+	int looked = 0;
+
 	for (size_t k = 0; k < sc->nhits; k++) {
 		struct hit *h = &sc->hits[k];
 
 		if (h->rule < 0 || !lexicon_category_abusive(h->category))
 			continue;
-		if (quoted(text, len, h->start, h->end))
+		if (!looked) {
+			nq = find_quotes(sc, text, len);
+			looked = 1;
+		}
+		if (quoted(sc, nq, h->start, h->end))
 			h->reasons |= SCREEN_REASON_QUOTED;
 		if (mark_near(sc, LEX_MARK_MENTION, h, 4, 2))
 			h->reasons |= SCREEN_REASON_MENTION;
@@ -564,6 +587,7 @@ static void score_hits(struct screen_scratch *sc, struct screen_result *res)
 		struct hit *h = &sc->hits[k];
 
 		if (h->category >= SCREEN_NCAT) {
+			sc->rule_best[h->rule] = -1; /* never scored: ready for the next text */
 			second |= h->category == LEX_MARK_SECOND;
 			group |= h->category == LEX_MARK_GROUP;
 			third |= h->category == LEX_MARK_THIRD;
