@@ -5,7 +5,7 @@ BUILD      ?= build
 BUILD_SAN  ?= build-san
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test test-fast test-san bench format fuzz clean
+.PHONY: all deps configure build run test test-fast test-san bench train format fuzz clean
 
 all: build
 
@@ -39,6 +39,14 @@ test-san: $(BUILD_SAN)/CMakeCache.txt
 
 bench: deps build
 	sh scripts/run-bench $(BUILD)
+
+# The screening decision's weights (rules/sv/decision.weights) from the
+# development half of RTP-LX Swedish; deterministic, so this reproduces the
+# shipped file. Only the development half is ever used.
+SCREEN_DEV ?= $(firstword $(wildcard ../shared/data/hate_speech/rtp_lx/RTP_LX_SV.dev.jsonl /work/shared/data/hate_speech/rtp_lx/RTP_LX_SV.dev.jsonl))
+train: build
+	@test -n "$(SCREEN_DEV)" || { echo "train: RTP_LX_SV.dev.jsonl not found; set SCREEN_DEV=FILE" >&2; exit 1; }
+	$(BUILD)/screen_decide --rules rules/sv --out rules/sv/decision.weights "$(SCREEN_DEV)"
 
 format:
 	find src tests fuzz bench -name '*.[ch]' | xargs clang-format -i

@@ -4,6 +4,8 @@
  * is screen/; this file only reads input, prints and counts. */
 #include "cli/cli.h"
 
+#include "screen/decision.h"
+#include "screen/labelled.h"
 #include "screen/screen.h"
 
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #define MAX_LINE ((size_t)16 << 20)
@@ -47,6 +50,16 @@ static json_t *json_bytes(const char *s, size_t n)
 	return v ? v : json_null();
 }
 
+static json_t *reasons_json(unsigned bits)
+{
+	json_t *a = json_array();
+
+	for (int k = 0; k < SCREEN_NREASONS; k++)
+		if (bits & (1u << k))
+			json_array_append_new(a, json_string(screen_reason_name(k)));
+	return a;
+}
+
 static json_t *result_json(json_t *id, const struct screen_result *r, const char *text)
 {
 	json_t *flags = json_array();
@@ -56,12 +69,14 @@ static json_t *result_json(json_t *id, const struct screen_result *r, const char
 
 		json_array_append_new(
 		        flags,
-		        json_pack("{s:s, s:f, s:s, s:I, s:I, s:o}", "category",
+		        json_pack("{s:s, s:f, s:s, s:I, s:I, s:o, s:o}", "category",
 		                  lexicon_category_name(f->category), "score", f->score, "rule",
 		                  f->rule, "start", (json_int_t)f->start, "end", (json_int_t)f->end,
-		                  "match", json_bytes(text + f->start, f->end - f->start)));
+		                  "match", json_bytes(text + f->start, f->end - f->start),
+		                  "reasons", reasons_json(f->reasons)));
 	}
-	return json_pack("{s:O, s:o, s:b}", "id", id, "flags", flags, "question", r->question);
+	return json_pack("{s:O, s:b, s:o, s:b}", "id", id, "abusive", r->abusive, "flags", flags,
+	                 "question", r->question);
 }
 
 /* Like cli_print_json, but scores with four significant digits. */
@@ -77,21 +92,168 @@ static void print_line(json_t *v)
 	json_decref(v);
 }
 
+/* A JSON string for bytes that may not be valid UTF-8 (bad bytes become
+ * U+FFFD), written straight to out: the per-line path of `screen` prints
+ * millions of these, and building a jansson document for each cost a third
+ * of the run. Escapes exactly what JSON requires (", \\, control bytes). */
+static void put_json_string(FILE *out, const char *s, size_t n)
+{
+	putc('"', out);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			putc('\\', out);
+			putc(c, out);
+			i++;
+		} else if (c < 0x20) {
+			fprintf(out, "\\u%04x", c);
+			i++;
+		} else if (c < 0x80) {
+			putc(c, out);
+			i++;
+		} else {
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+			                                      (utf8proc_ssize_t)(n - i), &cp);
+
+			if (k <= 0) {
+				fputs("\xEF\xBF\xBD", out);
+				i++;
+			} else {
+				fwrite(s + i, 1, (size_t)k, out);
+				i += (size_t)k;
+			}
+		}
+	}
+	putc('"', out);
+}
+
+/* One result line for a numeric id, the same keys, order and number format
+ * (four significant digits) as result_json with print_line. */
+static void print_result(long long id, const struct screen_result *r, const char *text)
+{
+	char digits[24], *d = digits + sizeof(digits);
+	unsigned long long u = id < 0 ? 0 - (unsigned long long)id : (unsigned long long)id;
+
+	/* The id of every line: formatted by hand, printf was a tenth of the run. */
+	*--d = '\0';
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (id < 0)
+		*--d = '-';
+	fputs("{\"id\":", stdout);
+	fputs(d, stdout);
+	fputs(r->abusive ? ",\"abusive\":true,\"flags\":[" : ",\"abusive\":false,\"flags\":[",
+	      stdout);
+	for (size_t k = 0; k < r->nflags; k++) {
+		const struct screen_flag *f = &r->flags[k];
+		char num[40];
+		int first = 1;
+
+		snprintf(num, sizeof(num), "%.4g", f->score);
+		if (!strpbrk(num, ".eE"))
+			snprintf(num + strlen(num), sizeof(num) - strlen(num), ".0");
+		fprintf(stdout, "%s{\"category\":\"%s\",\"score\":%s,\"rule\":", k ? "," : "",
+		        lexicon_category_name(f->category), num);
+		put_json_string(stdout, f->rule, strlen(f->rule));
+		fprintf(stdout, ",\"start\":%zu,\"end\":%zu,\"match\":", f->start, f->end);
+		put_json_string(stdout, text + f->start, f->end - f->start);
+		fputs(",\"reasons\":[", stdout);
+		for (int b = 0; b < SCREEN_NREASONS; b++)
+			if (f->reasons & (1u << b)) {
+				fprintf(stdout, "%s\"%s\"", first ? "" : ",",
+				        screen_reason_name(b));
+				first = 0;
+			}
+		fputs("]}", stdout);
+	}
+	fputs(r->question ? "],\"question\":true}\n" : "],\"question\":false}\n", stdout);
+}
+
 struct opts {
 	const char *rules;
 	const char *file;
+	const char *friendly;
 	int json;
+	int jsonl; /* --input jsonl */
+	int folds, repeats;
+	unsigned seed;
 };
+
+/* A whole number from lo to hi for option name, or -1 (message set). */
+static long opt_number(struct cli_ctx *ctx, const struct cli_command *cmd, const char *name,
+                       const char *v, long lo, long hi)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < lo || n > hi) {
+		cli_usage(ctx, cmd, "option '%s' takes a whole number from %ld to %ld, got '%s'",
+		          name, lo, hi, v);
+		return -1;
+	}
+	return n;
+}
 
 static int parse_opts(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv,
                       struct opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->json = ctx->json;
+	o->folds = 5;
+	o->repeats = 3;
+	o->seed = 1;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+		const char *a = argv[i];
+		long v;
+
+		if (strcmp(a, "--json") == 0)
 			o->json = 1;
-		else if (strcmp(argv[i], "--rules") == 0) {
+		else if (strcmp(a, "--input") == 0 && cmd == &cli_cmds_screen[1]) {
+			if (i + 1 >= argc)
+				return cli_usage(ctx, cmd,
+				                 "option '--input' needs 'text' or 'jsonl'");
+			i++;
+			if (strcmp(argv[i], "jsonl") == 0)
+				o->jsonl = 1;
+			else if (strcmp(argv[i], "text") == 0)
+				o->jsonl = 0;
+			else
+				return cli_usage(
+				        ctx, cmd,
+				        "option '--input' takes 'text' or 'jsonl', got '%s'",
+				        argv[i]);
+		} else if ((strcmp(a, "--folds") == 0 || strcmp(a, "--repeats") == 0 ||
+		            strcmp(a, "--seed") == 0 || strcmp(a, "--friendly") == 0) &&
+		           cmd == &cli_cmds_screen[0]) {
+			if (i + 1 >= argc)
+				return cli_usage(ctx, cmd, "option '%s' needs a value", a);
+			i++;
+			if (strcmp(a, "--friendly") == 0) {
+				o->friendly = argv[i];
+				continue;
+			}
+			v = opt_number(ctx, cmd, a, argv[i],
+			               a[2] == 'f'   ? 2
+			               : a[2] == 'r' ? 1
+			                             : 0,
+			               a[2] == 'f'   ? 20
+			               : a[2] == 'r' ? 50
+			                             : 1000000);
+			if (v < 0)
+				return 2;
+			if (a[2] == 'f')
+				o->folds = (int)v;
+			else if (a[2] == 'r')
+				o->repeats = (int)v;
+			else
+				o->seed = (unsigned)v;
+		} else if (strcmp(argv[i], "--rules") == 0) {
 			if (i + 1 >= argc)
 				return cli_usage(ctx, cmd, "option '--rules' needs a directory");
 			o->rules = argv[++i];
@@ -138,10 +300,13 @@ static int cmd_screen(struct cli_ctx *ctx, int argc, char **argv);
 static int cmd_eval(struct cli_ctx *ctx, int argc, char **argv);
 
 const struct cli_command cli_cmds_screen[] = {
-        {"screen", "eval", cmd_eval, "[--rules DIR] FILE",
-         "precision, recall and F1 per category on a labelled JSON Lines file"},
-        {"screen", NULL, cmd_screen, "[--json] [--rules DIR] [FILE|-]",
-         "screen text (one item per line, or JSON Lines with id and text)"},
+        {"screen", "eval", cmd_eval,
+         "[--rules DIR] [--folds N] [--repeats N] [--seed N] [--friendly FILE] FILE",
+         "the shipped flags and the cross-validated decision (P/R/F1) on a labelled JSON "
+         "Lines file, and the flag rate on friendly comments"},
+        {"screen", NULL, cmd_screen, "[--input text|jsonl] [--rules DIR] [FILE|-]",
+         "screen text (one item per line, or with --input jsonl JSON Lines with id and "
+         "text); prints one JSON line per item"},
         {0},
 };
 
@@ -165,6 +330,7 @@ static int cmd_screen(struct cli_ctx *ctx, int argc, char **argv)
 		rc = KV_EIO;
 		goto out;
 	}
+	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
 	while ((n = getline(&line, &cap, in)) >= 0) {
 		const struct screen_result *r;
 		json_t *doc = NULL, *id, *t;
@@ -179,7 +345,7 @@ static int cmd_screen(struct cli_ctx *ctx, int argc, char **argv)
 			             o.file ? o.file : "-", lineno, MAX_LINE);
 			goto out;
 		}
-		if (o.json) {
+		if (o.jsonl) {
 			json_error_t je;
 
 			if (len == 0)
@@ -205,7 +371,7 @@ static int cmd_screen(struct cli_ctx *ctx, int argc, char **argv)
 			id = json_object_get(doc, "id");
 			id = id ? json_incref(id) : json_integer(lineno);
 		} else {
-			id = json_integer(lineno);
+			id = NULL; /* the line number, made a JSON value only when needed */
 		}
 		if ((rc = screen_text(&r, sc, text, len, &ctx->err)) != KV_OK) {
 			err_prefix(&ctx->err, "%s:%ld: ", o.file ? o.file : "-", lineno);
@@ -213,7 +379,13 @@ static int cmd_screen(struct cli_ctx *ctx, int argc, char **argv)
 			json_decref(doc);
 			goto out;
 		}
-		print_line(result_json(id, r, text));
+		if (!id || json_is_integer(id)) {
+			print_result(id ? (long long)json_integer_value(id) : lineno, r, text);
+		} else {
+			if (!id)
+				id = json_integer(lineno);
+			print_line(result_json(id, r, text));
+		}
 		json_decref(id);
 		json_decref(doc);
 	}
@@ -247,13 +419,6 @@ static void count(struct counts *c, int row, int gold, int pred)
 		c->fn[row]++;
 }
 
-static double annotation(json_t *ann, const char *key)
-{
-	json_t *v = json_object_get(ann, key);
-
-	return json_is_number(v) ? json_number_value(v) : 0;
-}
-
 static void print_row(const struct counts *c, int row, const char *name)
 {
 	double p = c->tp[row] + c->fp[row] ? (double)c->tp[row] / (double)(c->tp[row] + c->fp[row])
@@ -266,115 +431,156 @@ static void print_row(const struct counts *c, int row, const char *name)
 	       c->tp[row], c->fp[row], c->fn[row], p, r, f);
 }
 
+/* The engine's own flags on every item (in-sample for the data the
+ * shipped weights were trained on). */
+static void tally_shipped(const struct labelled *l, struct counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct labelled_item *it = &l->items[i];
+		int tv = it->flagged[SCREEN_THREAT] || it->flagged[SCREEN_VIOLENCE];
+
+		count(c, ROW_ANY, it->y[DH_ANY], it->abusive);
+		if (l->rtp) {
+			count(c, SCREEN_DEFAMATION_INSULT, it->y[DH_INSULT],
+			      it->flagged[SCREEN_DEFAMATION_INSULT]);
+			count(c, SCREEN_HATE, it->y[DH_HATE], it->flagged[SCREEN_HATE]);
+			count(c, ROW_THREAT_OR_VIOLENCE, it->y[DH_THREAT_VIOLENCE], tv);
+			count(c, SCREEN_SEXUAL, it->y[DH_SEXUAL], it->flagged[SCREEN_SEXUAL]);
+		} else {
+			for (int k = 0; k < SCREEN_NCAT; k++)
+				if (it->gold[k] || it->flagged[k])
+					count(c, k, it->gold[k], it->flagged[k]);
+		}
+	}
+}
+
+/* The share of lines of a plain-text file (one comment a line) the engine
+ * calls abusive. */
+static int friendly_rate(struct cli_ctx *ctx, struct screen *s, const char *path, long *lines,
+                         long *flagged)
+{
+	struct screen_scratch *sc = NULL;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc;
+
+	*lines = *flagged = 0;
+	if (!(f = fopen(path, "rb")))
+		return err_set(&ctx->err, KV_EIO, "cannot open %s: %s", path, strerror(errno));
+	if ((rc = screen_scratch_new(&sc, s, &ctx->err)) != KV_OK)
+		goto out;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		const struct screen_result *r;
+		size_t len = (size_t)n;
+
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (len == 0 || line[0] == '#')
+			continue;
+		if ((rc = screen_text(&r, sc, line, len, &ctx->err)) != KV_OK)
+			goto out;
+		(*lines)++;
+		*flagged += r->abusive;
+	}
+out:
+	free(line);
+	fclose(f);
+	screen_scratch_free(sc);
+	return rc;
+}
+
+static const char *const head_rows[DECISION_NHEAD] = {"any_abusive", "defamation_insult", "hate",
+                                                      "threat|violence", "sexual"};
+
 static int cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct opts o;
 	struct screen *s = NULL;
 	struct screen_scratch *sc = NULL;
-	FILE *in = NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	long lineno = 0, items = 0;
+	struct labelled l = {0};
 	struct counts c;
-	int rc, rtp = 0;
+	struct decision_cv cv;
+	double(*x)[DECISION_NFEAT] = NULL;
+	int(*y)[DECISION_NHEAD] = NULL;
+	char fbuf[4200];
+	const char *friendly = NULL;
+	long flines = 0, fflagged = 0;
+	int rc, have_cv = 0;
+	json_t *doc = NULL;
 
-	memset(&c, 0, sizeof(c));
 	if ((rc = parse_opts(ctx, &cli_cmds_screen[0], argc, argv, &o)) != 0)
 		return rc;
 	if (!o.file)
 		return cli_usage(ctx, &cli_cmds_screen[0], "missing FILE");
 	if ((rc = open_engine(ctx, &o, &s, &sc)) != KV_OK)
 		goto out;
-	if (!(in = open_input(ctx, o.file))) {
-		rc = KV_EIO;
+	if ((rc = labelled_load(&l, s, o.file, &ctx->err)) != KV_OK)
+		goto out;
+	tally_shipped(&l, &c);
+	/* Nested cross-validation needs folds * folds * 2 items. */
+	if (l.n >= (size_t)(o.folds * o.folds * 2)) {
+		if ((rc = labelled_arrays(&l, &x, &y, &ctx->err)) != KV_OK ||
+		    (rc = decision_cross_validate(&cv, (const double(*)[DECISION_NFEAT])x,
+		                                  (const int(*)[DECISION_NHEAD])y, l.n, o.folds,
+		                                  o.repeats, o.seed, &ctx->err)) != KV_OK)
+			goto out;
+		have_cv = 1;
+	}
+	friendly = o.friendly;
+	if (!friendly) {
+		snprintf(fbuf, sizeof(fbuf), "%s/tests/fixtures/screen/friendly.txt",
+		         KV_SOURCE_DIR);
+		if (access(fbuf, R_OK) == 0)
+			friendly = fbuf;
+	}
+	if (friendly && (rc = friendly_rate(ctx, s, friendly, &flines, &fflagged)) != KV_OK)
+		goto out;
+
+	if (o.json) {
+		json_t *rows = json_array(), *cvrows = json_array();
+
+		for (int k = 0; k < NROWS; k++) {
+			if (!c.used[k])
+				continue;
+			json_array_append_new(
+			        rows,
+			        json_pack("{s:s, s:I, s:I, s:I, s:I}", "row",
+			                  k == ROW_ANY                  ? "any_abusive"
+			                  : k == ROW_THREAT_OR_VIOLENCE ? "threat|violence"
+			                                                : lexicon_category_name(k),
+			                  "support", (json_int_t)(c.tp[k] + c.fn[k]), "tp",
+			                  (json_int_t)c.tp[k], "fp", (json_int_t)c.fp[k], "fn",
+			                  (json_int_t)c.fn[k]));
+		}
+		for (int h = 0; have_cv && h < DECISION_NHEAD; h++) {
+			const struct decision_score *d = &cv.head[h];
+
+			json_array_append_new(
+			        cvrows,
+			        json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "row",
+			                  head_rows[h], "support", (json_int_t)d->support, "p",
+			                  d->p_mean, "p_sd", d->p_sd, "r", d->r_mean, "r_sd",
+			                  d->r_sd, "f1", d->f_mean, "f1_sd", d->f_sd, "f1_pooled",
+			                  d->f_pooled));
+		}
+		doc = json_pack("{s:I, s:s, s:b, s:o, s:o}", "items", (json_int_t)l.n,
+		                "rules_version", screen_rules_version(s), "decision",
+		                screen_has_decision(s), "shipped", rows, "cross_validated",
+		                have_cv ? cvrows : (json_decref(cvrows), json_null()));
+		if (friendly)
+			json_object_set_new(
+			        doc, "friendly",
+			        json_pack("{s:s, s:I, s:I, s:f}", "file", friendly, "lines",
+			                  (json_int_t)flines, "flagged", (json_int_t)fflagged,
+			                  "rate", flines ? (double)fflagged / (double)flines : 0));
+		cli_print_json(doc);
+		doc = NULL;
 		goto out;
 	}
-	while ((n = getline(&line, &cap, in)) >= 0) {
-		const struct screen_result *r;
-		json_error_t je;
-		json_t *doc, *ann, *labels;
-		const char *text;
-		int gold[NROWS] = {0}, pred[NROWS] = {0};
-
-		lineno++;
-		if (n <= 1)
-			continue;
-		doc = json_loadb(line, (size_t)n, 0, &je);
-		if (!doc || !json_is_object(doc)) {
-			rc = err_set(&ctx->err, KV_EINVAL, "%s:%ld: not a JSON object: %s", o.file,
-			             lineno, doc ? "another JSON value" : je.text);
-			json_decref(doc);
-			goto out;
-		}
-		ann = json_object_get(doc, "Annotations");
-		labels = json_object_get(doc, "labels");
-		if (json_is_object(ann) && json_is_string(json_object_get(doc, "Prompt"))) {
-			/* RTP-LX: mean ratings 1..5; 2.5 and up means "must look". */
-			rtp = 1;
-			text = json_string_value(json_object_get(doc, "Prompt"));
-			gold[ROW_ANY] = annotation(ann, "Toxicity") >= 2.5;
-			gold[SCREEN_HATE] = annotation(ann, "IdentityAttack") >= 2.5;
-			gold[SCREEN_DEFAMATION_INSULT] = annotation(ann, "Insult") >= 2.5;
-			gold[ROW_THREAT_OR_VIOLENCE] = annotation(ann, "Violence") >= 2.5;
-			gold[SCREEN_SEXUAL] = annotation(ann, "SexualContent") >= 2.5;
-		} else if (json_is_string(json_object_get(doc, "text")) && json_is_array(labels)) {
-			size_t k;
-			json_t *l;
-
-			text = json_string_value(json_object_get(doc, "text"));
-			json_array_foreach(labels, k, l)
-			{
-				int cat = json_is_string(l)
-				                  ? lexicon_category_id(json_string_value(l))
-				                  : -1;
-
-				if (cat < 0) {
-					rc = err_set(&ctx->err, KV_EINVAL,
-					             "%s:%ld: label %zu is not a category name",
-					             o.file, lineno, k);
-					json_decref(doc);
-					goto out;
-				}
-				gold[cat] = 1;
-				if (lexicon_category_abusive(cat))
-					gold[ROW_ANY] = 1;
-			}
-		} else {
-			rc = err_set(&ctx->err, KV_EINVAL,
-			             "%s:%ld: expected RTP-LX (Prompt, Annotations) or "
-			             "{\"text\", \"labels\"}",
-			             o.file, lineno);
-			json_decref(doc);
-			goto out;
-		}
-		if ((rc = screen_text(&r, sc, text, strlen(text), &ctx->err)) != KV_OK) {
-			json_decref(doc);
-			goto out;
-		}
-		for (int k = 0; k < SCREEN_NCAT; k++) {
-			pred[k] = r->flagged[k];
-			if (r->flagged[k] && lexicon_category_abusive(k))
-				pred[ROW_ANY] = 1;
-		}
-		pred[ROW_THREAT_OR_VIOLENCE] = pred[SCREEN_THREAT] || pred[SCREEN_VIOLENCE];
-		count(&c, ROW_ANY, gold[ROW_ANY], pred[ROW_ANY]);
-		if (rtp) {
-			count(&c, SCREEN_HATE, gold[SCREEN_HATE], pred[SCREEN_HATE]);
-			count(&c, SCREEN_DEFAMATION_INSULT, gold[SCREEN_DEFAMATION_INSULT],
-			      pred[SCREEN_DEFAMATION_INSULT]);
-			count(&c, ROW_THREAT_OR_VIOLENCE, gold[ROW_THREAT_OR_VIOLENCE],
-			      pred[ROW_THREAT_OR_VIOLENCE]);
-			count(&c, SCREEN_SEXUAL, gold[SCREEN_SEXUAL], pred[SCREEN_SEXUAL]);
-		} else {
-			for (int k = 0; k < SCREEN_NCAT; k++)
-				if (gold[k] || pred[k])
-					count(&c, k, gold[k], pred[k]);
-		}
-		items++;
-		json_decref(doc);
-	}
-	printf("items %ld, rules %zu, rules version %s\n", items, screen_rule_count(s),
+	printf("items %zu, rules %zu, rules version %s\n", l.n, screen_rule_count(s),
 	       screen_rules_version(s));
 	printf("%-26s %7s %5s %5s %5s  %6s %6s %6s\n", "category", "support", "tp", "fp", "fn", "P",
 	       "R", "F1");
@@ -384,10 +590,32 @@ static int cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 			print_row(&c, k, lexicon_category_name(k));
 	if (c.used[ROW_THREAT_OR_VIOLENCE])
 		print_row(&c, ROW_THREAT_OR_VIOLENCE, "threat|violence");
+	if (have_cv) {
+		printf("\ncross-validated decision (nested %d-fold, %d shuffles from seed %u; "
+		       "weights and thresholds chosen inside each training part):\n",
+		       o.folds, o.repeats, o.seed);
+		printf("%-26s %7s  %-13s %-13s %-13s %s\n", "row", "support", "P mean±sd",
+		       "R mean±sd", "F1 mean±sd", "F1 pooled");
+		for (int h = 0; h < DECISION_NHEAD; h++) {
+			const struct decision_score *d = &cv.head[h];
+
+			printf("%-26s %7ld  %.3f±%.3f   %.3f±%.3f   %.3f±%.3f   %.3f\n",
+			       head_rows[h], d->support, d->p_mean, d->p_sd, d->r_mean, d->r_sd,
+			       d->f_mean, d->f_sd, d->f_pooled);
+		}
+	} else {
+		printf("\n(%zu items: too few for nested %d-fold cross-validation; the rows above "
+		       "are the shipped engine's own flags)\n",
+		       l.n, o.folds);
+	}
+	if (friendly)
+		printf("\nfriendly comments %s: %ld of %ld flagged abusive (%.2f %%)\n", friendly,
+		       fflagged, flines, flines ? 100.0 * (double)fflagged / (double)flines : 0);
 out:
-	free(line);
-	if (in && in != stdin)
-		fclose(in);
+	json_decref(doc);
+	free(x);
+	free(y);
+	labelled_done(&l);
 	screen_scratch_free(sc);
 	screen_free(s);
 	return rc == KV_OK ? 0 : cli_fail(ctx, rc);

@@ -168,10 +168,9 @@ static enum detect_pnr classify_groups(const struct groups *g, int k)
 		return classify10(g->digits + 2, c);
 	}
 	if (k == 1 && total == 10) {
-		/* Ten digits starting with 0 are read as a phone number
-		 * (07x..., 08...): see docs/internals/screen.md. */
-		if (g->digits[0] == '0')
-			return DETECT_PNR_NONE;
+		/* Ten digits with a real date and a Luhn digit are a
+		 * personnummer even when they could be dialled ("0606162386",
+		 * born 2006): see docs/internals/screen.md. */
 		return classify10(g->digits, -1);
 	}
 	if (k == 2 && g->size[1] == 4 &&
@@ -225,6 +224,8 @@ static int context_before(const char *s, size_t start, const char *const *words)
 
 static const char *const bankgiro_words[] = {"bankgiro", "bg", NULL};
 static const char *const plusgiro_words[] = {"plusgiro", "postgiro", "pg", NULL};
+static const char *const phone_words[] = {"ring",   "tel",     "telefon", "mobil", "sms",
+                                          "nås på", "nummret", "växel",   NULL};
 
 static int is_date_shape(const struct groups *g, int k)
 {
@@ -593,6 +594,10 @@ size_t detect_all(const char *text, size_t len, detect_fn fn, void *ctx)
 				    p == DETECT_PNR_PERSONNUMMER ? "detect.personnummer"
 				                                 : "detect.samordningsnummer",
 				    i, e);
+				/* Ten digits from 0 after "ring", "tel" ...: also a
+				 * phone number, as the words say. */
+				if (e - i == 10 && s[i] == '0' && context_before(s, i, phone_words))
+					HIT(SCREEN_CONTACT, "detect.phone", i, e);
 				i = e;
 				continue;
 			}

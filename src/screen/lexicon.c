@@ -30,9 +30,19 @@ struct plist {
 /* Two databases are built from the same rules: the plain one, all literals
  * and fast, and one where every vowel may also be '*' ("j*vla"), which is
  * slower and only scanned when a word in the text contains '*'. */
+/* "define NAME word word* ...": a list of words a raw regex can use as
+ * {NAME}, compiled once per variant (plain, masked). */
+struct macro {
+	char *name;
+	char *re[2];
+};
+
 struct build {
 	struct plist list[4]; /* [masked * 2 + aux], see struct lexicon */
-	int masked;           /* which variant is being built */
+	struct macro *mac;
+	size_t nmac;
+	int pass;   /* 0: only define lines, 1: only rules */
+	int masked; /* which variant is being built */
 	struct norm norm;
 	struct buf re;
 };
@@ -179,6 +189,39 @@ int lexicon_category_id(const char *name)
 	return -1;
 }
 
+static const char *mark_names[LEX_NCAT - SCREEN_NCAT] = {
+        "mark.mention", "mark.self",  "mark.admire", "mark.negation",
+        "mark.second",  "mark.group", "mark.idiom",  "mark.third"};
+
+int lexicon_rule_category_id(const char *name)
+{
+	int c = lexicon_category_id(name);
+
+	if (c >= 0)
+		return c;
+	for (int k = 0; k < LEX_NCAT - SCREEN_NCAT; k++)
+		if (strcmp(mark_names[k], name) == 0)
+			return SCREEN_NCAT + k;
+	return -1;
+}
+
+static int cmp_guard(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int lexicon_guarded(const struct lexicon *lx, const char *w, size_t n)
+{
+	char key[128];
+	const char *kp = key;
+
+	if (n >= sizeof(key) || lx->nguard == 0)
+		return 0;
+	memcpy(key, w, n);
+	key[n] = '\0';
+	return bsearch(&kp, lx->guard, lx->nguard, sizeof(*lx->guard), cmp_guard) != NULL;
+}
+
 int lexicon_category_abusive(int cat)
 {
 	return cat >= SCREEN_DEFAMATION_INSULT && cat <= SCREEN_CRIME_INCITEMENT;
@@ -296,6 +339,124 @@ static int first_word(struct lex_rule *r, struct build *b, const char *tok)
 	return KV_OK;
 }
 
+/* One word of a define ("slå_ihjäl", "döda*", "*jävel") as a regex
+ * alternative in the current variant; '_' stands for a space. */
+static int put_define_word(struct build *b, struct buf *re, const char *tok, const char *where,
+                           struct err *err)
+{
+	size_t tl = strlen(tok);
+	int lead = tok[0] == '*', trail = tl > 1 && tok[tl - 1] == '*';
+	char word[256];
+	size_t cl = tl - (size_t)lead - (size_t)trail, ol;
+	const char *o;
+	int rc;
+
+	if (cl == 0 || cl >= sizeof(word))
+		return err_set(err, KV_EINVAL, "%s: bad word '%s' in define", where, tok);
+	memcpy(word, tok + lead, cl);
+	word[cl] = '\0';
+	for (size_t k = 0; k < cl; k++)
+		if (word[k] == '_')
+			word[k] = ' ';
+	if ((rc = normalize_text(&b->norm, word, cl, err)) != KV_OK)
+		return rc;
+	o = b->norm.out + 1;
+	ol = b->norm.len >= 2 ? b->norm.len - 2 : 0;
+	if (ol == 0)
+		return err_set(err, KV_EINVAL, "%s: word '%s' has no letters or digits", where,
+		               tok);
+	if (lead && (rc = buf_puts(re, "[^ ]*")) != KV_OK)
+		return rc;
+	for (size_t k = 0; k < ol && rc == KV_OK;) {
+		size_t e = k;
+
+		while (e < ol && o[e] != ' ')
+			e++;
+		rc = put_escaped_word(re, o + k, e - k, b->masked);
+		if (rc == KV_OK && e < ol)
+			rc = buf_putc(re, ' ');
+		k = e + 1;
+	}
+	if (rc == KV_OK && trail)
+		rc = buf_puts(re, "[^ ]*");
+	return rc;
+}
+
+/* "define NAME word word* ...": a word list for raw regexes ({NAME}). */
+static int parse_define(struct build *b, char *line, const char *where, struct err *err)
+{
+	char *tok[MAX_LINE_TOKENS];
+	int n = split(line, tok, MAX_LINE_TOKENS), rc = KV_OK;
+	struct macro *m;
+	struct buf re;
+
+	if (n < 3)
+		return err_set(err, KV_EINVAL, "%s: expected 'define NAME word...'", where);
+	for (const char *c = tok[1]; *c; c++)
+		if (!((*c >= 'A' && *c <= 'Z') || *c == '_' || (*c >= '0' && *c <= '9')))
+			return err_set(err, KV_EINVAL,
+			               "%s: define name '%s' must be upper case letters, digits, _",
+			               where, tok[1]);
+	for (size_t k = 0; k < b->nmac; k++)
+		if (strcmp(b->mac[k].name, tok[1]) == 0)
+			return err_set(err, KV_EINVAL, "%s: '%s' defined twice", where, tok[1]);
+	m = realloc(b->mac, (b->nmac + 1) * sizeof(*m));
+	if (!m)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	b->mac = m;
+	m = &b->mac[b->nmac];
+	memset(m, 0, sizeof(*m));
+	if (!(m->name = strdup(tok[1])))
+		return err_set(err, KV_ENOMEM, "out of memory");
+	b->nmac++;
+	buf_init(&re, 1 << 20);
+	for (b->masked = 0; b->masked < 2 && rc == KV_OK; b->masked++) {
+		buf_clear(&re);
+		rc = buf_puts(&re, "(?:");
+		for (int k = 2; k < n && rc == KV_OK; k++) {
+			if (k > 2)
+				rc = buf_putc(&re, '|');
+			if (rc == KV_OK)
+				rc = put_define_word(b, &re, tok[k], where, err);
+		}
+		if (rc == KV_OK)
+			rc = buf_putc(&re, ')');
+		if (rc == KV_OK && !(m->re[b->masked] = strdup(buf_cstr(&re))))
+			rc = KV_ENOMEM;
+	}
+	buf_done(&re);
+	if (rc != KV_OK && rc != KV_EINVAL)
+		return err_set(err, rc, "out of memory");
+	return rc;
+}
+
+/* Appends a raw regex to b->re with every {NAME} replaced by its define. */
+static int put_expanded(struct build *b, const char *src, const char *where, struct err *err)
+{
+	int rc = KV_OK;
+
+	while (*src && rc == KV_OK) {
+		const char *close;
+		size_t k;
+
+		if (*src != '{' || !(src[1] >= 'A' && src[1] <= 'Z') ||
+		    !(close = strchr(src, '}'))) {
+			rc = buf_putc(&b->re, *src++);
+			continue;
+		}
+		for (k = 0; k < b->nmac; k++)
+			if (strlen(b->mac[k].name) == (size_t)(close - src - 1) &&
+			    memcmp(b->mac[k].name, src + 1, (size_t)(close - src - 1)) == 0)
+				break;
+		if (k == b->nmac)
+			return err_set(err, KV_EINVAL, "%s: {%.*s} is not defined", where,
+			               (int)(close - src - 1), src + 1);
+		rc = buf_puts(&b->re, b->mac[k].re[b->masked]);
+		src = close + 1;
+	}
+	return rc == KV_OK || rc == KV_EINVAL ? rc : err_set(err, rc, "out of memory");
+}
+
 static int parse_rule(struct lexicon *lx, struct build *b, char *line, const char *where,
                       struct err *err)
 {
@@ -311,7 +472,7 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 		return err_set(err, KV_EINVAL,
 		               "%s: expected '<id> <category> <weight> <pattern>', got %d fields",
 		               where, n);
-	if ((cat = lexicon_category_id(tok[1])) < 0)
+	if ((cat = lexicon_rule_category_id(tok[1])) < 0)
 		return err_set(err, KV_EINVAL, "%s: unknown category '%s'", where, tok[1]);
 	if (parse_double(tok[2], 0.0, 1.0, &w) != 0)
 		return err_set(err, KV_EINVAL, "%s: weight '%s' is not a number from 0 to 1", where,
@@ -355,11 +516,38 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 		buf_clear(&b->re);
 		if (strncmp(tok[3], "re:", 3) == 0) {
 			/* A raw regex over the normalised text: the rest up to ';'. */
-			for (k = 3; k < pattern_end; k++)
-				if ((rc = buf_printf(&b->re, "%s%s", k > 3 ? " " : "",
-				                     k == 3 ? tok[k] + 3 : tok[k])) != KV_OK)
+			for (k = 3; k < pattern_end; k++) {
+				if (k > 3 && (rc = buf_putc(&b->re, ' ')) != KV_OK)
 					return err_set(err, rc, "out of memory");
+				if ((rc = put_expanded(b, k == 3 ? tok[k] + 3 : tok[k], where,
+				                       err)) != KV_OK)
+					return rc;
+			}
 			som = 1;
+			nw = 1;
+		} else if (strncmp(tok[3], "cmp:", 4) == 0) {
+			/* A word inside a compound: found anywhere inside a word,
+			 * kept only when the dictionary splits the word there. */
+			const char *o;
+			size_t ol;
+
+			if (pattern_end != 4 || !tok[3][4])
+				return err_set(err, KV_EINVAL, "%s: 'cmp:' takes one word", where);
+			if ((rc = normalize_text(&b->norm, tok[3] + 4, strlen(tok[3] + 4), err)) !=
+			    KV_OK)
+				return rc;
+			o = b->norm.out + 1;
+			ol = b->norm.len >= 2 ? b->norm.len - 2 : 0;
+			if (ol < 3 || memchr(o, ' ', ol))
+				return err_set(
+				        err, KV_EINVAL,
+				        "%s: 'cmp:' word must be one word of 3 or more letters",
+				        where);
+			if ((rc = put_escaped_word(&b->re, o, ol, b->masked)) != KV_OK)
+				return err_set(err, rc, "out of memory");
+			if (!r->first && !(r->first = strndup(o, ol)))
+				return err_set(err, KV_ENOMEM, "out of memory");
+			r->part = 1;
 			nw = 1;
 		} else {
 			for (k = 3; k < pattern_end; k++) {
@@ -395,6 +583,14 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 		 * trigger, one word it cannot match without. */
 		if (b->masked == 0)
 			r->gated = has_need || (!som && strpbrk(buf_cstr(&b->re), "([") != NULL);
+		if (cat >= SCREEN_NCAT) {
+			/* A mark waits in the auxiliary database without a
+			 * trigger: it is only wanted once an abusive rule hit. */
+			if ((rc = add_pattern(b, buf_cstr(&b->re), 0, id, 1)) != KV_OK)
+				return err_set(err, rc, "out of memory");
+			r->gated = 1;
+			continue;
+		}
 		if ((rc = add_pattern(b, buf_cstr(&b->re), 0, id, r->gated)) != KV_OK ||
 		    (som && (rc = add_pattern(b, buf_cstr(&b->re), HS_FLAG_SOM_LEFTMOST,
 		                              id | LEX_SOM_BIT, 1)) != KV_OK))
@@ -453,6 +649,13 @@ static int parse_conf(struct lexicon *lx, char *line, const char *where, struct 
 		lx->threshold[cat] = v;
 		return KV_OK;
 	}
+	if (n == 2 && strcmp(tok[0], "dictionary") == 0) {
+		free(lx->dictionary);
+		lx->dictionary = NULL;
+		if (strcmp(tok[1], "none") != 0 && !(lx->dictionary = strdup(tok[1])))
+			return err_set(err, KV_ENOMEM, "out of memory");
+		return KV_OK;
+	}
 	if (n == 2 && strcmp(tok[0], "window") == 0) {
 		if (parse_double(tok[1], 0, 1000, &v) != 0 || v != (int)v)
 			return err_set(err, KV_EINVAL, "%s: window '%s' is not 0..1000 words",
@@ -461,7 +664,9 @@ static int parse_conf(struct lexicon *lx, char *line, const char *where, struct 
 		return KV_OK;
 	}
 	return err_set(err, KV_EINVAL,
-	               "%s: expected 'threshold <category> <0..1>' or 'window <words>'", where);
+	               "%s: expected 'threshold <category> <0..1>', 'window <words>' or "
+	               "'dictionary <path|none>'",
+	               where);
 }
 
 /* Calls fn for every line of text that is not blank or a comment. */
@@ -484,8 +689,14 @@ static int each_line(struct lexicon *lx, struct build *b, char *text, const char
 			q++;
 		if (*q && *q != '#') {
 			snprintf(where, sizeof(where), "%s:%d", file, lineno);
-			rc = conf ? parse_conf(lx, q, where, err)
-			          : parse_rule(lx, b, q, where, err);
+			int def = strncmp(q, "define", 6) == 0 && (q[6] == ' ' || q[6] == '\t');
+
+			if (conf)
+				rc = parse_conf(lx, q, where, err);
+			else if (def)
+				rc = b->pass == 0 ? parse_define(b, q, where, err) : KV_OK;
+			else
+				rc = b->pass == 1 ? parse_rule(lx, b, q, where, err) : KV_OK;
 			if (rc != KV_OK)
 				return rc;
 		}
@@ -513,6 +724,11 @@ void lexicon_done(struct lexicon *lx)
 	free(lx->rules);
 	free(lx->ctx);
 	free(lx->model_path);
+	free(lx->decision_path);
+	free(lx->dictionary);
+	for (size_t k = 0; k < lx->nguard; k++)
+		free(lx->guard[k]);
+	free(lx->guard);
 	for (int k = 0; k < 4; k++)
 		if (lx->db[k])
 			hs_free_database(lx->db[k]);
@@ -673,6 +889,66 @@ static void hash_file(struct hash_sha256_ctx *h, const char *name, const struct 
 	hash_sha256_update(h, "", 1);
 }
 
+/* compound.guard (one normalised word a line: never split) and the path of
+ * decision.weights; both are hashed into the rule-set version. */
+static int load_extra(struct lexicon *lx, struct hash_sha256_ctx *h, struct buf *content,
+                      const char *dir, struct err *err)
+{
+	char path[4096];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/compound.guard", dir);
+	if ((f = fopen(path, "rb")) != NULL) {
+		char *p, *nl;
+		size_t cap = 0;
+
+		fclose(f);
+		buf_clear(content);
+		if ((rc = read_file(path, content, err)) != KV_OK)
+			return rc;
+		hash_file(h, "compound.guard", content);
+		for (p = content->ptr; p && *p; p = nl ? nl + 1 : NULL) {
+			char *e;
+
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl = '\0';
+			while (*p == ' ' || *p == '\t')
+				p++;
+			for (e = p + strlen(p);
+			     e > p && (e[-1] == ' ' || e[-1] == '\r' || e[-1] == '\t');)
+				*--e = '\0';
+			if (!*p || *p == '#')
+				continue;
+			if (lx->nguard == cap) {
+				char **g;
+
+				cap = cap ? cap * 2 : 64;
+				if (!(g = realloc(lx->guard, cap * sizeof(*g))))
+					return err_set(err, KV_ENOMEM, "out of memory");
+				lx->guard = g;
+			}
+			if (!(lx->guard[lx->nguard] = strdup(p)))
+				return err_set(err, KV_ENOMEM, "out of memory");
+			lx->nguard++;
+		}
+		if (lx->nguard)
+			qsort(lx->guard, lx->nguard, sizeof(*lx->guard), cmp_guard);
+	}
+	snprintf(path, sizeof(path), "%s/decision.weights", dir);
+	if ((f = fopen(path, "rb")) != NULL) {
+		fclose(f);
+		buf_clear(content);
+		if ((rc = read_file(path, content, err)) != KV_OK)
+			return rc;
+		hash_file(h, "decision.weights", content);
+		if (!(lx->decision_path = strdup(path)))
+			return err_set(err, KV_ENOMEM, "out of memory");
+	}
+	return KV_OK;
+}
+
 int lexicon_load(struct lexicon *lx, const char *dir, struct err *err)
 {
 	struct build b;
@@ -693,6 +969,10 @@ int lexicon_load(struct lexicon *lx, const char *dir, struct err *err)
 	for (int c = 0; c < SCREEN_NCAT; c++)
 		lx->threshold[c] = 0.5;
 	lx->window = 6;
+	if (!(lx->dictionary = strdup(LEX_DEFAULT_DICTIONARY))) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
 	if (hash_init() != KV_OK) {
 		rc = err_set(err, KV_EINTERNAL, "cannot initialise libsodium");
 		goto out;
@@ -744,15 +1024,21 @@ int lexicon_load(struct lexicon *lx, const char *dir, struct err *err)
 		                    err)) != KV_OK)
 			goto out;
 	}
-	for (size_t k = 0; k < nnames; k++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
-		buf_clear(&content);
-		if ((rc = read_file(path, &content, err)) != KV_OK)
-			goto out;
-		hash_file(&h, names[k], &content);
-		if (content.len && (rc = each_line(lx, &b, content.ptr, path, 0, err)) != KV_OK)
-			goto out;
-	}
+	/* Defines first, so a rule may use a word list from any file. */
+	for (b.pass = 0; b.pass < 2; b.pass++)
+		for (size_t k = 0; k < nnames; k++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
+			buf_clear(&content);
+			if ((rc = read_file(path, &content, err)) != KV_OK)
+				goto out;
+			if (b.pass == 1)
+				hash_file(&h, names[k], &content);
+			if (content.len &&
+			    (rc = each_line(lx, &b, content.ptr, path, 0, err)) != KV_OK)
+				goto out;
+		}
+	if ((rc = load_extra(lx, &h, &content, dir, err)) != KV_OK)
+		goto out;
 	snprintf(path, sizeof(path), "%s/screen.model", dir);
 	if ((mf = fopen(path, "rb")) != NULL) {
 		fclose(mf);
@@ -787,6 +1073,12 @@ out:
 		free(b.list[m].flags);
 		free(b.list[m].ids);
 	}
+	for (size_t k = 0; k < b.nmac; k++) {
+		free(b.mac[k].name);
+		free(b.mac[k].re[0]);
+		free(b.mac[k].re[1]);
+	}
+	free(b.mac);
 	normalize_done(&b.norm);
 	buf_done(&b.re);
 	buf_done(&content);

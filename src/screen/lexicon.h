@@ -20,6 +20,26 @@
 #define LEX_TRIG_BIT  (1u << 28)
 #define LEX_MAX_RULES ((size_t)1 << 20)
 
+/* The Swedish hunspell dictionary of Debian's hunspell-sv (screen.conf:
+ * "dictionary PATH" or "dictionary none"). */
+#define LEX_DEFAULT_DICTIONARY "/usr/share/hunspell/sv_SE"
+
+/* Marks: rule categories that are not violations but describe how a hit is
+ * used (rules/sv/marks.rules). They are scanned only when an abusive rule
+ * hit, never flagged, and feed the reasons of a flag and the decision
+ * (decision.h). Ids follow the screen categories. */
+enum lex_mark {
+	LEX_MARK_MENTION = SCREEN_NCAT, /* "ordet", "kallade", "sa att": a mention */
+	LEX_MARK_SELF,                  /* "jag är", "mig själv": about the writer */
+	LEX_MARK_ADMIRE,                /* "grym", "bra", "snygg": admiring idiom */
+	LEX_MARK_NEGATION,              /* "inte", "aldrig", "ingen" */
+	LEX_MARK_SECOND,                /* "du", "dig", "ni": addressed to someone */
+	LEX_MARK_GROUP,                 /* a protected group (BrB 16:8) is named */
+	LEX_MARK_IDIOM,                 /* a harmless idiom near a hit ("döda myten") */
+	LEX_MARK_THIRD,                 /* "han är", "hon är": about a third person */
+	LEX_NCAT
+};
+
 struct lex_rule {
 	char *id;
 	int category;
@@ -32,6 +52,7 @@ struct lex_rule {
 	int ctx_first;    /* this rule's context clauses: ctx[ctx_first .. +nctx) */
 	int nctx;
 	int gated;   /* compiled behind a trigger (see LEX_TRIG_BIT) */
+	int part;    /* "cmp:" rule: a word inside a compound, checked by compound.h */
 	char *where; /* "file:line" for messages */
 };
 
@@ -53,8 +74,18 @@ struct lexicon {
 	double threshold[SCREEN_NCAT];
 	int window; /* context distance in words; 0 = anywhere in the text */
 	char version[80];
-	char *model_path; /* dir/screen.model when present */
+	char *model_path;    /* dir/screen.model when present */
+	char *decision_path; /* dir/decision.weights when present */
+	char *dictionary;    /* hunspell dictionary (no .aff/.dic), NULL = none */
+	char **guard;        /* compound.guard: words never split, sorted */
+	size_t nguard;
 };
+
+/* The id of a category or mark name ("hate", "mark.self"), or -1. */
+int lexicon_rule_category_id(const char *name);
+
+/* 1 when the normalised word w[0..n) is in the compound guard list. */
+int lexicon_guarded(const struct lexicon *lx, const char *w, size_t n);
 
 /* Loads every dir/NAME.rules (in name order) and dir/screen.conf, and compiles them.
  * KV_EINVAL naming file and line for a malformed line, or the rule for a

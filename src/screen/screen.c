@@ -5,6 +5,8 @@
  * reused; nothing here prints or stores. */
 #include "screen/screen.h"
 
+#include "screen/compound.h"
+#include "screen/decision.h"
 #include "screen/detect.h"
 #include "screen/lexicon.h"
 #include "screen/model.h"
@@ -18,10 +20,18 @@
 
 #define MAX_EVENTS 4096
 #define MAX_HITS   1024
+#define MAX_QUOTES 256
+
+_Static_assert(SCREEN_NFEATURES == DECISION_NFEAT, "screen.h and decision.h agree");
 
 struct screen {
 	struct lexicon lx;
 	struct model *model;
+	struct decision dec;
+	int has_dec;
+	int pred0[DECISION_NHEAD]; /* the decision for a text without evidence */
+	double p0;
+	struct compound *cmp;
 };
 
 struct event {
@@ -30,11 +40,13 @@ struct event {
 };
 
 struct hit {
-	int category;
-	int rule; /* index into lx.rules, -1 for a detector */
+	int category; /* enum screen_category, or a mark (enum lex_mark) */
+	int rule;     /* index into lx.rules, -1 for a detector */
 	const char *name;
 	double weight;
 	size_t start, end;
+	uint32_t ns, ne; /* in the normalised text (rules only) */
+	unsigned reasons;
 };
 
 struct screen_scratch {
@@ -46,9 +58,10 @@ struct screen_scratch {
 	struct hit *hits;
 	size_t nhits;
 	struct screen_flag *flags;
-	double *rule_best; /* per rule: best weight in this text, -1 when unseen */
-	int need_aux;      /* a hit needs context words or its start */
-	int aux_pass;      /* scanning the auxiliary database */
+	double *rule_best;           /* per rule: best weight in this text, -1 when unseen */
+	uint32_t quotes[MAX_QUOTES]; /* offsets of quotation marks (set_reasons) */
+	int need_aux;                /* a hit needs context words or its start */
+	int aux_pass;                /* scanning the auxiliary database */
 	struct screen_result res;
 };
 
@@ -63,6 +76,17 @@ int screen_new(struct screen **out, const char *rules_dir, struct err *err)
 		goto out;
 	if (s->lx.model_path && (rc = model_load(&s->model, s->lx.model_path, err)) != KV_OK)
 		goto out;
+	if (s->lx.decision_path) {
+		double zero[DECISION_NFEAT] = {0};
+
+		if ((rc = decision_load(&s->dec, s->lx.decision_path, err)) != KV_OK)
+			goto out;
+		s->has_dec = 1;
+		decision_predict(&s->dec, zero, s->pred0);
+		s->p0 = decision_prob(&s->dec, DH_ANY, zero);
+	}
+	if (s->lx.dictionary && (rc = compound_new(&s->cmp, s->lx.dictionary, err)) != KV_OK)
+		goto out;
 	*out = s;
 	s = NULL;
 out:
@@ -76,6 +100,7 @@ void screen_free(struct screen *s)
 		return;
 	lexicon_done(&s->lx);
 	model_free(s->model);
+	compound_free(s->cmp);
 	free(s);
 }
 
@@ -97,6 +122,29 @@ double screen_threshold(const struct screen *s, int cat)
 int screen_has_model(const struct screen *s)
 {
 	return s->model != NULL;
+}
+
+int screen_has_decision(const struct screen *s)
+{
+	return s->has_dec;
+}
+
+const struct decision *screen_decision(const struct screen *s)
+{
+	return s->has_dec ? &s->dec : NULL;
+}
+
+int screen_has_dictionary(const struct screen *s)
+{
+	return compound_available(s->cmp);
+}
+
+static const char *const reason_names[SCREEN_NREASONS] = {"quoted",  "mention", "self",    "admire",
+                                                          "negated", "idiom",   "compound"};
+
+const char *screen_reason_name(int k)
+{
+	return k >= 0 && k < SCREEN_NREASONS ? reason_names[k] : NULL;
 }
 
 int screen_scratch_new(struct screen_scratch **out, const struct screen *s, struct err *err)
@@ -161,7 +209,9 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 			sc->need_aux = 1;
 			return 0;
 		}
-		if (!sc->aux_pass && (lx->rules[r].nctx || lx->rules[r].som))
+		/* An abusive hit also wants the marks (how it is used). */
+		if (!sc->aux_pass && (lx->rules[r].nctx || lx->rules[r].som ||
+		                      lexicon_category_abusive(lx->rules[r].category)))
 			sc->need_aux = 1;
 	}
 	if (sc->nev >= MAX_EVENTS)
@@ -187,6 +237,8 @@ static int on_detect(void *ctx, int category, const char *rule, size_t start, si
 	h->weight = 1.0;
 	h->start = start;
 	h->end = end;
+	h->ns = h->ne = 0;
+	h->reasons = 0;
 	return 0;
 }
 
@@ -306,6 +358,15 @@ static void rule_hits(struct screen_scratch *sc)
 		}
 		if (S >= E)
 			continue;
+		if (r->part) {
+			/* "cmp:" found a stem somewhere inside a word: keep it only
+			 * when the word is a compound with it as a member. */
+			size_t sl = strlen(r->first);
+
+			if (E - S <= sl || lexicon_guarded(lx, o + S, E - S) ||
+			    !compound_has_part(sc->s->cmp, o + S, E - S, r->first, sl))
+				continue;
+		}
 		w = r->weight + (r->nctx ? context_delta(sc, r, S, E) : 0);
 		if (w < 0)
 			w = 0;
@@ -320,6 +381,9 @@ static void rule_hits(struct screen_scratch *sc)
 		h->weight = w;
 		h->start = map[S];
 		h->end = map[E];
+		h->ns = S;
+		h->ne = E;
+		h->reasons = r->part ? SCREEN_REASON_COMPOUND : 0;
 		/* A word made only of skipped bytes can map past its end. */
 		if (h->end < h->start)
 			h->end = h->start;
@@ -357,6 +421,268 @@ static void model_combine(struct screen_scratch *sc, struct screen_result *res, 
 	}
 }
 
+/* Reasons that lower a hit (a compound is found, not lowered). */
+#define LOWERING                                                                                   \
+	(SCREEN_REASON_QUOTED | SCREEN_REASON_MENTION | SCREEN_REASON_SELF |                       \
+	 SCREEN_REASON_ADMIRE | SCREEN_REASON_NEGATED | SCREEN_REASON_IDIOM)
+
+/* A compound member found where another rule of the same category already
+ * matched the same words is not more evidence. */
+static void drop_covered_parts(struct screen_scratch *sc)
+{
+	const struct lexicon *lx = &sc->s->lx;
+	size_t out = 0;
+
+	for (size_t k = 0; k < sc->nhits; k++) {
+		const struct hit *h = &sc->hits[k];
+		int covered = 0;
+
+		if (h->rule >= 0 && lx->rules[h->rule].part)
+			for (size_t j = 0; j < sc->nhits && !covered; j++) {
+				const struct hit *g = &sc->hits[j];
+
+				covered = j != k && g->rule >= 0 && !lx->rules[g->rule].part &&
+				          g->category == h->category && g->ns <= h->ns &&
+				          g->ne >= h->ne;
+			}
+		if (!covered)
+			sc->hits[out++] = *h;
+	}
+	/* rule_best of a dropped part rule: recomputed from what is kept. */
+	for (size_t k = 0; k < sc->nhits; k++) {
+		const struct hit *h = &sc->hits[k];
+
+		if (h->rule >= 0 && lx->rules[h->rule].part)
+			sc->rule_best[h->rule] = -1;
+	}
+	sc->nhits = out;
+	for (size_t k = 0; k < out; k++) {
+		const struct hit *h = &sc->hits[k];
+
+		if (h->rule >= 0 && lx->rules[h->rule].part && h->weight > sc->rule_best[h->rule])
+			sc->rule_best[h->rule] = h->weight;
+	}
+}
+
+/* Is a mark of kind m within `before` words before hit h, `after` words
+ * after it, or overlapping it? Distances count spaces between the spans. */
+static int mark_near(const struct screen_scratch *sc, int m, const struct hit *h, int before,
+                     int after)
+{
+	const char *o = sc->norm.out;
+
+	for (size_t k = 0; k < sc->nhits; k++) {
+		const struct hit *g = &sc->hits[k];
+
+		if (g->category != m)
+			continue;
+		if (g->ne <= h->ns) {
+			if (before > 0 && words_between(o, g->ne, h->ns, before) <= before)
+				return 1;
+		} else if (g->ns >= h->ne) {
+			if (after > 0 && words_between(o, h->ne, g->ns, after) <= after)
+				return 1;
+		} else {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int is_quote_at(const unsigned char *t, size_t k, size_t len, size_t *w)
+{
+	if (t[k] == '"') {
+		*w = 1;
+		return 1;
+	}
+	/* “ ” „ (E2 80 9C/9D/9E) and « » (C2 AB/BB) */
+	if (t[k] == 0xE2 && k + 2 < len && t[k + 1] == 0x80 &&
+	    (t[k + 2] == 0x9C || t[k + 2] == 0x9D || t[k + 2] == 0x9E)) {
+		*w = 3;
+		return 1;
+	}
+	if (t[k] == 0xC2 && k + 1 < len && (t[k + 1] == 0xAB || t[k + 1] == 0xBB)) {
+		*w = 2;
+		return 1;
+	}
+	*w = 1;
+	return 0;
+}
+
+/* Where the quotation marks of a text are, found once per text that has an
+ * abusive hit (at most MAX_QUOTES; a text with more is not read for them). */
+static size_t find_quotes(struct screen_scratch *sc, const char *text, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t n = 0, w;
+
+	for (size_t k = 0; k < len; k += w)
+		if (is_quote_at(t, k, len, &w)) {
+			if (n == MAX_QUOTES)
+				return 0;
+			sc->quotes[n++] = (uint32_t)k;
+		}
+	return n;
+}
+
+/* Inside quotation marks: an odd number of them before the hit and one
+ * after it. */
+static int quoted(const struct screen_scratch *sc, size_t nq, size_t start, size_t end)
+{
+	size_t before = 0, after = 0;
+
+	for (size_t k = 0; k < nq; k++) {
+		if (sc->quotes[k] < start)
+			before++;
+		else if (sc->quotes[k] >= end)
+			after++;
+	}
+	return (before & 1) && after > 0;
+}
+
+/* Why each abusive hit may count for less: quoted, reported, about the
+ * writer, admiring, negated, an idiom. Only texts with an abusive hit get
+ * here with marks at all (the marks are in the auxiliary scan). */
+static void set_reasons(struct screen_scratch *sc, const char *text, size_t len)
+{
+	size_t nq = 0;
+	int looked = 0;
+
+	for (size_t k = 0; k < sc->nhits; k++) {
+		struct hit *h = &sc->hits[k];
+
+		if (h->rule < 0 || !lexicon_category_abusive(h->category))
+			continue;
+		if (!looked) {
+			nq = find_quotes(sc, text, len);
+			looked = 1;
+		}
+		if (quoted(sc, nq, h->start, h->end))
+			h->reasons |= SCREEN_REASON_QUOTED;
+		if (mark_near(sc, LEX_MARK_MENTION, h, 4, 2))
+			h->reasons |= SCREEN_REASON_MENTION;
+		if (mark_near(sc, LEX_MARK_SELF, h, 3, 2) &&
+		    !mark_near(sc, LEX_MARK_SECOND, h, 3, 3))
+			h->reasons |= SCREEN_REASON_SELF;
+		if (mark_near(sc, LEX_MARK_ADMIRE, h, 2, 2))
+			h->reasons |= SCREEN_REASON_ADMIRE;
+		if (mark_near(sc, LEX_MARK_NEGATION, h, 2, 0))
+			h->reasons |= SCREEN_REASON_NEGATED;
+		if (mark_near(sc, LEX_MARK_IDIOM, h, 1, 1))
+			h->reasons |= SCREEN_REASON_IDIOM;
+	}
+}
+
+/* Category scores (1 - prod(1 - w), each rule once with its best hit) and
+ * the decision's features. */
+static void score_hits(struct screen_scratch *sc, struct screen_result *res)
+{
+	double miss[SCREEN_NCAT], lowered = 1, sev = 0, *x = res->feature;
+	int rules = 0, second = 0, group = 0, third = 0;
+	unsigned why = 0;
+
+	for (int c = 0; c < SCREEN_NCAT; c++)
+		miss[c] = 1.0;
+	for (size_t k = 0; k < sc->nhits; k++) {
+		struct hit *h = &sc->hits[k];
+
+		if (h->category >= SCREEN_NCAT) {
+			sc->rule_best[h->rule] = -1; /* never scored: ready for the next text */
+			second |= h->category == LEX_MARK_SECOND;
+			group |= h->category == LEX_MARK_GROUP;
+			third |= h->category == LEX_MARK_THIRD;
+			continue;
+		}
+		if (lexicon_category_abusive(h->category) && h->rule >= 0) {
+			if (h->reasons & LOWERING) {
+				lowered *= 1.0 - h->weight;
+				why |= h->reasons;
+			} else if (h->weight > sev) {
+				sev = h->weight;
+			}
+		}
+		if (h->rule < 0) {
+			miss[h->category] *= 1.0 - h->weight;
+		} else if (sc->rule_best[h->rule] >= 0) {
+			/* Each rule counts once, with its best hit. */
+			miss[h->category] *= 1.0 - sc->rule_best[h->rule];
+			sc->rule_best[h->rule] = -1;
+			rules += lexicon_category_abusive(h->category);
+		}
+	}
+	for (int c = 0; c < SCREEN_NCAT; c++)
+		res->lexicon[c] = res->score[c] = 1.0 - miss[c];
+	x[DF_INSULT] = res->score[SCREEN_DEFAMATION_INSULT];
+	x[DF_HATE] = res->score[SCREEN_HATE];
+	x[DF_THREAT] = res->score[SCREEN_THREAT];
+	x[DF_VIOLENCE] = res->score[SCREEN_VIOLENCE];
+	x[DF_SEXUAL] = res->score[SCREEN_SEXUAL];
+	x[DF_INCITEMENT] = res->score[SCREEN_CRIME_INCITEMENT];
+	x[DF_LOWERED] = 1.0 - lowered;
+	x[DF_SECOND] = second;
+	x[DF_GROUP] = group;
+	x[DF_SEVERITY] = sev;
+	x[DF_RULES] = rules >= 4 ? 1.0 : rules / 4.0;
+	x[DF_INSULT_SECOND] = x[DF_INSULT] * second;
+	x[DF_HATE_GROUP] = x[DF_HATE] * group;
+	x[DF_SELF] = (why & SCREEN_REASON_SELF) != 0;
+	x[DF_MENTION] = (why & (SCREEN_REASON_QUOTED | SCREEN_REASON_MENTION)) != 0;
+	x[DF_NEGATED] = (why & SCREEN_REASON_NEGATED) != 0;
+	x[DF_ADMIRE] = (why & (SCREEN_REASON_ADMIRE | SCREEN_REASON_IDIOM)) != 0;
+	x[DF_THIRD] = third && !second;
+}
+
+/* With decision weights, the abusive categories are flagged by their heads
+ * (crime_incitement, which has no head, by its threshold when the text is
+ * abusive); without, a text is abusive when one of them reached its
+ * threshold. */
+static void decide(struct screen_scratch *sc, struct screen_result *res)
+{
+	const struct screen *s = sc->s;
+	int pred[DECISION_NHEAD], any = 0;
+
+	if (!s->has_dec) {
+		for (int c = 0; c < SCREEN_NCAT; c++)
+			any |= res->flagged[c] && lexicon_category_abusive(c);
+		res->abusive = any;
+		return;
+	}
+	int zero = 1;
+
+	for (int f = 0; f < DECISION_NFEAT && zero; f++)
+		zero = res->feature[f] == 0;
+	if (zero) {
+		/* No abusive evidence at all (most texts): every feature is 0,
+		 * and so is the answer computed once when the engine loaded. */
+		memcpy(pred, s->pred0, sizeof(pred));
+		res->p_abusive = s->p0;
+	} else {
+		decision_predict(&s->dec, res->feature, pred);
+		res->p_abusive = decision_prob(&s->dec, DH_ANY, res->feature);
+	}
+	res->abusive = pred[DH_ANY];
+	res->flagged[SCREEN_DEFAMATION_INSULT] = pred[DH_INSULT];
+	res->flagged[SCREEN_HATE] = pred[DH_HATE];
+	res->flagged[SCREEN_THREAT] = pred[DH_THREAT_VIOLENCE] && res->score[SCREEN_THREAT] > 0;
+	res->flagged[SCREEN_VIOLENCE] = pred[DH_THREAT_VIOLENCE] && res->score[SCREEN_VIOLENCE] > 0;
+	res->flagged[SCREEN_SEXUAL] = pred[DH_SEXUAL];
+	res->flagged[SCREEN_CRIME_INCITEMENT] &= res->abusive;
+	if (res->abusive) {
+		/* Abusive with no category of its own: show the strongest. */
+		int best = -1;
+
+		for (int c = 0; c < SCREEN_NCAT; c++)
+			if (lexicon_category_abusive(c) && res->flagged[c])
+				return;
+		for (int c = 0; c < SCREEN_NCAT; c++)
+			if (lexicon_category_abusive(c) && res->score[c] > 0 &&
+			    (best < 0 || res->score[c] > res->score[best]))
+				best = c;
+		if (best >= 0)
+			res->flagged[best] = 1;
+	}
+}
+
 static int cmp_flag(const void *a, const void *b)
 {
 	const struct screen_flag *x = a, *y = b;
@@ -376,7 +702,6 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 	const struct screen *s = sc->s;
 	const struct lexicon *lx = &s->lx;
 	struct screen_result *res = &sc->res;
-	double miss[SCREEN_NCAT];
 	size_t nflags = 0;
 	int rc, masked;
 
@@ -401,33 +726,23 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 	}
 	rule_hits(sc);
 	detect_all(text, len, on_detect, sc);
+	drop_covered_parts(sc);
+	set_reasons(sc, text, len);
 
-	for (int c = 0; c < SCREEN_NCAT; c++)
-		miss[c] = 1.0;
-	for (size_t k = 0; k < sc->nhits; k++) {
-		struct hit *h = &sc->hits[k];
-
-		if (h->rule < 0) {
-			miss[h->category] *= 1.0 - h->weight;
-		} else if (sc->rule_best[h->rule] >= 0) {
-			/* Each rule counts once, with its best hit. */
-			miss[h->category] *= 1.0 - sc->rule_best[h->rule];
-			sc->rule_best[h->rule] = -1;
-		}
-	}
 	memset(res, 0, sizeof(*res));
-	for (int c = 0; c < SCREEN_NCAT; c++)
-		res->lexicon[c] = res->score[c] = 1.0 - miss[c];
+	score_hits(sc, res);
 	res->model_p = -1;
+	res->p_abusive = -1;
 	if (s->model)
 		model_combine(sc, res, len);
 	for (int c = 0; c < SCREEN_NCAT; c++)
 		res->flagged[c] = res->score[c] > 0 && res->score[c] >= lx->threshold[c];
+	decide(sc, res);
 	for (size_t k = 0; k < sc->nhits; k++) {
 		const struct hit *h = &sc->hits[k];
 		struct screen_flag *f;
 
-		if (!res->flagged[h->category] || h->weight <= 0)
+		if (h->category >= SCREEN_NCAT || !res->flagged[h->category] || h->weight <= 0)
 			continue;
 		f = &sc->flags[nflags++];
 		f->category = h->category;
@@ -436,6 +751,7 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 		f->rule = h->name;
 		f->start = h->start;
 		f->end = h->end;
+		f->reasons = h->reasons;
 	}
 	qsort(sc->flags, nflags, sizeof(*sc->flags), cmp_flag);
 	res->flags = sc->flags;

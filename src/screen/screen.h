@@ -40,6 +40,23 @@ int lexicon_category_id(const char *name);
  * (defamation_insult, hate, threat, violence, sexual, crime_incitement). */
 int lexicon_category_abusive(int cat);
 
+/* Why a hit counts for less than its words say (bits of screen_flag's
+ * reasons): the moderator sees them with the flag. */
+enum screen_reason {
+	SCREEN_REASON_QUOTED = 1u << 0,  /* inside quotation marks */
+	SCREEN_REASON_MENTION = 1u << 1, /* reported or named ("ordet", "kallade") */
+	SCREEN_REASON_SELF = 1u << 2,    /* about the writer ("jag är en sån idiot") */
+	SCREEN_REASON_ADMIRE = 1u << 3,  /* an admiring idiom ("tuff jävel") */
+	SCREEN_REASON_NEGATED = 1u << 4, /* negated ("inte dum") */
+	SCREEN_REASON_IDIOM = 1u << 5,   /* a harmless idiom ("döda myten") */
+	SCREEN_REASON_COMPOUND = 1u << 6 /* found inside a compound by the dictionary */
+};
+#define SCREEN_NREASONS 7
+
+/* The name of reason bit k (0..SCREEN_NREASONS-1: "quoted", "mention" ...),
+ * NULL when out of range. */
+const char *screen_reason_name(int k);
+
 /* One reason a text was flagged. */
 struct screen_flag {
 	int category;     /* enum screen_category */
@@ -48,19 +65,26 @@ struct screen_flag {
 	const char *rule; /* rule id; borrowed from the engine */
 	size_t start;     /* byte offsets in the original text, end exclusive */
 	size_t end;
+	unsigned reasons; /* enum screen_reason bits */
 };
+
+/* Features of a text for the decision (src/screen/decision.h). */
+#define SCREEN_NFEATURES 18
 
 /* The outcome for one text. Owned by the scratch it came from and valid until
  * the next screen_text() with that scratch. */
 struct screen_result {
 	const struct screen_flag *flags; /* flagged categories only, by position */
 	size_t nflags;
-	double score[SCREEN_NCAT];   /* every category's score, flagged or not */
-	int flagged[SCREEN_NCAT];    /* score reached the configured threshold */
-	int question;                /* flagged[SCREEN_QUESTION] */
-	const char *rules_version;   /* borrowed from the engine */
-	double lexicon[SCREEN_NCAT]; /* scores from rules and detectors alone */
-	double model_p;              /* the trained model's probability, -1 without one */
+	double score[SCREEN_NCAT];        /* every category's score, flagged or not */
+	int flagged[SCREEN_NCAT];         /* score reached the configured threshold */
+	int question;                     /* flagged[SCREEN_QUESTION] */
+	const char *rules_version;        /* borrowed from the engine */
+	double lexicon[SCREEN_NCAT];      /* scores from rules and detectors alone */
+	double model_p;                   /* the trained model's probability, -1 without one */
+	int abusive;                      /* the decision: a moderator must look */
+	double p_abusive;                 /* its probability; -1 without decision weights */
+	double feature[SCREEN_NFEATURES]; /* what the decision was made from */
 };
 
 struct screen;
@@ -90,6 +114,18 @@ double screen_threshold(const struct screen *s, int cat);
 
 /* 1 when a trained model (screen.model) was loaded. */
 int screen_has_model(const struct screen *s);
+
+/* 1 when decision weights (decision.weights) were loaded; without them a
+ * text is abusive when an abusive category reaches its threshold. */
+int screen_has_decision(const struct screen *s);
+
+/* The decision of the engine, NULL without one (struct decision,
+ * screen/decision.h). Borrowed. */
+const struct decision *screen_decision(const struct screen *s);
+
+/* 1 when the compound dictionary (hunspell, screen.conf "dictionary") is
+ * there to split unknown words. */
+int screen_has_dictionary(const struct screen *s);
 
 /* Per-thread working memory for screen_text(). *out is freed with
  * screen_scratch_free. KV_ENOMEM, KV_EINTERNAL when Hyperscan fails. */
