@@ -104,6 +104,20 @@ expect_exit 0 "verify the file" -- "$K" verify "$WORK/protokoll.json"
 echo "changed" >>"$WORK/protokoll.json"
 expect_exit 1 "verify a changed file" -- "$K" verify "$WORK/protokoll.json"
 
+# A disclosure folder: its manifest.json lists the files with their SHA-256.
+D="$WORK/disclosure"
+mkdir "$D"
+echo "utlämnade handlingar" >"$D/handlingar.csv"
+printf '{"ref":"Dnr 1","files":[{"name":"handlingar.csv","sha256":"%s","bytes":%s}]}\n' \
+	"$(sha256sum "$D/handlingar.csv" | cut -d' ' -f1)" "$(stat -c %s "$D/handlingar.csv")" >"$D/manifest.json"
+expect_exit 0 "timestamp the disclosure's manifest" -- "$K" timestamp file --kind disclosure "$D/manifest.json"
+expect_exit 0 "verify a disclosure folder" -- "$K" verify "$D"
+expect_grep "intact: 1 checksums, timestamp of" "$WORK/out" "its file and the manifest's token verify"
+echo "mer" >>"$D/handlingar.csv"
+expect_exit 1 "verify finds a changed disclosed file" -- "$K" verify "$D"
+expect_grep "handlingar.csv: SHA-256 is" "$WORK/out" "the changed file is named"
+expect_exit 2 "a folder that is neither package nor manifest is refused" -- "$K" verify "$WORK/pki"
+
 # The TSA is down: the package is written, kept untimestamped, alerted.
 stop_tsa
 expect_exit 0 "archive sip while the TSA is down" -- "$K" archive sip --account exempelby --from 2025-01-01 --to 2025-12-31 --out "$WORK/exempelby-2025"
