@@ -889,7 +889,8 @@ static int write_printout(struct writer *w, struct err *err)
 	rc = full_path(w, rel, p, sizeof(p), err);
 	if (!rc)
 		rc = w->opts->printout(w->opts->printout_ctx, w->op, &w->scope, p, err);
-	if (!rc)
+	/* The hook may decline (too many items for a printout): no file, no entry. */
+	if (!rc && access(p, F_OK) == 0)
 		rc = finish_file(w, rel, "application/pdf", err);
 	return rc;
 }
