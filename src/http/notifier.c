@@ -3,6 +3,7 @@
 #include "http/notifier.h"
 
 #include "model/op_ctx.h"
+#include "model/principal.h"
 
 #include "base/time.h"
 #include "store/store.h"
@@ -22,11 +23,16 @@ struct notifier {
 	int started;
 	struct store *s;
 	int64_t org;
+	int notify; /* run the notify pass */
 	struct notify_settings set;
+	int snapshots; /* take the snapshots that are due */
+	struct snapshot_settings snap;
 	char *actor;
 	unsigned period_s;
 	server_log_fn log;
 	void *log_ctx;
+	int has_tsa;
+	struct timestamp_conf tsa;
 };
 
 static void nlog(struct notifier *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -59,6 +65,44 @@ static void on_event(void *arg, const struct notify_event *ev)
 		     ev->recipients ? ev->recipients : "");
 }
 
+static void on_snapshot(void *arg, const struct snapshot_event *ev)
+{
+	struct notifier *n = arg;
+
+	if (ev->result)
+		nlog(n, "snapshot %s %s (%s) taken: %s", ev->due->handle, ev->due->day,
+		     ev->due->reason, ev->result->path);
+	else
+		nlog(n, "snapshot %s %s (%s) missed: %s", ev->due->handle, ev->due->day,
+		     ev->due->reason, ev->error);
+}
+
+/* Artefacts left untimestamped while the TSA was down, and the audit
+ * chain's head once a day. */
+static void timestamps(struct notifier *n)
+{
+	struct principal who;
+	struct op_ctx op;
+	struct timestamp_result tr;
+	struct err err;
+	int stamped = 0, pending = 0, done = 0;
+
+	principal_init_system(&who, n->actor);
+	op_ctx_init(&op, n->s, n->org, &who, time_now());
+	err_clear(&err);
+	if (timestamp_retry_pending(&op, &n->tsa, &stamped, &pending, &err) != KV_OK)
+		nlog(n, "timestamp retry failed: %s", err.msg);
+	else if (stamped || pending)
+		nlog(n, "timestamps: %d stamped, %d still pending", stamped, pending);
+	err_clear(&err);
+	if (timestamp_audit_head(&op, &n->tsa, &done, &tr, &err) != KV_OK)
+		nlog(n, "audit head timestamp failed: %s", err.msg);
+	else if (done && tr.stamped)
+		nlog(n, "audit head timestamped at %s", tr.gen_time);
+	else if (done)
+		nlog(n, "audit head untimestamped: %s", tr.error);
+}
+
 static void pass(struct notifier *n)
 {
 	struct notify_report rep;
@@ -69,8 +113,14 @@ static void pass(struct notifier *n)
 	err_clear(&err);
 	principal_init_system(&who, n->actor);
 	op_ctx_init(&op, n->s, n->org, &who, time_now());
-	if (notify_run(&op, &n->set, on_event, n, &rep, &err) != KV_OK)
+	if (n->notify && notify_run(&op, &n->set, on_event, n, &rep, &err) != KV_OK)
 		nlog(n, "pass failed: %s", err.msg);
+	if (n->has_tsa)
+		timestamps(n);
+	err_clear(&err);
+	if (n->snapshots &&
+	    records_snapshot_run_due(&op, &n->snap, on_snapshot, n, NULL, NULL, &err) != KV_OK)
+		nlog(n, "snapshot pass failed: %s", err.msg);
 }
 
 static void *notifier_main(void *arg)
@@ -94,7 +144,8 @@ static void *notifier_main(void *arg)
 }
 
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
-                   const struct notify_settings *set, const char *actor, unsigned period_s,
+                   const struct notify_settings *set, const struct timestamp_conf *tsa,
+                   const struct snapshot_settings *snap, const char *actor, unsigned period_s,
                    server_log_fn log, void *log_ctx, struct err *err)
 {
 	struct notifier *n;
@@ -110,10 +161,21 @@ int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
 	pthread_cond_init(&n->cond, &attr);
 	pthread_condattr_destroy(&attr);
 	n->org = org;
-	n->set = *set;
+	if (set) {
+		n->notify = 1;
+		n->set = *set;
+	}
+	if (snap) {
+		n->snapshots = 1;
+		n->snap = *snap;
+	}
 	n->period_s = period_s ? period_s : 1;
 	n->log = log;
 	n->log_ctx = log_ctx;
+	if (tsa && tsa->url) {
+		n->has_tsa = 1;
+		n->tsa = *tsa;
+	}
 	n->actor = strdup(actor ? actor : "notify");
 	if (!n->actor) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");

@@ -9,6 +9,7 @@
 #define KV_RECORDS_SIP_H
 
 #include "base/err.h"
+#include "records/timestamp.h"
 #include "store/archive_rows.h"
 
 #include <stddef.h>
@@ -19,9 +20,11 @@ struct config;
 
 #define SIP_OBJID_MAX ARCHIVE_OBJID_MAX
 
-/* A hook for the PDF/A printout of the records: when set, called with the
- * scope and the path (inside the temporary package) where the printout is
- * to be written; a non-zero return fails the package. NULL: no printout. */
+/* The hook for the PDF/A printout of the records (representations/rep1/
+ * data/printout.pdf): when set, called with the scope and the path inside the
+ * temporary package where the printout is to be written (a PDF/A-1b writer
+ * such as the rendering module's records_pdfa_write); a non-zero return
+ * fails the package. NULL: no printout (the CLI sets none yet). */
 typedef int (*sip_printout_fn)(void *ctx, const struct op_ctx *op,
                                const struct archive_scope *scope, const char *path,
                                struct err *err);
@@ -35,6 +38,7 @@ struct sip_opts {
 	                             schemas/; NULL: only what Kanalvakt ships */
 	sip_printout_fn printout; /* optional */
 	void *printout_ctx;
+	const struct timestamp_conf *tsa; /* stamp METS.xml when set (records/timestamp) */
 };
 
 struct sip_result {
@@ -44,6 +48,7 @@ struct sip_result {
 	int64_t files; /* file entries in the METS documents */
 	int64_t bytes; /* data bytes written */
 	int64_t media;
+	struct timestamp_result timestamp; /* when opts->tsa was set */
 };
 
 /* Writes the package of opts. Needs PERM_RECORDS on the account. On success
@@ -55,13 +60,17 @@ struct sip_result {
 int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_result *out,
               struct err *err);
 
+/* The path of a schema Kanalvakt ships (xlink.xsd, catalog.xml) into out:
+ * from $KANALVAKT_SCHEMAS, ./schemas or the source tree. KV_EIO when absent. */
+int sip_schema_file(char *out, size_t cap, const char *name, struct err *err);
+
 /* For the cull: the OBJID of a delivered package that holds item_id, copied
  * into objid_out. Needs PERM_RECORDS. KV_OK when archived, KV_ENOTFOUND when
  * the item is in no delivered package (it has not been archived). */
 int sip_archived_in(const struct op_ctx *op, int64_t item_id, char objid_out[SIP_OBJID_MAX],
                     struct err *err);
 
-/* Lists the packages of op's organisation (archive_rows_each under a
+/* Lists the packages of op's organisation (archive_row_each under a
  * PERM_RECORDS check). */
 int sip_list(const struct op_ctx *op, archive_package_fn fn, void *ctx, struct err *err);
 

@@ -11,8 +11,10 @@
 
 /* The items of a scope, by the time-keyed index (item.fts_key is the time
  * shifted left 24 bits or-ed with low id bits: a time range is a key
- * range). ?1 account, ?2 from << 24, ?3 to << 24, ?4 max id. */
-#define SCOPE_WHERE " i.fts_key >= ?2 AND i.fts_key < ?3 AND i.account_id = ?1 AND i.id <= ?4"
+ * range). ?1 account, ?2 from << 24, ?3 to << 24, ?4 max id. The unary plus
+ * keeps the planner off the account index: read through that, a million
+ * rows would be sorted, with their JSON, before the first came out. */
+#define SCOPE_WHERE " i.fts_key >= ?2 AND i.fts_key < ?3 AND +i.account_id = ?1 AND i.id <= ?4"
 
 #define ISO(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
 
@@ -29,95 +31,69 @@ static const char *text_or_null(struct store_stmt *st, int col)
 	return store_col_is_null(st, col) ? NULL : store_col_text(st, col);
 }
 
-int archive_rows_max_item(struct store *s, int64_t *out, struct err *err)
+int archive_row_streaming(struct store *s, int on, struct err *err)
+{
+	int rc = store_set_cache(s, on ? (int64_t)16 << 20 : STORE_CACHE_DEFAULT, err);
+
+	/* 268435456: the mapping store_sqlite.c opens connections with. */
+	if (!rc)
+		rc = store_exec(s, on ? "PRAGMA mmap_size=0" : "PRAGMA mmap_size=268435456", err);
+	return rc;
+}
+
+int archive_row_max_item(struct store *s, int64_t *out, struct err *err)
 {
 	int rc = store_query_int(s, out, err, "SELECT COALESCE(MAX(id), 0) FROM item", 0, NULL);
 
 	return rc;
 }
 
-/* The SQL below is built with ISO(), which the formatter cannot lay out
- * stably (each pass moves it further right): kept as written. */
-/* clang-format off */
-int archive_rows_items_each(struct store *s, const struct archive_scope *scope, archive_line_fn fn,
-                            void *ctx, struct err *err)
+int archive_row_items_each(struct store *s, const struct archive_scope *scope, archive_line_fn fn,
+                           void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
 
-	rc =
-	        store_prepare(s, &st,
-	                      "SELECT i.id, json_object('id', i.id, 'platform', i.platform,"
-	                      " 'platform_id', i.platform_id, 'kind', i.kind,"
-	                      " 'parent_platform_id', i.parent_platform_id,"
-	                      " 'root_platform_id', i.root_platform_id, 'author_id', i.author_id,"
-	                      " 'author_name', i.author_name, 'direction', i.direction,"
-	                      " 'created_at', " ISO("i.created_at") ", 'captured_at', " ISO(
-	                              "i.captured_at") ","
-	                                               " 'permalink', i.permalink, 'state', "
-	                                               "i.state, 'text', i.text,"
-	                                               " 'versions', CASE WHEN i.versions > 1 THEN "
-	                                               "json((SELECT json_group_array("
-	                                               "   json_object('version', v.version, "
-	                                               "'text', v.text, 'sha256', v.sha256,"
-	                                               "   'version_at', " ISO(
-	                                                       "v.version_at") ", "
-	                                                                       "'captured_at',"
-	                                                                       " " ISO("v.captured_"
-	                                                                               "at") "))"
-	                                                                                     "   "
-	                                                                                     "FROM "
-	                                                                                     "item_"
-	                                                                                     "versi"
-	                                                                                     "on v "
-	                                                                                     "WHERE"
-	                                                                                     " v."
-	                                                                                     "item_"
-	                                                                                     "id = "
-	                                                                                     "i.id)"
-	                                                                                     ")"
-	                                                                                     "  "
-	                                                                                     "ELSE "
-	                                                                                     "json_"
-	                                                                                     "array"
-	                                                                                     "(json"
-	                                                                                     "_obje"
-	                                                                                     "ct('"
-	                                                                                     "versi"
-	                                                                                     "on', "
-	                                                                                     "1, "
-	                                                                                     "'text"
-	                                                                                     "', "
-	                                                                                     "i."
-	                                                                                     "text,"
-	                                                                                     " '"
-	                                                                                     "sha25"
-	                                                                                     "6', "
-	                                                                                     "i.v1_"
-	                                                                                     "sha25"
-	                                                                                     "6,"
-	                                                                                     "   "
-	                                                                                     "'vers"
-	                                                                                     "ion_"
-	                                                                                     "at',"
-	                                                                                     " " ISO("i.v1_version_at") ", 'captured_at', " ISO(
-	                                                                                             "i.captured_at") "))"
-	                                                                                                              "  END,"
-	                                                                                                              " 'events', json((SELECT json_group_array(json_object('kind', e.kind,"
-	                                                                                                              "   'at', " ISO("e.at") ", 'captured_at', " ISO(
-	                                                                                                                      "e.captured_at") "))"
-	                                                                                                                                       "   FROM item_event e WHERE e.item_id = i.id)),"
-	                                                                                                                                       " 'screening', json((SELECT json_object('ruleset', r.ruleset, 'version', r.version,"
-	                                                                                                                                       "   'question', r.question, 'categories', r.categories,"
-	                                                                                                                                       "   'screened_at', " ISO(
-	                                                                                                                                               "r.screened_at") ")"
-	                                                                                                                                                                "   FROM item_screening r WHERE r.item_id = i.id)),"
-	                                                                                                                                                                " 'media', json((SELECT json_group_array(json_object('url', m.url, 'type', m.type,"
-	                                                                                                                                                                "   'sha256', m.sha256, 'bytes', m.bytes))"
-	                                                                                                                                                                "   FROM item_media m WHERE m.item_id = i.id)))"
-	                                                                                                                                                                " FROM item i WHERE" SCOPE_WHERE
-	                                                                                                                                                                " ORDER BY i.fts_key",
-	                      err);
+	/* The ISO() pieces would be broken up mid-word by the formatter. */
+	/* clang-format off */
+	rc = store_prepare(s, &st,
+	        "SELECT i.id, json_object('id', i.id, 'platform', i.platform,"
+	        " 'platform_id', i.platform_id, 'kind', i.kind,"
+	        " 'parent_platform_id', i.parent_platform_id,"
+	        " 'root_platform_id', i.root_platform_id, 'author_id', i.author_id,"
+	        " 'author_name', i.author_name, 'direction', i.direction,"
+	        " 'created_at', " ISO("i.created_at") ","
+	        " 'captured_at', " ISO("i.captured_at") ","
+	        " 'permalink', i.permalink, 'state', i.state, 'text', i.text,"
+	        /* Versions from the item row and item_version_more directly: the
+	         * item_version view, correlated, is materialised for every
+	         * edited item (a scan of all items each time). */
+	        " 'versions', CASE WHEN i.versions > 1 THEN json((SELECT json_group_array(json(j))"
+	        "  FROM (SELECT 1 AS n, json_object('version', 1,"
+	        "   'text', COALESCE(i.v1_text, i.text), 'sha256', i.v1_sha256,"
+	        "   'version_at', " ISO("i.v1_version_at") ","
+	        "   'captured_at', " ISO("i.captured_at") ") AS j"
+	        "  UNION ALL SELECT v.version, json_object('version', v.version, 'text', v.text,"
+	        "   'sha256', v.sha256, 'version_at', " ISO("v.version_at") ","
+	        "   'captured_at', " ISO("v.captured_at") ")"
+	        "  FROM item_version_more v WHERE v.item_id = i.id ORDER BY 1)))"
+	        " ELSE json_array(json_object('version', 1, 'text', i.text, 'sha256', i.v1_sha256,"
+	        "   'version_at', " ISO("i.v1_version_at") ","
+	        "   'captured_at', " ISO("i.captured_at") "))"
+	        " END,"
+	        " 'events', json((SELECT json_group_array(json_object('kind', e.kind,"
+	        "   'at', " ISO("e.at") ", 'captured_at', " ISO("e.captured_at") "))"
+	        "  FROM item_event e WHERE e.item_id = i.id)),"
+	        " 'screening', json((SELECT json_object('ruleset', r.ruleset, 'version', r.version,"
+	        "   'question', r.question, 'categories', r.categories,"
+	        "   'screened_at', " ISO("r.screened_at") ")"
+	        "  FROM item_screening r WHERE r.item_id = i.id)),"
+	        " 'media', json((SELECT json_group_array(json_object('url', m.url, 'type', m.type,"
+	        "   'sha256', m.sha256, 'bytes', m.bytes))"
+	        "  FROM item_media m WHERE m.item_id = i.id)))"
+	        " FROM item i WHERE" SCOPE_WHERE " ORDER BY i.fts_key",
+	        err);
+	/* clang-format on */
 	if (rc)
 		return rc;
 	bind_scope(st, scope);
@@ -131,10 +107,9 @@ int archive_rows_items_each(struct store *s, const struct archive_scope *scope, 
 	store_stmt_free(st);
 	return rc;
 }
-/* clang-format on */
 
-int archive_rows_media_each(struct store *s, const struct archive_scope *scope, archive_media_fn fn,
-                            void *ctx, struct err *err)
+int archive_row_media_each(struct store *s, const struct archive_scope *scope, archive_media_fn fn,
+                           void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -157,8 +132,8 @@ int archive_rows_media_each(struct store *s, const struct archive_scope *scope, 
 	return rc;
 }
 
-int archive_rows_events_each(struct store *s, const struct archive_scope *scope,
-                             archive_event_fn fn, void *ctx, struct err *err)
+int archive_row_events_each(struct store *s, const struct archive_scope *scope, archive_event_fn fn,
+                            void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -206,8 +181,8 @@ int archive_rows_events_each(struct store *s, const struct archive_scope *scope,
 	return rc;
 }
 
-int archive_rows_insert(struct store *s, const struct archive_package_row *r,
-                        const struct archive_scope *scope, int64_t *out_id, struct err *err)
+int archive_row_insert(struct store *s, const struct archive_package_row *r,
+                       const struct archive_scope *scope, int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int64_t id = 0;
@@ -244,7 +219,7 @@ int archive_rows_insert(struct store *s, const struct archive_package_row *r,
 		goto out;
 	rc = store_prepare(s, &st,
 	                   "INSERT INTO archive_package_item (item_id, package_id)"
-	                   " SELECT i.id, ?5 FROM item i WHERE" SCOPE_WHERE " ORDER BY i.id",
+	                   " SELECT i.id, ?5 FROM item i WHERE" SCOPE_WHERE,
 	                   err);
 	if (rc)
 		goto out;
@@ -262,8 +237,8 @@ out:
 	return rc;
 }
 
-int archive_rows_archived_in(struct store *s, int64_t item_id, char objid_out[ARCHIVE_OBJID_MAX],
-                             struct err *err)
+int archive_row_archived_in(struct store *s, int64_t item_id, char objid_out[ARCHIVE_OBJID_MAX],
+                            struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -334,14 +309,14 @@ static int each(struct store *s, int64_t org, const char *objid, archive_package
 	return rc;
 }
 
-int archive_rows_each(struct store *s, int64_t org, archive_package_fn fn, void *ctx,
-                      struct err *err)
+int archive_row_each(struct store *s, int64_t org, archive_package_fn fn, void *ctx,
+                     struct err *err)
 {
 	return each(s, org, NULL, fn, ctx, err);
 }
 
-int archive_rows_find(struct store *s, int64_t org, const char *objid, archive_package_fn fn,
-                      void *ctx, struct err *err)
+int archive_row_find(struct store *s, int64_t org, const char *objid, archive_package_fn fn,
+                     void *ctx, struct err *err)
 {
 	return each(s, org, objid, fn, ctx, err);
 }

@@ -441,6 +441,40 @@ static const char *const migrations[] = {
         " batch INTEGER NOT NULL,"
         " PRIMARY KEY (run_id, entry)) WITHOUT ROWID;"
         "CREATE INDEX question_answer_item ON question (answer_item_id);",
+        /* records (snapshots and disclosures): the periodic snapshots taken
+         * of each account (periodiskt uttag), and the disclosure register
+         * (utlämnande): who asked, what was handed out, what was masked
+         * (reasons and counts, never the masked text) and by whom. */
+        "CREATE TABLE snapshot ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " as_of TEXT NOT NULL,"
+        " reason TEXT NOT NULL,"
+        " file_name TEXT NOT NULL,"
+        " path TEXT NOT NULL,"
+        " sha256 TEXT NOT NULL,"
+        " bytes INTEGER NOT NULL,"
+        " pages INTEGER NOT NULL,"
+        " items INTEGER NOT NULL,"
+        " taken_by TEXT NOT NULL,"
+        " taken_at INTEGER NOT NULL);"
+        "CREATE INDEX snapshot_account ON snapshot (account_id, as_of);"
+        "CREATE TABLE disclosure ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " ref TEXT NOT NULL,"
+        " requester TEXT NOT NULL,"
+        " selection TEXT NOT NULL,"
+        " items INTEGER NOT NULL,"
+        " masks TEXT NOT NULL,"
+        " out_dir TEXT NOT NULL,"
+        " files TEXT NOT NULL,"
+        " manifest_sha256 TEXT NOT NULL,"
+        " disclosed_by TEXT NOT NULL,"
+        " disclosed_at INTEGER NOT NULL);"
+        "CREATE INDEX disclosure_org ON disclosure (org_id, disclosed_at);",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
