@@ -6,6 +6,7 @@
 #include "base/time.h"
 #include "model/op_ctx.h"
 #include "model/principal.h"
+#include "records/records_snapshot.h"
 #include "records/sip.h"
 #include "records/sip_validate.h"
 #include "records/timestamp.h"
@@ -38,6 +39,15 @@ static void print_stamp(struct cli_ctx *ctx, const struct timestamp_result *t, c
 }
 
 /* ---- archive ---- */
+
+/* The package's PDF/A printout: the account's records of the package's
+ * period (records_snapshot_printout); ctx is the configured font or NULL. */
+static int sip_printout(void *ctx, const struct op_ctx *op, const struct archive_scope *scope,
+                        const char *path, struct err *err)
+{
+	return records_snapshot_printout(op, scope->account_id, scope->from, scope->to, path, ctx,
+	                                 NULL, err);
+}
 
 static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -90,8 +100,9 @@ static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 	so.tsa = &tc;
-	/* The PDF/A printout of the records joins the package when the
-	 * rendering module provides it (sip_opts.printout). */
+	/* The PDF/A printout of the records joins the package. */
+	so.printout = sip_printout;
+	so.printout_ctx = (void *)config_get(cfg, "records", "font", NULL);
 	code = sip_write(&op, &so, &res, &ctx->err);
 	if (code && !res.package_id)
 		return cli_fail(ctx, code);
