@@ -1,9 +1,8 @@
 /* The PDF/A printout of an e-archive package's records
- * (representations/rep1/data/printout.pdf): every item of the package in
- * time order, replies indented, with author, Swedish time, kind, every
- * version of its text and what the platform did to it, drawn as a render_doc
- * and written by the PDF/A-1b writer (records/pdfa_child). A printout is
- * for people, and a document tree of a million items is not: above a limit
+ * (representations/rep1/data/printout.pdf), drawn as the periodic snapshot
+ * draws an account (records_snapshot_printout): every item of the period in
+ * time order, replies indented, versions, deletions and images. A printout
+ * is for people, and a document of a million items is not: above a limit
  * the printout is left out (the records file holds everything). */
 #ifndef KV_RECORDS_SIP_PRINT_H
 #define KV_RECORDS_SIP_PRINT_H
@@ -21,7 +20,7 @@ struct sip_print_ctx {
 	int64_t max_items; /* more items than this: no printout (0: the default) */
 	const char *font;  /* NULL: the writer's default */
 	int64_t left_out;  /* out: the package's item count when the printout was left out */
-	int pages;         /* out: unused (0) unless the writer reports it */
+	int pages;         /* out: the printout's page count */
 };
 
 /* A sip_printout_fn (ctx is a struct sip_print_ctx): writes the printout of
