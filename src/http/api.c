@@ -715,7 +715,9 @@ int api_handle(void *ctx, struct server_req *req, struct err *err)
 		                 "log in first (POST /api/v1/session)");
 		goto out;
 	}
-	if (state_changing(method) && r->session[0]) {
+	/* Logging in needs no token (it makes the session the token belongs
+	 * to); everything else a session changes does. */
+	if (state_changing(method) && r->session[0] && route->auth == API_LOGIN) {
 		const char *tok = server_req_header(req, "X-CSRF-Token");
 
 		if (!tok || strlen(tok) != strlen(r->csrf) ||
