@@ -82,6 +82,9 @@ const struct api_route api_routes[] = {
         R("GET", "/webhooks", api_admin_webhooks, API_LOGIN, PERM_CAPTURE, 0),
         R("GET", "/audit", api_admin_audit, API_LOGIN, PERM_AUDIT_READ, 0),
         R("GET", "/users", api_admin_users, API_LOGIN, PERM_USER_ADMIN, 0),
+        R("POST", "/users", api_admin_user_add, API_LOGIN, PERM_USER_ADMIN, 0),
+        R("POST", "/users/{id}/disable", api_admin_user_disable, API_LOGIN, PERM_USER_ADMIN, 0),
+        R("GET", "/roles", api_admin_roles, API_LOGIN, 0, 0),
         R("GET", "/stats", api_stats_get, API_LOGIN, PERM_STATS_READ, 1),
         {0},
 };

@@ -205,6 +205,21 @@ expect_exit 2 "two passwords that differ" -- "$K" user add twice --role analyst 
 expect_exit 2 "an unknown role" -- "$K" user add odd --role king <"$WORK/pw"
 [[ -z $(db "SELECT 1 FROM app_user WHERE name IN ('shorty','twice','odd')") ]] && ok "none of them was added" || bad "a refused user was added"
 
+# Users from the API.
+check 201 "$(req admin POST /users "{\"name\":\"webben\",\"role\":\"editor\",\"accounts\":[\"exempelbykommun\"],\"password\":\"$PW\"}")" "the administrator adds a user"
+jqb '.name == "webben" and .grants[0].role == "editor" and .grants[0].all_accounts == false' && ok "an editor of one account" || bad "user add: $(cat "$WORK/body")"
+uid=$(jq .id "$WORK/body")
+csrf[webben]=$(login webben)
+check 200 "$(req webben GET /session)" "who logs in"
+check 400 "$(req admin POST /users '{"name":"kort","role":"editor","password":"kort"}')" "a short password"
+jqb '.field == "password"' && ok "names the password" || bad "short password: $(cat "$WORK/body")"
+check 403 "$(req mod1 POST /users "{\"name\":\"x\",\"role\":\"admin\",\"password\":\"$PW\"}")" "a moderator may not add users"
+check 200 "$(req admin POST "/users/$uid/disable" '{}')" "the administrator disables the user"
+jqb '.disabled == true' && ok "who is disabled" || bad "disable: $(cat "$WORK/body")"
+check 401 "$(req webben GET /session)" "and whose session has ended"
+check 200 "$(req mod1 GET /roles)" "the role table"
+jqb '[.items[].label] | index("redaktör") and index("arkivarie")' && ok "in Swedish too" || bad "roles: $(cat "$WORK/body")"
+
 # --- ÖS: few administrators ------------------------------------------------------
 "$K" person add --name "Cia Ek" --email cia@exempelby.se --unit Kultur >/dev/null
 "$K" account add --platform instagram --handle kulturby --unit Kultur \
