@@ -151,6 +151,15 @@ check 201 "$(req mod1 POST /cases "{\"item\":\"204857392011111_1001\",\"categori
 jqb ".item == $post_id and .state == \"open\"" && ok "answers the new case" || bad "case open: $(cat "$WORK/body")"
 check 409 "$(req mod1 POST /cases "{\"item\":$post_id,\"categories\":\"threat\"}")" "a second case for the item"
 
+# --- a warning when an answer copies earlier ones ---------------------------
+"$K" import "$FIXW/easter_reply.jsonl" >/dev/null
+check 200 "$(req mod1 POST /inbox/1/answer/check '{"text":"Hej Anna! Biblioteket öppnar igen tisdag kl 10 efter påsk. Vänliga hälsningar, Eva, bibliotekarie"}')" "check an answer"
+jqb '.copies | length == 1 and .[0].question == 1 and .[0].similarity >= 0.8 and .[0].similarity < 1' &&
+	ok "an answer with the same words but the greeting is a copy of the earlier one" || bad "answer check: $(cat "$WORK/body")"
+check 200 "$(req mod1 POST /inbox/1/answer/check '{"text":"Simhallen är stängd på långfredagen men öppen på lördagen."}')" "check another answer"
+jqb '.copies == []' && ok "a new answer copies nothing" || bad "answer check: $(cat "$WORK/body")"
+check 403 "$(req kultur POST /inbox/1/answer/check '{"text":"Hej"}')" "not for a question of another account"
+
 # --- bad input changes nothing ----------------------------------------------
 before=$(db_state)
 check 404 "$(req mod1 GET /nowhere)" "unknown route"
