@@ -10,6 +10,7 @@
 #include "base/config.h"
 #include "http/notifier.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "http/webhook.h"
 #include "store/register.h"
 #include "store/store.h"
@@ -24,6 +25,12 @@
 #include <string.h>
 
 #define LISTEN_DEFAULT "127.0.0.1:8080"
+
+/* Where the built web UI is looked for when neither --web nor [server]
+ * web_root names it: the source tree's web/dist (CMake sets it). */
+#ifndef KV_WEB_ROOT
+#define KV_WEB_ROOT "web/dist"
+#endif
 
 static const char *config_name(struct cli_ctx *ctx, char *tmp, size_t cap)
 {
@@ -47,8 +54,12 @@ static int health(void *ctx, struct server_req *req, struct err *err)
 
 static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"listen", required_argument, NULL, 'l'}, {0}};
+	static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
+	                                     {"web", required_argument, NULL, 'w'},
+	                                     {0}};
 	struct webhook_ctx wc = {0};
+	struct static_files *web = NULL;
+	const char *web_root = NULL;
 	struct webhook_worker *worker = NULL;
 	struct notifier *notifier = NULL;
 	struct notify_settings ns;
@@ -66,6 +77,8 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'l')
 			listen = optarg;
+		else if (c == 'w')
+			web_root = optarg;
 		else
 			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
@@ -93,6 +106,23 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 
+	if (!web_root)
+		web_root = config_get(cfg, "server", "web_root", NULL);
+	{
+		/* Named on purpose (--web, web_root): it must be there. The
+		 * default may be missing (no UI built): serve the API alone. */
+		struct err werr;
+
+		err_clear(&werr);
+		code = static_files_open(&web, web_root ? web_root : KV_WEB_ROOT, &werr);
+		if (code && web_root) {
+			ctx->err = werr;
+			return cli_fail(ctx, code);
+		}
+		if (code)
+			fprintf(stderr, "kanalvakt: no web UI: %s\n", werr.msg);
+		code = 0;
+	}
 	/* Every thread started from here inherits the blocked set, so the
 	 * stop signals reach only the sigwait below. */
 	sigemptyset(&stop);
@@ -130,7 +160,9 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		                         .data_dir = ctx->data_dir,
 		                         .routes = routes,
 		                         .n_routes = sizeof(routes) / sizeof(routes[0]),
-		                         .log = log_line};
+		                         .log = log_line,
+		                         .fallback = static_files_handle,
+		                         .fallback_ctx = web};
 
 		wc.worker = worker;
 		code = server_start(&srv, &so, &ctx->err);
@@ -138,6 +170,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	if (code) {
 		notifier_free(notifier);
 		webhook_worker_free(worker);
+		static_files_free(web);
 		return cli_fail(ctx, code);
 	}
 	if (!wc.verify_token || !*wc.verify_token)
@@ -155,6 +188,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	server_free(srv);
 	notifier_free(notifier);
 	webhook_worker_free(worker);
+	static_files_free(web);
 	fprintf(stderr, "kanalvakt: stopped\n");
 	return 0;
 }
@@ -320,7 +354,7 @@ static int cmd_webhook_retry(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_cmds_serve[] = {
-        {"serve", NULL, cmd_serve, "[--listen ADDR:PORT]",
+        {"serve", NULL, cmd_serve, "[--listen ADDR:PORT] [--web DIR]",
          "run the HTTP daemon (health check, Meta webhooks) until SIGINT or SIGTERM"},
         {"webhook", "list", cmd_webhook_list, "[--status pending|done|failed]",
          "list stored webhook deliveries"},

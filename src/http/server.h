@@ -45,6 +45,10 @@ struct server_opts {
 	size_t n_routes;
 	server_log_fn log; /* NULL = no logging */
 	void *log_ctx;
+	/* Answers the GET and HEAD requests whose path no route knows (the
+	 * web UI's files, http/static_files); NULL: 404 for those too. */
+	server_handler fallback;
+	void *fallback_ctx;
 };
 
 /* Binds and starts serving in background threads. The routes are copied;
