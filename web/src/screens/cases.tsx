@@ -236,6 +236,10 @@ export function CaseDetail({ id }: { id: string }) {
                   bekräfta.
                 </p>
                 {cs.decided_by === s.me.name && <p class="hint">Du fattade beslutet och kan inte själv bekräfta det.</p>}
+                <div class="field check">
+                  <input id="confirm-hand" type="checkbox" checked={byHand} onChange={(e) => setByHand((e.target as HTMLInputElement).checked)} />
+                  <label for="confirm-hand">Utförs för hand på plattformen</label>
+                </div>
                 <button
                   type="button"
                   class="primary"

@@ -53,14 +53,10 @@ function short(a: AccountStats): string {
   return a.account;
 }
 
-function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
 export function StatsScreen() {
-  const now = new Date();
-  const [from, setFrom] = useState(isoDay(new Date(now.getTime() - 365 * 86400000)));
-  const [to, setTo] = useState(isoDay(new Date(now.getTime() + 86400000)));
+  // Empty: the server's default period (the last 365 days, by its clock).
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
   const [account, setAccount] = useState('');
   const [q, setQ] = useState({ from, to, account });
   const st = useLoad(() => api.get<Stats>('/stats', q), [q.from, q.to, q.account]);
@@ -74,7 +70,7 @@ export function StatsScreen() {
           setQ({ from, to, account });
         }}
       >
-        <Field label="Från">{(id) => <input id={id} type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />}</Field>
+        <Field label="Från" hint="tomt: senaste året">{(id, d) => <input id={id} aria-describedby={d} type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />}</Field>
         <Field label="Till">{(id) => <input id={id} type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />}</Field>
         <Field label="Konto">{(id) => <input id={id} value={account} onInput={(e) => setAccount((e.target as HTMLInputElement).value.trim())} />}</Field>
         <button type="submit" class="primary">
