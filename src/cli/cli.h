@@ -90,5 +90,6 @@ extern const struct cli_command cli_cmds_fetch[];
 extern const struct cli_command cli_cmds_workflow[];
 extern const struct cli_command cli_cmds_cases[];
 extern const struct cli_command cli_cmds_notify[];
+extern const struct cli_command cli_cmds_user[];
 
 #endif

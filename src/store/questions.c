@@ -23,7 +23,7 @@ int questions_each(struct store *s, const struct question_filter *f, questions_f
 	        "SELECT q.id, q.account_id, a.platform || '/' || a.handle, q.item_id, q.state,"
 	        " q.arrived_at, q.due_at, p.email, q.forwarded_to, q.note, q.answer_item_id,"
 	        " q.answered_at, q.response_seconds, q.closed_by, q.updated_at, i.author_name,"
-	        " i.text, i.permalink, sc.categories"
+	        " i.text, i.permalink, sc.categories, i.platform_id"
 	        " FROM question q JOIN account a ON a.id = q.account_id"
 	        " JOIN item i ON i.id = q.item_id"
 	        " LEFT JOIN person p ON p.id = q.assigned_to"
@@ -67,6 +67,7 @@ int questions_each(struct store *s, const struct question_filter *f, questions_f
 		        .text = store_col_text(st, 16),
 		        .permalink = text_or_null(st, 17),
 		        .categories = text_or_null(st, 18),
+		        .item_platform_id = store_col_text(st, 19),
 		};
 
 		rc = fn(ctx, &q);

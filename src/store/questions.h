@@ -35,6 +35,7 @@ struct question_row {
 	const char *text;
 	const char *permalink;
 	const char *categories; /* the item's flagged screening categories, comma list */
+	const char *item_platform_id;
 };
 
 struct question_filter {

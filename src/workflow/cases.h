@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "base/hash.h"
+#include "model/op_ctx.h"
 #include "workflow/sync.h"
 
 #include <stdint.h>
@@ -49,6 +50,14 @@ int cases_sync(struct store *s, int64_t org, const char *actor, struct workflow_
  * (keep, hidden, removed), KV_EIO when the blob cannot be written. */
 int cases_evidence_save(struct store *s, int64_t org, int64_t id, const char *actor,
                         char out[HASH_SHA256_HEX_LEN + 1], struct err *err);
+
+/* Opens a case for item_id by hand (case.decide on its account), for the
+ * violation categories given (a comma list) or, when NULL, those the item
+ * was flagged with. The removal deadline runs as for a case the sync
+ * opens. KV_ENOTFOUND for an unknown item, KV_EINVAL naming categories when
+ * there is no violation category, KV_ECONFLICT when the item has a case. */
+int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories, int64_t *out_id,
+               struct err *err);
 
 enum case_decision {
 	CASE_KEEP = 0,

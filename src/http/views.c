@@ -1,0 +1,239 @@
+/* The entity views. */
+#include "http/views.h"
+
+#include "base/calendar.h"
+#include "workflow/inbox.h"
+#include "workflow/policy.h"
+
+#include <stdio.h>
+#include <string.h>
+
+json_t *views_time(int64_t t)
+{
+	char b[CALENDAR_ISO_LEN];
+
+	if (!t)
+		return json_null();
+	calendar_format_local(b, t);
+	return json_string(b);
+}
+
+json_t *views_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *parsed(const char *s)
+{
+	json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+
+	return j ? j : (s ? json_string(s) : json_null());
+}
+
+json_t *views_item_json(const struct item_row *r)
+{
+	char account[300];
+
+	snprintf(account, sizeof(account), "%s/%s", r->platform ? r->platform : "",
+	         r->account_handle ? r->account_handle : "");
+	return json_pack(
+	        "{s:I,s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:I,s:s,s:o,s:o}",
+	        "id", (json_int_t)r->id, "account", account, "account_id",
+	        (json_int_t)r->account_id, "platform", r->platform, "platform_id", r->platform_id,
+	        "kind", r->kind, "parent", views_str(r->parent_platform_id), "root",
+	        views_str(r->root_platform_id), "author_id", views_str(r->author_id), "author",
+	        views_str(r->author_name), "direction",
+	        strcmp(r->direction, "upprattad") == 0 ? "upprättad" : "inkommen", "created_at",
+	        views_time(r->created_at), "captured_at", views_time(r->captured_at), "permalink",
+	        views_str(r->permalink), "state", r->state, "versions", (json_int_t)r->versions,
+	        "text", r->text ? r->text : "", "snippet", views_str(r->snippet), "categories",
+	        views_str(r->categories && *r->categories ? r->categories : NULL));
+}
+
+json_t *views_version_json(const struct item_version_row *v)
+{
+	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "version", (json_int_t)v->version,
+	                 "text", v->text ? v->text : "", "sha256", v->sha256 ? v->sha256 : "",
+	                 "written_at", views_time(v->version_at), "captured_at",
+	                 views_time(v->captured_at), "source", views_str(v->source), "links",
+	                 v->links ? parsed(v->links) : json_null(), "media",
+	                 v->media ? parsed(v->media) : json_null());
+}
+
+json_t *views_event_json(const struct item_event_row *e)
+{
+	return json_pack("{s:s,s:o,s:o,s:o}", "event", e->kind, "at", views_time(e->at),
+	                 "captured_at", views_time(e->captured_at), "source", views_str(e->source));
+}
+
+json_t *views_flag_json(const struct flag_row *f)
+{
+	return json_pack("{s:s,s:f,s:s,s:I,s:I,s:s}", "category", f->category, "score", f->score,
+	                 "rule", f->rule, "start", (json_int_t)f->start, "end", (json_int_t)f->end,
+	                 "match", f->match ? f->match : "");
+}
+
+json_t *views_question_json(const struct question_row *q, int64_t now)
+{
+	int overdue = strcmp(q->state, "open") == 0 && q->due_at < now;
+	json_t *j = json_pack(
+	        "{s:I,s:s,s:I,s:I,s:o,s:s,s:o,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,"
+	        "s:o,s:o}",
+	        "id", (json_int_t)q->id, "account", q->account, "account_id",
+	        (json_int_t)q->account_id, "item", (json_int_t)q->item_id, "item_platform_id",
+	        views_str(q->item_platform_id), "state", q->state, "arrived_at",
+	        views_time(q->arrived_at), "due_at", views_time(q->due_at), "overdue", overdue,
+	        "referral", inbox_needs_referral(q), "assigned_to", views_str(q->assigned_to),
+	        "forwarded_to", views_str(q->forwarded_to), "note", views_str(q->note), "closed_by",
+	        views_str(q->closed_by), "author", views_str(q->author), "text",
+	        q->text ? q->text : "", "permalink", views_str(q->permalink), "categories",
+	        views_str(q->categories && *q->categories ? q->categories : NULL), "answered_at",
+	        views_time(q->answered_at), "answer_item",
+	        q->answer_item_id ? json_integer(q->answer_item_id) : json_null(),
+	        "response_seconds",
+	        q->has_response ? json_integer(q->response_seconds) : json_null());
+
+	if (j)
+		json_object_set_new(j, "response_hours",
+		                    q->has_response
+		                            ? json_real((double)q->response_seconds / 3600.0)
+		                            : json_null());
+	return j;
+}
+
+static int case_open(const struct case_rec *c)
+{
+	return strcmp(c->state, "open") == 0 || strcmp(c->state, "pending_confirmation") == 0;
+}
+
+json_t *views_case_json(const struct case_rec *c, int64_t now)
+{
+	char account[300];
+
+	snprintf(account, sizeof(account), "%s/%s", c->platform ? c->platform : "",
+	         c->account_handle ? c->account_handle : "");
+	return json_pack("{s:I,s:s,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
+	                 "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:b}",
+	                 "id", (json_int_t)c->id, "account", account, "account_id",
+	                 (json_int_t)c->account_id, "item", (json_int_t)c->item_id, "platform_id",
+	                 c->item_platform_id ? c->item_platform_id : "", "author",
+	                 views_str(c->author_name), "text", c->text ? c->text : "", "categories",
+	                 c->categories ? c->categories : "", "state", c->state, "opened_at",
+	                 views_time(c->opened_at), "due_at", views_time(c->due_at), "overdue",
+	                 case_open(c) && c->due_at < now, "decision", views_str(c->decision),
+	                 "reason", views_str(c->reason), "decided_by", views_str(c->decided_by),
+	                 "decided_at", views_time(c->decided_at), "confirmed_by",
+	                 views_str(c->confirmed_by), "confirmed_at", views_time(c->confirmed_at),
+	                 "evidence_sha256", views_str(c->evidence_sha256), "evidence_at",
+	                 views_time(c->evidence_at), "registration", views_str(c->registration),
+	                 "external_ref", views_str(c->external_ref), "takedown", "via",
+	                 views_str(c->takedown_via), "by", views_str(c->takedown_by), "at",
+	                 views_time(c->takedown_at), "result", views_str(c->takedown_result),
+	                 "history", c->history);
+}
+
+json_t *views_review_json(const struct review_state *v)
+{
+	char interval[POLICY_DUR_LEN];
+
+	policy_duration_format(interval, &v->interval);
+	return json_pack("{s:s,s:I,s:b,s:o,s:o,s:s,s:o,s:o}", "account", v->account, "account_id",
+	                 (json_int_t)v->account_id, "missing", v->missing, "last_review_at",
+	                 views_time(v->last_review_at), "last_review_by",
+	                 views_str(v->last_review_by[0] ? v->last_review_by : NULL), "interval",
+	                 interval, "reviewed_since", views_time(v->since), "due_at",
+	                 views_time(v->due_at));
+}
+
+json_t *views_alert_json(const struct alert_row *a)
+{
+	char account[300];
+
+	snprintf(account, sizeof(account), "%s/%s", a->platform ? a->platform : "",
+	         a->account_handle ? a->account_handle : "");
+	return json_pack("{s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:o}", "id", (json_int_t)a->id, "account",
+	                 a->account_id ? json_string(account) : json_null(), "account_id",
+	                 a->account_id ? json_integer(a->account_id) : json_null(), "kind", a->kind,
+	                 "detail", parsed(a->detail), "created_at", views_time(a->created_at),
+	                 "acknowledged_by", views_str(a->acknowledged_by), "acknowledged_at",
+	                 views_time(a->acknowledged_at));
+}
+
+json_t *views_mail_json(const struct outbox_row *m)
+{
+	return json_pack("{s:I,s:s,s:s,s:o,s:I,s:o,s:o,s:o}", "id", (json_int_t)m->id, "recipients",
+	                 m->recipients ? m->recipients : "", "subject",
+	                 m->subject ? m->subject : "", "created_at", views_time(m->created_at),
+	                 "attempts", (json_int_t)m->attempts, "next_attempt_at",
+	                 views_time(m->next_attempt_at), "sent_at", views_time(m->sent_at),
+	                 "last_error", views_str(m->last_error));
+}
+
+json_t *views_webhook_json(const struct webhook_row *w)
+{
+	return json_pack("{s:I,s:s,s:o,s:s,s:I,s:s,s:o,s:o}", "id", (json_int_t)w->id, "source",
+	                 w->source, "received_at", views_time(w->received_at), "status", w->status,
+	                 "bytes", (json_int_t)w->body_len, "sha256", w->sha256, "processed_at",
+	                 views_time(w->processed_at), "error", views_str(w->error));
+}
+
+json_t *views_audit_json(const struct audit_entry *e)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:s}", "seq", (json_int_t)e->seq, "at",
+	                 e->at, "actor", e->actor, "action", e->action, "entity", e->entity,
+	                 "entity_id", views_str(e->entity_id), "before",
+	                 e->before ? parsed(e->before) : json_null(), "after",
+	                 e->after ? parsed(e->after) : json_null(), "hash", e->hash);
+}
+
+json_t *views_unit_json(const struct unit_row *u)
+{
+	return json_pack("{s:I,s:s,s:o,s:o}", "id", (json_int_t)u->id, "name", u->name, "parent",
+	                 views_str(u->parent_name), "closed_on", views_str(u->closed_on));
+}
+
+json_t *views_person_json(const struct person_row *p)
+{
+	return json_pack("{s:I,s:s,s:o,s:s,s:o,s:o,s:b,s:b}", "id", (json_int_t)p->id, "name",
+	                 p->name, "title", views_str(p->title), "email", p->email, "phone",
+	                 views_str(p->phone), "unit", views_str(p->unit_name), "contact_public",
+	                 p->contact_public, "active", p->active);
+}
+
+static json_t *num_or_null(double v)
+{
+	return v < 0 ? json_null() : json_real(v);
+}
+
+json_t *views_stats_account_json(const struct stats_account *a)
+{
+	json_t *cats = json_object();
+
+	for (size_t i = 0; i < a->n_cats; i++)
+		json_object_set_new(cats, a->cats[i].name, json_integer(a->cats[i].n));
+	return json_pack(
+	        "{s:s,s:I,s:f,s:I,s:f,s:o,s:I,s:I,s:I,s:o,s:o,s:o,s:I,s:o,s:I,s:I,s:I}", "account",
+	        a->account, "account_id", (json_int_t)a->account_id, "weeks", a->weeks, "posts",
+	        (json_int_t)a->posts, "posts_per_week", a->posts_per_week, "target_posts_per_week",
+	        a->target >= 0 ? json_integer(a->target) : json_null(), "questions",
+	        (json_int_t)a->questions, "answered", (json_int_t)a->answered, "answered_in_time",
+	        (json_int_t)a->answered_in_time, "answered_in_time_pct",
+	        num_or_null(a->in_time_pct), "median_response_hours", num_or_null(a->median_hours),
+	        "p90_response_hours", num_or_null(a->p90_hours), "comments",
+	        (json_int_t)a->comments, "comments_by_category", cats, "takedowns",
+	        (json_int_t)(a->hidden + a->removed), "hidden", (json_int_t)a->hidden, "removed",
+	        (json_int_t)a->removed);
+}
+
+json_t *views_stats_json(const struct stats_report *r)
+{
+	json_t *list = json_array();
+	char from[CALENDAR_ISO_LEN], to[CALENDAR_ISO_LEN];
+
+	for (size_t i = 0; i < r->n; i++)
+		json_array_append_new(list, views_stats_account_json(&r->accounts[i]));
+	calendar_format_local(from, r->from);
+	calendar_format_local(to, r->to);
+	return json_pack("{s:s,s:s,s:o,s:o}", "from", from, "to", to, "accounts", list, "total",
+	                 views_stats_account_json(&r->total));
+}
