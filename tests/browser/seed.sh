@@ -25,7 +25,15 @@ k account add --platform facebook --handle testvikskommun --name "Testviks kommu
 	--url https://www.facebook.com/testvikskommun \
 	--purpose "Informera invånarna och föra dialog" --audience "Invånare i Testvik" \
 	--responsible ali.holm@testvik.se --deputy eva.ek@testvik.se \
-	--admin ali.holm@testvik.se --admin eva.ek@testvik.se --posts-per-week 3
+	--admin ali.holm@testvik.se --admin eva.ek@testvik.se --posts-per-week 3 \
+	--goal "Snabba svar till invånarna" --decided-by ali.holm@testvik.se --decided-on 2026-01-15 \
+	--decision-ref "KS 2026/0007" --house-rules "Vi tar bort hot, personangrepp och reklam."
+for key in syfte mal budskap malgrupp kanal kontotyp avtal funktion_och_teknik resurser \
+	bevakning avsandare risker diarieforing_gallring_arkivering kriskommunikation \
+	marknadsforing informationskrav; do
+	k account checklist testvikskommun "$key" "Besvarat i beslutet KS 2026/0007"
+done
+k account activate testvikskommun
 k policy set four_eyes on
 
 user() {

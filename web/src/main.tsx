@@ -178,11 +178,14 @@ function App() {
   }, []);
 
   // The organisation (for the header and signatures) and the user's own person.
+  const loadOrg = () => {
+    api.get<Organisation>('/organisation').then(setOrg, () => setOrg(null));
+  };
   useEffect(() => {
     if (!me) return;
     const can = me.permissions.includes('register.read');
     if (!can) return;
-    api.get<Organisation>('/organisation').then(setOrg, () => setOrg(null));
+    loadOrg();
     if (me.person !== null)
       api.get<unknown>('/people', { limit: 500 }).then(
         (v) => setPerson(itemsOf<Person>(v).find((p) => p.id === me.person) || null),
@@ -197,6 +200,9 @@ function App() {
       org,
       person,
       can: (perm) => me.permissions.includes(perm),
+      refreshOrg: () => {
+        if (me.permissions.includes('register.read')) loadOrg();
+      },
       logout: () => {
         api.del('/session').catch((e) => {
           if (!(e instanceof ApiError)) throw e;

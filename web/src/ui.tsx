@@ -54,6 +54,8 @@ export interface SessionInfo {
   person: Person | null;
   can: (perm: string) => boolean;
   logout: () => void;
+  /** Reads the organisation again (its crisis flag shows in the header). */
+  refreshOrg: () => void;
 }
 
 export const SessionCtx = createContext<SessionInfo | null>(null);

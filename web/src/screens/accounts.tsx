@@ -39,7 +39,16 @@ export function Accounts() {
   const [status, setStatus] = useState('');
   const list = useLoad(() => api.get<unknown>('/accounts', { status, limit: 500 }).then(itemsOf<Account>), [status]);
   const checks = useLoad(() => api.get<unknown>('/checks').then(itemsOf<CheckProblem>), []);
-  const pub = useLoad(() => api.get<unknown>('/public/accounts').then((v) => (Array.isArray(v) ? v : itemsOf<Record<string, unknown>>(v)) as Record<string, unknown>[]), []);
+  // The public list as published: {organisation, updated, accounts: [...]}.
+  const pub = useLoad(
+    () =>
+      api.get<unknown>('/public/accounts').then((v) => {
+        if (Array.isArray(v)) return v as Record<string, unknown>[];
+        const o = (v || {}) as Record<string, unknown>;
+        return (Array.isArray(o.accounts) ? o.accounts : itemsOf(v)) as Record<string, unknown>[];
+      }),
+    [],
+  );
   const byAccount = new Map<number, CheckProblem[]>();
   for (const p of checks.data || []) byAccount.set(p.account_id, [...(byAccount.get(p.account_id) || []), p]);
   return (
@@ -61,7 +70,7 @@ export function Accounts() {
       {checks.error && <ErrorBox>Kontrollerna kunde inte hämtas: {checks.error}</ErrorBox>}
       <Show l={list}>
         {(rows) => (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Tabell (kan rullas i sidled)">
             <table>
               <caption class="sr-only">Konton</caption>
               <thead>
@@ -100,9 +109,10 @@ export function Accounts() {
       <p class="muted">Så här ser förteckningen ut på kommunens webbplats. Inga privata uppgifter visas.</p>
       <Show l={pub}>
         {(rows) => {
+          if (rows.length === 0) return <p>Inga konton är publicerade ännu (bara aktiva konton visas).</p>;
           const cols = rows.length ? Object.keys(rows[0]).filter((k) => typeof rows[0][k] !== 'object' || rows[0][k] === null) : [];
           return (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-label="Tabell (kan rullas i sidled)">
               <table class="public">
                 <caption class="sr-only">Publik förteckning</caption>
                 <thead>

@@ -41,7 +41,7 @@ export function Alerts() {
         <Show l={crisis}>
           {(c) => (
             <>
-              <p>
+              <p class="crisis-state">
                 Krisläget är <strong>{c.on ? 'på' : 'av'}</strong>.{' '}
                 {c.on ? 'Kortare svarstider och tätare bevakning gäller.' : 'Vanliga svarstider gäller.'}
               </p>
@@ -51,7 +51,10 @@ export function Alerts() {
                   class={c.on ? '' : 'danger'}
                   disabled={a.busy}
                   onClick={async () => {
-                    if (await a.run(() => api.put('/crisis', { on: !c.on }), c.on ? 'Krisläget är avslutat.' : 'Krisläget är påslaget.')) crisis.reload();
+                    if (await a.run(() => api.put('/crisis', { on: !c.on }), c.on ? 'Krisläget är avslutat.' : 'Krisläget är påslaget.')) {
+                      crisis.reload();
+                      s.refreshOrg();
+                    }
                   }}
                 >
                   {c.on ? 'Stäng av krisläget' : 'Slå på krisläget'}

@@ -46,7 +46,7 @@ export function Policy() {
       <ActionMessages a={a} />
       <Show l={list}>
         {(rows) => (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Tabell (kan rullas i sidled)">
             <table>
               <caption class="sr-only">Policyinställningar</caption>
               <thead>

@@ -22,7 +22,7 @@ export function Removed() {
       {list.error && <ErrorBox>{list.error}</ErrorBox>}
       {list.loading && !list.data && <Loading />}
       {list.data && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Tabell (kan rullas i sidled)">
           <table>
             <caption class="sr-only">Borttaget innehåll</caption>
             <thead>

@@ -15,7 +15,7 @@ export function Review() {
       <ActionMessages a={a} />
       <Show l={list}>
         {(rows) => (
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Tabell (kan rullas i sidled)">
             <table>
               <caption class="sr-only">Bevakning per konto</caption>
               <thead>
@@ -43,12 +43,11 @@ export function Review() {
                         <button
                           type="button"
                           disabled={a.busy}
-                          aria-label={`Markera ${r.account} som bevakat i dag`}
                           onClick={async () => {
                             if (await a.run(() => api.post(`/review/${r.account_id}`, {}), `${r.account} är markerat som bevakat.`)) list.reload();
                           }}
                         >
-                          Markera bevakat i dag
+                          Markera bevakat i dag<span class="sr-only">: {r.account}</span>
                         </button>
                       )}
                     </td>

@@ -17,7 +17,7 @@ import {
 } from 'chart.js';
 import type { ChartConfiguration } from 'chart.js';
 import { api } from '../api';
-import { category } from '../fmt';
+import { category, day } from '../fmt';
 import type { AccountStats, Stats } from '../types';
 import { Field, Show, Title, useLoad } from '../ui';
 
@@ -90,7 +90,7 @@ function StatsBody({ s }: { s: Stats }) {
   return (
     <>
       <p class="summary">
-        {s.from} – {s.to}: {t.posts} inlägg, {t.questions} frågor ({num(t.answered_in_time_pct, 0)} % besvarade i tid), median{' '}
+        {day(s.from)} – {day(s.to)}: {t.posts} inlägg, {t.questions} frågor ({num(t.answered_in_time_pct, 0)} % besvarade i tid), median{' '}
         {num(t.median_response_hours)} h, p90 {num(t.p90_response_hours)} h, {t.takedowns} borttagningar.
       </p>
       <div class="charts">
@@ -160,7 +160,7 @@ function StatsBody({ s }: { s: Stats }) {
         />
       </div>
       <h2>Siffror per konto</h2>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Tabell (kan rullas i sidled)">
         <table>
           <caption class="sr-only">Statistik per konto</caption>
           <thead>

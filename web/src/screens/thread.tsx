@@ -3,7 +3,7 @@
 // text. A flagged comment can be taken to a moderation case from here.
 import { useState } from 'preact/hooks';
 import { api, itemsOf } from '../api';
-import { eventLabel, kindLabel, label, itemState, when } from '../fmt';
+import { categories, eventLabel, isModerationFlag, kindLabel, label, itemState, when } from '../fmt';
 import type { Case, Item, ItemDetail } from '../types';
 import {
   ActionMessages,
@@ -25,7 +25,12 @@ export function Thread({ id }: { id: string }) {
     <section>
       <Show l={item}>
         {(it) => {
-          const thread = it.thread && it.thread.length ? it.thread : [it as unknown as Item];
+          // The thread as the API gives it leaves the item itself out: put it
+          // back in its place by time.
+          const self = { ...it, versions: it.versions ? it.versions.length : 1 } as unknown as Item;
+          const thread = [...(it.thread || []).filter((t) => t.id !== it.id), self].sort(
+            (a, b) => (a.created_at || a.captured_at).localeCompare(b.created_at || b.captured_at) || a.id - b.id,
+          );
           const root = thread.find((t) => !t.parent) || null;
           const rest = thread.filter((t) => t !== root);
           return (
@@ -77,15 +82,16 @@ function Head({ i }: { i: Item | ItemDetail }) {
 /** A comment in the thread: opened in full on demand. */
 function ItemBlock({ brief }: { brief: Item; selected: boolean }) {
   const [open, setOpen] = useState(false);
-  const flagged = !!brief.categories;
+  const flagged = categories(brief.categories).some(isModerationFlag);
   return (
     <div>
       <Head i={brief} />
       {open ? <Detail id={brief.id} /> : <p class="item-text">{brief.text}</p>}
       <div class="actions">
         {!open && (
-          <button type="button" onClick={() => setOpen(true)} aria-label={`Öppna ${flagged ? 'flaggad ' : ''}kommentar från ${brief.author || 'okänd'}`}>
+          <button type="button" onClick={() => setOpen(true)}>
             {flagged ? 'Öppna flaggad kommentar' : 'Visa versioner och händelser'}
+            <span class="sr-only"> – {brief.author || 'okänd'}, {when(brief.created_at)}</span>
           </button>
         )}
         {brief.versions > 1 && <Badge kind="info">{brief.versions} versioner</Badge>}

@@ -43,7 +43,7 @@ export function Users() {
           for (const u of rows) for (const g of u.grants) roles.set(g.role, { label: g.label, perms: g.permissions });
           return (
             <>
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0} role="region" aria-label="Tabell (kan rullas i sidled)">
                 <table>
                   <caption class="sr-only">Användare</caption>
                   <thead>
@@ -78,7 +78,7 @@ export function Users() {
                 </table>
               </div>
               <h2>Vad rollerna får göra</h2>
-              <div class="table-wrap">
+              <div class="table-wrap" tabIndex={0} role="region" aria-label="Tabell (kan rullas i sidled)">
                 <table class="matrix">
                   <caption class="sr-only">Behörigheter per roll</caption>
                   <thead>
