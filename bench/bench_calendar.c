@@ -3,7 +3,7 @@
  * calendar_working_seconds_between, from start times spread over 2026. Prints
  * figures; asserts nothing. */
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 
 #include <stdio.h>
 #include <time.h>

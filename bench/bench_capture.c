@@ -4,7 +4,7 @@
  * search latency over it. Prints figures; asserts nothing.
  * KV_BENCH_ITEMS sets the corpus size (default 1,000,000). */
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/import.h"
 #include "registry/registry.h"
 #include "store/items.h"
@@ -262,20 +262,24 @@ static int count_row(void *ctx, const struct item_row *r)
  * import into it. */
 static int open_store(struct store **out, const char *data, struct import_opts *o, struct err *e)
 {
-	struct registry_ctx rc = {0};
+	static struct principal who;
+	struct op_ctx op = {0};
 	struct account_input in = {0};
 
-	if (store_open(out, data, e) || registry_init(*out, "Benchby kommun", "bench", &rc.org, e))
+	principal_init_shell(&who, "bench");
+	op.who = &who;
+	if (store_open(out, data, e))
 		return -1;
-	rc.store = *out;
-	rc.actor = "bench";
+	op.store = *out;
+	if (registry_init(&op, "Benchby kommun", &op.org, e))
+		return -1;
 	in.platform = "facebook";
 	in.handle = "benchby";
 	in.unit = "Kommunikation";
-	if (registry_unit_add(&rc, "Kommunikation", NULL, NULL, e) ||
-	    registry_account_add(&rc, &in, &o->account_id, e))
+	if (registry_unit_add(&op, "Kommunikation", NULL, NULL, e) ||
+	    registry_account_add(&op, &in, &o->account_id, e))
 		return -1;
-	o->org = rc.org;
+	o->org = op.org;
 	o->actor = "bench";
 	o->format = PARSE_JSONL;
 	return 0;

@@ -268,16 +268,16 @@ static int run(const char *name, const struct corpus *c, struct screen_scratch *
 	       100.0 * (double)flagged / (double)c->n);
 
 	/* Where the time goes: each stage alone over the same items. */
-	norm_init(&n);
+	normalize_init(&n);
 	t0 = now();
 	for (size_t k = 0; k < c->n; k++)
-		norm_text(&n, c->text + c->starts[k], c->starts[k + 1] - c->starts[k], &e);
+		normalize_text(&n, c->text + c->starts[k], c->starts[k + 1] - c->starts[k], &e);
 	report("normalise only", c, now() - t0, (size_t)-1);
 	if (hs_alloc_scratch(lx->db[0], &hs) != HS_SUCCESS)
 		return -1;
 	t0 = now();
 	for (size_t k = 0; k < c->n; k++) {
-		norm_text(&n, c->text + c->starts[k], c->starts[k + 1] - c->starts[k], &e);
+		normalize_text(&n, c->text + c->starts[k], c->starts[k + 1] - c->starts[k], &e);
 		hs_scan(lx->db[0], n.out, (unsigned)n.len, 0, hs, on_event, &events);
 	}
 	report("normalise + Hyperscan", c, now() - t0, events);
@@ -287,7 +287,7 @@ static int run(const char *name, const struct corpus *c, struct screen_scratch *
 		           &hits);
 	report("detectors only", c, now() - t0, hits);
 	hs_free_scratch(hs);
-	norm_done(&n);
+	normalize_done(&n);
 	return 0;
 }
 

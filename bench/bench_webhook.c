@@ -5,6 +5,7 @@
  * store (fsync is the cost), CPU time for the signature check. */
 #include "base/hash.h"
 #include "http/webhook.h"
+#include "base/time.h"
 #include "registry/registry.h"
 #include "store/store.h"
 #include "store/webhooks.h"
@@ -50,6 +51,8 @@ int main(void)
 	char dir[] = "/tmp/kv-bench-webhook.XXXXXX";
 	char body[4096], header[80], hex[HASH_SHA256_HEX_LEN + 1];
 	uint8_t mac[HASH_SHA256_LEN];
+	struct principal who;
+	struct op_ctx op;
 	struct store *s = NULL;
 	struct err e;
 	int64_t org = 0, id = 0, acc = 0;
@@ -73,17 +76,21 @@ int main(void)
 	printf("signature check, %d-byte body: %.0f checks/s (%.2f us each, %ld ok), CPU time\n",
 	       len, (double)n_verify / (t1 - t0), (t1 - t0) / (double)n_verify * 1e6, ok);
 
-	if (store_open(&s, dir, &e) || registry_init(s, "Benchby kommun", "bench", &org, &e))
+	principal_init_shell(&who, "bench");
+	if (store_open(&s, dir, &e))
 		goto fail;
+	op_ctx_init(&op, s, 0, &who, time_now());
+	if (registry_init(&op, "Benchby kommun", &org, &e))
+		goto fail;
+	op.org = org;
 	{
-		struct registry_ctx rc = {.store = s, .org = org, .actor = "bench"};
 		struct account_input in = {.platform = "facebook",
 		                           .handle = "benchby",
 		                           .unit = "Enheten",
 		                           .platform_id = PAGE};
 
-		if (registry_unit_add(&rc, "Enheten", NULL, &acc, &e) ||
-		    registry_account_add(&rc, &in, &acc, &e))
+		if (registry_unit_add(&op, "Enheten", NULL, &acc, &e) ||
+		    registry_account_add(&op, &in, &acc, &e))
 			goto fail;
 	}
 

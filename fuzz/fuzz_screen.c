@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(stderr, "fuzz_screen: %s\n", e.msg);
 			abort();
 		}
-		norm_init(&n);
+		normalize_init(&n);
 	}
 	if (screen_text(&r, sc, (const char *)data, size, &e) != KV_OK)
 		abort();
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r->flags[k].start > r->flags[k].end || r->flags[k].end > size ||
 		    r->flags[k].score < 0 || r->flags[k].score > 1)
 			abort();
-	if (norm_text(&n, (const char *)data, size, &e) != KV_OK)
+	if (normalize_text(&n, (const char *)data, size, &e) != KV_OK)
 		abort();
 	for (size_t k = 0; k <= n.len; k++)
 		if (n.map[k] > size || (k > 0 && n.map[k] < n.map[k - 1]))

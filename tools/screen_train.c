@@ -95,7 +95,7 @@ static int load(struct item **out, size_t *nout, const struct opts *o, struct sc
 	struct item *items = NULL;
 	int rc = KV_OK;
 
-	norm_init(&nm);
+	normalize_init(&nm);
 	if (!f)
 		return err_set(err, KV_EIO, "cannot open %s: %s", o->data, strerror(errno));
 	if ((rc = screen_scratch_new(&sc, s, err)) != KV_OK)
@@ -142,7 +142,7 @@ static int load(struct item **out, size_t *nout, const struct opts *o, struct sc
 
 			json_array_foreach(labels, k, l)
 			{
-				if (json_is_string(l) && screen_category_abusive(screen_category_id(
+				if (json_is_string(l) && lexicon_category_abusive(lexicon_category_id(
 				                                 json_string_value(l))))
 					it->gold = 1;
 			}
@@ -156,7 +156,7 @@ static int load(struct item **out, size_t *nout, const struct opts *o, struct sc
 		}
 		text = json_string_value(t);
 		if ((rc = screen_text(&r, sc, text, json_string_length(t), err)) != KV_OK ||
-		    (rc = norm_text(&nm, text, json_string_length(t), err)) != KV_OK) {
+		    (rc = normalize_text(&nm, text, json_string_length(t), err)) != KV_OK) {
 			json_decref(doc);
 			goto out;
 		}
@@ -182,7 +182,7 @@ out:
 	free(items);
 	free(line);
 	fclose(f);
-	norm_done(&nm);
+	normalize_done(&nm);
 	screen_scratch_free(sc);
 	return rc;
 }
@@ -273,7 +273,7 @@ static int combined(const struct item *it, double p, const struct params *pr,
 	for (int c = 0; c < SCREEN_NCAT; c++) {
 		double v;
 
-		if (!screen_category_abusive(c) || it->lexicon[c] <= 0)
+		if (!lexicon_category_abusive(c) || it->lexicon[c] <= 0)
 			continue;
 		any = 1;
 		v = it->lexicon[c] + (p < 0 ? 0 : pr->lift * (p - 0.5));

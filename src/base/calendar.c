@@ -4,7 +4,7 @@
  * one zone. See docs/internals/calendar.md for the rules and examples. */
 #include "base/calendar.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -21,11 +21,11 @@
 
 #include "base/buf.h"
 #include "base/config.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/import.h"
 #include "capture/parse_meta.h"
 #include "store/cursors.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <curl/curl.h>
@@ -65,14 +65,14 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 
 	if (!connector_supported(p))
 		return err_set(err, KV_EINVAL, "no connector for %s accounts yet",
-		               platform_name(p));
+		               register_platform_name(p));
 	if (!cfg) {
 		empty = config_new();
 		if (!empty)
 			return err_set(err, KV_ENOMEM, "out of memory");
 		cfg = empty;
 	}
-	snprintf(sec, sizeof(sec), "account %s/%s", platform_name(p), handle);
+	snprintf(sec, sizeof(sec), "account %s/%s", register_platform_name(p), handle);
 	snprintf(sec2, sizeof(sec2), "account %s", handle);
 	section = config_get(cfg, sec, "token", NULL) || config_get(cfg, sec, "base_url", NULL) ||
 	                          config_get(cfg, sec, "max_pages", NULL) ||
@@ -646,7 +646,7 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 	int rc;
 
 	run.r = &r;
-	rc = reg_account_load(s, account_id, &acc, err);
+	rc = register_row_account_load(s, account_id, &acc, err);
 	if (rc)
 		goto out;
 	run.s = s;
@@ -654,7 +654,7 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 	run.account_id = account_id;
 	run.pid = acc->platform_account_id;
 	run.handle = acc->v.handle;
-	run.platform = platform_name(acc->v.platform);
+	run.platform = register_platform_name(acc->v.platform);
 	run.io.org = org;
 	run.io.account_id = account_id;
 	run.io.actor = actor;
@@ -731,7 +731,7 @@ out:
 	if (run.tok_esc)
 		curl_free(run.tok_esc);
 	fetch_free(run.f);
-	reg_account_free(acc);
+	register_row_account_free(acc);
 	*out = r;
 	return rc;
 }

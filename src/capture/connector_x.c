@@ -3,7 +3,7 @@
 #include "capture/connector_int.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/parse_meta.h"
 
 #include <curl/curl.h>

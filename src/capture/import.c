@@ -2,12 +2,12 @@
 #include "capture/import.h"
 
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/screening.h"
 #include "store/audit.h"
 #include "store/items.h"
-#include "store/media.h"
-#include "store/register.h"
+#include "store/media_rows.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -45,7 +45,7 @@ static int load_account(struct import_run *run, int64_t id, const char *platform
 	struct account_info *a;
 	int rc;
 
-	rc = reg_account_load(run->s, id, &rec, err);
+	rc = register_row_account_load(run->s, id, &rec, err);
 	if (rc)
 		return rc;
 	if (run->n_accounts == ACCOUNT_CACHE)
@@ -58,7 +58,7 @@ static int load_account(struct import_run *run, int64_t id, const char *platform
 	snprintf(a->handle, sizeof(a->handle), "%s", rec->v.handle ? rec->v.handle : "");
 	snprintf(a->platform_id, sizeof(a->platform_id), "%s",
 	         rec->platform_account_id ? rec->platform_account_id : "");
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	*out = a;
 	return KV_OK;
 }
@@ -178,7 +178,8 @@ static int sink_item(void *ctx, const struct item *it, struct err *err)
 	 * (capture/media), so that an import never waits on the network. */
 	for (size_t i = 0; !rc && i < it->n_media; i++)
 		if (it->media[i].url && *it->media[i].url)
-			rc = media_add(run->s, res.id, it->media[i].url, it->media[i].type, err);
+			rc = media_row_add(run->s, res.id, it->media[i].url, it->media[i].type,
+			                   err);
 	if (!rc && run->o->screener && !w.upprattad && res.text_changed) {
 		int flagged = 0;
 

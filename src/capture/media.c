@@ -2,9 +2,9 @@
 #include "capture/media.h"
 
 #include "base/config.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/blob.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 #include "store/store.h"
 
 #include <stdlib.h>
@@ -64,8 +64,8 @@ static int record(struct store *s, int64_t id, const char *sha, int64_t bytes, c
 
 	if (rc)
 		return rc;
-	rc = sha ? media_fetched(s, id, sha, bytes, time_now(), err)
-	         : media_failed(s, id, error, time_now(), err);
+	rc = sha ? media_row_fetched(s, id, sha, bytes, time_now(), err)
+	         : media_row_failed(s, id, error, time_now(), err);
 	if (rc) {
 		store_rollback(s);
 		return rc;
@@ -82,7 +82,7 @@ int capture_media_fetch(struct store *s, int64_t org, int64_t limit, const struc
 	struct fetch *f = NULL;
 	int rc;
 
-	rc = media_pending(s, org, MEDIA_MAX_ATTEMPTS, limit, collect, &c, err);
+	rc = media_row_pending(s, org, MEDIA_MAX_ATTEMPTS, limit, collect, &c, err);
 	if (c.nomem)
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 	if (rc > 0)

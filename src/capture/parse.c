@@ -5,7 +5,7 @@
 #define _GNU_SOURCE
 #include "capture/parse.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 
 #include "base/utf8.h"
 #include "capture/parse_feed.h"

@@ -5,7 +5,7 @@
 #include "capture/parse_feed.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/parse.h"
 
 #include <ctype.h>

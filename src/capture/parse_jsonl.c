@@ -7,7 +7,7 @@
 #include "capture/parse_jsonl.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "base/utf8.h"
 #include "capture/parse.h"
 

@@ -4,7 +4,7 @@
  * HTTP client and not notifications or accounts. */
 #include "capture/parse_mastodon.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/parse.h"
 
 #include <jansson.h>

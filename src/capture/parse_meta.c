@@ -7,7 +7,7 @@
 #include "capture/parse.h"
 #include "capture/parse_meta_int.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "base/utf8.h"
 
 #include <inttypes.h>

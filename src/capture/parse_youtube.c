@@ -4,7 +4,7 @@
  * HTTP client and not videos. */
 #include "capture/parse_youtube.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/parse.h"
 
 #include <jansson.h>

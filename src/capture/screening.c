@@ -2,9 +2,9 @@
 #include "capture/screening.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "screen/screen.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "store/store.h"
 
 #include <stdlib.h>
@@ -67,7 +67,7 @@ int capture_screen_item(struct store *s, struct capture_screener *sc, int64_t it
 	buf_init(&cats, 4096);
 	for (int c = 0; c < SCREEN_NCAT; c++)
 		if (res->flagged[c])
-			buf_printf(&cats, "%s%s", cats.len ? "," : "", screen_category_name(c));
+			buf_printf(&cats, "%s%s", cats.len ? "," : "", lexicon_category_name(c));
 	for (size_t i = 0; i < res->nflags && n < FLAGS_MAX; i++) {
 		const struct screen_flag *f = &res->flags[i];
 		size_t mlen = f->end - f->start;
@@ -81,7 +81,7 @@ int capture_screen_item(struct store *s, struct capture_screener *sc, int64_t it
 			mlen--;
 		memcpy(matches[n], text + f->start, mlen);
 		matches[n][mlen] = '\0';
-		flags[n].category = screen_category_name(f->category);
+		flags[n].category = lexicon_category_name(f->category);
 		flags[n].score = f->score;
 		flags[n].rule = f->rule;
 		flags[n].start = (int64_t)f->start;
@@ -89,8 +89,8 @@ int capture_screen_item(struct store *s, struct capture_screener *sc, int64_t it
 		flags[n].match = matches[n];
 		n++;
 	}
-	rc = screening_put(s, item_id, version, screen_rules_version(sc->engine), res->question,
-	                   buf_cstr(&cats), flags, n, now, err);
+	rc = screening_row_put(s, item_id, version, screen_rules_version(sc->engine), res->question,
+	                       buf_cstr(&cats), flags, n, now, err);
 	if (out_flagged)
 		*out_flagged = cats.len > 0;
 	buf_done(&cats);
@@ -135,8 +135,8 @@ int capture_rescreen(struct store *s, struct capture_screener *sc, int64_t org, 
 		rc = store_begin(s, err);
 		if (rc)
 			return rc;
-		rc = screening_pending(s, org, screen_rules_version(sc->engine), all, run.last_id,
-		                       RESCREEN_BATCH, rescreen_one, &run, err);
+		rc = screening_row_pending(s, org, screen_rules_version(sc->engine), all,
+		                           run.last_id, RESCREEN_BATCH, rescreen_one, &run, err);
 		if (rc) {
 			store_rollback(s);
 			return rc;

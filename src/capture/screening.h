@@ -1,7 +1,7 @@
 /* Screening as part of capture: every inkommen item version is screened when
  * it is captured, and its flags are stored with the rule set that found them;
  * after a rule change, rescreening brings every item up to the new rules.
- * The engine is screen/; the storage is store/screening. */
+ * The engine is screen/; the storage is store/screening_rows. */
 #ifndef KV_CAPTURE_SCREENING_H
 #define KV_CAPTURE_SCREENING_H
 

@@ -31,7 +31,7 @@ int takedown_conf_load(struct takedown_conf *out, const struct config *cfg, enum
 	if (rc)
 		return rc;
 	if (cfg) {
-		snprintf(sec, sizeof(sec), "account %s/%s", platform_name(p), handle);
+		snprintf(sec, sizeof(sec), "account %s/%s", register_platform_name(p), handle);
 		snprintf(sec2, sizeof(sec2), "account %s", handle);
 		tok = config_get(cfg, sec, "moderation_token", NULL);
 		if (!tok)
@@ -205,7 +205,8 @@ int takedown_run(const struct takedown_conf *conf, enum platform p, enum takedow
 	buf_init(&r.url, 8192);
 	if (!takedown_supported(p, action, own)) {
 		rc = err_set(err, KV_EINVAL, "%s cannot %s %s items through its API",
-		             platform_label(p), action == TAKEDOWN_HIDE ? "hide" : "remove",
+		             register_platform_label(p),
+		             action == TAKEDOWN_HIDE ? "hide" : "remove",
 		             own ? "its own" : "other people's");
 		goto out;
 	}
@@ -221,7 +222,7 @@ int takedown_run(const struct takedown_conf *conf, enum platform p, enum takedow
 	}
 	rc = build(&r, conf, p, action, platform_id, own);
 	if (rc) {
-		rc = err_set(err, rc, "cannot build the %s request", platform_label(p));
+		rc = err_set(err, rc, "cannot build the %s request", register_platform_label(p));
 		goto out;
 	}
 	n = (size_t)snprintf(out->request, sizeof(out->request), "%s ", r.method);

@@ -3,11 +3,14 @@
  * cmd_<noun>.c; this file only routes. */
 #include "cli/cli.h"
 
+#include "base/time.h"
+
 #include "base/config.h"
 #include "base/hash.h"
 #include "capture/screening.h"
+#include "registry/registry.h"
 #include "screen/screen.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <getopt.h>
@@ -109,7 +112,34 @@ int cli_org(struct cli_ctx *ctx, int64_t *out)
 
 	if (!s)
 		return ctx->err.code ? ctx->err.code : KV_EIO;
-	return reg_org_find(s, ctx->org_name, out, &ctx->err);
+	return register_row_org_find(s, ctx->org_name, out, &ctx->err);
+}
+
+int cli_op(struct cli_ctx *ctx, struct op_ctx *out)
+{
+	int64_t org = 0;
+	int rc = cli_org(ctx, &org);
+
+	if (rc)
+		return rc;
+	op_ctx_init(out, ctx->store, org, &ctx->who, time_now());
+	return KV_OK;
+}
+
+const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now)
+{
+	op_ctx_init(&ctx->op, ctx->store, org, &ctx->who, now ? now : time_now());
+	return &ctx->op;
+}
+
+int cli_account(struct cli_ctx *ctx, int64_t org, const char *ref, const char *field, int64_t *out)
+{
+	struct op_ctx op;
+	int code;
+
+	op_ctx_init(&op, ctx->store, org, &ctx->who, time_now());
+	code = registry_account_find(&op, ref, out, &ctx->err);
+	return code ? err_prefix(&ctx->err, "%s: ", field) : KV_OK;
 }
 
 int cli_fail(struct cli_ctx *ctx, int code)
@@ -249,6 +279,7 @@ int cli_run(int argc, char **argv)
 		print_commands(stderr);
 		return 2;
 	}
+	principal_init_shell(&ctx.who, ctx.actor);
 	noun = argv[i];
 	verb = i + 1 < argc ? argv[i + 1] : NULL;
 	cmd = find(noun, verb, &noun_known);

@@ -6,6 +6,8 @@
 #define KV_CLI_CLI_H
 
 #include "base/err.h"
+#include "model/op_ctx.h"
+#include "model/principal.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -24,6 +26,8 @@ struct cli_ctx {
 	struct config *cfg;                /* loaded by cli_config() */
 	const char *rules;                 /* --rules DIR: screening rules */
 	struct capture_screener *screener; /* loaded by cli_screener() */
+	struct principal who;              /* built from actor: the operator's own shell */
+	struct op_ctx op;                  /* filled by cli_op_at() */
 	struct err err;
 };
 
@@ -54,6 +58,20 @@ struct capture_screener *cli_screener(struct cli_ctx *ctx);
 
 /* The organisation acted on (--org, or the only one). */
 int cli_org(struct cli_ctx *ctx, int64_t *out);
+
+/* The operation context of a command: the store (opened), the organisation
+ * (cli_org), the principal built from --as and the current time. The CLI is
+ * the operator's own shell and is trusted as the named actor with every
+ * permission (docs/ARCHITECTURE.md, "Who acts"). On failure ctx->err is set. */
+int cli_op(struct cli_ctx *ctx, struct op_ctx *out);
+
+/* ctx->op set to the store (must be open), org, the shell's principal and
+ * now (0: the current time), for a feature call. */
+const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now);
+
+/* Resolves "ID|HANDLE" to an account of org; on failure ctx->err says so,
+ * prefixed with field ("--account: ..."). */
+int cli_account(struct cli_ctx *ctx, int64_t org, const char *ref, const char *field, int64_t *out);
 
 /* Prints ctx->err (or err when given) to stderr as "kanalvakt: <msg>" and
  * returns the exit status for code. */

@@ -2,7 +2,7 @@
  * Swedish working-day calendar from the command line. Parsing and printing
  * only; the rules live in base/calendar. */
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "cli/cli.h"
 
 #include <errno.h>

@@ -1,30 +1,24 @@
 /* Commands for captured items: import files, list and show items, search. */
 #include "cli/cli.h"
 
+#include "http/views.h"
+
 #include "base/calendar.h"
 #include "capture/import.h"
 #include "capture/media.h"
 #include "capture/screening.h"
 #include "store/audit.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "registry/registry.h"
 #include "screen/screen.h"
 #include "store/items.h"
-#include "store/media.h"
+#include "store/media_rows.h"
 #include "store/store.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static int find_account(struct cli_ctx *ctx, int64_t org, const char *ref, int64_t *out)
-{
-	struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
-	int code = registry_account_find(&rc, ref, out, &ctx->err);
-
-	return code ? err_prefix(&ctx->err, "--account: ") : KV_OK;
-}
 
 static void progress(void *arg, int64_t records)
 {
@@ -65,7 +59,7 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		                 format);
 	code = cli_org(ctx, &o.org);
 	if (!code && account)
-		code = find_account(ctx, o.org, account, &o.account_id);
+		code = cli_account(ctx, o.org, account, "--account", &o.account_id);
 	if (!code && screen && !(o.screener = cli_screener(ctx)))
 		code = ctx->err.code;
 	if (code)
@@ -189,7 +183,7 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 			f->newest_first = 1;
 			break;
 		case 'C':
-			if (screen_category_id(optarg) < 0)
+			if (lexicon_category_id(optarg) < 0)
 				return cli_usage(ctx, ctx->cmd,
 				                 "--category: '%s' is not a screening category",
 				                 optarg);
@@ -217,28 +211,13 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 	}
 	code = cli_org(ctx, &f->org_id);
 	if (!code && account)
-		code = find_account(ctx, f->org_id, account, &f->account_id);
+		code = cli_account(ctx, f->org_id, account, "--account", &f->account_id);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
 static json_t *item_json(const struct item_row *r)
 {
-	char created[CALENDAR_ISO_LEN] = "", captured[CALENDAR_ISO_LEN];
-
-	if (r->created_at)
-		calendar_format_local(created, r->created_at);
-	calendar_format_local(captured, r->captured_at);
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s,s:s?,s:s,s:I,s:s,"
-	                 "s:s?,s:s?}",
-	                 "id", (json_int_t)r->id, "account", r->account_handle, "platform",
-	                 r->platform, "platform_id", r->platform_id, "kind", r->kind, "parent",
-	                 r->parent_platform_id, "root", r->root_platform_id, "author_id",
-	                 r->author_id, "author", r->author_name, "direction",
-	                 strcmp(r->direction, "upprattad") == 0 ? "upprättad" : "inkommen",
-	                 "created_at", r->created_at ? created : NULL, "captured_at", captured,
-	                 "permalink", r->permalink, "state", r->state, "versions",
-	                 (json_int_t)r->versions, "text", r->text, "snippet", r->snippet,
-	                 "categories", r->categories && *r->categories ? r->categories : NULL);
+	return views_item_json(r);
 }
 
 static int print_item(void *arg, const struct item_row *r)
@@ -462,7 +441,7 @@ static int cmd_media_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = media_each(ctx->store, org, item, print_media, ctx, &ctx->err);
+		code = media_row_each(ctx->store, org, item, print_media, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -539,11 +518,11 @@ static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!code) {
 		sh.list = flags;
-		code = screening_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
+		code = screening_row_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
 	}
 	if (!code) {
 		sh.list = media;
-		code = media_each(ctx->store, f.org_id, id, collect_media, &sh, &ctx->err);
+		code = media_row_each(ctx->store, f.org_id, id, collect_media, &sh, &ctx->err);
 	}
 	if (!code) {
 		struct item_filter t = {.org_id = f.org_id, .root = sh.root_buf};

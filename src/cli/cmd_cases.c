@@ -4,10 +4,10 @@
 #include "cli/cli.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "registry/registry.h"
 #include "store/blob.h"
-#include "store/cases.h"
+#include "store/case_rows.h"
 #include "store/store.h"
 #include "workflow/cases.h"
 
@@ -29,53 +29,12 @@ static int parse_id(const char *s, int64_t *out)
 	return KV_OK;
 }
 
-static json_t *jtime(int64_t t)
-{
-	char b[CALENDAR_ISO_LEN];
-
-	if (!t)
-		return json_null();
-	calendar_format_local(b, t);
-	return json_string(b);
-}
-
-static json_t *jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static const char *fmt_time(char b[CALENDAR_ISO_LEN], int64_t t)
 {
 	if (!t)
 		return "-";
 	calendar_format_local(b, t);
 	return b;
-}
-
-static int is_open(const struct case_rec *c)
-{
-	return strcmp(c->state, "open") == 0 || strcmp(c->state, "pending_confirmation") == 0;
-}
-
-static json_t *case_json(const struct case_rec *c, int64_t now)
-{
-	char account[300];
-
-	snprintf(account, sizeof(account), "%s/%s", c->platform, c->account_handle);
-	return json_pack(
-	        "{s:I,s:s,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
-	        "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:b}",
-	        "id", (json_int_t)c->id, "account", account, "item", (json_int_t)c->item_id,
-	        "platform_id", c->item_platform_id, "author", jstr(c->author_name), "text", c->text,
-	        "categories", c->categories, "state", c->state, "opened_at", jtime(c->opened_at),
-	        "due_at", jtime(c->due_at), "overdue", is_open(c) && c->due_at < now, "decision",
-	        jstr(c->decision), "reason", jstr(c->reason), "decided_by", jstr(c->decided_by),
-	        "decided_at", jtime(c->decided_at), "confirmed_by", jstr(c->confirmed_by),
-	        "confirmed_at", jtime(c->confirmed_at), "evidence_sha256", jstr(c->evidence_sha256),
-	        "evidence_at", jtime(c->evidence_at), "registration", jstr(c->registration),
-	        "external_ref", jstr(c->external_ref), "takedown", "via", jstr(c->takedown_via),
-	        "by", jstr(c->takedown_by), "at", jtime(c->takedown_at), "result",
-	        jstr(c->takedown_result), "history", c->history);
 }
 
 struct list_ctx {
@@ -104,7 +63,7 @@ static int print_case(void *arg, const struct case_rec *c)
 
 	l->n++;
 	if (l->ctx->json) {
-		cli_print_json(case_json(c, l->now));
+		cli_print_json(cases_view_json(c, l->now));
 		return 0;
 	}
 	snippet(text, sizeof(text), c->text);
@@ -120,17 +79,9 @@ static int print_case(void *arg, const struct case_rec *c)
 		return 0;
 	}
 	printf("%-5lld %-20s %-25s%s %-22s %-20.20s %s%s\n", (long long)c->id, c->state,
-	       fmt_time(due, c->due_at), is_open(c) && c->due_at < l->now ? "!" : " ",
-	       c->categories, c->account_handle, c->history ? "[historik] " : "", text);
+	       fmt_time(due, c->due_at), cases_is_overdue(c, l->now) ? "!" : " ", c->categories,
+	       c->account_handle, c->history ? "[historik] " : "", text);
 	return 0;
-}
-
-static int find_account(struct cli_ctx *ctx, int64_t org, const char *ref, int64_t *out)
-{
-	struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
-	int code = registry_account_find(&rc, ref, out, &ctx->err);
-
-	return code ? err_prefix(&ctx->err, "--account: ") : KV_OK;
 }
 
 static int list(struct cli_ctx *ctx, int argc, char **argv, int removed)
@@ -161,7 +112,7 @@ static int list(struct cli_ctx *ctx, int argc, char **argv, int removed)
 	f.taken_down = removed;
 	code = cli_org(ctx, &f.org_id);
 	if (!code && account)
-		code = find_account(ctx, f.org_id, account, &f.account_id);
+		code = cli_account(ctx, f.org_id, account, "--account", &f.account_id);
 	if (!code && !ctx->json) {
 		if (removed)
 			printf("%-5s %-8s %-25s %-14s %-5s %-12s %-20s %-12s  %s\n", "case",
@@ -172,7 +123,7 @@ static int list(struct cli_ctx *ctx, int argc, char **argv, int removed)
 			       "categories", "account", "text");
 	}
 	if (!code)
-		code = cases_each(ctx->store, &f, print_case, &l, &ctx->err);
+		code = case_row_each(ctx->store, &f, print_case, &l, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -210,7 +161,7 @@ static int cmd_case_show(struct cli_ctx *ctx, int argc, char **argv)
 	code = org_and_id(ctx, argv[1], &org, &id);
 	if (code)
 		return -code;
-	code = cases_load(ctx->store, org, id, &l, &ctx->err);
+	code = case_row_load(ctx->store, org, id, &l, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (l->c.evidence_sha256) {
@@ -218,7 +169,7 @@ static int cmd_case_show(struct cli_ctx *ctx, int argc, char **argv)
 		blob_path(ctx->store, l->c.evidence_sha256, path, sizeof(path), NULL);
 	}
 	if (ctx->json) {
-		json_t *j = case_json(&l->c, now);
+		json_t *j = cases_view_json(&l->c, now);
 
 		json_object_set_new(j, "evidence_verified",
 		                    verified < 0 ? json_null() : json_boolean(verified));
@@ -237,7 +188,7 @@ static int cmd_case_show(struct cli_ctx *ctx, int argc, char **argv)
 		printf("text:         %s\n", c->text);
 		printf("categories:   %s\n", c->categories);
 		printf("opened:       %s, due %s%s\n", fmt_time(a, c->opened_at),
-		       fmt_time(b, c->due_at), is_open(c) && c->due_at < now ? " (overdue)" : "");
+		       fmt_time(b, c->due_at), cases_is_overdue(c, now) ? " (overdue)" : "");
 		if (c->evidence_sha256)
 			printf("evidence:     sha256 %s, saved %s, %s\n", c->evidence_sha256,
 			       fmt_time(a, c->evidence_at),
@@ -261,7 +212,7 @@ static int cmd_case_show(struct cli_ctx *ctx, int argc, char **argv)
 			       c->takedown_by ? c->takedown_by : "-", fmt_time(a, c->takedown_at),
 			       c->takedown_result ? c->takedown_result : "");
 	}
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	return 0;
 }
 
@@ -276,7 +227,7 @@ static int cmd_case_evidence(struct cli_ctx *ctx, int argc, char **argv)
 	code = org_and_id(ctx, argv[1], &org, &id);
 	if (code)
 		return -code;
-	code = cases_evidence_save(ctx->store, org, id, ctx->actor, sha, &ctx->err);
+	code = cases_evidence_save(cli_op_at(ctx, org, 0), id, sha, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -351,8 +302,7 @@ static int cmd_case_decide(struct cli_ctx *ctx, int argc, char **argv)
 		return -code;
 	code = load_opts(ctx, &o, &t);
 	if (!code)
-		code = cases_decide(ctx->store, org, id, d, reason, ctx->actor, &o, &t, &out,
-		                    &ctx->err);
+		code = cases_decide(cli_op_at(ctx, org, 0), id, d, reason, &o, &t, &out, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	return print_outcome(ctx, id, &out);
@@ -382,7 +332,7 @@ static int cmd_case_confirm(struct cli_ctx *ctx, int argc, char **argv)
 		return -code;
 	code = load_opts(ctx, &o, &t);
 	if (!code)
-		code = cases_confirm(ctx->store, org, id, ctx->actor, &o, &t, &out, &ctx->err);
+		code = cases_confirm(cli_op_at(ctx, org, 0), id, &o, &t, &out, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	return print_outcome(ctx, id, &out);
@@ -419,7 +369,7 @@ static int cmd_case_register(struct cli_ctx *ctx, int argc, char **argv)
 		return -code;
 	code = load_opts(ctx, &o, &t);
 	if (!code)
-		code = cases_register(ctx->store, org, id, series, external, ctx->actor, &o, reg,
+		code = cases_register(cli_op_at(ctx, org, 0), id, series, external, &o, reg,
 		                      &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);

@@ -8,7 +8,7 @@
 #include "base/config.h"
 #include "capture/connector.h"
 #include "registry/registry.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <curl/curl.h>
@@ -86,13 +86,14 @@ static int fetch_one(struct cli_ctx *ctx, int64_t org, int64_t id, int explicit,
 
 	if (!cfg || !screener)
 		return ctx->err.code ? ctx->err.code : KV_EINVAL;
-	code = reg_account_load(ctx->store, id, &acc, &err);
+	code = register_row_account_load(ctx->store, id, &acc, &err);
 	if (code) {
 		fprintf(stderr, "kanalvakt: %s\n", err.msg);
 		note_exit(t, code);
 		return KV_OK;
 	}
-	snprintf(label, sizeof(label), "%s/%s", platform_name(acc->v.platform), acc->v.handle);
+	snprintf(label, sizeof(label), "%s/%s", register_platform_name(acc->v.platform),
+	         acc->v.handle);
 	if (!explicit && (acc->v.status != ACCOUNT_ACTIVE || !connector_supported(acc->v.platform)))
 		goto out;
 	code = connector_conf_load(&conf, cfg, acc->v.platform, acc->v.handle, acc->v.url, &err);
@@ -115,7 +116,7 @@ static int fetch_one(struct cli_ctx *ctx, int64_t org, int64_t id, int explicit,
 	if (code)
 		note_exit(t, code);
 out:
-	reg_account_free(acc);
+	register_row_account_free(acc);
 	return KV_OK;
 }
 
@@ -148,17 +149,14 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, KV_EINTERNAL);
 	}
 	if (account) {
-		struct registry_ctx rc = {.store = ctx->store, .org = org, .actor = ctx->actor};
-
-		code = registry_account_find(&rc, account, &id, &ctx->err);
+		code = cli_account(ctx, org, account, "--account", &id);
 		if (code) {
-			err_prefix(&ctx->err, "--account: ");
 			code = cli_fail(ctx, code);
 			goto out;
 		}
 		fetch_one(ctx, org, id, 1, &t);
 	} else {
-		code = reg_account_ids(ctx->store, org, &ids, &n, &ctx->err);
+		code = register_row_account_ids(ctx->store, org, &ids, &n, &ctx->err);
 		if (code) {
 			code = cli_fail(ctx, code);
 			goto out;

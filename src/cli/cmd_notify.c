@@ -5,8 +5,8 @@
 #include "cli/cli.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
-#include "store/alerts.h"
+#include "base/time.h"
+#include "store/alert_rows.h"
 #include "store/outbox.h"
 #include "store/store.h"
 #include "workflow/alerts.h"
@@ -97,8 +97,7 @@ static int cmd_notify_run(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code)
 		code = cli_org(ctx, &org);
 	if (!code)
-		code = notify_run(ctx->store, org, &set, ctx->actor, time_now(), print_event, &p,
-		                  &rep, &ctx->err);
+		code = notify_run(cli_op_at(ctx, org, 0), &set, print_event, &p, &rep, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -189,8 +188,7 @@ static int cmd_mail_send(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code)
 		code = cli_org(ctx, &org);
 	if (!code)
-		code = mail_flush(ctx->store, org, &set.mail, ctx->actor, time_now(), on_mail, &p,
-		                  &rep, &ctx->err);
+		code = mail_flush(cli_op_at(ctx, org, 0), &set.mail, on_mail, &p, &rep, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	print_mail_summary(ctx, &rep);
@@ -252,7 +250,7 @@ static int cmd_alert_list(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
 	code = cli_org(ctx, &f.org_id);
 	if (!code)
-		code = alerts_each(ctx->store, &f, print_alert, ctx, &ctx->err);
+		code = alert_row_each(ctx->store, &f, print_alert, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -270,7 +268,7 @@ static int cmd_alert_ack(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "'%s' is not an alert id", argv[1]);
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = alert_ack(ctx->store, org, id, ctx->actor, time_now(), &ctx->err);
+		code = alerts_ack(cli_op_at(ctx, org, 0), id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -290,7 +288,7 @@ static int crisis_switch(struct cli_ctx *ctx, int argc, char **argv, int on)
 		return 2;
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = alert_crisis_set(ctx->store, org, on, ctx->actor, &changed, &ctx->err);
+		code = alerts_crisis_set(cli_op_at(ctx, org, 0), on, &changed, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -322,7 +320,7 @@ static int cmd_crisis_status(struct cli_ctx *ctx, int argc, char **argv)
 		return 2;
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = alert_crisis_get(ctx->store, org, &on, &ctx->err);
+		code = alerts_crisis_get(cli_op_at(ctx, org, 0), &on, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)

@@ -3,9 +3,9 @@
 #include "cli/cli.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "registry/registry.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 #include "workflow/activity.h"
 
@@ -45,16 +45,9 @@ static int parse_close(struct cli_ctx *ctx, int argc, char **argv, const char *k
 }
 
 /* Opens the store and finds the organisation for a registry call. */
-static int registry_open(struct cli_ctx *ctx, struct registry_ctx *rc)
+static int registry_open(struct cli_ctx *ctx, struct op_ctx *op)
 {
-	int code;
-
-	rc->store = cli_store(ctx);
-	if (!rc->store)
-		return ctx->err.code;
-	code = cli_org(ctx, &rc->org);
-	rc->actor = ctx->actor;
-	return code;
+	return cli_op(ctx, op);
 }
 
 static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
@@ -80,7 +73,12 @@ static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	s = cli_store(ctx);
 	if (!s)
 		return cli_fail(ctx, ctx->err.code);
-	rc = registry_init(s, org, ctx->actor, &id, &ctx->err);
+	{
+		struct op_ctx op;
+
+		op_ctx_init(&op, s, 0, &ctx->who, time_now());
+		rc = registry_init(&op, org, &id, &ctx->err);
+	}
 	if (rc)
 		return cli_fail(ctx, rc);
 	if (ctx->json)
@@ -98,7 +96,7 @@ static int cmd_unit_add(struct cli_ctx *ctx, int argc, char **argv)
 	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	const char *name = NULL, *parent = NULL;
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int64_t id = 0;
 	int c, code;
 
@@ -113,9 +111,9 @@ static int cmd_unit_add(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!name)
 		return cli_usage(ctx, cmd, "--name is required");
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_unit_add(&rc, name, parent, &id, &ctx->err);
+		code = registry_unit_add(&op, name, parent, &id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -130,7 +128,7 @@ static int cmd_unit_close(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_command *cmd = ctx->cmd;
 	const char *name = NULL, *date = NULL;
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int code;
 
 	code = parse_close(ctx, argc, argv, "name", &name, &date);
@@ -140,9 +138,9 @@ static int cmd_unit_close(struct cli_ctx *ctx, int argc, char **argv)
 		name = argv[optind];
 	if (!name)
 		return cli_usage(ctx, cmd, "--name is required");
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_unit_close(&rc, name, date, &ctx->err);
+		code = registry_unit_close(&op, name, date, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (!ctx->json)
@@ -169,13 +167,13 @@ static int print_unit(void *arg, const struct unit_row *u)
 
 static int cmd_unit_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct registry_ctx rc;
-	int code = registry_open(ctx, &rc);
+	struct op_ctx op;
+	int code = registry_open(ctx, &op);
 
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	if (!code)
-		code = reg_unit_each(rc.store, rc.org, print_unit, ctx, &ctx->err);
+		code = register_row_unit_each(op.store, op.org, print_unit, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -190,7 +188,7 @@ static int cmd_person_add(struct cli_ctx *ctx, int argc, char **argv)
 	                                     {0}};
 	const struct cli_command *cmd = ctx->cmd;
 	struct person_input in = {0};
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int64_t id = 0;
 	int c, code;
 
@@ -221,9 +219,9 @@ static int cmd_person_add(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (!in.name || !in.email)
 		return cli_usage(ctx, cmd, "--name and --email are required");
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_person_add(&rc, &in, &id, &ctx->err);
+		code = registry_person_add(&op, &in, &id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -252,26 +250,26 @@ static int print_person(void *arg, const struct person_row *p)
 
 static int cmd_person_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct registry_ctx rc;
-	int code = registry_open(ctx, &rc);
+	struct op_ctx op;
+	int code = registry_open(ctx, &op);
 
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	if (!code)
-		code = reg_person_each(rc.store, rc.org, print_person, ctx, &ctx->err);
+		code = register_row_person_each(op.store, op.org, print_person, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
 static int cmd_person_active(struct cli_ctx *ctx, int argc, char **argv, int active)
 {
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int code;
 
 	if (argc != 2)
 		return cli_usage(ctx, ctx->cmd, "give exactly one e-mail address");
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_person_set_active(&rc, argv[1], active, &ctx->err);
+		code = registry_person_set_active(&op, argv[1], active, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -389,10 +387,10 @@ static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int
 	return 0;
 }
 
-static int print_account(struct cli_ctx *ctx, struct registry_ctx *rc, int64_t id, int full)
+static int print_account(struct cli_ctx *ctx, struct op_ctx *op, int64_t id, int full)
 {
 	struct account_rec *r = NULL;
-	int code = reg_account_load(rc->store, id, &r, &ctx->err);
+	int code = register_row_account_load(op->store, id, &r, &ctx->err);
 
 	if (code)
 		return code;
@@ -400,7 +398,8 @@ static int print_account(struct cli_ctx *ctx, struct registry_ctx *rc, int64_t i
 		cli_print_json(registry_account_json(r));
 	} else if (!full) {
 		printf("%-4lld %-10s %-28s %-9s %s\n", (long long)r->v.id,
-		       platform_name(r->v.platform), r->v.handle, account_status_name(r->v.status),
+		       register_platform_name(r->v.platform), r->v.handle,
+		       register_account_status_name(r->v.status),
 		       r->unit_name ? r->unit_name : "-");
 	} else {
 		json_t *j = registry_account_json(r);
@@ -419,7 +418,7 @@ static int print_account(struct cli_ctx *ctx, struct registry_ctx *rc, int64_t i
 		}
 		json_decref(j);
 	}
-	reg_account_free(r);
+	register_row_account_free(r);
 	return 0;
 }
 
@@ -428,7 +427,7 @@ static int cmd_account_add(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *cmd = ctx->cmd;
 	const char *admins[MAX_ADMINS];
 	struct account_input in = {0};
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int64_t id = 0;
 	int code;
 
@@ -439,15 +438,15 @@ static int cmd_account_add(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, cmd, "unexpected argument '%s'", argv[optind]);
 	if (!in.platform || !in.handle || !in.unit)
 		return cli_usage(ctx, cmd, "--platform, --handle and --unit are required");
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_account_add(&rc, &in, &id, &ctx->err);
+		code = registry_account_add(&op, &in, &id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (!ctx->json)
 		printf("account %lld %s/%s added (proposed)\n", (long long)id, in.platform,
 		       in.handle);
-	else if ((code = print_account(ctx, &rc, id, 0)))
+	else if ((code = print_account(ctx, &op, id, 0)))
 		return cli_fail(ctx, code);
 	return 0;
 }
@@ -457,7 +456,7 @@ static int cmd_account_edit(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *cmd = ctx->cmd;
 	const char *admins[MAX_ADMINS];
 	struct account_input in = {0};
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int64_t id = 0;
 	int code;
 
@@ -466,42 +465,41 @@ static int cmd_account_edit(struct cli_ctx *ctx, int argc, char **argv)
 		return code;
 	if (optind + 1 != argc)
 		return cli_usage(ctx, cmd, "give exactly one account (ID or HANDLE)");
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_account_edit(&rc, argv[optind], &in, &ctx->err);
+		code = registry_account_edit(&op, argv[optind], &in, &ctx->err);
 	if (!code)
-		code = registry_account_find(&rc, argv[optind], &id, &ctx->err);
+		code = registry_account_find(&op, argv[optind], &id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (!ctx->json)
 		printf("account %s updated\n", argv[optind]);
-	else if ((code = print_account(ctx, &rc, id, 0)))
+	else if ((code = print_account(ctx, &op, id, 0)))
 		return cli_fail(ctx, code);
 	return 0;
 }
 
-static int one_account(struct cli_ctx *ctx, int argc, char **argv, struct registry_ctx *rc,
-                       int64_t *id)
+static int one_account(struct cli_ctx *ctx, int argc, char **argv, struct op_ctx *op, int64_t *id)
 {
 	int code;
 
 	if (argc != 2)
 		return cli_usage(ctx, ctx->cmd, "give exactly one account (ID or HANDLE)");
-	code = registry_open(ctx, rc);
+	code = registry_open(ctx, op);
 	if (!code)
-		code = registry_account_find(rc, argv[1], id, &ctx->err);
+		code = registry_account_find(op, argv[1], id, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
 static int cmd_account_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int64_t id = 0;
-	int code = one_account(ctx, argc, argv, &rc, &id);
+	int code = one_account(ctx, argc, argv, &op, &id);
 
 	if (code)
 		return code;
-	code = print_account(ctx, &rc, id, 1);
+	code = print_account(ctx, &op, id, 1);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -511,7 +509,7 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *cmd = ctx->cmd;
 	enum account_status want = ACCOUNT_PROPOSED;
 	int filter = 0, c, code;
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int64_t *ids = NULL;
 	size_t n = 0;
 
@@ -519,29 +517,29 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 's')
 			return cli_bad_option(ctx, cmd, argc, argv);
-		if (account_status_from_name(optarg, &want))
+		if (register_account_status_from_name(optarg, &want))
 			return cli_usage(ctx, cmd,
 			                 "--status: '%s' is not one of proposed, active, inactive, "
 			                 "closed",
 			                 optarg);
 		filter = 1;
 	}
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = reg_account_ids(rc.store, rc.org, &ids, &n, &ctx->err);
+		code = register_row_account_ids(op.store, op.org, &ids, &n, &ctx->err);
 	for (size_t i = 0; i < n && !code; i++) {
 		struct account_rec *r = NULL;
 
 		if (filter) {
-			code = reg_account_load(rc.store, ids[i], &r, &ctx->err);
+			code = register_row_account_load(op.store, ids[i], &r, &ctx->err);
 			if (code)
 				break;
 			int skip = r->v.status != want;
-			reg_account_free(r);
+			register_row_account_free(r);
 			if (skip)
 				continue;
 		}
-		code = print_account(ctx, &rc, ids[i], 0);
+		code = print_account(ctx, &op, ids[i], 0);
 	}
 	free(ids);
 	return code ? cli_fail(ctx, code) : 0;
@@ -564,14 +562,14 @@ static void print_problem(struct cli_ctx *ctx, const char *account, const struct
 static int cmd_account_activate(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct check_problem *problems = NULL;
-	struct registry_ctx rc;
+	struct op_ctx op;
 	size_t n = 0;
 	int64_t id = 0;
-	int code = one_account(ctx, argc, argv, &rc, &id);
+	int code = one_account(ctx, argc, argv, &op, &id);
 
 	if (code)
 		return code;
-	code = registry_account_activate(&rc, argv[1], &problems, &n, &ctx->err);
+	code = registry_account_activate(&op, argv[1], &problems, &n, &ctx->err);
 	if (code) {
 		int exit_code = cli_fail(ctx, code);
 
@@ -592,13 +590,13 @@ static int cmd_account_activate(struct cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_account_deactivate(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int64_t id = 0;
-	int code = one_account(ctx, argc, argv, &rc, &id);
+	int code = one_account(ctx, argc, argv, &op, &id);
 
 	if (code)
 		return code;
-	code = registry_account_deactivate(&rc, argv[1], &ctx->err);
+	code = registry_account_deactivate(&op, argv[1], &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -612,7 +610,7 @@ static int cmd_account_close(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_command *cmd = ctx->cmd;
 	const char *reason = NULL, *date = NULL;
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int code;
 
 	code = parse_close(ctx, argc, argv, "reason", &reason, &date);
@@ -622,9 +620,9 @@ static int cmd_account_close(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, cmd, "give exactly one account (ID or HANDLE)");
 	if (!reason)
 		return cli_usage(ctx, cmd, "--reason is required");
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_account_close(&rc, argv[optind], date, reason, &ctx->err);
+		code = registry_account_close(&op, argv[optind], date, reason, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -637,7 +635,7 @@ static int cmd_account_close(struct cli_ctx *ctx, int argc, char **argv)
 static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const struct cli_command *cmd = ctx->cmd;
-	struct registry_ctx rc;
+	struct op_ctx op;
 	int code;
 
 	if (argc == 2) {
@@ -645,35 +643,37 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 		struct account_rec *r = NULL;
 		int64_t id = 0;
 
-		code = one_account(ctx, argc, argv, &rc, &id);
+		code = one_account(ctx, argc, argv, &op, &id);
 		if (code)
 			return code;
-		code = reg_account_load(rc.store, id, &r, &ctx->err);
+		code = register_row_account_load(op.store, id, &r, &ctx->err);
 		if (code)
 			return cli_fail(ctx, code);
-		for (size_t i = 0; i < checklist_count; i++) {
+		for (size_t i = 0; i < register_checklist_count; i++) {
 			const char *answer = NULL;
 
 			for (size_t k = 0; k < r->n_checklist; k++)
-				if (strcmp(r->checklist[k].key, checklist_items[i].key) == 0)
+				if (strcmp(r->checklist[k].key, register_checklist_items[i].key) ==
+				    0)
 					answer = r->checklist[k].answer;
 			if (ctx->json)
 				cli_print_json(json_pack(
-				        "{s:s,s:s,s:s,s:s?}", "key", checklist_items[i].key,
-				        "label", checklist_items[i].label, "question",
-				        checklist_items[i].question, "answer", answer));
+				        "{s:s,s:s,s:s,s:s?}", "key",
+				        register_checklist_items[i].key, "label",
+				        register_checklist_items[i].label, "question",
+				        register_checklist_items[i].question, "answer", answer));
 			else
-				printf("%-34s %s\n", checklist_items[i].key,
+				printf("%-34s %s\n", register_checklist_items[i].key,
 				       answer ? answer : "(obesvarad)");
 		}
-		reg_account_free(r);
+		register_row_account_free(r);
 		return 0;
 	}
 	if (argc != 4)
 		return cli_usage(ctx, cmd, "give ACCOUNT KEY TEXT");
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_checklist_answer(&rc, argv[1], argv[2], argv[3], &ctx->err);
+		code = registry_checklist_answer(&op, argv[1], argv[2], argv[3], &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -687,15 +687,15 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 static int cmd_account_check(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct registry_problem *p = NULL;
-	struct registry_ctx rc;
+	struct op_ctx op;
 	size_t n = 0;
 	int code;
 
 	if (argc > 2)
 		return cli_usage(ctx, ctx->cmd, "give at most one account");
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_check(&rc, argc == 2 ? argv[1] : NULL, &p, &n, &ctx->err);
+		code = registry_check(&op, argc == 2 ? argv[1] : NULL, &p, &n, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	for (size_t i = 0; i < n; i++)
@@ -708,10 +708,9 @@ static int cmd_account_check(struct cli_ctx *ctx, int argc, char **argv)
 		int64_t id = 0;
 
 		if (argc == 2)
-			code = registry_account_find(&rc, argv[1], &id, &ctx->err);
+			code = registry_account_find(&op, argv[1], &id, &ctx->err);
 		if (!code)
-			code = activity_check(rc.store, rc.org, id, time_now(), &ap, &an,
-			                      &ctx->err);
+			code = activity_check(&op, id, &ap, &an, &ctx->err);
 		if (code)
 			return cli_fail(ctx, code);
 		for (size_t i = 0; i < an; i++)
@@ -758,7 +757,7 @@ static int cmd_register_export(struct cli_ctx *ctx, int argc, char **argv)
 	const struct cli_command *cmd = ctx->cmd;
 	const char *format = "html", *outpath = NULL;
 	enum registry_format fmt;
-	struct registry_ctx rc;
+	struct op_ctx op;
 	struct buf out;
 	int c, code;
 
@@ -776,9 +775,9 @@ static int cmd_register_export(struct cli_ctx *ctx, int argc, char **argv)
 	if (registry_format_from_name(format, &fmt))
 		return cli_usage(ctx, cmd, "--format: '%s' is not one of html, json, csv", format);
 	buf_init(&out, 0);
-	code = registry_open(ctx, &rc);
+	code = registry_open(ctx, &op);
 	if (!code)
-		code = registry_export_public(&rc, fmt, &out, &ctx->err);
+		code = registry_export_public(&op, fmt, &out, &ctx->err);
 	if (!code && outpath)
 		code = write_atomically(ctx, outpath, &out);
 	else if (!code)

@@ -57,7 +57,7 @@ static json_t *result_json(json_t *id, const struct screen_result *r, const char
 		json_array_append_new(
 		        flags,
 		        json_pack("{s:s, s:f, s:s, s:I, s:I, s:o}", "category",
-		                  screen_category_name(f->category), "score", f->score, "rule",
+		                  lexicon_category_name(f->category), "score", f->score, "rule",
 		                  f->rule, "start", (json_int_t)f->start, "end", (json_int_t)f->end,
 		                  "match", json_bytes(text + f->start, f->end - f->start)));
 	}
@@ -326,7 +326,7 @@ static int cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 			json_array_foreach(labels, k, l)
 			{
 				int cat = json_is_string(l)
-				                  ? screen_category_id(json_string_value(l))
+				                  ? lexicon_category_id(json_string_value(l))
 				                  : -1;
 
 				if (cat < 0) {
@@ -337,7 +337,7 @@ static int cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 					goto out;
 				}
 				gold[cat] = 1;
-				if (screen_category_abusive(cat))
+				if (lexicon_category_abusive(cat))
 					gold[ROW_ANY] = 1;
 			}
 		} else {
@@ -354,7 +354,7 @@ static int cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		for (int k = 0; k < SCREEN_NCAT; k++) {
 			pred[k] = r->flagged[k];
-			if (r->flagged[k] && screen_category_abusive(k))
+			if (r->flagged[k] && lexicon_category_abusive(k))
 				pred[ROW_ANY] = 1;
 		}
 		pred[ROW_THREAT_OR_VIOLENCE] = pred[SCREEN_THREAT] || pred[SCREEN_VIOLENCE];
@@ -381,7 +381,7 @@ static int cmd_eval(struct cli_ctx *ctx, int argc, char **argv)
 	print_row(&c, ROW_ANY, "any_abusive");
 	for (int k = 0; k < SCREEN_NCAT; k++)
 		if (c.used[k])
-			print_row(&c, k, screen_category_name(k));
+			print_row(&c, k, lexicon_category_name(k));
 	if (c.used[ROW_THREAT_OR_VIOLENCE])
 		print_row(&c, ROW_THREAT_OR_VIOLENCE, "threat|violence");
 out:

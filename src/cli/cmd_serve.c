@@ -13,7 +13,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "http/webhook.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 #include "store/webhooks.h"
 #include "workflow/alerts.h"
@@ -128,7 +128,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	if (!s)
 		return cli_fail(ctx, ctx->err.code);
 	org_name = ctx->org_name ? ctx->org_name : config_get(cfg, "server", "org", NULL);
-	code = reg_org_find(s, org_name, &wc.org, &ctx->err);
+	code = register_row_org_find(s, org_name, &wc.org, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 
@@ -170,8 +170,8 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code)
 		code = notify_settings_load(&ns, cfg, &ctx->err);
 	if (!code && config_get(cfg, "server", "notify_interval", NULL))
-		code = alert_parse_duration(config_get(cfg, "server", "notify_interval", NULL),
-		                            &notify_every, &ctx->err);
+		code = alerts_parse_duration(config_get(cfg, "server", "notify_interval", NULL),
+		                             &notify_every, &ctx->err);
 	if (!code && (ns.mail.server || config_get(cfg, "server", "notify_interval", NULL)))
 		code = notifier_start(&notifier, ctx->data_dir, wc.org, &ns, "notify",
 		                      (unsigned)(notify_every < 86400 ? notify_every : 86400),

@@ -8,12 +8,12 @@
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "base/escape.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "http/api.h"
 #include "http/views.h"
 #include "model/op_ctx.h"
 #include "registry/users.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "workflow/stats.h"
 
 #include <getopt.h>
@@ -414,7 +414,7 @@ static int cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (account) {
-		code = reg_account_find(ctx->store, op.org, account, &acc, &ctx->err);
+		code = register_row_account_find(ctx->store, op.org, account, &acc, &ctx->err);
 		if (code) {
 			err_prefix(&ctx->err, "--account: ");
 			return cli_fail(ctx, code);

@@ -4,7 +4,7 @@
 #include "cli/cli.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "registry/registry.h"
 #include "store/store.h"
 #include "workflow/inbox.h"
@@ -24,11 +24,7 @@ static int org_account(struct cli_ctx *ctx, const char *ref, int64_t *org, int64
 
 	*account = 0;
 	if (!code && ref) {
-		struct registry_ctx rc = {.store = ctx->store, .org = *org, .actor = ctx->actor};
-
-		code = registry_account_find(&rc, ref, account, &ctx->err);
-		if (code)
-			err_prefix(&ctx->err, "account: ");
+		code = cli_account(ctx, *org, ref, "account", account);
 	}
 	return code;
 }
@@ -87,7 +83,7 @@ static int cmd_policy_show(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
 	code = org_account(ctx, account, &org, &acc);
 	if (!code)
-		code = policy_show(ctx->store, org, acc, print_setting, ctx, &ctx->err);
+		code = policy_show(cli_op_at(ctx, org, 0), acc, print_setting, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -110,10 +106,9 @@ static int policy_change(struct cli_ctx *ctx, int argc, char **argv, int set)
 		return cli_usage(ctx, ctx->cmd, set ? "give KEY and VALUE" : "give KEY");
 	code = org_account(ctx, account, &org, &acc);
 	if (!code)
-		code = set ? policy_set(ctx->store, org, acc, argv[optind], argv[optind + 1],
-		                        ctx->actor, &ctx->err)
-		           : policy_unset(ctx->store, org, acc, argv[optind], ctx->actor,
-		                          &ctx->err);
+		code = set ? policy_set(cli_op_at(ctx, org, 0), acc, argv[optind], argv[optind + 1],
+		                        &ctx->err)
+		           : policy_unset(cli_op_at(ctx, org, 0), acc, argv[optind], &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -150,7 +145,7 @@ static int print_question(void *arg, const struct question_row *q)
 {
 	struct list_ctx *l = arg;
 	char arrived[CALENDAR_ISO_LEN], due[CALENDAR_ISO_LEN], answered[CALENDAR_ISO_LEN];
-	int overdue = strcmp(q->state, "open") == 0 && q->due_at < l->now;
+	int overdue = inbox_is_overdue(q, l->now);
 	int referral = inbox_needs_referral(q);
 
 	l->n++;
@@ -158,25 +153,7 @@ static int print_question(void *arg, const struct question_row *q)
 	fmt_time(due, q->due_at);
 	fmt_time(answered, q->answered_at);
 	if (l->ctx->json) {
-		json_t *j = json_pack(
-		        "{s:I,s:s,s:I,s:s,s:s,s:s,s:b,s:b,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:s?}", "id",
-		        (json_int_t)q->id, "account", q->account, "item", (json_int_t)q->item_id,
-		        "state", q->state, "arrived_at", arrived, "due_at", due, "overdue", overdue,
-		        "referral", referral, "assigned_to", q->assigned_to, "forwarded_to",
-		        q->forwarded_to, "note", q->note, "closed_by", q->closed_by, "author",
-		        q->author, "text", q->text, "permalink", q->permalink);
-
-		if (j && q->answered_at)
-			json_object_set_new(j, "answered_at", json_string(answered));
-		if (j && q->answer_item_id)
-			json_object_set_new(j, "answer_item", json_integer(q->answer_item_id));
-		if (j && q->has_response) {
-			json_object_set_new(j, "response_seconds",
-			                    json_integer(q->response_seconds));
-			json_object_set_new(j, "response_hours",
-			                    json_real((double)q->response_seconds / 3600.0));
-		}
-		cli_print_json(j);
+		cli_print_json(inbox_view_json(q, l->now));
 		return 0;
 	}
 	printf("%-6lld %-25s %-9s %-9s %-26s %-20.20s %s%s\n", (long long)q->id, due,
@@ -234,7 +211,7 @@ static int cmd_inbox_list(struct cli_ctx *ctx, int argc, char **argv)
 		f.overdue_at = l.now;
 		f.state = "open";
 	}
-	code = inbox_list(ctx->store, &f, print_question, &l, &ctx->err);
+	code = inbox_list(cli_op_at(ctx, f.org, 0), &f, print_question, &l, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (!ctx->json && l.n == 0)
@@ -295,7 +272,7 @@ static int cmd_inbox_assign(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "--to EMAIL is required");
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = inbox_assign(ctx->store, org, id, to, ctx->actor, &ctx->err);
+		code = inbox_assign(cli_op_at(ctx, org, 0), id, to, &ctx->err);
 	return done_question(ctx, code, id, "assigned");
 }
 
@@ -311,7 +288,7 @@ static int cmd_inbox_forward(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "--to and --note are required");
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = inbox_forward(ctx->store, org, id, to, note, ctx->actor, &ctx->err);
+		code = inbox_forward(cli_op_at(ctx, org, 0), id, to, note, &ctx->err);
 	return done_question(ctx, code, id, "forwarded");
 }
 
@@ -327,7 +304,7 @@ static int cmd_inbox_close(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "--as answered|no_answer|referred is required");
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = inbox_close(ctx->store, org, id, as, reason, ctx->actor, &ctx->err);
+		code = inbox_close(cli_op_at(ctx, org, 0), id, as, reason, &ctx->err);
 	return done_question(ctx, code, id, "closed");
 }
 
@@ -352,7 +329,7 @@ static int cmd_review_mark(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "give one ACCOUNT");
 	code = org_account(ctx, argv[optind], &org, &acc);
 	if (!code)
-		code = review_mark(ctx->store, org, acc, note, ctx->actor, &id, &ctx->err);
+		code = review_mark(cli_op_at(ctx, org, 0), acc, note, &id, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -374,7 +351,7 @@ static int cmd_review_status(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	code = cli_org(ctx, &org);
 	if (!code)
-		code = review_status(ctx->store, org, time_now(), &v, &n, &ctx->err);
+		code = review_status(cli_op_at(ctx, org, 0), &v, &n, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	for (size_t i = 0; i < n; i++) {
@@ -413,7 +390,7 @@ void cli_workflow_sync(struct cli_ctx *ctx, int64_t org)
 	struct err err;
 
 	err_clear(&err);
-	if (ctx->store && workflow_sync(ctx->store, org, ctx->actor, &r, &err) != KV_OK)
+	if (ctx->store && workflow_sync(cli_op_at(ctx, org, 0), &r, &err) != KV_OK)
 		fprintf(stderr, "kanalvakt: warning: captured items were stored, but %s\n",
 		        err.msg);
 }
@@ -429,7 +406,7 @@ static int cmd_workflow_sync(struct cli_ctx *ctx, int argc, char **argv)
 	code = cli_org(ctx, &org);
 	if (code)
 		return cli_fail(ctx, code);
-	code = workflow_sync(ctx->store, org, ctx->actor, &r, &ctx->err);
+	code = workflow_sync(cli_op_at(ctx, org, 0), &r, &ctx->err);
 	if (ctx->json)
 		cli_print_json(json_pack(
 		        "{s:I,s:I,s:I,s:I,s:i}", "questions_opened", (json_int_t)r.questions_opened,

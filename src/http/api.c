@@ -5,11 +5,21 @@
 #include "base/calendar.h"
 #include "base/config.h"
 #include "base/hash.h"
-#include "base/timeutil.h"
-#include "http/api_handlers.h"
+#include "base/time.h"
+#include "http/api_accounts.h"
+#include "http/api_admin.h"
+#include "http/api_alerts.h"
+#include "http/api_cases.h"
+#include "http/api_inbox.h"
+#include "http/api_items.h"
+#include "http/api_policy.h"
+#include "http/api_register.h"
+#include "http/api_review.h"
+#include "http/api_session.h"
+#include "http/api_stats.h"
 #include "http/server.h"
 #include "http/webhook.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,51 +37,51 @@ const struct api_route api_routes[] = {
         R("POST", "/session", api_session_login, API_PUBLIC, 0, 0),
         R("GET", "/session", api_session_get, API_LOGIN, 0, 0),
         R("DELETE", "/session", api_session_logout, API_LOGIN, 0, 0),
-        R("GET", "/openapi.json", api_openapi, API_PUBLIC, 0, 0),
-        R("GET", "/organisation", api_organisation, API_LOGIN, PERM_REGISTER_READ, 1),
-        R("GET", "/units", api_units, API_LOGIN, PERM_REGISTER_READ, 1),
-        R("GET", "/people", api_people, API_LOGIN, PERM_REGISTER_READ, 1),
-        R("GET", "/accounts", api_accounts, API_LOGIN, PERM_REGISTER_READ, 1),
-        R("POST", "/accounts", api_account_add, API_LOGIN, PERM_REGISTER_WRITE, 0),
-        R("GET", "/accounts/{ref}", api_account, API_LOGIN, PERM_REGISTER_READ, 0),
-        R("POST", "/accounts/{ref}/activate", api_account_activate, API_LOGIN,
+        R("GET", "/openapi.json", api_register_openapi, API_PUBLIC, 0, 0),
+        R("GET", "/organisation", api_register_organisation, API_LOGIN, PERM_REGISTER_READ, 1),
+        R("GET", "/units", api_register_units, API_LOGIN, PERM_REGISTER_READ, 1),
+        R("GET", "/people", api_register_people, API_LOGIN, PERM_REGISTER_READ, 1),
+        R("GET", "/accounts", api_accounts_list, API_LOGIN, PERM_REGISTER_READ, 1),
+        R("POST", "/accounts", api_accounts_add, API_LOGIN, PERM_REGISTER_WRITE, 0),
+        R("GET", "/accounts/{ref}", api_accounts_show, API_LOGIN, PERM_REGISTER_READ, 0),
+        R("POST", "/accounts/{ref}/activate", api_accounts_activate, API_LOGIN,
           PERM_ACCOUNT_LIFECYCLE, 0),
-        R("POST", "/accounts/{ref}/deactivate", api_account_deactivate, API_LOGIN,
+        R("POST", "/accounts/{ref}/deactivate", api_accounts_deactivate, API_LOGIN,
           PERM_ACCOUNT_LIFECYCLE, 0),
-        R("PUT", "/accounts/{ref}/checklist/{key}", api_account_checklist, API_LOGIN,
+        R("PUT", "/accounts/{ref}/checklist/{key}", api_accounts_checklist, API_LOGIN,
           PERM_REGISTER_WRITE, 0),
-        R("GET", "/accounts/{ref}/checks", api_account_checks, API_LOGIN, PERM_REGISTER_READ, 0),
-        R("GET", "/checks", api_checks, API_LOGIN, PERM_REGISTER_READ, 1),
-        R("GET", "/public/accounts", api_public_accounts, API_LOGIN, PERM_REGISTER_READ, 1),
-        R("GET", "/items", api_items, API_LOGIN, PERM_ITEM_READ, 1),
-        R("GET", "/items/{ref}", api_item, API_LOGIN, PERM_ITEM_READ, 0),
-        R("GET", "/search", api_search, API_LOGIN, PERM_ITEM_READ, 1),
-        R("GET", "/inbox", api_inbox, API_LOGIN, PERM_ITEM_READ, 1),
-        R("GET", "/inbox/{id}", api_question, API_LOGIN, PERM_ITEM_READ, 0),
+        R("GET", "/accounts/{ref}/checks", api_accounts_checks, API_LOGIN, PERM_REGISTER_READ, 0),
+        R("GET", "/checks", api_accounts_checks_all, API_LOGIN, PERM_REGISTER_READ, 1),
+        R("GET", "/public/accounts", api_accounts_public, API_LOGIN, PERM_REGISTER_READ, 1),
+        R("GET", "/items", api_items_list, API_LOGIN, PERM_ITEM_READ, 1),
+        R("GET", "/items/{ref}", api_items_show, API_LOGIN, PERM_ITEM_READ, 0),
+        R("GET", "/search", api_items_search, API_LOGIN, PERM_ITEM_READ, 1),
+        R("GET", "/inbox", api_inbox_list, API_LOGIN, PERM_ITEM_READ, 1),
+        R("GET", "/inbox/{id}", api_inbox_show, API_LOGIN, PERM_ITEM_READ, 0),
         R("POST", "/inbox/{id}/assign", api_inbox_assign, API_LOGIN, PERM_INBOX_WORK, 0),
         R("POST", "/inbox/{id}/forward", api_inbox_forward, API_LOGIN, PERM_INBOX_WORK, 0),
         R("POST", "/inbox/{id}/close", api_inbox_close, API_LOGIN, PERM_INBOX_WORK, 0),
-        R("GET", "/cases", api_cases, API_LOGIN, PERM_CASE_READ, 1),
-        R("POST", "/cases", api_case_open, API_LOGIN, PERM_CASE_DECIDE, 0),
-        R("GET", "/cases/{id}", api_case, API_LOGIN, PERM_CASE_READ, 0),
-        R("POST", "/cases/{id}/evidence", api_case_evidence, API_LOGIN, PERM_CASE_DECIDE, 0),
-        R("POST", "/cases/{id}/decide", api_case_decide, API_LOGIN, PERM_CASE_DECIDE, 0),
-        R("POST", "/cases/{id}/confirm", api_case_confirm, API_LOGIN, PERM_CASE_DECIDE, 0),
-        R("POST", "/cases/{id}/register", api_case_register, API_LOGIN, PERM_CASE_REGISTER, 0),
-        R("GET", "/removed", api_removed, API_LOGIN, PERM_CASE_READ, 1),
-        R("GET", "/review", api_review, API_LOGIN, PERM_ITEM_READ, 1),
+        R("GET", "/cases", api_cases_list, API_LOGIN, PERM_CASE_READ, 1),
+        R("POST", "/cases", api_cases_open, API_LOGIN, PERM_CASE_DECIDE, 0),
+        R("GET", "/cases/{id}", api_cases_show, API_LOGIN, PERM_CASE_READ, 0),
+        R("POST", "/cases/{id}/evidence", api_cases_evidence, API_LOGIN, PERM_CASE_DECIDE, 0),
+        R("POST", "/cases/{id}/decide", api_cases_decide, API_LOGIN, PERM_CASE_DECIDE, 0),
+        R("POST", "/cases/{id}/confirm", api_cases_confirm, API_LOGIN, PERM_CASE_DECIDE, 0),
+        R("POST", "/cases/{id}/register", api_cases_register, API_LOGIN, PERM_CASE_REGISTER, 0),
+        R("GET", "/removed", api_cases_removed, API_LOGIN, PERM_CASE_READ, 1),
+        R("GET", "/review", api_review_list, API_LOGIN, PERM_ITEM_READ, 1),
         R("POST", "/review/{ref}", api_review_mark, API_LOGIN, PERM_REVIEW, 0),
-        R("GET", "/alerts", api_alerts, API_LOGIN, PERM_ITEM_READ, 1),
-        R("POST", "/alerts/{id}/ack", api_alert_ack, API_LOGIN, PERM_ALERT_WORK, 0),
-        R("GET", "/crisis", api_crisis, API_LOGIN, PERM_ITEM_READ, 1),
-        R("PUT", "/crisis", api_crisis_set, API_LOGIN, PERM_POLICY_WRITE, 0),
-        R("GET", "/policy", api_policy, API_LOGIN, PERM_REGISTER_READ, 1),
+        R("GET", "/alerts", api_alerts_list, API_LOGIN, PERM_ITEM_READ, 1),
+        R("POST", "/alerts/{id}/ack", api_alerts_ack, API_LOGIN, PERM_ALERT_WORK, 0),
+        R("GET", "/crisis", api_alerts_crisis, API_LOGIN, PERM_ITEM_READ, 1),
+        R("PUT", "/crisis", api_alerts_crisis_set, API_LOGIN, PERM_POLICY_WRITE, 0),
+        R("GET", "/policy", api_policy_list, API_LOGIN, PERM_REGISTER_READ, 1),
         R("PUT", "/policy/{key}", api_policy_set, API_LOGIN, PERM_POLICY_WRITE, 0),
-        R("GET", "/mail", api_mail, API_LOGIN, PERM_ALERT_WORK, 0),
-        R("GET", "/webhooks", api_webhooks, API_LOGIN, PERM_CAPTURE, 0),
-        R("GET", "/audit", api_audit, API_LOGIN, PERM_AUDIT_READ, 0),
-        R("GET", "/users", api_users, API_LOGIN, PERM_USER_ADMIN, 0),
-        R("GET", "/stats", api_stats, API_LOGIN, PERM_STATS_READ, 1),
+        R("GET", "/mail", api_admin_mail, API_LOGIN, PERM_ALERT_WORK, 0),
+        R("GET", "/webhooks", api_admin_webhooks, API_LOGIN, PERM_CAPTURE, 0),
+        R("GET", "/audit", api_admin_audit, API_LOGIN, PERM_AUDIT_READ, 0),
+        R("GET", "/users", api_admin_users, API_LOGIN, PERM_USER_ADMIN, 0),
+        R("GET", "/stats", api_stats_get, API_LOGIN, PERM_STATS_READ, 1),
         {0},
 };
 
@@ -610,7 +620,7 @@ json_t *api_principal_json(const struct principal *p)
 
 int api_account_ref(struct api_req *r, const char *ref, const char *field, int64_t *out)
 {
-	int rc = reg_account_find(r->op.store, r->op.org, ref, out, r->err);
+	int rc = register_row_account_find(r->op.store, r->op.org, ref, out, r->err);
 
 	return rc ? api_fail_field(r, rc, field) : KV_OK;
 }

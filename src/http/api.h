@@ -156,7 +156,4 @@ json_t *api_principal_json(const struct principal *p);
  * organisation. KV_ENOTFOUND naming field. */
 int api_account_ref(struct api_req *r, const char *ref, const char *field, int64_t *out);
 
-/* Session handlers (api_session.c) and their helpers for api.c. */
-int api_session_authenticate(struct api_req *r);
-
 #endif

@@ -1,12 +1,12 @@
 /* API: the register of accounts, the start checklist, the checks and the
  * public list. */
 #include "http/api.h"
-#include "http/api_handlers.h"
+#include "http/api_accounts.h"
 
 #include "base/buf.h"
 #include "http/server.h"
 #include "registry/registry.h"
-#include "workflow/guard.h"
+#include "workflow/browse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,17 +17,17 @@ static json_t *account_json(struct api_req *r, int64_t id, int *rc)
 	struct account_rec *rec = NULL;
 	json_t *j;
 
-	*rc = guard_account_load(&r->op, id, &rec, r->err);
+	*rc = browse_account(&r->op, id, &rec, r->err);
 	if (*rc)
 		return NULL;
 	j = registry_account_json(rec);
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	if (!j)
 		*rc = err_set(r->err, KV_ENOMEM, "out of memory");
 	return j;
 }
 
-int api_accounts(struct api_req *r)
+int api_accounts_list(struct api_req *r)
 {
 	const char *status = api_query(r, "status");
 	struct api_page pg;
@@ -36,7 +36,7 @@ int api_accounts(struct api_req *r)
 	int rc = api_page_init(r, &pg);
 
 	if (!rc)
-		rc = guard_accounts(&r->op, &ids, &n, r->err);
+		rc = browse_accounts(&r->op, &ids, &n, r->err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		json_t *j = account_json(r, ids[i], &rc);
 
@@ -62,7 +62,7 @@ static int ref_id(struct api_req *r, int64_t *id)
 	return api_account_ref(r, r->param[0], "ref", id);
 }
 
-int api_account(struct api_req *r)
+int api_accounts_show(struct api_req *r)
 {
 	int64_t id = 0;
 	json_t *j;
@@ -83,7 +83,7 @@ static const char *str_member(struct api_req *r, const char *name, int *rc)
 	return v;
 }
 
-int api_account_add(struct api_req *r)
+int api_accounts_add(struct api_req *r)
 {
 	static const char *const fields[] = {"platform",     "handle",         "url",
 	                                     "name",         "unit",           "purpose",
@@ -149,7 +149,7 @@ int api_account_add(struct api_req *r)
 		in.admins_given = 1;
 	}
 	if (!rc)
-		rc = guard_account_add(&r->op, &in, &id, r->err);
+		rc = registry_account_add(&r->op, &in, &id, r->err);
 	free(admins);
 	if (!rc) {
 		json_t *j = account_json(r, id, &rc);
@@ -168,7 +168,7 @@ static int reply_account(struct api_req *r, int64_t id)
 	return rc ? rc : api_reply(r, 200, j);
 }
 
-int api_account_activate(struct api_req *r)
+int api_accounts_activate(struct api_req *r)
 {
 	struct check_problem *p = NULL;
 	size_t n = 0;
@@ -176,22 +176,22 @@ int api_account_activate(struct api_req *r)
 	int rc = ref_id(r, &id);
 
 	if (!rc)
-		rc = guard_account_activate(&r->op, id, &p, &n, r->err);
+		rc = registry_account_activate(&r->op, r->param[0], &p, &n, r->err);
 	free(p);
 	return rc ? rc : reply_account(r, id);
 }
 
-int api_account_deactivate(struct api_req *r)
+int api_accounts_deactivate(struct api_req *r)
 {
 	int64_t id = 0;
 	int rc = ref_id(r, &id);
 
 	if (!rc)
-		rc = guard_account_deactivate(&r->op, id, r->err);
+		rc = registry_account_deactivate(&r->op, r->param[0], r->err);
 	return rc ? rc : reply_account(r, id);
 }
 
-int api_account_checklist(struct api_req *r)
+int api_accounts_checklist(struct api_req *r)
 {
 	static const char *const fields[] = {"answer", NULL};
 	const char *answer = NULL;
@@ -203,11 +203,11 @@ int api_account_checklist(struct api_req *r)
 	if (!rc)
 		rc = api_body_str(r, "answer", 1, &answer);
 	if (!rc)
-		rc = guard_checklist_answer(&r->op, id, r->param[1], answer, r->err);
+		rc = registry_checklist_answer(&r->op, r->param[0], r->param[1], answer, r->err);
 	return rc ? rc : reply_account(r, id);
 }
 
-static int checks_reply(struct api_req *r, int64_t id)
+static int checks_reply(struct api_req *r, const char *ref)
 {
 	struct registry_problem *p = NULL;
 	struct api_page pg;
@@ -215,7 +215,7 @@ static int checks_reply(struct api_req *r, int64_t id)
 	int rc = api_page_init(r, &pg);
 
 	if (!rc)
-		rc = guard_check(&r->op, id, &p, &n, r->err);
+		rc = registry_check(&r->op, ref, &p, &n, r->err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		char detail[600];
 
@@ -233,26 +233,26 @@ static int checks_reply(struct api_req *r, int64_t id)
 	return rc;
 }
 
-int api_account_checks(struct api_req *r)
+int api_accounts_checks(struct api_req *r)
 {
 	int64_t id = 0;
 	int rc = ref_id(r, &id);
 
-	return rc ? rc : checks_reply(r, id);
+	return rc ? rc : checks_reply(r, r->param[0]);
 }
 
-int api_checks(struct api_req *r)
+int api_accounts_checks_all(struct api_req *r)
 {
-	return checks_reply(r, 0);
+	return checks_reply(r, NULL);
 }
 
-int api_public_accounts(struct api_req *r)
+int api_accounts_public(struct api_req *r)
 {
 	struct buf b;
 	int rc;
 
 	buf_init(&b, (size_t)16 << 20);
-	rc = guard_export_public(&r->op, &b, r->err);
+	rc = registry_export_public(&r->op, REGISTRY_JSON, &b, r->err);
 	if (!rc)
 		rc = server_reply(r->req, 200, "application/json", b.ptr ? b.ptr : "[]",
 		                  b.ptr ? b.len : 2);

@@ -1,6 +1,6 @@
 /* API: the mail outbox, webhook deliveries, the audit log and users. */
 #include "http/api.h"
-#include "http/api_handlers.h"
+#include "http/api_admin.h"
 
 #include "http/views.h"
 #include "registry/users.h"
@@ -13,7 +13,7 @@ static int m_row(void *arg, const struct outbox_row *m)
 	return api_page_add(arg, views_mail_json(m));
 }
 
-int api_mail(struct api_req *r)
+int api_admin_mail(struct api_req *r)
 {
 	struct outbox_filter f = {0};
 	struct api_page pg;
@@ -35,7 +35,7 @@ static int w_row(void *arg, const struct webhook_row *w)
 	return api_page_add(arg, views_webhook_json(w));
 }
 
-int api_webhooks(struct api_req *r)
+int api_admin_webhooks(struct api_req *r)
 {
 	static const char *const states[] = {"pending", "done", "failed", NULL};
 	const char *status = api_query(r, "status");
@@ -69,7 +69,7 @@ static int e_row(void *arg, const struct audit_entry *e)
 	return api_page_add(arg, views_audit_json(e));
 }
 
-int api_audit(struct api_req *r)
+int api_admin_audit(struct api_req *r)
 {
 	struct api_page pg;
 	int rc = api_page_init(r, &pg);
@@ -95,7 +95,7 @@ static int u_row(void *arg, const struct user_row *u, const struct principal *p)
 	return api_page_add(arg, j);
 }
 
-int api_users(struct api_req *r)
+int api_admin_users(struct api_req *r)
 {
 	struct api_page pg;
 	int rc = api_page_init(r, &pg);

@@ -1,11 +1,11 @@
 /* API: moderation cases (list, open, one case, evidence, decide, confirm
  * with four eyes, register) and the register of removed content. */
 #include "http/api.h"
-#include "http/api_handlers.h"
+#include "http/api_cases.h"
 
 #include "http/views.h"
 #include "workflow/browse.h"
-#include "workflow/guard.h"
+#include "workflow/cases.h"
 
 #include <string.h>
 
@@ -18,7 +18,7 @@ static int c_row(void *arg, const struct case_rec *c)
 {
 	struct clist *l = arg;
 
-	return api_page_add(l->pg, views_case_json(c, l->now));
+	return api_page_add(l->pg, cases_view_json(c, l->now));
 }
 
 static int list(struct api_req *r, int removed)
@@ -36,19 +36,19 @@ static int list(struct api_req *r, int removed)
 	f.open_only = open;
 	f.taken_down = removed;
 	if (!rc)
-		rc = guard_cases_list(&r->op, &f, c_row, &l, r->err);
+		rc = browse_cases(&r->op, &f, c_row, &l, r->err);
 	if (!rc)
 		return api_page_reply(r, &pg);
 	api_page_done(&pg);
 	return rc;
 }
 
-int api_cases(struct api_req *r)
+int api_cases_list(struct api_req *r)
 {
 	return list(r, 0);
 }
 
-int api_removed(struct api_req *r)
+int api_cases_removed(struct api_req *r)
 {
 	return list(r, 1);
 }
@@ -56,17 +56,17 @@ int api_removed(struct api_req *r)
 static int reply_case(struct api_req *r, int64_t id, int status)
 {
 	struct case_loaded *l = NULL;
-	int rc = guard_case_load(&r->op, id, &l, r->err);
+	int rc = browse_case(&r->op, id, &l, r->err);
 	json_t *j;
 
 	if (rc)
 		return rc;
-	j = views_case_json(&l->c, r->op.now);
-	cases_loaded_free(l);
+	j = cases_view_json(&l->c, r->op.now);
+	case_row_loaded_free(l);
 	return api_reply(r, status, j);
 }
 
-int api_case(struct api_req *r)
+int api_cases_show(struct api_req *r)
 {
 	int64_t id = 0;
 	int rc = api_param_id(r, &id);
@@ -74,7 +74,7 @@ int api_case(struct api_req *r)
 	return rc ? rc : reply_case(r, id, 200);
 }
 
-int api_case_open(struct api_req *r)
+int api_cases_open(struct api_req *r)
 {
 	static const char *const fields[] = {"item", "categories", NULL};
 	const char *cats = NULL;
@@ -104,32 +104,32 @@ int api_case_open(struct api_req *r)
 	return reply_case(r, id, 201);
 }
 
-int api_case_evidence(struct api_req *r)
+int api_cases_evidence(struct api_req *r)
 {
 	char sha[HASH_SHA256_HEX_LEN + 1];
 	int64_t id = 0;
 	int rc = api_param_id(r, &id);
 
 	if (!rc)
-		rc = guard_case_evidence(&r->op, id, sha, r->err);
+		rc = cases_evidence_save(&r->op, id, sha, r->err);
 	return rc ? rc : reply_case(r, id, 200);
 }
 
 static int outcome(struct api_req *r, int64_t id, const struct cases_outcome *o)
 {
 	struct case_loaded *l = NULL;
-	int rc = guard_case_load(&r->op, id, &l, r->err);
+	int rc = browse_case(&r->op, id, &l, r->err);
 	json_t *j;
 
 	if (rc)
 		return rc;
-	j = json_pack("{s:o,s:b,s:b,s:s}", "case", views_case_json(&l->c, r->op.now), "done",
+	j = json_pack("{s:o,s:b,s:b,s:s}", "case", cases_view_json(&l->c, r->op.now), "done",
 	              o->done, "via_api", o->via_api, "detail", o->detail);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	return api_reply(r, 200, j);
 }
 
-int api_case_decide(struct api_req *r)
+int api_cases_decide(struct api_req *r)
 {
 	static const char *const fields[] = {"decision", "reason", "by_hand", NULL};
 	struct cases_takedown t = {r->api->cfg, 0};
@@ -153,11 +153,11 @@ int api_case_decide(struct api_req *r)
 	if (!rc)
 		rc = api_body_bool(r, "by_hand", &t.by_hand);
 	if (!rc)
-		rc = guard_case_decide(&r->op, id, d, reason, &r->api->cases, &t, &o, r->err);
+		rc = cases_decide(&r->op, id, d, reason, &r->api->cases, &t, &o, r->err);
 	return rc ? rc : outcome(r, id, &o);
 }
 
-int api_case_confirm(struct api_req *r)
+int api_cases_confirm(struct api_req *r)
 {
 	static const char *const fields[] = {"by_hand", NULL};
 	struct cases_takedown t = {r->api->cfg, 0};
@@ -170,11 +170,11 @@ int api_case_confirm(struct api_req *r)
 	if (!rc)
 		rc = api_body_bool(r, "by_hand", &t.by_hand);
 	if (!rc)
-		rc = guard_case_confirm(&r->op, id, &r->api->cases, &t, &o, r->err);
+		rc = cases_confirm(&r->op, id, &r->api->cases, &t, &o, r->err);
 	return rc ? rc : outcome(r, id, &o);
 }
 
-int api_case_register(struct api_req *r)
+int api_cases_register(struct api_req *r)
 {
 	static const char *const fields[] = {"series", "external_ref", NULL};
 	char reg[CASES_REG_MAX + 1];
@@ -195,6 +195,6 @@ int api_case_register(struct api_req *r)
 		                            "external_ref"),
 		                    "series");
 	if (!rc)
-		rc = guard_case_register(&r->op, id, series, ext, &r->api->cases, reg, r->err);
+		rc = cases_register(&r->op, id, series, ext, &r->api->cases, reg, r->err);
 	return rc ? rc : reply_case(r, id, 200);
 }

@@ -1,10 +1,10 @@
 /* API: the question inbox: list (overdue first), one question, assign,
  * forward, close. */
 #include "http/api.h"
-#include "http/api_handlers.h"
+#include "http/api_inbox.h"
 
 #include "http/views.h"
-#include "workflow/guard.h"
+#include "workflow/inbox.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +19,10 @@ static int q_row(void *arg, const struct question_row *q)
 {
 	struct qlist *l = arg;
 
-	return api_page_add(l->pg, views_question_json(q, l->now));
+	return api_page_add(l->pg, inbox_view_json(q, l->now));
 }
 
-int api_inbox(struct api_req *r)
+int api_inbox_list(struct api_req *r)
 {
 	static const char *const states[] = {"open",     "answered", "forwarded", "no_answer",
 	                                     "referred", "all",      NULL};
@@ -58,7 +58,7 @@ int api_inbox(struct api_req *r)
 		f.overdue_at = r->op.now;
 	f.now = r->op.now;
 	if (!rc)
-		rc = guard_inbox_list(&r->op, &f, q_row, &l, r->err);
+		rc = inbox_list(&r->op, &f, q_row, &l, r->err);
 	if (!rc)
 		return api_page_reply(r, &pg);
 	api_page_done(&pg);
@@ -69,7 +69,7 @@ static int q_one(void *arg, const struct question_row *q)
 {
 	struct qlist *l = arg;
 
-	l->one = views_question_json(q, l->now);
+	l->one = inbox_view_json(q, l->now);
 	return 1;
 }
 
@@ -77,14 +77,14 @@ static int reply_question(struct api_req *r, int64_t id)
 {
 	struct question_filter f = {.id = id, .now = r->op.now};
 	struct qlist l = {NULL, r->op.now, NULL};
-	int rc = guard_inbox_list(&r->op, &f, q_one, &l, r->err);
+	int rc = inbox_list(&r->op, &f, q_one, &l, r->err);
 
 	if (!rc && !l.one)
 		rc = err_set(r->err, KV_ENOTFOUND, "question %lld does not exist", (long long)id);
 	return rc ? rc : api_reply(r, 200, l.one);
 }
 
-int api_question(struct api_req *r)
+int api_inbox_show(struct api_req *r)
 {
 	int64_t id = 0;
 	int rc = api_param_id(r, &id);
@@ -104,7 +104,7 @@ int api_inbox_assign(struct api_req *r)
 	if (!rc)
 		rc = api_body_str(r, "to", 1, &to);
 	if (!rc)
-		rc = guard_inbox_assign(&r->op, id, to, r->err);
+		rc = inbox_assign(&r->op, id, to, r->err);
 	if (rc == KV_ENOTFOUND && !r->field[0] && strstr(r->err->msg, "person"))
 		api_fail_field(r, rc, "to");
 	return rc ? rc : reply_question(r, id);
@@ -124,7 +124,7 @@ int api_inbox_forward(struct api_req *r)
 	if (!rc)
 		rc = api_body_str(r, "note", 1, &note);
 	if (!rc)
-		rc = guard_inbox_forward(&r->op, id, to, note, r->err);
+		rc = inbox_forward(&r->op, id, to, note, r->err);
 	return rc ? rc : reply_question(r, id);
 }
 
@@ -142,6 +142,6 @@ int api_inbox_close(struct api_req *r)
 	if (!rc)
 		rc = api_body_str(r, "reason", 0, &reason);
 	if (!rc)
-		rc = guard_inbox_close(&r->op, id, as, reason, r->err);
+		rc = inbox_close(&r->op, id, as, reason, r->err);
 	return rc ? rc : reply_question(r, id);
 }

@@ -1,7 +1,7 @@
 /* API: captured items (list, one item with its versions, events, flags and
  * thread) and search. */
 #include "http/api.h"
-#include "http/api_handlers.h"
+#include "http/api_items.h"
 
 #include "http/views.h"
 #include "store/items.h"
@@ -86,12 +86,12 @@ static int list(struct api_req *r, const char *query)
 	return rc;
 }
 
-int api_items(struct api_req *r)
+int api_items_list(struct api_req *r)
 {
 	return list(r, NULL);
 }
 
-int api_search(struct api_req *r)
+int api_items_search(struct api_req *r)
 {
 	const char *q = api_query(r, "q");
 
@@ -132,7 +132,7 @@ static int show_thread(void *arg, const struct item_row *it)
 	return json_array_append_new(((struct show *)arg)->thread, views_item_json(it)) ? 1 : 0;
 }
 
-int api_item(struct api_req *r)
+int api_items_show(struct api_req *r)
 {
 	struct show s = {NULL, json_array(), json_array(), json_array(), json_array()};
 	struct browse_show b = {show_item, show_version, show_event, show_flag, show_thread, &s};

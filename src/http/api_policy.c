@@ -1,8 +1,8 @@
 /* API: the policy settings in force, and setting one. */
 #include "http/api.h"
-#include "http/api_handlers.h"
+#include "http/api_policy.h"
 
-#include "workflow/guard.h"
+#include "workflow/policy.h"
 
 #include <string.h>
 
@@ -12,7 +12,7 @@ static int p_row(void *arg, const char *key, const char *value, const char *sour
 	        arg, json_pack("{s:s,s:s,s:s}", "key", key, "value", value, "source", source));
 }
 
-int api_policy(struct api_req *r)
+int api_policy_list(struct api_req *r)
 {
 	const char *acc = api_query(r, "account");
 	struct api_page pg;
@@ -24,7 +24,7 @@ int api_policy(struct api_req *r)
 	if (!rc && acc)
 		rc = api_account_ref(r, acc, "account", &account);
 	if (!rc)
-		rc = guard_policy_show(&r->op, account, p_row, &pg, r->err);
+		rc = policy_show(&r->op, account, p_row, &pg, r->err);
 	if (rc > 0)
 		rc = KV_OK;
 	if (!rc)
@@ -62,11 +62,11 @@ int api_policy_set(struct api_req *r)
 	if (!rc && acc)
 		rc = api_account_ref(r, acc, "account", &account);
 	if (!rc)
-		rc = guard_policy_set(&r->op, account, r->param[0], value, r->err);
+		rc = policy_set(&r->op, account, r->param[0], value, r->err);
 	if (rc && !r->field[0] && rc == KV_EINVAL)
 		api_fail_field(r, rc, "value");
 	if (!rc)
-		rc = guard_policy_show(&r->op, account, p_find, &f, r->err);
+		rc = policy_show(&r->op, account, p_find, &f, r->err);
 	if (!rc && !f.found)
 		f.found = json_pack("{s:s,s:s,s:s}", "key", r->param[0], "value", value, "source",
 		                    account ? "account" : "organisation");

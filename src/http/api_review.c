@@ -1,13 +1,13 @@
 /* API: the daily review of each account (bevakning). */
 #include "http/api.h"
-#include "http/api_handlers.h"
+#include "http/api_review.h"
 
 #include "http/views.h"
-#include "workflow/guard.h"
+#include "workflow/review.h"
 
 #include <stdlib.h>
 
-int api_review(struct api_req *r)
+int api_review_list(struct api_req *r)
 {
 	struct review_state *v = NULL;
 	struct api_page pg;
@@ -15,7 +15,7 @@ int api_review(struct api_req *r)
 	int rc = api_page_init(r, &pg);
 
 	if (!rc)
-		rc = guard_review_status(&r->op, &v, &n, r->err);
+		rc = review_status(&r->op, &v, &n, r->err);
 	for (size_t i = 0; !rc && i < n; i++)
 		if (api_page_add(&pg, views_review_json(&v[i])))
 			break;
@@ -41,9 +41,9 @@ int api_review_mark(struct api_req *r)
 	if (!rc)
 		rc = api_body_str(r, "note", 0, &note);
 	if (!rc)
-		rc = guard_review_mark(&r->op, acc, note, &id, r->err);
+		rc = review_mark(&r->op, acc, note, &id, r->err);
 	if (!rc)
-		rc = guard_review_status(&r->op, &v, &n, r->err);
+		rc = review_status(&r->op, &v, &n, r->err);
 	for (size_t i = 0; !rc && i < n && !j; i++)
 		if (v[i].account_id == acc)
 			j = views_review_json(&v[i]);

@@ -6,10 +6,10 @@
  * cookie (idle and absolute expiry) or by an API token (Authorization:
  * Bearer). Every login, failed login and logout is audited. */
 #include "http/api.h"
-#include "http/api_handlers.h"
+#include "http/api_session.h"
 
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "http/server.h"
 #include "store/audit.h"
 #include "store/store.h"

@@ -1,11 +1,11 @@
 /* API: the figures per account and period (GET /stats). */
 #include "http/api.h"
-#include "http/api_handlers.h"
+#include "http/api_stats.h"
 
 #include "http/views.h"
 #include "workflow/stats.h"
 
-int api_stats(struct api_req *r)
+int api_stats_get(struct api_req *r)
 {
 	const char *acc = api_query(r, "account");
 	struct stats_report rep;

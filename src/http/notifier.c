@@ -2,7 +2,9 @@
  * with a monotonic clock, so stopping it does not wait out the period. */
 #include "http/notifier.h"
 
-#include "base/timeutil.h"
+#include "model/op_ctx.h"
+
+#include "base/time.h"
 #include "store/store.h"
 
 #include <pthread.h>
@@ -60,11 +62,14 @@ static void on_event(void *arg, const struct notify_event *ev)
 static void pass(struct notifier *n)
 {
 	struct notify_report rep;
+	struct principal who;
+	struct op_ctx op;
 	struct err err;
 
 	err_clear(&err);
-	if (notify_run(n->s, n->org, &n->set, n->actor, time_now(), on_event, n, &rep, &err) !=
-	    KV_OK)
+	principal_init_system(&who, n->actor);
+	op_ctx_init(&op, n->s, n->org, &who, time_now());
+	if (notify_run(&op, &n->set, on_event, n, &rep, &err) != KV_OK)
 		nlog(n, "pass failed: %s", err.msg);
 }
 

@@ -5,7 +5,7 @@
 #include "http/server.h"
 
 #include "base/buf.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/store.h"
 
 #include <arpa/inet.h>

@@ -2,7 +2,6 @@
 #include "http/views.h"
 
 #include "base/calendar.h"
-#include "workflow/inbox.h"
 #include "workflow/policy.h"
 
 #include <stdio.h>
@@ -32,10 +31,8 @@ static json_t *parsed(const char *s)
 
 json_t *views_item_json(const struct item_row *r)
 {
-	char account[300];
+	const char *account = r->account_handle ? r->account_handle : "";
 
-	snprintf(account, sizeof(account), "%s/%s", r->platform ? r->platform : "",
-	         r->account_handle ? r->account_handle : "");
 	return json_pack(
 	        "{s:I,s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:I,s:s,s:o,s:o}",
 	        "id", (json_int_t)r->id, "account", account, "account_id",
@@ -71,65 +68,6 @@ json_t *views_flag_json(const struct flag_row *f)
 	return json_pack("{s:s,s:f,s:s,s:I,s:I,s:s}", "category", f->category, "score", f->score,
 	                 "rule", f->rule, "start", (json_int_t)f->start, "end", (json_int_t)f->end,
 	                 "match", f->match ? f->match : "");
-}
-
-json_t *views_question_json(const struct question_row *q, int64_t now)
-{
-	int overdue = strcmp(q->state, "open") == 0 && q->due_at < now;
-	json_t *j = json_pack(
-	        "{s:I,s:s,s:I,s:I,s:o,s:s,s:o,s:o,s:b,s:b,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,"
-	        "s:o,s:o}",
-	        "id", (json_int_t)q->id, "account", q->account, "account_id",
-	        (json_int_t)q->account_id, "item", (json_int_t)q->item_id, "item_platform_id",
-	        views_str(q->item_platform_id), "state", q->state, "arrived_at",
-	        views_time(q->arrived_at), "due_at", views_time(q->due_at), "overdue", overdue,
-	        "referral", inbox_needs_referral(q), "assigned_to", views_str(q->assigned_to),
-	        "forwarded_to", views_str(q->forwarded_to), "note", views_str(q->note), "closed_by",
-	        views_str(q->closed_by), "author", views_str(q->author), "text",
-	        q->text ? q->text : "", "permalink", views_str(q->permalink), "categories",
-	        views_str(q->categories && *q->categories ? q->categories : NULL), "answered_at",
-	        views_time(q->answered_at), "answer_item",
-	        q->answer_item_id ? json_integer(q->answer_item_id) : json_null(),
-	        "response_seconds",
-	        q->has_response ? json_integer(q->response_seconds) : json_null());
-
-	if (j)
-		json_object_set_new(j, "response_hours",
-		                    q->has_response
-		                            ? json_real((double)q->response_seconds / 3600.0)
-		                            : json_null());
-	return j;
-}
-
-static int case_open(const struct case_rec *c)
-{
-	return strcmp(c->state, "open") == 0 || strcmp(c->state, "pending_confirmation") == 0;
-}
-
-json_t *views_case_json(const struct case_rec *c, int64_t now)
-{
-	char account[300];
-
-	snprintf(account, sizeof(account), "%s/%s", c->platform ? c->platform : "",
-	         c->account_handle ? c->account_handle : "");
-	return json_pack("{s:I,s:s,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
-	                 "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:b}",
-	                 "id", (json_int_t)c->id, "account", account, "account_id",
-	                 (json_int_t)c->account_id, "item", (json_int_t)c->item_id, "platform_id",
-	                 c->item_platform_id ? c->item_platform_id : "", "author",
-	                 views_str(c->author_name), "text", c->text ? c->text : "", "categories",
-	                 c->categories ? c->categories : "", "state", c->state, "opened_at",
-	                 views_time(c->opened_at), "due_at", views_time(c->due_at), "overdue",
-	                 case_open(c) && c->due_at < now, "decision", views_str(c->decision),
-	                 "reason", views_str(c->reason), "decided_by", views_str(c->decided_by),
-	                 "decided_at", views_time(c->decided_at), "confirmed_by",
-	                 views_str(c->confirmed_by), "confirmed_at", views_time(c->confirmed_at),
-	                 "evidence_sha256", views_str(c->evidence_sha256), "evidence_at",
-	                 views_time(c->evidence_at), "registration", views_str(c->registration),
-	                 "external_ref", views_str(c->external_ref), "takedown", "via",
-	                 views_str(c->takedown_via), "by", views_str(c->takedown_by), "at",
-	                 views_time(c->takedown_at), "result", views_str(c->takedown_result),
-	                 "history", c->history);
 }
 
 json_t *views_review_json(const struct review_state *v)

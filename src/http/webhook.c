@@ -5,7 +5,9 @@
  * row stays pending and the worker takes it up at the next start. */
 #include "http/webhook.h"
 
-#include "base/timeutil.h"
+#include "model/op_ctx.h"
+
+#include "base/time.h"
 #include "capture/screening.h"
 #include "store/store.h"
 #include "store/webhooks.h"
@@ -311,10 +313,14 @@ static int stopping(struct webhook_worker *w)
 static void sync_workflow(struct webhook_worker *w, int64_t org)
 {
 	struct workflow_sync_report r;
+	struct principal who;
+	struct op_ctx op;
 	struct err err;
 
 	err_clear(&err);
-	if (workflow_sync(w->s, org, w->actor, &r, &err) != KV_OK)
+	principal_init_system(&who, w->actor);
+	op_ctx_init(&op, w->s, org, &who, time_now());
+	if (workflow_sync(&op, &r, &err) != KV_OK)
 		wlog(w, "workflow after a delivery: %s", err.msg);
 }
 

@@ -1,7 +1,7 @@
 /* The states of a question in the inbox and the one definition of "open"
  * and "overdue" for questions. A forwarded question is still open (the
  * account's reply answers it) but has left the overdue list: someone else
- * holds it. The SQL in store/question_rows.c mirrors this (state = 'open'
+ * holds it. The SQL in store/questions.c mirrors this (state = 'open'
  * AND due_at < now). */
 #ifndef KV_MODEL_QUESTION_STATE_H
 #define KV_MODEL_QUESTION_STATE_H

@@ -3,7 +3,7 @@
  * kommun's communicators and printed in the register's reports. */
 #include "model/register.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "base/utf8.h"
 
 #include <stdio.h>
@@ -19,17 +19,17 @@ static const struct {
         {"mastodon", "Mastodon"}, {"blog", "Blogg"},          {"other", "Annan kanal"},
 };
 
-const char *platform_name(enum platform p)
+const char *register_platform_name(enum platform p)
 {
 	return (unsigned)p < PLATFORM_COUNT ? platforms[p].name : "?";
 }
 
-const char *platform_label(enum platform p)
+const char *register_platform_label(enum platform p)
 {
 	return (unsigned)p < PLATFORM_COUNT ? platforms[p].label : "?";
 }
 
-int platform_from_name(const char *s, enum platform *out)
+int register_platform_from_name(const char *s, enum platform *out)
 {
 	for (int i = 0; s && i < PLATFORM_COUNT; i++)
 		if (strcasecmp(s, platforms[i].name) == 0) {
@@ -39,7 +39,7 @@ int platform_from_name(const char *s, enum platform *out)
 	return KV_EINVAL;
 }
 
-const char *platform_names(void)
+const char *register_platform_names(void)
 {
 	return "facebook, instagram, x, youtube, linkedin, tiktok, mastodon, blog, other";
 }
@@ -47,12 +47,12 @@ const char *platform_names(void)
 static const char *const statuses[ACCOUNT_STATUS_COUNT] = {"proposed", "active", "inactive",
                                                            "closed"};
 
-const char *account_status_name(enum account_status s)
+const char *register_account_status_name(enum account_status s)
 {
 	return (unsigned)s < ACCOUNT_STATUS_COUNT ? statuses[s] : "?";
 }
 
-int account_status_from_name(const char *s, enum account_status *out)
+int register_account_status_from_name(const char *s, enum account_status *out)
 {
 	for (int i = 0; s && i < ACCOUNT_STATUS_COUNT; i++)
 		if (strcmp(s, statuses[i]) == 0) {
@@ -62,7 +62,7 @@ int account_status_from_name(const char *s, enum account_status *out)
 	return KV_EINVAL;
 }
 
-const struct checklist_item checklist_items[] = {
+const struct checklist_item register_checklist_items[] = {
         {"syfte", "Syfte", "Varför ska kanalen användas?"},
         {"mal", "Mål", "Vad vill ni uppnå med kommunikationen?"},
         {"budskap", "Budskap",
@@ -92,13 +92,14 @@ const struct checklist_item checklist_items[] = {
          "vad som händer vid brott mot reglerna, myndighetens identitet, syftet, att inläggen kan "
          "bli allmän handling?"},
 };
-const size_t checklist_count = sizeof(checklist_items) / sizeof(checklist_items[0]);
+const size_t register_checklist_count =
+        sizeof(register_checklist_items) / sizeof(register_checklist_items[0]);
 
-int checklist_find(const char *key)
+int register_checklist_find(const char *key)
 {
-	for (size_t i = 0; key && i < checklist_count; i++)
-		if (strcasecmp(key, checklist_items[i].key) == 0 ||
-		    strcasecmp(key, checklist_items[i].label) == 0)
+	for (size_t i = 0; key && i < register_checklist_count; i++)
+		if (strcasecmp(key, register_checklist_items[i].key) == 0 ||
+		    strcasecmp(key, register_checklist_items[i].label) == 0)
 			return (int)i;
 	return -1;
 }
@@ -182,13 +183,13 @@ static int r_checklist(const struct account_view *a, char *buf, size_t n)
 	size_t used = 0, missing = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < checklist_count; i++) {
+	for (size_t i = 0; i < register_checklist_count; i++) {
 		if (a->answered && a->answered[i])
 			continue;
 		missing++;
 		if (used < n) {
-			int w = snprintf(buf + used, n - used, "%s%s",
-			                 used ? ", " : "obesvarat: ", checklist_items[i].key);
+			int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "obesvarat: ",
+			                 register_checklist_items[i].key);
 			used += w > 0 ? (size_t)w : 0;
 		}
 	}
@@ -249,7 +250,7 @@ static int r_person_inactive(const struct account_view *a, char *buf, size_t n)
 	return 1;
 }
 
-const struct check_rule check_rules[] = {
+const struct check_rule register_check_rules[] = {
         {"no_purpose", CHECK_ERROR, "Syfte saknas", r_no_purpose},
         {"no_goal", CHECK_WARNING, "Mål saknas", r_no_goal},
         {"no_audience", CHECK_ERROR, "Huvudsaklig målgrupp saknas", r_no_audience},
@@ -272,21 +273,22 @@ const struct check_rule check_rules[] = {
         {"no_posting_target", CHECK_WARNING, "Mål för antal inlägg per vecka saknas",
          r_no_posting_target},
 };
-const size_t check_rule_count = sizeof(check_rules) / sizeof(check_rules[0]);
+const size_t register_check_rule_count =
+        sizeof(register_check_rules) / sizeof(register_check_rules[0]);
 
-size_t check_account(const struct account_view *a, struct check_problem *out, size_t max)
+size_t register_check_account(const struct account_view *a, struct check_problem *out, size_t max)
 {
 	size_t found = 0;
 
 	if (a->status == ACCOUNT_CLOSED)
 		return 0;
-	for (size_t i = 0; i < check_rule_count; i++) {
+	for (size_t i = 0; i < register_check_rule_count; i++) {
 		char detail[256] = "";
 
-		if (!check_rules[i].test(a, detail, sizeof(detail)))
+		if (!register_check_rules[i].test(a, detail, sizeof(detail)))
 			continue;
 		if (found < max) {
-			out[found].rule = &check_rules[i];
+			out[found].rule = &register_check_rules[i];
 			memcpy(out[found].detail, detail, sizeof(detail));
 		}
 		found++;
@@ -294,8 +296,8 @@ size_t check_account(const struct account_view *a, struct check_problem *out, si
 	return found;
 }
 
-int reg_validate_text(const char *field, const char *value, size_t max, int required,
-                      struct err *err)
+int register_validate_text(const char *field, const char *value, size_t max, int required,
+                           struct err *err)
 {
 	size_t len;
 	ssize_t bad;
@@ -320,7 +322,7 @@ int reg_validate_text(const char *field, const char *value, size_t max, int requ
 	return KV_OK;
 }
 
-int reg_validate_date(const char *field, const char *value, struct err *err)
+int register_validate_date(const char *field, const char *value, struct err *err)
 {
 	int y, m, d;
 
@@ -332,10 +334,10 @@ int reg_validate_date(const char *field, const char *value, struct err *err)
 	return KV_OK;
 }
 
-int reg_validate_email(const char *field, const char *value, struct err *err)
+int register_validate_email(const char *field, const char *value, struct err *err)
 {
 	const char *at;
-	int rc = reg_validate_text(field, value, 254, 1, err);
+	int rc = register_validate_text(field, value, 254, 1, err);
 
 	if (rc)
 		return rc;
@@ -347,9 +349,9 @@ int reg_validate_email(const char *field, const char *value, struct err *err)
 	return KV_OK;
 }
 
-int reg_validate_url(const char *field, const char *value, struct err *err)
+int register_validate_url(const char *field, const char *value, struct err *err)
 {
-	int rc = reg_validate_text(field, value, REG_FIELD_MAX, 0, err);
+	int rc = register_validate_text(field, value, REG_FIELD_MAX, 0, err);
 
 	if (rc || !value || !*value)
 		return rc;

@@ -34,15 +34,15 @@ enum account_status {
 	ACCOUNT_STATUS_COUNT
 };
 
-const char *platform_name(enum platform p);
+const char *register_platform_name(enum platform p);
 /* The platform's name as shown to Swedish readers ("Facebook", "X", "Blogg"). */
-const char *platform_label(enum platform p);
-int platform_from_name(const char *s, enum platform *out);
+const char *register_platform_label(enum platform p);
+int register_platform_from_name(const char *s, enum platform *out);
 /* "facebook, instagram, ..." for error messages. */
-const char *platform_names(void);
+const char *register_platform_names(void);
 
-const char *account_status_name(enum account_status s);
-int account_status_from_name(const char *s, enum account_status *out);
+const char *register_account_status_name(enum account_status s);
+int register_account_status_from_name(const char *s, enum account_status *out);
 
 /* The start checklist (Östhammar "Att tänka på om du ska starta ett konto",
  * Nykvarn Bilaga 2): stable keys and the Swedish question. */
@@ -51,10 +51,10 @@ struct checklist_item {
 	const char *label;
 	const char *question;
 };
-extern const struct checklist_item checklist_items[];
-extern const size_t checklist_count;
-/* Index of key in checklist_items, or -1. */
-int checklist_find(const char *key);
+extern const struct checklist_item register_checklist_items[];
+extern const size_t register_checklist_count;
+/* Index of key in register_checklist_items, or -1. */
+int register_checklist_find(const char *key);
 
 /* An account as the checks see it: the stored fields plus what was looked
  * up about the people and the unit it refers to. Strings are borrowed. */
@@ -87,7 +87,7 @@ struct account_view {
 	const char *house_rules;
 	const struct person_ref *admins;
 	size_t n_admins;
-	/* answered[i] is 1 when checklist_items[i] has an answer */
+	/* answered[i] is 1 when register_checklist_items[i] has an answer */
 	const unsigned char *answered;
 };
 
@@ -113,19 +113,19 @@ struct check_problem {
 /* All rules in the order they are reported. Activity rules (posts per week,
  * inactivity) join when captured data exists; the table is the single place
  * to add them. */
-extern const struct check_rule check_rules[];
-extern const size_t check_rule_count;
+extern const struct check_rule register_check_rules[];
+extern const size_t register_check_rule_count;
 
 /* Runs every rule over a and writes up to max problems to out; returns how
  * many rules were broken (may exceed max). Closed accounts are not checked. */
-size_t check_account(const struct account_view *a, struct check_problem *out, size_t max);
+size_t register_check_account(const struct account_view *a, struct check_problem *out, size_t max);
 
 /* Validation of single fields at the edge: each returns KV_OK or KV_EINVAL
  * with err naming the field ("--decided-on: ...") and why. */
-int reg_validate_text(const char *field, const char *value, size_t max, int required,
-                      struct err *err);
-int reg_validate_date(const char *field, const char *value, struct err *err);
-int reg_validate_email(const char *field, const char *value, struct err *err);
-int reg_validate_url(const char *field, const char *value, struct err *err);
+int register_validate_text(const char *field, const char *value, size_t max, int required,
+                           struct err *err);
+int register_validate_date(const char *field, const char *value, struct err *err);
+int register_validate_email(const char *field, const char *value, struct err *err);
+int register_validate_url(const char *field, const char *value, struct err *err);
 
 #endif

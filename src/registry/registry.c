@@ -4,7 +4,7 @@
 #include "registry/registry.h"
 
 #include "base/escape.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/audit.h"
 #include "store/store.h"
 
@@ -43,31 +43,34 @@ static int finish(struct store *s, int rc, struct err *err)
 	return store_commit(s, err);
 }
 
-static int audit(const struct registry_ctx *c, const char *action, const char *entity, int64_t id,
+static int audit(const struct op_ctx *c, const char *action, const char *entity, int64_t id,
                  const char *before, const char *after, struct err *err)
 {
 	char idtext[32];
 
 	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	return audit_append(c->store, NULL, c->org, c->actor, action, entity, idtext, before, after,
-	                    err);
+	return audit_append(c->store, NULL, c->org, op_ctx_actor(c), action, entity, idtext, before,
+	                    after, err);
 }
 
-int registry_init(struct store *s, const char *org_name, const char *actor, int64_t *out_org,
-                  struct err *err)
+int registry_init(const struct op_ctx *op, const char *org_name, int64_t *out_org, struct err *err)
 {
+	struct store *s = op->store;
+	const char *actor = op_ctx_actor(op);
 	int64_t org = 0;
 	json_t *j;
 	char *after;
 	int rc;
 
-	rc = reg_validate_text("--org", org_name, NAME_MAX_LEN, 1, err);
+	rc = op_ctx_require(op, PERM_ORG_ADMIN, 0, err);
+	if (!rc)
+		rc = register_validate_text("--org", org_name, NAME_MAX_LEN, 1, err);
 	if (rc)
 		return rc;
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = reg_org_create(s, org_name, &org, err);
+	rc = register_row_org_create(s, org_name, &org, err);
 	if (!rc) {
 		char idtext[32];
 
@@ -84,25 +87,28 @@ int registry_init(struct store *s, const char *org_name, const char *actor, int6
 	return rc;
 }
 
-int registry_unit_add(const struct registry_ctx *c, const char *name, const char *parent,
-                      int64_t *out_id, struct err *err)
+int registry_unit_add(const struct op_ctx *c, const char *name, const char *parent, int64_t *out_id,
+                      struct err *err)
 {
 	int64_t parent_id = 0, id = 0;
 	char *after = NULL;
 	int rc;
 
-	rc = reg_validate_text("--name", name, NAME_MAX_LEN, 1, err);
+	rc = register_validate_text("--name", name, NAME_MAX_LEN, 1, err);
 	if (!rc && parent)
-		rc = reg_validate_text("--parent", parent, NAME_MAX_LEN, 1, err);
+		rc = register_validate_text("--parent", parent, NAME_MAX_LEN, 1, err);
+	if (rc)
+		return rc;
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
 	if (rc)
 		return rc;
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	if (parent && (rc = reg_unit_find(c->store, c->org, parent, &parent_id, err)))
+	if (parent && (rc = register_row_unit_find(c->store, c->org, parent, &parent_id, err)))
 		err_prefix(err, "--parent: ");
 	if (!rc)
-		rc = reg_unit_insert(c->store, c->org, name, parent_id, &id, err);
+		rc = register_row_unit_insert(c->store, c->org, name, parent_id, &id, err);
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:s?}", "name", name, "parent", parent));
 		rc = audit(c, "unit.add", "unit", id, NULL, after, err);
@@ -114,24 +120,26 @@ int registry_unit_add(const struct registry_ctx *c, const char *name, const char
 	return rc;
 }
 
-int registry_unit_close(const struct registry_ctx *c, const char *name, const char *date,
-                        struct err *err)
+int registry_unit_close(const struct op_ctx *c, const char *name, const char *date, struct err *err)
 {
 	char day[11];
 	int64_t id = 0;
 	char *after = NULL;
 	int rc;
 
-	rc = reg_validate_date("--date", date, err);
+	rc = register_validate_date("--date", date, err);
 	if (rc)
 		return rc;
 	today(day);
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
+	if (rc)
+		return rc;
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = reg_unit_find(c->store, c->org, name, &id, err);
+	rc = register_row_unit_find(c->store, c->org, name, &id, err);
 	if (!rc)
-		rc = reg_unit_close(c->store, id, date ? date : day, err);
+		rc = register_row_unit_close(c->store, id, date ? date : day, err);
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:s}", "name", name, "closed_on", date ? date : day));
 		rc = audit(c, "unit.close", "unit", id, NULL, after, err);
@@ -140,29 +148,32 @@ int registry_unit_close(const struct registry_ctx *c, const char *name, const ch
 	return finish(c->store, rc, err);
 }
 
-int registry_person_add(const struct registry_ctx *c, const struct person_input *in,
-                        int64_t *out_id, struct err *err)
+int registry_person_add(const struct op_ctx *c, const struct person_input *in, int64_t *out_id,
+                        struct err *err)
 {
 	struct person_row p = {0};
 	int64_t unit_id = 0, id = 0;
 	char *after = NULL;
 	int rc;
 
-	rc = reg_validate_text("--name", in->name, NAME_MAX_LEN, 1, err);
+	rc = register_validate_text("--name", in->name, NAME_MAX_LEN, 1, err);
 	if (!rc)
-		rc = reg_validate_email("--email", in->email, err);
+		rc = register_validate_email("--email", in->email, err);
 	if (!rc)
-		rc = reg_validate_text("--title", in->title, NAME_MAX_LEN, 0, err);
+		rc = register_validate_text("--title", in->title, NAME_MAX_LEN, 0, err);
 	if (!rc)
-		rc = reg_validate_text("--phone", in->phone, 40, 0, err);
+		rc = register_validate_text("--phone", in->phone, 40, 0, err);
 	if (!rc && in->phone && in->phone[strspn(in->phone, "+0123456789 -()")] != '\0')
 		rc = err_set(err, KV_EINVAL, "--phone: '%.40s' is not a phone number", in->phone);
+	if (rc)
+		return rc;
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
 	if (rc)
 		return rc;
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	if (in->unit && (rc = reg_unit_find(c->store, c->org, in->unit, &unit_id, err)))
+	if (in->unit && (rc = register_row_unit_find(c->store, c->org, in->unit, &unit_id, err)))
 		err_prefix(err, "--unit: ");
 	if (!rc) {
 		p.name = in->name;
@@ -170,7 +181,7 @@ int registry_person_add(const struct registry_ctx *c, const struct person_input 
 		p.title = in->title;
 		p.phone = in->phone;
 		p.contact_public = in->contact_public;
-		rc = reg_person_insert(c->store, c->org, &p, unit_id, &id, err);
+		rc = register_row_person_insert(c->store, c->org, &p, unit_id, &id, err);
 	}
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:b}", "name", in->name, "email",
@@ -185,19 +196,22 @@ int registry_person_add(const struct registry_ctx *c, const struct person_input 
 	return rc;
 }
 
-int registry_person_set_active(const struct registry_ctx *c, const char *email, int active,
+int registry_person_set_active(const struct op_ctx *c, const char *email, int active,
                                struct err *err)
 {
 	int64_t id = 0;
 	char *after = NULL;
 	int rc;
 
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
+	if (rc)
+		return rc;
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = reg_person_find(c->store, c->org, email, &id, err);
+	rc = register_row_person_find(c->store, c->org, email, &id, err);
 	if (!rc)
-		rc = reg_person_set_active(c->store, id, active, err);
+		rc = register_row_person_set_active(c->store, id, active, err);
 	if (!rc) {
 		after = dump(json_pack("{s:s,s:b}", "email", email, "active", active));
 		rc = audit(c, active ? "person.activate" : "person.deactivate", "person", id, NULL,
@@ -208,8 +222,8 @@ int registry_person_set_active(const struct registry_ctx *c, const char *email, 
 }
 
 /* Resolves an optional person reference given by e-mail. "" clears. */
-static int resolve_person(const struct registry_ctx *c, const char *field, const char *email,
-                          int64_t *id, struct err *err)
+static int resolve_person(const struct op_ctx *c, const char *field, const char *email, int64_t *id,
+                          struct err *err)
 {
 	int rc;
 
@@ -219,10 +233,10 @@ static int resolve_person(const struct registry_ctx *c, const char *field, const
 		*id = 0;
 		return KV_OK;
 	}
-	rc = reg_validate_email(field, email, err);
+	rc = register_validate_email(field, email, err);
 	if (rc)
 		return rc;
-	rc = reg_person_find(c->store, c->org, email, id, err);
+	rc = register_row_person_find(c->store, c->org, email, id, err);
 	return rc ? err_prefix(err, "%s: ", field) : KV_OK;
 }
 
@@ -234,7 +248,7 @@ static int take_text(const char *field, const char *value, size_t max, const cha
 
 	if (!value)
 		return KV_OK;
-	rc = reg_validate_text(field, value, max, 0, err);
+	rc = register_validate_text(field, value, max, 0, err);
 	if (rc)
 		return rc;
 	*dst = *value ? value : NULL;
@@ -243,17 +257,17 @@ static int take_text(const char *field, const char *value, size_t max, const cha
 
 /* Applies in onto r (which holds the current values, or zeroes for a new
  * account). Admin ids go to *admins (owned by the caller). */
-static int resolve_input(const struct registry_ctx *c, const struct account_input *in,
+static int resolve_input(const struct op_ctx *c, const struct account_input *in,
                          struct account_row *r, int64_t **admins, struct err *err)
 {
 	int rc = KV_OK;
 
 	*admins = NULL;
-	if (in->platform && platform_from_name(in->platform, &r->platform) != KV_OK)
+	if (in->platform && register_platform_from_name(in->platform, &r->platform) != KV_OK)
 		return err_set(err, KV_EINVAL, "--platform: unknown platform '%.40s' (one of: %s)",
-		               in->platform, platform_names());
+		               in->platform, register_platform_names());
 	if (in->handle) {
-		rc = reg_validate_text("--handle", in->handle, HANDLE_MAX, 1, err);
+		rc = register_validate_text("--handle", in->handle, HANDLE_MAX, 1, err);
 		if (rc)
 			return rc;
 		if (strpbrk(in->handle, " \t\n\r"))
@@ -262,7 +276,7 @@ static int resolve_input(const struct registry_ctx *c, const struct account_inpu
 		r->handle = in->handle[0] == '@' && in->handle[1] ? in->handle + 1 : in->handle;
 	}
 	if (in->url) {
-		rc = reg_validate_url("--url", in->url, err);
+		rc = register_validate_url("--url", in->url, err);
 		if (rc)
 			return rc;
 		r->url = *in->url ? in->url : NULL;
@@ -278,7 +292,7 @@ static int resolve_input(const struct registry_ctx *c, const struct account_inpu
 	                    err)))
 		return rc;
 	if (in->decided_on) {
-		rc = reg_validate_date("--decided-on", in->decided_on, err);
+		rc = register_validate_date("--decided-on", in->decided_on, err);
 		if (rc)
 			return rc;
 		r->decided_on = *in->decided_on ? in->decided_on : NULL;
@@ -300,10 +314,10 @@ static int resolve_input(const struct registry_ctx *c, const struct account_inpu
 		}
 	}
 	if (in->unit) {
-		rc = reg_validate_text("--unit", in->unit, NAME_MAX_LEN, 1, err);
+		rc = register_validate_text("--unit", in->unit, NAME_MAX_LEN, 1, err);
 		if (rc)
 			return rc;
-		rc = reg_unit_find(c->store, c->org, in->unit, &r->unit_id, err);
+		rc = register_row_unit_find(c->store, c->org, in->unit, &r->unit_id, err);
 		if (rc)
 			return err_prefix(err, "--unit: ");
 	}
@@ -354,18 +368,18 @@ static char *account_snapshot(struct store *s, int64_t id, struct err *err, int 
 	struct account_rec *rec = NULL;
 	char *out;
 
-	*rc = reg_account_load(s, id, &rec, err);
+	*rc = register_row_account_load(s, id, &rec, err);
 	if (*rc)
 		return NULL;
 	out = dump(registry_account_json(rec));
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	if (!out)
 		*rc = err_set(err, KV_ENOMEM, "out of memory");
 	return out;
 }
 
-int registry_account_add(const struct registry_ctx *c, const struct account_input *in,
-                         int64_t *out_id, struct err *err)
+int registry_account_add(const struct op_ctx *c, const struct account_input *in, int64_t *out_id,
+                         struct err *err)
 {
 	struct account_row r = {.posts_per_week = -1};
 	int64_t *admins = NULL, id = 0;
@@ -374,19 +388,22 @@ int registry_account_add(const struct registry_ctx *c, const struct account_inpu
 
 	if (!in->platform)
 		return err_set(err, KV_EINVAL, "--platform: a value is required (one of: %s)",
-		               platform_names());
+		               register_platform_names());
 	if (!in->handle)
 		return err_set(err, KV_EINVAL, "--handle: a value is required");
 	if (!in->unit)
 		return err_set(err, KV_EINVAL, "--unit: a value is required");
+	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
+	if (rc)
+		return rc;
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
 	rc = resolve_input(c, in, &r, &admins, err);
 	if (!rc)
-		rc = reg_account_insert(c->store, c->org, &r, &id, err);
+		rc = register_row_account_insert(c->store, c->org, &r, &id, err);
 	if (!rc && admins)
-		rc = reg_account_set_admins(c->store, id, admins, in->n_admins, err);
+		rc = register_row_account_set_admins(c->store, id, admins, in->n_admins, err);
 	if (!rc)
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
@@ -399,16 +416,29 @@ int registry_account_add(const struct registry_ctx *c, const struct account_inpu
 	return rc;
 }
 
-int registry_account_find(const struct registry_ctx *c, const char *ref, int64_t *out_id,
-                          struct err *err)
+int registry_account_find(const struct op_ctx *c, const char *ref, int64_t *out_id, struct err *err)
 {
-	int rc = reg_validate_text("account", ref, HANDLE_MAX, 1, err);
+	int rc = register_validate_text("account", ref, HANDLE_MAX, 1, err);
 
-	return rc ? rc : reg_account_find(c->store, c->org, ref, out_id, err);
+	return rc ? rc : register_row_account_find(c->store, c->org, ref, out_id, err);
 }
 
-int registry_account_edit(const struct registry_ctx *c, const char *ref,
-                          const struct account_input *in, struct err *err)
+/* Resolves ref and checks that the principal may do perm on that account. */
+static int find_for(const struct op_ctx *c, const char *ref, uint32_t perm, int64_t *out_id,
+                    struct err *err)
+{
+	int64_t id = 0;
+	int rc = registry_account_find(c, ref, &id, err);
+
+	if (!rc)
+		rc = op_ctx_require(c, perm, id, err);
+	if (!rc)
+		*out_id = id;
+	return rc;
+}
+
+int registry_account_edit(const struct op_ctx *c, const char *ref, const struct account_input *in,
+                          struct err *err)
 {
 	struct account_rec *rec = NULL;
 	struct account_row r;
@@ -419,24 +449,25 @@ int registry_account_edit(const struct registry_ctx *c, const char *ref,
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_REGISTER_WRITE, &id, err);
 	if (!rc)
-		rc = reg_account_load(c->store, id, &rec, err);
+		rc = register_row_account_load(c->store, id, &rec, err);
 	if (rc)
 		goto out;
 	before = dump(registry_account_json(rec));
 	row_from_rec(&r, rec);
 	rc = resolve_input(c, in, &r, &admins, err);
 	if (!rc)
-		rc = reg_account_update(c->store, id, &r, err);
+		rc = register_row_account_update(c->store, id, &r, err);
 	if (!rc && in->admins_given)
-		rc = reg_account_set_admins(c->store, id, admins, admins ? in->n_admins : 0, err);
+		rc = register_row_account_set_admins(c->store, id, admins,
+		                                     admins ? in->n_admins : 0, err);
 	if (!rc)
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
 		rc = audit(c, "account.edit", "account", id, before, after, err);
 out:
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	free(before);
 	free(after);
 	free(admins);
@@ -444,7 +475,7 @@ out:
 }
 
 /* Changes the status of an account with an audit entry holding before/after. */
-static int set_status(const struct registry_ctx *c, int64_t id, const char *action,
+static int set_status(const struct op_ctx *c, int64_t id, const char *action,
                       enum account_status st, const char *opened_on, const char *closed_on,
                       const char *reason, struct err *err)
 {
@@ -453,7 +484,8 @@ static int set_status(const struct registry_ctx *c, int64_t id, const char *acti
 
 	before = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
-		rc = reg_account_set_status(c->store, id, st, opened_on, closed_on, reason, err);
+		rc = register_row_account_set_status(c->store, id, st, opened_on, closed_on, reason,
+		                                     err);
 	if (!rc)
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
@@ -463,7 +495,7 @@ static int set_status(const struct registry_ctx *c, int64_t id, const char *acti
 	return rc;
 }
 
-int registry_account_activate(const struct registry_ctx *c, const char *ref,
+int registry_account_activate(const struct op_ctx *c, const char *ref,
                               struct check_problem **out_problems, size_t *out_n, struct err *err)
 {
 	struct account_rec *rec = NULL;
@@ -478,31 +510,31 @@ int registry_account_activate(const struct registry_ctx *c, const char *ref,
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
 	if (!rc)
-		rc = reg_account_load(c->store, id, &rec, err);
+		rc = register_row_account_load(c->store, id, &rec, err);
 	if (rc)
 		goto out;
 	if (rec->v.status == ACCOUNT_CLOSED) {
 		rc = err_set(err, KV_ECONFLICT,
 		             "account %s/%s is closed; a closed account stays closed (register a "
 		             "new one)",
-		             platform_name(rec->v.platform), rec->v.handle);
+		             register_platform_name(rec->v.platform), rec->v.handle);
 		goto out;
 	}
-	problems = calloc(check_rule_count, sizeof(*problems));
+	problems = calloc(register_check_rule_count, sizeof(*problems));
 	if (!problems) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 		goto out;
 	}
-	n = check_account(&rec->v, problems, check_rule_count);
+	n = register_check_account(&rec->v, problems, register_check_rule_count);
 	for (size_t i = 0; i < n; i++)
 		if (problems[i].rule->severity == CHECK_ERROR)
 			problems[blocking++] = problems[i];
 	if (blocking) {
 		rc = err_set(err, KV_ECONFLICT,
 		             "account %s/%s cannot be activated: %zu mandatory check(s) fail",
-		             platform_name(rec->v.platform), rec->v.handle, blocking);
+		             register_platform_name(rec->v.platform), rec->v.handle, blocking);
 		*out_problems = problems;
 		*out_n = blocking;
 		problems = NULL;
@@ -512,11 +544,11 @@ int registry_account_activate(const struct registry_ctx *c, const char *ref,
 	rc = set_status(c, id, "account.activate", ACCOUNT_ACTIVE, day, NULL, NULL, err);
 out:
 	free(problems);
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	return finish(c->store, rc, err);
 }
 
-int registry_account_deactivate(const struct registry_ctx *c, const char *ref, struct err *err)
+int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct err *err)
 {
 	struct account_rec *rec = NULL;
 	int64_t id = 0;
@@ -525,20 +557,20 @@ int registry_account_deactivate(const struct registry_ctx *c, const char *ref, s
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
 	if (!rc)
-		rc = reg_account_load(c->store, id, &rec, err);
+		rc = register_row_account_load(c->store, id, &rec, err);
 	if (!rc && rec->v.status != ACCOUNT_ACTIVE)
 		rc = err_set(err, KV_ECONFLICT, "account %s is %s, not active", ref,
-		             account_status_name(rec->v.status));
+		             register_account_status_name(rec->v.status));
 	if (!rc)
 		rc = set_status(c, id, "account.deactivate", ACCOUNT_INACTIVE, NULL, NULL, NULL,
 		                err);
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	return finish(c->store, rc, err);
 }
 
-int registry_account_close(const struct registry_ctx *c, const char *ref, const char *date,
+int registry_account_close(const struct op_ctx *c, const char *ref, const char *date,
                            const char *reason, struct err *err)
 {
 	struct account_rec *rec = NULL;
@@ -546,58 +578,59 @@ int registry_account_close(const struct registry_ctx *c, const char *ref, const 
 	char day[11];
 	int rc;
 
-	rc = reg_validate_text("--reason", reason, REG_FIELD_MAX, 1, err);
+	rc = register_validate_text("--reason", reason, REG_FIELD_MAX, 1, err);
 	if (!rc)
-		rc = reg_validate_date("--date", date, err);
+		rc = register_validate_date("--date", date, err);
 	if (rc)
 		return rc;
 	today(day);
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
 	if (!rc)
-		rc = reg_account_load(c->store, id, &rec, err);
+		rc = register_row_account_load(c->store, id, &rec, err);
 	if (!rc && rec->v.status == ACCOUNT_CLOSED)
 		rc = err_set(err, KV_ECONFLICT, "account %s is already closed (on %s)", ref,
 		             rec->closed_on ? rec->closed_on : "?");
 	if (!rc)
 		rc = set_status(c, id, "account.close", ACCOUNT_CLOSED, NULL, date ? date : day,
 		                reason, err);
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	return finish(c->store, rc, err);
 }
 
-int registry_checklist_answer(const struct registry_ctx *c, const char *ref, const char *key,
+int registry_checklist_answer(const struct op_ctx *c, const char *ref, const char *key,
                               const char *answer, struct err *err)
 {
 	int64_t id = 0;
 	char *before = NULL, *after = NULL;
 	int k, rc;
 
-	k = checklist_find(key);
+	k = register_checklist_find(key);
 	if (k < 0) {
 		struct buf b;
 
 		buf_init(&b, 4096);
-		for (size_t i = 0; i < checklist_count; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", checklist_items[i].key);
+		for (size_t i = 0; i < register_checklist_count; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", register_checklist_items[i].key);
 		err_set(err, KV_EINVAL, "checklist item '%.60s' does not exist (one of: %s)", key,
 		        buf_cstr(&b));
 		buf_done(&b);
 		return KV_EINVAL;
 	}
-	rc = reg_validate_text("answer", answer, REG_FIELD_MAX, 1, err);
+	rc = register_validate_text("answer", answer, REG_FIELD_MAX, 1, err);
 	if (rc)
 		return rc;
 	rc = store_begin(c->store, err);
 	if (rc)
 		return rc;
-	rc = registry_account_find(c, ref, &id, err);
+	rc = find_for(c, ref, PERM_REGISTER_WRITE, &id, err);
 	if (!rc)
 		before = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
-		rc = reg_checklist_set(c->store, id, checklist_items[k].key, answer, err);
+		rc = register_row_checklist_set(c->store, id, register_checklist_items[k].key,
+		                                answer, err);
 	if (!rc)
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
@@ -607,7 +640,7 @@ int registry_checklist_answer(const struct registry_ctx *c, const char *ref, con
 	return finish(c->store, rc, err);
 }
 
-int registry_check(const struct registry_ctx *c, const char *ref, struct registry_problem **out,
+int registry_check(const struct op_ctx *c, const char *ref, struct registry_problem **out,
                    size_t *n_out, struct err *err)
 {
 	struct registry_problem *all = NULL;
@@ -617,13 +650,13 @@ int registry_check(const struct registry_ctx *c, const char *ref, struct registr
 	int rc;
 
 	if (ref) {
-		rc = registry_account_find(c, ref, &one, err);
+		rc = find_for(c, ref, PERM_REGISTER_READ, &one, err);
 		if (rc)
 			return rc;
 		ids = &one;
 		n_ids = 1;
 	} else {
-		rc = reg_account_ids(c->store, c->org, &ids, &n_ids, err);
+		rc = register_row_account_ids(c->store, c->org, &ids, &n_ids, err);
 		if (rc)
 			return rc;
 	}
@@ -631,10 +664,13 @@ int registry_check(const struct registry_ctx *c, const char *ref, struct registr
 		struct account_rec *rec = NULL;
 		size_t k;
 
-		rc = reg_account_load(c->store, ids[i], &rec, err);
+		/* A list of all accounts shows only those the principal may read. */
+		if (!principal_can(c->who, PERM_REGISTER_READ, ids[i]))
+			continue;
+		rc = register_row_account_load(c->store, ids[i], &rec, err);
 		if (rc)
 			break;
-		k = check_account(&rec->v, found, sizeof(found) / sizeof(found[0]));
+		k = register_check_account(&rec->v, found, sizeof(found) / sizeof(found[0]));
 		for (size_t j = 0; j < k && j < sizeof(found) / sizeof(found[0]); j++) {
 			if (n == cap) {
 				struct registry_problem *p =
@@ -647,12 +683,12 @@ int registry_check(const struct registry_ctx *c, const char *ref, struct registr
 			}
 			all[n].account_id = rec->v.id;
 			snprintf(all[n].account, sizeof(all[n].account), "%s/%s",
-			         platform_name(rec->v.platform), rec->v.handle);
+			         register_platform_name(rec->v.platform), rec->v.handle);
 			all[n].rule = found[j].rule;
 			memcpy(all[n].detail, found[j].detail, sizeof(all[n].detail));
 			n++;
 		}
-		reg_account_free(rec);
+		register_row_account_free(rec);
 	}
 	if (ids != &one)
 		free(ids);
@@ -680,12 +716,12 @@ json_t *registry_account_json(const struct account_rec *r)
 		json_object_set_new(checklist, r->checklist[i].key,
 		                    json_string(r->checklist[i].answer));
 	json_object_set_new(o, "id", json_integer(r->v.id));
-	json_object_set_new(o, "platform", json_string(platform_name(r->v.platform)));
+	json_object_set_new(o, "platform", json_string(register_platform_name(r->v.platform)));
 	json_object_set_new(o, "handle", str_or_null(r->v.handle));
 	json_object_set_new(o, "platform_id", str_or_null(r->platform_account_id));
 	json_object_set_new(o, "url", str_or_null(r->v.url));
 	json_object_set_new(o, "name", str_or_null(r->v.display_name));
-	json_object_set_new(o, "status", json_string(account_status_name(r->v.status)));
+	json_object_set_new(o, "status", json_string(register_account_status_name(r->v.status)));
 	json_object_set_new(o, "unit", str_or_null(r->unit_name));
 	json_object_set_new(o, "purpose", str_or_null(r->v.purpose));
 	json_object_set_new(o, "goal", str_or_null(r->v.goal));
@@ -739,7 +775,7 @@ static void public_entry(struct public_entry *e, const struct account_rec *r)
 {
 	int pub = r->responsible_contact_public && r->v.responsible.active;
 
-	e->platform = platform_label(r->v.platform);
+	e->platform = register_platform_label(r->v.platform);
 	e->name = r->v.display_name ? r->v.display_name : r->v.handle;
 	e->url = r->v.url;
 	e->unit = r->unit_name;
@@ -782,7 +818,7 @@ static int html_head(struct buf *b, const char *org, const char *day)
 	return rc;
 }
 
-int registry_export_public(const struct registry_ctx *c, enum registry_format fmt, struct buf *out,
+int registry_export_public(const struct op_ctx *c, enum registry_format fmt, struct buf *out,
                            struct err *err)
 {
 	struct arena a;
@@ -795,9 +831,9 @@ int registry_export_public(const struct registry_ctx *c, enum registry_format fm
 
 	arena_init(&a);
 	today(day);
-	rc = reg_org_name(c->store, c->org, &a, &org, err);
+	rc = register_row_org_name(c->store, c->org, &a, &org, err);
 	if (!rc)
-		rc = reg_account_ids(c->store, c->org, &ids, &n_ids, err);
+		rc = register_row_account_ids(c->store, c->org, &ids, &n_ids, err);
 	if (rc)
 		goto out;
 	if (fmt == REGISTRY_HTML) {
@@ -819,22 +855,23 @@ int registry_export_public(const struct registry_ctx *c, enum registry_format fm
 		struct account_rec *r = NULL;
 		struct public_entry e;
 
-		rc = reg_account_load(c->store, ids[i], &r, err);
+		rc = register_row_account_load(c->store, ids[i], &r, err);
 		if (rc)
 			break;
 		if (r->v.status != ACCOUNT_ACTIVE && r->v.status != ACCOUNT_INACTIVE) {
-			reg_account_free(r);
+			register_row_account_free(r);
 			continue;
 		}
 		public_entry(&e, r);
 		shown++;
 		if (fmt == REGISTRY_JSON) {
 			json_array_append_new(
-			        list, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
-			                        "platform", platform_name(r->v.platform), "name",
-			                        e.name, "url", e.url, "unit", e.unit, "purpose",
-			                        e.purpose, "audience", e.audience, "function",
-			                        e.function, "email", e.email, "phone", e.phone));
+			        list,
+			        json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
+			                  "platform", register_platform_name(r->v.platform), "name",
+			                  e.name, "url", e.url, "unit", e.unit, "purpose",
+			                  e.purpose, "audience", e.audience, "function", e.function,
+			                  "email", e.email, "phone", e.phone));
 		} else if (fmt == REGISTRY_CSV) {
 			const char *f[] = {e.platform, e.name,     e.url,   e.unit, e.purpose,
 			                   e.audience, e.function, e.email, e.phone};
@@ -878,7 +915,7 @@ int registry_export_public(const struct registry_ctx *c, enum registry_format fm
 			}
 			rc = rc ? rc : buf_puts(out, "</td></tr>\n");
 		}
-		reg_account_free(r);
+		register_row_account_free(r);
 	}
 	if (rc)
 		goto out;

@@ -2,35 +2,33 @@
  * and accounts with validation, the account lifecycle (proposed → active →
  * inactive → closed), the start checklist, the named checks, and the public
  * list for the website. Every change is one transaction that also appends to
- * the audit chain; bad input changes nothing. */
+ * the audit chain; bad input changes nothing. Every call takes the operation
+ * context and checks its principal's permission first (KV_EDENIED): writing
+ * needs PERM_REGISTER_WRITE (for the account concerned), the lifecycle
+ * PERM_ACCOUNT_LIFECYCLE, the checks PERM_REGISTER_READ; the public list
+ * needs nothing, being public. */
 #ifndef KV_REGISTRY_REGISTRY_H
 #define KV_REGISTRY_REGISTRY_H
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "model/op_ctx.h"
 #include "model/register.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 
 #include <jansson.h>
 #include <stdint.h>
 
 struct store;
 
-/* Who acts and in which organisation. */
-struct registry_ctx {
-	struct store *store;
-	int64_t org;
-	const char *actor;
-};
+/* Creates the organisation (KV_ECONFLICT when it exists); op->org is not
+ * used. Needs PERM_ORG_ADMIN. */
+int registry_init(const struct op_ctx *op, const char *org_name, int64_t *out_org, struct err *err);
 
-/* Creates the organisation (KV_ECONFLICT when it exists). */
-int registry_init(struct store *s, const char *org_name, const char *actor, int64_t *out_org,
-                  struct err *err);
-
-int registry_unit_add(const struct registry_ctx *c, const char *name, const char *parent,
-                      int64_t *out_id, struct err *err);
+int registry_unit_add(const struct op_ctx *c, const char *name, const char *parent, int64_t *out_id,
+                      struct err *err);
 /* Marks a unit as closed (laid down) from date (NULL = today). */
-int registry_unit_close(const struct registry_ctx *c, const char *name, const char *date,
+int registry_unit_close(const struct op_ctx *c, const char *name, const char *date,
                         struct err *err);
 
 struct person_input {
@@ -41,10 +39,10 @@ struct person_input {
 	const char *unit;
 	int contact_public;
 };
-int registry_person_add(const struct registry_ctx *c, const struct person_input *in,
-                        int64_t *out_id, struct err *err);
+int registry_person_add(const struct op_ctx *c, const struct person_input *in, int64_t *out_id,
+                        struct err *err);
 /* Marks a person as no longer in service (or back, active = 1). */
-int registry_person_set_active(const struct registry_ctx *c, const char *email, int active,
+int registry_person_set_active(const struct op_ctx *c, const char *email, int active,
                                struct err *err);
 
 /* Fields as given on the command line or in a request; NULL = not given.
@@ -73,24 +71,24 @@ struct account_input {
 
 /* Adds an account in status proposed. Errors name the field ("--unit: unit
  * 'X' does not exist"). */
-int registry_account_add(const struct registry_ctx *c, const struct account_input *in,
-                         int64_t *out_id, struct err *err);
-int registry_account_edit(const struct registry_ctx *c, const char *ref,
-                          const struct account_input *in, struct err *err);
+int registry_account_add(const struct op_ctx *c, const struct account_input *in, int64_t *out_id,
+                         struct err *err);
+int registry_account_edit(const struct op_ctx *c, const char *ref, const struct account_input *in,
+                          struct err *err);
 
 /* Resolves "ID|HANDLE" to an account id of the organisation. */
-int registry_account_find(const struct registry_ctx *c, const char *ref, int64_t *out_id,
+int registry_account_find(const struct op_ctx *c, const char *ref, int64_t *out_id,
                           struct err *err);
 
 /* Activates the account. Refused with KV_ECONFLICT while a blocking check
  * fails; the failing checks are then in *out_problems (owned: free()). */
-int registry_account_activate(const struct registry_ctx *c, const char *ref,
+int registry_account_activate(const struct op_ctx *c, const char *ref,
                               struct check_problem **out_problems, size_t *out_n, struct err *err);
-int registry_account_deactivate(const struct registry_ctx *c, const char *ref, struct err *err);
+int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct err *err);
 /* Closes the account from date (NULL = today) for reason (required). */
-int registry_account_close(const struct registry_ctx *c, const char *ref, const char *date,
+int registry_account_close(const struct op_ctx *c, const char *ref, const char *date,
                            const char *reason, struct err *err);
-int registry_checklist_answer(const struct registry_ctx *c, const char *ref, const char *key,
+int registry_checklist_answer(const struct op_ctx *c, const char *ref, const char *key,
                               const char *answer, struct err *err);
 
 /* A problem found by registry_check. */
@@ -103,7 +101,7 @@ struct registry_problem {
 
 /* Runs the checks on one account (ref) or all (ref NULL). *out owned by the
  * caller (free()). */
-int registry_check(const struct registry_ctx *c, const char *ref, struct registry_problem **out,
+int registry_check(const struct op_ctx *c, const char *ref, struct registry_problem **out,
                    size_t *n, struct err *err);
 
 /* The account as JSON (full internal view, new reference). */
@@ -115,7 +113,7 @@ int registry_format_from_name(const char *s, enum registry_format *out);
 /* The public list of the organisation's accounts (not closed, not proposed)
  * in the given format, appended to out. Only what may be published: no
  * personal e-mail or phone unless the person's contact is marked public. */
-int registry_export_public(const struct registry_ctx *c, enum registry_format fmt, struct buf *out,
+int registry_export_public(const struct op_ctx *c, enum registry_format fmt, struct buf *out,
                            struct err *err);
 
 #endif

@@ -7,7 +7,7 @@
 #include "base/utf8.h"
 #include "registry/registry.h"
 #include "store/audit.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -95,7 +95,7 @@ static int accounts_list(const struct op_ctx *op, const struct users_grant_input
 	s[0] = '\0';
 	for (size_t i = 0; i < g->n_accounts; i++) {
 		int64_t id = 0;
-		int rc = reg_account_find(op->store, op->org, g->accounts[i], &id, err);
+		int rc = register_row_account_find(op->store, op->org, g->accounts[i], &id, err);
 
 		if (rc) {
 			free(s);
@@ -177,7 +177,7 @@ int users_add(const struct op_ctx *op, const char *name, const char *person,
 	if (rc)
 		return rc;
 	if (person && *person) {
-		rc = reg_person_find(op->store, op->org, person, &person_id, err);
+		rc = register_row_person_find(op->store, op->org, person, &person_id, err);
 		if (rc)
 			err_prefix(err, "person: ");
 	}

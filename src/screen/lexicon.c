@@ -128,7 +128,7 @@ static int put_token(struct build *b, const char *tok, int first, int last, int 
 
 	if (cl == 0)
 		return err_set(err, KV_EINVAL, "%s: empty word in pattern", where);
-	if ((rc = norm_text(&b->norm, core, cl, err)) != KV_OK)
+	if ((rc = normalize_text(&b->norm, core, cl, err)) != KV_OK)
 		return rc;
 	o = b->norm.out + 1;
 	ol = b->norm.len >= 2 ? b->norm.len - 2 : 0;
@@ -166,12 +166,12 @@ static const char *cat_names[SCREEN_NCAT] = {
         "crime_incitement",  "personal_id", "contact",  "financial", "sensitive",
         "commercial",        "political",   "question", "critical"};
 
-const char *screen_category_name(int cat)
+const char *lexicon_category_name(int cat)
 {
 	return cat >= 0 && cat < SCREEN_NCAT ? cat_names[cat] : NULL;
 }
 
-int screen_category_id(const char *name)
+int lexicon_category_id(const char *name)
 {
 	for (int c = 0; c < SCREEN_NCAT; c++)
 		if (strcmp(cat_names[c], name) == 0)
@@ -179,7 +179,7 @@ int screen_category_id(const char *name)
 	return -1;
 }
 
-int screen_category_abusive(int cat)
+int lexicon_category_abusive(int cat)
 {
 	return cat >= SCREEN_DEFAMATION_INSULT && cat <= SCREEN_CRIME_INCITEMENT;
 }
@@ -311,7 +311,7 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 		return err_set(err, KV_EINVAL,
 		               "%s: expected '<id> <category> <weight> <pattern>', got %d fields",
 		               where, n);
-	if ((cat = screen_category_id(tok[1])) < 0)
+	if ((cat = lexicon_category_id(tok[1])) < 0)
 		return err_set(err, KV_EINVAL, "%s: unknown category '%s'", where, tok[1]);
 	if (parse_double(tok[2], 0.0, 1.0, &w) != 0)
 		return err_set(err, KV_EINVAL, "%s: weight '%s' is not a number from 0 to 1", where,
@@ -445,7 +445,7 @@ static int parse_conf(struct lexicon *lx, char *line, const char *where, struct 
 	double v;
 
 	if (n == 3 && strcmp(tok[0], "threshold") == 0) {
-		if ((cat = screen_category_id(tok[1])) < 0)
+		if ((cat = lexicon_category_id(tok[1])) < 0)
 			return err_set(err, KV_EINVAL, "%s: unknown category '%s'", where, tok[1]);
 		if (parse_double(tok[2], 0.0, 1.0, &v) != 0)
 			return err_set(err, KV_EINVAL, "%s: threshold '%s' is not from 0 to 1",
@@ -687,7 +687,7 @@ int lexicon_load(struct lexicon *lx, const char *dir, struct err *err)
 
 	memset(lx, 0, sizeof(*lx));
 	memset(&b, 0, sizeof(b));
-	norm_init(&b.norm);
+	normalize_init(&b.norm);
 	buf_init(&b.re, 1 << 20);
 	buf_init(&content, MAX_FILE_BYTES);
 	for (int c = 0; c < SCREEN_NCAT; c++)
@@ -787,7 +787,7 @@ out:
 		free(b.list[m].flags);
 		free(b.list[m].ids);
 	}
-	norm_done(&b.norm);
+	normalize_done(&b.norm);
 	buf_done(&b.re);
 	buf_done(&content);
 	if (rc != KV_OK)

@@ -38,14 +38,14 @@ static void tables_init(void)
 	tables_ready = 1;
 }
 
-void norm_init(struct norm *n)
+void normalize_init(struct norm *n)
 {
 	memset(n, 0, sizeof(*n));
 	if (!tables_ready)
 		tables_init();
 }
 
-void norm_done(struct norm *n)
+void normalize_done(struct norm *n)
 {
 	if (!n)
 		return;
@@ -496,7 +496,7 @@ static uint32_t leet(unsigned char c)
 	}
 }
 
-int norm_text(struct norm *n, const char *text, size_t len, struct err *err)
+int normalize_text(struct norm *n, const char *text, size_t len, struct err *err)
 {
 	struct state st = {0};
 	size_t i = 0, join_until = 0;

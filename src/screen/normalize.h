@@ -27,14 +27,14 @@ struct norm {
 	size_t cap;
 };
 
-/* Prepares an empty normaliser; its memory is reused by every norm_text(). */
-void norm_init(struct norm *n);
+/* Prepares an empty normaliser; its memory is reused by every normalize_text(). */
+void normalize_init(struct norm *n);
 
 /* Frees the memory. Accepts NULL. */
-void norm_done(struct norm *n);
+void normalize_done(struct norm *n);
 
 /* Normalises text[0..len) into n (NUL-terminated). Invalid UTF-8 bytes become
  * separators. KV_EINVAL when len passes NORM_MAX_INPUT, KV_ENOMEM. */
-int norm_text(struct norm *n, const char *text, size_t len, struct err *err);
+int normalize_text(struct norm *n, const char *text, size_t len, struct err *err);
 
 #endif

@@ -107,7 +107,7 @@ int screen_scratch_new(struct screen_scratch **out, const struct screen *s, stru
 	if (!sc)
 		return err_set(err, KV_ENOMEM, "out of memory");
 	sc->s = s;
-	norm_init(&sc->norm);
+	normalize_init(&sc->norm);
 	sc->ev = malloc(MAX_EVENTS * sizeof(*sc->ev));
 	sc->hits = malloc(MAX_HITS * sizeof(*sc->hits));
 	sc->flags = malloc(MAX_HITS * sizeof(*sc->flags));
@@ -136,7 +136,7 @@ void screen_scratch_free(struct screen_scratch *sc)
 		return;
 	if (sc->hs)
 		hs_free_scratch(sc->hs);
-	norm_done(&sc->norm);
+	normalize_done(&sc->norm);
 	free(sc->ev);
 	free(sc->hits);
 	free(sc->flags);
@@ -338,7 +338,7 @@ static void model_combine(struct screen_scratch *sc, struct screen_result *res, 
 	for (int c = 0; c < SCREEN_NCAT; c++) {
 		double v;
 
-		if (!screen_category_abusive(c) || res->score[c] <= 0)
+		if (!lexicon_category_abusive(c) || res->score[c] <= 0)
 			continue;
 		v = res->score[c] + lift * (p - 0.5);
 		res->score[c] = v < 0.001 ? 0.001 : v > 1 ? 1 : v;
@@ -382,7 +382,7 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 
 	sc->nev = 0;
 	sc->nhits = 0;
-	if ((rc = norm_text(&sc->norm, text, len, err)) != KV_OK)
+	if ((rc = normalize_text(&sc->norm, text, len, err)) != KV_OK)
 		return rc;
 	/* A '*' only survives normalisation inside a word ("j*vla"). */
 	masked = memchr(sc->norm.out, '*', sc->norm.len) ? 2 : 0;

@@ -31,14 +31,14 @@ enum screen_category {
 };
 
 /* The name of a category ("hate"), or NULL when out of range. */
-const char *screen_category_name(int cat);
+const char *lexicon_category_name(int cat);
 
 /* The id for a name, or -1 when unknown. */
-int screen_category_id(const char *name);
+int lexicon_category_id(const char *name);
 
 /* 1 for the six categories a moderator must look at as abusive content
  * (defamation_insult, hate, threat, violence, sexual, crime_incitement). */
-int screen_category_abusive(int cat);
+int lexicon_category_abusive(int cat);
 
 /* One reason a text was flagged. */
 struct screen_flag {

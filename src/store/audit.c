@@ -7,7 +7,7 @@
 
 #include "base/buf.h"
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/store.h"
 
 #include <stdarg.h>

@@ -99,6 +99,15 @@ static int fts_insert(struct store *s, int64_t key, const char *text, struct err
 	return store_run(st, err);
 }
 
+int64_t items_fts_key_at(int64_t t)
+{
+	if (t < 0)
+		t = 0;
+	if (t > (INT64_MAX >> ITEMS_FTS_SHIFT))
+		t = INT64_MAX >> ITEMS_FTS_SHIFT;
+	return t << ITEMS_FTS_SHIFT;
+}
+
 /* Indexes a new item that is not part of a batch (a webhook, a small
  * source): its search key is computed by the table. */
 static int fts_insert_item(struct store *s, int64_t id, const char *text, struct err *err)
@@ -671,9 +680,9 @@ int items_each(struct store *s, const struct item_filter *f, items_fn fn, void *
 		       " LEFT JOIN item_screening sc ON sc.item_id = i.id WHERE item_fts MATCH ?",
 		       buf_cstr(&match));
 		if (f->from)
-			q_int(&q, " AND item_fts.rowid >= ?", f->from * ((int64_t)1 << 24));
+			q_int(&q, " AND item_fts.rowid >= ?", items_fts_key_at(f->from));
 		if (f->to)
-			q_int(&q, " AND item_fts.rowid < ?", f->to * ((int64_t)1 << 24));
+			q_int(&q, " AND item_fts.rowid < ?", items_fts_key_at(f->to));
 		q_filters(&q, f);
 		buf_puts(&q.sql, f->newest_first ? " ORDER BY item_fts.rowid DESC"
 		                                 : " ORDER BY item_fts.rowid");

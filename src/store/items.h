@@ -11,6 +11,15 @@
 
 #include <stdint.h>
 
+/* The search index is keyed by time: an item's fts_key is its platform time
+ * (else capture time) shifted left ITEMS_FTS_SHIFT bits, or-ed with the low
+ * bits of its row id (the column is defined in store_sqlite.c's migration 2
+ * with this same shift). */
+#define ITEMS_FTS_SHIFT 24
+
+/* The smallest fts_key at Unix time t (clamped to 0 and to what fits). */
+int64_t items_fts_key_at(int64_t t);
+
 struct store;
 
 enum item_outcome {

@@ -2,7 +2,7 @@
  * transactions as savepoints, applying migrations, small query helpers. */
 #include "store/store_int.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 
 #include <errno.h>
 #include <stdio.h>

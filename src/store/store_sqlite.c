@@ -114,6 +114,7 @@ static const char *const migrations[] = {
         " v1_media TEXT,"
         " v1_raw TEXT,"
         " fts_key INTEGER GENERATED ALWAYS AS"
+        /* The shift is ITEMS_FTS_SHIFT (store/items.h). */
         "  ((COALESCE(created_at, captured_at) << 24) | (id & 16777215)) VIRTUAL,"
         " UNIQUE (account_id, platform_id));"
         /* The search index is keyed by time (then id), so that the newest or

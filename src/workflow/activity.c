@@ -4,7 +4,7 @@
 #include "workflow/activity.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/reviews.h"
 #include "workflow/policy.h"
 
@@ -243,11 +243,18 @@ static int check_one(void *arg, const struct review_account_row *a)
 	return 0;
 }
 
-int activity_check(struct store *s, int64_t org, int64_t account_id, int64_t now,
-                   struct activity_problem **out, size_t *n, struct err *err)
+int activity_check(const struct op_ctx *op, int64_t account_id, struct activity_problem **out,
+                   size_t *n, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	int64_t now = op->now;
 	struct run r = {.s = s, .org = org, .now = now, .err = err};
-	int rc = reviews_accounts_each(s, org, account_id, check_one, &r, err);
+	int rc = account_id ? op_ctx_require(op, PERM_REGISTER_READ, account_id, err)
+	                    : op_ctx_require(op, PERM_REGISTER_READ, 0, err);
+
+	if (!rc)
+		rc = reviews_accounts_each(s, org, account_id, check_one, &r, err);
 
 	if (rc) {
 		free(r.v);

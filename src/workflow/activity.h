@@ -7,6 +7,7 @@
 #define KV_WORKFLOW_ACTIVITY_H
 
 #include "base/err.h"
+#include "model/op_ctx.h"
 #include "model/register.h"
 
 #include <stddef.h>
@@ -32,7 +33,7 @@ struct activity_problem {
  * skipped: there is nothing to judge their activity by. *out owned by the
  * caller (free()); *n how many problems. KV_EIO on a database failure,
  * KV_EINVAL when an account's policy does not parse. */
-int activity_check(struct store *s, int64_t org, int64_t account_id, int64_t now,
-                   struct activity_problem **out, size_t *n, struct err *err);
+int activity_check(const struct op_ctx *op, int64_t account_id, struct activity_problem **out,
+                   size_t *n, struct err *err);
 
 #endif

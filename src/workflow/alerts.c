@@ -13,7 +13,7 @@
 #include "base/hash.h"
 #include "base/utf8.h"
 #include "screen/screen.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "workflow/policy.h"
@@ -28,7 +28,7 @@
 #define TEXT_HASH_LEN 16 /* hex digits of the text hash in a dedup key */
 #define EXCERPT_MAX   160
 
-void alert_settings_default(struct alert_settings *out)
+void alerts_settings_default(struct alert_settings *out)
 {
 	out->surge_count = 5;
 	out->surge_window = 2 * 3600;
@@ -39,7 +39,7 @@ void alert_settings_default(struct alert_settings *out)
 	out->case_warning = 4 * 3600;
 }
 
-int alert_parse_duration(const char *text, int64_t *out, struct err *err)
+int alerts_parse_duration(const char *text, int64_t *out, struct err *err)
 {
 	char *end = NULL;
 	long long v;
@@ -86,16 +86,16 @@ static int get_duration(const struct config *cfg, const char *key, int64_t *v, s
 
 	if (!text)
 		return KV_OK;
-	if (alert_parse_duration(text, v, err) != KV_OK)
+	if (alerts_parse_duration(text, v, err) != KV_OK)
 		return err_prefix(err, "[alerts] %s: ", key);
 	return KV_OK;
 }
 
-int alert_settings_load(struct alert_settings *out, const struct config *cfg, struct err *err)
+int alerts_settings_load(struct alert_settings *out, const struct config *cfg, struct err *err)
 {
 	struct alert_settings a;
 
-	alert_settings_default(&a);
+	alerts_settings_default(&a);
 	if (cfg && (get_count(cfg, "surge_count", &a.surge_count, err) ||
 	            get_duration(cfg, "surge_window", &a.surge_window, err) ||
 	            get_count(cfg, "identical_count", &a.identical_count, err) ||
@@ -161,7 +161,7 @@ static int is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-int alert_normalise_answer(struct buf *out, const char *text, struct err *err)
+int alerts_normalise_answer(struct buf *out, const char *text, struct err *err)
 {
 	size_t len = strlen(text), keep = 0, pos = 0, last_start = 0;
 	utf8proc_uint8_t *folded = NULL;
@@ -289,7 +289,7 @@ static int64_t key_time(const char *key)
 static int last_trigger(struct scan *sc, const char *prefix, int64_t *out)
 {
 	char key[256];
-	int rc = alerts_last_key(sc->s, sc->org, prefix, key, sizeof(key), sc->err);
+	int rc = alert_row_last_key(sc->s, sc->org, prefix, key, sizeof(key), sc->err);
 
 	if (rc == KV_ENOTFOUND) {
 		*out = INT64_MIN;
@@ -313,7 +313,7 @@ static int raise_alert(struct scan *sc, int64_t account, const char *kind, const
 
 	if (!text)
 		return err_set(sc->err, KV_ENOMEM, "out of memory writing an alert");
-	rc = alerts_insert(sc->s, sc->org, account, kind, key, text, sc->now, &id, sc->err);
+	rc = alert_row_insert(sc->s, sc->org, account, kind, key, text, sc->now, &id, sc->err);
 	if (!rc && id) {
 		json_t *a = json_pack("{s:s,s:I,s:s,s:O}", "kind", kind, "account",
 		                      (json_int_t)account, "dedup_key", key, "detail", detail);
@@ -378,7 +378,7 @@ static int surge_account(struct scan *sc, const struct event *ev, size_t n)
 				char name[64];
 
 				snprintf(name, sizeof(name), "%.*s", (int)len, c);
-				if (*name && screen_category_id(name) != SCREEN_QUESTION) {
+				if (*name && lexicon_category_id(name) != SCREEN_QUESTION) {
 					json_t *cnt = json_object_get(cats, name);
 
 					json_object_set_new(
@@ -414,7 +414,7 @@ static int counts_for_surge(const char *categories)
 		char name[64];
 
 		snprintf(name, sizeof(name), "%.*s", (int)len, c);
-		if (*name && screen_category_id(name) != SCREEN_QUESTION)
+		if (*name && lexicon_category_id(name) != SCREEN_QUESTION)
 			return 1;
 		c = comma ? comma + 1 : NULL;
 	}
@@ -457,7 +457,7 @@ static int collect_reply(void *arg, const struct alert_reply *r)
 
 	buf_init(&norm, 1 << 20);
 	/* A reply that cannot be normalised (not UTF-8) is not compared. */
-	if (alert_normalise_answer(&norm, r->text ? r->text : "", &ignored) != KV_OK)
+	if (alerts_normalise_answer(&norm, r->text ? r->text : "", &ignored) != KV_OK)
 		goto out;
 	if ((int64_t)utf8_length(buf_cstr(&norm), norm.len) < set->identical_min_chars)
 		goto out;
@@ -558,9 +558,13 @@ static int nomem(struct err *err, int rc)
 	return rc;
 }
 
-int alert_scan(struct store *s, int64_t org, const struct alert_settings *set, int64_t now,
-               const char *actor, struct alert_scan_report *out, struct err *err)
+int alerts_scan(const struct op_ctx *op, const struct alert_settings *set,
+                struct alert_scan_report *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	int64_t now = op->now;
 	struct alert_scan_report rep = {0};
 	struct scan sc = {s, org, set, now, actor, &rep, err};
 	struct events e = {0};
@@ -569,11 +573,13 @@ int alert_scan(struct store *s, int64_t org, const struct alert_settings *set, i
 
 	arena_init(&e.a);
 	err_clear(err);
-	rc = store_begin(s, err);
+	rc = op_ctx_require(op, PERM_ALERT_WORK, 0, err);
+	if (!rc)
+		rc = store_begin(s, err);
 	if (rc)
 		goto done;
-	rc = nomem(err, alerts_flagged_items(s, org, now - set->lookback - set->surge_window,
-	                                     now + 1, collect_flagged, &e, err));
+	rc = nomem(err, alert_row_flagged_items(s, org, now - set->lookback - set->surge_window,
+	                                        now + 1, collect_flagged, &e, err));
 	for (size_t i = 0, j; !rc && i < e.n; i = j) {
 		for (j = i; j < e.n && e.v[j].account_id == e.v[i].account_id; j++)
 			;
@@ -583,8 +589,9 @@ int alert_scan(struct store *s, int64_t org, const struct alert_settings *set, i
 	reply_args[0] = &e;
 	reply_args[1] = (void *)set;
 	if (!rc)
-		rc = nomem(err, alerts_replies(s, org, now - set->lookback - set->identical_window,
-		                               now + 1, collect_reply, reply_args, err));
+		rc = nomem(err,
+		           alert_row_replies(s, org, now - set->lookback - set->identical_window,
+		                             now + 1, collect_reply, reply_args, err));
 	if (!rc && e.n)
 		qsort(e.v, e.n, sizeof(*e.v), cmp_reply);
 	for (size_t i = 0, j; !rc && i < e.n; i = j) {
@@ -605,16 +612,21 @@ done:
 	return rc;
 }
 
-int alert_ack(struct store *s, int64_t org, int64_t id, const char *actor, int64_t now,
-              struct err *err)
+int alerts_ack(const struct op_ctx *op, int64_t id, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	int64_t now = op->now;
 	char idtext[32], after[160];
 	int rc;
 
-	rc = store_begin(s, err);
+	rc = op_ctx_require(op, PERM_ALERT_WORK, 0, err);
+	if (!rc)
+		rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = alerts_ack(s, org, id, actor, now, err);
+	rc = alert_row_ack(s, org, id, actor, now, err);
 	if (!rc) {
 		json_t *j = json_pack("{s:s}", "acknowledged_by", actor);
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -632,20 +644,23 @@ int alert_ack(struct store *s, int64_t org, int64_t id, const char *actor, int64
 	return rc;
 }
 
-int alert_crisis_get(struct store *s, int64_t org, int *on, struct err *err)
+int alerts_crisis_get(const struct op_ctx *op, int *on, struct err *err)
 {
-	return policy_crisis(s, org, on, err);
+	return policy_crisis(op->store, op->org, on, err);
 }
 
-int alert_crisis_set(struct store *s, int64_t org, int on, const char *actor, int *changed,
-                     struct err *err)
+int alerts_crisis_set(const struct op_ctx *op, int on, int *changed, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
 	int cur = 0, rc;
 
 	on = on ? 1 : 0;
-	rc = policy_crisis(s, org, &cur, err);
+	rc = op_ctx_require(op, PERM_POLICY_WRITE, 0, err);
+	if (!rc)
+		rc = policy_crisis(s, org, &cur, err);
 	if (!rc && cur != on)
-		rc = policy_set(s, org, 0, "crisis", on ? "on" : "off", actor, err);
+		rc = policy_set(op, 0, "crisis", on ? "on" : "off", err);
 	if (!rc && changed)
 		*changed = cur != on;
 	return rc;

@@ -3,12 +3,13 @@
  * (Östhammar: a personal answer, not a pasted one), and an organisation's
  * crisis mode. Alerts are created by a scan over captured items, once per
  * account and window (a dedup key), each with an audit entry. Mailing them is
- * workflow/notify's job; storage is store/alerts. */
+ * workflow/notify's job; storage is store/alert_rows. */
 #ifndef KV_WORKFLOW_ALERTS_H
 #define KV_WORKFLOW_ALERTS_H
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "model/op_ctx.h"
 
 #include <stdint.h>
 
@@ -30,25 +31,25 @@ struct alert_settings {
 };
 
 /* The defaults above. */
-void alert_settings_default(struct alert_settings *out);
+void alerts_settings_default(struct alert_settings *out);
 
 /* Reads [alerts] from cfg (NULL = defaults only): surge_count, surge_window,
  * identical_count, identical_window, identical_min_chars, lookback,
  * case_warning. KV_EINVAL naming the key when a value
  * is not a positive number or duration; *out is untouched then. */
-int alert_settings_load(struct alert_settings *out, const struct config *cfg, struct err *err);
+int alerts_settings_load(struct alert_settings *out, const struct config *cfg, struct err *err);
 
 /* Parses a duration: a whole number with an optional unit s, m, h or d
  * ("90", "30m", "2h", "7d"). KV_EINVAL quoting the text for anything else,
  * zero, or more than 10 years. */
-int alert_parse_duration(const char *text, int64_t *out, struct err *err);
+int alerts_parse_duration(const char *text, int64_t *out, struct err *err);
 
 /* Appends to out the form of a reply that identical answers are compared
  * in: the signature removed (from a line starting with '/', '-', '–', or a
  * greeting such as "Vänliga hälsningar" to the end, or a trailing " /Name"
  * on the last line), case folded, runs of white space made one space, and
  * trimmed. KV_EINVAL for text that is not valid UTF-8; KV_ENOMEM. */
-int alert_normalise_answer(struct buf *out, const char *text, struct err *err);
+int alerts_normalise_answer(struct buf *out, const char *text, struct err *err);
 
 struct alert_scan_report {
 	int64_t surges;    /* new surge alerts */
@@ -64,23 +65,21 @@ struct alert_scan_report {
  * previous one, so each burst alerts once; running the scan again changes
  * nothing. Each new alert is written to the audit chain as actor, in one
  * transaction. KV_EIO on database failure. */
-int alert_scan(struct store *s, int64_t org, const struct alert_settings *set, int64_t now,
-               const char *actor, struct alert_scan_report *out, struct err *err);
+int alerts_scan(const struct op_ctx *op, const struct alert_settings *set,
+                struct alert_scan_report *out, struct err *err);
 
 /* Acknowledges alert id (audit entry "alert.ack"). KV_ENOTFOUND,
  * KV_ECONFLICT when already acknowledged. */
-int alert_ack(struct store *s, int64_t org, int64_t id, const char *actor, int64_t now,
-              struct err *err);
+int alerts_ack(const struct op_ctx *op, int64_t id, struct err *err);
 
 /* Whether crisis mode is on for org (the organisation-wide policy setting
  * 'crisis', workflow/policy). In crisis the policy's crisis_* durations
  * replace the answer and removal deadlines and the review interval. */
-int alert_crisis_get(struct store *s, int64_t org, int *on, struct err *err);
+int alerts_crisis_get(const struct op_ctx *op, int *on, struct err *err);
 
 /* Switches crisis mode through the policy setting (audited there as
  * "policy.set" of 'crisis' by actor). *changed (may be NULL) is 1 when it
  * was switched, 0 when it already was so (nothing is written then). */
-int alert_crisis_set(struct store *s, int64_t org, int on, const char *actor, int *changed,
-                     struct err *err);
+int alerts_crisis_set(const struct op_ctx *op, int on, int *changed, struct err *err);
 
 #endif

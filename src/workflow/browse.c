@@ -4,6 +4,7 @@
 #include "store/item_refs.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int require_list(const struct op_ctx *op, uint32_t perm, int64_t account, struct err *err)
@@ -115,7 +116,7 @@ int browse_item_show(const struct op_ctx *op, int64_t id, const struct browse_sh
 	if (!rc && b->event)
 		rc = items_events(op->store, id, b->event, b->ctx, err);
 	if (!rc && b->flag)
-		rc = screening_flags(op->store, id, b->flag, b->ctx, err);
+		rc = screening_row_flags(op->store, id, b->flag, b->ctx, err);
 	if (!rc && b->thread) {
 		struct item_filter tf = {.org_id = op->org,
 		                         .account_id = o.row.account_id,
@@ -134,21 +135,21 @@ int browse_units(const struct op_ctx *op, reg_unit_fn fn, void *ctx, struct err 
 {
 	int rc = require_list(op, PERM_REGISTER_READ, 0, err);
 
-	return rc ? rc : reg_unit_each(op->store, op->org, fn, ctx, err);
+	return rc ? rc : register_row_unit_each(op->store, op->org, fn, ctx, err);
 }
 
 int browse_people(const struct op_ctx *op, reg_person_fn fn, void *ctx, struct err *err)
 {
 	int rc = require_list(op, PERM_REGISTER_READ, 0, err);
 
-	return rc ? rc : reg_person_each(op->store, op->org, fn, ctx, err);
+	return rc ? rc : register_row_person_each(op->store, op->org, fn, ctx, err);
 }
 
 int browse_org_name(const struct op_ctx *op, struct arena *a, const char **out, struct err *err)
 {
 	int rc = require_list(op, PERM_REGISTER_READ, 0, err);
 
-	return rc ? rc : reg_org_name(op->store, op->org, a, out, err);
+	return rc ? rc : register_row_org_name(op->store, op->org, a, out, err);
 }
 
 int browse_audit(const struct op_ctx *op, audit_visit_fn fn, void *ctx, struct err *err)
@@ -180,4 +181,103 @@ int browse_webhooks(const struct op_ctx *op, struct webhook_filter *f, webhooks_
 	if (!rc)
 		rc = webhooks_each(op->store, f, fn, ctx, err);
 	return rc > 0 ? KV_OK : rc;
+}
+
+struct cfilter {
+	const struct op_ctx *op;
+	cases_fn fn;
+	void *ctx;
+};
+
+static int c_visible(void *arg, const struct case_rec *c)
+{
+	struct cfilter *x = arg;
+
+	if (!principal_can(x->op->who, PERM_CASE_READ, c->account_id))
+		return 0;
+	return x->fn(x->ctx, c);
+}
+
+int browse_cases(const struct op_ctx *op, struct case_filter *f, cases_fn fn, void *ctx,
+                 struct err *err)
+{
+	struct cfilter x = {op, fn, ctx};
+	int rc = require_list(op, PERM_CASE_READ, f->account_id, err);
+
+	if (rc)
+		return rc;
+	f->org_id = op->org;
+	rc = case_row_each(op->store, f, c_visible, &x, err);
+	return rc > 0 ? KV_OK : rc;
+}
+
+int browse_case(const struct op_ctx *op, int64_t id, struct case_loaded **out, struct err *err)
+{
+	struct case_loaded *l = NULL;
+	int rc = case_row_load(op->store, op->org, id, &l, err);
+
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_READ, l->c.account_id, err);
+	if (rc) {
+		case_row_loaded_free(l);
+		return rc;
+	}
+	*out = l;
+	return KV_OK;
+}
+
+struct afilter {
+	const struct op_ctx *op;
+	alerts_fn fn;
+	void *ctx;
+};
+
+static int a_visible(void *arg, const struct alert_row *a)
+{
+	struct afilter *x = arg;
+
+	/* An alert for the whole organisation (account 0) is seen by
+	 * everyone who reads items at all. */
+	if (a->account_id && !principal_can(x->op->who, PERM_ITEM_READ, a->account_id))
+		return 0;
+	return x->fn(x->ctx, a);
+}
+
+int browse_alerts(const struct op_ctx *op, const struct alert_filter *f, alerts_fn fn, void *ctx,
+                  struct err *err)
+{
+	struct afilter x = {op, fn, ctx};
+	struct alert_filter g = *f;
+	int rc = require_list(op, PERM_ITEM_READ, 0, err);
+
+	if (rc)
+		return rc;
+	g.org_id = op->org;
+	rc = alert_row_each(op->store, &g, a_visible, &x, err);
+	return rc > 0 ? KV_OK : rc;
+}
+
+int browse_accounts(const struct op_ctx *op, int64_t **out, size_t *n, struct err *err)
+{
+	int64_t *ids = NULL;
+	size_t m = 0, k = 0;
+	int rc = require_list(op, PERM_REGISTER_READ, 0, err);
+
+	if (!rc)
+		rc = register_row_account_ids(op->store, op->org, &ids, &m, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < m; i++)
+		if (principal_can(op->who, PERM_REGISTER_READ, ids[i]))
+			ids[k++] = ids[i];
+	*out = ids;
+	*n = k;
+	return KV_OK;
+}
+
+int browse_account(const struct op_ctx *op, int64_t id, struct account_rec **out, struct err *err)
+{
+	int rc = op_ctx_require(op, PERM_REGISTER_READ, id, err);
+
+	return rc ? rc : register_row_account_load(op->store, id, out, err);
 }

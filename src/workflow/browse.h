@@ -8,13 +8,16 @@
 
 #include "base/err.h"
 #include "model/op_ctx.h"
+#include "store/alert_rows.h"
 #include "store/audit.h"
+#include "store/case_rows.h"
 #include "store/items.h"
 #include "store/outbox.h"
-#include "store/register.h"
-#include "store/screening.h"
+#include "store/register_rows.h"
+#include "store/screening_rows.h"
 #include "store/webhooks.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Items of f (f->org_id is set to op's); fn as items_each, only rows op may
@@ -39,6 +42,20 @@ struct browse_show {
 };
 int browse_item_show(const struct op_ctx *op, int64_t id, const struct browse_show *b,
                      struct err *err);
+
+/* Cases of f (case.read, per account); f->org_id is set to op's. */
+int browse_cases(const struct op_ctx *op, struct case_filter *f, cases_fn fn, void *ctx,
+                 struct err *err);
+/* Case id (case.read on its account); *out owned (case_row_loaded_free). */
+int browse_case(const struct op_ctx *op, int64_t id, struct case_loaded **out, struct err *err);
+/* Alerts of f that op may see (item.read on the account; organisation-wide
+ * alerts to everyone who reads items). */
+int browse_alerts(const struct op_ctx *op, const struct alert_filter *f, alerts_fn fn, void *ctx,
+                  struct err *err);
+/* The ids of the accounts op may read, in register order (owned: free()). */
+int browse_accounts(const struct op_ctx *op, int64_t **out, size_t *n, struct err *err);
+/* Account id (register.read on it); owned (register_row_account_free). */
+int browse_account(const struct op_ctx *op, int64_t id, struct account_rec **out, struct err *err);
 
 int browse_units(const struct op_ctx *op, reg_unit_fn fn, void *ctx, struct err *err);
 int browse_people(const struct op_ctx *op, reg_person_fn fn, void *ctx, struct err *err);

@@ -6,18 +6,19 @@
 
 #include "base/calendar.h"
 #include "base/config.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "base/utf8.h"
 #include "capture/takedown.h"
+#include "model/case_state.h"
 #include "model/item.h"
 #include "model/register.h"
 #include "screen/screen.h"
 #include "store/audit.h"
 #include "store/blob.h"
-#include "store/cases.h"
+#include "store/case_rows.h"
 #include "store/items.h"
-#include "store/register.h"
-#include "store/screening.h"
+#include "store/register_rows.h"
+#include "store/screening_rows.h"
 #include "store/store.h"
 #include "store/workflow_cursor.h"
 #include "workflow/policy.h"
@@ -149,7 +150,7 @@ static int violations(const char *cats, char *out, size_t outsz)
 		if (k < sizeof(name)) {
 			memcpy(name, p, k);
 			name[k] = '\0';
-			id = screen_category_id(name);
+			id = lexicon_category_id(name);
 			if (id >= 0 && id != SCREEN_QUESTION && id != SCREEN_CRITICAL &&
 			    len + k + 2 < outsz) {
 				len += (size_t)snprintf(out + len, outsz - len, "%s%s",
@@ -208,7 +209,7 @@ static int cases_of_item(struct store *s, int64_t org, int64_t item, int64_t *ou
 {
 	struct case_filter f = {.org_id = org};
 	struct case_of_item x = {item, 0};
-	int rc = cases_each(s, &f, match_item, &x, err);
+	int rc = case_row_each(s, &f, match_item, &x, err);
 
 	if (rc < 0)
 		return rc;
@@ -245,8 +246,8 @@ static int open_one(void *arg, const struct case_candidate *c)
 		rc = policy_due(&due, &pol.cal, &pol.removal_deadline,
 		                history ? c->captured_at : at, x->err);
 	if (!rc)
-		rc = cases_insert(x->s, x->org, c->account_id, c->item_id, cats, x->now, due,
-		                  history, &id, x->err);
+		rc = case_row_insert(x->s, x->org, c->account_id, c->item_id, cats, x->now, due,
+		                     history, &id, x->err);
 	if (rc || !id)
 		return rc;
 	x->rep->cases_opened++;
@@ -305,19 +306,23 @@ int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories,
 	return rc;
 }
 
-int cases_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *rep,
-               struct err *err)
+int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err)
 {
-	struct sync_ctx x = {s, org, actor, time_now(), rep, err};
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	struct sync_ctx x = {s, org, actor, op->now, rep, err};
 	int64_t after = 0, max = 0;
 	int rc;
 
-	rc = store_begin(s, err);
+	rc = op_ctx_require(op, PERM_CAPTURE, 0, err);
+	if (!rc)
+		rc = store_begin(s, err);
 	if (rc)
 		return rc;
 	rc = workflow_cursor_get(s, org, CURSOR_NAME, &after, err);
 	if (!rc)
-		rc = cases_candidates(s, org, after, open_one, &x, &max, err);
+		rc = case_row_candidates(s, org, after, open_one, &x, &max, err);
 	if (!rc && max != after)
 		rc = workflow_cursor_set(s, org, CURSOR_NAME, max, err);
 	if (rc) {
@@ -470,13 +475,13 @@ static int evidence_build(struct store *s, const struct case_rec *c, const char 
 	if (!rc && (!it.root || !versions || !events || !thread || !flags))
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 	if (!rc)
-		rc = reg_org_name(s, c->org_id, &a, &org_name, err);
+		rc = register_row_org_name(s, c->org_id, &a, &org_name, err);
 	if (!rc) {
 		x.arr = versions;
 		rc = items_versions(s, c->item_id, ev_version, &x, err);
 	}
 	if (!rc)
-		rc = cases_item_raw(s, c->item_id, ev_raw, &x, err);
+		rc = case_row_item_raw(s, c->item_id, ev_raw, &x, err);
 	if (!rc) {
 		x.arr = events;
 		rc = items_events(s, c->item_id, ev_event, &x, err);
@@ -490,10 +495,10 @@ static int evidence_build(struct store *s, const struct case_rec *c, const char 
 	}
 	if (!rc) {
 		x.arr = flags;
-		rc = screening_flags(s, c->item_id, ev_flag, &x, err);
+		rc = screening_row_flags(s, c->item_id, ev_flag, &x, err);
 	}
 	if (!rc) {
-		rc = cases_item_screening(s, c->item_id, ev_screening, &screening, err);
+		rc = case_row_item_screening(s, c->item_id, ev_screening, &screening, err);
 		if (rc == KV_ENOTFOUND) {
 			err_clear(err);
 			rc = KV_OK;
@@ -535,24 +540,72 @@ static int evidence_build(struct store *s, const struct case_rec *c, const char 
 	return rc;
 }
 
-static int closed(const struct case_rec *c)
+int cases_is_overdue(const struct case_rec *c, int64_t now)
 {
-	return strcmp(c->state, "open") != 0 && strcmp(c->state, "pending_confirmation") != 0;
+	enum case_state st;
+
+	return case_state_from_name(c->state, &st, NULL) == KV_OK &&
+	       case_state_is_overdue(st, c->due_at, now);
 }
 
-int cases_evidence_save(struct store *s, int64_t org, int64_t id, const char *actor,
-                        char out[HASH_SHA256_HEX_LEN + 1], struct err *err)
+static json_t *view_time(int64_t t)
 {
+	char b[CALENDAR_ISO_LEN];
+
+	if (!t)
+		return json_null();
+	calendar_format_local(b, t);
+	return json_string(b);
+}
+
+json_t *cases_view_json(const struct case_rec *c, int64_t now)
+{
+	char account[300];
+
+	snprintf(account, sizeof(account), "%s/%s", c->platform, c->account_handle);
+	return json_pack("{s:I,s:s,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
+	                 "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:b}",
+	                 "id", (json_int_t)c->id, "account", account, "account_id",
+	                 (json_int_t)c->account_id, "item", (json_int_t)c->item_id, "platform_id",
+	                 c->item_platform_id, "author", json_str(c->author_name), "text", c->text,
+	                 "categories", c->categories, "state", c->state, "opened_at",
+	                 view_time(c->opened_at), "due_at", view_time(c->due_at), "overdue",
+	                 cases_is_overdue(c, now), "decision", json_str(c->decision), "reason",
+	                 json_str(c->reason), "decided_by", json_str(c->decided_by), "decided_at",
+	                 view_time(c->decided_at), "confirmed_by", json_str(c->confirmed_by),
+	                 "confirmed_at", view_time(c->confirmed_at), "evidence_sha256",
+	                 json_str(c->evidence_sha256), "evidence_at", view_time(c->evidence_at),
+	                 "registration", json_str(c->registration), "external_ref",
+	                 json_str(c->external_ref), "takedown", "via", json_str(c->takedown_via),
+	                 "by", json_str(c->takedown_by), "at", view_time(c->takedown_at), "result",
+	                 json_str(c->takedown_result), "history", c->history);
+}
+
+static int closed(const struct case_rec *c)
+{
+	enum case_state st;
+
+	return case_state_from_name(c->state, &st, NULL) || !case_state_is_open(st);
+}
+
+int cases_evidence_save(const struct op_ctx *op, int64_t id, char out[HASH_SHA256_HEX_LEN + 1],
+                        struct err *err)
+{
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	struct case_rec c;
 	char *doc = NULL, sha[HASH_SHA256_HEX_LEN + 1];
-	int64_t now = time_now();
+	int64_t now = op->now;
 	int rc;
 
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = cases_load(s, org, id, &l, err);
+	rc = case_row_load(s, org, id, &l, err);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
 		goto out;
 	c = l->c;
@@ -568,7 +621,7 @@ int cases_evidence_save(struct store *s, int64_t org, int64_t id, const char *ac
 		goto out;
 	c.evidence_sha256 = sha;
 	c.evidence_at = now;
-	rc = cases_update(s, &c, now, err);
+	rc = case_row_update(s, &c, now, err);
 	if (!rc)
 		rc = audit(s, org, actor, "case.evidence", id,
 		           l->c.evidence_sha256 ? json_pack("{s:s}", "sha256", l->c.evidence_sha256)
@@ -578,7 +631,7 @@ int cases_evidence_save(struct store *s, int64_t org, int64_t id, const char *ac
 		           err);
 out:
 	free(doc);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	if (rc) {
 		store_rollback(s);
 		return rc;
@@ -648,21 +701,21 @@ static void record_failure(struct store *s, int64_t org, int64_t id, const char 
 	snprintf(result, sizeof(result), "failed: %.1000s", why->msg);
 	if (store_begin(s, &e2))
 		return;
-	if (cases_load(s, org, id, &l, &e2) == KV_OK) {
+	if (case_row_load(s, org, id, &l, &e2) == KV_OK) {
 		struct case_rec c = l->c;
 
 		c.takedown_result = result;
-		if (cases_update(s, &c, time_now(), &e2) == KV_OK &&
+		if (case_row_update(s, &c, time_now(), &e2) == KV_OK &&
 		    audit(s, org, actor, "case.takedown_failed", id, NULL,
 		          json_pack("{s:s,s:I,s:s}", "request", to->request, "status",
 		                    (json_int_t)to->status, "error", why->msg),
 		          &e2) == KV_OK) {
-			cases_loaded_free(l);
+			case_row_loaded_free(l);
 			store_commit(s, &e2);
 			return;
 		}
 	}
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_rollback(s);
 }
 
@@ -687,13 +740,13 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 	int via_api = 0, rc;
 
 	memset(&to, 0, sizeof(to));
-	if (platform_from_name(c0->platform, &p) != KV_OK)
+	if (register_platform_from_name(c0->platform, &p) != KV_OK)
 		p = PLATFORM_OTHER;
 	if (t && t->by_hand) {
 		snprintf(why, sizeof(why), "done by hand, as the moderator chose");
 	} else if (!takedown_supported(p, act, 0)) {
 		snprintf(why, sizeof(why), "%s cannot %s other people's items through its API",
-		         platform_label(p), act == TAKEDOWN_HIDE ? "hide" : "remove");
+		         register_platform_label(p), act == TAKEDOWN_HIDE ? "hide" : "remove");
 	} else {
 		struct err ce = {0};
 
@@ -727,7 +780,7 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = cases_load(s, org, c0->id, &l, err);
+	rc = case_row_load(s, org, c0->id, &l, err);
 	if (rc)
 		goto out;
 	c = l->c;
@@ -752,7 +805,7 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 	c.takedown_by = actor;
 	c.takedown_at = now;
 	c.takedown_result = result;
-	rc = cases_update(s, &c, now, err);
+	rc = case_row_update(s, &c, now, err);
 	if (rc)
 		goto out;
 	ev.platform = c.platform;
@@ -776,7 +829,7 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 		           err);
 out:
 	if (rc) {
-		cases_loaded_free(l);
+		case_row_loaded_free(l);
 		store_rollback(s);
 		return rc;
 	}
@@ -784,19 +837,22 @@ out:
 	out->done = 1;
 	out->via_api = via_api;
 	snprintf(out->detail, sizeof(out->detail), "%s", result);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	(void)o;
 	return store_commit(s, err);
 }
 
-int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d, const char *reason,
-                 const char *actor, const struct cases_opts *opts, const struct cases_takedown *t,
+int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, const char *reason,
+                 const struct cases_opts *opts, const struct cases_takedown *t,
                  struct cases_outcome *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	struct case_rec c;
 	struct policy pol;
-	int64_t now = time_now();
+	int64_t now = op->now;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -810,7 +866,9 @@ int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d,
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = cases_load(s, org, id, &l, err);
+	rc = case_row_load(s, org, id, &l, err);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
 		goto fail;
 	c = l->c;
@@ -827,7 +885,7 @@ int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d,
 		c.decided_at = now;
 		c.confirmed_by = NULL;
 		c.confirmed_at = 0;
-		rc = cases_update(s, &c, now, err);
+		rc = case_row_update(s, &c, now, err);
 		if (!rc)
 			rc = audit(s, org, actor, "case.decide", id, state_json(&l->c),
 			           json_pack("{s:s,s:s,s:s}", "state", "kept", "decision", "keep",
@@ -836,7 +894,7 @@ int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d,
 		if (rc)
 			goto fail;
 		snprintf(out->state, sizeof(out->state), "kept");
-		cases_loaded_free(l);
+		case_row_loaded_free(l);
 		return store_commit(s, err);
 	}
 	rc = ready(s, &c, d, opts, err);
@@ -850,7 +908,7 @@ int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d,
 		c.reason = reason;
 		c.decided_by = actor;
 		c.decided_at = now;
-		rc = cases_update(s, &c, now, err);
+		rc = case_row_update(s, &c, now, err);
 		if (!rc)
 			rc = audit(s, org, actor, "case.decide", id, state_json(&l->c),
 			           json_pack("{s:s,s:s,s:o}", "state", c.state, "decision",
@@ -863,39 +921,44 @@ int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d,
 		         "four eyes: someone other than %s must confirm (kanalvakt case confirm "
 		         "%lld)",
 		         actor, (long long)id);
-		cases_loaded_free(l);
+		case_row_loaded_free(l);
 		return store_commit(s, err);
 	}
 	/* No four eyes: carry it out now. The check above is repeated by
 	 * take_down's re-read of the case (state and updated_at). */
 	store_rollback(s);
 	rc = take_down(s, org, &c, d, reason, actor, 0, opts, t, out, err);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	return rc;
 fail:
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_rollback(s);
 	return rc;
 }
 
-int cases_confirm(struct store *s, int64_t org, int64_t id, const char *actor,
-                  const struct cases_opts *opts, const struct cases_takedown *t,
-                  struct cases_outcome *out, struct err *err)
+int cases_confirm(const struct op_ctx *op, int64_t id, const struct cases_opts *opts,
+                  const struct cases_takedown *t, struct cases_outcome *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	enum case_decision d;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = cases_load(s, org, id, &l, err);
+	rc = case_row_load(s, org, id, &l, err);
 	if (rc)
 		return rc;
+	rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
+	if (rc)
+		goto out;
 	if (strcmp(l->c.state, "pending_confirmation") != 0) {
 		rc = err_set(err, KV_ECONFLICT, "case %lld is not waiting for confirmation (%s)",
 		             (long long)id, l->c.state);
 		goto out;
 	}
-	if (l->c.decided_by && strcmp(l->c.decided_by, actor) == 0) {
+	if (principal_is(op->who, l->c.decided_by)) {
 		rc = err_set(
 		        err, KV_EDENIED,
 		        "case %lld: %s proposed this %s and cannot also confirm it (four eyes: "
@@ -912,19 +975,21 @@ int cases_confirm(struct store *s, int64_t org, int64_t id, const char *actor,
 	if (!rc)
 		rc = take_down(s, org, &l->c, d, l->c.reason, actor, 1, opts, t, out, err);
 out:
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	return rc;
 }
 
-int cases_register(struct store *s, int64_t org, int64_t id, int series, const char *external_ref,
-                   const char *actor, const struct cases_opts *opts, char out[CASES_REG_MAX + 1],
-                   struct err *err)
+int cases_register(const struct op_ctx *op, int64_t id, int series, const char *external_ref,
+                   const struct cases_opts *opts, char out[CASES_REG_MAX + 1], struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct case_loaded *l = NULL;
 	struct case_rec c;
 	struct calendar_local lt;
 	char reg[CASES_REG_MAX + 1];
-	int64_t now = time_now(), n;
+	int64_t now = op->now, n;
 	int rc;
 
 	if (!series) {
@@ -938,7 +1003,9 @@ int cases_register(struct store *s, int64_t org, int64_t id, int series, const c
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
-	rc = cases_load(s, org, id, &l, err);
+	rc = case_row_load(s, org, id, &l, err);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_REGISTER, l->c.account_id, err);
 	if (rc)
 		goto out;
 	c = l->c;
@@ -949,7 +1016,7 @@ int cases_register(struct store *s, int64_t org, int64_t id, int series, const c
 	}
 	if (series) {
 		calendar_to_local(&lt, now);
-		rc = cases_series_next(s, org, opts->series_prefix, lt.y, &n, err);
+		rc = case_row_series_next(s, org, opts->series_prefix, lt.y, &n, err);
 		if (rc)
 			goto out;
 		snprintf(reg, sizeof(reg), "%s %d/%04lld", opts->series_prefix, lt.y, (long long)n);
@@ -958,14 +1025,14 @@ int cases_register(struct store *s, int64_t org, int64_t id, int series, const c
 		snprintf(reg, sizeof(reg), "%s", external_ref);
 		c.external_ref = reg;
 	}
-	rc = cases_update(s, &c, now, err);
+	rc = case_row_update(s, &c, now, err);
 	if (!rc)
 		rc = audit(s, org, actor, "case.register", id, NULL,
 		           json_pack("{s:s,s:s}", series ? "registration" : "external_ref", reg,
 		                     "item", c.item_platform_id),
 		           err);
 out:
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	if (rc) {
 		store_rollback(s);
 		return rc;

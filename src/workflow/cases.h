@@ -5,7 +5,11 @@
  * remove. Hide and remove are refused until the evidence is saved, may need
  * a second person (four eyes) and, for removal, a registration number; the
  * takedown goes through the platform's API where it can, else it is recorded
- * as done by hand. Not the HTTP (capture/takedown), not the SQL (store/cases). */
+ * as done by hand. Not the HTTP (capture/takedown), not the SQL (store/case_rows).
+ * Every call takes the operation context: the actor is its principal (four
+ * eyes compares principals), the clock its now; saving evidence, deciding and
+ * confirming need PERM_CASE_DECIDE on the case's account, registering
+ * PERM_CASE_REGISTER, the sync PERM_CASE (the system's passes hold it). */
 #ifndef KV_WORKFLOW_CASES_H
 #define KV_WORKFLOW_CASES_H
 
@@ -14,6 +18,7 @@
 #include "model/op_ctx.h"
 #include "workflow/sync.h"
 
+#include <jansson.h>
 #include <stdint.h>
 
 struct config;
@@ -21,6 +26,15 @@ struct store;
 
 #define CASES_PREFIX_MAX 32
 #define CASES_REG_MAX    200
+
+struct case_rec;
+
+/* 1 when case c is open past its deadline (model/case_state). */
+int cases_is_overdue(const struct case_rec *c, int64_t now);
+
+/* The JSON view of a case, as the CLI, the API and the archive print it
+ * (new reference; NULL when out of memory). */
+json_t *cases_view_json(const struct case_rec *c, int64_t now);
 
 /* Settings from the configuration file's [cases] section. */
 struct cases_opts {
@@ -40,16 +54,15 @@ int cases_opts_load(struct cases_opts *out, const struct config *cfg, struct err
  * which for this part holds an item_flag id). Due at the account's removal
  * deadline (policy) counted from the item's creation time (its capture time
  * when the platform gave none). Each opening is audited ("case.open"). */
-int cases_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *rep,
-               struct err *err);
+int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err);
 
 /* Builds the evidence document of case id (JSON, see docs/workflow.md),
  * writes it to the blob store and records its SHA-256 in the case and in
  * the audit chain ("case.evidence"), all as actor. The hash goes to out.
  * KV_ENOTFOUND for an unknown case, KV_ECONFLICT for a case already decided
  * (keep, hidden, removed), KV_EIO when the blob cannot be written. */
-int cases_evidence_save(struct store *s, int64_t org, int64_t id, const char *actor,
-                        char out[HASH_SHA256_HEX_LEN + 1], struct err *err);
+int cases_evidence_save(const struct op_ctx *op, int64_t id, char out[HASH_SHA256_HEX_LEN + 1],
+                        struct err *err);
 
 /* Opens a case for item_id by hand (case.decide on its account), for the
  * violation categories given (a comma list) or, when NULL, those the item
@@ -92,8 +105,8 @@ struct cases_outcome {
  * pending_confirmation for cases_confirm by someone else. Otherwise the
  * takedown runs now (see cases_confirm). A pending case may be decided
  * anew. KV_ECONFLICT for a case already closed. */
-int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d, const char *reason,
-                 const char *actor, const struct cases_opts *opts, const struct cases_takedown *t,
+int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, const char *reason,
+                 const struct cases_opts *opts, const struct cases_takedown *t,
                  struct cases_outcome *out, struct err *err);
 
 /* Confirms the hide or remove proposed on case id and carries it out.
@@ -105,9 +118,8 @@ int cases_decide(struct store *s, int64_t org, int64_t id, enum case_decision d,
  * leaves the case as it was, records the failure in the case and the audit
  * chain, and says so in err. On success the item gets a hidden or deleted
  * event (source "kanalvakt") and every change is audited. */
-int cases_confirm(struct store *s, int64_t org, int64_t id, const char *actor,
-                  const struct cases_opts *opts, const struct cases_takedown *t,
-                  struct cases_outcome *out, struct err *err);
+int cases_confirm(const struct op_ctx *op, int64_t id, const struct cases_opts *opts,
+                  const struct cases_takedown *t, struct cases_outcome *out, struct err *err);
 
 /* Registers case id as actor: with series 1 the next number of the
  * organisation's series for the current year ("KS 2026/0001"; a number
@@ -115,8 +127,7 @@ int cases_confirm(struct store *s, int64_t org, int64_t id, const char *actor,
  * use one up), else the external reference external_ref (an ärende number
  * in another system). The registration goes to out. KV_ECONFLICT when the
  * case is already registered, KV_EINVAL for an empty or overlong reference. */
-int cases_register(struct store *s, int64_t org, int64_t id, int series, const char *external_ref,
-                   const char *actor, const struct cases_opts *opts, char out[CASES_REG_MAX + 1],
-                   struct err *err);
+int cases_register(const struct op_ctx *op, int64_t id, int series, const char *external_ref,
+                   const struct cases_opts *opts, char out[CASES_REG_MAX + 1], struct err *err);
 
 #endif

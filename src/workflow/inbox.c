@@ -5,13 +5,15 @@
  * changes nothing. */
 #include "workflow/inbox.h"
 
+#include "model/question_state.h"
+
 #include "base/arena.h"
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "model/register.h"
 #include "store/audit.h"
 #include "store/questions.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 #include "store/workflow_cursor.h"
 #include "workflow/policy.h"
@@ -362,13 +364,18 @@ static int sync_batch(struct sync_ctx *c, struct batch *b, int64_t cursor)
 	return rc;
 }
 
-int inbox_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *rep,
-               struct err *err)
+int inbox_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err)
 {
-	struct sync_ctx *c = calloc(1, sizeof(*c));
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	struct sync_ctx *c;
 	struct batch b = {0};
-	int rc = KV_OK;
+	int rc = op_ctx_require(op, PERM_CAPTURE, 0, err);
 
+	if (rc)
+		return rc;
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return err_set(err, KV_ENOMEM, "out of memory");
 	arena_init(&b.strs);
@@ -404,10 +411,84 @@ int inbox_sync(struct store *s, int64_t org, const char *actor, struct workflow_
 	return rc;
 }
 
-int inbox_list(struct store *s, const struct question_filter *f, questions_fn fn, void *ctx,
+/* Passes on the rows of the accounts the principal may read. */
+struct visible {
+	const struct principal *who;
+	questions_fn fn;
+	void *ctx;
+};
+
+static int visible_row(void *arg, const struct question_row *q)
+{
+	struct visible *v = arg;
+
+	return principal_can(v->who, PERM_ITEM_READ, q->account_id) ? v->fn(v->ctx, q) : 0;
+}
+
+int inbox_list(const struct op_ctx *op, const struct question_filter *f, questions_fn fn, void *ctx,
                struct err *err)
 {
-	return questions_each(s, f, fn, ctx, err);
+	struct question_filter of = *f;
+	struct visible v = {op->who, fn, ctx};
+
+	if (!principal_can_any(op->who, PERM_ITEM_READ))
+		return op_ctx_require(op, PERM_ITEM_READ, 0, err);
+	of.org = op->org;
+	return questions_each(op->store, &of, visible_row, &v, err);
+}
+
+int inbox_is_overdue(const struct question_row *q, int64_t now)
+{
+	enum question_state st;
+
+	return question_state_from_name(q->state, &st, NULL) == KV_OK &&
+	       question_state_is_overdue(st, q->due_at, now);
+}
+
+static void view_time(char out[CALENDAR_ISO_LEN], int64_t t)
+{
+	if (t)
+		calendar_format_local(out, t);
+	else
+		snprintf(out, CALENDAR_ISO_LEN, "-");
+}
+
+json_t *inbox_view_json(const struct question_row *q, int64_t now)
+{
+	char arrived[CALENDAR_ISO_LEN], due[CALENDAR_ISO_LEN], answered[CALENDAR_ISO_LEN];
+	json_t *j;
+
+	view_time(arrived, q->arrived_at);
+	view_time(due, q->due_at);
+	view_time(answered, q->answered_at);
+	j = json_pack("{s:I,s:s,s:I,s:s,s:s,s:s,s:b,s:b,s:s?,s:s?,s:s?,s:s?,s:s?,s:s,s:s?}", "id",
+	              (json_int_t)q->id, "account", q->account, "item", (json_int_t)q->item_id,
+	              "state", q->state, "arrived_at", arrived, "due_at", due, "overdue",
+	              inbox_is_overdue(q, now), "referral", inbox_needs_referral(q), "assigned_to",
+	              q->assigned_to, "forwarded_to", q->forwarded_to, "note", q->note, "closed_by",
+	              q->closed_by, "author", q->author, "text", q->text, "permalink",
+	              q->permalink);
+	/* The item by its platform id too, and the account by its row id,
+	 * for clients that work on ids. */
+	if (j) {
+		json_object_set_new(j, "account_id", json_integer(q->account_id));
+		json_object_set_new(j, "item_platform_id",
+		                    q->item_platform_id ? json_string(q->item_platform_id)
+		                                        : json_null());
+		json_object_set_new(j, "categories",
+		                    q->categories && *q->categories ? json_string(q->categories)
+		                                                    : json_null());
+	}
+	if (j && q->answered_at)
+		json_object_set_new(j, "answered_at", json_string(answered));
+	if (j && q->answer_item_id)
+		json_object_set_new(j, "answer_item", json_integer(q->answer_item_id));
+	if (j && q->has_response) {
+		json_object_set_new(j, "response_seconds", json_integer(q->response_seconds));
+		json_object_set_new(j, "response_hours",
+		                    json_real((double)q->response_seconds / 3600.0));
+	}
+	return j;
 }
 
 int inbox_needs_referral(const struct question_row *q)
@@ -446,10 +527,10 @@ static int grab(void *arg, const struct question_row *q)
 
 /* Starts a hand-made change: the transaction and the question, which must
  * exist and be unfinished. On failure nothing is left open. */
-static int begin_change(struct store *s, int64_t org, int64_t id, struct qinfo *out,
-                        struct err *err)
+static int begin_change(const struct op_ctx *op, int64_t id, struct qinfo *out, struct err *err)
 {
-	struct question_filter f = {.org = org, .id = id};
+	struct store *s = op->store;
+	struct question_filter f = {.org = op->org, .id = id};
 	int rc;
 
 	if (id <= 0)
@@ -461,6 +542,8 @@ static int begin_change(struct store *s, int64_t org, int64_t id, struct qinfo *
 	rc = questions_each(s, &f, grab, out, err);
 	if (!rc && !out->found)
 		rc = err_set(err, KV_ENOTFOUND, "question %lld does not exist", (long long)id);
+	if (!rc)
+		rc = op_ctx_require(op, PERM_INBOX_WORK, out->account_id, err);
 	if (!rc && inbox_state_closed(out->state))
 		rc = err_set(err, KV_ECONFLICT, "question %lld is already closed (%s)",
 		             (long long)id, out->state);
@@ -487,9 +570,11 @@ static int require_text(const char *what, const char *v, struct err *err)
 	return KV_OK;
 }
 
-int inbox_assign(struct store *s, int64_t org, int64_t id, const char *email, const char *actor,
-                 struct err *err)
+int inbox_assign(const struct op_ctx *op, int64_t id, const char *email, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct question_change ch = {0};
 	struct qinfo q;
 	int64_t person = 0;
@@ -497,15 +582,15 @@ int inbox_assign(struct store *s, int64_t org, int64_t id, const char *email, co
 
 	if (rc)
 		return rc;
-	rc = begin_change(s, org, id, &q, err);
+	rc = begin_change(op, id, &q, err);
 	if (rc)
 		return rc;
-	rc = reg_person_find(s, org, email, &person, err);
+	rc = register_row_person_find(s, org, email, &person, err);
 	if (rc == KV_ENOTFOUND)
 		err_set(err, KV_ENOTFOUND, "--to: no person with e-mail '%s'", email);
 	ch.state = q.state;
 	ch.assigned_to = person;
-	ch.now = time_now();
+	ch.now = op->now;
 	if (!rc)
 		rc = questions_update(s, org, id, &ch, err);
 	if (!rc)
@@ -516,9 +601,12 @@ int inbox_assign(struct store *s, int64_t org, int64_t id, const char *email, co
 	return end_change(s, rc, err);
 }
 
-int inbox_forward(struct store *s, int64_t org, int64_t id, const char *to, const char *note,
-                  const char *actor, struct err *err)
+int inbox_forward(const struct op_ctx *op, int64_t id, const char *to, const char *note,
+                  struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct question_change ch = {0};
 	struct qinfo q;
 	int64_t unit = 0;
@@ -527,21 +615,21 @@ int inbox_forward(struct store *s, int64_t org, int64_t id, const char *to, cons
 	if (!rc)
 		rc = require_text("--note", note, err);
 	if (!rc && strchr(to, '@'))
-		rc = reg_validate_email("--to", to, err);
+		rc = register_validate_email("--to", to, err);
 	if (rc)
 		return rc;
-	rc = begin_change(s, org, id, &q, err);
+	rc = begin_change(op, id, &q, err);
 	if (rc)
 		return rc;
 	if (!strchr(to, '@')) {
-		rc = reg_unit_find(s, org, to, &unit, err);
+		rc = register_row_unit_find(s, org, to, &unit, err);
 		if (rc)
 			err_prefix(err, "--to: ");
 	}
 	ch.state = "forwarded";
 	ch.forwarded_to = to;
 	ch.note = note;
-	ch.now = time_now();
+	ch.now = op->now;
 	if (!rc)
 		rc = questions_update(s, org, id, &ch, err);
 	if (!rc)
@@ -554,9 +642,12 @@ int inbox_forward(struct store *s, int64_t org, int64_t id, const char *to, cons
 	return end_change(s, rc, err);
 }
 
-int inbox_close(struct store *s, int64_t org, int64_t id, const char *as, const char *reason,
-                const char *actor, struct err *err)
+int inbox_close(const struct op_ctx *op, int64_t id, const char *as, const char *reason,
+                struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct question_change ch = {0};
 	struct policy p;
 	struct qinfo q;
@@ -573,13 +664,13 @@ int inbox_close(struct store *s, int64_t org, int64_t id, const char *as, const 
 	} else if (reason && strlen(reason) > 2000) {
 		return err_set(err, KV_EINVAL, "--reason is longer than 2000 bytes");
 	}
-	rc = begin_change(s, org, id, &q, err);
+	rc = begin_change(op, id, &q, err);
 	if (rc)
 		return rc;
 	ch.state = as;
 	ch.note = reason && *reason ? reason : NULL;
 	ch.closed_by = actor;
-	ch.now = time_now();
+	ch.now = op->now;
 	if (strcmp(as, "answered") == 0) {
 		/* Answered outside the thread (by phone, by mail): the response
 		 * time runs until it was recorded here. */

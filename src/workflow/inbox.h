@@ -8,9 +8,11 @@
 #define KV_WORKFLOW_INBOX_H
 
 #include "base/err.h"
+#include "model/op_ctx.h"
 #include "store/questions.h"
 #include "workflow/sync.h"
 
+#include <jansson.h>
 #include <stdint.h>
 
 struct store;
@@ -19,16 +21,22 @@ struct store;
  * for new question items after the "inbox" cursor and answers open ones
  * with the account's new replies. Idempotent. KV_EIO on a database failure,
  * KV_EINVAL when an account's policy no longer parses. */
-int inbox_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *rep,
-               struct err *err);
+int inbox_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err);
 
 /* Lists questions (questions_each with its order: overdue first). */
-int inbox_list(struct store *s, const struct question_filter *f, questions_fn fn, void *ctx,
+int inbox_list(const struct op_ctx *op, const struct question_filter *f, questions_fn fn, void *ctx,
                struct err *err);
 
 /* 1 when a question's item was also flagged political: it is to be referred
  * to the parties rather than answered (Tibro 4.2, Nykvarn). */
 int inbox_needs_referral(const struct question_row *q);
+
+/* 1 when q waits in the inbox past its deadline (model/question_state). */
+int inbox_is_overdue(const struct question_row *q, int64_t now);
+
+/* The JSON view of a question, as the CLI, the API and the archive print it
+ * (new reference; NULL when out of memory). */
+json_t *inbox_view_json(const struct question_row *q, int64_t now);
 
 /* 1 for the states in which a question is finished (answered, no_answer,
  * referred); open and forwarded are not. */
@@ -36,22 +44,21 @@ int inbox_state_closed(const char *state);
 
 /* Assigns question id to the person with e-mail email. KV_ENOTFOUND for an
  * unknown question or person, KV_ECONFLICT when the question is closed. */
-int inbox_assign(struct store *s, int64_t org, int64_t id, const char *email, const char *actor,
-                 struct err *err);
+int inbox_assign(const struct op_ctx *op, int64_t id, const char *email, struct err *err);
 
 /* Forwards question id to a person (an e-mail address) or a unit (its name)
  * with a note (required). The question leaves the overdue list but is still
  * answered by the account's reply. KV_EINVAL for a bad address or an empty
  * note, KV_ENOTFOUND for an unknown question or unit, KV_ECONFLICT when the
  * question is closed. */
-int inbox_forward(struct store *s, int64_t org, int64_t id, const char *to, const char *note,
-                  const char *actor, struct err *err);
+int inbox_forward(const struct op_ctx *op, int64_t id, const char *to, const char *note,
+                  struct err *err);
 
 /* Closes question id as "answered" (answered elsewhere: the response time
  * runs to now), "no_answer" or "referred"; reason is required for the last
  * two. KV_EINVAL for another state or a missing reason, KV_ENOTFOUND,
  * KV_ECONFLICT when already closed. */
-int inbox_close(struct store *s, int64_t org, int64_t id, const char *as, const char *reason,
-                const char *actor, struct err *err);
+int inbox_close(const struct op_ctx *op, int64_t id, const char *as, const char *reason,
+                struct err *err);
 
 #endif

@@ -540,15 +540,20 @@ static int record(struct store *s, int64_t org, int64_t id, const struct held *h
 	return rc;
 }
 
-int mail_flush(struct store *s, int64_t org, const struct mail_settings *m, const char *actor,
-               int64_t now, mail_event_fn fn, void *ctx, struct mail_flush_report *out,
-               struct err *err)
+int mail_flush(const struct op_ctx *op, const struct mail_settings *m, mail_event_fn fn, void *ctx,
+               struct mail_flush_report *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	int64_t now = op->now;
 	struct mail_flush_report rep = {0};
 	int64_t *ids = NULL;
 	size_t n = 0;
-	int rc;
+	int rc = op_ctx_require(op, PERM_ALERT_WORK, 0, err);
 
+	if (rc)
+		return rc;
 	if (!m->server) {
 		rep.not_configured = 1;
 		*out = rep;

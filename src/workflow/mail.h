@@ -9,6 +9,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "model/op_ctx.h"
 
 #include <stdint.h>
 
@@ -97,8 +98,7 @@ struct mail_flush_report {
  * try by mail_backoff ("mail.failed"). fn (may be NULL) hears about each.
  * Mail that fails is not an error of the call: KV_EIO only when the store
  * fails. With no server configured nothing is tried. */
-int mail_flush(struct store *s, int64_t org, const struct mail_settings *m, const char *actor,
-               int64_t now, mail_event_fn fn, void *ctx, struct mail_flush_report *out,
-               struct err *err);
+int mail_flush(const struct op_ctx *op, const struct mail_settings *m, mail_event_fn fn, void *ctx,
+               struct mail_flush_report *out, struct err *err);
 
 #endif

@@ -4,10 +4,12 @@
  * should not keep). */
 #include "workflow/notify.h"
 
+#include "model/case_state.h"
+
 #include "base/buf.h"
 #include "base/config.h"
-#include "base/timeutil.h"
-#include "store/alerts.h"
+#include "base/time.h"
+#include "store/alert_rows.h"
 #include "store/notices.h"
 #include "store/store.h"
 #include "workflow/policy.h"
@@ -24,7 +26,7 @@ int notify_settings_load(struct notify_settings *out, const struct config *cfg, 
 {
 	struct notify_settings n;
 
-	if (alert_settings_load(&n.alerts, cfg, err) || mail_settings_load(&n.mail, cfg, err))
+	if (alerts_settings_load(&n.alerts, cfg, err) || mail_settings_load(&n.mail, cfg, err))
 		return KV_EINVAL;
 	*out = n;
 	return KV_OK;
@@ -35,6 +37,7 @@ struct pending {
 };
 
 struct pass {
+	const struct op_ctx *op;
 	struct store *s;
 	int64_t org;
 	const struct notify_settings *set;
@@ -199,7 +202,8 @@ static int on_case(void *arg, const struct notice_case *c)
 	struct pass *p = arg;
 	struct buf to, subject, body;
 	char key[64], due[32], opened[32];
-	int late = c->due_at <= p->now, rc;
+	/* The query lists open cases only. */
+	int late = case_state_is_overdue(CASE_STATE_OPEN, c->due_at, p->now), rc;
 
 	buf_init(&to, 4096);
 	buf_init(&subject, 1024);
@@ -309,7 +313,7 @@ static int check_reviews(struct pass *p)
 		return rc;
 	if (calendar_is_working_time(&pol.cal, p->now) != 1)
 		return KV_OK;
-	rc = review_status(p->s, p->org, p->now, &v, &n, p->err);
+	rc = review_status(p->op, &v, &n, p->err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct unreviewed u = {p, &v[i]};
 
@@ -424,7 +428,7 @@ static int mail_surges(struct pass *p)
 	struct surges list = {0};
 	int rc;
 
-	rc = alerts_each(p->s, &f, collect_surge, &list, p->err);
+	rc = alert_row_each(p->s, &f, collect_surge, &list, p->err);
 	if (rc == KV_ENOMEM && !p->err->msg[0])
 		rc = err_set(p->err, KV_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < list.n; i++) {
@@ -454,18 +458,24 @@ static void on_mail(void *arg, const struct mail_event *ev)
 
 static int run_alerts(struct pass *p)
 {
-	return alert_scan(p->s, p->org, &p->set->alerts, p->now, p->actor, &p->rep->alerts, p->err);
+	return alerts_scan(p->op, &p->set->alerts, &p->rep->alerts, p->err);
 }
 
-int notify_run(struct store *s, int64_t org, const struct notify_settings *set, const char *actor,
-               int64_t now, notify_fn fn, void *ctx, struct notify_report *out, struct err *err)
+int notify_run(const struct op_ctx *op, const struct notify_settings *set, notify_fn fn, void *ctx,
+               struct notify_report *out, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	int64_t now = op->now;
 	struct notify_report rep = {0};
-	struct pass p = {s, org, set, actor, now, fn, ctx, &rep, err, NULL, 0, 0};
+	struct pass p = {op, s, org, set, actor, now, fn, ctx, &rep, err, NULL, 0, 0};
 	int rc;
 
 	err_clear(err);
-	rc = run_alerts(&p);
+	rc = op_ctx_require(op, PERM_ALERT_WORK, 0, err);
+	if (!rc)
+		rc = run_alerts(&p);
 	if (!rc)
 		rc = queue_pending(&p,
 		                   notices_overdue_questions(s, org, now, on_question, &p, err));
@@ -477,7 +487,7 @@ int notify_run(struct store *s, int64_t org, const struct notify_settings *set, 
 	if (!rc)
 		rc = mail_surges(&p);
 	if (!rc)
-		rc = mail_flush(s, org, &set->mail, actor, now, on_mail, &p, &rep.mail, err);
+		rc = mail_flush(op, &set->mail, on_mail, &p, &rep.mail, err);
 	pending_clear(&p);
 	free(p.pending);
 	if (!rc)

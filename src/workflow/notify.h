@@ -10,6 +10,7 @@
 #define KV_WORKFLOW_NOTIFY_H
 
 #include "base/err.h"
+#include "model/op_ctx.h"
 #include "workflow/alerts.h"
 #include "workflow/mail.h"
 
@@ -50,7 +51,7 @@ struct notify_report {
  * (may be NULL) hears about each queued mail and send attempt; new alerts
  * are counted in the report. A mail that cannot be sent stays in the outbox
  * for a later pass; that is not an error. KV_EIO when the store fails. */
-int notify_run(struct store *s, int64_t org, const struct notify_settings *set, const char *actor,
-               int64_t now, notify_fn fn, void *ctx, struct notify_report *out, struct err *err);
+int notify_run(const struct op_ctx *op, const struct notify_settings *set, notify_fn fn, void *ctx,
+               struct notify_report *out, struct err *err);
 
 #endif

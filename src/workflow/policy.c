@@ -5,12 +5,12 @@
 #include "workflow/policy.h"
 
 #include "base/config.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "base/utf8.h"
 #include "model/register.h"
 #include "store/audit.h"
-#include "store/policy.h"
-#include "store/register.h"
+#include "store/policy_rows.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -362,7 +362,7 @@ static int load_raw(struct store *s, int64_t org, int64_t account_id, struct raw
 	memset(r, 0, sizeof(*r));
 	r->account_id = account_id;
 	if (account_id) {
-		rc = reg_account_load(s, account_id, &acc, err);
+		rc = register_row_account_load(s, account_id, &acc, err);
 		if (rc)
 			goto out;
 		if (acc->org_id != org) {
@@ -391,11 +391,11 @@ static int load_raw(struct store *s, int64_t org, int64_t account_id, struct raw
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = policy_setting_each(s, org, account_id, collect, r, err);
+	rc = policy_row_each(s, org, account_id, collect, r, err);
 	if (rc > 0)
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 out:
-	reg_account_free(acc);
+	register_row_account_free(acc);
 	return rc;
 }
 
@@ -469,9 +469,9 @@ static int change(struct store *s, int64_t org, int64_t account_id, const char *
 	if (rc)
 		return rc;
 	if (value)
-		rc = policy_setting_put(s, org, account_id, key, value, time_now(), &before, err);
+		rc = policy_row_put(s, org, account_id, key, value, time_now(), &before, err);
 	else
-		rc = policy_setting_delete(s, org, account_id, key, &before, err);
+		rc = policy_row_delete(s, org, account_id, key, &before, err);
 	if (rc)
 		goto out;
 	jb = value_json(key, before);
@@ -490,14 +490,19 @@ out:
 	return rc;
 }
 
-int policy_set(struct store *s, int64_t org, int64_t account_id, const char *key, const char *value,
-               const char *actor, struct err *err)
+int policy_set(const struct op_ctx *op, int64_t account_id, const char *key, const char *value,
+               struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct raw r;
 	struct policy scratch;
 	int idx = key ? key_index(key) : -1;
-	int rc;
+	int rc = op_ctx_require(op, PERM_POLICY_WRITE, account_id, err);
 
+	if (rc)
+		return rc;
 	if (idx < 0)
 		return err_set(err, KV_EINVAL, "'%s' is not a policy setting (see policy show)",
 		               key ? key : "");
@@ -522,21 +527,32 @@ int policy_set(struct store *s, int64_t org, int64_t account_id, const char *key
 	return change(s, org, account_id, key, value, actor, err);
 }
 
-int policy_unset(struct store *s, int64_t org, int64_t account_id, const char *key,
-                 const char *actor, struct err *err)
+int policy_unset(const struct op_ctx *op, int64_t account_id, const char *key, struct err *err)
 {
+	int rc = op_ctx_require(op, PERM_POLICY_WRITE, account_id, err);
+
+	if (rc)
+		return rc;
 	if (!key || key_index(key) < 0)
 		return err_set(err, KV_EINVAL, "'%s' is not a policy setting (see policy show)",
 		               key ? key : "");
-	return change(s, org, account_id, key, NULL, actor, err);
+	return change(op->store, op->org, account_id, key, NULL, op_ctx_actor(op), err);
 }
 
-int policy_show(struct store *s, int64_t org, int64_t account_id, policy_show_fn fn, void *ctx,
+int policy_show(const struct op_ctx *op, int64_t account_id, policy_show_fn fn, void *ctx,
                 struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
 	struct raw r;
-	int rc = load_raw(s, org, account_id, &r, err);
+	int rc = account_id ? op_ctx_require(op, PERM_REGISTER_READ, account_id, err)
+	                    : (principal_can_any(op->who, PERM_REGISTER_READ)
+	                               ? KV_OK
+	                               : op_ctx_require(op, PERM_REGISTER_READ, 0, err));
 
+	if (rc)
+		return rc;
+	rc = load_raw(s, org, account_id, &r, err);
 	for (int i = 0; i < I_COUNT && !rc; i++)
 		rc = fn(ctx, policy_keys[i].key, r.value[i], r.source[i]);
 	raw_done(&r);

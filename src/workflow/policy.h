@@ -1,13 +1,14 @@
 /* Policy settings of an organisation, overridable per account: deadlines for
  * answers and removals, how often accounts are reviewed, posting targets and
  * limits, four eyes on removal, the signature, office hours and the crisis
- * mode. Defaults live here; what a kommun changes is stored (store/policy) and
+ * mode. Defaults live here; what a kommun changes is stored (store/policy_rows) and
  * audited. Not the calendar arithmetic itself (base/calendar). */
 #ifndef KV_WORKFLOW_POLICY_H
 #define KV_WORKFLOW_POLICY_H
 
 #include "base/calendar.h"
 #include "base/err.h"
+#include "model/op_ctx.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -98,18 +99,17 @@ int policy_crisis(struct store *s, int64_t org, int *out, struct err *err);
  * one account, in one transaction with an audit entry naming actor.
  * KV_EINVAL for an unknown key or a bad value (the message names both),
  * KV_EINVAL too for an organisation-wide key given an account. */
-int policy_set(struct store *s, int64_t org, int64_t account_id, const char *key, const char *value,
-               const char *actor, struct err *err);
+int policy_set(const struct op_ctx *op, int64_t account_id, const char *key, const char *value,
+               struct err *err);
 
 /* Removes the setting so the default (or the organisation's value) applies
  * again; audited. KV_ENOTFOUND when nothing was set. */
-int policy_unset(struct store *s, int64_t org, int64_t account_id, const char *key,
-                 const char *actor, struct err *err);
+int policy_unset(const struct op_ctx *op, int64_t account_id, const char *key, struct err *err);
 
 /* Calls fn for each key with the effective value as text and where it comes
  * from ("default", "organisation", "account"). A non-zero return stops. */
 typedef int (*policy_show_fn)(void *ctx, const char *key, const char *value, const char *source);
-int policy_show(struct store *s, int64_t org, int64_t account_id, policy_show_fn fn, void *ctx,
+int policy_show(const struct op_ctx *op, int64_t account_id, policy_show_fn fn, void *ctx,
                 struct err *err);
 
 #endif

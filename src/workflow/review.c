@@ -5,7 +5,7 @@
 #include "workflow/review.h"
 
 #include "base/calendar.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/audit.h"
 #include "store/reviews.h"
 #include "store/store.h"
@@ -29,15 +29,20 @@ static int grab(void *arg, const struct review_account_row *a)
 	return 0;
 }
 
-int review_mark(struct store *s, int64_t org, int64_t account_id, const char *note,
-                const char *actor, int64_t *out_id, struct err *err)
+int review_mark(const struct op_ctx *op, int64_t account_id, const char *note, int64_t *out_id,
+                struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
 	struct mark_ctx m = {0};
 	char idtext[32], *after = NULL, when[CALENDAR_ISO_LEN];
-	int64_t id = 0, now = time_now();
+	int64_t id = 0, now = op->now;
 	json_t *j;
-	int rc;
+	int rc = op_ctx_require(op, PERM_REVIEW, account_id, err);
 
+	if (rc)
+		return rc;
 	if (note && strlen(note) > 2000)
 		return err_set(err, KV_EINVAL, "--note is longer than 2000 bytes");
 	rc = store_begin(s, err);
@@ -158,17 +163,25 @@ static int one(void *arg, const struct review_account_row *a)
 	return 0;
 }
 
-int review_status(struct store *s, int64_t org, int64_t now, struct review_state **out, size_t *n,
-                  struct err *err)
+int review_status(const struct op_ctx *op, struct review_state **out, size_t *n, struct err *err)
 {
+	struct store *s = op->store;
+	int64_t org = op->org;
+	int64_t now = op->now;
 	struct status_ctx c = {.s = s, .org = org, .now = now, .err = err};
 	int rc = reviews_accounts_each(s, org, 0, one, &c, err);
+
+	size_t k = 0;
 
 	if (rc) {
 		free(c.v);
 		return rc;
 	}
+	/* Only the accounts the principal may read. */
+	for (size_t i = 0; i < c.n; i++)
+		if (principal_can(op->who, PERM_REGISTER_READ, c.v[i].account_id))
+			c.v[k++] = c.v[i];
 	*out = c.v;
-	*n = c.n;
+	*n = k;
 	return KV_OK;
 }

@@ -7,6 +7,7 @@
 #define KV_WORKFLOW_REVIEW_H
 
 #include "base/err.h"
+#include "model/op_ctx.h"
 #include "workflow/policy.h"
 
 #include <stddef.h>
@@ -18,8 +19,8 @@ struct store;
  * transaction with its audit entry. *out_id (may be NULL) gets the review's
  * id. KV_ENOTFOUND when the account does not exist in org, KV_ECONFLICT
  * when it is closed, KV_EINVAL for a note over 2000 bytes. */
-int review_mark(struct store *s, int64_t org, int64_t account_id, const char *note,
-                const char *actor, int64_t *out_id, struct err *err);
+int review_mark(const struct op_ctx *op, int64_t account_id, const char *note, int64_t *out_id,
+                struct err *err);
 
 struct review_state {
 	int64_t account_id;
@@ -38,7 +39,6 @@ struct review_state {
 
 /* The review state of each active account of org at instant now, in
  * register order. *out owned by the caller (free()); *n how many. */
-int review_status(struct store *s, int64_t org, int64_t now, struct review_state **out, size_t *n,
-                  struct err *err);
+int review_status(const struct op_ctx *op, struct review_state **out, size_t *n, struct err *err);
 
 #endif

@@ -2,7 +2,7 @@
 #include "workflow/stats.h"
 
 #include "model/register.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/stats_rows.h"
 
 #include <stdio.h>
@@ -142,13 +142,13 @@ static int one_account(const struct op_ctx *op, int64_t id, struct stats_report 
 	memset(a, 0, sizeof(*a));
 	a->account_id = id;
 	a->weeks = r->total.weeks;
-	rc = reg_account_load(op->store, id, &rec, err);
+	rc = register_row_account_load(op->store, id, &rec, err);
 	if (rc)
 		return rc;
-	snprintf(a->account, sizeof(a->account), "%s/%s", platform_name(rec->v.platform),
+	snprintf(a->account, sizeof(a->account), "%s/%s", register_platform_name(rec->v.platform),
 	         rec->v.handle ? rec->v.handle : "");
 	a->target = rec->v.posts_per_week;
-	reg_account_free(rec);
+	register_row_account_free(rec);
 	rc = stats_rows_posts(op->store, id, r->from, r->to, &a->posts, err);
 	if (!rc)
 		rc = stats_rows_questions(op->store, id, r->from, r->to, on_question, &x, err);
@@ -199,7 +199,7 @@ int stats_compute(const struct op_ctx *op, int64_t account_id, int64_t from, int
 		ids[0] = account_id;
 		n = 1;
 	} else {
-		rc = reg_account_ids(op->store, op->org, &ids, &n, err);
+		rc = register_row_account_ids(op->store, op->org, &ids, &n, err);
 		if (rc)
 			return rc;
 	}

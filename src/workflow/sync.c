@@ -16,8 +16,7 @@ static const struct {
         {"cases", cases_sync},
 };
 
-int workflow_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *out,
-                  struct err *err)
+int workflow_sync(const struct op_ctx *op, struct workflow_sync_report *out, struct err *err)
 {
 	struct workflow_sync_report rep;
 	struct err perr;
@@ -28,7 +27,7 @@ int workflow_sync(struct store *s, int64_t org, const char *actor, struct workfl
 		int rc;
 
 		err_clear(&perr);
-		rc = parts[i].fn(s, org, actor, &rep, &perr);
+		rc = parts[i].fn(op, &rep, &perr);
 		if (rc == KV_OK)
 			continue;
 		rep.parts_failed++;

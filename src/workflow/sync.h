@@ -7,6 +7,7 @@
 #define KV_WORKFLOW_SYNC_H
 
 #include "base/err.h"
+#include "model/op_ctx.h"
 
 #include <stdint.h>
 
@@ -25,14 +26,13 @@ struct workflow_sync_report {
  * after its cursor, in its own transactions, moves the cursor with them,
  * and adds to *rep. It writes each state change to the audit chain as
  * actor. It returns KV_OK or a KV_E* code with err set. */
-typedef int (*workflow_sync_fn)(struct store *s, int64_t org, const char *actor,
-                                struct workflow_sync_report *rep, struct err *err);
+typedef int (*workflow_sync_fn)(const struct op_ctx *op, struct workflow_sync_report *rep,
+                                struct err *err);
 
 /* Runs every part over org's new items. A failing part does not stop the
  * others: the report counts it, and the first failure is returned (its code,
  * err naming the part). *out is filled either way. Callers at the edge
  * report a failure but do not fail the import that came before. */
-int workflow_sync(struct store *s, int64_t org, const char *actor, struct workflow_sync_report *out,
-                  struct err *err);
+int workflow_sync(const struct op_ctx *op, struct workflow_sync_report *out, struct err *err);
 
 #endif

@@ -14,7 +14,8 @@ static void activate(struct wf *fx, int64_t account, const char *opened_on)
 {
 	struct err e = {0};
 
-	if (reg_account_set_status(fx->s, account, ACCOUNT_ACTIVE, opened_on, NULL, NULL, &e))
+	if (register_row_account_set_status(fx->s, account, ACCOUNT_ACTIVE, opened_on, NULL, NULL,
+	                                    &e))
 		test_fail(__FILE__, __LINE__, "activate: %s", e.msg);
 }
 
@@ -25,7 +26,7 @@ static void rules_at(struct wf *fx, int64_t account, const char *now, char *out,
 	size_t np = 0, used = 0;
 	struct err e = {0};
 
-	if (activity_check(fx->s, fx->org, account, wf_at(now), &p, &np, &e))
+	if (activity_check(test_op_at(fx->s, fx->org, "t", wf_at(now)), account, &p, &np, &e))
 		test_fail(__FILE__, __LINE__, "activity_check: %s", e.msg);
 	out[0] = '\0';
 	for (size_t i = 0; i < np; i++) {
@@ -76,7 +77,9 @@ static void a_year_proposes_closing(void)
 	CHECK_STR(r, "no_post_week,");
 	rules_at(&fx, fx.x, "2026-04-02T09:00", r, sizeof(r));
 	CHECK_STR(r, "inactive_year,");
-	CHECK_INT(activity_check(fx.s, fx.org, fx.x, wf_at("2026-04-02T09:00"), &p, &n, &e), KV_OK);
+	CHECK_INT(activity_check(test_op_at(fx.s, fx.org, "t", wf_at("2026-04-02T09:00")), fx.x, &p,
+	                         &n, &e),
+	          KV_OK);
 	CHECK_INT(n, 1);
 	CHECK_CONTAINS(p[0].detail, "2025-04-01");
 	CHECK_CONTAINS(p[0].rule->message, "avslutas");
@@ -103,7 +106,8 @@ static void below_target_and_too_many_a_day(void)
 	post(&fx, fx.fb, "a6", "2026-04-25T10:00");
 	rules_at(&fx, fx.fb, "2026-04-27T09:00", r, sizeof(r));
 	CHECK_STR(r, "posts_below_target,too_many_posts_per_day,");
-	CHECK_INT(activity_check(fx.s, fx.org, fx.fb, wf_at("2026-04-27T09:00"), &p, &n, &e),
+	CHECK_INT(activity_check(test_op_at(fx.s, fx.org, "t", wf_at("2026-04-27T09:00")), fx.fb,
+	                         &p, &n, &e),
 	          KV_OK);
 	CHECK_INT(n, 2);
 	CHECK_CONTAINS(p[0].detail, "6 inlägg");
@@ -117,7 +121,8 @@ static void below_target_and_too_many_a_day(void)
 		snprintf(when, sizeof(when), "2026-04-%02dT09:00", 1 + d);
 		post(&fx, fx.fb, id, when);
 	}
-	CHECK_INT(policy_set(fx.s, fx.org, fx.fb, "max_posts_per_day", "3", "anna", &e), KV_OK);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, "max_posts_per_day", "3", &e),
+	          KV_OK);
 	rules_at(&fx, fx.fb, "2026-04-27T09:00", r, sizeof(r));
 	CHECK_STR(r, "");
 	store_free(fx.s);
@@ -150,7 +155,7 @@ static struct review_state status_at(struct wf *fx, const char *now)
 	size_t n = 0;
 	struct err e = {0};
 
-	if (review_status(fx->s, fx->org, wf_at(now), &v, &n, &e))
+	if (review_status(test_op_at(fx->s, fx->org, "t", wf_at(now)), &v, &n, &e))
 		test_fail(__FILE__, __LINE__, "review_status: %s", e.msg);
 	CHECK_INT(n, 1); /* only the active account */
 	out = v[0];
@@ -170,7 +175,7 @@ static void review_across_easter_and_weekend(void)
 	CHECK(st.missing);
 	CHECK_INT(st.last_review_at, 0);
 	setenv("KANALVAKT_NOW", "2026-04-02T15:00:00+02:00", 1);
-	CHECK_INT(review_mark(fx.s, fx.org, fx.fb, "ok", "anna", &id, &e), KV_OK);
+	CHECK_INT(review_mark(test_op(fx.s, fx.org, "anna"), fx.fb, "ok", &id, &e), KV_OK);
 	CHECK(id > 0);
 	/* Tuesday after Easter: Thursday was the last working day. */
 	st = status_at(&fx, "2026-04-07T16:00");
@@ -181,12 +186,12 @@ static void review_across_easter_and_weekend(void)
 	st = status_at(&fx, "2026-04-08T08:00");
 	CHECK(st.missing);
 	setenv("KANALVAKT_NOW", "2026-04-10T16:00:00+02:00", 1);
-	CHECK_INT(review_mark(fx.s, fx.org, fx.fb, NULL, "bo", NULL, &e), KV_OK);
+	CHECK_INT(review_mark(test_op(fx.s, fx.org, "bo"), fx.fb, NULL, NULL, &e), KV_OK);
 	/* Monday: Friday counts. */
 	st = status_at(&fx, "2026-04-13T07:00");
 	CHECK(!st.missing);
 	CHECK_INT(wf_count(&fx, "SELECT COUNT(*) FROM audit WHERE action = 'review.mark'"), 2);
-	CHECK_INT(review_mark(fx.s, fx.org, 9999, NULL, "bo", NULL, &e), KV_ENOTFOUND);
+	CHECK_INT(review_mark(test_op(fx.s, fx.org, "bo"), 9999, NULL, NULL, &e), KV_ENOTFOUND);
 	store_free(fx.s);
 }
 
@@ -197,9 +202,9 @@ static void review_in_crisis_counts_hours(void)
 	struct err e = {0};
 
 	activate(&fx, fx.fb, "2026-01-01");
-	CHECK_INT(policy_set(fx.s, fx.org, 0, "crisis", "on", "anna", &e), KV_OK);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), 0, "crisis", "on", &e), KV_OK);
 	setenv("KANALVAKT_NOW", "2026-04-14T09:00:00+02:00", 1);
-	CHECK_INT(review_mark(fx.s, fx.org, fx.fb, NULL, "anna", NULL, &e), KV_OK);
+	CHECK_INT(review_mark(test_op(fx.s, fx.org, "anna"), fx.fb, NULL, NULL, &e), KV_OK);
 	st = status_at(&fx, "2026-04-14T12:59");
 	CHECK(!st.missing);
 	CHECK_INT(st.due_at, wf_at("2026-04-14T13:00"));

@@ -7,10 +7,10 @@
 #include "base/config.h"
 #include "base/hash.h"
 #include "registry/registry.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/audit.h"
 #include "store/items.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "store/store.h"
 #include "workflow/alerts.h"
 
@@ -28,22 +28,23 @@ struct fixture {
 static struct fixture setup(void)
 {
 	struct fixture fx = {0};
-	struct registry_ctx rc = {0};
+	struct op_ctx op = {0};
 	struct account_input in = {.platform = "facebook", .handle = "sjovik", .unit = "Enhet"};
 	struct err e = {0};
 	char dir[4096];
 
 	CHECK_INT(hash_init(), KV_OK);
 	snprintf(dir, sizeof(dir), "%s/var", test_tmpdir());
-	if (store_open(&fx.s, dir, &e) || registry_init(fx.s, "Sjövik", "t", &fx.org, &e))
+	if (store_open(&fx.s, dir, &e) ||
+	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
-	rc.store = fx.s;
-	rc.org = fx.org;
-	rc.actor = "t";
-	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
-	    registry_account_add(&rc, &in, &fx.account, &e))
+	op.store = fx.s;
+	op.org = fx.org;
+	op.who = test_shell("t");
+	if (registry_unit_add(&op, "Enhet", NULL, NULL, &e) ||
+	    registry_account_add(&op, &in, &fx.account, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
-	alert_settings_default(&fx.set);
+	alerts_settings_default(&fx.set);
 	fx.set.surge_count = 3;
 	fx.set.surge_window = 3600;
 	fx.set.identical_count = 3;
@@ -78,8 +79,8 @@ static int64_t put(struct fixture *fx, const char *id, const char *parent, const
 	if (items_put(fx->s, &w, &out, &e))
 		test_fail(__FILE__, __LINE__, "items_put: %s", e.msg);
 	if (categories &&
-	    screening_put(fx->s, out.id, 1, "test", 0, categories, NULL, 0, at, &e) != KV_OK)
-		test_fail(__FILE__, __LINE__, "screening_put: %s", e.msg);
+	    screening_row_put(fx->s, out.id, 1, "test", 0, categories, NULL, 0, at, &e) != KV_OK)
+		test_fail(__FILE__, __LINE__, "screening_row_put: %s", e.msg);
 	return out.id;
 }
 
@@ -88,8 +89,8 @@ static struct alert_scan_report scan(struct fixture *fx, int64_t now)
 	struct alert_scan_report r = {0};
 	struct err e = {0};
 
-	if (alert_scan(fx->s, fx->org, &fx->set, now, "tester", &r, &e))
-		test_fail(__FILE__, __LINE__, "alert_scan: %s", e.msg);
+	if (alerts_scan(test_op_at(fx->s, fx->org, "tester", now), &fx->set, &r, &e))
+		test_fail(__FILE__, __LINE__, "alerts_scan: %s", e.msg);
 	return r;
 }
 
@@ -105,7 +106,7 @@ static int alerts_of(struct fixture *fx, const char *kind)
 	struct err e = {0};
 	int n = 0;
 
-	CHECK_INT(alerts_each(fx->s, &f, count_alert, &n, &e), KV_OK);
+	CHECK_INT(alert_row_each(fx->s, &f, count_alert, &n, &e), KV_OK);
 	return n;
 }
 
@@ -121,21 +122,21 @@ static void duration_forms(void)
 	struct err e = {0};
 	int64_t v = 0;
 
-	CHECK_INT(alert_parse_duration("90", &v, &e), KV_OK);
+	CHECK_INT(alerts_parse_duration("90", &v, &e), KV_OK);
 	CHECK_INT(v, 90);
-	CHECK_INT(alert_parse_duration("30m", &v, &e), KV_OK);
+	CHECK_INT(alerts_parse_duration("30m", &v, &e), KV_OK);
 	CHECK_INT(v, 1800);
-	CHECK_INT(alert_parse_duration("2h", &v, &e), KV_OK);
+	CHECK_INT(alerts_parse_duration("2h", &v, &e), KV_OK);
 	CHECK_INT(v, 7200);
-	CHECK_INT(alert_parse_duration("7d", &v, &e), KV_OK);
+	CHECK_INT(alerts_parse_duration("7d", &v, &e), KV_OK);
 	CHECK_INT(v, 7 * 86400);
 	v = 5;
-	CHECK_INT(alert_parse_duration("0h", &v, &e), KV_EINVAL);
-	CHECK_INT(alert_parse_duration("2 h", &v, &e), KV_EINVAL);
-	CHECK_INT(alert_parse_duration("-1h", &v, &e), KV_EINVAL);
-	CHECK_INT(alert_parse_duration("soon", &v, &e), KV_EINVAL);
+	CHECK_INT(alerts_parse_duration("0h", &v, &e), KV_EINVAL);
+	CHECK_INT(alerts_parse_duration("2 h", &v, &e), KV_EINVAL);
+	CHECK_INT(alerts_parse_duration("-1h", &v, &e), KV_EINVAL);
+	CHECK_INT(alerts_parse_duration("soon", &v, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "'soon'");
-	CHECK_INT(alert_parse_duration("99999999999d", &v, &e), KV_EINVAL);
+	CHECK_INT(alerts_parse_duration("99999999999d", &v, &e), KV_EINVAL);
 	CHECK_INT(v, 5);
 }
 
@@ -148,16 +149,16 @@ static void settings_from_config(void)
 	CHECK(c);
 	config_set(c, "alerts", "surge_count", "7");
 	config_set(c, "alerts", "surge_window", "45m");
-	CHECK_INT(alert_settings_load(&a, c, &e), KV_OK);
+	CHECK_INT(alerts_settings_load(&a, c, &e), KV_OK);
 	CHECK_INT(a.surge_count, 7);
 	CHECK_INT(a.surge_window, 2700);
 	CHECK_INT(a.identical_count, 3);
 	config_set(c, "alerts", "identical_window", "forever");
-	CHECK_INT(alert_settings_load(&a, c, &e), KV_EINVAL);
+	CHECK_INT(alerts_settings_load(&a, c, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "[alerts] identical_window");
 	config_set(c, "alerts", "identical_window", "1d");
 	config_set(c, "alerts", "surge_count", "0");
-	CHECK_INT(alert_settings_load(&a, c, &e), KV_EINVAL);
+	CHECK_INT(alerts_settings_load(&a, c, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "surge_count");
 	config_free(c);
 }
@@ -168,7 +169,7 @@ static char *norm(const char *text)
 	struct err e = {0};
 
 	buf_init(&b, 0);
-	if (alert_normalise_answer(&b, text, &e))
+	if (alerts_normalise_answer(&b, text, &e))
 		test_fail(__FILE__, __LINE__, "normalise: %s", e.msg);
 	if (!b.ptr)
 		return calloc(1, 1);
@@ -213,7 +214,7 @@ static void normal_form_refuses_bad_utf8(void)
 	struct err e = {0};
 
 	buf_init(&b, 0);
-	CHECK_INT(alert_normalise_answer(&b, "Hej \xff\xfe", &e), KV_EINVAL);
+	CHECK_INT(alerts_normalise_answer(&b, "Hej \xff\xfe", &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "UTF-8");
 	buf_done(&b);
 }
@@ -316,14 +317,14 @@ static void ack_once(void)
 	CHECK_INT(scan(&fx, T0 + 30).surges, 1);
 	f.org_id = fx.org;
 	f.open_only = 1;
-	CHECK_INT(alerts_each(fx.s, &f, count_alert, &n, &e), KV_OK);
+	CHECK_INT(alert_row_each(fx.s, &f, count_alert, &n, &e), KV_OK);
 	CHECK_INT(n, 1);
-	CHECK_INT(alert_ack(fx.s, fx.org, 1, "asa", T0 + 60, &e), KV_OK);
-	CHECK_INT(alert_ack(fx.s, fx.org, 1, "bo", T0 + 70, &e), KV_ECONFLICT);
+	CHECK_INT(alerts_ack(test_op_at(fx.s, fx.org, "asa", T0 + 60), 1, &e), KV_OK);
+	CHECK_INT(alerts_ack(test_op_at(fx.s, fx.org, "bo", T0 + 70), 1, &e), KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "asa");
-	CHECK_INT(alert_ack(fx.s, fx.org, 99, "bo", T0 + 70, &e), KV_ENOTFOUND);
+	CHECK_INT(alerts_ack(test_op_at(fx.s, fx.org, "bo", T0 + 70), 99, &e), KV_ENOTFOUND);
 	n = 0;
-	CHECK_INT(alerts_each(fx.s, &f, count_alert, &n, &e), KV_OK);
+	CHECK_INT(alert_row_each(fx.s, &f, count_alert, &n, &e), KV_OK);
 	CHECK_INT(n, 0);
 	store_free(fx.s);
 }
@@ -334,17 +335,17 @@ static void crisis_switch(void)
 	struct err e = {0};
 	int on = 1, changed = 0;
 
-	CHECK_INT(alert_crisis_get(fx.s, fx.org, &on, &e), KV_OK);
+	CHECK_INT(alerts_crisis_get(test_op(fx.s, fx.org, "t"), &on, &e), KV_OK);
 	CHECK_INT(on, 0);
-	CHECK_INT(alert_crisis_set(fx.s, fx.org, 1, "asa", &changed, &e), KV_OK);
+	CHECK_INT(alerts_crisis_set(test_op(fx.s, fx.org, "asa"), 1, &changed, &e), KV_OK);
 	CHECK_INT(changed, 1);
-	CHECK_INT(alert_crisis_get(fx.s, fx.org, &on, &e), KV_OK);
+	CHECK_INT(alerts_crisis_get(test_op(fx.s, fx.org, "t"), &on, &e), KV_OK);
 	CHECK_INT(on, 1);
-	CHECK_INT(alert_crisis_set(fx.s, fx.org, 1, "asa", &changed, &e), KV_OK);
+	CHECK_INT(alerts_crisis_set(test_op(fx.s, fx.org, "asa"), 1, &changed, &e), KV_OK);
 	CHECK_INT(changed, 0);
-	CHECK_INT(alert_crisis_set(fx.s, fx.org, 0, "asa", &changed, &e), KV_OK);
+	CHECK_INT(alerts_crisis_set(test_op(fx.s, fx.org, "asa"), 0, &changed, &e), KV_OK);
 	CHECK_INT(changed, 1);
-	CHECK_INT(alert_crisis_get(fx.s, fx.org, &on, &e), KV_OK);
+	CHECK_INT(alerts_crisis_get(test_op(fx.s, fx.org, "t"), &on, &e), KV_OK);
 	CHECK_INT(on, 0);
 	store_free(fx.s);
 }

@@ -5,7 +5,7 @@
 #include "base/config.h"
 #include "base/err.h"
 #include "base/hash.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "base/utf8.h"
 
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 
 #include "base/calendar.h"
 #include "base/err.h"
-#include "base/timeutil.h"
+#include "base/time.h"
 
 #include <stdio.h>
 

@@ -5,6 +5,9 @@
  * with an item event. Takedowns through the APIs are in tests/e2e/cases.sh. */
 #include "testlib.h"
 
+#include "base/time.h"
+#include "model/op_ctx.h"
+
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "base/config.h"
@@ -12,9 +15,9 @@
 #include "registry/registry.h"
 #include "store/audit.h"
 #include "store/blob.h"
-#include "store/cases.h"
+#include "store/case_rows.h"
 #include "store/items.h"
-#include "store/screening.h"
+#include "store/screening_rows.h"
 #include "store/store.h"
 #include "workflow/cases.h"
 #include "workflow/policy.h"
@@ -42,7 +45,7 @@ static int64_t at(const char *iso)
 static struct fixture setup(void)
 {
 	struct fixture fx = {0};
-	struct registry_ctx rc = {0};
+	struct op_ctx op = {0};
 	struct account_input in = {.platform = "facebook", .handle = "sjovik", .unit = "Enhet"};
 	struct err e = {0};
 	char dir[4096];
@@ -50,13 +53,14 @@ static struct fixture setup(void)
 	setenv("KANALVAKT_NOW", "2026-04-02T16:35:00+02:00", 1);
 	CHECK_INT(hash_init(), KV_OK);
 	snprintf(dir, sizeof(dir), "%s/var", test_tmpdir());
-	if (store_open(&fx.s, dir, &e) || registry_init(fx.s, "Sjövik", "t", &fx.org, &e))
+	if (store_open(&fx.s, dir, &e) ||
+	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
-	rc.store = fx.s;
-	rc.org = fx.org;
-	rc.actor = "t";
-	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
-	    registry_account_add(&rc, &in, &fx.account, &e))
+	op.store = fx.s;
+	op.org = fx.org;
+	op.who = test_shell("t");
+	if (registry_unit_add(&op, "Enhet", NULL, NULL, &e) ||
+	    registry_account_add(&op, &in, &fx.account, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	CHECK_INT(cases_opts_load(&fx.opts, NULL, &e), KV_OK);
 	return fx;
@@ -95,8 +99,8 @@ static int64_t put(struct fixture *fx, const char *id, const char *parent, const
 	if (store_begin(fx->s, &e) || items_put(fx->s, &w, &out, &e))
 		test_fail(__FILE__, __LINE__, "put %s: %s", id, e.msg);
 	if (!upprattad && categories &&
-	    screening_put(fx->s, out.id, out.version, "test-1", 0, categories, &flag,
-	                  categories[0] ? 1 : 0, created + 60, &e))
+	    screening_row_put(fx->s, out.id, out.version, "test-1", 0, categories, &flag,
+	                      categories[0] ? 1 : 0, created + 60, &e))
 		test_fail(__FILE__, __LINE__, "screen %s: %s", id, e.msg);
 	if (store_commit(fx->s, &e))
 		test_fail(__FILE__, __LINE__, "%s", e.msg);
@@ -108,7 +112,7 @@ static int64_t sync(struct fixture *fx)
 	struct workflow_sync_report rep = {0};
 	struct err e = {0};
 
-	if (cases_sync(fx->s, fx->org, "sync", &rep, &e))
+	if (cases_sync(test_op(fx->s, fx->org, "sync"), &rep, &e))
 		test_fail(__FILE__, __LINE__, "sync: %s", e.msg);
 	return rep.cases_opened;
 }
@@ -131,7 +135,7 @@ static struct case_loaded *load(struct fixture *fx, int64_t id)
 	struct case_loaded *l = NULL;
 	struct err e = {0};
 
-	if (cases_load(fx->s, fx->org, id, &l, &e))
+	if (case_row_load(fx->s, fx->org, id, &l, &e))
 		test_fail(__FILE__, __LINE__, "load: %s", e.msg);
 	return l;
 }
@@ -187,7 +191,7 @@ static void sync_opens_cases_for_violations_only(void)
 	calendar_format_local(due, l->c.due_at);
 	CHECK_STR(due, "2026-04-04T16:30:00+02:00");
 	CHECK_INT(l->c.opened_at, at("2026-04-02T16:35:00+02:00"));
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	/* Running again changes nothing. */
 	CHECK_INT(sync(&fx), 0);
 	CHECK_INT(audit_of(&fx, "case.open").n, 1);
@@ -202,7 +206,8 @@ static void sync_keeps_only_violation_categories_and_follows_policy(void)
 	struct case_loaded *l;
 	char due[CALENDAR_ISO_LEN];
 
-	CHECK_INT(policy_set(fx.s, fx.org, fx.account, "removal_deadline", "1wd", "admin", &e),
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "admin"), fx.account, "removal_deadline", "1wd",
+	                     &e),
 	          KV_OK);
 	item = put(&fx, "post1_9", "post1", "Hot, fråga", 0, "threat,commercial,question,critical",
 	           t);
@@ -212,7 +217,7 @@ static void sync_keeps_only_violation_categories_and_follows_policy(void)
 	/* One working day after Thursday before Easter is the Tuesday after. */
 	calendar_format_local(due, l->c.due_at);
 	CHECK_STR(due, "2026-04-07T16:30:00+02:00");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_free(fx.s);
 }
 
@@ -241,15 +246,16 @@ static void removal_refused_without_evidence(void)
 	sync(&fx);
 	id = case_of(&fx, id);
 	CHECK(id > 0);
-	CHECK_INT(
-	        cases_decide(fx.s, fx.org, id, CASE_REMOVE, NULL, "anna", &fx.opts, NULL, &out, &e),
-	        KV_ECONFLICT);
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, NULL, &fx.opts, NULL,
+	                       &out, &e),
+	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "evidence is not saved");
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_ECONFLICT);
 	l = load(&fx, id);
 	CHECK_STR(l->c.state, "open");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_free(fx.s);
 }
 
@@ -269,10 +275,10 @@ static void evidence_document_holds_everything_and_is_logged(void)
 	put(&fx, "post1_2", "post1", "Lugna ner dig", 0, "", t);
 	sync(&fx);
 	id = case_of(&fx, item);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
 	l = load(&fx, id);
 	CHECK_STR(l->c.evidence_sha256, sha);
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	CHECK_INT(blob_verify(fx.s, sha, &e), KV_OK);
 	CHECK_INT(blob_path(fx.s, sha, path, sizeof(path), &e), KV_OK);
 	doc = json_load_file(path, 0, &je);
@@ -310,32 +316,37 @@ static void registration_numbers_count_up_and_are_never_reused(void)
 	b = put(&fx, "post1_2", "post1", "Hot 2", 0, "threat", t);
 	c = put(&fx, "post1_3", "post1", "Hot 3", 0, "hate", t);
 	sync(&fx);
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, a), 1, NULL, "reg", &fx.opts, reg, &e),
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, a), 1, NULL, &fx.opts,
+	                         reg, &e),
 	          KV_OK);
 	CHECK_STR(reg, "KS 2026/0001");
 	/* A number taken in a transaction that is rolled back is not used up. */
 	CHECK_INT(store_begin(fx.s, &e), KV_OK);
-	CHECK_INT(cases_series_next(fx.s, fx.org, "KS", 2026, &n, &e), KV_OK);
+	CHECK_INT(case_row_series_next(fx.s, fx.org, "KS", 2026, &n, &e), KV_OK);
 	CHECK_INT(n, 2);
 	store_rollback(fx.s);
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, b), 1, NULL, "reg", &fx.opts, reg, &e),
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, b), 1, NULL, &fx.opts,
+	                         reg, &e),
 	          KV_OK);
 	CHECK_STR(reg, "KS 2026/0002");
 	/* A case is registered once. */
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, a), 1, NULL, "reg", &fx.opts, reg, &e),
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, a), 1, NULL, &fx.opts,
+	                         reg, &e),
 	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "KS 2026/0001");
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, c), 0, "", "reg", &fx.opts, reg, &e),
-	          KV_EINVAL);
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, c), 0, "ÄR-2026-17", "reg", &fx.opts,
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, c), 0, "", &fx.opts,
 	                         reg, &e),
+	          KV_EINVAL);
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, c), 0, "ÄR-2026-17",
+	                         &fx.opts, reg, &e),
 	          KV_OK);
 	CHECK_STR(reg, "ÄR-2026-17");
 	/* A new year starts at 1 again; another prefix is its own series. */
 	setenv("KANALVAKT_NOW", "2027-01-04T09:00:00+01:00", 1);
 	c = put(&fx, "post1_4", "post1", "Hot 4", 0, "threat", at("2027-01-04T08:00:00"));
 	sync(&fx);
-	CHECK_INT(cases_register(fx.s, fx.org, case_of(&fx, c), 1, NULL, "reg", &fx.opts, reg, &e),
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "reg"), case_of(&fx, c), 1, NULL, &fx.opts,
+	                         reg, &e),
 	          KV_OK);
 	CHECK_STR(reg, "KS 2027/0001");
 	CHECK_CONTAINS(audit_of(&fx, "case.register").after, "KS 2027/0001");
@@ -365,15 +376,16 @@ static void removal_needs_registration_then_is_recorded_by_hand(void)
 	item = put(&fx, "post1_1", "post1", "Hot mot dig", 0, "threat", at("2026-04-02T16:30"));
 	sync(&fx);
 	id = case_of(&fx, item);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
-	CHECK_INT(
-	        cases_decide(fx.s, fx.org, id, CASE_REMOVE, NULL, "anna", &fx.opts, NULL, &out, &e),
-	        KV_ECONFLICT);
-	CHECK_CONTAINS(e.msg, "registered");
-	CHECK_INT(cases_register(fx.s, fx.org, id, 1, NULL, "anna", &fx.opts, reg, &e), KV_OK);
-	/* No platform settings: recorded as done by hand, by whom and when. */
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_REMOVE, "olaga hot", "anna", &fx.opts, NULL,
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, NULL, &fx.opts, NULL,
 	                       &out, &e),
+	          KV_ECONFLICT);
+	CHECK_CONTAINS(e.msg, "registered");
+	CHECK_INT(cases_register(test_op(fx.s, fx.org, "anna"), id, 1, NULL, &fx.opts, reg, &e),
+	          KV_OK);
+	/* No platform settings: recorded as done by hand, by whom and when. */
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, "olaga hot",
+	                       &fx.opts, NULL, &out, &e),
 	          KV_OK);
 	CHECK_STR(out.state, "removed");
 	CHECK_INT(out.done, 1);
@@ -385,13 +397,14 @@ static void removal_needs_registration_then_is_recorded_by_hand(void)
 	CHECK_INT(l->c.takedown_at, at("2026-04-02T16:35:00+02:00"));
 	CHECK_STR(l->c.item_state, "deleted");
 	CHECK_STR(l->c.registration, "KS 2026/0001");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	CHECK_INT(items_events(fx.s, item, count_events, &events, &e), KV_OK);
 	CHECK_INT(events, 1);
 	/* A closed case takes no more decisions or evidence. */
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "bo", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "bo"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_ECONFLICT);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "bo", sha, &e), KV_ECONFLICT);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "bo"), id, sha, &e), KV_ECONFLICT);
 	CHECK_INT(audit_of(&fx, "case.takedown").n, 1);
 	CHECK_INT(audit_verify(fx.s, &rep, &e), KV_OK);
 	CHECK_INT(rep.n_problems, 0);
@@ -411,14 +424,14 @@ static void reklam_is_removed_without_registration(void)
 	         at("2026-04-02T16:30"));
 	sync(&fx);
 	id = case_of(&fx, id);
-	CHECK_INT(
-	        cases_decide(fx.s, fx.org, id, CASE_REMOVE, NULL, "anna", &fx.opts, NULL, &out, &e),
-	        KV_ECONFLICT);
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, NULL, &fx.opts, NULL,
+	                       &out, &e),
+	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "evidence");
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
-	CHECK_INT(
-	        cases_decide(fx.s, fx.org, id, CASE_REMOVE, NULL, "anna", &fx.opts, NULL, &out, &e),
-	        KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_REMOVE, NULL, &fx.opts, NULL,
+	                       &out, &e),
+	          KV_OK);
 	CHECK_STR(out.state, "removed");
 	store_free(fx.s);
 }
@@ -435,17 +448,18 @@ static void keep_needs_a_reason(void)
 	         at("2026-04-02T16:30"));
 	sync(&fx);
 	id = case_of(&fx, id);
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_KEEP, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_KEEP, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "reason");
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_KEEP, "kritik av beslut, inte personangrepp",
-	                       "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_KEEP,
+	                       "kritik av beslut, inte personangrepp", &fx.opts, NULL, &out, &e),
 	          KV_OK);
 	l = load(&fx, id);
 	CHECK_STR(l->c.state, "kept");
 	CHECK_STR(l->c.reason, "kritik av beslut, inte personangrepp");
 	CHECK_STR(l->c.item_state, "visible");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_free(fx.s);
 }
 
@@ -459,32 +473,33 @@ static void four_eyes_needs_another_person(void)
 	int64_t id;
 	struct case_loaded *l;
 
-	CHECK_INT(policy_set(fx.s, fx.org, 0, "four_eyes", "yes", "admin", &e), KV_OK);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "admin"), 0, "four_eyes", "yes", &e), KV_OK);
 	id = put(&fx, "post1_1", "post1", "Hot mot dig", 0, "threat", at("2026-04-02T16:30"));
 	sync(&fx);
 	id = case_of(&fx, id);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
-	CHECK_INT(cases_confirm(fx.s, fx.org, id, "bo", &fx.opts, &by_hand, &out, &e),
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
+	CHECK_INT(cases_confirm(test_op(fx.s, fx.org, "bo"), id, &fx.opts, &by_hand, &out, &e),
 	          KV_ECONFLICT);
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, "hot", "anna", &fx.opts, &by_hand, &out,
-	                       &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, "hot", &fx.opts,
+	                       &by_hand, &out, &e),
 	          KV_OK);
 	CHECK_STR(out.state, "pending_confirmation");
 	CHECK_INT(out.done, 0);
 	l = load(&fx, id);
 	CHECK_STR(l->c.item_state, "visible");
-	cases_loaded_free(l);
-	CHECK_INT(cases_confirm(fx.s, fx.org, id, "anna", &fx.opts, &by_hand, &out, &e),
+	case_row_loaded_free(l);
+	CHECK_INT(cases_confirm(test_op(fx.s, fx.org, "anna"), id, &fx.opts, &by_hand, &out, &e),
 	          KV_EDENIED);
 	CHECK_CONTAINS(e.msg, "cannot also confirm");
-	CHECK_INT(cases_confirm(fx.s, fx.org, id, "bo", &fx.opts, &by_hand, &out, &e), KV_OK);
+	CHECK_INT(cases_confirm(test_op(fx.s, fx.org, "bo"), id, &fx.opts, &by_hand, &out, &e),
+	          KV_OK);
 	CHECK_STR(out.state, "hidden");
 	l = load(&fx, id);
 	CHECK_STR(l->c.decided_by, "anna");
 	CHECK_STR(l->c.confirmed_by, "bo");
 	CHECK_STR(l->c.takedown_by, "bo");
 	CHECK_STR(l->c.item_state, "hidden");
-	cases_loaded_free(l);
+	case_row_loaded_free(l);
 	store_free(fx.s);
 }
 
@@ -499,17 +514,19 @@ static void an_edit_after_the_evidence_needs_new_evidence(void)
 	item = put(&fx, "post1_1", "post1", "Hot", 0, "threat", at("2026-04-02T16:00"));
 	sync(&fx);
 	id = case_of(&fx, item);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
 	/* The new version is captured after the evidence was saved. */
 	setenv("KANALVAKT_NOW", "2026-04-02T17:00:00+02:00", 1);
 	put(&fx, "post1_1", "post1", "Hot, ändrat", 0, "threat", at("2026-04-02T16:59"));
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "newer than the saved evidence");
 	setenv("KANALVAKT_NOW", "2026-04-02T17:05:00+02:00", 1);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha2, &e), KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha2, &e), KV_OK);
 	CHECK(strcmp(sha, sha2) != 0);
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_OK);
 	store_free(fx.s);
 }
@@ -525,10 +542,11 @@ static void damaged_evidence_blocks_removal(void)
 	id = put(&fx, "post1_1", "post1", "Hot", 0, "threat", at("2026-04-02T16:00"));
 	sync(&fx);
 	id = case_of(&fx, id);
-	CHECK_INT(cases_evidence_save(fx.s, fx.org, id, "anna", sha, &e), KV_OK);
+	CHECK_INT(cases_evidence_save(test_op(fx.s, fx.org, "anna"), id, sha, &e), KV_OK);
 	CHECK_INT(blob_path(fx.s, sha, path, sizeof(path), &e), KV_OK);
 	CHECK_INT(remove(path), 0);
-	CHECK_INT(cases_decide(fx.s, fx.org, id, CASE_HIDE, NULL, "anna", &fx.opts, NULL, &out, &e),
+	CHECK_INT(cases_decide(test_op(fx.s, fx.org, "anna"), id, CASE_HIDE, NULL, &fx.opts, NULL,
+	                       &out, &e),
 	          KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "does not verify");
 	store_free(fx.s);
@@ -558,7 +576,75 @@ static void options_are_checked(void)
 	config_free(cfg);
 }
 
-TEST_MAIN(T(sync_opens_cases_for_violations_only),
+static int64_t count(struct fixture *fx, const char *sql)
+{
+	int64_t n = -1;
+	struct err e = {0};
+	const char *none[1] = {NULL};
+
+	if (store_query_int(fx->s, &n, &e, sql, 0, none))
+		test_fail(__FILE__, __LINE__, "%s: %s", sql, e.msg);
+	return n;
+}
+
+/* Permissions are checked in the feature: a redaktör may not decide, a
+ * moderator only on the accounts the role names, and four eyes holds
+ * between two stored users. A refusal changes nothing. */
+static void decisions_follow_the_principals_roles(void)
+{
+	struct fixture fx = setup();
+	struct principal editor, mod_other, mod_here, mod_two;
+	struct op_ctx op;
+	struct cases_outcome out;
+	struct cases_takedown by_hand = {.by_hand = 1};
+	struct err e = {0};
+	int64_t other = fx.account + 1000, audits, id;
+	char sha[65];
+	struct case_loaded *l;
+
+	principal_init_user(&editor, 7, 0, "eva", AUTH_PASSWORD);
+	CHECK_INT(principal_grant_add(&editor, ROLE_EDITOR, 0, NULL, 0, &e), KV_OK);
+	principal_init_user(&mod_other, 8, 0, "mats", AUTH_PASSWORD);
+	CHECK_INT(principal_grant_add(&mod_other, ROLE_MODERATOR, 0, &other, 1, &e), KV_OK);
+	principal_init_user(&mod_here, 9, 0, "maja", AUTH_PASSWORD);
+	CHECK_INT(principal_grant_add(&mod_here, ROLE_MODERATOR, 0, &fx.account, 1, &e), KV_OK);
+	principal_init_user(&mod_two, 10, 0, "mira", AUTH_PASSWORD);
+	CHECK_INT(principal_grant_add(&mod_two, ROLE_MODERATOR, 0, NULL, 0, &e), KV_OK);
+
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "admin"), 0, "four_eyes", "yes", &e), KV_OK);
+	id = put(&fx, "post1_9", "post1", "Hot mot dig", 0, "threat", at("2026-04-02T16:30"));
+	sync(&fx);
+	id = case_of(&fx, id);
+	audits = count(&fx, "SELECT COUNT(*) FROM audit");
+
+	op_ctx_init(&op, fx.s, fx.org, &editor, time_now());
+	CHECK_INT(cases_evidence_save(&op, id, sha, &e), KV_EDENIED);
+	CHECK_CONTAINS(e.msg, "eva may not case.decide");
+	op.who = &mod_other;
+	CHECK_INT(cases_evidence_save(&op, id, sha, &e), KV_EDENIED);
+	CHECK_INT(count(&fx, "SELECT COUNT(*) FROM audit"), audits);
+	l = load(&fx, id);
+	CHECK(l->c.evidence_sha256 == NULL);
+	case_row_loaded_free(l);
+
+	op.who = &mod_here;
+	CHECK_INT(cases_evidence_save(&op, id, sha, &e), KV_OK);
+	CHECK_INT(cases_decide(&op, id, CASE_HIDE, "hot", &fx.opts, &by_hand, &out, &e), KV_OK);
+	CHECK_STR(out.state, "pending_confirmation");
+	CHECK_INT(cases_confirm(&op, id, &fx.opts, &by_hand, &out, &e), KV_EDENIED);
+	op.who = &editor;
+	CHECK_INT(cases_confirm(&op, id, &fx.opts, &by_hand, &out, &e), KV_EDENIED);
+	op.who = &mod_two;
+	CHECK_INT(cases_confirm(&op, id, &fx.opts, &by_hand, &out, &e), KV_OK);
+	CHECK_STR(out.state, "hidden");
+	l = load(&fx, id);
+	CHECK_STR(l->c.confirmed_by, "mira");
+	CHECK_STR(l->c.decided_by, "maja");
+	case_row_loaded_free(l);
+	store_free(fx.s);
+}
+
+TEST_MAIN(T(sync_opens_cases_for_violations_only), T(decisions_follow_the_principals_roles),
           T(sync_keeps_only_violation_categories_and_follows_policy),
           T(sync_sees_an_edit_that_adds_a_violation), T(removal_refused_without_evidence),
           T(evidence_document_holds_everything_and_is_logged),

@@ -3,7 +3,7 @@
 #include "testlib.h"
 
 #include "store/cursors.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <stdlib.h>
@@ -17,13 +17,13 @@ static struct store *open_with_account(int64_t *account)
 
 	if (store_open(&s, test_tmpdir(), &e) != KV_OK)
 		test_fail(__FILE__, __LINE__, "store_open: %s", e.msg);
-	CHECK_INT(reg_org_create(s, "Exempelby kommun", &org, &e), KV_OK);
-	CHECK_INT(reg_unit_insert(s, org, "Kommunikation", 0, &unit, &e), KV_OK);
+	CHECK_INT(register_row_org_create(s, "Exempelby kommun", &org, &e), KV_OK);
+	CHECK_INT(register_row_unit_insert(s, org, "Kommunikation", 0, &unit, &e), KV_OK);
 	row.platform = PLATFORM_FACEBOOK;
 	row.handle = "exempelby";
 	row.unit_id = unit;
 	row.posts_per_week = -1;
-	CHECK_INT(reg_account_insert(s, org, &row, account, &e), KV_OK);
+	CHECK_INT(register_row_account_insert(s, org, &row, account, &e), KV_OK);
 	return s;
 }
 

@@ -16,7 +16,7 @@ static struct workflow_sync_report sync_now(struct wf *fx)
 	struct workflow_sync_report r = {0};
 	struct err e = {0};
 
-	if (inbox_sync(fx->s, fx->org, "sync", &r, &e))
+	if (inbox_sync(test_op(fx->s, fx->org, "sync"), &r, &e))
 		test_fail(__FILE__, __LINE__, "inbox_sync: %s", e.msg);
 	return r;
 }
@@ -60,7 +60,7 @@ static struct got list(struct wf *fx, const char *state, int64_t now)
 	struct err e = {0};
 
 	memset(&g, 0, sizeof(g));
-	if (inbox_list(fx->s, &f, grab, &g, &e))
+	if (inbox_list(test_op(fx->s, fx->org, "t"), &f, grab, &g, &e))
 		test_fail(__FILE__, __LINE__, "inbox_list: %s", e.msg);
 	return g;
 }
@@ -130,7 +130,7 @@ static void sync_is_idempotent(void)
 
 		wf_item(&fx, fx.fb, "c3", "p1", "p1", 0, ITEM_COMMENT, "2026-04-08T09:00",
 		        "question");
-		CHECK_INT(workflow_sync(fx.s, fx.org, "sync", &w, &e), KV_OK);
+		CHECK_INT(workflow_sync(test_op(fx.s, fx.org, "sync"), &w, &e), KV_OK);
 		CHECK_INT(w.questions_opened, 1);
 		CHECK_INT(w.parts_failed, 0);
 	}
@@ -245,7 +245,8 @@ static void overdue_first(void)
 	CHECK_INT(g.n, 3);
 	/* Answer the first by hand: it has the earliest due time but is no
 	 * longer overdue, so it moves behind the open overdue one. */
-	CHECK_INT(inbox_close(fx.s, fx.org, g.q[0].id, "answered", NULL, "anna", &e), KV_OK);
+	CHECK_INT(inbox_close(test_op(fx.s, fx.org, "anna"), g.q[0].id, "answered", NULL, &e),
+	          KV_OK);
 	g = list(&fx, NULL, wf_at("2026-04-15T10:00"));
 	CHECK_STR(g.q[0].state, "open");
 	CHECK_INT(g.q[0].due, wf_at("2026-04-15T09:00"));
@@ -255,7 +256,7 @@ static void overdue_first(void)
 		struct question_filter f = {.org = fx.org, .overdue_at = wf_at("2026-04-15T10:00")};
 
 		memset(&g, 0, sizeof(g));
-		CHECK_INT(inbox_list(fx.s, &f, grab, &g, &e), KV_OK);
+		CHECK_INT(inbox_list(test_op(fx.s, fx.org, "t"), &f, grab, &g, &e), KV_OK);
 		CHECK_INT(g.n, 1);
 	}
 	store_free(fx.s);
@@ -265,31 +266,36 @@ static void hand_made_changes(void)
 {
 	struct wf fx = wf_setup();
 	struct person_input pi = {.name = "Bo Berg", .email = "bo@sjovik.se"};
-	struct registry_ctx rc = {.org = 0, .actor = "t"};
+	struct op_ctx op = {0};
 	struct got g;
 	struct err e = {0};
 	int64_t id, audits;
 
-	rc.store = fx.s;
-	rc.org = fx.org;
-	CHECK_INT(registry_person_add(&rc, &pi, NULL, &e), KV_OK);
+	op.store = fx.s;
+	op.org = fx.org;
+	op.who = test_shell("t");
+	CHECK_INT(registry_person_add(&op, &pi, NULL, &e), KV_OK);
 	wf_item(&fx, fx.fb, "c1", "p1", "p1", 0, ITEM_COMMENT, "2026-04-13T09:00", "question");
 	sync_now(&fx);
 	g = list(&fx, "open", 0);
 	id = g.q[0].id;
 	audits = wf_count(&fx, "SELECT COUNT(*) FROM audit");
 
-	CHECK_INT(inbox_assign(fx.s, fx.org, id, "nobody@sjovik.se", "anna", &e), KV_ENOTFOUND);
-	CHECK_INT(inbox_assign(fx.s, fx.org, id + 100, "bo@sjovik.se", "anna", &e), KV_ENOTFOUND);
-	CHECK_INT(inbox_forward(fx.s, fx.org, id, "Enhet", "", "anna", &e), KV_EINVAL);
-	CHECK_INT(inbox_forward(fx.s, fx.org, id, "Okänd", "note", "anna", &e), KV_ENOTFOUND);
-	CHECK_INT(inbox_forward(fx.s, fx.org, id, "bo@", "note", "anna", &e), KV_EINVAL);
-	CHECK_INT(inbox_close(fx.s, fx.org, id, "referred", NULL, "anna", &e), KV_EINVAL);
-	CHECK_INT(inbox_close(fx.s, fx.org, id, "done", "x", "anna", &e), KV_EINVAL);
+	CHECK_INT(inbox_assign(test_op(fx.s, fx.org, "anna"), id, "nobody@sjovik.se", &e),
+	          KV_ENOTFOUND);
+	CHECK_INT(inbox_assign(test_op(fx.s, fx.org, "anna"), id + 100, "bo@sjovik.se", &e),
+	          KV_ENOTFOUND);
+	CHECK_INT(inbox_forward(test_op(fx.s, fx.org, "anna"), id, "Enhet", "", &e), KV_EINVAL);
+	CHECK_INT(inbox_forward(test_op(fx.s, fx.org, "anna"), id, "Okänd", "note", &e),
+	          KV_ENOTFOUND);
+	CHECK_INT(inbox_forward(test_op(fx.s, fx.org, "anna"), id, "bo@", "note", &e), KV_EINVAL);
+	CHECK_INT(inbox_close(test_op(fx.s, fx.org, "anna"), id, "referred", NULL, &e), KV_EINVAL);
+	CHECK_INT(inbox_close(test_op(fx.s, fx.org, "anna"), id, "done", "x", &e), KV_EINVAL);
 	CHECK_INT(wf_count(&fx, "SELECT COUNT(*) FROM audit"), audits);
 
-	CHECK_INT(inbox_assign(fx.s, fx.org, id, "bo@sjovik.se", "anna", &e), KV_OK);
-	CHECK_INT(inbox_forward(fx.s, fx.org, id, "Enhet", "Fråga enheten", "anna", &e), KV_OK);
+	CHECK_INT(inbox_assign(test_op(fx.s, fx.org, "anna"), id, "bo@sjovik.se", &e), KV_OK);
+	CHECK_INT(inbox_forward(test_op(fx.s, fx.org, "anna"), id, "Enhet", "Fråga enheten", &e),
+	          KV_OK);
 	g = list(&fx, "forwarded", 0);
 	CHECK_INT(g.n, 1);
 	CHECK_STR(g.q[0].forwarded, "Enhet");
@@ -300,8 +306,10 @@ static void hand_made_changes(void)
 	g = list(&fx, "answered", 0);
 	CHECK_INT(g.n, 1);
 	CHECK_INT(g.q[0].response, 3600);
-	CHECK_INT(inbox_close(fx.s, fx.org, id, "no_answer", "x", "anna", &e), KV_ECONFLICT);
-	CHECK_INT(inbox_assign(fx.s, fx.org, id, "bo@sjovik.se", "anna", &e), KV_ECONFLICT);
+	CHECK_INT(inbox_close(test_op(fx.s, fx.org, "anna"), id, "no_answer", "x", &e),
+	          KV_ECONFLICT);
+	CHECK_INT(inbox_assign(test_op(fx.s, fx.org, "anna"), id, "bo@sjovik.se", &e),
+	          KV_ECONFLICT);
 	CHECK_INT(wf_count(&fx, "SELECT COUNT(*) FROM audit WHERE actor = 'anna'"), 2);
 	store_free(fx.s);
 }
@@ -312,7 +320,8 @@ static void due_follows_account_policy(void)
 	struct got g;
 	struct err e = {0};
 
-	CHECK_INT(policy_set(fx.s, fx.org, fx.fb, "answer_deadline", "48weekday-h", "anna", &e),
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, "answer_deadline", "48weekday-h",
+	                     &e),
 	          KV_OK);
 	wf_item(&fx, fx.fb, "c1", "p1", "p1", 0, ITEM_COMMENT, "2026-04-02T16:30", "question");
 	wf_item(&fx, fx.x, "x1", "t1", "t1", 0, ITEM_REPLY, "2026-04-02T16:30", "question");

@@ -19,20 +19,21 @@ struct fixture {
 static struct fixture setup(void)
 {
 	struct fixture fx = {0};
-	struct registry_ctx rc = {0};
+	struct op_ctx op = {0};
 	struct account_input in = {.platform = "facebook", .handle = "sjovik", .unit = "Enhet"};
 	struct err e = {0};
 	char dir[4096];
 
 	CHECK_INT(hash_init(), KV_OK);
 	snprintf(dir, sizeof(dir), "%s/var", test_tmpdir());
-	if (store_open(&fx.s, dir, &e) || registry_init(fx.s, "Sjövik", "t", &fx.org, &e))
+	if (store_open(&fx.s, dir, &e) ||
+	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
-	rc.store = fx.s;
-	rc.org = fx.org;
-	rc.actor = "t";
-	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
-	    registry_account_add(&rc, &in, &fx.account, &e))
+	op.store = fx.s;
+	op.org = fx.org;
+	op.who = test_shell("t");
+	if (registry_unit_add(&op, "Enhet", NULL, NULL, &e) ||
+	    registry_account_add(&op, &in, &fx.account, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	return fx;
 }
@@ -370,7 +371,17 @@ static void batch_newest_first(void)
 	store_free(fx.s);
 }
 
-TEST_MAIN(T(same_item_twice_changes_nothing), T(an_edit_adds_a_version),
-          T(hidden_and_deleted_are_events_not_removals), T(swedish_letters_are_letters),
-          T(stemming_finds_inflections), T(order_and_operators), T(phrases_prefixes_and_exclusions),
-          T(filters_apply), T(batch_indexes_at_the_end), T(batch_newest_first))
+static void search_keys_are_time_shifted_and_clamped(void)
+{
+	CHECK_INT(items_fts_key_at(-5), 0);
+	CHECK_INT(items_fts_key_at(0), 0);
+	CHECK_INT(items_fts_key_at(1), (int64_t)1 << ITEMS_FTS_SHIFT);
+	CHECK_INT(items_fts_key_at(INT64_MAX), (INT64_MAX >> ITEMS_FTS_SHIFT) << ITEMS_FTS_SHIFT);
+	CHECK(items_fts_key_at(1775000000) > items_fts_key_at(1774999999));
+}
+
+TEST_MAIN(T(search_keys_are_time_shifted_and_clamped), T(same_item_twice_changes_nothing),
+          T(an_edit_adds_a_version), T(hidden_and_deleted_are_events_not_removals),
+          T(swedish_letters_are_letters), T(stemming_finds_inflections), T(order_and_operators),
+          T(phrases_prefixes_and_exclusions), T(filters_apply), T(batch_indexes_at_the_end),
+          T(batch_newest_first))

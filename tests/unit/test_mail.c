@@ -107,7 +107,7 @@ static struct store *open_store(int64_t *org)
 
 	CHECK_INT(hash_init(), KV_OK);
 	snprintf(dir, sizeof(dir), "%s/var", test_tmpdir());
-	if (store_open(&s, dir, &e) || registry_init(s, "Sjövik", "t", org, &e))
+	if (store_open(&s, dir, &e) || registry_init(test_op(s, 0, "t"), "Sjövik", org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	return s;
 }
@@ -287,10 +287,11 @@ static void queue_once_and_send(void)
 	CHECK_INT(id2, 0);
 	CHECK_INT(mail_queue(s, org, "x", "inte en adress", "S", "B", "tester", T0, NULL, &e),
 	          KV_EINVAL);
-	CHECK_INT(mail_flush(s, org, &m, "tester", T0, NULL, NULL, &r, &e), KV_OK);
+	CHECK_INT(mail_flush(test_op_at(s, org, "tester", T0), &m, NULL, NULL, &r, &e), KV_OK);
 	CHECK_INT(r.sent, 1);
 	CHECK_INT(r.failed, 0);
-	CHECK_INT(mail_flush(s, org, &m, "tester", T0 + 600, NULL, NULL, &r, &e), KV_OK);
+	CHECK_INT(mail_flush(test_op_at(s, org, "tester", T0 + 600), &m, NULL, NULL, &r, &e),
+	          KV_OK);
 	CHECK_INT(r.sent, 0);
 	got = sink_read(&k, &n);
 	CHECK_INT(n, 1);
@@ -339,7 +340,7 @@ static void login_reaches_the_server(void)
 	m.password = "hemligt-ord";
 	CHECK_INT(mail_queue(s, org, "k", "asa@sjovik.se", "Test", "Hej", "t", T0, NULL, &e),
 	          KV_OK);
-	CHECK_INT(mail_flush(s, org, &m, "t", T0, NULL, NULL, &r, &e), KV_OK);
+	CHECK_INT(mail_flush(test_op_at(s, org, "t", T0), &m, NULL, NULL, &r, &e), KV_OK);
 	CHECK_INT(r.sent, 1);
 	got = sink_read(&k, &n);
 	CHECK_INT(n, 1);
@@ -387,7 +388,7 @@ static void retries_then_gives_up(void)
 	CHECK_INT(mail_queue(s, org, "case-near-deadline:3", "asa@sjovik.se", "Snart deadline",
 	                     "Hej", "t", T0, &id, &e),
 	          KV_OK);
-	CHECK_INT(mail_flush(s, org, &m, "t", T0, on_event, &ev, &r, &e), KV_OK);
+	CHECK_INT(mail_flush(test_op_at(s, org, "t", T0), &m, on_event, &ev, &r, &e), KV_OK);
 	CHECK_INT(r.failed, 1);
 	c = row(s, org, id);
 	CHECK_INT(c.attempts, 1);
@@ -395,12 +396,12 @@ static void retries_then_gives_up(void)
 	CHECK_INT(c.next, T0 + 60);
 	CHECK_CONTAINS(c.error, "127.0.0.1");
 	/* Not due before the backoff has passed. */
-	CHECK_INT(mail_flush(s, org, &m, "t", T0 + 59, on_event, &ev, &r, &e), KV_OK);
+	CHECK_INT(mail_flush(test_op_at(s, org, "t", T0 + 59), &m, on_event, &ev, &r, &e), KV_OK);
 	CHECK_INT(r.failed + r.sent + r.gave_up, 0);
-	CHECK_INT(mail_flush(s, org, &m, "t", T0 + 60, on_event, &ev, &r, &e), KV_OK);
+	CHECK_INT(mail_flush(test_op_at(s, org, "t", T0 + 60), &m, on_event, &ev, &r, &e), KV_OK);
 	CHECK_INT(r.failed, 1);
 	CHECK_INT(row(s, org, id).next, T0 + 60 + 120);
-	CHECK_INT(mail_flush(s, org, &m, "t", T0 + 180, on_event, &ev, &r, &e), KV_OK);
+	CHECK_INT(mail_flush(test_op_at(s, org, "t", T0 + 180), &m, on_event, &ev, &r, &e), KV_OK);
 	CHECK_INT(r.gave_up, 1);
 	CHECK_INT(ev.failed, 2);
 	CHECK_INT(ev.gave_up, 1);
@@ -418,7 +419,7 @@ static void retries_then_gives_up(void)
 	CHECK_INT(mail_queue(s, org, "not-reviewed:1:2026-05-27", "asa@sjovik.se", "Granska", "Hej",
 	                     "t", T0, &id, &e),
 	          KV_OK);
-	CHECK_INT(mail_flush(s, org, &m, "t", T0 + 200, on_event, &ev, &r, &e), KV_OK);
+	CHECK_INT(mail_flush(test_op_at(s, org, "t", T0 + 200), &m, on_event, &ev, &r, &e), KV_OK);
 	CHECK_INT(r.sent, 1);
 	CHECK_INT(r.gave_up, 0);
 	sink_stop(&k);
@@ -434,7 +435,7 @@ static void no_server_tries_nothing(void)
 	struct err e = {0};
 
 	CHECK_INT(mail_queue(s, org, "k", "asa@sjovik.se", "S", "B", "t", T0, &id, &e), KV_OK);
-	CHECK_INT(mail_flush(s, org, &m, "t", T0, NULL, NULL, &r, &e), KV_OK);
+	CHECK_INT(mail_flush(test_op_at(s, org, "t", T0), &m, NULL, NULL, &r, &e), KV_OK);
 	CHECK_INT(r.not_configured, 1);
 	CHECK_INT(row(s, org, id).attempts, 0);
 	CHECK_INT(mail_send(&m, "asa@sjovik.se", "S", "B", T0, "kv-1", &e), KV_EINVAL);

@@ -3,7 +3,7 @@
 #include "testlib.h"
 #include "parse_sink.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "capture/parse_jsonl.h"
 
 #include <stdlib.h>

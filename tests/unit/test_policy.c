@@ -96,9 +96,12 @@ static void account_overrides_organisation(void)
 	struct err e = {0};
 	int64_t audits = wf_count(&fx, "SELECT COUNT(*) FROM audit");
 
-	CHECK_INT(policy_set(fx.s, fx.org, 0, "answer_deadline", "2wd", "anna", &e), KV_OK);
-	CHECK_INT(policy_set(fx.s, fx.org, fx.fb, "answer_deadline", "8wh", "anna", &e), KV_OK);
-	CHECK_INT(policy_set(fx.s, fx.org, 0, "office_hours", "07:30-16:00", "anna", &e), KV_OK);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), 0, "answer_deadline", "2wd", &e),
+	          KV_OK);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, "answer_deadline", "8wh", &e),
+	          KV_OK);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), 0, "office_hours", "07:30-16:00", &e),
+	          KV_OK);
 	CHECK_INT(policy_get(fx.s, fx.org, fx.fb, &p, &e), KV_OK);
 	CHECK_INT(p.answer_deadline.unit, POLICY_WORKING_HOURS);
 	CHECK_INT(p.answer_deadline.amount, 8);
@@ -106,10 +109,11 @@ static void account_overrides_organisation(void)
 	CHECK_INT(policy_get(fx.s, fx.org, fx.x, &p, &e), KV_OK);
 	CHECK_INT(p.answer_deadline.unit, POLICY_WORKING_DAYS);
 	CHECK_INT(p.answer_deadline.amount, 2);
-	CHECK_INT(policy_unset(fx.s, fx.org, fx.fb, "answer_deadline", "anna", &e), KV_OK);
+	CHECK_INT(policy_unset(test_op(fx.s, fx.org, "anna"), fx.fb, "answer_deadline", &e), KV_OK);
 	CHECK_INT(policy_get(fx.s, fx.org, fx.fb, &p, &e), KV_OK);
 	CHECK_INT(p.answer_deadline.amount, 2);
-	CHECK_INT(policy_unset(fx.s, fx.org, fx.fb, "answer_deadline", "anna", &e), KV_ENOTFOUND);
+	CHECK_INT(policy_unset(test_op(fx.s, fx.org, "anna"), fx.fb, "answer_deadline", &e),
+	          KV_ENOTFOUND);
 	/* Four changes, each audited with the person. */
 	CHECK_INT(wf_count(&fx, "SELECT COUNT(*) FROM audit"), audits + 4);
 	CHECK_INT(wf_count(&fx, "SELECT COUNT(*) FROM audit WHERE actor = 'anna' AND action LIKE "
@@ -127,8 +131,8 @@ static void crisis_shortens_deadlines(void)
 
 	CHECK_INT(policy_crisis(fx.s, fx.org, &crisis, &e), KV_OK);
 	CHECK_INT(crisis, 0);
-	CHECK_INT(policy_set(fx.s, fx.org, fx.fb, "crisis", "on", "anna", &e), KV_EINVAL);
-	CHECK_INT(policy_set(fx.s, fx.org, 0, "crisis", "on", "anna", &e), KV_OK);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, "crisis", "on", &e), KV_EINVAL);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), 0, "crisis", "on", &e), KV_OK);
 	CHECK_INT(policy_crisis(fx.s, fx.org, &crisis, &e), KV_OK);
 	CHECK_INT(crisis, 1);
 	CHECK_INT(policy_get(fx.s, fx.org, fx.fb, &p, &e), KV_OK);
@@ -137,7 +141,8 @@ static void crisis_shortens_deadlines(void)
 	CHECK_INT(p.answer_deadline.amount, 4);
 	CHECK_INT(p.removal_deadline.amount, 24);
 	CHECK_INT(p.review_interval.unit, POLICY_WORKING_HOURS);
-	CHECK_INT(policy_set(fx.s, fx.org, 0, "crisis_answer_deadline", "2wh", "anna", &e), KV_OK);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), 0, "crisis_answer_deadline", "2wh", &e),
+	          KV_OK);
 	CHECK_INT(policy_get(fx.s, fx.org, fx.fb, &p, &e), KV_OK);
 	CHECK_INT(p.answer_deadline.amount, 2);
 	store_free(fx.s);
@@ -157,17 +162,18 @@ static void bad_values_change_nothing(void)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err_clear(&e);
-		CHECK_INT(policy_set(fx.s, fx.org, fx.fb, bad[i][0], bad[i][1], "anna", &e),
-		          KV_EINVAL);
+		CHECK_INT(
+		        policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, bad[i][0], bad[i][1], &e),
+		        KV_EINVAL);
 		CHECK_CONTAINS(e.msg, bad[i][0]);
 	}
 	CHECK_INT(wf_count(&fx, "SELECT COUNT(*) FROM policy_setting"), 0);
 	CHECK_INT(wf_count(&fx, "SELECT COUNT(*) FROM audit"), audits);
-	CHECK_INT(policy_set(fx.s, fx.org, fx.fb, "closed_days", "2026-04-30, 2026-05-15", "anna",
-	                     &e),
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, "closed_days",
+	                     "2026-04-30, 2026-05-15", &e),
 	          KV_OK);
-	CHECK_INT(policy_set(fx.s, fx.org, fx.fb, "signature_template", "/{namn}, Sjöviks kommun",
-	                     "anna", &e),
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, "signature_template",
+	                     "/{namn}, Sjöviks kommun", &e),
 	          KV_OK);
 	{
 		struct policy p;
@@ -202,13 +208,15 @@ static void show_names_the_source(void)
 	struct shown sh = {0};
 	struct err e = {0};
 
-	CHECK_INT(policy_show(fx.s, fx.org, fx.fb, collect, &sh, &e), KV_OK);
+	CHECK_INT(policy_show(test_op(fx.s, fx.org, "t"), fx.fb, collect, &sh, &e), KV_OK);
 	CHECK_INT(sh.n, (int)policy_key_count);
 	CHECK_STR(sh.answer, "1wd");
 	CHECK_STR(sh.answer_source, "default");
-	CHECK_INT(policy_set(fx.s, fx.org, 0, "answer_deadline", "48weekday-h", "anna", &e), KV_OK);
+	CHECK_INT(
+	        policy_set(test_op(fx.s, fx.org, "anna"), 0, "answer_deadline", "48weekday-h", &e),
+	        KV_OK);
 	memset(&sh, 0, sizeof(sh));
-	CHECK_INT(policy_show(fx.s, fx.org, fx.fb, collect, &sh, &e), KV_OK);
+	CHECK_INT(policy_show(test_op(fx.s, fx.org, "t"), fx.fb, collect, &sh, &e), KV_OK);
 	CHECK_STR(sh.answer, "48weekday-h");
 	CHECK_STR(sh.answer_source, "organisation");
 	store_free(fx.s);

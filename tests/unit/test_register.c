@@ -34,7 +34,7 @@ static struct account_view good(void)
 	        .admins = admins_ok,
 	        .n_admins = 2,
 	};
-	for (size_t i = 0; i < checklist_count; i++)
+	for (size_t i = 0; i < register_checklist_count; i++)
 		all_answered[i] = 1;
 	a.answered = all_answered;
 	return a;
@@ -44,7 +44,7 @@ static struct account_view good(void)
 static void expect_only(const struct account_view *a, const char *id)
 {
 	struct check_problem p[32];
-	size_t n = check_account(a, p, 32);
+	size_t n = register_check_account(a, p, 32);
 
 	if (n != 1) {
 		for (size_t i = 0; i < n && i < 32; i++)
@@ -59,7 +59,7 @@ static void good_account_passes(void)
 	struct account_view a = good();
 	struct check_problem p[32];
 
-	CHECK_INT(check_account(&a, p, 32), 0);
+	CHECK_INT(register_check_account(&a, p, 32), 0);
 }
 
 static void rule_no_purpose(void)
@@ -150,7 +150,7 @@ static void rule_too_few_admins(void)
 	a.n_admins = 2;
 	{
 		struct check_problem p[32];
-		size_t n = check_account(&a, p, 32);
+		size_t n = register_check_account(&a, p, 32);
 
 		CHECK_INT(n, 2);
 		CHECK_STR(p[0].rule->id, "too_few_admins");
@@ -195,12 +195,12 @@ static void rule_checklist_incomplete(void)
 	unsigned char some[64] = {0};
 	struct check_problem p[4];
 
-	for (size_t i = 0; i < checklist_count; i++)
+	for (size_t i = 0; i < register_checklist_count; i++)
 		some[i] = 1;
-	some[checklist_find("risker")] = 0;
+	some[register_checklist_find("risker")] = 0;
 	a.answered = some;
 	expect_only(&a, "checklist_incomplete");
-	CHECK_INT(check_account(&a, p, 4), 1);
+	CHECK_INT(register_check_account(&a, p, 4), 1);
 	CHECK_CONTAINS(p[0].detail, "risker");
 	a.answered = NULL;
 	expect_only(&a, "checklist_incomplete");
@@ -229,15 +229,15 @@ static void closed_accounts_are_not_checked(void)
 
 	a.status = ACCOUNT_CLOSED;
 	a.purpose = NULL;
-	CHECK_INT(check_account(&a, p, 4), 0);
+	CHECK_INT(register_check_account(&a, p, 4), 0);
 }
 
 static void rule_ids_are_unique_and_messages_swedish(void)
 {
-	for (size_t i = 0; i < check_rule_count; i++) {
-		CHECK(check_rules[i].message[0] != '\0');
-		for (size_t j = i + 1; j < check_rule_count; j++)
-			CHECK(strcmp(check_rules[i].id, check_rules[j].id) != 0);
+	for (size_t i = 0; i < register_check_rule_count; i++) {
+		CHECK(register_check_rules[i].message[0] != '\0');
+		for (size_t j = i + 1; j < register_check_rule_count; j++)
+			CHECK(strcmp(register_check_rules[i].id, register_check_rules[j].id) != 0);
 	}
 }
 
@@ -260,11 +260,11 @@ static void checklist_has_the_policy_items(void)
 	                      "marknadsforing",
 	                      "informationskrav"};
 
-	CHECK_INT(checklist_count, sizeof(keys) / sizeof(keys[0]));
+	CHECK_INT(register_checklist_count, sizeof(keys) / sizeof(keys[0]));
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		CHECK(checklist_find(keys[i]) >= 0);
-	CHECK_INT(checklist_find("Mål"), checklist_find("mal"));
-	CHECK_INT(checklist_find("nonsense"), -1);
+		CHECK(register_checklist_find(keys[i]) >= 0);
+	CHECK_INT(register_checklist_find("Mål"), register_checklist_find("mal"));
+	CHECK_INT(register_checklist_find("nonsense"), -1);
 }
 
 static void platforms_round_trip(void)
@@ -272,11 +272,12 @@ static void platforms_round_trip(void)
 	enum platform p;
 
 	for (int i = 0; i < PLATFORM_COUNT; i++) {
-		CHECK_INT(platform_from_name(platform_name((enum platform)i), &p), KV_OK);
+		CHECK_INT(register_platform_from_name(register_platform_name((enum platform)i), &p),
+		          KV_OK);
 		CHECK_INT(p, i);
 	}
-	CHECK_INT(platform_from_name("myspace", &p), KV_EINVAL);
-	CHECK_INT(platform_from_name("Facebook", &p), KV_OK);
+	CHECK_INT(register_platform_from_name("myspace", &p), KV_EINVAL);
+	CHECK_INT(register_platform_from_name("Facebook", &p), KV_OK);
 }
 
 static void validation_names_the_field(void)
@@ -286,19 +287,19 @@ static void validation_names_the_field(void)
 
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	CHECK_INT(reg_validate_text("--purpose", big, REG_FIELD_MAX, 0, &e), KV_EINVAL);
+	CHECK_INT(register_validate_text("--purpose", big, REG_FIELD_MAX, 0, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "--purpose: too long");
-	CHECK_INT(reg_validate_text("--goal", "bad \xff utf", 100, 0, &e), KV_EINVAL);
+	CHECK_INT(register_validate_text("--goal", "bad \xff utf", 100, 0, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "--goal: invalid UTF-8 at byte 4");
-	CHECK_INT(reg_validate_text("--name", "", 100, 1, &e), KV_EINVAL);
+	CHECK_INT(register_validate_text("--name", "", 100, 1, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "--name: a value is required");
-	CHECK_INT(reg_validate_date("--decided-on", "2026-02-29", &e), KV_EINVAL);
+	CHECK_INT(register_validate_date("--decided-on", "2026-02-29", &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "--decided-on");
-	CHECK_INT(reg_validate_date("--decided-on", "2028-02-29", &e), KV_OK);
-	CHECK_INT(reg_validate_email("--email", "no-at-sign", &e), KV_EINVAL);
-	CHECK_INT(reg_validate_email("--email", "a@b.se", &e), KV_OK);
-	CHECK_INT(reg_validate_url("--url", "javascript:alert(1)", &e), KV_EINVAL);
-	CHECK_INT(reg_validate_url("--url", "https://x.se/a", &e), KV_OK);
+	CHECK_INT(register_validate_date("--decided-on", "2028-02-29", &e), KV_OK);
+	CHECK_INT(register_validate_email("--email", "no-at-sign", &e), KV_EINVAL);
+	CHECK_INT(register_validate_email("--email", "a@b.se", &e), KV_OK);
+	CHECK_INT(register_validate_url("--url", "javascript:alert(1)", &e), KV_EINVAL);
+	CHECK_INT(register_validate_url("--url", "https://x.se/a", &e), KV_OK);
 }
 
 TEST_MAIN(T(good_account_passes), T(rule_no_purpose), T(rule_no_goal), T(rule_no_audience),

@@ -21,10 +21,10 @@ static const char *normalised(const char *in)
 	struct err e;
 
 	if (!ready) {
-		norm_init(&n);
+		normalize_init(&n);
 		ready = 1;
 	}
-	CHECK_INT(norm_text(&n, in, strlen(in), &e), KV_OK);
+	CHECK_INT(normalize_text(&n, in, strlen(in), &e), KV_OK);
 	return n.out;
 }
 
@@ -71,8 +71,8 @@ static void norm_maps_back_to_original_bytes(void)
 	const char *in = "Hej  DU, JÄÄÄVLA i.d.i.o.t!";
 	const char *p;
 
-	norm_init(&n);
-	CHECK_INT(norm_text(&n, in, strlen(in), &e), KV_OK);
+	normalize_init(&n);
+	CHECK_INT(normalize_text(&n, in, strlen(in), &e), KV_OK);
 	CHECK_STR(n.out, " hej du jävla idiot ");
 	p = strstr(n.out, "jävla");
 	CHECK(p != NULL);
@@ -83,7 +83,7 @@ static void norm_maps_back_to_original_bytes(void)
 	CHECK_INT(n.map[p - n.out], 20);
 	CHECK_INT(n.map[p - n.out + 5], strlen(in) - 1);
 	CHECK_INT(n.map[n.len], strlen(in));
-	norm_done(&n);
+	normalize_done(&n);
 }
 
 static void norm_survives_invalid_utf8(void)
@@ -92,14 +92,14 @@ static void norm_survives_invalid_utf8(void)
 	struct err e;
 	const char in[] = "ab\xff\xc3 \xe2\x82 cd\xf0\x9f\x98";
 
-	norm_init(&n);
-	CHECK_INT(norm_text(&n, in, sizeof(in) - 1, &e), KV_OK);
+	normalize_init(&n);
+	CHECK_INT(normalize_text(&n, in, sizeof(in) - 1, &e), KV_OK);
 	CHECK_STR(n.out, " ab cd ");
 	for (size_t k = 0; k <= n.len; k++)
 		CHECK(n.map[k] <= sizeof(in) - 1);
-	CHECK_INT(norm_text(&n, "", 0, &e), KV_OK);
+	CHECK_INT(normalize_text(&n, "", 0, &e), KV_OK);
 	CHECK_STR(n.out, " ");
-	norm_done(&n);
+	normalize_done(&n);
 }
 
 /* A ten-digit personnummer YYMMDDNNN + Luhn digit written into out. */

@@ -4,7 +4,7 @@
 
 #include "base/hash.h"
 #include "store/audit.h"
-#include "store/register.h"
+#include "store/register_rows.h"
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -66,9 +66,9 @@ static void nested_rollback_keeps_outer_work(void)
 	int64_t n = 0, org = 0;
 
 	CHECK_INT(store_begin(s, &e), KV_OK);
-	CHECK_INT(reg_org_create(s, "Ett", &org, &e), KV_OK);
+	CHECK_INT(register_row_org_create(s, "Ett", &org, &e), KV_OK);
 	CHECK_INT(store_begin(s, &e), KV_OK);
-	CHECK_INT(reg_org_create(s, "Två", &org, &e), KV_OK);
+	CHECK_INT(register_row_org_create(s, "Två", &org, &e), KV_OK);
 	store_rollback(s);
 	CHECK_INT(store_commit(s, &e), KV_OK);
 	CHECK_INT(store_query_int(s, &n, &e, "SELECT COUNT(*) FROM org", 0, NULL), KV_OK);
@@ -82,8 +82,8 @@ static void unique_violation_is_conflict(void)
 	struct err e;
 	int64_t org = 0;
 
-	CHECK_INT(reg_org_create(s, "Ett", &org, &e), KV_OK);
-	CHECK_INT(reg_org_create(s, "Ett", &org, &e), KV_ECONFLICT);
+	CHECK_INT(register_row_org_create(s, "Ett", &org, &e), KV_OK);
+	CHECK_INT(register_row_org_create(s, "Ett", &org, &e), KV_ECONFLICT);
 	CHECK_CONTAINS(e.msg, "already exists");
 	store_free(s);
 }

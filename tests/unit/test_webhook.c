@@ -207,17 +207,17 @@ static struct store *open_org(int64_t *org, int with_account)
 
 	CHECK_INT(hash_init(), KV_OK);
 	CHECK_INT(store_open(&s, test_tmpdir(), &e), KV_OK);
-	CHECK_INT(registry_init(s, "Exempelby kommun", "test", org, &e), KV_OK);
+	CHECK_INT(registry_init(test_op(s, 0, "test"), "Exempelby kommun", org, &e), KV_OK);
 	if (with_account) {
-		struct registry_ctx rc = {.store = s, .org = *org, .actor = "test"};
+		struct op_ctx op = *test_op(s, *org, "test");
 		struct account_input in = {.platform = "facebook",
 		                           .handle = "exempelby",
 		                           .unit = "Enheten",
 		                           .platform_id = "104857392011234"};
 		int64_t id;
 
-		CHECK_INT(registry_unit_add(&rc, "Enheten", NULL, &id, &e), KV_OK);
-		CHECK_INT(registry_account_add(&rc, &in, &id, &e), KV_OK);
+		CHECK_INT(registry_unit_add(&op, "Enheten", NULL, &id, &e), KV_OK);
+		CHECK_INT(registry_account_add(&op, &in, &id, &e), KV_OK);
 	}
 	return s;
 }

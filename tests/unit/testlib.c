@@ -2,6 +2,9 @@
 #define _GNU_SOURCE
 #include "testlib.h"
 
+#include "base/time.h"
+#include "model/op_ctx.h"
+
 #include <errno.h>
 #include <ftw.h>
 #include <stdarg.h>
@@ -149,4 +152,33 @@ int test_main(int argc, char **argv, const struct test_case *cases, size_t n)
 	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed || passed == 0 ? 1 : 0;
+}
+
+const struct principal *test_shell(const char *actor)
+{
+	static struct principal who[32];
+	static size_t n;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(who[i].name, actor) == 0)
+			return &who[i];
+	if (n == sizeof(who) / sizeof(who[0]))
+		abort();
+	principal_init_shell(&who[n], actor);
+	return &who[n++];
+}
+
+const struct op_ctx *test_op_at(struct store *s, int64_t org, const char *actor, int64_t now)
+{
+	static struct op_ctx op[8];
+	static unsigned next;
+	unsigned i = next++ % 8;
+
+	op_ctx_init(&op[i], s, org, test_shell(actor), now);
+	return &op[i];
+}
+
+const struct op_ctx *test_op(struct store *s, int64_t org, const char *actor)
+{
+	return test_op_at(s, org, actor, time_now());
 }

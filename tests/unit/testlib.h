@@ -58,6 +58,19 @@ void test_write_file(const char *path, const char *data, size_t len);
 			          h_ ? h_ : "(null)", n_);                                         \
 	} while (0)
 
+struct op_ctx;
+struct principal;
+struct store;
+/* The operator's shell acting as actor (every permission); one stable
+ * principal per name. */
+const struct principal *test_shell(const char *actor);
+/* An operation context acting as the operator's shell named actor (every
+ * permission), for tests that set up data. Points to one of a few static
+ * slots: valid until the eighth call after it. */
+const struct op_ctx *test_op(struct store *s, int64_t org, const char *actor);
+/* test_op with the clock at now. */
+const struct op_ctx *test_op_at(struct store *s, int64_t org, const char *actor, int64_t now);
+
 #define T(fn)                                                                                      \
 	{                                                                                          \
 #fn, fn                                                                            \

@@ -9,8 +9,8 @@
 #include "base/hash.h"
 #include "registry/registry.h"
 #include "store/items.h"
-#include "store/register.h"
-#include "store/screening.h"
+#include "store/register_rows.h"
+#include "store/screening_rows.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -23,7 +23,7 @@ struct wf {
 static inline struct wf wf_setup(void)
 {
 	struct wf fx = {0};
-	struct registry_ctx rc = {0};
+	struct op_ctx op = {0};
 	struct account_input fb = {
 	        .platform = "facebook", .handle = "sjovik", .unit = "Enhet", .posts_per_week = "3"};
 	struct account_input x = {.platform = "x", .handle = "sjovik_x", .unit = "Enhet"};
@@ -32,13 +32,14 @@ static inline struct wf wf_setup(void)
 
 	CHECK_INT(hash_init(), KV_OK);
 	snprintf(dir, sizeof(dir), "%s/var", test_tmpdir());
-	if (store_open(&fx.s, dir, &e) || registry_init(fx.s, "Sjövik", "t", &fx.org, &e))
+	if (store_open(&fx.s, dir, &e) ||
+	    registry_init(test_op(fx.s, 0, "t"), "Sjövik", &fx.org, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
-	rc.store = fx.s;
-	rc.org = fx.org;
-	rc.actor = "t";
-	if (registry_unit_add(&rc, "Enhet", NULL, NULL, &e) ||
-	    registry_account_add(&rc, &fb, &fx.fb, &e) || registry_account_add(&rc, &x, &fx.x, &e))
+	op.store = fx.s;
+	op.org = fx.org;
+	op.who = test_shell("t");
+	if (registry_unit_add(&op, "Enhet", NULL, NULL, &e) ||
+	    registry_account_add(&op, &fb, &fx.fb, &e) || registry_account_add(&op, &x, &fx.x, &e))
 		test_fail(__FILE__, __LINE__, "setup: %s", e.msg);
 	return fx;
 }
@@ -80,9 +81,9 @@ static inline int64_t wf_item(struct wf *fx, int64_t account, const char *id, co
 	if (items_put(fx->s, &w, &out, &e))
 		test_fail(__FILE__, __LINE__, "items_put %s: %s", id, e.msg);
 	if (categories &&
-	    screening_put(fx->s, out.id, 1, "test", strstr(categories, "question") != NULL,
-	                  categories, NULL, 0, wf_at(when), &e))
-		test_fail(__FILE__, __LINE__, "screening_put %s: %s", id, e.msg);
+	    screening_row_put(fx->s, out.id, 1, "test", strstr(categories, "question") != NULL,
+	                      categories, NULL, 0, wf_at(when), &e))
+		test_fail(__FILE__, __LINE__, "screening_row_put %s: %s", id, e.msg);
 	return out.id;
 }
 

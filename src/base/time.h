@@ -1,7 +1,7 @@
 /* Instants (Unix seconds, UTC) and their ISO 8601 text form; calendar dates.
  * Local Swedish time and working days live in base/calendar, not here. */
-#ifndef KV_BASE_TIMEUTIL_H
-#define KV_BASE_TIMEUTIL_H
+#ifndef KV_BASE_TIME_H
+#define KV_BASE_TIME_H
 
 #include <stdint.h>
 

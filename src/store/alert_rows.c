@@ -1,29 +1,20 @@
 /* SQL for alerts and the item reads the alert rules scan. Every
  * function runs in the caller's transaction when one is open; nothing here
  * writes the audit log (workflow/alerts does). */
-#include "store/alerts.h"
+#include "store/alert_rows.h"
+
+#include "store/items.h"
 
 #include "store/store.h"
 
 #include <stdio.h>
 
-/* Items are keyed by time in the search index: fts_key is the item's time
- * shifted left by 24 bits with the low bits of the id below, so a time range
- * is a range of fts_key and is read straight off that index. */
-#define FTS_SHIFT 24
+/* Items are keyed by time in the search index (items_fts_key_at), so a time
+ * range is a range of fts_key and is read straight off that index. */
 
-static int64_t key_of(int64_t t)
-{
-	if (t < 0)
-		t = 0;
-	if (t > (INT64_MAX >> FTS_SHIFT))
-		t = INT64_MAX >> FTS_SHIFT;
-	return t << FTS_SHIFT;
-}
-
-int alerts_insert(struct store *s, int64_t org, int64_t account_id, const char *kind,
-                  const char *dedup_key, const char *detail, int64_t created_at, int64_t *out_id,
-                  struct err *err)
+int alert_row_insert(struct store *s, int64_t org, int64_t account_id, const char *kind,
+                     const char *dedup_key, const char *detail, int64_t created_at, int64_t *out_id,
+                     struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int64_t id = 0;
@@ -53,8 +44,8 @@ int alerts_insert(struct store *s, int64_t org, int64_t account_id, const char *
 	return KV_OK;
 }
 
-int alerts_each(struct store *s, const struct alert_filter *f, alerts_fn fn, void *ctx,
-                struct err *err)
+int alert_row_each(struct store *s, const struct alert_filter *f, alerts_fn fn, void *ctx,
+                   struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -102,8 +93,8 @@ int alerts_each(struct store *s, const struct alert_filter *f, alerts_fn fn, voi
 	return rc;
 }
 
-int alerts_ack(struct store *s, int64_t org, int64_t id, const char *by, int64_t at,
-               struct err *err)
+int alert_row_ack(struct store *s, int64_t org, int64_t id, const char *by, int64_t at,
+                  struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -139,8 +130,8 @@ int alerts_ack(struct store *s, int64_t org, int64_t id, const char *by, int64_t
 	return rc;
 }
 
-int alerts_last_key(struct store *s, int64_t org, const char *prefix, char *out, size_t cap,
-                    struct err *err)
+int alert_row_last_key(struct store *s, int64_t org, const char *prefix, char *out, size_t cap,
+                       struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -166,8 +157,8 @@ int alerts_last_key(struct store *s, int64_t org, const char *prefix, char *out,
 	return rc;
 }
 
-int alerts_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
-                         alerts_flagged_fn fn, void *ctx, struct err *err)
+int alert_row_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
+                            alerts_flagged_fn fn, void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -182,8 +173,8 @@ int alerts_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
 	                   err);
 	if (rc)
 		return rc;
-	store_bind_int(st, 1, key_of(from));
-	store_bind_int(st, 2, key_of(to));
+	store_bind_int(st, 1, items_fts_key_at(from));
+	store_bind_int(st, 2, items_fts_key_at(to));
 	store_bind_int(st, 3, org);
 	while ((rc = store_step(st, err)) == 1) {
 		struct alert_flagged r = {
@@ -201,8 +192,8 @@ int alerts_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
 	return rc;
 }
 
-int alerts_replies(struct store *s, int64_t org, int64_t from, int64_t to, alerts_reply_fn fn,
-                   void *ctx, struct err *err)
+int alert_row_replies(struct store *s, int64_t org, int64_t from, int64_t to, alerts_reply_fn fn,
+                      void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -220,8 +211,8 @@ int alerts_replies(struct store *s, int64_t org, int64_t from, int64_t to, alert
 	                   err);
 	if (rc)
 		return rc;
-	store_bind_int(st, 1, key_of(from));
-	store_bind_int(st, 2, key_of(to));
+	store_bind_int(st, 1, items_fts_key_at(from));
+	store_bind_int(st, 2, items_fts_key_at(to));
 	store_bind_int(st, 3, org);
 	while ((rc = store_step(st, err)) == 1) {
 		struct alert_reply r = {

@@ -1,6 +1,6 @@
 /* Reads and writes of policy_setting. Plain rows keyed by organisation,
  * account (0 = the organisation) and key; no interpretation of values. */
-#include "store/policy.h"
+#include "store/policy_rows.h"
 
 #include "store/store.h"
 
@@ -32,8 +32,8 @@ static int read_old(struct store *s, int64_t org, int64_t account_id, const char
 	return rc;
 }
 
-int policy_setting_put(struct store *s, int64_t org, int64_t account_id, const char *key,
-                       const char *value, int64_t now, char **out_before, struct err *err)
+int policy_row_put(struct store *s, int64_t org, int64_t account_id, const char *key,
+                   const char *value, int64_t now, char **out_before, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char *before = NULL;
@@ -88,8 +88,8 @@ out:
 	return rc;
 }
 
-int policy_setting_delete(struct store *s, int64_t org, int64_t account_id, const char *key,
-                          char **out_before, struct err *err)
+int policy_row_delete(struct store *s, int64_t org, int64_t account_id, const char *key,
+                      char **out_before, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char *before = NULL;
@@ -125,8 +125,8 @@ out:
 	return rc;
 }
 
-int policy_setting_each(struct store *s, int64_t org, int64_t account_id, policy_setting_fn fn,
-                        void *ctx, struct err *err)
+int policy_row_each(struct store *s, int64_t org, int64_t account_id, policy_setting_fn fn,
+                    void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;

@@ -1,6 +1,6 @@
 /* ISO 8601 instants and Gregorian date arithmetic, without the C library's
  * locale- and TZ-dependent functions. */
-#include "base/timeutil.h"
+#include "base/time.h"
 
 #include "base/err.h"
 

@@ -1,9 +1,10 @@
 /* SQL for item media. */
-#include "store/media.h"
+#include "store/media_rows.h"
 
 #include "store/store.h"
 
-int media_add(struct store *s, int64_t item_id, const char *url, const char *type, struct err *err)
+int media_row_add(struct store *s, int64_t item_id, const char *url, const char *type,
+                  struct err *err)
 {
 	static const char sql[] = "INSERT INTO item_media (item_id, url, type) VALUES (?, ?, ?)"
 	                          " ON CONFLICT (item_id, url) DO NOTHING";
@@ -45,8 +46,8 @@ static int each(struct store_stmt *st, media_fn fn, void *ctx, struct err *err)
 	return rc;
 }
 
-int media_pending(struct store *s, int64_t org, int64_t max_attempts, int64_t limit, media_fn fn,
-                  void *ctx, struct err *err)
+int media_row_pending(struct store *s, int64_t org, int64_t max_attempts, int64_t limit,
+                      media_fn fn, void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -67,8 +68,8 @@ int media_pending(struct store *s, int64_t org, int64_t max_attempts, int64_t li
 	return rc;
 }
 
-int media_each(struct store *s, int64_t org, int64_t item_id, media_fn fn, void *ctx,
-               struct err *err)
+int media_row_each(struct store *s, int64_t org, int64_t item_id, media_fn fn, void *ctx,
+                   struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -88,8 +89,8 @@ int media_each(struct store *s, int64_t org, int64_t item_id, media_fn fn, void 
 	return rc;
 }
 
-int media_fetched(struct store *s, int64_t id, const char *sha256, int64_t bytes, int64_t now,
-                  struct err *err)
+int media_row_fetched(struct store *s, int64_t id, const char *sha256, int64_t bytes, int64_t now,
+                      struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -109,7 +110,7 @@ int media_fetched(struct store *s, int64_t id, const char *sha256, int64_t bytes
 	return rc;
 }
 
-int media_failed(struct store *s, int64_t id, const char *error, int64_t now, struct err *err)
+int media_row_failed(struct store *s, int64_t id, const char *error, int64_t now, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;

@@ -1,8 +1,8 @@
 /* SQL for the register. Every function does one statement or one small
  * group of statements; callers own the transaction. */
-#include "store/register.h"
+#include "store/register_rows.h"
 
-#include "base/timeutil.h"
+#include "base/time.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -30,7 +30,7 @@ static int run_returning(struct store_stmt *st, int64_t *out_id, struct err *err
 	return rc == 1 ? KV_OK : rc < 0 ? rc : err_set(err, KV_EINTERNAL, "insert returned no id");
 }
 
-int reg_org_create(struct store *s, const char *name, int64_t *out_id, struct err *err)
+int register_row_org_create(struct store *s, const char *name, int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char now[TIME_ISO_LEN];
@@ -50,7 +50,7 @@ int reg_org_create(struct store *s, const char *name, int64_t *out_id, struct er
 	return rc;
 }
 
-int reg_org_find(struct store *s, const char *name, int64_t *out_id, struct err *err)
+int register_row_org_find(struct store *s, const char *name, int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc, n = 0;
@@ -81,7 +81,8 @@ int reg_org_find(struct store *s, const char *name, int64_t *out_id, struct err 
 	return KV_OK;
 }
 
-int reg_org_name(struct store *s, int64_t org, struct arena *a, const char **out, struct err *err)
+int register_row_org_name(struct store *s, int64_t org, struct arena *a, const char **out,
+                          struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -101,8 +102,8 @@ int reg_org_name(struct store *s, int64_t org, struct arena *a, const char **out
 	return rc;
 }
 
-int reg_unit_insert(struct store *s, int64_t org, const char *name, int64_t parent_id,
-                    int64_t *out_id, struct err *err)
+int register_row_unit_insert(struct store *s, int64_t org, const char *name, int64_t parent_id,
+                             int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -122,7 +123,7 @@ int reg_unit_insert(struct store *s, int64_t org, const char *name, int64_t pare
 	return rc;
 }
 
-int reg_unit_close(struct store *s, int64_t id, const char *date, struct err *err)
+int register_row_unit_close(struct store *s, int64_t id, const char *date, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -159,7 +160,8 @@ static int find_one(struct store *s, const char *sql, int64_t org, const char *k
 	return rc;
 }
 
-int reg_unit_find(struct store *s, int64_t org, const char *name, int64_t *out_id, struct err *err)
+int register_row_unit_find(struct store *s, int64_t org, const char *name, int64_t *out_id,
+                           struct err *err)
 {
 	int rc = find_one(s, "SELECT id FROM unit WHERE org_id = ? AND name = ?", org, name, out_id,
 	                  err);
@@ -169,7 +171,7 @@ int reg_unit_find(struct store *s, int64_t org, const char *name, int64_t *out_i
 	return rc;
 }
 
-int reg_unit_each(struct store *s, int64_t org, reg_unit_fn fn, void *ctx, struct err *err)
+int register_row_unit_each(struct store *s, int64_t org, reg_unit_fn fn, void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -198,8 +200,8 @@ int reg_unit_each(struct store *s, int64_t org, reg_unit_fn fn, void *ctx, struc
 	return rc;
 }
 
-int reg_person_insert(struct store *s, int64_t org, const struct person_row *p, int64_t unit_id,
-                      int64_t *out_id, struct err *err)
+int register_row_person_insert(struct store *s, int64_t org, const struct person_row *p,
+                               int64_t unit_id, int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -224,7 +226,7 @@ int reg_person_insert(struct store *s, int64_t org, const struct person_row *p, 
 	return rc;
 }
 
-int reg_person_set_active(struct store *s, int64_t id, int active, struct err *err)
+int register_row_person_set_active(struct store *s, int64_t id, int active, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -239,8 +241,8 @@ int reg_person_set_active(struct store *s, int64_t id, int active, struct err *e
 	return rc;
 }
 
-int reg_person_find(struct store *s, int64_t org, const char *email, int64_t *out_id,
-                    struct err *err)
+int register_row_person_find(struct store *s, int64_t org, const char *email, int64_t *out_id,
+                             struct err *err)
 {
 	int rc = find_one(s, "SELECT id FROM person WHERE org_id = ? AND email = ?", org, email,
 	                  out_id, err);
@@ -250,7 +252,8 @@ int reg_person_find(struct store *s, int64_t org, const char *email, int64_t *ou
 	return rc;
 }
 
-int reg_person_each(struct store *s, int64_t org, reg_person_fn fn, void *ctx, struct err *err)
+int register_row_person_each(struct store *s, int64_t org, reg_person_fn fn, void *ctx,
+                             struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -293,7 +296,7 @@ static int bind_account(struct store_stmt *st, const struct account_row *r)
 {
 	int i = 1;
 
-	store_bind_text(st, i++, platform_name(r->platform));
+	store_bind_text(st, i++, register_platform_name(r->platform));
 	store_bind_text(st, i++, r->handle);
 	store_bind_text(st, i++, r->url);
 	store_bind_text(st, i++, r->display_name);
@@ -315,8 +318,8 @@ static int bind_account(struct store_stmt *st, const struct account_row *r)
 	return i;
 }
 
-int reg_account_insert(struct store *s, int64_t org, const struct account_row *r, int64_t *out_id,
-                       struct err *err)
+int register_row_account_insert(struct store *s, int64_t org, const struct account_row *r,
+                                int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char now[TIME_ISO_LEN];
@@ -337,11 +340,12 @@ int reg_account_insert(struct store *s, int64_t org, const struct account_row *r
 	store_stmt_free(st);
 	if (rc == KV_ECONFLICT)
 		err_set(err, rc, "--handle: '%s' is already registered on %s", r->handle,
-		        platform_name(r->platform));
+		        register_platform_name(r->platform));
 	return rc;
 }
 
-int reg_account_update(struct store *s, int64_t id, const struct account_row *r, struct err *err)
+int register_row_account_update(struct store *s, int64_t id, const struct account_row *r,
+                                struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char now[TIME_ISO_LEN];
@@ -361,12 +365,12 @@ int reg_account_update(struct store *s, int64_t id, const struct account_row *r,
 	store_stmt_free(st);
 	if (rc == KV_ECONFLICT)
 		err_set(err, rc, "--handle: '%s' is already registered on %s", r->handle,
-		        platform_name(r->platform));
+		        register_platform_name(r->platform));
 	return rc;
 }
 
-int reg_account_set_admins(struct store *s, int64_t id, const int64_t *person_ids, size_t n,
-                           struct err *err)
+int register_row_account_set_admins(struct store *s, int64_t id, const int64_t *person_ids,
+                                    size_t n, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -396,9 +400,9 @@ int reg_account_set_admins(struct store *s, int64_t id, const int64_t *person_id
 	return rc;
 }
 
-int reg_account_set_status(struct store *s, int64_t id, enum account_status status,
-                           const char *opened_on, const char *closed_on, const char *reason,
-                           struct err *err)
+int register_row_account_set_status(struct store *s, int64_t id, enum account_status status,
+                                    const char *opened_on, const char *closed_on,
+                                    const char *reason, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char now[TIME_ISO_LEN];
@@ -411,7 +415,7 @@ int reg_account_set_status(struct store *s, int64_t id, enum account_status stat
 	if (rc)
 		return rc;
 	now_iso(now);
-	store_bind_text(st, 1, account_status_name(status));
+	store_bind_text(st, 1, register_account_status_name(status));
 	store_bind_text(st, 2, opened_on);
 	store_bind_text(st, 3, closed_on);
 	store_bind_text(st, 4, reason);
@@ -422,8 +426,8 @@ int reg_account_set_status(struct store *s, int64_t id, enum account_status stat
 	return rc;
 }
 
-int reg_checklist_set(struct store *s, int64_t id, const char *key, const char *answer,
-                      struct err *err)
+int register_row_checklist_set(struct store *s, int64_t id, const char *key, const char *answer,
+                               struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char now[TIME_ISO_LEN];
@@ -446,8 +450,8 @@ int reg_checklist_set(struct store *s, int64_t id, const char *key, const char *
 	return rc;
 }
 
-int reg_account_find(struct store *s, int64_t org, const char *key, int64_t *out_id,
-                     struct err *err)
+int register_row_account_find(struct store *s, int64_t org, const char *key, int64_t *out_id,
+                              struct err *err)
 {
 	struct store_stmt *st = NULL;
 	char *end = NULL;
@@ -485,7 +489,8 @@ int reg_account_find(struct store *s, int64_t org, const char *key, int64_t *out
 	return KV_OK;
 }
 
-int reg_account_ids(struct store *s, int64_t org, int64_t **out, size_t *n_out, struct err *err)
+int register_row_account_ids(struct store *s, int64_t org, int64_t **out, size_t *n_out,
+                             struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int64_t *ids = NULL;
@@ -557,7 +562,8 @@ static int load_person(struct store *s, struct account_rec *r, int64_t id, struc
 	return rc < 0 ? rc : KV_OK;
 }
 
-int reg_account_load(struct store *s, int64_t id, struct account_rec **out, struct err *err)
+int register_row_account_load(struct store *s, int64_t id, struct account_rec **out,
+                              struct err *err)
 {
 	struct store_stmt *st = NULL;
 	struct account_rec *r;
@@ -590,11 +596,11 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 		goto out;
 	r->v.id = id;
 	r->org_id = store_col_int(st, 0);
-	platform_from_name(store_col_text(st, 1), &r->v.platform);
+	register_platform_from_name(store_col_text(st, 1), &r->v.platform);
 	r->v.handle = dup_col(r, st, 2);
 	r->v.url = dup_col(r, st, 3);
 	r->v.display_name = dup_col(r, st, 4);
-	account_status_from_name(store_col_text(st, 5), &r->v.status);
+	register_account_status_from_name(store_col_text(st, 5), &r->v.status);
 	r->v.unit_id = store_col_is_null(st, 6) ? 0 : store_col_int(st, 6);
 	r->v.unit_exists = !store_col_is_null(st, 24);
 	r->unit_name = dup_col(r, st, 7);
@@ -674,7 +680,7 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 	if (rc)
 		goto out;
 	store_bind_int(st, 1, id);
-	r->checklist = arena_alloc(&r->arena, checklist_count * sizeof(*r->checklist));
+	r->checklist = arena_alloc(&r->arena, register_checklist_count * sizeof(*r->checklist));
 	if (!r->checklist) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 		goto out;
@@ -684,7 +690,7 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 		const char *answers[64] = {0}, *ats[64] = {0};
 
 		while ((rc = store_step(st, err)) == 1) {
-			int k = checklist_find(store_col_text(st, 0));
+			int k = register_checklist_find(store_col_text(st, 0));
 
 			if (k >= 0) {
 				r->answered[k] = 1;
@@ -694,9 +700,9 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 		}
 		if (rc < 0)
 			goto out;
-		for (size_t k = 0; k < checklist_count; k++)
+		for (size_t k = 0; k < register_checklist_count; k++)
 			if (r->answered[k]) {
-				r->checklist[r->n_checklist].key = checklist_items[k].key;
+				r->checklist[r->n_checklist].key = register_checklist_items[k].key;
 				r->checklist[r->n_checklist].answer = answers[k];
 				r->checklist[r->n_checklist].answered_at = ats[k];
 				r->n_checklist++;
@@ -707,14 +713,14 @@ int reg_account_load(struct store *s, int64_t id, struct account_rec **out, stru
 out:
 	store_stmt_free(st);
 	if (rc) {
-		reg_account_free(r);
+		register_row_account_free(r);
 		return rc;
 	}
 	*out = r;
 	return KV_OK;
 }
 
-void reg_account_free(struct account_rec *r)
+void register_row_account_free(struct account_rec *r)
 {
 	if (!r)
 		return;

@@ -1,5 +1,5 @@
 /* SQL for moderation cases and registration series. */
-#include "store/cases.h"
+#include "store/case_rows.h"
 
 #include "store/store.h"
 
@@ -66,8 +66,8 @@ static void read_row(struct store_stmt *st, struct case_rec *c)
 	c->history = store_col_int(st, k++) != 0;
 }
 
-int cases_each(struct store *s, const struct case_filter *f, cases_fn fn, void *ctx,
-               struct err *err)
+int case_row_each(struct store *s, const struct case_filter *f, cases_fn fn, void *ctx,
+                  struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -142,7 +142,8 @@ static int load_one(void *arg, const struct case_rec *c)
 	return 0;
 }
 
-int cases_load(struct store *s, int64_t org, int64_t id, struct case_loaded **out, struct err *err)
+int case_row_load(struct store *s, int64_t org, int64_t id, struct case_loaded **out,
+                  struct err *err)
 {
 	struct case_filter f = {.org_id = org, .case_id = id};
 	struct load_ctx lc = {0};
@@ -154,20 +155,20 @@ int cases_load(struct store *s, int64_t org, int64_t id, struct case_loaded **ou
 	if (!lc.l)
 		return err_set(err, KV_ENOMEM, "out of memory");
 	arena_init(&lc.l->arena);
-	rc = cases_each(s, &f, load_one, &lc, err);
+	rc = case_row_each(s, &f, load_one, &lc, err);
 	if (!rc && lc.nomem)
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 	if (!rc && !lc.found)
 		rc = err_set(err, KV_ENOTFOUND, "case %lld does not exist", (long long)id);
 	if (rc) {
-		cases_loaded_free(lc.l);
+		case_row_loaded_free(lc.l);
 		return rc;
 	}
 	*out = lc.l;
 	return KV_OK;
 }
 
-void cases_loaded_free(struct case_loaded *l)
+void case_row_loaded_free(struct case_loaded *l)
 {
 	if (!l)
 		return;
@@ -175,9 +176,9 @@ void cases_loaded_free(struct case_loaded *l)
 	free(l);
 }
 
-int cases_insert(struct store *s, int64_t org, int64_t account_id, int64_t item_id,
-                 const char *categories, int64_t opened_at, int64_t due_at, int history,
-                 int64_t *out_id, struct err *err)
+int case_row_insert(struct store *s, int64_t org, int64_t account_id, int64_t item_id,
+                    const char *categories, int64_t opened_at, int64_t due_at, int history,
+                    int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -218,7 +219,7 @@ static void bind_opt_int(struct store_stmt *st, int idx, int64_t v)
 		store_bind_null(st, idx);
 }
 
-int cases_update(struct store *s, const struct case_rec *c, int64_t now, struct err *err)
+int case_row_update(struct store *s, const struct case_rec *c, int64_t now, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -259,8 +260,8 @@ int cases_update(struct store *s, const struct case_rec *c, int64_t now, struct 
 	return rc < 0 ? rc : KV_OK;
 }
 
-int cases_series_next(struct store *s, int64_t org, const char *prefix, int year, int64_t *out,
-                      struct err *err)
+int case_row_series_next(struct store *s, int64_t org, const char *prefix, int year, int64_t *out,
+                         struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -286,8 +287,8 @@ int cases_series_next(struct store *s, int64_t org, const char *prefix, int year
 	return rc < 0 ? rc : KV_OK;
 }
 
-int cases_candidates(struct store *s, int64_t org, int64_t after_flag, cases_candidate_fn fn,
-                     void *ctx, int64_t *out_max_flag, struct err *err)
+int case_row_candidates(struct store *s, int64_t org, int64_t after_flag, cases_candidate_fn fn,
+                        void *ctx, int64_t *out_max_flag, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int64_t max = 0;
@@ -339,7 +340,7 @@ int cases_candidates(struct store *s, int64_t org, int64_t after_flag, cases_can
 	return KV_OK;
 }
 
-int cases_item_raw(struct store *s, int64_t item_id, cases_raw_fn fn, void *ctx, struct err *err)
+int case_row_item_raw(struct store *s, int64_t item_id, cases_raw_fn fn, void *ctx, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -359,8 +360,8 @@ int cases_item_raw(struct store *s, int64_t item_id, cases_raw_fn fn, void *ctx,
 	return rc;
 }
 
-int cases_item_screening(struct store *s, int64_t item_id, cases_screening_fn fn, void *ctx,
-                         struct err *err)
+int case_row_item_screening(struct store *s, int64_t item_id, cases_screening_fn fn, void *ctx,
+                            struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;

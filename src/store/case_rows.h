@@ -4,8 +4,8 @@
  * four eyes, registration, takedown, audit) are in workflow/cases. Also the
  * reads the evidence needs that store/items does not offer (raw versions,
  * the screening row). */
-#ifndef KV_STORE_CASES_H
-#define KV_STORE_CASES_H
+#ifndef KV_STORE_CASE_ROWS_H
+#define KV_STORE_CASE_ROWS_H
 
 #include "base/arena.h"
 #include "base/err.h"
@@ -76,30 +76,31 @@ typedef int (*cases_fn)(void *ctx, const struct case_rec *c);
 /* Calls fn for each matching case, most urgent first (open ones by due time,
  * then the rest newest first; the register of removed content by takedown
  * time). A non-zero return from fn stops the walk and is returned. */
-int cases_each(struct store *s, const struct case_filter *f, cases_fn fn, void *ctx,
-               struct err *err);
+int case_row_each(struct store *s, const struct case_filter *f, cases_fn fn, void *ctx,
+                  struct err *err);
 
-/* Loads case id of org. *out owned by the caller (cases_loaded_free).
+/* Loads case id of org. *out owned by the caller (case_row_loaded_free).
  * KV_ENOTFOUND "case N does not exist" when absent. */
-int cases_load(struct store *s, int64_t org, int64_t id, struct case_loaded **out, struct err *err);
-void cases_loaded_free(struct case_loaded *l);
+int case_row_load(struct store *s, int64_t org, int64_t id, struct case_loaded **out,
+                  struct err *err);
+void case_row_loaded_free(struct case_loaded *l);
 
 /* Opens a case for item_id unless it has one (history: the item is from an
  * archive, see workflow/cases). *out_id is the new case's id, or 0 when the
  * item already had a case (nothing written). */
-int cases_insert(struct store *s, int64_t org, int64_t account_id, int64_t item_id,
-                 const char *categories, int64_t opened_at, int64_t due_at, int history,
-                 int64_t *out_id, struct err *err);
+int case_row_insert(struct store *s, int64_t org, int64_t account_id, int64_t item_id,
+                    const char *categories, int64_t opened_at, int64_t due_at, int history,
+                    int64_t *out_id, struct err *err);
 
 /* Writes the mutable columns of c (state through takedown_result) to case
  * c->id, with updated_at = now. KV_ENOTFOUND when the case is gone. */
-int cases_update(struct store *s, const struct case_rec *c, int64_t now, struct err *err);
+int case_row_update(struct store *s, const struct case_rec *c, int64_t now, struct err *err);
 
 /* Takes the next number of the organisation's series prefix for year: 1 for
  * the first, then one more each time. Runs in the caller's transaction, so a
  * rollback gives the number back and a commit makes it used for good. */
-int cases_series_next(struct store *s, int64_t org, const char *prefix, int year, int64_t *out,
-                      struct err *err);
+int case_row_series_next(struct store *s, int64_t org, const char *prefix, int year, int64_t *out,
+                         struct err *err);
 
 /* An inkommen item whose screening flagged a category, not yet a case. */
 struct case_candidate {
@@ -116,20 +117,21 @@ typedef int (*cases_candidate_fn)(void *ctx, const struct case_candidate *c);
  * list, and sets *out_max_flag to the highest flag id there is (the next
  * call's after_flag). Flags rather than items are followed so that an edit
  * or a rescreen that flags an old item is seen too. */
-int cases_candidates(struct store *s, int64_t org, int64_t after_flag, cases_candidate_fn fn,
-                     void *ctx, int64_t *out_max_flag, struct err *err);
+int case_row_candidates(struct store *s, int64_t org, int64_t after_flag, cases_candidate_fn fn,
+                        void *ctx, int64_t *out_max_flag, struct err *err);
 
 /* The raw source JSON of each version of item_id, in version order (raw may
  * be NULL). */
 typedef int (*cases_raw_fn)(void *ctx, int64_t version, const char *raw);
-int cases_item_raw(struct store *s, int64_t item_id, cases_raw_fn fn, void *ctx, struct err *err);
+int case_row_item_raw(struct store *s, int64_t item_id, cases_raw_fn fn, void *ctx,
+                      struct err *err);
 
 /* The screening row of item_id: version screened, rule set, categories and
  * time. KV_ENOTFOUND when the item was never screened. Strings borrowed for
  * the call of fn. */
 typedef int (*cases_screening_fn)(void *ctx, int64_t version, const char *ruleset,
                                   const char *categories, int64_t screened_at);
-int cases_item_screening(struct store *s, int64_t item_id, cases_screening_fn fn, void *ctx,
-                         struct err *err);
+int case_row_item_screening(struct store *s, int64_t item_id, cases_screening_fn fn, void *ctx,
+                            struct err *err);
 
 #endif

@@ -3,8 +3,8 @@
  * alert rules scan: flagged
  * incoming items and the accounts' own replies in a time range. Plain reads
  * and writes; the rules and the audit entries are in workflow/alerts. */
-#ifndef KV_STORE_ALERTS_H
-#define KV_STORE_ALERTS_H
+#ifndef KV_STORE_ALERT_ROWS_H
+#define KV_STORE_ALERT_ROWS_H
 
 #include "base/err.h"
 
@@ -29,9 +29,9 @@ struct alert_row {
 /* Inserts an alert unless one with dedup_key exists (in the caller's
  * transaction). *out_id receives the new id, or 0 when the key was already
  * taken and nothing was written. KV_EIO on database failure. */
-int alerts_insert(struct store *s, int64_t org, int64_t account_id, const char *kind,
-                  const char *dedup_key, const char *detail, int64_t created_at, int64_t *out_id,
-                  struct err *err);
+int alert_row_insert(struct store *s, int64_t org, int64_t account_id, const char *kind,
+                     const char *dedup_key, const char *detail, int64_t created_at, int64_t *out_id,
+                     struct err *err);
 
 struct alert_filter {
 	int64_t org_id;
@@ -45,19 +45,19 @@ typedef int (*alerts_fn)(void *ctx, const struct alert_row *r);
 
 /* Calls fn for each matching alert, newest first (rows borrowed for the
  * call). A non-zero return from fn stops the walk and is returned. */
-int alerts_each(struct store *s, const struct alert_filter *f, alerts_fn fn, void *ctx,
-                struct err *err);
+int alert_row_each(struct store *s, const struct alert_filter *f, alerts_fn fn, void *ctx,
+                   struct err *err);
 
 /* Marks alert id of org acknowledged by `by` at `at`. KV_ENOTFOUND when there
  * is no such alert, KV_ECONFLICT when it was acknowledged before (err says
  * by whom). */
-int alerts_ack(struct store *s, int64_t org, int64_t id, const char *by, int64_t at,
-               struct err *err);
+int alert_row_ack(struct store *s, int64_t org, int64_t id, const char *by, int64_t at,
+                  struct err *err);
 
 /* The dedup key of the newest alert of org whose key starts with prefix,
  * copied into out (cap bytes). KV_ENOTFOUND when there is none. */
-int alerts_last_key(struct store *s, int64_t org, const char *prefix, char *out, size_t cap,
-                    struct err *err);
+int alert_row_last_key(struct store *s, int64_t org, const char *prefix, char *out, size_t cap,
+                       struct err *err);
 
 /* An incoming item whose screening flagged at least one category. */
 struct alert_flagged {
@@ -70,8 +70,8 @@ typedef int (*alerts_flagged_fn)(void *ctx, const struct alert_flagged *r);
 
 /* The screened incoming items of org with a non-empty category list whose
  * time is in [from, to), ordered by account, time, id. */
-int alerts_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
-                         alerts_flagged_fn fn, void *ctx, struct err *err);
+int alert_row_flagged_items(struct store *s, int64_t org, int64_t from, int64_t to,
+                            alerts_flagged_fn fn, void *ctx, struct err *err);
 
 /* A reply written by the account itself to someone else's item. */
 struct alert_reply {
@@ -87,7 +87,7 @@ typedef int (*alerts_reply_fn)(void *ctx, const struct alert_reply *r);
 
 /* The upprättad replies of org whose time is in [from, to) and whose parent
  * is not the account's own item, ordered by account, time, id. */
-int alerts_replies(struct store *s, int64_t org, int64_t from, int64_t to, alerts_reply_fn fn,
-                   void *ctx, struct err *err);
+int alert_row_replies(struct store *s, int64_t org, int64_t from, int64_t to, alerts_reply_fn fn,
+                      void *ctx, struct err *err);
 
 #endif

@@ -1,14 +1,14 @@
 /* SQL for screening results. */
-#include "store/screening.h"
+#include "store/screening_rows.h"
 
 #include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-int screening_put(struct store *s, int64_t item_id, int64_t version, const char *ruleset,
-                  int question, const char *categories, const struct flag_row *flags, size_t n,
-                  int64_t now, struct err *err)
+int screening_row_put(struct store *s, int64_t item_id, int64_t version, const char *ruleset,
+                      int question, const char *categories, const struct flag_row *flags, size_t n,
+                      int64_t now, struct err *err)
 {
 	static const char del[] = "DELETE FROM item_flag WHERE item_id = ?";
 	static const char put[] =
@@ -59,8 +59,8 @@ int screening_put(struct store *s, int64_t item_id, int64_t version, const char 
 	return rc;
 }
 
-int screening_flags(struct store *s, int64_t item_id, screening_flag_fn fn, void *ctx,
-                    struct err *err)
+int screening_row_flags(struct store *s, int64_t item_id, screening_flag_fn fn, void *ctx,
+                        struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
@@ -91,8 +91,9 @@ int screening_flags(struct store *s, int64_t item_id, screening_flag_fn fn, void
 	return rc;
 }
 
-int screening_pending(struct store *s, int64_t org, const char *ruleset, int all, int64_t after_id,
-                      int64_t limit, screening_item_fn fn, void *ctx, struct err *err)
+int screening_row_pending(struct store *s, int64_t org, const char *ruleset, int all,
+                          int64_t after_id, int64_t limit, screening_item_fn fn, void *ctx,
+                          struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc;
