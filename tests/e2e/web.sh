@@ -71,7 +71,7 @@ expect_get GET /assets/app-1.css "200 text/css; charset=utf-8" "CSS with its typ
 expect_get GET /favicon.svg "200 image/svg+xml" "SVG with its type"
 expect_get HEAD / "200 text/html; charset=utf-8" "HEAD answers like GET"
 expect_get GET /assets/gone-9.js "404 application/json" "a missing asset is 404, not the page"
-expect_get GET /api/v1/nothing-here "404 application/json" "an unknown API path is 404, not the page"
+expect_get GET /api/v1/nothing-here "404 application/problem+json" "an unknown API path is 404, not the page"
 expect_get GET /.git/config "404 application/json" "hidden segments are not served"
 expect_get GET /../secret.txt "404 application/json" "dot segments are not served"
 expect_get GET /%2e%2e/secret.txt "404 application/json" "encoded dot segments are not served"
