@@ -234,5 +234,10 @@ int static_files_handle(void *ctx, struct server_req *req, struct err *err)
 		return rc;
 	rc = server_reply(req, 200, ctype, data, len);
 	free(data);
+	/* Vite names every file under /assets/ by a hash of its content, so a
+	 * browser may keep it; the page itself is always asked for again. */
+	if (!rc && strncmp(server_req_path(req), "/assets/", 8) == 0)
+		rc = server_reply_header(req, "Cache-Control",
+		                         "public, max-age=31536000, immutable");
 	return rc;
 }

@@ -81,6 +81,11 @@ expect_get POST /inkorg "404 application/json" "POST to a screen's path is 404"
 expect_get GET /health "200 application/json" "routes still answer before the fallback"
 curl -s -D "$WORK/headers" -o /dev/null "http://127.0.0.1:$PORT/"
 expect_grep '^[Xx]-[Cc]ontent-[Tt]ype-[Oo]ptions: nosniff' "$WORK/headers" "nosniff on the page"
+expect_grep "^[Cc]ontent-[Ss]ecurity-[Pp]olicy: .*script-src 'self'" "$WORK/headers" "the page has a CSP"
+expect_no_grep "unsafe-inline" "$WORK/headers" "the CSP allows no inline script or style"
+expect_grep '^[Cc]ache-[Cc]ontrol: no-store' "$WORK/headers" "the page is not cached"
+curl -s -D "$WORK/headers" -o /dev/null "http://127.0.0.1:$PORT/assets/app-1.js"
+expect_grep '^[Cc]ache-[Cc]ontrol: public, max-age=31536000, immutable' "$WORK/headers" "hashed assets may be cached"
 stop_server
 
 # A --web directory that is not there is an error at start, named.

@@ -176,8 +176,13 @@ export function CaseDetail({ id }: { id: string }) {
             </dl>
             {outcome && (
               <p class="msg msg-info" role="status">
-                {outcome.done ? (outcome.via_api ? 'Utfört via plattformens API.' : 'Registrerat som utfört för hand.') : 'Väntar på en andra persons bekräftelse.'}
-                {outcome.detail ? ` ${outcome.detail}` : ''}
+                {outcome.done
+                  ? outcome.via_api
+                    ? 'Utfört via plattformens API.'
+                    : 'Registrerat som utfört för hand: gör det också på plattformen om det inte redan är gjort.'
+                  : outcome.case.state === 'pending_confirmation'
+                    ? 'Väntar på en andra persons bekräftelse (fyra ögon).'
+                    : 'Beslutet är registrerat.'}
               </p>
             )}
             <ActionMessages a={a} />

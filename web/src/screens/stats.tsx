@@ -10,9 +10,6 @@ import {
   Chart,
   Legend,
   LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
   Tooltip,
 } from 'chart.js';
 import type { ChartConfiguration } from 'chart.js';
@@ -21,7 +18,7 @@ import { category, day } from '../fmt';
 import type { AccountStats, Stats } from '../types';
 import { Field, Show, Title, useLoad } from '../ui';
 
-Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
 Chart.defaults.font.family = 'system-ui, sans-serif';
 Chart.defaults.color = '#1f2933';
 Chart.defaults.animation = false;
@@ -102,8 +99,8 @@ function StatsBody({ s }: { s: Stats }) {
             data: {
               labels,
               datasets: [
-                { type: 'bar', label: 'Inlägg per vecka', data: accs.map((a) => a.posts_per_week), backgroundColor: COLORS[0] },
-                { type: 'line', label: 'Mål', data: accs.map((a) => a.target_posts_per_week), borderColor: COLORS[1], backgroundColor: COLORS[1], showLine: false, pointRadius: 6, pointStyle: 'line' },
+                { label: 'Inlägg per vecka', data: accs.map((a) => a.posts_per_week), backgroundColor: COLORS[0] },
+                { label: 'Mål enligt policyn', data: accs.map((a) => a.target_posts_per_week), backgroundColor: COLORS[1] },
               ],
             },
           }}
