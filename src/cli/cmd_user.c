@@ -318,6 +318,54 @@ static int cmd_user_token(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_user_roles(struct cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cli_usage(ctx, ctx->cmd, "takes no arguments");
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		uint32_t perms = principal_role_perms((enum role)r);
+		json_t *list = json_array();
+
+		for (uint32_t bit = 1; bit && bit <= PERM_ALL; bit <<= 1)
+			if (perms & bit)
+				json_array_append_new(list, json_string(principal_perm_name(bit)));
+		if (ctx->json) {
+			cli_print_json(json_pack(
+			        "{s:s,s:s,s:o}", "role", principal_role_name((enum role)r), "label",
+			        principal_role_label((enum role)r), "permissions", list));
+			continue;
+		}
+		printf("%-11s %-14s", principal_role_name((enum role)r),
+		       principal_role_label((enum role)r));
+		for (size_t i = 0; i < json_array_size(list); i++)
+			printf(" %s", json_string_value(json_array_get(list, i)));
+		printf("%s\n", r == ROLE_CUSTOM ? " (the permissions given with --perms)" : "");
+		json_decref(list);
+	}
+	return 0;
+}
+
+static int cmd_api_routes(struct cli_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cli_usage(ctx, ctx->cmd, "takes no arguments");
+	for (const struct api_route *r = api_routes; r->method; r++) {
+		const char *perm = r->perm ? principal_perm_name(r->perm) : "";
+
+		if (ctx->json)
+			cli_print_json(json_pack("{s:s,s:s,s:b,s:s,s:b}", "method", r->method,
+			                         "path", r->pattern, "login", r->auth == API_LOGIN,
+			                         "permission", perm, "any_account",
+			                         r->any_account));
+		else
+			printf("%-6s %s%-36s %-6s %s\n", r->method, API_PREFIX, r->pattern,
+			       r->auth == API_LOGIN ? "login" : "public", perm);
+	}
+	return 0;
+}
+
 /* ---- stats ---- */
 
 static int parse_day(struct cli_ctx *ctx, const char *opt, const char *v, int64_t *out)
@@ -468,6 +516,10 @@ const struct cli_command cli_cmds_user[] = {
         {"user", "token", cmd_user_token,
          "add NAME --name TOKEN --role ROLE [--account A]... [--perms P,P]",
          "create an API token for scripts (shown once), scoped to a role"},
+        {"user", "roles", cmd_user_roles, "",
+         "list the roles and the permissions each holds (the permission table)"},
+        {"api", "routes", cmd_api_routes, "",
+         "list the JSON API's routes with the permission each needs"},
         {"stats", NULL, cmd_stats, "--from YYYY-MM-DD --to YYYY-MM-DD [--account A] [--csv]",
          "figures per account for a period: posts per week, answers in time, response times, "
          "comments by category, takedowns"},

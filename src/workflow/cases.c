@@ -270,7 +270,7 @@ int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories,
 	int rc;
 
 	rc = items_each(op->store, &f, one_item_row, &it, err);
-	if (rc)
+	if (rc < 0)
 		return rc;
 	if (!it.found)
 		return err_set(err, KV_ENOTFOUND, "item: %lld does not exist", (long long)item_id);

@@ -36,9 +36,12 @@ CONF
 "$K" import --account exempelbykommun "$FIXC/facebook.jsonl" >/dev/null
 "$K" import "$FIXW/easter_questions.jsonl" >/dev/null
 "$K" workflow sync >/dev/null
+# An alert to acknowledge (the notify pass makes them; a fixture row here).
+sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "INSERT INTO alert (org_id, account_id, kind, dedup_key, detail, created_at) VALUES (1, 2, 'surge', 'surge:test', '{\"flagged\":12}', 1775140000)"
 
 adduser() { printf '%s\n%s\n' "$PW" "$PW" | "$K" user add "$@" >/dev/null; }
 adduser admin --role admin --person eva@exempelby.se
+adduser moderator --role moderator
 adduser mod1 --role moderator
 adduser mod2 --role moderator
 adduser kultur --role editor --account exempelbykommun
