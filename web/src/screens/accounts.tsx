@@ -31,6 +31,19 @@ const CHECKLIST: [string, string, string][] = [
   ],
 ];
 
+/** The public list's fields, as the kommun's website would head them. */
+const PUBLIC_COLUMNS: Record<string, string> = {
+  platform: 'Plattform',
+  name: 'Namn',
+  url: 'Adress',
+  unit: 'Verksamhet',
+  purpose: 'Syfte',
+  audience: 'Målgrupp',
+  function: 'Ansvarig funktion',
+  email: 'E-post',
+  phone: 'Telefon',
+};
+
 function problemText(p: CheckProblem & { message?: string; rule?: string; severity?: string }): string {
   return `${p.message || p.check || p.rule || ''}${p.detail ? ` (${p.detail})` : ''}`;
 }
@@ -119,7 +132,7 @@ export function Accounts() {
                   <tr>
                     {cols.map((c) => (
                       <th key={c} scope="col">
-                        {c}
+                        {PUBLIC_COLUMNS[c] || c}
                       </th>
                     ))}
                   </tr>
