@@ -21,6 +21,7 @@
 #include "http/webhook.h"
 #include "store/register_rows.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,23 +381,25 @@ int api_query_flag(struct api_req *r, const char *name, int *out)
 	return KV_OK;
 }
 
+int api_date_parse(const char *v, int64_t *out)
+{
+	int y = 0, m = 0, d = 0;
+
+	if (strlen(v) != 10 || time_parse_date(v, &y, &m, &d) != KV_OK || y < 1970 || y > 2200)
+		return KV_EINVAL;
+	return calendar_from_local(out, y, m, d, 0, 0, 0) == KV_OK ? KV_OK : KV_EINVAL;
+}
+
 int api_query_date(struct api_req *r, const char *name, int64_t *out)
 {
 	const char *v = api_query(r, name);
-	int y, m, d;
-	char tail;
 
 	*out = 0;
 	if (!v)
 		return KV_OK;
-	if (sscanf(v, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || strlen(v) != 10 || m < 1 ||
-	    m > 12 || d < 1 || d > 31 || y < 1970 || y > 2200) {
+	if (api_date_parse(v, out) != KV_OK) {
 		api_fail_field(r, 0, name);
 		return err_set(r->err, KV_EINVAL, "%s: '%.40s' is not a date YYYY-MM-DD", name, v);
-	}
-	if (calendar_from_local(out, y, m, d, 0, 0, 0) != KV_OK) {
-		api_fail_field(r, 0, name);
-		return err_set(r->err, KV_EINVAL, "%s: '%.40s' is not a date", name, v);
 	}
 	return KV_OK;
 }
@@ -489,10 +492,10 @@ static int json_depth_over(const char *s, size_t len, int max, size_t *at)
 
 static int read_body(struct api_req *r)
 {
-	size_t len = 0, at = 0;
+	size_t len = 0;
 	const char *b = server_req_body(r->req, &len);
 	const char *ct = server_req_header(r->req, "Content-Type");
-	json_error_t je;
+	int rc;
 
 	if (len == 0)
 		return KV_OK;
@@ -502,25 +505,48 @@ static int read_body(struct api_req *r)
 		api_fail_field(r, 0, "body");
 		return err_set(r->err, KV_EINVAL, "body: send application/json, not %.60s", ct);
 	}
-	if (json_depth_over(b, len, API_DEPTH_MAX, &at)) {
+	rc = api_json_body(b, len, &r->body, r->err);
+	if (rc)
 		api_fail_field(r, 0, "body");
-		return err_set(r->err, KV_EINVAL, "body: nested deeper than %d levels at byte %zu",
+	return rc;
+}
+
+int api_json_body(const char *b, size_t len, json_t **out, struct err *err)
+{
+	json_error_t je;
+	size_t at = 0;
+	json_t *j;
+
+	if (json_depth_over(b, len, API_DEPTH_MAX, &at))
+		return err_set(err, KV_EINVAL, "body: nested deeper than %d levels at byte %zu",
 		               API_DEPTH_MAX, at);
-	}
-	r->body = json_loadb(b, len, JSON_REJECT_DUPLICATES, &je);
-	if (!r->body) {
-		api_fail_field(r, 0, "body");
-		return err_set(r->err, KV_EINVAL, "body: line %d column %d: %s", je.line, je.column,
+	j = json_loadb(b, len, JSON_REJECT_DUPLICATES, &je);
+	if (!j)
+		return err_set(err, KV_EINVAL, "body: line %d column %d: %s", je.line, je.column,
 		               je.text);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return err_set(err, KV_EINVAL, "body: must be a JSON object");
 	}
-	if (!json_is_object(r->body)) {
-		api_fail_field(r, 0, "body");
-		return err_set(r->err, KV_EINVAL, "body: must be a JSON object");
-	}
+	*out = j;
 	return KV_OK;
 }
 
 /* ---- pages ---- */
+
+int api_cursor_parse(const char *s, int64_t *out)
+{
+	char *end = NULL;
+	long long off;
+
+	if (s[0] != 'o' || s[1] < '0' || s[1] > '9')
+		return KV_EINVAL;
+	off = strtoll(s + 1, &end, 10);
+	if (off < 0 || off == LLONG_MAX || *end)
+		return KV_EINVAL;
+	*out = off;
+	return KV_OK;
+}
 
 int api_page_init(struct api_req *r, struct api_page *pg)
 {
@@ -531,16 +557,10 @@ int api_page_init(struct api_req *r, struct api_page *pg)
 	rc = api_query_int(r, "limit", API_PAGE_DEF, 1, API_PAGE_MAX, &pg->limit);
 	if (rc)
 		return rc;
-	if (cur) {
-		char *end = NULL;
-		long long off = cur[0] == 'o' ? strtoll(cur + 1, &end, 10) : -1;
-
-		if (off < 0 || !end || *end || end == cur + 1) {
-			api_fail_field(r, 0, "cursor");
-			return err_set(r->err, KV_EINVAL,
-			               "cursor: '%.40s' is not a cursor this API gave", cur);
-		}
-		pg->offset = off;
+	if (cur && api_cursor_parse(cur, &pg->offset) != KV_OK) {
+		api_fail_field(r, 0, "cursor");
+		return err_set(r->err, KV_EINVAL, "cursor: '%.40s' is not a cursor this API gave",
+		               cur);
 	}
 	pg->items = json_array();
 	return pg->items ? KV_OK : err_set(r->err, KV_ENOMEM, "out of memory");
@@ -627,8 +647,9 @@ int api_account_ref(struct api_req *r, const char *ref, const char *field, int64
 
 /* ---- routing ---- */
 
-/* Matches path (below the prefix) against pattern; fills r's parameters. */
-static int match(const char *pattern, const char *path, struct api_req *r)
+/* Matches path (below the prefix) against pattern; fills the parameters. */
+static int match(const char *pattern, const char *path, const char *param[API_PARAMS_MAX],
+                 char *buf, size_t cap)
 {
 	size_t used = 0, np = 0;
 	const char *p = pattern, *q = path;
@@ -638,12 +659,11 @@ static int match(const char *pattern, const char *path, struct api_req *r)
 			const char *pe = strchr(p, '}');
 			size_t n = strcspn(q, "/");
 
-			if (!pe || n == 0 || np >= API_PARAMS_MAX ||
-			    used + n + 1 > sizeof(r->param_buf))
+			if (!pe || n == 0 || np >= API_PARAMS_MAX || used + n + 1 > cap)
 				return 0;
-			memcpy(r->param_buf + used, q, n);
-			r->param_buf[used + n] = '\0';
-			r->param[np++] = r->param_buf + used;
+			memcpy(buf + used, q, n);
+			buf[used + n] = '\0';
+			param[np++] = buf + used;
 			used += n + 1;
 			p = pe + 1;
 			q += n;
@@ -657,6 +677,25 @@ static int match(const char *pattern, const char *path, struct api_req *r)
 	return *p == '\0' && *q == '\0';
 }
 
+int api_route_find(const char *method, const char *path, const struct api_route **out,
+                   const char *param[API_PARAMS_MAX], char *buf, size_t cap)
+{
+	int known = 0;
+
+	for (size_t i = 0; api_routes[i].method; i++) {
+		if (!match(api_routes[i].pattern, path, param, buf, cap))
+			continue;
+		known = 1;
+		if (strcmp(api_routes[i].method, method) == 0) {
+			/* Matched again so the parameters are this route's. */
+			match(api_routes[i].pattern, path, param, buf, cap);
+			*out = &api_routes[i];
+			return 0;
+		}
+	}
+	return known ? 405 : 404;
+}
+
 static int state_changing(const char *m)
 {
 	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
@@ -668,7 +707,7 @@ int api_handle(void *ctx, struct server_req *req, struct err *err)
 	const char *full = server_req_path(req), *path, *method = server_req_method(req);
 	const struct api_route *route = NULL;
 	struct api_req *r;
-	int known = 0, rc = KV_OK;
+	int known, rc = KV_OK;
 
 	r = calloc(1, sizeof(*r));
 	if (!r)
@@ -679,23 +718,15 @@ int api_handle(void *ctx, struct server_req *req, struct err *err)
 	path = full + strlen(API_PREFIX);
 	if (!*path)
 		path = "/";
-	for (size_t i = 0; api_routes[i].method && !route; i++) {
-		if (!match(api_routes[i].pattern, path, r))
-			continue;
-		known = 1;
-		if (strcmp(api_routes[i].method, method) == 0)
-			route = &api_routes[i];
-	}
-	if (!route) {
-		if (known)
+	known = api_route_find(method, path, &route, r->param, r->param_buf, sizeof(r->param_buf));
+	if (known) {
+		if (known == 405)
 			rc = api_problem(r, 405, "method_not_allowed", NULL,
 			                 "this resource does not take that method");
 		else
 			rc = api_problem(r, 404, "not_found", NULL, "no such resource");
 		goto out;
 	}
-	/* Matched again so the parameters are this route's. */
-	match(route->pattern, path, r);
 	r->op.store = server_req_store(req, err);
 	if (!r->op.store) {
 		rc = err->code ? err->code : KV_EIO;
@@ -715,7 +746,9 @@ int api_handle(void *ctx, struct server_req *req, struct err *err)
 		                 "log in first (POST /api/v1/session)");
 		goto out;
 	}
-	if (state_changing(method) && r->session[0]) {
+	/* Logging in needs no token (it makes the session the token belongs
+	 * to); everything else a session changes does. */
+	if (state_changing(method) && r->session[0] && route->auth == API_LOGIN) {
 		const char *tok = server_req_header(req, "X-CSRF-Token");
 
 		if (!tok || strlen(tok) != strlen(r->csrf) ||

@@ -99,6 +99,21 @@ int api_handle(void *ctx, struct server_req *req, struct err *err);
 size_t api_server_routes(struct server_route *out, size_t cap, struct api_ctx *api,
                          struct webhook_ctx *wc);
 
+/* ---- request parsing (also for the fuzz target) ---- */
+
+/* The route for method and path (below API_PREFIX), its parameters into
+ * param (pointing into buf). 0 when found, else 404 (no such path) or 405
+ * (the path takes other methods). */
+int api_route_find(const char *method, const char *path, const struct api_route **out,
+                   const char *param[API_PARAMS_MAX], char *buf, size_t cap);
+/* A request body: a JSON object no deeper than API_DEPTH_MAX, without
+ * duplicate keys. *out is a new reference. KV_EINVAL naming the place. */
+int api_json_body(const char *b, size_t len, json_t **out, struct err *err);
+/* A page cursor as the API gives it ("o" and an offset); KV_EINVAL. */
+int api_cursor_parse(const char *s, int64_t *out);
+/* A date YYYY-MM-DD as the Unix time of its local midnight; KV_EINVAL. */
+int api_date_parse(const char *s, int64_t *out);
+
 /* ---- for the handlers ---- */
 
 /* Answers v (consumed) with status; for GET, with an ETag, and 304 when

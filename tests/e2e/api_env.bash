@@ -36,6 +36,7 @@ CONF
 "$K" import --account exempelbykommun "$FIXC/facebook.jsonl" >/dev/null
 "$K" import "$FIXW/easter_questions.jsonl" >/dev/null
 "$K" workflow sync >/dev/null
+"$K" policy set four_eyes yes >/dev/null
 # An alert to acknowledge (the notify pass makes them; a fixture row here).
 sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "INSERT INTO alert (org_id, account_id, kind, dedup_key, detail, created_at) VALUES (1, 2, 'surge', 'surge:test', '{\"flagged\":12}', 1775140000)"
 
