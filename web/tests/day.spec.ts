@@ -170,6 +170,23 @@ test('inkorg: the redaktör sees the overdue question first, due in Swedish work
   await expect(page.locator('ol.cards > li').nth(1)).toContainText('maja.sund@testvik.se');
 });
 
+test('inkorg: the answer starts with the redaktör\'s signature as ÖS shows it', async ({ page }, info) => {
+  watch(page);
+  await login(page, 'eva');
+  const first = page.locator('ol.cards > li').first();
+  await first.getByRole('button', { name: 'Svara' }).click();
+  const answer = first.getByLabel('Svar', { exact: true });
+  await expect(answer).toHaveValue(/Vänliga hälsningar, Eva, kommunikatör på Testviks kommun$/);
+  await screen(page, 'inkorg-svar', info);
+  if (!served('POST', '/inbox/{id}/answer')) {
+    // Until the server takes answers, the UI says so and changes nothing.
+    await answer.fill('Hej Olof! Grenar och ris tas emot på återvinningscentralen.\n\nVänliga hälsningar, Eva, kommunikatör på Testviks kommun');
+    await first.getByRole('button', { name: 'Skicka svar' }).click();
+    await expect(first.getByText('Kanalvakt kan ännu inte skicka svar.')).toBeVisible();
+    await expect(page.locator('ol.cards > li').first()).toContainText('Olof Berg');
+  }
+});
+
 test('inkorg: the redaktör answers with a standard text and her signature', async ({ page }, info) => {
   test.skip(
     !served('GET', '/standard-texts') || !served('POST', '/inbox/{id}/answer') || !served('POST', '/inbox/{id}/answer/check'),
@@ -185,7 +202,7 @@ test('inkorg: the redaktör answers with a standard text and her signature', asy
   await std.selectOption({ index: 1 });
   const answer = first.getByLabel('Svar', { exact: true });
   await expect(answer).toHaveValue(/Vänliga hälsningar, Eva, kommunikatör på Testviks kommun$/);
-  await screen(page, 'inkorg-svar', info);
+  await screen(page, 'inkorg-standardsvar', info);
   await first.getByRole('button', { name: 'Skicka svar' }).click();
   await expect(page.getByText('Svaret är skickat.')).toBeVisible();
   await expect(page.locator('ol.cards > li')).toHaveCount(1);
@@ -211,6 +228,18 @@ test('ärenden: the moderator opens the flagged comment, saves evidence and deci
   const selected = page.locator('li.comment.selected');
   await expect(selected.locator('p.item-text mark.flag').filter({ hasText: 'borde skjutas' })).toBeVisible();
   await expect(selected.getByText('Olaga hot').first()).toBeVisible();
+  // An edited comment keeps its versions; a comment deleted on the platform stays, marked.
+  const edited = page.locator('li.comment').filter({ hasText: 'Alva Lind' });
+  await expect(edited.getByText('2 versioner')).toBeVisible();
+  await edited.getByRole('button', { name: /Visa versioner och händelser/ }).click();
+  await edited.getByText('Versioner (2)').click();
+  await expect(edited.locator('.versions')).toContainText('Version 1, skriven tors 19 nov. 2026 16:20');
+  await expect(edited.locator('.versions')).toContainText('Vi har redan fyllt två säckar.');
+  const deleted = page.locator('li.comment').filter({ hasText: 'Billiga Trädgårdsmaskiner AB' });
+  await expect(deleted.getByText('Raderad', { exact: true })).toBeVisible();
+  await deleted.getByRole('button', { name: /Öppna flaggad kommentar/ }).click();
+  await expect(deleted.getByText('Raderad på plattformen')).toBeVisible();
+  await expect(deleted.locator('p.item-text mark.flag').first()).toBeVisible();
   await screen(page, 'trad', info);
   await selected.getByRole('link', { name: /Gå till ärende/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Ärende \d+$/ })).toBeVisible();

@@ -244,10 +244,16 @@ function AnswerPanel({ q, onDone }: { q: Question; onDone: () => void }) {
     }
     if (await a.run(() => api.post<Question>(`/inbox/${q.id}/answer`, { text: body }), 'Svaret är skickat.')) onDone();
   };
+  const notServed = (e: string | null) => !!e && e.startsWith('Finns inte');
 
   return (
     <form class="panel" onSubmit={send} aria-label="Svara på frågan">
-      {texts.error && <ErrorBox>Standardsvaren kunde inte hämtas: {texts.error}</ErrorBox>}
+      {texts.error &&
+        (notServed(texts.error) ? (
+          <p class="msg msg-info">Servern har inga standardsvar ännu. Skriv svaret själv.</p>
+        ) : (
+          <ErrorBox>Standardsvaren kunde inte hämtas: {texts.error}</ErrorBox>
+        ))}
       <div class="field">
         <label for={`${base}-std`}>Standardsvar</label>
         <select id={`${base}-std`} value={chosen} onChange={(e) => pick((e.target as HTMLSelectElement).value)}>
@@ -293,11 +299,23 @@ function AnswerPanel({ q, onDone }: { q: Question; onDone: () => void }) {
           <p>Skriv om svaret, eller skicka ändå.</p>
         </div>
       )}
-      <ActionMessages a={a} />
+      {notServed(a.error) ? (
+        <p class="msg msg-info" role="status">
+          Kanalvakt kan ännu inte skicka svar. Kopiera svaret och skriv det på plattformen: frågan stängs när kontots svar har
+          fångats.
+        </p>
+      ) : (
+        <ActionMessages a={a} />
+      )}
       <div class="actions">
         <button type="submit" class="primary" disabled={a.busy}>
           {confirmCopy ? 'Skicka ändå' : 'Skicka svar'}
         </button>
+        {navigator.clipboard && (
+          <button type="button" onClick={() => navigator.clipboard.writeText(text.trim()).then(() => a.clear())}>
+            Kopiera svaret
+          </button>
+        )}
       </div>
     </form>
   );
