@@ -25,8 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                 &err);
 	if (rc && !err.msg[0])
 		abort();
-	if (parse_graph_next((const char *)data, size, &next, &err) == 0)
+	if (parse_meta_graph_next((const char *)data, size, &next, &err) == 0)
 		free(next);
-	parse_graph_error((const char *)data, size, &code, &sub, msg, sizeof(msg));
+	parse_meta_graph_error((const char *)data, size, &code, &sub, msg, sizeof(msg));
 	return 0;
 }

@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	copy[size] = '\0';
 	if (utf8_check(copy, size) < 0) {
-		n = meta_repair_mojibake(copy, size);
+		n = parse_meta_repair_mojibake(copy, size);
 		if (n > size || utf8_check(copy, n) >= 0)
 			abort();
 	}

@@ -418,44 +418,39 @@ void calendar_format_local(char out[CALENDAR_ISO_LEN], int64_t t)
 int calendar_parse_instant(int64_t *out, const char *s, struct err *err)
 {
 	char tmp[48];
-	int64_t t;
-	int y, m, d;
+	int64_t t = 0;
+	int y, m, d, found = 0, in_range = 1;
 
 	if (!s || !*s)
 		return err_set(err, KV_EINVAL, "time: empty");
-	if (time_parse_iso(s, &t) == KV_OK)
-		goto found;
-	if (time_parse_date(s, &y, &m, &d) == KV_OK) {
-		if (calendar_from_local(&t, y, m, d, 0, 0, 0) != KV_OK)
-			goto range;
-		goto found;
-	}
-	/* Without an offset the text is Stockholm wall-clock time: read it as
-	 * if it were UTC to get the wall-clock fields, then place it. */
-	if (strlen(s) < sizeof(tmp) - 1) {
+	if (time_parse_iso(s, &t) == KV_OK) {
+		found = 1;
+	} else if (time_parse_date(s, &y, &m, &d) == KV_OK) {
+		found = 1;
+		in_range = calendar_from_local(&t, y, m, d, 0, 0, 0) == KV_OK;
+	} else if (strlen(s) < sizeof(tmp) - 1) {
+		/* Without an offset the text is Stockholm wall-clock time: read it
+		 * as if it were UTC to get the wall-clock fields, then place it. */
 		snprintf(tmp, sizeof(tmp), "%sZ", s);
 		if (time_parse_iso(tmp, &t) == KV_OK) {
-			int64_t day = floor_div(t, 86400);
-
-			time_civil_from_days(day, &y, &m, &d);
-			if (!year_ok(y))
-				goto range;
-			t = from_wall(t);
-			goto found;
+			found = 1;
+			time_civil_from_days(floor_div(t, 86400), &y, &m, &d);
+			in_range = year_ok(y);
+			if (in_range)
+				t = from_wall(t);
 		}
 	}
-	return err_set(err, KV_EINVAL,
-	               "time '%.60s': expected ISO 8601 such as 2026-04-02T16:30:00+02:00, "
-	               "2026-04-02T16:30 (Stockholm time) or 2026-04-02",
-	               s);
-found:
-	if (check_instant(t, NULL) != KV_OK)
-		goto range;
+	if (!found)
+		return err_set(err, KV_EINVAL,
+		               "time '%.60s': expected ISO 8601 such as 2026-04-02T16:30:00+02:00, "
+		               "2026-04-02T16:30 (Stockholm time) or 2026-04-02",
+		               s);
+	if (!in_range || check_instant(t, NULL) != KV_OK)
+		return err_set(err, KV_EINVAL,
+		               "time '%.60s': outside the years %d-%d the calendar covers", s,
+		               CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX);
 	*out = t;
 	return KV_OK;
-range:
-	return err_set(err, KV_EINVAL, "time '%.60s': outside the years %d-%d the calendar covers",
-	               s, CALENDAR_YEAR_MIN, CALENDAR_YEAR_MAX);
 }
 
 static int check_args(const struct calendar_config *cfg, int64_t t, struct err *err)

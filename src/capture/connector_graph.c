@@ -1,7 +1,9 @@
 /* Polling the Graph API: a Facebook Page's feed and an Instagram account's
  * media with their comments (further comment pages followed), and a Page's
  * conversations (private messages). */
-#include "capture/connector_int.h"
+#include "capture/connector_graph.h"
+
+#include "capture/connector_run.h"
 
 #include "base/buf.h"
 #include "base/time.h"
@@ -45,25 +47,27 @@ static json_t *chain_push(const json_t *chain, json_t *o)
 	json_t *c = json_array(), *copy = json_copy(o);
 	size_t i;
 	json_t *v;
+	int ok = 0;
 
 	if (!c || !copy)
-		goto fail;
+		goto out;
 	json_object_del(copy, "comments");
 	json_object_del(copy, "replies");
 	json_array_foreach((json_t *)chain, i, v)
 	{
 		if (json_array_append(c, v))
-			goto fail;
+			goto out;
 	}
-	if (json_array_append_new(c, copy)) {
+	/* json_array_append_new takes copy whether or not it succeeds. */
+	ok = json_array_append_new(c, copy) == 0;
+	copy = NULL;
+out:
+	json_decref(copy);
+	if (!ok) {
 		json_decref(c);
-		return NULL;
+		c = NULL;
 	}
 	return c;
-fail:
-	json_decref(copy);
-	json_decref(c);
-	return NULL;
 }
 
 /* Queues the nested lists of the objects in data (at depth under chain)
@@ -92,7 +96,7 @@ static int nests_scan(struct nests *q, json_t *data, json_t *chain, size_t depth
 			return err_set(err, KV_ENOMEM, "out of memory");
 		next = json_string_value(json_object_get(json_object_get(list, "paging"), "next"));
 		if (next && *next)
-			rc = connector_nests_push(q, next, sub, origin, 2, err);
+			rc = connector_run_nests_push(q, next, sub, origin, 2, err);
 		if (!rc)
 			rc = nests_scan(q, json_object_get(list, "data"), sub, depth + 1, instagram,
 			                origin, err);
@@ -152,7 +156,7 @@ static int graph_next_check(struct run *run, const char *next, const char *name,
 		               "the token goes only to %s",
 		               name, shown, run->origin);
 	}
-	stripped = connector_strip_secrets(next);
+	stripped = connector_run_strip_secrets(next);
 	if (!stripped)
 		return err_set(err, KV_ENOMEM, "out of memory");
 	*out = stripped;
@@ -168,6 +172,63 @@ static int graph_add_token(struct run *run, struct buf *url, struct err *err)
 	return KV_OK;
 }
 
+/* The URL of a further page of a nested list at link (a paging.next as
+ * Graph gave it), checked and stripped by graph_next_check, with the token
+ * added, into url. */
+static int graph_link_url(struct run *run, const char *link, const char *name, struct buf *url,
+                          struct err *err)
+{
+	char *stripped = NULL;
+	int rc = graph_next_check(run, link, name, &stripped, err);
+
+	if (rc)
+		return rc;
+	buf_clear(url);
+	buf_puts(url, stripped);
+	free(stripped);
+	return graph_add_token(run, url, err);
+}
+
+/* The paging.next of the page held by pt into *next (a heap string, NULL
+ * on the last page; the previous *next is freed). An error names the page. */
+static int graph_page_next(const struct part *pt, const char *name, char **next, struct err *err)
+{
+	int rc;
+
+	free(*next);
+	*next = NULL;
+	rc = parse_meta_graph_next(pt->data, pt->len, next, err);
+	if (rc)
+		err_prefix(err, "%s: ", name);
+	return rc;
+}
+
+/* Keeps stripped (a checked paging.next) as where the cursor continues. */
+static int graph_keep_next(struct cur *c, const char *stripped, const char *name, struct err *err)
+{
+	if ((size_t)snprintf(c->next, sizeof(c->next), "%s", stripped) >= sizeof(c->next))
+		return err_set(err, KV_EIO, "%s: paging.next is longer than %zu bytes", name,
+		               sizeof(c->next) - 1);
+	return KV_OK;
+}
+
+/* One further page of a nested Graph list (comments, messages) at link:
+ * fetched as a part of its own (*pt, *j) with its own paging.next in *next
+ * (see graph_page_next); url is the caller's buffer for the request. */
+static int graph_nest_fetch(struct run *run, struct parts *parts, const char *link,
+                            const char *name, struct buf *url, json_t **j, struct part **pt,
+                            char **next, struct err *err)
+{
+	int rc = graph_link_url(run, link, name, url, err);
+
+	if (!rc)
+		rc = connector_run_nest_fetch(run, parts, buf_cstr(url), PARSE_GRAPH, name, j, pt,
+		                              err);
+	if (!rc)
+		rc = graph_page_next(*pt, name, next, err);
+	return rc;
+}
+
 /* Reads the further pages of the nested comment lists on a feed page (the
  * last part in parts, parsed as page), and of the lists those pages show,
  * each as a part of its own to import with the feed page. Breadth first,
@@ -180,7 +241,7 @@ static int graph_nested(struct run *run, struct parts *parts, json_t *page, int 
 	struct nests q = {0};
 	struct buf url;
 	json_t *j = NULL, *root = json_array();
-	char *stripped = NULL, *next = NULL;
+	char *next = NULL;
 	int rc;
 
 	buf_init(&url, 1 << 20);
@@ -198,54 +259,24 @@ static int graph_nested(struct run *run, struct parts *parts, json_t *page, int 
 		        json_string_value(json_object_get(json_array_get(chain, depth - 1), "id"));
 		struct part *pt;
 		char name[256];
-		char *doc;
 
-		if (run->comment_pages_left <= 0) {
-			run->r->comment_lists_cut += (int64_t)(q.n - q.head);
+		if (!connector_run_nest_budget(run, &q))
 			break;
-		}
 		snprintf(name, sizeof(name), "%.160s, %s of %.64s page %d", feed_name,
 		         nest_key(instagram, depth - 1), parent ? parent : "?", npage);
-		free(stripped);
-		stripped = NULL;
-		rc = graph_next_check(run, e->url, name, &stripped, err);
-		if (rc)
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-		if ((rc = graph_add_token(run, &url, err)))
-			break;
 		/* e points into q, which the pushes below may move: what is
 		 * needed of it was copied above. */
-		run->comment_pages_left--;
-		rc = connector_get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
-		                             &j, NULL, err);
-		if (rc) {
-			/* The URL alone would not say which comment list failed. */
-			if (!strstr(err->msg, name))
-				err_prefix(err, "%s: ", name);
+		rc = graph_nest_fetch(run, parts, e->url, name, &url, &j, &pt, &next, err);
+		if (rc)
 			break;
-		}
-		pt = &parts->v[parts->n - 1];
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(pt->data, pt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
+		rc = connector_run_part_set(pt, nest_wrap(chain, j, instagram), err);
+		if (rc)
 			break;
-		}
-		doc = nest_wrap(chain, j, instagram);
-		if (!doc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			break;
-		}
-		free(pt->data);
-		pt->data = doc;
-		pt->len = strlen(doc);
 		pt->echoed = (int64_t)depth;
 		parts->v[origin].followed++;
 		if (next)
-			rc = connector_nests_push(&q, next, chain, parts->n - 1, npage + 1, err);
+			rc = connector_run_nests_push(&q, next, chain, parts->n - 1, npage + 1,
+			                              err);
 		if (!rc)
 			rc = nests_scan(&q, json_object_get(j, "data"), chain, depth, instagram,
 			                parts->n - 1, err);
@@ -253,9 +284,8 @@ static int graph_nested(struct run *run, struct parts *parts, json_t *page, int 
 out:
 	json_decref(j);
 	json_decref(root);
-	free(stripped);
 	free(next);
-	connector_nests_done(&q);
+	connector_run_nests_done(&q);
 	buf_done(&url);
 	return rc;
 }
@@ -290,93 +320,112 @@ static int graph_first_url(struct run *run, struct cur *c, const char *endpoint,
 	return 1;
 }
 
-int connector_graph_poll(struct run *run, int instagram, struct err *err)
+/* What tells the Graph polls apart: the fields asked for, and whether a
+ * poll that starts over asks for since= (feed and media). */
+struct graph_poll {
+	const char *fields;
+	int since;
+	int instagram;
+};
+
+/* The URL of a Graph page: the first from graph_first_url (with since= for
+ * feed and media), each further one where the previous page's paging.next
+ * (kept in the cursor) points; the token added. */
+static int graph_url(struct paged *pg, struct err *err)
 {
-	const char *endpoint = instagram ? "media" : "feed";
-	const char *time_key = instagram ? "timestamp" : "created_time";
-	struct parts parts = {0};
-	struct cur c;
-	struct buf url;
-	char *next = NULL, *stripped = NULL;
-	json_t *j = NULL;
+	const struct graph_poll *gp = pg->ops->ctx;
+	struct run *run = pg->run;
 	int rc;
 
-	buf_init(&url, 1 << 20);
-	run->comment_pages_left = run->c->max_comment_pages;
-	rc = connector_cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	rc = graph_first_url(run, &c, endpoint, instagram ? GRAPH_MEDIA_FIELDS : GRAPH_FEED_FIELDS,
-	                     &url, err);
+	if (pg->page > 1) {
+		buf_puts(&pg->url, pg->c.next);
+		return graph_add_token(run, &pg->url, err);
+	}
+	rc = graph_first_url(run, &pg->c, pg->ops->endpoint, gp->fields, &pg->url, err);
 	if (rc < 0)
-		goto out;
-	if (rc == 1) {
+		return rc;
+	if (rc == 1 && gp->since) {
 		char since[64];
 
-		connector_lookback_since(run, c.since, since, sizeof(since));
+		connector_run_lookback_since(run, pg->c.since, since, sizeof(since));
 		if (since[0])
-			buf_printf(&url, "&since=%s", since);
+			buf_printf(&pg->url, "&since=%s", since);
 	}
-	rc = KV_OK;
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		const struct part *pt = NULL;
-		json_t *data;
-		size_t i;
-		char name[256];
+	return graph_add_token(run, &pg->url, err);
+}
 
-		if ((rc = graph_add_token(run, &url, err)))
-			goto out;
-		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
-		         run->pid, endpoint, (long long)page);
-		rc = connector_get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
-		                             &j, &pt, err);
-		if (rc)
-			goto out;
-		data = json_object_get(j, "data");
-		for (i = 0; json_is_array(data) && i < json_array_size(data); i++) {
-			char t[64];
-			json_t *tv = json_object_get(json_array_get(data, i), time_key);
+/* Keeps a page's paging.next (checked, without secrets) as where the
+ * cursor continues; none ends the poll. */
+static int graph_continue(struct run *run, struct cur *c, const char *next, const char *name,
+                          struct err *err)
+{
+	char *stripped = NULL;
+	int rc;
 
-			connector_iso_to_num(t, sizeof(t), json_string_value(tv));
-			connector_keep_max(c.pending, sizeof(c.pending), t);
-		}
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(pt->data, pt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
-			goto out;
-		}
-		free(stripped);
-		stripped = NULL;
-		if (next && (rc = graph_next_check(run, next, name, &stripped, err)))
-			goto out;
-		if (stripped &&
-		    (size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >= sizeof(c.next)) {
-			rc = err_set(err, KV_EIO, "%s: paging.next is longer than %zu bytes", name,
-			             sizeof(c.next) - 1);
-			goto out;
-		}
-		/* pt is not used past here: the nested pages grow parts. */
-		rc = graph_nested(run, &parts, j, instagram, name, err);
-		if (rc)
-			goto out;
-		rc = connector_end_page(run, endpoint, &parts, &c, !next, err);
-		if (rc)
-			goto out;
-		if (!next)
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
+	if (!next) {
+		c->next[0] = '\0';
+		return KV_OK;
 	}
-out:
-	json_decref(j);
-	free(next);
+	rc = graph_next_check(run, next, name, &stripped, err);
+	if (!rc)
+		rc = graph_keep_next(c, stripped, name, err);
 	free(stripped);
-	buf_done(&url);
-	connector_parts_done(&parts);
-	return connector_poll_result(run, endpoint, rc, err);
+	return rc;
+}
+
+static int graph_page(struct paged *pg, struct err *err)
+{
+	const struct graph_poll *gp = pg->ops->ctx;
+	const char *time_key = gp->instagram ? "timestamp" : "created_time";
+	json_t *data = json_object_get(pg->j, "data");
+	char *next = NULL;
+	int rc;
+
+	for (size_t i = 0; json_is_array(data) && i < json_array_size(data); i++) {
+		char t[64];
+		json_t *tv = json_object_get(json_array_get(data, i), time_key);
+
+		connector_run_iso_to_num(t, sizeof(t), json_string_value(tv));
+		connector_run_keep_max(pg->c.pending, sizeof(pg->c.pending), t);
+	}
+	rc = graph_page_next(&pg->parts.v[pg->parts.n - 1], pg->name, &next, err);
+	if (!rc)
+		rc = graph_continue(pg->run, &pg->c, next, pg->name, err);
+	if (!rc)
+		rc = graph_nested(pg->run, &pg->parts, pg->j, gp->instagram, pg->name, err);
+	free(next);
+	return rc;
+}
+
+/* Polls endpoint (feed, media, conversations) page by page with page. */
+static int graph_paged(struct run *run, const char *endpoint, const struct graph_poll *gp,
+                       int (*page)(struct paged *pg, struct err *err), struct err *err)
+{
+	char label[256];
+	struct paged_ops ops = {
+	        .family = run->platform,
+	        .endpoint = endpoint,
+	        .label = label,
+	        .ctx = (void *)gp,
+	        .fmt = PARSE_GRAPH,
+	        .bearer = 0,
+	        .url = graph_url,
+	        .page = page,
+	};
+
+	snprintf(label, sizeof(label), "%s/%s", run->pid, endpoint);
+	return connector_run_paged_poll(run, &ops, err);
+}
+
+int connector_graph_poll(struct run *run, int instagram, struct err *err)
+{
+	struct graph_poll gp = {
+	        .fields = instagram ? GRAPH_MEDIA_FIELDS : GRAPH_FEED_FIELDS,
+	        .since = 1,
+	        .instagram = instagram,
+	};
+
+	return graph_paged(run, instagram ? "media" : "feed", &gp, graph_page, err);
 }
 
 /* ---- Graph API: Facebook Page conversations (private messages) ---- */
@@ -390,13 +439,13 @@ static void conv_hold(struct cur *c, const char *updated)
 	long long t;
 	char *end;
 
-	if (!connector_is_num(updated))
+	if (!connector_run_is_num(updated))
 		return;
 	t = strtoll(updated, &end, 10);
 	if (*end || t <= 0)
 		return;
 	snprintf(v, sizeof(v), "%lld", t - 1);
-	if (!c->floor[0] || connector_num_cmp(v, c->floor) < 0)
+	if (!c->floor[0] || connector_run_num_cmp(v, c->floor) < 0)
 		snprintf(c->floor, sizeof(c->floor), "%s", v);
 }
 
@@ -449,7 +498,7 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 {
 	struct buf url;
 	json_t *j = NULL;
-	char *stripped = NULL, *next = NULL;
+	char *next = NULL;
 	int rc = KV_OK;
 
 	buf_init(&url, 1 << 20);
@@ -460,11 +509,11 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 		const char *link = q->v[q->head].url;
 		int npage = q->v[q->head].page;
 		const char *cid = json_string_value(json_object_get(conv, "id"));
-		const struct part *pt = NULL;
+		struct part *pt = NULL;
+		json_t *msgs;
 		char name[256];
 
-		if (run->comment_pages_left <= 0) {
-			run->r->comment_lists_cut += (int64_t)(q->n - q->head);
+		if (!connector_run_nest_budget(run, q)) {
 			for (size_t i = q->head; i < q->n; i++) {
 				parts->v[q->v[i].origin].cut++;
 				conv_hold(c, json_string_value(
@@ -474,59 +523,92 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
 		}
 		snprintf(name, sizeof(name), "%.160s, messages of %.64s page %d", page_name,
 		         cid ? cid : "?", npage);
-		free(stripped);
-		stripped = NULL;
-		rc = graph_next_check(run, link, name, &stripped, err);
+		rc = graph_nest_fetch(run, parts, link, name, &url, &j, &pt, &next, err);
 		if (rc)
 			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-		if ((rc = graph_add_token(run, &url, err)))
-			break;
-		run->comment_pages_left--;
-		rc = connector_get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
-		                             &j, &pt, err);
-		if (rc) {
-			if (!strstr(err->msg, name))
-				err_prefix(err, "%s: ", name);
-			break;
-		}
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(pt->data, pt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
-			break;
-		}
 		if (next &&
-		    (rc = connector_nests_push(q, next, conv, parts->n - 1, npage + 1, err)))
+		    (rc = connector_run_nests_push(q, next, conv, parts->n - 1, npage + 1, err)))
 			break;
 		/* The messages are read with their conversation, as on the
 		 * conversations page. */
-		{
-			struct part *last = &parts->v[parts->n - 1];
-			json_t *msgs = json_object_get(j, "data");
-			char *doc;
-
-			if (!json_is_array(msgs) || !cid) {
-				rc = err_set(err, KV_EINVAL, "%s: expected a list of messages",
-				             name);
-				break;
-			}
-			doc = conv_doc(msgs, cid);
-			if (!doc) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				break;
-			}
-			free(last->data);
-			last->data = doc;
-			last->len = strlen(doc);
+		msgs = json_object_get(j, "data");
+		if (!json_is_array(msgs) || !cid) {
+			rc = err_set(err, KV_EINVAL, "%s: expected a list of messages", name);
+			break;
 		}
+		rc = connector_run_part_set(pt, conv_doc(msgs, cid), err);
+		if (rc)
+			break;
 	}
 	json_decref(j);
-	free(stripped);
 	free(next);
 	buf_done(&url);
+	return rc;
+}
+
+static int conv_page(struct paged *pg, struct err *err)
+{
+	struct run *run = pg->run;
+	struct cur *c = &pg->c;
+	struct nests q = {0};
+	json_t *data, *conv;
+	char oldest[64] = "";
+	char *next = NULL;
+	size_t i, origin = pg->parts.n - 1;
+	int rc;
+
+	rc = graph_page_next(&pg->parts.v[origin], pg->name, &next, err);
+	if (rc)
+		goto out;
+	data = json_object_get(pg->j, "data");
+	if (!json_is_array(data)) {
+		rc = err_set(err, KV_EINVAL, "%s: expected a list of conversations ('data')",
+		             pg->name);
+		goto out;
+	}
+	json_array_foreach(data, i, conv)
+	{
+		const char *link = json_string_value(json_object_get(
+		        json_object_get(json_object_get(conv, "messages"), "paging"), "next"));
+		const char *cid = json_string_value(json_object_get(conv, "id"));
+		json_t *key;
+		char t[64];
+
+		connector_run_iso_to_num(t, sizeof(t),
+		                         json_string_value(json_object_get(conv, "updated_time")));
+		connector_run_keep_max(c->pending, sizeof(c->pending), t);
+		if (t[0] && (!oldest[0] || connector_run_num_cmp(t, oldest) < 0))
+			snprintf(oldest, sizeof(oldest), "%s", t);
+		/* Older messages of a conversation not updated since the last
+		 * complete poll were read then. */
+		if (!link || !*link || !cid ||
+		    (c->since[0] && t[0] && connector_run_num_cmp(t, c->since) <= 0))
+			continue;
+		key = json_pack("{s:s,s:s}", "id", cid, "updated", t);
+		if (!key) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+		rc = connector_run_nests_push(&q, link, key, origin, 2, err);
+		json_decref(key);
+		if (rc)
+			goto out;
+	}
+	rc = connector_run_part_set(&pg->parts.v[origin], conv_doc(data, NULL), err);
+	if (rc)
+		goto out;
+	/* Conversations come most recently updated first: a page that
+	 * reaches back to the cursor is the last one needed. */
+	if (c->since[0] && oldest[0] && connector_run_num_cmp(oldest, c->since) <= 0) {
+		free(next);
+		next = NULL;
+	}
+	rc = graph_continue(run, c, next, pg->name, err);
+	if (!rc)
+		rc = conv_messages(run, &pg->parts, &q, c, pg->name, err);
+out:
+	free(next);
+	connector_run_nests_done(&q);
 	return rc;
 }
 
@@ -537,130 +619,9 @@ static int conv_messages(struct run *run, struct parts *parts, struct nests *q, 
  * complete poll). The message lists of conversations updated since then
  * are read to their end (max_comment_pages permitting); the messages of
  * the others on the last page are imported again, which changes nothing. */
-int connector_conv_poll(struct run *run, struct err *err)
+int connector_graph_conv_poll(struct run *run, struct err *err)
 {
-	const char *endpoint = "conversations";
-	struct parts parts = {0};
-	struct nests q = {0};
-	struct cur c;
-	struct buf url;
-	char *next = NULL, *stripped = NULL;
-	json_t *j = NULL;
-	int rc;
+	struct graph_poll gp = {.fields = GRAPH_CONVERSATION_FIELDS};
 
-	buf_init(&url, 1 << 20);
-	run->comment_pages_left = run->c->max_comment_pages;
-	rc = connector_cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	rc = graph_first_url(run, &c, endpoint, GRAPH_CONVERSATION_FIELDS, &url, err);
-	if (rc < 0)
-		goto out;
-	rc = KV_OK;
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		struct part *pt;
-		const struct part *cpt = NULL;
-		json_t *data, *conv;
-		char name[256], oldest[64] = "";
-		size_t i, origin;
-		char *doc;
-
-		if ((rc = graph_add_token(run, &url, err)))
-			goto out;
-		snprintf(name, sizeof(name), "%s %s %s/%s page %lld", run->platform, run->handle,
-		         run->pid, endpoint, (long long)page);
-		rc = connector_get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_GRAPH, name,
-		                             &j, &cpt, err);
-		if (rc)
-			goto out;
-		free(next);
-		next = NULL;
-		rc = parse_graph_next(cpt->data, cpt->len, &next, err);
-		if (rc) {
-			err_prefix(err, "%s: ", name);
-			goto out;
-		}
-		data = json_object_get(j, "data");
-		if (!json_is_array(data)) {
-			rc = err_set(err, KV_EINVAL,
-			             "%s: expected a list of conversations ('data')", name);
-			goto out;
-		}
-		origin = parts.n - 1;
-		json_array_foreach(data, i, conv)
-		{
-			const char *link = json_string_value(json_object_get(
-			        json_object_get(json_object_get(conv, "messages"), "paging"),
-			        "next"));
-			const char *cid = json_string_value(json_object_get(conv, "id"));
-			json_t *key;
-			char t[64];
-
-			connector_iso_to_num(
-			        t, sizeof(t),
-			        json_string_value(json_object_get(conv, "updated_time")));
-			connector_keep_max(c.pending, sizeof(c.pending), t);
-			if (t[0] && (!oldest[0] || connector_num_cmp(t, oldest) < 0))
-				snprintf(oldest, sizeof(oldest), "%s", t);
-			/* Older messages of a conversation not updated since the
-			 * last complete poll were read then. */
-			if (!link || !*link || !cid ||
-			    (c.since[0] && t[0] && connector_num_cmp(t, c.since) <= 0))
-				continue;
-			key = json_pack("{s:s,s:s}", "id", cid, "updated", t);
-			if (!key) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				goto out;
-			}
-			rc = connector_nests_push(&q, link, key, origin, 2, err);
-			json_decref(key);
-			if (rc)
-				goto out;
-		}
-		doc = conv_doc(data, NULL);
-		if (!doc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			goto out;
-		}
-		pt = &parts.v[origin];
-		free(pt->data);
-		pt->data = doc;
-		pt->len = strlen(doc);
-		/* Conversations come most recently updated first: a page that
-		 * reaches back to the cursor is the last one needed. */
-		free(stripped);
-		stripped = NULL;
-		if (next && !(c.since[0] && oldest[0] && connector_num_cmp(oldest, c.since) <= 0)) {
-			if ((rc = graph_next_check(run, next, name, &stripped, err)))
-				goto out;
-			if ((size_t)snprintf(c.next, sizeof(c.next), "%s", stripped) >=
-			    sizeof(c.next)) {
-				rc = err_set(err, KV_EIO,
-				             "%s: paging.next is longer than %zu bytes", name,
-				             sizeof(c.next) - 1);
-				goto out;
-			}
-		} else
-			c.next[0] = '\0';
-		rc = conv_messages(run, &parts, &q, &c, name, err);
-		connector_nests_done(&q);
-		if (rc)
-			goto out;
-		rc = connector_end_page(run, endpoint, &parts, &c, !c.next[0], err);
-		if (rc)
-			goto out;
-		if (!c.next[0])
-			break;
-		buf_clear(&url);
-		buf_puts(&url, stripped);
-	}
-out:
-	json_decref(j);
-	free(next);
-	free(stripped);
-	buf_done(&url);
-	connector_nests_done(&q);
-	connector_parts_done(&parts);
-	return connector_poll_result(run, endpoint, rc, err);
+	return graph_paged(run, "conversations", &gp, conv_page, err);
 }

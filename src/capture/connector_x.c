@@ -1,6 +1,8 @@
 /* Polling X API v2: a user's tweets, and the conversations started by those
  * that are new or in the look-back window (recent search). */
-#include "capture/connector_int.h"
+#include "capture/connector_x.h"
+
+#include "capture/connector_run.h"
 
 #include "base/buf.h"
 #include "base/time.h"
@@ -17,104 +19,95 @@
 
 /* ---- X API v2: the user's tweets and the conversations they start ---- */
 
-int connector_x_poll(struct run *run, struct err *err)
+static int x_url(struct paged *pg, struct err *err)
 {
-	const char *endpoint = "tweets";
-	struct parts parts = {0};
-	struct cur c;
-	struct reach reach;
+	struct run *run = pg->run;
+
+	buf_printf(&pg->url, "%s/2/users/%s/tweets?max_results=100&" X_TWEET_FIELDS,
+	           run->c->base_url, run->pid);
+	if (pg->c.since[0] && !connector_run_reach_window(&pg->reach))
+		buf_printf(&pg->url, "&since_id=%s", pg->c.since);
+	if (pg->c.next[0]) {
+		char *e = curl_easy_escape(NULL, pg->c.next, 0);
+
+		if (!e)
+			return err_set(err, KV_ENOMEM, "out of memory");
+		buf_printf(&pg->url, "&pagination_token=%s", e);
+		curl_free(e);
+	}
+	return KV_OK;
+}
+
+static int x_page(struct paged *pg, struct err *err)
+{
+	struct run *run = pg->run;
+	json_t *data = json_object_get(pg->j, "data");
+	json_t *meta = json_object_get(pg->j, "meta");
+	json_t *tok;
 	struct buf url;
-	json_t *j = NULL;
-	int rc;
+	int rc = KV_OK;
 
 	buf_init(&url, 1 << 20);
-	rc = connector_cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	/* Recent search returns the replies of the last 7 days, whenever the
-	 * conversation started: searching a conversation of the window finds
-	 * its new replies as long as polls come at least weekly. */
-	connector_reach_init(&reach, run, c.since);
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		json_t *data, *meta, *tok;
-		char name[256];
+	connector_run_keep_max(pg->c.pending, sizeof(pg->c.pending),
+	                       json_string_value(json_object_get(meta, "newest_id")));
+	for (size_t i = 0; json_is_array(data) && i < json_array_size(data); i++) {
+		json_t *tw = json_array_get(data, i);
+		const char *id = json_string_value(json_object_get(tw, "id"));
+		const char *conv = json_string_value(json_object_get(tw, "conversation_id"));
+		int64_t t = connector_run_post_time(
+		        json_string_value(json_object_get(tw, "created_at")));
+		char cname[256];
 
-		connector_reach_page(&reach);
+		if (!id || !connector_run_is_num(id))
+			continue;
+		connector_run_keep_max(pg->c.pending, sizeof(pg->c.pending), id);
+		connector_run_reach_note(&pg->reach, id, t);
+		/* Only a tweet that starts a conversation is searched: the
+		 * account's replies in others' threads would repeat them. */
+		if (conv && strcmp(conv, id) != 0)
+			continue;
+		/* New tweets and those in the window are searched. */
+		if (!connector_run_reach_wants(&pg->reach, id, t))
+			continue;
 		buf_clear(&url);
-		buf_printf(&url, "%s/2/users/%s/tweets?max_results=100&" X_TWEET_FIELDS,
-		           run->c->base_url, run->pid);
-		if (c.since[0] && !connector_reach_window(&reach))
-			buf_printf(&url, "&since_id=%s", c.since);
-		if (c.next[0]) {
-			char *e = curl_easy_escape(NULL, c.next, 0);
-
-			if (!e) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				goto out;
-			}
-			buf_printf(&url, "&pagination_token=%s", e);
-			curl_free(e);
-		}
-		snprintf(name, sizeof(name), "x %s tweets page %lld", run->handle, (long long)page);
-		rc = connector_get_json_page(run, &parts, buf_cstr(&url), run->c->token,
-		                             PARSE_X_API, name, &j, NULL, err);
-		if (rc)
+		buf_printf(&url,
+		           "%s/2/tweets/search/recent?query=conversation_id%%3A%s"
+		           "&max_results=100&" X_TWEET_FIELDS,
+		           run->c->base_url, id);
+		snprintf(cname, sizeof(cname), "x %s conversation %s", run->handle, id);
+		rc = connector_run_get_part(run, &pg->parts, buf_cstr(&url), run->c->token,
+		                            PARSE_X_API, cname, NULL, err);
+		if (rc) {
+			/* The page's tweets are named by the request for their
+			 * replies that failed. */
+			err_prefix(err, "%s: ", cname);
 			goto out;
-		data = json_object_get(j, "data");
-		meta = json_object_get(j, "meta");
-		connector_keep_max(c.pending, sizeof(c.pending),
-		                   json_string_value(json_object_get(meta, "newest_id")));
-		for (size_t i = 0; json_is_array(data) && i < json_array_size(data); i++) {
-			json_t *tw = json_array_get(data, i);
-			const char *id = json_string_value(json_object_get(tw, "id"));
-			const char *conv =
-			        json_string_value(json_object_get(tw, "conversation_id"));
-			int64_t t = connector_post_time(
-			        json_string_value(json_object_get(tw, "created_at")));
-			char cname[256];
-
-			if (!id || !connector_is_num(id))
-				continue;
-			connector_keep_max(c.pending, sizeof(c.pending), id);
-			connector_reach_note(&reach, id, t);
-			/* Only a tweet that starts a conversation is searched: the
-			 * account's replies in others' threads would repeat them. */
-			if (conv && strcmp(conv, id) != 0)
-				continue;
-			/* New tweets and those in the window are searched. */
-			if (!connector_reach_wants(&reach, id, t))
-				continue;
-			buf_clear(&url);
-			buf_printf(&url,
-			           "%s/2/tweets/search/recent?query=conversation_id%%3A%s"
-			           "&max_results=100&" X_TWEET_FIELDS,
-			           run->c->base_url, id);
-			snprintf(cname, sizeof(cname), "x %s conversation %s", run->handle, id);
-			rc = connector_get_part(run, &parts, buf_cstr(&url), run->c->token,
-			                        PARSE_X_API, cname, NULL, err);
-			if (rc) {
-				/* The page's statuses are named by the request
-				 * for their replies that failed. */
-				err_prefix(err, "%s: ", cname);
-				goto out;
-			}
 		}
-		tok = json_object_get(meta, "next_token");
-		if (!connector_reach_done(&reach) && json_is_string(tok) &&
-		    json_string_length(tok) > 0 && json_string_length(tok) < sizeof(c.next))
-			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
-		else
-			c.next[0] = '\0';
-		rc = connector_end_page(run, endpoint, &parts, &c, !c.next[0], err);
-		if (rc)
-			goto out;
-		if (!c.next[0])
-			break;
 	}
+	tok = json_object_get(meta, "next_token");
+	if (!connector_run_reach_done(&pg->reach) && json_is_string(tok) &&
+	    json_string_length(tok) > 0 && json_string_length(tok) < sizeof(pg->c.next))
+		snprintf(pg->c.next, sizeof(pg->c.next), "%s", json_string_value(tok));
+	else
+		pg->c.next[0] = '\0';
 out:
-	json_decref(j);
 	buf_done(&url);
-	connector_parts_done(&parts);
-	return connector_poll_result(run, endpoint, rc, err);
+	return rc;
+}
+
+/* Recent search returns the replies of the last 7 days, whenever the
+ * conversation started: searching a conversation of the window finds its
+ * new replies as long as polls come at least weekly. */
+int connector_x_poll(struct run *run, struct err *err)
+{
+	static const struct paged_ops ops = {
+	        .family = "x",
+	        .endpoint = "tweets",
+	        .fmt = PARSE_X_API,
+	        .bearer = 1,
+	        .url = x_url,
+	        .page = x_page,
+	};
+
+	return connector_run_paged_poll(run, &ops, err);
 }

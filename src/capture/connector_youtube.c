@@ -1,6 +1,8 @@
 /* Polling YouTube: a channel's comment threads, with every reply of the
  * threads that are new or in the look-back window. */
-#include "capture/connector_int.h"
+#include "capture/connector_youtube.h"
+
+#include "capture/connector_run.h"
 
 #include "base/buf.h"
 #include "base/time.h"
@@ -69,10 +71,10 @@ static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
 		if (!json_is_string(json_object_get(th, "id")) || !json_is_integer(total) ||
 		    json_integer_value(total) <= (json_int_t)shown)
 			continue;
-		connector_iso_to_num(t, sizeof(t), pub);
-		if (t[0] && !connector_reach_wants(reach, t, connector_post_time(pub)))
+		connector_run_iso_to_num(t, sizeof(t), pub);
+		if (t[0] && !connector_run_reach_wants(reach, t, connector_run_post_time(pub)))
 			continue;
-		if ((rc = connector_nests_push(&q, "", th, origin, 1, err)))
+		if ((rc = connector_run_nests_push(&q, "", th, origin, 1, err)))
 			goto out;
 	}
 	for (; q.head < q.n; q.head++) {
@@ -85,13 +87,9 @@ static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
 		json_t *list, *tok;
 		struct part *pt;
 		char name[256];
-		char *doc;
 
-		if (run->comment_pages_left <= 0) {
-			int64_t left = (int64_t)(q.n - q.head);
-
-			run->r->comment_lists_cut += left;
-			parts->v[origin].cut += left;
+		if (!connector_run_nest_budget(run, &q)) {
+			parts->v[origin].cut += (int64_t)(q.n - q.head);
 			break;
 		}
 		snprintf(name, sizeof(name), "%.160s, replies of %.64s page %d", page_name, tid,
@@ -120,132 +118,97 @@ static int youtube_replies(struct run *run, struct parts *parts, json_t *page,
 			rc = err_set(err, KV_ENOMEM, "out of memory");
 			break;
 		}
-		run->comment_pages_left--;
-		rc = connector_get_json_page(run, parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name,
-		                             &j, NULL, err);
-		if (rc) {
-			/* The URL alone would not say which thread failed. */
-			if (!strstr(err->msg, name))
-				err_prefix(err, "%s: ", name);
+		rc = connector_run_nest_fetch(run, parts, buf_cstr(&url), PARSE_YOUTUBE, name, &j,
+		                              &pt, err);
+		if (rc)
 			break;
-		}
 		list = json_object_get(j, "items");
 		if (!json_is_array(list)) {
 			rc = err_set(err, KV_EINVAL, "%s: expected a list of comments ('items')",
 			             name);
 			break;
 		}
-		doc = youtube_wrap(thread, list);
-		if (!doc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
+		rc = connector_run_part_set(pt, youtube_wrap(thread, list), err);
+		if (rc)
 			break;
-		}
-		pt = &parts->v[parts->n - 1];
-		free(pt->data);
-		pt->data = doc;
-		pt->len = strlen(doc);
 		pt->echoed = 1;
 		tok = json_object_get(j, "nextPageToken");
 		if (json_is_string(tok) && json_string_length(tok) > 0 &&
-		    (rc = connector_nests_push(&q, json_string_value(tok), thread, origin,
-		                               npage + 1, err)))
+		    (rc = connector_run_nests_push(&q, json_string_value(tok), thread, origin,
+		                                   npage + 1, err)))
 			break;
 	}
 out:
 	json_decref(j);
 	buf_done(&url);
-	connector_nests_done(&q);
+	connector_run_nests_done(&q);
 	return rc;
+}
+
+static int youtube_url(struct paged *pg, struct err *err)
+{
+	struct run *run = pg->run;
+
+	buf_printf(&pg->url,
+	           "%s/commentThreads?part=snippet,replies&allThreadsRelatedToChannelId=%s"
+	           "&maxResults=100&order=time",
+	           run->c->base_url, run->pid);
+	if (pg->c.next[0]) {
+		char *esc_tok = curl_easy_escape(NULL, pg->c.next, 0);
+
+		if (!esc_tok)
+			return err_set(err, KV_ENOMEM, "out of memory");
+		buf_printf(&pg->url, "&pageToken=%s", esc_tok);
+		curl_free(esc_tok);
+	}
+	if (buf_printf(&pg->url, "&key=%s", run->tok_esc) != KV_OK)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	return KV_OK;
+}
+
+static int youtube_page(struct paged *pg, struct err *err)
+{
+	json_t *items = json_object_get(pg->j, "items"), *tok;
+
+	for (size_t i = 0; json_is_array(items) && i < json_array_size(items); i++) {
+		json_t *sn = json_object_get(
+		        json_object_get(json_object_get(json_object_get(json_array_get(items, i),
+		                                                        "snippet"),
+		                                        "topLevelComment"),
+		                        "snippet"),
+		        "publishedAt");
+		char t[64];
+
+		connector_run_iso_to_num(t, sizeof(t), json_string_value(sn));
+		if (!t[0])
+			continue;
+		connector_run_keep_max(pg->c.pending, sizeof(pg->c.pending), t);
+		connector_run_reach_note(&pg->reach, t,
+		                         connector_run_post_time(json_string_value(sn)));
+	}
+	/* Threads come newest first: a page reaching back to the last poll's
+	 * newest thread and to the start of the look-back window (threads
+	 * started since, read again with their new replies) is the last one
+	 * needed. */
+	tok = json_object_get(pg->j, "nextPageToken");
+	if (!connector_run_reach_done(&pg->reach) && json_is_string(tok) &&
+	    json_string_length(tok) > 0 && json_string_length(tok) < sizeof(pg->c.next))
+		snprintf(pg->c.next, sizeof(pg->c.next), "%s", json_string_value(tok));
+	else
+		pg->c.next[0] = '\0';
+	return youtube_replies(pg->run, &pg->parts, pg->j, &pg->reach, pg->name, err);
 }
 
 int connector_youtube_poll(struct run *run, struct err *err)
 {
-	const char *endpoint = "commentThreads";
-	struct parts parts = {0};
-	struct cur c;
-	struct reach reach;
-	struct buf url;
-	json_t *j = NULL;
-	int rc;
+	static const struct paged_ops ops = {
+	        .family = "youtube",
+	        .endpoint = "commentThreads",
+	        .fmt = PARSE_YOUTUBE,
+	        .bearer = 0,
+	        .url = youtube_url,
+	        .page = youtube_page,
+	};
 
-	buf_init(&url, 1 << 20);
-	run->comment_pages_left = run->c->max_comment_pages;
-	rc = connector_cur_load(run, endpoint, &c, err);
-	if (rc)
-		goto out;
-	connector_reach_init(&reach, run, c.since);
-	run->r->complete = 0;
-	for (int64_t page = 1; page <= run->c->max_pages; page++) {
-		json_t *items, *tok;
-		char name[256];
-		int reached;
-		char *esc_tok = NULL;
-
-		connector_reach_page(&reach);
-		buf_clear(&url);
-		buf_printf(&url,
-		           "%s/commentThreads?part=snippet,replies&allThreadsRelatedToChannelId=%s"
-		           "&maxResults=100&order=time",
-		           run->c->base_url, run->pid);
-		if (c.next[0]) {
-			esc_tok = curl_easy_escape(NULL, c.next, 0);
-			if (!esc_tok) {
-				rc = err_set(err, KV_ENOMEM, "out of memory");
-				goto out;
-			}
-			buf_printf(&url, "&pageToken=%s", esc_tok);
-			curl_free(esc_tok);
-		}
-		if (buf_printf(&url, "&key=%s", run->tok_esc) != KV_OK) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			goto out;
-		}
-		snprintf(name, sizeof(name), "youtube %s commentThreads page %lld", run->handle,
-		         (long long)page);
-		rc = connector_get_json_page(run, &parts, buf_cstr(&url), NULL, PARSE_YOUTUBE, name,
-		                             &j, NULL, err);
-		if (rc)
-			goto out;
-		items = json_object_get(j, "items");
-		for (size_t i = 0; json_is_array(items) && i < json_array_size(items); i++) {
-			json_t *sn = json_object_get(
-			        json_object_get(
-			                json_object_get(json_object_get(json_array_get(items, i),
-			                                                "snippet"),
-			                                "topLevelComment"),
-			                "snippet"),
-			        "publishedAt");
-			char t[64];
-
-			connector_iso_to_num(t, sizeof(t), json_string_value(sn));
-			if (!t[0])
-				continue;
-			connector_keep_max(c.pending, sizeof(c.pending), t);
-			connector_reach_note(&reach, t, connector_post_time(json_string_value(sn)));
-		}
-		/* Threads come newest first: a page reaching back to the last
-		 * poll's newest thread and to the start of the look-back window
-		 * (threads started since, read again with their new replies) is
-		 * the last one needed. */
-		reached = connector_reach_done(&reach);
-		tok = json_object_get(j, "nextPageToken");
-		if (!reached && json_is_string(tok) && json_string_length(tok) > 0 &&
-		    json_string_length(tok) < sizeof(c.next))
-			snprintf(c.next, sizeof(c.next), "%s", json_string_value(tok));
-		else
-			c.next[0] = '\0';
-		rc = youtube_replies(run, &parts, j, &reach, name, err);
-		if (rc)
-			goto out;
-		rc = connector_end_page(run, endpoint, &parts, &c, !c.next[0], err);
-		if (rc)
-			goto out;
-		if (!c.next[0])
-			break;
-	}
-out:
-	json_decref(j);
-	buf_done(&url);
-	connector_parts_done(&parts);
-	return connector_poll_result(run, endpoint, rc, err);
+	return connector_run_paged_poll(run, &ops, err);
 }

@@ -420,7 +420,8 @@ static enum verdict judge(long status, const struct buf *body, const char *where
 	/* Graph sends its envelope with 4xx/5xx; a small 2xx body is looked at
 	 * too, since an envelope must never be taken for a page. */
 	if (body->len && (status >= 300 || body->len < 4096) && graph_shaped(body))
-		graph = parse_graph_error(body->ptr, body->len, &code, &subcode, msg, sizeof(msg));
+		graph = parse_meta_graph_error(body->ptr, body->len, &code, &subcode, msg,
+		                               sizeof(msg));
 	if (graph) {
 		if (is_graph_rate_limit(code))
 			return V_RETRY;

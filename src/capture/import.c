@@ -3,7 +3,7 @@
 
 #include "base/hash.h"
 #include "base/time.h"
-#include "capture/screening.h"
+#include "capture/screener.h"
 #include "store/audit.h"
 #include "store/items.h"
 #include "store/media_rows.h"
@@ -183,8 +183,8 @@ static int sink_item(void *ctx, const struct item *it, struct err *err)
 	if (!rc && run->o->screener && !w.upprattad && res.text_changed) {
 		int flagged = 0;
 
-		rc = capture_screen_item(run->s, run->o->screener, res.id, res.version, it->text,
-		                         run->now, &flagged, err);
+		rc = capture_screener_item(run->s, run->o->screener, res.id, res.version, it->text,
+		                           run->now, &flagged, err);
 		run->r->screened++;
 		run->r->flagged += flagged;
 	}

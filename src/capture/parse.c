@@ -1,13 +1,12 @@
 /* The format dispatcher for `kanalvakt import` (names, detection, reading a
- * file whole or streaming it) and the helpers the parsers share. Detection
+ * file whole or streaming it). The helpers the parsers share are in
+ * parse_json.c and parse_text.c, so no parser includes this file's header. Detection
  * looks at the first 64 KiB only, so it never reads a huge file to decide.
  * The parsers themselves live in parse_<format>.c. */
 #define _GNU_SOURCE
 #include "capture/parse.h"
 
-#include "base/time.h"
-
-#include "base/utf8.h"
+#include "base/buf.h"
 #include "capture/parse_feed.h"
 #include "capture/parse_jsonl.h"
 #include "capture/parse_mastodon.h"
@@ -15,8 +14,7 @@
 #include "capture/parse_x.h"
 #include "capture/parse_youtube.h"
 
-#include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -63,36 +61,15 @@ static const char *skip_ws(const char *p, const char *end)
 	return p;
 }
 
-/* True when the text holds "key" followed by a colon: a cheap test for a key
- * in a document that may be cut off at the end of the head. */
-static int has_key(const char *head, size_t len, const char *key)
-{
-	char pat[64];
-	int n = snprintf(pat, sizeof(pat), "\"%s\"", key);
-	const char *p = head, *end = head + len;
-
-	if (n <= 0 || (size_t)n >= sizeof(pat))
-		return 0;
-	while (p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), pat, (size_t)n);
-
-		if (!hit)
-			return 0;
-		hit = skip_ws(hit + n, end);
-		if (hit < end && *hit == ':')
-			return 1;
-		p = hit;
-	}
-	return 0;
-}
-
-/* True when "key" : "prefix... occurs. */
+/* True when "key" : "prefix... occurs in the text, or with prefix NULL,
+ * "key" followed by a colon: a cheap test for a key in a document that may
+ * be cut off at the end of the head. */
 static int has_key_value_prefix(const char *head, size_t len, const char *key, const char *prefix)
 {
 	char pat[64];
 	int n = snprintf(pat, sizeof(pat), "\"%s\"", key);
 	const char *p = head, *end = head + len;
-	size_t plen = strlen(prefix);
+	size_t plen = prefix ? strlen(prefix) : 0;
 
 	if (n <= 0 || (size_t)n >= sizeof(pat))
 		return 0;
@@ -103,6 +80,8 @@ static int has_key_value_prefix(const char *head, size_t len, const char *key, c
 			return 0;
 		hit = skip_ws(hit + n, end);
 		if (hit < end && *hit == ':') {
+			if (!prefix)
+				return 1;
 			hit = skip_ws(hit + 1, end);
 			if (hit < end && *hit == '"' && (size_t)(end - hit - 1) >= plen &&
 			    memcmp(hit + 1, prefix, plen) == 0)
@@ -111,6 +90,11 @@ static int has_key_value_prefix(const char *head, size_t len, const char *key, c
 		p = hit;
 	}
 	return 0;
+}
+
+static int has_key(const char *head, size_t len, const char *key)
+{
+	return has_key_value_prefix(head, len, key, NULL);
 }
 
 static int obj_has(const json_t *o, const char *key)
@@ -435,336 +419,5 @@ int parse_file(FILE *f, const char *name, enum parse_format fmt, const char *acc
 out:
 	free(head);
 	buf_done(&doc);
-	return rc;
-}
-
-/* ---- JSON helpers ---- */
-
-int parse_json_load(json_t **out, const char *data, size_t len, const char *name, struct err *err)
-{
-	json_error_t je;
-	json_t *root;
-
-	if (len > PARSE_DOC_MAX)
-		return err_set(err, KV_EINVAL,
-		               "%s: document is %zu bytes; documents over 256 MiB must be imported "
-		               "as JSON Lines",
-		               name, len);
-	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root)
-		return err_set(err, KV_EINVAL, "%s: line %d, column %d (byte %d): %s%s", name,
-		               je.line, je.column, je.position, je.text,
-		               strstr(je.text, "unable to decode byte") ? " (invalid UTF-8)" : "");
-	*out = root;
-	return KV_OK;
-}
-
-const char *parse_json_type(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	default:
-		return "null";
-	}
-}
-
-int parse_json_str(const json_t *obj, const char *key, int required, const char **out,
-                   const char *name, const char *where, struct err *err)
-{
-	const json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-
-	*out = NULL;
-	if (!v || json_is_null(v)) {
-		if (required)
-			return err_set(err, KV_EINVAL, "%s: %s: missing '%s'", name, where, key);
-		return KV_OK;
-	}
-	if (!json_is_string(v))
-		return err_set(err, KV_EINVAL, "%s: %s: expected string for '%s', got %s", name,
-		               where, key, parse_json_type(v));
-	if (json_string_length(v) > PARSE_TEXT_MAX)
-		return err_set(err, KV_EINVAL, "%s: %s: '%s' is %zu bytes, over the 1 MiB limit",
-		               name, where, key, json_string_length(v));
-	*out = json_string_value(v);
-	return KV_OK;
-}
-
-int parse_json_time(const json_t *obj, const char *key, int required, int64_t *out,
-                    const char *name, const char *where, struct err *err)
-{
-	const char *s;
-	int rc = parse_json_str(obj, key, required, &s, name, where, err);
-
-	*out = 0;
-	if (rc || !s)
-		return rc;
-	if (time_parse_iso(s, out))
-		return err_set(err, KV_EINVAL,
-		               "%s: %s: '%s' is not an ISO 8601 time (like 2026-03-01T10:15:30Z): "
-		               "\"%.40s\"",
-		               name, where, key, s);
-	return KV_OK;
-}
-
-int parse_json_id(const json_t *obj, const char *key, int required, const char **out,
-                  const char *name, const char *where, struct err *err)
-{
-	int rc = parse_json_str(obj, key, required, out, name, where, err);
-
-	if (!rc && *out && !**out)
-		rc = err_set(err, KV_EINVAL, "%s: %s: '%s' is empty", name, where, key);
-	return rc;
-}
-
-int parse_json_array(const json_t *obj, const char *key, json_t **out, const char *name,
-                     const char *where, struct err *err)
-{
-	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return KV_OK;
-	if (!json_is_array(v))
-		return err_set(err, KV_EINVAL, "%s: %s: expected array for '%s', got %s", name,
-		               where, key, parse_json_type(v));
-	*out = v;
-	return KV_OK;
-}
-
-int parse_json_object(const json_t *obj, const char *key, json_t **out, const char *name,
-                      const char *where, struct err *err)
-{
-	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return KV_OK;
-	if (!json_is_object(v))
-		return err_set(err, KV_EINVAL, "%s: %s: expected object for '%s', got %s", name,
-		               where, key, parse_json_type(v));
-	*out = v;
-	return KV_OK;
-}
-
-int parse_text_check(const char *s, size_t len, const char *name, const char *where,
-                     const char *field, struct err *err)
-{
-	ssize_t bad;
-
-	if (len > PARSE_TEXT_MAX)
-		return err_set(err, KV_EINVAL, "%s: %s: '%s' is %zu bytes, over the 1 MiB limit",
-		               name, where, field, len);
-	bad = utf8_check(s, len);
-	if (bad >= 0)
-		return err_set(err, KV_EINVAL, "%s: %s: '%s' is not valid UTF-8 at byte %zd", name,
-		               where, field, bad);
-	return KV_OK;
-}
-
-char *parse_json_raw(const json_t *obj)
-{
-	return obj ? json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-}
-
-void parse_strs_init(struct parse_strs *s)
-{
-	s->v = NULL;
-	s->n = 0;
-	s->cap = 0;
-}
-
-void parse_strs_done(struct parse_strs *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	parse_strs_init(s);
-}
-
-int parse_strs_add(struct parse_strs *s, const char *str)
-{
-	char *copy;
-
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i], str) == 0)
-			return KV_OK;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		char **v = realloc(s->v, cap * sizeof(*v));
-
-		if (!v)
-			return KV_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
-	copy = strdup(str);
-	if (!copy)
-		return KV_ENOMEM;
-	s->v[s->n++] = copy;
-	return KV_OK;
-}
-
-/* ---- HTML to text ---- */
-
-struct text_out {
-	struct buf b;
-	int space;    /* white space seen since the last character */
-	int newlines; /* line breaks owed before the next character */
-	int rc;
-};
-
-static void out_char_run(struct text_out *t, const char *s, size_t n)
-{
-	if (t->rc)
-		return;
-	if (t->b.len > 0) {
-		if (t->newlines > 0) {
-			for (int i = 0; i < t->newlines && !t->rc; i++)
-				t->rc = buf_putc(&t->b, '\n');
-		} else if (t->space) {
-			t->rc = buf_putc(&t->b, ' ');
-		}
-	}
-	t->newlines = 0;
-	t->space = 0;
-	if (!t->rc)
-		t->rc = buf_put(&t->b, s, n);
-}
-
-static void out_text(struct text_out *t, const char *s)
-{
-	while (*s && !t->rc) {
-		size_t run;
-
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f') {
-			t->space = 1;
-			s++;
-			continue;
-		}
-		run = strcspn(s, " \t\n\r\f");
-		out_char_run(t, s, run);
-		s += run;
-	}
-}
-
-static int is_block(const char *n)
-{
-	static const char *const blocks[] = {"p",  "div", "li", "h1",         "h2",    "h3",
-	                                     "h4", "h5",  "h6", "blockquote", "pre",   "tr",
-	                                     "ul", "ol",  "dl", "dd",         "table", "section"};
-
-	for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++)
-		if (strcasecmp(n, blocks[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int skipped_link(xmlNode *a)
-{
-	xmlChar *cls = xmlGetProp(a, (const xmlChar *)"class");
-	int skip = 0;
-
-	if (cls) {
-		skip = strstr((const char *)cls, "mention") || strstr((const char *)cls, "hashtag");
-		xmlFree(cls);
-	}
-	return skip;
-}
-
-/* Walks the tree without recursion so deep nesting cannot exhaust the stack. */
-static void walk_html(xmlNode *root, struct text_out *t, struct parse_strs *links)
-{
-	xmlNode *n = root;
-
-	while (n && !t->rc) {
-		int descend = 0;
-
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content)
-				out_text(t, (const char *)n->content);
-		} else if (n->type == XML_ELEMENT_NODE) {
-			const char *nm = (const char *)n->name;
-
-			if (strcasecmp(nm, "br") == 0) {
-				t->newlines++;
-			} else if (strcasecmp(nm, "script") != 0 && strcasecmp(nm, "style") != 0) {
-				if (links && strcasecmp(nm, "a") == 0 && !skipped_link(n)) {
-					xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
-
-					if (href && *href &&
-					    parse_strs_add(links, (const char *)href))
-						t->rc = KV_ENOMEM;
-					xmlFree(href);
-				}
-				descend = n->children != NULL;
-				if (!descend && is_block(nm) && t->newlines < 2)
-					t->newlines = 2;
-			}
-		}
-		if (descend) {
-			n = n->children;
-			continue;
-		}
-		/* Up until there is a next sibling, closing blocks on the way. */
-		while (n && n != root && !n->next) {
-			n = n->parent;
-			if (n && n->type == XML_ELEMENT_NODE && is_block((const char *)n->name) &&
-			    t->newlines < 2)
-				t->newlines = 2;
-		}
-		if (!n || n == root)
-			break;
-		n = n->next;
-	}
-}
-
-int parse_html_text(char **out, const char *html, size_t len, struct parse_strs *links,
-                    const char *name, const char *where, const char *field, struct err *err)
-{
-	struct text_out t = {.space = 0, .newlines = 0, .rc = 0};
-	htmlDocPtr doc = NULL;
-	int rc = KV_OK;
-
-	buf_init(&t.b, PARSE_TEXT_MAX);
-	if (len > 0) {
-		if (len > (size_t)INT32_MAX) {
-			rc = err_set(err, KV_EINVAL, "%s: %s: '%s' is too long", name, where,
-			             field);
-			goto out;
-		}
-		doc = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-		                     HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-		if (doc && xmlDocGetRootElement(doc))
-			walk_html(xmlDocGetRootElement(doc), &t, links);
-	}
-	if (t.rc == KV_EINVAL) {
-		rc = err_set(err, KV_EINVAL, "%s: %s: '%s' gives more than 1 MiB of text", name,
-		             where, field);
-		goto out;
-	}
-	if (t.rc) {
-		rc = err_set(err, t.rc, "%s: %s: out of memory", name, where);
-		goto out;
-	}
-	*out = t.b.ptr ? buf_detach(&t.b) : strdup("");
-	if (!*out)
-		rc = err_set(err, KV_ENOMEM, "%s: %s: out of memory", name, where);
-out:
-	if (doc)
-		xmlFreeDoc(doc);
-	buf_done(&t.b);
 	return rc;
 }

@@ -6,7 +6,7 @@
 
 #include "base/buf.h"
 #include "base/time.h"
-#include "capture/parse.h"
+#include "capture/parse_text.h"
 
 #include <ctype.h>
 #include <libxml/parser.h>
@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-int parse_rfc822_date(const char *s, int64_t *out)
+int parse_feed_rfc822_date(const char *s, int64_t *out)
 {
 	static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
 	                                     "jul", "aug", "sep", "oct", "nov", "dec"};
@@ -180,7 +180,7 @@ static char *attr(const xmlNode *n, const char *name)
 /* Body text of an element holding HTML (escaped or CDATA), XHTML (child
  * elements) or plain text, as Atom's type attribute or RSS's custom says. */
 static int body_text(struct run *r, const xmlNode *n, const char *where, const char *field,
-                     struct parse_strs *links, char **out)
+                     struct parse_text_strs *links, char **out)
 {
 	char *type = attr(n, "type"), *s = NULL;
 	int rc = KV_OK;
@@ -201,7 +201,7 @@ static int body_text(struct run *r, const xmlNode *n, const char *where, const c
 			rc = err_set(r->err, KV_EINVAL, "%s: %s: '%s' is over the 1 MiB limit",
 			             r->name, where, field);
 		else
-			rc = parse_html_text(out, (const char *)xmlBufferContent(xb),
+			rc = parse_text_html(out, (const char *)xmlBufferContent(xb),
 			                     (size_t)xmlBufferLength(xb), links, r->name, where,
 			                     field, r->err);
 		xmlBufferFree(xb);
@@ -214,7 +214,7 @@ static int body_text(struct run *r, const xmlNode *n, const char *where, const c
 		*out = s;
 		s = NULL;
 	} else {
-		rc = parse_html_text(out, s, strlen(s), links, r->name, where, field, r->err);
+		rc = parse_text_html(out, s, strlen(s), links, r->name, where, field, r->err);
 	}
 out:
 	xmlFree(type);
@@ -240,7 +240,7 @@ static int feed_time(struct run *r, const char *s, const char *where, const char
 	*out = 0;
 	if (!s || !*s)
 		return KV_OK;
-	if (parse_rfc822_date(s, out) == KV_OK || time_parse_iso(s, out) == KV_OK)
+	if (parse_feed_rfc822_date(s, out) == KV_OK || time_parse_iso(s, out) == KV_OK)
 		return KV_OK;
 	return err_set(r->err, KV_EINVAL, "%s: %s: '%s' is not a date: \"%.40s\"", r->name, where,
 	               field, s);
@@ -250,7 +250,7 @@ static int feed_time(struct run *r, const char *s, const char *where, const char
 struct entry {
 	char *id, *title, *link, *body, *text, *author, *date1, *date2;
 	char *enc_url, *enc_type;
-	struct parse_strs links;
+	struct parse_text_strs links;
 };
 
 static void entry_done(struct entry *e)
@@ -265,7 +265,7 @@ static void entry_done(struct entry *e)
 	xmlFree(e->link);
 	xmlFree(e->enc_url);
 	xmlFree(e->enc_type);
-	parse_strs_done(&e->links);
+	parse_text_strs_done(&e->links);
 }
 
 static int emit_entry(struct run *r, struct entry *e, const char *account, const char *where,
@@ -301,6 +301,19 @@ static int emit_entry(struct run *r, struct entry *e, const char *account, const
 	return r->sink->item(r->sink->ctx, &it, r->err);
 }
 
+/* An entry without an id of its own is known by its link; without either
+ * it is refused with missing (what the format calls them). */
+static int entry_id(struct run *r, struct entry *e, const char *where, const char *missing)
+{
+	if ((!e->id || !*e->id) && e->link) {
+		free(e->id);
+		e->id = strdup(e->link);
+	}
+	if (!e->id || !*e->id)
+		return err_set(r->err, KV_EINVAL, "%s: %s: %s", r->name, where, missing);
+	return KV_OK;
+}
+
 static int rss_item(struct run *r, const xmlNode *n, size_t index, const char *account)
 {
 	struct entry e;
@@ -310,7 +323,7 @@ static int rss_item(struct run *r, const xmlNode *n, size_t index, const char *a
 	int rc;
 
 	memset(&e, 0, sizeof(e));
-	parse_strs_init(&e.links);
+	parse_text_strs_init(&e.links);
 	snprintf(where, sizeof(where), "item %zu (line %ld)", index, (long)xmlGetLineNo(n));
 	rc = elem_text(r, child(n, "guid"), where, "guid", &e.id);
 	if (!rc) {
@@ -324,15 +337,9 @@ static int rss_item(struct run *r, const xmlNode *n, size_t index, const char *a
 	}
 	if (rc)
 		goto out;
-	if ((!e.id || !*e.id) && e.link) {
-		free(e.id);
-		e.id = strdup(e.link);
-	}
-	if (!e.id || !*e.id) {
-		rc = err_set(r->err, KV_EINVAL, "%s: %s: the item has neither <guid> nor <link>",
-		             r->name, where);
+	rc = entry_id(r, &e, where, "the item has neither <guid> nor <link>");
+	if (rc)
 		goto out;
-	}
 	body = child_ns(n, "encoded", "purl.org/rss/1.0/modules/content");
 	if (!body)
 		body = child(n, "description");
@@ -384,21 +391,15 @@ static int atom_entry(struct run *r, const xmlNode *n, size_t index, const char 
 	int rc;
 
 	memset(&e, 0, sizeof(e));
-	parse_strs_init(&e.links);
+	parse_text_strs_init(&e.links);
 	snprintf(where, sizeof(where), "entry %zu (line %ld)", index, (long)xmlGetLineNo(n));
 	e.link = attr(atom_link(n, "alternate"), "href");
 	rc = elem_text(r, child(n, "id"), where, "id", &e.id);
 	if (rc)
 		goto out;
-	if ((!e.id || !*e.id) && e.link) {
-		free(e.id);
-		e.id = strdup(e.link);
-	}
-	if (!e.id || !*e.id) {
-		rc = err_set(r->err, KV_EINVAL, "%s: %s: the entry has neither <id> nor a link",
-		             r->name, where);
+	rc = entry_id(r, &e, where, "the entry has neither <id> nor a link");
+	if (rc)
 		goto out;
-	}
 	body = child(n, "content");
 	if (!body)
 		body = child(n, "summary");

@@ -24,6 +24,6 @@ int parse_feed(const char *data, size_t len, const char *name, const char *accou
 /* Parses an RFC 822 date as RSS uses it ("Sat, 07 Sep 2002 00:00:01 GMT",
  * zones GMT/UT/Z, US zones, +hhmm; two-digit years taken as 19xx/20xx) into
  * Unix seconds. KV_EINVAL on anything else. */
-int parse_rfc822_date(const char *s, int64_t *out);
+int parse_feed_rfc822_date(const char *s, int64_t *out);
 
 #endif

@@ -2,7 +2,7 @@
  * to items: posts with their nested comments and replies, comment lists,
  * Instagram media with comments and replies, single and multi-id objects.
  * Pure: it reads one response page and never follows paging URLs; the
- * connector does that with parse_graph_next. */
+ * connector does that with parse_meta_graph_next. */
 #include "capture/parse_meta.h"
 #include "capture/parse_meta_int.h"
 
@@ -232,15 +232,17 @@ static int fb_attachment(struct graph *g, const json_t *att, struct meta_attach 
 	int rc;
 
 	if (!json_is_object(att))
-		return meta_fail(r, KV_EINVAL, "expected object for attachment, got another type");
-	if ((rc = meta_str(r, att, "type", &type)) || (rc = meta_str(r, att, "url", &url)) ||
-	    (rc = meta_str(r, att, "unshimmed_url", &unshimmed)) ||
-	    (rc = meta_object(r, att, "media", &media)) ||
-	    (rc = meta_object(r, media, "image", &image)) ||
-	    (rc = meta_str(r, image, "src", &src)) ||
-	    (rc = meta_str(r, media, "source", &source)) ||
-	    (rc = meta_object(r, att, "target", &target)) ||
-	    (rc = meta_id(r, target, "id", num, &tid)))
+		return parse_meta_fail(r, KV_EINVAL,
+		                       "expected object for attachment, got another type");
+	if ((rc = parse_meta_str(r, att, "type", &type)) ||
+	    (rc = parse_meta_str(r, att, "url", &url)) ||
+	    (rc = parse_meta_str(r, att, "unshimmed_url", &unshimmed)) ||
+	    (rc = parse_meta_object(r, att, "media", &media)) ||
+	    (rc = parse_meta_object(r, media, "image", &image)) ||
+	    (rc = parse_meta_str(r, image, "src", &src)) ||
+	    (rc = parse_meta_str(r, media, "source", &source)) ||
+	    (rc = parse_meta_object(r, att, "target", &target)) ||
+	    (rc = parse_meta_id(r, target, "id", num, &tid)))
 		return rc;
 	/* num is this frame's buffer; a numeric target id cannot outlive it
 	 * (Graph sends them as strings). */
@@ -248,27 +250,27 @@ static int fb_attachment(struct graph *g, const json_t *att, struct meta_attach 
 		tid = NULL;
 	if (type && (strcmp(type, "share") == 0 || strcmp(type, "link") == 0)) {
 		/* A shared link's image is only its preview. */
-		if (meta_attach_link(a, unshimmed ? unshimmed : url))
-			return meta_fail(r, KV_ENOMEM, "out of memory");
+		if (parse_meta_attach_link(a, unshimmed ? unshimmed : url))
+			return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 	} else if (src || source) {
-		if (meta_attach_media(a, tid, media_kind(type), source ? source : src))
-			return meta_fail(r, KV_ENOMEM, "out of memory");
+		if (parse_meta_attach_media(a, tid, media_kind(type), source ? source : src))
+			return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 	} else if (!type || strcmp(type, "album") != 0) {
-		if (meta_attach_link(a, unshimmed ? unshimmed : url))
-			return meta_fail(r, KV_ENOMEM, "out of memory");
+		if (parse_meta_attach_link(a, unshimmed ? unshimmed : url))
+			return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 	}
 	if (depth > 1)
 		return KV_OK;
-	if ((rc = meta_object(r, att, "subattachments", &sub)) ||
-	    (rc = meta_array(r, sub, "data", &subdata)))
+	if ((rc = parse_meta_object(r, att, "subattachments", &sub)) ||
+	    (rc = parse_meta_array(r, sub, "data", &subdata)))
 		return rc;
 	json_array_foreach(subdata, i, v)
 	{
-		size_t mark = meta_path_push(r, ".subattachments.data[%zu]", i);
+		size_t mark = parse_meta_path_push(r, ".subattachments.data[%zu]", i);
 
 		if ((rc = fb_attachment(g, v, a, depth + 1)))
 			return rc;
-		meta_path_pop(r, mark);
+		parse_meta_path_pop(r, mark);
 	}
 	return KV_OK;
 }
@@ -281,22 +283,23 @@ static int fb_attachments(struct graph *g, const json_t *o, struct meta_attach *
 	size_t i;
 	int rc;
 
-	if ((rc = meta_object(r, o, "attachments", &atts)) ||
-	    (rc = meta_array(r, atts, "data", &data)) ||
-	    (rc = meta_object(r, o, "attachment", &single)) || (rc = meta_str(r, o, "link", &link)))
+	if ((rc = parse_meta_object(r, o, "attachments", &atts)) ||
+	    (rc = parse_meta_array(r, atts, "data", &data)) ||
+	    (rc = parse_meta_object(r, o, "attachment", &single)) ||
+	    (rc = parse_meta_str(r, o, "link", &link)))
 		return rc;
 	json_array_foreach(data, i, v)
 	{
-		size_t mark = meta_path_push(r, ".attachments.data[%zu]", i);
+		size_t mark = parse_meta_path_push(r, ".attachments.data[%zu]", i);
 
 		if ((rc = fb_attachment(g, v, a, 1)))
 			return rc;
-		meta_path_pop(r, mark);
+		parse_meta_path_pop(r, mark);
 	}
 	if (single && (rc = fb_attachment(g, single, a, 1)))
 		return rc;
-	if (meta_attach_link(a, link))
-		return meta_fail(r, KV_ENOMEM, "out of memory");
+	if (parse_meta_attach_link(a, link))
+		return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 	return KV_OK;
 }
 
@@ -315,30 +318,32 @@ static int children(struct graph *g, const json_t *o, const char *key, const str
 	size_t i;
 	int rc;
 
-	if ((rc = meta_object(r, o, key, &list)) || (rc = meta_array(r, list, "data", &data)) ||
-	    (rc = meta_object(r, list, "paging", &paging)) ||
-	    (rc = meta_str(r, paging, "next", &next)))
+	if ((rc = parse_meta_object(r, o, key, &list)) ||
+	    (rc = parse_meta_array(r, list, "data", &data)) ||
+	    (rc = parse_meta_object(r, list, "paging", &paging)) ||
+	    (rc = parse_meta_str(r, paging, "next", &next)))
 		return rc;
 	if (data && p->depth > META_DEPTH_MAX)
-		return meta_fail(r, KV_EINVAL, "%s nested deeper than %d levels", key,
-		                 META_DEPTH_MAX);
+		return parse_meta_fail(r, KV_EINVAL, "%s nested deeper than %d levels", key,
+		                       META_DEPTH_MAX);
 	json_array_foreach(data, i, v)
 	{
-		size_t mark = meta_path_push(r, ".%s.data[%zu]", key, i);
+		size_t mark = parse_meta_path_push(r, ".%s.data[%zu]", key, i);
 
 		if (!json_is_object(v))
-			return meta_fail(r, KV_EINVAL, "expected object, got another type");
+			return parse_meta_fail(r, KV_EINVAL, "expected object, got another type");
 		if ((rc = fn(g, v, p)))
 			return rc;
-		meta_path_pop(r, mark);
+		parse_meta_path_pop(r, mark);
 	}
 	if (next && *next)
-		return meta_skip(r, p->parent_id,
-		                 strcmp(key, "messages") == 0
-		                         ? "more messages than this response holds: fetch the next "
-		                           "page of /{conversation}/messages"
-		                         : "more comments than this response holds: fetch the next "
-		                           "page of /{id}/comments for this object");
+		return parse_meta_skip(
+		        r, p->parent_id,
+		        strcmp(key, "messages") == 0
+		                ? "more messages than this response holds: fetch the next "
+		                  "page of /{conversation}/messages"
+		                : "more comments than this response holds: fetch the next "
+		                  "page of /{id}/comments for this object");
 	return KV_OK;
 }
 
@@ -351,8 +356,8 @@ static int emit_attached(struct meta_run *r, struct item *it, const struct meta_
 	it->n_links = a->n_links;
 	it->media = a->media;
 	it->n_media = a->n_media;
-	it->raw_json = *raw = meta_raw_json(o, children_keys);
-	return meta_emit(r, it);
+	it->raw_json = *raw = parse_meta_raw_json(o, children_keys);
+	return parse_meta_emit(r, it);
 }
 
 static int fb_post(struct graph *g, const json_t *o)
@@ -367,11 +372,11 @@ static int fb_post(struct graph *g, const json_t *o)
 	const char *id, *message;
 	int rc;
 
-	if ((rc = meta_id(r, o, "id", num, &id)))
+	if ((rc = parse_meta_id(r, o, "id", num, &id)))
 		goto out;
 	if (!id) {
-		rc = meta_skip(r, r->path[0] ? r->path : "facebook post",
-		               "facebook post without 'id': request fields=id,...");
+		rc = parse_meta_skip(r, r->path[0] ? r->path : "facebook post",
+		                     "facebook post without 'id': request fields=id,...");
 		goto out;
 	}
 	it.platform = "facebook";
@@ -379,18 +384,18 @@ static int fb_post(struct graph *g, const json_t *o)
 	it.kind = ITEM_POST;
 	it.source = "graph";
 	it.account_ref = g->account_ref ? g->account_ref : id_prefix(id, pre, sizeof(pre));
-	if ((rc = meta_object(r, o, "from", &from)) ||
-	    (rc = meta_id(r, from, "id", fnum, &it.author_id)) ||
-	    (rc = meta_str(r, from, "name", &it.author_name)) ||
-	    (rc = meta_iso_time(r, o, "created_time", &it.created_at)) ||
-	    (rc = meta_str(r, o, "message", &message)) ||
-	    (rc = meta_str(r, o, "permalink_url", &it.permalink)) ||
+	if ((rc = parse_meta_object(r, o, "from", &from)) ||
+	    (rc = parse_meta_id(r, from, "id", fnum, &it.author_id)) ||
+	    (rc = parse_meta_str(r, from, "name", &it.author_name)) ||
+	    (rc = parse_meta_iso_time(r, o, "created_time", &it.created_at)) ||
+	    (rc = parse_meta_str(r, o, "message", &message)) ||
+	    (rc = parse_meta_str(r, o, "permalink_url", &it.permalink)) ||
 	    (rc = fb_attachments(g, o, &a)))
 		goto out;
 	it.text = message ? message : "";
 	it.author_is_account =
 	        it.author_id && it.account_ref ? strcmp(it.author_id, it.account_ref) == 0 : -1;
-	it.state = meta_true(o, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
+	it.state = parse_meta_true(o, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
 	if ((rc = emit_attached(r, &it, &a, o, &raw)))
 		goto out;
 	child.parent_id = id;
@@ -400,7 +405,7 @@ static int fb_post(struct graph *g, const json_t *o)
 	rc = children(g, o, "comments", &child, fb_comment);
 out:
 	free(raw);
-	meta_attach_done(&a);
+	parse_meta_attach_done(&a);
 	return rc;
 }
 
@@ -417,18 +422,18 @@ static int fb_comment(struct graph *g, const json_t *o, const struct gparent *p)
 	const char *id, *message, *parent_field = NULL, *acct;
 	int rc, pl, reply;
 
-	if ((rc = meta_id(r, o, "id", num, &id)) ||
-	    (rc = meta_str(r, o, "permalink_url", &it.permalink)) ||
-	    (rc = meta_object(r, o, "parent", &parent)) ||
-	    (rc = meta_id(r, parent, "id", pnum, &parent_field)))
+	if ((rc = parse_meta_id(r, o, "id", num, &id)) ||
+	    (rc = parse_meta_str(r, o, "permalink_url", &it.permalink)) ||
+	    (rc = parse_meta_object(r, o, "parent", &parent)) ||
+	    (rc = parse_meta_id(r, parent, "id", pnum, &parent_field)))
 		goto out;
 	pl = permalink_ids(it.permalink, pl_root, pl_id, pl_parent, sizeof(pl_root));
 	if (!id && pl)
 		id = pl_id;
 	if (!id) {
-		rc = meta_skip(r, r->path[0] ? r->path : "facebook comment",
-		               "facebook comment without 'id' or a permalink_url to read it "
-		               "from: request fields=id,...");
+		rc = parse_meta_skip(r, r->path[0] ? r->path : "facebook comment",
+		                     "facebook comment without 'id' or a permalink_url to read it "
+		                     "from: request fields=id,...");
 		goto out;
 	}
 	it.platform = "facebook";
@@ -447,16 +452,16 @@ static int fb_comment(struct graph *g, const json_t *o, const struct gparent *p)
 	        (g->hint == H_REPLIES && !p->parent_id);
 	it.kind = reply ? ITEM_REPLY : ITEM_COMMENT;
 	it.account_ref = acct ? acct : id_prefix(it.root_id, pre, sizeof(pre));
-	if ((rc = meta_object(r, o, "from", &from)) ||
-	    (rc = meta_id(r, from, "id", fnum, &it.author_id)) ||
-	    (rc = meta_str(r, from, "name", &it.author_name)) ||
-	    (rc = meta_iso_time(r, o, "created_time", &it.created_at)) ||
-	    (rc = meta_str(r, o, "message", &message)) || (rc = fb_attachments(g, o, &a)))
+	if ((rc = parse_meta_object(r, o, "from", &from)) ||
+	    (rc = parse_meta_id(r, from, "id", fnum, &it.author_id)) ||
+	    (rc = parse_meta_str(r, from, "name", &it.author_name)) ||
+	    (rc = parse_meta_iso_time(r, o, "created_time", &it.created_at)) ||
+	    (rc = parse_meta_str(r, o, "message", &message)) || (rc = fb_attachments(g, o, &a)))
 		goto out;
 	it.text = message ? message : "";
 	it.author_is_account =
 	        it.author_id && it.account_ref ? strcmp(it.author_id, it.account_ref) == 0 : -1;
-	it.state = meta_true(o, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
+	it.state = parse_meta_true(o, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
 	if ((rc = emit_attached(r, &it, &a, o, &raw)))
 		goto out;
 	child.parent_id = id;
@@ -467,7 +472,7 @@ static int fb_comment(struct graph *g, const json_t *o, const struct gparent *p)
 	rc = children(g, o, "comments", &child, fb_comment);
 out:
 	free(raw);
-	meta_attach_done(&a);
+	parse_meta_attach_done(&a);
 	return rc;
 }
 
@@ -487,29 +492,29 @@ static int fb_message(struct graph *g, const json_t *o, const struct gparent *p)
 	size_t i;
 	int rc;
 
-	if ((rc = meta_id(r, o, "id", num, &it.platform_id)) ||
-	    (rc = meta_object(r, o, "from", &from)) ||
-	    (rc = meta_id(r, from, "id", fnum, &it.author_id)) ||
-	    (rc = meta_str(r, from, "name", &it.author_name)) ||
-	    (rc = meta_iso_time(r, o, "created_time", &it.created_at)) ||
-	    (rc = meta_str(r, o, "message", &message)) ||
-	    (rc = meta_object(r, o, "attachments", &atts)) ||
-	    (rc = meta_array(r, atts, "data", &data)))
+	if ((rc = parse_meta_id(r, o, "id", num, &it.platform_id)) ||
+	    (rc = parse_meta_object(r, o, "from", &from)) ||
+	    (rc = parse_meta_id(r, from, "id", fnum, &it.author_id)) ||
+	    (rc = parse_meta_str(r, from, "name", &it.author_name)) ||
+	    (rc = parse_meta_iso_time(r, o, "created_time", &it.created_at)) ||
+	    (rc = parse_meta_str(r, o, "message", &message)) ||
+	    (rc = parse_meta_object(r, o, "attachments", &atts)) ||
+	    (rc = parse_meta_array(r, atts, "data", &data)))
 		goto out;
 	json_array_foreach(data, i, v)
 	{
-		size_t mark = meta_path_push(r, ".attachments.data[%zu]", i);
+		size_t mark = parse_meta_path_push(r, ".attachments.data[%zu]", i);
 
-		if ((rc = meta_object(r, v, "image_data", &img)) ||
-		    (rc = meta_str(r, img, "url", &url)) ||
-		    (rc = meta_str(r, v, "file_url", &file_url)) ||
-		    (rc = meta_str(r, v, "mime_type", &mime)))
+		if ((rc = parse_meta_object(r, v, "image_data", &img)) ||
+		    (rc = parse_meta_str(r, img, "url", &url)) ||
+		    (rc = parse_meta_str(r, v, "file_url", &file_url)) ||
+		    (rc = parse_meta_str(r, v, "mime_type", &mime)))
 			goto out;
-		if (meta_attach_media(&a, NULL, url ? "photo" : mime, url ? url : file_url)) {
-			rc = meta_fail(r, KV_ENOMEM, "out of memory");
+		if (parse_meta_attach_media(&a, NULL, url ? "photo" : mime, url ? url : file_url)) {
+			rc = parse_meta_fail(r, KV_ENOMEM, "out of memory");
 			goto out;
 		}
-		meta_path_pop(r, mark);
+		parse_meta_path_pop(r, mark);
 	}
 	it.platform = "facebook";
 	it.kind = ITEM_MESSAGE;
@@ -521,11 +526,11 @@ static int fb_message(struct graph *g, const json_t *o, const struct gparent *p)
 	it.text = message ? message : "";
 	it.media = a.media;
 	it.n_media = a.n_media;
-	it.raw_json = raw = meta_raw_json(o, NULL);
-	rc = meta_emit(r, &it);
+	it.raw_json = raw = parse_meta_raw_json(o, NULL);
+	rc = parse_meta_emit(r, &it);
 out:
 	free(raw);
-	meta_attach_done(&a);
+	parse_meta_attach_done(&a);
 	return rc;
 }
 
@@ -538,7 +543,7 @@ static int fb_conversation(struct graph *g, const json_t *o)
 	char num[META_NUM_MAX];
 	int rc;
 
-	if ((rc = meta_id(&g->r, o, "id", num, &child.root_id)))
+	if ((rc = parse_meta_id(&g->r, o, "id", num, &child.root_id)))
 		return rc;
 	child.parent_id = child.root_id;
 	child.account_ref = g->account_ref;
@@ -559,11 +564,11 @@ static int ig_media(struct graph *g, const json_t *o)
 	size_t i;
 	int rc;
 
-	if ((rc = meta_id(r, o, "id", num, &id)))
+	if ((rc = parse_meta_id(r, o, "id", num, &id)))
 		goto out;
 	if (!id) {
-		rc = meta_skip(r, r->path[0] ? r->path : "instagram media",
-		               "instagram media without 'id': request fields=id,...");
+		rc = parse_meta_skip(r, r->path[0] ? r->path : "instagram media",
+		                     "instagram media without 'id': request fields=id,...");
 		goto out;
 	}
 	it.platform = "instagram";
@@ -573,13 +578,14 @@ static int ig_media(struct graph *g, const json_t *o)
 	 * for media captured on their own. */
 	it.kind = ITEM_POST;
 	it.source = "graph";
-	if ((rc = meta_object(r, o, "owner", &owner)) ||
-	    (rc = meta_id(r, owner, "id", onum, &it.author_id)) ||
-	    (rc = meta_str(r, o, "username", &it.author_name)) ||
-	    (rc = meta_iso_time(r, o, "timestamp", &it.created_at)) ||
-	    (rc = meta_str(r, o, "caption", &caption)) ||
-	    (rc = meta_str(r, o, "permalink", &it.permalink)) ||
-	    (rc = meta_str(r, o, "media_type", &type)) || (rc = meta_str(r, o, "media_url", &url)))
+	if ((rc = parse_meta_object(r, o, "owner", &owner)) ||
+	    (rc = parse_meta_id(r, owner, "id", onum, &it.author_id)) ||
+	    (rc = parse_meta_str(r, o, "username", &it.author_name)) ||
+	    (rc = parse_meta_iso_time(r, o, "timestamp", &it.created_at)) ||
+	    (rc = parse_meta_str(r, o, "caption", &caption)) ||
+	    (rc = parse_meta_str(r, o, "permalink", &it.permalink)) ||
+	    (rc = parse_meta_str(r, o, "media_type", &type)) ||
+	    (rc = parse_meta_str(r, o, "media_url", &url)))
 		goto out;
 	it.account_ref = g->account_ref ? g->account_ref
 	                 : it.author_id ? it.author_id
@@ -589,31 +595,31 @@ static int ig_media(struct graph *g, const json_t *o)
 	it.author_is_account =
 	        it.author_id && g->account_ref ? strcmp(it.author_id, g->account_ref) == 0 : 1;
 	it.text = caption ? caption : "";
-	if (url && meta_attach_media(&a, id, media_kind(type), url)) {
-		rc = meta_fail(r, KV_ENOMEM, "out of memory");
+	if (url && parse_meta_attach_media(&a, id, media_kind(type), url)) {
+		rc = parse_meta_fail(r, KV_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = meta_object(r, o, "children", &kids)) ||
-	    (rc = meta_array(r, kids, "data", &kdata)))
+	if ((rc = parse_meta_object(r, o, "children", &kids)) ||
+	    (rc = parse_meta_array(r, kids, "data", &kdata)))
 		goto out;
 	json_array_foreach(kdata, i, v)
 	{
-		size_t mark = meta_path_push(r, ".children.data[%zu]", i);
+		size_t mark = parse_meta_path_push(r, ".children.data[%zu]", i);
 		const char *kid, *ktype, *kurl;
 		char knum[META_NUM_MAX];
 
-		if ((rc = meta_id(r, v, "id", knum, &kid)) ||
-		    (rc = meta_str(r, v, "media_type", &ktype)) ||
-		    (rc = meta_str(r, v, "media_url", &kurl)))
+		if ((rc = parse_meta_id(r, v, "id", knum, &kid)) ||
+		    (rc = parse_meta_str(r, v, "media_type", &ktype)) ||
+		    (rc = parse_meta_str(r, v, "media_url", &kurl)))
 			goto out;
 		/* knum is a stack buffer; only string ids can be kept. */
 		if (kid == knum)
 			kid = NULL;
-		if (meta_attach_media(&a, kid, media_kind(ktype), kurl)) {
-			rc = meta_fail(r, KV_ENOMEM, "out of memory");
+		if (parse_meta_attach_media(&a, kid, media_kind(ktype), kurl)) {
+			rc = parse_meta_fail(r, KV_ENOMEM, "out of memory");
 			goto out;
 		}
-		meta_path_pop(r, mark);
+		parse_meta_path_pop(r, mark);
 	}
 	if ((rc = emit_attached(r, &it, &a, o, &raw)))
 		goto out;
@@ -625,7 +631,7 @@ static int ig_media(struct graph *g, const json_t *o)
 	rc = children(g, o, "comments", &child, ig_comment);
 out:
 	free(raw);
-	meta_attach_done(&a);
+	parse_meta_attach_done(&a);
 	return rc;
 }
 
@@ -651,24 +657,24 @@ static int ig_comment(struct graph *g, const json_t *o, const struct gparent *p)
 	const char *id, *text, *parent_field, *media_id, *user_id, *username, *acct, *owner;
 	int rc;
 
-	if ((rc = meta_id(r, o, "id", num, &id)))
+	if ((rc = parse_meta_id(r, o, "id", num, &id)))
 		goto out;
 	if (!id) {
-		rc = meta_skip(r, r->path[0] ? r->path : "instagram comment",
-		               "instagram comment without 'id': request fields=id,...");
+		rc = parse_meta_skip(r, r->path[0] ? r->path : "instagram comment",
+		                     "instagram comment without 'id': request fields=id,...");
 		goto out;
 	}
-	if ((rc = meta_object(r, o, "from", &from)) ||
-	    (rc = meta_id(r, from, "id", fnum, &it.author_id)) ||
-	    (rc = meta_str(r, from, "username", &it.author_name)) ||
-	    (rc = meta_object(r, o, "user", &user)) ||
-	    (rc = meta_id(r, user, "id", unum, &user_id)) ||
-	    (rc = meta_str(r, o, "username", &username)) ||
-	    (rc = meta_object(r, o, "media", &media)) ||
-	    (rc = meta_id(r, media, "id", mnum, &media_id)) ||
-	    (rc = meta_id(r, o, "parent_id", pnum, &parent_field)) ||
-	    (rc = meta_iso_time(r, o, "timestamp", &it.created_at)) ||
-	    (rc = meta_str(r, o, "text", &text)))
+	if ((rc = parse_meta_object(r, o, "from", &from)) ||
+	    (rc = parse_meta_id(r, from, "id", fnum, &it.author_id)) ||
+	    (rc = parse_meta_str(r, from, "username", &it.author_name)) ||
+	    (rc = parse_meta_object(r, o, "user", &user)) ||
+	    (rc = parse_meta_id(r, user, "id", unum, &user_id)) ||
+	    (rc = parse_meta_str(r, o, "username", &username)) ||
+	    (rc = parse_meta_object(r, o, "media", &media)) ||
+	    (rc = parse_meta_id(r, media, "id", mnum, &media_id)) ||
+	    (rc = parse_meta_id(r, o, "parent_id", pnum, &parent_field)) ||
+	    (rc = parse_meta_iso_time(r, o, "timestamp", &it.created_at)) ||
+	    (rc = parse_meta_str(r, o, "text", &text)))
 		goto out;
 	it.platform = "instagram";
 	it.platform_id = id;
@@ -694,9 +700,9 @@ static int ig_comment(struct graph *g, const json_t *o, const struct gparent *p)
 	else if ((it.author_id && all_digits(acct)) || (it.author_name && owner))
 		it.author_is_account = 0;
 	it.text = text ? text : "";
-	it.state = meta_true(o, "hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
-	it.raw_json = raw = meta_raw_json(o, children_keys);
-	if ((rc = meta_emit(r, &it)))
+	it.state = parse_meta_true(o, "hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
+	it.raw_json = raw = parse_meta_raw_json(o, children_keys);
+	if ((rc = parse_meta_emit(r, &it)))
 		goto out;
 	child.parent_id = id;
 	child.root_id = it.root_id;
@@ -733,11 +739,11 @@ static int one_object(struct graph *g, const json_t *o)
 	default:
 		break;
 	}
-	if (meta_id(&g->r, o, "id", num, &id) || !id)
+	if (parse_meta_id(&g->r, o, "id", num, &id) || !id)
 		id = g->r.path[0] ? g->r.path : "graph object";
-	return meta_skip(&g->r, id,
-	                 "not a post, comment or media (pages, insights, users and other "
-	                 "objects are not captured)");
+	return parse_meta_skip(&g->r, id,
+	                       "not a post, comment or media (pages, insights, users and other "
+	                       "objects are not captured)");
 }
 
 /* A ?ids= response: {"<id>": {...}, ...}, every value an object with an id. */
@@ -766,47 +772,48 @@ int parse_graph(const char *data, size_t len, const char *name, const char *acco
 	int rc;
 
 	memset(&g, 0, sizeof(g));
-	meta_run_init(&g.r, name, sink, err);
+	parse_meta_run_init(&g.r, name, sink, err);
 	g.account_ref = account_ref && *account_ref ? account_ref : NULL;
-	if ((rc = meta_load(&g.r, data, len, &root)))
+	if ((rc = parse_meta_load(&g.r, data, len, &root)))
 		goto out;
 	if (!json_is_object(root)) {
-		rc = meta_fail(&g.r, KV_EINVAL, "expected a JSON object (a Graph API response)");
+		rc = parse_meta_fail(&g.r, KV_EINVAL,
+		                     "expected a JSON object (a Graph API response)");
 		goto out;
 	}
-	if ((rc = meta_graph_error_check(&g.r, root)))
+	if ((rc = parse_meta_graph_error_check(&g.r, root)))
 		goto out;
-	if ((rc = meta_array(&g.r, root, "data", &list)))
+	if ((rc = parse_meta_array(&g.r, root, "data", &list)))
 		goto out;
 	if (list) {
 		g.hint = hint_from_paging(root);
 		json_array_foreach(list, i, v)
 		{
-			size_t mark = meta_path_push(&g.r, "data[%zu]", i);
+			size_t mark = parse_meta_path_push(&g.r, "data[%zu]", i);
 
 			if (!json_is_object(v)) {
-				rc = meta_fail(&g.r, KV_EINVAL,
-				               "expected object, got another type");
+				rc = parse_meta_fail(&g.r, KV_EINVAL,
+				                     "expected object, got another type");
 				goto out;
 			}
 			if ((rc = one_object(&g, v)))
 				goto out;
-			meta_path_pop(&g.r, mark);
+			parse_meta_path_pop(&g.r, mark);
 		}
 	} else if (json_object_get(root, "id")) {
 		rc = one_object(&g, root);
 	} else if (is_multi(root)) {
 		json_object_foreach(root, key, v)
 		{
-			size_t mark = meta_path_push(&g.r, "%.64s", key);
+			size_t mark = parse_meta_path_push(&g.r, "%.64s", key);
 
 			if ((rc = one_object(&g, v)))
 				goto out;
-			meta_path_pop(&g.r, mark);
+			parse_meta_path_pop(&g.r, mark);
 		}
 	} else {
-		rc = meta_fail(&g.r, KV_EINVAL,
-		               "not a Graph API response: expected 'data', 'id' or 'error'");
+		rc = parse_meta_fail(&g.r, KV_EINVAL,
+		                     "not a Graph API response: expected 'data', 'id' or 'error'");
 	}
 out:
 	json_decref(root);

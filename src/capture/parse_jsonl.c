@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "base/time.h"
 #include "base/utf8.h"
-#include "capture/parse.h"
+#include "capture/parse_text.h"
 
 #include <stdlib.h>
 #include <string.h>

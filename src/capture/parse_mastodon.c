@@ -5,7 +5,8 @@
 #include "capture/parse_mastodon.h"
 
 #include "base/time.h"
-#include "capture/parse.h"
+#include "capture/parse_json.h"
+#include "capture/parse_text.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -76,8 +77,8 @@ static int author_matches(const char *ref, const json_t *account)
 
 /* Text of a status or revision: the content warning, a blank line, the
  * content. *out is a heap string. */
-static int status_text(struct run *r, const json_t *st, const char *where, struct parse_strs *links,
-                       char **out)
+static int status_text(struct run *r, const json_t *st, const char *where,
+                       struct parse_text_strs *links, char **out)
 {
 	const char *content, *spoiler;
 	char *body = NULL, *cw = NULL;
@@ -88,10 +89,10 @@ static int status_text(struct run *r, const json_t *st, const char *where, struc
 	if (!rc)
 		rc = parse_json_str(st, "spoiler_text", 0, &spoiler, r->name, where, r->err);
 	if (!rc)
-		rc = parse_html_text(&body, content ? content : "", content ? strlen(content) : 0,
+		rc = parse_text_html(&body, content ? content : "", content ? strlen(content) : 0,
 		                     links, r->name, where, "content", r->err);
 	if (!rc && spoiler && *spoiler)
-		rc = parse_html_text(&cw, spoiler, strlen(spoiler), NULL, r->name, where,
+		rc = parse_text_html(&cw, spoiler, strlen(spoiler), NULL, r->name, where,
 		                     "spoiler_text", r->err);
 	if (rc)
 		goto out;
@@ -146,7 +147,7 @@ static int collect_media(struct run *r, const json_t *st, const char *where,
 static int emit_status(struct run *r, const json_t *st, const char *where0)
 {
 	struct item it;
-	struct parse_strs links;
+	struct parse_text_strs links;
 	struct item_media *media = NULL;
 	json_t *account, *reblog, *card;
 	const char *id, *vis, *url, *uri, *card_url;
@@ -155,7 +156,7 @@ static int emit_status(struct run *r, const json_t *st, const char *where0)
 	int rc;
 
 	memset(&it, 0, sizeof(it));
-	parse_strs_init(&links);
+	parse_text_strs_init(&links);
 	if (!json_is_object(st)) {
 		rc = err_set(r->err, KV_EINVAL, "%s: %s: expected object for a status, got %s",
 		             r->name, where0, parse_json_type(st));
@@ -199,7 +200,7 @@ static int emit_status(struct run *r, const json_t *st, const char *where0)
 	if (!rc)
 		rc = status_text(r, st, where, &links, &text);
 	if (!rc && card_url)
-		rc = parse_strs_add(&links, card_url)
+		rc = parse_text_strs_add(&links, card_url)
 		             ? err_set(r->err, KV_ENOMEM, "%s: out of memory", r->name)
 		             : KV_OK;
 	if (!rc)
@@ -239,7 +240,7 @@ out:
 	free(text);
 	free(raw);
 	free(media);
-	parse_strs_done(&links);
+	parse_text_strs_done(&links);
 	return rc;
 }
 
@@ -329,13 +330,13 @@ static int history(struct run *r, const json_t *arr, const char *status_id)
 		qsort(revs, n, sizeof(*revs), cmp_revision);
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct item it;
-		struct parse_strs links;
+		struct parse_text_strs links;
 		struct item_media *media = NULL;
 		json_t *account = NULL;
 		char *text = NULL, *raw = NULL, w[64];
 
 		memset(&it, 0, sizeof(it));
-		parse_strs_init(&links);
+		parse_text_strs_init(&links);
 		snprintf(w, sizeof(w), "revision %zu", revs[i].index);
 		rc = parse_json_object(revs[i].edit, "account", &account, r->name, w, r->err);
 		if (!rc)
@@ -368,7 +369,7 @@ static int history(struct run *r, const json_t *arr, const char *status_id)
 		free(text);
 		free(raw);
 		free(media);
-		parse_strs_done(&links);
+		parse_text_strs_done(&links);
 	}
 	free(revs);
 	return rc;

@@ -4,7 +4,8 @@
  * export text. The parsers themselves are parse_graph.c,
  * parse_meta_webhook.c and parse_meta_dyi.c. */
 #include "capture/parse_meta.h"
-#include "capture/parse.h"
+#include "capture/parse_json.h"
+#include "capture/parse_text.h"
 #include "capture/parse_meta_int.h"
 
 #include "base/time.h"
@@ -16,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void meta_run_init(struct meta_run *r, const char *name, const struct item_sink *sink,
-                   struct err *err)
+void parse_meta_run_init(struct meta_run *r, const char *name, const struct item_sink *sink,
+                         struct err *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->name = name ? name : "(input)";
@@ -25,7 +26,7 @@ void meta_run_init(struct meta_run *r, const char *name, const struct item_sink 
 	r->err = err;
 }
 
-size_t meta_path_push(struct meta_run *r, const char *fmt, ...)
+size_t parse_meta_path_push(struct meta_run *r, const char *fmt, ...)
 {
 	size_t mark = r->pathlen;
 	va_list ap;
@@ -42,7 +43,7 @@ size_t meta_path_push(struct meta_run *r, const char *fmt, ...)
 	return mark;
 }
 
-void meta_path_pop(struct meta_run *r, size_t mark)
+void parse_meta_path_pop(struct meta_run *r, size_t mark)
 {
 	if (mark < sizeof(r->path)) {
 		r->pathlen = mark;
@@ -50,7 +51,7 @@ void meta_path_pop(struct meta_run *r, size_t mark)
 	}
 }
 
-int meta_fail(struct meta_run *r, int code, const char *fmt, ...)
+int parse_meta_fail(struct meta_run *r, int code, const char *fmt, ...)
 {
 	char msg[ERR_MSG_MAX];
 	va_list ap;
@@ -63,21 +64,21 @@ int meta_fail(struct meta_run *r, int code, const char *fmt, ...)
 	return err_set(r->err, code, "%s: %s", r->name, msg);
 }
 
-int meta_load(struct meta_run *r, const char *data, size_t len, json_t **out)
+int parse_meta_load(struct meta_run *r, const char *data, size_t len, json_t **out)
 {
 	json_error_t je;
 	json_t *root;
 
 	if (len > PARSE_DOC_MAX)
-		return meta_fail(r, KV_EINVAL,
-		                 "document is %zu bytes, over the %zu MiB limit for one JSON "
-		                 "document; convert it to JSON Lines and import that instead",
-		                 len, PARSE_DOC_MAX >> 20);
+		return parse_meta_fail(r, KV_EINVAL,
+		                       "document is %zu bytes, over the %zu MiB limit for one JSON "
+		                       "document; convert it to JSON Lines and import that instead",
+		                       len, PARSE_DOC_MAX >> 20);
 	if (!data)
-		return meta_fail(r, KV_EINVAL, "no data");
+		return parse_meta_fail(r, KV_EINVAL, "no data");
 	root = json_loadb(data, len, 0, &je);
 	if (!root)
-		return meta_fail(
+		return parse_meta_fail(
 		        r, KV_EINVAL, "invalid JSON at line %d, column %d (byte %d): %s%s", je.line,
 		        je.column, je.position, je.text,
 		        json_error_code(&je) == json_error_invalid_utf8 ? " (invalid UTF-8)" : "");
@@ -85,27 +86,7 @@ int meta_load(struct meta_run *r, const char *data, size_t len, json_t **out)
 	return KV_OK;
 }
 
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	default:
-		return "null";
-	}
-}
-
-int meta_str(struct meta_run *r, const json_t *obj, const char *key, const char **out)
+int parse_meta_str(struct meta_run *r, const json_t *obj, const char *key, const char **out)
 {
 	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
 
@@ -113,55 +94,56 @@ int meta_str(struct meta_run *r, const json_t *obj, const char *key, const char 
 	if (!v || json_is_null(v))
 		return KV_OK;
 	if (!json_is_string(v))
-		return meta_fail(r, KV_EINVAL, "expected string for '%s', got %s", key,
-		                 type_name(v));
+		return parse_meta_fail(r, KV_EINVAL, "expected string for '%s', got %s", key,
+		                       parse_json_type(v));
 	if (json_string_length(v) > PARSE_TEXT_MAX)
-		return meta_fail(r, KV_EINVAL, "'%s' is %zu bytes, over the %zu KiB limit", key,
-		                 json_string_length(v), PARSE_TEXT_MAX >> 10);
+		return parse_meta_fail(r, KV_EINVAL, "'%s' is %zu bytes, over the %zu KiB limit",
+		                       key, json_string_length(v), PARSE_TEXT_MAX >> 10);
 	/* jansson decodes \u0000 only when asked to; a NUL here would cut the
 	 * text short without anyone noticing, so it is refused. */
 	if (strlen(json_string_value(v)) != json_string_length(v))
-		return meta_fail(r, KV_EINVAL, "'%s' contains a NUL character", key);
+		return parse_meta_fail(r, KV_EINVAL, "'%s' contains a NUL character", key);
 	*out = json_string_value(v);
 	return KV_OK;
 }
 
-int meta_id(struct meta_run *r, const json_t *obj, const char *key, char num[META_NUM_MAX],
-            const char **out)
+int parse_meta_id(struct meta_run *r, const json_t *obj, const char *key, char num[META_NUM_MAX],
+                  const char **out)
 {
 	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
 
 	*out = NULL;
 	if (v && json_is_integer(v)) {
 		if (json_integer_value(v) < 0)
-			return meta_fail(r, KV_EINVAL, "negative id in '%s'", key);
+			return parse_meta_fail(r, KV_EINVAL, "negative id in '%s'", key);
 		snprintf(num, META_NUM_MAX, "%" PRId64, (int64_t)json_integer_value(v));
 		*out = num;
 		return KV_OK;
 	}
 	if (v && json_is_string(v) && json_string_length(v) == 0)
-		return meta_fail(r, KV_EINVAL, "empty id in '%s'", key);
+		return parse_meta_fail(r, KV_EINVAL, "empty id in '%s'", key);
 	if (v && !json_is_string(v) && !json_is_null(v))
-		return meta_fail(r, KV_EINVAL, "expected string or integer id for '%s', got %s",
-		                 key, type_name(v));
-	return meta_str(r, obj, key, out);
+		return parse_meta_fail(r, KV_EINVAL,
+		                       "expected string or integer id for '%s', got %s", key,
+		                       parse_json_type(v));
+	return parse_meta_str(r, obj, key, out);
 }
 
-int meta_iso_time(struct meta_run *r, const json_t *obj, const char *key, int64_t *out)
+int parse_meta_iso_time(struct meta_run *r, const json_t *obj, const char *key, int64_t *out)
 {
 	const char *s;
-	int rc = meta_str(r, obj, key, &s);
+	int rc = parse_meta_str(r, obj, key, &s);
 
 	*out = 0;
 	if (rc || !s)
 		return rc;
 	if (time_parse_iso(s, out))
-		return meta_fail(r, KV_EINVAL, "'%s' is not an ISO 8601 instant: \"%.40s\"", key,
-		                 s);
+		return parse_meta_fail(r, KV_EINVAL, "'%s' is not an ISO 8601 instant: \"%.40s\"",
+		                       key, s);
 	return KV_OK;
 }
 
-int meta_int(struct meta_run *r, const json_t *obj, const char *key, int64_t *out)
+int parse_meta_int(struct meta_run *r, const json_t *obj, const char *key, int64_t *out)
 {
 	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
 
@@ -169,13 +151,13 @@ int meta_int(struct meta_run *r, const json_t *obj, const char *key, int64_t *ou
 	if (!v || json_is_null(v))
 		return KV_OK;
 	if (!json_is_integer(v))
-		return meta_fail(r, KV_EINVAL, "expected integer for '%s', got %s", key,
-		                 type_name(v));
+		return parse_meta_fail(r, KV_EINVAL, "expected integer for '%s', got %s", key,
+		                       parse_json_type(v));
 	*out = (int64_t)json_integer_value(v);
 	return KV_OK;
 }
 
-int meta_array(struct meta_run *r, const json_t *obj, const char *key, json_t **out)
+int parse_meta_array(struct meta_run *r, const json_t *obj, const char *key, json_t **out)
 {
 	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
 
@@ -183,13 +165,13 @@ int meta_array(struct meta_run *r, const json_t *obj, const char *key, json_t **
 	if (!v || json_is_null(v))
 		return KV_OK;
 	if (!json_is_array(v))
-		return meta_fail(r, KV_EINVAL, "expected array for '%s', got %s", key,
-		                 type_name(v));
+		return parse_meta_fail(r, KV_EINVAL, "expected array for '%s', got %s", key,
+		                       parse_json_type(v));
 	*out = v;
 	return KV_OK;
 }
 
-int meta_object(struct meta_run *r, const json_t *obj, const char *key, json_t **out)
+int parse_meta_object(struct meta_run *r, const json_t *obj, const char *key, json_t **out)
 {
 	json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
 
@@ -197,18 +179,18 @@ int meta_object(struct meta_run *r, const json_t *obj, const char *key, json_t *
 	if (!v || json_is_null(v))
 		return KV_OK;
 	if (!json_is_object(v))
-		return meta_fail(r, KV_EINVAL, "expected object for '%s', got %s", key,
-		                 type_name(v));
+		return parse_meta_fail(r, KV_EINVAL, "expected object for '%s', got %s", key,
+		                       parse_json_type(v));
 	*out = v;
 	return KV_OK;
 }
 
-int meta_true(const json_t *obj, const char *key)
+int parse_meta_true(const json_t *obj, const char *key)
 {
 	return json_is_object(obj) && json_is_true(json_object_get(obj, key));
 }
 
-void meta_attach_done(struct meta_attach *a)
+void parse_meta_attach_done(struct meta_attach *a)
 {
 	if (!a)
 		return;
@@ -217,7 +199,7 @@ void meta_attach_done(struct meta_attach *a)
 	memset(a, 0, sizeof(*a));
 }
 
-int meta_attach_link(struct meta_attach *a, const char *url)
+int parse_meta_attach_link(struct meta_attach *a, const char *url)
 {
 	if (!url || !*url)
 		return KV_OK;
@@ -237,7 +219,8 @@ int meta_attach_link(struct meta_attach *a, const char *url)
 	return KV_OK;
 }
 
-int meta_attach_media(struct meta_attach *a, const char *id, const char *type, const char *url)
+int parse_meta_attach_media(struct meta_attach *a, const char *id, const char *type,
+                            const char *url)
 {
 	if (!id && !url)
 		return KV_OK;
@@ -257,7 +240,7 @@ int meta_attach_media(struct meta_attach *a, const char *id, const char *type, c
 	return KV_OK;
 }
 
-char *meta_raw_json(const json_t *obj, const char *const *drop)
+char *parse_meta_raw_json(const json_t *obj, const char *const *drop)
 {
 	json_t *copy;
 	char *s;
@@ -278,17 +261,17 @@ char *meta_raw_json(const json_t *obj, const char *const *drop)
 	return s;
 }
 
-int meta_emit(struct meta_run *r, const struct item *it)
+int parse_meta_emit(struct meta_run *r, const struct item *it)
 {
 	return r->sink->item(r->sink->ctx, it, r->err);
 }
 
-int meta_emit_event(struct meta_run *r, const struct item_event *ev)
+int parse_meta_emit_event(struct meta_run *r, const struct item_event *ev)
 {
 	return r->sink->event(r->sink->ctx, ev, r->err);
 }
 
-int meta_skip(struct meta_run *r, const char *what, const char *reason)
+int parse_meta_skip(struct meta_run *r, const char *what, const char *reason)
 {
 	if (!r->sink->skip)
 		return KV_OK;
@@ -297,7 +280,7 @@ int meta_skip(struct meta_run *r, const char *what, const char *reason)
 
 /* ---- mojibake ---- */
 
-size_t meta_repair_mojibake(char *s, size_t len)
+size_t parse_meta_repair_mojibake(char *s, size_t len)
 {
 	size_t i = 0, n = 0;
 	int high = 0;
@@ -372,8 +355,8 @@ static int error_fields(const json_t *root, int *code, int *subcode, char *msg, 
 	return 1;
 }
 
-int parse_graph_error(const char *data, size_t len, int *out_code, int *out_subcode, char *msg,
-                      size_t msgsz)
+int parse_meta_graph_error(const char *data, size_t len, int *out_code, int *out_subcode, char *msg,
+                           size_t msgsz)
 {
 	json_error_t je;
 	json_t *root;
@@ -394,7 +377,7 @@ int parse_graph_error(const char *data, size_t len, int *out_code, int *out_subc
 	return is;
 }
 
-int meta_graph_error_check(struct meta_run *r, const json_t *root)
+int parse_meta_graph_error_check(struct meta_run *r, const json_t *root)
 {
 	char msg[512];
 	const char *type = NULL;
@@ -406,7 +389,7 @@ int meta_graph_error_check(struct meta_run *r, const json_t *root)
 	               type ? type : "unknown", msg);
 }
 
-int parse_graph_next(const char *data, size_t len, char **out_next_url, struct err *err)
+int parse_meta_graph_next(const char *data, size_t len, char **out_next_url, struct err *err)
 {
 	struct meta_run r;
 	json_t *root = NULL, *paging;
@@ -414,14 +397,14 @@ int parse_graph_next(const char *data, size_t len, char **out_next_url, struct e
 	char *copy = NULL;
 	int rc;
 
-	meta_run_init(&r, "Graph response", NULL, err);
-	if ((rc = meta_load(&r, data, len, &root)))
+	parse_meta_run_init(&r, "Graph response", NULL, err);
+	if ((rc = parse_meta_load(&r, data, len, &root)))
 		goto out;
-	if ((rc = meta_graph_error_check(&r, root)))
+	if ((rc = parse_meta_graph_error_check(&r, root)))
 		goto out;
-	if ((rc = meta_object(&r, root, "paging", &paging)))
+	if ((rc = parse_meta_object(&r, root, "paging", &paging)))
 		goto out;
-	if ((rc = meta_str(&r, paging, "next", &next)))
+	if ((rc = parse_meta_str(&r, paging, "next", &next)))
 		goto out;
 	if (next && *next && !(copy = strdup(next))) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");

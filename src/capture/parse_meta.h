@@ -21,7 +21,7 @@
  * belongs to; for Facebook it is otherwise taken from the post id prefix.
  * name names the source in messages. Returns 0; KV_EINVAL for bad input (err
  * names name and the position or element path, and why); KV_EIO when the body
- * is a Graph error envelope (message as for parse_graph_next); or what the
+ * is a Graph error envelope (message as for parse_meta_graph_next); or what the
  * sink returned. */
 int parse_graph(const char *data, size_t len, const char *name, const char *account_ref,
                 const struct item_sink *sink, struct err *err);
@@ -31,14 +31,14 @@ int parse_graph(const char *data, size_t len, const char *name, const char *acco
  * "Graph API error <code>/<subcode> (<type>): <message>" when the body is a
  * Graph error envelope; KV_EINVAL when it is not JSON or paging.next is not a
  * string; KV_ENOMEM. *out_next_url is untouched on failure. */
-int parse_graph_next(const char *data, size_t len, char **out_next_url, struct err *err);
+int parse_meta_graph_next(const char *data, size_t len, char **out_next_url, struct err *err);
 
 /* Returns 1 when data is a Graph error envelope ({"error":{"message", "type",
  * "code", "error_subcode", "fbtrace_id"}}) and fills *out_code and
  * *out_subcode (0 when absent) and msg (msgsz bytes, truncated, may be NULL)
  * with the message; 0 when it is not (outputs untouched). */
-int parse_graph_error(const char *data, size_t len, int *out_code, int *out_subcode, char *msg,
-                      size_t msgsz);
+int parse_meta_graph_error(const char *data, size_t len, int *out_code, int *out_subcode, char *msg,
+                           size_t msgsz);
 
 /* Parses one webhook delivery body ({"object":"page"|"instagram",
  * "entry":[...]}): Page feed changes become items (add, edited) or events
@@ -52,7 +52,7 @@ int parse_meta_webhook(const char *data, size_t len, const char *name, const str
 /* Parses one "Download your information" JSON file: Facebook your_posts_N.json,
  * comments.json, Messenger message_N.json, and the Instagram post_comments,
  * posts and messages files. Every string is repaired with
- * meta_repair_mojibake. Items get a derived id "dyi:<hex SHA-256>" (see
+ * parse_meta_repair_mojibake. Items get a derived id "dyi:<hex SHA-256>" (see
  * docs/formats/meta.md) so that importing the same file again names the same
  * items. Files of other kinds (friends, profile ...) are skipped with a
  * reason. Returns 0, KV_EINVAL naming name and the element and why, or what
@@ -66,6 +66,6 @@ int parse_meta_dyi(const char *data, size_t len, const char *name, const struct 
  * code points taken as bytes are valid UTF-8, s is replaced by those bytes
  * and NUL-terminated if there is room. Otherwise s is left alone, so correct
  * text such as "é" stays. Returns the new length. */
-size_t meta_repair_mojibake(char *s, size_t len);
+size_t parse_meta_repair_mojibake(char *s, size_t len);
 
 #endif

@@ -4,7 +4,7 @@
  * repaired before use. Items have no platform ids there, so a stable one is
  * derived (see dyi_id). Other export files are skipped with a reason. */
 #include "capture/parse_meta.h"
-#include "capture/parse.h"
+#include "capture/parse_text.h"
 #include "capture/parse_meta_int.h"
 
 #include "base/buf.h"
@@ -44,15 +44,15 @@ static int fixed(struct dyi *d, const char *s, const char **out)
 		char **p = realloc(d->pool, cap * sizeof(*p));
 
 		if (!p)
-			return meta_fail(&d->r, KV_ENOMEM, "out of memory");
+			return parse_meta_fail(&d->r, KV_ENOMEM, "out of memory");
 		d->pool = p;
 		d->cap_pool = cap;
 	}
 	len = strlen(s);
 	if (!(copy = malloc(len + 1)))
-		return meta_fail(&d->r, KV_ENOMEM, "out of memory");
+		return parse_meta_fail(&d->r, KV_ENOMEM, "out of memory");
 	memcpy(copy, s, len + 1);
-	meta_repair_mojibake(copy, len);
+	parse_meta_repair_mojibake(copy, len);
 	d->pool[d->n_pool++] = copy;
 	*out = copy;
 	return KV_OK;
@@ -62,7 +62,7 @@ static int fixed(struct dyi *d, const char *s, const char **out)
 static int fstr(struct dyi *d, const json_t *obj, const char *key, const char **out)
 {
 	const char *s;
-	int rc = meta_str(&d->r, obj, key, &s);
+	int rc = parse_meta_str(&d->r, obj, key, &s);
 
 	*out = NULL;
 	return rc ? rc : fixed(d, s, out);
@@ -94,7 +94,7 @@ static int dyi_id(struct dyi *d, const char *kind, const char *scope, int64_t t,
 
 static int emit(struct dyi *d, struct item *it, const json_t *raw_obj, const struct meta_attach *a)
 {
-	char *raw = meta_raw_json(raw_obj, NULL);
+	char *raw = parse_meta_raw_json(raw_obj, NULL);
 	int rc;
 
 	it->platform = d->platform;
@@ -108,7 +108,7 @@ static int emit(struct dyi *d, struct item *it, const json_t *raw_obj, const str
 		it->n_media = a->n_media;
 	}
 	it->raw_json = raw;
-	rc = meta_emit(&d->r, it);
+	rc = parse_meta_emit(&d->r, it);
 	free(raw);
 	return rc;
 }
@@ -133,24 +133,24 @@ static int message_media(struct dyi *d, const json_t *m, struct meta_attach *a)
 		if (json_is_object(one)) { /* a sticker is one object */
 			if ((rc = fstr(d, one, "uri", &uri)))
 				return rc;
-			if (meta_attach_media(a, NULL, lists[k].type, uri))
-				return meta_fail(r, KV_ENOMEM, "out of memory");
+			if (parse_meta_attach_media(a, NULL, lists[k].type, uri))
+				return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 			continue;
 		}
-		if ((rc = meta_array(r, m, lists[k].key, &list)))
+		if ((rc = parse_meta_array(r, m, lists[k].key, &list)))
 			return rc;
 		json_array_foreach(list, i, v)
 		{
 			if ((rc = fstr(d, v, "uri", &uri)))
 				return rc;
-			if (meta_attach_media(a, NULL, lists[k].type, uri))
-				return meta_fail(r, KV_ENOMEM, "out of memory");
+			if (parse_meta_attach_media(a, NULL, lists[k].type, uri))
+				return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 		}
 	}
-	if ((rc = meta_object(r, m, "share", &share)) || (rc = fstr(d, share, "link", &link)))
+	if ((rc = parse_meta_object(r, m, "share", &share)) || (rc = fstr(d, share, "link", &link)))
 		return rc;
-	if (meta_attach_link(a, link))
-		return meta_fail(r, KV_ENOMEM, "out of memory");
+	if (parse_meta_attach_link(a, link))
+		return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 	return KV_OK;
 }
 
@@ -162,30 +162,30 @@ static int thread(struct dyi *d, const json_t *root)
 	size_t i;
 	int rc;
 
-	if ((rc = meta_array(r, root, "messages", &msgs)) ||
-	    (rc = meta_str(r, root, "thread_path", &path_raw)) ||
-	    (rc = meta_str(r, root, "title", &title_raw)))
+	if ((rc = parse_meta_array(r, root, "messages", &msgs)) ||
+	    (rc = parse_meta_str(r, root, "thread_path", &path_raw)) ||
+	    (rc = parse_meta_str(r, root, "title", &title_raw)))
 		return rc;
 	/* Messages of one conversation share the thread path (or the title
 	 * in exports without one) across the message_N.json parts. */
 	scope = path_raw ? path_raw : title_raw;
 	json_array_foreach(msgs, i, m)
 	{
-		size_t mark = meta_path_push(r, "messages[%zu]", i);
+		size_t mark = parse_meta_path_push(r, "messages[%zu]", i);
 		struct meta_attach a = {0};
 		struct item it = {0};
 		const char *sender, *fscope;
 		int64_t ms;
 
 		if (!json_is_object(m))
-			return meta_fail(r, KV_EINVAL, "expected object, got another type");
+			return parse_meta_fail(r, KV_EINVAL, "expected object, got another type");
 		if ((rc = fstr(d, m, "sender_name", &sender)) ||
-		    (rc = meta_int(r, m, "timestamp_ms", &ms)) ||
+		    (rc = parse_meta_int(r, m, "timestamp_ms", &ms)) ||
 		    (rc = fstr(d, m, "content", &it.text)) || (rc = fixed(d, scope, &fscope)) ||
 		    (rc = message_media(d, m, &a)))
 			goto next;
 		if (!ms) {
-			rc = meta_fail(r, KV_EINVAL, "message without 'timestamp_ms'");
+			rc = parse_meta_fail(r, KV_EINVAL, "message without 'timestamp_ms'");
 			goto next;
 		}
 		if ((rc = dyi_id(d, "message", fscope, ms, sender, &it.platform_id)))
@@ -194,14 +194,14 @@ static int thread(struct dyi *d, const json_t *root)
 		it.author_name = sender;
 		it.author_is_account = -1;
 		it.created_at = ms / 1000;
-		it.state = meta_true(m, "is_unsent") ? ITEM_DELETED : ITEM_VISIBLE;
+		it.state = parse_meta_true(m, "is_unsent") ? ITEM_DELETED : ITEM_VISIBLE;
 		rc = emit(d, &it, m, &a);
 	next:
-		meta_attach_done(&a);
+		parse_meta_attach_done(&a);
 		pool_clear(d);
 		if (rc)
 			return rc;
-		meta_path_pop(r, mark);
+		parse_meta_path_pop(r, mark);
 	}
 	return KV_OK;
 }
@@ -217,21 +217,22 @@ static int fb_attachments(struct dyi *d, const json_t *e, struct meta_attach *a)
 	size_t i, j;
 	int rc;
 
-	if ((rc = meta_array(r, e, "attachments", &atts)))
+	if ((rc = parse_meta_array(r, e, "attachments", &atts)))
 		return rc;
 	json_array_foreach(atts, i, att)
 	{
-		if ((rc = meta_array(r, att, "data", &data)))
+		if ((rc = parse_meta_array(r, att, "data", &data)))
 			return rc;
 		json_array_foreach(data, j, v)
 		{
-			if ((rc = meta_object(r, v, "media", &media)) ||
+			if ((rc = parse_meta_object(r, v, "media", &media)) ||
 			    (rc = fstr(d, media, "uri", &uri)) ||
-			    (rc = meta_object(r, v, "external_context", &ext)) ||
+			    (rc = parse_meta_object(r, v, "external_context", &ext)) ||
 			    (rc = fstr(d, ext, "url", &url)))
 				return rc;
-			if (meta_attach_media(a, NULL, NULL, uri) || meta_attach_link(a, url))
-				return meta_fail(r, KV_ENOMEM, "out of memory");
+			if (parse_meta_attach_media(a, NULL, NULL, uri) ||
+			    parse_meta_attach_link(a, url))
+				return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 		}
 	}
 	return KV_OK;
@@ -250,15 +251,15 @@ static int fb_entry(struct dyi *d, const json_t *e, int comment)
 	int rc;
 
 	buf_init(&text, PARSE_TEXT_MAX);
-	if ((rc = meta_int(r, e, "timestamp", &t)) || (rc = meta_array(r, e, "data", &data)) ||
-	    (rc = fb_attachments(d, e, &a)))
+	if ((rc = parse_meta_int(r, e, "timestamp", &t)) ||
+	    (rc = parse_meta_array(r, e, "data", &data)) || (rc = fb_attachments(d, e, &a)))
 		goto out;
 	json_array_foreach(data, i, v)
 	{
 		int64_t u;
 
-		if ((rc = meta_object(r, v, "comment", &c)) ||
-		    (rc = meta_int(r, v, "update_timestamp", &u)))
+		if ((rc = parse_meta_object(r, v, "comment", &c)) ||
+		    (rc = parse_meta_int(r, v, "update_timestamp", &u)))
 			goto out;
 		if (u)
 			upd = u;
@@ -266,7 +267,7 @@ static int fb_entry(struct dyi *d, const json_t *e, int comment)
 		if (c) {
 			if ((rc = fstr(d, c, "comment", &s)) ||
 			    (rc = fstr(d, c, "author", &author)) ||
-			    (rc = meta_int(r, c, "timestamp", &ct)))
+			    (rc = parse_meta_int(r, c, "timestamp", &ct)))
 				goto out;
 			if (ct)
 				t = ct;
@@ -282,13 +283,14 @@ static int fb_entry(struct dyi *d, const json_t *e, int comment)
 		}
 		if ((!text.len && buf_puts(&text, first)) || buf_puts(&text, "\n\n") ||
 		    buf_puts(&text, s)) {
-			rc = meta_fail(r, KV_EINVAL, "text over the %zu KiB limit or out of memory",
-			               PARSE_TEXT_MAX >> 10);
+			rc = parse_meta_fail(r, KV_EINVAL,
+			                     "text over the %zu KiB limit or out of memory",
+			                     PARSE_TEXT_MAX >> 10);
 			goto out;
 		}
 	}
 	if (!t) {
-		rc = meta_fail(r, KV_EINVAL, "entry without 'timestamp'");
+		rc = parse_meta_fail(r, KV_EINVAL, "entry without 'timestamp'");
 		goto out;
 	}
 	if (comment)
@@ -311,7 +313,7 @@ static int fb_entry(struct dyi *d, const json_t *e, int comment)
 	rc = emit(d, &it, e, &a);
 out:
 	buf_done(&text);
-	meta_attach_done(&a);
+	parse_meta_attach_done(&a);
 	pool_clear(d);
 	return rc;
 }
@@ -324,13 +326,14 @@ static int fb_list(struct dyi *d, const json_t *list, const char *key, int comme
 
 	json_array_foreach(list, i, e)
 	{
-		size_t mark = meta_path_push(&d->r, "%s[%zu]", key, i);
+		size_t mark = parse_meta_path_push(&d->r, "%s[%zu]", key, i);
 
 		if (!json_is_object(e))
-			return meta_fail(&d->r, KV_EINVAL, "expected object, got another type");
+			return parse_meta_fail(&d->r, KV_EINVAL,
+			                       "expected object, got another type");
 		if ((rc = fb_entry(d, e, comment)))
 			return rc;
-		meta_path_pop(&d->r, mark);
+		parse_meta_path_pop(&d->r, mark);
 	}
 	return KV_OK;
 }
@@ -347,24 +350,26 @@ static int ig_comment(struct dyi *d, const json_t *e)
 	int64_t t = 0;
 	int rc;
 
-	if ((rc = meta_object(r, e, "string_map_data", &map)) ||
-	    (rc = meta_array(r, e, "string_list_data", &list)))
+	if ((rc = parse_meta_object(r, e, "string_map_data", &map)) ||
+	    (rc = parse_meta_array(r, e, "string_list_data", &list)))
 		goto out;
 	if (map) {
-		if ((rc = meta_object(r, map, "Comment", &f)) ||
+		if ((rc = parse_meta_object(r, map, "Comment", &f)) ||
 		    (rc = fstr(d, f, "value", &it.text)) ||
-		    (rc = meta_object(r, map, "Media Owner", &f)) ||
-		    (rc = fstr(d, f, "value", &owner)) || (rc = meta_object(r, map, "Time", &f)) ||
-		    (rc = meta_int(r, f, "timestamp", &t)))
+		    (rc = parse_meta_object(r, map, "Media Owner", &f)) ||
+		    (rc = fstr(d, f, "value", &owner)) ||
+		    (rc = parse_meta_object(r, map, "Time", &f)) ||
+		    (rc = parse_meta_int(r, f, "timestamp", &t)))
 			goto out;
 	} else if (list && json_array_size(list) > 0) {
 		f = json_array_get(list, 0);
 		if ((rc = fstr(d, f, "value", &it.text)) ||
-		    (rc = meta_int(r, f, "timestamp", &t)) || (rc = fstr(d, e, "title", &owner)))
+		    (rc = parse_meta_int(r, f, "timestamp", &t)) ||
+		    (rc = fstr(d, e, "title", &owner)))
 			goto out;
 	}
 	if (!t) {
-		rc = meta_fail(r, KV_EINVAL, "comment without a time");
+		rc = parse_meta_fail(r, KV_EINVAL, "comment without a time");
 		goto out;
 	}
 	if ((rc = dyi_id(d, "comment", owner, t, NULL, &it.platform_id)))
@@ -391,25 +396,26 @@ static int ig_post(struct dyi *d, const json_t *e)
 	size_t i;
 	int rc;
 
-	if ((rc = meta_array(r, e, "media", &media)) || (rc = fstr(d, e, "title", &it.text)) ||
-	    (rc = meta_int(r, e, "creation_timestamp", &t)))
+	if ((rc = parse_meta_array(r, e, "media", &media)) ||
+	    (rc = fstr(d, e, "title", &it.text)) ||
+	    (rc = parse_meta_int(r, e, "creation_timestamp", &t)))
 		goto out;
 	json_array_foreach(media, i, m)
 	{
 		if ((rc = fstr(d, m, "uri", &uri)) || (rc = fstr(d, m, "title", &title)) ||
-		    (rc = meta_int(r, m, "creation_timestamp", &mt)))
+		    (rc = parse_meta_int(r, m, "creation_timestamp", &mt)))
 			goto out;
 		if (!t)
 			t = mt;
 		if ((!it.text || !*it.text) && title)
 			it.text = title;
-		if (meta_attach_media(&a, NULL, NULL, uri)) {
-			rc = meta_fail(r, KV_ENOMEM, "out of memory");
+		if (parse_meta_attach_media(&a, NULL, NULL, uri)) {
+			rc = parse_meta_fail(r, KV_ENOMEM, "out of memory");
 			goto out;
 		}
 	}
 	if (!t) {
-		rc = meta_fail(r, KV_EINVAL, "post without 'creation_timestamp'");
+		rc = parse_meta_fail(r, KV_EINVAL, "post without 'creation_timestamp'");
 		goto out;
 	}
 	if ((rc = dyi_id(d, "post", NULL, t, a.n_media ? a.media[0].url : NULL, &it.platform_id)))
@@ -419,7 +425,7 @@ static int ig_post(struct dyi *d, const json_t *e)
 	it.created_at = t;
 	rc = emit(d, &it, e, &a);
 out:
-	meta_attach_done(&a);
+	parse_meta_attach_done(&a);
 	pool_clear(d);
 	return rc;
 }
@@ -445,18 +451,20 @@ static int top_array(struct dyi *d, const json_t *list, const char *key)
 	if (fn)
 		d->platform = "instagram";
 	if (!fn)
-		return meta_skip(&d->r, d->r.name,
-		                 "not a posts, comments or messages file of a download (friends, "
-		                 "likes, profile and settings are not captured)");
+		return parse_meta_skip(
+		        &d->r, d->r.name,
+		        "not a posts, comments or messages file of a download (friends, "
+		        "likes, profile and settings are not captured)");
 	json_array_foreach(list, i, e)
 	{
-		size_t mark = meta_path_push(&d->r, "%s[%zu]", key, i);
+		size_t mark = parse_meta_path_push(&d->r, "%s[%zu]", key, i);
 
 		if (!json_is_object(e))
-			return meta_fail(&d->r, KV_EINVAL, "expected object, got another type");
+			return parse_meta_fail(&d->r, KV_EINVAL,
+			                       "expected object, got another type");
 		if ((rc = fn(d, e)))
 			return rc;
-		meta_path_pop(&d->r, mark);
+		parse_meta_path_pop(&d->r, mark);
 	}
 	return KV_OK;
 }
@@ -469,11 +477,11 @@ int parse_meta_dyi(const char *data, size_t len, const char *name, const struct 
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	meta_run_init(&d.r, name, sink, err);
+	parse_meta_run_init(&d.r, name, sink, err);
 	/* Instagram's and Facebook's files share shapes (message_1.json);
 	 * the export's folder names tell them apart. */
 	d.platform = name && strstr(name, "instagram") ? "instagram" : "facebook";
-	if ((rc = hash_init()) || (rc = meta_load(&d.r, data, len, &root)))
+	if ((rc = hash_init()) || (rc = parse_meta_load(&d.r, data, len, &root)))
 		goto out;
 	if (json_is_array(root)) {
 		rc = top_array(&d, root, "");
@@ -490,9 +498,10 @@ int parse_meta_dyi(const char *data, size_t len, const char *name, const struct 
 	} else if ((list = json_object_get(root, "status_updates_v2")) && json_is_array(list)) {
 		rc = fb_list(&d, list, "status_updates_v2", 0);
 	} else {
-		rc = meta_skip(&d.r, d.r.name,
-		               "not a posts, comments or messages file of a download (friends, "
-		               "likes, profile and settings are not captured)");
+		rc = parse_meta_skip(
+		        &d.r, d.r.name,
+		        "not a posts, comments or messages file of a download (friends, "
+		        "likes, profile and settings are not captured)");
 	}
 out:
 	pool_clear(&d);

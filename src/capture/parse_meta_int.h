@@ -25,47 +25,47 @@ struct meta_run {
 	size_t pathlen;
 };
 
-void meta_run_init(struct meta_run *r, const char *name, const struct item_sink *sink,
-                   struct err *err);
+void parse_meta_run_init(struct meta_run *r, const char *name, const struct item_sink *sink,
+                         struct err *err);
 
 /* Appends a printf-formatted step to the path; returns the mark to give
- * meta_path_pop to go back. */
-size_t meta_path_push(struct meta_run *r, const char *fmt, ...)
+ * parse_meta_path_pop to go back. */
+size_t parse_meta_path_push(struct meta_run *r, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
-void meta_path_pop(struct meta_run *r, size_t mark);
+void parse_meta_path_pop(struct meta_run *r, size_t mark);
 
 /* Sets err to "<name>: <path>: <message>" and returns code. */
-int meta_fail(struct meta_run *r, int code, const char *fmt, ...)
+int parse_meta_fail(struct meta_run *r, int code, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
 /* Loads a whole JSON document (object or array) of at most PARSE_DOC_MAX
  * bytes; *out is a new reference. KV_EINVAL naming line, column, byte. */
-int meta_load(struct meta_run *r, const char *data, size_t len, json_t **out);
+int parse_meta_load(struct meta_run *r, const char *data, size_t len, json_t **out);
 
 /* obj[key] as a string (borrowed), NULL when absent or null; KV_EINVAL for
  * another type or more than PARSE_TEXT_MAX bytes. */
-int meta_str(struct meta_run *r, const json_t *obj, const char *key, const char **out);
+int parse_meta_str(struct meta_run *r, const json_t *obj, const char *key, const char **out);
 
 /* obj[key] as an id: a string (borrowed) or a non-negative integer printed
  * into num. NULL when absent or null; KV_EINVAL for other types. */
-int meta_id(struct meta_run *r, const json_t *obj, const char *key, char num[META_NUM_MAX],
-            const char **out);
+int parse_meta_id(struct meta_run *r, const json_t *obj, const char *key, char num[META_NUM_MAX],
+                  const char **out);
 
 /* obj[key] as an ISO 8601 instant (Graph's "2026-03-01T10:15:30+0000") into
  * Unix seconds; 0 when absent or null; KV_EINVAL when malformed. */
-int meta_iso_time(struct meta_run *r, const json_t *obj, const char *key, int64_t *out);
+int parse_meta_iso_time(struct meta_run *r, const json_t *obj, const char *key, int64_t *out);
 
 /* obj[key] as an integer (Unix seconds or milliseconds); 0 when absent or
  * null; KV_EINVAL for another type. */
-int meta_int(struct meta_run *r, const json_t *obj, const char *key, int64_t *out);
+int parse_meta_int(struct meta_run *r, const json_t *obj, const char *key, int64_t *out);
 
 /* obj[key] as an array / object (borrowed); NULL when absent or null;
  * KV_EINVAL for another type. */
-int meta_array(struct meta_run *r, const json_t *obj, const char *key, json_t **out);
-int meta_object(struct meta_run *r, const json_t *obj, const char *key, json_t **out);
+int parse_meta_array(struct meta_run *r, const json_t *obj, const char *key, json_t **out);
+int parse_meta_object(struct meta_run *r, const json_t *obj, const char *key, json_t **out);
 
 /* 1 when obj[key] is true. */
-int meta_true(const json_t *obj, const char *key);
+int parse_meta_true(const json_t *obj, const char *key);
 
 /* The links and media of one item, borrowed strings in growing arrays. */
 struct meta_attach {
@@ -75,25 +75,26 @@ struct meta_attach {
 	size_t n_media, cap_media;
 };
 
-void meta_attach_done(struct meta_attach *a);
+void parse_meta_attach_done(struct meta_attach *a);
 /* Adds a link (ignored when NULL, empty or already there). KV_ENOMEM. */
-int meta_attach_link(struct meta_attach *a, const char *url);
+int parse_meta_attach_link(struct meta_attach *a, const char *url);
 /* Adds a media entry (ignored when url and id are both NULL). KV_ENOMEM. */
-int meta_attach_media(struct meta_attach *a, const char *id, const char *type, const char *url);
+int parse_meta_attach_media(struct meta_attach *a, const char *id, const char *type,
+                            const char *url);
 
 /* The compact JSON of obj without the keys in drop (NULL-terminated list):
  * the item's own evidence without its nested children. Heap string or NULL
  * when memory runs out (the item then goes without it). */
-char *meta_raw_json(const json_t *obj, const char *const *drop);
+char *parse_meta_raw_json(const json_t *obj, const char *const *drop);
 
 /* Hands an item / event / skip notice to the sink; returns what it returned
  * (a skip notice is dropped when the sink has no skip callback). */
-int meta_emit(struct meta_run *r, const struct item *it);
-int meta_emit_event(struct meta_run *r, const struct item_event *ev);
-int meta_skip(struct meta_run *r, const char *what, const char *reason);
+int parse_meta_emit(struct meta_run *r, const struct item *it);
+int parse_meta_emit_event(struct meta_run *r, const struct item_event *ev);
+int parse_meta_skip(struct meta_run *r, const char *what, const char *reason);
 
 /* KV_EIO with "<name>: Graph API error <code>/<subcode> (<type>): <message>"
  * when root is a Graph error envelope, else 0. */
-int meta_graph_error_check(struct meta_run *r, const json_t *root);
+int parse_meta_graph_error_check(struct meta_run *r, const json_t *root);
 
 #endif

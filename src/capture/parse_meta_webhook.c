@@ -37,7 +37,7 @@ static int skip_change(struct hook *h, const char *field, const char *item, cons
 
 	snprintf(what, sizeof(what), "%s%s%s%s%s%s%s", field, item ? " " : "", item ? item : "",
 	         verb ? " " : "", verb ? verb : "", id ? " " : "", id ? id : "");
-	return meta_skip(&h->r, what, reason);
+	return parse_meta_skip(&h->r, what, reason);
 }
 
 static int event(struct hook *h, const char *id, enum item_event_kind kind, int64_t at)
@@ -50,7 +50,7 @@ static int event(struct hook *h, const char *id, enum item_event_kind kind, int6
 	ev.kind = kind;
 	ev.at = h->entry_time ? h->entry_time : at;
 	ev.source = "webhook";
-	return meta_emit_event(&h->r, &ev);
+	return parse_meta_emit_event(&h->r, &ev);
 }
 
 /* Media a feed change carries: "photo"/"video" (URL of a comment's
@@ -65,25 +65,27 @@ static int feed_media(struct hook *h, const json_t *v, const char *item, const c
 	size_t i;
 	int rc;
 
-	if ((rc = meta_str(r, v, "photo", &photo)) || (rc = meta_str(r, v, "video", &video)) ||
-	    (rc = meta_str(r, v, "link", &link)) || (rc = meta_array(r, v, "photos", &photos)))
+	if ((rc = parse_meta_str(r, v, "photo", &photo)) ||
+	    (rc = parse_meta_str(r, v, "video", &video)) ||
+	    (rc = parse_meta_str(r, v, "link", &link)) ||
+	    (rc = parse_meta_array(r, v, "photos", &photos)))
 		return rc;
-	if (meta_attach_media(a, NULL, "photo", photo) ||
-	    meta_attach_media(a, NULL, "video", video))
-		return meta_fail(r, KV_ENOMEM, "out of memory");
+	if (parse_meta_attach_media(a, NULL, "photo", photo) ||
+	    parse_meta_attach_media(a, NULL, "video", video))
+		return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 	json_array_foreach(photos, i, p)
 	{
 		if (!json_is_string(p))
-			return meta_fail(r, KV_EINVAL,
-			                 "expected string in 'photos', got another type");
-		if (meta_attach_media(a, NULL, "photo", json_string_value(p)))
-			return meta_fail(r, KV_ENOMEM, "out of memory");
+			return parse_meta_fail(r, KV_EINVAL,
+			                       "expected string in 'photos', got another type");
+		if (parse_meta_attach_media(a, NULL, "photo", json_string_value(p)))
+			return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 	}
 	if (is(item, "photo") || is(item, "video")) {
-		if (meta_attach_media(a, item_id, item, link))
-			return meta_fail(r, KV_ENOMEM, "out of memory");
-	} else if (meta_attach_link(a, link)) {
-		return meta_fail(r, KV_ENOMEM, "out of memory");
+		if (parse_meta_attach_media(a, item_id, item, link))
+			return parse_meta_fail(r, KV_ENOMEM, "out of memory");
+	} else if (parse_meta_attach_link(a, link)) {
+		return parse_meta_fail(r, KV_ENOMEM, "out of memory");
 	}
 	return KV_OK;
 }
@@ -103,14 +105,14 @@ static int feed_item(struct hook *h, const json_t *v, const char *item, const ch
 	int edited = is(verb, "edited") || is(verb, "edit");
 	int rc;
 
-	if ((rc = meta_str(r, v, "message", &message)) ||
-	    (rc = meta_id(r, v, "parent_id", pnum, &parent)) ||
-	    (rc = meta_object(r, v, "from", &from)) ||
-	    (rc = meta_id(r, from, "id", fnum, &it.author_id)) ||
-	    (rc = meta_str(r, from, "name", &it.author_name)) ||
-	    (rc = meta_id(r, v, "sender_id", snum, &sender_id)) ||
-	    (rc = meta_str(r, v, "sender_name", &sender_name)) ||
-	    (rc = meta_int(r, v, "created_time", &created)))
+	if ((rc = parse_meta_str(r, v, "message", &message)) ||
+	    (rc = parse_meta_id(r, v, "parent_id", pnum, &parent)) ||
+	    (rc = parse_meta_object(r, v, "from", &from)) ||
+	    (rc = parse_meta_id(r, from, "id", fnum, &it.author_id)) ||
+	    (rc = parse_meta_str(r, from, "name", &it.author_name)) ||
+	    (rc = parse_meta_id(r, v, "sender_id", snum, &sender_id)) ||
+	    (rc = parse_meta_str(r, v, "sender_name", &sender_name)) ||
+	    (rc = parse_meta_int(r, v, "created_time", &created)))
 		goto out;
 	/* An edit or mention without the text says only that something
 	 * changed; an empty text would overwrite what we have. */
@@ -121,9 +123,9 @@ static int feed_item(struct hook *h, const json_t *v, const char *item, const ch
 		                         : "edit without text: fetch via API");
 		goto out;
 	}
-	if (is(item, "photo") && (rc = meta_id(r, v, "photo_id", inum, &media_id)))
+	if (is(item, "photo") && (rc = parse_meta_id(r, v, "photo_id", inum, &media_id)))
 		goto out;
-	if (is(item, "video") && (rc = meta_id(r, v, "video_id", inum, &media_id)))
+	if (is(item, "video") && (rc = parse_meta_id(r, v, "video_id", inum, &media_id)))
 		goto out;
 	if ((rc = feed_media(h, v, item, media_id, &a)))
 		goto out;
@@ -148,16 +150,16 @@ static int feed_item(struct hook *h, const json_t *v, const char *item, const ch
 	it.created_at = created ? created : edited ? 0 : h->entry_time;
 	it.version_at = edited ? (h->entry_time ? h->entry_time : created) : 0;
 	it.text = message ? message : "";
-	it.state = meta_true(v, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
+	it.state = parse_meta_true(v, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
 	it.links = a.links;
 	it.n_links = a.n_links;
 	it.media = a.media;
 	it.n_media = a.n_media;
-	it.raw_json = raw = meta_raw_json(v, NULL);
-	rc = meta_emit(r, &it);
+	it.raw_json = raw = parse_meta_raw_json(v, NULL);
+	rc = parse_meta_emit(r, &it);
 out:
 	free(raw);
-	meta_attach_done(&a);
+	parse_meta_attach_done(&a);
 	return rc;
 }
 
@@ -170,10 +172,11 @@ static int feed_change(struct hook *h, const json_t *v, int mention)
 	int64_t created;
 	int rc;
 
-	if ((rc = meta_str(r, v, "item", &item)) || (rc = meta_str(r, v, "verb", &verb)) ||
-	    (rc = meta_id(r, v, "post_id", pnum, &post_id)) ||
-	    (rc = meta_id(r, v, "comment_id", cnum, &comment_id)) ||
-	    (rc = meta_int(r, v, "created_time", &created)))
+	if ((rc = parse_meta_str(r, v, "item", &item)) ||
+	    (rc = parse_meta_str(r, v, "verb", &verb)) ||
+	    (rc = parse_meta_id(r, v, "post_id", pnum, &post_id)) ||
+	    (rc = parse_meta_id(r, v, "comment_id", cnum, &comment_id)) ||
+	    (rc = parse_meta_int(r, v, "created_time", &created)))
 		return rc;
 	if (!item || !verb)
 		return skip_change(h, field, item, verb, NULL, "change without 'item' and 'verb'");
@@ -182,7 +185,7 @@ static int feed_change(struct hook *h, const json_t *v, int mention)
 		                   "reactions and likes are not captured");
 	if (is(item, "comment")) {
 		if (!comment_id)
-			return meta_fail(r, KV_EINVAL, "comment change without 'comment_id'");
+			return parse_meta_fail(r, KV_EINVAL, "comment change without 'comment_id'");
 		target = comment_id;
 	} else if (is(item, "post") || is(item, "status") || is(item, "photo") ||
 	           is(item, "video") || is(item, "share")) {
@@ -213,6 +216,21 @@ static int feed_change(struct hook *h, const json_t *v, int mention)
 	                   "video, not the content)");
 }
 
+/* Emits it with text, v as its evidence, and the entry's time: an
+ * Instagram change has no time of its own. */
+static int emit_at_entry(struct hook *h, struct item *it, const char *text, const json_t *v)
+{
+	char *raw = parse_meta_raw_json(v, NULL);
+	int rc;
+
+	it->created_at = h->entry_time;
+	it->text = text;
+	it->raw_json = raw;
+	rc = parse_meta_emit(&h->r, it);
+	free(raw);
+	return rc;
+}
+
 static int ig_comment_change(struct hook *h, const json_t *v, const char *field)
 {
 	struct meta_run *r = &h->r;
@@ -220,19 +238,19 @@ static int ig_comment_change(struct hook *h, const json_t *v, const char *field)
 	json_t *from, *media;
 	char num[META_NUM_MAX], fnum[META_NUM_MAX], mnum[META_NUM_MAX], pnum[META_NUM_MAX];
 	const char *id, *text, *media_id, *parent;
-	char *raw = NULL;
 	int rc;
 
-	if ((rc = meta_id(r, v, "id", num, &id)) || (rc = meta_str(r, v, "text", &text)) ||
-	    (rc = meta_object(r, v, "from", &from)) ||
-	    (rc = meta_id(r, from, "id", fnum, &it.author_id)) ||
-	    (rc = meta_str(r, from, "username", &it.author_name)) ||
-	    (rc = meta_object(r, v, "media", &media)) ||
-	    (rc = meta_id(r, media, "id", mnum, &media_id)) ||
-	    (rc = meta_id(r, v, "parent_id", pnum, &parent)))
+	if ((rc = parse_meta_id(r, v, "id", num, &id)) ||
+	    (rc = parse_meta_str(r, v, "text", &text)) ||
+	    (rc = parse_meta_object(r, v, "from", &from)) ||
+	    (rc = parse_meta_id(r, from, "id", fnum, &it.author_id)) ||
+	    (rc = parse_meta_str(r, from, "username", &it.author_name)) ||
+	    (rc = parse_meta_object(r, v, "media", &media)) ||
+	    (rc = parse_meta_id(r, media, "id", mnum, &media_id)) ||
+	    (rc = parse_meta_id(r, v, "parent_id", pnum, &parent)))
 		return rc;
 	if (!id)
-		return meta_fail(r, KV_EINVAL, "%s change without 'id'", field);
+		return parse_meta_fail(r, KV_EINVAL, "%s change without 'id'", field);
 	if (!text)
 		return skip_change(h, field, NULL, NULL, id, "comment without text: fetch via API");
 	it.platform = "instagram";
@@ -244,13 +262,7 @@ static int ig_comment_change(struct hook *h, const json_t *v, const char *field)
 	it.kind = parent ? ITEM_REPLY : ITEM_COMMENT;
 	it.author_is_account =
 	        it.author_id && h->entry_id ? strcmp(it.author_id, h->entry_id) == 0 : -1;
-	/* The change has no time of its own; the entry's is when it happened. */
-	it.created_at = h->entry_time;
-	it.text = text;
-	it.raw_json = raw = meta_raw_json(v, NULL);
-	rc = meta_emit(r, &it);
-	free(raw);
-	return rc;
+	return emit_at_entry(h, &it, text, v);
 }
 
 static int ig_mention(struct hook *h, const json_t *v)
@@ -259,12 +271,11 @@ static int ig_mention(struct hook *h, const json_t *v)
 	struct item it = {0};
 	char cnum[META_NUM_MAX], mnum[META_NUM_MAX];
 	const char *comment_id, *media_id, *text;
-	char *raw = NULL;
 	int rc;
 
-	if ((rc = meta_id(r, v, "comment_id", cnum, &comment_id)) ||
-	    (rc = meta_id(r, v, "media_id", mnum, &media_id)) ||
-	    (rc = meta_str(r, v, "text", &text)))
+	if ((rc = parse_meta_id(r, v, "comment_id", cnum, &comment_id)) ||
+	    (rc = parse_meta_id(r, v, "media_id", mnum, &media_id)) ||
+	    (rc = parse_meta_str(r, v, "text", &text)))
 		return rc;
 	if (!text || !(comment_id || media_id))
 		return skip_change(h, "mentions", NULL, NULL, comment_id ? comment_id : media_id,
@@ -277,12 +288,7 @@ static int ig_mention(struct hook *h, const json_t *v)
 	it.source = "webhook";
 	it.account_ref = h->entry_id;
 	it.author_is_account = 0;
-	it.created_at = h->entry_time;
-	it.text = text;
-	it.raw_json = raw = meta_raw_json(v, NULL);
-	rc = meta_emit(r, &it);
-	free(raw);
-	return rc;
+	return emit_at_entry(h, &it, text, v);
 }
 
 static int messaging(struct hook *h, const json_t *m)
@@ -298,40 +304,42 @@ static int messaging(struct hook *h, const json_t *m)
 	size_t i;
 	int rc;
 
-	if ((rc = meta_object(r, m, "sender", &sender)) ||
-	    (rc = meta_id(r, sender, "id", snum, &it.author_id)) ||
-	    (rc = meta_int(r, m, "timestamp", &ts)) || (rc = meta_object(r, m, "message", &msg)))
+	if ((rc = parse_meta_object(r, m, "sender", &sender)) ||
+	    (rc = parse_meta_id(r, sender, "id", snum, &it.author_id)) ||
+	    (rc = parse_meta_int(r, m, "timestamp", &ts)) ||
+	    (rc = parse_meta_object(r, m, "message", &msg)))
 		goto out;
 	if (!msg) {
-		rc = meta_skip(r, "messaging event",
-		               "not a message (read receipts, deliveries, reactions and "
-		               "postbacks are not captured)");
+		rc = parse_meta_skip(r, "messaging event",
+		                     "not a message (read receipts, deliveries, reactions and "
+		                     "postbacks are not captured)");
 		goto out;
 	}
-	if ((rc = meta_str(r, msg, "mid", &mid)) || (rc = meta_str(r, msg, "text", &text)) ||
-	    (rc = meta_array(r, msg, "attachments", &atts)))
+	if ((rc = parse_meta_str(r, msg, "mid", &mid)) ||
+	    (rc = parse_meta_str(r, msg, "text", &text)) ||
+	    (rc = parse_meta_array(r, msg, "attachments", &atts)))
 		goto out;
 	if (!mid) {
-		rc = meta_fail(r, KV_EINVAL, "message without 'mid'");
+		rc = parse_meta_fail(r, KV_EINVAL, "message without 'mid'");
 		goto out;
 	}
-	if (meta_true(msg, "is_deleted")) {
+	if (parse_meta_true(msg, "is_deleted")) {
 		rc = event(h, mid, ITEM_EV_DELETED, to_seconds(ts));
 		goto out;
 	}
 	json_array_foreach(atts, i, att)
 	{
-		size_t mark = meta_path_push(r, ".message.attachments[%zu]", i);
+		size_t mark = parse_meta_path_push(r, ".message.attachments[%zu]", i);
 
-		if ((rc = meta_str(r, att, "type", &type)) ||
-		    (rc = meta_object(r, att, "payload", &payload)) ||
-		    (rc = meta_str(r, payload, "url", &url)))
+		if ((rc = parse_meta_str(r, att, "type", &type)) ||
+		    (rc = parse_meta_object(r, att, "payload", &payload)) ||
+		    (rc = parse_meta_str(r, payload, "url", &url)))
 			goto out;
-		if (meta_attach_media(&a, NULL, type, url)) {
-			rc = meta_fail(r, KV_ENOMEM, "out of memory");
+		if (parse_meta_attach_media(&a, NULL, type, url)) {
+			rc = parse_meta_fail(r, KV_ENOMEM, "out of memory");
 			goto out;
 		}
-		meta_path_pop(r, mark);
+		parse_meta_path_pop(r, mark);
 	}
 	it.platform = h->platform;
 	it.platform_id = mid;
@@ -339,19 +347,19 @@ static int messaging(struct hook *h, const json_t *m)
 	it.source = "webhook";
 	it.account_ref = h->entry_id;
 	it.author_is_account =
-	        meta_true(msg, "is_echo") ||
+	        parse_meta_true(msg, "is_echo") ||
 	        (it.author_id && h->entry_id && strcmp(it.author_id, h->entry_id) == 0);
-	if (!it.author_id && !meta_true(msg, "is_echo"))
+	if (!it.author_id && !parse_meta_true(msg, "is_echo"))
 		it.author_is_account = -1;
 	it.created_at = ts ? to_seconds(ts) : h->entry_time;
 	it.text = text ? text : "";
 	it.media = a.media;
 	it.n_media = a.n_media;
-	it.raw_json = raw = meta_raw_json(m, NULL);
-	rc = meta_emit(r, &it);
+	it.raw_json = raw = parse_meta_raw_json(m, NULL);
+	rc = parse_meta_emit(r, &it);
 out:
 	free(raw);
-	meta_attach_done(&a);
+	parse_meta_attach_done(&a);
 	return rc;
 }
 
@@ -363,11 +371,12 @@ static int one_change(struct hook *h, const json_t *c)
 	int rc;
 
 	if (!json_is_object(c))
-		return meta_fail(r, KV_EINVAL, "expected object, got another type");
-	if ((rc = meta_str(r, c, "field", &field)) || (rc = meta_object(r, c, "value", &v)))
+		return parse_meta_fail(r, KV_EINVAL, "expected object, got another type");
+	if ((rc = parse_meta_str(r, c, "field", &field)) ||
+	    (rc = parse_meta_object(r, c, "value", &v)))
 		return rc;
 	if (!field)
-		return meta_fail(r, KV_EINVAL, "change without 'field'");
+		return parse_meta_fail(r, KV_EINVAL, "change without 'field'");
 	if (!v)
 		return skip_change(h, field, NULL, NULL, NULL, "change without a value");
 	if (is(h->platform, "facebook") && is(field, "feed"))
@@ -391,33 +400,34 @@ static int one_entry(struct hook *h, const json_t *e)
 	int rc;
 
 	if (!json_is_object(e))
-		return meta_fail(r, KV_EINVAL, "expected object, got another type");
-	if ((rc = meta_id(r, e, "id", num, &h->entry_id)) || (rc = meta_int(r, e, "time", &t)) ||
-	    (rc = meta_array(r, e, "changes", &changes)) ||
-	    (rc = meta_array(r, e, "messaging", &msgs)))
+		return parse_meta_fail(r, KV_EINVAL, "expected object, got another type");
+	if ((rc = parse_meta_id(r, e, "id", num, &h->entry_id)) ||
+	    (rc = parse_meta_int(r, e, "time", &t)) ||
+	    (rc = parse_meta_array(r, e, "changes", &changes)) ||
+	    (rc = parse_meta_array(r, e, "messaging", &msgs)))
 		return rc;
 	h->entry_time = to_seconds(t);
 	json_array_foreach(changes, i, v)
 	{
-		size_t mark = meta_path_push(r, ".changes[%zu]", i);
+		size_t mark = parse_meta_path_push(r, ".changes[%zu]", i);
 
 		if ((rc = one_change(h, v)))
 			return rc;
-		meta_path_pop(r, mark);
+		parse_meta_path_pop(r, mark);
 	}
 	json_array_foreach(msgs, i, v)
 	{
-		size_t mark = meta_path_push(r, ".messaging[%zu]", i);
+		size_t mark = parse_meta_path_push(r, ".messaging[%zu]", i);
 
 		if (!json_is_object(v))
-			return meta_fail(r, KV_EINVAL, "expected object, got another type");
+			return parse_meta_fail(r, KV_EINVAL, "expected object, got another type");
 		if ((rc = messaging(h, v)))
 			return rc;
-		meta_path_pop(r, mark);
+		parse_meta_path_pop(r, mark);
 	}
 	if (json_object_get(e, "standby"))
-		return meta_skip(r, "standby",
-		                 "messages for another app in a handover are not captured");
+		return parse_meta_skip(r, "standby",
+		                       "messages for another app in a handover are not captured");
 	return KV_OK;
 }
 
@@ -431,19 +441,20 @@ int parse_meta_webhook(const char *data, size_t len, const char *name, const str
 	int rc;
 
 	memset(&h, 0, sizeof(h));
-	meta_run_init(&h.r, name, sink, err);
-	if ((rc = meta_load(&h.r, data, len, &root)))
+	parse_meta_run_init(&h.r, name, sink, err);
+	if ((rc = parse_meta_load(&h.r, data, len, &root)))
 		goto out;
 	if (!json_is_object(root)) {
-		rc = meta_fail(&h.r, KV_EINVAL, "expected a JSON object (a webhook delivery)");
+		rc = parse_meta_fail(&h.r, KV_EINVAL,
+		                     "expected a JSON object (a webhook delivery)");
 		goto out;
 	}
-	if ((rc = meta_str(&h.r, root, "object", &object)) ||
-	    (rc = meta_array(&h.r, root, "entry", &entries)))
+	if ((rc = parse_meta_str(&h.r, root, "object", &object)) ||
+	    (rc = parse_meta_array(&h.r, root, "entry", &entries)))
 		goto out;
 	if (!object || !entries) {
-		rc = meta_fail(&h.r, KV_EINVAL,
-		               "not a webhook delivery: expected 'object' and 'entry'");
+		rc = parse_meta_fail(&h.r, KV_EINVAL,
+		                     "not a webhook delivery: expected 'object' and 'entry'");
 		goto out;
 	}
 	if (is(object, "page")) {
@@ -451,16 +462,17 @@ int parse_meta_webhook(const char *data, size_t len, const char *name, const str
 	} else if (is(object, "instagram")) {
 		h.platform = "instagram";
 	} else {
-		rc = meta_skip(&h.r, object, "only page and instagram deliveries are captured");
+		rc = parse_meta_skip(&h.r, object,
+		                     "only page and instagram deliveries are captured");
 		goto out;
 	}
 	json_array_foreach(entries, i, e)
 	{
-		size_t mark = meta_path_push(&h.r, "entry[%zu]", i);
+		size_t mark = parse_meta_path_push(&h.r, "entry[%zu]", i);
 
 		if ((rc = one_entry(&h, e)))
 			goto out;
-		meta_path_pop(&h.r, mark);
+		parse_meta_path_pop(&h.r, mark);
 	}
 out:
 	json_decref(root);

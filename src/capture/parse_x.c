@@ -6,7 +6,7 @@
 
 #include "base/buf.h"
 #include "base/time.h"
-#include "capture/parse.h"
+#include "capture/parse_json.h"
 
 #include <ctype.h>
 #include <errno.h>

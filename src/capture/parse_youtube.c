@@ -5,7 +5,8 @@
 #include "capture/parse_youtube.h"
 
 #include "base/time.h"
-#include "capture/parse.h"
+#include "capture/parse_json.h"
+#include "capture/parse_text.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -48,7 +49,7 @@ static int emit_comment(struct run *r, const json_t *c, const struct thread_ctx 
                         const char *where)
 {
 	struct item it;
-	struct parse_strs links;
+	struct parse_text_strs links;
 	const char *id, *text_orig, *text_disp, *parent, *vid, *chan, *status, *acct;
 	json_t *snip, *author;
 	char *html_text = NULL, *raw = NULL, *parent_buf = NULL, permalink[256];
@@ -56,7 +57,7 @@ static int emit_comment(struct run *r, const json_t *c, const struct thread_ctx 
 	int64_t published, updated;
 	int rc;
 
-	parse_strs_init(&links);
+	parse_text_strs_init(&links);
 	memset(&it, 0, sizeof(it));
 	if (!json_is_object(c)) {
 		rc = err_set(r->err, KV_EINVAL, "%s: %s: expected object for a comment, got %s",
@@ -107,7 +108,7 @@ static int emit_comment(struct run *r, const json_t *c, const struct thread_ctx 
 	/* textDisplay is HTML; its links are the comment's links. textOriginal,
 	 * when the API gives it, is the text as written. */
 	if (text_disp) {
-		rc = parse_html_text(&html_text, text_disp, strlen(text_disp), &links, r->name, w,
+		rc = parse_text_html(&html_text, text_disp, strlen(text_disp), &links, r->name, w,
 		                     "textDisplay", r->err);
 		if (rc)
 			goto out;
@@ -182,7 +183,7 @@ out:
 	free(html_text);
 	free(raw);
 	free(parent_buf);
-	parse_strs_done(&links);
+	parse_text_strs_done(&links);
 	return rc;
 }
 

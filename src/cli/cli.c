@@ -7,7 +7,7 @@
 
 #include "base/config.h"
 #include "base/hash.h"
-#include "capture/screening.h"
+#include "capture/screener.h"
 #include "registry/registry.h"
 #include "screen/screen.h"
 #include "store/register_rows.h"
@@ -130,6 +130,22 @@ const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now)
 {
 	op_ctx_init(&ctx->op, ctx->store, org, &ctx->who, now ? now : time_now());
 	return &ctx->op;
+}
+
+int cli_account_option(struct cli_ctx *ctx, int argc, char **argv, const char **account)
+{
+	static const struct option opts[] = {{"account", required_argument, NULL, 'a'}, {0}};
+	int c;
+
+	*account = NULL;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'a')
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
+		*account = optarg;
+	}
+	return 0;
 }
 
 int cli_account(struct cli_ctx *ctx, int64_t org, const char *ref, const char *field, int64_t *out)

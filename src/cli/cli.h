@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct ingest_report;
 struct store;
 
 struct cli_ctx {
@@ -69,6 +70,11 @@ int cli_op(struct cli_ctx *ctx, struct op_ctx *out);
  * now (0: the current time), for a feature call. */
 const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now);
 
+/* Parses the options of a command whose only option is --account A; sets
+ * *account (NULL when not given) and optind to the first operand. Returns 0,
+ * or the exit status of a usage error already printed. */
+int cli_account_option(struct cli_ctx *ctx, int argc, char **argv, const char **account);
+
 /* Resolves "ID|HANDLE" to an account of org; on failure ctx->err says so,
  * prefixed with field ("--account: ..."). */
 int cli_account(struct cli_ctx *ctx, int64_t org, const char *ref, const char *field, int64_t *out);
@@ -92,10 +98,10 @@ int cli_wants_help(const struct cli_command *cmd, int argc, char **argv);
 /* Prints one JSON value as a single line on stdout and consumes the reference. */
 void cli_print_json(json_t *v);
 
-/* Runs the workflow over what was just captured (after an import or fetch
- * has committed); a failure is printed as a warning and does not change
- * the command's exit status. */
-void cli_workflow_sync(struct cli_ctx *ctx, int64_t org);
+/* Prints the workflow's failure after an import or fetch (ingest_run) as a
+ * warning; it does not change the command's exit status, as what was
+ * captured is stored. */
+void cli_ingest_warning(const struct ingest_report *rep);
 
 /* Command tables, one per cmd_<noun>.c, each ending with a zeroed entry. */
 extern const struct cli_command cli_cmds_register[];

@@ -1,12 +1,11 @@
 /* Commands for captured items: import files, list and show items, search. */
 #include "cli/cli.h"
 
-#include "http/views.h"
-
 #include "base/calendar.h"
 #include "capture/import.h"
+#include "capture/item_view.h"
 #include "capture/media.h"
-#include "capture/screening.h"
+#include "capture/screener.h"
 #include "store/audit.h"
 #include "store/screening_rows.h"
 #include "registry/registry.h"
@@ -14,6 +13,7 @@
 #include "store/items.h"
 #include "store/media_rows.h"
 #include "store/store.h"
+#include "workflow/ingest.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -28,6 +28,70 @@ static void progress(void *arg, int64_t records)
 	fflush(stderr);
 }
 
+/* The files of one `import`, handed to ingest_run one by one. */
+struct import_run {
+	struct cli_ctx *ctx;
+	struct import_opts *o;
+	char **paths;
+	int n, i;
+	int failed; /* the exit status of the first file that failed */
+};
+
+static int import_next(void *arg, struct ingest_source *src)
+{
+	struct import_run *ir = arg;
+
+	if (ir->i >= ir->n)
+		return 0;
+	ir->o->progress = isatty(STDERR_FILENO) ? progress : NULL;
+	ir->o->progress_ctx = ir->paths[ir->i];
+	src->kind = INGEST_FILE;
+	src->opts = ir->o;
+	src->path = ir->paths[ir->i++];
+	return 1;
+}
+
+static void import_done(void *arg, const struct ingest_source *src, const struct ingest_result *res)
+{
+	struct import_run *ir = arg;
+	struct cli_ctx *ctx = ir->ctx;
+	const struct import_report *r = &res->import;
+
+	if (ir->o->progress)
+		fputc('\r', stderr);
+	if (res->rc) {
+		ctx->err = res->err;
+		cli_fail(ctx, res->rc);
+		ir->failed = ir->failed ? ir->failed : err_exit_code(res->rc);
+		return;
+	}
+	if (ctx->json) {
+		json_t *skips = json_array();
+
+		for (size_t k = 0; k < r->n_skips; k++)
+			json_array_append_new(skips,
+			                      json_pack("{s:s,s:s}", "what", r->skips[k].what,
+			                                "reason", r->skips[k].reason));
+		cli_print_json(json_pack(
+		        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "file", src->path, "new",
+		        (json_int_t)r->new_items, "updated", (json_int_t)r->updated, "unchanged",
+		        (json_int_t)r->unchanged, "skipped", (json_int_t)r->skipped, "events",
+		        (json_int_t)r->events, "screened", (json_int_t)r->screened, "flagged",
+		        (json_int_t)r->flagged, "skips", skips));
+	} else {
+		printf("%s: %lld new, %lld updated, %lld unchanged, %lld skipped, %lld "
+		       "events; %lld screened, %lld flagged\n",
+		       src->path, (long long)r->new_items, (long long)r->updated,
+		       (long long)r->unchanged, (long long)r->skipped, (long long)r->events,
+		       (long long)r->screened, (long long)r->flagged);
+		for (size_t k = 0; k < r->n_skips; k++)
+			printf("  skipped %s: %s\n", r->skips[k].what, r->skips[k].reason);
+		if (r->skipped > (int64_t)r->n_skips)
+			printf("  ... and %lld more skipped\n",
+			       (long long)(r->skipped - (int64_t)r->n_skips));
+	}
+}
+
 static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
@@ -35,8 +99,11 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	                                     {"no-screen", no_argument, NULL, 'n'},
 	                                     {0}};
 	struct import_opts o = {0};
+	struct import_run ir = {.ctx = ctx, .o = &o};
+	struct ingest_ops ops = {.next = import_next, .done = import_done, .ctx = &ir};
+	struct ingest_report rep;
 	const char *account = NULL, *format = NULL;
-	int c, code, failed = 0, screen = 1;
+	int c, code, screen = 1;
 
 	optind = 0;
 	opterr = 0;
@@ -64,50 +131,11 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 		code = ctx->err.code;
 	if (code)
 		return cli_fail(ctx, code);
-	o.actor = ctx->actor;
-	for (int i = optind; i < argc; i++) {
-		struct import_report r;
-
-		o.progress = isatty(STDERR_FILENO) ? progress : NULL;
-		o.progress_ctx = argv[i];
-		err_clear(&ctx->err);
-		code = capture_import_file(ctx->store, &o, argv[i], &r, &ctx->err);
-		if (o.progress)
-			fputc('\r', stderr);
-		if (code) {
-			cli_fail(ctx, code);
-			failed = failed ? failed : err_exit_code(code);
-			continue;
-		}
-		if (ctx->json) {
-			json_t *skips = json_array();
-
-			for (size_t k = 0; k < r.n_skips; k++)
-				json_array_append_new(skips, json_pack("{s:s,s:s}", "what",
-				                                       r.skips[k].what, "reason",
-				                                       r.skips[k].reason));
-			cli_print_json(json_pack(
-			        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "file", argv[i], "new",
-			        (json_int_t)r.new_items, "updated", (json_int_t)r.updated,
-			        "unchanged", (json_int_t)r.unchanged, "skipped",
-			        (json_int_t)r.skipped, "events", (json_int_t)r.events, "screened",
-			        (json_int_t)r.screened, "flagged", (json_int_t)r.flagged, "skips",
-			        skips));
-		} else {
-			printf("%s: %lld new, %lld updated, %lld unchanged, %lld skipped, %lld "
-			       "events; %lld screened, %lld flagged\n",
-			       argv[i], (long long)r.new_items, (long long)r.updated,
-			       (long long)r.unchanged, (long long)r.skipped, (long long)r.events,
-			       (long long)r.screened, (long long)r.flagged);
-			for (size_t k = 0; k < r.n_skips; k++)
-				printf("  skipped %s: %s\n", r.skips[k].what, r.skips[k].reason);
-			if (r.skipped > (int64_t)r.n_skips)
-				printf("  ... and %lld more skipped\n",
-				       (long long)(r.skipped - (int64_t)r.n_skips));
-		}
-	}
-	cli_workflow_sync(ctx, o.org);
-	return failed;
+	ir.paths = argv + optind;
+	ir.n = argc - optind;
+	ingest_run(cli_op_at(ctx, o.org, 0), &ops, &rep);
+	cli_ingest_warning(&rep);
+	return ir.failed;
 }
 
 static int parse_when(struct cli_ctx *ctx, const char *opt, const char *value, int64_t *out)
@@ -215,18 +243,13 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 	return code ? cli_fail(ctx, code) : 0;
 }
 
-static json_t *item_json(const struct item_row *r)
-{
-	return views_item_json(r);
-}
-
 static int print_item(void *arg, const struct item_row *r)
 {
 	struct cli_ctx *ctx = arg;
 	char created[CALENDAR_ISO_LEN] = "-";
 
 	if (ctx->json) {
-		cli_print_json(item_json(r));
+		cli_print_json(item_view_json(r));
 		return 0;
 	}
 	if (r->created_at)
@@ -249,7 +272,7 @@ static int cmd_item_list(struct cli_ctx *ctx, int argc, char **argv)
 		return code;
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
-	code = items_each(ctx->store, &f, print_item, ctx, &ctx->err);
+	code = item_view_each(cli_op_at(ctx, f.org_id, 0), &f, print_item, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -270,76 +293,9 @@ static int cmd_search(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_usage(ctx, ctx->cmd, "the query is too long");
 		}
 	f.query = buf_cstr(&q);
-	code = items_each(ctx->store, &f, print_item, ctx, &ctx->err);
+	code = item_view_each(cli_op_at(ctx, f.org_id, 0), &f, print_item, ctx, &ctx->err);
 	buf_done(&q);
 	return code ? cli_fail(ctx, code) : 0;
-}
-
-struct show {
-	struct cli_ctx *ctx;
-	json_t *item;
-	json_t *list;
-	const char *root;
-	char root_buf[256];
-	int64_t account_id;
-};
-
-static int collect_item(void *arg, const struct item_row *r)
-{
-	struct show *sh = arg;
-
-	if (!sh->item) {
-		sh->item = item_json(r);
-		sh->account_id = r->account_id;
-		snprintf(sh->root_buf, sizeof(sh->root_buf), "%s",
-		         r->root_platform_id ? r->root_platform_id : r->platform_id);
-	} else {
-		json_array_append_new(sh->list, item_json(r));
-	}
-	return 0;
-}
-
-static int collect_version(void *arg, const struct item_version_row *v)
-{
-	struct show *sh = arg;
-	char at[CALENDAR_ISO_LEN] = "", captured[CALENDAR_ISO_LEN];
-	json_t *links = v->links ? json_loads(v->links, 0, NULL) : NULL;
-	json_t *media = v->media ? json_loads(v->media, 0, NULL) : NULL;
-
-	if (v->version_at)
-		calendar_format_local(at, v->version_at);
-	calendar_format_local(captured, v->captured_at);
-	json_array_append_new(sh->list,
-	                      json_pack("{s:I,s:s,s:s,s:s?,s:s,s:s?,s:o,s:o}", "version",
-	                                (json_int_t)v->version, "text", v->text, "sha256",
-	                                v->sha256, "written_at", v->version_at ? at : NULL,
-	                                "captured_at", captured, "source", v->source, "links",
-	                                links ? links : json_null(), "media",
-	                                media ? media : json_null()));
-	return 0;
-}
-
-static int collect_event(void *arg, const struct item_event_row *e)
-{
-	struct show *sh = arg;
-	char at[CALENDAR_ISO_LEN], captured[CALENDAR_ISO_LEN];
-
-	calendar_format_local(at, e->at);
-	calendar_format_local(captured, e->captured_at);
-	json_array_append_new(sh->list, json_pack("{s:s,s:s,s:s,s:s?}", "event", e->kind, "at", at,
-	                                          "captured_at", captured, "source", e->source));
-	return 0;
-}
-
-static int collect_flag(void *arg, const struct flag_row *f)
-{
-	struct show *sh = arg;
-
-	json_array_append_new(sh->list, json_pack("{s:s,s:f,s:s,s:I,s:I,s:s}", "category",
-	                                          f->category, "score", f->score, "rule", f->rule,
-	                                          "start", (json_int_t)f->start, "end",
-	                                          (json_int_t)f->end, "match", f->match));
-	return 0;
 }
 
 static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
@@ -366,7 +322,7 @@ static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
 	sc = cli_screener(ctx);
 	if (!sc)
 		return cli_fail(ctx, ctx->err.code);
-	code = capture_rescreen(ctx->store, sc, org, all, &r, &ctx->err);
+	code = capture_screener_rescreen(ctx->store, sc, org, all, &r, &ctx->err);
 	if (!code && r.screened) {
 		json_t *a = json_pack("{s:s,s:I,s:I}", "ruleset", capture_screener_ruleset(sc),
 		                      "screened", (json_int_t)r.screened, "flagged",
@@ -391,28 +347,12 @@ static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static json_t *media_json(const struct media_row *m)
-{
-	return json_pack("{s:I,s:I,s:s,s:s?,s:s?,s:I,s:I,s:s?}", "id", (json_int_t)m->id, "item",
-	                 (json_int_t)m->item_id, "url", m->url, "type", m->type, "sha256",
-	                 m->sha256, "bytes", (json_int_t)m->bytes, "attempts",
-	                 (json_int_t)m->attempts, "error", m->error);
-}
-
-static int collect_media(void *arg, const struct media_row *m)
-{
-	struct show *sh = arg;
-
-	json_array_append_new(sh->list, media_json(m));
-	return 0;
-}
-
 static int print_media(void *arg, const struct media_row *m)
 {
 	struct cli_ctx *ctx = arg;
 
 	if (ctx->json)
-		cli_print_json(media_json(m));
+		cli_print_json(item_view_media_json(m));
 	else
 		printf("%-6lld item %-7lld %-8s %s %s\n", (long long)m->id, (long long)m->item_id,
 		       m->sha256     ? "fetched"
@@ -486,77 +426,28 @@ static int cmd_media_fetch(struct cli_ctx *ctx, int argc, char **argv)
 
 static int cmd_item_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct item_filter f = {0};
-	struct show sh = {.ctx = ctx};
-	json_t *versions = json_array(), *events = json_array(), *thread = json_array();
-	json_t *flags = json_array(), *media = json_array();
+	json_t *item = NULL;
 	char *end = NULL;
 	long long id;
+	int64_t org = 0;
 	int code;
 
-	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) <= 0 || !end || *end) {
-		json_decref(versions);
-		json_decref(events);
-		json_decref(thread);
-		json_decref(flags);
-		json_decref(media);
+	if (argc != 2 || (id = strtoll(argv[1], &end, 10)) <= 0 || !end || *end)
 		return cli_usage(ctx, ctx->cmd, "give one item id");
-	}
-	code = cli_org(ctx, &f.org_id);
-	f.item_id = id;
+	code = cli_org(ctx, &org);
 	if (!code)
-		code = items_each(ctx->store, &f, collect_item, &sh, &ctx->err);
-	if (!code && !sh.item)
-		code = err_set(&ctx->err, KV_ENOTFOUND, "no item with id %lld", id);
-	if (!code) {
-		sh.list = versions;
-		code = items_versions(ctx->store, id, collect_version, &sh, &ctx->err);
-	}
-	if (!code) {
-		sh.list = events;
-		code = items_events(ctx->store, id, collect_event, &sh, &ctx->err);
-	}
-	if (!code) {
-		sh.list = flags;
-		code = screening_row_flags(ctx->store, id, collect_flag, &sh, &ctx->err);
-	}
-	if (!code) {
-		sh.list = media;
-		code = media_row_each(ctx->store, f.org_id, id, collect_media, &sh, &ctx->err);
-	}
-	if (!code) {
-		struct item_filter t = {.org_id = f.org_id, .root = sh.root_buf};
-
-		t.account_id = sh.account_id;
-		sh.list = thread;
-		/* collect_item appends every row after the first to the list. */
-		json_array_append_new(thread, json_null());
-		code = items_each(ctx->store, &t, collect_item, &sh, &ctx->err);
-		json_array_remove(thread, 0);
-	}
-	if (code) {
-		json_decref(sh.item);
-		json_decref(versions);
-		json_decref(events);
-		json_decref(thread);
-		json_decref(flags);
-		json_decref(media);
+		code = item_view_show(cli_op_at(ctx, org, 0), id, &item, &ctx->err);
+	if (code)
 		return cli_fail(ctx, code);
-	}
-	json_object_set_new(sh.item, "flags", flags);
-	json_object_set_new(sh.item, "media", media);
-	json_object_set_new(sh.item, "versions", versions);
-	json_object_set_new(sh.item, "events", events);
-	json_object_set_new(sh.item, "thread", thread);
 	if (ctx->json) {
-		cli_print_json(sh.item);
+		cli_print_json(item);
 	} else {
-		char *s = json_dumps(sh.item, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		char *s = json_dumps(item, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 		if (s)
 			puts(s);
 		free(s);
-		json_decref(sh.item);
+		json_decref(item);
 	}
 	return 0;
 }

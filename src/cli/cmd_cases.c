@@ -6,7 +6,6 @@
 #include "base/calendar.h"
 #include "base/time.h"
 #include "registry/registry.h"
-#include "store/blob.h"
 #include "store/case_rows.h"
 #include "store/store.h"
 #include "workflow/cases.h"
@@ -123,7 +122,7 @@ static int list(struct cli_ctx *ctx, int argc, char **argv, int removed)
 			       "categories", "account", "text");
 	}
 	if (!code)
-		code = case_row_each(ctx->store, &f, print_case, &l, &ctx->err);
+		code = cases_list(cli_op_at(ctx, f.org_id, 0), &f, print_case, &l, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -150,33 +149,23 @@ static int org_and_id(struct cli_ctx *ctx, const char *arg, int64_t *org, int64_
 
 static int cmd_case_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	struct case_loaded *l = NULL;
+	struct cases_shown sh;
+	struct case_loaded *l;
 	int64_t org, id, now = time_now();
-	int code, verified = -1;
-	char path[4096] = "";
-	struct err verr = {0};
+	int code, verified;
 
 	if (argc != 2)
 		return cli_usage(ctx, ctx->cmd, "give one case id");
 	code = org_and_id(ctx, argv[1], &org, &id);
 	if (code)
 		return -code;
-	code = case_row_load(ctx->store, org, id, &l, &ctx->err);
+	code = cases_show(cli_op_at(ctx, org, now), id, &sh, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
-	if (l->c.evidence_sha256) {
-		verified = blob_verify(ctx->store, l->c.evidence_sha256, &verr) == KV_OK;
-		blob_path(ctx->store, l->c.evidence_sha256, path, sizeof(path), NULL);
-	}
+	l = sh.l;
+	verified = sh.evidence_verified;
 	if (ctx->json) {
-		json_t *j = cases_view_json(&l->c, now);
-
-		json_object_set_new(j, "evidence_verified",
-		                    verified < 0 ? json_null() : json_boolean(verified));
-		json_object_set_new(j, "evidence_path", path[0] ? json_string(path) : json_null());
-		if (verified == 0)
-			json_object_set_new(j, "evidence_problem", json_string(verr.msg));
-		cli_print_json(j);
+		cli_print_json(cases_shown_json(&sh, now));
 	} else {
 		const struct case_rec *c = &l->c;
 		char a[CALENDAR_ISO_LEN], b[CALENDAR_ISO_LEN];
@@ -192,7 +181,8 @@ static int cmd_case_show(struct cli_ctx *ctx, int argc, char **argv)
 		if (c->evidence_sha256)
 			printf("evidence:     sha256 %s, saved %s, %s\n", c->evidence_sha256,
 			       fmt_time(a, c->evidence_at),
-			       verified ? "verified (the blob still hashes to it)" : verr.msg);
+			       verified ? "verified (the blob still hashes to it)"
+			                : sh.evidence_problem);
 		else
 			printf("evidence:     not saved (kanalvakt case evidence %lld)\n",
 			       (long long)c->id);

@@ -10,6 +10,7 @@
 #include "registry/registry.h"
 #include "store/register_rows.h"
 #include "store/store.h"
+#include "workflow/ingest.h"
 
 #include <curl/curl.h>
 #include <getopt.h>
@@ -71,72 +72,113 @@ static void print_result(struct cli_ctx *ctx, const char *label, int64_t id,
 		fprintf(stderr, "kanalvakt: %s\n", err->msg);
 }
 
-/* Polls one account. explicit: the account was named on the command line, so
- * a missing token is an error rather than a reason to pass it by. */
-static int fetch_one(struct cli_ctx *ctx, int64_t org, int64_t id, int explicit, struct tally *t)
-{
-	struct account_rec *acc = NULL;
+/* The accounts of one `fetch`, handed to ingest_run one by one. */
+struct fetch_run {
+	struct cli_ctx *ctx;
+	struct tally t;
+	const int64_t *ids;
+	size_t n, i;
+	/* The account was named on the command line, so a missing token is an
+	 * error rather than a reason to pass it by. */
+	int explicit;
+	struct account_rec *acc; /* the account being polled */
 	struct connector_conf conf;
+	char label[300];
+};
+
+/* Readies account id for its poll: 1 when it is to be polled (fr->acc,
+ * fr->conf and fr->label hold it), 0 when it is passed by or cannot be
+ * polled (which is printed here). */
+static int fetch_prepare(struct fetch_run *fr, int64_t id)
+{
+	struct cli_ctx *ctx = fr->ctx;
 	struct connector_report r = {0};
 	struct config *cfg = cli_config(ctx);
-	struct capture_screener *screener = cli_screener(ctx);
-	char label[300];
 	struct err err = {0};
-	int code;
+	int code, ready = 0;
 
-	if (!cfg || !screener)
-		return ctx->err.code ? ctx->err.code : KV_EINVAL;
-	code = register_row_account_load(ctx->store, id, &acc, &err);
+	if (!cfg || !cli_screener(ctx))
+		return 0;
+	code = register_row_account_load(ctx->store, id, &fr->acc, &err);
 	if (code) {
 		fprintf(stderr, "kanalvakt: %s\n", err.msg);
-		note_exit(t, code);
-		return KV_OK;
+		note_exit(&fr->t, code);
+		return 0;
 	}
-	snprintf(label, sizeof(label), "%s/%s", register_platform_name(acc->v.platform),
-	         acc->v.handle);
-	if (!explicit && (acc->v.status != ACCOUNT_ACTIVE || !connector_supported(acc->v.platform)))
+	snprintf(fr->label, sizeof(fr->label), "%s/%s", register_platform_name(fr->acc->v.platform),
+	         fr->acc->v.handle);
+	if (!fr->explicit &&
+	    (fr->acc->v.status != ACCOUNT_ACTIVE || !connector_conf_supported(fr->acc->v.platform)))
 		goto out;
-	code = connector_conf_load(&conf, cfg, acc->v.platform, acc->v.handle, acc->v.url, &err);
-	if (!code && !conf.token) {
-		if (!explicit)
+	code = connector_conf_load(&fr->conf, cfg, fr->acc->v.platform, fr->acc->v.handle,
+	                           fr->acc->v.url, &err);
+	if (!code && !fr->conf.token) {
+		if (!fr->explicit)
 			goto out;
 		code = err_set(&err, KV_EINVAL,
 		               "%s: no token configured: add 'token = ...' to section [account %s] "
 		               "of the configuration file",
-		               label, acc->v.handle);
+		               fr->label, fr->acc->v.handle);
 	}
-	if (code) {
-		if (!strstr(err.msg, label))
-			err_prefix(&err, "%s: ", label);
-	} else {
-		t->polled++;
-		code = connector_poll(ctx->store, org, ctx->actor, id, &conf, screener, &r, &err);
+	if (!code) {
+		fr->t.polled++;
+		ready = 1; /* fr->acc stays for the poll */
+		goto out;
 	}
-	print_result(ctx, label, id, &r, code, &err);
-	if (code)
-		note_exit(t, code);
+	if (!strstr(err.msg, fr->label))
+		err_prefix(&err, "%s: ", fr->label);
+	print_result(ctx, fr->label, id, &r, code, &err);
+	note_exit(&fr->t, code);
 out:
-	register_row_account_free(acc);
-	return KV_OK;
+	if (!ready) {
+		register_row_account_free(fr->acc);
+		fr->acc = NULL;
+	}
+	return ready;
+}
+
+static int fetch_next(void *arg, struct ingest_source *src)
+{
+	struct fetch_run *fr = arg;
+
+	while (fr->i < fr->n) {
+		int64_t id = fr->ids[fr->i++];
+
+		if (!fetch_prepare(fr, id))
+			continue;
+		src->kind = INGEST_POLL;
+		src->account_id = id;
+		src->conf = &fr->conf;
+		src->screener = cli_screener(fr->ctx);
+		return 1;
+	}
+	return 0;
+}
+
+static void fetch_done(void *arg, const struct ingest_source *src, const struct ingest_result *res)
+{
+	struct fetch_run *fr = arg;
+
+	print_result(fr->ctx, fr->label, src->account_id, &res->poll, res->rc, &res->err);
+	if (res->rc)
+		note_exit(&fr->t, res->rc);
+	register_row_account_free(fr->acc);
+	fr->acc = NULL;
 }
 
 static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"account", required_argument, NULL, 'a'}, {0}};
-	struct tally t = {0};
+	struct fetch_run fr = {.ctx = ctx};
+	struct ingest_ops ops = {.next = fetch_next, .done = fetch_done, .ctx = &fr};
+	struct ingest_report rep;
 	const char *account = NULL;
 	int64_t org = 0, id = 0, *ids = NULL;
 	size_t n = 0;
-	int c, code;
+	int code;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'a')
-			account = optarg;
-		else
-			return cli_bad_option(ctx, ctx->cmd, argc, argv);
-	}
+	code = cli_account_option(ctx, argc, argv, &account);
+	if (code)
+		return code;
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
 	if (!cli_config(ctx))
@@ -154,22 +196,24 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 			code = cli_fail(ctx, code);
 			goto out;
 		}
-		fetch_one(ctx, org, id, 1, &t);
+		fr.ids = &id;
+		fr.n = 1;
+		fr.explicit = 1;
 	} else {
 		code = register_row_account_ids(ctx->store, org, &ids, &n, &ctx->err);
 		if (code) {
 			code = cli_fail(ctx, code);
 			goto out;
 		}
-		for (size_t i = 0; i < n; i++)
-			fetch_one(ctx, org, ids[i], 0, &t);
-		if (!t.polled && !t.exit)
-			fprintf(stderr,
-			        "kanalvakt fetch: no active account has a token configured\n");
+		fr.ids = ids;
+		fr.n = n;
 	}
-	code = t.exit;
-	cli_workflow_sync(ctx, org);
-	if (t.polled) {
+	ingest_run(cli_op_at(ctx, org, 0), &ops, &rep);
+	if (!account && !fr.t.polled && !fr.t.exit)
+		fprintf(stderr, "kanalvakt fetch: no active account has a token configured\n");
+	code = fr.t.exit;
+	cli_ingest_warning(&rep);
+	if (fr.t.polled) {
 		/* The media of what was captured follow into the blob store; a
 		 * medium that cannot be had is noted on it, not an error here. */
 		struct media_report mr = {0};

@@ -173,7 +173,7 @@ static int cmd_unit_list(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	if (!code)
-		code = register_row_unit_each(op.store, op.org, print_unit, ctx, &ctx->err);
+		code = registry_units_each(&op, print_unit, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -256,7 +256,7 @@ static int cmd_person_list(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	if (!code)
-		code = register_row_person_each(op.store, op.org, print_person, ctx, &ctx->err);
+		code = registry_people_each(&op, print_person, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -390,7 +390,7 @@ static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int
 static int print_account(struct cli_ctx *ctx, struct op_ctx *op, int64_t id, int full)
 {
 	struct account_rec *r = NULL;
-	int code = register_row_account_load(op->store, id, &r, &ctx->err);
+	int code = registry_account_get(op, id, &r, &ctx->err);
 
 	if (code)
 		return code;
@@ -526,12 +526,12 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	code = registry_open(ctx, &op);
 	if (!code)
-		code = register_row_account_ids(op.store, op.org, &ids, &n, &ctx->err);
+		code = registry_account_ids(&op, &ids, &n, &ctx->err);
 	for (size_t i = 0; i < n && !code; i++) {
 		struct account_rec *r = NULL;
 
 		if (filter) {
-			code = register_row_account_load(op.store, ids[i], &r, &ctx->err);
+			code = registry_account_get(&op, ids[i], &r, &ctx->err);
 			if (code)
 				break;
 			int skip = r->v.status != want;
@@ -646,7 +646,7 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 		code = one_account(ctx, argc, argv, &op, &id);
 		if (code)
 			return code;
-		code = register_row_account_load(op.store, id, &r, &ctx->err);
+		code = registry_account_get(&op, id, &r, &ctx->err);
 		if (code)
 			return cli_fail(ctx, code);
 		for (size_t i = 0; i < register_checklist_count; i++) {

@@ -10,6 +10,7 @@
 #include "workflow/inbox.h"
 #include "workflow/policy.h"
 #include "workflow/review.h"
+#include "workflow/ingest.h"
 #include "workflow/sync.h"
 
 #include <errno.h>
@@ -66,19 +67,13 @@ static int print_setting(void *arg, const char *key, const char *value, const ch
 
 static int cmd_policy_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"account", required_argument, NULL, 'a'}, {0}};
 	const char *account = NULL;
 	int64_t org = 0, acc = 0;
-	int c, code;
+	int code;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'a')
-			account = optarg;
-		else
-			return cli_bad_option(ctx, ctx->cmd, argc, argv);
-	}
+	code = cli_account_option(ctx, argc, argv, &account);
+	if (code)
+		return code;
 	if (optind != argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
 	code = org_account(ctx, account, &org, &acc);
@@ -89,19 +84,13 @@ static int cmd_policy_show(struct cli_ctx *ctx, int argc, char **argv)
 
 static int policy_change(struct cli_ctx *ctx, int argc, char **argv, int set)
 {
-	static const struct option opts[] = {{"account", required_argument, NULL, 'a'}, {0}};
 	const char *account = NULL;
 	int64_t org = 0, acc = 0;
-	int c, code;
+	int code;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'a')
-			account = optarg;
-		else
-			return cli_bad_option(ctx, ctx->cmd, argc, argv);
-	}
+	code = cli_account_option(ctx, argc, argv, &account);
+	if (code)
+		return code;
 	if (argc - optind != (set ? 2 : 1))
 		return cli_usage(ctx, ctx->cmd, set ? "give KEY and VALUE" : "give KEY");
 	code = org_account(ctx, account, &org, &acc);
@@ -384,15 +373,11 @@ static int cmd_review_status(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- workflow ---- */
 
-void cli_workflow_sync(struct cli_ctx *ctx, int64_t org)
+void cli_ingest_warning(const struct ingest_report *rep)
 {
-	struct workflow_sync_report r;
-	struct err err;
-
-	err_clear(&err);
-	if (ctx->store && workflow_sync(cli_op_at(ctx, org, 0), &r, &err) != KV_OK)
+	if (rep->sync_rc != KV_OK)
 		fprintf(stderr, "kanalvakt: warning: captured items were stored, but %s\n",
-		        err.msg);
+		        rep->sync_err.msg);
 }
 
 static int cmd_workflow_sync(struct cli_ctx *ctx, int argc, char **argv)

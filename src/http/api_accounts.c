@@ -6,7 +6,6 @@
 #include "base/buf.h"
 #include "http/server.h"
 #include "registry/registry.h"
-#include "workflow/browse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +16,7 @@ static json_t *account_json(struct api_req *r, int64_t id, int *rc)
 	struct account_rec *rec = NULL;
 	json_t *j;
 
-	*rc = browse_account(&r->op, id, &rec, r->err);
+	*rc = registry_account_get(&r->op, id, &rec, r->err);
 	if (*rc)
 		return NULL;
 	j = registry_account_json(rec);
@@ -36,7 +35,7 @@ int api_accounts_list(struct api_req *r)
 	int rc = api_page_init(r, &pg);
 
 	if (!rc)
-		rc = browse_accounts(&r->op, &ids, &n, r->err);
+		rc = registry_account_ids(&r->op, &ids, &n, r->err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		json_t *j = account_json(r, ids[i], &rc);
 

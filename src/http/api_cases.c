@@ -36,7 +36,9 @@ static int list(struct api_req *r, int removed)
 	f.open_only = open;
 	f.taken_down = removed;
 	if (!rc)
-		rc = browse_cases(&r->op, &f, c_row, &l, r->err);
+		rc = cases_list(&r->op, &f, c_row, &l, r->err);
+	if (rc > 0) /* the page is full */
+		rc = KV_OK;
 	if (!rc)
 		return api_page_reply(r, &pg);
 	api_page_done(&pg);
@@ -55,14 +57,14 @@ int api_cases_removed(struct api_req *r)
 
 static int reply_case(struct api_req *r, int64_t id, int status)
 {
-	struct case_loaded *l = NULL;
-	int rc = browse_case(&r->op, id, &l, r->err);
+	struct cases_shown sh;
+	int rc = cases_show(&r->op, id, &sh, r->err);
 	json_t *j;
 
 	if (rc)
 		return rc;
-	j = cases_view_json(&l->c, r->op.now);
-	case_row_loaded_free(l);
+	j = cases_view_json(&sh.l->c, r->op.now);
+	case_row_loaded_free(sh.l);
 	return api_reply(r, status, j);
 }
 
@@ -117,15 +119,15 @@ int api_cases_evidence(struct api_req *r)
 
 static int outcome(struct api_req *r, int64_t id, const struct cases_outcome *o)
 {
-	struct case_loaded *l = NULL;
-	int rc = browse_case(&r->op, id, &l, r->err);
+	struct cases_shown sh;
+	int rc = cases_show(&r->op, id, &sh, r->err);
 	json_t *j;
 
 	if (rc)
 		return rc;
-	j = json_pack("{s:o,s:b,s:b,s:s}", "case", cases_view_json(&l->c, r->op.now), "done",
+	j = json_pack("{s:o,s:b,s:b,s:s}", "case", cases_view_json(&sh.l->c, r->op.now), "done",
 	              o->done, "via_api", o->via_api, "detail", o->detail);
-	case_row_loaded_free(l);
+	case_row_loaded_free(sh.l);
 	return api_reply(r, 200, j);
 }
 

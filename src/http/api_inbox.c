@@ -57,6 +57,7 @@ int api_inbox_list(struct api_req *r)
 	if (overdue)
 		f.overdue_at = r->op.now;
 	f.now = r->op.now;
+	f.limit = pg.offset + pg.limit + 1;
 	if (!rc)
 		rc = inbox_list(&r->op, &f, q_row, &l, r->err);
 	if (rc > 0) /* the page is full */

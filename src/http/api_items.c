@@ -3,7 +3,7 @@
 #include "http/api.h"
 #include "http/api_items.h"
 
-#include "http/views.h"
+#include "capture/item_view.h"
 #include "store/items.h"
 #include "workflow/browse.h"
 
@@ -11,7 +11,7 @@
 
 static int item_row(void *arg, const struct item_row *it)
 {
-	return api_page_add(arg, views_item_json(it));
+	return api_page_add(arg, item_view_json(it));
 }
 
 /* The filters items and search share. */
@@ -77,7 +77,9 @@ static int list(struct api_req *r, const char *query)
 		f.item_id = id;
 	}
 	if (!rc)
-		rc = browse_items(&r->op, &f, item_row, &pg, r->err);
+		rc = item_view_each(&r->op, &f, item_row, &pg, r->err);
+	if (rc > 0) /* the page is full */
+		rc = KV_OK;
 	if (!rc)
 		return api_page_reply(r, &pg);
 	if (query && rc == KV_EINVAL && !r->field[0])
@@ -100,62 +102,14 @@ int api_items_search(struct api_req *r)
 	return list(r, q);
 }
 
-struct show {
-	json_t *item, *versions, *events, *flags, *thread;
-};
-
-static int show_item(void *arg, const struct item_row *it)
-{
-	struct show *s = arg;
-
-	s->item = views_item_json(it);
-	return 1;
-}
-
-static int show_version(void *arg, const struct item_version_row *v)
-{
-	return json_array_append_new(((struct show *)arg)->versions, views_version_json(v)) ? 1 : 0;
-}
-
-static int show_event(void *arg, const struct item_event_row *e)
-{
-	return json_array_append_new(((struct show *)arg)->events, views_event_json(e)) ? 1 : 0;
-}
-
-static int show_flag(void *arg, const struct flag_row *f)
-{
-	return json_array_append_new(((struct show *)arg)->flags, views_flag_json(f)) ? 1 : 0;
-}
-
-static int show_thread(void *arg, const struct item_row *it)
-{
-	return json_array_append_new(((struct show *)arg)->thread, views_item_json(it)) ? 1 : 0;
-}
-
 int api_items_show(struct api_req *r)
 {
-	struct show s = {NULL, json_array(), json_array(), json_array(), json_array()};
-	struct browse_show b = {show_item, show_version, show_event, show_flag, show_thread, &s};
+	json_t *j = NULL;
 	int64_t id = 0;
 	int rc = browse_item_ref(&r->op, r->param[0], &id, r->err);
 
 	if (rc)
-		api_fail_field(r, rc, "ref");
-	if (!rc)
-		rc = browse_item_show(&r->op, id, &b, r->err);
-	if (!rc && !s.item)
-		rc = err_set(r->err, KV_ENOTFOUND, "item %lld does not exist", (long long)id);
-	if (!rc) {
-		json_object_set_new(s.item, "versions", s.versions);
-		json_object_set_new(s.item, "events", s.events);
-		json_object_set_new(s.item, "flags", s.flags);
-		json_object_set_new(s.item, "thread", s.thread);
-		return api_reply(r, 200, s.item);
-	}
-	json_decref(s.item);
-	json_decref(s.versions);
-	json_decref(s.events);
-	json_decref(s.flags);
-	json_decref(s.thread);
-	return rc;
+		return api_fail_field(r, rc, "ref");
+	rc = item_view_show(&r->op, id, &j, r->err);
+	return rc ? rc : api_reply(r, 200, j);
 }

@@ -4,6 +4,7 @@
 
 #include "base/arena.h"
 #include "http/views.h"
+#include "registry/registry.h"
 #include "workflow/browse.h"
 #include "http/server.h"
 #include "workflow/policy.h"
@@ -45,7 +46,7 @@ int api_register_units(struct api_req *r)
 	int rc = api_page_init(r, &pg);
 
 	if (!rc)
-		rc = browse_units(&r->op, unit_row, &pg, r->err);
+		rc = registry_units_each(&r->op, unit_row, &pg, r->err);
 	if (rc > 0)
 		rc = KV_OK;
 	if (!rc)
@@ -65,7 +66,7 @@ int api_register_people(struct api_req *r)
 	int rc = api_page_init(r, &pg);
 
 	if (!rc)
-		rc = browse_people(&r->op, person_row, &pg, r->err);
+		rc = registry_people_each(&r->op, person_row, &pg, r->err);
 	if (rc > 0)
 		rc = KV_OK;
 	if (!rc)

@@ -117,19 +117,19 @@ int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
 	n->actor = strdup(actor ? actor : "notify");
 	if (!n->actor) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
-		goto fail;
+		goto out;
 	}
 	rc = store_open(&n->s, data_dir, err);
 	if (rc)
-		goto fail;
+		goto out;
 	if (pthread_create(&n->thread, NULL, notifier_main, n) != 0) {
 		rc = err_set(err, KV_EIO, "cannot start the notify thread");
-		goto fail;
+		goto out;
 	}
 	n->started = 1;
 	*out = n;
-	return KV_OK;
-fail:
+	n = NULL;
+out:
 	notifier_free(n);
 	return rc;
 }

@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#define POOL_MAX 8
+#define POOL_MAX 64
 
 struct server {
 	struct MHD_Daemon *mhd;

@@ -29,47 +29,6 @@ static json_t *parsed(const char *s)
 	return j ? j : (s ? json_string(s) : json_null());
 }
 
-json_t *views_item_json(const struct item_row *r)
-{
-	const char *account = r->account_handle ? r->account_handle : "";
-
-	return json_pack(
-	        "{s:I,s:s,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:I,s:s,s:o,s:o}",
-	        "id", (json_int_t)r->id, "account", account, "account_id",
-	        (json_int_t)r->account_id, "platform", r->platform, "platform_id", r->platform_id,
-	        "kind", r->kind, "parent", views_str(r->parent_platform_id), "root",
-	        views_str(r->root_platform_id), "author_id", views_str(r->author_id), "author",
-	        views_str(r->author_name), "direction",
-	        strcmp(r->direction, "upprattad") == 0 ? "upprättad" : "inkommen", "created_at",
-	        views_time(r->created_at), "captured_at", views_time(r->captured_at), "permalink",
-	        views_str(r->permalink), "state", r->state, "versions", (json_int_t)r->versions,
-	        "text", r->text ? r->text : "", "snippet", views_str(r->snippet), "categories",
-	        views_str(r->categories && *r->categories ? r->categories : NULL));
-}
-
-json_t *views_version_json(const struct item_version_row *v)
-{
-	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "version", (json_int_t)v->version,
-	                 "text", v->text ? v->text : "", "sha256", v->sha256 ? v->sha256 : "",
-	                 "written_at", views_time(v->version_at), "captured_at",
-	                 views_time(v->captured_at), "source", views_str(v->source), "links",
-	                 v->links ? parsed(v->links) : json_null(), "media",
-	                 v->media ? parsed(v->media) : json_null());
-}
-
-json_t *views_event_json(const struct item_event_row *e)
-{
-	return json_pack("{s:s,s:o,s:o,s:o}", "event", e->kind, "at", views_time(e->at),
-	                 "captured_at", views_time(e->captured_at), "source", views_str(e->source));
-}
-
-json_t *views_flag_json(const struct flag_row *f)
-{
-	return json_pack("{s:s,s:f,s:s,s:I,s:I,s:s}", "category", f->category, "score", f->score,
-	                 "rule", f->rule, "start", (json_int_t)f->start, "end", (json_int_t)f->end,
-	                 "match", f->match ? f->match : "");
-}
-
 json_t *views_review_json(const struct review_state *v)
 {
 	char interval[POLICY_DUR_LEN];

@@ -2,7 +2,7 @@
  * so both show an item, a question or a case the same way. Times are local
  * ISO 8601 (Europe/Stockholm); absent values are null. Each returns a new
  * reference (NULL when out of memory). Not the register's accounts
- * (registry_account_json), questions (inbox_view_json) nor cases
+ * (registry_account_json), items (capture/item_view), questions (inbox_view_json) nor cases
  * (cases_view_json), whose views live beside their features. */
 #ifndef KV_HTTP_VIEWS_H
 #define KV_HTTP_VIEWS_H
@@ -10,11 +10,9 @@
 #include "store/alert_rows.h"
 #include "store/audit.h"
 #include "store/case_rows.h"
-#include "store/items.h"
 #include "store/outbox.h"
 #include "store/questions.h"
 #include "store/register_rows.h"
-#include "store/screening_rows.h"
 #include "store/webhooks.h"
 #include "workflow/review.h"
 #include "workflow/stats.h"
@@ -26,10 +24,6 @@
 json_t *views_time(int64_t t);
 json_t *views_str(const char *s);
 
-json_t *views_item_json(const struct item_row *r);
-json_t *views_version_json(const struct item_version_row *v);
-json_t *views_event_json(const struct item_event_row *e);
-json_t *views_flag_json(const struct flag_row *f);
 json_t *views_review_json(const struct review_state *v);
 json_t *views_alert_json(const struct alert_row *a);
 json_t *views_mail_json(const struct outbox_row *m);

@@ -8,10 +8,10 @@
 #include "model/op_ctx.h"
 
 #include "base/time.h"
-#include "capture/screening.h"
+#include "capture/screener.h"
 #include "store/store.h"
 #include "store/webhooks.h"
-#include "workflow/sync.h"
+#include "workflow/ingest.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -308,26 +308,87 @@ static int stopping(struct webhook_worker *w)
 	return stop;
 }
 
-/* The workflow looks at what the delivery brought (questions, cases); its
- * failure is logged and leaves the delivery imported. */
-static void sync_workflow(struct webhook_worker *w, int64_t org)
-{
-	struct workflow_sync_report r;
-	struct principal who;
-	struct op_ctx op;
-	struct err err;
+/* One delivery of a worker pass, as ingest_run's one source. */
+struct delivery_run {
+	struct webhook_worker *w;
+	int64_t id;
+	int handed; /* the source was handed over */
+	struct webhook_result *res;
+};
 
-	err_clear(&err);
-	principal_init_system(&who, w->actor);
-	op_ctx_init(&op, w->s, org, &who, time_now());
-	if (workflow_sync(&op, &r, &err) != KV_OK)
-		wlog(w, "workflow after a delivery: %s", err.msg);
+static int delivery_step(void *arg, const struct op_ctx *op, struct err *err)
+{
+	struct delivery_run *d = arg;
+
+	return webhook_process(op->store, d->id, op_ctx_actor(op), d->w->screener, d->res, err);
 }
 
+static int delivery_next(void *arg, struct ingest_source *src)
+{
+	struct delivery_run *d = arg;
+
+	if (d->handed)
+		return 0;
+	d->handed = 1;
+	src->kind = INGEST_STEP;
+	src->step = delivery_step;
+	src->step_ctx = d;
+	return 1;
+}
+
+static void delivery_done(void *arg, const struct ingest_source *src, const struct ingest_result *r)
+{
+	struct delivery_run *d = arg;
+	const struct webhook_result *res = d->res;
+
+	(void)src;
+	if (r->rc) {
+		wlog(d->w, "delivery %lld: %s", (long long)d->id, r->err.msg);
+		return;
+	}
+	if (!res->ok) {
+		wlog(d->w, "delivery %lld failed: %s", (long long)d->id, res->error);
+		return;
+	}
+	wlog(d->w,
+	     "delivery %lld imported: %lld new, %lld updated, %lld unchanged, %lld "
+	     "skipped, %lld events",
+	     (long long)d->id, (long long)res->report.new_items, (long long)res->report.updated,
+	     (long long)res->report.unchanged, (long long)res->report.skipped,
+	     (long long)res->report.events);
+}
+
+static int org_of_row(void *ctx, const struct webhook_row *r)
+{
+	*(int64_t *)ctx = r->org_id;
+	return 1;
+}
+
+/* The organisation delivery id was stored for (0 when none), read without
+ * its body. KV_ENOTFOUND for an unknown id. */
+static int delivery_org(struct store *s, int64_t id, int64_t *out, struct err *err)
+{
+	struct webhook_filter f = {.id = id};
+	int64_t org = -1;
+	int rc = webhooks_each(s, &f, org_of_row, &org, err);
+
+	if (rc < 0)
+		return rc;
+	if (org < 0)
+		return err_set(err, KV_ENOTFOUND, "no webhook delivery with id %lld",
+		               (long long)id);
+	*out = org;
+	return KV_OK;
+}
+
+/* Each delivery is imported and then looked at by the workflow (questions,
+ * cases) in one ingest_run; the workflow's failure is logged and leaves the
+ * delivery imported. */
 static void run_pending(struct webhook_worker *w)
 {
 	struct webhook_filter f = {.status = "pending"};
 	struct webhook_result *res = NULL;
+	struct principal who;
 	int64_t *ids = NULL;
 	size_t n = 0;
 	struct err err;
@@ -337,24 +398,27 @@ static void run_pending(struct webhook_worker *w)
 		wlog(w, "cannot list pending deliveries: %s", err.msg);
 		return;
 	}
+	principal_init_system(&who, w->actor);
 	res = n ? malloc(sizeof(*res)) : NULL;
 	for (size_t i = 0; i < n && res && !stopping(w); i++) {
+		struct delivery_run d = {.w = w, .id = ids[i], .res = res};
+		struct ingest_ops ops = {.next = delivery_next, .done = delivery_done, .ctx = &d};
+		struct ingest_report rep;
+		struct op_ctx op;
+		int64_t org = 0;
+
+		/* The workflow runs over the organisation the delivery was
+		 * stored for. */
 		err_clear(&err);
-		if (webhook_process(w->s, ids[i], w->actor, w->screener, res, &err) != KV_OK) {
+		if (delivery_org(w->s, ids[i], &org, &err) != KV_OK) {
 			wlog(w, "delivery %lld: %s", (long long)ids[i], err.msg);
 			continue;
 		}
-		if (!res->ok) {
-			wlog(w, "delivery %lld failed: %s", (long long)ids[i], res->error);
-			continue;
-		}
-		wlog(w,
-		     "delivery %lld imported: %lld new, %lld updated, %lld unchanged, %lld "
-		     "skipped, %lld events",
-		     (long long)ids[i], (long long)res->report.new_items,
-		     (long long)res->report.updated, (long long)res->report.unchanged,
-		     (long long)res->report.skipped, (long long)res->report.events);
-		sync_workflow(w, res->org);
+		memset(res, 0, sizeof(*res));
+		op_ctx_init(&op, w->s, org, &who, time_now());
+		ingest_run(&op, &ops, &rep);
+		if (rep.sync_rc != KV_OK)
+			wlog(w, "workflow after a delivery: %s", rep.sync_err.msg);
 	}
 	free(res);
 	free(ids);
@@ -405,21 +469,21 @@ int webhook_worker_start(struct webhook_worker **out, const char *data_dir, cons
 	w->actor = strdup(actor ? actor : "webhook");
 	if (!w->actor) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
-		goto fail;
+		goto out;
 	}
 	rc = store_open(&w->s, data_dir, err);
 	if (!rc)
 		rc = capture_screener_new(&w->screener, rules_dir, err);
 	if (rc)
-		goto fail;
+		goto out;
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 		rc = err_set(err, KV_EIO, "cannot start the webhook worker thread");
-		goto fail;
+		goto out;
 	}
 	w->started = 1;
 	*out = w;
-	return KV_OK;
-fail:
+	w = NULL;
+out:
 	webhook_worker_free(w);
 	return rc;
 }

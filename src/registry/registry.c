@@ -437,6 +437,24 @@ static int find_for(const struct op_ctx *c, const char *ref, uint32_t perm, int6
 	return rc;
 }
 
+/* Opens the transaction of a change to account ref: resolved, checked for
+ * perm and loaded (*rec owned: register_row_account_free). On failure the
+ * transaction is rolled back and nothing is left to free. */
+static int begin_account(const struct op_ctx *c, const char *ref, uint32_t perm, int64_t *id,
+                         struct account_rec **rec, struct err *err)
+{
+	int rc = store_begin(c->store, err);
+
+	if (rc)
+		return rc;
+	rc = find_for(c, ref, perm, id, err);
+	if (!rc)
+		rc = register_row_account_load(c->store, *id, rec, err);
+	if (rc)
+		store_rollback(c->store);
+	return rc;
+}
+
 int registry_account_edit(const struct op_ctx *c, const char *ref, const struct account_input *in,
                           struct err *err)
 {
@@ -446,14 +464,9 @@ int registry_account_edit(const struct op_ctx *c, const char *ref, const struct 
 	char *before = NULL, *after = NULL;
 	int rc;
 
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_REGISTER_WRITE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_REGISTER_WRITE, &id, err);
-	if (!rc)
-		rc = register_row_account_load(c->store, id, &rec, err);
-	if (rc)
-		goto out;
 	before = dump(registry_account_json(rec));
 	row_from_rec(&r, rec);
 	rc = resolve_input(c, in, &r, &admins, err);
@@ -466,7 +479,6 @@ int registry_account_edit(const struct op_ctx *c, const char *ref, const struct 
 		after = account_snapshot(c->store, id, err, &rc);
 	if (!rc)
 		rc = audit(c, "account.edit", "account", id, before, after, err);
-out:
 	register_row_account_free(rec);
 	free(before);
 	free(after);
@@ -507,14 +519,9 @@ int registry_account_activate(const struct op_ctx *c, const char *ref,
 
 	*out_problems = NULL;
 	*out_n = 0;
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
-	if (!rc)
-		rc = register_row_account_load(c->store, id, &rec, err);
-	if (rc)
-		goto out;
 	if (rec->v.status == ACCOUNT_CLOSED) {
 		rc = err_set(err, KV_ECONFLICT,
 		             "account %s/%s is closed; a closed account stays closed (register a "
@@ -554,13 +561,10 @@ int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct 
 	int64_t id = 0;
 	int rc;
 
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
-	if (!rc)
-		rc = register_row_account_load(c->store, id, &rec, err);
-	if (!rc && rec->v.status != ACCOUNT_ACTIVE)
+	if (rec->v.status != ACCOUNT_ACTIVE)
 		rc = err_set(err, KV_ECONFLICT, "account %s is %s, not active", ref,
 		             register_account_status_name(rec->v.status));
 	if (!rc)
@@ -584,13 +588,10 @@ int registry_account_close(const struct op_ctx *c, const char *ref, const char *
 	if (rc)
 		return rc;
 	today(day);
-	rc = store_begin(c->store, err);
+	rc = begin_account(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, &rec, err);
 	if (rc)
 		return rc;
-	rc = find_for(c, ref, PERM_ACCOUNT_LIFECYCLE, &id, err);
-	if (!rc)
-		rc = register_row_account_load(c->store, id, &rec, err);
-	if (!rc && rec->v.status == ACCOUNT_CLOSED)
+	if (rec->v.status == ACCOUNT_CLOSED)
 		rc = err_set(err, KV_ECONFLICT, "account %s is already closed (on %s)", ref,
 		             rec->closed_on ? rec->closed_on : "?");
 	if (!rc)
@@ -701,46 +702,86 @@ int registry_check(const struct op_ctx *c, const char *ref, struct registry_prob
 	return KV_OK;
 }
 
-static json_t *str_or_null(const char *s)
+static int may_read_some(const struct op_ctx *c, struct err *err)
 {
-	return s ? json_string(s) : json_null();
+	return principal_can_any(c->who, PERM_REGISTER_READ)
+	               ? KV_OK
+	               : op_ctx_require(c, PERM_REGISTER_READ, 0, err);
+}
+
+int registry_units_each(const struct op_ctx *c, reg_unit_fn fn, void *ctx, struct err *err)
+{
+	int rc = may_read_some(c, err);
+
+	return rc ? rc : register_row_unit_each(c->store, c->org, fn, ctx, err);
+}
+
+int registry_people_each(const struct op_ctx *c, reg_person_fn fn, void *ctx, struct err *err)
+{
+	int rc = may_read_some(c, err);
+
+	return rc ? rc : register_row_person_each(c->store, c->org, fn, ctx, err);
+}
+
+int registry_account_ids(const struct op_ctx *c, int64_t **out, size_t *n, struct err *err)
+{
+	int64_t *ids = NULL;
+	size_t all = 0, k = 0;
+	int rc = may_read_some(c, err);
+
+	if (!rc)
+		rc = register_row_account_ids(c->store, c->org, &ids, &all, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < all; i++)
+		if (principal_can(c->who, PERM_REGISTER_READ, ids[i]))
+			ids[k++] = ids[i];
+	*out = ids;
+	*n = k;
+	return KV_OK;
+}
+
+int registry_account_get(const struct op_ctx *c, int64_t id, struct account_rec **out,
+                         struct err *err)
+{
+	struct account_rec *r = NULL;
+	int rc = register_row_account_load(c->store, id, &r, err);
+
+	if (!rc && r->org_id != c->org)
+		rc = err_set(err, KV_ENOTFOUND, "account %lld does not exist", (long long)id);
+	if (!rc)
+		rc = op_ctx_require(c, PERM_REGISTER_READ, id, err);
+	if (rc) {
+		register_row_account_free(r);
+		return rc;
+	}
+	*out = r;
+	return KV_OK;
 }
 
 json_t *registry_account_json(const struct account_rec *r)
 {
-	json_t *o = json_object(), *admins = json_array(), *checklist = json_object();
+	json_t *admins = json_array(), *checklist = json_object();
 
 	for (size_t i = 0; i < r->v.n_admins; i++)
 		json_array_append_new(admins, json_string(r->admin_emails[i]));
 	for (size_t i = 0; i < r->n_checklist; i++)
 		json_object_set_new(checklist, r->checklist[i].key,
 		                    json_string(r->checklist[i].answer));
-	json_object_set_new(o, "id", json_integer(r->v.id));
-	json_object_set_new(o, "platform", json_string(register_platform_name(r->v.platform)));
-	json_object_set_new(o, "handle", str_or_null(r->v.handle));
-	json_object_set_new(o, "platform_id", str_or_null(r->platform_account_id));
-	json_object_set_new(o, "url", str_or_null(r->v.url));
-	json_object_set_new(o, "name", str_or_null(r->v.display_name));
-	json_object_set_new(o, "status", json_string(register_account_status_name(r->v.status)));
-	json_object_set_new(o, "unit", str_or_null(r->unit_name));
-	json_object_set_new(o, "purpose", str_or_null(r->v.purpose));
-	json_object_set_new(o, "goal", str_or_null(r->v.goal));
-	json_object_set_new(o, "audience", str_or_null(r->v.audience));
-	json_object_set_new(o, "responsible", str_or_null(r->responsible_email));
-	json_object_set_new(o, "deputy", str_or_null(r->deputy_email));
-	json_object_set_new(o, "admins", admins);
-	json_object_set_new(o, "decided_by", str_or_null(r->decided_by_email));
-	json_object_set_new(o, "decided_on", str_or_null(r->v.decided_on));
-	json_object_set_new(o, "decision_ref", str_or_null(r->v.decision_ref));
-	json_object_set_new(o, "posts_per_week",
-	                    r->v.posts_per_week >= 0 ? json_integer(r->v.posts_per_week)
-	                                             : json_null());
-	json_object_set_new(o, "house_rules", str_or_null(r->v.house_rules));
-	json_object_set_new(o, "opened_on", str_or_null(r->opened_on));
-	json_object_set_new(o, "closed_on", str_or_null(r->closed_on));
-	json_object_set_new(o, "closing_reason", str_or_null(r->closing_reason));
-	json_object_set_new(o, "checklist", checklist);
-	return o;
+	/* "s?" gives null for a field not set. */
+	return json_pack(
+	        "{s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:o,"
+	        "s:s?,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:s?,s:o}",
+	        "id", (json_int_t)r->v.id, "platform", register_platform_name(r->v.platform),
+	        "handle", r->v.handle, "platform_id", r->platform_account_id, "url", r->v.url,
+	        "name", r->v.display_name, "status", register_account_status_name(r->v.status),
+	        "unit", r->unit_name, "purpose", r->v.purpose, "goal", r->v.goal, "audience",
+	        r->v.audience, "responsible", r->responsible_email, "deputy", r->deputy_email,
+	        "admins", admins, "decided_by", r->decided_by_email, "decided_on", r->v.decided_on,
+	        "decision_ref", r->v.decision_ref, "posts_per_week",
+	        r->v.posts_per_week >= 0 ? json_integer(r->v.posts_per_week) : json_null(),
+	        "house_rules", r->v.house_rules, "opened_on", r->opened_on, "closed_on",
+	        r->closed_on, "closing_reason", r->closing_reason, "checklist", checklist);
 }
 
 int registry_format_from_name(const char *s, enum registry_format *out)

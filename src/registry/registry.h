@@ -104,6 +104,16 @@ struct registry_problem {
 int registry_check(const struct op_ctx *c, const char *ref, struct registry_problem **out,
                    size_t *n, struct err *err);
 
+/* Reading the register: units and people (PERM_REGISTER_READ for some
+ * account), the ids of the accounts the principal may read (*out owned:
+ * free()), and one account (PERM_REGISTER_READ on it; KV_ENOTFOUND for an
+ * id of another organisation; *out owned: register_row_account_free). */
+int registry_units_each(const struct op_ctx *c, reg_unit_fn fn, void *ctx, struct err *err);
+int registry_people_each(const struct op_ctx *c, reg_person_fn fn, void *ctx, struct err *err);
+int registry_account_ids(const struct op_ctx *c, int64_t **out, size_t *n, struct err *err);
+int registry_account_get(const struct op_ctx *c, int64_t id, struct account_rec **out,
+                         struct err *err);
+
 /* The account as JSON (full internal view, new reference). */
 json_t *registry_account_json(const struct account_rec *r);
 

@@ -110,8 +110,10 @@ int blob_put(struct store *s, const void *data, size_t len, char out[HASH_SHA256
 	if (rc)
 		return rc;
 	/* Already there and whole: nothing to do (puts are idempotent). */
-	if (hash_file(path, have, &quiet) == KV_OK && strcmp(have, sha) == 0)
-		goto done;
+	if (hash_file(path, have, &quiet) == KV_OK && strcmp(have, sha) == 0) {
+		memcpy(out, sha, sizeof(sha));
+		return KV_OK;
+	}
 	snprintf(dir, sizeof(dir), "%s/blobs/%.2s", store_dir(s), sha);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return err_set(err, KV_EIO, "%s: %s", dir, strerror(errno));
@@ -122,28 +124,27 @@ int blob_put(struct store *s, const void *data, size_t len, char out[HASH_SHA256
 		return err_set(err, KV_EIO, "%s: %s", tmp, strerror(errno));
 	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		rc = err_set(err, KV_EIO, "%s: %s", tmp, strerror(errno));
-		goto fail;
+		goto out;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		rc = err_set(err, KV_EIO, "%s: %s", tmp, strerror(errno));
-		goto fail;
-	}
+	rc = close(fd);
 	fd = -1;
+	if (rc != 0) {
+		rc = err_set(err, KV_EIO, "%s: %s", tmp, strerror(errno));
+		goto out;
+	}
 	if (rename(tmp, path) != 0) {
 		rc = err_set(err, KV_EIO, "%s: %s", path, strerror(errno));
-		goto fail;
+		goto out;
 	}
+	tmp[0] = '\0'; /* renamed: nothing to remove */
 	rc = fsync_dir(dir, err);
-	if (rc)
-		return rc;
-done:
-	memcpy(out, sha, sizeof(sha));
-	return KV_OK;
-fail:
+	if (!rc)
+		memcpy(out, sha, sizeof(sha));
+out:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	if (tmp[0])
+		unlink(tmp);
 	return rc;
 }
 

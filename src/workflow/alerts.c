@@ -45,22 +45,21 @@ int alerts_parse_duration(const char *text, int64_t *out, struct err *err)
 	long long v;
 	int64_t unit = 1;
 
-	if (!text || !*text || !(*text >= '0' && *text <= '9'))
-		goto bad;
-	v = strtoll(text, &end, 10);
-	if (*end == 's')
-		end++;
-	else if (*end == 'm')
-		unit = 60, end++;
-	else if (*end == 'h')
-		unit = 3600, end++;
-	else if (*end == 'd')
-		unit = 86400, end++;
-	if (*end || v <= 0 || v > DURATION_MAX / unit)
-		goto bad;
-	*out = v * unit;
-	return KV_OK;
-bad:
+	if (text && *text >= '0' && *text <= '9') {
+		v = strtoll(text, &end, 10);
+		if (*end == 's')
+			end++;
+		else if (*end == 'm')
+			unit = 60, end++;
+		else if (*end == 'h')
+			unit = 3600, end++;
+		else if (*end == 'd')
+			unit = 86400, end++;
+		if (!*end && v > 0 && v <= DURATION_MAX / unit) {
+			*out = v * unit;
+			return KV_OK;
+		}
+	}
 	return err_set(err, KV_EINVAL,
 	               "'%s' is not a duration (a positive whole number with s, m, h or d, at most "
 	               "10 years)",

@@ -106,11 +106,6 @@ static json_t *json_time(int64_t t)
 	return t ? json_string(iso(b, t)) : json_null();
 }
 
-static json_t *json_str(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static int audit(struct store *s, int64_t org, const char *actor, const char *action, int64_t id,
                  json_t *before, json_t *after, struct err *err)
 {
@@ -359,13 +354,13 @@ static int ev_version(void *arg, const struct item_version_row *v)
 		x->newest = v->captured_at;
 	if (!x->arr)
 		return 0;
-	return json_array_append_new(
-	               x->arr,
-	               json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o}", "version",
-	                         (json_int_t)v->version, "text", v->text, "sha256", v->sha256,
-	                         "version_at", json_time(v->version_at), "captured_at",
-	                         json_time(v->captured_at), "source", json_str(v->source), "links",
-	                         parsed_or_text(v->links), "media", parsed_or_text(v->media)))
+	return json_array_append_new(x->arr,
+	                             json_pack("{s:I,s:s,s:s,s:o,s:o,s:s?,s:o,s:o}", "version",
+	                                       (json_int_t)v->version, "text", v->text, "sha256",
+	                                       v->sha256, "version_at", json_time(v->version_at),
+	                                       "captured_at", json_time(v->captured_at), "source",
+	                                       v->source, "links", parsed_or_text(v->links),
+	                                       "media", parsed_or_text(v->media)))
 	               ? KV_ENOMEM
 	               : 0;
 }
@@ -384,10 +379,10 @@ static int ev_event(void *arg, const struct item_event_row *e)
 {
 	struct ev_ctx *x = arg;
 
-	return json_array_append_new(x->arr, json_pack("{s:s,s:o,s:o,s:o}", "kind", e->kind, "at",
-	                                               json_time(e->at), "captured_at",
-	                                               json_time(e->captured_at), "source",
-	                                               json_str(e->source)))
+	return json_array_append_new(x->arr,
+	                             json_pack("{s:s,s:o,s:o,s:s?}", "kind", e->kind, "at",
+	                                       json_time(e->at), "captured_at",
+	                                       json_time(e->captured_at), "source", e->source))
 	               ? KV_ENOMEM
 	               : 0;
 }
@@ -407,14 +402,13 @@ static int ev_flag(void *arg, const struct flag_row *f)
 
 static json_t *item_json(const struct item_row *r)
 {
-	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:s,s:I,s:s}", "id",
+	return json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:o,s:o,s:s?,s:s,s:I,s:s}", "id",
 	                 (json_int_t)r->id, "platform_id", r->platform_id, "kind", r->kind,
-	                 "parent", json_str(r->parent_platform_id), "root",
-	                 json_str(r->root_platform_id), "author_id", json_str(r->author_id),
-	                 "author", json_str(r->author_name), "direction", r->direction,
+	                 "parent", r->parent_platform_id, "root", r->root_platform_id, "author_id",
+	                 r->author_id, "author", r->author_name, "direction", r->direction,
 	                 "created_at", json_time(r->created_at), "captured_at",
-	                 json_time(r->captured_at), "permalink", json_str(r->permalink), "state",
-	                 r->state, "versions", (json_int_t)r->versions, "text", r->text);
+	                 json_time(r->captured_at), "permalink", r->permalink, "state", r->state,
+	                 "versions", (json_int_t)r->versions, "text", r->text);
 }
 
 static int ev_thread(void *arg, const struct item_row *r)
@@ -436,8 +430,7 @@ static int ev_item_row(void *arg, const struct item_row *r)
 	struct ev_item *x = arg;
 
 	x->item = item_json(r);
-	x->sender = json_pack("{s:o,s:o}", "id", json_str(r->author_id), "name",
-	                      json_str(r->author_name));
+	x->sender = json_pack("{s:s?,s:s?}", "id", r->author_id, "name", r->author_name);
 	x->account = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)r->account_id, "platform",
 	                       r->platform, "handle", r->account_handle);
 	x->root = strdup(r->root_platform_id ? r->root_platform_id : r->platform_id);
@@ -505,13 +498,13 @@ static int evidence_build(struct store *s, const struct case_rec *c, const char 
 		}
 	}
 	if (!rc) {
-		json_object_set_new(it.account, "url", json_str(c->account_url));
-		doc = json_pack("{s:s,s:{s:I,s:s,s:s,s:o,s:o,s:o},s:{s:I,s:s},s:O,s:O,s:O,s:o,s:o,"
+		json_object_set_new(it.account, "url", json_pack("s?", c->account_url));
+		doc = json_pack("{s:s,s:{s:I,s:s,s:s,s:o,s:o,s:s?},s:{s:I,s:s},s:O,s:O,s:O,s:o,s:o,"
 		                "s:o,s:o,s:o,s:o,s:s}",
 		                "format", "kanalvakt-evidence/1", "case", "id", (json_int_t)c->id,
 		                "categories", c->categories, "state", c->state, "opened_at",
 		                json_time(c->opened_at), "due_at", json_time(c->due_at),
-		                "registration", json_str(c->registration), "organisation", "id",
+		                "registration", c->registration, "organisation", "id",
 		                (json_int_t)c->org_id, "name", org_name, "account", it.account,
 		                "sender", it.sender, "item", it.item, "versions", versions,
 		                "events", events, "thread", thread, "screening",
@@ -563,22 +556,91 @@ json_t *cases_view_json(const struct case_rec *c, int64_t now)
 	char account[300];
 
 	snprintf(account, sizeof(account), "%s/%s", c->platform, c->account_handle);
-	return json_pack("{s:I,s:s,s:I,s:I,s:s,s:o,s:s,s:s,s:s,s:o,s:o,s:b,s:o,s:o,s:o,s:o,s:o,s:o,"
-	                 "s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o},s:b}",
-	                 "id", (json_int_t)c->id, "account", account, "account_id",
-	                 (json_int_t)c->account_id, "item", (json_int_t)c->item_id, "platform_id",
-	                 c->item_platform_id, "author", json_str(c->author_name), "text", c->text,
-	                 "categories", c->categories, "state", c->state, "opened_at",
-	                 view_time(c->opened_at), "due_at", view_time(c->due_at), "overdue",
-	                 cases_is_overdue(c, now), "decision", json_str(c->decision), "reason",
-	                 json_str(c->reason), "decided_by", json_str(c->decided_by), "decided_at",
-	                 view_time(c->decided_at), "confirmed_by", json_str(c->confirmed_by),
-	                 "confirmed_at", view_time(c->confirmed_at), "evidence_sha256",
-	                 json_str(c->evidence_sha256), "evidence_at", view_time(c->evidence_at),
-	                 "registration", json_str(c->registration), "external_ref",
-	                 json_str(c->external_ref), "takedown", "via", json_str(c->takedown_via),
-	                 "by", json_str(c->takedown_by), "at", view_time(c->takedown_at), "result",
-	                 json_str(c->takedown_result), "history", c->history);
+	return json_pack(
+	        "{s:I,s:s,s:I,s:I,s:s,s:s?,s:s,s:s,s:s,s:o,s:o,s:b,s:s?,s:s?,s:s?,s:o,s:s?,s:o,s:s?"
+	        ",s:"
+	        "o,s:s?,s:s?,s:{s:s?,s:s?,s:o,s:s?},s:b}",
+	        "id", (json_int_t)c->id, "account", account, "account_id",
+	        (json_int_t)c->account_id, "item", (json_int_t)c->item_id, "platform_id",
+	        c->item_platform_id, "author", c->author_name, "text", c->text, "categories",
+	        c->categories, "state", c->state, "opened_at", view_time(c->opened_at), "due_at",
+	        view_time(c->due_at), "overdue", cases_is_overdue(c, now), "decision", c->decision,
+	        "reason", c->reason, "decided_by", c->decided_by, "decided_at",
+	        view_time(c->decided_at), "confirmed_by", c->confirmed_by, "confirmed_at",
+	        view_time(c->confirmed_at), "evidence_sha256", c->evidence_sha256, "evidence_at",
+	        view_time(c->evidence_at), "registration", c->registration, "external_ref",
+	        c->external_ref, "takedown", "via", c->takedown_via, "by", c->takedown_by, "at",
+	        view_time(c->takedown_at), "result", c->takedown_result, "history", c->history);
+}
+
+/* Passes on the cases of the accounts the principal may read. */
+struct visible {
+	const struct principal *who;
+	cases_fn fn;
+	void *ctx;
+};
+
+static int visible_case(void *arg, const struct case_rec *c)
+{
+	struct visible *v = arg;
+
+	return principal_can(v->who, PERM_CASE_READ, c->account_id) ? v->fn(v->ctx, c) : 0;
+}
+
+int cases_list(const struct op_ctx *op, const struct case_filter *f, cases_fn fn, void *ctx,
+               struct err *err)
+{
+	struct case_filter of = *f;
+	struct visible v = {op->who, fn, ctx};
+
+	if (f->account_id ? !principal_can(op->who, PERM_CASE_READ, f->account_id)
+	                  : !principal_can_any(op->who, PERM_CASE_READ))
+		return op_ctx_require(op, PERM_CASE_READ, f->account_id, err);
+	of.org_id = op->org;
+	return case_row_each(op->store, &of, visible_case, &v, err);
+}
+
+int cases_show(const struct op_ctx *op, int64_t id, struct cases_shown *out, struct err *err)
+{
+	struct case_loaded *l = NULL;
+	struct err verr = {0};
+	int rc = case_row_load(op->store, op->org, id, &l, err);
+
+	if (!rc)
+		rc = op_ctx_require(op, PERM_CASE_READ, l->c.account_id, err);
+	if (rc) {
+		case_row_loaded_free(l);
+		return rc;
+	}
+	memset(out, 0, sizeof(*out));
+	out->l = l;
+	out->evidence_verified = -1;
+	if (l->c.evidence_sha256) {
+		out->evidence_verified =
+		        blob_verify(op->store, l->c.evidence_sha256, &verr) == KV_OK;
+		blob_path(op->store, l->c.evidence_sha256, out->evidence_path,
+		          sizeof(out->evidence_path), NULL);
+		if (!out->evidence_verified)
+			snprintf(out->evidence_problem, sizeof(out->evidence_problem), "%s",
+			         verr.msg);
+	}
+	return KV_OK;
+}
+
+json_t *cases_shown_json(const struct cases_shown *sh, int64_t now)
+{
+	json_t *j = cases_view_json(&sh->l->c, now);
+
+	if (!j)
+		return NULL;
+	json_object_set_new(j, "evidence_verified",
+	                    sh->evidence_verified < 0 ? json_null()
+	                                              : json_boolean(sh->evidence_verified));
+	json_object_set_new(j, "evidence_path",
+	                    sh->evidence_path[0] ? json_string(sh->evidence_path) : json_null());
+	if (sh->evidence_verified == 0)
+		json_object_set_new(j, "evidence_problem", json_string(sh->evidence_problem));
+	return j;
 }
 
 static int closed(const struct case_rec *c)
@@ -685,8 +747,8 @@ static int ready(struct store *s, const struct case_rec *c, enum case_decision d
 
 static json_t *state_json(const struct case_rec *c)
 {
-	return json_pack("{s:s,s:o,s:o}", "state", c->state, "decision", json_str(c->decision),
-	                 "decided_by", json_str(c->decided_by));
+	return json_pack("{s:s,s:s?,s:s?}", "state", c->state, "decision", c->decision,
+	                 "decided_by", c->decided_by);
 }
 
 /* Records a failed platform call in the case and the audit chain, in its
@@ -817,9 +879,9 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 	if (!rc)
 		rc = audit(s, org, actor, confirming ? "case.confirm" : "case.decide", c.id,
 		           state_json(&l->c),
-		           json_pack("{s:s,s:s,s:o,s:o}", "state", c.state, "decision",
+		           json_pack("{s:s,s:s,s:s?,s:s?}", "state", c.state, "decision",
 		                     c.decision ? c.decision : cases_decision_name(d), "reason",
-		                     json_str(c.reason), "registration", json_str(c.registration)),
+		                     c.reason, "registration", c.registration),
 		           err);
 	if (!rc)
 		rc = audit(s, org, actor, "case.takedown", c.id, NULL,
@@ -853,7 +915,7 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 	struct case_rec c;
 	struct policy pol;
 	int64_t now = op->now;
-	int rc;
+	int rc, in_txn = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (reason && (utf8_check(reason, strlen(reason)) >= 0 || strlen(reason) > 2000))
@@ -866,16 +928,17 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 	rc = store_begin(s, err);
 	if (rc)
 		return rc;
+	in_txn = 1;
 	rc = case_row_load(s, org, id, &l, err);
 	if (!rc)
 		rc = op_ctx_require(op, PERM_CASE_DECIDE, l->c.account_id, err);
 	if (rc)
-		goto fail;
+		goto out;
 	c = l->c;
 	if (closed(&c)) {
 		rc = err_set(err, KV_ECONFLICT, "case %lld is already closed (%s by %s)",
 		             (long long)id, c.state, c.decided_by ? c.decided_by : "?");
-		goto fail;
+		goto out;
 	}
 	if (d == CASE_KEEP) {
 		c.state = "kept";
@@ -891,17 +954,15 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 			           json_pack("{s:s,s:s,s:s}", "state", "kept", "decision", "keep",
 			                     "reason", reason),
 			           err);
-		if (rc)
-			goto fail;
-		snprintf(out->state, sizeof(out->state), "kept");
-		case_row_loaded_free(l);
-		return store_commit(s, err);
+		if (!rc)
+			snprintf(out->state, sizeof(out->state), "kept");
+		goto out;
 	}
 	rc = ready(s, &c, d, opts, err);
 	if (!rc)
 		rc = policy_get(s, org, c.account_id, &pol, err);
 	if (rc)
-		goto fail;
+		goto out;
 	if (pol.four_eyes) {
 		c.state = "pending_confirmation";
 		c.decision = cases_decision_name(d);
@@ -911,28 +972,30 @@ int cases_decide(const struct op_ctx *op, int64_t id, enum case_decision d, cons
 		rc = case_row_update(s, &c, now, err);
 		if (!rc)
 			rc = audit(s, org, actor, "case.decide", id, state_json(&l->c),
-			           json_pack("{s:s,s:s,s:o}", "state", c.state, "decision",
-			                     c.decision, "reason", json_str(reason)),
+			           json_pack("{s:s,s:s,s:s?}", "state", c.state, "decision",
+			                     c.decision, "reason", reason),
 			           err);
-		if (rc)
-			goto fail;
-		snprintf(out->state, sizeof(out->state), "%s", c.state);
-		snprintf(out->detail, sizeof(out->detail),
-		         "four eyes: someone other than %s must confirm (kanalvakt case confirm "
-		         "%lld)",
-		         actor, (long long)id);
-		case_row_loaded_free(l);
-		return store_commit(s, err);
+		if (!rc) {
+			snprintf(out->state, sizeof(out->state), "%s", c.state);
+			snprintf(out->detail, sizeof(out->detail),
+			         "four eyes: someone other than %s must confirm (kanalvakt case "
+			         "confirm %lld)",
+			         actor, (long long)id);
+		}
+		goto out;
 	}
-	/* No four eyes: carry it out now. The check above is repeated by
-	 * take_down's re-read of the case (state and updated_at). */
+	/* No four eyes: carry it out now, outside the transaction. The check
+	 * above is repeated by take_down's re-read of the case (state and
+	 * updated_at). */
 	store_rollback(s);
+	in_txn = 0;
 	rc = take_down(s, org, &c, d, reason, actor, 0, opts, t, out, err);
+out:
 	case_row_loaded_free(l);
-	return rc;
-fail:
-	case_row_loaded_free(l);
-	store_rollback(s);
+	if (in_txn && rc)
+		store_rollback(s);
+	else if (in_txn)
+		rc = store_commit(s, err);
 	return rc;
 }
 

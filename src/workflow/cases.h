@@ -16,6 +16,7 @@
 #include "base/err.h"
 #include "base/hash.h"
 #include "model/op_ctx.h"
+#include "store/case_rows.h"
 #include "workflow/sync.h"
 
 #include <jansson.h>
@@ -35,6 +36,28 @@ int cases_is_overdue(const struct case_rec *c, int64_t now);
 /* The JSON view of a case, as the CLI, the API and the archive print it
  * (new reference; NULL when out of memory). */
 json_t *cases_view_json(const struct case_rec *c, int64_t now);
+
+/* Calls fn for each case matching f (f->org_id is op's) on an account the
+ * principal may read (PERM_CASE_READ); KV_EDENIED when it reads none. */
+int cases_list(const struct op_ctx *op, const struct case_filter *f, cases_fn fn, void *ctx,
+               struct err *err);
+
+/* One case as shown to a person: the case and whether its saved evidence
+ * still hashes to what was recorded. */
+struct cases_shown {
+	struct case_loaded *l; /* owned: case_row_loaded_free */
+	int evidence_verified; /* -1 no evidence saved, 0 damaged or gone, 1 intact */
+	char evidence_path[4096];
+	char evidence_problem[ERR_MSG_MAX];
+};
+
+/* Loads case id for the principal (PERM_CASE_READ on its account) and checks
+ * its evidence. KV_ENOTFOUND for an unknown case. */
+int cases_show(const struct op_ctx *op, int64_t id, struct cases_shown *out, struct err *err);
+
+/* cases_view_json of a shown case with evidence_verified, evidence_path and
+ * (when damaged) evidence_problem. */
+json_t *cases_shown_json(const struct cases_shown *sh, int64_t now);
 
 /* Settings from the configuration file's [cases] section. */
 struct cases_opts {

@@ -4,6 +4,7 @@
 #include "model/register.h"
 #include "store/register_rows.h"
 #include "store/stats_rows.h"
+#include "workflow/policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,8 +148,16 @@ static int one_account(const struct op_ctx *op, int64_t id, struct stats_report 
 		return rc;
 	snprintf(a->account, sizeof(a->account), "%s/%s", register_platform_name(rec->v.platform),
 	         rec->v.handle ? rec->v.handle : "");
-	a->target = rec->v.posts_per_week;
 	register_row_account_free(rec);
+	/* The target as the policy has it (the register's figure unless set). */
+	{
+		struct policy pol;
+
+		rc = policy_get(op->store, op->org, id, &pol, err);
+		if (rc)
+			return rc;
+		a->target = pol.posts_per_week;
+	}
 	rc = stats_rows_posts(op->store, id, r->from, r->to, &a->posts, err);
 	if (!rc)
 		rc = stats_rows_questions(op->store, id, r->from, r->to, on_question, &x, err);

@@ -53,7 +53,6 @@ done
 for o in $objs; do
 	l=$(layer_of "$o")
 	m=$(basename "$o" .c.o)
-	[[ $l == capture ]] && continue # being renamed with the capture split
 	while read -r sym; do
 		case $sym in
 		"$m" | "$m"_* | "$l"_"$m" | "$l"_"$m"_* | "${m%_rows}"_row_*) continue ;;

@@ -205,6 +205,18 @@ expect_exit 2 "two passwords that differ" -- "$K" user add twice --role analyst 
 expect_exit 2 "an unknown role" -- "$K" user add odd --role king <"$WORK/pw"
 [[ -z $(db "SELECT 1 FROM app_user WHERE name IN ('shorty','twice','odd')") ]] && ok "none of them was added" || bad "a refused user was added"
 
+# --- ÖS: few administrators ------------------------------------------------------
+"$K" person add --name "Cia Ek" --email cia@exempelby.se --unit Kultur >/dev/null
+"$K" account add --platform instagram --handle kulturby --unit Kultur \
+	--admin eva@exempelby.se --admin bo@exempelby.se --admin cia@exempelby.se >/dev/null
+expect_exit 0 "the notify pass" -- "$K" notify run
+check 200 "$(req mod1 GET /alerts)" "alerts"
+jqb '[.items[] | select(.kind == "admins")] | length == 1 and .[0].detail.admins == 3 and .[0].detail.max == 2 and .[0].detail.handle == "kulturby"' &&
+	ok "an account with more administrators than allowed raises an alert" || bad "admins alert: $(cat "$WORK/body")"
+expect_exit 0 "a second pass" -- "$K" notify run
+check 200 "$(req mod1 GET /alerts)" "alerts again"
+jqb '[.items[] | select(.kind == "admins")] | length == 1' && ok "raised once" || bad "admins alert twice"
+
 # --- expiry, logout, disable ----------------------------------------------------
 db "UPDATE user_session SET seen_at = seen_at - 7200 WHERE user_id = (SELECT id FROM app_user WHERE name = 'mod2')"
 check 401 "$(req mod2 GET /inbox)" "a session idle for longer than session_idle has expired"

@@ -54,7 +54,7 @@ adduser custom --role custom --perms register.read,stats.read
 
 "$K" --json serve --listen 127.0.0.1:0 >"$WORK/serve.json" 2>"$WORK/serve.log" &
 serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do [[ -s $WORK/serve.json ]] && break; sleep 0.1; done
 [[ -s $WORK/serve.json ]] || { echo "serve did not start"; cat "$WORK/serve.log"; exit 1; }
 PORT=$(jq -r .port "$WORK/serve.json")

@@ -42,18 +42,18 @@ static void rfc822_dates(void)
 {
 	int64_t t = 0;
 
-	CHECK_INT(parse_rfc822_date("Sat, 07 Sep 2002 00:00:01 GMT", &t), KV_OK);
+	CHECK_INT(parse_feed_rfc822_date("Sat, 07 Sep 2002 00:00:01 GMT", &t), KV_OK);
 	CHECK_INT(t, iso("2002-09-07T00:00:01Z"));
-	CHECK_INT(parse_rfc822_date("Tue, 10 Feb 2026 09:30:00 +0100", &t), KV_OK);
+	CHECK_INT(parse_feed_rfc822_date("Tue, 10 Feb 2026 09:30:00 +0100", &t), KV_OK);
 	CHECK_INT(t, iso("2026-02-10T08:30:00Z"));
-	CHECK_INT(parse_rfc822_date("1 Mar 26 12:00 EST", &t), KV_OK);
+	CHECK_INT(parse_feed_rfc822_date("1 Mar 26 12:00 EST", &t), KV_OK);
 	CHECK_INT(t, iso("2026-03-01T17:00:00Z"));
-	CHECK_INT(parse_rfc822_date("Mon, 19 January 2026 07:00:00 UT", &t), KV_OK);
+	CHECK_INT(parse_feed_rfc822_date("Mon, 19 January 2026 07:00:00 UT", &t), KV_OK);
 	CHECK_INT(t, iso("2026-01-19T07:00:00Z"));
-	CHECK_INT(parse_rfc822_date("Mon, 19 Jan 2026 07:00:00", &t), KV_EINVAL);
-	CHECK_INT(parse_rfc822_date("Mon, 32 Jan 2026 07:00:00 GMT", &t), KV_EINVAL);
-	CHECK_INT(parse_rfc822_date("Mon, 19 Jan 2026 07:00:00 GMT junk", &t), KV_EINVAL);
-	CHECK_INT(parse_rfc822_date("igår", &t), KV_EINVAL);
+	CHECK_INT(parse_feed_rfc822_date("Mon, 19 Jan 2026 07:00:00", &t), KV_EINVAL);
+	CHECK_INT(parse_feed_rfc822_date("Mon, 32 Jan 2026 07:00:00 GMT", &t), KV_EINVAL);
+	CHECK_INT(parse_feed_rfc822_date("Mon, 19 Jan 2026 07:00:00 GMT junk", &t), KV_EINVAL);
+	CHECK_INT(parse_feed_rfc822_date("igår", &t), KV_EINVAL);
 }
 
 static void rss_items(void)

@@ -155,23 +155,23 @@ static void edit_history_versions(void)
 
 static void html_to_text(void)
 {
-	struct parse_strs links;
+	struct parse_text_strs links;
 	struct err e;
 	char *out = NULL;
 	static const char html[] = "<p>Rad ett<br>rad två &amp; tre</p>\n<p>  Nästa   stycke "
 	                           "<a href=\"https://a.example/\">länk</a></p><script>x()</script>"
 	                           "<ul><li>ett</li><li>två</li></ul>";
 
-	parse_strs_init(&links);
-	CHECK_INT(parse_html_text(&out, html, sizeof(html) - 1, &links, "n", "w", "f", &e), KV_OK);
+	parse_text_strs_init(&links);
+	CHECK_INT(parse_text_html(&out, html, sizeof(html) - 1, &links, "n", "w", "f", &e), KV_OK);
 	CHECK_STR(out, "Rad ett\nrad två & tre\n\nNästa stycke länk\n\nett\n\ntvå");
 	CHECK_INT(links.n, 1);
 	CHECK_STR(links.v[0], "https://a.example/");
 	free(out);
-	CHECK_INT(parse_html_text(&out, "", 0, NULL, "n", "w", "f", &e), KV_OK);
+	CHECK_INT(parse_text_html(&out, "", 0, NULL, "n", "w", "f", &e), KV_OK);
 	CHECK_STR(out, "");
 	free(out);
-	parse_strs_done(&links);
+	parse_text_strs_done(&links);
 }
 
 static void malformed(void)

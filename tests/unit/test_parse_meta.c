@@ -234,7 +234,7 @@ static void graph_paging_over_two_pages(void)
 	size_t len;
 	char *p1 = fixture("graph_feed_p1.json", &len), *next = NULL;
 
-	CHECK_INT(parse_graph_next(p1, len, &next, &e), 0);
+	CHECK_INT(parse_meta_graph_next(p1, len, &next, &e), 0);
 	CHECK(next != NULL);
 	CHECK_CONTAINS(next, "/104857392011234/feed?");
 	CHECK_CONTAINS(next, "after=QVFIUkyy");
@@ -242,7 +242,7 @@ static void graph_paging_over_two_pages(void)
 	free(p1);
 	p1 = fixture("graph_feed_p2.json", &len);
 	next = (char *)"untouched";
-	CHECK_INT(parse_graph_next(p1, len, &next, &e), 0);
+	CHECK_INT(parse_meta_graph_next(p1, len, &next, &e), 0);
 	CHECK(next == NULL);
 	free(p1);
 
@@ -375,18 +375,18 @@ static void graph_error_envelope(void)
 	char msg[64];
 	int code = 0, sub = 0;
 
-	CHECK_INT(parse_graph_error(data, len, &code, &sub, msg, sizeof(msg)), 1);
+	CHECK_INT(parse_meta_graph_error(data, len, &code, &sub, msg, sizeof(msg)), 1);
 	CHECK_INT(code, 190);
 	CHECK_INT(sub, 463);
 	CHECK_CONTAINS(msg, "Error validating access token");
-	CHECK_INT(parse_graph_next(data, len, &next, &e), KV_EIO);
+	CHECK_INT(parse_meta_graph_next(data, len, &next, &e), KV_EIO);
 	CHECK(next == NULL);
 	CHECK_CONTAINS(e.msg, "Graph API error 190/463 (OAuthException): Error validating");
 	CHECK_INT(parse_graph(data, len, "resp.json", NULL, &sink, &e), KV_EIO);
 	CHECK_CONTAINS(e.msg, "resp.json: Graph API error 190/463");
 	free(data);
-	CHECK_INT(parse_graph_error("{\"data\":[]}", 11, &code, &sub, NULL, 0), 0);
-	CHECK_INT(parse_graph_error("not json", 8, &code, &sub, NULL, 0), 0);
+	CHECK_INT(parse_meta_graph_error("{\"data\":[]}", 11, &code, &sub, NULL, 0), 0);
+	CHECK_INT(parse_meta_graph_error("not json", 8, &code, &sub, NULL, 0), 0);
 }
 
 static void graph_skips_non_items(void)
@@ -750,15 +750,15 @@ static void mojibake_repair(void)
 	char d[] = "plain";
 	char f[] = "\xe2\x82\xac\xc3\x83\xc2\xa5"; /* € beside: not all below 256 */
 
-	CHECK_INT(meta_repair_mojibake(a, strlen(a)), 2);
+	CHECK_INT(parse_meta_repair_mojibake(a, strlen(a)), 2);
 	CHECK_STR(a, "å");
-	CHECK_INT(meta_repair_mojibake(b, strlen(b)), 5);
+	CHECK_INT(parse_meta_repair_mojibake(b, strlen(b)), 5);
 	CHECK_STR(b, "café");
-	CHECK_INT(meta_repair_mojibake(c, strlen(c)), 4);
+	CHECK_INT(parse_meta_repair_mojibake(c, strlen(c)), 4);
 	CHECK_STR(c, "😮");
-	CHECK_INT(meta_repair_mojibake(d, strlen(d)), 5);
-	CHECK_INT(meta_repair_mojibake(f, strlen(f)), 7);
-	CHECK_INT(meta_repair_mojibake(NULL, 0), 0);
+	CHECK_INT(parse_meta_repair_mojibake(d, strlen(d)), 5);
+	CHECK_INT(parse_meta_repair_mojibake(f, strlen(f)), 7);
+	CHECK_INT(parse_meta_repair_mojibake(NULL, 0), 0);
 }
 
 static void dyi_posts(void)

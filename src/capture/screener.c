@@ -1,5 +1,5 @@
 /* Screening on capture and rescreening. */
-#include "capture/screening.h"
+#include "capture/screener.h"
 
 #include "base/buf.h"
 #include "base/time.h"
@@ -50,9 +50,9 @@ const char *capture_screener_ruleset(const struct capture_screener *sc)
 	return screen_rules_version(sc->engine);
 }
 
-int capture_screen_item(struct store *s, struct capture_screener *sc, int64_t item_id,
-                        int64_t version, const char *text, int64_t now, int *out_flagged,
-                        struct err *err)
+int capture_screener_item(struct store *s, struct capture_screener *sc, int64_t item_id,
+                          int64_t version, const char *text, int64_t now, int *out_flagged,
+                          struct err *err)
 {
 	const struct screen_result *res = NULL;
 	struct flag_row flags[FLAGS_MAX];
@@ -111,8 +111,8 @@ static int rescreen_one(void *ctx, int64_t item_id, int64_t version, const char 
 {
 	struct rescreen_run *run = ctx;
 	int flagged = 0;
-	int rc = capture_screen_item(run->s, run->sc, item_id, version, text ? text : "", run->now,
-	                             &flagged, run->err);
+	int rc = capture_screener_item(run->s, run->sc, item_id, version, text ? text : "",
+	                               run->now, &flagged, run->err);
 
 	if (rc)
 		return rc;
@@ -123,8 +123,8 @@ static int rescreen_one(void *ctx, int64_t item_id, int64_t version, const char 
 	return KV_OK;
 }
 
-int capture_rescreen(struct store *s, struct capture_screener *sc, int64_t org, int all,
-                     struct rescreen_report *out, struct err *err)
+int capture_screener_rescreen(struct store *s, struct capture_screener *sc, int64_t org, int all,
+                              struct rescreen_report *out, struct err *err)
 {
 	struct rescreen_report r = {0};
 	struct rescreen_run run = {.s = s, .sc = sc, .r = &r, .now = time_now(), .err = err};

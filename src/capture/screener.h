@@ -2,8 +2,8 @@
  * it is captured, and its flags are stored with the rule set that found them;
  * after a rule change, rescreening brings every item up to the new rules.
  * The engine is screen/; the storage is store/screening_rows. */
-#ifndef KV_CAPTURE_SCREENING_H
-#define KV_CAPTURE_SCREENING_H
+#ifndef KV_CAPTURE_SCREENER_H
+#define KV_CAPTURE_SCREENER_H
 
 #include "base/err.h"
 
@@ -23,9 +23,9 @@ const char *capture_screener_ruleset(const struct capture_screener *sc);
 /* Screens one version of an item and stores the result (in the caller's
  * transaction); *out_flagged (may be NULL) says whether any category was
  * flagged. */
-int capture_screen_item(struct store *s, struct capture_screener *sc, int64_t item_id,
-                        int64_t version, const char *text, int64_t now, int *out_flagged,
-                        struct err *err);
+int capture_screener_item(struct store *s, struct capture_screener *sc, int64_t item_id,
+                          int64_t version, const char *text, int64_t now, int *out_flagged,
+                          struct err *err);
 
 struct rescreen_report {
 	int64_t screened;
@@ -34,7 +34,7 @@ struct rescreen_report {
 
 /* Screens every inkommen item of org not yet screened with this rule set (or
  * every one, when all is 1), in transactions of a few thousand items. */
-int capture_rescreen(struct store *s, struct capture_screener *sc, int64_t org, int all,
-                     struct rescreen_report *out, struct err *err);
+int capture_screener_rescreen(struct store *s, struct capture_screener *sc, int64_t org, int all,
+                              struct rescreen_report *out, struct err *err);
 
 #endif
