@@ -125,6 +125,8 @@ export function describeError(e: unknown): string {
         return `Du har inte behörighet till detta.${what ? ' ' + String(what) : ''}`;
       case 404:
         return `Finns inte.${what ? ' ' + String(what) : ''}`;
+      case 405:
+        return `Finns inte på servern.${what ? ' ' + String(what) : ''}`;
       case 409:
         return `Går inte just nu: ${String(what)}${field}`;
       case 429:

@@ -338,7 +338,15 @@ test('the other screens: konton, bevakning, larm, statistik, användare, policy'
 
   await go(page, 'Användare och roller', 'Användare och roller');
   for (const u of ['eva', 'mona', 'maja', 'ali']) await expect(page.getByRole('cell', { name: u, exact: true })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Besluta i ärenden' })).toBeVisible();
   await screen(page, 'anvandare', info);
+  await page.getByLabel('Användarnamn').fill('arkiv');
+  await page.getByLabel('Roll').selectOption('archivist');
+  await page.getByLabel('Lösenord', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Lösenord igen').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Lägg till' }).click();
+  if (served('POST', '/users')) await expect(page.getByRole('cell', { name: 'arkiv', exact: true })).toBeVisible();
+  else await expect(page.getByText('Servern kan ännu inte ändra användare härifrån').first()).toBeVisible();
 
   await go(page, 'Policy', 'Policy');
   await expect(page.getByRole('row').filter({ hasText: 'four_eyes' })).toContainText('organisationen');
