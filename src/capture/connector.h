@@ -5,8 +5,9 @@
  * replies, Mastodon statuses with their replies, X API v2 timelines with
  * their conversations). A cursor per account and endpoint (store/cursors) lets the
  * next poll continue where the last one stopped; a look-back window re-reads
- * recent posts for new comments. Not the HTTP client (capture/fetch) and not
- * the parsers. */
+ * recent posts for new comments. The settings and the report are
+ * capture/connector_conf (included here). Not the HTTP client (capture/fetch)
+ * and not the parsers. */
 #ifndef KV_CAPTURE_CONNECTOR_H
 #define KV_CAPTURE_CONNECTOR_H
 

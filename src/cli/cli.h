@@ -115,5 +115,6 @@ extern const struct cli_command cli_cmds_workflow[];
 extern const struct cli_command cli_cmds_cases[];
 extern const struct cli_command cli_cmds_notify[];
 extern const struct cli_command cli_cmds_user[];
+extern const struct cli_command cli_cmds_archive[];
 
 #endif

@@ -86,6 +86,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	struct webhook_worker *worker = NULL;
 	struct notifier *notifier = NULL;
 	struct notify_settings ns;
+	struct timestamp_conf tsa;
 	int64_t notify_every = 60;
 	struct server *srv = NULL;
 	struct api_ctx api;
@@ -172,8 +173,13 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code && config_get(cfg, "server", "notify_interval", NULL))
 		code = alerts_parse_duration(config_get(cfg, "server", "notify_interval", NULL),
 		                             &notify_every, &ctx->err);
-	if (!code && (ns.mail.server || config_get(cfg, "server", "notify_interval", NULL)))
-		code = notifier_start(&notifier, ctx->data_dir, wc.org, &ns, "notify",
+	/* With a TSA configured the same pass retries untimestamped artefacts
+	 * and stamps the audit chain's head once a day. */
+	if (!code)
+		code = timestamp_conf_load(cfg, &tsa, &ctx->err);
+	if (!code &&
+	    (ns.mail.server || config_get(cfg, "server", "notify_interval", NULL) || tsa.url))
+		code = notifier_start(&notifier, ctx->data_dir, wc.org, &ns, &tsa, "notify",
 		                      (unsigned)(notify_every < 86400 ? notify_every : 86400),
 		                      log_line, NULL, &ctx->err);
 	if (!code) {

@@ -3,6 +3,7 @@
 #include "http/notifier.h"
 
 #include "model/op_ctx.h"
+#include "model/principal.h"
 
 #include "base/time.h"
 #include "store/store.h"
@@ -27,6 +28,8 @@ struct notifier {
 	unsigned period_s;
 	server_log_fn log;
 	void *log_ctx;
+	int has_tsa;
+	struct timestamp_conf tsa;
 };
 
 static void nlog(struct notifier *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -59,6 +62,32 @@ static void on_event(void *arg, const struct notify_event *ev)
 		     ev->recipients ? ev->recipients : "");
 }
 
+/* Artefacts left untimestamped while the TSA was down, and the audit
+ * chain's head once a day. */
+static void timestamps(struct notifier *n)
+{
+	struct principal who;
+	struct op_ctx op;
+	struct timestamp_result tr;
+	struct err err;
+	int stamped = 0, pending = 0, done = 0;
+
+	principal_init_system(&who, n->actor);
+	op_ctx_init(&op, n->s, n->org, &who, time_now());
+	err_clear(&err);
+	if (timestamp_retry_pending(&op, &n->tsa, &stamped, &pending, &err) != KV_OK)
+		nlog(n, "timestamp retry failed: %s", err.msg);
+	else if (stamped || pending)
+		nlog(n, "timestamps: %d stamped, %d still pending", stamped, pending);
+	err_clear(&err);
+	if (timestamp_audit_head(&op, &n->tsa, &done, &tr, &err) != KV_OK)
+		nlog(n, "audit head timestamp failed: %s", err.msg);
+	else if (done && tr.stamped)
+		nlog(n, "audit head timestamped at %s", tr.gen_time);
+	else if (done)
+		nlog(n, "audit head untimestamped: %s", tr.error);
+}
+
 static void pass(struct notifier *n)
 {
 	struct notify_report rep;
@@ -71,6 +100,8 @@ static void pass(struct notifier *n)
 	op_ctx_init(&op, n->s, n->org, &who, time_now());
 	if (notify_run(&op, &n->set, on_event, n, &rep, &err) != KV_OK)
 		nlog(n, "pass failed: %s", err.msg);
+	if (n->has_tsa)
+		timestamps(n);
 }
 
 static void *notifier_main(void *arg)
@@ -94,8 +125,9 @@ static void *notifier_main(void *arg)
 }
 
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
-                   const struct notify_settings *set, const char *actor, unsigned period_s,
-                   server_log_fn log, void *log_ctx, struct err *err)
+                   const struct notify_settings *set, const struct timestamp_conf *tsa,
+                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
+                   struct err *err)
 {
 	struct notifier *n;
 	pthread_condattr_t attr;
@@ -114,6 +146,10 @@ int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
 	n->period_s = period_s ? period_s : 1;
 	n->log = log;
 	n->log_ctx = log_ctx;
+	if (tsa && tsa->url) {
+		n->has_tsa = 1;
+		n->tsa = *tsa;
+	}
 	n->actor = strdup(actor ? actor : "notify");
 	if (!n->actor) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");

@@ -7,6 +7,7 @@
 
 #include "base/err.h"
 #include "http/server.h"
+#include "records/timestamp.h"
 #include "workflow/notify.h"
 
 #include <stdint.h>
@@ -15,12 +16,15 @@ struct notifier;
 
 /* Starts the thread for org. set is copied, but its mail strings are
  * borrowed and must outlive the notifier (they point into the
- * configuration). period_s is at least 1. *out owned by the caller
+ * configuration). With tsa (url set; its strings borrowed alike) each pass
+ * also retries untimestamped artefacts and stamps the audit chain's head
+ * once a day (records/timestamp). period_s is at least 1. *out owned by the caller
  * (notifier_free). KV_EIO when the store cannot be opened or the thread
  * cannot start. */
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
-                   const struct notify_settings *set, const char *actor, unsigned period_s,
-                   server_log_fn log, void *log_ctx, struct err *err);
+                   const struct notify_settings *set, const struct timestamp_conf *tsa,
+                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
+                   struct err *err);
 
 /* Stops the thread after the pass in hand, closes its store, frees it.
  * Accepts NULL. */

@@ -333,6 +333,46 @@ static const char *const migrations[] = {
          * for no deadline e-mails. */
         "ALTER TABLE mod_case ADD COLUMN history INTEGER NOT NULL DEFAULT 0;",
 
+        /* records, e-archive delivery and trusted timestamps: the packages
+         * written (E-ARK SIP), which items each one delivered (no foreign key
+         * to item: the mark must outlive a cull of the item), and the RFC 3161
+         * tokens of every artefact, or its pending state while the TSA is down. */
+        "CREATE TABLE archive_package ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " objid TEXT NOT NULL UNIQUE,"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " period_from TEXT NOT NULL,"
+        " period_to TEXT NOT NULL,"
+        " path TEXT NOT NULL,"
+        " items INTEGER NOT NULL,"
+        " files INTEGER NOT NULL,"
+        " bytes INTEGER NOT NULL,"
+        " mets_sha256 TEXT NOT NULL,"
+        " created_by TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL);"
+        "CREATE TABLE archive_package_item ("
+        " item_id INTEGER NOT NULL,"
+        " package_id INTEGER NOT NULL REFERENCES archive_package(id),"
+        " PRIMARY KEY (item_id, package_id)) WITHOUT ROWID;"
+        "CREATE TABLE timestamp_token ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " kind TEXT NOT NULL,"
+        " ref TEXT NOT NULL,"
+        " path TEXT,"
+        " sha256 TEXT NOT NULL,"
+        " state TEXT NOT NULL CHECK (state IN ('pending','stamped')),"
+        " token BLOB,"
+        " tsa_url TEXT,"
+        " gen_time TEXT,"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " last_error TEXT,"
+        " created_at INTEGER NOT NULL,"
+        " stamped_at INTEGER,"
+        " UNIQUE (org_id, kind, ref, sha256));"
+        "CREATE INDEX timestamp_token_pending ON timestamp_token (state, id);",
+
         /* Users, logins and roles (the team's workplace, issue 12): local
          * users (Argon2id hashes), their grants (a role for all accounts or
          * for the ones listed), sessions and API tokens, each kept by the
