@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, itemsOf } from '../api';
 import { day, label, roleLabel } from '../fmt';
 import type { Account, Person, User } from '../types';
-import { ActionMessages, Badge, Show, Title, useAction, useLoad } from '../ui';
+import { ActionMessages, Badge, Show, Title, useAction, useLoad, useSession } from '../ui';
 
 interface Role {
   role: string;
@@ -37,6 +37,7 @@ const PERM: Record<string, string> = {
 };
 
 export function Users() {
+  const s = useSession();
   const users = useLoad(() => api.get<unknown>('/users').then(itemsOf<User>), []);
   const accounts = useLoad(() => api.get<unknown>('/accounts', { limit: 500 }).then(itemsOf<Account>), []);
   // The whole permission table when the server lists it; else the roles the users hold.
@@ -52,7 +53,7 @@ export function Users() {
   };
   return (
     <section>
-      <Title sub="Användare läggs till med kanalvakt user add (eller via kommunens inloggning).">Användare och roller</Title>
+      <Title sub="Vem som kan logga in, med vilken roll och för vilka konton.">Användare och roller</Title>
       <Show l={users}>
         {(rows) => {
           const roles = new Map<string, { label: string; perms: string[] }>();
@@ -93,7 +94,7 @@ export function Users() {
                         <td>{u.disabled ? <Badge kind="danger">Avstängd</Badge> : <Badge kind="ok">Aktiv</Badge>}</td>
                         <td>{day(u.created_at)}</td>
                         <td>
-                          {!u.disabled && (
+                          {!u.disabled && u.id !== s.me.id && (
                             <button type="button" disabled={a.busy} onClick={() => disable(u)}>
                               Stäng av<span class="sr-only"> {u.name}</span>
                             </button>
