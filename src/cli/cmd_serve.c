@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "http/webhook.h"
+#include "records/records_snapshot.h"
 #include "store/register_rows.h"
 #include "store/store.h"
 #include "store/webhooks.h"
@@ -88,6 +89,8 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	struct notify_settings ns;
 	struct timestamp_conf tsa;
 	int64_t notify_every = 60;
+	struct snapshot_settings snap;
+	int snapshots = 0, notify = 0;
 	struct server *srv = NULL;
 	struct api_ctx api;
 	int api_ready = 0;
@@ -174,12 +177,18 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		code = alerts_parse_duration(config_get(cfg, "server", "notify_interval", NULL),
 		                             &notify_every, &ctx->err);
 	/* With a TSA configured the same pass retries untimestamped artefacts
-	 * and stamps the audit chain's head once a day. */
+	 * and stamps the audit chain's head once a day; the periodic snapshots
+	 * (records) are taken by it too unless [records] snapshots = no. */
 	if (!code)
 		code = timestamp_conf_load(cfg, &tsa, &ctx->err);
-	if (!code &&
-	    (ns.mail.server || config_get(cfg, "server", "notify_interval", NULL) || tsa.url))
-		code = notifier_start(&notifier, ctx->data_dir, wc.org, &ns, &tsa, "notify",
+	if (!code)
+		code = config_get_bool(cfg, "records", "snapshots", 1, &snapshots, &ctx->err);
+	if (!code && snapshots)
+		code = records_snapshot_settings(cfg, ctx->data_dir, &snap, &ctx->err);
+	notify = ns.mail.server || config_get(cfg, "server", "notify_interval", NULL);
+	if (!code && (notify || tsa.url || snapshots))
+		code = notifier_start(&notifier, ctx->data_dir, wc.org, notify ? &ns : NULL, &tsa,
+		                      snapshots ? &snap : NULL, "notify",
 		                      (unsigned)(notify_every < 86400 ? notify_every : 86400),
 		                      log_line, NULL, &ctx->err);
 	if (!code) {

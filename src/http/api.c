@@ -62,6 +62,8 @@ const struct api_route api_routes[] = {
         R("POST", "/inbox/{id}/assign", api_inbox_assign, API_LOGIN, PERM_INBOX_WORK, 0),
         R("POST", "/inbox/{id}/forward", api_inbox_forward, API_LOGIN, PERM_INBOX_WORK, 0),
         R("POST", "/inbox/{id}/close", api_inbox_close, API_LOGIN, PERM_INBOX_WORK, 0),
+        R("POST", "/inbox/{id}/answer/check", api_inbox_answer_check, API_LOGIN, PERM_INBOX_WORK,
+          0),
         R("GET", "/cases", api_cases_list, API_LOGIN, PERM_CASE_READ, 1),
         R("POST", "/cases", api_cases_open, API_LOGIN, PERM_CASE_DECIDE, 0),
         R("GET", "/cases/{id}", api_cases_show, API_LOGIN, PERM_CASE_READ, 0),
@@ -82,6 +84,9 @@ const struct api_route api_routes[] = {
         R("GET", "/webhooks", api_admin_webhooks, API_LOGIN, PERM_CAPTURE, 0),
         R("GET", "/audit", api_admin_audit, API_LOGIN, PERM_AUDIT_READ, 0),
         R("GET", "/users", api_admin_users, API_LOGIN, PERM_USER_ADMIN, 0),
+        R("POST", "/users", api_admin_user_add, API_LOGIN, PERM_USER_ADMIN, 0),
+        R("POST", "/users/{id}/disable", api_admin_user_disable, API_LOGIN, PERM_USER_ADMIN, 0),
+        R("GET", "/roles", api_admin_roles, API_LOGIN, 0, 0),
         R("GET", "/stats", api_stats_get, API_LOGIN, PERM_STATS_READ, 1),
         {0},
 };

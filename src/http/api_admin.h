@@ -10,5 +10,8 @@ int api_admin_mail(struct api_req *r);
 int api_admin_webhooks(struct api_req *r);
 int api_admin_audit(struct api_req *r);
 int api_admin_users(struct api_req *r);
+int api_admin_user_add(struct api_req *r);
+int api_admin_user_disable(struct api_req *r);
+int api_admin_roles(struct api_req *r);
 
 #endif

@@ -4,6 +4,7 @@
 #include "http/api_inbox.h"
 
 #include "http/views.h"
+#include "workflow/answers.h"
 #include "workflow/inbox.h"
 
 #include <stdlib.h>
@@ -149,4 +150,40 @@ int api_inbox_close(struct api_req *r)
 	if (!rc)
 		rc = inbox_close(&r->op, id, as, reason, r->err);
 	return rc ? rc : reply_question(r, id);
+}
+
+struct copies {
+	json_t *list;
+};
+
+static int on_copy(void *arg, const struct answers_copy *c)
+{
+	struct copies *x = arg;
+
+	json_array_append_new(x->list, json_pack("{s:I,s:o,s:s?,s:s,s:f}", "question",
+	                                         (json_int_t)c->question, "answered_at",
+	                                         views_time(c->answered_at), "answered_by", c->by,
+	                                         "text", c->text, "similarity", c->similarity));
+	return 0;
+}
+
+int api_inbox_answer_check(struct api_req *r)
+{
+	static const char *const fields[] = {"text", NULL};
+	struct copies x = {json_array()};
+	const char *text = NULL;
+	int64_t id = 0;
+	int rc = api_param_id(r, &id);
+
+	if (!rc)
+		rc = api_body_only(r, fields);
+	if (!rc)
+		rc = api_body_str(r, "text", 1, &text);
+	if (!rc)
+		rc = answers_check(&r->op, id, text, on_copy, &x, r->err);
+	if (rc) {
+		json_decref(x.list);
+		return rc;
+	}
+	return api_reply(r, 200, json_pack("{s:o}", "copies", x.list));
 }

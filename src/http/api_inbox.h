@@ -10,5 +10,6 @@ int api_inbox_show(struct api_req *r);
 int api_inbox_assign(struct api_req *r);
 int api_inbox_forward(struct api_req *r);
 int api_inbox_close(struct api_req *r);
+int api_inbox_answer_check(struct api_req *r);
 
 #endif

@@ -23,7 +23,10 @@ struct notifier {
 	int started;
 	struct store *s;
 	int64_t org;
+	int notify; /* run the notify pass */
 	struct notify_settings set;
+	int snapshots; /* take the snapshots that are due */
+	struct snapshot_settings snap;
 	char *actor;
 	unsigned period_s;
 	server_log_fn log;
@@ -62,6 +65,18 @@ static void on_event(void *arg, const struct notify_event *ev)
 		     ev->recipients ? ev->recipients : "");
 }
 
+static void on_snapshot(void *arg, const struct snapshot_event *ev)
+{
+	struct notifier *n = arg;
+
+	if (ev->result)
+		nlog(n, "snapshot %s %s (%s) taken: %s", ev->due->handle, ev->due->day,
+		     ev->due->reason, ev->result->path);
+	else
+		nlog(n, "snapshot %s %s (%s) missed: %s", ev->due->handle, ev->due->day,
+		     ev->due->reason, ev->error);
+}
+
 /* Artefacts left untimestamped while the TSA was down, and the audit
  * chain's head once a day. */
 static void timestamps(struct notifier *n)
@@ -98,10 +113,14 @@ static void pass(struct notifier *n)
 	err_clear(&err);
 	principal_init_system(&who, n->actor);
 	op_ctx_init(&op, n->s, n->org, &who, time_now());
-	if (notify_run(&op, &n->set, on_event, n, &rep, &err) != KV_OK)
+	if (n->notify && notify_run(&op, &n->set, on_event, n, &rep, &err) != KV_OK)
 		nlog(n, "pass failed: %s", err.msg);
 	if (n->has_tsa)
 		timestamps(n);
+	err_clear(&err);
+	if (n->snapshots &&
+	    records_snapshot_run_due(&op, &n->snap, on_snapshot, n, NULL, NULL, &err) != KV_OK)
+		nlog(n, "snapshot pass failed: %s", err.msg);
 }
 
 static void *notifier_main(void *arg)
@@ -126,8 +145,8 @@ static void *notifier_main(void *arg)
 
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
                    const struct notify_settings *set, const struct timestamp_conf *tsa,
-                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
-                   struct err *err)
+                   const struct snapshot_settings *snap, const char *actor, unsigned period_s,
+                   server_log_fn log, void *log_ctx, struct err *err)
 {
 	struct notifier *n;
 	pthread_condattr_t attr;
@@ -142,7 +161,14 @@ int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
 	pthread_cond_init(&n->cond, &attr);
 	pthread_condattr_destroy(&attr);
 	n->org = org;
-	n->set = *set;
+	if (set) {
+		n->notify = 1;
+		n->set = *set;
+	}
+	if (snap) {
+		n->snapshots = 1;
+		n->snap = *snap;
+	}
 	n->period_s = period_s ? period_s : 1;
 	n->log = log;
 	n->log_ctx = log_ctx;

@@ -1,12 +1,14 @@
 /* The periodic notify pass of `kanalvakt serve`: a background thread with its
- * own store connection that runs workflow/notify once at start and then every
- * period, logging what it queued and sent. Not the pass itself
+ * own store connection that runs workflow/notify (and, when configured, the
+ * timestamp retries and the due periodic snapshots) once at start and then
+ * every period, logging what it queued, sent and took. Not the pass itself
  * (workflow/notify) and not the signal handling (cli/cmd_serve). */
 #ifndef KV_HTTP_NOTIFIER_H
 #define KV_HTTP_NOTIFIER_H
 
 #include "base/err.h"
 #include "http/server.h"
+#include "records/records_snapshot.h"
 #include "records/timestamp.h"
 #include "workflow/notify.h"
 
@@ -14,17 +16,18 @@
 
 struct notifier;
 
-/* Starts the thread for org. set is copied, but its mail strings are
- * borrowed and must outlive the notifier (they point into the
- * configuration). With tsa (url set; its strings borrowed alike) each pass
+/* Starts the thread for org. set (NULL: no notify pass) is copied, but its
+ * mail strings are borrowed and must outlive the notifier (they point into
+ * the configuration). With tsa (url set; its strings borrowed alike) each pass
  * also retries untimestamped artefacts and stamps the audit chain's head
- * once a day (records/timestamp). period_s is at least 1. *out owned by the caller
- * (notifier_free). KV_EIO when the store cannot be opened or the thread
- * cannot start. */
+ * once a day (records/timestamp). With snap (NULL: none; copied) each pass
+ * takes the periodic snapshots that are due (records/records_snapshot).
+ * period_s is at least 1. *out owned by the caller (notifier_free). KV_EIO
+ * when the store cannot be opened or the thread cannot start. */
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
                    const struct notify_settings *set, const struct timestamp_conf *tsa,
-                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
-                   struct err *err);
+                   const struct snapshot_settings *snap, const char *actor, unsigned period_s,
+                   server_log_fn log, void *log_ctx, struct err *err);
 
 /* Stops the thread after the pass in hand, closes its store, frees it.
  * Accepts NULL. */

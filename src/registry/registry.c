@@ -5,6 +5,8 @@
 
 #include "base/escape.h"
 #include "base/time.h"
+#include "render/render_doc.h"
+#include "render/render_html.h"
 #include "store/audit.h"
 #include "store/store.h"
 
@@ -827,36 +829,62 @@ static void public_entry(struct public_entry *e, const struct account_rec *r)
 	e->phone = pub ? r->responsible_phone : NULL;
 }
 
-static int html_head(struct buf *b, const char *org, const char *day)
+/* The page around the public list: title, heading and the text that says
+ * what the list is. The table follows. */
+static int html_head(struct render_doc *doc, const char *org, const char *day)
 {
-	int rc = buf_puts(b,
-	                  "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
-	                  "<meta name=\"viewport\" content=\"width=device-width, "
-	                  "initial-scale=1\">\n<title>");
+	char line[512];
+	int rc;
 
-	rc = rc ? rc : escape_html(b, org);
+	snprintf(line, sizeof(line), "%s – våra konton i sociala medier", org);
+	rc = render_doc_set_title(doc, line);
+	snprintf(line, sizeof(line), "%s i sociala medier", org);
+	rc = rc ? rc : render_doc_heading(doc, 1, line);
+	rc = rc ? rc : render_doc_para_begin(doc, RENDER_BODY);
+	rc = rc ? rc : render_doc_text(doc, "Här finns alla officiella konton som ");
+	rc = rc ? rc : render_doc_text(doc, org);
 	rc = rc ? rc
-	        : buf_puts(b, " – våra konton i sociala medier</title>\n<style>\n"
-	                      "body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;"
-	                      "color:#1a1a1a;background:#fff}\n"
-	                      "main{max-width:72rem;margin:0 auto;padding:1.5rem}\n"
-	                      "table{border-collapse:collapse;width:100%}\n"
-	                      "caption{text-align:left;font-weight:600;padding:.5rem 0}\n"
-	                      "th,td{border-bottom:1px solid #767676;padding:.5rem;text-align:left;"
-	                      "vertical-align:top}\n"
-	                      "th{background:#f2f2f2}\n"
-	                      "a{color:#0645ad}a:focus{outline:3px solid #ffbf47}\n"
-	                      "</style>\n</head>\n<body>\n<main>\n<h1>");
-	rc = rc ? rc : escape_html(b, org);
-	rc = rc ? rc
-	        : buf_puts(b, " i sociala medier</h1>\n<p>Här finns alla officiella konton som ");
-	rc = rc ? rc : escape_html(b, org);
-	rc = rc ? rc
-	        : buf_puts(b, " har i sociala medier, vilken verksamhet som ansvarar för dem, "
-	                      "vad de är till för och vem de vänder sig till. Det som skrivs på "
-	                      "kontona kan bli allmänna handlingar.</p>\n");
-	rc = rc ? rc : buf_printf(b, "<p>Förteckningen uppdaterades %s.</p>\n", day);
+	        : render_doc_text(doc,
+	                          " har i sociala medier, vilken verksamhet som ansvarar för "
+	                          "dem, vad de är till för och vem de vänder sig till. Det som "
+	                          "skrivs på kontona kan bli allmänna handlingar.");
+	rc = rc ? rc : render_doc_para_end(doc);
+	snprintf(line, sizeof(line), "Förteckningen uppdaterades %s.", day);
+	rc = rc ? rc : render_doc_paragraph(doc, RENDER_BODY, line);
 	return rc;
+}
+
+/* One account's row of the public list. */
+static int html_row(struct render_doc *doc, const struct public_entry *e)
+{
+	int rc = render_doc_row_begin(doc);
+
+	rc = rc ? rc : render_doc_cell(doc, e->platform);
+	rc = rc ? rc : render_doc_cell_begin(doc);
+	if (!rc && e->url)
+		rc = render_doc_link(doc, e->url, e->name);
+	else if (!rc)
+		rc = render_doc_text(doc, e->name);
+	rc = rc ? rc : render_doc_cell_end(doc);
+	rc = rc ? rc : render_doc_cell(doc, e->unit);
+	rc = rc ? rc : render_doc_cell(doc, e->purpose);
+	rc = rc ? rc : render_doc_cell(doc, e->audience);
+	rc = rc ? rc : render_doc_cell_begin(doc);
+	if (!rc && e->function)
+		rc = render_doc_text(doc, e->function);
+	if (!rc && e->email) {
+		char mailto[320];
+
+		snprintf(mailto, sizeof(mailto), "mailto:%s", e->email);
+		rc = render_doc_break(doc);
+		rc = rc ? rc : render_doc_link(doc, mailto, e->email);
+	}
+	if (!rc && e->phone) {
+		rc = render_doc_break(doc);
+		rc = rc ? rc : render_doc_text(doc, e->phone);
+	}
+	rc = rc ? rc : render_doc_cell_end(doc);
+	return rc ? rc : render_doc_row_end(doc);
 }
 
 int registry_export_public(const struct op_ctx *c, enum registry_format fmt, struct buf *out,
@@ -867,6 +895,7 @@ int registry_export_public(const struct op_ctx *c, enum registry_format fmt, str
 	int64_t *ids = NULL;
 	size_t n_ids = 0, shown = 0;
 	json_t *list = NULL;
+	struct render_doc *html = NULL;
 	char day[11];
 	int rc;
 
@@ -878,14 +907,12 @@ int registry_export_public(const struct op_ctx *c, enum registry_format fmt, str
 	if (rc)
 		goto out;
 	if (fmt == REGISTRY_HTML) {
-		rc = html_head(out, org, day);
-		rc = rc ? rc
-		        : buf_puts(out,
-		                   "<table>\n<caption>Konton</caption>\n<thead><tr>"
-		                   "<th scope=\"col\">Kanal</th><th scope=\"col\">Konto</th>"
-		                   "<th scope=\"col\">Ansvarig verksamhet</th>"
-		                   "<th scope=\"col\">Syfte</th><th scope=\"col\">Målgrupp</th>"
-		                   "<th scope=\"col\">Kontakt</th></tr></thead>\n<tbody>\n");
+		static const char *const heads[] = {"Kanal", "Konto",    "Ansvarig verksamhet",
+		                                    "Syfte", "Målgrupp", "Kontakt"};
+
+		rc = render_doc_new(&html);
+		rc = rc ? rc : html_head(html, org, day);
+		rc = rc ? rc : render_doc_table_begin(html, "Konton", 6, heads);
 	} else if (fmt == REGISTRY_CSV) {
 		rc = buf_puts(out, "plattform,namn,adress,verksamhet,syfte,malgrupp,funktion,"
 		                   "epost,telefon\r\n");
@@ -923,48 +950,18 @@ int registry_export_public(const struct op_ctx *c, enum registry_format fmt, str
 			}
 			rc = rc ? rc : buf_puts(out, "\r\n");
 		} else {
-			rc = buf_puts(out, "<tr><td>");
-			rc = rc ? rc : escape_html(out, e.platform);
-			rc = rc ? rc : buf_puts(out, "</td><td>");
-			if (!rc && e.url) {
-				rc = buf_puts(out, "<a href=\"");
-				rc = rc ? rc : escape_html(out, e.url);
-				rc = rc ? rc : buf_puts(out, "\">");
-				rc = rc ? rc : escape_html(out, e.name);
-				rc = rc ? rc : buf_puts(out, "</a>");
-			} else if (!rc) {
-				rc = escape_html(out, e.name);
-			}
-			rc = rc ? rc : buf_puts(out, "</td><td>");
-			rc = rc ? rc : escape_html(out, e.unit);
-			rc = rc ? rc : buf_puts(out, "</td><td>");
-			rc = rc ? rc : escape_html(out, e.purpose);
-			rc = rc ? rc : buf_puts(out, "</td><td>");
-			rc = rc ? rc : escape_html(out, e.audience);
-			rc = rc ? rc : buf_puts(out, "</td><td>");
-			rc = rc ? rc : escape_html(out, e.function);
-			if (!rc && e.email) {
-				rc = buf_puts(out, "<br><a href=\"mailto:");
-				rc = rc ? rc : escape_html(out, e.email);
-				rc = rc ? rc : buf_puts(out, "\">");
-				rc = rc ? rc : escape_html(out, e.email);
-				rc = rc ? rc : buf_puts(out, "</a>");
-			}
-			if (!rc && e.phone) {
-				rc = buf_puts(out, "<br>");
-				rc = rc ? rc : escape_html(out, e.phone);
-			}
-			rc = rc ? rc : buf_puts(out, "</td></tr>\n");
+			rc = html_row(html, &e);
 		}
 		register_row_account_free(r);
 	}
 	if (rc)
 		goto out;
 	if (fmt == REGISTRY_HTML) {
-		rc = buf_puts(out, "</tbody>\n</table>\n");
+		rc = render_doc_table_end(html);
 		if (!rc && shown == 0)
-			rc = buf_puts(out, "<p>Det finns inga aktiva konton just nu.</p>\n");
-		rc = rc ? rc : buf_puts(out, "</main>\n</body>\n</html>\n");
+			rc = render_doc_paragraph(html, RENDER_BODY,
+			                          "Det finns inga aktiva konton just nu.");
+		rc = rc ? rc : render_html_write(html, out, err);
 	} else if (fmt == REGISTRY_JSON) {
 		json_t *doc = json_pack("{s:s,s:s,s:o}", "organisation", org, "updated", day,
 		                        "accounts", list);
@@ -980,6 +977,7 @@ int registry_export_public(const struct op_ctx *c, enum registry_format fmt, str
 		rc = err_set(err, rc,
 		             "public list: cannot build output (too large or out of memory)");
 out:
+	render_doc_free(html);
 	json_decref(list);
 	free(ids);
 	arena_done(&a);

@@ -208,3 +208,20 @@ int blob_verify(struct store *s, const char *sha, struct err *err)
 		               "blob %s is damaged: its contents hash to %s (%s)", sha, have, path);
 	return KV_OK;
 }
+
+int blob_remove(struct store *s, const char *sha, int64_t *bytes, struct err *err)
+{
+	char path[PATH_LEN];
+	struct stat sb;
+	int rc = blob_path(s, sha, path, sizeof(path), err);
+
+	if (rc)
+		return rc;
+	if (stat(path, &sb) != 0)
+		return errno == ENOENT ? KV_OK
+		                       : err_set(err, KV_EIO, "%s: %s", path, strerror(errno));
+	if (unlink(path) != 0 && errno != ENOENT)
+		return err_set(err, KV_EIO, "%s: cannot remove: %s", path, strerror(errno));
+	*bytes += (int64_t)sb.st_size;
+	return KV_OK;
+}

@@ -1,7 +1,8 @@
 /* The content-addressed blob store beside the database: each blob is a file
  * named by the SHA-256 of its bytes, <data dir>/blobs/ab/cdef... (the first
  * two hex digits make the folder). Writing is atomic and idempotent; a blob
- * is never changed or deleted here. Large files (evidence, media, exports)
+ * is never changed here, and deleted only by blob_remove (culling, once
+ * nothing refers to it). Large files (evidence, media, exports)
  * live here; the database only records their hashes. */
 #ifndef KV_STORE_BLOB_H
 #define KV_STORE_BLOB_H
@@ -11,6 +12,7 @@
 #include "base/hash.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct store;
 
@@ -41,5 +43,11 @@ int blob_get(struct store *s, const char *sha, struct buf *out, size_t max, stru
  * when it does not (the message gives both hashes), KV_ENOTFOUND when the
  * blob is missing, KV_EINVAL for a malformed hash, KV_EIO when unreadable. */
 int blob_verify(struct store *s, const char *sha, struct err *err);
+
+/* Deletes blob sha (culling: the caller has checked that nothing refers to
+ * it) and adds its size to *bytes. A blob already gone is not an error (a
+ * cull cut short is finished this way). KV_EINVAL for a malformed hash,
+ * KV_EIO when it cannot be removed. */
+int blob_remove(struct store *s, const char *sha, int64_t *bytes, struct err *err);
 
 #endif

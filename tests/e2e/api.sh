@@ -151,6 +151,15 @@ check 201 "$(req mod1 POST /cases "{\"item\":\"204857392011111_1001\",\"categori
 jqb ".item == $post_id and .state == \"open\"" && ok "answers the new case" || bad "case open: $(cat "$WORK/body")"
 check 409 "$(req mod1 POST /cases "{\"item\":$post_id,\"categories\":\"threat\"}")" "a second case for the item"
 
+# --- a warning when an answer copies earlier ones ---------------------------
+"$K" import "$FIXW/easter_reply.jsonl" >/dev/null
+check 200 "$(req mod1 POST /inbox/1/answer/check '{"text":"Hej Anna! Biblioteket öppnar igen tisdag kl 10 efter påsk. Vänliga hälsningar, Eva, bibliotekarie"}')" "check an answer"
+jqb '.copies | length == 1 and .[0].question == 1 and .[0].similarity >= 0.8 and .[0].similarity < 1' &&
+	ok "an answer with the same words but the greeting is a copy of the earlier one" || bad "answer check: $(cat "$WORK/body")"
+check 200 "$(req mod1 POST /inbox/1/answer/check '{"text":"Simhallen är stängd på långfredagen men öppen på lördagen."}')" "check another answer"
+jqb '.copies == []' && ok "a new answer copies nothing" || bad "answer check: $(cat "$WORK/body")"
+check 403 "$(req kultur POST /inbox/1/answer/check '{"text":"Hej"}')" "not for a question of another account"
+
 # --- bad input changes nothing ----------------------------------------------
 before=$(db_state)
 check 404 "$(req mod1 GET /nowhere)" "unknown route"
@@ -204,6 +213,21 @@ printf 'one-password-here\nanother-password\n' >"$WORK/pw"
 expect_exit 2 "two passwords that differ" -- "$K" user add twice --role analyst <"$WORK/pw"
 expect_exit 2 "an unknown role" -- "$K" user add odd --role king <"$WORK/pw"
 [[ -z $(db "SELECT 1 FROM app_user WHERE name IN ('shorty','twice','odd')") ]] && ok "none of them was added" || bad "a refused user was added"
+
+# Users from the API.
+check 201 "$(req admin POST /users "{\"name\":\"webben\",\"role\":\"editor\",\"accounts\":[\"exempelbykommun\"],\"password\":\"$PW\"}")" "the administrator adds a user"
+jqb '.name == "webben" and .grants[0].role == "editor" and .grants[0].all_accounts == false' && ok "an editor of one account" || bad "user add: $(cat "$WORK/body")"
+uid=$(jq .id "$WORK/body")
+csrf[webben]=$(login webben)
+check 200 "$(req webben GET /session)" "who logs in"
+check 400 "$(req admin POST /users '{"name":"kort","role":"editor","password":"kort"}')" "a short password"
+jqb '.field == "password"' && ok "names the password" || bad "short password: $(cat "$WORK/body")"
+check 403 "$(req mod1 POST /users "{\"name\":\"x\",\"role\":\"admin\",\"password\":\"$PW\"}")" "a moderator may not add users"
+check 200 "$(req admin POST "/users/$uid/disable" '{}')" "the administrator disables the user"
+jqb '.disabled == true' && ok "who is disabled" || bad "disable: $(cat "$WORK/body")"
+check 401 "$(req webben GET /session)" "and whose session has ended"
+check 200 "$(req mod1 GET /roles)" "the role table"
+jqb '[.items[].label] | index("redaktör") and index("arkivarie")' && ok "in Swedish too" || bad "roles: $(cat "$WORK/body")"
 
 # --- ÖS: few administrators ------------------------------------------------------
 "$K" person add --name "Cia Ek" --email cia@exempelby.se --unit Kultur >/dev/null

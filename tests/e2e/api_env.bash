@@ -51,6 +51,7 @@ adduser analyst --role analyst
 adduser archivist --role archivist
 adduser advertiser --role advertiser
 adduser custom --role custom --perms register.read,stats.read
+adduser spare --role analyst # user 11: the one the authorisation matrix disables
 
 "$K" --json serve --listen 127.0.0.1:0 >"$WORK/serve.json" 2>"$WORK/serve.log" &
 serve_pid=$!

@@ -1,0 +1,22 @@
+/* The PDF/A-1b writer (records/records_pdfa) run in a child process: cairo,
+ * pango and fontconfig keep caches for the life of a process, which a
+ * long-running program (serve) and a leak-checked one should not carry, and
+ * a crash in a renderer must not take the database connection down with
+ * it. The child gets the document built in memory, writes the file and
+ * exits; it never touches the store. */
+#ifndef KV_RECORDS_PDFA_CHILD_H
+#define KV_RECORDS_PDFA_CHILD_H
+
+#include "base/err.h"
+#include "records/records_pdfa.h"
+#include "render/render_doc.h"
+
+/* records_pdfa_write in a child; the same errors, the child's message in
+ * err (KV_EIO when the child could not run or died). */
+int pdfa_child_write(const struct render_doc *doc, const struct pdfa_meta *meta,
+                     const char *out_path, struct err *err);
+
+/* records_pdfa_check_font in a child. */
+int pdfa_child_check_font(const char *family, struct err *err);
+
+#endif

@@ -1,0 +1,93 @@
+/* The periodic snapshot (periodiskt uttag): an account rendered as it looked
+ * on a date from what was captured (the register's header, then posts newest
+ * first with their images, comments and replies in the order written), as
+ * PDF/A-1b named "<Plattform> <Verksamhet> <ÅÅÅÅ-MM-DD> periodiskt
+ * uttag.pdf"; recorded in the snapshot register and audited. Also which
+ * snapshots are due (the configured dates, default 30 June and 31
+ * December, and the final one of a closed account) and taking them, which
+ * serve's periodic pass does. Not a live screenshot. */
+#ifndef KV_RECORDS_RECORDS_SNAPSHOT_H
+#define KV_RECORDS_RECORDS_SNAPSHOT_H
+
+#include "base/err.h"
+#include "model/op_ctx.h"
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+
+#define SNAPSHOT_DATES_MAX 12
+
+/* When and where snapshots are taken by themselves. */
+struct snapshot_settings {
+	int n_dates;
+	int month[SNAPSHOT_DATES_MAX], day[SNAPSHOT_DATES_MAX]; /* e.g. 6/30, 12/31 */
+	char out_dir[PATH_MAX]; /* serve writes <out_dir>/<handle>/<file> */
+	char font[128];         /* "" = PDFA_DEFAULT_FONT */
+};
+
+/* Reads [records] snapshot_dates ("06-30,12-31", the default), snapshot_dir
+ * (default <data_dir>/snapshots) and font from cfg (may be NULL). KV_EINVAL
+ * naming the key and the value that is wrong. */
+int records_snapshot_settings(const struct config *cfg, const char *data_dir,
+                              struct snapshot_settings *out, struct err *err);
+
+struct snapshot_result {
+	int64_t id; /* in the snapshot register */
+	char path[PATH_MAX];
+	char file_name[512];
+	char day[11];
+	char sha256[65];
+	int64_t bytes;
+	int pages;
+	int64_t items;
+};
+
+/* Takes the snapshot of account (id) as of day ("YYYY-MM-DD"; NULL: today in
+ * Stockholm) into out_dir (created when missing; its parent must exist).
+ * reason is "manual", "scheduled" or "final". font NULL: the default.
+ * Needs PERM_RECORDS on the account. Errors: KV_EINVAL (bad day, a day
+ * after today), KV_ENOTFOUND (no such account, font missing), KV_ECONFLICT
+ * (the file exists), KV_EDENIED, KV_EIO. Nothing is recorded unless the
+ * file is whole; a failed record removes the file again. */
+int records_snapshot_take(const struct op_ctx *op, int64_t account, const char *day,
+                          const char *out_dir, const char *reason, const char *font,
+                          struct snapshot_result *out, struct err *err);
+
+/* The file name for an account's snapshot as of day (no directory). */
+int records_snapshot_file_name(const struct op_ctx *op, int64_t account, const char *day, char *out,
+                               size_t cap, struct err *err);
+
+struct snapshot_due {
+	int64_t account_id;
+	char handle[128];
+	char day[11];
+	const char *reason; /* "scheduled" or "final" */
+};
+
+/* The accounts of op's organisation that miss a snapshot: for an open
+ * account (active or inactive) the latest configured date on or before
+ * today (not before the account opened), for a closed one the day it closed.
+ * *out is malloc'ed (free()), *n its length. Needs PERM_RECORDS. */
+int records_snapshot_due(const struct op_ctx *op, const struct snapshot_settings *set,
+                         struct snapshot_due **out, size_t *n, struct err *err);
+
+/* What one due snapshot came to, for the caller's log. */
+struct snapshot_event {
+	const struct snapshot_due *due;
+	const struct snapshot_result *result; /* NULL when it failed */
+	const char *error;                    /* NULL when taken */
+};
+typedef void (*records_snapshot_event_fn)(void *ctx, const struct snapshot_event *ev);
+
+/* Takes every due snapshot into set->out_dir/<handle>/. One that fails
+ * raises an alert "snapshot.missed" (once per account and day) and is tried
+ * again next time. *n_taken and *n_failed (may be NULL) count them.
+ * KV_OK unless the due list cannot be read. */
+int records_snapshot_run_due(const struct op_ctx *op, const struct snapshot_settings *set,
+                             records_snapshot_event_fn fn, void *ctx, int *n_taken, int *n_failed,
+                             struct err *err);
+
+#endif

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The periodic snapshot (periodiskt uttag): the account as PDF/A-1b, named
+# as TI and NY say, valid for Apache PDFBox Preflight, with posts, images
+# and comments in order; recorded and audited; what is due; bad input that
+# changes nothing; a missing font.
+source "$(dirname "$0")/lib.bash"
+SRC=${KV_SOURCE_DIR:?}
+FIX="$SRC/tests/fixtures/records"
+export KANALVAKT_NOW=2026-07-10T12:00:00+02:00
+
+"$K" init --org "Exempelby kommun" >/dev/null
+"$K" unit add --name "Kultur och fritid" >/dev/null
+"$K" account add --platform facebook --handle fritid --name "Fritidsfabriken" --unit "Kultur och fritid" \
+	--url https://www.facebook.com/fritid >/dev/null
+"$K" account add --platform instagram --handle ungdom --unit "Kultur och fritid" >/dev/null
+"$K" import --account fritid "$FIX/items.jsonl" >/dev/null
+"$K" import --account fritid "$FIX/edits.jsonl" >/dev/null
+# The post's picture, as media fetch would have stored it.
+sha=$(sha256sum "$SRC/tests/fixtures/images/gradient.jpg" | cut -d' ' -f1)
+mkdir -p "$KANALVAKT_DATA/blobs/${sha:0:2}"
+cp "$SRC/tests/fixtures/images/gradient.jpg" "$KANALVAKT_DATA/blobs/${sha:0:2}/${sha:2}"
+sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE item_media SET sha256 = '$sha', bytes = 410, fetched_at = 1 WHERE url LIKE '%p1.jpg'"
+
+expect_exit 0 "snapshot --help" -- "$K" snapshot --help
+expect_grep -- '--account A' "$WORK/out" "usage names its options"
+
+OUT="$WORK/uttag"
+expect_exit 0 "snapshot as of 30 June" -- "$K" --json snapshot --account fritid --date 2026-06-30 --out "$OUT"
+PDF="$OUT/Facebook Fritidsfabriken 2026-06-30 periodiskt uttag.pdf"
+[[ -f "$PDF" ]] && ok "named <Plattform> <Verksamhet> <ÅÅÅÅ-MM-DD> periodiskt uttag.pdf" || bad "file name: $(ls "$OUT")"
+jq -e --arg p "$PDF" '.path == $p and .pages >= 1 and .items == 6' "$WORK/out" >/dev/null &&
+	ok "JSON names the file, pages and items (no message, nothing after the day)" || bad "json: $(cat "$WORK/out")"
+[[ $(jq -r .sha256 "$WORK/out") == $(sha256sum "$PDF" | cut -d' ' -f1) ]] && ok "the recorded SHA-256 is the file's" || bad "sha256"
+if "$SRC/scripts/pdfa-preflight" "$PDF" 2>"$WORK/preflight"; then ok "Preflight: valid PDF/A-1b"; else
+	bad "Preflight refused the snapshot"; head -20 "$WORK/preflight"
+fi
+pdftotext -enc UTF-8 "$PDF" "$WORK/s.txt"
+expect_grep 'Fritidsfabriken' "$WORK/s.txt" "profile header: the name"
+expect_grep 'Kultur och fritid' "$WORK/s.txt" "profile header: the unit"
+expect_grep 'ängen vid Åsunden' "$WORK/s.txt" "å ä ö kept"
+expect_no_grep 'Juliinlägg' "$WORK/s.txt" "nothing written after the day"
+expect_no_grep 'privat meddelande som' "$WORK/s.txt" "private messages are not on the page"
+expect_grep 'Borttaget på plattformen' "$WORK/s.txt" "a deletion before the day is marked"
+expect_grep 'Toppen! Vi kommer alla fyra' "$WORK/s.txt" "the text as it was on the day (edited before it)"
+expect_grep 'redigerat \(2 versioner\)' "$WORK/s.txt" "versions are marked"
+# Platform order: newest post first, its comments in the order written.
+order=$(grep -nE 'Sommarprogrammet|Välkommen till|Ring mig|Tack Örjan|Storgatan' "$WORK/s.txt" | cut -d: -f1 | tr '\n' ' ')
+read -r a b c d e <<<"$order"
+[[ $a -lt $b && $b -lt $c && $c -lt $d && $d -lt $e ]] && ok "newest post first, comments and replies in order" || bad "order: $order"
+pdfimages -list "$PDF" >"$WORK/img"
+expect_grep 'jpeg' "$WORK/img" "the post's JPEG is embedded as JPEG"
+pdffonts "$PDF" | awk 'NR>2 {print $(NF-4)}' >"$WORK/emb"
+! grep -qv yes "$WORK/emb" && ok "every font embedded" || bad "fonts: $(pdffonts "$PDF")"
+
+"$K" --json snapshot list >"$WORK/list"
+jq -e -s 'length == 1 and .[0].date == "2026-06-30" and .[0].reason == "manual" and .[0].account == "fritid"' "$WORK/list" >/dev/null &&
+	ok "the snapshot is in the register" || bad "list: $(cat "$WORK/list")"
+"$K" --json audit list >"$WORK/audit"
+jq -e -s 'map(select(.action == "snapshot.take" and .actor == "e2e")) | length == 1' "$WORK/audit" >/dev/null &&
+	ok "the snapshot is audited" || bad "audit"
+
+# Bad input: named, exit 2, nothing changed, no file.
+before=$(db_state)
+expect_exit 2 "the same snapshot twice is refused" -- "$K" snapshot --account fritid --date 2026-06-30 --out "$OUT"
+expect_grep 'already exists' "$WORK/err" "names the existing file"
+expect_exit 2 "unknown account" -- "$K" snapshot --account nosuch --out "$WORK/x1"
+expect_grep "nosuch" "$WORK/err" "names the account"
+expect_exit 2 "a bad date" -- "$K" snapshot --account fritid --date 2026-02-30 --out "$WORK/x2"
+expect_grep -- "--date: '2026-02-30' is not a date" "$WORK/err" "names the date"
+expect_exit 2 "a day after today" -- "$K" snapshot --account fritid --date 2026-12-31 --out "$WORK/x3"
+expect_exit 2 "out is a file" -- "$K" snapshot --account fritid --out "$PDF"
+expect_exit 2 "out under a missing directory" -- "$K" snapshot --account fritid --out "$WORK/no/such/dir"
+expect_exit 2 "--out missing" -- "$K" snapshot --account fritid
+expect_exit 2 "a missing font is named" -- "$K" snapshot --account fritid --date 2026-07-01 --out "$WORK/x4" --font "Ingen Sådan Font"
+expect_grep "font 'Ingen Sådan Font' is not installed" "$WORK/err" "the error names the font"
+# No fonts at all (fontconfig sees an empty configuration): named too.
+printf '<?xml version="1.0"?>\n<fontconfig><dir>%s/empty</dir><cachedir>%s/fccache</cachedir></fontconfig>\n' "$WORK" "$WORK" >"$WORK/fonts.conf"
+mkdir -p "$WORK/empty"
+FONTCONFIG_FILE="$WORK/fonts.conf" expect_exit 2 "no font installed" -- "$K" snapshot --account fritid --date 2026-07-01 --out "$WORK/x5"
+expect_grep "DejaVu Sans' is not installed.*fonts-dejavu-core" "$WORK/err" "names DejaVu Sans and its package"
+[[ ! -e "$WORK/x4/Facebook Fritidsfabriken 2026-07-01 periodiskt uttag.pdf" && ! -e "$WORK/x5/Facebook Fritidsfabriken 2026-07-01 periodiskt uttag.pdf" ]] &&
+	ok "no file left by a refused snapshot" || bad "file left behind"
+ls -A "$WORK/x4" "$WORK/x5" 2>/dev/null | grep -q 'kv-pdfa' && bad "temporary directory left" || ok "no temporary directory left"
+[[ "$(db_state)" == "$before" ]] && ok "refused snapshots changed nothing" || bad "database changed"
+
+# An archivist may take snapshots; an editor may not.
+expect_exit 0 "account activation for due" -- true
+# Due: the open accounts need 2026-06-30 (fritid has it); a closed one its final day.
+sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE account SET status = 'active', opened_on = '2026-01-01' WHERE handle IN ('fritid', 'ungdom')"
+expect_exit 0 "snapshot due" -- "$K" --json snapshot due
+jq -e -s 'length == 1 and .[0].account == "ungdom" and .[0].date == "2026-06-30" and .[0].reason == "scheduled"' "$WORK/out" >/dev/null &&
+	ok "only the account without the 30 June snapshot is due" || bad "due: $(cat "$WORK/out")"
+printf '[records]\nsnapshot_dates = 03-31, 06-30\nsnapshot_dir = %s/auto\n' "$WORK" >"$KANALVAKT_DATA/kanalvakt.conf"
+sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE account SET status = 'closed', closed_on = '2026-07-08' WHERE handle = 'fritid'"
+expect_exit 0 "snapshot due with a closed account" -- "$K" --json snapshot due
+jq -e -s 'map(select(.account == "fritid"))[0] | .date == "2026-07-08" and .reason == "final"' "$WORK/out" >/dev/null &&
+	ok "a closed account needs its final snapshot" || bad "final: $(cat "$WORK/out")"
+expect_exit 0 "snapshot due --take" -- "$K" snapshot due --take
+[[ -f "$WORK/auto/fritid/Facebook Fritidsfabriken 2026-07-08 periodiskt uttag.pdf" ]] && ok "the final snapshot was taken" || bad "final file: $(find "$WORK/auto")"
+[[ -f "$WORK/auto/ungdom/Instagram Kultur och fritid 2026-06-30 periodiskt uttag.pdf" ]] && ok "no name in the register: the unit names it" || bad "unit name: $(find "$WORK/auto")"
+expect_exit 0 "nothing due afterwards" -- "$K" --json snapshot due
+[[ ! -s "$WORK/out" ]] && ok "nothing due" || bad "still due: $(cat "$WORK/out")"
+# serve takes what is due by itself, and raises an alert when it cannot.
+"$K" account add --platform youtube --handle film --name "Filmklubben" --unit "Kultur och fritid" >/dev/null
+sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE account SET status = 'active', opened_on = '2026-01-01' WHERE handle = 'film'"
+printf '[meta]\napp_secret = e2e\n[records]\nsnapshot_dir = %s/served\n' "$WORK" >"$WORK/serve.conf"
+"$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do grep -q "snapshot film" "$WORK/serve.log" 2>/dev/null && break; sleep 0.1; done
+kill "$serve_pid"; wait "$serve_pid" || true
+f=$(find "$WORK/served/film" -name '*2026-06-30 periodiskt uttag.pdf' 2>/dev/null | head -1)
+[[ -n "$f" ]] && ok "serve took the due snapshot by itself" || bad "serve: $(cat "$WORK/serve.log")"
+expect_grep "snapshot film 2026-06-30 \(scheduled\) taken" "$WORK/serve.log" "serve logs the snapshot"
+"$K" --json snapshot list --account film >"$WORK/list"
+jq -e -s 'length == 1 and .[0].reason == "scheduled"' "$WORK/list" >/dev/null && ok "recorded as scheduled" || bad "list: $(cat "$WORK/list")"
+# A snapshot directory that cannot be made: missed, alerted once.
+"$K" account add --platform x --handle ung --name "Ung i Exempelby" --unit "Kultur och fritid" >/dev/null
+sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE account SET status = 'active', opened_on = '2026-01-01' WHERE handle = 'ung'"
+printf '[meta]\napp_secret = e2e\n[server]\nnotify_interval = 1s\n[records]\nsnapshot_dir = %s/no/such/dir\n' "$WORK" >"$WORK/serve.conf"
+"$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do [[ $(grep -c "snapshot ung" "$WORK/serve.log" 2>/dev/null) -ge 2 ]] && break; sleep 0.1; done
+kill "$serve_pid"; wait "$serve_pid" || true
+expect_grep "snapshot ung 2026-06-30 \(scheduled\) missed" "$WORK/serve.log" "serve logs the missed snapshot"
+"$K" --json alert list >"$WORK/alerts"
+jq -e -s 'map(select(.kind == "snapshot.missed")) | length == 1' "$WORK/alerts" >/dev/null &&
+	ok "one snapshot.missed alert, however often it is tried" || bad "alerts: $(cat "$WORK/alerts")"
+printf '[records]\nsnapshot_dates = 13-01\n' >"$KANALVAKT_DATA/kanalvakt.conf"
+expect_exit 2 "a bad date list is refused" -- "$K" snapshot due
+expect_grep 'snapshot_dates' "$WORK/err" "names the setting"
+finish
