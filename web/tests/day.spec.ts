@@ -178,6 +178,15 @@ test('inkorg: the answer starts with the redaktör\'s signature as ÖS shows it'
   const answer = first.getByLabel('Svar', { exact: true });
   await expect(answer).toHaveValue(/Vänliga hälsningar, Eva, kommunikatör på Testviks kommun$/);
   await screen(page, 'inkorg-svar', info);
+  if (served('POST', '/inbox/{id}/answer/check')) {
+    // Pasting the answer given to Maja earlier (captured from the account) is warned of.
+    await answer.fill('Hej Maja! Kärlen i Björkby töms varannan tisdag till och med november. Vänliga hälsningar, Eva, kommunikatör på Testviks kommun');
+    await first.getByRole('button', { name: 'Skicka svar' }).click();
+    await expect(first.getByRole('alert')).toContainText('Svaret är en kopia av tidigare svar.');
+    await expect(first.getByRole('alert')).toContainText('mån 16 nov. 2026 11:00');
+    await expect(first.getByRole('button', { name: 'Skicka ändå' })).toBeVisible();
+    await screen(page, 'inkorg-kopia', info);
+  }
   if (!served('POST', '/inbox/{id}/answer')) {
     // Until the server takes answers, the UI says so and changes nothing.
     await answer.fill('Hej Olof! Grenar och ris tas emot på återvinningscentralen.\n\nVänliga hälsningar, Eva, kommunikatör på Testviks kommun');
