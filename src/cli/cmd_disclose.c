@@ -62,9 +62,10 @@ static int cmd_snapshot(struct cli_ctx *ctx, int argc, char **argv)
 	code = snapshot_settings(ctx, &set);
 	code = code ? code : cli_op(ctx, &op);
 	code = code ? code : cli_account(ctx, op.org, account, "--account", &acct);
+	if (!code && font)
+		snprintf(set.font, sizeof(set.font), "%s", font);
 	code = code ? code
-	            : records_snapshot_take(&op, acct, day, out, "manual", font ? font : set.font,
-	                                    &res, &ctx->err);
+	            : records_snapshot_take(&op, acct, day, out, "manual", &set, &res, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
