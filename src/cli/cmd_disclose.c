@@ -171,10 +171,9 @@ static int64_t items_buf[DISCLOSE_LIST_MAX];
 
 static int add_item_id(struct cli_ctx *ctx, struct disclose_request *rq, const char *s)
 {
-	char *end = NULL;
-	long long v = strtoll(s, &end, 10);
+	int64_t v = 0;
 
-	if (v <= 0 || !end || *end)
+	if (cli_parse_id(s, &v))
 		return cli_usage(ctx, ctx->cmd, "--item: '%s' is not an item id", s);
 	if (rq->n_items == DISCLOSE_LIST_MAX)
 		return cli_usage(ctx, ctx->cmd, "--item: at most %d", DISCLOSE_LIST_MAX);
