@@ -13,7 +13,6 @@
 #include "workflow/ingest.h"
 #include "workflow/sync.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
