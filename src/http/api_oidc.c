@@ -386,9 +386,9 @@ int api_oidc_start(struct api_req *r)
 	random_hex(p.state, 32);
 	random_hex(p.nonce, 32);
 	randombytes_buf(vb, sizeof(vb));
-	oidc_b64url(p.verifier, sizeof(p.verifier), vb, sizeof(vb));
+	oidc_jwt_b64url(p.verifier, sizeof(p.verifier), vb, sizeof(vb));
 	sodium_memzero(vb, sizeof(vb));
-	oidc_pkce_challenge(challenge, p.verifier);
+	oidc_jwt_pkce_challenge(challenge, p.verifier);
 	p.expires = r->op.now + OIDC_TTL_S;
 	if (pending_add(o, &p, r->op.now) != KV_OK)
 		return api_problem(r, 503, "sso_busy", NULL,

@@ -14,7 +14,7 @@
 
 #define JWT_MAX ((size_t)16 << 10)
 
-int oidc_b64url(char *out, size_t cap, const unsigned char *in, size_t n)
+int oidc_jwt_b64url(char *out, size_t cap, const unsigned char *in, size_t n)
 {
 	if (cap < sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING))
 		return KV_EINVAL;
@@ -22,12 +22,12 @@ int oidc_b64url(char *out, size_t cap, const unsigned char *in, size_t n)
 	return KV_OK;
 }
 
-void oidc_pkce_challenge(char out[44], const char *verifier)
+void oidc_jwt_pkce_challenge(char out[44], const char *verifier)
 {
 	uint8_t d[HASH_SHA256_LEN];
 
 	hash_sha256(d, verifier, strlen(verifier));
-	oidc_b64url(out, 44, d, sizeof(d));
+	oidc_jwt_b64url(out, 44, d, sizeof(d));
 }
 
 /* Decodes a base64url part into a new buffer (*out, NUL-terminated). */

@@ -30,9 +30,9 @@ int oidc_jwt_check(const json_t *claims, const struct oidc_jwt_expect *x, struct
 
 /* base64url without padding of n bytes into out (cap bytes); KV_EINVAL when
  * it does not fit. */
-int oidc_b64url(char *out, size_t cap, const unsigned char *in, size_t n);
+int oidc_jwt_b64url(char *out, size_t cap, const unsigned char *in, size_t n);
 
 /* The S256 code challenge of verifier: base64url(SHA-256(verifier)). */
-void oidc_pkce_challenge(char out[44], const char *verifier);
+void oidc_jwt_pkce_challenge(char out[44], const char *verifier);
 
 #endif

@@ -21,7 +21,7 @@ static char *b64(const void *p, size_t n)
 {
 	char *s = malloc(n * 2 + 8);
 
-	CHECK_INT(oidc_b64url(s, n * 2 + 8, p, n), KV_OK);
+	CHECK_INT(oidc_jwt_b64url(s, n * 2 + 8, p, n), KV_OK);
 	return s;
 }
 
@@ -238,7 +238,7 @@ static void pkce_matches_rfc7636(void)
 {
 	char c[44];
 
-	oidc_pkce_challenge(c, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+	oidc_jwt_pkce_challenge(c, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
 	CHECK_STR(c, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
 }
 
