@@ -502,7 +502,12 @@ static int sso_user(const struct op_ctx *op, const struct users_sso *in, struct 
 			               "'%s' is a local user with a password: single sign-on does "
 			               "not take it over",
 			               in->name);
-		return user_rows_sso_link(op->store, u->id, in->issuer, in->subject, err);
+		rc = user_rows_sso_link(op->store, u->id, in->issuer, in->subject, err);
+		if (rc == KV_ECONFLICT)
+			rc = err_set(err, KV_EDENIED,
+			             "'%s' is linked to another subject of the identity provider",
+			             in->name);
+		return rc;
 	}
 	if (!in->provision)
 		return err_set(err, KV_EDENIED,

@@ -183,6 +183,32 @@ got=$(flow local)
 	ok "a local user's name is not taken over: 403" || bad "local user: $got $(cat "$WORK/cb.body")"
 knob "user=sso.eva&sub=sub-0001&groups=kv-moderatorer-kultur"
 
+# ---- provision = no: only users an administrator added ----
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
+sed -i 's/^provision = yes/provision = no/' "$KANALVAKT_DATA/kanalvakt.conf"
+rm -f "$WORK/serve.json"
+"$K" --json serve --listen "127.0.0.1:$PORT" >"$WORK/serve.json" 2>>"$WORK/serve.log" &
+serve_pid=$!
+for _ in $(seq 100); do [[ -s $WORK/serve.json ]] && break; sleep 0.1; done
+[[ -s $WORK/serve.json ]] || { echo "serve did not start again"; cat "$WORK/serve.log"; exit 1; }
+knob "user=sso.new&sub=sub-new&groups=kv-analytiker"
+before=$(created)
+got=$(flow new)
+[[ $got == 403 && $before == "$(created)" ]] && grep -q 'provision' "$WORK/cb.body" &&
+	ok "provision = no: an unknown user is refused, nothing created" || bad "provision=no: $got $(cat "$WORK/cb.body")"
+"$K" user add sso.new --role analyst --sso >/dev/null </dev/null
+got=$(flow new)
+[[ $got == 302 ]] && [[ $(sqlite3 "$DB" "SELECT count(*) FROM user_sso s JOIN app_user u ON u.id = s.user_id WHERE u.name = 'sso.new' AND s.subject = 'sub-new'") == 1 ]] &&
+	ok "a user added with --sso logs in and is linked" || bad "pre-added user: $got $(cat "$WORK/cb.body")"
+knob "user=sso.eva&sub=sub-0001&groups=kv-moderatorer-kultur"
+got=$(flow good)
+[[ $got == 302 ]] && ok "a linked user still logs in" || bad "linked user after provision=no: $got"
+# The subject, not the name, identifies the user: another subject with a linked name is refused.
+knob "user=sso.eva&sub=sub-impostor&groups=kv-moderatorer-kultur"
+before=$(created)
+got=$(flow imp)
+[[ $got == 403 && $before == "$(created)" ]] && ok "another subject under a linked name: 403" || bad "impostor: $got $(cat "$WORK/cb.body")"
+
 # The secret never reaches a log.
 ! grep -q "$SECRET" "$WORK/serve.log" "$WORK/audit.jsonl" && ok "client secret not logged" || bad "secret in a log"
 finish
