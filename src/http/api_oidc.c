@@ -602,7 +602,11 @@ int api_oidc_callback(struct api_req *r)
 	if (rc) {
 		snprintf(msg, sizeof(msg), "%.590s", r->err->msg);
 		err_clear(r->err);
-		return refuse(r, rc == KV_EDENIED ? 401 : 502, "sso_token", msg);
+		return refuse(r,
+		              rc == KV_EDENIED  ? 401
+		              : rc == KV_EINVAL ? 400
+		                                : 502,
+		              "sso_token", msg);
 	}
 	gs = calloc(1, sizeof(*gs));
 	if (!gs) {
