@@ -451,7 +451,8 @@ static size_t letter_run(struct state *st, const char *text, size_t len, size_t 
 			/* å, ä, ö inside the word: the same as emit() does for
 			 * them (vowels, kept once when stretched), without
 			 * leaving the loop. */
-			if (c != 0xC3 || i + 1 >= len || !(d = swedish_lower((unsigned char)text[i + 1])))
+			if (c != 0xC3 || i + 1 >= len ||
+			    !(d = swedish_lower((unsigned char)text[i + 1])))
 				break;
 			if (last == (0xE0u | (d & 0x1Fu))) {
 				if (++run >= 2) {
@@ -525,6 +526,7 @@ int normalize_text(struct norm *n, const char *text, size_t len, struct err *err
 		               "text is %zu bytes, more than the %zu a screen accepts", len,
 		               NORM_MAX_INPUT);
 	n->len = 0;
+	n->masked = 0;
 	if (grow(n, 2 * len + 8) != KV_OK)
 		return err_set(err, KV_ENOMEM, "out of memory normalising %zu bytes", len);
 	st.n = n;
@@ -539,7 +541,11 @@ int normalize_text(struct norm *n, const char *text, size_t len, struct err *err
 			if (cls == C_LETTER) {
 				/* (spaced_run finds nothing when another letter,
 				 * å/ä/ö too, follows.) */
-				if (!st.in_word && i >= join_until && !letter_len(text, len, i + 1))
+				if (!st.in_word && i >= join_until &&
+				    (i + 1 >= len ||
+				     ascii_class[(unsigned char)text[i + 1]] != C_LETTER ||
+				     (unsigned char)text[i + 1] >= 0x80) &&
+				    !letter_len(text, len, i + 1))
 					join_until = spaced_run(text, len, i);
 				/* The fast path: a run of ASCII letters, the bulk of
 				 * any Swedish text, without a call per byte. */
@@ -563,6 +569,7 @@ int normalize_text(struct norm *n, const char *text, size_t len, struct err *err
 				} else if (c == '*' &&
 				           (st.in_word || next_is_letter(text, len, i + 1))) {
 					emit(&st, '*', off, 0);
+					n->masked = 1;
 				} else if (c == '!') {
 					if (st.in_word && st.last_letter &&
 					    next_is_letter(text, len, i + 1))

@@ -720,7 +720,7 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 	if ((rc = normalize_text(&sc->norm, text, len, err)) != KV_OK)
 		return rc;
 	/* A '*' only survives normalisation inside a word ("j*vla"). */
-	masked = memchr(sc->norm.out, '*', sc->norm.len) ? LEX_DB_KINDS : 0;
+	masked = sc->norm.masked ? LEX_DB_KINDS : 0;
 	sc->need_gated = sc->need_marks = 0;
 	sc->aux_pass = 0;
 	if (hs_scan(lx->db[masked + LEX_DB_MAIN], sc->norm.out, (unsigned)sc->norm.len, 0, sc->hs,
