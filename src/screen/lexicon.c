@@ -38,7 +38,7 @@ struct macro {
 };
 
 struct build {
-	struct plist list[LEX_NDB]; /* [masked * LEX_DB_KINDS + kind], see struct lexicon */
+	struct plist list[4]; /* [masked * 2 + aux], see struct lexicon */
 	struct macro *mac;
 	size_t nmac;
 	int pass;   /* 0: only define lines, 1: only rules */
@@ -69,9 +69,9 @@ out:
 	return rc;
 }
 
-static int add_pattern(struct build *bb, const char *re, unsigned flags, unsigned id, int kind)
+static int add_pattern(struct build *bb, const char *re, unsigned flags, unsigned id, int aux)
 {
-	struct plist *b = &bb->list[bb->masked * LEX_DB_KINDS + kind];
+	struct plist *b = &bb->list[bb->masked * 2 + aux];
 
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 256;
@@ -258,9 +258,9 @@ static int split(char *line, char **tok, int max)
 }
 
 /* Compiles a list of words to one pattern, any of them, in both variants
- * (plain and masked) of database kind (LEX_DB_*) with the given flags and id. */
+ * (plain and masked) of list aux with the given flags and id. */
 static int add_alternation(struct build *b, char **words, int n, unsigned flags, unsigned id,
-                           int kind, const char *where, struct err *err)
+                           int aux, const char *where, struct err *err)
 {
 	int rc, nw = 0;
 
@@ -275,7 +275,7 @@ static int add_alternation(struct build *b, char **words, int n, unsigned flags,
 				return rc == KV_EINVAL ? rc : err_set(err, rc, "out of memory");
 		}
 		if ((rc = buf_putc(&b->re, ')')) != KV_OK ||
-		    (rc = add_pattern(b, buf_cstr(&b->re), flags, id, kind)) != KV_OK)
+		    (rc = add_pattern(b, buf_cstr(&b->re), flags, id, aux)) != KV_OK)
 			return err_set(err, rc, "out of memory");
 	}
 	return KV_OK;
@@ -293,8 +293,8 @@ static int add_context(struct lexicon *lx, struct build *b, char **words, int n,
 		return err_set(err, KV_ENOMEM, "out of memory");
 	lx->ctx = c;
 	lx->ctx[lx->nctx].delta = delta;
-	if ((rc = add_alternation(b, words, n, 0, LEX_CTX_ID + (unsigned)lx->nctx, LEX_DB_MARKS,
-	                          where, err)) != KV_OK)
+	if ((rc = add_alternation(b, words, n, 0, LEX_CTX_ID + (unsigned)lx->nctx, 1, where,
+	                          err)) != KV_OK)
 		return rc;
 	lx->nctx++;
 	return KV_OK;
@@ -586,15 +586,14 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 		if (cat >= SCREEN_NCAT) {
 			/* A mark waits in the auxiliary database without a
 			 * trigger: it is only wanted once an abusive rule hit. */
-			if ((rc = add_pattern(b, buf_cstr(&b->re), 0, id, LEX_DB_MARKS)) != KV_OK)
+			if ((rc = add_pattern(b, buf_cstr(&b->re), 0, id, 1)) != KV_OK)
 				return err_set(err, rc, "out of memory");
 			r->gated = 1;
 			continue;
 		}
-		if ((rc = add_pattern(b, buf_cstr(&b->re), 0, id,
-		                      r->gated ? LEX_DB_GATED + cat : LEX_DB_MAIN)) != KV_OK ||
+		if ((rc = add_pattern(b, buf_cstr(&b->re), 0, id, r->gated)) != KV_OK ||
 		    (som && (rc = add_pattern(b, buf_cstr(&b->re), HS_FLAG_SOM_LEFTMOST,
-		                              id | LEX_SOM_BIT, LEX_DB_GATED + cat)) != KV_OK))
+		                              id | LEX_SOM_BIT, 1)) != KV_OK))
 			return err_set(err, rc, "out of memory");
 		if (r->gated && !has_need) {
 			int t = trigger_token(tok, 3, pattern_end), tw = 0;
@@ -602,7 +601,7 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 			buf_clear(&b->re);
 			if ((rc = put_token(b, tok[t], 1, 1, &tw, err, where)) != KV_OK ||
 			    (rc = add_pattern(b, buf_cstr(&b->re), HS_FLAG_SINGLEMATCH,
-			                      id | LEX_TRIG_BIT, LEX_DB_MAIN)) != KV_OK)
+			                      id | LEX_TRIG_BIT, 0)) != KV_OK)
 				return rc == KV_EINVAL ? rc : err_set(err, rc, "out of memory");
 		}
 	}
@@ -616,8 +615,7 @@ static int parse_rule(struct lexicon *lx, struct build *b, char *line, const cha
 			;
 		if (e - s >= 2 && strcmp(tok[s], "need") == 0) {
 			if ((rc = add_alternation(b, tok + s + 1, e - s - 1, HS_FLAG_SINGLEMATCH,
-			                          id | LEX_TRIG_BIT, LEX_DB_MAIN, where, err)) !=
-			    KV_OK)
+			                          id | LEX_TRIG_BIT, 0, where, err)) != KV_OK)
 				return rc;
 			k = e;
 			continue;
@@ -731,7 +729,7 @@ void lexicon_done(struct lexicon *lx)
 	for (size_t k = 0; k < lx->nguard; k++)
 		free(lx->guard[k]);
 	free(lx->guard);
-	for (int k = 0; k < LEX_NDB; k++)
+	for (int k = 0; k < 4; k++)
 		if (lx->db[k])
 			hs_free_database(lx->db[k]);
 	memset(lx, 0, sizeof(*lx));
@@ -1067,7 +1065,7 @@ int lexicon_load(struct lexicon *lx, const char *dir, struct err *err)
 		rc = err_set(err, KV_EINVAL, "rules directory %s defines no rules", dir);
 		goto out;
 	}
-	for (int k = 0; k < LEX_NDB; k++)
+	for (int k = 0; k < 4; k++)
 		if ((rc = compile(lx, &b.list[k], &lx->db[k], dir, err)) != KV_OK)
 			goto out;
 	hash_sha256_end_hex(&h, hex);
@@ -1078,7 +1076,7 @@ out:
 	for (size_t k = 0; k < nnames; k++)
 		free(names[k]);
 	free(names);
-	for (int m = 0; m < LEX_NDB; m++) {
+	for (int m = 0; m < 4; m++) {
 		for (size_t k = 0; k < b.list[m].n; k++)
 			free(b.list[m].expr[k]);
 		free(b.list[m].expr);

@@ -40,10 +40,6 @@ enum lex_mark {
 	LEX_NCAT
 };
 
-/* The Hyperscan databases of a lexicon: three kinds, each plain and masked. */
-enum { LEX_DB_MAIN = 0, LEX_DB_MARKS, LEX_DB_GATED, LEX_DB_KINDS = LEX_DB_GATED + SCREEN_NCAT };
-#define LEX_NDB (2 * LEX_DB_KINDS)
-
 struct lex_rule {
 	char *id;
 	int category;
@@ -70,15 +66,11 @@ struct lexicon {
 	size_t nrules;
 	struct lex_ctx *ctx;
 	size_t nctx;
-	/* [LEX_DB_MAIN] every plain rule and the triggers of gated ones;
-	 * [LEX_DB_MARKS] marks and context clauses, scanned only when a hit
-	 * or trigger in the main database needs them; [LEX_DB_GATED + c]
-	 * the gated rules of category c and the start-of-match versions of
-	 * its raw-regex rules, scanned only when a trigger of c fired or a
-	 * raw-regex rule of c hit (one database for all made every trigger
-	 * pay for every category's automata); the same again from
-	 * LEX_DB_KINDS on where a vowel may be '*' in the text ("j*vla"). */
-	hs_database_t *db[LEX_NDB];
+	/* [0] every plain rule and the triggers of gated ones; [1] context
+	 * clauses, gated rules and start-of-match versions of raw-regex rules,
+	 * scanned only when a hit or trigger in [0] needs them; [2], [3] the
+	 * same where a vowel may be '*' in the text ("j*vla"). */
+	hs_database_t *db[4];
 	double threshold[SCREEN_NCAT];
 	int window; /* context distance in words; 0 = anywhere in the text */
 	char version[80];

@@ -60,9 +60,8 @@ struct screen_scratch {
 	struct screen_flag *flags;
 	double *rule_best;           /* per rule: best weight in this text, -1 when unseen */
 	uint32_t quotes[MAX_QUOTES]; /* offsets of quotation marks (set_reasons) */
-	unsigned need_gated; /* per category: a trigger fired or a raw regex needs its start */
-	int need_marks;      /* a hit needs context words or the marks */
-	int aux_pass;        /* scanning an auxiliary database */
+	int need_aux;                /* a hit needs context words or its start */
+	int aux_pass;                /* scanning the auxiliary database */
 	struct screen_result res;
 };
 
@@ -167,7 +166,7 @@ int screen_scratch_new(struct screen_scratch **out, const struct screen *s, stru
 	}
 	for (size_t k = 0; k < s->lx.nrules; k++)
 		sc->rule_best[k] = -1;
-	for (int k = 0; k < LEX_NDB; k++)
+	for (int k = 0; k < 4; k++)
 		if (hs_alloc_scratch(s->lx.db[k], &sc->hs) != HS_SUCCESS) {
 			rc = err_set(err, KV_EINTERNAL, "cannot allocate Hyperscan scratch");
 			goto out;
@@ -205,24 +204,15 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 		if (r >= lx->nrules)
 			return 0;
 		if (id & LEX_TRIG_BIT) {
-			/* Not evidence: only a reason to scan the gated
-			 * database, where the rule itself is (and the marks,
-			 * as texts with a trigger always had them). */
-			sc->need_gated |= 1u << lx->rules[r].category;
-			sc->need_marks = 1;
+			/* Not evidence: only a reason to scan the auxiliary
+			 * database, where the rule itself is. */
+			sc->need_aux = 1;
 			return 0;
 		}
-		/* A raw regex wants its start; an abusive hit also wants
-		 * the marks (how it is used). */
-		if (!sc->aux_pass) {
-			if (lx->rules[r].som) {
-				sc->need_gated |= 1u << lx->rules[r].category;
-				sc->need_marks = 1;
-			} else if (lx->rules[r].nctx ||
-			           lexicon_category_abusive(lx->rules[r].category)) {
-				sc->need_marks = 1;
-			}
-		}
+		/* An abusive hit also wants the marks (how it is used). */
+		if (!sc->aux_pass && (lx->rules[r].nctx || lx->rules[r].som ||
+		                      lexicon_category_abusive(lx->rules[r].category)))
+			sc->need_aux = 1;
 	}
 	if (sc->nev >= MAX_EVENTS)
 		return 1; /* enough evidence; stop rather than grow without bound */
@@ -720,28 +710,20 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 	if ((rc = normalize_text(&sc->norm, text, len, err)) != KV_OK)
 		return rc;
 	/* A '*' only survives normalisation inside a word ("j*vla"). */
-	masked = sc->norm.masked ? LEX_DB_KINDS : 0;
-	sc->need_gated = sc->need_marks = 0;
+	masked = sc->norm.masked ? 2 : 0;
+	sc->need_aux = 0;
 	sc->aux_pass = 0;
-	if (hs_scan(lx->db[masked + LEX_DB_MAIN], sc->norm.out, (unsigned)sc->norm.len, 0, sc->hs,
-	            on_match, sc) != HS_SUCCESS &&
+	if (hs_scan(lx->db[masked], sc->norm.out, (unsigned)sc->norm.len, 0, sc->hs, on_match,
+	            sc) != HS_SUCCESS &&
 	    sc->nev < MAX_EVENTS)
 		return err_set(err, KV_EINTERNAL, "Hyperscan scan failed");
-	/* The auxiliary databases, each only when the main one asked for it:
-	 * the gated rules of each category a trigger fired for, then the
-	 * marks and context words. */
-	sc->aux_pass = 1;
-	for (int kind = LEX_DB_GATED; kind < LEX_DB_KINDS; kind++)
-		if ((sc->need_gated & (1u << (kind - LEX_DB_GATED))) &&
-		    hs_scan(lx->db[masked + kind], sc->norm.out, (unsigned)sc->norm.len, 0, sc->hs,
+	if (sc->need_aux) {
+		sc->aux_pass = 1;
+		if (hs_scan(lx->db[masked + 1], sc->norm.out, (unsigned)sc->norm.len, 0, sc->hs,
 		            on_match, sc) != HS_SUCCESS &&
 		    sc->nev < MAX_EVENTS)
 			return err_set(err, KV_EINTERNAL, "Hyperscan scan failed");
-	if (sc->need_marks &&
-	    hs_scan(lx->db[masked + LEX_DB_MARKS], sc->norm.out, (unsigned)sc->norm.len, 0, sc->hs,
-	            on_match, sc) != HS_SUCCESS &&
-	    sc->nev < MAX_EVENTS)
-		return err_set(err, KV_EINTERNAL, "Hyperscan scan failed");
+	}
 	rule_hits(sc);
 	detect_all(text, len, on_detect, sc);
 	drop_covered_parts(sc);
