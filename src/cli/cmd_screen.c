@@ -92,25 +92,98 @@ static void print_line(json_t *v)
 	json_decref(v);
 }
 
-/* A JSON string for bytes that may not be valid UTF-8 (bad bytes become
- * U+FFFD), written straight to out: the per-line path of `screen` prints
- * millions of these, and building a jansson document for each cost a third
- * of the run. Escapes exactly what JSON requires (", \\, control bytes). */
-static void put_json_string(FILE *out, const char *s, size_t n)
+/* The per-line output of `screen`: result lines are formatted by hand into
+ * one buffer and written with one fwrite when it fills (stdio calls per
+ * field, printf for every number, were a tenth of the run). */
+#define OUT_FLUSH ((size_t)1 << 20)
+
+struct out {
+	char *buf;
+	size_t len, cap;
+	int failed; /* out of memory: the result cannot be printed */
+};
+
+static int out_room(struct out *o, size_t n)
 {
-	putc('"', out);
+	char *b;
+	size_t cap;
+
+	if (o->len + n <= o->cap)
+		return 0;
+	cap = o->cap ? o->cap : OUT_FLUSH * 2;
+	while (cap < o->len + n)
+		cap *= 2;
+	if (!(b = realloc(o->buf, cap))) {
+		o->failed = 1;
+		return -1;
+	}
+	o->buf = b;
+	o->cap = cap;
+	return 0;
+}
+
+static void out_put(struct out *o, const char *s, size_t n)
+{
+	if (out_room(o, n) == 0) {
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+	}
+}
+
+#define OUT_LIT(o, s) out_put((o), (s), sizeof(s) - 1)
+
+static void out_str(struct out *o, const char *s)
+{
+	out_put(o, s, strlen(s));
+}
+
+static void out_int(struct out *o, long long v)
+{
+	char digits[24], *d = digits + sizeof(digits);
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--d = '-';
+	out_put(o, d, (size_t)(digits + sizeof(digits) - d));
+}
+
+/* Writes what is buffered once it passes OUT_FLUSH (or always, with all). */
+static void out_flush(struct out *o, FILE *f, int all)
+{
+	if (o->len && (all || o->len >= OUT_FLUSH)) {
+		fwrite(o->buf, 1, o->len, f);
+		o->len = 0;
+	}
+}
+
+/* A JSON string for bytes that may not be valid UTF-8 (bad bytes become
+ * U+FFFD). Escapes exactly what JSON requires (", \\, control bytes). */
+static void out_json_string(struct out *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (out_room(o, 6 * n + 2) != 0)
+		return;
+	o->buf[o->len++] = '"';
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\') {
-			putc('\\', out);
-			putc(c, out);
+			o->buf[o->len++] = '\\';
+			o->buf[o->len++] = (char)c;
 			i++;
 		} else if (c < 0x20) {
-			fprintf(out, "\\u%04x", c);
+			memcpy(o->buf + o->len, "\\u00", 4);
+			o->buf[o->len + 4] = hex[c >> 4];
+			o->buf[o->len + 5] = hex[c & 15];
+			o->len += 6;
 			i++;
 		} else if (c < 0x80) {
-			putc(c, out);
+			o->buf[o->len++] = (char)c;
 			i++;
 		} else {
 			utf8proc_int32_t cp;
@@ -118,59 +191,152 @@ static void put_json_string(FILE *out, const char *s, size_t n)
 			                                      (utf8proc_ssize_t)(n - i), &cp);
 
 			if (k <= 0) {
-				fputs("\xEF\xBF\xBD", out);
+				memcpy(o->buf + o->len, "\xEF\xBF\xBD", 3);
+				o->len += 3;
 				i++;
 			} else {
-				fwrite(s + i, 1, (size_t)k, out);
+				memcpy(o->buf + o->len, s + i, (size_t)k);
+				o->len += (size_t)k;
 				i += (size_t)k;
 			}
 		}
 	}
-	putc('"', out);
+	o->buf[o->len++] = '"';
+}
+
+/* A score with four significant digits, as jansson's JSON_REAL_PRECISION(4)
+ * writes it. Scores repeat (a rule's weight), so the last few are kept. */
+static void out_score(struct out *o, double v)
+{
+	static double seen[8];
+	static char text[8][40];
+	static int used, next;
+
+	for (int k = 0; k < used; k++)
+		if (memcmp(&seen[k], &v, sizeof(v)) == 0) {
+			out_str(o, text[k]);
+			return;
+		}
+	snprintf(text[next], sizeof(text[next]), "%.4g", v);
+	if (!strpbrk(text[next], ".eE"))
+		snprintf(text[next] + strlen(text[next]), sizeof(text[next]) - strlen(text[next]),
+		         ".0");
+	seen[next] = v;
+	out_str(o, text[next]);
+	next = (next + 1) % 8;
+	if (used < 8)
+		used++;
 }
 
 /* One result line for a numeric id, the same keys, order and number format
  * (four significant digits) as result_json with print_line. */
-static void print_result(long long id, const struct screen_result *r, const char *text)
+static void print_result(struct out *o, long long id, const struct screen_result *r,
+                         const char *text)
 {
-	char digits[24], *d = digits + sizeof(digits);
-	unsigned long long u = id < 0 ? 0 - (unsigned long long)id : (unsigned long long)id;
-
-	/* The id of every line: formatted by hand, printf was a tenth of the run. */
-	*--d = '\0';
-	do {
-		*--d = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (id < 0)
-		*--d = '-';
-	fputs("{\"id\":", stdout);
-	fputs(d, stdout);
-	fputs(r->abusive ? ",\"abusive\":true,\"flags\":[" : ",\"abusive\":false,\"flags\":[",
-	      stdout);
+	OUT_LIT(o, "{\"id\":");
+	out_int(o, id);
+	if (r->abusive)
+		OUT_LIT(o, ",\"abusive\":true,\"flags\":[");
+	else
+		OUT_LIT(o, ",\"abusive\":false,\"flags\":[");
 	for (size_t k = 0; k < r->nflags; k++) {
 		const struct screen_flag *f = &r->flags[k];
-		char num[40];
 		int first = 1;
 
-		snprintf(num, sizeof(num), "%.4g", f->score);
-		if (!strpbrk(num, ".eE"))
-			snprintf(num + strlen(num), sizeof(num) - strlen(num), ".0");
-		fprintf(stdout, "%s{\"category\":\"%s\",\"score\":%s,\"rule\":", k ? "," : "",
-		        lexicon_category_name(f->category), num);
-		put_json_string(stdout, f->rule, strlen(f->rule));
-		fprintf(stdout, ",\"start\":%zu,\"end\":%zu,\"match\":", f->start, f->end);
-		put_json_string(stdout, text + f->start, f->end - f->start);
-		fputs(",\"reasons\":[", stdout);
+		if (k)
+			OUT_LIT(o, ",");
+		OUT_LIT(o, "{\"category\":\"");
+		out_str(o, lexicon_category_name(f->category));
+		OUT_LIT(o, "\",\"score\":");
+		out_score(o, f->score);
+		OUT_LIT(o, ",\"rule\":");
+		out_json_string(o, f->rule, strlen(f->rule));
+		OUT_LIT(o, ",\"start\":");
+		out_int(o, (long long)f->start);
+		OUT_LIT(o, ",\"end\":");
+		out_int(o, (long long)f->end);
+		OUT_LIT(o, ",\"match\":");
+		out_json_string(o, text + f->start, f->end - f->start);
+		OUT_LIT(o, ",\"reasons\":[");
 		for (int b = 0; b < SCREEN_NREASONS; b++)
 			if (f->reasons & (1u << b)) {
-				fprintf(stdout, "%s\"%s\"", first ? "" : ",",
-				        screen_reason_name(b));
+				if (!first)
+					OUT_LIT(o, ",");
+				OUT_LIT(o, "\"");
+				out_str(o, screen_reason_name(b));
+				OUT_LIT(o, "\"");
 				first = 0;
 			}
-		fputs("]}", stdout);
+		OUT_LIT(o, "]}");
 	}
-	fputs(r->question ? "],\"question\":true}\n" : "],\"question\":false}\n", stdout);
+	if (r->question)
+		OUT_LIT(o, "],\"question\":true}\n");
+	else
+		OUT_LIT(o, "],\"question\":false}\n");
+}
+
+/* Lines of a file read in large blocks (getline's per-line stdio work was
+ * noticeable at a million lines). A line is returned with its newline, if
+ * it has one; a line longer than max is returned cut at max + 1 bytes, so
+ * the caller sees it is too long. */
+struct lines {
+	FILE *f;
+	char *buf;
+	size_t cap, start, end; /* unread bytes: buf[start..end) */
+	size_t max;
+	int eof;
+};
+
+#define LINES_BLOCK ((size_t)1 << 20)
+
+/* 1 with *line, *n set; 0 at the end; -1 out of memory (or a read error:
+ * ferror(f) tells). */
+static int lines_next(struct lines *l, const char **line, size_t *n)
+{
+	size_t scanned = 0;
+
+	for (;;) {
+		size_t have = l->end - l->start, got;
+		char *nl = have > scanned
+		                   ? memchr(l->buf + l->start + scanned, '\n', have - scanned)
+		                   : NULL;
+
+		if (nl || (l->eof && have) || have > l->max) {
+			size_t len = nl ? (size_t)(nl - (l->buf + l->start)) + 1 : have;
+
+			if (len > l->max + 1)
+				len = l->max + 1;
+			*line = l->buf + l->start;
+			*n = len;
+			l->start += len;
+			return 1;
+		}
+		if (l->eof)
+			return 0;
+		scanned = have;
+		/* Move what is left to the front and read more. */
+		if (l->start > 0) {
+			memmove(l->buf, l->buf + l->start, have);
+			l->start = 0;
+			l->end = have;
+		}
+		if (l->cap - l->end < LINES_BLOCK) {
+			size_t cap = l->cap ? l->cap * 2 : 2 * LINES_BLOCK;
+			char *b = realloc(l->buf, cap);
+
+			if (!b)
+				return -1;
+			l->buf = b;
+			l->cap = cap;
+		}
+		got = fread(l->buf + l->end, 1, l->cap - l->end, l->f);
+		l->end += got;
+		if (got == 0) {
+			if (ferror(l->f))
+				return -1;
+			l->eof = 1;
+		}
+	}
 }
 
 struct opts {
@@ -316,11 +482,12 @@ static int cmd_screen(struct cli_ctx *ctx, int argc, char **argv)
 	struct screen *s = NULL;
 	struct screen_scratch *sc = NULL;
 	FILE *in = NULL;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	struct lines rd = {0};
+	struct out ob = {0};
+	const char *line;
+	size_t n;
 	long lineno = 0;
-	int rc;
+	int rc, more;
 
 	if ((rc = parse_opts(ctx, &cli_cmds_screen[1], argc, argv, &o)) != 0)
 		return rc;
@@ -330,17 +497,18 @@ static int cmd_screen(struct cli_ctx *ctx, int argc, char **argv)
 		rc = KV_EIO;
 		goto out;
 	}
-	setvbuf(stdout, NULL, _IOFBF, (size_t)1 << 20);
-	while ((n = getline(&line, &cap, in)) >= 0) {
+	rd.f = in;
+	rd.max = MAX_LINE;
+	while ((more = lines_next(&rd, &line, &n)) > 0) {
 		const struct screen_result *r;
 		json_t *doc = NULL, *id, *t;
 		const char *text = line;
-		size_t len = (size_t)n;
+		size_t len = n;
 
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
-		if ((size_t)n > MAX_LINE) {
+		if (n > MAX_LINE) {
 			rc = err_set(&ctx->err, KV_EINVAL, "%s:%ld: line longer than %zu bytes",
 			             o.file ? o.file : "-", lineno, MAX_LINE);
 			goto out;
@@ -380,19 +548,28 @@ static int cmd_screen(struct cli_ctx *ctx, int argc, char **argv)
 			goto out;
 		}
 		if (!id || json_is_integer(id)) {
-			print_result(id ? (long long)json_integer_value(id) : lineno, r, text);
+			print_result(&ob, id ? (long long)json_integer_value(id) : lineno, r, text);
+			out_flush(&ob, stdout, 0);
 		} else {
-			if (!id)
-				id = json_integer(lineno);
+			out_flush(&ob, stdout, 1);
 			print_line(result_json(id, r, text));
 		}
 		json_decref(id);
 		json_decref(doc);
+		if (ob.failed) {
+			rc = err_set(&ctx->err, KV_ENOMEM, "out of memory printing results");
+			goto out;
+		}
 	}
-	if (ferror(in))
-		rc = err_set(&ctx->err, KV_EIO, "cannot read %s", o.file ? o.file : "stdin");
+	if (more < 0)
+		rc = ferror(in) ? err_set(&ctx->err, KV_EIO, "cannot read %s",
+		                          o.file ? o.file : "stdin")
+		                : err_set(&ctx->err, KV_ENOMEM, "out of memory reading %s",
+		                          o.file ? o.file : "stdin");
 out:
-	free(line);
+	out_flush(&ob, stdout, 1);
+	free(ob.buf);
+	free(rd.buf);
 	if (in && in != stdin)
 		fclose(in);
 	screen_scratch_free(sc);

@@ -738,9 +738,9 @@ void lexicon_done(struct lexicon *lx)
 /* Compiling the rules takes seconds, screening one item microseconds: the
  * compiled databases are kept in a cache folder ($KANALVAKT_CACHE, else
  * $XDG_CACHE_HOME/kanalvakt, else ~/.cache/kanalvakt), named by the SHA-256
- * of exactly what was compiled (patterns, flags, ids, Hyperscan's version),
- * so a cached database is only ever used for the same input. Hyperscan
- * checks a database it deserialises; one it refuses is compiled again. */
+ * of exactly what was compiled (patterns, flags, ids, Hyperscan's version,
+ * the processor it was compiled for), so a cached database is only ever used for the same input.
+ * Hyperscan checks a database it deserialises; one it refuses is compiled again. */
 static int cache_dir(char *out, size_t n)
 {
 	const char *d = getenv("KANALVAKT_CACHE");
@@ -763,8 +763,18 @@ static void cache_key(char out[HASH_SHA256_HEX_LEN + 1], const struct plist *p)
 {
 	struct hash_sha256_ctx h;
 
+	hs_platform_info_t plat;
+
+	/* The database is compiled for this machine's processor: one built
+	 * elsewhere (or under an emulator with fewer instructions) is not
+	 * reused here, where it would run slower. */
+	memset(&plat, 0, sizeof(plat));
+	if (hs_populate_platform(&plat) != HS_SUCCESS)
+		memset(&plat, 0, sizeof(plat));
 	hash_sha256_begin(&h);
 	hash_sha256_update(&h, hs_version(), strlen(hs_version()) + 1);
+	hash_sha256_update(&h, &plat.tune, sizeof(plat.tune));
+	hash_sha256_update(&h, &plat.cpu_features, sizeof(plat.cpu_features));
 	for (size_t i = 0; i < p->n; i++) {
 		hash_sha256_update(&h, p->expr[i], strlen(p->expr[i]) + 1);
 		hash_sha256_update(&h, &p->flags[i], sizeof(p->flags[i]));

@@ -263,11 +263,6 @@ static uint32_t fold_special(uint32_t cp)
 	}
 }
 
-static int ascii_letter_at(const char *s, size_t len, size_t i)
-{
-	return i < len && ascii_class[(unsigned char)s[i]] == C_LETTER;
-}
-
 /* Length of a letter at s[i] for the spaced-letters check: ASCII letters and
  * the two-byte forms of å/ä/ö (either case). 0 for anything else. */
 static size_t letter_len(const char *s, size_t len, size_t i)
@@ -450,9 +445,32 @@ static size_t letter_run(struct state *st, const char *text, size_t len, size_t 
 	k = n->len;
 	while (i < len) {
 		unsigned char c = (unsigned char)text[i];
-		unsigned char lo;
+		unsigned char lo, d;
 
-		if (c >= 0x80 || ascii_class[c] != C_LETTER)
+		if (c >= 0x80) {
+			/* å, ä, ö inside the word: the same as emit() does for
+			 * them (vowels, kept once when stretched), without
+			 * leaving the loop. */
+			if (c != 0xC3 || i + 1 >= len ||
+			    !(d = swedish_lower((unsigned char)text[i + 1])))
+				break;
+			if (last == (0xE0u | (d & 0x1Fu))) {
+				if (++run >= 2) {
+					i += 2;
+					continue;
+				}
+			} else {
+				last = 0xE0u | (d & 0x1Fu);
+				run = 1;
+			}
+			o[k] = (char)0xC3;
+			o[k + 1] = (char)d;
+			m[k] = m[k + 1] = (uint32_t)i;
+			k += 2;
+			i += 2;
+			continue;
+		}
+		if (ascii_class[c] != C_LETTER)
 			break;
 		lo = ascii_lower[c];
 		if (lo == last) {
@@ -508,6 +526,7 @@ int normalize_text(struct norm *n, const char *text, size_t len, struct err *err
 		               "text is %zu bytes, more than the %zu a screen accepts", len,
 		               NORM_MAX_INPUT);
 	n->len = 0;
+	n->masked = 0;
 	if (grow(n, 2 * len + 8) != KV_OK)
 		return err_set(err, KV_ENOMEM, "out of memory normalising %zu bytes", len);
 	st.n = n;
@@ -520,8 +539,13 @@ int normalize_text(struct norm *n, const char *text, size_t len, struct err *err
 			unsigned char cls = ascii_class[c];
 
 			if (cls == C_LETTER) {
+				/* (spaced_run finds nothing when another letter,
+				 * å/ä/ö too, follows.) */
 				if (!st.in_word && i >= join_until &&
-				    !ascii_letter_at(text, len, i + 1))
+				    (i + 1 >= len ||
+				     ascii_class[(unsigned char)text[i + 1]] != C_LETTER ||
+				     (unsigned char)text[i + 1] >= 0x80) &&
+				    !letter_len(text, len, i + 1))
 					join_until = spaced_run(text, len, i);
 				/* The fast path: a run of ASCII letters, the bulk of
 				 * any Swedish text, without a call per byte. */
@@ -545,6 +569,7 @@ int normalize_text(struct norm *n, const char *text, size_t len, struct err *err
 				} else if (c == '*' &&
 				           (st.in_word || next_is_letter(text, len, i + 1))) {
 					emit(&st, '*', off, 0);
+					n->masked = 1;
 				} else if (c == '!') {
 					if (st.in_word && st.last_letter &&
 					    next_is_letter(text, len, i + 1))

@@ -25,6 +25,7 @@ struct norm {
 	uint32_t *map;
 	size_t len;
 	size_t cap;
+	int masked; /* out holds a '*' (only ever inside a word: "j*vla") */
 };
 
 /* Prepares an empty normaliser; its memory is reused by every normalize_text(). */

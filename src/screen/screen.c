@@ -710,7 +710,7 @@ int screen_text(const struct screen_result **out, struct screen_scratch *sc, con
 	if ((rc = normalize_text(&sc->norm, text, len, err)) != KV_OK)
 		return rc;
 	/* A '*' only survives normalisation inside a word ("j*vla"). */
-	masked = memchr(sc->norm.out, '*', sc->norm.len) ? 2 : 0;
+	masked = sc->norm.masked ? 2 : 0;
 	sc->need_aux = 0;
 	sc->aux_pass = 0;
 	if (hs_scan(lx->db[masked], sc->norm.out, (unsigned)sc->norm.len, 0, sc->hs, on_match,

@@ -58,6 +58,30 @@ done < <(jq -r -s '.[1].flags[] | [.start, .end, .match] | @tsv' plain.json)
 "$bin" screen --rules "$rules" - <in.txt >stdin.json
 cmp -s plain.json stdin.json || fail "stdin and FILE give different output"
 
+# Lines are read in blocks: a last line without a newline, CRLF endings and
+# an empty line are items like any other; lines that cross the reader's
+# 1 MiB blocks come out whole, one result per line, in order; a line longer
+# than 16 MiB is refused naming its number.
+printf 'Tack för hjälpen.\r\n\nDu är en jävla idiot.' >edges.txt
+"$bin" screen --rules "$rules" edges.txt >edges.json
+jq -e -s 'map(.id) == [1, 2, 3] and (.[1].flags == []) and .[2].abusive' edges.json >/dev/null ||
+	fail "edges: CRLF, empty and unterminated lines: $(cat edges.json)"
+jq -e -s '.[2].flags | map(select(.match == "idiot")) | length == 1' edges.json >/dev/null ||
+	fail "edges: the unterminated line's offsets: $(sed -n 3p edges.json)"
+awk 'BEGIN { for (i = 1; i <= 15000; i++)
+	print "Rad " i ": Du är en jävla idiot och biblioteket har öppet till klockan åtta i kväll." }' >many.txt
+"$bin" screen --rules "$rules" many.txt >many.json
+[[ $(wc -l <many.json) -eq 15000 ]] || fail "many: $(wc -l <many.json) results for 15000 lines"
+jq -e -s 'map(.id) == [range(1; 15001)] and all(.[]; .abusive
+	and (.flags | map(select(.match == "idiot")) | length == 1))' many.json >/dev/null ||
+	fail "many: every line across the blocks screened whole"
+{
+	echo "Tack."
+	head -c $((16 * 1024 * 1024 + 10)) /dev/zero | tr '\0' 'a'
+	echo
+} >long.txt
+refuse "long.txt:2: line longer than" screen --rules "$rules" long.txt
+
 # The rules directory from the environment.
 KANALVAKT_RULES=$rules "$bin" screen in.txt >env.json
 cmp -s plain.json env.json || fail "\$KANALVAKT_RULES is not used"
