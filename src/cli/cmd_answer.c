@@ -32,14 +32,8 @@ static int read_all(struct cli_ctx *ctx, FILE *f, const char *what, struct buf *
 
 static int parse_pos(struct cli_ctx *ctx, const char *s, const char *what, int64_t *out)
 {
-	char *end = NULL;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (!*s || !end || *end || errno || v <= 0)
+	if (cli_parse_id(s, out))
 		return cli_usage(ctx, ctx->cmd, "'%s' is not a %s (a positive number)", s, what);
-	*out = v;
 	return 0;
 }
 
