@@ -122,5 +122,6 @@ extern const struct cli_command cli_cmds_user[];
 extern const struct cli_command cli_cmds_archive[];
 extern const struct cli_command cli_cmds_records[];
 extern const struct cli_command cli_cmds_disclose[];
+extern const struct cli_command cli_cmds_answer[];
 
 #endif

@@ -67,6 +67,8 @@ const struct api_route api_routes[] = {
         R("POST", "/inbox/{id}/close", api_inbox_close, API_LOGIN, PERM_INBOX_WORK, 0),
         R("POST", "/inbox/{id}/answer/check", api_inbox_answer_check, API_LOGIN, PERM_INBOX_WORK,
           0),
+        R("POST", "/inbox/{id}/answer", api_inbox_answer, API_LOGIN, PERM_INBOX_WORK, 0),
+        R("GET", "/standard-texts", api_inbox_standard_texts, API_LOGIN, PERM_INBOX_WORK, 1),
         R("GET", "/cases", api_cases_list, API_LOGIN, PERM_CASE_READ, 1),
         R("POST", "/cases", api_cases_open, API_LOGIN, PERM_CASE_DECIDE, 0),
         R("GET", "/cases/{id}", api_cases_show, API_LOGIN, PERM_CASE_READ, 0),

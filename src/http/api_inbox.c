@@ -1,11 +1,12 @@
 /* API: the question inbox: list (overdue first), one question, assign,
- * forward, close. */
+ * forward, close, answer (and the standard texts an answer starts from). */
 #include "http/api.h"
 #include "http/api_inbox.h"
 
 #include "http/views.h"
 #include "workflow/answers.h"
 #include "workflow/inbox.h"
+#include "workflow/standard_texts.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -186,4 +187,53 @@ int api_inbox_answer_check(struct api_req *r)
 		return rc;
 	}
 	return api_reply(r, 200, json_pack("{s:o}", "copies", x.list));
+}
+
+int api_inbox_answer(struct api_req *r)
+{
+	static const char *const fields[] = {"text", "by_hand", NULL};
+	const char *text = NULL;
+	int64_t id = 0;
+	int by_hand = 0;
+	int rc = api_param_id(r, &id);
+
+	if (!rc)
+		rc = api_body_only(r, fields);
+	if (!rc)
+		rc = api_body_str(r, "text", 1, &text);
+	if (!rc)
+		rc = api_body_bool(r, "by_hand", &by_hand);
+	if (rc)
+		return rc;
+	rc = inbox_answer(&r->op, id, text, by_hand, NULL, r->err);
+	if (rc == KV_EINVAL)
+		api_fail_field(r, 0, "text");
+	return rc ? rc : reply_question(r, id);
+}
+
+static int st_row(void *arg, const struct standard_text_row *t)
+{
+	return api_page_add(arg, json_pack("{s:I,s:s,s:s,s:s?}", "id", (json_int_t)t->id, "title",
+	                                   t->title, "text", t->text, "account", t->account));
+}
+
+int api_inbox_standard_texts(struct api_req *r)
+{
+	const char *acc = api_query(r, "account");
+	struct api_page pg;
+	int64_t account = 0;
+	int rc = api_page_init(r, &pg);
+
+	/* Every text on one page: the list is short. */
+	pg.limit = API_PAGE_MAX;
+	if (!rc && acc)
+		rc = api_account_ref(r, acc, "account", &account);
+	if (!rc)
+		rc = standard_texts_list(&r->op, account, st_row, &pg, r->err);
+	if (rc > 0)
+		rc = KV_OK;
+	if (!rc)
+		return api_page_reply(r, &pg);
+	api_page_done(&pg);
+	return rc;
 }

@@ -11,5 +11,7 @@ int api_inbox_assign(struct api_req *r);
 int api_inbox_forward(struct api_req *r);
 int api_inbox_close(struct api_req *r);
 int api_inbox_answer_check(struct api_req *r);
+int api_inbox_answer(struct api_req *r);
+int api_inbox_standard_texts(struct api_req *r);
 
 #endif

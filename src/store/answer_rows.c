@@ -7,13 +7,15 @@ int answer_rows_each(struct store *s, int64_t org, int64_t limit, answer_rows_fn
                      struct err *err)
 {
 	struct store_stmt *st = NULL;
-	int rc = store_prepare(s, &st,
-	                       "SELECT q.id, q.account_id, q.answered_at,"
-	                       " COALESCE(q.closed_by, i.author_name), i.text"
-	                       " FROM question q JOIN item i ON i.id = q.answer_item_id"
-	                       " WHERE q.org_id = ? AND q.answered_at IS NOT NULL"
-	                       " ORDER BY q.answered_at DESC, q.id DESC LIMIT ?",
-	                       err);
+	int rc = store_prepare(
+	        s, &st,
+	        "SELECT q.id, q.account_id, q.answered_at,"
+	        " COALESCE(q.closed_by, i.author_name), COALESCE(i.text, q.answer_text)"
+	        " FROM question q LEFT JOIN item i ON i.id = q.answer_item_id"
+	        " WHERE q.org_id = ? AND q.answered_at IS NOT NULL"
+	        " AND COALESCE(i.text, q.answer_text) IS NOT NULL"
+	        " ORDER BY q.answered_at DESC, q.id DESC LIMIT ?",
+	        err);
 
 	if (rc)
 		return rc;

@@ -1,4 +1,5 @@
 /* SQL for the answers given before: the texts of the account's own replies
+ * (or of the answer recorded in Kanalvakt when it was posted by hand)
  * that answered questions, newest first, for the check against copying
  * (workflow/answers). Not the questions themselves (store/questions). */
 #ifndef KV_STORE_ANSWER_ROWS_H

@@ -169,6 +169,7 @@ int questions_update(struct store *s, int64_t org, int64_t id, const struct ques
 	                  " answered_at = COALESCE(?, answered_at),"
 	                  " response_seconds = CASE WHEN ? THEN ? ELSE response_seconds END,"
 	                  " closed_by = COALESCE(?, closed_by),"
+	                  " answer_text = COALESCE(?, answer_text),"
 	                  " updated_at = ?"
 	                  " WHERE org_id = ? AND id = ? RETURNING id",
 	                  err);
@@ -192,6 +193,7 @@ int questions_update(struct store *s, int64_t org, int64_t id, const struct ques
 	store_bind_int(st, i++, c->set_response);
 	store_bind_int(st, i++, c->response_seconds);
 	store_bind_text(st, i++, c->closed_by);
+	store_bind_text(st, i++, c->answer_text);
 	store_bind_int(st, i++, c->now);
 	store_bind_int(st, i++, org);
 	store_bind_int(st, i++, id);

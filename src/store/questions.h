@@ -93,6 +93,7 @@ struct question_change {
 	int64_t response_seconds;
 	int set_response; /* write response_seconds */
 	const char *closed_by;
+	const char *answer_text; /* an answer given in Kanalvakt */
 	int64_t now;
 };
 

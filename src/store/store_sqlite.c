@@ -516,6 +516,19 @@ static const char *const migrations[] = {
         " issuer TEXT NOT NULL,"
         " subject TEXT NOT NULL,"
         " UNIQUE (issuer, subject));",
+        /* Answers: standard texts (standardsvar) to start an answer from,
+         * and the text of an answer recorded in Kanalvakt (posted by hand)
+         * for the copy check. */
+        "CREATE TABLE standard_text ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " account_id INTEGER REFERENCES account(id),"
+        " title TEXT NOT NULL,"
+        " text TEXT NOT NULL,"
+        " created_by TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL);"
+        "CREATE INDEX standard_text_org ON standard_text (org_id, account_id);"
+        "ALTER TABLE question ADD COLUMN answer_text TEXT;",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)

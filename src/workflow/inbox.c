@@ -10,6 +10,7 @@
 #include "base/arena.h"
 #include "base/calendar.h"
 #include "base/time.h"
+#include "base/utf8.h"
 #include "model/register.h"
 #include "store/audit.h"
 #include "store/questions.h"
@@ -690,5 +691,55 @@ int inbox_close(const struct op_ctx *op, int64_t id, const char *as, const char 
 		rc = audit_question(s, org, actor, "question.close", id,
 		                    json_pack("{s:s}", "state", q.state),
 		                    json_pack("{s:s,s:s?}", "state", as, "reason", ch.note), err);
+	return end_change(s, rc, err);
+}
+
+int inbox_answer(const struct op_ctx *op, int64_t id, const char *text, int by_hand,
+                 struct inbox_answer_result *out, struct err *err)
+{
+	struct store *s = op->store;
+	int64_t org = op->org;
+	const char *actor = op_ctx_actor(op);
+	struct question_change ch = {0};
+	struct policy p;
+	struct qinfo q;
+	size_t n = text ? strlen(text) : 0;
+	ssize_t bad;
+	int rc;
+
+	if (!text || strspn(text, " \t\r\n") == n)
+		return err_set(err, KV_EINVAL, "text: the answer is empty");
+	if (n > INBOX_ANSWER_MAX)
+		return err_set(err, KV_EINVAL, "text: the answer is longer than %d bytes",
+		               INBOX_ANSWER_MAX);
+	bad = utf8_check(text, n);
+	if (bad >= 0)
+		return err_set(err, KV_EINVAL, "text: not valid UTF-8 at byte %zd", bad);
+	rc = begin_change(op, id, &q, err);
+	if (rc)
+		return rc;
+	/* No connector posts replies yet: the answer is always recorded as
+	 * posted by hand, whatever by_hand says. */
+	(void)by_hand;
+	ch.state = "answered";
+	ch.closed_by = actor;
+	ch.answer_text = text;
+	ch.now = op->now;
+	ch.answered_at = ch.now;
+	ch.set_response = 1;
+	rc = policy_get(s, org, q.account_id, &p, err);
+	if (!rc)
+		rc = response(&ch.response_seconds, &p.cal, q.arrived_at, ch.now, err);
+	if (!rc)
+		rc = questions_update(s, org, id, &ch, err);
+	if (!rc)
+		rc = audit_question(
+		        s, org, actor, "question.answer", id, json_pack("{s:s}", "state", q.state),
+		        json_pack("{s:s,s:s,s:b}", "state", ch.state, "text", text, "by_hand", 1),
+		        err);
+	if (!rc && out) {
+		out->by_hand = 1;
+		out->response_seconds = ch.response_seconds;
+	}
 	return end_change(s, rc, err);
 }

@@ -61,4 +61,20 @@ int inbox_forward(const struct op_ctx *op, int64_t id, const char *to, const cha
 int inbox_close(const struct op_ctx *op, int64_t id, const char *as, const char *reason,
                 struct err *err);
 
+#define INBOX_ANSWER_MAX 5000 /* bytes; Graph allows 8000 characters, Mastodon 500 by default */
+
+struct inbox_answer_result {
+	int by_hand;              /* 1: recorded as posted on the platform by hand */
+	int64_t response_seconds; /* in working hours, as inbox_close counts them */
+};
+
+/* Answers question id with text: the question is closed as answered by op's
+ * principal now, the response time counted, the text kept for the copy
+ * check (workflow/answers), all audited. No connector posts replies yet,
+ * so the answer is recorded as posted by hand (by_hand is accepted for when
+ * one does). KV_EINVAL for an empty, too long or non-UTF-8 text,
+ * KV_ENOTFOUND, KV_ECONFLICT when already closed. */
+int inbox_answer(const struct op_ctx *op, int64_t id, const char *text, int by_hand,
+                 struct inbox_answer_result *out, struct err *err);
+
 #endif

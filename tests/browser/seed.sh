@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds a data directory for the browser test through the CLI only: the
 # organisation, a unit, people, one Facebook account, the users who log in
-# (a redaktör, two moderators, an administrator), four eyes on, and the
+# (a redaktör, two moderators, an administrator), four eyes on, two standard
+# texts (one for every account, one for the Facebook account), and the
 # captured items of tests/fixtures/web/day.jsonl. KANALVAKT_NOW (set by the
 # caller) pins the clock so that one question is overdue.
 # Usage: seed.sh KANALVAKT_BINARY DATA_DIR SOURCE_DIR
@@ -35,6 +36,10 @@ for key in syfte mal budskap malgrupp kanal kontotyp avtal funktion_och_teknik r
 done
 k account activate testvikskommun
 k policy set four_eyes on
+printf '%s\n' "Tack för din fråga! Biblioteket har öppet måndag till fredag klockan 10–19 och lördag klockan 11–15." |
+	k answer text add --title "Bibliotekets öppettider"
+printf '%s\n' "Tack för att du hör av dig! Vi har skickat din fråga vidare till rätt förvaltning, som återkommer till dig." |
+	k answer text add --title "Skickat vidare" --account testvikskommun
 
 user() {
 	local name=$1 person=$2 role=$3

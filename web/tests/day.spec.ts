@@ -206,14 +206,15 @@ test('inkorg: the redaktör answers with a standard text and her signature', asy
   const first = page.locator('ol.cards > li').first();
   await first.getByRole('button', { name: 'Svara' }).click();
   const std = first.getByLabel('Standardsvar');
-  const options = await std.locator('option').allTextContents();
-  expect(options.length).toBeGreaterThan(1);
+  // The placeholder and the two seeded texts (one for every account, one for this account); they load after the panel opens.
+  await expect(std.locator('option')).toHaveCount(3);
+  await expect(std.locator('option')).toHaveText(['Välj ett standardsvar…', 'Bibliotekets öppettider', 'Skickat vidare']);
   await std.selectOption({ index: 1 });
   const answer = first.getByLabel('Svar', { exact: true });
   await expect(answer).toHaveValue(/Vänliga hälsningar, Eva, kommunikatör på Testviks kommun$/);
   await screen(page, 'inkorg-standardsvar', info);
   await first.getByRole('button', { name: 'Skicka svar' }).click();
-  await expect(page.getByText('Svaret är skickat.')).toBeVisible();
+  // The panel closes once the answer is taken (its message goes with it): the question leaves the open list.
   await expect(page.locator('ol.cards > li')).toHaveCount(1);
   await expect(page.locator('ol.cards > li').first()).not.toContainText('Olof Berg');
 });
