@@ -509,6 +509,13 @@ static const char *const migrations[] = {
         " csrf TEXT NOT NULL,"
         " created_at INTEGER NOT NULL,"
         " seen_at INTEGER NOT NULL) WITHOUT ROWID;",
+        /* single sign-on (OpenID Connect): the provider's subject each user
+         * is known by. */
+        "CREATE TABLE user_sso ("
+        " user_id INTEGER NOT NULL UNIQUE REFERENCES app_user(id),"
+        " issuer TEXT NOT NULL,"
+        " subject TEXT NOT NULL,"
+        " UNIQUE (issuer, subject));",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
