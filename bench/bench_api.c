@@ -329,6 +329,13 @@ int main(void)
 	if (nrps > 0)
 		printf("api / nginx: %.2fx requests/s (goal >= 0.3x), p99 %.2f ms (goal < 20 ms)\n",
 		       rps / nrps, p99);
+	{
+		double load[3];
+
+		/* Both ran on a shared machine: the load says how much of it. */
+		if (getloadavg(load, 3) == 3)
+			printf("load average: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+	}
 	if (nginx > 0) {
 		kill(nginx, SIGQUIT);
 		waitpid(nginx, NULL, 0);

@@ -21,12 +21,23 @@
 #include "http/server.h"
 #include "http/webhook.h"
 #include "store/register_rows.h"
+#include "store/store.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* A reply kept by the reply cache (api_cache_reply). */
+struct api_cache_slot {
+	char *key;
+	uint64_t ver; /* the data version (of one store connection) it was made at */
+	char *body;
+	size_t len;
+	char tag[40];
+};
 
 /* ---- the route table ---- */
 
@@ -155,7 +166,14 @@ int api_ctx_init(struct api_ctx *a, const struct config *cfg, int64_t org, struc
 	if (rc)
 		return rc;
 	a->max_failures = (int)failures;
+	a->cache = calloc(API_CACHE_SLOTS, sizeof(*a->cache));
+	if (!a->cache) {
+		api_oidc_free(a->oidc);
+		a->oidc = NULL;
+		return err_set(err, KV_ENOMEM, "out of memory");
+	}
 	pthread_mutex_init(&a->lock, NULL);
+	pthread_mutex_init(&a->cache_lock, NULL);
 	return KV_OK;
 }
 
@@ -165,9 +183,16 @@ void api_ctx_done(struct api_ctx *a)
 		return;
 	free(a->throttle);
 	a->throttle = NULL;
+	for (size_t i = 0; a->cache && i < API_CACHE_SLOTS; i++) {
+		free(a->cache[i].key);
+		free(a->cache[i].body);
+	}
+	free(a->cache);
+	a->cache = NULL;
 	api_oidc_free(a->oidc);
 	a->oidc = NULL;
 	pthread_mutex_destroy(&a->lock);
+	pthread_mutex_destroy(&a->cache_lock);
 }
 
 static int health(void *ctx, struct server_req *req, struct err *err)
@@ -305,6 +330,147 @@ static int etag_matches(const char *inm, const char *tag)
 	return 0;
 }
 
+/* Sends the 200 reply of a GET with its tag, or 304 when If-None-Match
+ * names the tag. */
+static int reply_tagged(struct api_req *r, const char *s, size_t len, const char *tag)
+{
+	server_reply_header(r->req, "ETag", tag);
+	server_reply_header(r->req, "Cache-Control", "private, no-cache");
+	if (etag_matches(server_req_header(r->req, "If-None-Match"), tag))
+		return server_reply(r->req, 304, "application/json", NULL, 0);
+	return server_reply(r->req, 200, "application/json", s, len);
+}
+
+/* ---- the reply cache ---- */
+
+struct keybuf {
+	char *p;
+	size_t len, cap;
+	int full;
+};
+
+static void key_add(struct keybuf *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void key_add(struct keybuf *k, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (k->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(k->p + k->len, k->cap - k->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= k->cap - k->len)
+		k->full = 1;
+	else
+		k->len += (size_t)n;
+}
+
+static int key_query(void *ctx, const char *key, const char *value)
+{
+	/* Lengths first, so that no value can pass for another split. */
+	key_add(ctx, "%zu:%s=%zu:%s&", strlen(key), key, value ? strlen(value) : 0,
+	        value ? value : "");
+	return 0;
+}
+
+/* What the reply may depend on besides the database: the path and query,
+ * the organisation, the principal (all its grants) and the second. */
+static char *cache_key(struct api_req *r)
+{
+	char buf[2048];
+	struct keybuf k = {buf, 0, sizeof(buf), 0};
+	const struct principal *p = &r->who;
+
+	key_add(&k, "%lld|%lld|%zu:%s?", (long long)r->op.org, (long long)r->op.now,
+	        strlen(server_req_path(r->req)), server_req_path(r->req));
+	server_req_each_query(r->req, key_query, &k);
+	key_add(&k, "|u%lld,p%lld,a%d,%zu:%s", (long long)p->user_id, (long long)p->person_id,
+	        (int)p->auth, strlen(p->name), p->name);
+	for (size_t i = 0; i < p->n_grants; i++) {
+		const struct principal_grant *g = &p->grants[i];
+
+		key_add(&k, "|g%d,%lu,%d:", (int)g->role, (unsigned long)g->perms, g->all_accounts);
+		for (size_t a = 0; a < g->n_accounts; a++)
+			key_add(&k, "%lld,", (long long)g->accounts[a]);
+	}
+	return k.full ? NULL : strdup(buf);
+}
+
+int api_cache_reply(struct api_req *r, int *hit)
+{
+	struct api_ctx *a = r->api;
+	struct err ignore = {0};
+	char *body = NULL, tag[40] = "";
+	size_t len = 0;
+	uint64_t ver;
+	int rc;
+
+	*hit = 0;
+	if (!a->cache || strcmp(server_req_method(r->req), "GET") != 0 ||
+	    store_data_version(r->op.store, &ver, &ignore) != KV_OK)
+		return KV_OK;
+	free(r->cache_key);
+	r->cache_key = cache_key(r);
+	if (!r->cache_key)
+		return KV_OK;
+	r->cache_ver = ver;
+	pthread_mutex_lock(&a->cache_lock);
+	for (size_t i = 0; i < API_CACHE_SLOTS; i++) {
+		struct api_cache_slot *c = &a->cache[i];
+
+		if (c->key && c->ver == ver && strcmp(c->key, r->cache_key) == 0) {
+			body = malloc(c->len + 1);
+			if (body) {
+				memcpy(body, c->body, c->len);
+				len = c->len;
+				memcpy(tag, c->tag, sizeof(tag));
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&a->cache_lock);
+	if (!body)
+		return KV_OK;
+	*hit = 1;
+	free(r->cache_key);
+	r->cache_key = NULL;
+	rc = reply_tagged(r, body, len, tag);
+	free(body);
+	return rc;
+}
+
+/* Keeps a reply made on a miss, if the database is as it was when the
+ * key was looked up: then the reply is what that data version gives. */
+static void cache_keep(struct api_req *r, const char *s, size_t len, const char *tag)
+{
+	struct api_ctx *a = r->api;
+	struct api_cache_slot *c;
+	struct err ignore = {0};
+	char *body, *key = r->cache_key;
+	uint64_t ver;
+
+	r->cache_key = NULL;
+	if (store_data_version(r->op.store, &ver, &ignore) != KV_OK || ver != r->cache_ver ||
+	    !(body = malloc(len + 1))) {
+		free(key);
+		return;
+	}
+	memcpy(body, s, len);
+	pthread_mutex_lock(&a->cache_lock);
+	c = &a->cache[a->cache_next];
+	a->cache_next = (a->cache_next + 1) % API_CACHE_SLOTS;
+	free(c->key);
+	free(c->body);
+	c->key = key;
+	c->ver = ver;
+	c->body = body;
+	c->len = len;
+	memcpy(c->tag, tag, sizeof(c->tag));
+	pthread_mutex_unlock(&a->cache_lock);
+}
+
 int api_reply(struct api_req *r, int status, json_t *v)
 {
 	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -315,17 +481,17 @@ int api_reply(struct api_req *r, int status, json_t *v)
 		return err_set(r->err, KV_ENOMEM, "out of memory");
 	if (status == 200 && strcmp(server_req_method(r->req), "GET") == 0) {
 		char sha[HASH_SHA256_HEX_LEN + 1], tag[40];
+		size_t len = strlen(s);
 
 		/* A weak validator is enough: the tag names the bytes sent, and
 		 * a list unchanged since the last look is not sent again. */
-		hash_sha256_hex(sha, s, strlen(s));
+		hash_sha256_hex(sha, s, len);
 		snprintf(tag, sizeof(tag), "\"%.32s\"", sha);
-		server_reply_header(r->req, "ETag", tag);
-		server_reply_header(r->req, "Cache-Control", "private, no-cache");
-		if (etag_matches(server_req_header(r->req, "If-None-Match"), tag)) {
-			free(s);
-			return server_reply(r->req, 304, "application/json", NULL, 0);
-		}
+		if (r->cache_key)
+			cache_keep(r, s, len, tag);
+		rc = reply_tagged(r, s, len, tag);
+		free(s);
+		return rc;
 	}
 	rc = server_reply(r->req, status, "application/json", s, strlen(s));
 	free(s);
@@ -789,6 +955,7 @@ fail:
 	}
 out:
 	json_decref(r->body);
+	free(r->cache_key);
 	explicit_bzero(r->csrf, sizeof(r->csrf));
 	free(r);
 	return rc;

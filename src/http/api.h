@@ -51,7 +51,13 @@ struct api_ctx {
 	pthread_mutex_t lock;  /* guards the throttle table */
 	struct api_throttle *throttle;
 	size_t n_throttle;
+	pthread_mutex_t cache_lock;   /* guards the reply cache */
+	struct api_cache_slot *cache; /* API_CACHE_SLOTS replies of lists (api_cache_reply) */
+	size_t cache_next;
 };
+
+/* Replies of GET lists kept for reuse (api_cache_reply). */
+#define API_CACHE_SLOTS 32
 
 /* Reads [auth] (and the case options) from cfg. KV_EINVAL naming the key. */
 int api_ctx_init(struct api_ctx *a, const struct config *cfg, int64_t org, struct err *err);
@@ -70,7 +76,9 @@ struct api_req {
 	char csrf[65];
 	int64_t session_created;
 	struct err *err;
-	char field[64]; /* the field a problem names */
+	char field[64];     /* the field a problem names */
+	char *cache_key;    /* set by api_cache_reply on a miss: api_reply keeps the reply */
+	uint64_t cache_ver; /* the store's data version the key was looked up at */
 };
 
 typedef int (*api_fn)(struct api_req *r);
@@ -117,6 +125,18 @@ int api_cursor_parse(const char *s, int64_t *out);
 int api_date_parse(const char *s, int64_t *out);
 
 /* ---- for the handlers ---- */
+
+/* The reply cache, for GET handlers whose reply is a function of the
+ * database, the path and query, the principal and the current second (the
+ * inbox list). Looks for a reply made for the same key at the same data
+ * version of this request's store connection (store_data_version: it
+ * changes with any commit, by any process); on a hit sends it (with its
+ * ETag, or 304 when If-None-Match names it) and sets *hit. On a miss the
+ * handler goes on as usual and api_reply keeps its 200 reply, but only if
+ * the data version is still the same after the handler read the database.
+ * Failure to look up is not an error: the request is served uncached.
+ * Returns what sending the kept reply returned, KV_OK on a miss. */
+int api_cache_reply(struct api_req *r, int *hit);
 
 /* Answers v (consumed) with status; for GET, with an ETag, and 304 when
  * If-None-Match names it. */

@@ -32,7 +32,14 @@ int api_inbox_list(struct api_req *r)
 	const char *acc = api_query(r, "account"), *state = api_query(r, "state");
 	struct api_page pg;
 	struct qlist l = {&pg, r->op.now, NULL};
-	int overdue = 0, rc = api_page_init(r, &pg);
+	int overdue = 0, hit = 0, rc;
+
+	/* The list is read far more often than the questions change: a reply
+	 * made at the same data version, second and principal is sent again. */
+	rc = api_cache_reply(r, &hit);
+	if (hit)
+		return rc;
+	rc = api_page_init(r, &pg);
 
 	if (!rc && acc)
 		rc = api_account_ref(r, acc, "account", &f.account_id);

@@ -42,6 +42,7 @@ struct server_opts {
 	size_t max_body;      /* 0 = SERVER_MAX_BODY_DEFAULT */
 	unsigned timeout_s;   /* idle connection timeout; 0 = 30 */
 	unsigned max_conns;   /* concurrent connections; 0 = 64 */
+	unsigned threads;     /* request threads; 0 = server_default_threads() */
 	const struct server_route *routes;
 	size_t n_routes;
 	server_log_fn log; /* NULL = no logging */
@@ -53,6 +54,10 @@ struct server_opts {
 	server_handler fallback;
 	void *fallback_ctx;
 };
+
+/* The number of request threads when server_opts.threads is 0: twice the
+ * online cores, between 4 and 64. */
+unsigned server_default_threads(void);
 
 /* Binds and starts serving in background threads. The routes are copied;
  * their ctx pointers must outlive the server. *out owned by the caller

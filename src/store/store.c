@@ -102,7 +102,10 @@ int store_open(struct store **out, const char *data_dir, struct err *err)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return err_set(err, KV_ENOMEM, "out of memory");
+	static uint32_t serials;
+
 	s->drv = &store_sqlite_driver;
+	s->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	s->dir = strdup(data_dir);
 	if (!s->dir) {
 		free(s);
@@ -197,6 +200,16 @@ void store_rollback(struct store *s)
 		s->drv->exec(s, sql, NULL);
 	}
 	s->depth--;
+}
+
+int store_data_version(struct store *s, uint64_t *out, struct err *err)
+{
+	uint32_t v = 0;
+	int rc = s->drv->data_version(s, &v, err);
+
+	if (!rc)
+		*out = (uint64_t)s->serial << 32 | v;
+	return rc;
 }
 
 int store_set_cache(struct store *s, int64_t bytes, struct err *err)

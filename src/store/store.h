@@ -44,6 +44,13 @@ void store_rollback(struct store *s);
  * later; importers raise it for the length of a large source. */
 int store_set_cache(struct store *s, int64_t bytes, struct err *err);
 
+/* A value that changes whenever anything is committed to the database,
+ * through this connection or any other (other processes too), read fresh.
+ * Comparable only with values from the same connection: they carry the
+ * connection's serial, so values of two connections never compare equal.
+ * Inside a transaction it does not see the transaction's own changes. */
+int store_data_version(struct store *s, uint64_t *out, struct err *err);
+
 /* Runs SQL without results (may hold several statements). */
 int store_exec(struct store *s, const char *sql, struct err *err);
 

@@ -35,6 +35,9 @@ struct store_driver {
 	int n_migrations;
 	/* Sets the page cache size in bytes. */
 	int (*set_cache)(struct store *s, int64_t bytes, struct err *err);
+	/* The connection's count of commits to the database, by it or by any
+	 * other connection or process, as of now (a fresh read). */
+	int (*data_version)(struct store *s, uint32_t *out, struct err *err);
 	/* SQL that starts the outermost write transaction. */
 	const char *begin_sql;
 };
@@ -45,6 +48,7 @@ struct store {
 	char *dir;
 	int depth; /* transaction nesting */
 	int schema_version;
+	uint32_t serial; /* this connection among those the process opened */
 	/* Statements kept prepared for hot paths, keyed by the SQL's address
 	 * (callers pass string literals). */
 	struct store_cached_stmt {

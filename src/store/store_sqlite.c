@@ -611,6 +611,29 @@ static int s_set_cache(struct store *s, int64_t bytes, struct err *err)
 	return s_exec(s, sql, err);
 }
 
+static int s_data_version(struct store *s, uint32_t *out, struct err *err)
+{
+	static const char sql[] = "PRAGMA data_version";
+	struct store_stmt *st = NULL;
+	unsigned int v = 0;
+	int rc = store_cached(s, &st, sql, err);
+
+	/* The pragma reads the database afresh (so the pager sees what other
+	 * connections committed); the file control then counts those commits
+	 * and this connection's own, which the pragma leaves out. */
+	if (!rc)
+		rc = store_step(st, err);
+	if (st)
+		store_reset(st);
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+	if (rc != SQLITE_OK)
+		return map_rc(s->db, rc, err, "data version");
+	*out = v;
+	return KV_OK;
+}
+
 static int s_prepare(struct store *s, struct store_stmt **out, const char *sql, struct err *err)
 {
 	struct store_stmt *st;
@@ -728,6 +751,7 @@ const struct store_driver store_sqlite_driver = {
         .prepare = s_prepare,
         .stmt_free = s_stmt_free,
         .set_cache = s_set_cache,
+        .data_version = s_data_version,
         .bind_text = s_bind_text,
         .bind_text_ref = s_bind_text_ref,
         .bind_blob = s_bind_blob,
