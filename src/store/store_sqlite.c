@@ -475,6 +475,10 @@ static const char *const migrations[] = {
         " disclosed_by TEXT NOT NULL,"
         " disclosed_at INTEGER NOT NULL);"
         "CREATE INDEX disclosure_org ON disclosure (org_id, disclosed_at);",
+        /* search by base form: the tokenizer now indexes each word's lemma
+         * (hunspell) instead of its Snowball stem, so the index built before
+         * is rebuilt with it (index and query must agree). */
+        "INSERT INTO item_fts (item_fts) VALUES ('rebuild');",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
