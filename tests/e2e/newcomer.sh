@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# What a new user trips over first: a mistyped --data-dir, global options
+# after the command, base forms in search, and the same file imported under
+# another account.
+source "$(dirname "$0")/lib.bash"
+F="${KV_SOURCE_DIR:?}/tests/fixtures"
+
+# A read command never creates a data directory; only init does.
+expect_exit 2 "account list on a missing data dir is refused" -- "$K" --data-dir "$WORK/typo/dir" account list
+expect_grep "does not exist" "$WORK/err" "the refusal says the directory does not exist"
+[[ ! -e "$WORK/typo" ]] && ok "nothing was created" || bad "the mistyped data dir was created"
+mkdir "$WORK/empty"
+expect_exit 2 "a directory without a database is refused" -- "$K" --data-dir "$WORK/empty" item list
+[[ -z "$(ls -A "$WORK/empty")" ]] && ok "the empty directory stays empty" || bad "files appeared in an empty dir"
+expect_exit 2 "search on a missing data dir" -- "$K" search badplats
+[[ ! -e "$KANALVAKT_DATA" ]] && ok "search created nothing" || bad "search created $KANALVAKT_DATA"
+
+"$K" init --org "Exempelby kommun" >/dev/null
+"$K" unit add --name Kommunikation >/dev/null
+"$K" account add --platform linkedin --handle vasterby-kommun --unit Kommunikation >/dev/null
+
+# Global options anywhere, as in git; -- ends them.
+expect_exit 0 "import with --json after the command" -- "$K" import "$F/jsonl/items.jsonl" --json --account vasterby-kommun
+jq -e -s '.[0].new >= 1' "$WORK/out" >/dev/null && ok "the late --json gives JSON" || bad "late --json: $(cat "$WORK/out")"
+expect_exit 0 "item list --json" -- "$K" item list --json
+jq -e -s 'length >= 1' "$WORK/out" >/dev/null && ok "item list --json is JSON Lines" || bad "item list --json: $(head -3 "$WORK/out")"
+expect_exit 0 "search X --json" -- "$K" search sommarvikarier --json
+jq -e -s 'length == 1' "$WORK/out" >/dev/null && ok "search --json finds one" || bad "search --json: $(cat "$WORK/out")"
+expect_exit 0 "--data-dir=DIR after the command" -- "$K" account list --data-dir="$KANALVAKT_DATA" --json
+expect_grep vasterby-kommun "$WORK/out" "account list reads the named data dir"
+expect_exit 2 "a late --data-dir that is mistyped" -- "$K" account list --data-dir "$WORK/nope"
+[[ ! -e "$WORK/nope" ]] && ok "the late mistyped dir was not created" || bad "late --data-dir created"
+expect_exit 0 "inbox list --json" -- "$K" inbox list --json
+expect_exit 0 "--as after the command is the actor" -- "$K" account edit vasterby-kommun --name "Västerby kommun" --as anna
+n=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM audit WHERE actor LIKE '%anna%'")
+[[ $n -ge 1 ]] && ok "the edit is audited as anna" || bad "no audit entry by anna"
+expect_exit 2 "a global option needs its value" -- "$K" item list --data-dir
+expect_exit 2 "after -- a global option is an argument" -- "$K" account show -- --json
+
+# Search finds base forms.
+printf '%s\n' \
+	'{"id":"bp-1","platform":"linkedin","account":"vasterby-kommun","kind":"post","created_at":"2026-02-03T09:00:00Z","text":"Det är skräpigt på badplatsen vid sjön."}' \
+	'{"id":"bp-2","platform":"linkedin","account":"vasterby-kommun","kind":"post","created_at":"2026-02-03T10:00:00Z","text":"Parkeringsplatsen är full och gatan är hal."}' \
+	>"$WORK/base.jsonl"
+"$K" import "$WORK/base.jsonl" >/dev/null
+for q in badplats parkeringsplats gata sjö; do
+	expect_exit 0 "search $q" -- "$K" --json search "$q"
+	jq -e -s 'length == 1' "$WORK/out" >/dev/null && ok "the base form $q finds its inflection" || bad "search $q: $(cat "$WORK/out")"
+done
+
+finish
