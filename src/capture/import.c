@@ -70,24 +70,31 @@ static int resolve_account(struct import_run *run, const char *platform, const c
 	int64_t id = 0;
 	int rc;
 
+	/* The source's own account wins; --account fills in only where the
+	 * source names none, or names one the register does not know. */
+	if (!ref || !*ref) {
+		if (!run->o->account_id)
+			return err_set(err, KV_EINVAL,
+			               "%s: the source does not say which account its %s items"
+			               " belong to; give --account",
+			               run->name, platform);
+		ref = "";
+	}
 	for (size_t i = 0; i < run->n_accounts; i++) {
 		struct account_info *a = &run->accounts[i];
 
-		if (run->o->account_id ? a->id == run->o->account_id
-		                       : (strcmp(a->platform, platform) == 0 &&
-		                          strcmp(a->ref, ref ? ref : "") == 0)) {
+		if (strcmp(a->platform, platform) == 0 && strcmp(a->ref, ref) == 0) {
 			*out = a;
 			return KV_OK;
 		}
 	}
-	if (run->o->account_id)
-		return load_account(run, run->o->account_id, platform, ref, out, err);
-	if (!ref || !*ref)
-		return err_set(err, KV_EINVAL,
-		               "%s: the source does not say which account its %s items belong to;"
-		               " give --account",
-		               run->name, platform);
-	rc = items_account_by_ref(run->s, run->o->org, platform, ref, &id, err);
+	rc = *ref ? items_account_by_ref(run->s, run->o->org, platform, ref, &id, err)
+	          : KV_ENOTFOUND;
+	if (rc == KV_ENOTFOUND && run->o->account_id) {
+		err_clear(err);
+		id = run->o->account_id;
+		rc = KV_OK;
+	}
 	if (rc == KV_ENOTFOUND)
 		return err_set(err, KV_EINVAL,
 		               "%s: no %s account '%s' in the register: register it (with "

@@ -479,6 +479,16 @@ static const char *const migrations[] = {
          * (hunspell) instead of its Snowball stem, so the index built before
          * is rebuilt with it (index and query must agree). */
         "INSERT INTO item_fts (item_fts) VALUES ('rebuild');",
+        /* one item per (platform, id): an item already captured under one
+         * account is refused under another (an import of the same file with
+         * another --account duplicated it). A trigger, not a unique index, so
+         * that a database which already holds such copies still migrates. */
+        "CREATE INDEX IF NOT EXISTS item_platform_key ON item (org_id, platform, platform_id);"
+        "CREATE TRIGGER IF NOT EXISTS item_one_per_platform_id BEFORE INSERT ON item"
+        " WHEN EXISTS (SELECT 1 FROM item WHERE org_id = NEW.org_id"
+        "  AND platform = NEW.platform AND platform_id = NEW.platform_id"
+        "  AND account_id <> NEW.account_id)"
+        " BEGIN SELECT RAISE(ABORT, 'item captured under another account'); END;",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)

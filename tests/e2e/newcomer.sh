@@ -48,4 +48,25 @@ for q in badplats parkeringsplats gata sjö; do
 	jq -e -s 'length == 1' "$WORK/out" >/dev/null && ok "the base form $q finds its inflection" || bad "search $q: $(cat "$WORK/out")"
 done
 
+
+# The same file under other --account options: one copy of each item.
+"$K" account add --platform linkedin --handle vasterby-skola --unit Kommunikation >/dev/null
+"$K" account add --platform linkedin --handle vasterby-bibliotek --unit Kommunikation >/dev/null
+printf '%s\n' \
+	'{"id":"na-1","platform":"linkedin","kind":"post","created_at":"2026-02-04T09:00:00Z","text":"Ett inlägg utan konto i filen."}' \
+	'{"id":"na-2","platform":"linkedin","account":"vasterby-kommun","kind":"post","created_at":"2026-02-04T10:00:00Z","text":"Ett inlägg som säger sitt konto."}' \
+	>"$WORK/noacc.jsonl"
+expect_exit 0 "import with --account vasterby-skola" -- "$K" import --account vasterby-skola "$WORK/noacc.jsonl"
+acc() { sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT a.handle FROM item i JOIN account a ON a.id = i.account_id WHERE i.platform_id = '$1'"; }
+[[ "$(acc na-1)" == vasterby-skola ]] && ok "--account fills in where the file says nothing" || bad "na-1 under $(acc na-1)"
+[[ "$(acc na-2)" == vasterby-kommun ]] && ok "the file's own account wins over --account" || bad "na-2 under $(acc na-2)"
+state=$(db_state)
+expect_exit 2 "the same file under another --account is a conflict" -- "$K" import --account vasterby-bibliotek "$WORK/noacc.jsonl"
+expect_grep "already captured under account" "$WORK/err" "the conflict names the account it was captured under"
+[[ "$(db_state)" == "$state" ]] && ok "the conflicting import changed nothing" || bad "the conflicting import changed the database"
+expect_exit 2 "items.jsonl under a third account" -- "$K" import --account vasterby-bibliotek "$F/jsonl/items.jsonl"
+n=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM item WHERE platform_id = 'li-1001'")
+[[ $n == 1 ]] && ok "three accounts, one copy" || bad "li-1001 stored $n times"
+expect_exit 0 "the same file under its first --account again" -- "$K" import --account vasterby-skola "$WORK/noacc.jsonl"
+
 finish

@@ -258,10 +258,11 @@ static void the_migration_rebuilds_the_index(void)
 	CHECK_INT(store_exec(fx.s, "INSERT INTO item_fts (item_fts) VALUES ('delete-all')", &e),
 	          KV_OK);
 	CHECK_INT(search(&fx, "badplats", &f), 0);
-	/* The rebuild is the last migration of this feature. */
+	/* The rebuild and the (idempotent) one-item-per-platform-id trigger are
+	 * the last two migrations: run them again. */
 	CHECK_INT(store_exec(fx.s,
-	                     "DELETE FROM schema_migrations WHERE version ="
-	                     " (SELECT MAX(version) FROM schema_migrations)",
+	                     "DELETE FROM schema_migrations WHERE version >"
+	                     " (SELECT MAX(version) - 2 FROM schema_migrations)",
 	                     &e),
 	          KV_OK);
 	store_free(fx.s);
