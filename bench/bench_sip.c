@@ -43,7 +43,7 @@ static int fill(struct store *s, int64_t org, int64_t account, long n, struct er
 	         " CASE WHEN n %% 20 = 0 THEN NULL ELSE 'p' || (n - n %% 20) END, 'u' || (n %% "
 	         "5000),"
 	         " 'Person ' || (n %% 5000), CASE WHEN n %% 20 = 0 THEN 'upprattad' ELSE"
-	         " 'inkommen' END, 1767225600 + n * (15638400 / %ld), 1767225600 + n * (15638400 /"
+	         " 'inkommen' END, 1767225600 + n * (15552000 / %ld), 1767225600 + n * (15552000 /"
 	         " %ld) + 60, 'Hej! Undrar när badhuset öppnar igen efter renoveringen, och om det"
 	         " blir kvällsöppet i sommar? Tack för svar. #' || n, hex(randomblob(32)) FROM c;"
 	         "INSERT INTO item_version_more (item_id, version, text, sha256, version_at,"

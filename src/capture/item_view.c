@@ -15,17 +15,17 @@ json_t *item_view_json(const struct item_row *r)
 	if (r->created_at)
 		calendar_format_local(created, r->created_at);
 	calendar_format_local(captured, r->captured_at);
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s,s:s?,s:s,s:I,s:s,"
-	                 "s:s?,s:s?}",
-	                 "id", (json_int_t)r->id, "account", r->account_handle, "platform",
-	                 r->platform, "platform_id", r->platform_id, "kind", r->kind, "parent",
-	                 r->parent_platform_id, "root", r->root_platform_id, "author_id",
-	                 r->author_id, "author", r->author_name, "direction",
-	                 strcmp(r->direction, "upprattad") == 0 ? "upprättad" : "inkommen",
-	                 "created_at", r->created_at ? created : NULL, "captured_at", captured,
-	                 "permalink", r->permalink, "state", r->state, "versions",
-	                 (json_int_t)r->versions, "text", r->text, "snippet", r->snippet,
-	                 "categories", r->categories && *r->categories ? r->categories : NULL);
+	return json_pack(
+	        "{s:I,s:s,s:I,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s,s:s?,s:s,s:I,"
+	        "s:s,s:s?,s:s?}",
+	        "id", (json_int_t)r->id, "account", r->account_handle, "account_id",
+	        (json_int_t)r->account_id, "platform", r->platform, "platform_id", r->platform_id,
+	        "kind", r->kind, "parent", r->parent_platform_id, "root", r->root_platform_id,
+	        "author_id", r->author_id, "author", r->author_name, "direction",
+	        strcmp(r->direction, "upprattad") == 0 ? "upprättad" : "inkommen", "created_at",
+	        r->created_at ? created : NULL, "captured_at", captured, "permalink", r->permalink,
+	        "state", r->state, "versions", (json_int_t)r->versions, "text", r->text, "snippet",
+	        r->snippet, "categories", r->categories && *r->categories ? r->categories : NULL);
 }
 
 json_t *item_view_media_json(const struct media_row *m)

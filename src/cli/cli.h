@@ -114,6 +114,7 @@ extern const struct cli_command cli_cmds_fetch[];
 extern const struct cli_command cli_cmds_workflow[];
 extern const struct cli_command cli_cmds_cases[];
 extern const struct cli_command cli_cmds_notify[];
+extern const struct cli_command cli_cmds_user[];
 extern const struct cli_command cli_cmds_archive[];
 extern const struct cli_command cli_cmds_records[];
 extern const struct cli_command cli_cmds_disclose[];

@@ -7,6 +7,7 @@
 #include "model/op_ctx.h"
 #include "model/principal.h"
 #include "records/sip.h"
+#include "records/sip_print.h"
 #include "records/sip_validate.h"
 #include "records/timestamp.h"
 #include "records/verify.h"
@@ -46,6 +47,7 @@ static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 	        {"to", required_argument, NULL, 't'},      {"out", required_argument, NULL, 'o'},
 	        {"schemas", required_argument, NULL, 's'}, {0}};
 	struct sip_opts so = {0};
+	struct sip_print_ctx pc = {0};
 	struct sip_result res;
 	struct timestamp_conf tc;
 	struct op_ctx op;
@@ -90,8 +92,17 @@ static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 	so.tsa = &tc;
-	/* The PDF/A printout of the records joins the package when the
-	 * rendering module provides it (sip_opts.printout). */
+	/* The PDF/A printout of the records, up to [archive] printout_max_items. */
+	if (!code)
+		code = config_get_int(cfg, "archive", "printout_max_items", SIP_PRINT_MAX_DEFAULT,
+		                      &pc.max_items, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (pc.max_items > 0) {
+		pc.font = config_get(cfg, "archive", "printout_font", NULL);
+		so.printout = sip_print_records;
+		so.printout_ctx = &pc;
+	}
 	code = sip_write(&op, &so, &res, &ctx->err);
 	if (code && !res.package_id)
 		return cli_fail(ctx, code);
@@ -109,6 +120,12 @@ static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 		       res.objid, so.out, (long long)res.items, (long long)res.media,
 		       (long long)res.files);
 	}
+	if (pc.left_out)
+		fprintf(stderr,
+		        "kanalvakt: note: the package has more than %lld items, above [archive] "
+		        "printout_max_items: no PDF/A printout in it (the records file holds them "
+		        "all)\n",
+		        (long long)pc.max_items);
 	if (!ctx->json || !res.timestamp.stamped)
 		print_stamp(ctx, &res.timestamp, "the package");
 	return code ? cli_fail(ctx, code) : 0;

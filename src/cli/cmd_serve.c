@@ -8,6 +8,7 @@
 
 #include "base/calendar.h"
 #include "base/config.h"
+#include "http/api.h"
 #include "http/notifier.h"
 #include "http/server.h"
 #include "http/webhook.h"
@@ -41,9 +42,31 @@ static void log_line(void *arg, const char *line)
 	fprintf(stderr, "%s\n", line);
 }
 
-static int health(void *ctx, struct server_req *req, struct err *err)
+/* Reads a whole PEM file named in the configuration. */
+static char *read_pem(struct cli_ctx *ctx, const char *key, const char *path)
 {
-	return server_reply_json(req, 200, json_pack("{s:s}", "status", "ok"));
+	FILE *f = fopen(path, "rb");
+	char *s = NULL;
+	long n;
+
+	if (!f) {
+		err_set(&ctx->err, KV_EINVAL, "[server] %s: cannot open '%s'", key, path);
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && n < (1 << 20) &&
+	    fseek(f, 0, SEEK_SET) == 0) {
+		s = malloc((size_t)n + 1);
+		if (s && fread(s, 1, (size_t)n, f) == (size_t)n)
+			s[n] = '\0';
+		else {
+			free(s);
+			s = NULL;
+		}
+	}
+	fclose(f);
+	if (!s)
+		err_set(&ctx->err, KV_EINVAL, "[server] %s: cannot read '%s'", key, path);
+	return s;
 }
 
 static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
@@ -58,6 +81,9 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	struct snapshot_settings snap;
 	int snapshots = 0, notify = 0;
 	struct server *srv = NULL;
+	struct api_ctx api;
+	int api_ready = 0;
+	char *tls_cert = NULL, *tls_key = NULL;
 	struct config *cfg;
 	struct store *s;
 	const char *listen = NULL, *org_name;
@@ -136,23 +162,43 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		                      (unsigned)(notify_every < 86400 ? notify_every : 86400),
 		                      log_line, NULL, &ctx->err);
 	if (!code) {
-		const struct server_route routes[] = {
-		        {"GET", "/health", health, NULL},
-		        {"GET", "/webhooks/meta", webhook_handle_verify, &wc},
-		        {"POST", "/webhooks/meta", webhook_handle_delivery, &wc},
-		};
+		code = api_ctx_init(&api, cfg, wc.org, &ctx->err);
+		api_ready = !code;
+		api.openapi = api_openapi_doc;
+		api.openapi_len = api_openapi_doc_len;
+	}
+	if (!code && config_get(cfg, "server", "tls_cert", NULL)) {
+		tls_cert = read_pem(ctx, "tls_cert", config_get(cfg, "server", "tls_cert", NULL));
+		if (!tls_cert)
+			code = KV_EINVAL;
+	}
+	if (!code && config_get(cfg, "server", "tls_key", NULL)) {
+		tls_key = read_pem(ctx, "tls_key", config_get(cfg, "server", "tls_key", NULL));
+		if (!tls_key)
+			code = KV_EINVAL;
+	}
+	if (!code) {
+		struct server_route routes[16];
 		struct server_opts so = {.listen = listen,
 		                         .data_dir = ctx->data_dir,
 		                         .routes = routes,
-		                         .n_routes = sizeof(routes) / sizeof(routes[0]),
-		                         .log = log_line};
+		                         .n_routes = api_server_routes(routes, 16, &api, &wc),
+		                         .log = log_line,
+		                         .tls_cert = tls_cert,
+		                         .tls_key = tls_key};
 
 		wc.worker = worker;
 		code = server_start(&srv, &so, &ctx->err);
 	}
+	free(tls_cert);
+	if (tls_key)
+		explicit_bzero(tls_key, strlen(tls_key));
+	free(tls_key);
 	if (code) {
 		notifier_free(notifier);
 		webhook_worker_free(worker);
+		if (api_ready)
+			api_ctx_done(&api);
 		return cli_fail(ctx, code);
 	}
 	if (!wc.verify_token || !*wc.verify_token)
@@ -170,6 +216,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	server_free(srv);
 	notifier_free(notifier);
 	webhook_worker_free(worker);
+	api_ctx_done(&api);
 	fprintf(stderr, "kanalvakt: stopped\n");
 	return 0;
 }
@@ -336,7 +383,7 @@ static int cmd_webhook_retry(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_command cli_cmds_serve[] = {
         {"serve", NULL, cmd_serve, "[--listen ADDR:PORT]",
-         "run the HTTP daemon (health check, Meta webhooks) until SIGINT or SIGTERM"},
+         "run the HTTP daemon (the JSON API, health check, Meta webhooks) until SIGINT or SIGTERM"},
         {"webhook", "list", cmd_webhook_list, "[--status pending|done|failed]",
          "list stored webhook deliveries"},
         {"webhook", "retry", cmd_webhook_retry, "[ID]",

@@ -17,10 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
-#define POOL_MAX 8
+#define POOL_MAX 64
 
 struct server {
 	struct MHD_Daemon *mhd;
@@ -31,6 +32,8 @@ struct server {
 	server_log_fn log;
 	void *log_ctx;
 	unsigned port;
+	int tls;
+	char *tls_cert, *tls_key;
 	pthread_mutex_t lock; /* guards the pool */
 	struct store *idle[POOL_MAX];
 	int n_idle;
@@ -50,6 +53,9 @@ struct server_req {
 	struct buf resp;
 	char note[200];
 	struct timespec started;
+	char *hdr_name[SERVER_HEADERS_MAX];
+	char *hdr_value[SERVER_HEADERS_MAX];
+	size_t n_hdr;
 };
 
 static void logf_line(struct server *srv, const char *fmt, ...)
@@ -127,6 +133,20 @@ static void pool_give(struct server *srv, struct store *s)
 
 /* ---- what handlers see ---- */
 
+struct qwalk {
+	server_query_fn fn;
+	void *ctx;
+};
+
+static enum MHD_Result query_visit(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	struct qwalk *w = cls;
+
+	(void)kind;
+	return w->fn(w->ctx, key, value) ? MHD_NO : MHD_YES;
+}
+
 const char *server_req_method(const struct server_req *req)
 {
 	return req->method;
@@ -170,6 +190,65 @@ void server_req_note(struct server_req *req, const char *fmt, ...)
 	vsnprintf(note, sizeof(note), fmt, ap);
 	va_end(ap);
 	snprintf(req->note + have, sizeof(req->note) - have, "%s%s", have ? "; " : "", note);
+}
+
+int server_reply_header(struct server_req *req, const char *name, const char *value)
+{
+	if (req->n_hdr >= SERVER_HEADERS_MAX)
+		return KV_ENOMEM;
+	req->hdr_name[req->n_hdr] = strdup(name);
+	req->hdr_value[req->n_hdr] = strdup(value);
+	if (!req->hdr_name[req->n_hdr] || !req->hdr_value[req->n_hdr]) {
+		free(req->hdr_name[req->n_hdr]);
+		free(req->hdr_value[req->n_hdr]);
+		return KV_ENOMEM;
+	}
+	req->n_hdr++;
+	return KV_OK;
+}
+
+void server_reply_headers_clear(struct server_req *req)
+{
+	for (size_t i = 0; i < req->n_hdr; i++) {
+		free(req->hdr_name[i]);
+		free(req->hdr_value[i]);
+	}
+	req->n_hdr = 0;
+}
+
+int server_req_tls(const struct server_req *req)
+{
+	return req->srv->tls;
+}
+
+void server_req_client(const struct server_req *req, char *out, size_t cap)
+{
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	snprintf(out, cap, "-");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET,
+		          &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+		          out, (socklen_t)cap);
+	else if (ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+		          &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr,
+		          out, (socklen_t)cap);
+}
+
+const char *server_req_cookie(const struct server_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+int server_req_each_query(const struct server_req *req, server_query_fn fn, void *ctx)
+{
+	struct qwalk w = {fn, ctx};
+
+	return MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, query_visit, &w);
 }
 
 int server_reply(struct server_req *req, int status, const char *content_type, const void *body,
@@ -273,8 +352,28 @@ static enum MHD_Result send_reply(struct server_req *req)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        req->ctype[0] ? req->ctype : "application/octet-stream");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	/* Security headers on every response: the UI loads no inline script
+	 * and may not be framed; nothing is sniffed, no referrer leaves. */
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	                        "default-src 'self'; script-src 'self'; style-src 'self'; "
+	                        "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+	                        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (req->srv->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	{
+		int cache_set = 0;
+
+		for (size_t i = 0; i < req->n_hdr; i++) {
+			MHD_add_response_header(resp, req->hdr_name[i], req->hdr_value[i]);
+			if (strcasecmp(req->hdr_name[i], "Cache-Control") == 0)
+				cache_set = 1;
+		}
+		if (!cache_set)
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	}
 	ok = MHD_queue_response(req->conn, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	return ok;
@@ -374,6 +473,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	          toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection ended early)",
 	          req->note[0] ? " " : "", req->note);
 	pool_give(srv, req->store);
+	server_reply_headers_clear(req);
 	buf_done(&req->body);
 	buf_done(&req->resp);
 	free(req);
@@ -459,17 +559,47 @@ int server_start(struct server **out, const struct server_opts *o, struct err *e
 	}
 	memcpy(srv->routes, o->routes, o->n_routes * sizeof(*srv->routes));
 	srv->n_routes = o->n_routes;
+	if (o->tls_cert || o->tls_key) {
+		if (!o->tls_cert || !o->tls_key) {
+			rc = err_set(err, KV_EINVAL,
+			             "TLS needs both a certificate and a key ([server] tls_cert, "
+			             "tls_key)");
+			goto out;
+		}
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			rc = err_set(err, KV_EINVAL, "this libmicrohttpd was built without TLS");
+			goto out;
+		}
+		srv->tls = 1;
+		srv->tls_cert = strdup(o->tls_cert);
+		srv->tls_key = strdup(o->tls_key);
+		if (!srv->tls_cert || !srv->tls_key) {
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+			goto out;
+		}
+	}
 	flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
 	        MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* The logger comes first so that MHD reports nothing on its own. */
-	srv->mhd = MHD_start_daemon(
-	        flags, (uint16_t)port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-	        mhd_logger, srv, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT,
-	        o->timeout_s ? o->timeout_s : 30u, MHD_OPTION_CONNECTION_LIMIT,
-	        o->max_conns ? o->max_conns : 64u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	        MHD_OPTION_END);
+	if (srv->tls)
+		srv->mhd = MHD_start_daemon(
+		        flags | MHD_USE_TLS, (uint16_t)port, NULL, NULL, on_request, srv,
+		        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv, MHD_OPTION_SOCK_ADDR,
+		        ai->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT,
+		        o->timeout_s ? o->timeout_s : 30u, MHD_OPTION_CONNECTION_LIMIT,
+		        o->max_conns ? o->max_conns : 64u, MHD_OPTION_NOTIFY_COMPLETED,
+		        on_completed, srv, MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key,
+		        MHD_OPTION_HTTPS_MEM_CERT, srv->tls_cert, MHD_OPTION_END);
+	else
+		srv->mhd = MHD_start_daemon(
+		        flags, (uint16_t)port, NULL, NULL, on_request, srv,
+		        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, srv, MHD_OPTION_SOCK_ADDR,
+		        ai->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT,
+		        o->timeout_s ? o->timeout_s : 30u, MHD_OPTION_CONNECTION_LIMIT,
+		        o->max_conns ? o->max_conns : 64u, MHD_OPTION_NOTIFY_COMPLETED,
+		        on_completed, srv, MHD_OPTION_END);
 	if (!srv->mhd) {
 		rc = err_set(err, KV_EIO, "cannot listen on %s (address in use or not permitted)",
 		             o->listen);
@@ -503,5 +633,9 @@ void server_free(struct server *srv)
 	pthread_mutex_destroy(&srv->lock);
 	free(srv->routes);
 	free(srv->data_dir);
+	free(srv->tls_cert);
+	if (srv->tls_key)
+		explicit_bzero(srv->tls_key, strlen(srv->tls_key));
+	free(srv->tls_key);
 	free(srv);
 }

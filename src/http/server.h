@@ -19,6 +19,7 @@ struct server_req;
 struct store;
 
 #define SERVER_MAX_BODY_DEFAULT ((size_t)8 << 20)
+#define SERVER_HEADERS_MAX      8
 
 /* A handler answers with one of the server_reply* calls and returns KV_OK,
  * or returns a negative KV_E* code with err set, and the server answers with
@@ -45,6 +46,8 @@ struct server_opts {
 	size_t n_routes;
 	server_log_fn log; /* NULL = no logging */
 	void *log_ctx;
+	const char *tls_cert; /* PEM text of the certificate chain; NULL = plain HTTP */
+	const char *tls_key;  /* PEM text of the private key (copied, wiped on free) */
 };
 
 /* Binds and starts serving in background threads. The routes are copied;
@@ -74,6 +77,20 @@ const char *server_req_header(const struct server_req *req, const char *name);
 const char *server_req_query(const struct server_req *req, const char *name);
 const char *server_req_body(const struct server_req *req, size_t *len);
 
+/* The value of cookie name, or NULL. */
+const char *server_req_cookie(const struct server_req *req, const char *name);
+
+/* Calls fn for each query argument in order (value NULL for "?flag");
+ * a non-zero return stops. Returns the number visited. */
+typedef int (*server_query_fn)(void *ctx, const char *key, const char *value);
+int server_req_each_query(const struct server_req *req, server_query_fn fn, void *ctx);
+
+/* The client's address as text ("-" when unknown). */
+void server_req_client(const struct server_req *req, char *out, size_t cap);
+
+/* 1 when the server speaks TLS (cookies are then Secure). */
+int server_req_tls(const struct server_req *req);
+
 /* A store connection for this request only (from the pool, opened on first
  * use). Borrowed until the request ends; NULL with err set on failure. */
 struct store *server_req_store(struct server_req *req, struct err *err);
@@ -86,6 +103,13 @@ void server_req_note(struct server_req *req, const char *fmt, ...)
 /* Sets the response. A second reply replaces the first. KV_ENOMEM. */
 int server_reply(struct server_req *req, int status, const char *content_type, const void *body,
                  size_t len);
+/* Adds a response header (Set-Cookie, ETag ...), at most
+ * SERVER_HEADERS_MAX; KV_ENOMEM past it. The security headers
+ * (Content-Security-Policy, nosniff, frame and referrer policy) and
+ * Cache-Control: no-store (unless one is set here) go on every response. */
+int server_reply_header(struct server_req *req, const char *name, const char *value);
+/* Drops the headers added so far (a handler that fails after adding some). */
+void server_reply_headers_clear(struct server_req *req);
 /* Answers with v as JSON; consumes the reference. */
 int server_reply_json(struct server_req *req, int status, json_t *v);
 /* Answers {"error": {"code": code, "message": ...}} with status. */

@@ -172,25 +172,36 @@ static int print_item(struct render_doc *doc, const struct op_ctx *op,
 	return rc;
 }
 
+/* What a printout of an account covers and how it reads. */
+struct account_print {
+	const char *day;   /* the snapshot's day, or the period's text */
+	int64_t from, end; /* created_at in [from, end); end also dates versions and states */
+	int snapshot;      /* 1: the page as it looked (newest first, no messages) */
+	const char *kind;  /* "periodiskt uttag", "utskrift" */
+};
+
 static int build_doc(struct render_doc *doc, const struct op_ctx *op, const struct account_rec *r,
-                     const char *org_name, const char *day, int64_t day_end, const char *title,
+                     const char *org_name, const struct account_print *ap, const char *title,
                      int64_t *n_items, struct err *err)
 {
 	struct records_threads t;
 	struct item_filter f = {0};
 	char taken[32], line[512];
+	const char *day = ap->day;
+	int64_t day_end = ap->end;
 	int depth = 0, rc;
 
 	f.org_id = op->org;
 	f.account_id = r->v.id;
-	f.to = day_end;
-	rc = records_threads_load(op->store, &f, NULL, 0, 1, 1, &t, err);
+	f.from = ap->from;
+	f.to = ap->end;
+	rc = records_threads_load(op->store, &f, NULL, 0, ap->snapshot, ap->snapshot, &t, err);
 	if (rc)
 		return rc;
 	records_print_time(taken, op->now);
 	render_doc_set_title(doc, title);
 	render_doc_set_page_header(doc, title);
-	snprintf(line, sizeof(line), "%s · periodiskt uttag", org_name);
+	snprintf(line, sizeof(line), "%s · %s", org_name, ap->kind);
 	render_doc_set_page_footer(doc, line);
 	render_doc_heading(doc, 1, verksamhet(r));
 	render_doc_kv(doc, "Plattform", register_platform_label(r->v.platform));
@@ -204,19 +215,20 @@ static int build_doc(struct render_doc *doc, const struct op_ctx *op, const stru
 	render_doc_kv(doc, "Status", register_account_status_name(r->v.status));
 	if (r->closed_on)
 		render_doc_kv(doc, "Stängt", r->closed_on);
-	render_doc_kv(doc, "Uttaget avser", day);
+	render_doc_kv(doc, ap->snapshot ? "Uttaget avser" : "Period", day);
 	render_doc_kv(doc, "Framställt", taken);
 	snprintf(line, sizeof(line), "%zu", t.n);
 	render_doc_kv(doc, "Poster", line);
 	render_doc_kv(doc, "Arkivbildare", org_name);
 	render_doc_paragraph(
 	        doc, RENDER_NOTE,
-	        "Kontot så som det såg ut enligt det Kanalvakt har fångat: inläggen med "
-	        "det senaste först, kommentarer och svar under sitt inlägg i den "
-	        "ordning de skrevs.");
+	        ap->snapshot ? "Kontot så som det såg ut enligt det Kanalvakt har fångat: "
+	                       "inläggen med det senaste först, kommentarer och svar under "
+	                       "sitt inlägg i den ordning de skrevs."
+	                     : "Kontots poster under perioden i tidsordning, kommentarer och "
+	                       "svar under det de svarar på.");
 	if (t.n == 0)
-		render_doc_paragraph(doc, RENDER_BODY,
-		                     "Inga poster fångade till och med denna dag.");
+		render_doc_paragraph(doc, RENDER_BODY, "Inga poster fångade under perioden.");
 	for (size_t i = 0; i < t.n && !rc; i++) {
 		const struct records_item *it = &t.v[i];
 		int want = it->depth;
@@ -325,7 +337,8 @@ int records_snapshot_take(const struct op_ctx *op, int64_t account, const char *
 		rc = err_set(err, rc, "out of memory");
 		goto out;
 	}
-	rc = build_doc(doc, op, r, org_name, dayb, day_end, title, &n_items, err);
+	struct account_print ap = {dayb, 0, day_end, 1, "periodiskt uttag"};
+	rc = build_doc(doc, op, r, org_name, &ap, title, &n_items, err);
 	if (rc)
 		goto out;
 	struct pdfa_meta meta = {.title = title,
@@ -560,4 +573,54 @@ int records_snapshot_run_due(const struct op_ctx *op, const struct snapshot_sett
 	if (n_failed)
 		*n_failed = failed;
 	return KV_OK;
+}
+
+int records_snapshot_printout(const struct op_ctx *op, int64_t account, int64_t from, int64_t to,
+                              const char *path, const char *font, int *n_pages, struct err *err)
+{
+	struct account_rec *r = NULL;
+	struct render_doc *doc = NULL;
+	struct arena a;
+	const char *org_name = NULL;
+	char title[600], d0[11] = "", d1[11] = "", period[40];
+	int64_t n_items = 0;
+	int rc;
+
+	arena_init(&a);
+	rc = op_ctx_require(op, PERM_RECORDS, account, err);
+	rc = rc ? rc : register_row_account_load(op->store, account, &r, err);
+	if (!rc && r->org_id != op->org)
+		rc = err_set(err, KV_ENOTFOUND, "no account %lld in this organisation",
+		             (long long)account);
+	rc = rc ? rc : register_row_org_name(op->store, op->org, &a, &org_name, err);
+	if (rc)
+		goto out;
+	if (from)
+		records_print_day(d0, from);
+	/* to is exclusive: the last day printed is the one before it. */
+	records_print_day(d1, (to ? to : op->now + 1) - 1);
+	snprintf(period, sizeof(period), "%s – %s", d0[0] ? d0 : "början", d1);
+	snprintf(title, sizeof(title), "%s %s %s utskrift", register_platform_label(r->v.platform),
+	         verksamhet(r), period);
+	rc = render_doc_new(&doc);
+	if (rc) {
+		rc = err_set(err, rc, "out of memory");
+		goto out;
+	}
+	struct account_print ap = {period, from, to ? to : op->now + 1, 0, "utskrift"};
+	rc = build_doc(doc, op, r, org_name, &ap, title, &n_items, err);
+	if (rc)
+		goto out;
+	struct pdfa_meta meta = {.title = title,
+	                         .author = org_name,
+	                         .subject = "Utskrift av kontots poster",
+	                         .keywords = r->v.handle,
+	                         .created = op->now,
+	                         .font = font && *font ? font : NULL};
+	rc = records_pdfa_write_pages(doc, &meta, path, n_pages, err);
+out:
+	render_doc_free(doc);
+	register_row_account_free(r);
+	arena_done(&a);
+	return rc;
 }

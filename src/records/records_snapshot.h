@@ -60,6 +60,16 @@ int records_snapshot_take(const struct op_ctx *op, int64_t account, const char *
 int records_snapshot_file_name(const struct op_ctx *op, int64_t account, const char *day, char *out,
                                size_t cap, struct err *err);
 
+/* The printout of account's records created in [from, to) (Unix seconds;
+ * from 0: from the start, to 0: until now) as PDF/A-1b at path (must not
+ * exist): the register's header, then every record (private messages too)
+ * in time order, each thread's replies under what they answer, with
+ * versions, states and images. For the e-archive package (sip_opts.printout:
+ * representations/rep1/data/printout.pdf). Needs PERM_RECORDS. Errors as
+ * records_pdfa_write_pages; *n_pages may be NULL. */
+int records_snapshot_printout(const struct op_ctx *op, int64_t account, int64_t from, int64_t to,
+                              const char *path, const char *font, int *n_pages, struct err *err);
+
 struct snapshot_due {
 	int64_t account_id;
 	char handle[128];

@@ -6,6 +6,7 @@
 #include "records/sip.h"
 
 #include "base/arena.h"
+#include "base/calendar.h"
 #include "base/hash.h"
 #include "base/time.h"
 #include "model/op_ctx.h"
@@ -888,7 +889,8 @@ static int write_printout(struct writer *w, struct err *err)
 	rc = full_path(w, rel, p, sizeof(p), err);
 	if (!rc)
 		rc = w->opts->printout(w->opts->printout_ctx, w->op, &w->scope, p, err);
-	if (!rc)
+	/* The hook may decline (too many items for a printout): no file, no entry. */
+	if (!rc && access(p, F_OK) == 0)
 		rc = finish_file(w, rel, "application/pdf", err);
 	return rc;
 }
@@ -909,7 +911,7 @@ static int write_documentation(struct writer *w, struct err *err)
 	        "Paket %s\n"
 	        "Arkivbildare: %s\n"
 	        "Konto: %s (%s, %s)\n"
-	        "Period: %s -- %s (UTC)\n"
+	        "Period: %s -- %s (svensk tid)\n"
 	        "Poster: %lld, mediefiler: %lld\n\n"
 	        "representations/rep1/data/records.jsonl holds one JSON object per line, one per\n"
 	        "captured item (post, comment, reply, private message), oldest first: id,\n"
@@ -959,14 +961,21 @@ static int write_schemas(struct writer *w, struct err *err)
 
 /* ---- the whole ---- */
 
-static int parse_day(const char *s, const char *what, int64_t *out, struct err *err)
+/* The instant a Stockholm calendar day begins (after is 1: the day after it
+ * begins, the end of the day). A period of a Swedish kommun's records is in
+ * its own days. */
+static int parse_day(const char *s, const char *what, int after, int64_t *out, struct err *err)
 {
 	int y, m, d;
 
 	if (!s || time_parse_date(s, &y, &m, &d) != 0 || !time_date_valid(y, m, d))
 		return err_set(err, KV_EINVAL, "--%s: '%s' is not a date (YYYY-MM-DD)", what,
 		               s ? s : "");
-	*out = time_days_from_civil(y, m, d) * 86400;
+	if (after)
+		time_civil_from_days(time_days_from_civil(y, m, d) + 1, &y, &m, &d);
+	if (calendar_from_local(out, y, m, d, 0, 0, 0) != KV_OK)
+		return err_set(err, KV_EINVAL, "--%s: '%s' is outside the years the calendar knows",
+		               what, s);
 	return KV_OK;
 }
 
@@ -1144,12 +1153,12 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 		rc = err_set(err, KV_EINVAL, "--out is required");
 		goto out;
 	}
-	rc = parse_day(opts->from, "from", &from, err);
+	rc = parse_day(opts->from, "from", 0, &from, err);
 	if (!rc)
-		rc = parse_day(opts->to, "to", &to, err);
+		rc = parse_day(opts->to, "to", 1, &to, err);
 	if (rc)
 		goto out;
-	if (to < from) {
+	if (to <= from) {
 		rc = err_set(err, KV_EINVAL, "--to %s is before --from %s", opts->to, opts->from);
 		goto out;
 	}
@@ -1217,7 +1226,7 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 	w.account_label = arena_strdup(&w.a, label);
 	w.scope.org = op->org;
 	w.scope.from = from;
-	w.scope.to = to + 86400;
+	w.scope.to = to;
 	iso(w.created, op->now);
 
 	/* The records are read once, in order: a large page cache only holds

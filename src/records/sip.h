@@ -23,8 +23,8 @@ struct config;
 /* The hook for the PDF/A printout of the records (representations/rep1/
  * data/printout.pdf): when set, called with the scope and the path inside the
  * temporary package where the printout is to be written (a PDF/A-1b writer
- * such as the rendering module's records_pdfa_write); a non-zero return
- * fails the package. NULL: no printout (the CLI sets none yet). */
+ * such as records/sip_print); a non-zero return fails the package, and a
+ * hook that writes nothing leaves the printout out. NULL: no printout. */
 typedef int (*sip_printout_fn)(void *ctx, const struct op_ctx *op,
                                const struct archive_scope *scope, const char *path,
                                struct err *err);

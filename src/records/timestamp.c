@@ -283,7 +283,13 @@ int timestamp_retry_pending(const struct op_ctx *op, const struct timestamp_conf
 			break;
 		}
 		rc = attempt(op, tc, l.v[i].kind, l.v[i].ref, l.v[i].path, l.v[i].sha, &res, err);
-		if (rc == KV_OK) {
+		if (rc == KV_EIO && res.token_path[0] == '\0') {
+			/* The token file could not be written (the artefact's folder
+			 * is gone or read-only): it stays pending; go on with the rest. */
+			left++;
+			err_clear(err);
+			rc = KV_OK;
+		} else if (rc == KV_OK) {
 			if (res.stamped)
 				ok++;
 			else

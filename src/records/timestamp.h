@@ -57,7 +57,8 @@ int timestamp_file(const struct op_ctx *op, const struct timestamp_conf *tc, con
 /* Tries every pending artefact of op's organisation again (oldest first):
  * each one that the TSA now stamps gets its token (and FILE.tsr). Counts in
  * *stamped and *pending (either may be NULL). Audited per artefact. A TSA
- * still down is not an error: the rows stay pending. */
+ * still down is not an error: the rows stay pending, as does an artefact
+ * whose token file cannot be written (its folder gone). */
 int timestamp_retry_pending(const struct op_ctx *op, const struct timestamp_conf *tc, int *stamped,
                             int *pending, struct err *err);
 

@@ -111,10 +111,57 @@ static int check_manifest(const char *dir, const char *manifest, struct verify_r
 	return KV_OK;
 }
 
+/* A JSON manifest (the disclosure's manifest.json): {"files": [{"name",
+ * "sha256", "bytes"}, ...]}. */
+static int check_json_manifest(const char *dir, const char *manifest, struct verify_report *r,
+                               struct err *err)
+{
+	json_error_t je;
+	json_t *m = json_load_file(manifest, 0, &je), *files, *f;
+	char path[2 * PATH_MAX], got[65];
+	size_t i;
+
+	if (!m)
+		return err_set(err, KV_EINVAL, "%s line %d: %s", manifest, je.line, je.text);
+	files = json_object_get(m, "files");
+	if (!json_is_array(files)) {
+		json_decref(m);
+		return err_set(err, KV_EINVAL, "%s: no \"files\" list", manifest);
+	}
+	json_array_foreach(files, i, f)
+	{
+		const char *name = json_string_value(json_object_get(f, "name"));
+		const char *want = json_string_value(json_object_get(f, "sha256"));
+		json_t *bytes = json_object_get(f, "bytes");
+		int64_t size = 0;
+
+		if (!name || !want || name[0] == '/' || strstr(name, "..")) {
+			problem(r, "manifest", "%s: entry %zu has no usable name and sha256",
+			        manifest, i + 1);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (timestamp_sha256_file(path, got, &size, err) != KV_OK) {
+			problem(r, "checksum", "%s: missing or unreadable", name);
+			err_clear(err);
+			continue;
+		}
+		r->files_checked++;
+		if (strcasecmp(got, want) != 0)
+			problem(r, "checksum", "%s: SHA-256 is %s, the manifest says %s", name, got,
+			        want);
+		if (json_is_integer(bytes) && json_integer_value(bytes) != size)
+			problem(r, "checksum", "%s: %lld bytes, the manifest says %lld", name,
+			        (long long)size, (long long)json_integer_value(bytes));
+	}
+	json_decref(m);
+	return KV_OK;
+}
+
 static int check_dir(const struct op_ctx *op, const struct timestamp_conf *tc, const char *dir,
                      struct verify_report *r, struct err *err)
 {
-	static const char *const manifests[] = {"manifest.sha256", "SHA256SUMS"};
+	static const char *const manifests[] = {"manifest.sha256", "SHA256SUMS", "manifest.json"};
 	char p[PATH_MAX + 32];
 	struct sip_report sr;
 	struct stat st;
@@ -137,14 +184,16 @@ static int check_dir(const struct op_ctx *op, const struct timestamp_conf *tc, c
 		snprintf(p, sizeof(p), "%s/%s", dir, manifests[i]);
 		if (stat(p, &st) != 0)
 			continue;
-		rc = check_manifest(dir, p, r, err);
+		rc = strcmp(manifests[i], "manifest.json") == 0
+		             ? check_json_manifest(dir, p, r, err)
+		             : check_manifest(dir, p, r, err);
 		if (!rc)
 			check_token(op, tc, p, manifests[i], r, err);
 		return rc;
 	}
 	return err_set(err, KV_EINVAL,
 	               "%s: neither a package (no METS.xml) nor a folder with a manifest "
-	               "(manifest.sha256)",
+	               "(manifest.json, manifest.sha256 or SHA256SUMS)",
 	               dir);
 }
 

@@ -1,8 +1,9 @@
 /* `kanalvakt verify`: checks that an artefact is what it was. For a package
  * folder: every file entry of its METS documents against the file (size and
  * checksum) and the RFC 3161 token of METS.xml; for a folder with a
- * SHA256SUMS-style manifest (manifest.sha256): every line of it and the
- * manifest's token; for a file: its token (FILE.tsr, or the one recorded);
+ * manifest (manifest.json as a disclosure writes it: {"files": [{"name",
+ * "sha256", "bytes"}]}, or a SHA256SUMS-style manifest.sha256): every file
+ * it lists and the manifest's token; for a file: its token (FILE.tsr, or the one recorded);
  * with audit: the audit chain and the newest token of its head. */
 #ifndef KV_RECORDS_VERIFY_H
 #define KV_RECORDS_VERIFY_H

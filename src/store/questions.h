@@ -35,6 +35,7 @@ struct question_row {
 	const char *text;
 	const char *permalink;
 	const char *categories; /* the item's flagged screening categories, comma list */
+	const char *item_platform_id;
 };
 
 struct question_filter {
@@ -44,6 +45,7 @@ struct question_filter {
 	const char *state;  /* a state name, or NULL for all */
 	int64_t overdue_at; /* when not 0: only open questions due before this */
 	int64_t now;        /* overdue open questions first, by due time */
+	int64_t limit;      /* at most this many (0 = all) */
 };
 
 typedef int (*questions_fn)(void *ctx, const struct question_row *q);

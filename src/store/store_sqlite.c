@@ -475,6 +475,40 @@ static const char *const migrations[] = {
         " disclosed_by TEXT NOT NULL,"
         " disclosed_at INTEGER NOT NULL);"
         "CREATE INDEX disclosure_org ON disclosure (org_id, disclosed_at);",
+
+        /* Users, logins and roles (the team's workplace, issue 12): local
+         * users (Argon2id hashes), their grants (a role for all accounts or
+         * for the ones listed), sessions and API tokens, each kept by the
+         * SHA-256 of its secret only. */
+        "CREATE TABLE app_user ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " name TEXT NOT NULL UNIQUE,"
+        " person_id INTEGER REFERENCES person(id),"
+        " pw_hash TEXT,"
+        " disabled INTEGER NOT NULL DEFAULT 0,"
+        " created_at INTEGER NOT NULL);"
+        "CREATE TABLE user_grant ("
+        " id INTEGER PRIMARY KEY,"
+        " user_id INTEGER NOT NULL REFERENCES app_user(id),"
+        " token_id INTEGER REFERENCES user_token(id),"
+        " role TEXT NOT NULL,"
+        " perms INTEGER NOT NULL DEFAULT 0,"
+        " accounts TEXT);"
+        "CREATE INDEX user_grant_user ON user_grant (user_id, token_id);"
+        "CREATE TABLE user_token ("
+        " id INTEGER PRIMARY KEY,"
+        " user_id INTEGER NOT NULL REFERENCES app_user(id),"
+        " name TEXT NOT NULL,"
+        " sha256 TEXT NOT NULL UNIQUE,"
+        " created_at INTEGER NOT NULL,"
+        " revoked INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE user_session ("
+        " sha256 TEXT PRIMARY KEY,"
+        " user_id INTEGER NOT NULL REFERENCES app_user(id),"
+        " csrf TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL,"
+        " seen_at INTEGER NOT NULL) WITHOUT ROWID;",
         /* search by base form: the tokenizer now indexes each word's lemma
          * (hunspell) instead of its Snowball stem, so the index built before
          * is rebuilt with it (index and query must agree). */

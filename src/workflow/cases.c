@@ -169,6 +169,49 @@ static int commercial_only(const char *cats)
 
 /* ---- sync ---- */
 
+struct one_item {
+	int found;
+	int64_t account_id, created_at, captured_at;
+	char categories[512];
+};
+
+static int one_item_row(void *arg, const struct item_row *r)
+{
+	struct one_item *it = arg;
+
+	it->found = 1;
+	it->account_id = r->account_id;
+	it->created_at = r->created_at;
+	it->captured_at = r->captured_at;
+	snprintf(it->categories, sizeof(it->categories), "%s", r->categories ? r->categories : "");
+	return 1;
+}
+
+struct case_of_item {
+	int64_t item, id;
+};
+
+static int match_item(void *arg, const struct case_rec *c)
+{
+	struct case_of_item *x = arg;
+
+	if (c->item_id == x->item)
+		x->id = c->id;
+	return 0;
+}
+
+static int cases_of_item(struct store *s, int64_t org, int64_t item, int64_t *out, struct err *err)
+{
+	struct case_filter f = {.org_id = org};
+	struct case_of_item x = {item, 0};
+	int rc = case_row_each(s, &f, match_item, &x, err);
+
+	if (rc < 0)
+		return rc;
+	*out = x.id;
+	return KV_OK;
+}
+
 struct sync_ctx {
 	struct store *s;
 	int64_t org;
@@ -208,6 +251,54 @@ static int open_one(void *arg, const struct case_candidate *c)
 	                       (json_int_t)c->account_id, "categories", cats, "due_at",
 	                       iso(due_iso, due), "history", history),
 	             x->err);
+}
+
+int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories, int64_t *out_id,
+               struct err *err)
+{
+	struct workflow_sync_report rep = {0};
+	struct sync_ctx x = {op->store, op->org, op_ctx_actor(op), op->now, &rep, err};
+	struct item_filter f = {.org_id = op->org, .item_id = item_id, .limit = 1};
+	struct one_item it = {0};
+	struct case_candidate c = {0};
+	char cats[512];
+	int rc;
+
+	rc = items_each(op->store, &f, one_item_row, &it, err);
+	if (rc < 0)
+		return rc;
+	if (!it.found)
+		return err_set(err, KV_ENOTFOUND, "item: %lld does not exist", (long long)item_id);
+	rc = op_ctx_require(op, PERM_CASE_DECIDE, it.account_id, err);
+	if (rc)
+		return rc;
+	if (!categories || !*categories)
+		categories = it.categories;
+	if (violations(categories, cats, sizeof(cats)) == 0)
+		return err_set(err, KV_EINVAL,
+		               "categories: '%.200s' names no violation category (the item's "
+		               "flags, or the categories given)",
+		               categories ? categories : "");
+	c.item_id = item_id;
+	c.account_id = it.account_id;
+	c.categories = cats;
+	c.created_at = it.created_at;
+	c.captured_at = it.captured_at;
+	rc = store_begin(op->store, err);
+	if (rc)
+		return rc;
+	rc = open_one(&x, &c);
+	if (!rc && rep.cases_opened == 0)
+		rc = err_set(err, KV_ECONFLICT, "item: %lld has a case already",
+		             (long long)item_id);
+	if (rc) {
+		store_rollback(op->store);
+		return rc;
+	}
+	rc = store_commit(op->store, err);
+	if (!rc && out_id)
+		rc = cases_of_item(op->store, op->org, item_id, out_id, err);
+	return rc;
 }
 
 int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err)
@@ -466,19 +557,20 @@ json_t *cases_view_json(const struct case_rec *c, int64_t now)
 
 	snprintf(account, sizeof(account), "%s/%s", c->platform, c->account_handle);
 	return json_pack(
-	        "{s:I,s:s,s:I,s:s,s:s?,s:s,s:s,s:s,s:o,s:o,s:b,s:s?,s:s?,s:s?,s:o,s:s?,s:o,s:s?,s:"
+	        "{s:I,s:s,s:I,s:I,s:s,s:s?,s:s,s:s,s:s,s:o,s:o,s:b,s:s?,s:s?,s:s?,s:o,s:s?,s:o,s:s?"
+	        ",s:"
 	        "o,s:s?,s:s?,s:{s:s?,s:s?,s:o,s:s?},s:b}",
-	        "id", (json_int_t)c->id, "account", account, "item", (json_int_t)c->item_id,
-	        "platform_id", c->item_platform_id, "author", c->author_name, "text", c->text,
-	        "categories", c->categories, "state", c->state, "opened_at",
-	        view_time(c->opened_at), "due_at", view_time(c->due_at), "overdue",
-	        cases_is_overdue(c, now), "decision", c->decision, "reason", c->reason,
-	        "decided_by", c->decided_by, "decided_at", view_time(c->decided_at), "confirmed_by",
-	        c->confirmed_by, "confirmed_at", view_time(c->confirmed_at), "evidence_sha256",
-	        c->evidence_sha256, "evidence_at", view_time(c->evidence_at), "registration",
-	        c->registration, "external_ref", c->external_ref, "takedown", "via",
-	        c->takedown_via, "by", c->takedown_by, "at", view_time(c->takedown_at), "result",
-	        c->takedown_result, "history", c->history);
+	        "id", (json_int_t)c->id, "account", account, "account_id",
+	        (json_int_t)c->account_id, "item", (json_int_t)c->item_id, "platform_id",
+	        c->item_platform_id, "author", c->author_name, "text", c->text, "categories",
+	        c->categories, "state", c->state, "opened_at", view_time(c->opened_at), "due_at",
+	        view_time(c->due_at), "overdue", cases_is_overdue(c, now), "decision", c->decision,
+	        "reason", c->reason, "decided_by", c->decided_by, "decided_at",
+	        view_time(c->decided_at), "confirmed_by", c->confirmed_by, "confirmed_at",
+	        view_time(c->confirmed_at), "evidence_sha256", c->evidence_sha256, "evidence_at",
+	        view_time(c->evidence_at), "registration", c->registration, "external_ref",
+	        c->external_ref, "takedown", "via", c->takedown_via, "by", c->takedown_by, "at",
+	        view_time(c->takedown_at), "result", c->takedown_result, "history", c->history);
 }
 
 /* Passes on the cases of the accounts the principal may read. */

@@ -87,6 +87,14 @@ int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct
 int cases_evidence_save(const struct op_ctx *op, int64_t id, char out[HASH_SHA256_HEX_LEN + 1],
                         struct err *err);
 
+/* Opens a case for item_id by hand (case.decide on its account), for the
+ * violation categories given (a comma list) or, when NULL, those the item
+ * was flagged with. The removal deadline runs as for a case the sync
+ * opens. KV_ENOTFOUND for an unknown item, KV_EINVAL naming categories when
+ * there is no violation category, KV_ECONFLICT when the item has a case. */
+int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories, int64_t *out_id,
+               struct err *err);
+
 enum case_decision {
 	CASE_KEEP = 0,
 	CASE_HIDE,

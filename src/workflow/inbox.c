@@ -434,6 +434,10 @@ int inbox_list(const struct op_ctx *op, const struct question_filter *f, questio
 	if (!principal_can_any(op->who, PERM_ITEM_READ))
 		return op_ctx_require(op, PERM_ITEM_READ, 0, err);
 	of.org = op->org;
+	/* Rows of accounts the principal may not read are passed over after
+	 * the store's limit, which would then cut the list short. */
+	if (!principal_can_all(op->who, PERM_ITEM_READ))
+		of.limit = 0;
 	return questions_each(op->store, &of, visible_row, &v, err);
 }
 
@@ -468,6 +472,17 @@ json_t *inbox_view_json(const struct question_row *q, int64_t now)
 	              q->assigned_to, "forwarded_to", q->forwarded_to, "note", q->note, "closed_by",
 	              q->closed_by, "author", q->author, "text", q->text, "permalink",
 	              q->permalink);
+	/* The item by its platform id too, and the account by its row id,
+	 * for clients that work on ids. */
+	if (j) {
+		json_object_set_new(j, "account_id", json_integer(q->account_id));
+		json_object_set_new(j, "item_platform_id",
+		                    q->item_platform_id ? json_string(q->item_platform_id)
+		                                        : json_null());
+		json_object_set_new(j, "categories",
+		                    q->categories && *q->categories ? json_string(q->categories)
+		                                                    : json_null());
+	}
 	if (j && q->answered_at)
 		json_object_set_new(j, "answered_at", json_string(answered));
 	if (j && q->answer_item_id)

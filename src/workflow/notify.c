@@ -4,6 +4,8 @@
  * should not keep). */
 #include "workflow/notify.h"
 
+#include "workflow/admins.h"
+
 #include "model/case_state.h"
 
 #include "base/buf.h"
@@ -26,7 +28,8 @@ int notify_settings_load(struct notify_settings *out, const struct config *cfg, 
 {
 	struct notify_settings n;
 
-	if (alerts_settings_load(&n.alerts, cfg, err) || mail_settings_load(&n.mail, cfg, err))
+	if (alerts_settings_load(&n.alerts, cfg, err) || mail_settings_load(&n.mail, cfg, err) ||
+	    admins_limit_load(&n.max_admins, cfg, err))
 		return KV_EINVAL;
 	*out = n;
 	return KV_OK;
@@ -476,6 +479,9 @@ int notify_run(const struct op_ctx *op, const struct notify_settings *set, notif
 	rc = op_ctx_require(op, PERM_ALERT_WORK, 0, err);
 	if (!rc)
 		rc = run_alerts(&p);
+	if (!rc)
+		rc = admins_check(op, set->max_admins ? set->max_admins : ADMINS_MAX_DEFAULT,
+		                  &rep.admin_alerts, err);
 	if (!rc)
 		rc = queue_pending(&p,
 		                   notices_overdue_questions(s, org, now, on_question, &p, err));

@@ -22,6 +22,7 @@ struct config;
 struct notify_settings {
 	struct alert_settings alerts;
 	struct mail_settings mail; /* strings borrowed from the configuration */
+	int64_t max_admins;        /* [alerts] max_admins (workflow/admins) */
 };
 
 /* Reads [alerts] and [mail] from cfg (NULL = defaults, no mail server);
@@ -45,6 +46,7 @@ struct notify_report {
 	int64_t queued;       /* new mails in the outbox */
 	int64_t no_recipient; /* notices nobody could be told about */
 	struct mail_flush_report mail;
+	int64_t admin_alerts; /* accounts newly found with too many administrators */
 };
 
 /* Runs one pass for org at now, acting (in the audit chain) as actor. fn

@@ -52,6 +52,14 @@ expect_grep '<mets:name>Exempelby kommun</mets:name>' "$P/METS.xml" "the organis
 expect_grep 'CHECKSUMTYPE="SHA-256"' "$P/representations/rep1/METS.xml" "file entries carry SHA-256"
 expect_grep '<premis:eventType>capture</premis:eventType>' "$P/metadata/preservation/premis.xml" "PREMIS has capture events"
 expect_grep '<premis:eventType>edit</premis:eventType>' "$P/metadata/preservation/premis.xml" "PREMIS has edit events"
+[[ -f "$P/representations/rep1/data/printout.pdf" ]] && ok "package has the PDF/A printout" || bad "no printout.pdf"
+expect_grep 'MIMETYPE="application/pdf"' "$P/representations/rep1/METS.xml" "the printout is a file entry"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$P/representations/rep1/data/printout.pdf" "$WORK/printout.txt"
+	expect_grep "utskrift" "$WORK/printout.txt" "the printout has its title"
+	expect_grep "När öppnar kiosken" "$WORK/printout.txt" "the printout holds the items' texts, with å ä ö"
+	expect_grep "redigerat" "$WORK/printout.txt" "the printout marks edited items"
+fi
 expect_exit 0 "openssl reads the token" -- openssl ts -verify -in "$P/METS.xml.tsr" -data "$P/METS.xml" -CAfile "$WORK/pki/ca.pem"
 expect_exit 0 "archive validate" -- "$K" archive validate "$P"
 expect_grep "valid \(0 errors" "$WORK/out" "the package is valid"
@@ -63,6 +71,15 @@ jq -e -s --argjson n "$items" 'length == 1 and .[0].objid == "exempelby-2026" an
 	ok "archive list shows the package and its count" || bad "archive list: $(cat "$WORK/out")"
 marked=$(sqlite3 "$DB" "SELECT COUNT(*) FROM archive_package_item")
 [[ $marked -eq $items ]] && ok "every item is marked with the package" || bad "$marked items marked, $items wanted"
+
+# Above [archive] printout_max_items the package has no printout, and says so.
+cp "$KANALVAKT_DATA/kanalvakt.conf" "$WORK/conf.saved"
+printf '[archive]\nprintout_max_items = 2\n' >>"$KANALVAKT_DATA/kanalvakt.conf"
+expect_exit 0 "archive sip above the printout limit" -- "$K" archive sip --account exempelby --from 2025-01-01 --to 2026-12-31 --out "$WORK/exempelby-large"
+expect_grep "no PDF/A printout" "$WORK/err" "the command says the printout was left out"
+[[ ! -e "$WORK/exempelby-large/representations/rep1/data/printout.pdf" ]] && ok "no printout above the limit" || bad "a printout above the limit"
+expect_exit 0 "the package without a printout is valid" -- "$K" archive validate "$WORK/exempelby-large"
+cp "$WORK/conf.saved" "$KANALVAKT_DATA/kanalvakt.conf"
 
 # Refused: an existing folder, bad dates, an unknown account; nothing changes.
 state=$(db_state)
@@ -103,6 +120,20 @@ expect_exit 0 "timestamp a file" -- "$K" timestamp file --kind protokoll "$WORK/
 expect_exit 0 "verify the file" -- "$K" verify "$WORK/protokoll.json"
 echo "changed" >>"$WORK/protokoll.json"
 expect_exit 1 "verify a changed file" -- "$K" verify "$WORK/protokoll.json"
+
+# A disclosure folder: its manifest.json lists the files with their SHA-256.
+D="$WORK/disclosure"
+mkdir "$D"
+echo "utlämnade handlingar" >"$D/handlingar.csv"
+printf '{"ref":"Dnr 1","files":[{"name":"handlingar.csv","sha256":"%s","bytes":%s}]}\n' \
+	"$(sha256sum "$D/handlingar.csv" | cut -d' ' -f1)" "$(stat -c %s "$D/handlingar.csv")" >"$D/manifest.json"
+expect_exit 0 "timestamp the disclosure's manifest" -- "$K" timestamp file --kind disclosure "$D/manifest.json"
+expect_exit 0 "verify a disclosure folder" -- "$K" verify "$D"
+expect_grep "intact: 1 checksums, timestamp of" "$WORK/out" "its file and the manifest's token verify"
+echo "mer" >>"$D/handlingar.csv"
+expect_exit 1 "verify finds a changed disclosed file" -- "$K" verify "$D"
+expect_grep "handlingar.csv: SHA-256 is" "$WORK/out" "the changed file is named"
+expect_exit 2 "a folder that is neither package nor manifest is refused" -- "$K" verify "$WORK/pki"
 
 # The TSA is down: the package is written, kept untimestamped, alerted.
 stop_tsa

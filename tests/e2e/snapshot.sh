@@ -59,6 +59,17 @@ jq -e -s 'length == 1 and .[0].date == "2026-06-30" and .[0].reason == "manual" 
 jq -e -s 'map(select(.action == "snapshot.take" and .actor == "e2e")) | length == 1' "$WORK/audit" >/dev/null &&
 	ok "the snapshot is audited" || bad "audit"
 
+# The e-archive package carries the same kind of printout for its period
+# (every record, in time order), as PDF/A-1b.
+"$K" archive sip --account fritid --from 2026-01-01 --to 2026-06-30 --out "$WORK/sip" >/dev/null 2>&1 || true
+P="$WORK/sip/representations/rep1/data/printout.pdf"
+[[ -f "$P" ]] && ok "archive sip holds the printout" || bad "no printout in the package: $(find "$WORK/sip" -name '*.pdf')"
+if "$SRC/scripts/pdfa-preflight" "$P" 2>"$WORK/preflight"; then ok "the package's printout is valid PDF/A-1b"; else bad "Preflight refused the package printout"; fi
+pdftotext -enc UTF-8 "$P" "$WORK/p.txt" 2>/dev/null || true
+expect_grep 'privat meddelande som inte hör till sidan' "$WORK/p.txt" "the package printout holds every record"
+expect_no_grep 'Juliinlägg' "$WORK/p.txt" "and nothing after the period"
+grep -q 'printout.pdf' "$WORK/sip/representations/rep1/METS.xml" && ok "the printout is in the representation's METS" || bad "printout not in METS"
+
 # Bad input: named, exit 2, nothing changed, no file.
 before=$(db_state)
 expect_exit 2 "the same snapshot twice is refused" -- "$K" snapshot --account fritid --date 2026-06-30 --out "$OUT"

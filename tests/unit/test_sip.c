@@ -52,6 +52,10 @@ static void setup(struct sipfx *f)
 	f->out1 = wf_item(&f->wf, f->wf.fb, "p3", NULL, NULL, 0, ITEM_COMMENT, "2026-07-02 10:00",
 	                  NULL);
 	wf_item(&f->wf, f->wf.x, "x1", NULL, NULL, 0, ITEM_COMMENT, "2026-03-01 10:00", NULL);
+	/* The period is in Swedish days: 00:30 on 1 January is in it (23:30 UTC
+	 * the day before), 00:30 on 1 July is not (22:30 UTC on 30 June). */
+	wf_item(&f->wf, f->wf.fb, "b0", NULL, NULL, 0, ITEM_COMMENT, "2026-01-01 00:30", NULL);
+	wf_item(&f->wf, f->wf.fb, "b1", NULL, NULL, 0, ITEM_COMMENT, "2026-07-01 00:30", NULL);
 	/* an edit of p1 and a deletion of p2 */
 	it.created_at = wf_at("2026-03-01 10:00");
 	w.org_id = f->wf.org;
@@ -122,10 +126,12 @@ static void package_holds_the_period_and_marks_its_items(void)
 	o = opts_for(pkg);
 	CHECK_INT(sip_write(&f.op, &o, &r, &e), KV_OK);
 	CHECK_STR(r.objid, "sjovik-2026-1");
-	CHECK_INT(r.items, 2);
+	CHECK_INT(r.items, 3);
 	CHECK_INT(r.media, 1);
 	lines = read_rel(pkg, "representations/rep1/data/records.jsonl");
-	CHECK_INT(count_lines(lines), 2);
+	CHECK_INT(count_lines(lines), 3);
+	CHECK_CONTAINS(lines, "\"platform_id\":\"b0\"");
+	CHECK(!strstr(lines, "\"b1\""));
 	CHECK_CONTAINS(lines, "\"platform_id\":\"p1\"");
 	CHECK_CONTAINS(lines, "\"text\":\"andra versionen\"");
 	CHECK_CONTAINS(lines, "\"version\":2");
