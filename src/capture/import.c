@@ -158,6 +158,9 @@ static void tick(struct import_run *run)
 		run->o->progress(run->o->progress_ctx, run->records);
 }
 
+/* 1995-01-01T00:00:00Z */
+#define IMPORT_EARLIEST 788918400
+
 static int sink_item(void *ctx, const struct item *it, struct err *err)
 {
 	struct import_run *run = ctx;
@@ -167,6 +170,17 @@ static int sink_item(void *ctx, const struct item *it, struct err *err)
 	char *links = NULL, *media = NULL;
 	int rc;
 
+	/* No social-media item is older than the platforms: a date before 1995
+	 * (1900-01-01 is a common "no date" in exports) is a bad value. */
+	if (it->created_at && it->created_at < IMPORT_EARLIEST) {
+		char when[TIME_ISO_LEN];
+
+		time_format_utc(when, it->created_at);
+		return err_set(err, KV_EINVAL,
+		               "%s: item %s: created_at %s is implausible for a social-media item"
+		               " (before 1995)",
+		               run->name, it->platform_id, when);
+	}
 	rc = resolve_account(run, it->platform, it->account_ref, &a, err);
 	if (rc)
 		return rc;
@@ -331,11 +345,18 @@ int capture_import_file(struct store *s, const struct import_opts *o, const char
                         struct import_report *out, struct err *err)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	int rc;
 
 	if (!f)
 		return err_set(err, errno == ENOENT ? KV_ENOTFOUND : KV_EIO, "%s: %s", path,
 		               strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return err_set(err, KV_EINVAL,
+		               "%s: is a directory; name the files to import (%s/*.json)", path,
+		               path);
+	}
 	rc = capture_import_stream(s, o, f, path, out, err);
 	fclose(f);
 	return rc;

@@ -69,4 +69,20 @@ n=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM item WHERE plat
 [[ $n == 1 ]] && ok "three accounts, one copy" || bad "li-1001 stored $n times"
 expect_exit 0 "the same file under its first --account again" -- "$K" import --account vasterby-skola "$WORK/noacc.jsonl"
 
+# Errors a new user meets first.
+mkdir -p "$WORK/dir"
+expect_exit 2 "import of a directory" -- "$K" import "$WORK/dir"
+expect_grep "is a directory" "$WORK/err" "the refusal says it is a directory"
+: >"$WORK/empty.json"
+expect_exit 2 "an empty .json" -- "$K" import "$WORK/empty.json"
+expect_grep "is empty" "$WORK/err" "the refusal says the file is empty"
+printf '\xef\xbb\xbf{"id":"bom-1","platform":"linkedin","account":"vasterby-kommun","kind":"post","created_at":"2026-02-05T09:00:00Z","text":"Fil med BOM."}\n' >"$WORK/bom.jsonl"
+expect_exit 0 "a JSONL file that starts with a UTF-8 BOM" -- "$K" import "$WORK/bom.jsonl"
+n=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM item WHERE platform_id = 'bom-1'")
+[[ $n == 1 ]] && ok "the item after the BOM is imported" || bad "bom-1 stored $n times"
+
+printf '%s\n' '{"id":"old-1","platform":"linkedin","account":"vasterby-kommun","kind":"post","created_at":"1900-01-01T00:00:00Z","text":"Gammalt."}' >"$WORK/old.jsonl"
+expect_exit 2 "a year-1900 creation date" -- "$K" import "$WORK/old.jsonl"
+expect_grep "created_at.*implausible" "$WORK/err" "the refusal names the field and says implausible"
+
 finish
