@@ -16,6 +16,9 @@ expect_exit 2 "search on a missing data dir" -- "$K" search badplats
 [[ ! -e "$KANALVAKT_DATA" ]] && ok "search created nothing" || bad "search created $KANALVAKT_DATA"
 
 "$K" init --org "Exempelby kommun" >/dev/null
+[[ -f "$KANALVAKT_DATA/kanalvakt.conf" ]] && ok "init writes a default kanalvakt.conf" || bad "no kanalvakt.conf after init"
+[[ "$(stat -c %a "$KANALVAKT_DATA/kanalvakt.conf")" == 600 ]] && ok "kanalvakt.conf is readable by its owner only" || bad "kanalvakt.conf mode"
+expect_grep "^# listen = 127.0.0.1:8080" "$KANALVAKT_DATA/kanalvakt.conf" "the default file names the keys, commented"
 "$K" unit add --name Kommunikation >/dev/null
 "$K" account add --platform linkedin --handle vasterby-kommun --unit Kommunikation >/dev/null
 
@@ -84,5 +87,11 @@ n=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM item WHERE plat
 printf '%s\n' '{"id":"old-1","platform":"linkedin","account":"vasterby-kommun","kind":"post","created_at":"1900-01-01T00:00:00Z","text":"Gammalt."}' >"$WORK/old.jsonl"
 expect_exit 2 "a year-1900 creation date" -- "$K" import "$WORK/old.jsonl"
 expect_grep "created_at.*implausible" "$WORK/err" "the refusal names the field and says implausible"
+
+# The checklist shows its questions; a check says which findings are mandatory.
+expect_exit 0 "account checklist" -- "$K" account checklist vasterby-skola
+expect_grep "^mal +Vad vill ni uppnå" "$WORK/out" "the checklist prints the question beside the key"
+expect_exit 1 "account check finds problems" -- "$K" account check vasterby-skola
+expect_grep "mandatory" "$WORK/out" "plain account check marks the mandatory checks"
 
 finish
