@@ -509,9 +509,9 @@ static const char *const migrations[] = {
         " csrf TEXT NOT NULL,"
         " created_at INTEGER NOT NULL,"
         " seen_at INTEGER NOT NULL) WITHOUT ROWID;",
-        /* search by base form: the tokenizer now indexes each word's lemma
-         * (hunspell) instead of its Snowball stem, so the index built before
-         * is rebuilt with it (index and query must agree). */
+        /* search by base form: the tokenizer now indexes each word under its
+         * lemmas (hunspell) beside its Snowball stem, so the index built
+         * before is rebuilt with it (index and query must agree). */
         "INSERT INTO item_fts (item_fts) VALUES ('rebuild');",
         /* one item per (platform, id): an item already captured under one
          * account is refused under another (an import of the same file with
