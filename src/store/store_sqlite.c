@@ -509,6 +509,13 @@ static const char *const migrations[] = {
         " csrf TEXT NOT NULL,"
         " created_at INTEGER NOT NULL,"
         " seen_at INTEGER NOT NULL) WITHOUT ROWID;",
+        /* single sign-on (OpenID Connect): the provider's subject each user
+         * is known by. */
+        "CREATE TABLE user_sso ("
+        " user_id INTEGER NOT NULL UNIQUE REFERENCES app_user(id),"
+        " issuer TEXT NOT NULL,"
+        " subject TEXT NOT NULL,"
+        " UNIQUE (issuer, subject));",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */
