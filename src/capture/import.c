@@ -70,24 +70,31 @@ static int resolve_account(struct import_run *run, const char *platform, const c
 	int64_t id = 0;
 	int rc;
 
+	/* The source's own account wins; --account fills in only where the
+	 * source names none, or names one the register does not know. */
+	if (!ref || !*ref) {
+		if (!run->o->account_id)
+			return err_set(err, KV_EINVAL,
+			               "%s: the source does not say which account its %s items"
+			               " belong to; give --account",
+			               run->name, platform);
+		ref = "";
+	}
 	for (size_t i = 0; i < run->n_accounts; i++) {
 		struct account_info *a = &run->accounts[i];
 
-		if (run->o->account_id ? a->id == run->o->account_id
-		                       : (strcmp(a->platform, platform) == 0 &&
-		                          strcmp(a->ref, ref ? ref : "") == 0)) {
+		if (strcmp(a->platform, platform) == 0 && strcmp(a->ref, ref) == 0) {
 			*out = a;
 			return KV_OK;
 		}
 	}
-	if (run->o->account_id)
-		return load_account(run, run->o->account_id, platform, ref, out, err);
-	if (!ref || !*ref)
-		return err_set(err, KV_EINVAL,
-		               "%s: the source does not say which account its %s items belong to;"
-		               " give --account",
-		               run->name, platform);
-	rc = items_account_by_ref(run->s, run->o->org, platform, ref, &id, err);
+	rc = *ref ? items_account_by_ref(run->s, run->o->org, platform, ref, &id, err)
+	          : KV_ENOTFOUND;
+	if (rc == KV_ENOTFOUND && run->o->account_id) {
+		err_clear(err);
+		id = run->o->account_id;
+		rc = KV_OK;
+	}
 	if (rc == KV_ENOTFOUND)
 		return err_set(err, KV_EINVAL,
 		               "%s: no %s account '%s' in the register: register it (with "
@@ -151,6 +158,9 @@ static void tick(struct import_run *run)
 		run->o->progress(run->o->progress_ctx, run->records);
 }
 
+/* 1995-01-01T00:00:00Z */
+#define IMPORT_EARLIEST 788918400
+
 static int sink_item(void *ctx, const struct item *it, struct err *err)
 {
 	struct import_run *run = ctx;
@@ -160,6 +170,17 @@ static int sink_item(void *ctx, const struct item *it, struct err *err)
 	char *links = NULL, *media = NULL;
 	int rc;
 
+	/* No social-media item is older than the platforms: a date before 1995
+	 * (1900-01-01 is a common "no date" in exports) is a bad value. */
+	if (it->created_at && it->created_at < IMPORT_EARLIEST) {
+		char when[TIME_ISO_LEN];
+
+		time_format_utc(when, it->created_at);
+		return err_set(err, KV_EINVAL,
+		               "%s: item %s: created_at %s is implausible for a social-media item"
+		               " (before 1995)",
+		               run->name, it->platform_id, when);
+	}
 	rc = resolve_account(run, it->platform, it->account_ref, &a, err);
 	if (rc)
 		return rc;
@@ -324,11 +345,18 @@ int capture_import_file(struct store *s, const struct import_opts *o, const char
                         struct import_report *out, struct err *err)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	int rc;
 
 	if (!f)
 		return err_set(err, errno == ENOENT ? KV_ENOTFOUND : KV_EIO, "%s: %s", path,
 		               strerror(errno));
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return err_set(err, KV_EINVAL,
+		               "%s: is a directory; name the files to import (%s/*.json)", path,
+		               path);
+	}
 	rc = capture_import_stream(s, o, f, path, out, err);
 	fclose(f);
 	return rc;

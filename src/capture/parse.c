@@ -367,6 +367,21 @@ int parse_file(FILE *f, const char *name, enum parse_format fmt, const char *acc
 		rc = err_set(err, KV_EIO, "%s: read failed", name);
 		goto out;
 	}
+	/* A UTF-8 byte order mark (editors on Windows write one) is no part of
+	 * the JSON. */
+	if (hlen >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
+		memmove(head, head + 3, hlen - 3);
+		hlen -= 3;
+		if (!feof(f)) {
+			size_t more = fread(head + hlen, 1, 3, f);
+
+			hlen += more;
+		}
+	}
+	if (hlen == 0 && feof(f)) {
+		rc = err_set(err, KV_EINVAL, "%s: the file is empty", name);
+		goto out;
+	}
 	if (fmt == PARSE_AUTO) {
 		rc = parse_detect(head, hlen, name, &fmt, err);
 		if (rc)

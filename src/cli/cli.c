@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct cli_command *const tables[] = {
         cli_cmds_register, cli_cmds_audit,   cli_cmds_capture,  cli_cmds_screen, cli_cmds_calendar,
@@ -72,8 +73,42 @@ static void print_noun(FILE *f, const char *noun)
 				fprintf(f, "  %-12s %s\n", c->verb ? c->verb : "", c->summary);
 }
 
+/* Only init creates a data directory: any other command on a directory
+ * without a database (a mistyped --data-dir) is refused, creating nothing. */
+static int data_dir_exists(struct cli_ctx *ctx)
+{
+	char path[4200];
+	struct stat st;
+
+	if (ctx->cmd && strcmp(ctx->cmd->noun, "init") == 0)
+		return 1;
+	snprintf(path, sizeof(path), "%s/kanalvakt.db", ctx->data_dir);
+	if (stat(ctx->data_dir, &st) != 0) {
+		err_set(&ctx->err, KV_ENOTFOUND,
+		        "data directory %s does not exist (check --data-dir or $KANALVAKT_DATA;"
+		        " 'kanalvakt init --org NAME' creates one)",
+		        ctx->data_dir);
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		err_set(&ctx->err, KV_EINVAL, "data directory %s is not a directory",
+		        ctx->data_dir);
+		return 0;
+	}
+	if (stat(path, &st) != 0) {
+		err_set(&ctx->err, KV_ENOTFOUND,
+		        "%s holds no kanalvakt database (check --data-dir or $KANALVAKT_DATA;"
+		        " 'kanalvakt init --org NAME' creates one)",
+		        ctx->data_dir);
+		return 0;
+	}
+	return 1;
+}
+
 struct store *cli_store(struct cli_ctx *ctx)
 {
+	if (!ctx->store && !data_dir_exists(ctx))
+		return NULL;
 	if (!ctx->store && store_open(&ctx->store, ctx->data_dir, &ctx->err) != KV_OK)
 		return NULL;
 	return ctx->store;
@@ -256,6 +291,88 @@ static const char *default_actor(void)
 	return a && *a ? a : "cli";
 }
 
+/* The value slot of global option a ("--data-dir"), or NULL when a is not
+ * one that takes a value. */
+static const char **global_target(struct cli_ctx *ctx, const char *a, size_t len)
+{
+	static const char *const names[] = {"--data-dir", "--config", "--as", "--org", "--rules"};
+	const char **slots[] = {&ctx->data_dir, &ctx->config, &ctx->actor, &ctx->org_name,
+	                        &ctx->rules};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (strlen(names[k]) == len && memcmp(names[k], a, len) == 0)
+			return slots[k];
+	return NULL;
+}
+
+/* 1 when the command's usage names option `name` as its own (inbox close
+ * --as, screen --rules): then the command gets it, not the global option. */
+static int command_owns(const struct cli_command *cmd, const char *name, size_t len)
+{
+	const char *u = cmd->usage;
+
+	while (u && (u = strstr(u, name)) != NULL) {
+		char next = u[len];
+
+		if (next == ' ' || next == ']' || next == '=' || next == '\0')
+			return 1;
+		u += len;
+	}
+	return 0;
+}
+
+/* Takes the global options given after the command (`inbox list --json`,
+ * `account edit 1 --as anna`, `--data-dir=DIR`) out of argv, as git does;
+ * `--` ends them. The new argc, or -1 after printing what is wrong. */
+static int take_globals(struct cli_ctx *ctx, const struct cli_command *cmd, int argc, char **argv)
+{
+	int out = 1, i = 1;
+
+	for (; i < argc; i++) {
+		const char *a = argv[i], *eq;
+		size_t len;
+		const char **target;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strncmp(a, "--", 2) != 0) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		if (command_owns(cmd, a, len)) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (!eq && strcmp(a, "--json") == 0) {
+			ctx->json = 1;
+			continue;
+		}
+		target = global_target(ctx, a, len);
+		if (!target) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (eq) {
+			*target = eq + 1;
+		} else if (i + 1 < argc && *argv[i + 1]) {
+			*target = argv[++i];
+		} else {
+			fprintf(stderr, "kanalvakt: option '%s' needs a value\n", a);
+			return -1;
+		}
+		if (!**target) {
+			fprintf(stderr, "kanalvakt: option '%.*s' needs a value\n", (int)len, a);
+			return -1;
+		}
+	}
+	for (; i < argc; i++)
+		argv[out++] = argv[i];
+	argv[out] = NULL;
+	return out;
+}
+
 int cli_run(int argc, char **argv)
 {
 	struct cli_ctx ctx = {0};
@@ -286,16 +403,20 @@ int cli_run(int argc, char **argv)
 			printf("kanalvakt %s\n", KV_VERSION);
 			return 0;
 		}
-		if (strcmp(a, "--data-dir") == 0)
-			target = &ctx.data_dir;
-		else if (strcmp(a, "--config") == 0)
-			target = &ctx.config;
-		else if (strcmp(a, "--as") == 0)
-			target = &ctx.actor;
-		else if (strcmp(a, "--org") == 0)
-			target = &ctx.org_name;
-		else if (strcmp(a, "--rules") == 0)
-			target = &ctx.rules;
+		{
+			const char *eq = strchr(a, '=');
+
+			target = global_target(&ctx, a, eq ? (size_t)(eq - a) : strlen(a));
+			if (target && eq) {
+				*target = eq + 1;
+				if (!eq[1]) {
+					fprintf(stderr, "kanalvakt: option '%s' needs a value\n",
+					        a);
+					return 2;
+				}
+				continue;
+			}
+		}
 		if (!target) {
 			fprintf(stderr, "kanalvakt: unknown option '%s'\n", a);
 			print_commands(stderr);
@@ -311,7 +432,6 @@ int cli_run(int argc, char **argv)
 		print_commands(stderr);
 		return 2;
 	}
-	principal_init_shell(&ctx.who, ctx.actor);
 	noun = argv[i];
 	verb = i + 1 < argc ? argv[i + 1] : NULL;
 	cmd = find(noun, verb, &noun_known);
@@ -334,9 +454,14 @@ int cli_run(int argc, char **argv)
 	 * so getopt sees argv[0] as the command name. */
 	{
 		int skip = cmd->verb ? i + 1 : i;
+		int n = take_globals(&ctx, cmd, argc - skip, argv + skip);
 
+		if (n < 0)
+			return 2;
+		argc = n + skip;
 		if (cli_wants_help(cmd, argc - skip, argv + skip))
 			return 0;
+		principal_init_shell(&ctx.who, ctx.actor);
 		ctx.cmd = cmd;
 		rc = cmd->fn(&ctx, argc - skip, argv + skip);
 	}

@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 /* Prepares getopt for a command's argv (argv[0] is the verb). */
@@ -50,6 +51,51 @@ static int registry_open(struct cli_ctx *ctx, struct op_ctx *op)
 	return cli_op(ctx, op);
 }
 
+/* The configuration file init leaves in a new data directory: every key
+ * commented out with its default, so that `serve` names a file that exists
+ * and the user sees what can be set (docs/configuration.md). */
+static const char default_conf[] =
+        "# Kanalvakt configuration (docs/configuration.md). Every line starting with #\n"
+        "# is a comment; remove the # to set a value. This file will hold secrets:\n"
+        "# keep it readable only by the user that runs Kanalvakt (chmod 600).\n"
+        "\n"
+        "# [server]\n"
+        "# listen = 127.0.0.1:8080\n"
+        "# org = (the only organisation)\n"
+        "# notify_interval = 1m\n"
+        "\n"
+        "# [meta]\n"
+        "# app_secret = (the Meta app's secret; serve refuses to start without it)\n"
+        "# verify_token = (the verify token typed in the App Dashboard)\n"
+        "\n"
+        "# [mail]\n"
+        "# server = smtp://localhost:25\n"
+        "\n"
+        "# Platform tokens, one section per account:\n"
+        "# [account facebook/HANDLE]\n"
+        "# token = ...\n";
+
+static void write_default_conf(struct cli_ctx *ctx)
+{
+	char path[4200];
+	FILE *f;
+	int fd;
+
+	if (ctx->config)
+		return;
+	snprintf(path, sizeof(path), "%s/kanalvakt.conf", ctx->data_dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return; /* there is one already (or none can be written: serve says so) */
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return;
+	}
+	fputs(default_conf, f);
+	fclose(f);
+}
+
 static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"org", required_argument, NULL, 'o'}, {0}};
@@ -81,6 +127,7 @@ static int cmd_init(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (rc)
 		return cli_fail(ctx, rc);
+	write_default_conf(ctx);
 	if (ctx->json)
 		cli_print_json(json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "name", org,
 		                         "data_dir", ctx->data_dir));
@@ -554,7 +601,9 @@ static void print_problem(struct cli_ctx *ctx, const char *account, const struct
 		        rule->severity == CHECK_ERROR ? "error" : "warning", "message",
 		        rule->message, "detail", detail && *detail ? detail : NULL));
 	else
-		printf("%-32s %-22s %s%s%s%s\n", account, rule->id, rule->message,
+		/* A mandatory check blocks activation; the others are advice. */
+		printf("%-32s %-22s %-9s %s%s%s%s\n", account, rule->id,
+		       rule->severity == CHECK_ERROR ? "mandatory" : "advice", rule->message,
 		       detail && *detail ? " (" : "", detail && *detail ? detail : "",
 		       detail && *detail ? ")" : "");
 }
@@ -642,6 +691,7 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 		/* Without KEY and TEXT: list the items and the answers. */
 		struct account_rec *r = NULL;
 		int64_t id = 0;
+		int width = 0;
 
 		code = one_account(ctx, argc, argv, &op, &id);
 		if (code)
@@ -649,6 +699,10 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 		code = registry_account_get(&op, id, &r, &ctx->err);
 		if (code)
 			return cli_fail(ctx, code);
+		/* Keys are ASCII: bytes are columns. */
+		for (size_t i = 0; i < register_checklist_count; i++)
+			if ((int)strlen(register_checklist_items[i].key) > width)
+				width = (int)strlen(register_checklist_items[i].key);
 		for (size_t i = 0; i < register_checklist_count; i++) {
 			const char *answer = NULL;
 
@@ -663,7 +717,9 @@ static int cmd_account_checklist(struct cli_ctx *ctx, int argc, char **argv)
 				        register_checklist_items[i].label, "question",
 				        register_checklist_items[i].question, "answer", answer));
 			else
-				printf("%-34s %s\n", register_checklist_items[i].key,
+				printf("%-*s %s\n%-*s svar: %s\n", width,
+				       register_checklist_items[i].key,
+				       register_checklist_items[i].question, width, "",
 				       answer ? answer : "(obesvarad)");
 		}
 		register_row_account_free(r);

@@ -284,6 +284,38 @@ static int complete_item(struct store *s, int64_t id, const struct item *it, str
 	return store_run(st, err);
 }
 
+/* The item is already captured under another account (the trigger
+ * item_one_per_platform_id refused the insert): say which. */
+static int owner_conflict(struct store *s, const struct item_write *w, struct err *err)
+{
+	static const char q[] =
+	        "SELECT a.id, a.handle FROM item i JOIN account a ON a.id = i.account_id"
+	        " WHERE i.org_id = ? AND i.platform = ? AND i.platform_id = ?"
+	        " AND i.account_id <> ? LIMIT 1";
+	struct store_stmt *st = NULL;
+	struct err e2 = {0};
+	char handle[128] = "?";
+	int64_t other = 0;
+
+	if (store_prepare(s, &st, q, &e2) == KV_OK) {
+		store_bind_int(st, 1, w->org_id);
+		store_bind_text_ref(st, 2, w->it->platform);
+		store_bind_text_ref(st, 3, w->it->platform_id);
+		store_bind_int(st, 4, w->account_id);
+		if (store_step(st, &e2) == 1) {
+			other = store_col_int(st, 0);
+			snprintf(handle, sizeof(handle), "%s",
+			         store_col_text(st, 1) ? store_col_text(st, 1) : "?");
+		}
+		store_stmt_free(st);
+	}
+	return err_set(err, KV_ECONFLICT,
+	               "%s item %s is already captured under account %lld (%s), not account %lld:"
+	               " it is the same item, so nothing was imported (check --account)",
+	               w->it->platform, w->it->platform_id, (long long)other, handle,
+	               (long long)w->account_id);
+}
+
 int items_put(struct store *s, const struct item_write *w, struct item_put_result *out,
               struct err *err)
 {
@@ -334,6 +366,8 @@ int items_put(struct store *s, const struct item_write *w, struct item_put_resul
 	store_bind_text_ref(st, 21, it->raw_json);
 	rc = store_run_insert(st, &id, err);
 	store_reset(st);
+	if (rc == KV_ECONFLICT)
+		return owner_conflict(s, w, err);
 	if (rc < 0)
 		return rc;
 	exists = rc == 0;

@@ -529,6 +529,23 @@ static const char *const migrations[] = {
         " created_at INTEGER NOT NULL);"
         "CREATE INDEX standard_text_org ON standard_text (org_id, account_id);"
         "ALTER TABLE question ADD COLUMN answer_text TEXT;",
+        /* search by base form: the tokenizer now indexes each word under its
+         * lemmas (hunspell) beside its Snowball stem, so the index built
+         * before is rebuilt with it (index and query must agree). */
+        "INSERT INTO item_fts (item_fts) VALUES ('rebuild');",
+        /* one item per (platform, id): an item already captured under one
+         * account is refused under another (an import of the same file with
+         * another --account duplicated it). A trigger, not a unique index, so
+         * that a database which already holds such copies still migrates; it
+         * looks the id up under the org's other accounts of that platform
+         * (a handful) through the (account_id, platform_id) key, which costs
+         * less than keeping another index. */
+        "CREATE TRIGGER IF NOT EXISTS item_one_per_platform_id BEFORE INSERT ON item"
+        " WHEN EXISTS (SELECT 1 FROM account a JOIN item i"
+        "  ON i.account_id = a.id AND i.platform_id = NEW.platform_id"
+        "  WHERE a.org_id = NEW.org_id AND a.platform = NEW.platform"
+        "  AND a.id <> NEW.account_id)"
+        " BEGIN SELECT RAISE(ABORT, 'item captured under another account'); END;",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
