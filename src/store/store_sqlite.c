@@ -509,6 +509,35 @@ static const char *const migrations[] = {
         " csrf TEXT NOT NULL,"
         " created_at INTEGER NOT NULL,"
         " seen_at INTEGER NOT NULL) WITHOUT ROWID;",
+
+        /* Culling on the platform (records/platcull): each run over one
+         * account (proposed under four eyes, then done) and what became of
+         * each post it took up: deleted on the platform, failed, or kept
+         * and why. The run's protokoll is kept with it, forever. */
+        "CREATE TABLE platcull_run ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " months INTEGER NOT NULL,"
+        " as_of INTEGER NOT NULL,"
+        " cutoff INTEGER NOT NULL,"
+        " by_hand INTEGER NOT NULL DEFAULT 0,"
+        " state TEXT NOT NULL CHECK (state IN ('proposed','running','done')),"
+        " proposed_by TEXT NOT NULL,"
+        " proposed_at INTEGER NOT NULL,"
+        " confirmed_by TEXT,"
+        " finished_at INTEGER,"
+        " list_sha256 TEXT,"
+        " protokoll TEXT);"
+        "CREATE TABLE platcull_entry ("
+        " run_id INTEGER NOT NULL REFERENCES platcull_run(id),"
+        " item_id INTEGER NOT NULL,"
+        " platform_id TEXT NOT NULL,"
+        " item_at INTEGER NOT NULL,"
+        " outcome TEXT NOT NULL,"
+        " detail TEXT,"
+        " at INTEGER,"
+        " PRIMARY KEY (run_id, item_id)) WITHOUT ROWID;",
 };
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
