@@ -113,7 +113,8 @@ static int got_post(void *arg, const struct platcull_post_row *r)
 			snprintf(p.detail, sizeof(p.detail), "led to case %lld",
 			         (long long)r->case_id);
 		else
-			snprintf(p.detail, sizeof(p.detail), "a question being handled");
+			snprintf(p.detail, sizeof(p.detail), "a question being handled (%s)",
+			         r->question_state);
 	} else {
 		struct err nf = {0};
 		int rc = sip_archived_in(P->op, r->id, objid, &nf);
@@ -537,11 +538,15 @@ fail:
 	return rc;
 }
 
+struct entries_ctx {
+	struct platcull_report *rep;
+	size_t cap;
+};
+
 static int got_entry(void *arg, const struct platcull_entry_row *e)
 {
-	struct platcull_report *rep = arg;
+	struct entries_ctx *E = arg;
 	struct platcull_post p;
-	size_t cap = rep->n; /* grows from exactly full */
 
 	memset(&p, 0, sizeof(p));
 	p.item_id = e->item_id;
@@ -553,13 +558,14 @@ static int got_entry(void *arg, const struct platcull_entry_row *e)
 		if (strcmp(e->outcome, outcomes[i]) == 0)
 			p.outcome = outcomes[i];
 	snprintf(p.detail, sizeof(p.detail), "%s", e->detail ? e->detail : "");
-	return add_post(rep, &cap, &p) ? KV_ENOMEM : 0;
+	return add_post(E->rep, &E->cap, &p) ? KV_ENOMEM : 0;
 }
 
 int platcull_confirm(const struct op_ctx *op, int64_t id, const struct platcull_opts *o,
                      struct platcull_report *out, struct err *err)
 {
 	struct platcull_report rep = {0};
+	struct entries_ctx E = {&rep, 0};
 	struct platcull_opts eff = *o;
 	struct takedown_conf tc;
 	struct one one = {0};
@@ -597,7 +603,7 @@ int platcull_confirm(const struct op_ctx *op, int64_t id, const struct platcull_
 	rep.as_of = one.r.as_of;
 	rep.cutoff = one.r.cutoff;
 	rep.four_eyes = 1;
-	rc = platcull_rows_entries(op->store, id, got_entry, &rep, err);
+	rc = platcull_rows_entries(op->store, id, got_entry, &E, err);
 	if (rc == KV_ENOMEM)
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 	/* Taken over in one transaction: two confirming at once cannot both. */

@@ -22,8 +22,18 @@ int platcull_rows_posts(struct store *s, int64_t org, int64_t account, int64_t c
 	rc = store_cached(
 	        s, &st,
 	        "SELECT i.id, i.platform_id, COALESCE(i.root_platform_id, i.platform_id),"
-	        " COALESCE(i.created_at, i.captured_at), COALESCE(c.id, 0), q.state FROM item i"
-	        " LEFT JOIN mod_case c ON c.item_id = i.id LEFT JOIN question q ON q.item_id = i.id"
+	        " COALESCE(i.created_at, i.captured_at),"
+	        /* A case on the post, or one still open in its thread. */
+	        " COALESCE((SELECT MIN(c.id) FROM mod_case c JOIN item t ON t.id = c.item_id"
+	        "  WHERE t.account_id = i.account_id AND (t.id = i.id OR"
+	        "  (t.root_platform_id = i.platform_id AND c.state IN"
+	        "  ('open','pending_confirmation')))), 0),"
+	        /* The post's own question, else one being handled in its thread. */
+	        " COALESCE(q.state, (SELECT MIN(tq.state) FROM question tq JOIN item t"
+	        "  ON t.id = tq.item_id WHERE t.account_id = i.account_id"
+	        "  AND t.root_platform_id = i.platform_id"
+	        "  AND tq.state IN ('open','forwarded','referred')))"
+	        " FROM item i LEFT JOIN question q ON q.item_id = i.id"
 	        " WHERE i.org_id = ? AND i.account_id = ? AND i.direction = 'upprattad'"
 	        " AND i.kind = 'post' AND i.state <> 'deleted'"
 	        " AND COALESCE(i.created_at, i.captured_at) < ?"
