@@ -376,7 +376,8 @@ static int token_check(const struct acc *a, const struct platcull_opts *o, struc
 
 	if (o->by_hand)
 		return KV_OK;
-	if (!takedown_supported(a->platform, TAKEDOWN_REMOVE, 1))
+	/* A YouTube post is a video: comments.delete is no way to remove it. */
+	if (a->platform == PLATFORM_YOUTUBE || !takedown_supported(a->platform, TAKEDOWN_REMOVE, 1))
 		return err_set(err, KV_EINVAL,
 		               "%s cannot delete posts through its API: delete them there by "
 		               "hand, then record it with --by-hand",
