@@ -514,29 +514,22 @@ int platcull_run(const struct op_ctx *op, const struct platcull_opts *o,
 	rc = choose(op, &a, &rep, err);
 	if (!rc && !o->dry_run && !pol.four_eyes)
 		rc = token_check(&a, o, &tc, err);
-	if (rc)
-		goto fail;
-	count_kept(&rep);
-	if (o->dry_run) {
-		rep.state = "dry_run";
-		*out = rep;
-		return KV_OK;
-	}
-	rc = record_run(op, o, &rep, pol.four_eyes ? "proposed" : "running", err);
-	if (!rc && pol.four_eyes) {
-		rep.state = "proposed";
-		*out = rep;
-		return KV_OK;
-	}
 	if (!rc)
+		count_kept(&rep);
+	if (!rc && o->dry_run)
+		rep.state = "dry_run";
+	else if (!rc)
+		rc = record_run(op, o, &rep, pol.four_eyes ? "proposed" : "running", err);
+	if (!rc && !o->dry_run && pol.four_eyes)
+		rep.state = "proposed";
+	else if (!rc && !o->dry_run)
 		rc = carry_out(op, &a, rep.run_id, o, &tc, NULL, &rep, err);
-	if (rc)
-		goto fail;
+	if (rc) {
+		platcull_report_done(&rep);
+		return rc;
+	}
 	*out = rep;
 	return KV_OK;
-fail:
-	platcull_report_done(&rep);
-	return rc;
 }
 
 struct entries_ctx {
