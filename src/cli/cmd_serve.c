@@ -11,6 +11,7 @@
 #include "http/api.h"
 #include "http/notifier.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "http/webhook.h"
 #include "records/records_snapshot.h"
 #include "store/register_rows.h"
@@ -26,6 +27,12 @@
 #include <string.h>
 
 #define LISTEN_DEFAULT "127.0.0.1:8080"
+
+/* Where the built web UI is looked for when neither --web nor [server]
+ * web_root names it: the source tree's web/dist (CMake sets it). */
+#ifndef KV_WEB_ROOT
+#define KV_WEB_ROOT "web/dist"
+#endif
 
 static const char *config_name(struct cli_ctx *ctx, char *tmp, size_t cap)
 {
@@ -71,8 +78,12 @@ static char *read_pem(struct cli_ctx *ctx, const char *key, const char *path)
 
 static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"listen", required_argument, NULL, 'l'}, {0}};
+	static const struct option opts[] = {{"listen", required_argument, NULL, 'l'},
+	                                     {"web", required_argument, NULL, 'w'},
+	                                     {0}};
 	struct webhook_ctx wc = {0};
+	struct static_files *web = NULL;
+	const char *web_root = NULL;
 	struct webhook_worker *worker = NULL;
 	struct notifier *notifier = NULL;
 	struct notify_settings ns;
@@ -96,6 +107,8 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'l')
 			listen = optarg;
+		else if (c == 'w')
+			web_root = optarg;
 		else
 			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
@@ -123,6 +136,23 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 
+	if (!web_root)
+		web_root = config_get(cfg, "server", "web_root", NULL);
+	{
+		/* Named on purpose (--web, web_root): it must be there. The
+		 * default may be missing (no UI built): serve the API alone. */
+		struct err werr;
+
+		err_clear(&werr);
+		code = static_files_open(&web, web_root ? web_root : KV_WEB_ROOT, &werr);
+		if (code && web_root) {
+			ctx->err = werr;
+			return cli_fail(ctx, code);
+		}
+		if (code)
+			fprintf(stderr, "kanalvakt: no web UI: %s\n", werr.msg);
+		code = 0;
+	}
 	/* Every thread started from here inherits the blocked set, so the
 	 * stop signals reach only the sigwait below. */
 	sigemptyset(&stop);
@@ -185,7 +215,9 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		                         .n_routes = api_server_routes(routes, 16, &api, &wc),
 		                         .log = log_line,
 		                         .tls_cert = tls_cert,
-		                         .tls_key = tls_key};
+		                         .tls_key = tls_key,
+		                         .fallback = static_files_handle,
+		                         .fallback_ctx = web};
 
 		wc.worker = worker;
 		code = server_start(&srv, &so, &ctx->err);
@@ -199,6 +231,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		webhook_worker_free(worker);
 		if (api_ready)
 			api_ctx_done(&api);
+		static_files_free(web);
 		return cli_fail(ctx, code);
 	}
 	if (!wc.verify_token || !*wc.verify_token)
@@ -217,6 +250,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	notifier_free(notifier);
 	webhook_worker_free(worker);
 	api_ctx_done(&api);
+	static_files_free(web);
 	fprintf(stderr, "kanalvakt: stopped\n");
 	return 0;
 }
@@ -382,8 +416,9 @@ static int cmd_webhook_retry(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 const struct cli_command cli_cmds_serve[] = {
-        {"serve", NULL, cmd_serve, "[--listen ADDR:PORT]",
-         "run the HTTP daemon (the JSON API, health check, Meta webhooks) until SIGINT or SIGTERM"},
+        {"serve", NULL, cmd_serve, "[--listen ADDR:PORT] [--web DIR]",
+         "run the HTTP daemon (the JSON API, the web UI, health check, Meta webhooks) until SIGINT "
+         "or SIGTERM"},
         {"webhook", "list", cmd_webhook_list, "[--status pending|done|failed]",
          "list stored webhook deliveries"},
         {"webhook", "retry", cmd_webhook_retry, "[ID]",

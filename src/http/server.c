@@ -31,6 +31,8 @@ struct server {
 	char *data_dir;
 	server_log_fn log;
 	void *log_ctx;
+	server_handler fallback;
+	void *fallback_ctx;
 	unsigned port;
 	int tls;
 	char *tls_cert, *tls_key;
@@ -298,29 +300,14 @@ static int prefix_matches(const char *path, const char *prefix)
 	return path[n] == '\0' || path[n] == '/' || (n > 0 && prefix[n - 1] == '/');
 }
 
-static void dispatch(struct server *srv, struct server_req *req)
+/* Runs a handler and turns a failure into the error reply. */
+static void run_handler(struct server_req *req, server_handler fn, void *ctx)
 {
-	const struct server_route *route = NULL;
-	int path_known = 0, rc;
 	struct err err;
+	int rc;
 
-	for (size_t i = 0; i < srv->n_routes && !route; i++) {
-		if (!prefix_matches(req->full_path, srv->routes[i].prefix))
-			continue;
-		path_known = 1;
-		if (strcmp(req->method, srv->routes[i].method) == 0)
-			route = &srv->routes[i];
-	}
-	if (!route) {
-		if (path_known)
-			server_reply_error(req, 405, "method_not_allowed",
-			                   "method %s is not allowed here", req->method);
-		else
-			server_reply_error(req, 404, "not_found", "no such resource");
-		return;
-	}
 	err_clear(&err);
-	rc = route->fn(route->ctx, req, &err);
+	rc = fn(ctx, req, &err);
 	if (rc) {
 		int status = err_http_status(rc);
 
@@ -337,6 +324,34 @@ static void dispatch(struct server *srv, struct server_req *req)
 		server_req_note(req, "handler gave no reply");
 		server_reply_error(req, 500, "internal", "internal error");
 	}
+}
+
+static void dispatch(struct server *srv, struct server_req *req)
+{
+	const struct server_route *route = NULL;
+	int path_known = 0;
+
+	for (size_t i = 0; i < srv->n_routes && !route; i++) {
+		if (!prefix_matches(req->full_path, srv->routes[i].prefix))
+			continue;
+		path_known = 1;
+		if (strcmp(req->method, srv->routes[i].method) == 0)
+			route = &srv->routes[i];
+	}
+	if (route) {
+		run_handler(req, route->fn, route->ctx);
+		return;
+	}
+	if (!path_known && srv->fallback &&
+	    (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)) {
+		run_handler(req, srv->fallback, srv->fallback_ctx);
+		return;
+	}
+	if (path_known)
+		server_reply_error(req, 405, "method_not_allowed", "method %s is not allowed here",
+		                   req->method);
+	else
+		server_reply_error(req, 404, "not_found", "no such resource");
 }
 
 static enum MHD_Result send_reply(struct server_req *req)
@@ -551,6 +566,8 @@ int server_start(struct server **out, const struct server_opts *o, struct err *e
 	srv->max_body = o->max_body ? o->max_body : SERVER_MAX_BODY_DEFAULT;
 	srv->log = o->log;
 	srv->log_ctx = o->log_ctx;
+	srv->fallback = o->fallback;
+	srv->fallback_ctx = o->fallback_ctx;
 	srv->data_dir = strdup(o->data_dir ? o->data_dir : ".");
 	srv->routes = calloc(o->n_routes ? o->n_routes : 1, sizeof(*srv->routes));
 	if (!srv->data_dir || !srv->routes) {

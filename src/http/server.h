@@ -48,6 +48,10 @@ struct server_opts {
 	void *log_ctx;
 	const char *tls_cert; /* PEM text of the certificate chain; NULL = plain HTTP */
 	const char *tls_key;  /* PEM text of the private key (copied, wiped on free) */
+	/* Answers the GET and HEAD requests whose path no route knows (the
+	 * web UI's files, http/static_files); NULL: 404 for those too. */
+	server_handler fallback;
+	void *fallback_ctx;
 };
 
 /* Binds and starts serving in background threads. The routes are copied;

@@ -78,9 +78,17 @@ if (login.status !== 200 || !cookie.startsWith('kv_session=')) {
 
 // The document and the server list the same routes with the same permissions.
 const docOps = [];
+const proposedOps = [];
+// Operations marked x-proposed are proposals that the web UI is built
+// against: they must not be served yet (the marker goes once they are), and
+// they are not called.
 for (const [path, ops] of Object.entries(doc.paths))
-  for (const [method, op] of Object.entries(ops)) docOps.push({ key: `${method.toUpperCase()} ${path}`, op });
+  for (const [method, op] of Object.entries(ops))
+    (op['x-proposed'] ? proposedOps : docOps).push({ key: `${method.toUpperCase()} ${path}`, op });
 const serverKeys = new Set(routes.map((r) => `${r.method} ${r.path}`));
+for (const d of proposedOps)
+  if (serverKeys.has(d.key)) bad(`${d.key}: served, but still marked x-proposed`);
+  else ok(`${d.key}: proposed, not served yet`);
 for (const r of routes) {
   const d = docOps.find((o) => o.key === `${r.method} ${r.path}`);
   if (!d) { bad(`${r.method} ${r.path}: the document lacks this route`); continue; }

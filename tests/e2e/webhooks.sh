@@ -102,7 +102,7 @@ start_server "$WORK/server1.log" && ok "serve starts on a free port ($PORT)" || 
 get /health
 expect_code 200 "GET /health"
 expect_grep '"status":"ok"' "$WORK/resp" "health says ok"
-get /nowhere
+get /api/nowhere
 expect_code 404 "unknown path is 404"
 expect_grep '"error":\{"code":"not_found"' "$WORK/resp" "404 has a JSON error body"
 curl -sS -o "$WORK/resp" -w '%{http_code}' -X DELETE "http://127.0.0.1:$PORT/webhooks/meta" >"$WORK/code"

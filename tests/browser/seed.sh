@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Seeds a data directory for the browser test through the CLI only: the
+# organisation, a unit, people, one Facebook account, the users who log in
+# (a redaktör, two moderators, an administrator), four eyes on, and the
+# captured items of tests/fixtures/web/day.jsonl. KANALVAKT_NOW (set by the
+# caller) pins the clock so that one question is overdue.
+# Usage: seed.sh KANALVAKT_BINARY DATA_DIR SOURCE_DIR
+set -euo pipefail
+K=$1
+export KANALVAKT_DATA=$2
+SRC=$3
+export KANALVAKT_USER=seed
+PASSWORD=${KV_TEST_PASSWORD:-Sommar-i-Testvik-2026}
+k() { "$K" "$@" >/dev/null; }
+
+k init --org "Testviks kommun"
+k unit add --name "Kommunikationsenheten"
+k unit add --name "Samhällsbyggnadsförvaltningen"
+k person add --name "Eva Ek" --email eva.ek@testvik.se --title Kommunikatör --unit Kommunikationsenheten
+k person add --name "Mona Moberg" --email mona.moberg@testvik.se --title Moderator --unit Kommunikationsenheten
+k person add --name "Maja Sund" --email maja.sund@testvik.se --title Webbredaktör --unit Kommunikationsenheten
+k person add --name "Ali Holm" --email ali.holm@testvik.se --title Kommunikationschef --unit Kommunikationsenheten
+k account add --platform facebook --handle testvikskommun --name "Testviks kommun" \
+	--platform-id 314159265358979 --unit Kommunikationsenheten \
+	--url https://www.facebook.com/testvikskommun \
+	--purpose "Informera invånarna och föra dialog" --audience "Invånare i Testvik" \
+	--responsible ali.holm@testvik.se --deputy eva.ek@testvik.se \
+	--admin ali.holm@testvik.se --admin eva.ek@testvik.se --posts-per-week 3 \
+	--goal "Snabba svar till invånarna" --decided-by ali.holm@testvik.se --decided-on 2026-01-15 \
+	--decision-ref "KS 2026/0007" --house-rules "Vi tar bort hot, personangrepp och reklam."
+for key in syfte mal budskap malgrupp kanal kontotyp avtal funktion_och_teknik resurser \
+	bevakning avsandare risker diarieforing_gallring_arkivering kriskommunikation \
+	marknadsforing informationskrav; do
+	k account checklist testvikskommun "$key" "Besvarat i beslutet KS 2026/0007"
+done
+k account activate testvikskommun
+k policy set four_eyes on
+
+user() {
+	local name=$1 person=$2 role=$3
+	printf '%s\n%s\n' "$PASSWORD" "$PASSWORD" | "$K" user add "$name" --person "$person" --role "$role" >/dev/null
+}
+user eva eva.ek@testvik.se editor
+user mona mona.moberg@testvik.se moderator
+user maja maja.sund@testvik.se moderator
+user ali ali.holm@testvik.se admin
+
+k import --account testvikskommun "$SRC/tests/fixtures/web/day.jsonl"
+printf '[meta]\napp_secret = browser-test-secret\n' >"$KANALVAKT_DATA/kanalvakt.conf"

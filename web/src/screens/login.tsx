@@ -1,0 +1,84 @@
+// Inloggning: a local user's name and password (POST /session).
+import { useState } from 'preact/hooks';
+import { api, describeError } from '../api';
+import type { Session } from '../types';
+import { ErrorBox } from '../ui';
+
+export function Login({ onSignedIn, expired }: { onSignedIn: (s: Session) => void; expired: boolean }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!username || !password) {
+      setError('Fyll i både användarnamn och lösenord.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const s = await api.post<Session>('/session', { username, password });
+      setPassword('');
+      onSignedIn(s);
+    } catch (err) {
+      const msg = describeError(err);
+      setError(
+        msg.startsWith('Du är inte inloggad') ? 'Fel användarnamn eller lösenord.' : msg,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main id="main" class="login">
+      <div class="login-card">
+        <p class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            K
+          </span>
+          Kanalvakt
+        </p>
+        <h1>Logga in</h1>
+        {expired && (
+          <p class="msg msg-info" role="status">
+            Du har loggats ut. Logga in igen för att fortsätta.
+          </p>
+        )}
+        <form onSubmit={submit} noValidate>
+          <div class="field">
+            <label for="login-user">Användarnamn</label>
+            <input
+              id="login-user"
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellcheck={false}
+              required
+              value={username}
+              onInput={(e) => setUsername((e.target as HTMLInputElement).value)}
+            />
+          </div>
+          <div class="field">
+            <label for="login-password">Lösenord</label>
+            <input
+              id="login-password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+            />
+          </div>
+          <ErrorBox>{error}</ErrorBox>
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? 'Loggar in…' : 'Logga in'}
+          </button>
+        </form>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,289 @@
+// Shapes of the API's answers, as docs/api/openapi.json describes them.
+
+export interface Grant {
+  role: string;
+  label: string;
+  all_accounts: boolean;
+  accounts: number[];
+  permissions: string[];
+}
+
+export interface Me {
+  id: number;
+  name: string;
+  person: number | null;
+  auth: string;
+  grants: Grant[];
+  permissions: string[];
+}
+
+export interface Session {
+  csrf: string;
+  user: Me;
+  expires_at: string;
+}
+
+export interface Organisation {
+  id: number;
+  name: string;
+  crisis: boolean;
+}
+
+export interface Unit {
+  id: number;
+  name: string;
+  parent: string | null;
+  closed_on: string | null;
+}
+
+export interface Person {
+  id: number;
+  name: string;
+  title: string | null;
+  email: string;
+  phone: string | null;
+  unit: string | null;
+  contact_public: boolean;
+  active: boolean;
+}
+
+export interface Account {
+  id: number;
+  platform: string;
+  handle: string | null;
+  platform_id: string | null;
+  url: string | null;
+  name: string | null;
+  status: string;
+  unit: string | null;
+  purpose: string | null;
+  goal: string | null;
+  audience: string | null;
+  responsible: string | null;
+  deputy: string | null;
+  admins: string[];
+  decided_by: string | null;
+  decided_on: string | null;
+  decision_ref: string | null;
+  posts_per_week: number | null;
+  house_rules: string | null;
+  opened_on: string | null;
+  closed_on: string | null;
+  closing_reason: string | null;
+  checklist: Record<string, unknown>;
+}
+
+export interface CheckProblem {
+  account: string;
+  account_id: number;
+  check: string;
+  detail: string;
+}
+
+export interface Item {
+  id: number;
+  account: string;
+  account_id: number;
+  platform: string;
+  platform_id: string;
+  kind: string;
+  parent: string | null;
+  root: string | null;
+  author_id: string | null;
+  author: string | null;
+  direction: 'inkommen' | 'upprättad';
+  created_at: string | null;
+  captured_at: string;
+  permalink: string | null;
+  state: string;
+  versions: number;
+  text: string;
+  snippet: string | null;
+  categories: string | null;
+}
+
+export interface Version {
+  version: number;
+  text: string;
+  sha256: string;
+  written_at: string | null;
+  captured_at: string;
+  source: string | null;
+}
+
+export interface ItemEvent {
+  event: string;
+  at: string;
+  captured_at: string;
+  source: string | null;
+}
+
+export interface Flag {
+  category: string;
+  score: number;
+  rule: string;
+  start: number;
+  end: number;
+  match: string;
+}
+
+export interface ItemDetail extends Omit<Item, 'versions'> {
+  versions: Version[];
+  events: ItemEvent[];
+  flags: Flag[];
+  media: unknown[];
+  thread: Item[];
+}
+
+export interface Question {
+  id: number;
+  account: string;
+  account_id: number;
+  item: number;
+  item_platform_id: string;
+  state: string;
+  arrived_at: string;
+  due_at: string;
+  overdue: boolean;
+  referral: boolean;
+  assigned_to: string | null;
+  forwarded_to: string | null;
+  note: string | null;
+  closed_by: string | null;
+  author: string | null;
+  text: string;
+  permalink: string | null;
+  categories: string | null;
+  answered_at: string | null;
+  answer_item: number | null;
+  response_seconds: number | null;
+  response_hours: number | null;
+}
+
+export interface Case {
+  id: number;
+  account: string;
+  account_id: number;
+  item: number;
+  platform_id: string;
+  author: string | null;
+  text: string;
+  categories: string;
+  state: string;
+  opened_at: string;
+  due_at: string;
+  overdue: boolean;
+  decision: string | null;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  confirmed_by: string | null;
+  confirmed_at: string | null;
+  evidence_sha256: string | null;
+  evidence_at: string | null;
+  registration: string | null;
+  external_ref: string | null;
+  takedown: { via: string | null; by: string | null; at: string | null; result: string | null };
+  history: boolean;
+}
+
+export interface CaseOutcome {
+  case: Case;
+  done: boolean;
+  via_api: boolean;
+  detail: string;
+}
+
+export interface Review {
+  account: string;
+  account_id: number;
+  missing: boolean;
+  last_review_at: string | null;
+  last_review_by: string | null;
+  interval: string;
+  reviewed_since: string | null;
+  due_at: string | null;
+}
+
+export interface Alert {
+  id: number;
+  account: string | null;
+  account_id: number | null;
+  kind: string;
+  detail: unknown;
+  created_at: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+}
+
+export interface Crisis {
+  on: boolean;
+  changed: boolean;
+}
+
+export interface PolicyEntry {
+  key: string;
+  value: string;
+  source: string;
+}
+
+export interface User {
+  id: number;
+  name: string;
+  person: string | null;
+  disabled: boolean;
+  grants: Grant[];
+  created_at: string;
+}
+
+export interface AccountStats {
+  account: string;
+  account_id: number;
+  weeks: number;
+  posts: number;
+  posts_per_week: number;
+  target_posts_per_week: number | null;
+  questions: number;
+  answered: number;
+  answered_in_time: number;
+  answered_in_time_pct: number | null;
+  median_response_hours: number | null;
+  p90_response_hours: number | null;
+  comments: number;
+  comments_by_category: Record<string, number>;
+  takedowns: number;
+  hidden: number;
+  removed: number;
+}
+
+export interface Stats {
+  from: string;
+  to: string;
+  accounts: AccountStats[];
+  total: AccountStats;
+}
+
+/* Proposed in docs/api/openapi.json by the web UI (not yet served). */
+export interface StandardText {
+  id: number;
+  title: string;
+  text: string;
+  account: string | null;
+}
+
+export interface AnswerCopy {
+  question: number;
+  answered_at: string;
+  answered_by: string | null;
+  text: string;
+  similarity: number;
+}
+
+export interface AnswerCheck {
+  copies: AnswerCopy[];
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
