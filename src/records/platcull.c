@@ -5,6 +5,7 @@
  * deleted and recorded or as it was. */
 #include "records/platcull.h"
 
+#include "base/calendar.h"
 #include "base/hash.h"
 #include "capture/takedown.h"
 #include "records/cull.h"
@@ -287,6 +288,17 @@ struct proto {
 static const char *const outcomes[] = {"deleted",      "failed", "held",     "action",
                                        "not_archived", "gone",   "proposed", "due"};
 
+/* A time as Stockholm local ISO 8601, null for none. */
+static json_t *iso(int64_t t)
+{
+	char b[CALENDAR_ISO_LEN];
+
+	if (!t)
+		return json_null();
+	calendar_format_local(b, t);
+	return json_string(b);
+}
+
 static int proto_entry(void *arg, const struct platcull_entry_row *e)
 {
 	struct proto *P = arg;
@@ -299,10 +311,10 @@ static int proto_entry(void *arg, const struct platcull_entry_row *e)
 		hash_sha256_update(&P->h, "\n", 1);
 	}
 	json_array_append_new(P->entries,
-	                      json_pack("{s:I,s:s,s:I,s:s,s:s?,s:I}", "item",
+	                      json_pack("{s:I,s:s,s:o,s:s,s:s?,s:o}", "item",
 	                                (json_int_t)e->item_id, "platform_id", e->platform_id,
-	                                "written", (json_int_t)e->item_at, "outcome", e->outcome,
-	                                "detail", e->detail, "at", (json_int_t)e->at));
+	                                "written", iso(e->item_at), "outcome", e->outcome, "detail",
+	                                e->detail, "at", iso(e->at)));
 	return 0;
 }
 
@@ -330,15 +342,15 @@ static int build_protokoll(const struct op_ctx *op, const struct platcull_run_ro
 	for (size_t i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
 		if (P.counts[i])
 			json_object_set_new(counts, outcomes[i], json_integer(P.counts[i]));
-	j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s?,s:b,s:s,s:o,s:s,s:o}", "format",
+	j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:I,s:o,s:o,s:s,s:s?,s:b,s:s,s:o,s:s,s:o}", "format",
 	              "kanalvakt-platform-gallringsprotokoll/1", "run", (json_int_t)r->id,
 	              "account", a.name, "platform", register_platform_name(a.platform), "rule",
 	              "policy platform_keep_months (ÖS: högst 18 månader på Facebook och "
 	              "Instagram)",
-	              "months", (json_int_t)r->months, "as_of", (json_int_t)r->as_of,
-	              "deleted_before", (json_int_t)r->cutoff, "proposed_by", r->proposed_by,
-	              "confirmed_by", confirmed_by, "by_hand", r->by_hand, "state", state, "counts",
-	              counts, "list_sha256", sha, "entries", P.entries);
+	              "months", (json_int_t)r->months, "as_of", iso(r->as_of), "deleted_before",
+	              iso(r->cutoff), "proposed_by", r->proposed_by, "confirmed_by", confirmed_by,
+	              "by_hand", r->by_hand, "state", state, "counts", counts, "list_sha256", sha,
+	              "entries", P.entries);
 	*out = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	json_decref(j);
 	return *out ? KV_OK : err_set(err, KV_ENOMEM, "out of memory");

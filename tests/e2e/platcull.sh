@@ -120,7 +120,10 @@ grep -qF '"cull.platform"' "$WORK/audit.jsonl" && ok "the run is audited" || bad
 expect_exit 0 "cull show --platform" -- "$K" --json cull show --platform "$run"
 sha=$(printf '300_1\n' | sha256sum | cut -d' ' -f1)
 jq -e --arg sha "$sha" '.format == "kanalvakt-platform-gallringsprotokoll/1" and .account == "facebook/exempelbykommun"
-	and .months == 18 and .counts.deleted == 1 and .counts.failed == 1 and .counts.held == 1
+	and .months == 18 and .as_of == "2026-07-01T10:00:00+02:00" and .deleted_before == "2025-01-01T10:00:00+01:00"
+	and (.entries[] | select(.platform_id == "300_1") | .written == "2024-05-02T10:00:00+02:00"
+		and .at == "2026-07-01T10:00:00+02:00")
+	and .counts.deleted == 1 and .counts.failed == 1 and .counts.held == 1
 	and .counts.not_archived == 1 and .counts.action == 1 and .list_sha256 == $sha and .proposed_by == "e2e"
 	and (.entries[] | select(.platform_id == "300_3") | .detail | test("^HTTP 500: "))' "$WORK/out" >/dev/null &&
 	ok "the protokoll counts each outcome and hashes what was deleted" || bad "protokoll: $(cat "$WORK/out")"
