@@ -251,3 +251,21 @@ int config_each_section(const struct config *c, const char *prefix, config_secti
 	}
 	return KV_OK;
 }
+
+int config_each_key(const struct config *c, const char *section, const char *prefix,
+                    config_key_fn fn, void *ctx)
+{
+	size_t plen = strlen(prefix);
+
+	for (size_t i = 0; c && i < c->n; i++) {
+		int rc;
+
+		if (strcmp(c->e[i].section, section) != 0 ||
+		    strncmp(c->e[i].key, prefix, plen) != 0)
+			continue;
+		rc = fn(ctx, c->e[i].key + plen, c->e[i].value);
+		if (rc)
+			return rc;
+	}
+	return KV_OK;
+}

@@ -54,4 +54,11 @@ typedef int (*config_section_fn)(void *ctx, const char *section, const char *nam
 int config_each_section(const struct config *c, const char *prefix, config_section_fn fn,
                         void *ctx);
 
+/* Calls fn for each key of section (in file order) whose name starts with
+ * prefix, with the rest of the name and the value. A non-zero return from fn
+ * stops the walk and is returned. */
+typedef int (*config_key_fn)(void *ctx, const char *name, const char *value);
+int config_each_key(const struct config *c, const char *section, const char *prefix,
+                    config_key_fn fn, void *ctx);
+
 #endif

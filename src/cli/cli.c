@@ -13,6 +13,7 @@
 #include "store/register_rows.h"
 #include "store/store.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -130,6 +131,21 @@ const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now)
 {
 	op_ctx_init(&ctx->op, ctx->store, org, &ctx->who, now ? now : time_now());
 	return &ctx->op;
+}
+
+int cli_parse_id(const char *s, int64_t *out)
+{
+	char *end = NULL;
+	long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return KV_EINVAL; /* strtoll would skip spaces and take a sign */
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || !end || *end || v <= 0)
+		return KV_EINVAL;
+	*out = v;
+	return KV_OK;
 }
 
 int cli_account_option(struct cli_ctx *ctx, int argc, char **argv, const char **account)

@@ -70,6 +70,10 @@ int cli_op(struct cli_ctx *ctx, struct op_ctx *out);
  * now (0: the current time), for a feature call. */
 const struct op_ctx *cli_op_at(struct cli_ctx *ctx, int64_t org, int64_t now);
 
+/* Reads a positive decimal id (a row id): KV_OK, or KV_EINVAL for anything
+ * else (signs, spaces, trailing text, zero, overflow). */
+int cli_parse_id(const char *s, int64_t *out);
+
 /* Parses the options of a command whose only option is --account A; sets
  * *account (NULL when not given) and optind to the first operand. Returns 0,
  * or the exit status of a usage error already printed. */

@@ -14,20 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_id(const char *s, int64_t *out)
-{
-	char *end = NULL;
-	long long v;
-
-	if (!s)
-		return KV_EINVAL;
-	v = strtoll(s, &end, 10);
-	if (!end || end == s || *end || v <= 0)
-		return KV_EINVAL;
-	*out = v;
-	return KV_OK;
-}
-
 static const char *fmt_time(char b[CALENDAR_ISO_LEN], int64_t t)
 {
 	if (!t)
@@ -141,7 +127,7 @@ static int org_and_id(struct cli_ctx *ctx, const char *arg, int64_t *org, int64_
 {
 	int code;
 
-	if (parse_id(arg, id) != KV_OK)
+	if (cli_parse_id(arg, id) != KV_OK)
 		return -cli_usage(ctx, ctx->cmd, "'%s' is not a case id", arg ? arg : "");
 	code = cli_org(ctx, org);
 	return code ? -cli_fail(ctx, code) : 0;

@@ -62,9 +62,10 @@ static int cmd_snapshot(struct cli_ctx *ctx, int argc, char **argv)
 	code = snapshot_settings(ctx, &set);
 	code = code ? code : cli_op(ctx, &op);
 	code = code ? code : cli_account(ctx, op.org, account, "--account", &acct);
+	if (!code && font)
+		snprintf(set.font, sizeof(set.font), "%s", font);
 	code = code ? code
-	            : records_snapshot_take(&op, acct, day, out, "manual", font ? font : set.font,
-	                                    &res, &ctx->err);
+	            : records_snapshot_take(&op, acct, day, out, "manual", &set, &res, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
@@ -170,10 +171,9 @@ static int64_t items_buf[DISCLOSE_LIST_MAX];
 
 static int add_item_id(struct cli_ctx *ctx, struct disclose_request *rq, const char *s)
 {
-	char *end = NULL;
-	long long v = strtoll(s, &end, 10);
+	int64_t v = 0;
 
-	if (v <= 0 || !end || *end)
+	if (cli_parse_id(s, &v))
 		return cli_usage(ctx, ctx->cmd, "--item: '%s' is not an item id", s);
 	if (rq->n_items == DISCLOSE_LIST_MAX)
 		return cli_usage(ctx, ctx->cmd, "--item: at most %d", DISCLOSE_LIST_MAX);

@@ -21,20 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int parse_pos(const char *s, int64_t *out)
-{
-	char *end = NULL;
-	long long v;
-
-	if (!s)
-		return KV_EINVAL;
-	v = strtoll(s, &end, 10);
-	if (!end || end == s || *end || v <= 0)
-		return KV_EINVAL;
-	*out = v;
-	return KV_OK;
-}
-
 static json_t *jtime(int64_t t)
 {
 	char b[CALENDAR_ISO_LEN];
@@ -212,7 +198,7 @@ static int cmd_retention_show(struct cli_ctx *ctx, int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'v') {
-			if (parse_pos(optarg, &version))
+			if (cli_parse_id(optarg, &version))
 				return cli_usage(ctx, ctx->cmd, "--version: '%s' is not a version",
 				                 optarg);
 		} else if (c == 'V') {
@@ -403,7 +389,7 @@ static int cmd_hold_release(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
-	if (optind + 1 != argc || parse_pos(argv[optind], &id))
+	if (optind + 1 != argc || cli_parse_id(argv[optind], &id))
 		return cli_usage(ctx, ctx->cmd, "give one hold id");
 	if (!reason)
 		return cli_usage(ctx, ctx->cmd, "give --reason");
@@ -588,12 +574,12 @@ static int cmd_cull(struct cli_ctx *ctx, int argc, char **argv)
 				return cli_fail(ctx, KV_EINVAL);
 			break;
 		case 'b':
-			if (parse_pos(optarg, &co.batch) || co.batch > 100000)
+			if (cli_parse_id(optarg, &co.batch) || co.batch > 100000)
 				return cli_usage(ctx, ctx->cmd, "--batch: '%s' is not 1 to 100000",
 				                 optarg);
 			break;
 		case 'p':
-			if (parse_pos(optarg, &co.pause_ms) || co.pause_ms > 60000)
+			if (cli_parse_id(optarg, &co.pause_ms) || co.pause_ms > 60000)
 				return cli_usage(ctx, ctx->cmd,
 				                 "--pause-ms: '%s' is not 1 to 60000", optarg);
 			local_only = 1;
@@ -608,7 +594,7 @@ static int cmd_cull(struct cli_ctx *ctx, int argc, char **argv)
 			by_hand = 1;
 			break;
 		case 'c':
-			if (parse_pos(optarg, &confirm))
+			if (cli_parse_id(optarg, &confirm))
 				return cli_usage(ctx, ctx->cmd,
 				                 "--confirm: '%s' is not a run number", optarg);
 			break;
@@ -806,7 +792,7 @@ static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
-	if (optind + 1 != argc || parse_pos(argv[optind], &id))
+	if (optind + 1 != argc || cli_parse_id(argv[optind], &id))
 		return cli_usage(ctx, ctx->cmd, "give one culling run number");
 	if (platform && (list || pdf))
 		return cli_usage(ctx, ctx->cmd,
@@ -865,7 +851,7 @@ static int cmd_case_export(struct cli_ctx *ctx, int argc, char **argv)
 	if (!out)
 		return cli_usage(ctx, ctx->cmd, "give --out DIR");
 	if (optind < argc) {
-		if (optind + 1 != argc || parse_pos(argv[optind], &id))
+		if (optind + 1 != argc || cli_parse_id(argv[optind], &id))
 			return cli_usage(ctx, ctx->cmd, "'%s' is not a case id", argv[optind]);
 		if (from_s || to_s)
 			return cli_usage(ctx, ctx->cmd,

@@ -108,15 +108,19 @@ struct grant_opts {
 	const char *person, *role, *perms, *token;
 	const char *accounts[ACCOUNTS_MAX];
 	size_t n_accounts;
+	int sso; /* user add --sso: no password, logs in by single sign-on */
 };
 
 static int parse_grant(struct cli_ctx *ctx, int argc, char **argv, struct grant_opts *g,
                        int with_person, int with_token)
 {
-	static const struct option opts[] = {
-	        {"person", required_argument, NULL, 'p'},  {"role", required_argument, NULL, 'r'},
-	        {"account", required_argument, NULL, 'a'}, {"perms", required_argument, NULL, 'P'},
-	        {"name", required_argument, NULL, 'n'},    {0}};
+	static const struct option opts[] = {{"person", required_argument, NULL, 'p'},
+	                                     {"role", required_argument, NULL, 'r'},
+	                                     {"account", required_argument, NULL, 'a'},
+	                                     {"perms", required_argument, NULL, 'P'},
+	                                     {"name", required_argument, NULL, 'n'},
+	                                     {"sso", no_argument, NULL, 's'},
+	                                     {0}};
 	int c;
 
 	optind = 0;
@@ -130,6 +134,8 @@ static int parse_grant(struct cli_ctx *ctx, int argc, char **argv, struct grant_
 			g->perms = optarg;
 		else if (c == 'n' && with_token)
 			g->token = optarg;
+		else if (c == 's' && with_person)
+			g->sso = 1;
 		else if (c == 'a') {
 			if (g->n_accounts == ACCOUNTS_MAX)
 				return cli_usage(ctx, ctx->cmd, "--account: at most %d",
@@ -168,14 +174,14 @@ static int cmd_user_add(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 	rc = shell_op(ctx, &op, &p);
-	if (!rc)
+	if (!rc && !g.sso)
 		rc = read_password(ctx, pw, sizeof(pw));
 	if (rc) {
 		sodium_memzero(pw, sizeof(pw));
 		return rc;
 	}
 	in = (struct users_grant_input){g.role, g.perms, g.accounts, g.n_accounts};
-	code = users_add(&op, name, g.person, &in, pw, &kdf, &id, &ctx->err);
+	code = users_add(&op, name, g.person, &in, g.sso ? NULL : pw, &kdf, &id, &ctx->err);
 	sodium_memzero(pw, sizeof(pw));
 	if (code)
 		return cli_fail(ctx, code);
@@ -506,8 +512,8 @@ static int cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_command cli_cmds_user[] = {
         {"user", "add", cmd_user_add,
-         "NAME --role ROLE [--person EMAIL] [--account A]... [--perms P,P] (password on the "
-         "terminal or stdin)",
+         "NAME --role ROLE [--person EMAIL] [--account A]... [--perms P,P] [--sso] (password "
+         "on the terminal or stdin; none with --sso: the user logs in by single sign-on)",
          "add a user who logs in to serve, with one role (for all accounts or the ones given)"},
         {"user", "passwd", cmd_user_passwd, "NAME", "set a user's password"},
         {"user", "list", cmd_user_list, "", "list users and their roles"},

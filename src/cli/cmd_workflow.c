@@ -13,7 +13,6 @@
 #include "workflow/ingest.h"
 #include "workflow/sync.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +31,8 @@ static int org_account(struct cli_ctx *ctx, const char *ref, int64_t *org, int64
 
 static int parse_id(struct cli_ctx *ctx, const char *s, int64_t *out)
 {
-	char *end = NULL;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (!*s || !end || *end || errno || v <= 0)
+	if (cli_parse_id(s, out))
 		return cli_usage(ctx, ctx->cmd, "'%s' is not a question id (a positive number)", s);
-	*out = v;
 	return 0;
 }
 

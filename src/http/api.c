@@ -15,6 +15,7 @@
 #include "http/api_policy.h"
 #include "http/api_register.h"
 #include "http/api_review.h"
+#include "http/api_oidc.h"
 #include "http/api_session.h"
 #include "http/api_stats.h"
 #include "http/server.h"
@@ -38,6 +39,8 @@ const struct api_route api_routes[] = {
         R("POST", "/session", api_session_login, API_PUBLIC, 0, 0),
         R("GET", "/session", api_session_get, API_LOGIN, 0, 0),
         R("DELETE", "/session", api_session_logout, API_LOGIN, 0, 0),
+        R("GET", "/session/oidc", api_oidc_start, API_PUBLIC, 0, 0),
+        R("GET", "/session/oidc/callback", api_oidc_callback, API_PUBLIC, 0, 0),
         R("GET", "/openapi.json", api_register_openapi, API_PUBLIC, 0, 0),
         R("GET", "/organisation", api_register_organisation, API_LOGIN, PERM_REGISTER_READ, 1),
         R("GET", "/units", api_register_units, API_LOGIN, PERM_REGISTER_READ, 1),
@@ -145,6 +148,8 @@ int api_ctx_init(struct api_ctx *a, const struct config *cfg, int64_t org, struc
 			             "[auth] login_failures: '%s' is not a number from 1 to 1000",
 			             v);
 	}
+	if (!rc)
+		rc = api_oidc_init(&a->oidc, cfg, err);
 	if (rc)
 		return rc;
 	a->max_failures = (int)failures;
@@ -158,6 +163,8 @@ void api_ctx_done(struct api_ctx *a)
 		return;
 	free(a->throttle);
 	a->throttle = NULL;
+	api_oidc_free(a->oidc);
+	a->oidc = NULL;
 	pthread_mutex_destroy(&a->lock);
 }
 

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct api_oidc;
 struct config;
 struct server_req;
 struct server_route;
@@ -46,7 +47,8 @@ struct api_ctx {
 	int64_t lockout_s;  /* [auth] login_lockout, default 15 min */
 	const char *openapi;
 	size_t openapi_len;
-	pthread_mutex_t lock; /* guards the throttle table */
+	struct api_oidc *oidc; /* [oidc]; NULL when single sign-on is off */
+	pthread_mutex_t lock;  /* guards the throttle table */
 	struct api_throttle *throttle;
 	size_t n_throttle;
 };

@@ -119,8 +119,7 @@ static json_t *session_json(struct api_req *r, int64_t created)
 int api_session_login(struct api_req *r)
 {
 	static const char *const fields[] = {"username", "password", NULL};
-	unsigned char raw[32], craw[24];
-	char id[65], sha[HASH_SHA256_HEX_LEN + 1], addr[64], kuser[96], kaddr[96], detail[200];
+	char addr[64], kuser[96], kaddr[96], detail[200];
 	const char *user = NULL, *pw = NULL;
 	int64_t org = 0;
 	int rc;
@@ -154,22 +153,41 @@ int api_session_login(struct api_req *r)
 	if (rc)
 		return rc;
 	throttle_note(r->api, kuser, r->op.now, 0);
+	rc = api_session_begin(r, NULL);
+	if (rc)
+		return rc;
+	return api_reply(r, 200, session_json(r, r->op.now));
+}
+
+int api_session_begin(struct api_req *r, const char *detail)
+{
+	unsigned char raw[32], craw[24];
+	char id[65], sha[HASH_SHA256_HEX_LEN + 1];
+	int rc;
+
 	/* A new id on every login: whatever session the client held ends. */
 	if (r->session[0])
 		user_rows_session_delete(r->op.store, r->session, r->err);
+	r->session[0] = '\0';
 	randombytes_buf(raw, sizeof(raw));
 	randombytes_buf(craw, sizeof(craw));
 	hash_hex(id, raw, sizeof(raw));
 	hash_hex(r->csrf, craw, sizeof(craw));
 	hash_sha256_hex(sha, id, strlen(id));
+	sodium_memzero(raw, sizeof(raw));
 	rc = user_rows_session_insert(r->op.store, sha, r->who.user_id, r->csrf, r->op.now, r->err);
 	if (!rc)
-		rc = audit_session(r, r->who.name, "session.login", NULL);
+		rc = audit_session(r, r->who.name, "session.login", detail);
 	if (rc)
 		return rc;
 	set_cookie(r, id, r->api->absolute_s);
 	sodium_memzero(id, sizeof(id));
-	return api_reply(r, 200, session_json(r, r->op.now));
+	return KV_OK;
+}
+
+void api_session_audit_failure(struct api_req *r, const char *detail)
+{
+	audit_session(r, "anonymous", "session.login_failed", detail);
 }
 
 int api_session_get(struct api_req *r)

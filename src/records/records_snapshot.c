@@ -4,6 +4,8 @@
  * audited in one transaction once the file is whole. */
 #include "records/records_snapshot.h"
 
+#include "records/records_screenshot.h"
+
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/config.h"
@@ -34,8 +36,14 @@ int records_snapshot_settings(const struct config *cfg, const char *data_dir,
 	const char *dates = cfg ? config_get(cfg, "records", "snapshot_dates", NULL) : NULL;
 	const char *dir = cfg ? config_get(cfg, "records", "snapshot_dir", NULL) : NULL;
 	const char *font = cfg ? config_get(cfg, "records", "font", NULL) : NULL;
+	const char *shot = cfg ? config_get(cfg, "records", "screenshot", "no") : "no";
+	const char *chromium = cfg ? config_get(cfg, "records", "chromium", NULL) : NULL;
 
 	memset(out, 0, sizeof(*out));
+	if (config_parse_bool(shot, &out->screenshot))
+		return err_set(err, KV_EINVAL, "[records] screenshot: '%s' is not yes or no", shot);
+	snprintf(out->chromium, sizeof(out->chromium), "%s",
+	         chromium && *chromium ? chromium : RECORDS_SCREENSHOT_CHROMIUM);
 	if (!dates)
 		dates = "06-30,12-31";
 	for (const char *p = dates; *p;) {
@@ -178,6 +186,9 @@ struct account_print {
 	int64_t from, end; /* created_at in [from, end); end also dates versions and states */
 	int snapshot;      /* 1: the page as it looked (newest first, no messages) */
 	const char *kind;  /* "periodiskt uttag", "utskrift" */
+	const unsigned char *shot; /* a PNG of the live page, or NULL */
+	size_t shot_len;
+	const char *shot_note; /* why there is none, or NULL */
 };
 
 static int build_doc(struct render_doc *doc, const struct op_ctx *op, const struct account_rec *r,
@@ -227,6 +238,14 @@ static int build_doc(struct render_doc *doc, const struct op_ctx *op, const stru
 	                       "sitt inlägg i den ordning de skrevs."
 	                     : "Kontots poster under perioden i tidsordning, kommentarer och "
 	                       "svar under det de svarar på.");
+	if (ap->shot) {
+		render_doc_heading(doc, 2, "Sidan som den visades");
+		snprintf(line, sizeof(line), "Skärmbild av %s, tagen %s", r->v.url ? r->v.url : "",
+		         taken);
+		render_doc_image(doc, ap->shot, ap->shot_len, "image/png", line);
+	} else if (ap->shot_note) {
+		render_doc_paragraph(doc, RENDER_NOTE, ap->shot_note);
+	}
 	if (t.n == 0)
 		render_doc_paragraph(doc, RENDER_BODY, "Inga poster fångade under perioden.");
 	for (size_t i = 0; i < t.n && !rc; i++) {
@@ -275,9 +294,14 @@ static int ensure_dir(const char *dir, struct err *err)
 }
 
 int records_snapshot_take(const struct op_ctx *op, int64_t account, const char *day,
-                          const char *out_dir, const char *reason, const char *font,
-                          struct snapshot_result *out, struct err *err)
+                          const char *out_dir, const char *reason,
+                          const struct snapshot_settings *set, struct snapshot_result *out,
+                          struct err *err)
 {
+	const char *font = set && set->font[0] ? set->font : NULL;
+	unsigned char *shot = NULL;
+	size_t shot_len = 0;
+	char shot_note[ERR_MSG_MAX + 64] = "";
 	struct account_rec *r = NULL;
 	struct render_doc *doc = NULL;
 	struct arena a;
@@ -337,7 +361,21 @@ int records_snapshot_take(const struct op_ctx *op, int64_t account, const char *
 		rc = err_set(err, rc, "out of memory");
 		goto out;
 	}
-	struct account_print ap = {dayb, 0, day_end, 1, "periodiskt uttag"};
+	struct account_print ap = {dayb, 0, day_end, 1, "periodiskt uttag", NULL, 0, NULL};
+	/* The live page shows today, so only a snapshot of today gets its picture. */
+	if (set && set->screenshot && r->v.url && strcmp(dayb, today) == 0) {
+		struct err serr = {0};
+
+		if (records_screenshot_take(set->chromium, r->v.url, &shot, &shot_len, &serr) ==
+		    KV_OK) {
+			ap.shot = shot;
+			ap.shot_len = shot_len;
+		} else {
+			snprintf(shot_note, sizeof(shot_note), "Ingen skärmbild av sidan: %s",
+			         serr.msg);
+			ap.shot_note = shot_note;
+		}
+	}
 	rc = build_doc(doc, op, r, org_name, &ap, title, &n_items, err);
 	if (rc)
 		goto out;
@@ -399,6 +437,7 @@ int records_snapshot_take(const struct op_ctx *op, int64_t account, const char *
 out:
 	if (rc && wrote)
 		unlink(path); /* not recorded: not left looking like a snapshot */
+	free(shot);
 	render_doc_free(doc);
 	register_row_account_free(r);
 	arena_done(&a);
@@ -556,7 +595,7 @@ int records_snapshot_run_due(const struct op_ctx *op, const struct snapshot_sett
 		clean_name(handle);
 		snprintf(dir, sizeof(dir), "%s/%s", set->out_dir, handle);
 		int trc = records_snapshot_take(op, due[i].account_id, due[i].day, dir,
-		                                due[i].reason, set->font, &res, &e);
+		                                due[i].reason, set, &res, &e);
 		struct snapshot_event ev = {&due[i], trc ? NULL : &res, trc ? e.msg : NULL};
 		if (trc) {
 			failed++;
@@ -607,7 +646,8 @@ int records_snapshot_printout(const struct op_ctx *op, int64_t account, int64_t 
 		rc = err_set(err, rc, "out of memory");
 		goto out;
 	}
-	struct account_print ap = {period, from, to ? to : op->now + 1, 0, "utskrift"};
+	struct account_print ap = {period, from, to ? to : op->now + 1, 0, "utskrift", NULL,
+	                           0,      NULL};
 	rc = build_doc(doc, op, r, org_name, &ap, title, &n_items, err);
 	if (rc)
 		goto out;

@@ -24,13 +24,16 @@ struct config;
 struct snapshot_settings {
 	int n_dates;
 	int month[SNAPSHOT_DATES_MAX], day[SNAPSHOT_DATES_MAX]; /* e.g. 6/30, 12/31 */
-	char out_dir[PATH_MAX]; /* serve writes <out_dir>/<handle>/<file> */
-	char font[128];         /* "" = PDFA_DEFAULT_FONT */
+	char out_dir[PATH_MAX];  /* serve writes <out_dir>/<handle>/<file> */
+	char font[128];          /* "" = PDFA_DEFAULT_FONT */
+	int screenshot;          /* [records] screenshot: a picture of the live page too */
+	char chromium[PATH_MAX]; /* [records] chromium, default /usr/bin/chromium */
 };
 
 /* Reads [records] snapshot_dates ("06-30,12-31", the default), snapshot_dir
- * (default <data_dir>/snapshots) and font from cfg (may be NULL). KV_EINVAL
- * naming the key and the value that is wrong. */
+ * (default <data_dir>/snapshots), font, screenshot (yes/no, default no) and
+ * chromium from cfg (may be NULL). KV_EINVAL naming the key and the value
+ * that is wrong. */
 int records_snapshot_settings(const struct config *cfg, const char *data_dir,
                               struct snapshot_settings *out, struct err *err);
 
@@ -47,14 +50,18 @@ struct snapshot_result {
 
 /* Takes the snapshot of account (id) as of day ("YYYY-MM-DD"; NULL: today in
  * Stockholm) into out_dir (created when missing; its parent must exist).
- * reason is "manual", "scheduled" or "final". font NULL: the default.
+ * reason is "manual", "scheduled" or "final". set gives the font and
+ * whether a screenshot of the account's live page (its address in the
+ * register) is taken for a snapshot of today; a page that cannot be shot is
+ * said so in the PDF and does not stop the snapshot. set NULL: the defaults.
  * Needs PERM_RECORDS on the account. Errors: KV_EINVAL (bad day, a day
  * after today), KV_ENOTFOUND (no such account, font missing), KV_ECONFLICT
  * (the file exists), KV_EDENIED, KV_EIO. Nothing is recorded unless the
  * file is whole; a failed record removes the file again. */
 int records_snapshot_take(const struct op_ctx *op, int64_t account, const char *day,
-                          const char *out_dir, const char *reason, const char *font,
-                          struct snapshot_result *out, struct err *err);
+                          const char *out_dir, const char *reason,
+                          const struct snapshot_settings *set, struct snapshot_result *out,
+                          struct err *err);
 
 /* The file name for an account's snapshot as of day (no directory). */
 int records_snapshot_file_name(const struct op_ctx *op, int64_t account, const char *day, char *out,

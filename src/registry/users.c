@@ -465,3 +465,138 @@ int users_token_principal(struct store *s, const char *secret, struct principal 
 	*out_org = u.org_id;
 	return load_principal(s, &u, token, AUTH_TOKEN, out, err);
 }
+
+/* The grants as one comparable text: "role|perms|accounts;" each. */
+struct grant_text {
+	char s[2048];
+	size_t len;
+};
+
+static int grant_text_add(void *arg, const char *role, uint32_t perms, const char *accounts)
+{
+	struct grant_text *t = arg;
+
+	if (t->len < sizeof(t->s))
+		t->len += (size_t)snprintf(t->s + t->len, sizeof(t->s) - t->len, "%s|%u|%s;", role,
+		                           perms, accounts ? accounts : "*");
+	return 0;
+}
+
+static int sso_user(const struct op_ctx *op, const struct users_sso *in, struct user_row *u,
+                    int *created, struct err *err)
+{
+	struct err ignore;
+	int64_t id = 0;
+	int rc;
+
+	*created = 0;
+	rc = user_rows_sso_find(op->store, in->issuer, in->subject, &id, err);
+	if (!rc)
+		return user_rows_get(op->store, NULL, id, u, err);
+	if (rc != KV_ENOTFOUND)
+		return rc;
+	err_clear(err);
+	if (user_rows_get(op->store, in->name, 0, u, &ignore) == KV_OK) {
+		if (u->pw_hash[0])
+			return err_set(err, KV_EDENIED,
+			               "'%s' is a local user with a password: single sign-on does "
+			               "not take it over",
+			               in->name);
+		rc = user_rows_sso_link(op->store, u->id, in->issuer, in->subject, err);
+		if (rc == KV_ECONFLICT)
+			rc = err_set(err, KV_EDENIED,
+			             "'%s' is linked to another subject of the identity provider",
+			             in->name);
+		return rc;
+	}
+	if (!in->provision)
+		return err_set(err, KV_EDENIED,
+		               "'%s' is not a user here and [oidc] provision is off: an "
+		               "administrator must add the user first",
+		               in->name);
+	rc = user_rows_insert(op->store, op->org, in->name, 0, "", op->now, &id, err);
+	if (!rc)
+		rc = user_rows_sso_link(op->store, id, in->issuer, in->subject, err);
+	if (!rc)
+		rc = user_rows_get(op->store, NULL, id, u, err);
+	if (!rc)
+		*created = 1;
+	return rc;
+}
+
+static int sso_audit(const struct op_ctx *op, const struct users_sso *in, const char *action,
+                     int64_t id, json_t *after, struct err *err)
+{
+	char idtext[32], *a = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc;
+
+	json_decref(after);
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+	rc = audit_append(op->store, NULL, op->org, in->name, action, "user", idtext, NULL, a, err);
+	free(a);
+	return rc;
+}
+
+int users_sso_login(const struct op_ctx *op, const struct users_sso *in, struct principal *out,
+                    struct err *err)
+{
+	struct grant_text before = {{0}, 0}, after = {{0}, 0};
+	json_t *grants = NULL;
+	struct user_row u;
+	int rc, created = 0;
+
+	if (!in->issuer || !*in->issuer || !in->subject || !*in->subject)
+		return err_set(err, KV_EINVAL, "sub: the ID token names no subject");
+	rc = check_name(in->name, err);
+	if (rc)
+		return rc;
+	if (in->n_grants == 0)
+		return err_set(err, KV_EDENIED,
+		               "'%s' holds no group that [oidc] maps to a role: no access",
+		               in->name);
+	rc = store_begin(op->store, err);
+	if (rc)
+		return rc;
+	memset(&u, 0, sizeof(u));
+	rc = sso_user(op, in, &u, &created, err);
+	if (!rc && u.disabled)
+		rc = err_set(err, KV_EDENIED, "the user '%s' is disabled", u.name);
+	if (!rc)
+		rc = user_rows_grants(op->store, u.id, 0, grant_text_add, &before, err);
+	if (!rc)
+		rc = user_rows_grants_clear(op->store, u.id, err);
+	grants = json_array();
+	for (size_t i = 0; !rc && i < in->n_grants; i++) {
+		const struct users_grant_input *g = &in->grants[i];
+		char *accounts = NULL;
+		uint32_t perms = 0;
+		enum role r;
+
+		rc = grant_parse(g, &r, &perms, err);
+		if (!rc)
+			rc = accounts_list(op, g, &accounts, err);
+		if (!rc)
+			rc = user_rows_grant_add(op->store, u.id, 0, principal_role_name(r), perms,
+			                         accounts, err);
+		if (!rc) {
+			grant_text_add(&after, principal_role_name(r), perms, accounts);
+			json_array_append_new(grants, json_pack("{s:s,s:s?}", "role",
+			                                        principal_role_name(r), "accounts",
+			                                        accounts));
+		}
+		free(accounts);
+	}
+	if (!rc && created)
+		rc = sso_audit(
+		        op, in, "user.add", u.id,
+		        json_pack("{s:s,s:s,s:O}", "name", u.name, "via", "oidc", "grants", grants),
+		        err);
+	else if (!rc && strcmp(before.s, after.s) != 0)
+		rc = sso_audit(op, in, "user.grants", u.id,
+		               json_pack("{s:s,s:O}", "via", "oidc", "grants", grants), err);
+	json_decref(grants);
+	rc = finish(op->store, rc, err);
+	if (rc)
+		return rc;
+	return load_principal(op->store, &u, 0, AUTH_OIDC, out, err);
+}

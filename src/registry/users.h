@@ -83,4 +83,28 @@ int users_principal(struct store *s, int64_t user_id, enum auth_method auth, str
 int users_token_principal(struct store *s, const char *secret, struct principal *out,
                           int64_t *out_org, struct err *err);
 
+/* A single sign-on login as the identity provider vouched for it: its
+ * issuer and subject, the user name (from a claim) and the grants mapped
+ * from the provider's groups (at least one). */
+struct users_sso {
+	const char *issuer;
+	const char *subject;
+	const char *name;
+	const struct users_grant_input *grants;
+	size_t n_grants;
+	int provision; /* 1: an unknown subject becomes a new user */
+};
+
+/* Finds the user linked to issuer and subject; or links a user named name
+ * that has no password and no link yet (made by an administrator for SSO);
+ * or, with provision, creates the user (no password) and links it. Their own
+ * grants become in->grants (audited when they change; a new user is audited
+ * as user.add), all in one transaction, audited as the user (op's principal
+ * is not consulted: the provider has vouched). out is the user, AUTH_OIDC.
+ * KV_EDENIED naming why: a disabled user, an unknown user without provision,
+ * a local user of that name with a password; KV_EINVAL for a bad name or
+ * grant (naming it). */
+int users_sso_login(const struct op_ctx *op, const struct users_sso *in, struct principal *out,
+                    struct err *err);
+
 #endif

@@ -509,6 +509,13 @@ static const char *const migrations[] = {
         " csrf TEXT NOT NULL,"
         " created_at INTEGER NOT NULL,"
         " seen_at INTEGER NOT NULL) WITHOUT ROWID;",
+        /* single sign-on (OpenID Connect): the provider's subject each user
+         * is known by. */
+        "CREATE TABLE user_sso ("
+        " user_id INTEGER NOT NULL UNIQUE REFERENCES app_user(id),"
+        " issuer TEXT NOT NULL,"
+        " subject TEXT NOT NULL,"
+        " UNIQUE (issuer, subject));",
 
         /* Culling on the platform (records/platcull): each run over one
          * account (proposed under four eyes, then done) and what became of

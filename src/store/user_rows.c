@@ -320,3 +320,49 @@ int user_rows_session_delete(struct store *s, const char *sha256, struct err *er
 	store_reset(st);
 	return rc;
 }
+
+int user_rows_grants_clear(struct store *s, int64_t user_id, struct err *err)
+{
+	return run1(s, "DELETE FROM user_grant WHERE user_id = ? AND token_id IS NULL", user_id,
+	            NULL, err);
+}
+
+int user_rows_sso_find(struct store *s, const char *issuer, const char *subject, int64_t *out_user,
+                       struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_cached(s, &st, "SELECT user_id FROM user_sso WHERE issuer = ? AND subject = ?",
+	                  err);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, issuer);
+	store_bind_text(st, 2, subject);
+	rc = store_step(st, err);
+	if (rc == 1) {
+		*out_user = store_col_int(st, 0);
+		rc = KV_OK;
+	} else if (rc == 0) {
+		rc = err_set(err, KV_ENOTFOUND, "no user is linked to that subject");
+	}
+	store_reset(st);
+	return rc;
+}
+
+int user_rows_sso_link(struct store *s, int64_t user_id, const char *issuer, const char *subject,
+                       struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_prepare(
+	        s, &st, "INSERT INTO user_sso (user_id, issuer, subject) VALUES (?, ?, ?)", err);
+
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, user_id);
+	store_bind_text(st, 2, issuer);
+	store_bind_text(st, 3, subject);
+	rc = store_run(st, err);
+	store_stmt_free(st);
+	return rc;
+}

@@ -69,4 +69,14 @@ int user_rows_session_get(struct store *s, const char *sha256, int64_t *out_user
 int user_rows_session_touch(struct store *s, const char *sha256, int64_t now, struct err *err);
 int user_rows_session_delete(struct store *s, const char *sha256, struct err *err);
 
+/* Removes the user's own grants (not their tokens' scopes). */
+int user_rows_grants_clear(struct store *s, int64_t user_id, struct err *err);
+
+/* Single sign-on: the user known to issuer by subject. find: KV_ENOTFOUND;
+ * link: KV_ECONFLICT when the subject or the user is linked already. */
+int user_rows_sso_find(struct store *s, const char *issuer, const char *subject, int64_t *out_user,
+                       struct err *err);
+int user_rows_sso_link(struct store *s, int64_t user_id, const char *issuer, const char *subject,
+                       struct err *err);
+
 #endif

@@ -136,6 +136,35 @@ expect_grep "snapshot ung 2026-06-30 \(scheduled\) missed" "$WORK/serve.log" "se
 "$K" --json alert list >"$WORK/alerts"
 jq -e -s 'map(select(.kind == "snapshot.missed")) | length == 1' "$WORK/alerts" >/dev/null &&
 	ok "one snapshot.missed alert, however often it is tried" || bad "alerts: $(cat "$WORK/alerts")"
+# A screenshot of the live page, when [records] screenshot = yes and the
+# register's address answers (a page served on loopback here).
+if [[ -x /usr/bin/chromium ]] && command -v python3 >/dev/null; then
+	mkdir -p "$WORK/site"
+	printf '<!doctype html><html lang="sv"><body style="background:#2a6"><h1>Fritidsgården på nätet</h1></body></html>\n' >"$WORK/site/index.html"
+	python3 -m http.server 0 --bind 127.0.0.1 --directory "$WORK/site" >"$WORK/site.log" 2>&1 &
+	site_pid=$!
+	for _ in $(seq 50); do port=$(grep -oE 'port [0-9]+' "$WORK/site.log" | grep -oE '[0-9]+' || true); [[ -n "$port" ]] && break; sleep 0.1; done
+	"$K" account add --platform facebook --handle livesidan --name "Livesidan" --unit "Kultur och fritid" \
+		--url "http://127.0.0.1:$port/" >/dev/null
+	"$K" account add --platform facebook --handle dodsidan --name "Dödsidan" --unit "Kultur och fritid" \
+		--url "http://127.0.0.1:9/" >/dev/null
+	printf '[records]\nscreenshot = yes\n' >"$WORK/shot.conf"
+	expect_exit 0 "a snapshot of today with a screenshot" -- "$K" --config "$WORK/shot.conf" snapshot --account livesidan --out "$WORK/shot"
+	SHOT=$(ls "$WORK/shot"/*.pdf)
+	pdfimages -list "$SHOT" >"$WORK/shotimg"
+	expect_grep 'png|image|rgb' "$WORK/shotimg" "the live page's picture is embedded"
+	pdftotext -enc UTF-8 "$SHOT" "$WORK/shot.txt"
+	expect_grep "Skärmbild av http://127.0.0.1:$port/" "$WORK/shot.txt" "the picture says what and when"
+	"$SRC/scripts/pdfa-preflight" "$SHOT" 2>/dev/null && ok "Preflight: the snapshot with a screenshot is valid PDF/A-1b" || bad "Preflight refused the screenshot snapshot"
+	kill "$site_pid" 2>/dev/null; wait "$site_pid" 2>/dev/null || true
+	expect_exit 0 "a page that cannot be reached does not stop the snapshot" -- "$K" --config "$WORK/shot.conf" snapshot --account dodsidan --out "$WORK/dead"
+	pdftotext -enc UTF-8 "$WORK/dead"/*.pdf "$WORK/dead.txt"
+	expect_grep 'Ingen skärmbild av sidan' "$WORK/dead.txt" "the PDF says why there is no picture"
+	printf '[records]\nscreenshot = kanske\n' >"$WORK/badshot.conf"
+	expect_exit 2 "screenshot must be yes or no" -- "$K" --config "$WORK/badshot.conf" snapshot --account dodsidan --out "$WORK/dead2"
+	expect_grep 'screenshot' "$WORK/err" "names the setting"
+fi
+
 printf '[records]\nsnapshot_dates = 13-01\n' >"$KANALVAKT_DATA/kanalvakt.conf"
 expect_exit 2 "a bad date list is refused" -- "$K" snapshot due
 expect_grep 'snapshot_dates' "$WORK/err" "names the setting"
