@@ -1,5 +1,5 @@
 /* Commands for records: retention load|show, hold add|list|release, cull
- * (--dry-run), cull list|show, case export. Parses and prints; the rules
+ * (--dry-run), cull --platform, cull list|show, case export. Parses and prints; the rules
  * are in records/. */
 #include "cli/cli.h"
 
@@ -10,6 +10,7 @@
 #include "records/case_export.h"
 #include "records/cull.h"
 #include "records/holds.h"
+#include "records/platcull.h"
 #include "records/retention.h"
 #include "store/blob.h"
 
@@ -451,13 +452,110 @@ static void print_line(const struct cull_line *l, int dry)
 		printf("  why: %s\n", l->rule.source);
 }
 
+/* ---- cull --platform ---- */
+
+static json_t *post_json(const struct platcull_post *p)
+{
+	return json_pack("{s:I,s:s,s:o,s:s,s:s}", "item", (json_int_t)p->item_id, "platform_id",
+	                 p->platform_id, "written", jtime(p->at), "outcome", p->outcome, "detail",
+	                 p->detail);
+}
+
+static void print_platcull(struct cli_ctx *ctx, const struct platcull_report *r)
+{
+	char a[CALENDAR_ISO_LEN], b[CALENDAR_ISO_LEN];
+
+	if (ctx->json) {
+		json_t *posts = json_array();
+
+		for (size_t i = 0; i < r->n; i++)
+			json_array_append_new(posts, post_json(&r->posts[i]));
+		cli_print_json(
+		        json_pack("{s:o,s:s,s:s,s:I,s:o,s:o,s:b,s:s,s:I,s:I,s:I,s:o,s:o}", "run",
+		                  r->run_id ? json_integer(r->run_id) : json_null(), "state",
+		                  r->state, "account", r->account, "months", (json_int_t)r->months,
+		                  "as_of", jtime(r->as_of), "deleted_before", jtime(r->cutoff),
+		                  "four_eyes", r->four_eyes, "proposed_by", r->proposed_by,
+		                  "deleted", (json_int_t)r->deleted, "failed",
+		                  (json_int_t)r->failed, "kept", (json_int_t)r->kept, "list_sha256",
+		                  r->list_sha256[0] ? json_string(r->list_sha256) : json_null(),
+		                  "posts", posts));
+		return;
+	}
+	printf("culling on the platform: %s, posts written before %s (%lld months before %s)\n",
+	       r->account, fmt_date(a, r->cutoff), (long long)r->months, fmt_date(b, r->as_of));
+	for (size_t i = 0; i < r->n; i++)
+		printf("  %-13s %-32s %s  %s\n", r->posts[i].outcome, r->posts[i].platform_id,
+		       fmt_date(a, r->posts[i].at), r->posts[i].detail);
+	if (strcmp(r->state, "dry_run") == 0) {
+		size_t due = 0;
+
+		for (size_t i = 0; i < r->n; i++)
+			due += strcmp(r->posts[i].outcome, "due") == 0;
+		printf("dry run: %zu post(s) would be deleted on the platform, %lld kept; nothing "
+		       "was changed\n",
+		       due, (long long)r->kept);
+	} else if (strcmp(r->state, "proposed") == 0) {
+		printf("run %lld proposed by %s; four eyes: someone else must confirm (kanalvakt "
+		       "cull --platform --confirm %lld)\n",
+		       (long long)r->run_id, r->proposed_by, (long long)r->run_id);
+	} else {
+		printf("run %lld: %lld deleted on the platform, %lld failed, %lld kept; list "
+		       "sha256 "
+		       "%s\n",
+		       (long long)r->run_id, (long long)r->deleted, (long long)r->failed,
+		       (long long)r->kept, r->list_sha256);
+	}
+}
+
+static int cmd_cull_platform(struct cli_ctx *ctx, const char *account, int64_t as_of, int dry,
+                             int by_hand, int64_t confirm)
+{
+	struct platcull_opts po = {.as_of = as_of, .dry_run = dry, .by_hand = by_hand};
+	struct platcull_report rep = {0};
+	struct op_ctx op;
+	int code;
+
+	if (confirm && (account || dry || as_of))
+		return cli_usage(ctx, ctx->cmd,
+		                 "--confirm carries out a proposed run as it was proposed: no "
+		                 "--account, --dry-run or --as-of with it");
+	if (!confirm && !account)
+		return cli_usage(ctx, ctx->cmd,
+		                 "cull --platform needs --account A (or --confirm ID)");
+	code = cli_op(ctx, &op);
+	if (!code && account)
+		code = cli_account(ctx, op.org, account, "--account", &po.account_id);
+	if (!code && !dry) {
+		po.cfg = cli_config(ctx);
+		if (!po.cfg)
+			code = ctx->err.code ? ctx->err.code : KV_EIO;
+	}
+	if (!code)
+		code = confirm ? platcull_confirm(&op, confirm, &po, &rep, &ctx->err)
+		               : platcull_run(&op, &po, &rep, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	print_platcull(ctx, &rep);
+	platcull_report_done(&rep);
+	/* Posts the platform did not delete are a failure of the run. */
+	return rep.failed ? err_exit_code(KV_EIO) : 0;
+}
+
 static int cmd_cull(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'},
 	                                     {"as-of", required_argument, NULL, 'd'},
 	                                     {"batch", required_argument, NULL, 'b'},
 	                                     {"pause-ms", required_argument, NULL, 'p'},
+	                                     {"platform", no_argument, NULL, 'P'},
+	                                     {"account", required_argument, NULL, 'a'},
+	                                     {"by-hand", no_argument, NULL, 'H'},
+	                                     {"confirm", required_argument, NULL, 'c'},
 	                                     {0}};
+	const char *account = NULL;
+	int platform = 0, by_hand = 0, local_only = 0;
+	int64_t confirm = 0;
 	struct cull_opts co = {0};
 	struct cull_report rep = {0};
 	struct op_ctx op;
@@ -484,6 +582,21 @@ static int cmd_cull(struct cli_ctx *ctx, int argc, char **argv)
 			if (cli_parse_id(optarg, &co.pause_ms) || co.pause_ms > 60000)
 				return cli_usage(ctx, ctx->cmd,
 				                 "--pause-ms: '%s' is not 1 to 60000", optarg);
+			local_only = 1;
+			break;
+		case 'P':
+			platform = 1;
+			break;
+		case 'a':
+			account = optarg;
+			break;
+		case 'H':
+			by_hand = 1;
+			break;
+		case 'c':
+			if (cli_parse_id(optarg, &confirm))
+				return cli_usage(ctx, ctx->cmd,
+				                 "--confirm: '%s' is not a run number", optarg);
 			break;
 		default:
 			return cli_bad_option(ctx, ctx->cmd, argc, argv);
@@ -491,6 +604,15 @@ static int cmd_cull(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
+	if (platform && (local_only || co.batch))
+		return cli_usage(ctx, ctx->cmd,
+		                 "--batch and --pause-ms are for the local cull, "
+		                 "not --platform");
+	if (!platform && (account || by_hand || confirm))
+		return cli_usage(ctx, ctx->cmd,
+		                 "--account, --by-hand and --confirm go with --platform");
+	if (platform)
+		return cmd_cull_platform(ctx, account, co.as_of, co.dry_run, by_hand, confirm);
 	code = cli_op(ctx, &op);
 	if (!code)
 		code = cull_run(&op, &co, &rep, &ctx->err);
@@ -555,11 +677,43 @@ static int print_run(void *arg, const struct cull_run_info *r)
 	return 0;
 }
 
+static int print_platcull_run(void *arg, const struct platcull_run_row *r)
+{
+	struct cli_ctx *ctx = arg;
+	char a[CALENDAR_ISO_LEN], b[CALENDAR_ISO_LEN];
+
+	if (ctx->json) {
+		cli_print_json(json_pack("{s:I,s:I,s:s,s:I,s:o,s:s,s:s?,s:o,s:s?}", "run",
+		                         (json_int_t)r->id, "account_id", (json_int_t)r->account_id,
+		                         "state", r->state, "months", (json_int_t)r->months,
+		                         "as_of", jtime(r->as_of), "proposed_by", r->proposed_by,
+		                         "confirmed_by", r->confirmed_by, "finished_at",
+		                         jtime(r->finished_at), "list_sha256", r->list_sha256));
+		return 0;
+	}
+	printf("%-4lld %-9s %-8lld %-11s %-12s %-12s %-25s %s\n", (long long)r->id, r->state,
+	       (long long)r->account_id, fmt_date(a, r->as_of), r->proposed_by,
+	       r->confirmed_by ? r->confirmed_by : "-", fmt_time(b, r->finished_at),
+	       r->list_sha256 ? r->list_sha256 : "-");
+	return 0;
+}
+
 static int cmd_cull_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct op_ctx op;
 	int code;
 
+	if (argc == 2 && strcmp(argv[1], "--platform") == 0) {
+		code = cli_op(ctx, &op);
+		if (code)
+			return cli_fail(ctx, code);
+		if (!ctx->json)
+			printf("%-4s %-9s %-8s %-11s %-12s %-12s %-25s %s\n", "run", "state",
+			       "account", "as of", "proposed", "confirmed", "finished",
+			       "list sha256");
+		code = platcull_list(&op, print_platcull_run, ctx, &ctx->err);
+		return code ? cli_fail(ctx, code) : 0;
+	}
 	if (argc != 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	code = cli_op(ctx, &op);
@@ -616,13 +770,15 @@ static int write_pdf(struct cli_ctx *ctx, const struct op_ctx *op, int64_t id, c
 
 static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"list", no_argument, NULL, 'l'}, {"pdf", required_argument, NULL, 'p'}, {0}};
+	static const struct option opts[] = {{"list", no_argument, NULL, 'l'},
+	                                     {"pdf", required_argument, NULL, 'p'},
+	                                     {"platform", no_argument, NULL, 'P'},
+	                                     {0}};
 	struct op_ctx op;
 	char *proto = NULL;
 	const char *pdf = NULL;
 	int64_t id = 0;
-	int c, code, list = 0;
+	int c, code, list = 0, platform = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -631,11 +787,16 @@ static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 			list = 1;
 		else if (c == 'p')
 			pdf = optarg;
+		else if (c == 'P')
+			platform = 1;
 		else
 			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 	}
 	if (optind + 1 != argc || cli_parse_id(argv[optind], &id))
 		return cli_usage(ctx, ctx->cmd, "give one culling run number");
+	if (platform && (list || pdf))
+		return cli_usage(ctx, ctx->cmd,
+		                 "--platform shows a platform run's protokoll: no --list or --pdf");
 	code = cli_op(ctx, &op);
 	if (code)
 		return cli_fail(ctx, code);
@@ -645,7 +806,8 @@ static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (pdf)
 		return write_pdf(ctx, &op, id, pdf);
-	code = cull_protokoll(&op, id, &proto, &ctx->err);
+	code = platform ? platcull_protokoll(&op, id, &proto, &ctx->err)
+	                : cull_protokoll(&op, id, &proto, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json) {
@@ -734,12 +896,17 @@ const struct cli_command cli_cmds_records[] = {
          "put a legal or case hold: nothing it covers is culled"},
         {"hold", "list", cmd_hold_list, "[--all]", "active holds (--all: released ones too)"},
         {"hold", "release", cmd_hold_release, "ID --reason TEXT", "release a hold"},
-        {"cull", "list", cmd_cull_list, "", "culling runs (gallringsprotokoll)"},
-        {"cull", "show", cmd_cull_show, "N [--list | --pdf FILE]",
+        {"cull", "list", cmd_cull_list, "[--platform]",
+         "culling runs (gallringsprotokoll); --platform: the runs on the platforms"},
+        {"cull", "show", cmd_cull_show, "N [--list | --pdf FILE | --platform]",
          "the gallringsprotokoll of run N (--list: the sorted list of what it removed; --pdf:"
-         " its PDF/A-1b)"},
-        {"cull", NULL, cmd_cull, "[--dry-run] [--as-of DATE] [--batch N] [--pause-ms N]",
-         "cull by the retention plan, in batches; --dry-run shows what would go and why"},
+         " its PDF/A-1b; --platform: platform run N's protokoll)"},
+        {"cull", NULL, cmd_cull,
+         "[--dry-run] [--as-of DATE] [--batch N] [--pause-ms N] | --platform --account A "
+         "[--dry-run] [--as-of DATE] [--by-hand] | --platform --confirm ID [--by-hand]",
+         "cull by the retention plan, in batches; --dry-run shows what would go and why;"
+         " --platform deletes the account's own posts older than its platform_keep_months"
+         " on the platform (after archiving; four eyes when the policy says so)"},
         {"case", "export", cmd_case_export, "(ID | --from D --to D) --out DIR",
          "diarieföring export: case.json, evidence and checksums for the registry system"},
         {0},

@@ -108,7 +108,7 @@ struct run {
 
 /* ---- the date a period ends ---- */
 
-static int64_t months_before(int64_t t, int months)
+int64_t cull_months_before(int64_t t, int months)
 {
 	struct calendar_local lt;
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -171,8 +171,8 @@ static struct cull_line *line_for(struct run *R, enum records_class c, int64_t a
 		snprintf(l->account, sizeof(l->account), "%s", ai ? R->acc[ai - 1].name : "-");
 		l->rule = *retention_plan_rule(&R->plan, l->account_id, c);
 		if (l->rule.set && l->rule.action == RETAIN_AFTER)
-			l->cutoff =
-			        l->rule.months ? months_before(R->as_of, l->rule.months) : R->as_of;
+			l->cutoff = l->rule.months ? cull_months_before(R->as_of, l->rule.months)
+			                           : R->as_of;
 	}
 	return l;
 }
@@ -713,8 +713,9 @@ static int got_count(void *arg, const char *cls, int64_t account, int64_t line, 
 	if (r) {
 		retention_rule_text(r, rule, sizeof(rule));
 		if (r->action == RETAIN_AFTER)
-			calendar_format_local(cutoff, r->months ? months_before(p->as_of, r->months)
-			                                        : p->as_of);
+			calendar_format_local(cutoff,
+			                      r->months ? cull_months_before(p->as_of, r->months)
+			                                : p->as_of);
 	}
 	if (strcmp(what, "blob") == 0)
 		p->files += n;

@@ -60,6 +60,11 @@ struct cull_report {
 };
 void cull_report_done(struct cull_report *r);
 
+/* The instant `months` calendar months before t in Swedish local time (the
+ * day clamped to the month's last); 0 when that is before the calendar's
+ * range. What "older than N months" means for every culling rule. */
+int64_t cull_months_before(int64_t t, int months);
+
 /* Runs the culling under the newest plan. A dry run changes nothing. A real
  * run first closes any run cut short (a kill -9: its list is what its
  * committed batches removed; files whose unlink it missed are removed now),

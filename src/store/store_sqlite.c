@@ -476,7 +476,7 @@ static const char *const migrations[] = {
         " disclosed_at INTEGER NOT NULL);"
         "CREATE INDEX disclosure_org ON disclosure (org_id, disclosed_at);",
 
-        /* Users, logins and roles (the team's workplace, issue 12): local
+        /* Users, logins and roles: local
          * users (Argon2id hashes), their grants (a role for all accounts or
          * for the ones listed), sessions and API tokens, each kept by the
          * SHA-256 of its secret only. */
@@ -529,6 +529,35 @@ static const char *const migrations[] = {
         " created_at INTEGER NOT NULL);"
         "CREATE INDEX standard_text_org ON standard_text (org_id, account_id);"
         "ALTER TABLE question ADD COLUMN answer_text TEXT;",
+
+        /* Culling on the platform (records/platcull): each run over one
+         * account (proposed under four eyes, then done) and what became of
+         * each post it took up: deleted on the platform, failed, or kept
+         * and why. The run's protokoll is kept with it, forever. */
+        "CREATE TABLE platcull_run ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " months INTEGER NOT NULL,"
+        " as_of INTEGER NOT NULL,"
+        " cutoff INTEGER NOT NULL,"
+        " by_hand INTEGER NOT NULL DEFAULT 0,"
+        " state TEXT NOT NULL CHECK (state IN ('proposed','running','done')),"
+        " proposed_by TEXT NOT NULL,"
+        " proposed_at INTEGER NOT NULL,"
+        " confirmed_by TEXT,"
+        " finished_at INTEGER,"
+        " list_sha256 TEXT,"
+        " protokoll TEXT);"
+        "CREATE TABLE platcull_entry ("
+        " run_id INTEGER NOT NULL REFERENCES platcull_run(id),"
+        " item_id INTEGER NOT NULL,"
+        " platform_id TEXT NOT NULL,"
+        " item_at INTEGER NOT NULL,"
+        " outcome TEXT NOT NULL,"
+        " detail TEXT,"
+        " at INTEGER,"
+        " PRIMARY KEY (run_id, item_id)) WITHOUT ROWID;",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */

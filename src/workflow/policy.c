@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum key_kind { K_DURATION, K_COUNT, K_BOOL, K_TEXT, K_HOURS, K_DATES, K_DE_FACTO };
+enum key_kind { K_DURATION, K_COUNT, K_BOOL, K_TEXT, K_HOURS, K_DATES, K_DE_FACTO, K_MONTHS };
 
 enum {
 	I_ANSWER = 0,
@@ -38,6 +38,7 @@ enum {
 	I_CLOSED_DAYS,
 	I_DE_FACTO,
 	I_HISTORY,
+	I_PLATFORM_KEEP,
 	I_CRISIS,
 	I_COUNT
 };
@@ -60,6 +61,8 @@ const struct policy_key policy_keys[] = {
         {"de_facto_off", "Lediga aftnar: all, none eller midsommarafton,julafton,nyarsafton", 1},
         {"history_after",
          "Frågor som fångas så långt efter att de kom in är historik: de öppnas inte", 1},
+        {"platform_keep_months",
+         "Så många månader får egna inlägg ligga kvar på plattformen (0 = gallras inte där)", 1},
         {"crisis", "Krisläge för hela organisationen (on/off)", 0},
 };
 const size_t policy_key_count = sizeof(policy_keys) / sizeof(policy_keys[0]);
@@ -67,14 +70,14 @@ const size_t policy_key_count = sizeof(policy_keys) / sizeof(policy_keys[0]);
 static const enum key_kind kinds[I_COUNT] = {
         K_DURATION, K_DURATION, K_DURATION, K_DURATION, K_DURATION, K_DURATION,
         K_DURATION, K_DURATION, K_COUNT,    K_COUNT,    K_BOOL,     K_TEXT,
-        K_HOURS,    K_DATES,    K_DE_FACTO, K_DURATION, K_BOOL,
+        K_HOURS,    K_DATES,    K_DE_FACTO, K_DURATION, K_MONTHS,   K_BOOL,
 };
 
 static const char *const defaults[I_COUNT] = {
-        "1wd", "48h", "1wd",         "365d", "7d",  "4wh", "24h",
-        "4wh", NULL, /* posts_per_week: from the register */
-        NULL,        /* max_posts_per_day: by platform */
-        "off", "",    "08:00-17:00", "",     "all", "30d", "off",
+        "1wd", "48h", "1wd",         "365d", "7d",  "4wh", "24h", "4wh",
+        NULL, /* posts_per_week: from the register */
+        NULL, /* max_posts_per_day: by platform */
+        "off", "",    "08:00-17:00", "",     "all", "30d", "0",   "off",
 };
 
 static const struct {
@@ -264,6 +267,27 @@ static int parse_de_facto(unsigned *out, const char *v, struct err *err)
 	return KV_OK;
 }
 
+/* Whole months, 0 (or "none") for no limit, at most 1200 (a century). */
+static int parse_months(int64_t *out, const char *v, struct err *err)
+{
+	char *end = NULL;
+	long long n;
+
+	if (strcmp(v, "none") == 0) {
+		*out = 0;
+		return KV_OK;
+	}
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (!*v || !end || *end || errno || n < 0 || n > 1200)
+		return err_set(err, KV_EINVAL,
+		               "'%s' is not a number of months from 0 to 1200 (0 or 'none': "
+		               "not culled on the platform)",
+		               v);
+	*out = n;
+	return KV_OK;
+}
+
 /* Checks one value and applies it to p (p may be a scratch policy). */
 static int apply(struct policy *p, int idx, const char *v, struct err *err)
 {
@@ -309,6 +333,8 @@ static int apply(struct policy *p, int idx, const char *v, struct err *err)
 		return parse_dates(&p->cal, v, err);
 	case K_DE_FACTO:
 		return parse_de_facto(&p->cal.de_facto_off, v, err);
+	case K_MONTHS:
+		return parse_months(&p->platform_keep_months, v, err);
 	}
 	return rc;
 }

@@ -49,7 +49,11 @@ struct policy {
 	int64_t posts_per_week;    /* target; -1 = none (default: the register's) */
 	int64_t max_posts_per_day; /* -1 = no limit (default 2 on Facebook) */
 	int four_eyes;             /* a second person confirms hide/remove */
-	int crisis;                /* the organisation is in crisis mode */
+	/* ÖS: own posts stay at most this many months on the platform, then
+	 * are deleted there (records/platcull); 0 = not culled on the
+	 * platform (the default). */
+	int64_t platform_keep_months;
+	int crisis; /* the organisation is in crisis mode */
 	char signature_template[POLICY_TEXT_MAX];
 	struct calendar_config cal; /* office hours, de facto days off, closed days */
 };

@@ -222,6 +222,41 @@ static void show_names_the_source(void)
 	store_free(fx.s);
 }
 
+static void platform_keep_months(void)
+{
+	struct wf fx = wf_setup();
+	struct policy p;
+	struct err e = {0};
+	static const char *const bad[] = {"-1", "18m", "", "1201", "1.5", "arton"};
+
+	CHECK_INT(policy_get(fx.s, fx.org, fx.fb, &p, &e), KV_OK);
+	CHECK_INT(p.platform_keep_months, 0);
+	CHECK_INT(
+	        policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, "platform_keep_months", "18", &e),
+	        KV_OK);
+	CHECK_INT(policy_get(fx.s, fx.org, fx.fb, &p, &e), KV_OK);
+	CHECK_INT(p.platform_keep_months, 18);
+	/* The organisation's own policy is untouched by the account's. */
+	CHECK_INT(policy_get(fx.s, fx.org, 0, &p, &e), KV_OK);
+	CHECK_INT(p.platform_keep_months, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&e, 0, sizeof(e));
+		CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, "platform_keep_months",
+		                     bad[i], &e),
+		          KV_EINVAL);
+		CHECK(strstr(e.msg, "platform_keep_months") != NULL);
+	}
+	CHECK_INT(policy_get(fx.s, fx.org, fx.fb, &p, &e), KV_OK);
+	CHECK_INT(p.platform_keep_months, 18);
+	CHECK_INT(policy_set(test_op(fx.s, fx.org, "anna"), fx.fb, "platform_keep_months", "none",
+	                     &e),
+	          KV_OK);
+	CHECK_INT(policy_get(fx.s, fx.org, fx.fb, &p, &e), KV_OK);
+	CHECK_INT(p.platform_keep_months, 0);
+	store_free(fx.s);
+}
+
 TEST_MAIN(T(durations_parse_and_format), T(due_in_each_unit_over_easter),
           T(defaults_follow_platform_and_register), T(account_overrides_organisation),
-          T(crisis_shortens_deadlines), T(bad_values_change_nothing), T(show_names_the_source))
+          T(crisis_shortens_deadlines), T(bad_values_change_nothing), T(show_names_the_source),
+          T(platform_keep_months))
