@@ -297,7 +297,7 @@ int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f,
 		return rc;
 	rc = items_batch_begin(s, &run.batch, err);
 	if (!rc)
-		rc = parse_file(f, name, o->format, NULL, &sink, err);
+		rc = parse_file_about(f, name, o->format, NULL, o->subject, &sink, err);
 	if (!rc)
 		rc = items_batch_end(s, &run.batch, err);
 	if (!rc) {

@@ -38,6 +38,9 @@ struct import_opts {
 	int64_t org;
 	int64_t account_id; /* 0 = find the account from what the source says */
 	enum parse_format format;
+	/* The platform id of the item the source's records answer, where the
+	 * source does not say it (see parse_file_about); NULL mostly. */
+	const char *subject;
 	const char *actor;
 	/* Screens every new inkommen text when set; NULL captures without. */
 	struct capture_screener *screener;

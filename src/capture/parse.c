@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "capture/parse_feed.h"
 #include "capture/parse_jsonl.h"
+#include "capture/parse_linkedin.h"
 #include "capture/parse_mastodon.h"
 #include "capture/parse_meta.h"
 #include "capture/parse_x.h"
@@ -29,13 +30,15 @@ static const char *const format_names[] = {
         [PARSE_X_ARCHIVE] = "x-archive",
         [PARSE_X_API] = "x-api",
         [PARSE_MASTODON] = "mastodon",
+        [PARSE_LINKEDIN] = "linkedin",
         [PARSE_FEED] = "feed",
         [PARSE_JSONL] = "jsonl",
 };
 
 #define N_FORMATS (sizeof(format_names) / sizeof(format_names[0]))
 #define FORMAT_LIST                                                                                \
-	"graph, meta-webhook, meta-dyi, youtube, x-archive, x-api, mastodon, feed, jsonl"
+	"graph, meta-webhook, meta-dyi, youtube, x-archive, x-api, mastodon, linkedin, feed, "     \
+	"jsonl"
 
 const char *parse_format_name(enum parse_format fmt)
 {
@@ -115,6 +118,44 @@ static int looks_mastodon_status(const json_t *o)
 	       (obj_has(o, "uri") || (obj_has(o, "created_at") && !obj_has(o, "id")));
 }
 
+/* A LinkedIn post (its id is a share or ugcPost URN, or it has an author
+ * with commentary or a lifecycle state) or comment (actor, message and the
+ * object it is on). */
+static int looks_linkedin(const json_t *o)
+{
+	const char *id;
+
+	if (!json_is_object(o))
+		return 0;
+	id = json_string_value(json_object_get(o, "id"));
+	if (id &&
+	    (strncmp(id, "urn:li:share:", 13) == 0 || strncmp(id, "urn:li:ugcPost:", 15) == 0))
+		return 1;
+	if (obj_has(o, "author") && (obj_has(o, "commentary") || obj_has(o, "lifecycleState")))
+		return 1;
+	return obj_has(o, "actor") && obj_has(o, "message") &&
+	       (obj_has(o, "object") || obj_has(o, "commentUrn"));
+}
+
+/* A LinkedIn collection: elements of posts or comments, or none at all
+ * with LinkedIn's paging ({"start", "count"}); or a batch get's results. */
+static int looks_linkedin_page(const json_t *root)
+{
+	const json_t *el = json_object_get(root, "elements");
+	const json_t *paging = json_object_get(root, "paging");
+	const json_t *results = json_object_get(root, "results");
+
+	if (json_is_array(el))
+		return json_array_size(el) ? looks_linkedin(json_array_get(el, 0))
+		                           : obj_has(paging, "start") && obj_has(paging, "count");
+	if (json_is_object(results)) {
+		void *it = json_object_iter((json_t *)results);
+
+		return it && looks_linkedin(json_object_iter_value(it));
+	}
+	return 0;
+}
+
 static int looks_dyi(const json_t *o)
 {
 	if (!json_is_object(o))
@@ -175,6 +216,10 @@ static int classify_json(const json_t *root, enum parse_format *out)
 			*out = PARSE_MASTODON;
 			return 1;
 		}
+		if (looks_linkedin_page(root) || looks_linkedin(root)) {
+			*out = PARSE_LINKEDIN;
+			return 1;
+		}
 		if (looks_mastodon_status(root)) {
 			*out = PARSE_MASTODON;
 			return 1;
@@ -204,6 +249,12 @@ static int classify_text(const char *h, size_t n, enum parse_format *out)
 	else if ((has_key(h, n, "ancestors") && has_key(h, n, "descendants")) ||
 	         (has_key(h, n, "uri") && has_key(h, n, "content") && has_key(h, n, "account")))
 		*out = PARSE_MASTODON;
+	else if ((has_key(h, n, "elements") &&
+	          (has_key(h, n, "commentary") || has_key(h, n, "lifecycleState") ||
+	           has_key(h, n, "commentUrn"))) ||
+	         has_key_value_prefix(h, n, "id", "urn:li:share:") ||
+	         has_key_value_prefix(h, n, "id", "urn:li:ugcPost:"))
+		*out = PARSE_LINKEDIN;
 	else if (has_key(h, n, "comments_v2") || has_key(h, n, "string_map_data") ||
 	         (has_key(h, n, "participants") && has_key(h, n, "messages")))
 		*out = PARSE_META_DYI;
@@ -320,7 +371,8 @@ static ssize_t prefixed_read(void *cookie, char *out, size_t n)
 }
 
 static int run_doc(enum parse_format fmt, const char *data, size_t len, const char *name,
-                   const char *account_ref, const struct item_sink *sink, struct err *err)
+                   const char *account_ref, const char *subject, const struct item_sink *sink,
+                   struct err *err)
 {
 	switch (fmt) {
 	case PARSE_GRAPH:
@@ -335,6 +387,8 @@ static int run_doc(enum parse_format fmt, const char *data, size_t len, const ch
 		return parse_x_api(data, len, name, account_ref, sink, err);
 	case PARSE_MASTODON:
 		return parse_mastodon(data, len, name, account_ref, sink, err);
+	case PARSE_LINKEDIN:
+		return parse_linkedin(data, len, name, subject, sink, err);
 	case PARSE_FEED:
 		return parse_feed(data, len, name, account_ref, sink, err);
 	default:
@@ -345,6 +399,12 @@ static int run_doc(enum parse_format fmt, const char *data, size_t len, const ch
 
 int parse_file(FILE *f, const char *name, enum parse_format fmt, const char *account_ref,
                const struct item_sink *sink, struct err *err)
+{
+	return parse_file_about(f, name, fmt, account_ref, NULL, sink, err);
+}
+
+int parse_file_about(FILE *f, const char *name, enum parse_format fmt, const char *account_ref,
+                     const char *subject, const struct item_sink *sink, struct err *err)
 {
 	char *head = NULL;
 	size_t hlen;
@@ -430,7 +490,7 @@ int parse_file(FILE *f, const char *name, enum parse_format fmt, const char *acc
 		rc = err_set(err, rc, "%s: out of memory reading the file", name);
 		goto out;
 	}
-	rc = run_doc(fmt, doc.ptr ? doc.ptr : "", doc.len, name, account_ref, sink, err);
+	rc = run_doc(fmt, doc.ptr ? doc.ptr : "", doc.len, name, account_ref, subject, sink, err);
 out:
 	free(head);
 	buf_done(&doc);

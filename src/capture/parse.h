@@ -22,6 +22,7 @@ enum parse_format {
 	PARSE_X_ARCHIVE,
 	PARSE_X_API,
 	PARSE_MASTODON,
+	PARSE_LINKEDIN,
 	PARSE_FEED,
 	PARSE_JSONL,
 };
@@ -53,5 +54,12 @@ int parse_detect(const char *head, size_t len, const char *filename, enum parse_
  * a read failure, or whatever the sink returned. */
 int parse_file(FILE *f, const char *name, enum parse_format fmt, const char *account_ref,
                const struct item_sink *sink, struct err *err);
+
+/* As parse_file, with subject: the platform id of the item the document's
+ * records answer where the document itself does not say it (LinkedIn
+ * comments: the post they were read for); NULL when it does. Formats that
+ * need no subject ignore it. */
+int parse_file_about(FILE *f, const char *name, enum parse_format fmt, const char *account_ref,
+                     const char *subject, const struct item_sink *sink, struct err *err);
 
 #endif

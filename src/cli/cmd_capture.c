@@ -120,10 +120,11 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage(ctx, ctx->cmd, "give at least one FILE");
 	if (format && parse_format_from_name(format, &o.format) != KV_OK)
-		return cli_usage(ctx, ctx->cmd,
-		                 "--format: '%s' is not one of auto, graph, meta-webhook, "
-		                 "meta-dyi, youtube, x-archive, x-api, mastodon, feed, jsonl",
-		                 format);
+		return cli_usage(
+		        ctx, ctx->cmd,
+		        "--format: '%s' is not one of auto, graph, meta-webhook, "
+		        "meta-dyi, youtube, x-archive, x-api, mastodon, linkedin, feed, jsonl",
+		        format);
 	code = cli_org(ctx, &o.org);
 	if (!code && account)
 		code = cli_account(ctx, o.org, account, "--account", &o.account_id);
