@@ -1,10 +1,12 @@
 /* Polling one account: the checks before a poll (token, the platform's id
  * of the account, base_url), the HTTP client for it, and the platform's
- * poll (connector_graph, connector_youtube, connector_mastodon, connector_x),
+ * poll (connector_graph, connector_youtube, connector_mastodon, connector_x,
+ * connector_linkedin),
  * which share what every poll needs through capture/connector_run. */
 #include "capture/connector.h"
 
 #include "capture/connector_graph.h"
+#include "capture/connector_linkedin.h"
 #include "capture/connector_mastodon.h"
 #include "capture/connector_run.h"
 #include "capture/connector_x.h"
@@ -98,6 +100,9 @@ int connector_poll(struct store *s, int64_t org, const char *actor, int64_t acco
 		break;
 	case PLATFORM_MASTODON:
 		rc = connector_mastodon_poll(&run, err);
+		break;
+	case PLATFORM_LINKEDIN:
+		rc = connector_linkedin_poll(&run, err);
 		break;
 	default:
 		rc = connector_x_poll(&run, err);

@@ -3,7 +3,8 @@
  * Graph API with the further pages of their comments, Facebook Page
  * conversations with their messages, YouTube commentThreads with all their
  * replies, Mastodon statuses with their replies, X API v2 timelines with
- * their conversations). A cursor per account and endpoint (store/cursors) lets the
+ * their conversations, LinkedIn organisation posts with their comments and
+ * replies). A cursor per account and endpoint (store/cursors) lets the
  * next poll continue where the last one stopped; a look-back window re-reads
  * recent posts for new comments. The settings and the report are
  * capture/connector_conf (included here). Not the HTTP client (capture/fetch)

@@ -13,7 +13,7 @@
 int connector_conf_supported(enum platform p)
 {
 	return p == PLATFORM_FACEBOOK || p == PLATFORM_INSTAGRAM || p == PLATFORM_YOUTUBE ||
-	       p == PLATFORM_MASTODON || p == PLATFORM_X;
+	       p == PLATFORM_MASTODON || p == PLATFORM_X || p == PLATFORM_LINKEDIN;
 }
 
 static int conf_int(const struct config *cfg, const char *section, const char *key, int64_t def,
@@ -55,7 +55,8 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 	                          config_get(cfg, sec, "max_pages", NULL) ||
 	                          config_get(cfg, sec, "lookback_days", NULL) ||
 	                          config_get(cfg, sec, "max_comment_pages", NULL) ||
-	                          config_get(cfg, sec, "messages", NULL)
+	                          config_get(cfg, sec, "messages", NULL) ||
+	                          config_get(cfg, sec, "api_version", NULL)
 	                  ? sec
 	                  : sec2;
 	c.token = config_get(cfg, section, "token", NULL);
@@ -91,6 +92,20 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 	c.fetch.timeout_s = (long)v;
 	if ((rc = conf_int(cfg, "fetch", "max_wait_s", 300, 1, 86400, &c.fetch.max_wait_s, err)))
 		goto out;
+	{
+		const char *ver =
+		        config_get(cfg, section, "api_version", CONNECTOR_LINKEDIN_VERSION);
+
+		if (strlen(ver) != 6 || strspn(ver, "0123456789") != 6 || ver[4] > '1' ||
+		    (ver[4] == '0' && ver[5] == '0') || (ver[4] == '1' && ver[5] > '2')) {
+			rc = err_set(err, KV_EINVAL,
+			             "[%s] api_version: '%s' is not a LinkedIn version (YYYYMM, "
+			             "e.g. %s)",
+			             section, ver, CONNECTOR_LINKEDIN_VERSION);
+			goto out;
+		}
+		snprintf(c.api_version, sizeof(c.api_version), "%s", ver);
+	}
 	base = config_get(cfg, section, "base_url", NULL);
 	if (!base) {
 		switch (p) {
@@ -103,6 +118,9 @@ int connector_conf_load(struct connector_conf *out, const struct config *cfg, en
 			break;
 		case PLATFORM_X:
 			base = "https://api.twitter.com";
+			break;
+		case PLATFORM_LINKEDIN:
+			base = "https://api.linkedin.com";
 			break;
 		default:
 			/* Mastodon: the instance the account lives on. */

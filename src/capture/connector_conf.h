@@ -17,6 +17,9 @@ struct config;
 #define CONNECTOR_DEFAULT_MAX_PAGES         100
 #define CONNECTOR_DEFAULT_LOOKBACK_DAYS     14
 #define CONNECTOR_DEFAULT_MAX_COMMENT_PAGES 100
+/* The LinkedIn API version (YYYYMM) sent when the account names none;
+ * LinkedIn retires a version about a year after it comes out. */
+#define CONNECTOR_LINKEDIN_VERSION "202505"
 
 /* What a poll needs to know about one account, read from the configuration. */
 struct connector_conf {
@@ -35,6 +38,8 @@ struct connector_conf {
 	/* 1 when a Facebook Page's conversations (private messages) are read
 	 * too; that needs a token with pages_messaging. */
 	int messages;
+	/* LinkedIn: the API version sent as LinkedIn-Version (YYYYMM). */
+	char api_version[8];
 	struct fetch_opts fetch;
 };
 
@@ -43,14 +48,14 @@ int connector_conf_supported(enum platform p);
 
 /* Reads the settings for an account from cfg: section "account
  * <platform>/<handle>" or else "account <handle>" (token, base_url,
- * max_pages, lookback_days, max_comment_pages, messages), and section "fetch"
+ * max_pages, lookback_days, max_comment_pages, messages, api_version), and section "fetch"
  * (backoff_ms, max_attempts, timeout_s, max_wait_s, max_pages,
  * lookback_days, max_comment_pages, messages). base_url defaults to the platform's
  * API; for Mastodon it is the origin of account_url. A missing token is not an error
  * (out->token is NULL). KV_EINVAL naming section and key for a value that is
- * not a number, a messages value that is not yes or no, a base URL that is not https (http only to
- * a loopback address), for a Mastodon account without URL, or a platform without a connector. cfg
- * may be NULL (defaults only). */
+ * not a number, a messages value that is not yes or no, an api_version that is not YYYYMM, a base
+ * URL that is not https (http only to a loopback address), for a Mastodon account without URL, or a
+ * platform without a connector. cfg may be NULL (defaults only). */
 int connector_conf_load(struct connector_conf *out, const struct config *cfg, enum platform p,
                         const char *handle, const char *account_url, struct err *err);
 

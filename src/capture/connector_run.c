@@ -220,6 +220,7 @@ static int commit(struct run *run, const char *endpoint, struct parts *p, const 
 		if (p->v[i].len == 0)
 			continue;
 		io.format = p->v[i].fmt;
+		io.subject = p->v[i].subject[0] ? p->v[i].subject : NULL;
 		rc = capture_import_buffer(run->s, &io, p->v[i].data, p->v[i].len, p->v[i].name,
 		                           &ir, err);
 		if (rc)

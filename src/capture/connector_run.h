@@ -32,6 +32,9 @@ struct part {
 	size_t len;
 	enum parse_format fmt;
 	char name[256];
+	/* The item the part's records answer where the part does not say it
+	 * (import_opts.subject; LinkedIn comments: their post); "" for none. */
+	char subject[256];
 	/* What the import of this part counts that the poll has dealt with:
 	 * nested comment lists on it whose next page was read (the parser
 	 * notes each as a skip, "more comments than this response holds"), and

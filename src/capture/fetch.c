@@ -26,6 +26,7 @@ struct fetch {
 	struct fetch_opts o;
 	char errbuf[CURL_ERROR_SIZE];
 	char refused[INET6_ADDRSTRLEN]; /* the first address refused in this attempt */
+	struct curl_slist *extra;       /* header lines sent with every request */
 };
 
 struct sink {
@@ -80,7 +81,23 @@ void fetch_free(struct fetch *f)
 	if (!f)
 		return;
 	curl_easy_cleanup(f->h);
+	curl_slist_free_all(f->extra);
 	free(f);
+}
+
+int fetch_add_header(struct fetch *f, const char *line, struct err *err)
+{
+	struct curl_slist *l;
+	size_t name = strcspn(line, ":");
+
+	if (name == 0 || !line[name] || strpbrk(line, "\r\n") || strcspn(line, " \t") < name)
+		return err_set(err, KV_EINVAL, "header '%.100s' is not one line of 'Name: value'",
+		               line);
+	l = curl_slist_append(f->extra, line);
+	if (!l)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	f->extra = l;
+	return KV_OK;
 }
 
 void fetch_result_init(struct fetch_result *r)
@@ -364,7 +381,8 @@ static int64_t retry_after_ms(CURL *h)
 }
 
 /* A short message from an error body: YouTube/Google {"error":{"message"}},
- * Mastodon {"error": "..."}, X {"detail"} / {"title"}. "" when none. */
+ * Mastodon {"error": "..."}, X {"detail"} / {"title"}, LinkedIn {"code",
+ * "message"}. "" when none. */
 static void body_message(char *out, size_t outsz, const char *data, size_t len)
 {
 	json_t *root, *e, *m = NULL;
@@ -382,6 +400,13 @@ static void body_message(char *out, size_t outsz, const char *data, size_t len)
 		m = json_object_get(root, "detail");
 	if (!json_is_string(m))
 		m = json_object_get(root, "title");
+	if (!json_is_string(m) && json_is_string(json_object_get(root, "message"))) {
+		const char *code = json_string_value(json_object_get(root, "code"));
+
+		snprintf(out, outsz, "%s%s%s", code ? code : "", code ? ": " : "",
+		         json_string_value(json_object_get(root, "message")));
+		goto out;
+	}
 	if (json_is_string(m))
 		snprintf(out, outsz, "%s", json_string_value(m));
 out:
@@ -569,6 +594,12 @@ int fetch_request(struct fetch *f, const char *method, const char *url, const ch
 		}
 		tmp = curl_slist_append(headers, buf_cstr(&ct));
 		buf_done(&ct);
+		if (!tmp)
+			goto nomem;
+		headers = tmp;
+	}
+	for (const struct curl_slist *x = f->extra; headers && x; x = x->next) {
+		tmp = curl_slist_append(headers, x->data);
 		if (!tmp)
 			goto nomem;
 		headers = tmp;

@@ -78,6 +78,12 @@ int fetch_request(struct fetch *f, const char *method, const char *url, const ch
                   const char *content_type, const char *body, size_t body_len,
                   struct fetch_result *out, struct err *err);
 
+/* Sends the header line ("Name: value") with every later request of f,
+ * after those fetch_request sets itself (LinkedIn's LinkedIn-Version and
+ * X-Restli-Protocol-Version). The line is copied. KV_EINVAL for a line
+ * without a name and a colon or with a line break; KV_ENOMEM. */
+int fetch_add_header(struct fetch *f, const char *line, struct err *err);
+
 void fetch_result_init(struct fetch_result *r);
 void fetch_result_done(struct fetch_result *r);
 

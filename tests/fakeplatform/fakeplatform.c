@@ -13,7 +13,9 @@
  *   times  the line answers only its first N matches, then is passed over;
  *   method the line answers only requests with that method (any by default).
  * The first line that matches answers; none gives 404. A request body is
- * read whole and logged after the Authorization header as " body=<body>". */
+ * read whole and logged after the Authorization header as " body=<body>".
+ * LinkedIn's paths (/rest/...) are checked for the versioned API's headers
+ * first, in a block of their own (linkedin_check). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -215,6 +217,43 @@ static char *load_body(const char *file, size_t *len)
 	return out;
 }
 
+/* ---- LinkedIn: the versioned API's headers ----
+ * LinkedIn's versioned API (/rest/...) refuses a request without
+ * LinkedIn-Version (400 VERSION_MISSING), with a version that is not YYYYMM
+ * (426 NONEXISTENT_VERSION), or without X-Restli-Protocol-Version 2.0.0
+ * (400). The headers are logged after the Authorization header as
+ * " li-version=V restli=R" (into note), so tests can see them. Returns the
+ * status of a refusal with its body in *body, or 0 to go on. */
+static unsigned linkedin_check(struct MHD_Connection *c, const char *url, char *note, size_t n,
+                               char **body)
+{
+	const char *ver, *restli;
+
+	note[0] = '\0';
+	if (strncmp(url, "/rest/", 6) != 0)
+		return 0;
+	ver = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "LinkedIn-Version");
+	restli = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Restli-Protocol-Version");
+	snprintf(note, n, " li-version=%s restli=%s", ver ? ver : "-", restli ? restli : "-");
+	if (!ver) {
+		*body = strdup("{\"status\":400,\"code\":\"VERSION_MISSING\",\"message\":\"A "
+		               "version must be present. Please specify a version by adding the "
+		               "LinkedIn-Version header.\"}");
+		return 400;
+	}
+	if (strlen(ver) != 6 || strspn(ver, "0123456789") != 6) {
+		*body = strdup("{\"status\":426,\"code\":\"NONEXISTENT_VERSION\",\"message\":"
+		               "\"Requested version is not active\"}");
+		return 426;
+	}
+	if (!restli || strcmp(restli, "2.0.0") != 0) {
+		*body = strdup("{\"status\":400,\"code\":\"ILLEGAL_ARGUMENT\",\"message\":"
+		               "\"X-Restli-Protocol-Version 2.0.0 is required\"}");
+		return 400;
+	}
+	return 0;
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **req)
@@ -224,9 +263,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	struct route *hit = NULL;
 	struct upload *up = *req;
-	char *body = NULL;
+	char *body = NULL, li_note[160];
 	size_t len = 0;
-	unsigned status = 404;
+	unsigned status = 404, refused;
 	enum MHD_Result ret;
 
 	/* The first call only sets up; the body arrives in the next ones; the
@@ -252,10 +291,12 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	}
 	q.buf[0] = '\0';
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &q);
-	fprintf(log_file, "%s %s%s%s auth=%s%s%.*s\n", method, url, q.len ? "?" : "", q.buf,
-	        auth ? auth : "-", up->len ? " body=" : "", (int)up->len, up->data ? up->data : "");
+	refused = linkedin_check(c, url, li_note, sizeof(li_note), &body);
+	fprintf(log_file, "%s %s%s%s auth=%s%s%s%.*s\n", method, url, q.len ? "?" : "", q.buf,
+	        auth ? auth : "-", li_note, up->len ? " body=" : "", (int)up->len,
+	        up->data ? up->data : "");
 	fflush(log_file);
-	for (size_t i = 0; i < n_routes && !hit; i++) {
+	for (size_t i = 0; i < n_routes && !hit && !refused; i++) {
 		struct route *r = &routes[i];
 
 		if (strcmp(r->path, url) != 0 || !query_matches(c, r->query))
@@ -267,7 +308,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		r->hits++;
 		hit = r;
 	}
-	if (hit) {
+	if (refused) {
+		status = refused;
+		len = body ? strlen(body) : 0;
+	} else if (hit) {
 		status = hit->status;
 		body = load_body(hit->file, &len);
 		if (!body) {

@@ -29,8 +29,8 @@ static void conf_defaults(void)
 	CHECK_INT(connector_conf_load(&c, NULL, PLATFORM_MASTODON, "kommunen", NULL, &e),
 	          KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "Mastodon instance");
-	CHECK_INT(connector_conf_load(&c, NULL, PLATFORM_LINKEDIN, "li", NULL, &e), KV_EINVAL);
-	CHECK_CONTAINS(e.msg, "no connector for linkedin");
+	CHECK_INT(connector_conf_load(&c, NULL, PLATFORM_TIKTOK, "tt", NULL, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "no connector for tiktok");
 }
 
 static void conf_sections(void)
