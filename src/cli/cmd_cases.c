@@ -8,6 +8,7 @@
 #include "registry/registry.h"
 #include "store/case_rows.h"
 #include "store/store.h"
+#include "workflow/browse.h"
 #include "workflow/cases.h"
 
 #include <getopt.h>
@@ -192,6 +193,41 @@ static int cmd_case_show(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* A case opened by hand: for an item the screening did not flag, or one of
+ * the account's own (which is never screened). */
+static int cmd_case_open(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"categories", required_argument, NULL, 'c'}, {0}};
+	const char *cats = NULL;
+	int64_t org, item_id = 0, id = 0;
+	int c, code;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'c')
+			cats = optarg;
+		else
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
+	}
+	if (argc - optind != 1)
+		return cli_usage(ctx, ctx->cmd, "give one item (its id or its platform id)");
+	code = cli_org(ctx, &org);
+	if (code)
+		return cli_fail(ctx, code);
+	code = browse_item_ref(cli_op_at(ctx, org, 0), argv[optind], &item_id, &ctx->err);
+	if (!code)
+		code = cases_open(cli_op_at(ctx, org, 0), item_id, cats, &id, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:I,s:I}", "case", (json_int_t)id, "item",
+		                         (json_int_t)item_id));
+	else
+		printf("case %lld: opened for item %lld\n", (long long)id, (long long)item_id);
+	return 0;
+}
+
 static int cmd_case_evidence(struct cli_ctx *ctx, int argc, char **argv)
 {
 	char sha[HASH_SHA256_HEX_LEN + 1];
@@ -362,6 +398,9 @@ const struct cli_command cli_cmds_cases[] = {
          "moderation cases, open ones by due time (! = overdue)"},
         {"case", "show", cmd_case_show, "ID",
          "one case, with its evidence hash checked against the stored blob"},
+        {"case", "open", cmd_case_open, "ITEM [--categories C,...]",
+         "open a case by hand for an item (its id or platform id), for the categories given "
+         "or the item's flags"},
         {"case", "evidence", cmd_case_evidence, "ID",
          "save the evidence (versions, sender, times, thread, flags) and log its hash"},
         {"case", "decide", cmd_case_decide, "ID keep|hide|remove [--reason T] [--by-hand]",

@@ -12,7 +12,8 @@
 	" c.confirmed_at, c.evidence_sha256, c.evidence_at, c.registration, c.external_ref,"       \
 	" c.takedown_via, c.takedown_by, c.takedown_at, c.takedown_result, c.updated_at,"          \
 	" i.platform, a.handle, a.url, i.platform_id, i.kind, i.state, i.author_id,"               \
-	" i.author_name, i.text, i.created_at, i.captured_at, c.history"
+	" i.author_name, i.text, i.created_at, i.captured_at, c.history,"                          \
+	" i.direction = 'upprattad'"
 
 static const char list_sql[] =
         "SELECT " CASE_COLUMNS " FROM mod_case c JOIN item i ON i.id = c.item_id"
@@ -64,6 +65,7 @@ static void read_row(struct store_stmt *st, struct case_rec *c)
 	c->item_created_at = store_col_int(st, k++);
 	c->item_captured_at = store_col_int(st, k++);
 	c->history = store_col_int(st, k++) != 0;
+	c->item_own = store_col_int(st, k++) != 0;
 }
 
 int case_row_each(struct store *s, const struct case_filter *f, cases_fn fn, void *ctx,

@@ -53,7 +53,8 @@ struct case_rec {
 	const char *text;
 	int64_t item_created_at;
 	int64_t item_captured_at;
-	int history; /* opened for an item captured long after it arrived */
+	int history;  /* opened for an item captured long after it arrived */
+	int item_own; /* the item is the account's own (upprättad) */
 };
 
 /* A loaded case: the record and the arena its strings live in. */

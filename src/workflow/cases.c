@@ -806,9 +806,10 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 		p = PLATFORM_OTHER;
 	if (t && t->by_hand) {
 		snprintf(why, sizeof(why), "done by hand, as the moderator chose");
-	} else if (!takedown_supported(p, act, 0)) {
-		snprintf(why, sizeof(why), "%s cannot %s other people's items through its API",
-		         register_platform_label(p), act == TAKEDOWN_HIDE ? "hide" : "remove");
+	} else if (!takedown_supported(p, act, c0->item_own)) {
+		snprintf(why, sizeof(why), "%s cannot %s %s items through its API",
+		         register_platform_label(p), act == TAKEDOWN_HIDE ? "hide" : "remove",
+		         c0->item_own ? "the account's own" : "other people's");
 	} else {
 		struct err ce = {0};
 
@@ -823,7 +824,10 @@ static int take_down(struct store *s, int64_t org, const struct case_rec *c0, en
 			via_api = 1;
 	}
 	if (via_api) {
-		rc = takedown_run(&tc, p, act, c0->item_platform_id, 0, &to, err);
+		/* Some platforms take down only the account's own items (a
+		 * Mastodon status), or take them down another way (YouTube's
+		 * comments.delete, X's delete). */
+		rc = takedown_run(&tc, p, act, c0->item_platform_id, c0->item_own, &to, err);
 		if (rc) {
 			record_failure(s, org, c0->id, actor, &to, err);
 			return err_prefix(

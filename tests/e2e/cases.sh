@@ -5,7 +5,8 @@
 # in the audit chain; registration numbers count up and are never reused;
 # four eyes; takedowns reach a local stand-in for the platforms
 # (tests/fakeplatform) with the right method and path, or are recorded as
-# done by hand; the register of removed content; `audit verify` at the end.
+# done by hand (Instagram hidden, an own Mastodon status deleted, another
+# instance's reply by hand); the register of removed content; `audit verify`.
 source "$(dirname "$0")/lib.bash"
 FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/cases
@@ -175,6 +176,57 @@ jq -e -s 'map(select(.state == "removed" and .registration == "KS 2026/0001" and
 	ok "the register shows registration, evidence, via" || bad "removed list contents"
 expect_exit 0 "removed list as text" -- "$K" removed list
 expect_grep 'KS 2026/0001' "$WORK/out" "text register lists the number"
+
+# Instagram: a comment hidden through the Graph API (POST /{ig-comment-id}?hide=true).
+# Mastodon: the account's own status deleted (DELETE /api/v1/statuses/:id); someone
+# else's reply cannot be deleted through the API (it lives on its own instance), so
+# that takedown is recorded as done by hand.
+add instagram exempelby.ig 17841400000000001 https://www.instagram.com/exempelby.ig
+add mastodon exempelby 109000000000000001 https://social.exempelby.se/@exempelby
+cat >>"$KANALVAKT_DATA/kanalvakt.conf" <<CONF
+
+[account exempelby.ig]
+token = IGQV-s3cr3t
+base_url = $BASE/v19.0
+
+[account mastodon/exempelby]
+token = masto-s3cr3t
+base_url = $BASE
+CONF
+expect_exit 0 "import instagram comments" -- "$K" import --account exempelby.ig "$FIX/instagram.jsonl"
+expect_exit 0 "import mastodon statuses" -- "$K" import --account exempelby "$FIX/mastodon.jsonl"
+expect_exit 0 "workflow sync for them" -- "$K" workflow sync
+ig=$(case_of 17900000000000777)
+mreply=$(case_of 114500000000000778)
+[[ -n $ig && -n $mreply ]] && ok "cases for the instagram comment and the mastodon reply" || bad "cases: ig=$ig reply=$mreply"
+[[ -z $(case_of 114500000000000777) ]] && ok "the account's own status is not screened" || bad "own status opened a case"
+own_row=$(sqlite3 "$DB" "SELECT id FROM item WHERE platform_id = '114500000000000777'")
+expect_exit 0 "a case opened by hand for the own status" -- "$K" --json case open "$own_row" --categories contact
+mown=$(jq -r .case "$WORK/out")
+[[ $mown == "$(case_of 114500000000000777)" ]] && ok "the case is the own status's" || bad "case open: $(cat "$WORK/out")"
+expect_exit 2 "a second case for the same item" -- "$K" case open "$own_row" --categories contact
+expect_exit 2 "a case by hand needs a violation category" -- "$K" case open "$own_row" --categories question
+expect_grep "names no violation category" "$WORK/err" "the refusal names the categories"
+for c in "$ig" "$mreply" "$mown"; do
+	"$K" case evidence "$c" >/dev/null
+	"$K" case register "$c" --series >/dev/null
+done
+expect_exit 0 "hide the instagram comment" -- "$K" case decide "$ig" hide --reason personangrepp
+expect_grep '^POST /v19.0/17900000000000777\?hide=true&access_token=IGQV-s3cr3t ' "$WORK/requests.log" \
+	"Graph got POST /{ig-comment-id}?hide=true"
+[[ $(field "$ig" state) == hidden && $(field "$ig" takedown_via) == api ]] && ok "instagram case hidden via api" || bad "ig case $(field "$ig" state)"
+expect_exit 0 "remove the own mastodon status" -- "$K" case decide "$mown" remove --reason personuppgifter
+expect_grep '^DELETE /api/v1/statuses/114500000000000777 auth=Bearer masto-s3cr3t' "$WORK/requests.log" \
+	"Mastodon got DELETE /api/v1/statuses/:id with the token"
+[[ $(field "$mown" state) == removed && $(field "$mown" takedown_via) == api ]] && ok "own status removed via api" || bad "own status case $(field "$mown" takedown_via)"
+[[ $(sqlite3 "$DB" "SELECT state FROM item WHERE platform_id = '114500000000000777'") == deleted ]] &&
+	ok "the own status is marked deleted" || bad "own status item state"
+n=$(wc -l <"$WORK/requests.log")
+expect_exit 0 "remove someone else's mastodon reply" -- "$K" case decide "$mreply" remove --reason "olaga hot"
+expect_grep 'by hand' "$WORK/out" "recorded as done by hand"
+[[ $(wc -l <"$WORK/requests.log") -eq $n ]] && ok "nothing sent for another instance's status" || bad "sent: $(tail -n +$((n + 1)) "$WORK/requests.log")"
+field "$mreply" takedown_result | grep -q "Mastodon cannot remove other people's items" &&
+	ok "the record says why it was done by hand" || bad "takedown_result: $(field "$mreply" takedown_result)"
 
 expect_exit 0 "audit verify" -- "$K" audit verify
 "$K" --json audit list >"$WORK/audit.jsonl"
