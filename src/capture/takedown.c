@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/config.h"
+#include "capture/connector_linkedin.h"
 #include "capture/fetch.h"
 
 #include <jansson.h>
@@ -55,6 +56,9 @@ int takedown_supported(enum platform p, enum takedown_action action, int own)
 		return action == TAKEDOWN_HIDE || own;
 	case PLATFORM_MASTODON:
 		/* No hiding on Mastodon; others' statuses are their instance's. */
+		return action == TAKEDOWN_REMOVE && own;
+	case PLATFORM_LINKEDIN:
+		/* The organisation deletes its own posts; LinkedIn has no hiding. */
 		return action == TAKEDOWN_REMOVE && own;
 	default:
 		return 0;
@@ -159,6 +163,14 @@ static int build(struct req *r, const struct takedown_conf *conf, enum platform 
 		if (!rc)
 			rc = put_escaped(&r->url, id);
 		return rc;
+	case PLATFORM_LINKEDIN:
+		/* DELETE /rest/posts/{post URN, encoded whole}. */
+		r->bearer = tok;
+		r->method = "DELETE";
+		rc = buf_printf(&r->url, "%s/rest/posts/", base);
+		if (!rc)
+			rc = put_escaped(&r->url, id);
+		return rc;
 	default:
 		return KV_EINVAL;
 	}
@@ -220,6 +232,14 @@ int takedown_run(const struct takedown_conf *conf, enum platform p, enum takedow
 		             "moderation_token in its [account ...] section)");
 		goto out;
 	}
+	if (p == PLATFORM_LINKEDIN && strncmp(platform_id, "urn:li:share:", 13) != 0 &&
+	    strncmp(platform_id, "urn:li:ugcPost:", 15) != 0) {
+		rc = err_set(err, KV_EINVAL,
+		             "LinkedIn deletes only the organisation's own posts through its API, "
+		             "not %s; remove it on LinkedIn and record it by hand",
+		             platform_id);
+		goto out;
+	}
 	rc = build(&r, conf, p, action, platform_id, own);
 	if (rc) {
 		rc = err_set(err, rc, "cannot build the %s request", register_platform_label(p));
@@ -228,6 +248,8 @@ int takedown_run(const struct takedown_conf *conf, enum platform p, enum takedow
 	n = (size_t)snprintf(out->request, sizeof(out->request), "%s ", r.method);
 	fetch_scrub_url(out->request + n, sizeof(out->request) - n, buf_cstr(&r.url));
 	rc = fetch_new(&f, &conf->conn.fetch, err);
+	if (!rc && p == PLATFORM_LINKEDIN)
+		rc = connector_linkedin_headers(f, &conf->conn, err);
 	if (rc)
 		goto out;
 	rc = fetch_request(f, r.method, buf_cstr(&r.url), r.bearer, r.content_type, r.body,

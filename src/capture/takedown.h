@@ -1,9 +1,10 @@
 /* Hiding and deleting an item on its platform through the platform's API:
  * Meta Graph (hide or delete a Facebook or Instagram comment), YouTube Data
  * API (setModerationStatus, delete), X API v2 (hide a reply, delete an own
- * post) and Mastodon (delete an own status). Only the HTTP call and what it
- * means; deciding whether an item may be taken down (evidence, four eyes,
- * registration) is workflow/cases, and recording it is the caller's. */
+ * post), Mastodon (delete an own status) and LinkedIn (delete an own post).
+ * Only the HTTP call and what it means; deciding whether an item may be
+ * taken down (evidence, four eyes, registration) is workflow/cases, and
+ * recording it is the caller's. */
 #ifndef KV_CAPTURE_TAKEDOWN_H
 #define KV_CAPTURE_TAKEDOWN_H
 
@@ -41,7 +42,8 @@ int takedown_conf_load(struct takedown_conf *out, const struct config *cfg, enum
  * platform: own is 1 for the account's own item, 0 for someone else's.
  * Facebook, Instagram and YouTube: hide and remove anyone's comment; X: hide
  * anyone's reply, delete only an own post; Mastodon: delete only an own
- * status. Everything else is done by hand. */
+ * status (no API deletes a status on another instance); LinkedIn: delete
+ * only an own post. Everything else is done by hand. */
 int takedown_supported(enum platform p, enum takedown_action action, int own);
 
 /* What was sent and what came back, for the record. */
@@ -52,7 +54,8 @@ struct takedown_outcome {
 };
 
 /* Carries out action on item platform_id through the API with conf.
- * KV_EINVAL when the platform cannot do it (takedown_supported is 0), when
+ * KV_EINVAL when the platform cannot do it (takedown_supported is 0, or a
+ * LinkedIn id that is not a post's), when
  * no token is configured, or for an empty id; KV_EDENIED when the platform
  * refuses the token; KV_EIO for a network failure, an HTTP error or an
  * answer that says it did not happen ({"success":false}, "hidden":false).

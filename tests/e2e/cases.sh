@@ -6,7 +6,7 @@
 # four eyes; takedowns reach a local stand-in for the platforms
 # (tests/fakeplatform) with the right method and path, or are recorded as
 # done by hand (Instagram hidden, an own Mastodon status deleted, another
-# instance's reply by hand); the register of removed content; `audit verify`.
+# instance's reply by hand, an own LinkedIn post deleted); the register of removed content; `audit verify`.
 source "$(dirname "$0")/lib.bash"
 FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/cases
@@ -227,6 +227,36 @@ expect_grep 'by hand' "$WORK/out" "recorded as done by hand"
 [[ $(wc -l <"$WORK/requests.log") -eq $n ]] && ok "nothing sent for another instance's status" || bad "sent: $(tail -n +$((n + 1)) "$WORK/requests.log")"
 field "$mreply" takedown_result | grep -q "Mastodon cannot remove other people's items" &&
 	ok "the record says why it was done by hand" || bad "takedown_result: $(field "$mreply" takedown_result)"
+
+# LinkedIn: the organisation's own post deleted (DELETE /rest/posts/{urn}, with
+# LinkedIn's version headers); someone else's comment is removed by hand.
+"$K" account add --platform linkedin --handle vasterby-li --platform-id 10455123 --unit "Kommunikationsenheten" \
+	--url https://www.linkedin.com/company/vasterby-li >/dev/null
+cat >>"$KANALVAKT_DATA/kanalvakt.conf" <<CONF
+
+[account vasterby-li]
+token = AQV-li-s3cr3t
+base_url = $BASE
+CONF
+expect_exit 0 "import linkedin posts" -- "$K" import "$FIX/linkedin_posts.json"
+expect_exit 0 "import linkedin comments" -- "$K" import --account vasterby-li "$FIX/linkedin_comments.json"
+expect_exit 0 "workflow sync for linkedin" -- "$K" workflow sync
+lcomment=$(case_of "urn:li:comment:(urn:li:activity:7190000000000000655,7190000000000000656)")
+[[ -n $lcomment ]] && ok "the threat in a linkedin comment opens a case" || bad "no case for the linkedin comment"
+expect_exit 0 "a case by hand for the own post, by platform id" -- "$K" --json case open urn:li:share:7190000000000000555 --categories contact
+lpost=$(jq -r .case "$WORK/out")
+for c in "$lcomment" "$lpost"; do
+	"$K" case evidence "$c" >/dev/null
+	"$K" case register "$c" --series >/dev/null
+done
+expect_exit 0 "remove the own linkedin post" -- "$K" case decide "$lpost" remove --reason personuppgifter
+expect_grep '^DELETE /rest/posts/urn:li:share:7190000000000000555 auth=Bearer AQV-li-s3cr3t li-version=[0-9]{6} restli=2.0.0$' \
+	"$WORK/requests.log" "LinkedIn got DELETE /rest/posts/{urn} with its headers"
+[[ $(field "$lpost" state) == removed && $(field "$lpost" takedown_via) == api ]] && ok "own post removed via api" || bad "linkedin post case"
+n=$(wc -l <"$WORK/requests.log")
+expect_exit 0 "remove someone else's linkedin comment" -- "$K" case decide "$lcomment" remove --reason "olaga hot"
+[[ $(wc -l <"$WORK/requests.log") -eq $n && $(field "$lcomment" takedown_via) == hand ]] &&
+	ok "another person's comment is recorded as removed by hand" || bad "linkedin comment: $(field "$lcomment" takedown_result)"
 
 expect_exit 0 "audit verify" -- "$K" audit verify
 "$K" --json audit list >"$WORK/audit.jsonl"
