@@ -8,17 +8,10 @@
 # done by hand (Instagram hidden, an own Mastodon status deleted, another
 # instance's reply by hand, an own LinkedIn post deleted); the register of removed content; `audit verify`.
 source "$(dirname "$0")/lib.bash"
-FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/cases
 export KANALVAKT_RULES=$KV_SOURCE_DIR/rules/sv
-[[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }
 
-"$FAKE" "$FIX" "$FIX/routes" "$WORK/port" "$WORK/requests.log" 2>"$WORK/fake.err" &
-fake_pid=$!
-trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do [[ -s $WORK/port ]] && break; sleep 0.1; done
-[[ -s $WORK/port ]] || { echo "fakeplatform did not start"; cat "$WORK/fake.err"; exit 1; }
-BASE="http://127.0.0.1:$(cat "$WORK/port")"
+start_fakeplatform "$FIX"
 DB=$KANALVAKT_DATA/kanalvakt.db
 case_of() { sqlite3 "$DB" "SELECT c.id FROM mod_case c JOIN item i ON i.id = c.item_id WHERE i.platform_id = '$1'"; }
 field() { sqlite3 "$DB" "SELECT $2 FROM mod_case WHERE id = $1"; }

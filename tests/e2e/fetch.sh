@@ -12,16 +12,9 @@ source "$(dirname "$0")/lib.bash"
 # after the cursor and only the look-back tests (which set their own time)
 # reach further back.
 export KANALVAKT_NOW=2026-06-30T12:00:00Z
-FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/connectors
-[[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }
 
-"$FAKE" "$FIX" "$FIX/routes" "$WORK/port" "$WORK/requests.log" 2>"$WORK/fake.err" &
-fake_pid=$!
-trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do [[ -s $WORK/port ]] && break; sleep 0.1; done
-[[ -s $WORK/port ]] || { echo "fakeplatform did not start"; cat "$WORK/fake.err"; exit 1; }
-BASE="http://127.0.0.1:$(cat "$WORK/port")"
+start_fakeplatform "$FIX"
 
 # Every fetch's output is kept, to show at the end that no token was printed.
 fetch() {

@@ -51,3 +51,18 @@ finish() {
 	echo "$pass passed, $fail failed"
 	[[ $fail -eq 0 ]]
 }
+
+# start_fakeplatform DIR [ROUTES]: runs the stand-in for the platforms'
+# APIs (tests/fakeplatform) on DIR with its route table (DIR/routes unless
+# named), logging requests to $WORK/requests.log; sets BASE to its address
+# and fake_pid; it is stopped when the script exits.
+start_fakeplatform() {
+	local fake=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform} dir=$1 routes=${2:-$1/routes}
+	[[ -x $fake ]] || { echo "fakeplatform not built ($fake)"; exit 1; }
+	"$fake" "$dir" "$routes" "$WORK/port" "$WORK/requests.log" 2>"$WORK/fake.err" &
+	fake_pid=$!
+	trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$WORK"' EXIT
+	for _ in $(seq 50); do [[ -s $WORK/port ]] && break; sleep 0.1; done
+	[[ -s $WORK/port ]] || { echo "fakeplatform did not start"; cat "$WORK/fake.err"; exit 1; }
+	BASE="http://127.0.0.1:$(cat "$WORK/port")"
+}

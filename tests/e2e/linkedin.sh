@@ -7,16 +7,9 @@
 # window; the kommun's own posts and replies are upprättad, the others'
 # comments inkommen, threaded by parent; `import` reads the same responses.
 source "$(dirname "$0")/lib.bash"
-FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/linkedin
-[[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }
 
-"$FAKE" "$FIX" "$FIX/routes" "$WORK/port" "$WORK/requests.log" 2>"$WORK/fake.err" &
-fake_pid=$!
-trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do [[ -s $WORK/port ]] && break; sleep 0.1; done
-[[ -s $WORK/port ]] || { echo "fakeplatform did not start"; cat "$WORK/fake.err"; exit 1; }
-BASE="http://127.0.0.1:$(cat "$WORK/port")"
+start_fakeplatform "$FIX"
 DB=$KANALVAKT_DATA/kanalvakt.db
 SHARE3=urn:li:share:7190000000000000003
 C201="urn:li:comment:(urn:li:activity:7190000000000000103,7190000000000000201)"

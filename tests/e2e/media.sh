@@ -5,20 +5,13 @@
 # from private/internal addresses unless [media] allow_internal says so (the
 # stand-in platform is on 127.0.0.1, so most of this script sets it).
 source "$(dirname "$0")/lib.bash"
-FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
-[[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }
 
 mkdir -p "$WORK/files"
 # The stand-in serves text files; printable bytes stand in for a photo.
 head -c 150000 /dev/urandom | base64 >"$WORK/files/photo.jpg"
 printf '/media/photo.jpg - 200 photo.jpg\n/media/gone.jpg - 404 -\n/media/inside.jpg - 200 photo.jpg\n' >"$WORK/routes"
-"$FAKE" "$WORK/files" "$WORK/routes" "$WORK/port" "$WORK/requests.log" 2>"$WORK/fake.err" &
-fake_pid=$!
-trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do [[ -s $WORK/port ]] && break; sleep 0.1; done
-[[ -s $WORK/port ]] || { echo "fakeplatform did not start"; cat "$WORK/fake.err"; exit 1; }
+start_fakeplatform "$WORK/files" "$WORK/routes"
 PORT=$(cat "$WORK/port")
-BASE="http://127.0.0.1:$PORT"
 
 "$K" init --org "Exempelby kommun" >/dev/null
 # The stand-in is on loopback: allowed here, taken away at the end.

@@ -8,16 +8,9 @@
 # was while the rest go on; four eyes (a proposal, refused to its proposer,
 # carried out by another); the run's protokoll; `audit verify` at the end.
 source "$(dirname "$0")/lib.bash"
-FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/platcull
-[[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }
 
-"$FAKE" "$FIX" "$FIX/routes" "$WORK/port" "$WORK/requests.log" 2>"$WORK/fake.err" &
-fake_pid=$!
-trap 'kill "$fake_pid" 2>/dev/null; wait "$fake_pid" 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do [[ -s $WORK/port ]] && break; sleep 0.1; done
-[[ -s $WORK/port ]] || { echo "fakeplatform did not start"; cat "$WORK/fake.err"; exit 1; }
-BASE="http://127.0.0.1:$(cat "$WORK/port")"
+start_fakeplatform "$FIX"
 DB=$KANALVAKT_DATA/kanalvakt.db
 q() { sqlite3 "$DB" "$1"; }
 state_of() { q "SELECT state FROM item WHERE platform_id = '$1'"; }
