@@ -21,6 +21,9 @@ static void conf_defaults(void)
 	CHECK_STR(c.base_url, "https://www.googleapis.com/youtube/v3");
 	CHECK_INT(connector_conf_load(&c, NULL, PLATFORM_X, "x", NULL, &e), KV_OK);
 	CHECK_STR(c.base_url, "https://api.twitter.com");
+	CHECK_INT(connector_conf_load(&c, NULL, PLATFORM_LINKEDIN, "li", NULL, &e), KV_OK);
+	CHECK_STR(c.base_url, "https://api.linkedin.com");
+	CHECK_STR(c.api_version, CONNECTOR_LINKEDIN_VERSION);
 	/* Mastodon: the instance the account lives on. */
 	CHECK_INT(connector_conf_load(&c, NULL, PLATFORM_MASTODON, "kommunen",
 	                              "https://social.exempelby.se/@kommunen", &e),
@@ -74,6 +77,12 @@ static void conf_bad_values(void)
 	config_set(cfg, "account c", "max_pages", "0");
 	CHECK_INT(connector_conf_load(&c, cfg, PLATFORM_FACEBOOK, "c", NULL, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "max_pages");
+	config_set(cfg, "account li", "api_version", "202513");
+	CHECK_INT(connector_conf_load(&c, cfg, PLATFORM_LINKEDIN, "li", NULL, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "[account li] api_version: '202513' is not a LinkedIn version");
+	config_set(cfg, "account li", "api_version", "202604");
+	CHECK_INT(connector_conf_load(&c, cfg, PLATFORM_LINKEDIN, "li", NULL, &e), KV_OK);
+	CHECK_STR(c.api_version, "202604");
 	config_set(cfg, "fetch", "max_attempts", "many");
 	CHECK_INT(connector_conf_load(&c, cfg, PLATFORM_FACEBOOK, "d", NULL, &e), KV_EINVAL);
 	CHECK_CONTAINS(e.msg, "max_attempts");

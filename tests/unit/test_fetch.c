@@ -22,6 +22,7 @@ static struct {
 	char last_auth[256];
 	char last_agent[256];
 	char last_query_token[256];
+	char last_li_version[64];
 } srv;
 
 static char base[64];
@@ -57,6 +58,13 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	snprintf(srv.last_agent, sizeof(srv.last_agent), "%s", v ? v : "");
 	v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "access_token");
 	snprintf(srv.last_query_token, sizeof(srv.last_query_token), "%s", v ? v : "");
+	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "LinkedIn-Version");
+	snprintf(srv.last_li_version, sizeof(srv.last_li_version), "%s", v ? v : "");
+	if (strcmp(url, "/li-401") == 0)
+		return reply(c, 401,
+		             "{\"status\":401,\"serviceErrorCode\":65600,\"code\":"
+		             "\"INVALID_ACCESS_TOKEN\",\"message\":\"Invalid access token\"}",
+		             NULL, NULL);
 	if (strcmp(url, "/ok") == 0)
 		return reply(c, 200, "{\"data\":[]}", NULL, NULL);
 	if (strcmp(url, "/429") == 0)
@@ -182,6 +190,30 @@ static void fetch_ok_sends_agent_and_bearer(void)
 	CHECK_STR(buf_cstr(&r.body), "{\"data\":[]}");
 	CHECK_STR(srv.last_auth, "Bearer s3cret-bearer");
 	CHECK(strncmp(srv.last_agent, "Kanalvakt/", 10) == 0);
+	fetch_result_done(&r);
+	fetch_free(f);
+	MHD_stop_daemon(d);
+}
+
+static void fetch_extra_headers_and_linkedin_errors(void)
+{
+	struct MHD_Daemon *d = start();
+	struct fetch *f = client(3, 0);
+	struct fetch_result r;
+	struct err e = {0};
+
+	CHECK_INT(fetch_add_header(f, "LinkedIn-Version: 202505", &e), KV_OK);
+	CHECK_INT(fetch_add_header(f, "X-Restli-Protocol-Version: 2.0.0", &e), KV_OK);
+	CHECK_INT(fetch_add_header(f, "no colon", &e), KV_EINVAL);
+	CHECK_INT(fetch_add_header(f, "A: b\r\nX-Evil: 1", &e), KV_EINVAL);
+	CHECK_INT(fetch_add_header(f, ": empty name", &e), KV_EINVAL);
+	CHECK_INT(get(f, "/ok", "tok", &r, &e), KV_OK);
+	CHECK_STR(srv.last_li_version, "202505");
+	fetch_result_done(&r);
+	/* Sent on every request, and LinkedIn's error names code and message. */
+	CHECK_INT(get(f, "/li-401", "tok", &r, &e), KV_EDENIED);
+	CHECK_STR(srv.last_li_version, "202505");
+	CHECK_CONTAINS(e.msg, "HTTP 401: INVALID_ACCESS_TOKEN: Invalid access token");
 	fetch_result_done(&r);
 	fetch_free(f);
 	MHD_stop_daemon(d);
@@ -616,11 +648,11 @@ static void backoff_curve(void)
 	CHECK_INT(fetch_backoff_ms(100, 1, 5000, 0.5), 5000);
 }
 
-TEST_MAIN(T(fetch_ok_sends_agent_and_bearer), T(fetch_429_honours_retry_after),
-          T(fetch_retry_after_beyond_limit_gives_up), T(fetch_5xx_retried_then_exhausted),
-          T(fetch_graph_rate_limit_retried), T(fetch_graph_error_named), T(fetch_4xx_not_retried),
-          T(fetch_redirect_not_followed), T(fetch_size_limit), T(fetch_insecure_url_refused),
-          T(fetch_connection_refused), T(fetch_public_only_refuses_loopback),
-          T(fetch_public_only_refuses_names_and_literals),
+TEST_MAIN(T(fetch_ok_sends_agent_and_bearer), T(fetch_extra_headers_and_linkedin_errors),
+          T(fetch_429_honours_retry_after), T(fetch_retry_after_beyond_limit_gives_up),
+          T(fetch_5xx_retried_then_exhausted), T(fetch_graph_rate_limit_retried),
+          T(fetch_graph_error_named), T(fetch_4xx_not_retried), T(fetch_redirect_not_followed),
+          T(fetch_size_limit), T(fetch_insecure_url_refused), T(fetch_connection_refused),
+          T(fetch_public_only_refuses_loopback), T(fetch_public_only_refuses_names_and_literals),
           T(fetch_loopback_allowed_without_public_only), T(scrub_removes_tokens),
           T(origin_and_secure), T(backoff_curve), T(addr_classifier))
