@@ -164,12 +164,13 @@ static int linkedin_url(struct paged *pg, struct err *err)
 	struct run *run = pg->run;
 
 	(void)err;
-	/* The cursor's next is the start of the page to read. */
+	/* The cursor's next is the start of the page to read (a number:
+	 * anything else in a cursor starts over). */
 	buf_printf(&pg->url,
 	           "%s/rest/posts?author=urn%%3Ali%%3Aorganization%%3A%s&q=author&count=%d"
 	           "&sortBy=CREATED&start=%s",
 	           run->c->base_url, run->pid, LINKEDIN_POSTS_COUNT,
-	           pg->c.next[0] ? pg->c.next : "0");
+	           connector_run_is_num(pg->c.next) ? pg->c.next : "0");
 	return KV_OK;
 }
 
@@ -178,7 +179,7 @@ static int linkedin_page(struct paged *pg, struct err *err)
 	struct run *run = pg->run;
 	json_t *elements = json_object_get(pg->j, "elements");
 	size_t origin = pg->parts.n - 1, n;
-	int64_t start = pg->c.next[0] ? strtoll(pg->c.next, NULL, 10) : 0;
+	int64_t start = connector_run_is_num(pg->c.next) ? strtoll(pg->c.next, NULL, 10) : 0;
 	int rc = KV_OK;
 
 	if (!json_is_array(elements))
