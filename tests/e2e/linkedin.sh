@@ -41,6 +41,7 @@ add() {
 add vasterby-kommun 10455123
 add vasterby-skola 10455777
 add vasterby-urn urn-10455888
+add vasterby-gymnasiet 10455999
 cat >"$KANALVAKT_DATA/kanalvakt.conf" <<CONF
 [fetch]
 backoff_ms = 1
@@ -58,6 +59,11 @@ base_url = $BASE
 [account vasterby-urn]
 token = AQV-urn-s3cr3t
 base_url = $BASE
+
+[account vasterby-gymnasiet]
+token = AQV-gym-s3cr3t
+base_url = $BASE
+max_comment_pages = 0
 CONF
 
 # The first poll reads everything: two pages of posts, every post's comments
@@ -114,6 +120,14 @@ tail -n +$((n + 1)) "$WORK/requests.log" >"$WORK/new.log"
 expect_grep "urn:li:share:7190000000000000004/comments" "$WORK/new.log" "the new post's comments are read"
 [[ $(wc -l <"$WORK/new.log") -eq 2 ]] && ok "two requests" || bad "new post requests: $(cat "$WORK/new.log")"
 expect_grep '"since":"1782720000000"' <(cursor vasterby-kommun cursor) "the cursor moves to the new post"
+
+# max_comment_pages = 0: a post's first comment page comes with it; its
+# second page and the reply list are left unread, and counted.
+n=$(requests)
+fetch 0 "comment lists cut short" --json --account vasterby-gymnasiet
+jq -e '.ok and .new == 2 and .comment_lists_cut == 2 and .skipped == 2' "$WORK/out" >/dev/null &&
+	ok "the post and its first comment; two lists cut short" || bad "cut: $(cat "$WORK/out")"
+[[ $(($(requests) - n)) -eq 2 ]] && ok "no request beyond the budget" || bad "cut requests: $(tail -n +$((n + 1)) "$WORK/requests.log")"
 
 # Errors: a refused token, an id that is no organisation's, a bad version.
 fetch 2 "a refused token" --account vasterby-skola
