@@ -559,6 +559,16 @@ static const char *const migrations[] = {
         " detail TEXT,"
         " at INTEGER,"
         " PRIMARY KEY (run_id, item_id)) WITHOUT ROWID;",
+        /* The outbox as a state machine (workflow/mail): queued, then
+         * sending (claimed, committed before the SMTP transaction starts),
+         * then sent (committed as soon as the server has accepted the
+         * message, before the connection is closed). Each notice has one
+         * Message-ID, derived from it, that every attempt carries. */
+        "ALTER TABLE mail_outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'queued'"
+        " CHECK (state IN ('queued','sending','sent'));"
+        "ALTER TABLE mail_outbox ADD COLUMN message_id TEXT;"
+        "ALTER TABLE mail_outbox ADD COLUMN sending_since INTEGER;"
+        "UPDATE mail_outbox SET state = 'sent' WHERE sent_at IS NOT NULL;",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */

@@ -180,7 +180,7 @@ diskfull "archive sip" archive sip --account exempelby --from 2025-01-01 --to 20
 # mount, so only where the tests run as root in a container that allows it).
 mkdir -p "$WORK/small"
 if mount -t tmpfs -o size=64k tmpfs "$WORK/small" 2>/dev/null; then
-	trap 'umount "$WORK/small" 2>/dev/null; rm -rf "$WORK"' EXIT
+	trap 'umount "$WORK/small" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 	fresh
 	before=$(dump "$C")
 	expect_exit 3 "archive sip onto a full file system fails" -- "$K" --data-dir "$C" archive sip --account exempelby \
