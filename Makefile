@@ -5,7 +5,7 @@ BUILD      ?= build
 BUILD_SAN  ?= build-san
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test test-fast test-san bench train format fuzz clean
+.PHONY: all deps configure build run test test-fast test-san asan soak bench train format fuzz clean
 
 all: build
 
@@ -37,6 +37,15 @@ test-san: $(BUILD_SAN)/CMakeCache.txt
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		ctest --output-on-failure -j $(JOBS) -LE nosan
 
+# The same as test-san: the unit and end-to-end suites under ASan + UBSan.
+asan: test-san
+
+# The crash test long (tests/e2e/crash_kill.sh): 200,000 items, 100 kills
+# of the import, 20 kills of serve amid 2,000 webhook deliveries.
+soak: build
+	cd $(BUILD) && KV_CRASH_ITEMS=200000 KV_CRASH_KILLS=100 KV_CRASH_SERVE_KILLS=20 \
+		KV_CRASH_DELIVERIES=2000 ctest --output-on-failure -R '^e2e\.crash_kill$$' --timeout 7200
+
 bench: deps build
 	sh scripts/run-bench $(BUILD)
 
@@ -51,9 +60,15 @@ train: build
 format:
 	find src tests fuzz bench -name '*.[ch]' | xargs clang-format -i
 
+# Builds every libFuzzer target (fuzz/fuzz_*.c, with ASan + UBSan) and runs
+# each for FUZZ_RUNS executions from its seed corpus, printing executions and
+# exec/s per target (scripts/run-fuzz). Not part of make test, which replays
+# the corpus only.
+FUZZ_RUNS ?= 1000000
 fuzz:
 	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DKV_LIBFUZZER=ON -DKV_SANITIZE=ON
 	cmake --build build-fuzz -j $(JOBS)
+	sh scripts/run-fuzz build-fuzz $(FUZZ_RUNS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) build-fuzz

@@ -319,8 +319,8 @@ static int messaging(struct hook *h, const json_t *m)
 	    (rc = parse_meta_str(r, msg, "text", &text)) ||
 	    (rc = parse_meta_array(r, msg, "attachments", &atts)))
 		goto out;
-	if (!mid) {
-		rc = parse_meta_fail(r, KV_EINVAL, "message without 'mid'");
+	if (!mid || !*mid) {
+		rc = parse_meta_fail(r, KV_EINVAL, "message without 'mid' (or with an empty one)");
 		goto out;
 	}
 	if (parse_meta_true(msg, "is_deleted")) {

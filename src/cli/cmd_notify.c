@@ -79,8 +79,11 @@ static void print_mail_summary(struct cli_ctx *ctx, const struct mail_flush_repo
 		        "kanalvakt: no mail server configured ([mail] server): mail stays in "
 		        "the outbox\n");
 	if (!ctx->json)
-		printf("mail: %lld sent, %lld failed (will be retried), %lld given up\n",
-		       (long long)m->sent, (long long)m->failed, (long long)m->gave_up);
+		printf("mail: %lld sent, %lld failed (will be retried), %lld given up%s\n",
+		       (long long)m->sent, (long long)m->failed, (long long)m->gave_up,
+		       m->after_crash ? "; some were left being sent by a sender that stopped,"
+		                        " and went out again with the same Message-ID"
+		                      : "");
 }
 
 static int cmd_notify_run(struct cli_ctx *ctx, int argc, char **argv)
@@ -132,13 +135,17 @@ static int print_mail(void *arg, const struct outbox_row *r)
 	calendar_format_local(next, r->next_attempt_at);
 	if (r->sent_at)
 		calendar_format_local(sent, r->sent_at);
-	state = r->sent_at ? "sent" : r->attempts >= ml->max_attempts ? "gave_up" : "pending";
+	state = r->sent_at                                     ? "sent"
+	        : r->state && strcmp(r->state, "sending") == 0 ? "sending"
+	        : r->attempts >= ml->max_attempts              ? "gave_up"
+	                                                       : "pending";
 	if (ctx->json) {
-		cli_print_json(json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s?,s:s?,s:s?}", "id",
-		                         (json_int_t)r->id, "state", state, "key", r->dedup_key,
-		                         "to", r->recipients, "subject", r->subject, "created_at",
-		                         created, "attempts", (json_int_t)r->attempts,
-		                         "next_attempt_at", r->sent_at ? NULL : next, "sent_at",
+		cli_print_json(json_pack("{s:I,s:s,s:s?,s:s,s:s,s:s,s:s,s:I,s:s?,s:s?,s:s?}", "id",
+		                         (json_int_t)r->id, "state", state, "message_id",
+		                         r->message_id, "key", r->dedup_key, "to", r->recipients,
+		                         "subject", r->subject, "created_at", created, "attempts",
+		                         (json_int_t)r->attempts, "next_attempt_at",
+		                         r->sent_at ? NULL : next, "sent_at",
 		                         r->sent_at ? sent : NULL, "last_error", r->last_error));
 		return 0;
 	}

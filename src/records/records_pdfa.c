@@ -24,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -588,6 +589,15 @@ static void log_tail(const char *path, char *out, size_t n)
 	fclose(f);
 }
 
+/* 1 when the file system that holds path has no space left: a child that
+ * failed there could not even write why. */
+static int log_full(const char *path)
+{
+	struct statvfs v;
+
+	return statvfs(path, &v) == 0 && v.f_bavail == 0;
+}
+
 /* Runs argv (looked up on PATH) with stdout to out_path (or the log) and
  * stderr to log_path; KV_OK when it exits 0 (or 3 when ok3: qpdf's
  * "succeeded with warnings"). */
@@ -620,6 +630,8 @@ static int run(char *const argv[], const char *out_path, const char *log_path, i
 		return KV_OK;
 	char tail[400];
 	log_tail(log_path, tail, sizeof(tail));
+	if (!tail[0] && log_full(log_path))
+		snprintf(tail, sizeof(tail), "no space left on the device that holds %s", log_path);
 	if (WIFEXITED(status))
 		return err_set(err, KV_EIO, "PDF/A: %s failed with exit status %d: %s", argv[0],
 		               WEXITSTATUS(status), tail[0] ? tail : "(no output)");

@@ -791,7 +791,8 @@ static int on_line(void *arg, int64_t item_id, const char *line, size_t len)
 	struct writer *w = arg;
 
 	if (fwrite(line, 1, len, w->lines) != len || fputc('\n', w->lines) == EOF)
-		return err_set(w->err, KV_EIO, "cannot write the records file");
+		return err_set(w->err, KV_EIO, "cannot write the records file: %s",
+		               strerror(errno));
 	hash_sha256_update(&w->lines_hash, line, len);
 	hash_sha256_update(&w->lines_hash, "\n", 1);
 	w->items++;
@@ -815,7 +816,7 @@ static int write_records(struct writer *w, struct err *err)
 	w->err = err;
 	rc = archive_row_items_each(w->op->store, &w->scope, on_line, w, err);
 	if (fclose(w->lines) != 0 && !rc)
-		rc = err_set(err, KV_EIO, "%s: write error", p);
+		rc = err_set(err, KV_EIO, "%s: %s", p, strerror(errno));
 	w->lines = NULL;
 	if (rc)
 		return rc;

@@ -4,6 +4,7 @@
 
 #include "store/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int outbox_enqueue(struct store *s, int64_t org, const char *dedup_key, const char *recipients,
@@ -44,7 +45,8 @@ int outbox_each(struct store *s, const struct outbox_filter *f, outbox_fn fn, vo
 
 	rc = store_prepare(s, &st,
 	                   "SELECT id, dedup_key, recipients, subject, body, created_at, attempts,"
-	                   " next_attempt_at, COALESCE(sent_at, 0), last_error FROM mail_outbox"
+	                   " next_attempt_at, COALESCE(sent_at, 0), last_error, state, message_id"
+	                   " FROM mail_outbox"
 	                   " WHERE org_id = ? AND (? = 0 OR id = ?)"
 	                   " AND (? = 0 OR sent_at IS NULL) ORDER BY id",
 	                   err);
@@ -66,6 +68,8 @@ int outbox_each(struct store *s, const struct outbox_filter *f, outbox_fn fn, vo
 		        .next_attempt_at = store_col_int(st, 7),
 		        .sent_at = store_col_int(st, 8),
 		        .last_error = store_col_text(st, 9),
+		        .state = store_col_text(st, 10),
+		        .message_id = store_col_text(st, 11),
 		};
 
 		rc = fn(ctx, &r);
@@ -117,26 +121,43 @@ int outbox_due(struct store *s, int64_t org, int64_t now, int64_t max_attempts, 
 	return KV_OK;
 }
 
-int outbox_claim(struct store *s, int64_t id, int64_t now, int64_t lease_until, int *claimed,
-                 struct err *err)
+int outbox_claim(struct store *s, int64_t id, int64_t now, int64_t lease_until,
+                 const char *message_id, int *claimed, int *in_doubt, struct err *err)
 {
 	struct store_stmt *st = NULL;
+	int64_t sending = 0;
+	char idtext[32];
+	const char *args[] = {idtext};
 	int rc;
 
+	*claimed = 0;
+	*in_doubt = 0;
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+	rc = store_query_int(
+	        s, &sending, err,
+	        "SELECT state = 'sending' FROM mail_outbox WHERE id = CAST(? AS INTEGER)", 1, args);
+	if (rc)
+		goto out;
 	rc = store_prepare(s, &st,
-	                   "UPDATE mail_outbox SET next_attempt_at = ? WHERE id = ?"
-	                   " AND sent_at IS NULL AND next_attempt_at <= ? RETURNING id",
+	                   "UPDATE mail_outbox SET next_attempt_at = ?, state = 'sending',"
+	                   " message_id = COALESCE(message_id, ?), sending_since = ?"
+	                   " WHERE id = ? AND sent_at IS NULL AND next_attempt_at <= ?"
+	                   " RETURNING id",
 	                   err);
 	if (rc)
-		return rc;
+		goto out;
 	store_bind_int(st, 1, lease_until);
-	store_bind_int(st, 2, id);
+	store_bind_text(st, 2, message_id);
 	store_bind_int(st, 3, now);
+	store_bind_int(st, 4, id);
+	store_bind_int(st, 5, now);
 	rc = store_step(st, err);
 	if (rc >= 0) {
 		*claimed = rc == 1;
+		*in_doubt = rc == 1 && sending;
 		rc = rc == 1 ? store_run(st, err) : KV_OK;
 	}
+out:
 	store_stmt_free(st);
 	return rc;
 }
@@ -148,7 +169,7 @@ int outbox_mark_sent(struct store *s, int64_t id, int64_t at, struct err *err)
 
 	rc = store_prepare(s, &st,
 	                   "UPDATE mail_outbox SET sent_at = ?, attempts = attempts + 1,"
-	                   " last_error = NULL WHERE id = ?",
+	                   " last_error = NULL, state = 'sent' WHERE id = ?",
 	                   err);
 	if (rc)
 		return rc;
@@ -167,7 +188,7 @@ int outbox_mark_failed(struct store *s, int64_t id, const char *error, int64_t n
 
 	rc = store_prepare(s, &st,
 	                   "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?,"
-	                   " next_attempt_at = ? WHERE id = ?",
+	                   " next_attempt_at = ?, state = 'queued' WHERE id = ?",
 	                   err);
 	if (rc)
 		return rc;

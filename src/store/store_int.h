@@ -40,6 +40,11 @@ struct store_driver {
 	int (*data_version)(struct store *s, uint32_t *out, struct err *err);
 	/* SQL that starts the outermost write transaction. */
 	const char *begin_sql;
+	/* Optional (NULL: none): the engine's own consistency checks, each
+	 * problem reported to cb(arg, kind, detail) (store/dbcheck.h). KV_OK
+	 * when the checks ran, whatever they found. */
+	int (*check)(struct store *s, int (*cb)(void *arg, const char *kind, const char *detail),
+	             void *arg, struct err *err);
 };
 
 struct store {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Migration steps. Append only: a released step is never edited. */
 static const char *const migrations[] = {
@@ -558,6 +559,16 @@ static const char *const migrations[] = {
         " detail TEXT,"
         " at INTEGER,"
         " PRIMARY KEY (run_id, item_id)) WITHOUT ROWID;",
+        /* The outbox as a state machine (workflow/mail): queued, then
+         * sending (claimed, committed before the SMTP transaction starts),
+         * then sent (committed as soon as the server has accepted the
+         * message, before the connection is closed). Each notice has one
+         * Message-ID, derived from it, that every attempt carries. */
+        "ALTER TABLE mail_outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'queued'"
+        " CHECK (state IN ('queued','sending','sent'));"
+        "ALTER TABLE mail_outbox ADD COLUMN message_id TEXT;"
+        "ALTER TABLE mail_outbox ADD COLUMN sending_since INTEGER;"
+        "UPDATE mail_outbox SET state = 'sent' WHERE sent_at IS NOT NULL;",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */
@@ -576,6 +587,82 @@ static const char *const migrations[] = {
         "  AND a.id <> NEW.account_id)"
         " BEGIN SELECT RAISE(ABORT, 'item captured under another account'); END;",
 };
+
+/* Fault injection for the tests, compiled in only with KV_FAULT_INJECTION
+ * (CMake option of the same name; off in Release builds). Read once from
+ * the environment:
+ *   KV_FAULT_EVERY=N      every Nth exec, prepare or step of the process
+ *                         fails with SQLITE_IOERR before it reaches SQLite
+ *                         (a ROLLBACK is never failed: the error path must
+ *                         be able to undo);
+ *   KV_FAULT_MAX_PAGES=N  the database may not grow past N pages
+ *                         (PRAGMA max_page_count): a full disk, SQLITE_FULL;
+ *   KV_FAULT_STOP_AFTER=K the process ends at once (_exit 99, as a kill
+ *                         would) right after its Kth COMMIT: the states a
+ *                         clean run passes through, for the tests to compare
+ *                         a failed run with. */
+#ifdef KV_FAULT_INJECTION
+static long fault_every = -1, fault_stop = -1;
+static long fault_calls, fault_commits;
+
+static long fault_env(const char *name)
+{
+	const char *v = getenv(name);
+	char *end = NULL;
+	long n;
+
+	if (!v || !*v)
+		return 0;
+	n = strtol(v, &end, 10);
+	return end && *end == '\0' && n > 0 ? n : 0;
+}
+
+/* 1 when this call is to fail. */
+static int fault_now(const char *sql)
+{
+	if (fault_every < 0)
+		fault_every = fault_env("KV_FAULT_EVERY");
+	if (fault_every == 0 || (sql && strncmp(sql, "ROLLBACK", 8) == 0))
+		return 0;
+	return __atomic_add_fetch(&fault_calls, 1, __ATOMIC_RELAXED) % fault_every == 0;
+}
+
+/* After a successful exec of sql: ends the process after the Kth commit. */
+static void fault_committed(const char *sql)
+{
+	if (fault_stop < 0)
+		fault_stop = fault_env("KV_FAULT_STOP_AFTER");
+	if (fault_stop && strncmp(sql, "COMMIT", 6) == 0 &&
+	    __atomic_add_fetch(&fault_commits, 1, __ATOMIC_RELAXED) == fault_stop)
+		_exit(99);
+}
+
+static int fault_fail(struct err *err, const char *what)
+{
+	return err_set(err, KV_EIO, "database: %s: %s (injected by KV_FAULT_EVERY)", what,
+	               sqlite3_errstr(SQLITE_IOERR));
+}
+
+static int fault_limit_pages(sqlite3 *db)
+{
+	char sql[64];
+	long pages = fault_env("KV_FAULT_MAX_PAGES");
+
+	if (!pages)
+		return SQLITE_OK;
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %ld", pages);
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+#define FAULT(sql, err, what)                                                                      \
+	do {                                                                                       \
+		if (fault_now(sql))                                                                \
+			return fault_fail(err, what);                                              \
+	} while (0)
+#else
+#define FAULT(sql, err, what) ((void)0)
+#define fault_limit_pages(db) SQLITE_OK
+#define fault_committed(sql)  ((void)0)
+#endif
 
 static int map_rc(sqlite3 *db, int rc, struct err *err, const char *what)
 {
@@ -629,6 +716,9 @@ static int s_open(struct store *s, const char *data_dir, struct err *err)
 	                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return map_rc(db, rc, err, path);
+	rc = fault_limit_pages(db);
+	if (rc != SQLITE_OK)
+		return map_rc(db, rc, err, path);
 	rc = fts_swedish_register(db);
 	if (rc != SQLITE_OK)
 		return map_rc(db, rc, err, "registering the Swedish search tokenizer");
@@ -643,8 +733,12 @@ static void s_close(struct store *s)
 
 static int s_exec(struct store *s, const char *sql, struct err *err)
 {
-	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	int rc;
 
+	FAULT(sql, err, "exec");
+	rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		fault_committed(sql);
 	return rc == SQLITE_OK ? KV_OK : map_rc(s->db, rc, err, "exec");
 }
 
@@ -686,6 +780,7 @@ static int s_prepare(struct store *s, struct store_stmt **out, const char *sql, 
 	sqlite3_stmt *impl = NULL;
 	int rc;
 
+	FAULT(sql, err, "prepare");
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &impl, NULL);
 	if (rc != SQLITE_OK)
 		return map_rc(s->db, rc, err, "prepare");
@@ -738,7 +833,10 @@ static int s_bind_null(struct store_stmt *st, int idx)
 
 static int s_step(struct store_stmt *st, struct err *err)
 {
-	int rc = sqlite3_step(st->impl);
+	int rc;
+
+	FAULT(NULL, err, "step");
+	rc = sqlite3_step(st->impl);
 
 	if (rc == SQLITE_ROW)
 		return 1;
@@ -789,6 +887,65 @@ static int s_inserted_id(struct store_stmt *st, int64_t *out_id)
 	return 1;
 }
 
+/* The engine's checks: PRAGMA integrity_check (b-trees, indexes, the
+ * schema), PRAGMA foreign_key_check, and FTS5's integrity-check with a
+ * nonzero rank, which tokenises every item's text again with kv_swedish
+ * and compares the result with the index (SQLITE_CORRUPT_VTAB when they
+ * differ). That last one needs this connection: the sqlite3 shell has no
+ * kv_swedish tokenizer. */
+static int s_check(struct store *s, int (*cb)(void *arg, const char *kind, const char *detail),
+                   void *arg, struct err *err)
+{
+	static const char *const pragmas[] = {"PRAGMA integrity_check", "PRAGMA foreign_key_check"};
+	sqlite3 *db = s->db;
+	sqlite3_stmt *st = NULL;
+	char detail[512];
+	int rc = KV_OK, src;
+
+	for (size_t k = 0; k < sizeof(pragmas) / sizeof(pragmas[0]); k++) {
+		src = sqlite3_prepare_v2(db, pragmas[k], -1, &st, NULL);
+		if (src != SQLITE_OK) {
+			rc = map_rc(db, src, err, pragmas[k]);
+			goto out;
+		}
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *c0 = (const char *)sqlite3_column_text(st, 0);
+
+			if (k == 0 && c0 && strcmp(c0, "ok") == 0)
+				continue;
+			if (k == 0)
+				snprintf(detail, sizeof(detail), "%s", c0 ? c0 : "?");
+			else
+				snprintf(detail, sizeof(detail),
+				         "row %lld of table %s refers to a missing row of %s",
+				         (long long)sqlite3_column_int64(st, 1), c0 ? c0 : "?",
+				         (const char *)sqlite3_column_text(st, 2));
+			rc = cb(arg, k == 0 ? "integrity" : "foreign_key", detail);
+			if (rc)
+				goto out;
+		}
+		if (src != SQLITE_DONE) {
+			rc = map_rc(db, src, err, pragmas[k]);
+			goto out;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	src = sqlite3_exec(db,
+	                   "INSERT INTO item_fts (item_fts, rank) VALUES ('integrity-check', 1)",
+	                   NULL, NULL, NULL);
+	if ((src & 0xff) == SQLITE_CORRUPT) {
+		rc = cb(arg, "search_index",
+		        "the full-text index does not match the items' texts (rebuild it with"
+		        " INSERT INTO item_fts (item_fts) VALUES ('rebuild'))");
+	} else if (src != SQLITE_OK) {
+		rc = map_rc(db, src, err, "search index check");
+	}
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 const struct store_driver store_sqlite_driver = {
         .name = "sqlite",
         .open = s_open,
@@ -813,4 +970,5 @@ const struct store_driver store_sqlite_driver = {
         .migrations = migrations,
         .n_migrations = sizeof(migrations) / sizeof(migrations[0]),
         .begin_sql = "BEGIN IMMEDIATE",
+        .check = s_check,
 };

@@ -1,7 +1,12 @@
 /* The outbox sender: message formatting (RFC 5322 with RFC 2047 subjects),
- * SMTP delivery with libcurl, and the queue/flush cycle with retries. The
- * row is claimed before sending and marked after, so a crash between the two
- * may send a notice twice but never loses one. */
+ * SMTP delivery with libcurl, and the queue/flush cycle with retries. A row
+ * is claimed (state sending, committed) before the SMTP transaction starts
+ * and marked sent the moment the server has accepted the message, before
+ * the connection is closed; every attempt of a notice carries the same
+ * Message-ID, derived from the notice. What is left (docs/internals/mail.md):
+ * a crash after the server's reply to the end of DATA and before that commit
+ * leaves the row sending; when its lease runs out it is sent again, with the
+ * same Message-ID, so a notice may arrive twice but is never lost. */
 #include "workflow/mail.h"
 
 #include "base/config.h"
@@ -22,9 +27,9 @@
 #define BACKOFF_MAX    (6 * 3600)
 #define MESSAGE_MAX    ((size_t)4 << 20)
 #define RECIPIENTS_MAX 64
-/* A claimed row is skipped by other senders this long: far more than one
- * attempt can take (the timeout is capped at 10 minutes). */
-#define CLAIM_LEASE 900
+/* A claimed row is skipped by other senders this long after the attempt's
+ * timeout: past it, the sender is taken to have died. */
+#define CLAIM_MARGIN 60
 
 static int get_positive(const struct config *cfg, const char *key, int64_t max, int64_t *v,
                         struct err *err)
@@ -70,6 +75,9 @@ int mail_settings_load(struct mail_settings *out, const struct config *cfg, stru
 	m.user = config_get(cfg, "mail", "user", NULL);
 	m.password = config_get(cfg, "mail", "password", NULL);
 	tls = config_get(cfg, "mail", "starttls", "try");
+	m.ca = config_get(cfg, "mail", "ca", NULL);
+	if (m.ca && !*m.ca)
+		m.ca = NULL;
 	if (m.server && !*m.server)
 		m.server = NULL;
 	if (m.user && !*m.user)
@@ -359,8 +367,26 @@ static void curl_init_once(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-int mail_send(const struct mail_settings *m, const char *recipients, const char *subject,
-              const char *body, int64_t now, const char *msgid, struct err *err)
+void mail_message_id(char out[MAIL_MSGID_MAX], int64_t org, const char *dedup_key)
+{
+	char hex[HASH_SHA256_HEX_LEN + 1];
+	struct hash_sha256_ctx ctx;
+	char orgtext[32];
+
+	snprintf(orgtext, sizeof(orgtext), "%lld\n", (long long)org);
+	hash_sha256_begin(&ctx);
+	hash_sha256_update(&ctx, orgtext, strlen(orgtext));
+	hash_sha256_update(&ctx, dedup_key, strlen(dedup_key));
+	hash_sha256_end_hex(&ctx, hex);
+	snprintf(out, MAIL_MSGID_MAX, "kv-%.32s", hex);
+}
+
+/* Sends one message; accepted (may be NULL) is called once the server has
+ * accepted it and before the connection is closed (libcurl sends QUIT when
+ * the handle is cleaned up), and its failure is the call's. */
+static int send_message(const struct mail_settings *m, const char *recipients, const char *subject,
+                        const char *body, int64_t now, const char *msgid,
+                        int (*accepted)(void *ctx, struct err *err), void *actx, struct err *err)
 {
 	struct buf msg;
 	struct rcpt_ctx rc_list = {0};
@@ -409,6 +435,8 @@ int mail_send(const struct mail_settings *m, const char *recipients, const char 
 	SET(CURLOPT_USE_SSL, m->tls == MAIL_TLS_REQUIRED ? (long)CURLUSESSL_ALL
 	                     : m->tls == MAIL_TLS_TRY    ? (long)CURLUSESSL_TRY
 	                                                 : (long)CURLUSESSL_NONE);
+	if (m->ca)
+		SET(CURLOPT_CAINFO, m->ca);
 	if (m->user) {
 		SET(CURLOPT_USERNAME, m->user);
 		SET(CURLOPT_PASSWORD, m->password);
@@ -429,12 +457,20 @@ int mail_send(const struct mail_settings *m, const char *recipients, const char 
 		else
 			rc = err_set(err, KV_EIO, "mail to %s via %s failed: %s", recipients, where,
 			             errbuf[0] ? errbuf : curl_easy_strerror(cc));
+	} else if (accepted) {
+		rc = accepted(actx, err);
 	}
 out:
 	curl_easy_cleanup(c);
 	curl_slist_free_all(rc_list.list);
 	buf_done(&msg);
 	return rc;
+}
+
+int mail_send(const struct mail_settings *m, const char *recipients, const char *subject,
+              const char *body, int64_t now, const char *msgid, struct err *err)
+{
+	return send_message(m, recipients, subject, body, now, msgid, NULL, NULL, err);
 }
 
 /* ---- the outbox ---- */
@@ -484,6 +520,7 @@ int mail_queue(struct store *s, int64_t org, const char *dedup_key, const char *
 /* A copy of one outbox row, held while it is sent outside any transaction. */
 struct held {
 	int found;
+	int in_doubt; /* it was sending when its sender died */
 	int64_t attempts;
 	char *dedup_key, *recipients, *subject, *body;
 };
@@ -517,8 +554,9 @@ static int record(struct store *s, int64_t org, int64_t id, const struct held *h
 	int rc;
 
 	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	after = ok ? audit_json(json_pack("{s:s,s:s,s:I}", "dedup_key", h->dedup_key, "to",
-	                                  h->recipients, "attempt", (json_int_t)(h->attempts + 1)))
+	after = ok ? audit_json(json_pack("{s:s,s:s,s:I,s:b}", "dedup_key", h->dedup_key, "to",
+	                                  h->recipients, "attempt", (json_int_t)(h->attempts + 1),
+	                                  "after_crash", h->in_doubt))
 	           : audit_json(json_pack("{s:s,s:s,s:I,s:s}", "dedup_key", h->dedup_key, "to",
 	                                  h->recipients, "attempt", (json_int_t)(h->attempts + 1),
 	                                  "error", error));
@@ -538,6 +576,55 @@ static int record(struct store *s, int64_t org, int64_t id, const struct held *h
 	}
 	free(after);
 	return rc;
+}
+
+/* The attempt's outcome, recorded from inside the SMTP transaction (when
+ * the server accepted) or after it (when it failed). */
+struct attempt {
+	struct store *s;
+	int64_t org, id, now, next;
+	const struct held *h;
+	const char *actor;
+	int accepted; /* the server took the message */
+	int recorded; /* and the success is committed */
+};
+
+static int accepted(void *arg, struct err *err)
+{
+	struct attempt *a = arg;
+	int rc;
+
+	a->accepted = 1;
+	rc = record(a->s, a->org, a->id, a->h, 1, NULL, 0, a->actor, a->now, err);
+	a->recorded = rc == KV_OK;
+	return rc;
+}
+
+/* Claims row id (reading it first for its Message-ID), committed before the
+ * mail is sent. */
+static int claim(const struct op_ctx *op, const struct mail_settings *m, int64_t id, struct held *h,
+                 int *claimed, struct err *err)
+{
+	struct outbox_filter f = {.org_id = op->org, .id = id};
+	char msgid[MAIL_MSGID_MAX];
+	int rc;
+
+	rc = outbox_each(op->store, &f, hold_row, h, err);
+	if (rc == KV_ENOMEM && !err->msg[0])
+		rc = err_set(err, KV_ENOMEM, "out of memory reading mail %lld", (long long)id);
+	if (rc || !h->found)
+		return rc;
+	mail_message_id(msgid, op->org, h->dedup_key);
+	rc = store_begin(op->store, err);
+	if (rc)
+		return rc;
+	rc = outbox_claim(op->store, id, op->now, op->now + m->timeout_s + CLAIM_MARGIN, msgid,
+	                  claimed, &h->in_doubt, err);
+	if (rc) {
+		store_rollback(op->store);
+		return rc;
+	}
+	return store_commit(op->store, err);
 }
 
 int mail_flush(const struct op_ctx *op, const struct mail_settings *m, mail_event_fn fn, void *ctx,
@@ -561,28 +648,33 @@ int mail_flush(const struct op_ctx *op, const struct mail_settings *m, mail_even
 	}
 	rc = outbox_due(s, org, now, m->max_attempts, &ids, &n, err);
 	for (size_t i = 0; !rc && i < n; i++) {
-		struct outbox_filter f = {.org_id = org, .id = ids[i]};
 		struct held h = {0};
 		struct err send_err;
-		char msgid[64];
+		char msgid[MAIL_MSGID_MAX];
+		struct attempt a = {s, org, ids[i], now, 0, &h, actor, 0, 0};
 		int claimed = 0, ok;
 
-		rc = outbox_claim(s, ids[i], now, now + CLAIM_LEASE, &claimed, err);
-		if (!rc && claimed)
-			rc = outbox_each(s, &f, hold_row, &h, err);
-		if (rc == KV_ENOMEM && !err->msg[0])
-			rc = err_set(err, KV_ENOMEM, "out of memory reading mail %lld",
-			             (long long)ids[i]);
+		rc = claim(op, m, ids[i], &h, &claimed, err);
 		if (rc || !claimed || !h.found) {
 			held_done(&h);
 			continue;
 		}
 		err_clear(&send_err);
-		snprintf(msgid, sizeof(msgid), "kv-%lld-%lld", (long long)ids[i],
-		         (long long)h.attempts + 1);
-		ok = mail_send(m, h.recipients, h.subject, h.body, now, msgid, &send_err) == KV_OK;
-		rc = record(s, org, ids[i], &h, ok, send_err.msg,
-		            now + mail_backoff(m, h.attempts + 1), actor, now, err);
+		mail_message_id(msgid, org, h.dedup_key);
+		ok = send_message(m, h.recipients, h.subject, h.body, now, msgid, accepted, &a,
+		                  &send_err) == KV_OK;
+		if (a.recorded) {
+			ok = 1;
+		} else if (a.accepted) {
+			/* Accepted by the server, but the success could not be
+			 * committed: the row stays sending and is sent again when
+			 * its lease runs out (the same Message-ID). */
+			rc = err_set(err, send_err.code ? send_err.code : KV_EIO, "%s",
+			             send_err.msg);
+		} else {
+			rc = record(s, org, ids[i], &h, 0, send_err.msg,
+			            now + mail_backoff(m, h.attempts + 1), actor, now, err);
+		}
 		if (!rc) {
 			struct mail_event ev = {
 			        .id = ids[i],
@@ -592,6 +684,7 @@ int mail_flush(const struct op_ctx *op, const struct mail_settings *m, mail_even
 			        .ok = ok,
 			        .gave_up = !ok && h.attempts + 1 >= m->max_attempts,
 			        .error = ok ? NULL : send_err.msg,
+			        .after_crash = h.in_doubt,
 			};
 
 			if (ok)
@@ -600,6 +693,8 @@ int mail_flush(const struct op_ctx *op, const struct mail_settings *m, mail_even
 				rep.gave_up++;
 			else
 				rep.failed++;
+			if (h.in_doubt)
+				rep.after_crash++;
 			if (fn)
 				fn(ctx, &ev);
 		}

@@ -29,12 +29,13 @@ struct mail_settings {
 	const char *user;     /* NULL = no login */
 	const char *password; /* never printed */
 	enum mail_tls tls;
-	int64_t timeout_s;    /* per attempt (30) */
+	const char *ca;    /* CA certificates (PEM) to verify the server by; NULL = the system's */
+	int64_t timeout_s; /* per attempt (30) */
 	int64_t max_attempts; /* then give up (8) */
 	int64_t backoff_s;    /* first retry delay, doubled each time (60), at most 6 h */
 };
 
-/* Reads [mail] server, from, user, password, starttls (try | required | no),
+/* Reads [mail] server, from, user, password, starttls (try | required | no), ca,
  * timeout, max_attempts, backoff. cfg may be NULL (nothing configured).
  * KV_EINVAL naming the key for a bad value: a server that is not smtp:// or
  * smtps://, a sender that is not an address, a login without a password,
@@ -56,6 +57,12 @@ int mail_address_ok(const char *addr);
  * anything but letters, digits, '.', '-' and '_'; KV_ENOMEM. */
 int mail_format(struct buf *out, const char *from, const char *recipients, const char *subject,
                 const char *body, int64_t now, const char *msgid, struct err *err);
+
+/* The local part of a notice's Message-ID ("kv-" and 32 hex digits of the
+ * SHA-256 of the organisation and the dedup key): the same for every attempt
+ * to send it, so a receiver can tell a repeat from a new notice. */
+#define MAIL_MSGID_MAX 40
+void mail_message_id(char out[MAIL_MSGID_MAX], int64_t org, const char *dedup_key);
 
 /* Sends one message now with libcurl. recipients is a comma-separated list.
  * KV_EINVAL when the settings have no server or sender or an address is
@@ -81,6 +88,7 @@ struct mail_event {
 	int ok;            /* 1 sent */
 	int gave_up;       /* failed for the last allowed time */
 	const char *error; /* when not ok */
+	int after_crash;   /* it was being sent when a sender died: sent again */
 };
 typedef void (*mail_event_fn)(void *ctx, const struct mail_event *ev);
 
@@ -88,7 +96,8 @@ struct mail_flush_report {
 	int64_t sent;
 	int64_t failed;
 	int64_t gave_up;
-	int not_configured; /* no server: nothing was tried */
+	int not_configured;  /* no server: nothing was tried */
+	int64_t after_crash; /* of those tried, left sending by a sender that died */
 };
 
 /* Sends the due mails of org (unsent, next attempt at or before now, fewer

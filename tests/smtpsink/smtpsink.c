@@ -1,12 +1,20 @@
 /* A local SMTP sink for the mail tests: listens on 127.0.0.1 with a port the
  * system picks (written to a file), speaks enough SMTP for libcurl (EHLO/HELO,
- * optional AUTH PLAIN, MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT) and writes
- * each message to its own file in a directory, with the envelope in
- * X-Sink-* lines on top. One connection at a time; not a mail server.
+ * optional AUTH PLAIN, optional STARTTLS with OpenSSL, MAIL FROM, RCPT TO,
+ * DATA, RSET, NOOP, QUIT) and writes each message to its own file in a
+ * directory, with the envelope in X-Sink-* lines on top. One connection at a
+ * time; not a mail server.
  *
- *     smtpsink OUTDIR PORTFILE [--auth USER:PASSWORD]
+ *     smtpsink OUTDIR PORTFILE [--auth USER:PASSWORD] [--tls CERT KEY]
+ *              [--stall-quit SECONDS]
+ *
+ * --tls offers STARTTLS and refuses MAIL before it; --stall-quit waits that
+ * long before answering QUIT (a client killed then has had its message
+ * accepted but not yet closed the connection).
  */
 #include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -23,6 +31,7 @@
 
 struct conn {
 	int fd;
+	SSL *ssl; /* after STARTTLS */
 	char in[8192];
 	size_t have, pos;
 };
@@ -30,13 +39,33 @@ struct conn {
 static const char *outdir;
 static const char *auth_user, *auth_pass;
 static unsigned counter;
+static SSL_CTX *tls_ctx;
+static unsigned stall_quit;
+
+static ssize_t conn_write(struct conn *c, const char *s, size_t n)
+{
+	if (c->ssl) {
+		int w = SSL_write(c->ssl, s, (int)n);
+		return w > 0 ? w : -1;
+	}
+	return write(c->fd, s, n);
+}
+
+static ssize_t conn_read(struct conn *c, char *buf, size_t n)
+{
+	if (c->ssl) {
+		int r = SSL_read(c->ssl, buf, (int)n);
+		return r > 0 ? r : -1;
+	}
+	return read(c->fd, buf, n);
+}
 
 static int send_str(struct conn *c, const char *s)
 {
 	size_t n = strlen(s);
 
 	while (n) {
-		ssize_t w = write(c->fd, s, n);
+		ssize_t w = conn_write(c, s, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -55,7 +84,7 @@ static int read_line(struct conn *c, char *line, size_t cap)
 
 	for (;;) {
 		if (c->pos == c->have) {
-			ssize_t r = read(c->fd, c->in, sizeof(c->in));
+			ssize_t r = conn_read(c, c->in, sizeof(c->in));
 
 			if (r < 0 && errno == EINTR)
 				continue;
@@ -108,7 +137,7 @@ static int check_plain(const char *b64)
 	return len == wlen && memcmp(bin, want, len) == 0;
 }
 
-static int write_message(const char *from, char rcpt[][256], int n_rcpt, const char *who,
+static int write_message(const char *from, char rcpt[][256], int n_rcpt, const char *who, int tls,
                          const char *data, size_t len)
 {
 	char tmp[4096], path[4096];
@@ -126,6 +155,8 @@ static int write_message(const char *from, char rcpt[][256], int n_rcpt, const c
 		fprintf(f, "X-Sink-Rcpt-To: %s\r\n", rcpt[i]);
 	if (who)
 		fprintf(f, "X-Sink-Auth: %s\r\n", who);
+	if (tls)
+		fprintf(f, "X-Sink-TLS: yes\r\n");
 	fwrite(data, 1, len, f);
 	if (fclose(f) != 0)
 		return -1;
@@ -143,11 +174,28 @@ static void session(struct conn *c)
 		return;
 	while (read_line(c, line, sizeof(line)) == 0) {
 		if (starts_ci(line, "EHLO")) {
-			send_str(c,
-			         auth_user
-			                 ? "250-smtpsink\r\n250-8BITMIME\r\n250-AUTH PLAIN\r\n250 "
-			                   "SIZE 8388608\r\n"
-			                 : "250-smtpsink\r\n250-8BITMIME\r\n250 SIZE 8388608\r\n");
+			send_str(c, "250-smtpsink\r\n250-8BITMIME\r\n");
+			if (tls_ctx && !c->ssl)
+				send_str(c, "250-STARTTLS\r\n");
+			if (auth_user)
+				send_str(c, "250-AUTH PLAIN\r\n");
+			send_str(c, "250 SIZE 8388608\r\n");
+		} else if (starts_ci(line, "STARTTLS")) {
+			if (!tls_ctx || c->ssl) {
+				send_str(c, "502 5.5.1 STARTTLS not offered\r\n");
+				continue;
+			}
+			send_str(c, "220 2.0.0 Ready to start TLS\r\n");
+			c->ssl = SSL_new(tls_ctx);
+			if (!c->ssl || SSL_set_fd(c->ssl, c->fd) != 1 || SSL_accept(c->ssl) != 1) {
+				ERR_print_errors_fp(stderr);
+				break;
+			}
+			/* RFC 3207: everything said before is forgotten. */
+			c->have = c->pos = 0;
+			have_from = 0;
+			n_rcpt = 0;
+			authed = 0;
 		} else if (starts_ci(line, "HELO")) {
 			send_str(c, "250 smtpsink\r\n");
 		} else if (starts_ci(line, "AUTH PLAIN")) {
@@ -166,6 +214,10 @@ static void session(struct conn *c)
 			send_str(c, authed ? "235 2.7.0 Authentication successful\r\n"
 			                   : "535 5.7.8 Authentication credentials invalid\r\n");
 		} else if (starts_ci(line, "MAIL FROM:")) {
+			if (tls_ctx && !c->ssl) {
+				send_str(c, "530 5.7.0 Must issue a STARTTLS command first\r\n");
+				continue;
+			}
 			if (auth_user && !authed) {
 				send_str(c, "530 5.7.0 Authentication required\r\n");
 				continue;
@@ -219,8 +271,8 @@ static void session(struct conn *c)
 			}
 			if (ok < 0)
 				break;
-			if (ok && write_message(from, rcpt, n_rcpt, authed ? auth_user : NULL, data,
-			                        len) == 0)
+			if (ok && write_message(from, rcpt, n_rcpt, authed ? auth_user : NULL,
+			                        c->ssl != NULL, data, len) == 0)
 				send_str(c, "250 2.0.0 Ok: queued\r\n");
 			else
 				send_str(c, "552 5.3.4 Message not stored\r\n");
@@ -233,6 +285,8 @@ static void session(struct conn *c)
 		} else if (starts_ci(line, "NOOP")) {
 			send_str(c, "250 2.0.0 Ok\r\n");
 		} else if (starts_ci(line, "QUIT")) {
+			if (stall_quit)
+				sleep(stall_quit);
 			send_str(c, "221 2.0.0 Bye\r\n");
 			break;
 		} else {
@@ -250,21 +304,39 @@ int main(int argc, char **argv)
 	FILE *pf;
 	int fd, one = 1;
 
-	if (argc != 3 && !(argc == 5 && strcmp(argv[3], "--auth") == 0)) {
-		fprintf(stderr, "usage: smtpsink OUTDIR PORTFILE [--auth USER:PASSWORD]\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: smtpsink OUTDIR PORTFILE [--auth USER:PASSWORD] "
+		                "[--tls CERT KEY] [--stall-quit SECONDS]\n");
 		return 2;
 	}
 	outdir = argv[1];
-	if (argc == 5) {
-		char *colon = strchr(argv[4], ':');
+	for (int i = 3; i < argc; i++) {
+		if (strcmp(argv[i], "--auth") == 0 && i + 1 < argc) {
+			char *colon = strchr(argv[++i], ':');
 
-		if (!colon) {
-			fprintf(stderr, "smtpsink: --auth wants USER:PASSWORD\n");
+			if (!colon) {
+				fprintf(stderr, "smtpsink: --auth wants USER:PASSWORD\n");
+				return 2;
+			}
+			*colon = '\0';
+			auth_user = argv[i];
+			auth_pass = colon + 1;
+		} else if (strcmp(argv[i], "--tls") == 0 && i + 2 < argc) {
+			tls_ctx = SSL_CTX_new(TLS_server_method());
+			if (!tls_ctx ||
+			    SSL_CTX_use_certificate_chain_file(tls_ctx, argv[i + 1]) != 1 ||
+			    SSL_CTX_use_PrivateKey_file(tls_ctx, argv[i + 2], SSL_FILETYPE_PEM) !=
+			            1) {
+				ERR_print_errors_fp(stderr);
+				return 1;
+			}
+			i += 2;
+		} else if (strcmp(argv[i], "--stall-quit") == 0 && i + 1 < argc) {
+			stall_quit = (unsigned)strtoul(argv[++i], NULL, 10);
+		} else {
+			fprintf(stderr, "smtpsink: unknown option %s\n", argv[i]);
 			return 2;
 		}
-		*colon = '\0';
-		auth_user = argv[4];
-		auth_pass = colon + 1;
 	}
 	if (sodium_init() < 0)
 		return 1;
@@ -300,6 +372,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		session(&c);
+		if (c.ssl) {
+			SSL_shutdown(c.ssl);
+			SSL_free(c.ssl);
+		}
 		close(c.fd);
 	}
 }
