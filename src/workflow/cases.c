@@ -301,6 +301,51 @@ int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories,
 	return rc;
 }
 
+int cases_open_takedown(const struct op_ctx *op, int64_t item_id, const char *categories,
+                        int64_t since, int64_t *out_id, int *out_opened, struct err *err)
+{
+	struct workflow_sync_report rep = {0};
+	struct sync_ctx x = {op->store, op->org, op_ctx_actor(op), op->now, &rep, err};
+	struct item_filter f = {.org_id = op->org, .item_id = item_id, .limit = 1};
+	struct one_item it = {0};
+	struct case_candidate c = {0};
+	char cats[512];
+	int rc;
+
+	rc = items_each(op->store, &f, one_item_row, &it, err);
+	if (rc < 0)
+		return rc;
+	if (!it.found)
+		return err_set(err, KV_ENOTFOUND, "item: %lld does not exist", (long long)item_id);
+	rc = op_ctx_require(op, PERM_CONSENT, it.account_id, err);
+	if (rc)
+		return rc;
+	if (violations(categories, cats, sizeof(cats)) == 0)
+		return err_set(err, KV_EINVAL, "categories: '%.200s' names no violation category",
+		               categories ? categories : "");
+	c.item_id = item_id;
+	c.account_id = it.account_id;
+	c.categories = cats;
+	/* The deadline runs from the reason to take the post down (the
+	 * withdrawal), not from when the post was published. */
+	c.created_at = since;
+	c.captured_at = since;
+	rc = store_begin(op->store, err);
+	if (rc)
+		return rc;
+	rc = open_one(&x, &c);
+	if (!rc)
+		rc = cases_of_item(op->store, op->org, item_id, out_id, err);
+	if (rc) {
+		store_rollback(op->store);
+		return rc;
+	}
+	rc = store_commit(op->store, err);
+	if (!rc && out_opened)
+		*out_opened = rep.cases_opened > 0;
+	return rc;
+}
+
 int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err)
 {
 	struct store *s = op->store;
