@@ -186,11 +186,14 @@ static void print_list(json_t *res, const char *key, const char *title)
 	{
 		const char *reason = str(e, "reason");
 
-		printf("  %s %lld%s%s\n", str(e, "kind"),
-		       (long long)json_integer_value(json_object_get(
-		               e, json_object_get(e, "item") && !json_object_get(e, "id") ? "item"
-		                                                                          : "id")),
-		       *reason ? ": " : "", reason);
+		if (json_object_get(e, "item"))
+			printf("  item %lld %s %s\n",
+			       (long long)json_integer_value(json_object_get(e, "item")),
+			       str(e, "platform_id"), str(e, "permalink"));
+		else
+			printf("  %s %lld%s%s\n", str(e, "kind"),
+			       (long long)json_integer_value(json_object_get(e, "id")),
+			       *reason ? ": " : "", reason);
 	}
 }
 

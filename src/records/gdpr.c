@@ -1076,6 +1076,10 @@ static int on_verdict(void *arg, const struct cull_item_verdict *v)
 	return 0;
 }
 
+/* Stable codes for why an item stays, for --json (enum cull_keep order). */
+static const char *const keep_codes[KEEP_COUNT] = {"rule", "not_due", "hold", "action",
+                                                   "not_archived"};
+
 static const char *keep_reason(int why, const char *cls, const char *rule, char *out, size_t cap)
 {
 	switch (why) {
@@ -1234,7 +1238,7 @@ int gdpr_erase(const struct op_ctx *op, const struct gdpr_subject *s,
 			} else if (v) {
 				json_array_append_new(
 				        keep,
-				        kept("item", id, cull_keep_name((enum cull_keep)v->why),
+				        kept("item", id, keep_codes[v->why],
 				             keep_reason(v->why,
 				                         retention_class_label(
 				                                 (enum records_class)v->cls),
