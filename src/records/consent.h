@@ -1,5 +1,5 @@
 /* The consent register for pictures and film of identifiable people (ÖS
- * "samtyckesblankett för bildanvändande"; NY "Foto och film"; TI 4.3): who
+ * "samtyckesblankett för bildanvändande"; NY "Foto och film"; TI 4.4): who
  * consented, for which accounts and period, the signed form (in the blob
  * store with its SHA-256), a guardian's signature for a minor, the own posts
  * that use the consent, and its withdrawal, which opens a case to take each
