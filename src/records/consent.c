@@ -87,17 +87,8 @@ static int age_on(const struct ymd *born, const struct ymd *on)
 static int audit_json(const struct op_ctx *op, const char *action, int64_t id, json_t *j,
                       struct err *err)
 {
-	char idtext[32], *after = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc;
-
-	json_decref(j);
-	if (!after)
-		return err_set(err, KV_ENOMEM, "out of memory");
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	rc = audit_append(op->store, NULL, op->org, op_ctx_actor(op), action, "consent", idtext,
-	                  NULL, after, err);
-	free(after);
-	return rc;
+	return audit_append_json(op->store, op->org, op_ctx_actor(op), action, "consent", id, j,
+	                         err);
 }
 
 static int check_input(const struct consent_opts *o, const struct consent_input *in, int *out_minor,

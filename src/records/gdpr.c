@@ -721,17 +721,7 @@ static void find_done(struct find *f)
 static int audit_json(const struct op_ctx *op, const char *action, const char *entity, int64_t id,
                       json_t *j, struct err *err)
 {
-	char idtext[32], *after = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc;
-
-	json_decref(j);
-	if (!after)
-		return err_set(err, KV_ENOMEM, "out of memory");
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	rc = audit_append(op->store, NULL, op->org, op_ctx_actor(op), action, entity,
-	                  id ? idtext : NULL, NULL, after, err);
-	free(after);
-	return rc;
+	return audit_append_json(op->store, op->org, op_ctx_actor(op), action, entity, id, j, err);
 }
 
 /* The audit entry of a find, extract or erase, and the request's last

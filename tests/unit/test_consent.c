@@ -15,34 +15,6 @@
 
 static const char form[] = "%PDF-1.4 samtyckesblankett, underskriven";
 
-/* An item with an author and a text (wf_item writes "text"). */
-static int64_t put(struct wf *fx, const char *id, int own, enum item_kind kind, const char *when,
-                   const char *author, const char *text)
-{
-	struct item it = {.platform = "facebook",
-	                  .platform_id = id,
-	                  .kind = kind,
-	                  .root_id = own ? NULL : "p1",
-	                  .parent_id = own ? NULL : "p1",
-	                  .author_id = author,
-	                  .author_name = author,
-	                  .author_is_account = own,
-	                  .created_at = wf_at(when),
-	                  .text = text,
-	                  .source = "test"};
-	struct item_write w = {.org_id = fx->org,
-	                       .account_id = fx->fb,
-	                       .it = &it,
-	                       .upprattad = own,
-	                       .captured_at = wf_at(when) + 60};
-	struct item_put_result out = {0};
-	struct err e = {0};
-
-	if (items_put(fx->s, &w, &out, &e))
-		test_fail(__FILE__, __LINE__, "items_put %s: %s", id, e.msg);
-	return out.id;
-}
-
 static struct consent_input input(const char *name, const char *born, const char *guardian,
                                   const char *const *scope, size_t n, const char *from,
                                   const char *to)
@@ -178,9 +150,9 @@ static void links_only_own_posts_in_scope_and_period(void)
 	struct err e = {0};
 	int linked = -1;
 
-	post = put(&fx, "p1", 1, ITEM_POST, "2026-03-10T10:00", "sjovik", "Bild från skolan");
-	comment = put(&fx, "c1", 0, ITEM_COMMENT, "2026-03-10T11:00", "anna", "Fin bild");
-	early = put(&fx, "p0", 1, ITEM_POST, "2026-02-10T10:00", "sjovik", "Gammal bild");
+	post = wf_item_text(&fx, "p1", 1, "2026-03-10T10:00", "sjovik", "Bild från skolan");
+	comment = wf_item_text(&fx, "c1", 0, "2026-03-10T11:00", "anna", "Fin bild");
+	early = wf_item_text(&fx, "p0", 1, "2026-02-10T10:00", "sjovik", "Gammal bild");
 	xpost = wf_item(&fx, fx.x, "x1", NULL, NULL, 1, ITEM_POST, "2026-03-10T10:00", NULL);
 	CHECK_INT(consent_add(op, &o, &in, &id, &e), KV_OK);
 	CHECK_INT(consent_link(op, id, comment, &linked, &e), KV_EINVAL);
@@ -216,9 +188,9 @@ static void withdrawal_opens_a_case_per_post_up(void)
 	json_t *res = NULL;
 	int linked;
 
-	p1 = put(&fx, "p1", 1, ITEM_POST, "2026-03-10T10:00", "sjovik", "Bild 1");
-	p2 = put(&fx, "p2", 1, ITEM_POST, "2026-03-11T10:00", "sjovik", "Film 2");
-	p3 = put(&fx, "p3", 1, ITEM_POST, "2026-03-12T10:00", "sjovik", "Bild 3");
+	p1 = wf_item_text(&fx, "p1", 1, "2026-03-10T10:00", "sjovik", "Bild 1");
+	p2 = wf_item_text(&fx, "p2", 1, "2026-03-11T10:00", "sjovik", "Film 2");
+	p3 = wf_item_text(&fx, "p3", 1, "2026-03-12T10:00", "sjovik", "Bild 3");
 	CHECK_INT(consent_add(op, &o, &in, &id, &e), KV_OK);
 	CHECK_INT(consent_link(op, id, p1, &linked, &e), KV_OK);
 	CHECK_INT(consent_link(op, id, p2, &linked, &e), KV_OK);
@@ -303,8 +275,8 @@ static void an_ended_consent_alerts_once(void)
 	struct err e = {0};
 	int linked, n = 0;
 
-	p1 = put(&fx, "p1", 1, ITEM_POST, "2026-03-10T10:00", "sjovik", "Bild 1");
-	p2 = put(&fx, "p2", 1, ITEM_POST, "2026-03-11T10:00", "sjovik", "Bild 2");
+	p1 = wf_item_text(&fx, "p1", 1, "2026-03-10T10:00", "sjovik", "Bild 1");
+	p2 = wf_item_text(&fx, "p2", 1, "2026-03-11T10:00", "sjovik", "Bild 2");
 	CHECK_INT(consent_add(op, &o, &ended, &a, &e), KV_OK);
 	CHECK_INT(consent_add(op, &o, &open, &b, &e), KV_OK);
 	CHECK_INT(consent_link(op, a, p1, &linked, &e), KV_OK);

@@ -13,33 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t put(struct wf *fx, const char *id, int own, const char *when, const char *author,
-                   const char *text)
-{
-	struct item it = {.platform = "facebook",
-	                  .platform_id = id,
-	                  .kind = own ? ITEM_POST : ITEM_COMMENT,
-	                  .root_id = own ? NULL : "p1",
-	                  .parent_id = own ? NULL : "p1",
-	                  .author_id = author,
-	                  .author_name = author,
-	                  .author_is_account = own,
-	                  .created_at = wf_at(when),
-	                  .text = text,
-	                  .source = "test"};
-	struct item_write w = {.org_id = fx->org,
-	                       .account_id = fx->fb,
-	                       .it = &it,
-	                       .upprattad = own,
-	                       .captured_at = wf_at(when) + 60};
-	struct item_put_result out = {0};
-	struct err e = {0};
-
-	if (items_put(fx->s, &w, &out, &e))
-		test_fail(__FILE__, __LINE__, "items_put %s: %s", id, e.msg);
-	return out.id;
-}
-
 /* The ids of the places of kind in res, as "1,4". */
 static void ids_of(json_t *res, const char *kind, char *out, size_t cap)
 {
@@ -86,14 +59,16 @@ static void finds_every_place(void)
 	json_t *res = NULL;
 	int64_t a, b, c, d;
 
-	a = put(&fx, "c1", 0, "2026-03-10T12:00", "Anna Svensson", "Fint!");
-	b = put(&fx, "c2", 0, "2026-03-10T12:05", "Per Holm", "Hälsa Anna Svensson från mig.");
-	c = put(&fx, "c3", 0, "2026-03-10T12:10", "Lisa Berg", "Anna Svensson var där.");
+	a = wf_item_text(&fx, "c1", 0, "2026-03-10T12:00", "Anna Svensson", "Fint!");
+	b = wf_item_text(&fx, "c2", 0, "2026-03-10T12:05", "Per Holm",
+	                 "Hälsa Anna Svensson från mig.");
+	c = wf_item_text(&fx, "c3", 0, "2026-03-10T12:10", "Lisa Berg", "Anna Svensson var där.");
 	/* c3 is edited: the name is in its first version only. */
-	put(&fx, "c3", 0, "2026-03-10T12:10", "Lisa Berg", "Någon var där.");
-	d = put(&fx, "p1", 1, "2026-03-10T10:00", "sjovik",
+	wf_item_text(&fx, "c3", 0, "2026-03-10T12:10", "Lisa Berg", "Någon var där.");
+	d = wf_item_text(
+	        &fx, "p1", 1, "2026-03-10T10:00", "sjovik",
 	        "Frågor? Ring 070-123 45 67, eller personnummer 811228-9874 på blanketten.");
-	put(&fx, "c4", 0, "2026-03-10T12:20", "Bo", "Ring 070-999 88 77.");
+	wf_item_text(&fx, "c4", 0, "2026-03-10T12:20", "Bo", "Ring 070-999 88 77.");
 	CHECK_INT(gdpr_find(op, &name, 0, &res, &e), KV_OK);
 	ids_of(res, "item", ids, sizeof(ids));
 	{
@@ -155,9 +130,10 @@ static void erasure_follows_the_plan(void)
 	struct err e = {0};
 	json_t *res = NULL;
 
-	plain = put(&fx, "c1", 0, "2026-03-10T12:00", "Anna Svensson", "Fint!");
-	flagged = put(&fx, "c2", 0, "2026-03-10T12:05", "Anna Svensson", "Ni är idioter.");
-	own = put(&fx, "p1", 1, "2026-03-10T10:00", "sjovik", "Tack Anna Svensson för bilden!");
+	plain = wf_item_text(&fx, "c1", 0, "2026-03-10T12:00", "Anna Svensson", "Fint!");
+	flagged = wf_item_text(&fx, "c2", 0, "2026-03-10T12:05", "Anna Svensson", "Ni är idioter.");
+	own = wf_item_text(&fx, "p1", 1, "2026-03-10T10:00", "sjovik",
+	                   "Tack Anna Svensson för bilden!");
 	CHECK_INT(case_row_insert(fx.s, fx.org, fx.fb, flagged, "defamation_insult", now,
 	                          now + 3600, 0, &case_id, &e),
 	          KV_OK);
