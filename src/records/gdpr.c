@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #define MASK_TEXT "[raderad enligt dataskyddsförordningen]"
@@ -798,14 +799,17 @@ int gdpr_find(const struct op_ctx *op, const struct gdpr_subject *s, int64_t req
 
 /* ---- the extract ---- */
 
-static int dir_ready(const char *dir, struct err *err)
+static int dir_ready(const char *dir, int *created, struct err *err)
 {
 	DIR *d;
 	struct dirent *e;
 	int empty = 1;
 
-	if (mkdir(dir, 0750) == 0)
+	*created = 0;
+	if (mkdir(dir, 0750) == 0) {
+		*created = 1;
 		return KV_OK;
+	}
 	if (errno != EEXIST)
 		return err_set(err, KV_EIO, "--out %s: %s", dir, strerror(errno));
 	d = opendir(dir);
@@ -976,7 +980,7 @@ int gdpr_extract(const struct op_ctx *op, const struct gdpr_subject *s, int64_t 
 	struct render_doc *doc = NULL;
 	json_t *res = NULL, *files = json_array();
 	char path[4096];
-	int rc = op_ctx_require(op, PERM_GDPR, 0, err);
+	int created = 0, ready = 0, rc = op_ctx_require(op, PERM_GDPR, 0, err);
 
 	if (!rc)
 		rc = gdpr_subject_check(s, err);
@@ -987,7 +991,8 @@ int gdpr_extract(const struct op_ctx *op, const struct gdpr_subject *s, int64_t 
 	if (!rc)
 		rc = pdfa_child_check_font(PDFA_DEFAULT_FONT, err);
 	if (!rc)
-		rc = dir_ready(out_dir, err);
+		rc = dir_ready(out_dir, &created, err);
+	ready = rc == KV_OK;
 	if (!rc)
 		rc = find_all(&f);
 	if (rc)
@@ -1028,6 +1033,15 @@ int gdpr_extract(const struct op_ctx *op, const struct gdpr_subject *s, int64_t 
 			rc = err_set(err, KV_ENOMEM, "out of memory");
 	}
 out:
+	/* A failed extract leaves nothing behind: no half of it is handed out. */
+	if (rc && ready) {
+		snprintf(path, sizeof(path), "%s/registerutdrag.json", out_dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/registerutdrag.pdf", out_dir);
+		unlink(path);
+		if (created)
+			rmdir(out_dir);
+	}
 	render_doc_free(doc);
 	json_decref(res);
 	json_decref(files);
