@@ -123,5 +123,7 @@ extern const struct cli_command cli_cmds_archive[];
 extern const struct cli_command cli_cmds_records[];
 extern const struct cli_command cli_cmds_disclose[];
 extern const struct cli_command cli_cmds_answer[];
+extern const struct cli_command cli_cmds_consent[];
+extern const struct cli_command cli_cmds_gdpr[];
 
 #endif

@@ -6,6 +6,8 @@
 
 #include "base/calendar.h"
 #include "base/time.h"
+#include "records/consent.h"
+#include "records/gdpr.h"
 #include "store/alert_rows.h"
 #include "store/outbox.h"
 #include "store/store.h"
@@ -91,7 +93,7 @@ static int cmd_notify_run(struct cli_ctx *ctx, int argc, char **argv)
 	struct notify_settings set;
 	struct notify_report rep;
 	struct printer p = {ctx, 0};
-	int64_t org;
+	int64_t org, consent_alerts = 0, gdpr_alerts = 0;
 	int code;
 
 	if (no_args(ctx, argc, argv))
@@ -101,20 +103,27 @@ static int cmd_notify_run(struct cli_ctx *ctx, int argc, char **argv)
 		code = cli_org(ctx, &org);
 	if (!code)
 		code = notify_run(cli_op_at(ctx, org, 0), &set, print_event, &p, &rep, &ctx->err);
+	if (!code)
+		code = consent_check_expired(&ctx->op, &consent_alerts, &ctx->err);
+	if (!code)
+		code = gdpr_requests_check(&ctx->op, &gdpr_alerts, &ctx->err);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
 		cli_print_json(json_pack(
-		        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "event", "summary", "surge_alerts",
-		        (json_int_t)rep.alerts.surges, "identical_answer_alerts",
-		        (json_int_t)rep.alerts.identical, "queued", (json_int_t)rep.queued, "sent",
-		        (json_int_t)rep.mail.sent, "failed", (json_int_t)rep.mail.failed, "gave_up",
+		        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "event", "summary",
+		        "surge_alerts", (json_int_t)rep.alerts.surges, "identical_answer_alerts",
+		        (json_int_t)rep.alerts.identical, "consent_expired_alerts",
+		        (json_int_t)consent_alerts, "gdpr_overdue_alerts", (json_int_t)gdpr_alerts,
+		        "queued", (json_int_t)rep.queued, "sent", (json_int_t)rep.mail.sent,
+		        "failed", (json_int_t)rep.mail.failed, "gave_up",
 		        (json_int_t)rep.mail.gave_up, "no_recipient",
 		        (json_int_t)rep.no_recipient));
 	else
-		printf("alerts: %lld surge, %lld identical answers; %lld mail queued\n",
+		printf("alerts: %lld surge, %lld identical answers, %lld expired consents, %lld "
+		       "overdue GDPR requests; %lld mail queued\n",
 		       (long long)rep.alerts.surges, (long long)rep.alerts.identical,
-		       (long long)rep.queued);
+		       (long long)consent_alerts, (long long)gdpr_alerts, (long long)rep.queued);
 	print_mail_summary(ctx, &rep.mail);
 	return p.failed ? 1 : 0;
 }

@@ -10,6 +10,8 @@
 #include "http/api_admin.h"
 #include "http/api_alerts.h"
 #include "http/api_cases.h"
+#include "http/api_consent.h"
+#include "http/api_gdpr.h"
 #include "http/api_inbox.h"
 #include "http/api_items.h"
 #include "http/api_policy.h"
@@ -104,6 +106,15 @@ const struct api_route api_routes[] = {
         R("POST", "/users/{id}/disable", api_admin_user_disable, API_LOGIN, PERM_USER_ADMIN, 0),
         R("GET", "/roles", api_admin_roles, API_LOGIN, 0, 0),
         R("GET", "/stats", api_stats_get, API_LOGIN, PERM_STATS_READ, 1),
+        R("GET", "/consents", api_consent_list, API_LOGIN, PERM_CONSENT, 1),
+        R("POST", "/consents", api_consent_add, API_LOGIN, PERM_CONSENT, 0),
+        R("GET", "/consents/{id}", api_consent_show, API_LOGIN, PERM_CONSENT, 1),
+        R("POST", "/consents/{id}/link", api_consent_link, API_LOGIN, PERM_CONSENT, 0),
+        R("POST", "/consents/{id}/withdraw", api_consent_withdraw, API_LOGIN, PERM_CONSENT, 0),
+        R("GET", "/gdpr/find", api_gdpr_find, API_LOGIN, PERM_GDPR, 0),
+        R("GET", "/gdpr/requests", api_gdpr_requests, API_LOGIN, PERM_GDPR, 0),
+        R("POST", "/gdpr/requests", api_gdpr_request_add, API_LOGIN, PERM_GDPR, 0),
+        R("POST", "/gdpr/requests/{id}/close", api_gdpr_request_close, API_LOGIN, PERM_GDPR, 0),
         {0},
 };
 

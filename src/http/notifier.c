@@ -6,6 +6,8 @@
 #include "model/principal.h"
 
 #include "base/time.h"
+#include "records/consent.h"
+#include "records/gdpr.h"
 #include "store/store.h"
 
 #include <pthread.h>
@@ -115,6 +117,10 @@ static void pass(struct notifier *n)
 	op_ctx_init(&op, n->s, n->org, &who, time_now());
 	if (n->notify && notify_run(&op, &n->set, on_event, n, &rep, &err) != KV_OK)
 		nlog(n, "pass failed: %s", err.msg);
+	err_clear(&err);
+	if (n->notify && (consent_check_expired(&op, NULL, &err) != KV_OK ||
+	                  gdpr_requests_check(&op, NULL, &err) != KV_OK))
+		nlog(n, "consent and GDPR deadline check failed: %s", err.msg);
 	if (n->has_tsa)
 		timestamps(n);
 	err_clear(&err);

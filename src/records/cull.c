@@ -289,25 +289,62 @@ static int push_go(struct run *R, int64_t id, enum records_class c, int64_t acco
 	return KV_OK;
 }
 
+/* 1 when a run limited to some items (cull_opts.only) takes up item id. */
+static int in_only(const struct run *R, int64_t id)
+{
+	size_t lo = 0, hi = R->o->n_only;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (R->o->only[mid] == id)
+			return 1;
+		if (R->o->only[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 static int on_item(void *arg, const struct cull_item_row *r)
 {
 	struct run *R = arg;
 	enum records_class c = classify(r);
-	struct cull_line *l = line_for(R, c, r->account_id);
+	struct cull_line *l;
 	enum cull_keep why = KEEP_RULE;
+	struct cull_item_verdict v = {.item_id = r->id, .cls = (int)c};
 	int rc;
 
 	R->n_rows++;
 	R->last = r->id;
+	if (R->o->only && !in_only(R, r->id))
+		return 0;
+	l = line_for(R, c, r->account_id);
 	rc = decide(R, l, r, c, r->at, &why);
 	if (rc < 0)
 		return rc;
-	if (!rc) {
+	v.go = rc;
+	v.why = (int)why;
+	v.rule = &l->rule;
+	if (R->o->verdict) {
+		int vr = R->o->verdict(R->o->verdict_ctx, &v);
+
+		if (vr)
+			return vr;
+	}
+	if (!v.go) {
 		l->keep[why]++;
 		return 0;
 	}
 	l->go++;
 	return push_go(R, r->id, c, r->account_id, l->rule.line, r->platform_id);
+}
+
+/* 1 when a run limited to some items has read past the last of them. */
+static int past_only(const struct run *R)
+{
+	return R->o->only && (R->o->n_only == 0 || R->last >= R->o->only[R->o->n_only - 1]);
 }
 
 /* ---- batches ---- */
@@ -469,7 +506,8 @@ static int run_batches(struct run *R, batch_read_fn read, batch_delete_fn del)
 	int64_t limit = R->o->batch > 0 ? R->o->batch : 1000;
 	int rc = KV_OK;
 
-	R->last = 0;
+	/* A run limited to some items starts just before the first of them. */
+	R->last = R->o->only && R->o->n_only ? R->o->only[0] - 1 : 0;
 	for (;;) {
 		struct cull_rows_deleted d = {0};
 
@@ -479,6 +517,8 @@ static int run_batches(struct run *R, batch_read_fn read, batch_delete_fn del)
 			if (rc || R->n_rows == 0)
 				break;
 			R->rep->removed += (int64_t)R->n_go;
+			if (past_only(R))
+				break;
 			continue;
 		}
 		rc = store_begin(s, R->err);
@@ -487,7 +527,7 @@ static int run_batches(struct run *R, batch_read_fn read, batch_delete_fn del)
 		rc = read(R, limit);
 		if (rc || R->n_rows == 0 || R->n_go == 0) {
 			store_rollback(s);
-			if (rc || R->n_rows == 0)
+			if (rc || R->n_rows == 0 || past_only(R))
 				break;
 			continue;
 		}
@@ -526,6 +566,8 @@ static int run_batches(struct run *R, batch_read_fn read, batch_delete_fn del)
 		R->rep->versions += d.versions;
 		R->rep->fts += d.fts;
 		R->rep->bytes += R->bytes_batch;
+		if (past_only(R))
+			break;
 		pause_between(R);
 	}
 	return rc;
@@ -1158,9 +1200,9 @@ int cull_run(const struct op_ctx *op, const struct cull_opts *o, struct cull_rep
 	 * million items reads each page once instead of again for every batch. */
 	store_set_cache(op->store, CULL_CACHE, NULL);
 	rc = run_batches(&R, read_items, delete_items);
-	if (!rc)
+	if (!rc && !o->only)
 		rc = run_batches(&R, read_media, delete_media);
-	for (size_t i = 0; !rc && i < sizeof(plains) / sizeof(plains[0]); i++) {
+	for (size_t i = 0; !rc && !o->only && i < sizeof(plains) / sizeof(plains[0]); i++) {
 		R.plain = &plains[i];
 		rc = run_batches(&R, read_plain, delete_plain);
 	}

@@ -14,11 +14,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What the run decided for one item of cull_opts.only (see there). */
+struct cull_item_verdict {
+	int64_t item_id;
+	int go;  /* 1: removed (in a dry run: would be) */
+	int why; /* enum cull_keep when not go */
+	int cls; /* enum records_class */
+	const struct retention_rule *rule;
+};
+typedef int (*cull_verdict_fn)(void *ctx, const struct cull_item_verdict *v);
+
 struct cull_opts {
 	int64_t as_of;    /* the instant the rules are applied at; 0 = op->now */
 	int dry_run;      /* report only */
 	int64_t batch;    /* records per batch (transaction); 0 = 1000 */
 	int64_t pause_ms; /* wait between batches, to spare a busy server */
+	/* A run limited to these items (sorted ascending; an erasure under the
+	 * GDPR): only they are classified and, where the plan lets them go,
+	 * removed, under the same rules and with the same protokoll; media,
+	 * webhook deliveries and logs are left to the next full run. verdict,
+	 * when set, is told what became of each of them. */
+	const int64_t *only;
+	size_t n_only;
+	cull_verdict_fn verdict;
+	void *verdict_ctx;
 };
 
 /* Why records of a class on an account stay. */

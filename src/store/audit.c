@@ -10,6 +10,7 @@
 #include "base/time.h"
 #include "store/store.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,4 +358,20 @@ void audit_report_done(struct audit_report *r)
 	free(r->problems);
 	r->problems = NULL;
 	r->n_problems = 0;
+}
+
+int audit_append_json(struct store *s, int64_t org_id, const char *actor, const char *action,
+                      const char *entity, int64_t id, struct json_t *after, struct err *err)
+{
+	char idtext[32], *text = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc;
+
+	json_decref(after);
+	if (!text)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+	rc = audit_append(s, NULL, org_id, actor, action, entity, id ? idtext : NULL, NULL, text,
+	                  err);
+	free(text);
+	return rc;
 }

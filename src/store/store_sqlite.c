@@ -569,6 +569,57 @@ static const char *const migrations[] = {
         "ALTER TABLE mail_outbox ADD COLUMN message_id TEXT;"
         "ALTER TABLE mail_outbox ADD COLUMN sending_since INTEGER;"
         "UPDATE mail_outbox SET state = 'sent' WHERE sent_at IS NOT NULL;",
+        /* People: the consent register for pictures and film of identifiable
+         * people (the signed form in the blob store, the accounts it covers,
+         * the own posts that use it) and the register of requests under the
+         * GDPR (access, erasure), each due one month after it was received.
+         * No foreign key from consent_item to item: the link must outlive a
+         * cull of the post, as the withdrawal's list does. */
+        "CREATE TABLE consent ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " person_name TEXT NOT NULL,"
+        " birth_date TEXT,"
+        " guardian TEXT,"
+        " valid_from TEXT NOT NULL,"
+        " valid_to TEXT,"
+        " document_name TEXT,"
+        " document_sha256 TEXT,"
+        " document_bytes INTEGER NOT NULL DEFAULT 0,"
+        " state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active','withdrawn')),"
+        " created_by TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL,"
+        " withdrawn_by TEXT,"
+        " withdrawn_at INTEGER,"
+        " withdraw_reason TEXT,"
+        " erased_at INTEGER);"
+        "CREATE TABLE consent_account ("
+        " consent_id INTEGER NOT NULL REFERENCES consent(id),"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " PRIMARY KEY (consent_id, account_id)) WITHOUT ROWID;"
+        "CREATE TABLE consent_item ("
+        " consent_id INTEGER NOT NULL REFERENCES consent(id),"
+        " item_id INTEGER NOT NULL,"
+        " linked_by TEXT NOT NULL,"
+        " linked_at INTEGER NOT NULL,"
+        " PRIMARY KEY (consent_id, item_id)) WITHOUT ROWID;"
+        "CREATE INDEX consent_item_item ON consent_item (item_id);"
+        "CREATE TABLE gdpr_request ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " kind TEXT NOT NULL CHECK (kind IN ('access','erasure')),"
+        " name TEXT, email TEXT, phone TEXT, personnummer TEXT, handle TEXT,"
+        " received TEXT NOT NULL,"
+        " due_at INTEGER NOT NULL,"
+        " state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','closed')),"
+        " note TEXT,"
+        " created_by TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL,"
+        " last_action TEXT,"
+        " closed_by TEXT,"
+        " closed_at INTEGER,"
+        " outcome TEXT);"
+        "CREATE INDEX gdpr_request_open ON gdpr_request (org_id, state, due_at);",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */

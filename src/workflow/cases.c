@@ -253,14 +253,20 @@ static int open_one(void *arg, const struct case_candidate *c)
 	             x->err);
 }
 
-int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories, int64_t *out_id,
-               struct err *err)
+/* Opens a case for item_id by hand, as op holding perm on its account, for
+ * categories (NULL: the item's flags). Its deadline runs from since, or
+ * from the item's own time when since is 0. With fresh, an item that has a
+ * case already is KV_ECONFLICT; without, that case is the answer. */
+static int open_by_hand(const struct op_ctx *op, int64_t item_id, const char *categories,
+                        uint32_t perm, int64_t since, int fresh, int64_t *out_id, int *out_opened,
+                        struct err *err)
 {
 	struct workflow_sync_report rep = {0};
 	struct sync_ctx x = {op->store, op->org, op_ctx_actor(op), op->now, &rep, err};
 	struct item_filter f = {.org_id = op->org, .item_id = item_id, .limit = 1};
 	struct one_item it = {0};
 	struct case_candidate c = {0};
+	int64_t id = 0;
 	char cats[512];
 	int rc;
 
@@ -269,7 +275,7 @@ int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories,
 		return rc;
 	if (!it.found)
 		return err_set(err, KV_ENOTFOUND, "item: %lld does not exist", (long long)item_id);
-	rc = op_ctx_require(op, PERM_CASE_DECIDE, it.account_id, err);
+	rc = op_ctx_require(op, perm, it.account_id, err);
 	if (rc)
 		return rc;
 	if (!categories || !*categories)
@@ -282,23 +288,44 @@ int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories,
 	c.item_id = item_id;
 	c.account_id = it.account_id;
 	c.categories = cats;
-	c.created_at = it.created_at;
-	c.captured_at = it.captured_at;
+	c.created_at = since ? since : it.created_at;
+	c.captured_at = since ? since : it.captured_at;
 	rc = store_begin(op->store, err);
 	if (rc)
 		return rc;
 	rc = open_one(&x, &c);
-	if (!rc && rep.cases_opened == 0)
+	if (!rc && fresh && rep.cases_opened == 0)
 		rc = err_set(err, KV_ECONFLICT, "item: %lld has a case already",
 		             (long long)item_id);
+	if (!rc)
+		rc = cases_of_item(op->store, op->org, item_id, &id, err);
 	if (rc) {
 		store_rollback(op->store);
 		return rc;
 	}
 	rc = store_commit(op->store, err);
 	if (!rc && out_id)
-		rc = cases_of_item(op->store, op->org, item_id, out_id, err);
+		*out_id = id;
+	if (!rc && out_opened)
+		*out_opened = rep.cases_opened > 0;
 	return rc;
+}
+
+int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories, int64_t *out_id,
+               struct err *err)
+{
+	return open_by_hand(op, item_id, categories, PERM_CASE_DECIDE, 0, 1, out_id, NULL, err);
+}
+
+int cases_open_takedown(const struct op_ctx *op, int64_t item_id, const char *categories,
+                        int64_t since, int64_t *out_id, int *out_opened, struct err *err)
+{
+	/* The deadline runs from the reason to take the post down (the
+	 * withdrawal), not from when the post was published. */
+	if (!categories || !*categories)
+		return err_set(err, KV_EINVAL, "categories: give the case's categories");
+	return open_by_hand(op, item_id, categories, PERM_CONSENT, since, 0, out_id, out_opened,
+	                    err);
 }
 
 int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err)

@@ -95,6 +95,16 @@ int cases_evidence_save(const struct op_ctx *op, int64_t id, char out[HASH_SHA25
 int cases_open(const struct op_ctx *op, int64_t item_id, const char *categories, int64_t *out_id,
                struct err *err);
 
+/* Opens a case to take item_id down for a reason that arose at since (a
+ * withdrawn consent: records/consent), for the violation categories given;
+ * its removal deadline runs from since as for any case. Needs PERM_CONSENT
+ * on the item's account. The item's case in *out_id, *out_opened 1 when it
+ * was opened now, 0 when the item had one already (that case is the one to
+ * work). Runs inside the caller's transaction when one is open. KV_ENOTFOUND
+ * for an unknown item, KV_EINVAL when categories name no violation. */
+int cases_open_takedown(const struct op_ctx *op, int64_t item_id, const char *categories,
+                        int64_t since, int64_t *out_id, int *out_opened, struct err *err);
+
 enum case_decision {
 	CASE_KEEP = 0,
 	CASE_HIDE,

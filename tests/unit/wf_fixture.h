@@ -87,6 +87,36 @@ static inline int64_t wf_item(struct wf *fx, int64_t account, const char *id, co
 	return out.id;
 }
 
+/* Puts an item on the Facebook account with its author and text: an own
+ * post (own), else a comment on "p1". Returns the item id; a second call
+ * with the same id and another text adds a version. */
+static inline int64_t wf_item_text(struct wf *fx, const char *id, int own, const char *when,
+                                   const char *author, const char *text)
+{
+	struct item it = {.platform = "facebook",
+	                  .platform_id = id,
+	                  .kind = own ? ITEM_POST : ITEM_COMMENT,
+	                  .root_id = own ? NULL : "p1",
+	                  .parent_id = own ? NULL : "p1",
+	                  .author_id = author,
+	                  .author_name = author,
+	                  .author_is_account = own,
+	                  .created_at = wf_at(when),
+	                  .text = text,
+	                  .source = "test"};
+	struct item_write w = {.org_id = fx->org,
+	                       .account_id = fx->fb,
+	                       .it = &it,
+	                       .upprattad = own,
+	                       .captured_at = wf_at(when) + 60};
+	struct item_put_result out = {0};
+	struct err e = {0};
+
+	if (items_put(fx->s, &w, &out, &e))
+		test_fail(__FILE__, __LINE__, "items_put %s: %s", id, e.msg);
+	return out.id;
+}
+
 static inline int64_t wf_count(struct wf *fx, const char *sql)
 {
 	int64_t n = -1;
