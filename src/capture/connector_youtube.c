@@ -3,6 +3,7 @@
 #include "capture/connector_youtube.h"
 
 #include "capture/connector_run.h"
+#include "capture/publish_post.h"
 
 #include "base/buf.h"
 #include "base/time.h"
@@ -211,4 +212,44 @@ int connector_youtube_poll(struct run *run, struct err *err)
 	};
 
 	return connector_run_paged_poll(run, &ops, err);
+}
+
+/* ---- YouTube Data API: replying to a comment (comments.insert) ---- */
+
+int connector_youtube_publish(struct fetch *f, const struct connector_conf *c,
+                              const struct publish_post *post, struct publish_outcome *out,
+                              struct err *err)
+{
+	json_t *body = NULL, *reply = NULL;
+	struct buf url;
+	char *js = NULL;
+	int rc = KV_OK;
+
+	buf_init(&url, 8192);
+	if (!post->reply_to) {
+		/* Community posts have no public API. */
+		rc = err_set(err, KV_EINVAL,
+		             "YouTube: community posts have no public API; publish the post by "
+		             "hand in YouTube Studio");
+		goto out;
+	}
+	body = json_pack("{s:{s:s,s:s}}", "snippet", "parentId", post->reply_to, "textOriginal",
+	                 post->text);
+	js = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	if (!js || buf_printf(&url, "%s/comments?part=snippet", c->base_url)) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, "application/json", js, NULL, 0,
+	                       out, &reply, err);
+	if (!rc && !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id",
+	                                NULL))
+		rc = err_set(err, KV_EIO, "%s: the answer holds no comment id: %s", out->request,
+		             out->response);
+out:
+	json_decref(reply);
+	json_decref(body);
+	free(js);
+	buf_done(&url);
+	return rc;
 }

@@ -46,9 +46,10 @@ enum perm {
 	PERM_USER_ADMIN = 1u << 16,       /* users, roles, tokens */
 	PERM_VAULT = 1u << 17,            /* credentials (reading them is logged) */
 	PERM_ORG_ADMIN = 1u << 18,        /* organisations, installation-wide work */
+	PERM_PUBLISH = 1u << 19,          /* drafts: write, check, review, publish */
 };
 
-#define PERM_ALL ((uint32_t)((1u << 19) - 1))
+#define PERM_ALL ((uint32_t)((1u << 20) - 1))
 
 /* How the principal was authenticated. */
 enum auth_method {
