@@ -10,6 +10,7 @@
 #include "http/api_admin.h"
 #include "http/api_alerts.h"
 #include "http/api_cases.h"
+#include "http/api_drafts.h"
 #include "http/api_inbox.h"
 #include "http/api_items.h"
 #include "http/api_policy.h"
@@ -104,6 +105,12 @@ const struct api_route api_routes[] = {
         R("POST", "/users/{id}/disable", api_admin_user_disable, API_LOGIN, PERM_USER_ADMIN, 0),
         R("GET", "/roles", api_admin_roles, API_LOGIN, 0, 0),
         R("GET", "/stats", api_stats_get, API_LOGIN, PERM_STATS_READ, 1),
+        R("GET", "/drafts", api_drafts_list, API_LOGIN, PERM_PUBLISH, 1),
+        R("POST", "/drafts", api_drafts_add, API_LOGIN, PERM_PUBLISH, 0),
+        R("GET", "/drafts/{id}", api_drafts_show, API_LOGIN, PERM_PUBLISH, 0),
+        R("POST", "/drafts/{id}/check", api_drafts_check, API_LOGIN, PERM_PUBLISH, 0),
+        R("POST", "/drafts/{id}/review", api_drafts_review, API_LOGIN, PERM_PUBLISH, 0),
+        R("POST", "/drafts/{id}/publish", api_drafts_publish, API_LOGIN, PERM_PUBLISH, 0),
         {0},
 };
 

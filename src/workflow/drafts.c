@@ -804,17 +804,17 @@ int drafts_review(const struct op_ctx *op, int64_t id, int approve, const char *
 	struct draft_rec d;
 	int rc, writer_resp, reader_resp;
 
-	if (!approve && (!reason || !*reason))
-		return err_set(err, KV_EINVAL, "--reason: a rejection says why");
-	if (reason && *reason) {
-		rc = check_text("--reason", reason, 2000, 0, err);
-		if (rc)
-			return rc;
-	}
+	/* Who may comes first: the reason is looked at once they may. */
 	rc = begin_change(op, id, &l, err);
 	if (rc)
 		return rc;
 	d = l->d;
+	if (!approve && (!reason || !*reason))
+		rc = err_set(err, KV_EINVAL, "--reason: a rejection says why");
+	else if (reason && *reason)
+		rc = check_text("--reason", reason, 2000, 0, err);
+	if (rc)
+		goto out;
 	rc = register_row_account_load(op->store, d.account_id, &acc, err);
 	if (rc)
 		goto out;
