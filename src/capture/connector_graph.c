@@ -661,7 +661,8 @@ static int graph_photo(struct fetch *f, const struct connector_conf *c, const ch
 	buf_init(&url, 8192);
 	parts[n++] = (struct fetch_part){"source", m->data, m->len, m->name, m->type};
 	if (m->alt)
-		parts[n++] = (struct fetch_part){"alt_text_custom", m->alt, strlen(m->alt), NULL, NULL};
+		parts[n++] =
+		        (struct fetch_part){"alt_text_custom", m->alt, strlen(m->alt), NULL, NULL};
 	if (message)
 		parts[n++] = (struct fetch_part){"message", message, strlen(message), NULL, NULL};
 	else
@@ -718,7 +719,8 @@ int connector_graph_publish(struct fetch *f, const struct connector_conf *c, int
 			rc = err_set(err, KV_EINVAL,
 			             "Facebook: only images are published through the API by "
 			             "Kanalvakt (%s is %s); publish a video by hand",
-			             post->media[i].name, post->media[i].type ? post->media[i].type : "?");
+			             post->media[i].name,
+			             post->media[i].type ? post->media[i].type : "?");
 			goto out;
 		}
 	if (post->n_media == 1 && !post->reply_to) {
@@ -754,8 +756,8 @@ int connector_graph_publish(struct fetch *f, const struct connector_conf *c, int
 	}
 	rc = publish_post_send(f, "POST", buf_cstr(&url), NULL, "application/x-www-form-urlencoded",
 	                       buf_cstr(&body), NULL, 0, out, &reply, err);
-	if (!rc && !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id",
-	                                NULL))
+	if (!rc &&
+	    !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id", NULL))
 		rc = err_set(err, KV_EIO, "%s: the answer holds no id: %s", out->request,
 		             out->response);
 permalink:

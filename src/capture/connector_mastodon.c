@@ -128,8 +128,8 @@ int connector_mastodon_publish(struct fetch *f, const struct connector_conf *c,
 		buf_clear(&url);
 		rc = buf_printf(&url, "%s/api/v2/media", c->base_url);
 		if (!rc)
-			rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, NULL, NULL, parts,
-			                       m->alt ? 2 : 1, out, &reply, err);
+			rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, NULL, NULL,
+			                       parts, m->alt ? 2 : 1, out, &reply, err);
 		if (!rc && !publish_post_string(id, sizeof(id), reply, "id", NULL))
 			rc = err_set(err, KV_EIO, "%s: the media upload answered without an id",
 			             out->request);
@@ -153,8 +153,8 @@ int connector_mastodon_publish(struct fetch *f, const struct connector_conf *c,
 	}
 	rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, "application/json", js, NULL, 0,
 	                       out, &reply, err);
-	if (!rc && !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id",
-	                                NULL))
+	if (!rc &&
+	    !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id", NULL))
 		rc = err_set(err, KV_EIO, "%s: the answer holds no status id: %s", out->request,
 		             out->response);
 	if (!rc)

@@ -141,8 +141,8 @@ int connector_x_publish(struct fetch *f, const struct connector_conf *c,
 	}
 	rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, "application/json", js, NULL, 0,
 	                       out, &reply, err);
-	if (!rc && !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "data",
-	                                "id"))
+	if (!rc &&
+	    !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "data", "id"))
 		rc = err_set(err, KV_EIO, "%s: the answer holds no post id: %s", out->request,
 		             out->response);
 	if (!rc)

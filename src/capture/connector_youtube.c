@@ -242,8 +242,8 @@ int connector_youtube_publish(struct fetch *f, const struct connector_conf *c,
 	}
 	rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, "application/json", js, NULL, 0,
 	                       out, &reply, err);
-	if (!rc && !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id",
-	                                NULL))
+	if (!rc &&
+	    !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id", NULL))
 		rc = err_set(err, KV_EIO, "%s: the answer holds no comment id: %s", out->request,
 		             out->response);
 out:

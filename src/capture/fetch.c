@@ -553,7 +553,8 @@ int fetch_post_form(struct fetch *f, const char *url, const char *bearer,
 		if (c == CURLE_OK && parts[i].type)
 			c = curl_mime_type(p, parts[i].type);
 		if (c != CURLE_OK)
-			rc = err_set(err, KV_ENOMEM, "cannot build the form part '%s'", parts[i].name);
+			rc = err_set(err, KV_ENOMEM, "cannot build the form part '%s'",
+			             parts[i].name);
 	}
 	if (!rc)
 		rc = perform(f, &rq, url, bearer, NULL, out, err);

@@ -91,7 +91,8 @@ int publish_run(const struct publish_conf *conf, enum platform p, const struct p
 	switch (p) {
 	case PLATFORM_FACEBOOK:
 	case PLATFORM_INSTAGRAM:
-		rc = connector_graph_publish(f, &conf->conn, p == PLATFORM_INSTAGRAM, post, out, err);
+		rc = connector_graph_publish(f, &conf->conn, p == PLATFORM_INSTAGRAM, post, out,
+		                             err);
 		break;
 	case PLATFORM_MASTODON:
 		rc = connector_mastodon_publish(f, &conf->conn, post, out, err);
@@ -114,7 +115,9 @@ int publish_run(const struct publish_conf *conf, enum platform p, const struct p
 int publish_capture_item(struct store *s, const struct publish_capture *c, int64_t *out_item,
                          struct err *err)
 {
-	struct import_opts o = {.org = c->org, .account_id = c->account_id, .format = PARSE_JSONL,
+	struct import_opts o = {.org = c->org,
+	                        .account_id = c->account_id,
+	                        .format = PARSE_JSONL,
 	                        .actor = c->actor};
 	struct import_report rep;
 	char at[TIME_ISO_LEN], *line = NULL;

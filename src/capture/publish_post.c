@@ -6,9 +6,8 @@
 #include <string.h>
 
 int publish_post_send(struct fetch *f, const char *method, const char *url, const char *bearer,
-                      const char *content_type, const char *body,
-                      const struct fetch_part *form, size_t n_form, struct publish_outcome *out,
-                      json_t **reply, struct err *err)
+                      const char *content_type, const char *body, const struct fetch_part *form,
+                      size_t n_form, struct publish_outcome *out, json_t **reply, struct err *err)
 {
 	struct fetch_result res;
 	size_t n;

@@ -36,12 +36,12 @@ struct publish_post {
 
 /* What was sent and what came back, for the record. */
 struct publish_outcome {
-	long status;          /* HTTP status of the last request; 0 when none was made */
-	int requests;         /* requests made (media uploads included) */
-	char request[1200];   /* "POST https://graph.facebook.com/v19.0/300/feed" (scrubbed) */
-	char response[512];   /* the start of the last response body */
+	long status;           /* HTTP status of the last request; 0 when none was made */
+	int requests;          /* requests made (media uploads included) */
+	char request[1200];    /* "POST https://graph.facebook.com/v19.0/300/feed" (scrubbed) */
+	char response[512];    /* the start of the last response body */
 	char platform_id[256]; /* the new post's id on the platform */
-	char permalink[512];  /* its address, when the platform gave one */
+	char permalink[512];   /* its address, when the platform gave one */
 };
 
 /* Sends one request with f and records it in out (request, status,
@@ -51,9 +51,8 @@ struct publish_outcome {
  * Errors as fetch_request, prefixed with nothing: the message names the
  * request. */
 int publish_post_send(struct fetch *f, const char *method, const char *url, const char *bearer,
-                      const char *content_type, const char *body,
-                      const struct fetch_part *form, size_t n_form, struct publish_outcome *out,
-                      json_t **reply, struct err *err);
+                      const char *content_type, const char *body, const struct fetch_part *form,
+                      size_t n_form, struct publish_outcome *out, json_t **reply, struct err *err);
 
 /* Appends s percent-encoded for a URL or a form body (libcurl's escaping).
  * KV_ENOMEM. */

@@ -188,13 +188,12 @@ static int cmd_inbox_answer(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
-		cli_print_json(json_pack("{s:I,s:s,s:b,s:s,s:s?,s:o,s:I,s:s}", "id", (json_int_t)id,
-		                         "done", "answered", "by_hand", res.by_hand, "via",
-		                         res.by_hand ? "hand" : "api", "platform_id",
-		                         res.platform_id[0] ? res.platform_id : NULL, "item",
-		                         res.item_id ? json_integer(res.item_id) : json_null(),
-		                         "response_seconds", (json_int_t)res.response_seconds,
-		                         "detail", res.detail));
+		cli_print_json(json_pack(
+		        "{s:I,s:s,s:b,s:s,s:s?,s:o,s:I,s:s}", "id", (json_int_t)id, "done",
+		        "answered", "by_hand", res.by_hand, "via", res.by_hand ? "hand" : "api",
+		        "platform_id", res.platform_id[0] ? res.platform_id : NULL, "item",
+		        res.item_id ? json_integer(res.item_id) : json_null(), "response_seconds",
+		        (json_int_t)res.response_seconds, "detail", res.detail));
 	else if (res.by_hand)
 		printf("question %lld answered (post the reply on the platform by hand: %s)\n",
 		       (long long)id, res.detail);

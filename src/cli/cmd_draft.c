@@ -75,14 +75,11 @@ static void print_draft(struct cli_ctx *ctx, const struct draft_rec *d, int full
 
 static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
-	                                     {"text", required_argument, NULL, 't'},
-	                                     {"media", required_argument, NULL, 'm'},
-	                                     {"alt", required_argument, NULL, 'l'},
-	                                     {"shows-people", no_argument, NULL, 'p'},
-	                                     {"sensitive", no_argument, NULL, 's'},
-	                                     {"at", required_argument, NULL, 'T'},
-	                                     {0}};
+	static const struct option opts[] = {
+	        {"account", required_argument, NULL, 'a'}, {"text", required_argument, NULL, 't'},
+	        {"media", required_argument, NULL, 'm'},   {"alt", required_argument, NULL, 'l'},
+	        {"shows-people", no_argument, NULL, 'p'},  {"sensitive", no_argument, NULL, 's'},
+	        {"at", required_argument, NULL, 'T'},      {0}};
 	struct drafts_media media[DRAFTS_MEDIA_MAX];
 	struct buf bufs[DRAFTS_MEDIA_MAX], text;
 	const char *acc = NULL, *file = NULL, *paths[DRAFTS_MEDIA_MAX], *alts[DRAFTS_MEDIA_MAX];
@@ -162,8 +159,8 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 	if (ctx->json)
 		cli_print_json(json_pack("{s:I,s:s}", "id", (json_int_t)id, "state", "draft"));
 	else
-		printf("draft %lld added; check it with: kanalvakt draft check %lld\n", (long long)id,
-		       (long long)id);
+		printf("draft %lld added; check it with: kanalvakt draft check %lld\n",
+		       (long long)id, (long long)id);
 	return 0;
 }
 
@@ -234,8 +231,8 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- check ---- */
 
-static int parse_answer(struct cli_ctx *ctx, const char *s, struct drafts_answer *out,
-                        char *keybuf, size_t cap)
+static int parse_answer(struct cli_ctx *ctx, const char *s, struct drafts_answer *out, char *keybuf,
+                        size_t cap)
 {
 	const char *eq = strchr(s, '=');
 	const char *v;
@@ -262,7 +259,8 @@ static void print_check(json_t *r)
 	size_t i;
 	json_t *p;
 
-	printf("draft %lld, version %lld, on %s\n", (long long)json_integer_value(json_object_get(r, "draft")),
+	printf("draft %lld, version %lld, on %s\n",
+	       (long long)json_integer_value(json_object_get(r, "draft")),
 	       (long long)json_integer_value(json_object_get(r, "version")),
 	       json_string_value(json_object_get(r, "platform")));
 	json_array_foreach(points, i, p)
@@ -276,13 +274,13 @@ static void print_check(json_t *r)
 	{
 		const char *a = json_string_value(json_object_get(p, "answer"));
 
-		printf("  %-4s %-14s %s\n", a ? a : "?", json_string_value(json_object_get(p, "key")),
+		printf("  %-4s %-14s %s\n", a ? a : "?",
+		       json_string_value(json_object_get(p, "key")),
 		       json_string_value(json_object_get(p, "question")));
 	}
 	if (json_array_size(block)) {
 		printf("not ready to publish:\n");
-		json_array_foreach(block, i, p)
-			printf("  - %s\n", json_string_value(p));
+		json_array_foreach(block, i, p) printf("  - %s\n", json_string_value(p));
 	} else {
 		printf("ready to publish\n");
 	}
@@ -307,7 +305,8 @@ static int ask(struct cli_ctx *ctx, json_t *qs, struct drafts_answer *out, char 
 		    json_string_value(json_object_get(q, "answer")))
 			continue;
 		for (;;) {
-			fprintf(stderr, "%s [ja/nej] ", json_string_value(json_object_get(q, "question")));
+			fprintf(stderr, "%s [ja/nej] ",
+			        json_string_value(json_object_get(q, "question")));
 			if (!fgets(line, sizeof(line), stdin))
 				return err_set(&ctx->err, KV_EINVAL,
 				               "--interactive: no answer to %s on stdin", key);
@@ -345,7 +344,8 @@ static int cmd_check(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'A') {
 			if (n == ANSWERS_MAX)
-				return cli_usage(ctx, ctx->cmd, "--answer: at most %d", ANSWERS_MAX);
+				return cli_usage(ctx, ctx->cmd, "--answer: at most %d",
+				                 ANSWERS_MAX);
 			code = parse_answer(ctx, optarg, &ans[n], keys[n], sizeof(keys[n]));
 			if (code)
 				return code;
@@ -414,7 +414,8 @@ static int cmd_review(struct cli_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'a' || c == 'r') {
 			if (approve >= 0)
-				return cli_usage(ctx, ctx->cmd, "give one of --approve and --reject");
+				return cli_usage(ctx, ctx->cmd,
+				                 "give one of --approve and --reject");
 			approve = c == 'a';
 		} else if (c == 'R') {
 			reason = optarg;
@@ -476,10 +477,11 @@ static int cmd_publish(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
-		cli_print_json(json_pack("{s:I,s:s,s:s,s:s?,s:o,s:s}", "id", (json_int_t)id, "state",
-		                         "published", "via", res.via_api ? "api" : "hand",
+		cli_print_json(json_pack("{s:I,s:s,s:s,s:s?,s:o,s:s}", "id", (json_int_t)id,
+		                         "state", "published", "via", res.via_api ? "api" : "hand",
 		                         "platform_id", res.platform_id[0] ? res.platform_id : NULL,
-		                         "item", res.item_id ? json_integer(res.item_id) : json_null(),
+		                         "item",
+		                         res.item_id ? json_integer(res.item_id) : json_null(),
 		                         "detail", res.detail));
 	else if (res.via_api)
 		printf("draft %lld published as %s (item %lld)\n", (long long)id, res.platform_id,
@@ -530,7 +532,8 @@ static int cmd_edit(struct cli_ctx *ctx, int argc, char **argv)
 			break;
 		case 'l':
 			if (ch.n_alt == DRAFTS_MEDIA_MAX)
-				return cli_usage(ctx, ctx->cmd, "--alt: at most %d", DRAFTS_MEDIA_MAX);
+				return cli_usage(ctx, ctx->cmd, "--alt: at most %d",
+				                 DRAFTS_MEDIA_MAX);
 			alts[ch.n_alt++] = optarg;
 			break;
 		default:
@@ -595,11 +598,11 @@ static void on_due(void *arg, const struct drafts_due_event *ev)
 	struct cli_ctx *ctx = arg;
 
 	if (ctx->json)
-		cli_print_json(json_pack("{s:I,s:s,s:s?,s:s?}", "id", (json_int_t)ev->id, "result",
-		                         ev->done ? "published" : "failed", "platform_id",
-		                         ev->done && ev->done->platform_id[0] ? ev->done->platform_id
-		                                                              : NULL,
-		                         "error", ev->error));
+		cli_print_json(json_pack(
+		        "{s:I,s:s,s:s?,s:s?}", "id", (json_int_t)ev->id, "result",
+		        ev->done ? "published" : "failed", "platform_id",
+		        ev->done && ev->done->platform_id[0] ? ev->done->platform_id : NULL,
+		        "error", ev->error));
 	else if (ev->done)
 		printf("draft %lld published as %s\n", (long long)ev->id, ev->done->platform_id);
 	else
@@ -616,8 +619,9 @@ static int cmd_due(struct cli_ctx *ctx, int argc, char **argv)
 
 	optind = 1;
 	if (argc > 1)
-		return argv[1][0] == '-' ? cli_bad_option(ctx, ctx->cmd, argc, argv)
-		                         : cli_usage(ctx, ctx->cmd, "publish-due takes no arguments");
+		return argv[1][0] == '-'
+		               ? cli_bad_option(ctx, ctx->cmd, argc, argv)
+		               : cli_usage(ctx, ctx->cmd, "publish-due takes no arguments");
 	code = cli_org(ctx, &org);
 	if (code)
 		return cli_fail(ctx, code);

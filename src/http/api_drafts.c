@@ -30,10 +30,11 @@ int api_drafts_list(struct api_req *r)
 		rc = api_account_ref(r, acc, "account", &f.account_id);
 	if (!rc && f.state && strcmp(f.state, "draft") && strcmp(f.state, "publishing") &&
 	    strcmp(f.state, "published") && strcmp(f.state, "cancelled"))
-		rc = api_fail_field(r,
-		                    err_set(r->err, KV_EINVAL,
-		                            "state: one of draft, publishing, published, cancelled"),
-		                    "state");
+		rc = api_fail_field(
+		        r,
+		        err_set(r->err, KV_EINVAL,
+		                "state: one of draft, publishing, published, cancelled"),
+		        "state");
 	if (!rc)
 		rc = drafts_list(&r->op, &f, d_row, &pg, r->err);
 	if (rc > 0)
@@ -67,7 +68,7 @@ int api_drafts_show(struct api_req *r)
 
 int api_drafts_add(struct api_req *r)
 {
-	static const char *const fields[] = {"account",  "text",       "shows_people",
+	static const char *const fields[] = {"account",   "text",       "shows_people",
 	                                     "sensitive", "publish_at", NULL};
 	struct drafts_input in = {0};
 	const char *acc = NULL, *at = NULL;
@@ -114,10 +115,11 @@ int api_drafts_check(struct api_req *r)
 		rc = api_body_only(r, fields);
 	answers = r->body ? json_object_get(r->body, "answers") : NULL;
 	if (!rc && answers && !json_is_object(answers))
-		rc = api_fail_field(r,
-		                    err_set(r->err, KV_EINVAL,
-		                            "answers: an object of question keys to \"yes\" or \"no\""),
-		                    "answers");
+		rc = api_fail_field(
+		        r,
+		        err_set(r->err, KV_EINVAL,
+		                "answers: an object of question keys to \"yes\" or \"no\""),
+		        "answers");
 	json_object_foreach(answers, key, v)
 	{
 		const char *a = json_string_value(v);

@@ -31,7 +31,8 @@ int spell_new(struct spell **out, const char *path, struct err *err)
 	snprintf(dic, sizeof(dic), "%s.dic", path);
 	if (access(aff, R_OK) != 0 || access(dic, R_OK) != 0)
 		return err_set(err, KV_ENOTFOUND,
-		               "no spelling dictionary at %s (.aff/.dic; Debian: hunspell-sv)", path);
+		               "no spelling dictionary at %s (.aff/.dic; Debian: hunspell-sv)",
+		               path);
 	sp = calloc(1, sizeof(*sp));
 	if (!sp)
 		return err_set(err, KV_ENOMEM, "out of memory");
@@ -237,7 +238,8 @@ static size_t lower(const char *w, size_t n, char *out, size_t cap)
 		i += next_cp(w, i, n, &cp);
 		if (!is_letter(cp) || o + 5 > cap)
 			return 0;
-		o += (size_t)utf8proc_encode_char(utf8proc_tolower(cp), (utf8proc_uint8_t *)out + o);
+		o += (size_t)utf8proc_encode_char(utf8proc_tolower(cp),
+		                                  (utf8proc_uint8_t *)out + o);
 	}
 	out[o] = '\0';
 	return o;

@@ -7,11 +7,12 @@
 #include <string.h>
 
 #define COLUMNS                                                                                    \
-	"d.id, d.org_id, d.account_id, a.platform || '/' || a.handle, a.platform, d.text,"        \
-	" d.media, d.shows_people, d.sensitive, d.publish_at, d.state, d.version,"                \
-	" d.check_json, d.check_version, d.checked_by, d.checked_at, d.flagged, d.answers,"       \
-	" d.answers_version, d.review, d.review_version, d.reviewed_by, d.reviewed_at,"           \
-	" d.review_reason, d.created_by, COALESCE(d.created_person_id, 0), d.created_at, d.updated_at, d.publish_error,"            \
+	"d.id, d.org_id, d.account_id, a.platform || '/' || a.handle, a.platform, d.text,"         \
+	" d.media, d.shows_people, d.sensitive, d.publish_at, d.state, d.version,"                 \
+	" d.check_json, d.check_version, d.checked_by, d.checked_at, d.flagged, d.answers,"        \
+	" d.answers_version, d.review, d.review_version, d.reviewed_by, d.reviewed_at,"            \
+	" d.review_reason, d.created_by, COALESCE(d.created_person_id, 0), d.created_at, "         \
+	"d.updated_at, d.publish_error,"                                                           \
 	" d.published_at, d.published_by, d.published_via, d.platform_id, d.item_id"
 
 static const char *text_or_null(struct store_stmt *st, int col)
@@ -68,8 +69,7 @@ static void bind_int_or_null(struct store_stmt *st, int i, int64_t v)
 		store_bind_null(st, i);
 }
 
-int draft_row_insert(struct store *s, const struct draft_rec *r, int64_t *out_id,
-                     struct err *err)
+int draft_row_insert(struct store *s, const struct draft_rec *r, int64_t *out_id, struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(s, &st,
@@ -160,9 +160,9 @@ int draft_row_update(struct store *s, const struct draft_rec *r, int64_t expecte
 static int keep(struct draft_loaded *l, const struct draft_rec *d)
 {
 	const char **fields[] = {
-	        &l->d.account,     &l->d.platform,      &l->d.text,          &l->d.media,
-	        &l->d.state,       &l->d.check_json,    &l->d.checked_by,    &l->d.answers,
-	        &l->d.review,      &l->d.reviewed_by,   &l->d.review_reason, &l->d.created_by,
+	        &l->d.account,       &l->d.platform,     &l->d.text,          &l->d.media,
+	        &l->d.state,         &l->d.check_json,   &l->d.checked_by,    &l->d.answers,
+	        &l->d.review,        &l->d.reviewed_by,  &l->d.review_reason, &l->d.created_by,
 	        &l->d.publish_error, &l->d.published_by, &l->d.published_via, &l->d.platform_id,
 	};
 
@@ -233,15 +233,15 @@ int draft_row_each(struct store *s, const struct draft_filter *f, draft_row_fn f
                    struct err *err)
 {
 	struct store_stmt *st = NULL;
-	int rc = store_prepare(
-	        s, &st,
-	        "SELECT " COLUMNS " FROM draft d JOIN account a ON a.id = d.account_id"
-	        " WHERE d.org_id = ?1 AND (?2 = 0 OR d.account_id = ?2)"
-	        " AND (?3 IS NULL OR d.state = ?3)"
-	        " AND (?4 = 0 OR (d.state = 'draft' AND d.publish_at IS NOT NULL"
-	        "  AND d.publish_at <= ?4 AND d.publish_error IS NULL))"
-	        " ORDER BY CASE WHEN ?4 = 0 THEN -d.id ELSE d.publish_at END, d.id",
-	        err);
+	int rc = store_prepare(s, &st,
+	                       "SELECT " COLUMNS
+	                       " FROM draft d JOIN account a ON a.id = d.account_id"
+	                       " WHERE d.org_id = ?1 AND (?2 = 0 OR d.account_id = ?2)"
+	                       " AND (?3 IS NULL OR d.state = ?3)"
+	                       " AND (?4 = 0 OR (d.state = 'draft' AND d.publish_at IS NOT NULL"
+	                       "  AND d.publish_at <= ?4 AND d.publish_error IS NULL))"
+	                       " ORDER BY CASE WHEN ?4 = 0 THEN -d.id ELSE d.publish_at END, d.id",
+	                       err);
 
 	if (rc)
 		return rc;
@@ -298,8 +298,8 @@ int draft_row_of_item(struct store *s, int64_t item_id, int64_t *out, struct err
 	return rc < 0 ? rc : KV_OK;
 }
 
-int draft_row_own_posts(struct store *s, int64_t account_id, int64_t from, int64_t to,
-                        int64_t *out, struct err *err)
+int draft_row_own_posts(struct store *s, int64_t account_id, int64_t from, int64_t to, int64_t *out,
+                        struct err *err)
 {
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(s, &st,
@@ -323,9 +323,9 @@ int draft_row_own_posts(struct store *s, int64_t account_id, int64_t from, int64
 int draft_row_table_exists(struct store *s, const char *name, struct err *err)
 {
 	struct store_stmt *st = NULL;
-	int rc = store_prepare(s, &st,
-	                       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-	                       err);
+	int rc = store_prepare(
+	        s, &st, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+	        err);
 
 	if (rc)
 		return rc;

@@ -58,8 +58,7 @@ struct draft_loaded {
 
 /* Inserts r (its id, account and platform ignored); the new id in *out_id.
  * KV_ECONFLICT when the account does not exist. */
-int draft_row_insert(struct store *s, const struct draft_rec *r, int64_t *out_id,
-                     struct err *err);
+int draft_row_insert(struct store *s, const struct draft_rec *r, int64_t *out_id, struct err *err);
 
 /* Writes every changeable column of r over draft r->id of r->org_id, only if
  * its updated_at is still expected_updated (someone else's change in the
@@ -99,8 +98,8 @@ int draft_row_of_item(struct store *s, int64_t item_id, int64_t *out, struct err
 
 /* The number of the account's own posts (upprättad, no parent) written in
  * [from, to). */
-int draft_row_own_posts(struct store *s, int64_t account_id, int64_t from, int64_t to,
-                        int64_t *out, struct err *err);
+int draft_row_own_posts(struct store *s, int64_t account_id, int64_t from, int64_t to, int64_t *out,
+                        struct err *err);
 
 /* 1 when the database holds a table named name (the consent register is
  * one, when installed), 0 when not, a negative KV_E* on failure. */

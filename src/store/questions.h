@@ -36,7 +36,7 @@ struct question_row {
 	const char *permalink;
 	const char *categories; /* the item's flagged screening categories, comma list */
 	const char *item_platform_id;
-	const char *item_root; /* the item's thread root (platform id), NULL for a root */
+	const char *item_root;  /* the item's thread root (platform id), NULL for a root */
 	const char *answer_via; /* how an answer given in Kanalvakt went out: "api", "hand" */
 };
 

@@ -93,8 +93,8 @@ int64_t draft_check_length(enum platform p, const char *text)
 			i += u;
 			continue;
 		}
-		k = utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(len - i),
-		                     &cp);
+		k = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+		                     (utf8proc_ssize_t)(len - i), &cp);
 		i += k > 0 ? (size_t)k : 1;
 		n++;
 	}
@@ -138,10 +138,11 @@ static int check_length(const struct draft_check_in *in, struct draft_check_out 
 		snprintf(d, sizeof(d), "hela texten syns utan \"läs mer\" (%lld av %lld tecken)",
 		         (long long)n, (long long)lim.fold);
 	else
-		snprintf(d, sizeof(d),
-		         "bara de första %lld tecknen syns innan \"läs mer\"; texten har %lld. Står "
-		         "budskapet i början?",
-		         (long long)lim.fold, (long long)n);
+		snprintf(
+		        d, sizeof(d),
+		        "bara de första %lld tecknen syns innan \"läs mer\"; texten har %lld. Står "
+		        "budskapet i början?",
+		        (long long)lim.fold, (long long)n);
 	return point(out->points, "fold", "Läs mer", out->fold_ok ? "ok" : "warning", d);
 }
 
@@ -200,8 +201,10 @@ static int on_pii(void *arg, int category, const char *rule, size_t start, size_
 
 static int check_pii(const struct draft_check_in *in, struct draft_check_out *out)
 {
-	struct pii p = {in->text, in->cfg ? config_get(in->cfg, "drafts", "own_domains", NULL) : NULL,
-	                {0}, 0};
+	struct pii p = {in->text,
+	                in->cfg ? config_get(in->cfg, "drafts", "own_domains", NULL) : NULL,
+	                {0},
+	                0};
 	int rc;
 
 	buf_init(&p.found, 16384);
@@ -210,12 +213,13 @@ static int check_pii(const struct draft_check_in *in, struct draft_check_out *ou
 		char d[1200];
 
 		snprintf(d, sizeof(d),
-		         "texten innehåller personuppgifter (%s); publicera dem inte utan skriftligt "
+		         "texten innehåller personuppgifter (%s); publicera dem inte utan "
+		         "skriftligt "
 		         "samtycke, sekretessbelagda uppgifter aldrig",
 		         buf_cstr(&p.found));
 		out->flagged = 1;
 		rc = json_array_append_new(out->reasons, json_string("personuppgifter")) ? KV_ENOMEM
-		                                                                       : KV_OK;
+		                                                                         : KV_OK;
 		if (!rc)
 			rc = point(out->points, "personal_data", "Personuppgifter", "warning", d);
 	} else {
@@ -381,7 +385,8 @@ static int check_links(const struct draft_check_in *in, struct draft_check_out *
 	if (d.len && d.ptr[d.len - 1] == '\n')
 		d.ptr[--d.len] = '\0';
 	if (!out->links)
-		rc = point(out->points, "links", "Webbadresser", "ok", "inga webbadresser i texten");
+		rc = point(out->points, "links", "Webbadresser", "ok",
+		           "inga webbadresser i texten");
 	else
 		rc = point(out->points, "links", "Webbadresser", status, buf_cstr(&d));
 	buf_done(&d);
@@ -401,7 +406,8 @@ static int on_miss(void *arg, size_t start, size_t end, const char *suggestion)
 	struct miss *m = arg;
 
 	if (m->n < SPELL_LIST_MAX) {
-		buf_printf(&m->list, "%s%.*s", m->n ? ", " : "", (int)(end - start), m->text + start);
+		buf_printf(&m->list, "%s%.*s", m->n ? ", " : "", (int)(end - start),
+		           m->text + start);
 		if (suggestion)
 			buf_printf(&m->list, " (%s?)", suggestion);
 	}
@@ -438,12 +444,13 @@ int draft_check_hashtag(struct spell *sp, const char *tag, size_t n, char *sugge
 	for (const char *p = parts; *p && o + 8 < cap;) {
 		size_t len = strcspn(p, "|");
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)p,
-		                                      (utf8proc_ssize_t)len, &cp);
+		utf8proc_ssize_t l =
+		        utf8proc_iterate((const utf8proc_uint8_t *)p, (utf8proc_ssize_t)len, &cp);
 
 		if (l <= 0 || o + len + 8 >= cap)
 			break;
-		o += (size_t)utf8proc_encode_char(utf8proc_toupper(cp), (utf8proc_uint8_t *)suggest + o);
+		o += (size_t)utf8proc_encode_char(utf8proc_toupper(cp),
+		                                  (utf8proc_uint8_t *)suggest + o);
 		memcpy(suggest + o, p + l, len - (size_t)l);
 		o += len - (size_t)l;
 		p += len;
@@ -481,8 +488,8 @@ static int check_words(const struct draft_check_in *in, struct draft_check_out *
 	if (m.n) {
 		char d[4200];
 
-		snprintf(d, sizeof(d), "%d ord finns inte i ordlistan: %s%s", m.n, buf_cstr(&m.list),
-		         m.n > SPELL_LIST_MAX ? " …" : "");
+		snprintf(d, sizeof(d), "%d ord finns inte i ordlistan: %s%s", m.n,
+		         buf_cstr(&m.list), m.n > SPELL_LIST_MAX ? " …" : "");
 		rc = point(out->points, "spelling", "Stavning", "warning", d);
 	} else {
 		rc = point(out->points, "spelling", "Stavning", "ok",
@@ -501,8 +508,8 @@ static int check_words(const struct draft_check_in *in, struct draft_check_out *
 			continue;
 		n_tags++;
 		if (draft_check_hashtag(sp, t + i + 1, n, sug, sizeof(sug)))
-			buf_printf(&tags, "%s#%.*s: skriv #%s", tags.len ? "; " : "", (int)n, t + i + 1,
-			           sug);
+			buf_printf(&tags, "%s#%.*s: skriv #%s", tags.len ? "; " : "", (int)n,
+			           t + i + 1, sug);
 		i += n;
 	}
 	if (!rc && tags.len) {
@@ -552,7 +559,8 @@ static int check_media(const struct draft_check_in *in, struct draft_check_out *
 	int rc = KV_OK;
 
 	if (!n)
-		return point(out->points, "alt_text", "Alternativtext", "ok", "inga bilder eller filmer");
+		return point(out->points, "alt_text", "Alternativtext", "ok",
+		             "inga bilder eller filmer");
 	out->has_media = 1;
 	buf_init(&d, 16384);
 	for (size_t i = 0; i < n; i++) {
@@ -597,10 +605,11 @@ static int check_sender(const struct draft_check_in *in, struct draft_check_out 
 	for (size_t i = 0; i < n; i++)
 		if (t[i] == '\n')
 			last = t + i + 1;
-	if (last < t + n && (*last == '/' || strncmp(last, "–", strlen("–")) == 0 ||
-	                     strstr(last, "hälsningar") || strstr(last, "Hälsningar") ||
-	                     strstr(last, "Allt gott") || strstr(last, "allt gott")))
-		return point(out->points, "sender", "Avsändare", "ok", "texten slutar med en avsändare");
+	if (last < t + n &&
+	    (*last == '/' || strncmp(last, "–", strlen("–")) == 0 || strstr(last, "hälsningar") ||
+	     strstr(last, "Hälsningar") || strstr(last, "Allt gott") || strstr(last, "allt gott")))
+		return point(out->points, "sender", "Avsändare", "ok",
+		             "texten slutar med en avsändare");
 	return point(out->points, "sender", "Avsändare", "warning",
 	             "ÖS: inläggen ska ha en avsändare, t.ex. \"Vänliga hälsningar, Eva, "
 	             "kommunikatör\" eller \"/ Eva, kommunikatör\"");
@@ -640,13 +649,12 @@ static int check_platform(const struct draft_check_in *in, struct draft_check_ou
 	if (!why)
 		return point(out->points, "platform", "Publicering", "ok",
 		             "publiceras genom plattformens API när kontot har en token");
-	snprintf(d, sizeof(d), "publiceras för hand (%s); registrera det med draft publish --by-hand",
-	         why);
+	snprintf(d, sizeof(d),
+	         "publiceras för hand (%s); registrera det med draft publish --by-hand", why);
 	return point(out->points, "platform", "Publicering", "warning", d);
 }
 
-int draft_check_run(const struct draft_check_in *in, struct draft_check_out *out,
-                    struct err *err)
+int draft_check_run(const struct draft_check_in *in, struct draft_check_out *out, struct err *err)
 {
 	int rc = KV_OK;
 

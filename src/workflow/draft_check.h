@@ -59,8 +59,7 @@ struct draft_check_out {
 /* Runs every point. out is filled on success (the caller frees points and
  * reasons). KV_ENOMEM; a failing link or a missing dictionary is a point,
  * not an error. */
-int draft_check_run(const struct draft_check_in *in, struct draft_check_out *out,
-                    struct err *err);
+int draft_check_run(const struct draft_check_in *in, struct draft_check_out *out, struct err *err);
 
 /* 1 when the hashtag tag[0..n) (without '#') should be written in
  * CamelCase: it is two or more dictionary words, all in lower case and at

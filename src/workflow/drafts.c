@@ -28,8 +28,8 @@ const struct drafts_question drafts_questions[] = {
         {"targeting", "Ska inlägget styras mot en viss målgrupp?", "always", 0, 0},
         {"shorten", "Går inlägget att korta ner?", "always", 0, 0},
         {"hashtags", "Ska hashtags användas och vilka i så fall?", "always", 0, 0},
-        {"fold", "Ryms budskapet i kanalen utan att användare behöver trycka på läs mer?",
-         "always", 0, 1},
+        {"fold", "Ryms budskapet i kanalen utan att användare behöver trycka på läs mer?", "always",
+         0, 1},
         {"url", "Är webbadressen rätt och fungerar?", "links", 1, 0},
         {"image", "Är inlägget bildsatt?", "always", 0, 1},
         {"image_fit", "Är bild och film lämplig utifrån målet att skapa engagemang?", "media", 1,
@@ -81,8 +81,8 @@ static int audit_draft(const struct op_ctx *op, const char *action, int64_t id, 
 	if ((before && !jb) || (after && !ja))
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 	else
-		rc = audit_append(op->store, NULL, op->org, op_ctx_actor(op), action, "draft", idtext,
-		                  jb, ja, err);
+		rc = audit_append(op->store, NULL, op->org, op_ctx_actor(op), action, "draft",
+		                  idtext, jb, ja, err);
 	json_decref(before);
 	json_decref(after);
 	free(jb);
@@ -113,8 +113,8 @@ static const char *media_type(const char *name)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-	        {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".png", "image/png"},
-	        {".gif", "image/gif"},  {".webp", "image/webp"}, {".mp4", "video/mp4"},
+	        {".jpg", "image/jpeg"},      {".jpeg", "image/jpeg"}, {".png", "image/png"},
+	        {".gif", "image/gif"},       {".webp", "image/webp"}, {".mp4", "video/mp4"},
 	        {".mov", "video/quicktime"},
 	};
 	size_t n = strlen(name);
@@ -194,9 +194,8 @@ static const char *auto_answer(const struct drafts_question *q, const struct dra
 	if (strcmp(q->key, "image") == 0)
 		return json_is_true(json_object_get(facts, "media")) ? "yes" : "no";
 	if (strcmp(q->key, "second_reader") == 0)
-		return !(d->sensitive || d->flagged) ||
-		                       (strcmp(d->review, "approved") == 0 &&
-		                        d->review_version == d->version)
+		return !(d->sensitive || d->flagged) || (strcmp(d->review, "approved") == 0 &&
+		                                         d->review_version == d->version)
 		               ? "yes"
 		               : "no";
 	return NULL;
@@ -307,9 +306,8 @@ json_t *drafts_view_json(const struct draft_rec *d, int64_t now)
 	                    check ? json_pack("{s:I,s:b,s:s?,s:o,s:O}", "version",
 	                                      (json_int_t)d->check_version, "current",
 	                                      d->check_version == d->version, "checked_by",
-	                                      d->checked_by, "checked_at",
-	                                      time_json(d->checked_at), "points",
-	                                      json_object_get(check, "points"))
+	                                      d->checked_by, "checked_at", time_json(d->checked_at),
+	                                      "points", json_object_get(check, "points"))
 	                          : json_null());
 	json_object_set_new(j, "flagged", json_boolean(d->flagged));
 	json_object_set_new(j, "answers", answers ? answers : json_object());
@@ -387,8 +385,8 @@ int drafts_list(const struct op_ctx *op, const struct draft_filter *f, draft_row
 
 /* ---- writing ---- */
 
-static int media_json(const struct op_ctx *op, const struct drafts_media *m, size_t n,
-                      json_t **out, struct err *err)
+static int media_json(const struct op_ctx *op, const struct drafts_media *m, size_t n, json_t **out,
+                      struct err *err)
 {
 	json_t *arr = json_array();
 	int rc = KV_OK;
@@ -403,10 +401,11 @@ static int media_json(const struct op_ctx *op, const struct drafts_media *m, siz
 		const char *base = strrchr(m[i].name, '/');
 
 		if (!type) {
-			rc = err_set(err, KV_EINVAL,
-			             "--media %s: not an image or film Kanalvakt publishes (jpg, png, "
-			             "gif, webp, mp4, mov)",
-			             m[i].name);
+			rc = err_set(
+			        err, KV_EINVAL,
+			        "--media %s: not an image or film Kanalvakt publishes (jpg, png, "
+			        "gif, webp, mp4, mov)",
+			        m[i].name);
 			break;
 		}
 		if (!m[i].len || m[i].len > DRAFTS_MEDIA_BYTES) {
@@ -420,11 +419,11 @@ static int media_json(const struct op_ctx *op, const struct drafts_media *m, siz
 				break;
 		}
 		rc = blob_put(op->store, m[i].data, m[i].len, sha, err);
-		if (!rc &&
-		    json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:I,s:s?}", "sha256", sha,
-		                                         "name", base ? base + 1 : m[i].name, "type",
-		                                         type, "bytes", (json_int_t)m[i].len, "alt",
-		                                         m[i].alt && *m[i].alt ? m[i].alt : NULL)))
+		if (!rc && json_array_append_new(
+		                   arr, json_pack("{s:s,s:s,s:s,s:I,s:s?}", "sha256", sha, "name",
+		                                  base ? base + 1 : m[i].name, "type", type,
+		                                  "bytes", (json_int_t)m[i].len, "alt",
+		                                  m[i].alt && *m[i].alt ? m[i].alt : NULL)))
 			rc = err_set(err, KV_ENOMEM, "out of memory");
 	}
 	if (rc) {
@@ -481,8 +480,8 @@ int drafts_add(const struct op_ctx *op, const struct drafts_input *in, int64_t *
 		rc = audit_draft(op, "draft.add", id, NULL,
 		                 json_pack("{s:s,s:s,s:O,s:b,s:b,s:o}", "account", acc->v.handle,
 		                           "text", in->text, "media", media, "shows_people",
-		                           in->shows_people, "sensitive", in->sensitive, "publish_at",
-		                           time_json(in->publish_at)),
+		                           in->shows_people, "sensitive", in->sensitive,
+		                           "publish_at", time_json(in->publish_at)),
 		                 err);
 out:
 	if (in_txn && rc)
@@ -530,8 +529,7 @@ static int end_change(const struct op_ctx *op, struct draft_loaded *l, int rc, s
 	return store_commit(op->store, err);
 }
 
-int drafts_edit(const struct op_ctx *op, int64_t id, const struct drafts_change *c,
-                struct err *err)
+int drafts_edit(const struct op_ctx *op, int64_t id, const struct drafts_change *c, struct err *err)
 {
 	struct draft_loaded *l = NULL;
 	struct draft_rec d;
@@ -565,7 +563,8 @@ int drafts_edit(const struct op_ctx *op, int64_t id, const struct drafts_change 
 	for (size_t i = 0; i < c->n_alt && !rc; i++) {
 		rc = check_text("--alt", c->alt[i], DRAFTS_ALT_MAX, 1, err);
 		if (!rc && *c->alt[i])
-			json_object_set_new(json_array_get(media, i), "alt", json_string(c->alt[i]));
+			json_object_set_new(json_array_get(media, i), "alt",
+			                    json_string(c->alt[i]));
 	}
 	if (rc)
 		goto out;
@@ -662,9 +661,9 @@ static json_t *questions_json(const struct draft_rec *d, json_t *check, json_t *
 			continue;
 		a = q->automatic ? auto_answer(q, d, check)
 		                 : json_string_value(json_object_get(ans, q->key));
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s?,s:b}", "key", q->key,
-		                                      "question", q->text, "answer", a, "automatic",
-		                                      q->automatic));
+		json_array_append_new(list,
+		                      json_pack("{s:s,s:s,s:s?,s:b}", "key", q->key, "question",
+		                                q->text, "answer", a, "automatic", q->automatic));
 	}
 	return list;
 }
@@ -688,8 +687,14 @@ int drafts_check(const struct op_ctx *op, int64_t id, const struct drafts_check_
 	d = l->d;
 	draft_platform(&d, &p);
 	media = json_loads(d.media ? d.media : "[]", 0, NULL);
-	ci = (struct draft_check_in){op->store, p, d.account_id, d.text, media, d.shows_people,
-	                             d.publish_at ? d.publish_at : op->now, o ? o->cfg : NULL,
+	ci = (struct draft_check_in){op->store,
+	                             p,
+	                             d.account_id,
+	                             d.text,
+	                             media,
+	                             d.shows_people,
+	                             d.publish_at ? d.publish_at : op->now,
+	                             o ? o->cfg : NULL,
 	                             o ? o->screener : NULL};
 	rc = draft_check_run(&ci, &co, err);
 	if (rc)
@@ -710,19 +715,21 @@ int drafts_check(const struct op_ctx *op, int64_t id, const struct drafts_check_
 		const struct drafts_question *q = question(answers[i].key);
 
 		if (!q) {
-			rc = err_set(err, KV_EINVAL,
-			             "--answer %s: no such question (draft check --help lists them)",
-			             answers[i].key);
+			rc = err_set(
+			        err, KV_EINVAL,
+			        "--answer %s: no such question (draft check --help lists them)",
+			        answers[i].key);
 			goto out;
 		}
 		if (q->automatic) {
-			rc = err_set(err, KV_EINVAL, "--answer %s: the check answers this one itself",
-			             q->key);
+			rc = err_set(err, KV_EINVAL,
+			             "--answer %s: the check answers this one itself", q->key);
 			goto out;
 		}
 		/* "people" depends on the answer to anonymised, given now or before. */
 		if (strcmp(q->key, "anonymised") == 0)
-			json_object_set_new(ans, q->key, json_string(answers[i].yes ? "yes" : "no"));
+			json_object_set_new(ans, q->key,
+			                    json_string(answers[i].yes ? "yes" : "no"));
 	}
 	aj = json_dumps(ans, JSON_COMPACT);
 	d.answers = aj;
@@ -730,8 +737,9 @@ int drafts_check(const struct op_ctx *op, int64_t id, const struct drafts_check_
 		const struct drafts_question *q = question(answers[i].key);
 
 		if (!applies(q, &d, check)) {
-			rc = err_set(err, KV_EINVAL, "--answer %s: the question does not apply to this "
-			                             "draft (%s)",
+			rc = err_set(err, KV_EINVAL,
+			             "--answer %s: the question does not apply to this "
+			             "draft (%s)",
 			             q->key, q->applies);
 			goto out;
 		}
@@ -754,19 +762,19 @@ int drafts_check(const struct op_ctx *op, int64_t id, const struct drafts_check_
 	if (!rc)
 		rc = audit_draft(op, "draft.check", id, NULL,
 		                 json_pack("{s:I,s:O,s:O,s:b}", "version", (json_int_t)d.version,
-		                           "points", co.points, "answers", ans, "flagged", d.flagged),
+		                           "points", co.points, "answers", ans, "flagged",
+		                           d.flagged),
 		                 err);
 	if (!rc && out) {
 		json_t *block = json_array();
 
 		blocking(&d, block);
-		result = json_pack("{s:I,s:I,s:s,s:O,s:o,s:b,s:b,s:O,s:o,s:b}", "draft",
-		                   (json_int_t)id, "version", (json_int_t)d.version, "platform",
-		                   d.platform, "points", co.points, "questions",
-		                   questions_json(&d, check, ans), "flagged", d.flagged,
-		                   "needs_second_reader", needs_reader(&d), "sensitive_reasons",
-		                   co.reasons, "blocking", block, "ready",
-		                   json_array_size(block) == 0);
+		result = json_pack(
+		        "{s:I,s:I,s:s,s:O,s:o,s:b,s:b,s:O,s:o,s:b}", "draft", (json_int_t)id,
+		        "version", (json_int_t)d.version, "platform", d.platform, "points",
+		        co.points, "questions", questions_json(&d, check, ans), "flagged",
+		        d.flagged, "needs_second_reader", needs_reader(&d), "sensitive_reasons",
+		        co.reasons, "blocking", block, "ready", json_array_size(block) == 0);
 		if (!result)
 			rc = err_set(err, KV_ENOMEM, "out of memory");
 	}
@@ -827,19 +835,21 @@ int drafts_review(const struct op_ctx *op, int64_t id, int approve, const char *
 		goto out;
 	}
 	/* Nykvarn: at least two persons, one of them responsible. */
-	writer_resp = (d.created_person && (d.created_person == acc->v.responsible.id ||
-	                                    d.created_person == acc->v.deputy.id)) ||
-	              (acc->responsible_email && strcasecmp(d.created_by, acc->responsible_email) == 0) ||
-	              (acc->deputy_email && strcasecmp(d.created_by, acc->deputy_email) == 0);
+	writer_resp =
+	        (d.created_person && (d.created_person == acc->v.responsible.id ||
+	                              d.created_person == acc->v.deputy.id)) ||
+	        (acc->responsible_email && strcasecmp(d.created_by, acc->responsible_email) == 0) ||
+	        (acc->deputy_email && strcasecmp(d.created_by, acc->deputy_email) == 0);
 	reader_resp = is_person(op->who, acc->v.responsible.id, acc->responsible_email) ||
 	              is_person(op->who, acc->v.deputy.id, acc->deputy_email);
 	if (!writer_resp && !reader_resp) {
-		rc = err_set(err, KV_EDENIED,
-		             "draft %lld: neither its writer (%s) nor %s is responsible for %s; the "
-		             "second reader must be its responsible (%s) or deputy (%s)",
-		             (long long)id, d.created_by, op_ctx_actor(op), d.account,
-		             acc->responsible_email ? acc->responsible_email : "none",
-		             acc->deputy_email ? acc->deputy_email : "none");
+		rc = err_set(
+		        err, KV_EDENIED,
+		        "draft %lld: neither its writer (%s) nor %s is responsible for %s; the "
+		        "second reader must be its responsible (%s) or deputy (%s)",
+		        (long long)id, d.created_by, op_ctx_actor(op), d.account,
+		        acc->responsible_email ? acc->responsible_email : "none",
+		        acc->deputy_email ? acc->deputy_email : "none");
 		goto out;
 	}
 	d.review = approve ? "approved" : "rejected";
@@ -850,8 +860,7 @@ int drafts_review(const struct op_ctx *op, int64_t id, int approve, const char *
 	d.updated_at = op->now > l->d.updated_at ? op->now : l->d.updated_at + 1;
 	rc = draft_row_update(op->store, &d, l->d.updated_at, err);
 	if (!rc)
-		rc = audit_draft(op, "draft.review", id,
-		                 json_pack("{s:s}", "review", l->d.review),
+		rc = audit_draft(op, "draft.review", id, json_pack("{s:s}", "review", l->d.review),
 		                 json_pack("{s:s,s:I,s:s?}", "review", d.review, "version",
 		                           (json_int_t)d.version, "reason", d.review_reason),
 		                 err);
@@ -937,9 +946,9 @@ static int record_published(const struct op_ctx *op, const struct draft_rec *d0,
 	d = l->d;
 	draft_platform(&d, &p);
 	if (platform_id && *platform_id) {
-		struct publish_capture pc = {op->org,  d.account_id, p,           platform_id, d.text,
-		                             NULL,     NULL,         permalink,   op->now,
-		                             op_ctx_actor(op)};
+		struct publish_capture pc = {
+		        op->org, d.account_id, p,         platform_id, d.text,
+		        NULL,    NULL,         permalink, op->now,     op_ctx_actor(op)};
 
 		rc = publish_capture_item(op->store, &pc, &item, err);
 		if (rc)
@@ -1001,24 +1010,25 @@ int drafts_publish(const struct op_ctx *op, int64_t id, const struct drafts_publ
 		buf_init(&b, 16384);
 		for (size_t i = 0; i < json_array_size(block); i++)
 			buf_printf(&b, "\n  - %s", json_string_value(json_array_get(block, i)));
-		rc = err_set(err, KV_ECONFLICT, "draft %lld cannot be published yet:%s", (long long)id,
-		             buf_cstr(&b));
+		rc = err_set(err, KV_ECONFLICT, "draft %lld cannot be published yet:%s",
+		             (long long)id, buf_cstr(&b));
 		buf_done(&b);
 		goto out;
 	}
 	if (o->by_hand) {
 		snprintf(out->detail, sizeof(out->detail), "by hand%s%s",
 		         o->platform_id ? ": " : "", o->platform_id ? o->platform_id : "");
-		rc = record_published(op, &l->d, 0, o->platform_id, NULL, out->detail, &out->item_id,
-		                      err);
+		rc = record_published(op, &l->d, 0, o->platform_id, NULL, out->detail,
+		                      &out->item_id, err);
 		if (!rc && o->platform_id)
 			snprintf(out->platform_id, sizeof(out->platform_id), "%s", o->platform_id);
 		goto out;
 	}
 	media = json_loads(l->d.media ? l->d.media : "[]", 0, NULL);
 	if (!publish_supported(p, 0, json_array_size(media) > 0)) {
-		rc = err_set(err, KV_EINVAL, "%s: %s; publish it there by hand, then record it with "
-		                             "draft publish --by-hand",
+		rc = err_set(err, KV_EINVAL,
+		             "%s: %s; publish it there by hand, then record it with "
+		             "draft publish --by-hand",
 		             register_platform_label(p),
 		             publish_unsupported_reason(p, 0, json_array_size(media) > 0));
 		goto out;
@@ -1051,8 +1061,9 @@ int drafts_publish(const struct op_ctx *op, int64_t id, const struct drafts_publ
 	}
 	if (rc) {
 		if (rc == KV_EIO)
-			err_prefix(err, "draft %lld: the platform may or may not have the post; look "
-			                "there before publishing it again: ",
+			err_prefix(err,
+			           "draft %lld: the platform may or may not have the post; look "
+			           "there before publishing it again: ",
 			           (long long)id);
 		record_failure(op, id, err->msg, &po);
 		goto out;

@@ -42,8 +42,8 @@ struct drafts_input {
 	const char *text;
 	const struct drafts_media *media;
 	size_t n_media;
-	int shows_people; /* the media show identifiable people */
-	int sensitive;    /* the writer marks it sensitive: a second reader is needed */
+	int shows_people;   /* the media show identifiable people */
+	int sensitive;      /* the writer marks it sensitive: a second reader is needed */
 	int64_t publish_at; /* 0: published when someone says so */
 };
 
@@ -58,9 +58,9 @@ int drafts_add(const struct op_ctx *op, const struct drafts_input *in, int64_t *
 /* What an edit changes; NULL / -1 leave a field as it is. */
 struct drafts_change {
 	const char *text;
-	int64_t publish_at; /* -1: unchanged, 0: no longer scheduled */
-	int sensitive;      /* -1: unchanged */
-	int shows_people;   /* -1: unchanged */
+	int64_t publish_at;     /* -1: unchanged, 0: no longer scheduled */
+	int sensitive;          /* -1: unchanged */
+	int shows_people;       /* -1: unchanged */
 	const char *const *alt; /* n_alt alt texts for the media, in order */
 	size_t n_alt;
 };
@@ -97,7 +97,7 @@ struct drafts_answer {
 /* The checklist's questions (Nykvarn bilaga 3), in the policy's order. */
 struct drafts_question {
 	const char *key;
-	const char *text; /* the question as the policy asks it */
+	const char *text;    /* the question as the policy asks it */
 	const char *applies; /* "always", "media", "video", "links", "people" */
 	int blocks_on_no;    /* a "no" stops the publish */
 	int automatic;       /* answered by the check itself */

@@ -801,11 +801,12 @@ int inbox_answer_via(const struct op_ctx *op, int64_t id, const char *text,
 		rc = publish_run(&pc, plat, &post, &po, err);
 		if (rc) {
 			answer_failed(op, id, &po, err);
-			return err_prefix(err, "question %lld: the answer was not posted (the question "
-			                       "is still open%s): ",
-			                  (long long)id,
-			                  rc == KV_EIO ? "; look on the platform before trying again"
-			                               : "");
+			return err_prefix(
+			        err,
+			        "question %lld: the answer was not posted (the question "
+			        "is still open%s): ",
+			        (long long)id,
+			        rc == KV_EIO ? "; look on the platform before trying again" : "");
 		}
 	}
 	rc = begin_change(op, id, &q, err);
@@ -815,8 +816,16 @@ int inbox_answer_via(const struct op_ctx *op, int64_t id, const char *text,
 		return rc;
 	}
 	if (via_api) {
-		struct publish_capture c = {org,   q.account_id, plat, po.platform_id, text, q.item,
-		                            q.root[0] ? q.root : q.item, po.permalink, op->now, actor};
+		struct publish_capture c = {org,
+		                            q.account_id,
+		                            plat,
+		                            po.platform_id,
+		                            text,
+		                            q.item,
+		                            q.root[0] ? q.root : q.item,
+		                            po.permalink,
+		                            op->now,
+		                            actor};
 
 		rc = publish_capture_item(s, &c, &item, err);
 	}
@@ -851,8 +860,7 @@ int inbox_answer_via(const struct op_ctx *op, int64_t id, const char *text,
 		out->item_id = item;
 		snprintf(out->platform_id, sizeof(out->platform_id), "%s",
 		         via_api ? po.platform_id : "");
-		snprintf(out->detail, sizeof(out->detail), "%s",
-		         via_api ? po.request : why);
+		snprintf(out->detail, sizeof(out->detail), "%s", via_api ? po.request : why);
 	}
 	return end_change(s, rc, err);
 }
