@@ -113,14 +113,28 @@ static int point(json_t *points, const char *key, const char *title, const char 
 
 /* ---- length and fold ---- */
 
-static int check_length(const struct draft_check_in *in, struct draft_check_out *out)
+static int check_length(const struct draft_check_in *in, struct draft_check_out *out,
+                        struct err *err)
 {
 	struct draft_check_limits lim;
 	int64_t n = draft_check_length(in->platform, in->text);
-	char d[400];
+	char d[400], key[64];
 	int rc;
 
 	draft_check_limits_of(in->platform, &lim);
+	/* An instance may allow more than Mastodon's 500 ([drafts]
+	 * mastodon_max = 1000), a platform may change its limits. */
+	snprintf(key, sizeof(key), "%s_max", register_platform_name(in->platform));
+	rc = config_get_int(in->cfg, "drafts", key, lim.max, &lim.max, err);
+	snprintf(key, sizeof(key), "%s_fold", register_platform_name(in->platform));
+	if (!rc)
+		rc = config_get_int(in->cfg, "drafts", key, lim.fold, &lim.fold, err);
+	if (!rc && (lim.max < 0 || lim.fold < 0))
+		rc = err_set(err, KV_EINVAL, "[drafts] %s_max, %s_fold: not negative",
+		             register_platform_name(in->platform),
+		             register_platform_name(in->platform));
+	if (rc)
+		return rc;
 	out->fold_ok = 1;
 	if (!lim.max) {
 		snprintf(d, sizeof(d), "%lld tecken; ingen gräns känd för %s", (long long)n,
@@ -666,7 +680,7 @@ int draft_check_run(const struct draft_check_in *in, struct draft_check_out *out
 	if (!rc)
 		rc = check_platform(in, out);
 	if (!rc)
-		rc = check_length(in, out);
+		rc = check_length(in, out, err);
 	if (!rc)
 		rc = check_pii(in, out);
 	if (!rc)

@@ -327,6 +327,12 @@ jq -e '.via == "hand" and .platform_id == "UgkxCommunity1" and (.item | type) ==
 # ---- cancel, list ----
 expect_exit 0 "a draft to cancel" -- "$K" --as eva@exempelby.se --json draft add --account exempelby --text "$WORK/ok.txt"
 d11=$(jq .id "$WORK/out")
+printf '%s\n' "[drafts]" "mastodon_max = 20" >"$WORK/small.conf"
+expect_exit 1 "an instance's own limit ([drafts] mastodon_max)" -- "$K" --config "$WORK/small.conf" --json draft check "$d11" --no-screening
+[[ $(point length) == error ]] && detail length | grep -qF 'av högst 20 tecken på Mastodon' && ok "the limit from the configuration" || bad "limit: $(detail length)"
+printf '%s\n' "[drafts]" "mastodon_max = lots" >"$WORK/bad.conf"
+expect_exit 2 "a limit that is no number" -- "$K" --config "$WORK/bad.conf" draft check "$d11" --no-screening
+expect_grep "mastodon_max" "$WORK/err" "the error names the key"
 expect_exit 0 "draft cancel" -- "$K" --as eva@exempelby.se draft cancel "$d11" --reason "Dubblett"
 expect_exit 2 "a cancelled draft is not published" -- "$K" draft publish "$d11"
 expect_exit 0 "draft list --state published" -- "$K" --json draft list --state published
