@@ -108,7 +108,6 @@ int connector_mastodon_publish(struct fetch *f, const struct connector_conf *c,
 {
 	json_t *body = json_pack("{s:s}", "status", post->text), *ids = json_array(), *reply = NULL;
 	struct buf url;
-	char *js = NULL;
 	int rc = KV_OK;
 
 	buf_init(&url, 8192);
@@ -144,26 +143,19 @@ int connector_mastodon_publish(struct fetch *f, const struct connector_conf *c,
 		json_object_set(body, "media_ids", ids);
 	if (post->reply_to)
 		json_object_set_new(body, "in_reply_to_id", json_string(post->reply_to));
-	js = json_dumps(body, JSON_COMPACT);
 	buf_clear(&url);
-	rc = js ? buf_printf(&url, "%s/api/v1/statuses", c->base_url) : KV_ENOMEM;
-	if (rc) {
+	if (buf_printf(&url, "%s/api/v1/statuses", c->base_url)) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, "application/json", js, NULL, 0,
-	                       out, &reply, err);
-	if (!rc &&
-	    !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id", NULL))
-		rc = err_set(err, KV_EIO, "%s: the answer holds no status id: %s", out->request,
-		             out->response);
+	rc = publish_post_json(f, buf_cstr(&url), c->token, body, "id", NULL, out, &reply, err);
+	body = NULL;
 	if (!rc)
 		publish_post_string(out->permalink, sizeof(out->permalink), reply, "url", NULL);
 out:
 	json_decref(reply);
 	json_decref(body);
 	json_decref(ids);
-	free(js);
 	buf_done(&url);
 	return rc;
 }

@@ -119,39 +119,31 @@ int connector_x_publish(struct fetch *f, const struct connector_conf *c,
                         const struct publish_post *post, struct publish_outcome *out,
                         struct err *err)
 {
-	json_t *body = json_pack("{s:s}", "text", post->text), *reply = NULL;
+	json_t *body, *reply = NULL;
 	struct buf url;
-	char *js = NULL;
-	int rc = KV_OK;
+	int rc;
 
-	buf_init(&url, 8192);
-	if (post->n_media) {
-		rc = err_set(err, KV_EINVAL,
-		             "X: media are not published through the API by Kanalvakt; publish "
-		             "the post with its images by hand");
-		goto out;
-	}
+	if (post->n_media)
+		return err_set(err, KV_EINVAL,
+		               "X: media are not published through the API by Kanalvakt; publish "
+		               "the post with its images by hand");
+	body = json_pack("{s:s}", "text", post->text);
 	if (body && post->reply_to)
 		json_object_set_new(body, "reply",
 		                    json_pack("{s:s}", "in_reply_to_tweet_id", post->reply_to));
-	js = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	if (!js || buf_printf(&url, "%s/2/tweets", c->base_url)) {
+	buf_init(&url, 8192);
+	rc = buf_printf(&url, "%s/2/tweets", c->base_url);
+	if (rc) {
+		json_decref(body);
 		rc = err_set(err, KV_ENOMEM, "out of memory");
-		goto out;
+	} else {
+		rc = publish_post_json(f, buf_cstr(&url), c->token, body, "data", "id", out, &reply,
+		                       err);
 	}
-	rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, "application/json", js, NULL, 0,
-	                       out, &reply, err);
-	if (!rc &&
-	    !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "data", "id"))
-		rc = err_set(err, KV_EIO, "%s: the answer holds no post id: %s", out->request,
-		             out->response);
 	if (!rc)
 		snprintf(out->permalink, sizeof(out->permalink), "https://x.com/i/web/status/%s",
 		         out->platform_id);
-out:
 	json_decref(reply);
-	json_decref(body);
-	free(js);
 	buf_done(&url);
 	return rc;
 }

@@ -220,36 +220,25 @@ int connector_youtube_publish(struct fetch *f, const struct connector_conf *c,
                               const struct publish_post *post, struct publish_outcome *out,
                               struct err *err)
 {
-	json_t *body = NULL, *reply = NULL;
+	json_t *reply = NULL;
 	struct buf url;
-	char *js = NULL;
-	int rc = KV_OK;
+	int rc;
 
+	/* Community posts have no public API. */
+	if (!post->reply_to)
+		return err_set(err, KV_EINVAL,
+		               "YouTube: community posts have no public API; publish the post by "
+		               "hand in YouTube Studio");
 	buf_init(&url, 8192);
-	if (!post->reply_to) {
-		/* Community posts have no public API. */
-		rc = err_set(err, KV_EINVAL,
-		             "YouTube: community posts have no public API; publish the post by "
-		             "hand in YouTube Studio");
-		goto out;
-	}
-	body = json_pack("{s:{s:s,s:s}}", "snippet", "parentId", post->reply_to, "textOriginal",
-	                 post->text);
-	js = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	if (!js || buf_printf(&url, "%s/comments?part=snippet", c->base_url)) {
+	rc = buf_printf(&url, "%s/comments?part=snippet", c->base_url);
+	if (rc)
 		rc = err_set(err, KV_ENOMEM, "out of memory");
-		goto out;
-	}
-	rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, "application/json", js, NULL, 0,
-	                       out, &reply, err);
-	if (!rc &&
-	    !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id", NULL))
-		rc = err_set(err, KV_EIO, "%s: the answer holds no comment id: %s", out->request,
-		             out->response);
-out:
+	else
+		rc = publish_post_json(f, buf_cstr(&url), c->token,
+		                       json_pack("{s:{s:s,s:s}}", "snippet", "parentId",
+		                                 post->reply_to, "textOriginal", post->text),
+		                       "id", NULL, out, &reply, err);
 	json_decref(reply);
-	json_decref(body);
-	free(js);
 	buf_done(&url);
 	return rc;
 }

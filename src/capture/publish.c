@@ -20,23 +20,11 @@ int publish_conf_load(struct publish_conf *out, const struct config *cfg, enum p
                       const char *handle, const char *account_url, struct err *err)
 {
 	struct publish_conf c;
-	char sec[300], sec2[300];
-	const char *tok = NULL;
-	int rc;
+	int rc = connector_conf_load_token(&c.conn, cfg, p, handle, account_url, "publish_token",
+	                                   err);
 
-	memset(&c, 0, sizeof(c));
-	rc = connector_conf_load(&c.conn, cfg, p, handle, account_url, err);
 	if (rc)
 		return rc;
-	if (cfg) {
-		snprintf(sec, sizeof(sec), "account %s/%s", register_platform_name(p), handle);
-		snprintf(sec2, sizeof(sec2), "account %s", handle);
-		tok = config_get(cfg, sec, "publish_token", NULL);
-		if (!tok)
-			tok = config_get(cfg, sec2, "publish_token", NULL);
-	}
-	if (tok && *tok)
-		c.conn.token = tok;
 	/* A POST that failed may still have made the post: never twice. */
 	c.conn.fetch.max_attempts = 1;
 	*out = c;

@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int publish_post_send(struct fetch *f, const char *method, const char *url, const char *bearer,
@@ -63,4 +64,24 @@ int publish_post_string(char *out, size_t cap, json_t *reply, const char *key, c
 		return 0;
 	snprintf(out, cap, "%s", s);
 	return 1;
+}
+
+int publish_post_json(struct fetch *f, const char *url, const char *bearer, json_t *body,
+                      const char *key, const char *key2, struct publish_outcome *out,
+                      json_t **reply, struct err *err)
+{
+	char *js = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	int rc;
+
+	json_decref(body);
+	if (!js)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	rc = publish_post_send(f, "POST", url, bearer, "application/json", js, NULL, 0, out, reply,
+	                       err);
+	free(js);
+	if (!rc && !publish_post_string(out->platform_id, sizeof(out->platform_id),
+	                                reply ? *reply : NULL, key, key2))
+		rc = err_set(err, KV_EIO, "%s: the answer holds no id: %s", out->request,
+		             out->response);
+	return rc;
 }

@@ -54,6 +54,14 @@ int publish_post_send(struct fetch *f, const char *method, const char *url, cons
                       const char *content_type, const char *body, const struct fetch_part *form,
                       size_t n_form, struct publish_outcome *out, json_t **reply, struct err *err);
 
+/* POSTs body (consumed; NULL is out of memory) as application/json to
+ * url with publish_post_send, then copies the string at key (and key2
+ * below it, when not NULL) of the answer to out->platform_id: KV_EIO
+ * naming the request when it is not there. *reply as publish_post_send. */
+int publish_post_json(struct fetch *f, const char *url, const char *bearer, json_t *body,
+                      const char *key, const char *key2, struct publish_outcome *out,
+                      json_t **reply, struct err *err);
+
 /* Appends s percent-encoded for a URL or a form body (libcurl's escaping).
  * KV_ENOMEM. */
 int publish_post_escape(struct buf *b, const char *s);

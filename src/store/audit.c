@@ -358,3 +358,24 @@ void audit_report_done(struct audit_report *r)
 	r->problems = NULL;
 	r->n_problems = 0;
 }
+
+int audit_append_json(struct store *s, int64_t org_id, const char *actor, const char *action,
+                      const char *entity, int64_t entity_id, json_t *before, json_t *after,
+                      struct err *err)
+{
+	char idtext[32], *jb = NULL, *ja = NULL;
+	int rc;
+
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)entity_id);
+	jb = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	ja = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(before);
+	json_decref(after);
+	if ((before && !jb) || (after && !ja))
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+	else
+		rc = audit_append(s, NULL, org_id, actor, action, entity, idtext, jb, ja, err);
+	free(jb);
+	free(ja);
+	return rc;
+}

@@ -72,22 +72,8 @@ static json_t *time_json(int64_t t)
 static int audit_draft(const struct op_ctx *op, const char *action, int64_t id, json_t *before,
                        json_t *after, struct err *err)
 {
-	char idtext[32], *jb = NULL, *ja = NULL;
-	int rc;
-
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	jb = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	ja = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	if ((before && !jb) || (after && !ja))
-		rc = err_set(err, KV_ENOMEM, "out of memory");
-	else
-		rc = audit_append(op->store, NULL, op->org, op_ctx_actor(op), action, "draft",
-		                  idtext, jb, ja, err);
-	json_decref(before);
-	json_decref(after);
-	free(jb);
-	free(ja);
-	return rc;
+	return audit_append_json(op->store, op->org, op_ctx_actor(op), action, "draft", id, before,
+	                         after, err);
 }
 
 static int check_text(const char *what, const char *v, size_t max, int may_be_empty,

@@ -74,21 +74,7 @@ static int account_policy(struct sync_ctx *c, int64_t account_id, const struct p
 static int audit_question(struct store *s, int64_t org, const char *actor, const char *action,
                           int64_t id, json_t *before, json_t *after, struct err *err)
 {
-	char idtext[32], *jb = NULL, *ja = NULL;
-	int rc;
-
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	jb = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	ja = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(before);
-	json_decref(after);
-	if ((before && !jb) || (after && !ja))
-		rc = err_set(err, KV_ENOMEM, "out of memory");
-	else
-		rc = audit_append(s, NULL, org, actor, action, "question", idtext, jb, ja, err);
-	free(jb);
-	free(ja);
-	return rc;
+	return audit_append_json(s, org, actor, action, "question", id, before, after, err);
 }
 
 static json_t *iso(int64_t t)
