@@ -176,3 +176,25 @@ out:
 	config_free(empty);
 	return rc;
 }
+
+int connector_conf_load_token(struct connector_conf *out, const struct config *cfg, enum platform p,
+                              const char *handle, const char *account_url, const char *key,
+                              struct err *err)
+{
+	struct connector_conf c;
+	char sec[300], sec2[300];
+	const char *tok = NULL;
+	int rc = connector_conf_load(&c, cfg, p, handle, account_url, err);
+
+	if (rc)
+		return rc;
+	snprintf(sec, sizeof(sec), "account %s/%s", register_platform_name(p), handle);
+	snprintf(sec2, sizeof(sec2), "account %s", handle);
+	tok = config_get(cfg, sec, key, NULL);
+	if (!tok)
+		tok = config_get(cfg, sec2, key, NULL);
+	if (tok && *tok)
+		c.token = tok;
+	*out = c;
+	return KV_OK;
+}

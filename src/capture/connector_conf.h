@@ -59,6 +59,14 @@ int connector_conf_supported(enum platform p);
 int connector_conf_load(struct connector_conf *out, const struct config *cfg, enum platform p,
                         const char *handle, const char *account_url, struct err *err);
 
+/* connector_conf_load, with the token replaced by the value of key (such
+ * as "moderation_token", "publish_token") from the account's section when
+ * that is set: calls that change something on the platform may need a
+ * token with more rights than reading. Errors as connector_conf_load. */
+int connector_conf_load_token(struct connector_conf *out, const struct config *cfg, enum platform p,
+                              const char *handle, const char *account_url, const char *key,
+                              struct err *err);
+
 struct connector_report {
 	int64_t pages;    /* response pages imported (sub-requests included) */
 	int64_t requests; /* HTTP requests made, retries not counted */

@@ -4,6 +4,7 @@
 #include "capture/connector_graph.h"
 
 #include "capture/connector_run.h"
+#include "capture/publish_post.h"
 
 #include "base/buf.h"
 #include "base/time.h"
@@ -11,6 +12,7 @@
 
 #include <curl/curl.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -624,4 +626,150 @@ int connector_graph_conv_poll(struct run *run, struct err *err)
 	struct graph_poll gp = {.fields = GRAPH_CONVERSATION_FIELDS};
 
 	return graph_paged(run, "conversations", &gp, conv_page, err);
+}
+
+/* ---- Graph API: publishing to a Facebook Page, replying on Facebook and
+ * Instagram ---- */
+
+/* URL base/<node>/<edge>?access_token=... into url. */
+static int graph_edge(struct buf *url, const struct connector_conf *c, const char *node,
+                      const char *edge)
+{
+	int rc = buf_printf(url, "%s/", c->base_url);
+
+	if (!rc)
+		rc = publish_post_escape(url, node);
+	if (!rc)
+		rc = buf_printf(url, "/%s?access_token=", edge);
+	if (!rc)
+		rc = publish_post_escape(url, c->token);
+	return rc;
+}
+
+/* One photo of a page: published with the post's message when it is the
+ * only one, else uploaded unpublished to be attached to the post. */
+static int graph_photo(struct fetch *f, const struct connector_conf *c, const char *page,
+                       const struct publish_media *m, const char *message, char *id, size_t cap,
+                       struct publish_outcome *out, struct err *err)
+{
+	struct fetch_part parts[4];
+	json_t *reply = NULL;
+	struct buf url;
+	size_t n = 0;
+	int rc;
+
+	buf_init(&url, 8192);
+	parts[n++] = (struct fetch_part){"source", m->data, m->len, m->name, m->type};
+	if (m->alt)
+		parts[n++] =
+		        (struct fetch_part){"alt_text_custom", m->alt, strlen(m->alt), NULL, NULL};
+	if (message)
+		parts[n++] = (struct fetch_part){"message", message, strlen(message), NULL, NULL};
+	else
+		parts[n++] = (struct fetch_part){"published", "false", 5, NULL, NULL};
+	rc = graph_edge(&url, c, page, "photos");
+	if (rc)
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+	if (!rc)
+		rc = publish_post_send(f, "POST", buf_cstr(&url), NULL, NULL, NULL, parts, n, out,
+		                       &reply, err);
+	/* A published photo names the post it made; an unpublished one only
+	 * itself. */
+	if (!rc && !(message && publish_post_string(id, cap, reply, "post_id", NULL)) &&
+	    !publish_post_string(id, cap, reply, "id", NULL))
+		rc = err_set(err, KV_EIO, "%s: the answer holds no id: %s", out->request,
+		             out->response);
+	json_decref(reply);
+	if (url.ptr)
+		sodium_memzero(url.ptr, url.len);
+	buf_done(&url);
+	return rc;
+}
+
+int connector_graph_publish(struct fetch *f, const struct connector_conf *c, int instagram,
+                            const struct publish_post *post, struct publish_outcome *out,
+                            struct err *err)
+{
+	json_t *reply = NULL;
+	struct buf url, body;
+	char ids[10][128];
+	int rc = KV_OK;
+
+	buf_init(&url, 8192);
+	buf_init(&body, (size_t)1 << 20);
+	if (instagram && !post->reply_to) {
+		rc = err_set(err, KV_EINVAL,
+		             "Instagram: posts are published through a media container from a "
+		             "public image address, which Kanalvakt does not do; publish by hand");
+		goto out;
+	}
+	if (!post->reply_to && (!post->account_pid || !*post->account_pid)) {
+		rc = err_set(err, KV_EINVAL,
+		             "the account has no platform id (the page id): set it with "
+		             "'kanalvakt account edit --platform-id'");
+		goto out;
+	}
+	if (post->n_media > sizeof(ids) / sizeof(ids[0])) {
+		rc = err_set(err, KV_EINVAL, "Facebook: at most %zu images in one post",
+		             sizeof(ids) / sizeof(ids[0]));
+		goto out;
+	}
+	for (size_t i = 0; i < post->n_media; i++)
+		if (!post->media[i].type || strncmp(post->media[i].type, "image/", 6) != 0) {
+			rc = err_set(err, KV_EINVAL,
+			             "Facebook: only images are published through the API by "
+			             "Kanalvakt (%s is %s); publish a video by hand",
+			             post->media[i].name,
+			             post->media[i].type ? post->media[i].type : "?");
+			goto out;
+		}
+	if (post->n_media == 1 && !post->reply_to) {
+		rc = graph_photo(f, c, post->account_pid, &post->media[0], post->text,
+		                 out->platform_id, sizeof(out->platform_id), out, err);
+		goto permalink;
+	}
+	for (size_t i = 0; i < post->n_media && !rc && !post->reply_to; i++)
+		rc = graph_photo(f, c, post->account_pid, &post->media[i], NULL, ids[i],
+		                 sizeof(ids[i]), out, err);
+	if (rc)
+		goto out;
+	if (post->reply_to)
+		rc = graph_edge(&url, c, post->reply_to, instagram ? "replies" : "comments");
+	else
+		rc = graph_edge(&url, c, post->account_pid, "feed");
+	if (!rc)
+		rc = buf_puts(&body, "message=");
+	if (!rc)
+		rc = publish_post_escape(&body, post->text);
+	for (size_t i = 0; i < post->n_media && !rc && !post->reply_to; i++) {
+		rc = buf_printf(&body, "&attached_media%%5B%zu%%5D=", i);
+		if (!rc)
+			rc = buf_printf(&body, "%%7B%%22media_fbid%%22%%3A%%22");
+		if (!rc)
+			rc = publish_post_escape(&body, ids[i]);
+		if (!rc)
+			rc = buf_puts(&body, "%22%7D");
+	}
+	if (rc) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = publish_post_send(f, "POST", buf_cstr(&url), NULL, "application/x-www-form-urlencoded",
+	                       buf_cstr(&body), NULL, 0, out, &reply, err);
+	if (!rc &&
+	    !publish_post_string(out->platform_id, sizeof(out->platform_id), reply, "id", NULL))
+		rc = err_set(err, KV_EIO, "%s: the answer holds no id: %s", out->request,
+		             out->response);
+permalink:
+	if (!rc && !instagram)
+		snprintf(out->permalink, sizeof(out->permalink), "https://www.facebook.com/%s",
+		         out->platform_id);
+out:
+	json_decref(reply);
+	/* The URL held the token. */
+	if (url.ptr)
+		sodium_memzero(url.ptr, url.len);
+	buf_done(&url);
+	buf_done(&body);
+	return rc;
 }

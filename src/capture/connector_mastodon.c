@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/time.h"
 #include "capture/parse_meta.h"
+#include "capture/publish_post.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -97,4 +98,64 @@ int connector_mastodon_poll(struct run *run, struct err *err)
 	};
 
 	return connector_run_paged_poll(run, &ops, err);
+}
+
+/* ---- Mastodon: publishing a status, with its media, or a reply ---- */
+
+int connector_mastodon_publish(struct fetch *f, const struct connector_conf *c,
+                               const struct publish_post *post, struct publish_outcome *out,
+                               struct err *err)
+{
+	json_t *body = json_pack("{s:s}", "status", post->text), *ids = json_array(), *reply = NULL;
+	struct buf url;
+	int rc = KV_OK;
+
+	buf_init(&url, 8192);
+	if (!body || !ids) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < post->n_media && !rc; i++) {
+		const struct publish_media *m = &post->media[i];
+		struct fetch_part parts[2] = {
+		        {"file", m->data, m->len, m->name, m->type},
+		        {"description", m->alt ? m->alt : "", m->alt ? strlen(m->alt) : 0, NULL,
+		         NULL},
+		};
+		char id[128];
+
+		buf_clear(&url);
+		rc = buf_printf(&url, "%s/api/v2/media", c->base_url);
+		if (!rc)
+			rc = publish_post_send(f, "POST", buf_cstr(&url), c->token, NULL, NULL,
+			                       parts, m->alt ? 2 : 1, out, &reply, err);
+		if (!rc && !publish_post_string(id, sizeof(id), reply, "id", NULL))
+			rc = err_set(err, KV_EIO, "%s: the media upload answered without an id",
+			             out->request);
+		if (!rc)
+			rc = json_array_append_new(ids, json_string(id)) ? KV_ENOMEM : KV_OK;
+		json_decref(reply);
+		reply = NULL;
+	}
+	if (rc)
+		goto out;
+	if (json_array_size(ids))
+		json_object_set(body, "media_ids", ids);
+	if (post->reply_to)
+		json_object_set_new(body, "in_reply_to_id", json_string(post->reply_to));
+	buf_clear(&url);
+	if (buf_printf(&url, "%s/api/v1/statuses", c->base_url)) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = publish_post_json(f, buf_cstr(&url), c->token, body, "id", NULL, out, &reply, err);
+	body = NULL;
+	if (!rc)
+		publish_post_string(out->permalink, sizeof(out->permalink), reply, "url", NULL);
+out:
+	json_decref(reply);
+	json_decref(body);
+	json_decref(ids);
+	buf_done(&url);
+	return rc;
 }

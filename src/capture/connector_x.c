@@ -3,6 +3,7 @@
 #include "capture/connector_x.h"
 
 #include "capture/connector_run.h"
+#include "capture/publish_post.h"
 
 #include "base/buf.h"
 #include "base/time.h"
@@ -110,4 +111,39 @@ int connector_x_poll(struct run *run, struct err *err)
 	};
 
 	return connector_run_paged_poll(run, &ops, err);
+}
+
+/* ---- X API v2: publishing a post or a reply ---- */
+
+int connector_x_publish(struct fetch *f, const struct connector_conf *c,
+                        const struct publish_post *post, struct publish_outcome *out,
+                        struct err *err)
+{
+	json_t *body, *reply = NULL;
+	struct buf url;
+	int rc;
+
+	if (post->n_media)
+		return err_set(err, KV_EINVAL,
+		               "X: media are not published through the API by Kanalvakt; publish "
+		               "the post with its images by hand");
+	body = json_pack("{s:s}", "text", post->text);
+	if (body && post->reply_to)
+		json_object_set_new(body, "reply",
+		                    json_pack("{s:s}", "in_reply_to_tweet_id", post->reply_to));
+	buf_init(&url, 8192);
+	rc = buf_printf(&url, "%s/2/tweets", c->base_url);
+	if (rc) {
+		json_decref(body);
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+	} else {
+		rc = publish_post_json(f, buf_cstr(&url), c->token, body, "data", "id", out, &reply,
+		                       err);
+	}
+	if (!rc)
+		snprintf(out->permalink, sizeof(out->permalink), "https://x.com/i/web/status/%s",
+		         out->platform_id);
+	json_decref(reply);
+	buf_done(&url);
+	return rc;
 }

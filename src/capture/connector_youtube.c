@@ -3,6 +3,7 @@
 #include "capture/connector_youtube.h"
 
 #include "capture/connector_run.h"
+#include "capture/publish_post.h"
 
 #include "base/buf.h"
 #include "base/time.h"
@@ -211,4 +212,33 @@ int connector_youtube_poll(struct run *run, struct err *err)
 	};
 
 	return connector_run_paged_poll(run, &ops, err);
+}
+
+/* ---- YouTube Data API: replying to a comment (comments.insert) ---- */
+
+int connector_youtube_publish(struct fetch *f, const struct connector_conf *c,
+                              const struct publish_post *post, struct publish_outcome *out,
+                              struct err *err)
+{
+	json_t *reply = NULL;
+	struct buf url;
+	int rc;
+
+	/* Community posts have no public API. */
+	if (!post->reply_to)
+		return err_set(err, KV_EINVAL,
+		               "YouTube: community posts have no public API; publish the post by "
+		               "hand in YouTube Studio");
+	buf_init(&url, 8192);
+	rc = buf_printf(&url, "%s/comments?part=snippet", c->base_url);
+	if (rc)
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+	else
+		rc = publish_post_json(f, buf_cstr(&url), c->token,
+		                       json_pack("{s:{s:s,s:s}}", "snippet", "parentId",
+		                                 post->reply_to, "textOriginal", post->text),
+		                       "id", NULL, out, &reply, err);
+	json_decref(reply);
+	buf_done(&url);
+	return rc;
 }

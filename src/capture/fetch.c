@@ -474,9 +474,10 @@ static enum verdict judge(long status, const struct buf *body, const char *where
 
 /* What one request sends besides its URL and headers. */
 struct request {
-	const char *method; /* "GET", "POST", "PUT", "DELETE" */
+	const char *method; /* "GET", "HEAD", "POST", "PUT", "DELETE" */
 	const char *body;   /* NULL = none */
 	size_t body_len;
+	curl_mime *form; /* a multipart/form-data body instead (POST) */
 };
 
 static int setup(struct fetch *f, const char *url, struct curl_slist *headers,
@@ -494,6 +495,10 @@ static int setup(struct fetch *f, const char *url, struct curl_slist *headers,
 	SET(CURLOPT_URL, url);
 	if (strcmp(rq->method, "GET") == 0) {
 		SET(CURLOPT_HTTPGET, 1L);
+	} else if (strcmp(rq->method, "HEAD") == 0) {
+		SET(CURLOPT_NOBODY, 1L);
+	} else if (rq->form) {
+		SET(CURLOPT_MIMEPOST, rq->form);
 	} else {
 		/* A body (possibly empty) is sent as POST data under the method's
 		 * name; DELETE without a body sends none. */
@@ -537,15 +542,57 @@ int fetch_get(struct fetch *f, const char *url, const char *bearer, struct fetch
 static int method_known(const char *m)
 {
 	return m && (strcmp(m, "GET") == 0 || strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 ||
-	             strcmp(m, "DELETE") == 0);
+	             strcmp(m, "DELETE") == 0 || strcmp(m, "HEAD") == 0);
 }
+
+static int perform(struct fetch *f, const struct request *rqp, const char *url, const char *bearer,
+                   const char *content_type, struct fetch_result *out, struct err *err);
 
 int fetch_request(struct fetch *f, const char *method, const char *url, const char *bearer,
                   const char *content_type, const char *body, size_t body_len,
                   struct fetch_result *out, struct err *err)
 {
+	const struct request rq = {method, body, body_len, NULL};
+
+	return perform(f, &rq, url, bearer, content_type, out, err);
+}
+
+int fetch_post_form(struct fetch *f, const char *url, const char *bearer,
+                    const struct fetch_part *parts, size_t n, struct fetch_result *out,
+                    struct err *err)
+{
+	struct request rq = {"POST", NULL, 0, NULL};
+	int rc = KV_OK;
+
+	rq.form = curl_mime_init(f->h);
+	if (!rq.form)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && !rc; i++) {
+		curl_mimepart *p = curl_mime_addpart(rq.form);
+		CURLcode c = p ? curl_mime_name(p, parts[i].name) : CURLE_OUT_OF_MEMORY;
+
+		if (c == CURLE_OK)
+			c = curl_mime_data(p, parts[i].data, parts[i].len);
+		if (c == CURLE_OK && parts[i].filename)
+			c = curl_mime_filename(p, parts[i].filename);
+		if (c == CURLE_OK && parts[i].type)
+			c = curl_mime_type(p, parts[i].type);
+		if (c != CURLE_OK)
+			rc = err_set(err, KV_ENOMEM, "cannot build the form part '%s'",
+			             parts[i].name);
+	}
+	if (!rc)
+		rc = perform(f, &rq, url, bearer, NULL, out, err);
+	curl_mime_free(rq.form);
+	return rc;
+}
+
+static int perform(struct fetch *f, const struct request *rqp, const char *url, const char *bearer,
+                   const char *content_type, struct fetch_result *out, struct err *err)
+{
 	struct curl_slist *headers = NULL, *tmp;
-	const struct request rq = {method, body, body_len};
+	const char *method = rqp->method;
+	const struct request rq = *rqp;
 	struct buf auth;
 	char where[1100];
 	int rc = KV_OK;
@@ -554,7 +601,7 @@ int fetch_request(struct fetch *f, const char *method, const char *url, const ch
 	buf_init(&auth, 0);
 	if (!method_known(method)) {
 		rc = err_set(err, KV_EINVAL,
-		             "HTTP method '%s' is not one of GET, POST, PUT, DELETE",
+		             "HTTP method '%s' is not one of GET, HEAD, POST, PUT, DELETE",
 		             method ? method : "(null)");
 		goto out;
 	}

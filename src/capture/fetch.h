@@ -68,8 +68,8 @@ struct fetch_result {
 int fetch_get(struct fetch *f, const char *url, const char *bearer, struct fetch_result *out,
               struct err *err);
 
-/* Like fetch_get with another method: "POST", "PUT" or "DELETE" (or
- * "GET"). body (body_len bytes; NULL = no body) is sent with the header
+/* Like fetch_get with another method: "POST", "PUT", "DELETE" or "HEAD"
+ * (or "GET"; HEAD asks for no body). body (body_len bytes; NULL = no body) is sent with the header
  * "Content-Type: <content_type>" when content_type is not NULL. The same
  * retries apply, so only idempotent requests belong here (hiding and
  * deleting are). Messages begin with the method and the scrubbed URL; the
@@ -83,6 +83,22 @@ int fetch_request(struct fetch *f, const char *method, const char *url, const ch
  * X-Restli-Protocol-Version). The line is copied. KV_EINVAL for a line
  * without a name and a colon or with a line break; KV_ENOMEM. */
 int fetch_add_header(struct fetch *f, const char *line, struct err *err);
+/* One part of a multipart/form-data body: name, the bytes (len of them),
+ * and for a file its name and content type (NULL otherwise). */
+struct fetch_part {
+	const char *name;
+	const char *data;
+	size_t len;
+	const char *filename;
+	const char *type;
+};
+
+/* POSTs the n parts as multipart/form-data (media uploads), otherwise as
+ * fetch_request. The retry policy of the client applies, so a caller that
+ * must not send twice sets max_attempts to 1. */
+int fetch_post_form(struct fetch *f, const char *url, const char *bearer,
+                    const struct fetch_part *parts, size_t n, struct fetch_result *out,
+                    struct err *err);
 
 void fetch_result_init(struct fetch_result *r);
 void fetch_result_done(struct fetch_result *r);

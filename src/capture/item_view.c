@@ -3,6 +3,7 @@
 #include "capture/item_view.h"
 
 #include "base/calendar.h"
+#include "store/draft_rows.h"
 #include "store/screening_rows.h"
 
 #include <stdio.h>
@@ -143,6 +144,7 @@ int item_view_show(const struct op_ctx *op, int64_t id, json_t **out, struct err
 	struct show sh = {0};
 	json_t *versions = json_array(), *events = json_array(), *thread = json_array();
 	json_t *flags = json_array(), *media = json_array();
+	int64_t draft = 0;
 	int rc = KV_OK;
 
 	if (!versions || !events || !thread || !flags || !media)
@@ -179,6 +181,8 @@ int item_view_show(const struct op_ctx *op, int64_t id, json_t **out, struct err
 		rc = items_each(op->store, &t, collect_item, &sh, err);
 		json_array_remove(thread, 0);
 	}
+	if (!rc)
+		rc = draft_row_of_item(op->store, id, &draft, err);
 	if (rc) {
 		json_decref(sh.item);
 		json_decref(versions);
@@ -188,6 +192,9 @@ int item_view_show(const struct op_ctx *op, int64_t id, json_t **out, struct err
 		json_decref(media);
 		return rc;
 	}
+	/* An own post published from a draft names it. */
+	if (draft)
+		json_object_set_new(sh.item, "draft", json_integer(draft));
 	json_object_set_new(sh.item, "flags", flags);
 	json_object_set_new(sh.item, "media", media);
 	json_object_set_new(sh.item, "versions", versions);

@@ -50,6 +50,12 @@ const char *capture_screener_ruleset(const struct capture_screener *sc)
 	return screen_rules_version(sc->engine);
 }
 
+int capture_screener_text(struct capture_screener *sc, const char *text, size_t len,
+                          const struct screen_result **out, struct err *err)
+{
+	return screen_text(out, sc->scratch, text, len, err);
+}
+
 int capture_screener_item(struct store *s, struct capture_screener *sc, int64_t item_id,
                           int64_t version, const char *text, int64_t now, int *out_flagged,
                           struct err *err)

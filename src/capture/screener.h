@@ -7,10 +7,12 @@
 
 #include "base/err.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
 struct capture_screener;
+struct screen_result;
 
 /* Loads and compiles the rules in rules_dir (see screen_rules_dir). *out
  * owned by the caller (capture_screener_free). */
@@ -19,6 +21,12 @@ void capture_screener_free(struct capture_screener *sc);
 
 /* The rule set's version string (borrowed). */
 const char *capture_screener_ruleset(const struct capture_screener *sc);
+
+/* Screens a text without storing anything (a draft the kommun writes
+ * itself). *out is borrowed from sc until its next use; sc is not for
+ * several threads at once. Errors as screen_text. */
+int capture_screener_text(struct capture_screener *sc, const char *text, size_t len,
+                          const struct screen_result **out, struct err *err);
 
 /* Screens one version of an item and stores the result (in the caller's
  * transaction); *out_flagged (may be NULL) says whether any category was

@@ -23,25 +23,12 @@ int takedown_conf_load(struct takedown_conf *out, const struct config *cfg, enum
                        const char *handle, const char *account_url, struct err *err)
 {
 	struct takedown_conf c;
-	char sec[300], sec2[300];
-	const char *tok = NULL;
-	int rc;
+	int rc = connector_conf_load_token(&c.conn, cfg, p, handle, account_url, "moderation_token",
+	                                   err);
 
-	memset(&c, 0, sizeof(c));
-	rc = connector_conf_load(&c.conn, cfg, p, handle, account_url, err);
-	if (rc)
-		return rc;
-	if (cfg) {
-		snprintf(sec, sizeof(sec), "account %s/%s", register_platform_name(p), handle);
-		snprintf(sec2, sizeof(sec2), "account %s", handle);
-		tok = config_get(cfg, sec, "moderation_token", NULL);
-		if (!tok)
-			tok = config_get(cfg, sec2, "moderation_token", NULL);
-	}
-	if (tok && *tok)
-		c.conn.token = tok;
-	*out = c;
-	return KV_OK;
+	if (!rc)
+		*out = c;
+	return rc;
 }
 
 int takedown_supported(enum platform p, enum takedown_action action, int own)

@@ -5,6 +5,7 @@
 
 #include "base/time.h"
 
+#include "base/buf.h"
 #include "base/config.h"
 #include "base/hash.h"
 #include "capture/screener.h"
@@ -24,7 +25,7 @@ static const struct cli_command *const tables[] = {
         cli_cmds_register, cli_cmds_audit,   cli_cmds_capture,  cli_cmds_screen, cli_cmds_calendar,
         cli_cmds_fetch,    cli_cmds_serve,   cli_cmds_workflow, cli_cmds_cases,  cli_cmds_notify,
         cli_cmds_archive,  cli_cmds_records, cli_cmds_disclose, cli_cmds_user,   cli_cmds_answer,
-        cli_cmds_consent,  cli_cmds_gdpr,
+        cli_cmds_consent,  cli_cmds_gdpr,    cli_cmds_draft,
 };
 
 static void print_commands(FILE *f)
@@ -269,6 +270,30 @@ int cli_wants_help(const struct cli_command *cmd, int argc, char **argv)
 		}
 	}
 	return 0;
+}
+
+int cli_read_file(struct cli_ctx *ctx, const char *path, const char *what, struct buf *b,
+                  size_t max)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	char chunk[4096];
+	size_t n;
+	int rc = KV_OK;
+
+	if (!f)
+		return err_set(&ctx->err, KV_EINVAL, "%s %s: %s", what, path, strerror(errno));
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b->len + n > max)
+			rc = err_set(&ctx->err, KV_EINVAL, "%s %s: longer than %zu bytes", what,
+			             path, max);
+		else if (buf_put(b, chunk, n))
+			rc = err_set(&ctx->err, KV_ENOMEM, "out of memory");
+	}
+	if (!rc && ferror(f))
+		rc = err_set(&ctx->err, KV_EIO, "%s %s: cannot read it", what, path);
+	if (f != stdin)
+		fclose(f);
+	return rc;
 }
 
 void cli_print_json(json_t *v)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct buf;
 struct ingest_report;
 struct store;
 
@@ -99,6 +100,11 @@ int cli_bad_option(struct cli_ctx *ctx, const struct cli_command *cmd, int argc,
 /* Returns 1 (and prints the usage of cmd to stdout) when argv asks for --help. */
 int cli_wants_help(const struct cli_command *cmd, int argc, char **argv);
 
+/* Reads all of the file at path ("-": stdin) into b, at most max bytes.
+ * KV_OK, or a code with ctx->err naming what (the option) and the file. */
+int cli_read_file(struct cli_ctx *ctx, const char *path, const char *what, struct buf *b,
+                  size_t max);
+
 /* Prints one JSON value as a single line on stdout and consumes the reference. */
 void cli_print_json(json_t *v);
 
@@ -125,5 +131,6 @@ extern const struct cli_command cli_cmds_disclose[];
 extern const struct cli_command cli_cmds_answer[];
 extern const struct cli_command cli_cmds_consent[];
 extern const struct cli_command cli_cmds_gdpr[];
+extern const struct cli_command cli_cmds_draft[];
 
 #endif

@@ -12,24 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads all of f into b (at most max bytes, a clear error beyond). */
-static int read_all(struct cli_ctx *ctx, FILE *f, const char *what, struct buf *b, size_t max)
-{
-	char chunk[4096];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (b->len + n > max)
-			return err_set(&ctx->err, KV_EINVAL, "%s: longer than %zu bytes", what,
-			               max);
-		if (buf_put(b, chunk, n))
-			return err_set(&ctx->err, KV_ENOMEM, "out of memory");
-	}
-	if (ferror(f))
-		return err_set(&ctx->err, KV_EIO, "cannot read %s", what);
-	return KV_OK;
-}
-
 static int parse_pos(struct cli_ctx *ctx, const char *s, const char *what, int64_t *out)
 {
 	if (cli_parse_id(s, out))
@@ -83,7 +65,7 @@ static int text_add(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 	buf_init(&b, STANDARD_TEXTS_TEXT_MAX + 1);
-	code = read_all(ctx, stdin, "text (stdin)", &b, STANDARD_TEXTS_TEXT_MAX);
+	code = cli_read_file(ctx, "-", "text (stdin)", &b, STANDARD_TEXTS_TEXT_MAX);
 	if (!code)
 		code = standard_texts_add(cli_op_at(ctx, org, 0), account, title, buf_cstr(&b), &id,
 		                          &ctx->err);
@@ -171,7 +153,6 @@ static int cmd_inbox_answer(struct cli_ctx *ctx, int argc, char **argv)
 	int64_t id = 0, org = 0;
 	int by_hand = 0, c, code;
 	struct buf b;
-	FILE *f;
 
 	optind = 0;
 	opterr = 0;
@@ -193,28 +174,32 @@ static int cmd_inbox_answer(struct cli_ctx *ctx, int argc, char **argv)
 	code = cli_org(ctx, &org);
 	if (code)
 		return cli_fail(ctx, code);
-	f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
-	if (!f) {
-		err_set(&ctx->err, KV_EINVAL, "--text-file %s: %s", file, strerror(errno));
-		return cli_fail(ctx, KV_EINVAL);
-	}
 	buf_init(&b, INBOX_ANSWER_MAX + 1);
-	code = read_all(ctx, f, file, &b, INBOX_ANSWER_MAX);
-	if (f != stdin)
-		fclose(f);
-	if (!code)
-		code = inbox_answer(cli_op_at(ctx, org, 0), id, buf_cstr(&b), by_hand, &res,
-		                    &ctx->err);
+	code = cli_read_file(ctx, file, "--text-file", &b, INBOX_ANSWER_MAX);
+	if (!code) {
+		struct config *cfg = cli_config(ctx);
+		struct inbox_answer_opts o = {cfg, by_hand};
+
+		code = cfg ? inbox_answer_via(cli_op_at(ctx, org, 0), id, buf_cstr(&b), &o, &res,
+		                              &ctx->err)
+		           : ctx->err.code;
+	}
 	buf_done(&b);
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
-		cli_print_json(json_pack("{s:I,s:s,s:b,s:I}", "id", (json_int_t)id, "done",
-		                         "answered", "by_hand", res.by_hand, "response_seconds",
-		                         (json_int_t)res.response_seconds));
+		cli_print_json(json_pack(
+		        "{s:I,s:s,s:b,s:s,s:s?,s:o,s:I,s:s}", "id", (json_int_t)id, "done",
+		        "answered", "by_hand", res.by_hand, "via", res.by_hand ? "hand" : "api",
+		        "platform_id", res.platform_id[0] ? res.platform_id : NULL, "item",
+		        res.item_id ? json_integer(res.item_id) : json_null(), "response_seconds",
+		        (json_int_t)res.response_seconds, "detail", res.detail));
+	else if (res.by_hand)
+		printf("question %lld answered (post the reply on the platform by hand: %s)\n",
+		       (long long)id, res.detail);
 	else
-		printf("question %lld answered (post the reply on the platform by hand)\n",
-		       (long long)id);
+		printf("question %lld answered: the reply is posted as %s (item %lld)\n",
+		       (long long)id, res.platform_id, (long long)res.item_id);
 	return 0;
 }
 
@@ -223,6 +208,7 @@ const struct cli_command cli_cmds_answer[] = {
          "add --title TITLE [--account ACCOUNT] < TEXT | list [--account ACCOUNT] | remove ID",
          "the standard texts (standardsvar) answers start from"},
         {"inbox", "answer", cmd_inbox_answer, "ID --text-file FILE|- [--by-hand]",
-         "answer a question: closed as answered by you, the reply posted by hand"},
+         "answer a question: posted through the platform's API when the account has a "
+         "connector token, else recorded as posted by hand"},
         {0},
 };

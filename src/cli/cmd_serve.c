@@ -90,7 +90,8 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	struct timestamp_conf tsa;
 	int64_t notify_every = 60;
 	struct snapshot_settings snap;
-	int snapshots = 0, notify = 0;
+	int snapshots = 0, notify = 0, publish = 0;
+	char api_rules[4200];
 	struct server *srv = NULL;
 	struct api_ctx api;
 	int api_ready = 0;
@@ -185,10 +186,14 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		code = config_get_bool(cfg, "records", "snapshots", 1, &snapshots, &ctx->err);
 	if (!code && snapshots)
 		code = records_snapshot_settings(cfg, ctx->data_dir, &snap, &ctx->err);
+	/* Drafts whose time has come are published by the same pass, unless
+	 * [drafts] publish_scheduled = no. */
+	if (!code)
+		code = config_get_bool(cfg, "drafts", "publish_scheduled", 1, &publish, &ctx->err);
 	notify = ns.mail.server || config_get(cfg, "server", "notify_interval", NULL);
-	if (!code && (notify || tsa.url || snapshots))
+	if (!code && (notify || tsa.url || snapshots || publish))
 		code = notifier_start(&notifier, ctx->data_dir, wc.org, notify ? &ns : NULL, &tsa,
-		                      snapshots ? &snap : NULL, "notify",
+		                      snapshots ? &snap : NULL, publish ? cfg : NULL, "notify",
 		                      (unsigned)(notify_every < 86400 ? notify_every : 86400),
 		                      log_line, NULL, &ctx->err);
 	if (!code) {
@@ -196,6 +201,7 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		api_ready = !code;
 		api.openapi = api_openapi_doc;
 		api.openapi_len = api_openapi_doc_len;
+		api.rules_dir = screen_rules_dir(ctx->rules, api_rules, sizeof(api_rules));
 	}
 	if (!code && config_get(cfg, "server", "tls_cert", NULL)) {
 		tls_cert = read_pem(ctx, "tls_cert", config_get(cfg, "server", "tls_cert", NULL));

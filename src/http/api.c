@@ -12,6 +12,7 @@
 #include "http/api_cases.h"
 #include "http/api_consent.h"
 #include "http/api_gdpr.h"
+#include "http/api_drafts.h"
 #include "http/api_inbox.h"
 #include "http/api_items.h"
 #include "http/api_policy.h"
@@ -115,6 +116,12 @@ const struct api_route api_routes[] = {
         R("GET", "/gdpr/requests", api_gdpr_requests, API_LOGIN, PERM_GDPR, 0),
         R("POST", "/gdpr/requests", api_gdpr_request_add, API_LOGIN, PERM_GDPR, 0),
         R("POST", "/gdpr/requests/{id}/close", api_gdpr_request_close, API_LOGIN, PERM_GDPR, 0),
+        R("GET", "/drafts", api_drafts_list, API_LOGIN, PERM_PUBLISH, 1),
+        R("POST", "/drafts", api_drafts_add, API_LOGIN, PERM_PUBLISH, 0),
+        R("GET", "/drafts/{id}", api_drafts_show, API_LOGIN, PERM_PUBLISH, 0),
+        R("POST", "/drafts/{id}/check", api_drafts_check, API_LOGIN, PERM_PUBLISH, 0),
+        R("POST", "/drafts/{id}/review", api_drafts_review, API_LOGIN, PERM_PUBLISH, 0),
+        R("POST", "/drafts/{id}/publish", api_drafts_publish, API_LOGIN, PERM_PUBLISH, 0),
         {0},
 };
 

@@ -47,6 +47,7 @@ struct api_ctx {
 	int64_t lockout_s;  /* [auth] login_lockout, default 15 min */
 	const char *openapi;
 	size_t openapi_len;
+	const char *rules_dir; /* the screening rules, for checking drafts; NULL: none */
 	struct api_oidc *oidc; /* [oidc]; NULL when single sign-on is off */
 	pthread_mutex_t lock;  /* guards the throttle table */
 	struct api_throttle *throttle;

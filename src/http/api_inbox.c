@@ -212,7 +212,11 @@ int api_inbox_answer(struct api_req *r)
 		rc = api_body_bool(r, "by_hand", &by_hand);
 	if (rc)
 		return rc;
-	rc = inbox_answer(&r->op, id, text, by_hand, NULL, r->err);
+	{
+		struct inbox_answer_opts o = {r->api->cfg, by_hand};
+
+		rc = inbox_answer_via(&r->op, id, text, &o, NULL, r->err);
+	}
 	if (rc == KV_EINVAL)
 		api_fail_field(r, 0, "text");
 	return rc ? rc : reply_question(r, id);

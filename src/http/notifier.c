@@ -9,6 +9,7 @@
 #include "records/consent.h"
 #include "records/gdpr.h"
 #include "store/store.h"
+#include "workflow/drafts.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -29,6 +30,7 @@ struct notifier {
 	struct notify_settings set;
 	int snapshots; /* take the snapshots that are due */
 	struct snapshot_settings snap;
+	const struct config *publish; /* publish the drafts that are due */
 	char *actor;
 	unsigned period_s;
 	server_log_fn log;
@@ -105,6 +107,16 @@ static void timestamps(struct notifier *n)
 		nlog(n, "audit head untimestamped: %s", tr.error);
 }
 
+static void on_draft(void *arg, const struct drafts_due_event *ev)
+{
+	struct notifier *n = arg;
+
+	if (ev->done)
+		nlog(n, "draft %lld published as %s", (long long)ev->id, ev->done->platform_id);
+	else
+		nlog(n, "draft %lld not published: %s", (long long)ev->id, ev->error);
+}
+
 static void pass(struct notifier *n)
 {
 	struct notify_report rep;
@@ -127,6 +139,11 @@ static void pass(struct notifier *n)
 	if (n->snapshots &&
 	    records_snapshot_run_due(&op, &n->snap, on_snapshot, n, NULL, NULL, &err) != KV_OK)
 		nlog(n, "snapshot pass failed: %s", err.msg);
+	err_clear(&err);
+	op.now = time_now();
+	if (n->publish &&
+	    drafts_publish_due(&op, n->publish, on_draft, n, NULL, NULL, &err) != KV_OK)
+		nlog(n, "publish pass failed: %s", err.msg);
 }
 
 static void *notifier_main(void *arg)
@@ -151,8 +168,9 @@ static void *notifier_main(void *arg)
 
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
                    const struct notify_settings *set, const struct timestamp_conf *tsa,
-                   const struct snapshot_settings *snap, const char *actor, unsigned period_s,
-                   server_log_fn log, void *log_ctx, struct err *err)
+                   const struct snapshot_settings *snap, const struct config *publish,
+                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
+                   struct err *err)
 {
 	struct notifier *n;
 	pthread_condattr_t attr;
@@ -175,6 +193,7 @@ int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
 		n->snapshots = 1;
 		n->snap = *snap;
 	}
+	n->publish = publish;
 	n->period_s = period_s ? period_s : 1;
 	n->log = log;
 	n->log_ctx = log_ctx;

@@ -14,6 +14,7 @@
 
 #include <stdint.h>
 
+struct config;
 struct notifier;
 
 /* Starts the thread for org. set (NULL: no notify pass) is copied, but its
@@ -22,12 +23,15 @@ struct notifier;
  * also retries untimestamped artefacts and stamps the audit chain's head
  * once a day (records/timestamp). With snap (NULL: none; copied) each pass
  * takes the periodic snapshots that are due (records/records_snapshot).
+ * With publish (NULL: none; borrowed, must outlive the notifier) each pass
+ * publishes the drafts whose time has come (workflow/drafts, each once).
  * period_s is at least 1. *out owned by the caller (notifier_free). KV_EIO
  * when the store cannot be opened or the thread cannot start. */
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
                    const struct notify_settings *set, const struct timestamp_conf *tsa,
-                   const struct snapshot_settings *snap, const char *actor, unsigned period_s,
-                   server_log_fn log, void *log_ctx, struct err *err);
+                   const struct snapshot_settings *snap, const struct config *publish,
+                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
+                   struct err *err);
 
 /* Stops the thread after the pass in hand, closes its store, frees it.
  * Accepts NULL. */

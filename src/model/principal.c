@@ -14,7 +14,8 @@ static const struct {
         [ROLE_ADMIN] = {"admin", "administratör", PERM_ALL},
         [ROLE_EDITOR] = {"editor", "redaktör",
                          PERM_REGISTER_READ | PERM_ITEM_READ | PERM_INBOX_WORK | PERM_CASE_READ |
-                                 PERM_REVIEW | PERM_ALERT_WORK | PERM_STATS_READ | PERM_CONSENT},
+                                 PERM_REVIEW | PERM_ALERT_WORK | PERM_STATS_READ | PERM_CONSENT |
+                                 PERM_PUBLISH},
         [ROLE_MODERATOR] = {"moderator", "moderator",
                             PERM_REGISTER_READ | PERM_ITEM_READ | PERM_INBOX_WORK | PERM_CASE_READ |
                                     PERM_CASE_DECIDE | PERM_REVIEW | PERM_ALERT_WORK |
@@ -35,7 +36,7 @@ static const char *const perm_names[] = {
         "case.register", "review",         "policy.write",      "alert.work",
         "audit.read",    "stats.read",     "records",           "disclose",
         "user.admin",    "vault",          "org.admin",         "consent",
-        "gdpr",
+        "gdpr",          "publish",
 };
 
 const char *principal_role_name(enum role r)

@@ -48,9 +48,10 @@ enum perm {
 	PERM_ORG_ADMIN = 1u << 18,        /* organisations, installation-wide work */
 	PERM_CONSENT = 1u << 19,          /* the consent register for pictures and film */
 	PERM_GDPR = 1u << 20,             /* requests under the GDPR: find, extract, erase */
+	PERM_PUBLISH = 1u << 21,          /* drafts: write, check, review, publish */
 };
 
-#define PERM_ALL ((uint32_t)((1u << 21) - 1))
+#define PERM_ALL ((uint32_t)((1u << 22) - 1))
 
 /* How the principal was authenticated. */
 enum auth_method {

@@ -361,17 +361,23 @@ void audit_report_done(struct audit_report *r)
 }
 
 int audit_append_json(struct store *s, int64_t org_id, const char *actor, const char *action,
-                      const char *entity, int64_t id, struct json_t *after, struct err *err)
+                      const char *entity, int64_t entity_id, json_t *before, json_t *after,
+                      struct err *err)
 {
-	char idtext[32], *text = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char idtext[32], *jb = NULL, *ja = NULL;
 	int rc;
 
+	snprintf(idtext, sizeof(idtext), "%lld", (long long)entity_id);
+	jb = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	ja = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(before);
 	json_decref(after);
-	if (!text)
-		return err_set(err, KV_ENOMEM, "out of memory");
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	rc = audit_append(s, NULL, org_id, actor, action, entity, id ? idtext : NULL, NULL, text,
-	                  err);
-	free(text);
+	if ((before && !jb) || (after && !ja))
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+	else
+		rc = audit_append(s, NULL, org_id, actor, action, entity, entity_id ? idtext : NULL, jb,
+		                  ja, err);
+	free(jb);
+	free(ja);
 	return rc;
 }

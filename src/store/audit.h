@@ -8,6 +8,8 @@
 
 #include "base/err.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,13 +36,12 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
                  const char *action, const char *entity, const char *entity_id, const char *before,
                  const char *after, struct err *err);
 
-struct json_t;
-
-/* audit_append with the entity's id as a number (0: none) and after as a
- * JSON value, consumed (written compact with sorted keys; NULL is out of
- * memory: KV_ENOMEM). For the feature modules that audit JSON views. */
+/* audit_append with before and after given as JSON (consumed; NULL for
+ * none), written compact with sorted keys, and the entity's id a number.
+ * KV_ENOMEM when they cannot be written out; otherwise as audit_append. */
 int audit_append_json(struct store *s, int64_t org_id, const char *actor, const char *action,
-                      const char *entity, int64_t id, struct json_t *after, struct err *err);
+                      const char *entity, int64_t entity_id, json_t *before, json_t *after,
+                      struct err *err);
 
 /* Calls visit for each entry of org_id (0 = all), oldest first; entries are
  * borrowed for the call. A non-zero return from visit stops the walk and is

@@ -23,7 +23,8 @@ int questions_each(struct store *s, const struct question_filter *f, questions_f
 	        "SELECT q.id, q.account_id, a.platform || '/' || a.handle, q.item_id, q.state,"
 	        " q.arrived_at, q.due_at, p.email, q.forwarded_to, q.note, q.answer_item_id,"
 	        " q.answered_at, q.response_seconds, q.closed_by, q.updated_at, i.author_name,"
-	        " i.text, i.permalink, sc.categories, i.platform_id"
+	        " i.text, i.permalink, sc.categories, i.platform_id, q.answer_via,"
+	        " i.root_platform_id"
 	        /* The questions are picked and ordered on the question table
 	         * alone (with the limit), and only those are joined with their
 	         * items: a page of 50 costs 50 item reads, not one per question. */
@@ -77,6 +78,8 @@ int questions_each(struct store *s, const struct question_filter *f, questions_f
 		        .permalink = text_or_null(st, 17),
 		        .categories = text_or_null(st, 18),
 		        .item_platform_id = store_col_text(st, 19),
+		        .answer_via = text_or_null(st, 20),
+		        .item_root = text_or_null(st, 21),
 		};
 
 		rc = fn(ctx, &q);
@@ -170,6 +173,7 @@ int questions_update(struct store *s, int64_t org, int64_t id, const struct ques
 	                  " response_seconds = CASE WHEN ? THEN ? ELSE response_seconds END,"
 	                  " closed_by = COALESCE(?, closed_by),"
 	                  " answer_text = COALESCE(?, answer_text),"
+	                  " answer_via = COALESCE(?, answer_via),"
 	                  " updated_at = ?"
 	                  " WHERE org_id = ? AND id = ? RETURNING id",
 	                  err);
@@ -194,6 +198,7 @@ int questions_update(struct store *s, int64_t org, int64_t id, const struct ques
 	store_bind_int(st, i++, c->response_seconds);
 	store_bind_text(st, i++, c->closed_by);
 	store_bind_text(st, i++, c->answer_text);
+	store_bind_text(st, i++, c->answer_via);
 	store_bind_int(st, i++, c->now);
 	store_bind_int(st, i++, org);
 	store_bind_int(st, i++, id);

@@ -36,6 +36,8 @@ struct question_row {
 	const char *permalink;
 	const char *categories; /* the item's flagged screening categories, comma list */
 	const char *item_platform_id;
+	const char *item_root;  /* the item's thread root (platform id), NULL for a root */
+	const char *answer_via; /* how an answer given in Kanalvakt went out: "api", "hand" */
 };
 
 struct question_filter {
@@ -94,6 +96,7 @@ struct question_change {
 	int set_response; /* write response_seconds */
 	const char *closed_by;
 	const char *answer_text; /* an answer given in Kanalvakt */
+	const char *answer_via;  /* "api" (posted through the platform's API) or "hand" */
 	int64_t now;
 };
 

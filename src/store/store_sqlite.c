@@ -620,6 +620,49 @@ static const char *const migrations[] = {
         " closed_at INTEGER,"
         " outcome TEXT);"
         "CREATE INDEX gdpr_request_open ON gdpr_request (org_id, state, due_at);",
+        /* Drafts (workflow/drafts): a post written in Kanalvakt, checked
+         * against the publishing checklist (Nykvarn bilaga 3, ÖS), read by a
+         * second person when sensitive, and published through the
+         * platform's API (or by hand), once. version counts the edits; the
+         * check, the answers and the review hold the version they were
+         * made for. An answer to a question says how it went out. */
+        "CREATE TABLE draft ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " text TEXT NOT NULL,"
+        " media TEXT NOT NULL DEFAULT '[]',"
+        " shows_people INTEGER NOT NULL DEFAULT 0,"
+        " sensitive INTEGER NOT NULL DEFAULT 0,"
+        " publish_at INTEGER,"
+        " state TEXT NOT NULL CHECK (state IN"
+        "  ('draft','publishing','published','cancelled')),"
+        " version INTEGER NOT NULL DEFAULT 1,"
+        " check_json TEXT,"
+        " check_version INTEGER,"
+        " checked_by TEXT,"
+        " checked_at INTEGER,"
+        " flagged INTEGER NOT NULL DEFAULT 0,"
+        " answers TEXT NOT NULL DEFAULT '{}',"
+        " answers_version INTEGER,"
+        " review TEXT NOT NULL DEFAULT 'none' CHECK (review IN ('none','approved','rejected')),"
+        " review_version INTEGER,"
+        " reviewed_by TEXT,"
+        " reviewed_at INTEGER,"
+        " review_reason TEXT,"
+        " created_by TEXT NOT NULL,"
+        " created_person_id INTEGER,"
+        " created_at INTEGER NOT NULL,"
+        " updated_at INTEGER NOT NULL,"
+        " publish_error TEXT,"
+        " published_at INTEGER,"
+        " published_by TEXT,"
+        " published_via TEXT,"
+        " platform_id TEXT,"
+        " item_id INTEGER);"
+        "CREATE INDEX draft_org ON draft (org_id, state, publish_at);"
+        "CREATE INDEX draft_item ON draft (item_id);"
+        "ALTER TABLE question ADD COLUMN answer_via TEXT;",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */

@@ -11,6 +11,7 @@
 #include "base/calendar.h"
 #include "base/time.h"
 #include "base/utf8.h"
+#include "capture/publish.h"
 #include "model/register.h"
 #include "store/audit.h"
 #include "store/questions.h"
@@ -73,21 +74,7 @@ static int account_policy(struct sync_ctx *c, int64_t account_id, const struct p
 static int audit_question(struct store *s, int64_t org, const char *actor, const char *action,
                           int64_t id, json_t *before, json_t *after, struct err *err)
 {
-	char idtext[32], *jb = NULL, *ja = NULL;
-	int rc;
-
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	jb = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	ja = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(before);
-	json_decref(after);
-	if ((before && !jb) || (after && !ja))
-		rc = err_set(err, KV_ENOMEM, "out of memory");
-	else
-		rc = audit_append(s, NULL, org, actor, action, "question", idtext, jb, ja, err);
-	free(jb);
-	free(ja);
-	return rc;
+	return audit_append_json(s, org, actor, action, "question", id, before, after, err);
 }
 
 static json_t *iso(int64_t t)
@@ -488,6 +475,8 @@ json_t *inbox_view_json(const struct question_row *q, int64_t now)
 		json_object_set_new(j, "answered_at", json_string(answered));
 	if (j && q->answer_item_id)
 		json_object_set_new(j, "answer_item", json_integer(q->answer_item_id));
+	if (j && q->answer_via)
+		json_object_set_new(j, "answer_via", json_string(q->answer_via));
 	if (j && q->has_response) {
 		json_object_set_new(j, "response_seconds", json_integer(q->response_seconds));
 		json_object_set_new(j, "response_hours",
@@ -512,6 +501,8 @@ struct qinfo {
 	int found;
 	int64_t account_id;
 	int64_t arrived_at;
+	char item[256]; /* the question's platform id */
+	char root[256]; /* its thread's root, "" for a root */
 	char state[16];
 	char assigned[256];
 	char forwarded[256];
@@ -524,6 +515,8 @@ static int grab(void *arg, const struct question_row *q)
 	i->found = 1;
 	i->account_id = q->account_id;
 	i->arrived_at = q->arrived_at;
+	snprintf(i->item, sizeof(i->item), "%s", q->item_platform_id ? q->item_platform_id : "");
+	snprintf(i->root, sizeof(i->root), "%s", q->item_root ? q->item_root : "");
 	snprintf(i->state, sizeof(i->state), "%s", q->state);
 	snprintf(i->assigned, sizeof(i->assigned), "%s", q->assigned_to ? q->assigned_to : "");
 	snprintf(i->forwarded, sizeof(i->forwarded), "%s", q->forwarded_to ? q->forwarded_to : "");
@@ -697,16 +690,82 @@ int inbox_close(const struct op_ctx *op, int64_t id, const char *as, const char 
 int inbox_answer(const struct op_ctx *op, int64_t id, const char *text, int by_hand,
                  struct inbox_answer_result *out, struct err *err)
 {
+	struct inbox_answer_opts o = {NULL, by_hand};
+
+	return inbox_answer_via(op, id, text, &o, out, err);
+}
+
+/* How an answer to question q goes out: 1 through the platform's API with
+ * *pc, 0 by hand (why says so). */
+static int answer_route(const struct op_ctx *op, const struct qinfo *q,
+                        const struct inbox_answer_opts *o, struct publish_conf *pc,
+                        enum platform *plat, char *why, size_t cap)
+{
+	struct account_rec *acc = NULL;
+	struct err e = {0};
+	int api = 0;
+
+	if (o && o->by_hand) {
+		snprintf(why, cap, "recorded by hand, as asked");
+		return 0;
+	}
+	if (register_row_account_load(op->store, q->account_id, &acc, &e) != KV_OK) {
+		snprintf(why, cap, "recorded by hand: %.400s", e.msg);
+		return 0;
+	}
+	*plat = acc->v.platform;
+	if (!publish_supported(acc->v.platform, 1, 0))
+		snprintf(why, cap, "recorded by hand: %s",
+		         publish_unsupported_reason(acc->v.platform, 1, 0));
+	else if (publish_conf_load(pc, o ? o->cfg : NULL, acc->v.platform, acc->v.handle,
+	                           acc->v.url, &e) != KV_OK)
+		snprintf(why, cap, "recorded by hand: no usable connector settings: %.300s", e.msg);
+	else if (!pc->conn.token)
+		snprintf(why, cap, "recorded by hand: the account has no connector token");
+	else
+		api = 1;
+	register_row_account_free(acc);
+	return api;
+}
+
+/* Records an answer that did not go out, in its own transaction. */
+static void answer_failed(const struct op_ctx *op, int64_t id, const struct publish_outcome *po,
+                          const struct err *why)
+{
+	struct err e2 = {0};
+
+	if (store_begin(op->store, &e2))
+		return;
+	if (audit_question(op->store, op->org, op_ctx_actor(op), "question.answer_failed", id, NULL,
+	                   json_pack("{s:s,s:I,s:s}", "request", po->request, "status",
+	                             (json_int_t)po->status, "error", why->msg),
+	                   &e2) == KV_OK) {
+		store_commit(op->store, &e2);
+		return;
+	}
+	store_rollback(op->store);
+}
+
+int inbox_answer_via(const struct op_ctx *op, int64_t id, const char *text,
+                     const struct inbox_answer_opts *o, struct inbox_answer_result *out,
+                     struct err *err)
+{
 	struct store *s = op->store;
 	int64_t org = op->org;
 	const char *actor = op_ctx_actor(op);
 	struct question_change ch = {0};
+	struct publish_outcome po;
+	struct publish_conf pc;
 	struct policy p;
 	struct qinfo q;
+	enum platform plat = PLATFORM_OTHER;
+	char why[600] = "";
+	int64_t item = 0;
 	size_t n = text ? strlen(text) : 0;
 	ssize_t bad;
-	int rc;
+	int via_api, rc;
 
+	memset(&po, 0, sizeof(po));
 	if (!text || strspn(text, " \t\r\n") == n)
 		return err_set(err, KV_EINVAL, "text: the answer is empty");
 	if (n > INBOX_ANSWER_MAX)
@@ -715,19 +774,57 @@ int inbox_answer(const struct op_ctx *op, int64_t id, const char *text, int by_h
 	bad = utf8_check(text, n);
 	if (bad >= 0)
 		return err_set(err, KV_EINVAL, "text: not valid UTF-8 at byte %zd", bad);
+	/* Checked first without holding the database, since the platform
+	 * call may take a while; checked again when it is recorded. */
 	rc = begin_change(op, id, &q, err);
 	if (rc)
 		return rc;
-	/* No connector posts replies yet: the answer is always recorded as
-	 * posted by hand, whatever by_hand says. */
-	(void)by_hand;
+	store_rollback(s);
+	via_api = answer_route(op, &q, o, &pc, &plat, why, sizeof(why));
+	if (via_api) {
+		struct publish_post post = {text, NULL, 0, q.item, NULL};
+
+		rc = publish_run(&pc, plat, &post, &po, err);
+		if (rc) {
+			answer_failed(op, id, &po, err);
+			return err_prefix(
+			        err,
+			        "question %lld: the answer was not posted (the question "
+			        "is still open%s): ",
+			        (long long)id,
+			        rc == KV_EIO ? "; look on the platform before trying again" : "");
+		}
+	}
+	rc = begin_change(op, id, &q, err);
+	if (rc) {
+		if (via_api)
+			err_prefix(err, "the answer was posted as %s, but: ", po.platform_id);
+		return rc;
+	}
+	if (via_api) {
+		struct publish_capture c = {org,
+		                            q.account_id,
+		                            plat,
+		                            po.platform_id,
+		                            text,
+		                            q.item,
+		                            q.root[0] ? q.root : q.item,
+		                            po.permalink,
+		                            op->now,
+		                            actor};
+
+		rc = publish_capture_item(s, &c, &item, err);
+	}
 	ch.state = "answered";
 	ch.closed_by = actor;
 	ch.answer_text = text;
+	ch.answer_via = via_api ? "api" : "hand";
+	ch.answer_item_id = item;
 	ch.now = op->now;
 	ch.answered_at = ch.now;
 	ch.set_response = 1;
-	rc = policy_get(s, org, q.account_id, &p, err);
+	if (!rc)
+		rc = policy_get(s, org, q.account_id, &p, err);
 	if (!rc)
 		rc = response(&ch.response_seconds, &p.cal, q.arrived_at, ch.now, err);
 	if (!rc)
@@ -735,11 +832,21 @@ int inbox_answer(const struct op_ctx *op, int64_t id, const char *text, int by_h
 	if (!rc)
 		rc = audit_question(
 		        s, org, actor, "question.answer", id, json_pack("{s:s}", "state", q.state),
-		        json_pack("{s:s,s:s,s:b}", "state", ch.state, "text", text, "by_hand", 1),
+		        json_pack("{s:s,s:s,s:b,s:s,s:s?,s:s}", "state", ch.state, "text", text,
+		                  "by_hand", !via_api, "via", ch.answer_via, "platform_id",
+		                  via_api ? po.platform_id : NULL, "detail",
+		                  via_api ? po.request : why),
 		        err);
+	if (rc && via_api)
+		err_prefix(err, "the answer was posted as %s, but could not be recorded: ",
+		           po.platform_id);
 	if (!rc && out) {
-		out->by_hand = 1;
+		out->by_hand = !via_api;
 		out->response_seconds = ch.response_seconds;
+		out->item_id = item;
+		snprintf(out->platform_id, sizeof(out->platform_id), "%s",
+		         via_api ? po.platform_id : "");
+		snprintf(out->detail, sizeof(out->detail), "%s", via_api ? po.request : why);
 	}
 	return end_change(s, rc, err);
 }

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+struct config;
 struct store;
 
 /* The inbox part of workflow_sync (see workflow_sync_fn): opens questions
@@ -66,15 +67,36 @@ int inbox_close(const struct op_ctx *op, int64_t id, const char *as, const char 
 struct inbox_answer_result {
 	int by_hand;              /* 1: recorded as posted on the platform by hand */
 	int64_t response_seconds; /* in working hours, as inbox_close counts them */
+	int64_t item_id;          /* the reply as captured, when it went through the API */
+	char platform_id[256];    /* the reply's id on the platform; "" by hand */
+	char detail[1200];        /* the request sent, or why it was recorded by hand */
 };
 
-/* Answers question id with text: the question is closed as answered by op's
- * principal now, the response time counted, the text kept for the copy
- * check (workflow/answers), all audited. No connector posts replies yet,
- * so the answer is recorded as posted by hand (by_hand is accepted for when
- * one does). KV_EINVAL for an empty, too long or non-UTF-8 text,
- * KV_ENOTFOUND, KV_ECONFLICT when already closed. */
+/* inbox_answer_via with no configuration: the answer is recorded as posted
+ * by hand. */
 int inbox_answer(const struct op_ctx *op, int64_t id, const char *text, int by_hand,
                  struct inbox_answer_result *out, struct err *err);
+
+struct inbox_answer_opts {
+	const struct config *cfg; /* the accounts' connector settings; NULL: none */
+	int by_hand;              /* record it as posted by hand, whatever the account has */
+};
+
+/* Answers question id with text: when the account's platform can reply
+ * through its API (capture/publish) and a token is configured, the reply is
+ * posted there (Graph POST /{comment-id}/comments, Mastodon with
+ * in_reply_to_id, YouTube comments.insert, X with in_reply_to_tweet_id),
+ * captured as the account's own reply in the thread, and its platform id
+ * recorded; otherwise (or with o->by_hand) the answer is recorded as posted
+ * by hand. Either way the question is closed as answered by op's principal
+ * now, the response time counted, the text kept for the copy check
+ * (workflow/answers), all audited ("question.answer", with "via"). A
+ * platform failure leaves the question open, is audited
+ * ("question.answer_failed") and returned (KV_EIO, KV_EDENIED, KV_EINVAL).
+ * KV_EINVAL for an empty, too long or non-UTF-8 text, KV_ENOTFOUND,
+ * KV_ECONFLICT when already closed. */
+int inbox_answer_via(const struct op_ctx *op, int64_t id, const char *text,
+                     const struct inbox_answer_opts *o, struct inbox_answer_result *out,
+                     struct err *err);
 
 #endif

@@ -28,22 +28,8 @@ static int check_field(const char *what, const char *v, size_t max, struct err *
 static int audit_text(const struct op_ctx *op, const char *action, int64_t id, json_t *before,
                       json_t *after, struct err *err)
 {
-	char idtext[32], *jb = NULL, *ja = NULL;
-	int rc;
-
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	jb = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	ja = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	json_decref(before);
-	json_decref(after);
-	if ((before && !jb) || (after && !ja))
-		rc = err_set(err, KV_ENOMEM, "out of memory");
-	else
-		rc = audit_append(op->store, NULL, op->org, op_ctx_actor(op), action,
-		                  "standard_text", idtext, jb, ja, err);
-	free(jb);
-	free(ja);
-	return rc;
+	return audit_append_json(op->store, op->org, op_ctx_actor(op), action, "standard_text", id,
+	                         before, after, err);
 }
 
 int standard_texts_add(const struct op_ctx *op, int64_t account, const char *title,

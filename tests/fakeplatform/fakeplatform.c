@@ -15,7 +15,10 @@
  * The first line that matches answers; none gives 404. A request body is
  * read whole and logged after the Authorization header as " body=<body>".
  * LinkedIn's paths (/rest/...) are checked for the versioned API's headers
- * first, in a block of their own (linkedin_check). */
+ * first, in a block of their own (linkedin_check).
+ * For the publishing endpoints (POST /{page}/feed, /api/v1/statuses,
+ * /2/tweets ...), "@SEQ@" in a file becomes a number that grows with every
+ * answer that holds it, so each post made gets an id of its own. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -164,6 +167,39 @@ static int query_matches(struct MHD_Connection *c, const char *spec)
 	return 1;
 }
 
+/* ---- publishing endpoints: a new id for each post made ---- */
+
+static unsigned long seq;
+
+/* Replaces every "@SEQ@" in data (heap, NUL-terminated) with the next
+ * number, the same one throughout the answer. Returns data or a new heap
+ * copy (data freed); NULL when out of memory. */
+static char *number_posts(char *data)
+{
+	char num[32], *out, *p, *hit;
+	size_t n = 0, nl, len = strlen(data);
+
+	if (!strstr(data, "@SEQ@"))
+		return data;
+	nl = (size_t)snprintf(num, sizeof(num), "%lu", ++seq);
+	out = malloc(len * 4 + 1);
+	if (!out) {
+		free(data);
+		return NULL;
+	}
+	for (p = data; (hit = strstr(p, "@SEQ@")); p = hit + 5) {
+		memcpy(out + n, p, (size_t)(hit - p));
+		n += (size_t)(hit - p);
+		memcpy(out + n, num, nl);
+		n += nl;
+	}
+	memcpy(out + n, p, strlen(p) + 1);
+	free(data);
+	return out;
+}
+
+/* ---- answers ---- */
+
 /* The file with @BASE@ replaced; heap, *len set. NULL when unreadable. */
 static char *load_body(const char *file, size_t *len)
 {
@@ -213,7 +249,8 @@ static char *load_body(const char *file, size_t *len)
 	olen += strlen(p);
 	out[olen] = '\0';
 	free(data);
-	*len = olen;
+	out = number_posts(out);
+	*len = out ? strlen(out) : 0;
 	return out;
 }
 
@@ -290,6 +327,11 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	q.buf[0] = '\0';
+	/* A file in a multipart body (an image) may hold NUL bytes: logged as
+	 * '.', so the parts after it are in the log too. */
+	for (size_t i = 0; i < up->len; i++)
+		if (up->data[i] == '\0')
+			up->data[i] = '.';
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg, &q);
 	refused = linkedin_check(c, url, li_note, sizeof(li_note), &body);
 	fprintf(log_file, "%s %s%s%s auth=%s%s%s%.*s\n", method, url, q.len ? "?" : "", q.buf,

@@ -23,6 +23,8 @@ static struct {
 	char last_agent[256];
 	char last_query_token[256];
 	char last_li_version[64];
+	char last_method[16];
+	char last_ctype[256];
 } srv;
 
 static char base[64];
@@ -56,6 +58,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	snprintf(srv.last_auth, sizeof(srv.last_auth), "%s", v ? v : "");
 	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "User-Agent");
 	snprintf(srv.last_agent, sizeof(srv.last_agent), "%s", v ? v : "");
+	snprintf(srv.last_method, sizeof(srv.last_method), "%s", method);
+	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	snprintf(srv.last_ctype, sizeof(srv.last_ctype), "%s", v ? v : "");
 	v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "access_token");
 	snprintf(srv.last_query_token, sizeof(srv.last_query_token), "%s", v ? v : "");
 	v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "LinkedIn-Version");
@@ -493,6 +498,39 @@ static int classify(const char *text)
 	return fetch_addr_is_public((const struct sockaddr *)&ss);
 }
 
+/* HEAD asks for no body (the link check of drafts); a form is sent as
+ * multipart/form-data (media uploads); other methods are refused. */
+static void fetch_head_and_form(void)
+{
+	struct MHD_Daemon *d = start();
+	struct fetch *f = client(1, 0);
+	struct fetch_result r;
+	struct fetch_part parts[2] = {{"file", "\x89PNG", 4, "bild.png", "image/png"},
+	                              {"description", "Badplatsen", 10, NULL, NULL}};
+	struct err e = {0};
+	char url[256];
+
+	snprintf(url, sizeof(url), "%s/ok", base);
+	fetch_result_init(&r);
+	CHECK_INT(fetch_request(f, "HEAD", url, NULL, NULL, NULL, 0, &r, &e), KV_OK);
+	CHECK_INT(r.status, 200);
+	CHECK_INT(r.body.len, 0);
+	CHECK_STR(srv.last_method, "HEAD");
+	fetch_result_done(&r);
+	fetch_result_init(&r);
+	CHECK_INT(fetch_post_form(f, url, "tok", parts, 2, &r, &e), KV_OK);
+	CHECK_STR(srv.last_method, "POST");
+	CHECK(strncmp(srv.last_ctype, "multipart/form-data; boundary=", 30) == 0);
+	CHECK_STR(srv.last_auth, "Bearer tok");
+	fetch_result_done(&r);
+	fetch_result_init(&r);
+	CHECK_INT(fetch_request(f, "PATCH", url, NULL, NULL, NULL, 0, &r, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "HEAD");
+	fetch_result_done(&r);
+	fetch_free(f);
+	MHD_stop_daemon(d);
+}
+
 static void addr_classifier(void)
 {
 	static const struct {
@@ -648,7 +686,7 @@ static void backoff_curve(void)
 	CHECK_INT(fetch_backoff_ms(100, 1, 5000, 0.5), 5000);
 }
 
-TEST_MAIN(T(fetch_ok_sends_agent_and_bearer), T(fetch_extra_headers_and_linkedin_errors),
+TEST_MAIN(T(fetch_head_and_form), T(fetch_ok_sends_agent_and_bearer), T(fetch_extra_headers_and_linkedin_errors),
           T(fetch_429_honours_retry_after), T(fetch_retry_after_beyond_limit_gives_up),
           T(fetch_5xx_retried_then_exhausted), T(fetch_graph_rate_limit_retried),
           T(fetch_graph_error_named), T(fetch_4xx_not_retried), T(fetch_redirect_not_followed),

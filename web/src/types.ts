@@ -156,6 +156,8 @@ export interface Question {
   categories: string | null;
   answered_at: string | null;
   answer_item: number | null;
+  /** How an answer given in Kanalvakt went out: through the platform's API or by hand. */
+  answer_via?: 'api' | 'hand' | null;
   response_seconds: number | null;
   response_hours: number | null;
 }

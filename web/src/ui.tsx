@@ -110,19 +110,19 @@ export function useAction(): {
   busy: boolean;
   error: string | null;
   done: string | null;
-  run: (fn: () => Promise<unknown>, ok?: string) => Promise<boolean>;
+  run: (fn: () => Promise<unknown>, ok?: string | ((result: unknown) => string)) => Promise<boolean>;
   clear: () => void;
 } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const run = useCallback(async (fn: () => Promise<unknown>, ok?: string) => {
+  const run = useCallback(async (fn: () => Promise<unknown>, ok?: string | ((result: unknown) => string)) => {
     setBusy(true);
     setError(null);
     setDone(null);
     try {
-      await fn();
-      setDone(ok || null);
+      const result = await fn();
+      setDone((typeof ok === 'function' ? ok(result) : ok) || null);
       return true;
     } catch (e) {
       setError(describeError(e));

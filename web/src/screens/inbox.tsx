@@ -242,7 +242,13 @@ function AnswerPanel({ q, onDone }: { q: Question; onDone: () => void }) {
         return;
       }
     }
-    if (await a.run(() => api.post<Question>(`/inbox/${q.id}/answer`, { text: body }), 'Svaret är skickat.')) onDone();
+    // The server says how the answer went out: through the platform's API, or
+    // recorded here while someone posts it on the platform by hand.
+    const said = (r: unknown) =>
+      (r as Question | null)?.answer_via === 'api'
+        ? 'Svaret är publicerat på plattformen.'
+        : 'Svaret är registrerat som besvarat. Kontot har ingen koppling för att svara: publicera svaret på plattformen för hand.';
+    if (await a.run(() => api.post<Question>(`/inbox/${q.id}/answer`, { text: body }), said)) onDone();
   };
   const notServed = (e: string | null) => !!e && e.startsWith('Finns inte');
 

@@ -34,6 +34,7 @@ const PERM: Record<string, string> = {
   'user.admin': 'Hantera användare',
   vault: 'Inloggningsuppgifter (valv)',
   'org.admin': 'Administrera organisationen',
+  publish: 'Skriva och publicera inlägg',
 };
 
 export function Users() {
