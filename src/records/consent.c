@@ -87,8 +87,8 @@ static int age_on(const struct ymd *born, const struct ymd *on)
 static int audit_json(const struct op_ctx *op, const char *action, int64_t id, json_t *j,
                       struct err *err)
 {
-	return audit_append_json(op->store, op->org, op_ctx_actor(op), action, "consent", id, NULL, j,
-	                         err);
+	return audit_append_json(op->store, op->org, op_ctx_actor(op), action, "consent", id, NULL,
+	                         j, err);
 }
 
 static int check_input(const struct consent_opts *o, const struct consent_input *in, int *out_minor,

@@ -722,7 +722,8 @@ static void find_done(struct find *f)
 static int audit_json(const struct op_ctx *op, const char *action, const char *entity, int64_t id,
                       json_t *j, struct err *err)
 {
-	return audit_append_json(op->store, op->org, op_ctx_actor(op), action, entity, id, NULL, j, err);
+	return audit_append_json(op->store, op->org, op_ctx_actor(op), action, entity, id, NULL, j,
+	                         err);
 }
 
 /* The audit entry of a find, extract or erase, and the request's last

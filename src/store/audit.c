@@ -375,8 +375,8 @@ int audit_append_json(struct store *s, int64_t org_id, const char *actor, const 
 	if ((before && !jb) || (after && !ja))
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 	else
-		rc = audit_append(s, NULL, org_id, actor, action, entity, entity_id ? idtext : NULL, jb,
-		                  ja, err);
+		rc = audit_append(s, NULL, org_id, actor, action, entity, entity_id ? idtext : NULL,
+		                  jb, ja, err);
 	free(jb);
 	free(ja);
 	return rc;

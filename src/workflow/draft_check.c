@@ -11,6 +11,7 @@
 #include "screen/detect.h"
 #include "screen/screen.h"
 #include "screen/spell.h"
+#include "store/consent_rows.h"
 #include "store/draft_rows.h"
 
 #include <stdio.h>
@@ -548,21 +549,58 @@ static int check_words(const struct draft_check_in *in, struct draft_check_out *
 
 /* ---- media: alt text, consent ---- */
 
-/* The consent register plugs in here. Until one is installed (a table
- * named consent), consent for media showing people is a manual point the
- * person answers; with one, linking a draft's media to its consents is
- * still to be done, and says so. */
+/* The consents in the register that cover the account on the day the
+ * draft goes out, named in the point's detail so the person can see that
+ * everyone in the picture is among them; none is an error (register the
+ * signed form with consent add first). Whether the people in the picture
+ * are those people stays the person's answer to the checklist. */
+struct consent_names {
+	struct buf list;
+	size_t n;
+};
+
+static int consent_name(void *ctx, const struct consent_row *r)
+{
+	struct consent_names *c = ctx;
+
+	if (c->n < 10)
+		buf_printf(&c->list, "%s#%lld %s", c->n ? ", " : "", (long long)r->id, r->person_name);
+	c->n++;
+	return 0;
+}
+
 static int consent_hook(const struct draft_check_in *in, struct draft_check_out *out,
                         struct err *err)
 {
-	int have = draft_row_table_exists(in->store, "consent", err);
+	struct calendar_local lt;
+	struct consent_names c = {.n = 0};
+	struct consent_filter f = {.org_id = in->org_id, .account_id = in->account_id};
+	char day[11], t[1400];
+	int rc;
 
-	if (have < 0)
-		return have;
-	return point(out->points, "consent", "Samtycke", "manual",
-	             have ? "samtycke måste kontrolleras manuellt: samtyckesregistret är inte "
-	                    "kopplat till utkast ännu"
-	                  : "samtycke måste kontrolleras manuellt");
+	calendar_to_local(&lt, in->day_at);
+	snprintf(day, sizeof(day), "%04d-%02d-%02d", lt.y, lt.m, lt.d);
+	f.active_on = day;
+	buf_init(&c.list, 1024);
+	rc = consent_row_each(in->store, &f, consent_name, &c, err);
+	if (rc)
+		goto out;
+	if (!c.n) {
+		snprintf(t, sizeof(t),
+		         "inget samtycke i registret gäller kontot %s: registrera den undertecknade "
+		         "blanketten med consent add innan bilden publiceras",
+		         day);
+		rc = point(out->points, "consent", "Samtycke", "error", t);
+	} else {
+		snprintf(t, sizeof(t),
+		         "%zu samtycke%s gäller kontot %s: %s%s; kontrollera att alla på bilden finns "
+		         "bland dem och koppla inlägget med consent link när det är publicerat",
+		         c.n, c.n == 1 ? "" : "n", day, buf_cstr(&c.list), c.n > 10 ? " …" : "");
+		rc = point(out->points, "consent", "Samtycke", "manual", t);
+	}
+out:
+	buf_done(&c.list);
+	return rc;
 }
 
 static int check_media(const struct draft_check_in *in, struct draft_check_out *out,

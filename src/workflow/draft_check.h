@@ -35,6 +35,7 @@ int64_t draft_check_length(enum platform p, const char *text);
 
 struct draft_check_in {
 	struct store *store;
+	int64_t org_id;
 	enum platform platform;
 	int64_t account_id;
 	const char *text;

@@ -674,6 +674,7 @@ int drafts_check(const struct op_ctx *op, int64_t id, const struct drafts_check_
 	draft_platform(&d, &p);
 	media = json_loads(d.media ? d.media : "[]", 0, NULL);
 	ci = (struct draft_check_in){op->store,
+	                             op->org,
 	                             p,
 	                             d.account_id,
 	                             d.text,

@@ -192,8 +192,13 @@ expect_exit 0 "a draft with an image and no alt text" -- "$K" --as eva@exempelby
 d2=$(jq .id "$WORK/out")
 expect_exit 1 "check" -- "$K" --as eva@exempelby.se --json draft check "$d2" --no-screening
 [[ $(point alt_text) == error ]] && detail alt_text | grep -qF 'badplats.png' && ok "the image without alt text is an error" || bad "alt: $(detail alt_text)"
-[[ $(point consent) == manual ]] && [[ $(detail consent) == "samtycke måste kontrolleras manuellt" ]] &&
-	ok "consent for media showing people is a manual point" || bad "consent: $(point consent) $(detail consent)"
+[[ $(point consent) == error ]] && detail consent | grep -qF 'inget samtycke i registret' &&
+	ok "media showing people without a consent in the register is an error" || bad "consent: $(point consent) $(detail consent)"
+printf '%%PDF-1.4\n%% undertecknad blankett\n' >"$WORK/blankett.pdf"
+expect_exit 0 "a consent for the account" -- "$K" --as eva@exempelby.se consent add --person-name "Lisa Sjöberg" --scope exempelby --from 2026-01-01 --document "$WORK/blankett.pdf"
+expect_exit 1 "check again" -- "$K" --as eva@exempelby.se --json draft check "$d2" --no-screening
+[[ $(point consent) == manual ]] && detail consent | grep -qF 'Lisa Sjöberg' &&
+	ok "with a consent in force the point names it for the person to confirm" || bad "consent: $(point consent) $(detail consent)"
 jq -e '[.questions[] | .key] | index("copyright") and index("image_fit") and index("consent")' "$WORK/out" >/dev/null &&
 	ok "the media questions apply" || bad "questions: $(jq -c '[.questions[].key]' "$WORK/out")"
 expect_exit 0 "draft edit --alt" -- "$K" --as eva@exempelby.se draft edit "$d2" --alt "Badplatsen vid sjön en solig dag"

@@ -686,11 +686,12 @@ static void backoff_curve(void)
 	CHECK_INT(fetch_backoff_ms(100, 1, 5000, 0.5), 5000);
 }
 
-TEST_MAIN(T(fetch_head_and_form), T(fetch_ok_sends_agent_and_bearer), T(fetch_extra_headers_and_linkedin_errors),
-          T(fetch_429_honours_retry_after), T(fetch_retry_after_beyond_limit_gives_up),
-          T(fetch_5xx_retried_then_exhausted), T(fetch_graph_rate_limit_retried),
-          T(fetch_graph_error_named), T(fetch_4xx_not_retried), T(fetch_redirect_not_followed),
-          T(fetch_size_limit), T(fetch_insecure_url_refused), T(fetch_connection_refused),
-          T(fetch_public_only_refuses_loopback), T(fetch_public_only_refuses_names_and_literals),
+TEST_MAIN(T(fetch_head_and_form), T(fetch_ok_sends_agent_and_bearer),
+          T(fetch_extra_headers_and_linkedin_errors), T(fetch_429_honours_retry_after),
+          T(fetch_retry_after_beyond_limit_gives_up), T(fetch_5xx_retried_then_exhausted),
+          T(fetch_graph_rate_limit_retried), T(fetch_graph_error_named), T(fetch_4xx_not_retried),
+          T(fetch_redirect_not_followed), T(fetch_size_limit), T(fetch_insecure_url_refused),
+          T(fetch_connection_refused), T(fetch_public_only_refuses_loopback),
+          T(fetch_public_only_refuses_names_and_literals),
           T(fetch_loopback_allowed_without_public_only), T(scrub_removes_tokens),
           T(origin_and_secure), T(backoff_curve), T(addr_classifier))
