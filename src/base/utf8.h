@@ -13,4 +13,12 @@ ssize_t utf8_check(const char *s, size_t len);
 /* Number of code points in valid UTF-8 s (len bytes). */
 size_t utf8_length(const char *s, size_t len);
 
+/* Columns the valid UTF-8 s (len bytes) takes on a terminal: wide (East
+ * Asian, most emoji) characters take two, combining marks none. */
+size_t utf8_width(const char *s, size_t len);
+
+/* The length in bytes of the longest prefix of s (len bytes) that takes at
+ * most max_cols columns, never splitting a character; its width in *cols. */
+size_t utf8_fit(const char *s, size_t len, size_t max_cols, size_t *cols);
+
 #endif

@@ -662,6 +662,7 @@ static int one_line(struct run *r, const char *line, size_t len, long long linen
 	yajl_handle h;
 	yajl_status st;
 	size_t i = 0;
+	int at_end = 0;
 
 	while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
 		i++;
@@ -673,8 +674,10 @@ static int one_line(struct run *r, const char *line, size_t len, long long linen
 	if (!h)
 		return err_set(r->err, KV_ENOMEM, "%s: out of memory", r->name);
 	st = yajl_parse(h, (const unsigned char *)line, len);
-	if (st == yajl_status_ok)
+	if (st == yajl_status_ok) {
+		at_end = 1;
 		st = yajl_complete_parse(h);
+	}
 	if (st != yajl_status_ok) {
 		int rc;
 
@@ -682,8 +685,22 @@ static int one_line(struct run *r, const char *line, size_t len, long long linen
 			rc = err_set(r->err, KV_ENOMEM, "%s: out of memory", r->name);
 		} else {
 			unsigned char *msg = yajl_get_error(h, 0, NULL, 0);
-			size_t col = yajl_get_bytes_consumed(h) + 1;
-			const char *m = msg ? (const char *)msg : "malformed JSON";
+			/* The column in characters, not bytes: yajl has taken the
+			 * offending character, so it is the last one counted; an
+			 * error found only when the line ended is just after the
+			 * line's last character. */
+			size_t upto = at_end ? len : yajl_get_bytes_consumed(h);
+			size_t col = at_end ? 1 : 0;
+
+			while (at_end && upto > 0 && strchr(" \t\r", line[upto - 1]))
+				upto--;
+			for (size_t b = 0; b < upto && b < len; b++)
+				col += ((unsigned char)line[b] & 0xC0) != 0x80;
+			const char *m =
+			        at_end ? "the line ends inside its JSON (an object or a string "
+			                 "left open)"
+			        : msg  ? (const char *)msg
+			               : "malformed JSON";
 			size_t mlen = strlen(m);
 
 			while (mlen && (m[mlen - 1] == '\n' || m[mlen - 1] == ' '))

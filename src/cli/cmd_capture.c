@@ -1,5 +1,6 @@
 /* Commands for captured items: import files, list and show items, search. */
 #include "cli/cli.h"
+#include "cli/cli_table.h"
 
 #include "base/calendar.h"
 #include "capture/import.h"
@@ -244,42 +245,68 @@ static int parse_filter(struct cli_ctx *ctx, int argc, char **argv, struct item_
 	return code ? cli_fail(ctx, code) : 0;
 }
 
+static const struct cli_col item_cols[] = {{"item", 7, 1}, {"created", 25, 0}, {"direction", 9, 0},
+                                           {"kind", 8, 0}, {"state", 9, 0},    {"author", 20, 0},
+                                           {"text", 0, 0}};
+
+struct item_list {
+	struct cli_ctx *ctx;
+	size_t n;
+};
+
 static int print_item(void *arg, const struct item_row *r)
 {
-	struct cli_ctx *ctx = arg;
-	char created[CALENDAR_ISO_LEN] = "-";
+	struct item_list *l = arg;
+	char created[CALENDAR_ISO_LEN] = "-", id[24];
+	int cats = r->categories && *r->categories;
+	struct buf text;
 
-	if (ctx->json) {
+	if (l->ctx->json) {
 		cli_print_json(item_view_json(r));
 		return 0;
 	}
 	if (r->created_at)
 		calendar_format_local(created, r->created_at);
-	printf("%-7lld %-25s %-9s %-8s %-9s %-20.20s %s%s%s%s\n", (long long)r->id, created,
-	       r->direction[0] == 'u' ? "upprättad" : "inkommen", r->kind, r->state,
-	       r->author_name ? r->author_name : "-", r->snippet ? r->snippet : r->text,
-	       r->categories && *r->categories ? "  [" : "",
-	       r->categories && *r->categories ? r->categories : "",
-	       r->categories && *r->categories ? "]" : "");
+	snprintf(id, sizeof(id), "%lld", (long long)r->id);
+	buf_init(&text, 0);
+	buf_puts(&text, r->snippet ? r->snippet : r->text);
+	if (cats)
+		buf_printf(&text, "  [%s]", r->categories);
+	{
+		const char *cells[] = {id,
+		                       created,
+		                       r->direction[0] == 'u' ? "upprättad" : "inkommen",
+		                       r->kind,
+		                       r->state,
+		                       r->author_name,
+		                       buf_cstr(&text)};
+
+		if (l->n++ == 0)
+			cli_table_header(stdout, item_cols, 7);
+		cli_table_row(stdout, item_cols, 7, cells);
+	}
+	buf_done(&text);
 	return 0;
 }
 
 static int cmd_item_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct item_filter f = {0};
+	struct item_list l = {.ctx = ctx};
 	int code = parse_filter(ctx, argc, argv, &f);
 
 	if (code)
 		return code;
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
-	code = item_view_each(cli_op_at(ctx, f.org_id, 0), &f, print_item, ctx, &ctx->err);
+	code = item_view_each(cli_op_at(ctx, f.org_id, 0), &f, print_item, &l, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
 static int cmd_search(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct item_filter f = {.newest_first = 1};
+	struct item_list l = {.ctx = ctx};
 	struct buf q;
 	int code = parse_filter(ctx, argc, argv, &f);
 
@@ -294,7 +321,7 @@ static int cmd_search(struct cli_ctx *ctx, int argc, char **argv)
 			return cli_usage(ctx, ctx->cmd, "the query is too long");
 		}
 	f.query = buf_cstr(&q);
-	code = item_view_each(cli_op_at(ctx, f.org_id, 0), &f, print_item, ctx, &ctx->err);
+	code = item_view_each(cli_op_at(ctx, f.org_id, 0), &f, print_item, &l, &ctx->err);
 	buf_done(&q);
 	return code ? cli_fail(ctx, code) : 0;
 }

@@ -2,6 +2,7 @@
  * case list|show|evidence|decide|confirm|register, removed list. Parses and
  * prints; the rules are in workflow/cases. */
 #include "cli/cli.h"
+#include "cli/cli_table.h"
 
 #include "base/calendar.h"
 #include "base/time.h"
@@ -42,10 +43,19 @@ static void snippet(char *out, size_t outsz, const char *text)
 	out[n] = '\0';
 }
 
+static const struct cli_col case_cols[] = {{"case", 5, 1},     {"state", 20, 0},
+                                           {"due", 26, 0},     {"categories", 22, 0},
+                                           {"account", 20, 0}, {"text", 0, 0}};
+static const struct cli_col removed_cols[] = {
+        {"case", 5, 1},          {"state", 8, 0},     {"when", 25, 0},
+        {"registration", 14, 0}, {"via", 5, 0},       {"by", 12, 0},
+        {"sender", 20, 0},       {"evidence", 12, 0}, {"text", 0, 0}};
+
 static int print_case(void *arg, const struct case_rec *c)
 {
 	struct list_ctx *l = arg;
-	char due[CALENDAR_ISO_LEN], at[CALENDAR_ISO_LEN], text[61];
+	char due[CALENDAR_ISO_LEN], at[CALENDAR_ISO_LEN], text[61], id[24];
+	char due_mark[CALENDAR_ISO_LEN + 2], shown[80];
 
 	l->n++;
 	if (l->ctx->json) {
@@ -53,20 +63,30 @@ static int print_case(void *arg, const struct case_rec *c)
 		return 0;
 	}
 	snippet(text, sizeof(text), c->text);
+	snprintf(id, sizeof(id), "%lld", (long long)c->id);
 	if (l->removed) {
-		printf("%-5lld %-8s %-25s %-14s %-5s %-12s %-20s %.12s  %s\n", (long long)c->id,
-		       c->state, fmt_time(at, c->takedown_at),
-		       c->registration   ? c->registration
-		       : c->external_ref ? c->external_ref
-		                         : "-",
-		       c->takedown_via ? c->takedown_via : "-",
-		       c->takedown_by ? c->takedown_by : "-", c->author_name ? c->author_name : "-",
-		       c->evidence_sha256 ? c->evidence_sha256 : "-", text);
+		const char *cells[] = {id,
+		                       c->state,
+		                       fmt_time(at, c->takedown_at),
+		                       c->registration ? c->registration : c->external_ref,
+		                       c->takedown_via,
+		                       c->takedown_by,
+		                       c->author_name,
+		                       c->evidence_sha256,
+		                       text};
+
+		cli_table_row(stdout, removed_cols, 9, cells);
 		return 0;
 	}
-	printf("%-5lld %-20s %-25s%s %-22s %-20.20s %s%s\n", (long long)c->id, c->state,
-	       fmt_time(due, c->due_at), cases_is_overdue(c, l->now) ? "!" : " ", c->categories,
-	       c->account_handle, c->history ? "[historik] " : "", text);
+	snprintf(due_mark, sizeof(due_mark), "%s%s", fmt_time(due, c->due_at),
+	         cases_is_overdue(c, l->now) ? "!" : "");
+	snprintf(shown, sizeof(shown), "%s%s", c->history ? "[historik] " : "", text);
+	{
+		const char *cells[] = {id,   c->state, due_mark, c->categories, c->account_handle,
+		                       shown};
+
+		cli_table_row(stdout, case_cols, 6, cells);
+	}
 	return 0;
 }
 
@@ -99,15 +119,8 @@ static int list(struct cli_ctx *ctx, int argc, char **argv, int removed)
 	code = cli_org(ctx, &f.org_id);
 	if (!code && account)
 		code = cli_account(ctx, f.org_id, account, "--account", &f.account_id);
-	if (!code && !ctx->json) {
-		if (removed)
-			printf("%-5s %-8s %-25s %-14s %-5s %-12s %-20s %-12s  %s\n", "case",
-			       "state", "when", "registration", "via", "by", "sender", "evidence",
-			       "text");
-		else
-			printf("%-5s %-20s %-26s %-22s %-20s %s\n", "case", "state", "due",
-			       "categories", "account", "text");
-	}
+	if (!code && !ctx->json)
+		cli_table_header(stdout, removed ? removed_cols : case_cols, removed ? 9 : 6);
 	if (!code)
 		code = cases_list(cli_op_at(ctx, f.org_id, 0), &f, print_case, &l, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;

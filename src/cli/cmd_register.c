@@ -1,6 +1,7 @@
 /* Commands for the register: init, unit, person, account, register export.
  * Parses options, calls registry/, prints text or JSON. */
 #include "cli/cli.h"
+#include "cli/cli_table.h"
 
 #include "base/buf.h"
 #include "base/time.h"
@@ -197,6 +198,9 @@ static int cmd_unit_close(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_col unit_cols[] = {
+        {"unit", 4, 1}, {"name", 40, 0}, {"part of", 30, 0}, {"closed", 0, 0}};
+
 static int print_unit(void *arg, const struct unit_row *u)
 {
 	struct cli_ctx *ctx = arg;
@@ -205,10 +209,15 @@ static int print_unit(void *arg, const struct unit_row *u)
 		cli_print_json(json_pack("{s:I,s:s,s:s?,s:s?}", "id", (json_int_t)u->id, "name",
 		                         u->name, "parent", u->parent_name, "closed_on",
 		                         u->closed_on));
-	else
-		printf("%-4lld %-40s %s%s%s%s\n", (long long)u->id, u->name,
-		       u->parent_name ? u->parent_name : "", u->closed_on ? " [nedlagd " : "",
-		       u->closed_on ? u->closed_on : "", u->closed_on ? "]" : "");
+	else {
+		char id[24], closed[40] = "";
+		const char *cells[] = {id, u->name, u->parent_name ? u->parent_name : "", closed};
+
+		snprintf(id, sizeof(id), "%lld", (long long)u->id);
+		if (u->closed_on)
+			snprintf(closed, sizeof(closed), "nedlagd %s", u->closed_on);
+		cli_table_row(stdout, unit_cols, 4, cells);
+	}
 	return 0;
 }
 
@@ -219,6 +228,8 @@ static int cmd_unit_list(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
+	if (!code && !ctx->json)
+		cli_table_header(stdout, unit_cols, 4);
 	if (!code)
 		code = registry_units_each(&op, print_unit, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
@@ -279,6 +290,9 @@ static int cmd_person_add(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_col person_cols[] = {{"person", 6, 1}, {"name", 28, 0}, {"email", 36, 0},
+                                             {"title", 24, 0}, {"unit", 24, 0}, {"", 0, 0}};
+
 static int print_person(void *arg, const struct person_row *p)
 {
 	struct cli_ctx *ctx = arg;
@@ -288,10 +302,18 @@ static int print_person(void *arg, const struct person_row *p)
 		                         (json_int_t)p->id, "name", p->name, "title", p->title,
 		                         "email", p->email, "phone", p->phone, "unit", p->unit_name,
 		                         "contact_public", p->contact_public, "active", p->active));
-	else
-		printf("%-4lld %-28s %-36s %-24s %s%s\n", (long long)p->id, p->name, p->email,
-		       p->title ? p->title : "", p->unit_name ? p->unit_name : "",
-		       p->active ? "" : " [slutat]");
+	else {
+		char id[24];
+		const char *cells[] = {id,
+		                       p->name,
+		                       p->email,
+		                       p->title ? p->title : "",
+		                       p->unit_name ? p->unit_name : "",
+		                       p->active ? "" : "slutat"};
+
+		snprintf(id, sizeof(id), "%lld", (long long)p->id);
+		cli_table_row(stdout, person_cols, 6, cells);
+	}
 	return 0;
 }
 
@@ -302,6 +324,8 @@ static int cmd_person_list(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
+	if (!code && !ctx->json)
+		cli_table_header(stdout, person_cols, 6);
 	if (!code)
 		code = registry_people_each(&op, print_person, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
@@ -434,6 +458,9 @@ static int parse_account(struct cli_ctx *ctx, const struct cli_command *cmd, int
 	return 0;
 }
 
+static const struct cli_col account_cols[] = {
+        {"id", 4, 1}, {"platform", 10, 0}, {"handle", 28, 0}, {"status", 9, 0}, {"unit", 0, 0}};
+
 static int print_account(struct cli_ctx *ctx, struct op_ctx *op, int64_t id, int full)
 {
 	struct account_rec *r = NULL;
@@ -444,10 +471,12 @@ static int print_account(struct cli_ctx *ctx, struct op_ctx *op, int64_t id, int
 	if (ctx->json) {
 		cli_print_json(registry_account_json(r));
 	} else if (!full) {
-		printf("%-4lld %-10s %-28s %-9s %s\n", (long long)r->v.id,
-		       register_platform_name(r->v.platform), r->v.handle,
-		       register_account_status_name(r->v.status),
-		       r->unit_name ? r->unit_name : "-");
+		char idb[24];
+		const char *cells[] = {idb, register_platform_name(r->v.platform), r->v.handle,
+		                       register_account_status_name(r->v.status), r->unit_name};
+
+		snprintf(idb, sizeof(idb), "%lld", (long long)r->v.id);
+		cli_table_row(stdout, account_cols, 5, cells);
 	} else {
 		json_t *j = registry_account_json(r);
 		const char *key;
@@ -574,6 +603,8 @@ static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 	code = registry_open(ctx, &op);
 	if (!code)
 		code = registry_account_ids(&op, &ids, &n, &ctx->err);
+	if (!code && !ctx->json)
+		cli_table_header(stdout, account_cols, 5);
 	for (size_t i = 0; i < n && !code; i++) {
 		struct account_rec *r = NULL;
 

@@ -2,7 +2,9 @@
  * inbox, the daily review and running the workflow over captured items by
  * hand. Parsing and printing only; the rules are in workflow/. */
 #include "cli/cli.h"
+#include "cli/cli_table.h"
 
+#include "base/buf.h"
 #include "base/calendar.h"
 #include "base/time.h"
 #include "registry/registry.h"
@@ -123,10 +125,16 @@ struct list_ctx {
 	size_t n;
 };
 
+static const struct cli_col inbox_cols[] = {
+        {"question", 8, 1}, {"due", 25, 0},    {"", 9, 0},    {"state", 9, 0},
+        {"account", 26, 0}, {"sender", 20, 0}, {"text", 0, 0}};
+
 static int print_question(void *arg, const struct question_row *q)
 {
 	struct list_ctx *l = arg;
 	char arrived[CALENDAR_ISO_LEN], due[CALENDAR_ISO_LEN], answered[CALENDAR_ISO_LEN];
+	char id[24];
+	struct buf text;
 	int overdue = inbox_is_overdue(q, l->now);
 	int referral = inbox_needs_referral(q);
 
@@ -138,9 +146,25 @@ static int print_question(void *arg, const struct question_row *q)
 		cli_print_json(inbox_view_json(q, l->now));
 		return 0;
 	}
-	printf("%-6lld %-25s %-9s %-9s %-26s %-20.20s %s%s\n", (long long)q->id, due,
-	       overdue ? "FÖRSENAD" : "", q->state, q->account, q->author ? q->author : "-",
-	       referral ? "[hänvisas] " : "", q->text);
+	snprintf(id, sizeof(id), "%lld", (long long)q->id);
+	buf_init(&text, 0);
+	if (referral)
+		buf_puts(&text, "[hänvisas] ");
+	buf_puts(&text, q->text);
+	{
+		const char *cells[] = {id,
+		                       due,
+		                       overdue ? "FÖRSENAD" : "",
+		                       q->state,
+		                       q->account,
+		                       q->author,
+		                       buf_cstr(&text)};
+
+		if (l->n == 1)
+			cli_table_header(stdout, inbox_cols, 7);
+		cli_table_row(stdout, inbox_cols, 7, cells);
+	}
+	buf_done(&text);
 	if (q->has_response)
 		printf("       besvarad %s efter %lld:%02lld arbetstimmar\n", answered,
 		       (long long)(q->response_seconds / 3600),

@@ -94,4 +94,56 @@ expect_grep "^mal +Vad vill ni uppnå" "$WORK/out" "the checklist prints the que
 expect_exit 1 "account check finds problems" -- "$K" account check vasterby-skola
 expect_grep "mandatory" "$WORK/out" "plain account check marks the mandatory checks"
 
+# Lists line up by display width (Å, Ö, emoji, long names), under a header.
+printf '%s\n' \
+	'{"id":"w-1","platform":"linkedin","account":"vasterby-kommun","kind":"post","author":{"id":"u1","name":"Åsa Öberg"},"created_at":"2026-02-06T09:00:00Z","text":"Hej på er, vilken fin badplats"}' \
+	'{"id":"w-2","platform":"linkedin","account":"vasterby-kommun","kind":"post","author":{"id":"u2","name":"🎉🎉 Fest"},"created_at":"2026-02-06T09:01:00Z","text":"Grattis 🎉 till badplatsen"}' \
+	'{"id":"w-3","platform":"linkedin","account":"vasterby-kommun","kind":"post","author":{"id":"u3","name":"En mycket lång författare som inte får plats i kolumnen"},"created_at":"2026-02-06T09:02:00Z","text":"Långt namn, badplats"}' \
+	>"$WORK/wide.jsonl"
+"$K" import "$WORK/wide.jsonl" >/dev/null
+aligned() { # FILE: every row's columns start where the header's titles do
+	python3 - "$1" <<'PY'
+import sys, unicodedata
+def cells(line):
+    out = []
+    for ch in line:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ('Mn', 'Cf'):
+            continue
+        w = 2 if unicodedata.east_asian_width(ch) in ('W', 'F') else 1
+        out.append(ch)
+        out.extend([None] * (w - 1))
+    return out
+lines = open(sys.argv[1], encoding='utf-8').read().splitlines()
+head = cells(lines[0])
+starts = [i for i in range(1, len(head)) if head[i] != ' ' and head[i - 1] == ' ']
+for row in lines[1:]:
+    c = cells(row)
+    for s in starts:
+        if s >= len(c):
+            break  # the cells left are empty
+        if c[s] is None or c[s - 1] != " ":
+            sys.exit(f"column at {s} broken in: {row}")
+sys.exit(0 if len(lines) > 1 and starts else "no rows")
+PY
+}
+for cmd in "item list" "search badplats" "account list" "unit list" "person list"; do
+	expect_exit 0 "$cmd" -- "$K" $cmd
+	head -1 "$WORK/out" | grep -qE '^ *(item|id|name|unit|handle|account|person)' && ok "$cmd has a header line" || bad "$cmd header: $(head -1 "$WORK/out")"
+	[[ $cmd == "person list" || $cmd == "unit list" ]] && [[ $(wc -l <"$WORK/out") -lt 2 ]] && continue
+	err=$(aligned "$WORK/out" 2>&1) && ok "$cmd columns line up by display width" || bad "$cmd: $err"
+done
+"$K" item list >"$WORK/items.txt"
+grep -qF 'En mycket lång förf…' "$WORK/items.txt" && ok "a long name is cut with …" || bad "long name: $(grep lång "$WORK/items.txt")"
+grep -qF 'Åsa Öberg' "$WORK/items.txt" && ok "Å and Ö are printed whole" || bad "Åsa: $(cat "$WORK/items.txt")"
+
+# A JSON Lines error names the line and the column where it is.
+printf '%s\n' '{"id":"c-1","platform":"linkedin","account":"vasterby-kommun","kind":"post","created_at":"2026-02-06T10:00:00Z","text":"ok"}' \
+	'{"id":"c-2","platform":"linkedin","text":"Öppet hus på fredag"' >"$WORK/col.jsonl"
+want=$(($(sed -n 2p "$WORK/col.jsonl" | python3 -c 'import sys; print(len(sys.stdin.read().rstrip("\n")))') + 1))
+expect_exit 2 "a JSONL line left open" -- "$K" import "$WORK/col.jsonl"
+expect_grep "line 2, column $want: the line ends inside its JSON" "$WORK/err" "the error is at the end of line 2, counted in characters"
+printf '%s\n' '{"id":"c-3","text":"Åäö" x}' >"$WORK/col2.jsonl"
+expect_exit 2 "a stray character" -- "$K" import "$WORK/col2.jsonl"
+expect_grep "line 1, column 26: lexical error" "$WORK/err" "the column is the stray character's"
+
 finish

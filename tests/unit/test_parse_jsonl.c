@@ -102,7 +102,12 @@ static void bad_lines(void)
 	    "\n",
 	    "in.jsonl: line 2: expected string for 'text', got number");
 	CHECK_INT(g.n_items, 1);
-	BAD("\n\n{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\"", "in.jsonl: line 3, column ");
+	/* A line that ends inside its JSON: the column just after its last
+	 * character, trailing blanks left out. */
+	BAD("\n\n{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\"  \r\n",
+	    "in.jsonl: line 3, column 36: the line ends inside its JSON");
+	/* Columns count characters: å and ä are two bytes each; x is the 23rd. */
+	BAD("{\"id\":\"å\",\"text\":\"äö\" x}", "line 1, column 23: lexical error");
 	BAD("{\"id\":\"1\",\"platform\":\"x\",\"text\":\"a\"}", "line 1: missing 'created_at'");
 	BAD("{\"platform\":\"x\",\"text\":\"a\",\"created_at\":\"2026-01-01T00:00:00Z\"}",
 	    "line 1: missing 'id'");
@@ -198,7 +203,7 @@ static void fields_escapes_and_unknown_values(void)
 	    "'id' is empty");
 	BAD("\"just a string\"", "line 1: expected an object, got string");
 	BAD("{\"id\":\"1\"} {\"id\":\"2\"}", "line 1, column ");
-	BAD("{\"id\":\"1\",}", "line 1, column ");
+	BAD("{\"id\":\"1\",}", "line 1, column 11: parse error");
 }
 
 static void long_lines(void)
