@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -549,6 +550,42 @@ unsigned server_default_threads(void)
 	return n < 4 ? 4u : n > 64 ? 64u : (unsigned)n;
 }
 
+/* Why the daemon could not listen on addr: a bind of our own, the way the
+ * daemon binds (SO_REUSEADDR), finds the reason, and the message says which
+ * setting changes the address. */
+static int listen_failed(const char *listen, const struct addrinfo *ai, struct err *err)
+{
+	int fd = socket(ai->ai_family, SOCK_STREAM, 0), one = 1, e = 0;
+
+	if (fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0)
+			e = errno;
+		close(fd);
+	}
+	if (e == EADDRINUSE)
+		return err_set(err, KV_EIO,
+		               "cannot listen on %s: the address is already in use (another "
+		               "kanalvakt serve, or another program); choose another with "
+		               "`kanalvakt serve --listen 127.0.0.1:PORT` or `listen =` under [server] "
+		               "in kanalvakt.conf",
+		               listen);
+	if (e == EACCES)
+		return err_set(err, KV_EIO,
+		               "cannot listen on %s: not permitted (a port below 1024 needs "
+		               "privileges); choose another with `kanalvakt serve --listen "
+		               "127.0.0.1:PORT` or `listen =` under [server] in kanalvakt.conf",
+		               listen);
+	if (e == EADDRNOTAVAIL)
+		return err_set(err, KV_EIO,
+		               "cannot listen on %s: no interface of this machine has that address; "
+		               "choose another with `kanalvakt serve --listen ADDR:PORT` or `listen =` "
+		               "under [server] in kanalvakt.conf",
+		               listen);
+	return err_set(err, KV_EIO, "cannot listen on %s%s%s", listen, e ? ": " : "",
+	               e ? strerror(e) : "");
+}
+
 int server_start(struct server **out, const struct server_opts *o, struct err *err)
 {
 	struct server *srv = NULL;
@@ -634,8 +671,7 @@ int server_start(struct server **out, const struct server_opts *o, struct err *e
 		        o->max_conns ? o->max_conns : 64u, MHD_OPTION_THREAD_POOL_SIZE, threads,
 		        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_END);
 	if (!srv->mhd) {
-		rc = err_set(err, KV_EIO, "cannot listen on %s (address in use or not permitted)",
-		             o->listen);
+		rc = listen_failed(o->listen, ai, err);
 		goto out;
 	}
 	di = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
