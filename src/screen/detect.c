@@ -626,7 +626,7 @@ size_t detect_all(const char *text, size_t len, detect_fn fn, void *ctx)
 				i = e;
 				continue;
 			}
-			if (g.size[0] <= 4 && (st = street_start(s, i)) != (size_t)-1) {
+			if (g.n >= 1 && g.size[0] <= 4 && (st = street_start(s, i)) != (size_t)-1) {
 				e = g.end[0];
 				if (e < len &&
 				    ((s[e] >= 'A' && s[e] <= 'Z') ||

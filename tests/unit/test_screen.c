@@ -185,8 +185,9 @@ static int collect(void *ctx, int category, const char *rule, size_t start, size
 		f->start[f->n] = start;
 		f->end[f->n] = end;
 		f->n++;
+		return 0;
 	}
-	return 0;
+	return 1; /* enough: stop the scan */
 }
 
 static struct found scan(const char *text)
@@ -196,6 +197,27 @@ static struct found scan(const char *text)
 	memset(&f, 0, sizeof(f));
 	detect_all(text, strlen(text), collect, &f);
 	return f;
+}
+
+/* A street word before a run of digits too long to be any number: no
+ * address, and the scan goes on forward (it once went back to the start of
+ * the text with an address ending before it began, and found the same
+ * things again and again). */
+static void detect_long_digit_run_after_street(void)
+{
+	char text[200];
+	struct found f;
+	size_t hits;
+
+	snprintf(text, sizeof(text), "I Storgatan 12 bor jag. På Storgatan %s1 a",
+	         "0000000000000000000000000000000000000000");
+	memset(&f, 0, sizeof(f));
+	hits = detect_all(text, strlen(text), collect, &f);
+	CHECK_INT(hits, 1);
+	CHECK_INT(f.n, 1);
+	CHECK_STR(f.rule[0], "detect.address");
+	CHECK_INT(f.start[0], strlen("I "));
+	CHECK_INT(f.end[0], strlen("I Storgatan 12"));
 }
 
 static void detect_finds_personnummer_in_text(void)
@@ -576,8 +598,9 @@ static void swedish_rules_compounds_and_innocent_senses(void)
 TEST_MAIN(T(norm_folds_case_and_keeps_swedish_letters), T(norm_undoes_obfuscation),
           T(norm_maps_back_to_original_bytes), T(norm_survives_invalid_utf8), T(luhn_and_iban),
           T(personnummer_forms), T(personnummer_dates_must_be_real),
-          T(detect_finds_personnummer_in_text), T(detect_ignores_dates_orgnr_and_order_numbers),
-          T(detect_phone_numbers), T(detect_email_address_and_postnummer), T(detect_financial),
+          T(detect_finds_personnummer_in_text), T(detect_long_digit_run_after_street),
+          T(detect_ignores_dates_orgnr_and_order_numbers), T(detect_phone_numbers),
+          T(detect_email_address_and_postnummer), T(detect_financial),
           T(rules_malformed_line_names_file_and_line), T(rules_rejected_pattern_names_rule),
           T(rules_context_and_offsets), T(rules_gated_by_triggers),
           T(rules_version_follows_content), T(model_file_loads_and_scores),
