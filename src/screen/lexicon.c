@@ -10,9 +10,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -805,6 +807,79 @@ static hs_database_t *cache_load(const char *path)
 	return db;
 }
 
+/* The cache keeps the newest LEX_CACHE_KEEP databases (a rule set compiles
+ * to four; the rest are rule sets edited away or another Hyperscan's), by
+ * the time each was last written or used: a long-running installation whose
+ * rules change every week does not fill the disk. Leftover temporary files
+ * of a writer that died are removed after an hour. Best effort, as the
+ * cache is. */
+#define LEX_CACHE_KEEP 24
+
+struct cache_entry {
+	char name[256];
+	time_t mtime;
+};
+
+static int cache_entry_newer(const void *a, const void *b)
+{
+	const struct cache_entry *x = a, *y = b;
+
+	return (x->mtime < y->mtime) - (x->mtime > y->mtime);
+}
+
+static void cache_prune(const char *dir, size_t keep)
+{
+	struct cache_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	char path[4400];
+	struct dirent *e;
+	struct stat st;
+	time_t now = time(NULL);
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		int db = len > 11 && strncmp(e->d_name, "screen-", 7) == 0 &&
+		         strcmp(e->d_name + len - 5, ".hsdb") == 0;
+		int tmp = len > 11 && strncmp(e->d_name, "screen-", 7) == 0 &&
+		          strcmp(e->d_name + len - 4, ".tmp") == 0;
+
+		if ((!db && !tmp) || len >= sizeof(v->name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (tmp) {
+			if (now - st.st_mtime > 3600)
+				remove(path);
+			continue;
+		}
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			struct cache_entry *nv = realloc(v, nc * sizeof(*v));
+
+			if (!nv)
+				break;
+			v = nv;
+			cap = nc;
+		}
+		snprintf(v[n].name, sizeof(v[n].name), "%s", e->d_name);
+		v[n].mtime = st.st_mtime;
+		n++;
+	}
+	closedir(d);
+	if (n > keep) {
+		qsort(v, n, sizeof(*v), cache_entry_newer);
+		for (size_t i = keep; i < n; i++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, v[i].name);
+			remove(path);
+		}
+	}
+	free(v);
+}
+
 /* Best effort: a cache that cannot be written only costs the next start. */
 static void cache_store(const char *dir, const char *path, const hs_database_t *db)
 {
@@ -834,6 +909,8 @@ static void cache_store(const char *dir, const char *path, const hs_database_t *
 	if (f && fwrite(bytes, 1, len, f) == len && fclose(f) == 0) {
 		if (rename(tmp, path) != 0)
 			remove(tmp);
+		else
+			cache_prune(dir, LEX_CACHE_KEEP);
 	} else {
 		if (f)
 			fclose(f);
@@ -863,8 +940,11 @@ static int compile(struct lexicon *lx, const struct plist *p, hs_database_t **db
 		if (cached) {
 			cache_key(key, p);
 			snprintf(path, sizeof(path), "%s/screen-%s.hsdb", dirpath, key);
-			if ((*db = cache_load(path)) != NULL)
+			if ((*db = cache_load(path)) != NULL) {
+				/* Used now: among the newest for the pruning. */
+				utimensat(AT_FDCWD, path, NULL, 0);
 				return KV_OK;
+			}
 		}
 		if (hs_compile_multi((const char *const *)p->expr, p->flags, p->ids, (unsigned)p->n,
 		                     HS_MODE_BLOCK, NULL, db, &cerr) == HS_SUCCESS) {
