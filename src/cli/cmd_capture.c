@@ -326,52 +326,109 @@ static int cmd_search(struct cli_ctx *ctx, int argc, char **argv)
 	return code ? cli_fail(ctx, code) : 0;
 }
 
+/* `rescreen` as an ingest step: the items are screened again in the
+ * capture layer's transactions, then the workflow sees the new flags (cases
+ * for new violations, questions for new questions, kept cases of edited
+ * items reopened). */
+struct rescreen_step {
+	struct capture_screener *sc;
+	int all;
+	struct rescreen_report r;
+};
+
+static int rescreen_step(void *arg, const struct op_ctx *op, struct err *err)
+{
+	struct rescreen_step *st = arg;
+	int rc = capture_screener_rescreen(op->store, st->sc, op->org, st->all, &st->r, err);
+
+	if (!rc && st->r.screened) {
+		json_t *a = json_pack("{s:s,s:I,s:I}", "ruleset", capture_screener_ruleset(st->sc),
+		                      "screened", (json_int_t)st->r.screened, "flagged",
+		                      (json_int_t)st->r.flagged);
+		char *after = a ? json_dumps(a, JSON_COMPACT) : NULL;
+
+		json_decref(a);
+		rc = after ? audit_append(op->store, NULL, op->org, op_ctx_actor(op),
+		                          "capture.rescreen", "ruleset",
+		                          capture_screener_ruleset(st->sc), NULL, after, err)
+		           : err_set(err, KV_ENOMEM, "out of memory");
+		free(after);
+	}
+	return rc;
+}
+
+struct rescreen_src {
+	struct rescreen_step *step;
+	int handed;
+	struct ingest_result res;
+};
+
+static int rescreen_next(void *arg, struct ingest_source *src)
+{
+	struct rescreen_src *rs = arg;
+
+	if (rs->handed)
+		return 0;
+	rs->handed = 1;
+	src->kind = INGEST_STEP;
+	src->step = rescreen_step;
+	src->step_ctx = rs->step;
+	return 1;
+}
+
+static void rescreen_done(void *arg, const struct ingest_source *src,
+                          const struct ingest_result *res)
+{
+	struct rescreen_src *rs = arg;
+
+	(void)src;
+	rs->res = *res;
+}
+
 static int cmd_rescreen(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {0}};
-	struct capture_screener *sc;
-	struct rescreen_report r = {0};
-	char *after = NULL;
+	struct rescreen_step st = {0};
+	struct rescreen_src rs = {.step = &st};
+	struct ingest_ops ops = {.next = rescreen_next, .done = rescreen_done, .ctx = &rs};
+	struct ingest_report rep;
 	int64_t org = 0;
-	int c, all = 0, code;
+	int c, code;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'a')
 			return cli_bad_option(ctx, ctx->cmd, argc, argv);
-		all = 1;
+		st.all = 1;
 	}
 	if (optind < argc)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[optind]);
 	code = cli_org(ctx, &org);
 	if (code)
 		return cli_fail(ctx, code);
-	sc = cli_screener(ctx);
-	if (!sc)
+	st.sc = cli_screener(ctx);
+	if (!st.sc)
 		return cli_fail(ctx, ctx->err.code);
-	code = capture_screener_rescreen(ctx->store, sc, org, all, &r, &ctx->err);
-	if (!code && r.screened) {
-		json_t *a = json_pack("{s:s,s:I,s:I}", "ruleset", capture_screener_ruleset(sc),
-		                      "screened", (json_int_t)r.screened, "flagged",
-		                      (json_int_t)r.flagged);
-
-		after = json_dumps(a, JSON_COMPACT);
-		json_decref(a);
-		code = audit_append(ctx->store, NULL, org, ctx->actor, "capture.rescreen",
-		                    "ruleset", capture_screener_ruleset(sc), NULL, after,
-		                    &ctx->err);
-		free(after);
+	ingest_run(cli_op_at(ctx, org, 0), &ops, &rep);
+	if (rs.res.rc) {
+		ctx->err = rs.res.err;
+		return cli_fail(ctx, rs.res.rc);
 	}
-	if (code)
-		return cli_fail(ctx, code);
+	cli_ingest_warning(&rep);
 	if (ctx->json)
-		cli_print_json(json_pack("{s:s,s:I,s:I}", "ruleset", capture_screener_ruleset(sc),
-		                         "screened", (json_int_t)r.screened, "flagged",
-		                         (json_int_t)r.flagged));
+		cli_print_json(json_pack(
+		        "{s:s,s:I,s:I,s:I,s:I,s:I}", "ruleset", capture_screener_ruleset(st.sc),
+		        "screened", (json_int_t)st.r.screened, "flagged", (json_int_t)st.r.flagged,
+		        "questions_opened", (json_int_t)rep.sync.questions_opened, "cases_opened",
+		        (json_int_t)rep.sync.cases_opened, "cases_reopened",
+		        (json_int_t)rep.sync.cases_reopened));
 	else
-		printf("rules %s: %lld items screened, %lld flagged\n",
-		       capture_screener_ruleset(sc), (long long)r.screened, (long long)r.flagged);
+		printf("rules %s: %lld items screened, %lld flagged; %lld questions and %lld cases "
+		       "opened, %lld cases reopened\n",
+		       capture_screener_ruleset(st.sc), (long long)st.r.screened,
+		       (long long)st.r.flagged, (long long)rep.sync.questions_opened,
+		       (long long)rep.sync.cases_opened, (long long)rep.sync.cases_reopened);
 	return 0;
 }
 
@@ -490,7 +547,8 @@ const struct cli_command cli_cmds_capture[] = {
         {"media", "fetch", cmd_media_fetch, "[--limit N]",
          "fetch pending media into the blob store (exit 3 when some failed)"},
         {"rescreen", NULL, cmd_rescreen, "[--all]",
-         "screen again the inkommen items not screened with the current rules (--all: all)"},
+         "screen again the inkommen items not screened with the current rules (--all: all), "
+         "then open the questions and cases the new flags call for"},
         {"item", "list", cmd_item_list,
          "[--account A] [--direction inkommen|upprättad] [--kind K] [--state S]\n"
          "    [--from T] [--to T] [--newest-first] [--limit N]",

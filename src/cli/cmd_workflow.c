@@ -410,16 +410,19 @@ static int cmd_workflow_sync(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, code);
 	code = workflow_sync(cli_op_at(ctx, org, 0), &r, &ctx->err);
 	if (ctx->json)
-		cli_print_json(json_pack(
-		        "{s:I,s:I,s:I,s:I,s:i}", "questions_opened", (json_int_t)r.questions_opened,
-		        "questions_answered", (json_int_t)r.questions_answered, "questions_history",
-		        (json_int_t)r.questions_history, "cases_opened", (json_int_t)r.cases_opened,
-		        "parts_failed", r.parts_failed));
+		cli_print_json(json_pack("{s:I,s:I,s:I,s:I,s:I,s:i}", "questions_opened",
+		                         (json_int_t)r.questions_opened, "questions_answered",
+		                         (json_int_t)r.questions_answered, "questions_history",
+		                         (json_int_t)r.questions_history, "cases_opened",
+		                         (json_int_t)r.cases_opened, "cases_reopened",
+		                         (json_int_t)r.cases_reopened, "parts_failed",
+		                         r.parts_failed));
 	else
 		printf("%lld questions opened, %lld answered, %lld history (closed); %lld cases "
-		       "opened\n",
+		       "opened, %lld reopened\n",
 		       (long long)r.questions_opened, (long long)r.questions_answered,
-		       (long long)r.questions_history, (long long)r.cases_opened);
+		       (long long)r.questions_history, (long long)r.cases_opened,
+		       (long long)r.cases_reopened);
 	return code ? cli_fail(ctx, code) : 0;
 }
 

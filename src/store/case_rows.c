@@ -228,7 +228,12 @@ int case_row_update(struct store *s, const struct case_rec *c, int64_t now, stru
 
 	rc = store_prepare(s, &st,
 	                   "UPDATE mod_case SET state = ?, decision = ?, reason = ?,"
-	                   " decided_by = ?, decided_at = ?, confirmed_by = ?, confirmed_at = ?,"
+	                   " decided_by = ?, decided_at = ?5,"
+	                   " decided_version = CASE WHEN ?5 IS NULL THEN NULL"
+	                   "  WHEN decided_at IS ?5 THEN decided_version"
+	                   "  ELSE (SELECT MAX(version) FROM item_version"
+	                   "   WHERE item_id = mod_case.item_id) END,"
+	                   " confirmed_by = ?, confirmed_at = ?,"
 	                   " evidence_sha256 = ?, evidence_at = ?, registration = ?,"
 	                   " external_ref = ?, takedown_via = ?, takedown_by = ?,"
 	                   " takedown_at = ?, takedown_result = ?, updated_at = ?"
@@ -383,4 +388,80 @@ int case_row_item_screening(struct store *s, int64_t item_id, cases_screening_fn
 		rc = err_set(err, KV_ENOTFOUND, "item %lld was never screened", (long long)item_id);
 	store_stmt_free(st);
 	return rc;
+}
+
+int case_row_kept_edited(struct store *s, int64_t org, int64_t after_flag, int64_t max_flag,
+                         cases_edited_fn fn, void *ctx, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_prepare(
+	        s, &st,
+	        "SELECT m.id, m.item_id, m.account_id, v.version, COALESCE(v.version_at, 0),"
+	        " v.captured_at, sc.categories, m.decided_by, COALESCE(m.decided_at, 0), m.reason"
+	        " FROM mod_case m"
+	        " JOIN item_version v ON v.item_id = m.item_id"
+	        "  AND v.version = (SELECT MAX(version) FROM item_version WHERE item_id = "
+	        "m.item_id)"
+	        " JOIN item_screening sc ON sc.item_id = m.item_id AND sc.version = v.version"
+	        " WHERE m.org_id = ? AND m.state = 'kept' AND v.version > 1"
+	        " AND (v.version > m.decided_version OR (m.decided_version IS NULL"
+	        "  AND v.captured_at > COALESCE(m.decided_at, 0)))"
+	        " AND sc.categories <> ''"
+	        " AND m.item_id IN (SELECT item_id FROM item_flag WHERE id > ? AND id <= ?)"
+	        " ORDER BY m.id",
+	        err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, org);
+	store_bind_int(st, 2, after_flag);
+	store_bind_int(st, 3, max_flag);
+	while ((rc = store_step(st, err)) == 1) {
+		struct case_edited e = {
+		        .case_id = store_col_int(st, 0),
+		        .item_id = store_col_int(st, 1),
+		        .account_id = store_col_int(st, 2),
+		        .version = store_col_int(st, 3),
+		        .version_at = store_col_int(st, 4),
+		        .captured_at = store_col_int(st, 5),
+		        .categories = store_col_text(st, 6),
+		        .decided_by = store_col_text(st, 7),
+		        .decided_at = store_col_int(st, 8),
+		        .reason = store_col_text(st, 9),
+		};
+
+		rc = fn(ctx, &e);
+		if (rc)
+			break;
+	}
+	store_stmt_free(st);
+	return rc;
+}
+
+int case_row_reopen(struct store *s, int64_t id, const char *categories, int64_t due_at,
+                    int64_t now, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_prepare(s, &st,
+	                   "UPDATE mod_case SET state = 'open', categories = ?, due_at = ?,"
+	                   " decision = NULL, reason = NULL, decided_by = NULL, decided_at = NULL,"
+	                   " decided_version = NULL, confirmed_by = NULL, confirmed_at = NULL,"
+	                   " updated_at = ? WHERE id = ? AND state = 'kept' RETURNING id",
+	                   err);
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, categories);
+	store_bind_int(st, 2, due_at);
+	store_bind_int(st, 3, now);
+	store_bind_int(st, 4, id);
+	rc = store_step(st, err);
+	if (rc == 1)
+		rc = store_step(st, err);
+	else if (rc == 0)
+		rc = err_set(err, KV_ENOTFOUND, "case %lld is not kept", (long long)id);
+	store_stmt_free(st);
+	return rc < 0 ? rc : KV_OK;
 }

@@ -135,4 +135,33 @@ typedef int (*cases_screening_fn)(void *ctx, int64_t version, const char *rulese
 int case_row_item_screening(struct store *s, int64_t item_id, cases_screening_fn fn, void *ctx,
                             struct err *err);
 
+/* A kept case whose item was edited after the decision and flagged again. */
+struct case_edited {
+	int64_t case_id;
+	int64_t item_id;
+	int64_t account_id;
+	int64_t version;     /* the item's newest version */
+	int64_t version_at;  /* when it was edited (0: unknown) */
+	int64_t captured_at; /* when the edit was captured */
+	const char *categories;
+	const char *decided_by;
+	int64_t decided_at;
+	const char *reason;
+};
+typedef int (*cases_edited_fn)(void *ctx, const struct case_edited *e);
+
+/* Calls fn for each kept case of org whose item has a flag row with an id in
+ * (after_flag, max_flag] and a newest version captured after the decision:
+ * an edit the moderator has not seen. A rescreen of the version that was
+ * judged does not count. In case order. */
+int case_row_kept_edited(struct store *s, int64_t org, int64_t after_flag, int64_t max_flag,
+                         cases_edited_fn fn, void *ctx, struct err *err);
+
+/* Opens kept case id again for categories, due at due_at: the decision,
+ * its reason and its confirmation are cleared (the audit chain keeps them);
+ * the evidence and the registration stay. KV_ENOTFOUND when the case is not
+ * kept (any more). */
+int case_row_reopen(struct store *s, int64_t id, const char *categories, int64_t due_at,
+                    int64_t now, struct err *err);
+
 #endif

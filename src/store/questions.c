@@ -328,3 +328,52 @@ int questions_find_unanswered(struct store *s, int64_t account_id, const char *p
 	store_reset(st);
 	return rc;
 }
+
+int questions_scan_rescreened(struct store *s, int64_t org, int64_t since, int64_t upto,
+                              qitem_fn fn, void *ctx, int64_t *out_max_screened, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int64_t max = since;
+	int rc;
+
+	rc = store_prepare(
+	        s, &st,
+	        "SELECT i.id, i.account_id, i.platform_id, i.parent_platform_id,"
+	        " i.root_platform_id, i.direction, COALESCE(i.created_at, i.captured_at),"
+	        " sc.question, sc.categories, i.captured_at, sc.screened_at"
+	        " FROM item_screening sc JOIN item i ON i.id = sc.item_id"
+	        " WHERE sc.question = 1 AND sc.screened_at >= ? AND i.org_id = ? AND i.id <= ?"
+	        " AND i.direction = 'inkommen'"
+	        " AND NOT EXISTS (SELECT 1 FROM question q WHERE q.item_id = i.id)"
+	        " ORDER BY i.id",
+	        err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, since);
+	store_bind_int(st, 2, org);
+	store_bind_int(st, 3, upto);
+	while ((rc = store_step(st, err)) == 1) {
+		struct qitem it = {
+		        .id = store_col_int(st, 0),
+		        .account_id = store_col_int(st, 1),
+		        .platform_id = store_col_text(st, 2),
+		        .parent = text_or_null(st, 3),
+		        .root = text_or_null(st, 4),
+		        .upprattad = 0,
+		        .at = store_col_int(st, 6),
+		        .question = 1,
+		        .categories = text_or_null(st, 8),
+		        .captured_at = store_col_int(st, 9),
+		};
+
+		if (store_col_int(st, 10) > max)
+			max = store_col_int(st, 10);
+		rc = fn(ctx, &it);
+		if (rc)
+			break;
+	}
+	store_stmt_free(st);
+	if (!rc)
+		*out_max_screened = max;
+	return rc;
+}

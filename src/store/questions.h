@@ -124,6 +124,13 @@ typedef int (*qitem_fn)(void *ctx, const struct qitem *it);
 int questions_scan_items(struct store *s, int64_t org, int64_t after, int64_t limit, qitem_fn fn,
                          void *ctx, struct err *err);
 
+/* The inkommen items of org with an id up to upto that were screened (again:
+ * a rescreen, or an edit) at or after since as questions and have no
+ * question yet, in id order; *out_max_screened is the latest screening time
+ * among them (since when there are none). */
+int questions_scan_rescreened(struct store *s, int64_t org, int64_t since, int64_t upto,
+                              qitem_fn fn, void *ctx, int64_t *out_max_screened, struct err *err);
+
 /* The earliest upprättad item of account whose parent is platform_id (an
  * item in thread root; NULL when the item is itself a thread root) and that
  * is not older than since: its id and time (KV_ENOTFOUND, err not set, when

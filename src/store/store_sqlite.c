@@ -663,6 +663,14 @@ static const char *const migrations[] = {
         "CREATE INDEX draft_org ON draft (org_id, state, publish_at);"
         "CREATE INDEX draft_item ON draft (item_id);"
         "ALTER TABLE question ADD COLUMN answer_via TEXT;",
+        /* The inbox finds the items a later screening made questions (a
+         * rescreen, an edit) by when they were screened: only questions are
+         * in the index, so imports pay little for it. */
+        "CREATE INDEX item_screening_question ON item_screening (screened_at)"
+        " WHERE question = 1;"
+        /* The version of the item a case was decided on: an edit after it
+         * opens a kept case again (workflow/cases). */
+        "ALTER TABLE mod_case ADD COLUMN decided_version INTEGER;",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */

@@ -328,6 +328,41 @@ int cases_open_takedown(const struct op_ctx *op, int64_t item_id, const char *ca
 	                    err);
 }
 
+/* A kept item edited since the decision, and flagged again: the moderator
+ * judged another text, so the case opens again, due from the edit (or its
+ * capture, when the platform gave no edit time), and the new version needs
+ * its own evidence before a removal (cases_decide checks the evidence is
+ * newer than the item's newest version). */
+static int reopen_one(void *arg, const struct case_edited *e)
+{
+	struct sync_ctx *x = arg;
+	struct policy pol;
+	char cats[512], due_iso[CALENDAR_ISO_LEN];
+	int64_t at = e->version_at ? e->version_at : e->captured_at, due;
+	int rc;
+
+	if (violations(e->categories, cats, sizeof(cats)) == 0)
+		return KV_OK;
+	rc = policy_get(x->s, x->org, e->account_id, &pol, x->err);
+	if (!rc)
+		rc = policy_due(&due, &pol.cal, &pol.removal_deadline, at, x->err);
+	if (!rc)
+		rc = case_row_reopen(x->s, e->case_id, cats, due, x->now, x->err);
+	if (rc)
+		return rc;
+	x->rep->cases_reopened++;
+	return audit(x->s, x->org, x->actor, "case.reopen", e->case_id,
+	             json_pack("{s:s,s:s,s:s?,s:s?,s:o}", "state", "kept", "decision", "keep",
+	                       "reason", e->reason, "decided_by", e->decided_by, "decided_at",
+	                       json_time(e->decided_at)),
+	             json_pack("{s:s,s:s,s:I,s:I,s:o,s:s,s:s}", "state", "open", "why",
+	                       "the item was edited after it was kept", "item",
+	                       (json_int_t)e->item_id, "version", (json_int_t)e->version,
+	                       "edited_at", json_time(at), "categories", cats, "due_at",
+	                       iso(due_iso, due)),
+	             x->err);
+}
+
 int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err)
 {
 	struct store *s = op->store;
@@ -345,6 +380,8 @@ int cases_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct
 	rc = workflow_cursor_get(s, org, CURSOR_NAME, &after, err);
 	if (!rc)
 		rc = case_row_candidates(s, org, after, open_one, &x, &max, err);
+	if (!rc && max != after)
+		rc = case_row_kept_edited(s, org, after, max, reopen_one, &x, err);
 	if (!rc && max != after)
 		rc = workflow_cursor_set(s, org, CURSOR_NAME, max, err);
 	if (rc) {

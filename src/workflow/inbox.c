@@ -352,6 +352,42 @@ static int sync_batch(struct sync_ctx *c, struct batch *b, int64_t cursor)
 	return rc;
 }
 
+/* Items behind the cursor that a later screening made questions (a rescreen
+ * with new rules, or an edit): opened as any question is, due from when
+ * they were asked, answered at once when the account has replied in the
+ * thread. The "inbox.screened" cursor holds the last screening time seen;
+ * repeating a pass changes nothing (an item with a question is left out). */
+static int sync_rescreened(struct sync_ctx *c, struct batch *b)
+{
+	int64_t cursor = 0, since = 0, max = 0;
+	int rc;
+
+	b->n = 0;
+	b->nomem = 0;
+	arena_done(&b->strs);
+	rc = store_begin(c->s, c->err);
+	if (rc)
+		return rc;
+	rc = workflow_cursor_get(c->s, c->org, "inbox", &cursor, c->err);
+	if (!rc)
+		rc = workflow_cursor_get(c->s, c->org, "inbox.screened", &since, c->err);
+	if (!rc && cursor > 0)
+		rc = questions_scan_rescreened(c->s, c->org, since, cursor, hold, b, &max, c->err);
+	if (b->nomem)
+		rc = err_set(c->err, KV_ENOMEM, "out of memory");
+	if (!rc && b->n > 1)
+		qsort(b->v, b->n, sizeof(*b->v), by_time);
+	for (size_t i = 0; i < b->n && !rc; i++)
+		rc = visit(c, &b->v[i]);
+	if (!rc && b->n && max != since)
+		rc = workflow_cursor_set(c->s, c->org, "inbox.screened", max, c->err);
+	if (rc) {
+		store_rollback(c->s);
+		return rc;
+	}
+	return store_commit(c->s, c->err);
+}
+
 int inbox_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct err *err)
 {
 	struct store *s = op->store;
@@ -372,7 +408,8 @@ int inbox_sync(const struct op_ctx *op, struct workflow_sync_report *rep, struct
 	c->actor = actor;
 	c->rep = rep;
 	c->err = err;
-	for (;;) {
+	rc = sync_rescreened(c, &b);
+	for (; !rc;) {
 		int64_t cursor = 0;
 
 		rc = store_begin(s, err);

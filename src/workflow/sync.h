@@ -19,6 +19,7 @@ struct workflow_sync_report {
 	int64_t questions_answered; /* closed by the account's own reply */
 	int64_t questions_history;  /* recorded closed: captured long after they arrived */
 	int64_t cases_opened;
+	int64_t cases_reopened; /* kept items edited since, flagged again */
 	int parts_failed;
 };
 
