@@ -564,12 +564,13 @@ static int listen_failed(const char *listen, const struct addrinfo *ai, struct e
 		close(fd);
 	}
 	if (e == EADDRINUSE)
-		return err_set(err, KV_EIO,
-		               "cannot listen on %s: the address is already in use (another "
-		               "kanalvakt serve, or another program); choose another with "
-		               "`kanalvakt serve --listen 127.0.0.1:PORT` or `listen =` under [server] "
-		               "in kanalvakt.conf",
-		               listen);
+		return err_set(
+		        err, KV_EIO,
+		        "cannot listen on %s: the address is already in use (another "
+		        "kanalvakt serve, or another program); choose another with "
+		        "`kanalvakt serve --listen 127.0.0.1:PORT` or `listen =` under [server] "
+		        "in kanalvakt.conf",
+		        listen);
 	if (e == EACCES)
 		return err_set(err, KV_EIO,
 		               "cannot listen on %s: not permitted (a port below 1024 needs "
@@ -577,11 +578,12 @@ static int listen_failed(const char *listen, const struct addrinfo *ai, struct e
 		               "127.0.0.1:PORT` or `listen =` under [server] in kanalvakt.conf",
 		               listen);
 	if (e == EADDRNOTAVAIL)
-		return err_set(err, KV_EIO,
-		               "cannot listen on %s: no interface of this machine has that address; "
-		               "choose another with `kanalvakt serve --listen ADDR:PORT` or `listen =` "
-		               "under [server] in kanalvakt.conf",
-		               listen);
+		return err_set(
+		        err, KV_EIO,
+		        "cannot listen on %s: no interface of this machine has that address; "
+		        "choose another with `kanalvakt serve --listen ADDR:PORT` or `listen =` "
+		        "under [server] in kanalvakt.conf",
+		        listen);
 	return err_set(err, KV_EIO, "cannot listen on %s%s%s", listen, e ? ": " : "",
 	               e ? strerror(e) : "");
 }

@@ -564,7 +564,8 @@ static int consent_name(void *ctx, const struct consent_row *r)
 	struct consent_names *c = ctx;
 
 	if (c->n < 10)
-		buf_printf(&c->list, "%s#%lld %s", c->n ? ", " : "", (long long)r->id, r->person_name);
+		buf_printf(&c->list, "%s#%lld %s", c->n ? ", " : "", (long long)r->id,
+		           r->person_name);
 	c->n++;
 	return 0;
 }
@@ -586,14 +587,16 @@ static int consent_hook(const struct draft_check_in *in, struct draft_check_out 
 	if (rc)
 		goto out;
 	if (!c.n) {
-		snprintf(t, sizeof(t),
-		         "inget samtycke i registret gäller kontot %s: registrera den undertecknade "
-		         "blanketten med consent add innan bilden publiceras",
-		         day);
+		snprintf(
+		        t, sizeof(t),
+		        "inget samtycke i registret gäller kontot %s: registrera den undertecknade "
+		        "blanketten med consent add innan bilden publiceras",
+		        day);
 		rc = point(out->points, "consent", "Samtycke", "error", t);
 	} else {
 		snprintf(t, sizeof(t),
-		         "%zu samtycke%s gäller kontot %s: %s%s; kontrollera att alla på bilden finns "
+		         "%zu samtycke%s gäller kontot %s: %s%s; kontrollera att alla på bilden "
+		         "finns "
 		         "bland dem och koppla inlägget med consent link när det är publicerat",
 		         c.n, c.n == 1 ? "" : "n", day, buf_cstr(&c.list), c.n > 10 ? " …" : "");
 		rc = point(out->points, "consent", "Samtycke", "manual", t);
