@@ -132,5 +132,6 @@ extern const struct cli_command cli_cmds_answer[];
 extern const struct cli_command cli_cmds_consent[];
 extern const struct cli_command cli_cmds_gdpr[];
 extern const struct cli_command cli_cmds_draft[];
+extern const struct cli_command cli_cmds_vault[];
 
 #endif

@@ -149,6 +149,17 @@ static int r_deputy_is_responsible(const struct account_view *a, char *buf, size
 	return a->deputy.id != 0 && a->deputy.id == a->responsible.id;
 }
 
+static int r_vault_too_few(const struct account_view *a, char *buf, size_t n)
+{
+	if (a->vault_under_two <= 0)
+		return 0;
+	snprintf(buf, n,
+	         "%lld av %lld inloggningsuppgifter i valvet kan användas av färre än två "
+	         "personer i tjänst (vault grant)",
+	         (long long)a->vault_under_two, (long long)a->vault_secrets);
+	return 1;
+}
+
 static int r_too_few_admins(const struct account_view *a, char *buf, size_t n)
 {
 	size_t active = 0;
@@ -262,6 +273,8 @@ const struct check_rule register_check_rules[] = {
          r_deputy_is_responsible},
         {"too_few_admins", CHECK_ERROR, "Färre än två personer kan administrera kontot",
          r_too_few_admins},
+        {"vault_too_few", CHECK_ERROR,
+         "Inloggningsuppgifter i valvet som färre än två personer kommer åt", r_vault_too_few},
         {"person_inactive", CHECK_ERROR, "En utsedd person finns inte längre i tjänst",
          r_person_inactive},
         {"no_decision", CHECK_ERROR, "Beslut saknas (vem som beslutat och när)", r_no_decision},

@@ -87,6 +87,10 @@ struct account_view {
 	const char *house_rules;
 	const struct person_ref *admins;
 	size_t n_admins;
+	/* Shared logins and keys in the vault, and how many of them fewer than
+	 * two people in service may use (TI: at least two can administer). */
+	int64_t vault_secrets;
+	int64_t vault_under_two;
 	/* answered[i] is 1 when register_checklist_items[i] has an answer */
 	const unsigned char *answered;
 };

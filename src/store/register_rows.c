@@ -4,6 +4,7 @@
 
 #include "base/time.h"
 #include "store/store.h"
+#include "store/vault_rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -672,6 +673,9 @@ int register_row_account_load(struct store *s, int64_t id, struct account_rec **
 	r->v.n_admins = n_admins;
 	store_stmt_free(st);
 	st = NULL;
+	rc = vault_row_account_counts(s, id, &r->v.vault_secrets, &r->v.vault_under_two, err);
+	if (rc)
+		goto out;
 
 	rc = store_prepare(s, &st,
 	                   "SELECT item, answer, answered_at FROM account_checklist"

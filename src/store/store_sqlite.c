@@ -671,6 +671,40 @@ static const char *const migrations[] = {
         /* The version of the item a case was decided on: an edit after it
          * opens a kept case again (workflow/cases). */
         "ALTER TABLE mod_case ADD COLUMN decided_version INTEGER;",
+        /* The credentials vault (vault/): the organisation's vault key,
+         * sealed under a passphrase (Argon2id, XChaCha20-Poly1305); each
+         * secret encrypted under the vault key; who may use each one. Only
+         * ciphertext is stored; the grants are plain metadata, so the
+         * register's checks read them without the passphrase. */
+        "CREATE TABLE vault_key ("
+        " org_id INTEGER PRIMARY KEY REFERENCES org(id),"
+        " salt BLOB NOT NULL,"
+        " ops_limit INTEGER NOT NULL,"
+        " mem_limit INTEGER NOT NULL,"
+        " nonce BLOB NOT NULL,"
+        " sealed BLOB NOT NULL,"
+        " created_by TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL);"
+        "CREATE TABLE vault_secret ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " kind TEXT NOT NULL CHECK (kind IN ('password','token','app-secret','webhook-secret')),"
+        " label TEXT,"
+        " version INTEGER NOT NULL DEFAULT 1,"
+        " nonce BLOB NOT NULL,"
+        " ciphertext BLOB NOT NULL,"
+        " created_by TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL,"
+        " rotated_by TEXT,"
+        " rotated_at INTEGER);"
+        "CREATE INDEX vault_secret_account ON vault_secret (account_id);"
+        "CREATE TABLE vault_grant ("
+        " secret_id INTEGER NOT NULL REFERENCES vault_secret(id),"
+        " person_id INTEGER NOT NULL REFERENCES person(id),"
+        " granted_by TEXT NOT NULL,"
+        " granted_at INTEGER NOT NULL,"
+        " PRIMARY KEY (secret_id, person_id)) WITHOUT ROWID;",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */

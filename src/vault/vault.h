@@ -1,0 +1,88 @@
+/* The credentials vault (policies TI 2, FÄ, NY: shared logins kept
+ * centrally, at least two people able to administer each account). Each
+ * secret (a password, an API token, an app secret, a webhook secret) is
+ * encrypted with XChaCha20-Poly1305 under the organisation's vault key; the
+ * vault key is sealed under a passphrase with Argon2id (libsodium). The
+ * passphrase comes from $KANALVAKT_VAULT_PASSPHRASE, the file `[vault]
+ * key_file` names (its first line; readable by its owner only), or a prompt
+ * on the terminal. Secrets live in sodium_malloc'd memory and are wiped
+ * after use; only ciphertext reaches the database; reading one is audited
+ * with its reason. Who may use each secret (grants) is plain metadata the
+ * register's checks read without the passphrase. */
+#ifndef KV_VAULT_VAULT_H
+#define KV_VAULT_VAULT_H
+
+#include "base/err.h"
+#include "model/op_ctx.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct config;
+struct vault_secret_row;
+
+#define VAULT_SECRET_MAX 65536
+
+struct vault_opts {
+	unsigned long long ops_limit; /* Argon2id passes ([vault] ops_limit) */
+	size_t mem_limit;             /* bytes ([vault] mem_limit_mib) */
+	const char *key_file;         /* [vault] key_file, or NULL */
+};
+
+/* Reads [vault] from cfg (may be NULL): libsodium's interactive limits by
+ * default; KV_EINVAL naming the key for a value out of libsodium's range. */
+int vault_opts_load(struct vault_opts *o, const struct config *cfg, struct err *err);
+
+/* Reads a secret: from a terminal without echo after prompt, else the whole
+ * stream (one trailing line break dropped). *out is sodium_malloc'd (free it
+ * with vault_secret_free). KV_EINVAL when it is empty or longer than
+ * VAULT_SECRET_MAX. */
+int vault_read_secret(FILE *in, const char *prompt, unsigned char **out, size_t *len,
+                      struct err *err);
+void vault_secret_free(unsigned char *p, size_t len);
+
+/* Creates the organisation's vault key under the passphrase. KV_ECONFLICT
+ * when it has one. Needs PERM_VAULT on the whole organisation. */
+int vault_init(const struct op_ctx *op, const struct vault_opts *o, struct err *err);
+
+/* Stores a secret of kind (password, token, app-secret, webhook-secret) for
+ * the account (id, handle or platform/handle); the vault key is created
+ * first when there is none (*out_created set). KV_EINVAL for an unknown
+ * kind, KV_ENOTFOUND for an unknown account, KV_EDENIED for a wrong
+ * passphrase; nothing is written then. */
+int vault_add(const struct op_ctx *op, const struct vault_opts *o, const char *account,
+              const char *kind, const char *label, const unsigned char *secret, size_t len,
+              int64_t *out_id, int *out_created, struct err *err);
+
+/* A new version of secret id; the old one is overwritten (a rotated
+ * credential is dead at the platform, and a kept copy would only be a
+ * risk). */
+int vault_rotate(const struct op_ctx *op, const struct vault_opts *o, int64_t id,
+                 const unsigned char *secret, size_t len, int64_t *out_version, struct err *err);
+
+/* Decrypts secret id for the principal, who must hold PERM_VAULT on its
+ * account and, when it is a person in the register, have been granted its
+ * use. The reading is audited with reason (required). *out as
+ * vault_read_secret's. */
+int vault_reveal(const struct op_ctx *op, const struct vault_opts *o, int64_t id,
+                 const char *reason, unsigned char **out, size_t *len, struct err *err);
+
+/* Grants the person (e-mail) the use of secret id, or revokes it; audited. */
+int vault_grant(const struct op_ctx *op, int64_t id, const char *email, struct err *err);
+int vault_revoke(const struct op_ctx *op, int64_t id, const char *email, struct err *err);
+
+/* The secrets (metadata only) of the accounts the principal holds
+ * PERM_VAULT on; account (NULL: all) limits to one. */
+typedef int (*vault_each_fn)(void *ctx, const struct vault_secret_row *r);
+int vault_list(const struct op_ctx *op, const char *account, vault_each_fn fn, void *ctx,
+               struct err *err);
+
+/* Metadata of secret id as JSON (never the secret). */
+int vault_show(const struct op_ctx *op, int64_t id, json_t **out, struct err *err);
+
+/* The JSON view of one secret's metadata, for the CLI and the API. */
+json_t *vault_secret_json(const struct vault_secret_row *r);
+
+#endif
