@@ -3,6 +3,8 @@
  * cmd_<noun>.c; this file only routes. */
 #include "cli/cli.h"
 
+#include "vault/vault.h"
+
 #include "base/time.h"
 
 #include "base/buf.h"
@@ -142,6 +144,16 @@ struct capture_screener *cli_screener(struct cli_ctx *ctx)
 	                         &ctx->err) != KV_OK)
 		return NULL;
 	return ctx->screener;
+}
+
+int cli_config_secrets(struct cli_ctx *ctx, int64_t org, const char *use)
+{
+	struct vault_opts o;
+	size_t n = 0;
+	int rc = vault_opts_load(&o, ctx->cfg, &ctx->err);
+
+	return rc ? rc
+	          : vault_resolve_config(cli_op_at(ctx, org, 0), &o, ctx->cfg, use, &n, &ctx->err);
 }
 
 int cli_org(struct cli_ctx *ctx, int64_t *out)

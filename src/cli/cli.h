@@ -53,6 +53,9 @@ struct store *cli_store(struct cli_ctx *ctx);
 /* The configuration (--config FILE, else <data dir>/kanalvakt.conf when it
  * exists), loaded on first use. NULL on failure with ctx->err set. */
 struct config *cli_config(struct cli_ctx *ctx);
+/* Replaces the vault:ID values of the loaded configuration with their
+ * secrets (vault_resolve_config), for use ("fetch", "serve"). */
+int cli_config_secrets(struct cli_ctx *ctx, int64_t org, const char *use);
 
 /* The screening engine (rules from --rules, $KANALVAKT_RULES, ./rules or the
  * source tree), loaded on first use. NULL on failure with ctx->err set. */

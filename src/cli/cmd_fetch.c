@@ -184,6 +184,8 @@ static int cmd_fetch(struct cli_ctx *ctx, int argc, char **argv)
 	if (!cli_config(ctx))
 		return cli_fail(ctx, ctx->err.code ? ctx->err.code : KV_EINVAL);
 	code = cli_org(ctx, &org);
+	if (!code)
+		code = cli_config_secrets(ctx, org, "fetch");
 	if (code)
 		return cli_fail(ctx, code);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

@@ -120,9 +120,8 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, ctx->err.code);
 	if (!listen)
 		listen = config_get(cfg, "server", "listen", LISTEN_DEFAULT);
-	wc.app_secret = config_get(cfg, "meta", "app_secret", NULL);
-	wc.verify_token = config_get(cfg, "meta", "verify_token", NULL);
-	if (!wc.app_secret || !*wc.app_secret) {
+	if (!config_get(cfg, "meta", "app_secret", NULL) ||
+	    !*config_get(cfg, "meta", "app_secret", NULL)) {
 		err_set(&ctx->err, KV_EINVAL,
 		        "%s: [meta] app_secret is not set, so webhook deliveries cannot be "
 		        "verified",
@@ -134,8 +133,15 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, ctx->err.code);
 	org_name = ctx->org_name ? ctx->org_name : config_get(cfg, "server", "org", NULL);
 	code = register_row_org_find(s, org_name, &wc.org, &ctx->err);
+	/* Tokens and secrets named as vault:ID are read from the vault once,
+	 * now: serve cannot prompt, so the passphrase comes from the
+	 * environment or [vault] key_file. */
+	if (!code)
+		code = cli_config_secrets(ctx, wc.org, "serve");
 	if (code)
 		return cli_fail(ctx, code);
+	wc.app_secret = config_get(cfg, "meta", "app_secret", NULL);
+	wc.verify_token = config_get(cfg, "meta", "verify_token", NULL);
 
 	if (!web_root)
 		web_root = config_get(cfg, "server", "web_root", NULL);

@@ -484,12 +484,39 @@ int vault_rotate(const struct op_ctx *op, const struct vault_opts *o, int64_t id
 	return rc;
 }
 
+/* The plaintext of c (loaded by load_cipher) into *plain (sodium_malloc'd,
+ * c->len - TAG_LEN bytes and a NUL). */
+static int decrypt(const struct op_ctx *op, const unsigned char *key, int64_t id,
+                   const struct cipher *c, unsigned char **plain, struct err *err)
+{
+	char ad[160];
+	unsigned char *p;
+
+	if (c->len < TAG_LEN)
+		return err_set(err, KV_EINTERNAL, "secret %lld is damaged", (long long)id);
+	p = sodium_malloc(c->len - TAG_LEN + 1);
+	if (!p)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	secret_ad(ad, sizeof(ad), op->org, c->account, c->kind, c->version);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(p, NULL, NULL, c->ct, c->len,
+	                                               (const unsigned char *)ad, strlen(ad),
+	                                               c->nonce, key) != 0) {
+		sodium_free(p);
+		return err_set(err, KV_EINTERNAL,
+		               "secret %lld does not decrypt: it was altered or moved in the "
+		               "database",
+		               (long long)id);
+	}
+	p[c->len - TAG_LEN] = '\0';
+	*plain = p;
+	return KV_OK;
+}
+
 int vault_reveal(const struct op_ctx *op, const struct vault_opts *o, int64_t id,
                  const char *reason, unsigned char **out, size_t *len, struct err *err)
 {
 	struct cipher c = {0};
 	unsigned char *key = NULL, *plain = NULL;
-	char ad[160];
 	int granted = 1;
 	int rc = ready(err);
 
@@ -511,23 +538,8 @@ int vault_reveal(const struct op_ctx *op, const struct vault_opts *o, int64_t id
 		             (long long)id, (long long)id);
 	if (!rc)
 		rc = open_key(op, o, &key, err);
-	if (!rc && c.len < TAG_LEN)
-		rc = err_set(err, KV_EINTERNAL, "secret %lld is damaged", (long long)id);
-	if (!rc) {
-		plain = sodium_malloc(c.len - TAG_LEN + 1);
-		if (!plain)
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-	}
-	if (!rc) {
-		secret_ad(ad, sizeof(ad), op->org, c.account, c.kind, c.version);
-		if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL, c.ct, c.len,
-		                                               (const unsigned char *)ad,
-		                                               strlen(ad), c.nonce, key) != 0)
-			rc = err_set(err, KV_EINTERNAL,
-			             "secret %lld does not decrypt: it was altered or moved in the "
-			             "database",
-			             (long long)id);
-	}
+	if (!rc)
+		rc = decrypt(op, key, id, &c, &plain, err);
 	if (!rc)
 		rc = audit_append_json(op->store, op->org, op_ctx_actor(op), "vault.reveal",
 		                       "vault_secret", id, NULL,
@@ -670,4 +682,112 @@ int vault_show(const struct op_ctx *op, int64_t id, json_t **out, struct err *er
 	}
 	*out = o.j;
 	return KV_OK;
+}
+
+/* ---- references in the configuration ---- */
+
+#define REFS_MAX 64
+
+struct ref {
+	char section[300];
+	char key[64];
+	int64_t id;
+};
+
+struct refs {
+	const struct config *cfg;
+	struct ref v[REFS_MAX];
+	size_t n;
+	const char *section;
+	int bad;
+	char bad_value[400];
+};
+
+static int ref_key(void *arg, const char *name, const char *value)
+{
+	struct refs *r = arg;
+	char *end = NULL;
+	long long id;
+
+	if (strncmp(value, "vault:", 6) != 0)
+		return 0;
+	id = strtoll(value + 6, &end, 10);
+	if (end == value + 6 || *end || id <= 0 || r->n == REFS_MAX || strlen(name) >= 64 ||
+	    strlen(r->section) >= 300) {
+		r->bad = 1;
+		snprintf(r->bad_value, sizeof(r->bad_value), "[%.200s] %.60s = %.60s", r->section,
+		         name, value);
+		return 1;
+	}
+	snprintf(r->v[r->n].section, sizeof(r->v[r->n].section), "%s", r->section);
+	snprintf(r->v[r->n].key, sizeof(r->v[r->n].key), "%s", name);
+	r->v[r->n].id = id;
+	r->n++;
+	return 0;
+}
+
+static int ref_section(void *arg, const char *section, const char *name)
+{
+	struct refs *r = arg;
+
+	(void)name;
+	r->section = section;
+	return config_each_key(r->cfg, section, "", ref_key, r);
+}
+
+int vault_resolve_config(const struct op_ctx *op, const struct vault_opts *o, struct config *cfg,
+                         const char *use, size_t *out_n, struct err *err)
+{
+	struct refs *r = calloc(1, sizeof(*r));
+	unsigned char *key = NULL;
+	json_t *ids = NULL;
+	int rc = r ? ready(err) : err_set(err, KV_ENOMEM, "out of memory");
+
+	if (rc || !cfg)
+		goto out;
+	r->cfg = cfg;
+	config_each_section(cfg, "", ref_section, r);
+	if (r->bad) {
+		rc = err_set(err, KV_EINVAL,
+		             "kanalvakt.conf %s: a vault reference is vault:ID, the number `vault "
+		             "list` shows",
+		             r->bad_value);
+		goto out;
+	}
+	if (!r->n)
+		goto out;
+	ids = json_array();
+	rc = ids ? store_begin(op->store, err) : err_set(err, KV_ENOMEM, "out of memory");
+	if (rc)
+		goto out;
+	rc = open_key(op, o, &key, err);
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		struct cipher c = {0};
+		unsigned char *plain = NULL;
+
+		rc = load_cipher(op, r->v[i].id, &c, err);
+		if (!rc)
+			rc = decrypt(op, key, r->v[i].id, &c, &plain, err);
+		if (!rc && config_set(cfg, r->v[i].section, r->v[i].key, (const char *)plain))
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+		if (rc)
+			err_prefix(err, "kanalvakt.conf [%s] %s = vault:%lld: ", r->v[i].section,
+			           r->v[i].key, (long long)r->v[i].id);
+		else
+			json_array_append_new(ids, json_integer(r->v[i].id));
+		vault_secret_free(plain, c.len >= TAG_LEN ? c.len - TAG_LEN + 1 : 0);
+		free(c.ct);
+	}
+	if (!rc)
+		rc = audit_append_json(op->store, op->org, op_ctx_actor(op), "vault.use", "vault",
+		                       0, NULL, json_pack("{s:s,s:O}", "by", use, "secrets", ids),
+		                       err);
+	rc = finish(op->store, rc, err);
+out:
+	vault_secret_free(key, KEY_LEN);
+	json_decref(ids);
+	if (!rc && out_n)
+		*out_n = r ? r->n : 0;
+	free(r);
+	return rc;
 }

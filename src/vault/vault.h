@@ -82,6 +82,15 @@ int vault_list(const struct op_ctx *op, const char *account, vault_each_fn fn, v
 /* Metadata of secret id as JSON (never the secret). */
 int vault_show(const struct op_ctx *op, int64_t id, json_t **out, struct err *err);
 
+/* Replaces every value `vault:ID` in cfg (a connector's token, publish_token,
+ * the Meta app_secret …) with the secret it names, decrypted, for a process
+ * that uses them (use: "fetch", "serve"); one audit entry (vault.use) names
+ * them. *out_n is how many were replaced. A reference to a secret that does
+ * not exist, a wrong passphrase or a value like vault:x is a clear error
+ * (exit 2) naming the key. */
+int vault_resolve_config(const struct op_ctx *op, const struct vault_opts *o, struct config *cfg,
+                         const char *use, size_t *out_n, struct err *err);
+
 /* The JSON view of one secret's metadata, for the CLI and the API. */
 json_t *vault_secret_json(const struct vault_secret_row *r);
 

@@ -17,7 +17,7 @@ done
 for p in anna:Anna bo:Bo cia:Cia; do
 	"$K" person add --name "${p##*:}" --email "${p%%:*}@exempelby.se" --unit Kommunikation >/dev/null
 done
-"$K" account add --platform facebook --handle exempelbykommun --unit Kommunikation >/dev/null
+"$K" account add --platform facebook --handle exempelbykommun --platform-id 204857392011111 --unit Kommunikation >/dev/null
 SECRET='EAAG-hemlig-token-Zq81xK3vQp'
 
 # Refused input changes nothing.
@@ -98,5 +98,24 @@ printf 'ig-secret' | "$K" vault add exempelby.ig --kind password >/dev/null
 sql "UPDATE vault_secret SET account_id = (SELECT id FROM account WHERE handle = 'exempelbykommun') WHERE id = 2"
 expect_exit 3 "a ciphertext moved to another account" -- "$K" vault show 2 --reveal --reason "test"
 expect_grep "does not decrypt" "$WORK/err" "a moved secret is refused"
+# A connector's token named in kanalvakt.conf as vault:ID is read from the
+# vault when fetch starts; the use is audited; a bad reference is refused.
+sql "UPDATE vault_secret SET account_id = (SELECT id FROM account WHERE handle = 'exempelby.ig') WHERE id = 2"
+start_fakeplatform "$KV_SOURCE_DIR/tests/fixtures/connectors"
+conf() { printf '[fetch]\nbackoff_ms = 1\nmax_attempts = 1\n\n[account exempelbykommun]\ntoken = %s\nbase_url = %s/v19.0\n' "$1" "$BASE" >"$KANALVAKT_DATA/kanalvakt.conf"; }
+conf vault:1
+expect_exit 0 "fetch with the token from the vault" -- "$K" fetch --account exempelbykommun
+grep -qF "access_token=EAAG-ny-token-77" "$WORK/requests.log" && ok "the platform got the token from the vault" || bad "requests: $(head -3 "$WORK/requests.log")"
+expect_no_grep "EAAG-ny-token-77" "$WORK/out" "fetch does not print the token"
+[[ $(sql "SELECT COUNT(*) FROM audit WHERE action = 'vault.use' AND after LIKE '%\"fetch\"%'") == 1 ]] && ok "the use is audited once" || bad "vault.use: $(sql "SELECT after FROM audit WHERE action = 'vault.use'")"
+conf vault:99
+expect_exit 2 "a reference to no secret" -- "$K" fetch --account exempelbykommun
+expect_grep "token = vault:99: no secret 99" "$WORK/err" "the refusal names the key and the secret"
+conf vault:x
+expect_exit 2 "a malformed reference" -- "$K" fetch --account exempelbykommun
+expect_grep "vault:ID" "$WORK/err" "the refusal says what a reference looks like"
+conf vault:1
+expect_exit 2 "fetch with a wrong passphrase" -- env KANALVAKT_VAULT_PASSPHRASE=fel "$K" fetch --account exempelbykommun
+expect_grep "passphrase is wrong" "$WORK/err" "the refusal says the passphrase is wrong"
 expect_exit 0 "audit chain intact" -- "$K" audit verify
 finish
