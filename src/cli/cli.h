@@ -136,5 +136,8 @@ extern const struct cli_command cli_cmds_consent[];
 extern const struct cli_command cli_cmds_gdpr[];
 extern const struct cli_command cli_cmds_draft[];
 extern const struct cli_command cli_cmds_vault[];
+extern const struct cli_command cli_cmds_policydoc[];
+/* The policy documents' review check ([policy] review_warn_days). */
+int cli_policydoc_check(struct cli_ctx *ctx, int64_t org, int64_t *raised);
 
 #endif

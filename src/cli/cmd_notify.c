@@ -93,7 +93,7 @@ static int cmd_notify_run(struct cli_ctx *ctx, int argc, char **argv)
 	struct notify_settings set;
 	struct notify_report rep;
 	struct printer p = {ctx, 0};
-	int64_t org, consent_alerts = 0, gdpr_alerts = 0;
+	int64_t org, consent_alerts = 0, gdpr_alerts = 0, policy_alerts = 0;
 	int code;
 
 	if (no_args(ctx, argc, argv))
@@ -101,18 +101,23 @@ static int cmd_notify_run(struct cli_ctx *ctx, int argc, char **argv)
 	code = load_settings(ctx, &set);
 	if (!code)
 		code = cli_org(ctx, &org);
+	/* Review reminders first, so their mail goes out in this run. */
+	if (!code)
+		code = cli_policydoc_check(ctx, org, &policy_alerts);
 	if (!code)
 		code = notify_run(cli_op_at(ctx, org, 0), &set, print_event, &p, &rep, &ctx->err);
 	if (!code)
 		code = consent_check_expired(&ctx->op, &consent_alerts, &ctx->err);
 	if (!code)
 		code = gdpr_requests_check(&ctx->op, &gdpr_alerts, &ctx->err);
+
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
 		cli_print_json(json_pack(
-		        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "event", "summary",
-		        "surge_alerts", (json_int_t)rep.alerts.surges, "identical_answer_alerts",
+		        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "event", "summary",
+		        "policydoc_alerts", (json_int_t)policy_alerts, "surge_alerts",
+		        (json_int_t)rep.alerts.surges, "identical_answer_alerts",
 		        (json_int_t)rep.alerts.identical, "consent_expired_alerts",
 		        (json_int_t)consent_alerts, "gdpr_overdue_alerts", (json_int_t)gdpr_alerts,
 		        "queued", (json_int_t)rep.queued, "sent", (json_int_t)rep.mail.sent,
@@ -121,9 +126,10 @@ static int cmd_notify_run(struct cli_ctx *ctx, int argc, char **argv)
 		        (json_int_t)rep.no_recipient));
 	else
 		printf("alerts: %lld surge, %lld identical answers, %lld expired consents, %lld "
-		       "overdue GDPR requests; %lld mail queued\n",
+		       "overdue GDPR requests, %lld policy reviews; %lld mail queued\n",
 		       (long long)rep.alerts.surges, (long long)rep.alerts.identical,
-		       (long long)consent_alerts, (long long)gdpr_alerts, (long long)rep.queued);
+		       (long long)consent_alerts, (long long)gdpr_alerts, (long long)policy_alerts,
+		       (long long)rep.queued);
 	print_mail_summary(ctx, &rep.mail);
 	return p.failed ? 1 : 0;
 }

@@ -160,6 +160,13 @@ static int r_vault_too_few(const struct account_view *a, char *buf, size_t n)
 	return 1;
 }
 
+static int r_no_policy(const struct account_view *a, char *buf, size_t n)
+{
+	(void)buf;
+	(void)n;
+	return a->policydoc_id == 0;
+}
+
 static int r_too_few_admins(const struct account_view *a, char *buf, size_t n)
 {
 	size_t active = 0;
@@ -283,6 +290,8 @@ const struct check_rule register_check_rules[] = {
          r_checklist},
         {"no_house_rules", CHECK_ERROR, "Regler för besökarna (husregler) saknas",
          r_no_house_rules},
+        {"no_policy", CHECK_WARNING,
+         "Vilket styrdokument kontot följer är inte angivet (policydoc apply)", r_no_policy},
         {"no_posting_target", CHECK_WARNING, "Mål för antal inlägg per vecka saknas",
          r_no_posting_target},
 };

@@ -91,6 +91,7 @@ struct account_view {
 	 * two people in service may use (TI: at least two can administer). */
 	int64_t vault_secrets;
 	int64_t vault_under_two;
+	int64_t policydoc_id; /* the policy document followed; 0: none named */
 	/* answered[i] is 1 when register_checklist_items[i] has an answer */
 	const unsigned char *answered;
 };

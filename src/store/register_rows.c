@@ -3,6 +3,7 @@
 #include "store/register_rows.h"
 
 #include "base/time.h"
+#include "store/policydoc_rows.h"
 #include "store/store.h"
 #include "store/vault_rows.h"
 
@@ -674,6 +675,8 @@ int register_row_account_load(struct store *s, int64_t id, struct account_rec **
 	store_stmt_free(st);
 	st = NULL;
 	rc = vault_row_account_counts(s, id, &r->v.vault_secrets, &r->v.vault_under_two, err);
+	if (!rc)
+		rc = policydoc_row_of_account(s, id, &r->v.policydoc_id, err);
 	if (rc)
 		goto out;
 

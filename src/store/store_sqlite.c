@@ -705,6 +705,26 @@ static const char *const migrations[] = {
         " granted_by TEXT NOT NULL,"
         " granted_at INTEGER NOT NULL,"
         " PRIMARY KEY (secret_id, person_id)) WITHOUT ROWID;",
+        /* Policy documents (registry/policydoc): the kommun's social-media
+         * policy and guidelines, adopted by a body, reviewed on time (FÄ
+         * every fourth year, TI "Tidpunkt för aktualisering"); the one each
+         * account follows. */
+        "CREATE TABLE policydoc ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " title TEXT NOT NULL,"
+        " adopted TEXT NOT NULL,"
+        " adopted_by TEXT NOT NULL,"
+        " review_every_months INTEGER,"
+        " next_review TEXT NOT NULL,"
+        " last_review TEXT,"
+        " responsible_id INTEGER REFERENCES person(id),"
+        " state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active','retired')),"
+        " created_by TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL);"
+        "CREATE TABLE policydoc_account ("
+        " account_id INTEGER PRIMARY KEY REFERENCES account(id),"
+        " policydoc_id INTEGER NOT NULL REFERENCES policydoc(id));",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */

@@ -31,7 +31,11 @@ for key in syfte mal budskap malgrupp kanal kontotyp avtal funktion_och_teknik r
 	avsandare risker diarieforing_gallring_arkivering kriskommunikation marknadsforing informationskrav; do
 	"$K" account checklist exempelbykultur "$key" "Besvarat i beslutet" >/dev/null
 done
-expect_exit 0 "check passes with the checklist answered" -- "$K" account check exempelbykultur
+expect_exit 1 "check with the checklist answered" -- "$K" account check exempelbykultur
+expect_grep "no_policy +advice" "$WORK/out" "the check advises naming the policy document followed"
+expect_exit 0 "a policy document" -- "$K" policydoc add --title "Riktlinjer för sociala medier" --adopted 2025-02-01 --by Kommunstyrelsen --review-every 4y
+expect_exit 0 "the account follows it" -- "$K" policydoc apply 1 --account exempelbykultur
+expect_exit 0 "check passes with the checklist answered and the policy named" -- "$K" account check exempelbykultur
 expect_exit 0 "activation" -- "$K" account activate exempelbykultur
 "$K" --json account show exempelbykultur >"$WORK/show.json"
 expect_grep '"status":"active"' "$WORK/show.json" "account is active"

@@ -31,6 +31,7 @@ static struct account_view good(void)
 	        .decision_ref = "KS 2026/0001",
 	        .posts_per_week = 3,
 	        .house_rules = "Håll god ton.",
+	        .policydoc_id = 1,
 	        .admins = admins_ok,
 	        .n_admins = 2,
 	};
