@@ -274,7 +274,7 @@ struct lister {
 	char today[16];
 };
 
-static json_t *accounts_json(const char *list)
+json_t *policydoc_names_json(const char *list)
 {
 	json_t *a = json_array();
 	const char *p = list ? list : "";
@@ -301,7 +301,7 @@ static int list_row(void *arg, const struct policydoc_row *r)
 	                  "next_review", r->next_review, "last_review", r->last_review,
 	                  "responsible", r->responsible, "state", r->state, "days_left",
 	                  (json_int_t)left, "overdue", strcmp(r->state, "active") == 0 && left < 0,
-	                  "accounts", accounts_json(r->accounts));
+	                  "accounts", policydoc_names_json(r->accounts));
 
 	return j ? l->fn(l->ctx, j) : KV_ENOMEM;
 }

@@ -46,6 +46,10 @@ typedef int (*policydoc_json_fn)(void *ctx, json_t *doc);
 int policydoc_list(const struct op_ctx *op, int64_t id, policydoc_json_fn fn, void *ctx,
                    struct err *err);
 
+/* A comma-separated list of names as a JSON array of strings (the lists
+ * the store's group_concat gives: accounts, people). An empty array for NULL. */
+json_t *policydoc_names_json(const char *list);
+
 /* Alerts and mail for reviews due within warn_days and overdue, each once. */
 int policydoc_check(const struct op_ctx *op, int64_t warn_days, int64_t *out_alerts,
                     struct err *err);

@@ -4,6 +4,7 @@
 
 #include "base/calendar.h"
 #include "base/config.h"
+#include "registry/policydoc.h"
 #include "registry/registry.h"
 #include "store/audit.h"
 #include "store/register_rows.h"
@@ -631,17 +632,8 @@ static json_t *time_json(int64_t t)
 
 json_t *vault_secret_json(const struct vault_secret_row *r)
 {
-	json_t *people = json_array();
-	const char *p = r->people ? r->people : "";
+	json_t *people = policydoc_names_json(r->people);
 
-	while (people && *p) {
-		size_t k = strcspn(p, ",");
-
-		json_array_append_new(people, json_stringn(p, k));
-		p += k;
-		if (*p == ',')
-			p++;
-	}
 	return json_pack("{s:I,s:I,s:s,s:s,s:s?,s:I,s:o,s:I,s:b,s:s,s:o,s:s?,s:o}", "id",
 	                 (json_int_t)r->id, "account_id", (json_int_t)r->account_id, "account",
 	                 r->account, "kind", r->kind, "label", r->label, "version",
