@@ -124,7 +124,8 @@ static int choose_database(struct cli_ctx *ctx)
 	}
 	if (url && *url && !store_database_is_pg(url)) {
 		err_set(&ctx->err, KV_EINVAL,
-		        "database '%.40s': not a PostgreSQL URL (postgresql://USER:PASSWORD@HOST/DB);"
+		        "database '%.40s': not a PostgreSQL URL "
+		        "(postgresql://USER:PASSWORD@HOST/DB);"
 		        " without one the database is SQLite in the data directory",
 		        url);
 		return 0;

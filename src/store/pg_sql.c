@@ -98,9 +98,9 @@ static int has_top_comma(const char *p)
 	return 0;
 }
 
-static const char *const unsupported[] = {"MATCH",     "strftime",  "julianday",
-                                          "json_group_array", "json_object", "json",
-                                          "GLOB",      "PRAGMA",    "unixepoch"};
+static const char *const unsupported[] = {
+        "MATCH", "strftime", "julianday", "json_group_array", "json_object",
+        "json",  "GLOB",     "PRAGMA",    "unixepoch"};
 
 int pg_sql_translate(const char *sql, const struct pg_sql_schema *sch, struct pg_sql *out,
                      struct err *err)
@@ -119,7 +119,8 @@ int pg_sql_translate(const char *sql, const struct pg_sql_schema *sch, struct pg
 	n = word_len(first);
 	if (word_is(first, n, "INSERT") || word_is(first, n, "DELETE")) {
 		/* The target table: the word after INTO / FROM. */
-		const char *q = strcasestr(first, word_is(first, n, "INSERT") ? " INTO " : " FROM ");
+		const char *q =
+		        strcasestr(first, word_is(first, n, "INSERT") ? " INTO " : " FROM ");
 
 		if (q) {
 			q = skip_ws(q + 6);
@@ -141,7 +142,7 @@ int pg_sql_translate(const char *sql, const struct pg_sql_schema *sch, struct pg
 				return KV_OK;
 			}
 			if (word_is(first, 6, "INSERT")) {
-				const char *c = skip_ws(q + n + (strncmp(q, "temp.", 5) == 0 ? 0 : 0));
+				const char *c = q;
 
 				while (is_word(*c) || *c == '.')
 					c++;
@@ -199,22 +200,25 @@ int pg_sql_translate(const char *sql, const struct pg_sql_schema *sch, struct pg
 			 * and reads NULL as none. */
 			const char *q = skip_ws(p + n) + 1;
 			int v = isdigit((unsigned char)*q) ? (int)strtol(q, (char **)&q, 10)
-			                                    : max_param + 1;
+			                                   : max_param + 1;
 
 			if (v > max_param)
 				max_param = v;
-			rc = buf_printf(&b, "LIMIT NULLIF(GREATEST(CAST($%d AS BIGINT), -1), -1)", v);
+			rc = buf_printf(&b, "LIMIT NULLIF(GREATEST(CAST($%d AS BIGINT), -1), -1)",
+			                v);
 			p = q;
 			continue;
 		}
 		for (size_t k = 0; k < sizeof(unsupported) / sizeof(unsupported[0]); k++)
 			if (word_is(p, n, unsupported[k]) &&
 			    ((strcmp(unsupported[k], "MATCH") == 0 &&
-			      strchr("?'$", *skip_ws(p + n))) || strcmp(unsupported[k], "GLOB") == 0 ||
+			      strchr("?'$", *skip_ws(p + n))) ||
+			     strcmp(unsupported[k], "GLOB") == 0 ||
 			     strcmp(unsupported[k], "PRAGMA") == 0 || *skip_ws(p + n) == '(' ||
 			     strcmp(unsupported[k], "unixepoch") == 0)) {
 				rc = err_set(err, KV_EINVAL,
-				             "database: '%.*s' has no PostgreSQL translation yet (in: %.80s)",
+				             "database: '%.*s' has no PostgreSQL translation yet "
+				             "(in: %.80s)",
 				             (int)n, p, sql);
 				goto out;
 			}
@@ -232,7 +236,9 @@ int pg_sql_translate(const char *sql, const struct pg_sql_schema *sch, struct pg
 				else if (word_is(r, k, "REPLACE"))
 					or_replace = 1;
 				else {
-					rc = err_set(err, KV_EINVAL, "database: INSERT OR %.*s has no PostgreSQL translation",
+					rc = err_set(err, KV_EINVAL,
+					             "database: INSERT OR %.*s has no PostgreSQL "
+					             "translation",
 					             (int)k, r);
 					goto out;
 				}
@@ -250,7 +256,8 @@ int pg_sql_translate(const char *sql, const struct pg_sql_schema *sch, struct pg
 				q = skip_ws(q + m);
 			}
 			if (*q == '?') {
-				rc = buf_puts(&b, neg ? "IS DISTINCT FROM " : "IS NOT DISTINCT FROM ");
+				rc = buf_puts(&b,
+				              neg ? "IS DISTINCT FROM " : "IS NOT DISTINCT FROM ");
 				p = q;
 				continue;
 			}
@@ -262,8 +269,8 @@ int pg_sql_translate(const char *sql, const struct pg_sql_schema *sch, struct pg
 			rc = buf_puts(&b, "string_agg");
 			p += n;
 			continue;
-		} else if ((word_is(p, n, "MAX") || word_is(p, n, "MIN")) && *skip_ws(p + n) == '(' &&
-		           has_top_comma(skip_ws(p + n))) {
+		} else if ((word_is(p, n, "MAX") || word_is(p, n, "MIN")) &&
+		           *skip_ws(p + n) == '(' && has_top_comma(skip_ws(p + n))) {
 			rc = buf_puts(&b, word_is(p, n, "MAX") ? "GREATEST" : "LEAST");
 			p += n;
 			continue;
@@ -295,14 +302,16 @@ int pg_sql_translate(const char *sql, const struct pg_sql_schema *sch, struct pg
 		if (!rc && or_ignore)
 			rc = buf_puts(&c, " ON CONFLICT DO NOTHING ");
 		if (!rc && or_replace) {
-			const char *pk = sch && sch->primary_key ? sch->primary_key(sch->arg, table) : NULL;
+			const char *pk =
+			        sch && sch->primary_key ? sch->primary_key(sch->arg, table) : NULL;
 			char *save = NULL, *tok;
 			int first_set = 1;
 
 			if (!pk || !*cols) {
 				buf_done(&c);
 				rc = err_set(err, KV_EINVAL,
-				             "database: INSERT OR REPLACE into %s: no primary key or column list",
+				             "database: INSERT OR REPLACE into %s: no primary key "
+				             "or column list",
 				             table);
 				goto out;
 			}
@@ -319,7 +328,8 @@ int pg_sql_translate(const char *sql, const struct pg_sql_schema *sch, struct pg
 					if (strstr(pkl, key))
 						continue;
 				}
-				rc = buf_printf(&c, "%s%s = EXCLUDED.%s", first_set ? "" : ", ", tok, tok);
+				rc = buf_printf(&c, "%s%s = EXCLUDED.%s", first_set ? "" : ", ",
+				                tok, tok);
 				first_set = 0;
 			}
 			if (!rc)
@@ -354,6 +364,13 @@ void pg_sql_done(struct pg_sql *t)
 	t->sql = NULL;
 }
 
+static int trigger_unsupported(const char *stmt, struct err *err)
+{
+	return err_set(err, KV_EINVAL,
+	               "migration: trigger not in a form with a PostgreSQL translation: %.80s",
+	               stmt);
+}
+
 /* Rewrites one SQLite trigger "CREATE TRIGGER [IF NOT EXISTS] name BEFORE
  * INSERT ON t WHEN cond BEGIN SELECT RAISE(ABORT, 'msg'); END" (stmt, its
  * text without the final ';'). */
@@ -368,43 +385,41 @@ static int ddl_trigger(struct buf *b, const char *stmt, struct err *err)
 		p = skip_ws(p + 13);
 	n = word_len(p);
 	if (n == 0 || n >= sizeof(name))
-		goto bad;
+		return trigger_unsupported(stmt, err);
 	memcpy(name, p, n);
 	name[n] = '\0';
 	p = skip_ws(p + n);
 	when = strcasestr(p, " ON ");
 	if (!when || (size_t)(when - p) >= sizeof(timing))
-		goto bad;
+		return trigger_unsupported(stmt, err);
 	memcpy(timing, p, (size_t)(when - p));
 	timing[when - p] = '\0';
 	p = skip_ws(when + 4);
 	n = word_len(p);
 	if (n == 0 || n >= sizeof(table))
-		goto bad;
+		return trigger_unsupported(stmt, err);
 	memcpy(table, p, n);
 	table[n] = '\0';
 	p = skip_ws(p + n);
 	if (strncasecmp(p, "WHEN", 4) != 0)
-		goto bad;
+		return trigger_unsupported(stmt, err);
 	when = p + 4;
 	begin = strcasestr(when, " BEGIN ");
 	msg = begin ? strcasestr(begin, "RAISE(ABORT,") : NULL;
 	if (!msg)
-		goto bad;
+		return trigger_unsupported(stmt, err);
 	msg = strchr(msg, '\'');
 	msg_end = msg ? skip_quoted(msg) : NULL;
 	if (!msg)
-		goto bad;
-	return buf_printf(b,
-	                  "CREATE OR REPLACE FUNCTION %s_fn() RETURNS trigger LANGUAGE plpgsql AS $kv$"
-	                  " BEGIN IF %.*s THEN RAISE EXCEPTION %.*s USING ERRCODE = '23000'; END IF;"
-	                  " RETURN NEW; END $kv$;"
-	                  "CREATE TRIGGER %s %s ON %s FOR EACH ROW EXECUTE FUNCTION %s_fn();",
-	                  name, (int)(begin - when), when, (int)(msg_end - msg), msg, name, timing,
-	                  table, name);
-bad:
-	return err_set(err, KV_EINVAL, "migration: trigger not in a form with a PostgreSQL translation: %.80s",
-	               stmt);
+		return trigger_unsupported(stmt, err);
+	return buf_printf(
+	        b,
+	        "CREATE OR REPLACE FUNCTION %s_fn() RETURNS trigger LANGUAGE plpgsql AS $kv$"
+	        " BEGIN IF %.*s THEN RAISE EXCEPTION %.*s USING ERRCODE = '23000'; END IF;"
+	        " RETURN NEW; END $kv$;"
+	        "CREATE TRIGGER %s %s ON %s FOR EACH ROW EXECUTE FUNCTION %s_fn();",
+	        name, (int)(begin - when), when, (int)(msg_end - msg), msg, name, timing, table,
+	        name);
 }
 
 /* The table a CREATE TABLE statement creates, into name ("" if none). */
@@ -482,13 +497,16 @@ static int ddl_statement(struct buf *b, const char *stmt, const char *later_tabl
 				e = strchr(e, ')') + 1;
 			snprintf(key, sizeof(key), " %.*s ", (int)tn, t);
 			if (tn && strstr(later_tables, key)) {
-				rc = buf_printf(later, "ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %.*s;",
-				                self, col, (int)(e - t), t);
+				rc = buf_printf(
+				        later,
+				        "ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %.*s;",
+				        self, col, (int)(e - t), t);
 				p = e;
 				continue;
 			}
 		}
-		if (word_is(p, n, "INTEGER") && strncasecmp(skip_ws(p + n), "PRIMARY KEY", 11) == 0) {
+		if (word_is(p, n, "INTEGER") &&
+		    strncasecmp(skip_ws(p + n), "PRIMARY KEY", 11) == 0) {
 			/* A table's own id; a composite key's INTEGER columns only
 			 * become BIGINT (the PRIMARY KEY follows a column list). */
 			rc = buf_puts(b, "BIGINT GENERATED BY DEFAULT AS IDENTITY");
@@ -502,7 +520,8 @@ static int ddl_statement(struct buf *b, const char *stmt, const char *later_tabl
 			rc = buf_puts(b, "pg_temp");
 		} else if (word_is(p, n, "VIRTUAL")) {
 			rc = buf_puts(b, "STORED");
-		} else if (word_is(p, n, "WITHOUT") && strncasecmp(skip_ws(p + n), "ROWID", 5) == 0) {
+		} else if (word_is(p, n, "WITHOUT") &&
+		           strncasecmp(skip_ws(p + n), "ROWID", 5) == 0) {
 			p = skip_ws(p + n) + 5;
 			continue;
 		} else {

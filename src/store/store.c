@@ -109,7 +109,8 @@ const char *store_database(void)
 
 int store_database_is_pg(const char *url)
 {
-	return url && (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0);
+	return url &&
+	       (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0);
 }
 
 int store_open(struct store **out, const char *data_dir, struct err *err)

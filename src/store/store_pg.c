@@ -119,9 +119,10 @@ static int p_open(struct store *s, const char *data_dir, struct err *err)
 		msg = db->conn ? PQerrorMessage(db->conn) : "out of memory";
 		if (strstr(msg, "password authentication failed") ||
 		    strstr(msg, "no password supplied"))
-			rc = err_set(err, KV_EDENIED,
-			             "database %s: wrong user name or password (the server said: %.*s)",
-			             shown, first_line(msg), msg);
+			rc = err_set(
+			        err, KV_EDENIED,
+			        "database %s: wrong user name or password (the server said: %.*s)",
+			        shown, first_line(msg), msg);
 		else
 			rc = err_set(err, KV_EIO, "database %s: cannot connect: %.*s", shown,
 			             first_line(msg), msg);
@@ -222,8 +223,8 @@ static const char *table_pk(void *arg, const char *name)
 /* 1 when sql is transaction control, run as it is. */
 static int is_control(const char *sql)
 {
-	static const char *const words[] = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
-	                                    "SET "};
+	static const char *const words[] = {"BEGIN",     "COMMIT",  "ROLLBACK",
+	                                    "SAVEPOINT", "RELEASE", "SET "};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strncasecmp(sql, words[i], strlen(words[i])) == 0)
@@ -462,8 +463,9 @@ static int execute(struct store_stmt *st, struct err *err)
 			if (p->types[i] == 0)
 				p->types[i] = PG_TEXTOID;
 		PQclear(p->res);
-		p->res = rc ? NULL : PQexecParams(db->conn, p->t.sql, p->t.n_params, p->types,
-		                                  (const char *const *)p->vals, p->lens, p->fmts, 0);
+		p->res = rc ? NULL
+		            : PQexecParams(db->conn, p->t.sql, p->t.n_params, p->types,
+		                           (const char *const *)p->vals, p->lens, p->fmts, 0);
 		if (rc)
 			return rc;
 	}
@@ -484,7 +486,8 @@ static int execute(struct store_stmt *st, struct err *err)
 		PQclear(p->res);
 		p->res = NULL;
 		if (in_tx)
-			p_exec_raw(db->conn, "ROLLBACK TO SAVEPOINT kv_stmt; RELEASE SAVEPOINT kv_stmt",
+			p_exec_raw(db->conn,
+			           "ROLLBACK TO SAVEPOINT kv_stmt; RELEASE SAVEPOINT kv_stmt",
 			           NULL);
 		return rc;
 	}
@@ -631,7 +634,8 @@ int store_pg_migrations(const char *const **out, int *n, struct err *err)
 {
 	pthread_once(&migrations_once, migrations_build);
 	if (migrations_rc)
-		return err_set(err, migrations_rc, "PostgreSQL migrations: a step has no translation");
+		return err_set(err, migrations_rc,
+		               "PostgreSQL migrations: a step has no translation");
 	*out = (const char *const *)migrations;
 	*n = n_migrations;
 	return KV_OK;
