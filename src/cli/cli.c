@@ -43,6 +43,8 @@ static void print_commands(FILE *f)
 	fprintf(f, "\nGlobal options:\n"
 	           "  --data-dir DIR  data directory (default $KANALVAKT_DATA or ./var)\n"
 	           "  --config FILE   configuration file (default DIR/kanalvakt.conf)\n"
+	           "  --database URL  PostgreSQL (postgresql://…; default [database] url, else\n"
+	           "                  SQLite in the data directory)\n"
 	           "  --org NAME      the organisation (needed when several share the data "
 	           "directory)\n"
 	           "  --rules DIR     screening rules (default $KANALVAKT_RULES, ./rules)\n"
@@ -99,7 +101,7 @@ static int data_dir_exists(struct cli_ctx *ctx)
 		        ctx->data_dir);
 		return 0;
 	}
-	if (stat(path, &st) != 0) {
+	if (!store_database() && stat(path, &st) != 0) {
 		err_set(&ctx->err, KV_ENOTFOUND,
 		        "%s holds no kanalvakt database (check --data-dir or $KANALVAKT_DATA;"
 		        " 'kanalvakt init --org NAME' creates one)",
@@ -109,8 +111,35 @@ static int data_dir_exists(struct cli_ctx *ctx)
 	return 1;
 }
 
+/* The database: --database URL, else [database] url in the configuration,
+ * else SQLite in the data directory. */
+static int choose_database(struct cli_ctx *ctx)
+{
+	const char *url = ctx->database;
+	struct config *cfg;
+
+	if (!url) {
+		cfg = cli_config(ctx);
+		if (!cfg)
+			return 0;
+		url = config_get(cfg, "database", "url", NULL);
+	}
+	if (url && *url && !store_database_is_pg(url)) {
+		err_set(&ctx->err, KV_EINVAL,
+		        "database '%.40s': not a PostgreSQL URL "
+		        "(postgresql://USER:PASSWORD@HOST/DB);"
+		        " without one the database is SQLite in the data directory",
+		        url);
+		return 0;
+	}
+	store_set_database(url);
+	return 1;
+}
+
 struct store *cli_store(struct cli_ctx *ctx)
 {
+	if (!ctx->store && !choose_database(ctx))
+		return NULL;
 	if (!ctx->store && !data_dir_exists(ctx))
 		return NULL;
 	if (!ctx->store && store_open(&ctx->store, ctx->data_dir, &ctx->err) != KV_OK)
@@ -333,9 +362,10 @@ static const char *default_actor(void)
  * one that takes a value. */
 static const char **global_target(struct cli_ctx *ctx, const char *a, size_t len)
 {
-	static const char *const names[] = {"--data-dir", "--config", "--as", "--org", "--rules"};
-	const char **slots[] = {&ctx->data_dir, &ctx->config, &ctx->actor, &ctx->org_name,
-	                        &ctx->rules};
+	static const char *const names[] = {"--data-dir", "--config", "--as",
+	                                    "--org",      "--rules",  "--database"};
+	const char **slots[] = {&ctx->data_dir, &ctx->config, &ctx->actor,
+	                        &ctx->org_name, &ctx->rules,  &ctx->database};
 
 	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
 		if (strlen(names[k]) == len && memcmp(names[k], a, len) == 0)

@@ -27,6 +27,7 @@ struct cli_ctx {
 	const struct cli_command *cmd;     /* the command running */
 	struct config *cfg;                /* loaded by cli_config() */
 	const char *rules;                 /* --rules DIR: screening rules */
+	const char *database;              /* --database URL (PostgreSQL), or NULL */
 	struct capture_screener *screener; /* loaded by cli_screener() */
 	struct principal who;              /* built from actor: the operator's own shell */
 	struct op_ctx op;                  /* filled by cli_op_at() */

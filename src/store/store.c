@@ -33,9 +33,16 @@ static int mkdir_p(const char *dir, struct err *err)
 
 static int migrate(struct store *s, struct err *err)
 {
+	const char *const *steps = s->drv->migrations;
+	int n_steps = s->drv->n_migrations;
 	int64_t have = 0;
 	int rc;
 
+	if (s->drv->migrations_get) {
+		rc = s->drv->migrations_get(&steps, &n_steps, err);
+		if (rc)
+			return rc;
+	}
 	rc = store_exec(s,
 	                "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	                " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
@@ -46,11 +53,11 @@ static int migrate(struct store *s, struct err *err)
 	                     "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", 0, NULL);
 	if (rc)
 		return rc;
-	if (have > s->drv->n_migrations)
+	if (have > n_steps)
 		return err_set(err, KV_ECONFLICT,
 		               "database schema version %lld is newer than this program (%d)",
-		               (long long)have, s->drv->n_migrations);
-	for (int v = (int)have + 1; v <= s->drv->n_migrations; v++) {
+		               (long long)have, n_steps);
+	for (int v = (int)have + 1; v <= n_steps; v++) {
 		struct store_stmt *st = NULL;
 		char ver[16];
 
@@ -58,7 +65,7 @@ static int migrate(struct store *s, struct err *err)
 		rc = store_begin(s, err);
 		if (rc)
 			return rc;
-		rc = store_exec(s, s->drv->migrations[v - 1], err);
+		rc = store_exec(s, steps[v - 1], err);
 		if (!rc)
 			rc = store_prepare(s, &st,
 			                   "INSERT INTO schema_migrations (version, applied_at)"
@@ -82,8 +89,28 @@ static int migrate(struct store *s, struct err *err)
 		if (rc)
 			return rc;
 	}
-	s->schema_version = s->drv->n_migrations;
+	s->schema_version = n_steps;
 	return KV_OK;
+}
+
+/* The database stores open in (NULL: SQLite in the data directory). */
+static char *database_url;
+
+void store_set_database(const char *url)
+{
+	free(database_url);
+	database_url = url && *url ? strdup(url) : NULL;
+}
+
+const char *store_database(void)
+{
+	return database_url;
+}
+
+int store_database_is_pg(const char *url)
+{
+	return url &&
+	       (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0);
 }
 
 int store_open(struct store **out, const char *data_dir, struct err *err)
@@ -107,7 +134,12 @@ int store_open(struct store **out, const char *data_dir, struct err *err)
 	s->drv = &store_sqlite_driver;
 	s->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	s->dir = strdup(data_dir);
-	if (!s->dir) {
+	if (database_url) {
+		s->drv = &store_pg_driver;
+		s->url = strdup(database_url);
+	}
+	if (!s->dir || (database_url && !s->url)) {
+		free(s->dir);
 		free(s);
 		return err_set(err, KV_ENOMEM, "out of memory");
 	}
@@ -136,6 +168,7 @@ void store_free(struct store *s)
 	if (s->db)
 		s->drv->close(s);
 	free(s->dir);
+	free(s->url);
 	free(s);
 }
 

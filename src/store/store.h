@@ -21,6 +21,19 @@ struct store_stmt;
  * this program. */
 int store_open(struct store **out, const char *data_dir, struct err *err);
 
+/* Chooses the database that stores opened from now on use: NULL or "" for
+ * SQLite in the data directory (the default), or a PostgreSQL URL
+ * (postgresql://user:password@host/dbname, or ?host=/socket/dir); the
+ * blobs stay in the data directory either way. Process-wide: set once at
+ * start (the CLI's --database, kanalvakt.conf's `database`). A URL that
+ * does not connect makes store_open fail with KV_EIO, a wrong password with
+ * KV_EDENIED. */
+void store_set_database(const char *url);
+/* The URL set (borrowed), or NULL for SQLite. */
+const char *store_database(void);
+/* 1 when url names a PostgreSQL database (postgresql:// or postgres://). */
+int store_database_is_pg(const char *url);
+
 /* Closes the store; accepts NULL. An open transaction is rolled back. */
 void store_free(struct store *s);
 

@@ -33,6 +33,9 @@ struct store_driver {
 	/* The schema, as ordered migration steps in this driver's dialect. */
 	const char *const *migrations;
 	int n_migrations;
+	/* Optional, instead of the two above: a driver whose steps are built
+	 * at run time (PostgreSQL's, translated from SQLite's). */
+	int (*migrations_get)(const char *const **steps, int *n, struct err *err);
 	/* Sets the page cache size in bytes. */
 	int (*set_cache)(struct store *s, int64_t bytes, struct err *err);
 	/* The connection's count of commits to the database, by it or by any
@@ -51,6 +54,7 @@ struct store {
 	const struct store_driver *drv;
 	void *db; /* the driver's connection */
 	char *dir;
+	char *url; /* the database URL; NULL for SQLite in dir */
 	int depth; /* transaction nesting */
 	int schema_version;
 	uint32_t serial; /* this connection among those the process opened */
@@ -69,5 +73,9 @@ struct store_stmt {
 };
 
 extern const struct store_driver store_sqlite_driver;
+extern const struct store_driver store_pg_driver;
+
+/* PostgreSQL's migration steps (SQLite's, translated; store_pg.c). */
+int store_pg_migrations(const char *const **steps, int *n, struct err *err);
 
 #endif

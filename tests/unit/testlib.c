@@ -4,6 +4,9 @@
 
 #include "base/time.h"
 #include "model/op_ctx.h"
+#include "store/store.h"
+
+#include <libpq-fe.h>
 
 #include <errno.h>
 #include <ftw.h>
@@ -96,8 +99,50 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return remove(path);
 }
 
+/* With KANALVAKT_TEST_DATABASE=postgresql://…/postgres?… (the server
+ * tests/pg/pgctl.sh starts), each test runs on a database of its own,
+ * created before it and dropped after it, so tests run in parallel. */
+static int pg_admin(const char *sql)
+{
+	const char *base = getenv("KANALVAKT_TEST_DATABASE");
+	PGconn *c;
+	PGresult *r;
+	int ok;
+
+	c = PQconnectdb(base);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "test database: %s", PQerrorMessage(c));
+		PQfinish(c);
+		return 0;
+	}
+	r = PQexec(c, sql);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "test database: %s", PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+	return ok;
+}
+
+/* base with its database name replaced by name. */
+static void pg_url(char *out, size_t n, const char *base, const char *name)
+{
+	const char *p = strstr(base, "://"), *slash, *q;
+
+	p = p ? p + 3 : base;
+	slash = strchr(p, '/');
+	if (!slash) {
+		snprintf(out, n, "%s/%s", base, name);
+		return;
+	}
+	q = strchr(slash, '?');
+	snprintf(out, n, "%.*s/%s%s", (int)(slash - base), base, name, q ? q : "");
+}
+
 static int run_one(const struct test_case *tc)
 {
+	const char *pg = getenv("KANALVAKT_TEST_DATABASE");
+	char dbname[64], sql[128];
 	const char *base = getenv("TMPDIR");
 	pid_t pid;
 	int status;
@@ -107,10 +152,27 @@ static int run_one(const struct test_case *tc)
 		fprintf(stderr, "cannot create temp dir: %s\n", strerror(errno));
 		return 0;
 	}
+	snprintf(dbname, sizeof(dbname), "kvt_%ld_%s", (long)getpid(), strrchr(tmpdir, '.') + 1);
+	for (char *c = dbname; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	if (pg && *pg) {
+		snprintf(sql, sizeof(sql), "CREATE DATABASE %s", dbname);
+		if (!pg_admin(sql)) {
+			printf("FAIL %s (no test database)\n", tc->name);
+			return 0;
+		}
+	}
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
 		alarm(TEST_TIMEOUT_S);
+		if (pg && *pg) {
+			char url[4096];
+
+			pg_url(url, sizeof(url), pg, dbname);
+			store_set_database(url);
+		}
 		tc->fn();
 		fflush(NULL);
 		_exit(0);
@@ -120,6 +182,10 @@ static int run_one(const struct test_case *tc)
 		return 0;
 	}
 	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if (pg && *pg) {
+		snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", dbname);
+		pg_admin(sql);
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		printf("ok   %s\n", tc->name);
 		return 1;
