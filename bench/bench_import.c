@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 			return 1;
 		k[n] = '\0';
 		slash = strrchr(k, '/');
-		strcpy(slash ? slash + 1 : k, "kanalvakt");
+		memcpy(slash ? slash + 1 : k, "kanalvakt", sizeof("kanalvakt"));
 	}
 	if (argc > 1 || n_items <= 0 || access(k, X_OK) != 0 || !mkdtemp(dir)) {
 		fprintf(stderr, "bench_import: no %s, or KV_BENCH_ITEMS is not a count\n", k);

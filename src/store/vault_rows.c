@@ -278,9 +278,10 @@ int vault_row_account_counts(struct store *s, int64_t account_id, int64_t *n_sec
 {
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(s, &st,
-	                       "SELECT count(*), COALESCE(sum((SELECT count(*) FROM vault_grant g"
-	                       " JOIN person p ON p.id = g.person_id WHERE g.secret_id = v.id"
-	                       " AND p.active = 1) < 2), 0)"
+	                       "SELECT count(*), COALESCE(sum(CASE WHEN (SELECT count(*)"
+	                       " FROM vault_grant g JOIN person p ON p.id = g.person_id"
+	                       " WHERE g.secret_id = v.id AND p.active = 1) < 2 THEN 1 ELSE 0"
+	                       " END), 0)"
 	                       " FROM vault_secret v WHERE v.account_id = ?",
 	                       err);
 
