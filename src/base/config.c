@@ -15,11 +15,14 @@ struct entry {
 	char *section;
 	char *key;
 	char *value;
+	int line;  /* in the file, 0 when set by the program */
+	int times; /* how many lines of the file set it */
 };
 
 struct config {
 	struct entry *e;
 	size_t n, cap;
+	char *path; /* the file read, NULL for one made by the program */
 };
 
 struct config *config_new(void)
@@ -37,6 +40,7 @@ void config_free(struct config *c)
 		free(c->e[i].value);
 	}
 	free(c->e);
+	free(c->path);
 	free(c);
 }
 
@@ -66,6 +70,8 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 	c->e[c->n].section = strdup(section);
 	c->e[c->n].key = strdup(key);
 	c->e[c->n].value = v;
+	c->e[c->n].line = 0;
+	c->e[c->n].times = 0;
 	if (!c->e[c->n].section || !c->e[c->n].key) {
 		free(c->e[c->n].section);
 		free(c->e[c->n].key);
@@ -135,6 +141,12 @@ static int parse(struct config *c, FILE *f, const char *path, struct err *err)
 		rc = config_set(c, section, key, value);
 		if (rc)
 			return err_set(err, rc, "out of memory");
+		for (size_t i = 0; i < c->n; i++)
+			if (strcmp(c->e[i].section, section) == 0 &&
+			    strcmp(c->e[i].key, key) == 0) {
+				c->e[i].line = lineno;
+				c->e[i].times++;
+			}
 	}
 	if (ferror(f))
 		return err_set(err, KV_EIO, "%s: read error", path);
@@ -159,7 +171,8 @@ int config_load(struct config **out, const char *path, int optional, struct err 
 		return err_set(err, errno == ENOENT ? KV_ENOTFOUND : KV_EIO, "configuration %s: %s",
 		               path, strerror(errno));
 	}
-	rc = parse(c, f, path, err);
+	c->path = strdup(path);
+	rc = c->path ? parse(c, f, path, err) : err_set(err, KV_ENOMEM, "out of memory");
 	fclose(f);
 	if (rc) {
 		config_free(c);
@@ -176,6 +189,24 @@ const char *config_get(const struct config *c, const char *section, const char *
 		if (strcmp(c->e[i].section, section) == 0 && strcmp(c->e[i].key, key) == 0)
 			return c->e[i].value;
 	return def;
+}
+
+const char *config_file(const struct config *c)
+{
+	return c ? c->path : NULL;
+}
+
+int config_line(const struct config *c, const char *section, const char *key, int *times)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (strcmp(c->e[i].section, section) == 0 && strcmp(c->e[i].key, key) == 0) {
+			if (times)
+				*times = c->e[i].times;
+			return c->e[i].line;
+		}
+	if (times)
+		*times = 0;
+	return 0;
 }
 
 int config_get_int(const struct config *c, const char *section, const char *key, int64_t def,

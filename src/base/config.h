@@ -35,6 +35,13 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 const char *config_get(const struct config *c, const char *section, const char *key,
                        const char *def);
 
+/* The file c was read from (NULL for one made by the program), and the line
+ * key's value stands on in it (0 when the program set it or it is absent);
+ * *times (may be NULL) is how many lines of the file set it (the last
+ * wins). */
+const char *config_file(const struct config *c);
+int config_line(const struct config *c, const char *section, const char *key, int *times);
+
 /* An integer value; KV_EINVAL naming section and key when it is not one. */
 int config_get_int(const struct config *c, const char *section, const char *key, int64_t def,
                    int64_t *out, struct err *err);

@@ -179,10 +179,30 @@ int cli_config_secrets(struct cli_ctx *ctx, int64_t org, const char *use)
 {
 	struct vault_opts o;
 	size_t n = 0;
-	int rc = vault_opts_load(&o, ctx->cfg, &ctx->err);
+	int rc;
 
-	return rc ? rc
-	          : vault_resolve_config(cli_op_at(ctx, org, 0), &o, ctx->cfg, use, &n, &ctx->err);
+	if (ctx->secrets_resolved)
+		return 0;
+	if (!cli_config(ctx))
+		return ctx->err.code ? ctx->err.code : KV_EIO;
+	rc = vault_opts_load(&o, ctx->cfg, &ctx->err);
+	if (!rc)
+		rc = vault_resolve_config(cli_op_at(ctx, org, 0), &o, ctx->cfg,
+		                          strcmp(use, "serve") == 0 ? use : NULL, &n, &ctx->err);
+	ctx->secrets_resolved = !rc;
+	return rc;
+}
+
+struct config *cli_config_used(struct cli_ctx *ctx, const char *use)
+{
+	int64_t org = 0;
+
+	if (cli_org(ctx, &org) || cli_config_secrets(ctx, org, use)) {
+		if (!ctx->err.code)
+			err_set(&ctx->err, KV_EIO, "the configuration could not be read");
+		return NULL;
+	}
+	return ctx->cfg;
 }
 
 int cli_org(struct cli_ctx *ctx, int64_t *out)

@@ -26,6 +26,7 @@ struct cli_ctx {
 	struct store *store;               /* opened by cli_store(), closed by cli_run() */
 	const struct cli_command *cmd;     /* the command running */
 	struct config *cfg;                /* loaded by cli_config() */
+	int secrets_resolved;              /* cfg's vault:ID values read (cli_config_secrets) */
 	const char *rules;                 /* --rules DIR: screening rules */
 	const char *database;              /* --database URL (PostgreSQL), or NULL */
 	struct capture_screener *screener; /* loaded by cli_screener() */
@@ -55,8 +56,13 @@ struct store *cli_store(struct cli_ctx *ctx);
  * exists), loaded on first use. NULL on failure with ctx->err set. */
 struct config *cli_config(struct cli_ctx *ctx);
 /* Replaces the vault:ID values of the loaded configuration with their
- * secrets (vault_resolve_config), for use ("fetch", "serve"). */
+ * secrets (vault_resolve_config), once, for use ("fetch", "serve", …; only
+ * serve's start is audited); a secret written in plain text is refused. */
 int cli_config_secrets(struct cli_ctx *ctx, int64_t org, const char *use);
+/* The configuration with its secrets read (cli_config_secrets), for a
+ * command that talks to a platform or a mail server; NULL with ctx->err
+ * set. */
+struct config *cli_config_used(struct cli_ctx *ctx, const char *use);
 
 /* The screening engine (rules from --rules, $KANALVAKT_RULES, ./rules or the
  * source tree), loaded on first use. NULL on failure with ctx->err set. */

@@ -177,7 +177,7 @@ static int cmd_inbox_answer(struct cli_ctx *ctx, int argc, char **argv)
 	buf_init(&b, INBOX_ANSWER_MAX + 1);
 	code = cli_read_file(ctx, file, "--text-file", &b, INBOX_ANSWER_MAX);
 	if (!code) {
-		struct config *cfg = cli_config(ctx);
+		struct config *cfg = cli_config_used(ctx, "answer");
 		struct inbox_answer_opts o = {cfg, by_hand};
 
 		code = cfg ? inbox_answer_via(cli_op_at(ctx, org, 0), id, buf_cstr(&b), &o, &res,

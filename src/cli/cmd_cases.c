@@ -265,7 +265,7 @@ static int cmd_case_evidence(struct cli_ctx *ctx, int argc, char **argv)
 
 static int load_opts(struct cli_ctx *ctx, struct cases_opts *o, struct cases_takedown *t)
 {
-	struct config *cfg = cli_config(ctx);
+	struct config *cfg = cli_config_used(ctx, "takedown");
 
 	if (!cfg)
 		return ctx->err.code ? ctx->err.code : KV_EIO;

@@ -470,7 +470,7 @@ static int cmd_publish(struct cli_ctx *ctx, int argc, char **argv)
 	code = cli_org(ctx, &org);
 	if (code)
 		return cli_fail(ctx, code);
-	o.cfg = cli_config(ctx);
+	o.cfg = cli_config_used(ctx, "publish");
 	if (!o.cfg)
 		return cli_fail(ctx, ctx->err.code);
 	code = drafts_publish(cli_op_at(ctx, org, 0), id, &o, &res, &ctx->err);
@@ -625,7 +625,7 @@ static int cmd_due(struct cli_ctx *ctx, int argc, char **argv)
 	code = cli_org(ctx, &org);
 	if (code)
 		return cli_fail(ctx, code);
-	cfg = cli_config(ctx);
+	cfg = cli_config_used(ctx, "publish");
 	if (!cfg)
 		return cli_fail(ctx, ctx->err.code);
 	/* The pass serve runs, as the system, under the operator's name. */

@@ -28,7 +28,7 @@ static int no_args(struct cli_ctx *ctx, int argc, char **argv)
 
 static int load_settings(struct cli_ctx *ctx, struct notify_settings *out)
 {
-	struct config *cfg = cli_config(ctx);
+	struct config *cfg = cli_config_used(ctx, "mail");
 
 	if (!cfg)
 		return ctx->err.code ? ctx->err.code : KV_EIO;

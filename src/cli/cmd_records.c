@@ -527,7 +527,7 @@ static int cmd_cull_platform(struct cli_ctx *ctx, const char *account, int64_t a
 	if (!code && account)
 		code = cli_account(ctx, op.org, account, "--account", &po.account_id);
 	if (!code && !dry) {
-		po.cfg = cli_config(ctx);
+		po.cfg = cli_config_used(ctx, "cull");
 		if (!po.cfg)
 			code = ctx->err.code ? ctx->err.code : KV_EIO;
 	}

@@ -4,6 +4,7 @@
 #include "cli/cli_table.h"
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/time.h"
 #include "registry/registry.h"
 #include "store/register_rows.h"
@@ -810,32 +811,6 @@ static int cmd_account_check(struct cli_ctx *ctx, int argc, char **argv)
 	return n ? 1 : 0;
 }
 
-/* Writes data to path through a temporary file and a rename, so a reader
- * never sees half a file. */
-static int write_atomically(struct cli_ctx *ctx, const char *path, const struct buf *data)
-{
-	char tmp[4096];
-	FILE *f;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= sizeof(tmp))
-		return err_set(&ctx->err, KV_EINVAL, "--out: path too long");
-	f = fopen(tmp, "wb");
-	if (!f)
-		return err_set(&ctx->err, KV_EIO, "--out: cannot write %s: %s", path,
-		               strerror(errno));
-	if (fwrite(data->ptr ? data->ptr : "", 1, data->len, f) != data->len || fclose(f) != 0) {
-		remove(tmp);
-		return err_set(&ctx->err, KV_EIO, "--out: cannot write %s: %s", path,
-		               strerror(errno));
-	}
-	if (rename(tmp, path) != 0) {
-		remove(tmp);
-		return err_set(&ctx->err, KV_EIO, "--out: cannot write %s: %s", path,
-		               strerror(errno));
-	}
-	return KV_OK;
-}
-
 static int cmd_register_export(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
@@ -866,7 +841,7 @@ static int cmd_register_export(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code)
 		code = registry_export_public(&op, fmt, &out, &ctx->err);
 	if (!code && outpath)
-		code = write_atomically(ctx, outpath, &out);
+		code = file_write_atomic(outpath, out.ptr ? out.ptr : "", out.len, 0644, &ctx->err);
 	else if (!code)
 		fwrite(buf_cstr(&out), 1, out.len, stdout);
 	buf_done(&out);

@@ -4,6 +4,7 @@
  * without echo), never from an argument, which ps would show. */
 #include "cli/cli.h"
 
+#include "base/config.h"
 #include "cli/cli_table.h"
 #include "store/vault_rows.h"
 #include "vault/vault.h"
@@ -322,6 +323,85 @@ static int cmd_revoke(struct cli_ctx *ctx, int argc, char **argv)
 	return change(ctx, argc, argv, 0);
 }
 
+struct adopt_printer {
+	struct cli_ctx *ctx;
+	int dry;
+	json_t *list;
+};
+
+static int print_adopted(void *arg, const struct vault_adopted *a)
+{
+	struct adopt_printer *p = arg;
+
+	if (p->ctx->json)
+		return json_array_append_new(p->list,
+		                             json_pack("{s:s,s:s,s:s,s:i,s:I,s:o}", "section",
+		                                       a->section, "key", a->key, "kind", a->kind,
+		                                       "line", a->line, "account",
+		                                       (json_int_t)a->account, "id",
+		                                       a->id ? json_integer(a->id) : json_null()))
+		               ? KV_ENOMEM
+		               : 0;
+	if (p->dry)
+		printf("line %d [%s] %s: would move (%s)\n", a->line, a->section, a->key, a->kind);
+	else
+		printf("line %d [%s] %s = vault:%lld\n", a->line, a->section, a->key,
+		       (long long)a->id);
+	return 0;
+}
+
+static int cmd_adopt(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
+	                                     {"dry-run", no_argument, NULL, 'n'},
+	                                     {0}};
+	struct adopt_printer p = {ctx, 0, NULL};
+	const char *acc = NULL;
+	struct vault_opts o;
+	struct config *cfg;
+	size_t n = 0;
+	int64_t org = 0;
+	int c, code;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'a')
+			acc = optarg;
+		else if (c == 'n')
+			p.dry = 1;
+		else
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
+	}
+	if (argc != optind)
+		return cli_usage(ctx, ctx->cmd, "adopt takes no arguments");
+	code = load_opts(ctx, &o);
+	if (code)
+		return code;
+	cfg = cli_config(ctx);
+	p.list = ctx->json ? json_array() : NULL;
+	code = cli_org(ctx, &org);
+	if (!code)
+		code = vault_adopt(cli_op_at(ctx, org, 0), &o, cfg, acc, p.dry, print_adopted, &p,
+		                   &n, &ctx->err);
+	if (code) {
+		json_decref(p.list);
+		return cli_fail(ctx, code);
+	}
+	if (ctx->json)
+		cli_print_json(json_pack("{s:b,s:I,s:o}", "dry_run", p.dry, "secrets",
+		                         (json_int_t)n, "moved", p.list));
+	else if (!n)
+		printf("no secret is written in plain text in %s\n",
+		       config_file(cfg) ? config_file(cfg) : "the configuration");
+	else if (p.dry)
+		printf("%zu secret%s would move into the vault\n", n, n == 1 ? "" : "s");
+	else
+		printf("%zu secret%s moved into the vault; %s now names them\n", n,
+		       n == 1 ? "" : "s", config_file(cfg));
+	return 0;
+}
+
 const struct cli_command cli_cmds_vault[] = {
         {"vault", "init", cmd_init, "",
          "create the vault key, sealed under the passphrase (KANALVAKT_VAULT_PASSPHRASE, "
@@ -338,5 +418,8 @@ const struct cli_command cli_cmds_vault[] = {
          "replace a secret with a new version (the old one is destroyed)"},
         {"vault", "grant", cmd_grant, "ID --person E-MAIL", "let a person use a secret"},
         {"vault", "revoke", cmd_revoke, "ID --person E-MAIL", "take a person's use away"},
+        {"vault", "adopt", cmd_adopt, "[--account ACCOUNT] [--dry-run]",
+         "move the secrets written in kanalvakt.conf into the vault, writing vault:ID in "
+         "their places"},
         {0},
 };

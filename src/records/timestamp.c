@@ -4,6 +4,7 @@
 
 #include "base/buf.h"
 #include "base/config.h"
+#include "base/file.h"
 #include "base/hash.h"
 #include "base/time.h"
 #include "model/op_ctx.h"
@@ -75,32 +76,6 @@ int timestamp_sha256_file(const char *path, char out[65], int64_t *bytes, struct
 	hash_sha256_end_hex(&h, out);
 	if (bytes)
 		*bytes = total;
-	return KV_OK;
-}
-
-/* Writes data to path through path.tmp, fsync and rename. */
-static int write_atomic(const char *path, const void *data, size_t len, struct err *err)
-{
-	char tmp[PATH_MAX + 8];
-	int fd;
-	ssize_t w;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return err_set(err, KV_EINVAL, "path too long: %s", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return err_set(err, KV_EIO, "%s: %s", tmp, strerror(errno));
-	w = write(fd, data, len);
-	if (w < 0 || (size_t)w != len || fsync(fd) != 0) {
-		close(fd);
-		unlink(tmp);
-		return err_set(err, KV_EIO, "%s: cannot write", tmp);
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		unlink(tmp);
-		return err_set(err, KV_EIO, "%s: %s", path, strerror(errno));
-	}
 	return KV_OK;
 }
 
@@ -200,7 +175,7 @@ static int attempt(const struct op_ctx *op, const struct timestamp_conf *tc, con
 		stamped = 1;
 	if (stamped && path) {
 		snprintf(tsr, sizeof(tsr), "%s.tsr", path);
-		rc = write_atomic(tsr, token.ptr, token.len, err);
+		rc = file_write_atomic(tsr, token.ptr, token.len, 0644, err);
 		if (rc)
 			goto out;
 		if (out)

@@ -461,18 +461,36 @@ int register_row_account_find(struct store *s, int64_t org, const char *key, int
 	int rc, n = 0;
 	int64_t id = 0;
 
+	const char *slash = strchr(key, '/');
+	char plat[32] = "";
+	enum platform p;
+
+	/* "platform/handle", as the configuration's [account …] sections name
+	 * one, when the part before the slash is a platform. */
+	if (slash && (size_t)(slash - key) < sizeof(plat)) {
+		snprintf(plat, sizeof(plat), "%.*s", (int)(slash - key), key);
+		if (register_platform_from_name(plat, &p) == KV_OK)
+			key = slash + 1;
+		else
+			plat[0] = '\0';
+	}
 	num = strtoll(key, &end, 10);
-	rc = store_prepare(s, &st,
-	                   "SELECT id FROM account WHERE org_id = ? AND (id = ? OR handle = ?"
-	                   " OR handle = ?)",
-	                   err);
+	rc = store_prepare(
+	        s, &st,
+	        plat[0] ? "SELECT id FROM account WHERE org_id = ? AND (id = ? OR handle = ?"
+	                  " OR handle = ?) AND platform = ?"
+	                : "SELECT id FROM account WHERE org_id = ? AND (id = ? OR handle = ?"
+	                  " OR handle = ?)",
+	        err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org);
-	store_bind_int(st, 2, (end && *end == '\0' && end != key) ? num : -1);
+	store_bind_int(st, 2, (end && *end == '\0' && end != key && !plat[0]) ? num : -1);
 	store_bind_text(st, 3, key);
 	/* "@handle" and "handle" name the same account. */
 	store_bind_text(st, 4, key[0] == '@' ? key + 1 : key);
+	if (plat[0])
+		store_bind_text(st, 5, register_platform_name(p));
 	while ((rc = store_step(st, err)) == 1) {
 		id = store_col_int(st, 0);
 		n++;

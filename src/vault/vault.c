@@ -3,7 +3,9 @@
 #include "vault/vault.h"
 
 #include "base/calendar.h"
+#include "base/buf.h"
 #include "base/config.h"
+#include "base/file.h"
 #include "registry/policydoc.h"
 #include "registry/registry.h"
 #include "store/audit.h"
@@ -13,6 +15,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -372,11 +375,50 @@ static int seal(const struct op_ctx *op, const unsigned char *key, int64_t accou
 	return KV_OK;
 }
 
+/* Opens op's vault key, or creates it (with PERM_VAULT on the whole
+ * organisation) when there is none; *created says which. In a transaction. */
+static int open_or_create_key(const struct op_ctx *op, const struct vault_opts *o,
+                              unsigned char **key, int *created, struct err *err)
+{
+	int rc = open_key(op, o, key, err);
+
+	*created = 0;
+	if (rc == KV_ENOTFOUND) {
+		rc = op_ctx_require(op, PERM_VAULT, 0, err);
+		if (!rc)
+			rc = create_key(op, o, key, err);
+		*created = !rc;
+	}
+	return rc;
+}
+
+/* Seals and stores one new secret of account acct under key, with its audit
+ * entry (event: vault.add, vault.adopt). In a transaction. */
+static int add_one(const struct op_ctx *op, const unsigned char *key, int64_t acct,
+                   const char *kind, const char *label, const unsigned char *secret, size_t len,
+                   const char *event, int64_t *out_id, struct err *err)
+{
+	unsigned char *ct = NULL, nonce[NONCE_LEN];
+	int rc = seal(op, key, acct, kind, 1, secret, len, nonce, &ct, err);
+
+	if (!rc)
+		rc = vault_row_secret_insert(op->store, op->org, acct, kind, label, nonce, ct,
+		                             len + TAG_LEN, op_ctx_actor(op), op->now, out_id, err);
+	if (!rc)
+		rc = audit_append_json(op->store, op->org, op_ctx_actor(op), event, "vault_secret",
+		                       *out_id, NULL,
+		                       json_pack("{s:I,s:s,s:s?,s:I}", "account", (json_int_t)acct,
+		                                 "kind", kind, "label", label, "version", 1),
+		                       err);
+	free(ct);
+	return rc;
+}
+
 int vault_add(const struct op_ctx *op, const struct vault_opts *o, const char *account,
               const char *kind, const char *label, const unsigned char *secret, size_t len,
               int64_t *out_id, int *out_created, struct err *err)
 {
-	unsigned char *key = NULL, *ct = NULL, nonce[NONCE_LEN];
+	unsigned char *key = NULL;
 	int64_t acct = 0, id = 0;
 	int created = 0;
 	int rc = ready(err);
@@ -395,26 +437,10 @@ int vault_add(const struct op_ctx *op, const struct vault_opts *o, const char *a
 		rc = store_begin(op->store, err);
 	if (rc)
 		return rc;
-	rc = open_key(op, o, &key, err);
-	if (rc == KV_ENOTFOUND) {
-		rc = op_ctx_require(op, PERM_VAULT, 0, err);
-		if (!rc)
-			rc = create_key(op, o, &key, err);
-		created = !rc;
-	}
+	rc = open_or_create_key(op, o, &key, &created, err);
 	if (!rc)
-		rc = seal(op, key, acct, kind, 1, secret, len, nonce, &ct, err);
-	if (!rc)
-		rc = vault_row_secret_insert(op->store, op->org, acct, kind, label, nonce, ct,
-		                             len + TAG_LEN, op_ctx_actor(op), op->now, &id, err);
-	if (!rc)
-		rc = audit_append_json(op->store, op->org, op_ctx_actor(op), "vault.add",
-		                       "vault_secret", id, NULL,
-		                       json_pack("{s:I,s:s,s:s?,s:I}", "account", (json_int_t)acct,
-		                                 "kind", kind, "label", label, "version", 1),
-		                       err);
+		rc = add_one(op, key, acct, kind, label, secret, len, "vault.add", &id, err);
 	vault_secret_free(key, KEY_LEN);
-	free(ct);
 	rc = finish(op->store, rc, err);
 	if (!rc) {
 		*out_id = id;
@@ -693,7 +719,51 @@ struct refs {
 	const char *section;
 	int bad;
 	char bad_value[400];
+	char plain_section[300]; /* the first secret written in plain text */
+	char plain_key[64];
 };
+
+static const struct {
+	const char *section; /* exact, or a prefix when it ends in a space */
+	const char *key;
+	const char *kind;
+} secret_keys[] = {
+        {"account ", "token", "token"},
+        {"account ", "publish_token", "token"},
+        {"account ", "moderation_token", "token"},
+        {"meta", "app_secret", "app-secret"},
+        {"meta", "verify_token", "webhook-secret"},
+        {"mail", "password", "password"},
+        {"oidc", "client_secret", "app-secret"},
+};
+
+const char *vault_config_secret_kind(const char *section, const char *key)
+{
+	for (size_t i = 0; i < sizeof(secret_keys) / sizeof(secret_keys[0]); i++) {
+		size_t n = strlen(secret_keys[i].section);
+		int prefix = secret_keys[i].section[n - 1] == ' ';
+
+		if ((prefix ? strncmp(section, secret_keys[i].section, n) == 0
+		            : strcmp(section, secret_keys[i].section) == 0) &&
+		    strcmp(key, secret_keys[i].key) == 0)
+			return secret_keys[i].kind;
+	}
+	return NULL;
+}
+
+/* Where a key stands, for messages: "kanalvakt.conf:12 [meta] app_secret". */
+static void key_place(char *out, size_t size, const struct config *cfg, const char *section,
+                      const char *key)
+{
+	const char *file = config_file(cfg), *base = file ? strrchr(file, '/') : NULL;
+	int line = config_line(cfg, section, key, NULL);
+
+	base = base ? base + 1 : file ? file : "kanalvakt.conf";
+	if (line)
+		snprintf(out, size, "%s:%d [%s] %s", base, line, section, key);
+	else
+		snprintf(out, size, "%s [%s] %s", base, section, key);
+}
 
 static int ref_key(void *arg, const char *name, const char *value)
 {
@@ -701,8 +771,13 @@ static int ref_key(void *arg, const char *name, const char *value)
 	char *end = NULL;
 	long long id;
 
-	if (strncmp(value, "vault:", 6) != 0)
+	if (strncmp(value, "vault:", 6) != 0) {
+		if (*value && !r->plain_key[0] && vault_config_secret_kind(r->section, name)) {
+			snprintf(r->plain_section, sizeof(r->plain_section), "%.290s", r->section);
+			snprintf(r->plain_key, sizeof(r->plain_key), "%.60s", name);
+		}
 		return 0;
+	}
 	id = strtoll(value + 6, &end, 10);
 	if (end == value + 6 || *end || id <= 0 || r->n == REFS_MAX || strlen(name) >= 64 ||
 	    strlen(r->section) >= 300) {
@@ -739,6 +814,18 @@ int vault_resolve_config(const struct op_ctx *op, const struct vault_opts *o, st
 		goto out;
 	r->cfg = cfg;
 	config_each_section(cfg, "", ref_section, r);
+	if (r->plain_key[0]) {
+		char where[400];
+
+		key_place(where, sizeof(where), cfg, r->plain_section, r->plain_key);
+		rc = err_set(err, KV_EINVAL,
+		             "%s: a secret written in the configuration file is refused (whoever "
+		             "reads the file or a copy of it has it): move it into the vault with "
+		             "`kanalvakt vault adopt [--account A]`, which stores every such value "
+		             "and writes vault:ID in its place (docs/vault.md)",
+		             where);
+		goto out;
+	}
 	if (r->bad) {
 		rc = err_set(err, KV_EINVAL,
 		             "kanalvakt.conf %s: a vault reference is vault:ID, the number `vault "
@@ -770,7 +857,7 @@ int vault_resolve_config(const struct op_ctx *op, const struct vault_opts *o, st
 		vault_secret_free(plain, c.len >= TAG_LEN ? c.len - TAG_LEN + 1 : 0);
 		free(c.ct);
 	}
-	if (!rc)
+	if (!rc && use)
 		rc = audit_append_json(op->store, op->org, op_ctx_actor(op), "vault.use", "vault",
 		                       0, NULL, json_pack("{s:s,s:O}", "by", use, "secrets", ids),
 		                       err);
@@ -781,5 +868,195 @@ out:
 	if (!rc && out_n)
 		*out_n = r ? r->n : 0;
 	free(r);
+	return rc;
+}
+
+/* ---- moving plain secrets out of the configuration file ---- */
+
+struct plains {
+	const struct config *cfg;
+	const char *section;
+	struct vault_adopted v[REFS_MAX];
+	const char *value[REFS_MAX];
+	size_t n;
+	int full;
+};
+
+static int plain_key(void *arg, const char *name, const char *value)
+{
+	struct plains *p = arg;
+	const char *kind = vault_config_secret_kind(p->section, name);
+
+	if (!kind || !*value || strncmp(value, "vault:", 6) == 0)
+		return 0;
+	if (p->n == REFS_MAX) {
+		p->full = 1;
+		return 1;
+	}
+	snprintf(p->v[p->n].section, sizeof(p->v[p->n].section), "%.290s", p->section);
+	snprintf(p->v[p->n].key, sizeof(p->v[p->n].key), "%.60s", name);
+	p->v[p->n].kind = kind;
+	p->value[p->n] = value;
+	p->n++;
+	return 0;
+}
+
+static int plain_section(void *arg, const char *section, const char *name)
+{
+	struct plains *p = arg;
+
+	(void)name;
+	p->section = section;
+	return config_each_key(p->cfg, section, "", plain_key, p);
+}
+
+/* The account each plain secret goes to, with the permission and the line
+ * checked; nothing is written. */
+static int adopt_check(const struct op_ctx *op, const struct plains *p, const char *account,
+                       struct vault_adopted *v, struct err *err)
+{
+	int64_t dflt = 0;
+	int rc = account ? registry_account_find(op, account, &dflt, err) : KV_OK;
+
+	for (size_t i = 0; i < p->n && !rc; i++) {
+		char where[400];
+		int times = 0;
+
+		key_place(where, sizeof(where), p->cfg, v[i].section, v[i].key);
+		v[i].line = config_line(p->cfg, v[i].section, v[i].key, &times);
+		if (times > 1) {
+			rc = err_set(err, KV_EINVAL,
+			             "%s: set on %d lines of the file; keep one (the last wins) "
+			             "and run vault adopt again",
+			             where, times);
+			break;
+		}
+		if (strncmp(v[i].section, "account ", 8) == 0) {
+			rc = registry_account_find(op, v[i].section + 8, &v[i].account, err);
+			if (rc == KV_ENOTFOUND)
+				rc = err_set(err, KV_ENOTFOUND,
+				             "%s: the register has no account %s, and a secret in "
+				             "the vault belongs to one (register it, or correct "
+				             "the section)",
+				             where, v[i].section + 8);
+		} else if (dflt) {
+			v[i].account = dflt;
+		} else {
+			rc = err_set(err, KV_EINVAL,
+			             "%s: belongs to no account; name the account the vault files "
+			             "it under: vault adopt --account A",
+			             where);
+		}
+		if (!rc && ((rc = op_ctx_require(op, PERM_VAULT, v[i].account, err)) ||
+		            (rc = check_secret(strlen(p->value[i]), err))))
+			err_prefix(err, "%s: ", where);
+	}
+	return rc;
+}
+
+/* The file's text with the adopted lines' values replaced by vault:ID. */
+static int adopt_text(const char *file, const struct vault_adopted *v, size_t n, struct buf *out,
+                      struct err *err)
+{
+	FILE *f = fopen(file, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int lineno = 0, rc = KV_OK;
+
+	if (!f)
+		return err_set(err, KV_EIO, "cannot read %s: %s", file, strerror(errno));
+	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
+		const struct vault_adopted *hit = NULL;
+		char *eq;
+
+		lineno++;
+		for (size_t i = 0; i < n && !hit; i++)
+			if (v[i].line == lineno)
+				hit = &v[i];
+		eq = hit ? strchr(line, '=') : NULL;
+		if (!eq)
+			rc = buf_put(out, line, (size_t)len);
+		else
+			rc = buf_printf(out, "%.*s= vault:%lld\n", (int)(eq - line), line,
+			                (long long)hit->id);
+		if (rc)
+			rc = err_set(err, KV_ENOMEM, "out of memory");
+	}
+	if (!rc && ferror(f))
+		rc = err_set(err, KV_EIO, "cannot read %s", file);
+	/* The plain values pass through this buffer: wipe it. */
+	if (line)
+		sodium_memzero(line, cap);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+int vault_adopt(const struct op_ctx *op, const struct vault_opts *o, const struct config *cfg,
+                const char *account, int dry_run, vault_adopt_fn fn, void *ctx, size_t *out_n,
+                struct err *err)
+{
+	struct plains *p = calloc(1, sizeof(*p));
+	const char *file = config_file(cfg);
+	unsigned char *key = NULL;
+	struct buf text;
+	int created = 0;
+	int rc = p ? ready(err) : err_set(err, KV_ENOMEM, "out of memory");
+
+	buf_init(&text, 0);
+	if (rc)
+		goto out;
+	p->cfg = cfg;
+	config_each_section(cfg, "", plain_section, p);
+	if (p->full) {
+		rc = err_set(err, KV_EINVAL, "%s: more than %d secrets in one file",
+		             file ? file : "the configuration", REFS_MAX);
+		goto out;
+	}
+	rc = adopt_check(op, p, account, p->v, err);
+	if (rc || !p->n || dry_run)
+		goto out;
+	rc = store_begin(op->store, err);
+	if (rc)
+		goto out;
+	rc = open_or_create_key(op, o, &key, &created, err);
+	for (size_t i = 0; i < p->n && !rc; i++) {
+		char label[400];
+
+		snprintf(label, sizeof(label), "kanalvakt.conf [%.150s] %s", p->v[i].section,
+		         p->v[i].key);
+		rc = add_one(op, key, p->v[i].account, p->v[i].kind, label,
+		             (const unsigned char *)p->value[i], strlen(p->value[i]), "vault.adopt",
+		             &p->v[i].id, err);
+	}
+	if (!rc)
+		rc = adopt_text(file, p->v, p->n, &text, err);
+	rc = finish(op->store, rc, err);
+	/* After the commit: the worst a failure here leaves is the secrets in
+	 * the vault twice over, never a file naming secrets that are not. */
+	if (!rc && file_write_atomic(file, text.ptr, text.len, 0600, err) != KV_OK) {
+		char ids[256] = "";
+		size_t used = 0;
+
+		for (size_t i = 0; i < p->n && used < sizeof(ids) - 32; i++)
+			used += (size_t)snprintf(
+			        ids + used, sizeof(ids) - used, "%s[%s] %s = vault:%lld",
+			        i ? ", " : "", p->v[i].section, p->v[i].key, (long long)p->v[i].id);
+		err_prefix(err,
+		           "the secrets are in the vault (%s) but the file is unchanged: ", ids);
+		rc = err->code;
+	}
+out:
+	for (size_t i = 0; !rc && fn && p && i < p->n; i++)
+		rc = fn(ctx, &p->v[i]);
+	if (text.ptr)
+		sodium_memzero(text.ptr, text.len);
+	buf_done(&text);
+	vault_secret_free(key, KEY_LEN);
+	if (!rc && out_n)
+		*out_n = p->n;
+	free(p);
+	(void)created;
 	return rc;
 }

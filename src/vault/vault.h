@@ -84,12 +84,45 @@ int vault_show(const struct op_ctx *op, int64_t id, json_t **out, struct err *er
 
 /* Replaces every value `vault:ID` in cfg (a connector's token, publish_token,
  * the Meta app_secret …) with the secret it names, decrypted, for a process
- * that uses them (use: "fetch", "serve"); one audit entry (vault.use) names
- * them. *out_n is how many were replaced. A reference to a secret that does
- * not exist, a wrong passphrase or a value like vault:x is a clear error
- * (exit 2) naming the key. */
+ * that uses them. use names a long-running process ("serve"), whose start
+ * is one audit entry (vault.use) naming the secrets; NULL for a one-shot
+ * command (fetch, a takedown, publishing, mail), which records what it did
+ * in its own entries and so leaves nothing behind when it is refused or
+ * finds nothing to do. *out_n is how many were replaced. A reference to a
+ * secret that does not exist, a wrong passphrase or a value like vault:x is
+ * a clear error (exit 2) naming the key; so is a secret written in plain
+ * text (vault_config_secret_kind), with how to move it (vault_adopt). */
 int vault_resolve_config(const struct op_ctx *op, const struct vault_opts *o, struct config *cfg,
                          const char *use, size_t *out_n, struct err *err);
+
+/* The kind of secret a configuration key holds (section "account …" keys
+ * token, publish_token, moderation_token; [meta] app_secret and
+ * verify_token; [mail] password; [oidc] client_secret), or NULL. Such a
+ * value written in plain text is refused by vault_resolve_config with a
+ * message naming file, line and key and how to move it (vault_adopt). */
+const char *vault_config_secret_kind(const char *section, const char *key);
+
+/* One secret vault_adopt moved (or would move). */
+struct vault_adopted {
+	char section[300];
+	char key[64];
+	const char *kind;
+	int line;        /* in the file */
+	int64_t account; /* the account it is filed under */
+	int64_t id;      /* the new secret; 0 for a dry run */
+};
+typedef int (*vault_adopt_fn)(void *ctx, const struct vault_adopted *a);
+
+/* Moves every secret written in plain text in cfg's file into the vault
+ * and rewrites the file with vault:ID in their places, leaving every other
+ * line as it was (mode 0600). A key of an [account X] section goes to the
+ * account X; the others ([meta], [mail], [oidc]) to account (required when
+ * there are any). The secrets are stored in one transaction, the new file
+ * replaces the old one by a rename after the commit. dry_run: checks and
+ * reports only. fn is called for each; *out_n is how many. */
+int vault_adopt(const struct op_ctx *op, const struct vault_opts *o, const struct config *cfg,
+                const char *account, int dry_run, vault_adopt_fn fn, void *ctx, size_t *out_n,
+                struct err *err);
 
 /* The JSON view of one secret's metadata, for the CLI and the API. */
 json_t *vault_secret_json(const struct vault_secret_row *r);

@@ -51,4 +51,9 @@ user maja maja.sund@testvik.se moderator
 user ali ali.holm@testvik.se admin
 
 k import --account testvikskommun "$SRC/tests/fixtures/web/day.jsonl"
-printf '[meta]\napp_secret = browser-test-secret\n' >"$KANALVAKT_DATA/kanalvakt.conf"
+# The app secret goes into the vault (a secret in plain text is refused),
+# its passphrase in a key file that serve reads.
+(umask 077 && printf 'browser-vault-passphrase\n' >"$KANALVAKT_DATA/vault.key")
+printf '[meta]\napp_secret = browser-test-secret\n[vault]\nkey_file = %s/vault.key\nmem_limit_mib = 8\n' \
+	"$(cd "$KANALVAKT_DATA" && pwd)" >"$KANALVAKT_DATA/kanalvakt.conf"
+k vault adopt --account testvikskommun

@@ -33,6 +33,7 @@ session_idle = 30min
 [cases]
 require_registration = no
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 "$K" import --account exempelbykommun "$FIXC/facebook.jsonl" >/dev/null
 "$K" import "$FIXW/easter_questions.jsonl" >/dev/null
 "$K" workflow sync >/dev/null

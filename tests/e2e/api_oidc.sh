@@ -53,6 +53,7 @@ role.kv-moderatorer-kultur = moderator:exempelbykommun
 role.kv-analytiker = analyst
 provision = yes
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 "$K" --json serve --listen "127.0.0.1:$PORT" >"$WORK/serve.json" 2>"$WORK/serve.log" &
 serve_pid=$!
 trap 'kill "$serve_pid" "$idp_pid" 2>/dev/null || true; wait "$serve_pid" "$idp_pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -22,6 +22,7 @@ tls_key = $WORK/key.pem
 argon2_ops = 1
 argon2_mem_kib = 8
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 printf '%s\n' "$PW" | "$K" user add admin --role admin >/dev/null
 
 "$K" --json serve --listen 127.0.0.1:0 >"$WORK/serve.json" 2>"$WORK/serve.log" &

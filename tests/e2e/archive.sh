@@ -162,6 +162,7 @@ echo "utlämnande" >"$WORK/disclosure.pdf"
 expect_exit 0 "timestamp a file while the TSA is down" -- "$K" timestamp file --kind disclosure "$WORK/disclosure.pdf"
 start_tsa
 { cat "$KANALVAKT_DATA/kanalvakt.conf"; printf '[meta]\napp_secret = e2e-secret\n[server]\nnotify_interval = 1s\n'; } >"$WORK/serve.conf"
+kv_secrets "$WORK/serve.conf"
 "$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
 serve_pid=$!
 pending() { sqlite3 "$DB" "SELECT COUNT(*) FROM timestamp_token WHERE state = 'pending'"; }

@@ -47,6 +47,7 @@ base_url = $BASE/youtube/v3
 token = x-bearer-s3cr3t
 base_url = $BASE
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 
 expect_exit 0 "import facebook comments" -- "$K" import --account exempelbykommun "$FIX/facebook.jsonl"
 expect_exit 0 "import youtube comments" -- "$K" import --account exempelbytv "$FIX/youtube.jsonl"
@@ -186,6 +187,7 @@ base_url = $BASE/v19.0
 token = masto-s3cr3t
 base_url = $BASE
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 expect_exit 0 "import instagram comments" -- "$K" import --account exempelby.ig "$FIX/instagram.jsonl"
 expect_exit 0 "import mastodon statuses" -- "$K" import --account exempelby "$FIX/mastodon.jsonl"
 expect_exit 0 "workflow sync for them" -- "$K" workflow sync
@@ -231,6 +233,7 @@ cat >>"$KANALVAKT_DATA/kanalvakt.conf" <<CONF
 token = AQV-li-s3cr3t
 base_url = $BASE
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 expect_exit 0 "import linkedin posts" -- "$K" import "$FIX/linkedin_posts.json"
 expect_exit 0 "import linkedin comments" -- "$K" import --account vasterby-li "$FIX/linkedin_comments.json"
 expect_exit 0 "workflow sync for linkedin" -- "$K" workflow sync

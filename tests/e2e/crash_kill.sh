@@ -107,6 +107,7 @@ CONF="$WORK/kanalvakt.conf"
 printf '[meta]\napp_secret = %s\nverify_token = t\n[server]\nlisten = 127.0.0.1:0\n' "$SECRET" >"$CONF"
 rm -rf "$D"
 cp -a "$TPL" "$D"
+kv_secrets "$CONF"
 SERVER_PID=""
 trap '[[ -n $SERVER_PID ]] && kill -9 $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 start_server() {

@@ -79,6 +79,7 @@ base_url = $BASE
 token = ya29.yt-s3cr3t
 base_url = $BASE/youtube/v3
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 printf 'Badplatserna öppnar på lördag! Läs mer på %s/bibliotek\n\nVänliga hälsningar, Eva, kommunikatör\n' "$BASE" >"$WORK/ok.txt"
 
 # ---- refusals change nothing ----

@@ -132,6 +132,7 @@ base_url = $BASE/v19.0
 messages = yes
 max_comment_pages = 0
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 
 # Without --account: only active accounts with a token are polled.
 fetch 0 "fetch all active accounts"

@@ -65,6 +65,7 @@ token = AQV-gym-s3cr3t
 base_url = $BASE
 max_comment_pages = 0
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 
 # The first poll reads everything: two pages of posts, every post's comments
 # (two pages for the edited post) and the replies of the comment that has some.

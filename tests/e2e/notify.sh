@@ -183,6 +183,7 @@ expect_exit 0 "crisis off" -- "$K" crisis off
 export KANALVAKT_NOW=2026-04-10T09:00:00+02:00
 { cat "$KANALVAKT_DATA/kanalvakt.conf"; printf '[meta]\napp_secret = e2e-secret\n[server]\nnotify_interval = 1s\n'; } \
 	>"$WORK/serve.conf"
+kv_secrets "$WORK/serve.conf"
 "$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
 serve_pid=$!
 for _ in $(seq 600); do [[ $(mails) -ge 6 ]] && break; sleep 0.1; done

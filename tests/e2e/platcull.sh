@@ -30,6 +30,7 @@ max_attempts = 2
 token = EAAB-kommun-s3cr3t
 base_url = $BASE/v19.0
 CONF
+kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 # The 2024 question would be history when imported in 2026 (history_after):
 # here it is one the kommun still has to answer.
 "$K" policy set history_after 1000d >/dev/null

@@ -115,6 +115,7 @@ expect_exit 0 "nothing due afterwards" -- "$K" --json snapshot due
 "$K" account add --platform youtube --handle film --name "Filmklubben" --unit "Kultur och fritid" >/dev/null
 sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE account SET status = 'active', opened_on = '2026-01-01' WHERE handle = 'film'"
 printf '[meta]\napp_secret = e2e\n[records]\nsnapshot_dir = %s/served\n' "$WORK" >"$WORK/serve.conf"
+kv_secrets "$WORK/serve.conf"
 "$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
 serve_pid=$!
 for _ in $(seq 100); do grep -q "snapshot film" "$WORK/serve.log" 2>/dev/null && break; sleep 0.1; done
@@ -128,6 +129,7 @@ jq -e -s 'length == 1 and .[0].reason == "scheduled"' "$WORK/list" >/dev/null &&
 "$K" account add --platform x --handle ung --name "Ung i Exempelby" --unit "Kultur och fritid" >/dev/null
 sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE account SET status = 'active', opened_on = '2026-01-01' WHERE handle = 'ung'"
 printf '[meta]\napp_secret = e2e\n[server]\nnotify_interval = 1s\n[records]\nsnapshot_dir = %s/no/such/dir\n' "$WORK" >"$WORK/serve.conf"
+kv_secrets "$WORK/serve.conf"
 "$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
 serve_pid=$!
 for _ in $(seq 100); do [[ $(grep -c "snapshot ung" "$WORK/serve.log" 2>/dev/null) -ge 2 ]] && break; sleep 0.1; done

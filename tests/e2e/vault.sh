@@ -107,7 +107,7 @@ conf vault:1
 expect_exit 0 "fetch with the token from the vault" -- "$K" fetch --account exempelbykommun
 grep -qF "access_token=EAAG-ny-token-77" "$WORK/requests.log" && ok "the platform got the token from the vault" || bad "requests: $(head -3 "$WORK/requests.log")"
 expect_no_grep "EAAG-ny-token-77" "$WORK/out" "fetch does not print the token"
-[[ $(sql "SELECT COUNT(*) FROM audit WHERE action = 'vault.use' AND after LIKE '%\"fetch\"%'") == 1 ]] && ok "the use is audited once" || bad "vault.use: $(sql "SELECT after FROM audit WHERE action = 'vault.use'")"
+[[ $(sql "SELECT COUNT(*) FROM audit WHERE action = 'vault.use'") == 0 ]] && ok "a fetch leaves no entry of its own" || bad "vault.use: $(sql "SELECT after FROM audit WHERE action = 'vault.use'")"
 conf vault:99
 expect_exit 2 "a reference to no secret" -- "$K" fetch --account exempelbykommun
 expect_grep "token = vault:99: no secret 99" "$WORK/err" "the refusal names the key and the secret"
@@ -117,5 +117,77 @@ expect_grep "vault:ID" "$WORK/err" "the refusal says what a reference looks like
 conf vault:1
 expect_exit 2 "fetch with a wrong passphrase" -- env KANALVAKT_VAULT_PASSPHRASE=fel "$K" fetch --account exempelbykommun
 expect_grep "passphrase is wrong" "$WORK/err" "the refusal says the passphrase is wrong"
+
+# A secret written in plain text in kanalvakt.conf is refused by every
+# command that would send it, with the way to move it; `vault adopt` moves
+# them all and leaves the rest of the file as it was.
+cat >"$KANALVAKT_DATA/kanalvakt.conf" <<CONF
+# Exempelby kommun
+[fetch]
+backoff_ms = 1
+max_attempts = 1
+
+[meta]
+app_secret   = meta-app-hemlis-41
+verify_token = verifiera-42
+
+[account exempelbykommun]
+token = EAAG-klartext-43
+base_url = $BASE/v19.0
+
+[account facebook/exempelbykommun]
+publish_token = EAAG-publicera-44
+
+[mail]
+server = smtp://127.0.0.1:1
+from = kanalvakt@exempelby.se
+password = smtp-lösen-45
+CONF
+chmod 644 "$KANALVAKT_DATA/kanalvakt.conf"
+plain=$(cat "$KANALVAKT_DATA/kanalvakt.conf")
+expect_exit 2 "fetch with a token in plain text" -- "$K" fetch --account exempelbykommun
+expect_grep 'kanalvakt.conf:7 \[meta\] app_secret: a secret written in the configuration file is refused' "$WORK/err" "the refusal names file, line and key"
+expect_grep 'vault adopt' "$WORK/err" "the refusal says how to move it"
+expect_no_grep 'meta-app-hemlis-41' "$WORK/err" "the refusal does not show the secret"
+expect_exit 2 "serve with a secret in plain text" -- "$K" serve --listen 127.0.0.1:0
+expect_grep 'vault adopt' "$WORK/err" "serve says the same"
+expect_exit 2 "notify (the mail password) in plain text" -- "$K" notify run
+expect_grep 'vault adopt' "$WORK/err" "notify says the same"
+before=$(db_state)
+expect_exit 2 "adopt without --account for [meta] and [mail]" -- "$K" vault adopt
+expect_grep '\[meta\] app_secret: belongs to no account' "$WORK/err" "the refusal names the key that needs an account"
+expect_exit 2 "adopt into an unknown account" -- "$K" vault adopt --account nosuch
+[[ $(db_state) == "$before" && $(cat "$KANALVAKT_DATA/kanalvakt.conf") == "$plain" ]] && ok "a refused adopt changed nothing" || bad "a refused adopt changed something"
+expect_exit 0 "adopt --dry-run" -- "$K" --json vault adopt --account exempelbykommun --dry-run
+jq -e '.dry_run and .secrets == 5 and ([.moved[].id] | all(. == null))' "$WORK/out" >/dev/null && ok "the dry run lists five" || bad "dry run: $(cat "$WORK/out")"
+[[ $(db_state) == "$before" && $(cat "$KANALVAKT_DATA/kanalvakt.conf") == "$plain" ]] && ok "the dry run changed nothing" || bad "the dry run changed something"
+expect_exit 0 "adopt" -- "$K" --json vault adopt --account exempelbykommun
+jq -e '.secrets == 5 and ([.moved[] | select(.key == "publish_token" and .kind == "token")] | length == 1)' "$WORK/out" >/dev/null && ok "five moved" || bad "adopt: $(cat "$WORK/out")"
+for s in meta-app-hemlis-41 verifiera-42 EAAG-klartext-43 EAAG-publicera-44 smtp-lösen-45; do
+	grep -qF "$s" "$KANALVAKT_DATA/kanalvakt.conf" && bad "$s is still in the file"
+done
+ok "no secret is left in the file"
+grep -qxF '# Exempelby kommun' "$KANALVAKT_DATA/kanalvakt.conf" && grep -qxF 'backoff_ms = 1' "$KANALVAKT_DATA/kanalvakt.conf" &&
+	grep -qxE 'app_secret   = vault:[0-9]+' "$KANALVAKT_DATA/kanalvakt.conf" && grep -qxE 'password = vault:[0-9]+' "$KANALVAKT_DATA/kanalvakt.conf" &&
+	ok "the rest of the file is as it was" || bad "file: $(cat "$KANALVAKT_DATA/kanalvakt.conf")"
+[[ $(stat -c %a "$KANALVAKT_DATA/kanalvakt.conf") == 600 ]] && ok "the file is its owner's only" || bad "mode $(stat -c %a "$KANALVAKT_DATA/kanalvakt.conf")"
+id=$(jq -r '.moved[] | select(.key == "token") | .id' "$WORK/out")
+expect_exit 0 "reveal an adopted token" -- "$K" vault show "$id" --reveal --reason "kontroll"
+[[ $(cat "$WORK/out") == EAAG-klartext-43 ]] && ok "the adopted token is the one the file had" || bad "revealed: $(cat "$WORK/out")"
+[[ $(sql "SELECT COUNT(*) FROM audit WHERE action = 'vault.adopt'") == 5 ]] && ok "each move is audited" || bad "vault.adopt entries"
+expect_exit 0 "fetch after adopt" -- "$K" fetch --account exempelbykommun
+grep -qF "access_token=EAAG-klartext-43" "$WORK/requests.log" && ok "the platform got the adopted token" || bad "requests: $(tail -3 "$WORK/requests.log")"
+"$K" serve --listen 127.0.0.1:0 2>"$WORK/serve.log" >/dev/null &
+spid=$!
+for _ in $(seq 1 100); do grep -q "listening on" "$WORK/serve.log" && break; sleep 0.1; done
+kill "$spid" 2>/dev/null || true
+wait "$spid" 2>/dev/null || true
+expect_grep "listening on" "$WORK/serve.log" "serve starts with the adopted secrets"
+[[ $(sql "SELECT COUNT(*) FROM audit WHERE action = 'vault.use' AND after LIKE '%\"serve\"%' AND after LIKE '%\"secrets\":[%,%,%,%,%]%'") == 1 ]] && ok "serve's start is audited with the five secrets" || bad "vault.use: $(sql "SELECT after FROM audit WHERE action = 'vault.use'")"
+expect_exit 0 "adopt again: nothing to move" -- "$K" vault adopt
+expect_grep 'no secret is written in plain text' "$WORK/out" "a second adopt moves nothing"
+printf '[meta]\napp_secret = a\napp_secret = b\n' >"$WORK/twice.conf"
+expect_exit 2 "a secret set twice" -- "$K" --config "$WORK/twice.conf" vault adopt --account exempelbykommun
+expect_grep 'set on 2 lines' "$WORK/err" "the refusal says it is set twice"
 expect_exit 0 "audit chain intact" -- "$K" audit verify
 finish

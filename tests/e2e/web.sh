@@ -53,6 +53,7 @@ expect_get() {
 
 "$K" init --org "Webbkommun" >/dev/null
 printf '[meta]\napp_secret = e2e-web-secret\n' >"$CONF"
+kv_secrets "$CONF"
 mkdir -p "$WEB/assets"
 printf '<!doctype html><title>UI</title><script type="module" src="/assets/app-1.js"></script>\n' >"$WEB/index.html"
 printf 'console.log(1)\n' >"$WEB/assets/app-1.js"

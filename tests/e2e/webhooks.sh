@@ -91,12 +91,14 @@ expect_exit 0 "account with the page id" -- "$K" account add --platform facebook
 
 # Without an app secret nothing could be verified: serve refuses to start.
 printf '[meta]\nverify_token = %s\n' "$TOKEN" >"$CONF"
+kv_secrets "$CONF"
 expect_exit 2 "serve without app_secret is refused" -- "$K" --config "$CONF" serve --listen 127.0.0.1:0
 expect_grep 'app_secret' "$WORK/err" "the refusal names app_secret"
 expect_exit 2 "bad --listen is refused" -- "$K" --config "$CONF" serve --listen nonsense
 
 printf '# e2e\n[meta]\napp_secret = %s\nverify_token = %s\n[server]\nlisten = 127.0.0.1:0\n' \
 	"$SECRET" "$TOKEN" >"$CONF"
+kv_secrets "$CONF"
 start_server "$WORK/server1.log" && ok "serve starts on a free port ($PORT)" || bad "serve starts"
 
 get /health

@@ -4,11 +4,15 @@
 #include "base/buf.h"
 #include "base/config.h"
 #include "base/err.h"
+#include "base/file.h"
 #include "base/hash.h"
 #include "base/time.h"
 #include "base/utf8.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static void buf_grows_and_stops_at_limit(void)
 {
@@ -151,6 +155,46 @@ static void config_values(void)
 	config_free(c);
 }
 
+/* The file and line a value came from, how often it was set, and a whole
+ * file written atomically (no temporary left beside it). */
+static void config_lines_and_atomic_files(void)
+{
+	char dir[] = "/tmp/kv-base-XXXXXX", path[64], buf[128];
+	const char *text = "# top\n[meta]\napp_secret = a\n\n[mail]\npassword = x\n"
+	                   "[meta]\napp_secret = b\n";
+	struct config *c = NULL;
+	struct err e;
+	int times = -1;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/kanalvakt.conf", dir);
+	CHECK_INT(file_write_atomic(path, text, strlen(text), 0600, &e), KV_OK);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	CHECK_INT((int)fread(buf, 1, sizeof(buf), f), (int)strlen(text));
+	fclose(f);
+	CHECK_INT(config_load(&c, path, 0, &e), KV_OK);
+	CHECK_STR(config_file(c), path);
+	CHECK_STR(config_get(c, "meta", "app_secret", NULL), "b");
+	CHECK_INT(config_line(c, "meta", "app_secret", &times), 8);
+	CHECK_INT(times, 2);
+	CHECK_INT(config_line(c, "mail", "password", &times), 6);
+	CHECK_INT(times, 1);
+	CHECK_INT(config_line(c, "mail", "absent", &times), 0);
+	CHECK_INT(times, 0);
+	CHECK_INT(config_set(c, "mail", "password", "resolved"), KV_OK);
+	CHECK_INT(config_line(c, "mail", "password", NULL), 6);
+	config_free(c);
+	snprintf(buf, sizeof(buf), "%s/no/such/dir/f", dir);
+	CHECK_INT(file_write_atomic(buf, "x", 1, 0600, &e), KV_EIO);
+	CHECK_CONTAINS(e.msg, "cannot write");
+	snprintf(buf, sizeof(buf), "%s/kanalvakt.conf.tmp.%ld", dir, (long)getpid());
+	CHECK(access(buf, F_OK) != 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void now_can_be_pinned(void)
 {
 	setenv("KANALVAKT_NOW", "2026-04-02T14:30:00Z", 1);
@@ -159,4 +203,4 @@ static void now_can_be_pinned(void)
 
 TEST_MAIN(T(buf_grows_and_stops_at_limit), T(err_maps_codes), T(sha256_known_vectors),
           T(hmac_rfc4231_case2), T(utf8_checks), T(iso_times), T(dates_and_weekdays),
-          T(config_values), T(now_can_be_pinned))
+          T(config_values), T(config_lines_and_atomic_files), T(now_can_be_pinned))
