@@ -3,6 +3,8 @@
  * list. */
 #include "registry/registry.h"
 
+#include "registry/house_rules.h"
+
 #include "base/escape.h"
 #include "base/time.h"
 #include "render/render_doc.h"
@@ -150,6 +152,16 @@ int registry_unit_close(const struct op_ctx *c, const char *name, const char *da
 	return finish(c->store, rc, err);
 }
 
+/* The phone field as person add takes it. */
+static int check_phone(const char *phone, struct err *err)
+{
+	int rc = register_validate_text("--phone", phone, 40, 0, err);
+
+	if (!rc && phone && phone[strspn(phone, "+0123456789 -()")] != '\0')
+		rc = err_set(err, KV_EINVAL, "--phone: '%.40s' is not a phone number", phone);
+	return rc;
+}
+
 int registry_person_add(const struct op_ctx *c, const struct person_input *in, int64_t *out_id,
                         struct err *err)
 {
@@ -164,9 +176,7 @@ int registry_person_add(const struct op_ctx *c, const struct person_input *in, i
 	if (!rc)
 		rc = register_validate_text("--title", in->title, NAME_MAX_LEN, 0, err);
 	if (!rc)
-		rc = register_validate_text("--phone", in->phone, 40, 0, err);
-	if (!rc && in->phone && in->phone[strspn(in->phone, "+0123456789 -()")] != '\0')
-		rc = err_set(err, KV_EINVAL, "--phone: '%.40s' is not a phone number", in->phone);
+		rc = check_phone(in->phone, err);
 	if (rc)
 		return rc;
 	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
@@ -196,6 +206,39 @@ int registry_person_add(const struct op_ctx *c, const struct person_input *in, i
 	if (!rc && out_id)
 		*out_id = id;
 	return rc;
+}
+
+int registry_person_contact(const struct op_ctx *c, const char *email, const char *phone,
+                            int contact_public, struct err *err)
+{
+	int64_t id = 0;
+	char *after = NULL;
+	int rc = check_phone(phone, err);
+
+	if (!rc && !phone && contact_public < 0)
+		rc = err_set(err, KV_EINVAL, "give --phone P, --public or --private");
+	if (!rc)
+		rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
+	if (rc)
+		return rc;
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = register_row_person_find(c->store, c->org, email, &id, err);
+	if (!rc)
+		rc = register_row_person_contact(c->store, id, phone, contact_public, err);
+	if (!rc) {
+		json_t *j = json_pack("{s:s}", "email", email);
+
+		if (phone)
+			json_object_set_new(j, "phone", *phone ? json_string(phone) : json_null());
+		if (contact_public >= 0)
+			json_object_set_new(j, "contact_public", json_boolean(contact_public));
+		after = dump(j);
+		rc = audit(c, "person.contact", "person", id, NULL, after, err);
+	}
+	free(after);
+	return finish(c->store, rc, err);
 }
 
 int registry_person_set_active(const struct op_ctx *c, const char *email, int active,
@@ -671,8 +714,12 @@ int registry_check(const struct op_ctx *c, const char *ref, struct registry_prob
 		if (!principal_can(c->who, PERM_REGISTER_READ, ids[i]))
 			continue;
 		rc = register_row_account_load(c->store, ids[i], &rec, err);
-		if (rc)
+		if (!rc)
+			rc = house_rules_assess(c->store, c->org, rec, &rec->arena, err);
+		if (rc) {
+			register_row_account_free(rec);
 			break;
+		}
 		k = register_check_account(&rec->v, found, sizeof(found) / sizeof(found[0]));
 		for (size_t j = 0; j < k && j < sizeof(found) / sizeof(found[0]); j++) {
 			if (n == cap) {
