@@ -247,19 +247,31 @@ int house_rules_normalise(const char *s, size_t len, struct buf *out, struct err
 	if (n < 0)
 		return err_set(err, KV_EINVAL, "the text is not valid UTF-8 (%s)",
 		               utf8proc_errmsg(n));
-	for (utf8proc_ssize_t i = 0; i < n && !rc; i++) {
-		int ws = m[i] == ' ' || m[i] == '\t' || m[i] == '\n' || m[i] == '\r' ||
-		         m[i] == '\v' || m[i] == '\f';
+	for (utf8proc_ssize_t i = 0; i < n && !rc;) {
+		utf8proc_int32_t cp = 0;
+		utf8proc_ssize_t k = utf8proc_iterate(m + i, n - i, &cp);
+		int ws = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' ||
+		         cp == '\f';
 
+		if (k <= 0)
+			break;
 		if (ws) {
 			space = 1;
+			i += k;
 			continue;
 		}
 		if (space && out->len)
 			rc = buf_putc(out, ' ');
 		space = 0;
-		if (!rc)
-			rc = buf_putc(out, (char)m[i]);
+		/* Quotation marks as ASCII: LUMP leaves the typographic ones. */
+		if (!rc && (cp == 0x2018 || cp == 0x2019 || cp == 0x201a || cp == 0x201b))
+			rc = buf_putc(out, '\'');
+		else if (!rc && (cp == 0x201c || cp == 0x201d || cp == 0x201e || cp == 0x201f ||
+		                 cp == 0xab || cp == 0xbb))
+			rc = buf_putc(out, '"');
+		else if (!rc)
+			rc = buf_put(out, m + i, (size_t)k);
+		i += k;
 	}
 	free(m);
 	if (rc)
