@@ -96,6 +96,33 @@ expect_exit 0 "template show" -- "$K" --json rules template show
 jq -e '.version == 2 and .source == "organisation" and .loaded_by == "e2e"' "$WORK/out" >/dev/null &&
 	ok "show gives the organisation's newest version" || bad "show after load"
 
+# A Mastodon account's note, captured with its own statuses, counts as its about text.
+"$K" account add --platform mastodon --handle exempelby --url https://social.exempelby.se/@exempelby \
+	--unit "Kultur och fritid" --responsible bo@exempelby.se --platform-id 109000000000000001 >/dev/null
+"$K" account rules exempelby >"$WORK/about_m.txt"
+note=$(sed 's/&/\&amp;/g; s/</\&lt;/g; s/^/<p>/; s/$/<\/p>/' "$WORK/about_m.txt" | tr -d '\n' | jq -Rs .)
+cat >"$WORK/statuses.json" <<JSON
+[{"id": "113900000000000101", "created_at": "2026-03-02T09:00:00.000Z",
+  "url": "https://social.exempelby.se/@exempelby/113900000000000101",
+  "content": "<p>Biblioteket har öppet på lördag.</p>", "spoiler_text": "", "visibility": "public",
+  "account": {"id": "109000000000000001", "username": "exempelby", "acct": "exempelby", "note": $note},
+  "media_attachments": []},
+ {"id": "113900000000000201", "created_at": "2026-03-02T10:00:00.000Z", "in_reply_to_id": "113900000000000101",
+  "url": "https://social.exempelby.se/@anna/113900000000000201",
+  "content": "<p>Tack!</p>", "spoiler_text": "", "visibility": "public",
+  "account": {"id": "109000000000000777", "username": "anna", "acct": "anna@example.org", "note": "<p>Annas profil</p>"},
+  "media_attachments": []}]
+JSON
+expect_exit 0 "import statuses with the account's note" -- "$K" import --account exempelby --format mastodon --no-screen "$WORK/statuses.json"
+expect_exit 0 "about shows the captured note" -- "$K" --json account about exempelby
+jq -e '.source == "capture" and .house_rules.missing == null and (.text | contains("allmän handling"))' "$WORK/out" >/dev/null &&
+	ok "the account's captured note holds the house rules, not a visitor's" || bad "the captured note"
+n_about=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM account_about a JOIN account c ON c.id = a.account_id WHERE c.handle = 'exempelby'")
+sed -i 's/11390000000000010/11390000000000030/g; s/11390000000000020/11390000000000040/g' "$WORK/statuses.json"
+"$K" import --account exempelby --format mastodon --no-screen "$WORK/statuses.json" >/dev/null
+[[ $(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM account_about a JOIN account c ON c.id = a.account_id WHERE c.handle = 'exempelby'") -eq $n_about ]] &&
+	ok "the same note again adds no about text" || bad "the same note again"
+
 # Bad input: exit 2, a message naming the line and the placeholder, nothing changed.
 before=$(db_state)
 printf '# TI\n! Hej från {konto}.\n\n! Skriv till {adress}.\n' >"$WORK/bad.txt"
