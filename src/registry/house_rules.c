@@ -438,15 +438,6 @@ out:
 	return rc;
 }
 
-static int finish(struct store *s, int rc, struct err *err)
-{
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, err);
-}
-
 int house_rules_template_load(const struct op_ctx *op, const char *text, size_t len, json_t **out,
                               struct err *err)
 {
@@ -488,7 +479,7 @@ int house_rules_template_load(const struct op_ctx *op, const char *text, size_t 
 			                                 (json_int_t)len),
 			                       err);
 	}
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	if (!rc)
 		*out = json_pack("{s:I,s:b,s:s}", "version", (json_int_t)version, "new", fresh,
 		                 "sha256", sha);
@@ -830,7 +821,7 @@ int house_rules_about(const struct op_ctx *op, const char *ref, const char *text
 	if (!rc)
 		j = about_json(rec, &about);
 	if (begun && text)
-		rc = finish(op->store, rc, err);
+		rc = store_finish(op->store, rc, err);
 	else if (begun)
 		store_rollback(op->store);
 	if (!rc)

@@ -38,15 +38,6 @@ static char *dump(json_t *v)
 }
 
 /* Runs fn inside a transaction; rolls back on failure. */
-static int finish(struct store *s, int rc, struct err *err)
-{
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, err);
-}
-
 static int audit(const struct op_ctx *c, const char *action, const char *entity, int64_t id,
                  const char *before, const char *after, struct err *err)
 {
@@ -85,7 +76,7 @@ int registry_init(const struct op_ctx *op, const char *org_name, int64_t *out_or
 		                  err);
 		free(after);
 	}
-	rc = finish(s, rc, err);
+	rc = store_finish(s, rc, err);
 	if (!rc && out_org)
 		*out_org = org;
 	return rc;
@@ -118,7 +109,7 @@ int registry_unit_add(const struct op_ctx *c, const char *name, const char *pare
 		rc = audit(c, "unit.add", "unit", id, NULL, after, err);
 	}
 	free(after);
-	rc = finish(c->store, rc, err);
+	rc = store_finish(c->store, rc, err);
 	if (!rc && out_id)
 		*out_id = id;
 	return rc;
@@ -149,7 +140,7 @@ int registry_unit_close(const struct op_ctx *c, const char *name, const char *da
 		rc = audit(c, "unit.close", "unit", id, NULL, after, err);
 	}
 	free(after);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 /* The phone field as person add takes it. */
@@ -202,7 +193,7 @@ int registry_person_add(const struct op_ctx *c, const struct person_input *in, i
 		rc = audit(c, "person.add", "person", id, NULL, after, err);
 	}
 	free(after);
-	rc = finish(c->store, rc, err);
+	rc = store_finish(c->store, rc, err);
 	if (!rc && out_id)
 		*out_id = id;
 	return rc;
@@ -238,7 +229,7 @@ int registry_person_contact(const struct op_ctx *c, const char *email, const cha
 		rc = audit(c, "person.contact", "person", id, NULL, after, err);
 	}
 	free(after);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_person_set_active(const struct op_ctx *c, const char *email, int active,
@@ -263,7 +254,7 @@ int registry_person_set_active(const struct op_ctx *c, const char *email, int ac
 		           after, err);
 	}
 	free(after);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 /* Resolves an optional person reference given by e-mail. "" clears. */
@@ -455,7 +446,7 @@ int registry_account_add(const struct op_ctx *c, const struct account_input *in,
 		rc = audit(c, "account.add", "account", id, NULL, after, err);
 	free(after);
 	free(admins);
-	rc = finish(c->store, rc, err);
+	rc = store_finish(c->store, rc, err);
 	if (!rc && out_id)
 		*out_id = id;
 	return rc;
@@ -528,7 +519,7 @@ int registry_account_edit(const struct op_ctx *c, const char *ref, const struct 
 	free(before);
 	free(after);
 	free(admins);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 /* Changes the status of an account with an audit entry holding before/after. */
@@ -597,7 +588,7 @@ int registry_account_activate(const struct op_ctx *c, const char *ref,
 out:
 	free(problems);
 	register_row_account_free(rec);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct err *err)
@@ -616,7 +607,7 @@ int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct 
 		rc = set_status(c, id, "account.deactivate", ACCOUNT_INACTIVE, NULL, NULL, NULL,
 		                err);
 	register_row_account_free(rec);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_account_close(const struct op_ctx *c, const char *ref, const char *date,
@@ -643,7 +634,7 @@ int registry_account_close(const struct op_ctx *c, const char *ref, const char *
 		rc = set_status(c, id, "account.close", ACCOUNT_CLOSED, NULL, date ? date : day,
 		                reason, err);
 	register_row_account_free(rec);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_checklist_answer(const struct op_ctx *c, const char *ref, const char *key,
@@ -683,7 +674,7 @@ int registry_checklist_answer(const struct op_ctx *c, const char *ref, const cha
 		rc = audit(c, "account.checklist", "account", id, before, after, err);
 	free(before);
 	free(after);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_check(const struct op_ctx *c, const char *ref, struct registry_problem **out,
