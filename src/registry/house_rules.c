@@ -612,31 +612,44 @@ out:
 	return rc;
 }
 
-/* The detail of the check for the paragraphs missing from version v. */
+/* The detail of the check for the paragraphs missing from version v,
+ * short enough for the check's detail (whole paragraphs named, then "…"). */
 static char *missing_detail(const struct house_tmpl *t, const unsigned char *missing,
                             const struct version *v, struct arena *a)
 {
-	struct buf b;
-	char *s;
+	char out[240], piece[160];
+	size_t used;
 
-	buf_init(&b, 4096);
-	buf_printf(&b, "version %lld saknar", (long long)v->version);
+	used = (size_t)snprintf(out, sizeof(out), "version %lld saknar", (long long)v->version);
 	for (size_t i = 0, k = 0; i < t->n; i++) {
 		const char *p = t->paras[i].text;
 		size_t words = 0, j = 0;
+		int n;
 
 		if (!missing[i])
 			continue;
-		/* The first words name the paragraph. */
-		for (; p[j] && words < 4; j++)
-			words += p[j] == ' ';
-		buf_printf(&b, "%s stycke %zu (rad %d, \"%.*s…\")%s", k++ ? ";" : "", i + 1,
-		           t->paras[i].line, (int)(j && p[j] ? j - 1 : j), p,
-		           missing[i] == 2 ? " kan inte fyllas i från registret" : "");
+		/* The first words name the paragraph: up to the fourth space, at
+		 * most 60 bytes, never half a character. */
+		for (; p[j] && j < 60; j++) {
+			if (p[j] == ' ' || p[j] == '\n') {
+				if (++words == 4)
+					break;
+			}
+		}
+		while (j && p[j] && ((unsigned char)p[j] & 0xc0) == 0x80)
+			j--;
+		n = snprintf(piece, sizeof(piece), "%s stycke %zu (rad %d, \"%.*s…\")%s",
+		             k ? ";" : "", i + 1, t->paras[i].line, (int)j, p,
+		             missing[i] == 2 ? " kan inte fyllas i från registret" : "");
+		if (n < 0 || used + (size_t)n + 5 > sizeof(out)) {
+			snprintf(out + used, sizeof(out) - used, "; …");
+			break;
+		}
+		memcpy(out + used, piece, (size_t)n + 1);
+		used += (size_t)n;
+		k++;
 	}
-	s = arena_strdup(a, buf_cstr(&b));
-	buf_done(&b);
-	return s;
+	return arena_strdup(a, out);
 }
 
 struct about_ctx {
@@ -692,10 +705,14 @@ static int assess(struct store *s, int64_t org, struct account_rec *rec, const c
 		    strcmp(vs->v[0].sha256, vs->v[vs->n - 1].sha256) == 0)
 			continue;
 		rc = house_rules_parse(vs->v[k].body, strlen(vs->v[k].body), &t, err);
-		if (!rc)
-			missing = realloc(missing, t->n ? t->n : 1);
-		if (!rc && !missing)
-			rc = err_set(err, KV_ENOMEM, "out of memory");
+		if (!rc) {
+			unsigned char *m = realloc(missing, t->n);
+
+			if (!m)
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+			else
+				missing = m;
+		}
 		if (!rc)
 			rc = house_rules_missing(t, &vals, about, strlen(about), missing,
 			                         &n_missing, err);
@@ -728,8 +745,13 @@ int house_rules_assess(struct store *s, int64_t org, struct account_rec *rec, st
 {
 	struct about_ctx about = {0};
 	struct versions vs = {0};
-	int rc = house_rules_row_about_latest(s, rec->v.id, about_row, &about, err);
+	int rc;
 
+	/* Only an account in use shows an about text (model/register). */
+	rec->v.house_assessed = 0;
+	if (rec->v.status != ACCOUNT_ACTIVE)
+		return KV_OK;
+	rc = house_rules_row_about_latest(s, rec->v.id, about_row, &about, err);
 	if (rc == KV_ENOMEM)
 		err_set(err, rc, "out of memory");
 	if (!rc)

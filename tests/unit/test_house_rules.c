@@ -5,6 +5,7 @@
  * permissions. */
 #include "wf_fixture.h"
 
+#include "base/utf8.h"
 #include "model/principal.h"
 #include "registry/house_rules.h"
 #include "store/audit.h"
@@ -341,6 +342,36 @@ static void permissions_are_checked(void)
 	store_free(fx.s);
 }
 
+/* Many missing paragraphs: the detail names whole ones, stays valid UTF-8
+ * and within the check's detail, and says that more follow. */
+static void long_detail_is_cut_whole(void)
+{
+	struct wf fx = wf_setup();
+	struct op_ctx op = *test_op(fx.s, fx.org, "t");
+	json_t *j = NULL;
+	struct err e = {0};
+	struct buf t;
+	const char *d;
+
+	buf_init(&t, 0);
+	for (int i = 0; i < 12; i++)
+		buf_printf(&t,
+		           "! Åtgärdsförteckningsöversyn nummer %d för {konto} på {plattform}.\n\n",
+		           i);
+	CHECK_INT(house_rules_template_load(&op, buf_cstr(&t), t.len, &j, &e), KV_OK);
+	json_decref(j);
+	CHECK_INT(store_exec(fx.s, "UPDATE account SET status = 'active'", &e), KV_OK);
+	record(&fx, "Välkommen!");
+	d = check_detail(&fx, "house_rules_missing");
+	CHECK(d != NULL);
+	CHECK(utf8_check(d, strlen(d)) < 0);
+	CHECK_CONTAINS(d, "stycke 1 (rad 1, \"Åtgärdsförteckningsöversyn nummer 0 för…\")");
+	CHECK_CONTAINS(d, "; …");
+	CHECK(strlen(d) < 240);
+	buf_done(&t);
+	store_free(fx.s);
+}
+
 TEST_MAIN(T(paragraphs_and_marker), T(parse_errors_name_the_line), T(fill_and_missing_value),
           T(normalised_presence), T(versions_stale_and_missing), T(private_contact_is_not_filled),
-          T(bad_input_writes_nothing), T(permissions_are_checked))
+          T(bad_input_writes_nothing), T(permissions_are_checked), T(long_detail_is_cut_whole))
