@@ -59,7 +59,7 @@ static inline int fuzz_skip(void *ctx, const char *what, const char *reason, str
 	return 0;
 }
 
-static const struct item_sink fuzz_sink = {fuzz_item, fuzz_event, fuzz_skip, NULL};
+static const struct item_sink fuzz_sink = {fuzz_item, fuzz_event, fuzz_skip, NULL, NULL};
 
 /* The stricter contract of the Meta parsers (Graph, webhook, export): every
  * media entry names an id or a url, and every event a non-empty id. Other
@@ -82,7 +82,7 @@ static inline int fuzz_event_strict(void *ctx, const struct item_event *ev, stru
 }
 
 static const struct item_sink fuzz_sink_strict = {fuzz_item_strict, fuzz_event_strict, fuzz_skip,
-                                                  NULL};
+                                                  NULL, NULL};
 
 /* A failed parse must say why. */
 static inline void fuzz_check_err(int rc, const struct err *e)

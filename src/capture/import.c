@@ -5,6 +5,7 @@
 #include "base/time.h"
 #include "capture/screener.h"
 #include "store/audit.h"
+#include "store/house_rules_rows.h"
 #include "store/items.h"
 #include "store/media_rows.h"
 #include "store/register_rows.h"
@@ -270,12 +271,42 @@ static int sink_skip(void *ctx, const char *what, const char *reason, struct err
 	return KV_OK;
 }
 
+static int same_about(void *ctx, const struct house_about_row *r)
+{
+	struct house_about_row *want = ctx;
+
+	want->id = strcmp(r->body, want->body) == 0;
+	return KV_OK;
+}
+
+/* The account's profile text as captured: kept beside those recorded by
+ * hand (registry/house_rules), only when it differs from the newest. */
+static int sink_about(void *ctx, const struct item *it, const char *text, struct err *err)
+{
+	struct import_run *run = ctx;
+	struct account_info *a = NULL;
+	struct house_about_row r = {.body = text,
+	                            .source = "capture",
+	                            .recorded_by = run->o->actor ? run->o->actor : "capture",
+	                            .recorded_at = run->now};
+	int rc = resolve_account(run, it->platform, it->account_ref, &a, err);
+
+	/* Another author's profile is not the account's about text. */
+	if (!rc && !is_upprattad(it, a))
+		return KV_OK;
+	if (!rc)
+		rc = house_rules_row_about_latest(run->s, a->id, same_about, &r, err);
+	if (!rc && !r.id)
+		rc = house_rules_row_about_insert(run->s, a->id, &r, NULL, err);
+	return rc ? err_prefix(err, "%s: ", run->name) : KV_OK;
+}
+
 int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f, const char *name,
                           struct import_report *out, struct err *err)
 {
 	struct import_report r = {0};
 	struct import_run run = {.s = s, .o = o, .r = &r, .name = name};
-	struct item_sink sink = {sink_item, sink_event, sink_skip, &run};
+	struct item_sink sink = {sink_item, sink_event, sink_skip, &run, sink_about};
 	struct stat st;
 	char *after = NULL;
 	int rc;

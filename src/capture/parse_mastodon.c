@@ -20,6 +20,7 @@ struct run {
 	const struct item_sink *sink;
 	struct err *err;
 	json_t *parents; /* id -> parent id (string) or null, for every status seen */
+	json_t *noted;   /* author ids whose note went to the sink */
 };
 
 static int get_time(struct run *r, const json_t *o, const char *key, const char *where,
@@ -144,6 +145,36 @@ static int collect_media(struct run *r, const json_t *st, const char *where,
 	return rc;
 }
 
+/* The author's note (the profile text, HTML) once per author and document:
+ * the same note rides along with each of their statuses. The sink keeps it
+ * when the author is the account. */
+static int emit_about(struct run *r, const struct item *it, const json_t *account,
+                      const char *where)
+{
+	const char *note = NULL;
+	char *text = NULL;
+	int rc;
+
+	if (!r->sink->about || !it->author_id)
+		return KV_OK;
+	if (!r->noted)
+		r->noted = json_object();
+	if (!r->noted)
+		return err_set(r->err, KV_ENOMEM, "%s: out of memory", r->name);
+	if (json_object_get(r->noted, it->author_id))
+		return KV_OK;
+	json_object_set_new(r->noted, it->author_id, json_true());
+	rc = parse_json_str(account, "note", 0, &note, r->name, where, r->err);
+	if (rc || !note || !*note)
+		return rc;
+	rc = parse_text_html(&text, note, strlen(note), NULL, r->name, where, "account.note",
+	                     r->err);
+	if (!rc && *text)
+		rc = r->sink->about(r->sink->ctx, it, text, r->err);
+	free(text);
+	return rc;
+}
+
 static int emit_status(struct run *r, const json_t *st, const char *where0)
 {
 	struct item it;
@@ -236,6 +267,8 @@ static int emit_status(struct run *r, const json_t *st, const char *where0)
 	raw = parse_json_raw(st);
 	it.raw_json = raw;
 	rc = r->sink->item(r->sink->ctx, &it, r->err);
+	if (!rc && it.author_is_account != 0)
+		rc = emit_about(r, &it, account, where);
 out:
 	free(text);
 	free(raw);
@@ -413,7 +446,7 @@ static int load(struct run *r, const char *data, size_t len, json_t **root)
 int parse_mastodon_history(const char *data, size_t len, const char *name, const char *status_id,
                            const struct item_sink *sink, struct err *err)
 {
-	struct run r = {name ? name : "input", NULL, sink, err, NULL};
+	struct run r = {name ? name : "input", NULL, sink, err, NULL, NULL};
 	json_t *root = NULL;
 	int rc = load(&r, data, len, &root);
 
@@ -433,7 +466,7 @@ out:
 int parse_mastodon(const char *data, size_t len, const char *name, const char *account_ref,
                    const struct item_sink *sink, struct err *err)
 {
-	struct run r = {name ? name : "input", account_ref, sink, err, NULL};
+	struct run r = {name ? name : "input", account_ref, sink, err, NULL, NULL};
 	json_t *root = NULL, *anc, *desc;
 	int rc = load(&r, data, len, &root);
 
@@ -498,6 +531,7 @@ int parse_mastodon(const char *data, size_t len, const char *name, const char *a
 		rc = emit_status(&r, root, "status");
 out:
 	json_decref(r.parents);
+	json_decref(r.noted);
 	json_decref(root);
 	return rc;
 }

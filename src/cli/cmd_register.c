@@ -351,6 +351,39 @@ static int cmd_person_active(struct cli_ctx *ctx, int argc, char **argv, int act
 	return 0;
 }
 
+static int cmd_person_contact(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"phone", required_argument, NULL, 'p'},
+	                                     {"public", no_argument, NULL, 'P'},
+	                                     {"private", no_argument, NULL, 'Q'},
+	                                     {0}};
+	const char *phone = NULL;
+	int pub = -1, c, code;
+	struct op_ctx op;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'p')
+			phone = optarg;
+		else if (c == 'P' || c == 'Q')
+			pub = c == 'P';
+		else
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
+	}
+	if (argc - optind != 1)
+		return cli_usage(ctx, ctx->cmd, "give the person's e-mail");
+	code = registry_open(ctx, &op);
+	if (!code)
+		code = registry_person_contact(&op, argv[optind], phone, pub, &ctx->err);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json)
+		cli_print_json(json_pack("{s:s}", "email", argv[optind]));
+	else
+		printf("contact of %s changed\n", argv[optind]);
+	return 0;
+}
+
 static int cmd_person_deactivate(struct cli_ctx *ctx, int argc, char **argv)
 {
 	return cmd_person_active(ctx, argc, argv, 0);
@@ -863,6 +896,8 @@ const struct cli_command cli_cmds_register[] = {
          "--name NAME --email EMAIL [--title T] [--phone P] [--unit NAME] [--public]",
          "add a person (--public: e-mail and phone may appear in the public list)"},
         {"person", "list", cmd_person_list, "", "list people"},
+        {"person", "contact", cmd_person_contact, "EMAIL [--phone P] [--public|--private]",
+         "change a person's phone, and whether e-mail and phone may be published"},
         {"person", "deactivate", cmd_person_deactivate, "EMAIL",
          "mark a person as no longer in service"},
         {"person", "activate", cmd_person_activate, "EMAIL", "mark a person as in service again"},

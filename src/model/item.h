@@ -89,6 +89,11 @@ struct item_sink {
 	 * why it was skipped. May be NULL in the sink. */
 	int (*skip)(void *ctx, const char *what, const char *reason, struct err *err);
 	void *ctx;
+	/* The profile text of the author of item it as the source shows it
+	 * (Mastodon's account note), plain text: when the author is the
+	 * account itself, what it tells its visitors, read by the house rules
+	 * check. Given after the item, once per author and source. May be NULL. */
+	int (*about)(void *ctx, const struct item *it, const char *text, struct err *err);
 };
 
 const char *item_kind_name(enum item_kind k);

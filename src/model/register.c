@@ -221,6 +221,24 @@ static int r_no_house_rules(const struct account_view *a, char *buf, size_t n)
 	return blank(a->house_rules);
 }
 
+/* The about text is published once the account is in use: a proposed
+ * account is not there yet, an inactive one is not worked on. */
+static int r_house_rules_missing(const struct account_view *a, char *buf, size_t n)
+{
+	if (!a->house_assessed || a->status != ACCOUNT_ACTIVE || !a->house_missing)
+		return 0;
+	snprintf(buf, n, "%s", a->house_missing);
+	return 1;
+}
+
+static int r_house_rules_stale(const struct account_view *a, char *buf, size_t n)
+{
+	if (!a->house_assessed || a->status != ACCOUNT_ACTIVE || !a->house_stale)
+		return 0;
+	snprintf(buf, n, "%s", a->house_stale);
+	return 1;
+}
+
 static int r_no_posting_target(const struct account_view *a, char *buf, size_t n)
 {
 	return a->posts_per_week < 0;
@@ -290,6 +308,12 @@ const struct check_rule register_check_rules[] = {
          r_checklist},
         {"no_house_rules", CHECK_ERROR, "Regler för besökarna (husregler) saknas",
          r_no_house_rules},
+        {"house_rules_missing", CHECK_ERROR,
+         "Kontots om-text saknar husreglernas väsentliga stycken (account rules, account about)",
+         r_house_rules_missing},
+        {"house_rules_stale", CHECK_WARNING,
+         "Kontots om-text följer en äldre version av husreglerna (account rules)",
+         r_house_rules_stale},
         {"no_policy", CHECK_WARNING,
          "Vilket styrdokument kontot följer är inte angivet (policydoc apply)", r_no_policy},
         {"no_posting_target", CHECK_WARNING, "Mål för antal inlägg per vecka saknas",

@@ -92,6 +92,13 @@ struct account_view {
 	int64_t vault_secrets;
 	int64_t vault_under_two;
 	int64_t policydoc_id; /* the policy document followed; 0: none named */
+	/* The house rules (grundbudskap) in the account's about text, as
+	 * registry/house_rules assessed them: house_assessed is 1 when it did;
+	 * house_missing says what is missing (NULL: nothing), house_stale
+	 * which older version of the template the text follows (NULL: none). */
+	int house_assessed;
+	const char *house_missing;
+	const char *house_stale;
 	/* answered[i] is 1 when register_checklist_items[i] has an answer */
 	const unsigned char *answered;
 };

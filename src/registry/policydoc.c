@@ -93,15 +93,6 @@ static void today_of(const struct op_ctx *op, char out[16])
 	snprintf(out, 16, "%04d-%02d-%02d", lt.y % 10000, lt.m, lt.d);
 }
 
-static int finish(struct store *s, int rc, struct err *err)
-{
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, err);
-}
-
 int policydoc_add(const struct op_ctx *op, const struct policydoc_input *in, int64_t *out_id,
                   struct err *err)
 {
@@ -160,7 +151,7 @@ int policydoc_add(const struct op_ctx *op, const struct policydoc_input *in, int
 		                                 (json_int_t)r.review_every_months, "next_review",
 		                                 next, "responsible", in->responsible),
 		                       err);
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	if (!rc)
 		*out_id = id;
 	return rc;
@@ -227,7 +218,7 @@ int policydoc_review(const struct op_ctx *op, int64_t id, const char *on, const 
 		rc = audit_append_json(
 		        op->store, op->org, op_ctx_actor(op), "policydoc.review", "policydoc", id,
 		        NULL, json_pack("{s:s,s:s}", "reviewed_on", on, "next_review", due), err);
-	return finish(op->store, rc, err);
+	return store_finish(op->store, rc, err);
 }
 
 int policydoc_retire(const struct op_ctx *op, int64_t id, struct err *err)
@@ -243,7 +234,7 @@ int policydoc_retire(const struct op_ctx *op, int64_t id, struct err *err)
 		rc = audit_append_json(op->store, op->org, op_ctx_actor(op), "policydoc.retire",
 		                       "policydoc", id, NULL,
 		                       json_pack("{s:s}", "state", "retired"), err);
-	return finish(op->store, rc, err);
+	return store_finish(op->store, rc, err);
 }
 
 int policydoc_apply(const struct op_ctx *op, int64_t id, const char *account, struct err *err)
@@ -265,7 +256,7 @@ int policydoc_apply(const struct op_ctx *op, int64_t id, const char *account, st
 		rc = audit_append_json(op->store, op->org, op_ctx_actor(op), "account.policy",
 		                       "account", acct, NULL,
 		                       json_pack("{s:I}", "policydoc", (json_int_t)id), err);
-	return finish(op->store, rc, err);
+	return store_finish(op->store, rc, err);
 }
 
 struct lister {
@@ -382,7 +373,7 @@ int policydoc_check(const struct op_ctx *op, int64_t warn_days, int64_t *out_ale
 	if (rc)
 		return rc;
 	rc = policydoc_row_each(op->store, op->org, 0, check_row, &c, err);
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	if (!rc && out_alerts)
 		*out_alerts = c.raised;
 	return rc;

@@ -3,6 +3,8 @@
  * list. */
 #include "registry/registry.h"
 
+#include "registry/house_rules.h"
+
 #include "base/escape.h"
 #include "base/time.h"
 #include "render/render_doc.h"
@@ -36,15 +38,6 @@ static char *dump(json_t *v)
 }
 
 /* Runs fn inside a transaction; rolls back on failure. */
-static int finish(struct store *s, int rc, struct err *err)
-{
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, err);
-}
-
 static int audit(const struct op_ctx *c, const char *action, const char *entity, int64_t id,
                  const char *before, const char *after, struct err *err)
 {
@@ -83,7 +76,7 @@ int registry_init(const struct op_ctx *op, const char *org_name, int64_t *out_or
 		                  err);
 		free(after);
 	}
-	rc = finish(s, rc, err);
+	rc = store_finish(s, rc, err);
 	if (!rc && out_org)
 		*out_org = org;
 	return rc;
@@ -116,7 +109,7 @@ int registry_unit_add(const struct op_ctx *c, const char *name, const char *pare
 		rc = audit(c, "unit.add", "unit", id, NULL, after, err);
 	}
 	free(after);
-	rc = finish(c->store, rc, err);
+	rc = store_finish(c->store, rc, err);
 	if (!rc && out_id)
 		*out_id = id;
 	return rc;
@@ -147,7 +140,17 @@ int registry_unit_close(const struct op_ctx *c, const char *name, const char *da
 		rc = audit(c, "unit.close", "unit", id, NULL, after, err);
 	}
 	free(after);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
+}
+
+/* The phone field as person add takes it. */
+static int check_phone(const char *phone, struct err *err)
+{
+	int rc = register_validate_text("--phone", phone, 40, 0, err);
+
+	if (!rc && phone && phone[strspn(phone, "+0123456789 -()")] != '\0')
+		rc = err_set(err, KV_EINVAL, "--phone: '%.40s' is not a phone number", phone);
+	return rc;
 }
 
 int registry_person_add(const struct op_ctx *c, const struct person_input *in, int64_t *out_id,
@@ -164,9 +167,7 @@ int registry_person_add(const struct op_ctx *c, const struct person_input *in, i
 	if (!rc)
 		rc = register_validate_text("--title", in->title, NAME_MAX_LEN, 0, err);
 	if (!rc)
-		rc = register_validate_text("--phone", in->phone, 40, 0, err);
-	if (!rc && in->phone && in->phone[strspn(in->phone, "+0123456789 -()")] != '\0')
-		rc = err_set(err, KV_EINVAL, "--phone: '%.40s' is not a phone number", in->phone);
+		rc = check_phone(in->phone, err);
 	if (rc)
 		return rc;
 	rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
@@ -192,10 +193,43 @@ int registry_person_add(const struct op_ctx *c, const struct person_input *in, i
 		rc = audit(c, "person.add", "person", id, NULL, after, err);
 	}
 	free(after);
-	rc = finish(c->store, rc, err);
+	rc = store_finish(c->store, rc, err);
 	if (!rc && out_id)
 		*out_id = id;
 	return rc;
+}
+
+int registry_person_contact(const struct op_ctx *c, const char *email, const char *phone,
+                            int contact_public, struct err *err)
+{
+	int64_t id = 0;
+	char *after = NULL;
+	int rc = check_phone(phone, err);
+
+	if (!rc && !phone && contact_public < 0)
+		rc = err_set(err, KV_EINVAL, "give --phone P, --public or --private");
+	if (!rc)
+		rc = op_ctx_require(c, PERM_REGISTER_WRITE, 0, err);
+	if (rc)
+		return rc;
+	rc = store_begin(c->store, err);
+	if (rc)
+		return rc;
+	rc = register_row_person_find(c->store, c->org, email, &id, err);
+	if (!rc)
+		rc = register_row_person_contact(c->store, id, phone, contact_public, err);
+	if (!rc) {
+		json_t *j = json_pack("{s:s}", "email", email);
+
+		if (phone)
+			json_object_set_new(j, "phone", *phone ? json_string(phone) : json_null());
+		if (contact_public >= 0)
+			json_object_set_new(j, "contact_public", json_boolean(contact_public));
+		after = dump(j);
+		rc = audit(c, "person.contact", "person", id, NULL, after, err);
+	}
+	free(after);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_person_set_active(const struct op_ctx *c, const char *email, int active,
@@ -220,7 +254,7 @@ int registry_person_set_active(const struct op_ctx *c, const char *email, int ac
 		           after, err);
 	}
 	free(after);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 /* Resolves an optional person reference given by e-mail. "" clears. */
@@ -412,7 +446,7 @@ int registry_account_add(const struct op_ctx *c, const struct account_input *in,
 		rc = audit(c, "account.add", "account", id, NULL, after, err);
 	free(after);
 	free(admins);
-	rc = finish(c->store, rc, err);
+	rc = store_finish(c->store, rc, err);
 	if (!rc && out_id)
 		*out_id = id;
 	return rc;
@@ -485,7 +519,7 @@ int registry_account_edit(const struct op_ctx *c, const char *ref, const struct 
 	free(before);
 	free(after);
 	free(admins);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 /* Changes the status of an account with an audit entry holding before/after. */
@@ -554,7 +588,7 @@ int registry_account_activate(const struct op_ctx *c, const char *ref,
 out:
 	free(problems);
 	register_row_account_free(rec);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct err *err)
@@ -573,7 +607,7 @@ int registry_account_deactivate(const struct op_ctx *c, const char *ref, struct 
 		rc = set_status(c, id, "account.deactivate", ACCOUNT_INACTIVE, NULL, NULL, NULL,
 		                err);
 	register_row_account_free(rec);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_account_close(const struct op_ctx *c, const char *ref, const char *date,
@@ -600,7 +634,7 @@ int registry_account_close(const struct op_ctx *c, const char *ref, const char *
 		rc = set_status(c, id, "account.close", ACCOUNT_CLOSED, NULL, date ? date : day,
 		                reason, err);
 	register_row_account_free(rec);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_checklist_answer(const struct op_ctx *c, const char *ref, const char *key,
@@ -640,7 +674,7 @@ int registry_checklist_answer(const struct op_ctx *c, const char *ref, const cha
 		rc = audit(c, "account.checklist", "account", id, before, after, err);
 	free(before);
 	free(after);
-	return finish(c->store, rc, err);
+	return store_finish(c->store, rc, err);
 }
 
 int registry_check(const struct op_ctx *c, const char *ref, struct registry_problem **out,
@@ -671,8 +705,12 @@ int registry_check(const struct op_ctx *c, const char *ref, struct registry_prob
 		if (!principal_can(c->who, PERM_REGISTER_READ, ids[i]))
 			continue;
 		rc = register_row_account_load(c->store, ids[i], &rec, err);
-		if (rc)
+		if (!rc)
+			rc = house_rules_assess(c->store, c->org, rec, &rec->arena, err);
+		if (rc) {
+			register_row_account_free(rec);
 			break;
+		}
 		k = register_check_account(&rec->v, found, sizeof(found) / sizeof(found[0]));
 		for (size_t j = 0; j < k && j < sizeof(found) / sizeof(found[0]); j++) {
 			if (n == cap) {

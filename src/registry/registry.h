@@ -42,6 +42,10 @@ struct person_input {
 int registry_person_add(const struct op_ctx *c, const struct person_input *in, int64_t *out_id,
                         struct err *err);
 /* Marks a person as no longer in service (or back, active = 1). */
+/* Changes a person's contact: the phone (NULL: unchanged, "": none) and
+ * whether e-mail and phone may be published (< 0: unchanged). */
+int registry_person_contact(const struct op_ctx *c, const char *email, const char *phone,
+                            int contact_public, struct err *err);
 int registry_person_set_active(const struct op_ctx *c, const char *email, int active,
                                struct err *err);
 

@@ -145,15 +145,6 @@ static int audit_user(const struct op_ctx *op, const char *action, int64_t id, j
 	return rc;
 }
 
-static int finish(struct store *s, int rc, struct err *err)
-{
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, err);
-}
-
 int users_add(const struct op_ctx *op, const char *name, const char *person,
               const struct users_grant_input *g, const char *password, const struct users_kdf *kdf,
               int64_t *out_id, struct err *err)
@@ -197,7 +188,7 @@ int users_add(const struct op_ctx *op, const char *name, const char *person,
 		                err);
 	free(accounts);
 	sodium_memzero(hashed, sizeof(hashed));
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	if (!rc && out_id)
 		*out_id = id;
 	return rc;
@@ -224,7 +215,7 @@ int users_passwd(const struct op_ctx *op, const char *name, const char *password
 	if (!rc)
 		rc = audit_user(op, "user.passwd", u.id, json_pack("{s:s}", "name", name), err);
 	sodium_memzero(hashed, sizeof(hashed));
-	return finish(op->store, rc, err);
+	return store_finish(op->store, rc, err);
 }
 
 int users_disable(const struct op_ctx *op, const char *name, struct err *err)
@@ -245,7 +236,7 @@ int users_disable(const struct op_ctx *op, const char *name, struct err *err)
 	rc = user_rows_set_disabled(op->store, u.id, 1, err);
 	if (!rc)
 		rc = audit_user(op, "user.disable", u.id, json_pack("{s:s}", "name", name), err);
-	return finish(op->store, rc, err);
+	return store_finish(op->store, rc, err);
 }
 
 int users_token_add(const struct op_ctx *op, const char *name, const char *token_name,
@@ -293,7 +284,7 @@ int users_token_add(const struct op_ctx *op, const char *name, const char *token
 		                          principal_role_name(r), "accounts", accounts),
 		                err);
 	free(accounts);
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	if (!rc)
 		memcpy(out, secret, sizeof(secret));
 	sodium_memzero(secret, sizeof(secret));
@@ -595,7 +586,7 @@ int users_sso_login(const struct op_ctx *op, const struct users_sso *in, struct 
 		rc = sso_audit(op, in, "user.grants", u.id,
 		               json_pack("{s:s,s:O}", "via", "oidc", "grants", grants), err);
 	json_decref(grants);
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	if (rc)
 		return rc;
 	return load_principal(op->store, &u, 0, AUTH_OIDC, out, err);

@@ -243,6 +243,29 @@ int register_row_person_set_active(struct store *s, int64_t id, int active, stru
 	return rc;
 }
 
+int register_row_person_contact(struct store *s, int64_t id, const char *phone, int contact_public,
+                                struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc;
+
+	rc = store_prepare(
+	        s, &st,
+	        "UPDATE person SET phone = CASE WHEN ?1 THEN NULLIF(?2, '') ELSE phone END,"
+	        " contact_public = CASE WHEN ?3 < 0 THEN contact_public ELSE ?3 END"
+	        " WHERE id = ?4",
+	        err);
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, phone != NULL);
+	store_bind_text(st, 2, phone ? phone : "");
+	store_bind_int(st, 3, contact_public);
+	store_bind_int(st, 4, id);
+	rc = store_run(st, err);
+	store_stmt_free(st);
+	return rc;
+}
+
 int register_row_person_find(struct store *s, int64_t org, const char *email, int64_t *out_id,
                              struct err *err)
 {

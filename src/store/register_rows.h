@@ -54,6 +54,10 @@ struct person_row {
 int register_row_person_insert(struct store *s, int64_t org, const struct person_row *p,
                                int64_t unit_id, int64_t *out_id, struct err *err);
 int register_row_person_set_active(struct store *s, int64_t id, int active, struct err *err);
+/* Sets the person's phone (NULL: unchanged, "": none) and whether the
+ * contact may be published (< 0: unchanged). */
+int register_row_person_contact(struct store *s, int64_t id, const char *phone, int contact_public,
+                                struct err *err);
 int register_row_person_find(struct store *s, int64_t org, const char *email, int64_t *out_id,
                              struct err *err);
 typedef int (*reg_person_fn)(void *ctx, const struct person_row *p);

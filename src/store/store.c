@@ -219,6 +219,15 @@ int store_commit(struct store *s, struct err *err)
 	return KV_OK;
 }
 
+int store_finish(struct store *s, int rc, struct err *err)
+{
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}
+
 void store_rollback(struct store *s)
 {
 	char sql[96];

@@ -48,6 +48,9 @@ int store_schema_version(struct store *s);
 int store_begin(struct store *s, struct err *err);
 int store_commit(struct store *s, struct err *err);
 void store_rollback(struct store *s);
+/* Ends the transaction a change began: commits when rc is 0 (returning
+ * the commit's code), else rolls back and returns rc. */
+int store_finish(struct store *s, int rc, struct err *err);
 
 /* The page cache a connection starts with. */
 #define STORE_CACHE_DEFAULT ((int64_t)128 << 20)

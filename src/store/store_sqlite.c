@@ -725,6 +725,26 @@ static const char *const migrations[] = {
         "CREATE TABLE policydoc_account ("
         " account_id INTEGER PRIMARY KEY REFERENCES account(id),"
         " policydoc_id INTEGER NOT NULL REFERENCES policydoc(id));",
+        /* house rules (grundbudskap): the organisation's template, every
+         * version kept, and the about texts known for each account (recorded
+         * by hand or captured), newest last. */
+        "CREATE TABLE house_rules_version ("
+        " id INTEGER PRIMARY KEY,"
+        " org_id INTEGER NOT NULL REFERENCES org(id),"
+        " version INTEGER NOT NULL,"
+        " body TEXT NOT NULL,"
+        " sha256 TEXT NOT NULL,"
+        " loaded_by TEXT NOT NULL,"
+        " loaded_at INTEGER NOT NULL,"
+        " UNIQUE (org_id, version));"
+        "CREATE TABLE account_about ("
+        " id INTEGER PRIMARY KEY,"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " body TEXT NOT NULL,"
+        " source TEXT NOT NULL CHECK (source IN ('hand','capture')),"
+        " recorded_by TEXT NOT NULL,"
+        " recorded_at INTEGER NOT NULL);"
+        "CREATE INDEX account_about_account ON account_about (account_id, id);",
         /* search by base form: the tokenizer now indexes each word under its
          * lemmas (hunspell) beside its Snowball stem, so the index built
          * before is rebuilt with it (index and query must agree). */

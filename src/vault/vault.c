@@ -314,15 +314,6 @@ static int open_key(const struct op_ctx *op, const struct vault_opts *o, unsigne
 	return KV_OK;
 }
 
-static int finish(struct store *s, int rc, struct err *err)
-{
-	if (rc) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, err);
-}
-
 int vault_init(const struct op_ctx *op, const struct vault_opts *o, struct err *err)
 {
 	unsigned char *key = NULL;
@@ -336,7 +327,7 @@ int vault_init(const struct op_ctx *op, const struct vault_opts *o, struct err *
 		return rc;
 	rc = create_key(op, o, &key, err);
 	vault_secret_free(key, KEY_LEN);
-	return finish(op->store, rc, err);
+	return store_finish(op->store, rc, err);
 }
 
 static int check_kind(const char *kind, struct err *err)
@@ -441,7 +432,7 @@ int vault_add(const struct op_ctx *op, const struct vault_opts *o, const char *a
 	if (!rc)
 		rc = add_one(op, key, acct, kind, label, secret, len, "vault.add", &id, err);
 	vault_secret_free(key, KEY_LEN);
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	if (!rc) {
 		*out_id = id;
 		if (out_created)
@@ -505,7 +496,7 @@ int vault_rotate(const struct op_ctx *op, const struct vault_opts *o, int64_t id
 	vault_secret_free(key, KEY_LEN);
 	free(ct);
 	free(c.ct);
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	if (!rc && out_version)
 		*out_version = c.version + 1;
 	return rc;
@@ -576,7 +567,7 @@ int vault_reveal(const struct op_ctx *op, const struct vault_opts *o, int64_t id
 		                       err);
 	vault_secret_free(key, KEY_LEN);
 	free(c.ct);
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	if (rc) {
 		vault_secret_free(plain, c.len >= TAG_LEN ? c.len - TAG_LEN + 1 : 0);
 		return rc;
@@ -608,7 +599,7 @@ static int change_grant(const struct op_ctx *op, int64_t id, const char *email, 
 		        json_pack("{s:s,s:I}", "person", email, "person_id", (json_int_t)person),
 		        err);
 	free(c.ct);
-	return finish(op->store, rc, err);
+	return store_finish(op->store, rc, err);
 }
 
 int vault_grant(const struct op_ctx *op, int64_t id, const char *email, struct err *err)
@@ -861,7 +852,7 @@ int vault_resolve_config(const struct op_ctx *op, const struct vault_opts *o, st
 		rc = audit_append_json(op->store, op->org, op_ctx_actor(op), "vault.use", "vault",
 		                       0, NULL, json_pack("{s:s,s:O}", "by", use, "secrets", ids),
 		                       err);
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 out:
 	vault_secret_free(key, KEY_LEN);
 	json_decref(ids);
@@ -1032,7 +1023,7 @@ int vault_adopt(const struct op_ctx *op, const struct vault_opts *o, const struc
 	}
 	if (!rc)
 		rc = adopt_text(file, p->v, p->n, &text, err);
-	rc = finish(op->store, rc, err);
+	rc = store_finish(op->store, rc, err);
 	/* After the commit: the worst a failure here leaves is the secrets in
 	 * the vault twice over, never a file naming secrets that are not. */
 	if (!rc && file_write_atomic(file, text.ptr, text.len, 0600, err) != KV_OK) {

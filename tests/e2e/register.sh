@@ -39,6 +39,13 @@ expect_exit 0 "check passes with the checklist answered and the policy named" --
 expect_exit 0 "activation" -- "$K" account activate exempelbykultur
 "$K" --json account show exempelbykultur >"$WORK/show.json"
 expect_grep '"status":"active"' "$WORK/show.json" "account is active"
+# An active account shows its house rules in its about text (docs/register.md).
+expect_exit 1 "check asks for the about text" -- "$K" --json account check exempelbykultur
+expect_grep '"rule":"house_rules_missing"' "$WORK/out" "house_rules_missing reported"
+printf '# TI 4.4\n! Inlägg som bryter mot lag tar vi bort inom 48 timmar.\n\n# TI 4.3\n! Det du skriver till {konto} blir en allmän handling.\n' >"$WORK/house.txt"
+expect_exit 0 "house rules template" -- "$K" rules template load "$WORK/house.txt"
+"$K" account rules exempelbykultur >"$WORK/about.txt"
+expect_exit 0 "about text recorded" -- "$K" account about exempelbykultur --text "$WORK/about.txt"
 
 # A second account with deliberate problems.
 expect_exit 0 "account with problems" -- "$K" account add --platform instagram --handle @exempelbyung --unit "Kultur och fritid" \

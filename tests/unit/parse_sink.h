@@ -43,7 +43,10 @@ struct got {
 	size_t n_events;
 	size_t n_skips;
 	char last_skip[256];
-	int stop_after; /* > 0: fail the call after this many items */
+	int stop_after;      /* > 0: fail the call after this many items */
+	size_t n_about;      /* profile texts handed over (sink about) */
+	char about[1024];    /* the last one */
+	char about_ref[200]; /* the author id of its item */
 };
 
 static inline char *dup_or_null(const char *s)
@@ -128,9 +131,22 @@ static inline int got_skip_cb(void *ctx, const char *what, const char *reason, s
 	return KV_OK;
 }
 
+static inline int got_about_cb(void *ctx, const struct item *it, const char *text, struct err *err)
+{
+	struct got *g = ctx;
+
+	(void)err;
+	if (!it || !it->author_id || !text || utf8_check(text, strlen(text)) >= 0)
+		test_fail(__FILE__, __LINE__, "about without an author or valid text");
+	g->n_about++;
+	snprintf(g->about, sizeof(g->about), "%s", text);
+	snprintf(g->about_ref, sizeof(g->about_ref), "%s", it->author_id);
+	return KV_OK;
+}
+
 static inline struct item_sink got_sink(struct got *g)
 {
-	struct item_sink s = {got_item_cb, got_event_cb, got_skip_cb, g};
+	struct item_sink s = {got_item_cb, got_event_cb, got_skip_cb, g, got_about_cb};
 
 	memset(g, 0, sizeof(*g));
 	return s;

@@ -224,5 +224,46 @@ static void huge_content(void)
 	free(big);
 }
 
+/* The account's note (its profile text) goes to the sink once per author,
+ * as plain text, from a status the account wrote; another author's note
+ * only when the parse does not know whose account it is (the sink decides). */
+static void account_note_is_the_about_text(void)
+{
+	static const char json[] =
+	        "[{\"id\":\"1\",\"created_at\":\"2026-02-10T09:00:00.000Z\",\"content\":\"<p>Svar</"
+	        "p>\","
+	        "\"in_reply_to_id\":\"0\",\"account\":{\"id\":\"9\",\"acct\":\"anna@ex.se\","
+	        "\"note\":\"<p>Annas sida</p>\"}},"
+	        "{\"id\":\"2\",\"created_at\":\"2026-02-10T10:00:00.000Z\",\"content\":\"<p>Hej</"
+	        "p>\","
+	        "\"account\":{\"id\":\"5\",\"acct\":\"kommunen\",\"note\":\"<p>Kommunens "
+	        "konto.</p><p>Det du skriver blir en <b>allmän handling</b>.</p>\"}},"
+	        "{\"id\":\"3\",\"created_at\":\"2026-02-10T11:00:00.000Z\",\"content\":\"<p>Igen</"
+	        "p>\","
+	        "\"account\":{\"id\":\"5\",\"acct\":\"kommunen\",\"note\":\"<p>Kommunens "
+	        "konto.</p>\"}}]";
+	struct got g;
+	struct err e;
+
+	CHECK_INT(run_text(json, &g, &e), KV_OK);
+	CHECK_INT(g.n_items, 3);
+	CHECK_INT(g.n_about, 1);
+	CHECK_STR(g.about_ref, "5");
+	CHECK_CONTAINS(g.about, "Kommunens konto.");
+	CHECK_CONTAINS(g.about, "Det du skriver blir en allmän handling.");
+	CHECK(strchr(g.about, '<') == NULL);
+	/* Without the account named both authors' notes go, once each. */
+	{
+		struct item_sink s = got_sink(&g);
+
+		CHECK_INT(parse_mastodon(json, strlen(json), "m.json", NULL, &s, &e), KV_OK);
+		CHECK_INT(g.n_about, 2);
+	}
+	/* No note: nothing. */
+	CHECK_INT(run_fixture("mastodon/status.json", "kommunen", &g, &e), KV_OK);
+	CHECK_INT(g.n_about, 0);
+}
+
 TEST_MAIN(T(single_status), T(context_threads), T(timeline_reblog_and_direct),
-          T(edit_history_versions), T(html_to_text), T(malformed), T(huge_content))
+          T(edit_history_versions), T(html_to_text), T(malformed), T(huge_content),
+          T(account_note_is_the_about_text))

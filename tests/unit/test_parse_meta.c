@@ -107,7 +107,7 @@ static int on_skip(void *ctx, const char *what, const char *reason, struct err *
 }
 
 static struct got got;
-static struct item_sink sink = {on_item, on_event, on_skip, &got};
+static struct item_sink sink = {on_item, on_event, on_skip, &got, NULL};
 
 static char *fixture(const char *name, size_t *len)
 {
