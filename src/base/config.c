@@ -44,17 +44,20 @@ void config_free(struct config *c)
 	free(c);
 }
 
-int config_set(struct config *c, const char *section, const char *key, const char *value)
+/* Sets key in section to value; the entry set, or NULL when out of memory. */
+static struct entry *entry_set(struct config *c, const char *section, const char *key,
+                               const char *value)
 {
 	char *v = strdup(value);
+	struct entry *n;
 
 	if (!v)
-		return KV_ENOMEM;
+		return NULL;
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->e[i].section, section) == 0 && strcmp(c->e[i].key, key) == 0) {
 			free(c->e[i].value);
 			c->e[i].value = v;
-			return KV_OK;
+			return &c->e[i];
 		}
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 16;
@@ -62,24 +65,26 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 
 		if (!e) {
 			free(v);
-			return KV_ENOMEM;
+			return NULL;
 		}
 		c->e = e;
 		c->cap = cap;
 	}
-	c->e[c->n].section = strdup(section);
-	c->e[c->n].key = strdup(key);
-	c->e[c->n].value = v;
-	c->e[c->n].line = 0;
-	c->e[c->n].times = 0;
-	if (!c->e[c->n].section || !c->e[c->n].key) {
-		free(c->e[c->n].section);
-		free(c->e[c->n].key);
+	n = &c->e[c->n];
+	*n = (struct entry){strdup(section), strdup(key), v, 0, 0};
+	if (!n->section || !n->key) {
+		free(n->section);
+		free(n->key);
 		free(v);
-		return KV_ENOMEM;
+		return NULL;
 	}
 	c->n++;
-	return KV_OK;
+	return n;
+}
+
+int config_set(struct config *c, const char *section, const char *key, const char *value)
+{
+	return entry_set(c, section, key, value) ? KV_OK : KV_ENOMEM;
 }
 
 static char *trim(char *s)
@@ -98,7 +103,8 @@ static int parse(struct config *c, FILE *f, const char *path, struct err *err)
 {
 	char line[CONFIG_LINE_MAX];
 	char section[512] = "";
-	int lineno = 0, rc;
+	struct entry *e;
+	int lineno = 0;
 
 	while (fgets(line, sizeof(line), f)) {
 		char *p, *eq, *key, *value;
@@ -138,15 +144,11 @@ static int parse(struct config *c, FILE *f, const char *path, struct err *err)
 		if (!section[0])
 			return err_set(err, KV_EINVAL, "%s:%d: '%s' stands before any [section]",
 			               path, lineno, key);
-		rc = config_set(c, section, key, value);
-		if (rc)
-			return err_set(err, rc, "out of memory");
-		for (size_t i = 0; i < c->n; i++)
-			if (strcmp(c->e[i].section, section) == 0 &&
-			    strcmp(c->e[i].key, key) == 0) {
-				c->e[i].line = lineno;
-				c->e[i].times++;
-			}
+		e = entry_set(c, section, key, value);
+		if (!e)
+			return err_set(err, KV_ENOMEM, "out of memory");
+		e->line = lineno;
+		e->times++;
 	}
 	if (ferror(f))
 		return err_set(err, KV_EIO, "%s: read error", path);

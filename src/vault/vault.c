@@ -367,19 +367,21 @@ static int seal(const struct op_ctx *op, const unsigned char *key, int64_t accou
 }
 
 /* Opens op's vault key, or creates it (with PERM_VAULT on the whole
- * organisation) when there is none; *created says which. In a transaction. */
+ * organisation) when there is none; *created (may be NULL) says which. In a
+ * transaction. */
 static int open_or_create_key(const struct op_ctx *op, const struct vault_opts *o,
                               unsigned char **key, int *created, struct err *err)
 {
-	int rc = open_key(op, o, key, err);
+	int rc = open_key(op, o, key, err), made = 0;
 
-	*created = 0;
 	if (rc == KV_ENOTFOUND) {
 		rc = op_ctx_require(op, PERM_VAULT, 0, err);
 		if (!rc)
 			rc = create_key(op, o, key, err);
-		*created = !rc;
+		made = !rc;
 	}
+	if (created)
+		*created = made;
 	return rc;
 }
 
@@ -710,8 +712,6 @@ struct refs {
 	const char *section;
 	int bad;
 	char bad_value[400];
-	char plain_section[300]; /* the first secret written in plain text */
-	char plain_key[64];
 };
 
 static const struct {
@@ -756,19 +756,69 @@ static void key_place(char *out, size_t size, const struct config *cfg, const ch
 		snprintf(out, size, "%s [%s] %s", base, section, key);
 }
 
+struct plains {
+	const struct config *cfg;
+	const char *section;
+	struct vault_adopted v[REFS_MAX];
+	const char *value[REFS_MAX];
+	size_t n;
+	int full;
+};
+
+static int plain_key(void *arg, const char *name, const char *value)
+{
+	struct plains *p = arg;
+	const char *kind = vault_config_secret_kind(p->section, name);
+
+	if (!kind || !*value || strncmp(value, "vault:", 6) == 0)
+		return 0;
+	if (p->n == REFS_MAX) {
+		p->full = 1;
+		return 1;
+	}
+	snprintf(p->v[p->n].section, sizeof(p->v[p->n].section), "%.290s", p->section);
+	snprintf(p->v[p->n].key, sizeof(p->v[p->n].key), "%.60s", name);
+	p->v[p->n].kind = kind;
+	p->value[p->n] = value;
+	p->n++;
+	return 0;
+}
+
+static int plain_section(void *arg, const char *section, const char *name)
+{
+	struct plains *p = arg;
+
+	(void)name;
+	p->section = section;
+	return config_each_key(p->cfg, section, "", plain_key, p);
+}
+
+/* The secrets written in plain text in cfg (*out owned: free()). */
+static int plains_find(const struct config *cfg, struct plains **out, struct err *err)
+{
+	struct plains *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return err_set(err, KV_ENOMEM, "out of memory");
+	p->cfg = cfg;
+	config_each_section(cfg, "", plain_section, p);
+	if (p->full) {
+		free(p);
+		return err_set(err, KV_EINVAL, "%s: more than %d secrets in one file",
+		               config_file(cfg) ? config_file(cfg) : "the configuration", REFS_MAX);
+	}
+	*out = p;
+	return KV_OK;
+}
+
 static int ref_key(void *arg, const char *name, const char *value)
 {
 	struct refs *r = arg;
 	char *end = NULL;
 	long long id;
 
-	if (strncmp(value, "vault:", 6) != 0) {
-		if (*value && !r->plain_key[0] && vault_config_secret_kind(r->section, name)) {
-			snprintf(r->plain_section, sizeof(r->plain_section), "%.290s", r->section);
-			snprintf(r->plain_key, sizeof(r->plain_key), "%.60s", name);
-		}
+	if (strncmp(value, "vault:", 6) != 0)
 		return 0;
-	}
 	id = strtoll(value + 6, &end, 10);
 	if (end == value + 6 || *end || id <= 0 || r->n == REFS_MAX || strlen(name) >= 64 ||
 	    strlen(r->section) >= 300) {
@@ -797,6 +847,7 @@ int vault_resolve_config(const struct op_ctx *op, const struct vault_opts *o, st
                          const char *use, size_t *out_n, struct err *err)
 {
 	struct refs *r = calloc(1, sizeof(*r));
+	struct plains *pl = NULL;
 	unsigned char *key = NULL;
 	json_t *ids = NULL;
 	int rc = r ? ready(err) : err_set(err, KV_ENOMEM, "out of memory");
@@ -804,11 +855,13 @@ int vault_resolve_config(const struct op_ctx *op, const struct vault_opts *o, st
 	if (rc || !cfg)
 		goto out;
 	r->cfg = cfg;
-	config_each_section(cfg, "", ref_section, r);
-	if (r->plain_key[0]) {
+	rc = plains_find(cfg, &pl, err);
+	if (rc)
+		goto out;
+	if (pl->n) {
 		char where[400];
 
-		key_place(where, sizeof(where), cfg, r->plain_section, r->plain_key);
+		key_place(where, sizeof(where), cfg, pl->v[0].section, pl->v[0].key);
 		rc = err_set(err, KV_EINVAL,
 		             "%s: a secret written in the configuration file is refused (whoever "
 		             "reads the file or a copy of it has it): move it into the vault with "
@@ -817,6 +870,7 @@ int vault_resolve_config(const struct op_ctx *op, const struct vault_opts *o, st
 		             where);
 		goto out;
 	}
+	config_each_section(cfg, "", ref_section, r);
 	if (r->bad) {
 		rc = err_set(err, KV_EINVAL,
 		             "kanalvakt.conf %s: a vault reference is vault:ID, the number `vault "
@@ -858,48 +912,12 @@ out:
 	json_decref(ids);
 	if (!rc && out_n)
 		*out_n = r ? r->n : 0;
+	free(pl);
 	free(r);
 	return rc;
 }
 
 /* ---- moving plain secrets out of the configuration file ---- */
-
-struct plains {
-	const struct config *cfg;
-	const char *section;
-	struct vault_adopted v[REFS_MAX];
-	const char *value[REFS_MAX];
-	size_t n;
-	int full;
-};
-
-static int plain_key(void *arg, const char *name, const char *value)
-{
-	struct plains *p = arg;
-	const char *kind = vault_config_secret_kind(p->section, name);
-
-	if (!kind || !*value || strncmp(value, "vault:", 6) == 0)
-		return 0;
-	if (p->n == REFS_MAX) {
-		p->full = 1;
-		return 1;
-	}
-	snprintf(p->v[p->n].section, sizeof(p->v[p->n].section), "%.290s", p->section);
-	snprintf(p->v[p->n].key, sizeof(p->v[p->n].key), "%.60s", name);
-	p->v[p->n].kind = kind;
-	p->value[p->n] = value;
-	p->n++;
-	return 0;
-}
-
-static int plain_section(void *arg, const char *section, const char *name)
-{
-	struct plains *p = arg;
-
-	(void)name;
-	p->section = section;
-	return config_each_key(p->cfg, section, "", plain_key, p);
-}
 
 /* The account each plain secret goes to, with the permission and the line
  * checked; nothing is written. */
@@ -988,30 +1006,24 @@ int vault_adopt(const struct op_ctx *op, const struct vault_opts *o, const struc
                 const char *account, int dry_run, vault_adopt_fn fn, void *ctx, size_t *out_n,
                 struct err *err)
 {
-	struct plains *p = calloc(1, sizeof(*p));
+	struct plains *p = NULL;
 	const char *file = config_file(cfg);
 	unsigned char *key = NULL;
 	struct buf text;
-	int created = 0;
-	int rc = p ? ready(err) : err_set(err, KV_ENOMEM, "out of memory");
+	int rc = ready(err);
 
 	buf_init(&text, 0);
+	if (!rc)
+		rc = plains_find(cfg, &p, err);
 	if (rc)
 		goto out;
-	p->cfg = cfg;
-	config_each_section(cfg, "", plain_section, p);
-	if (p->full) {
-		rc = err_set(err, KV_EINVAL, "%s: more than %d secrets in one file",
-		             file ? file : "the configuration", REFS_MAX);
-		goto out;
-	}
 	rc = adopt_check(op, p, account, p->v, err);
 	if (rc || !p->n || dry_run)
 		goto out;
 	rc = store_begin(op->store, err);
 	if (rc)
 		goto out;
-	rc = open_or_create_key(op, o, &key, &created, err);
+	rc = open_or_create_key(op, o, &key, NULL, err);
 	for (size_t i = 0; i < p->n && !rc; i++) {
 		char label[400];
 
@@ -1048,6 +1060,5 @@ out:
 	if (!rc && out_n)
 		*out_n = p->n;
 	free(p);
-	(void)created;
 	return rc;
 }
