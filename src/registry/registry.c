@@ -811,7 +811,7 @@ json_t *registry_account_json(const struct account_rec *r)
 	/* "s?" gives null for a field not set. */
 	return json_pack(
 	        "{s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:o,"
-	        "s:s?,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:s?,s:o}",
+	        "s:s?,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:s?,s:o,s:o}",
 	        "id", (json_int_t)r->v.id, "platform", register_platform_name(r->v.platform),
 	        "handle", r->v.handle, "platform_id", r->platform_account_id, "url", r->v.url,
 	        "name", r->v.display_name, "status", register_account_status_name(r->v.status),
@@ -821,7 +821,8 @@ json_t *registry_account_json(const struct account_rec *r)
 	        "decision_ref", r->v.decision_ref, "posts_per_week",
 	        r->v.posts_per_week >= 0 ? json_integer(r->v.posts_per_week) : json_null(),
 	        "house_rules", r->v.house_rules, "opened_on", r->opened_on, "closed_on",
-	        r->closed_on, "closing_reason", r->closing_reason, "checklist", checklist);
+	        r->closed_on, "closing_reason", r->closing_reason, "checklist", checklist,
+	        "policydoc", r->v.policydoc_id ? json_integer(r->v.policydoc_id) : json_null());
 }
 
 int registry_format_from_name(const char *s, enum registry_format *out)

@@ -38,6 +38,8 @@ expect_exit 2 "apply to an unknown account" -- "$K" policydoc apply 1 --account 
 expect_exit 0 "the account follows document 1" -- "$K" policydoc apply 1 --account exempelbykommun
 expect_exit 0 "show" -- "$K" --json policydoc show 1
 jq -e '.accounts == ["facebook/exempelbykommun"]' "$WORK/out" >/dev/null && ok "the document names its accounts" || bad "show: $(cat "$WORK/out")"
+expect_exit 0 "account show" -- "$K" --json account show exempelbykommun
+jq -e '.policydoc == 1' "$WORK/out" >/dev/null && ok "the account's register entry names its policy" || bad "account show: $(cat "$WORK/out")"
 
 # 105 days before: nothing; within 60 days: one alert and one mail, once.
 expect_exit 0 "check early" -- "$K" --json policydoc check
