@@ -694,6 +694,7 @@ struct api {
 	struct err *err;
 	json_t *users; /* includes.users, borrowed */
 	json_t *media; /* includes.media, borrowed */
+	json_t *noted; /* authors whose profile text was offered, owned */
 };
 
 static const json_t *find_by(const json_t *arr, const char *key, const char *val)
@@ -713,6 +714,33 @@ static int same_account(const char *ref, const char *id, const char *username)
 	if (*ref == '@')
 		ref++;
 	return (id && strcmp(ref, id) == 0) || (username && strcasecmp(ref, username) == 0);
+}
+
+/* The author's profile text (includes.users description) once per author
+ * and response; the sink keeps it when the author is the account. */
+static int emit_api_about(struct api *a, const struct item *it)
+{
+	const json_t *u = find_by(a->users, "id", it->author_id);
+	const char *desc = json_string_value(json_object_get(u, "description"));
+	char *clean;
+	int rc = KV_OK;
+
+	if (!a->sink->about || !desc || !*desc)
+		return KV_OK;
+	if (!a->noted)
+		a->noted = json_object();
+	if (!a->noted)
+		return err_set(a->err, KV_ENOMEM, "%s: out of memory", a->name);
+	if (json_object_get(a->noted, it->author_id))
+		return KV_OK;
+	json_object_set_new(a->noted, it->author_id, json_true());
+	clean = unescape_text(desc);
+	if (!clean)
+		return err_set(a->err, KV_ENOMEM, "%s: out of memory", a->name);
+	if (*clean)
+		rc = a->sink->about(a->sink->ctx, it, clean, a->err);
+	free(clean);
+	return rc;
 }
 
 static int emit_api_tweet(struct api *a, const json_t *tw, const char *where0)
@@ -856,6 +884,8 @@ static int emit_api_tweet(struct api *a, const json_t *tw, const char *where0)
 	raw = parse_json_raw(tw);
 	it.raw_json = raw;
 	rc = a->sink->item(a->sink->ctx, &it, a->err);
+	if (!rc && it.author_is_account != 0)
+		rc = emit_api_about(a, &it);
 out:
 	free(clean);
 	free(raw);
@@ -866,7 +896,7 @@ out:
 int parse_x_api(const char *data, size_t len, const char *name, const char *account_ref,
                 const struct item_sink *sink, struct err *err)
 {
-	struct api a = {name ? name : "input", account_ref, sink, err, NULL, NULL};
+	struct api a = {name ? name : "input", account_ref, sink, err, NULL, NULL, NULL};
 	json_t *root = NULL, *d, *inc, *errors, *tweets;
 	int rc;
 
@@ -924,6 +954,7 @@ int parse_x_api(const char *data, size_t len, const char *name, const char *acco
 		        "a referenced tweet in includes; fetch its own thread to capture it", err);
 	}
 out:
+	json_decref(a.noted);
 	json_decref(root);
 	return rc;
 }

@@ -16,6 +16,9 @@
 #include "http/api_inbox.h"
 #include "http/api_items.h"
 #include "http/api_policy.h"
+#include "http/api_policydoc.h"
+#include "http/api_house.h"
+#include "http/api_vault.h"
 #include "http/api_register.h"
 #include "http/api_review.h"
 #include "http/api_oidc.h"
@@ -122,6 +125,21 @@ const struct api_route api_routes[] = {
         R("POST", "/drafts/{id}/check", api_drafts_check, API_LOGIN, PERM_PUBLISH, 0),
         R("POST", "/drafts/{id}/review", api_drafts_review, API_LOGIN, PERM_PUBLISH, 0),
         R("POST", "/drafts/{id}/publish", api_drafts_publish, API_LOGIN, PERM_PUBLISH, 0),
+        R("GET", "/policydocs", api_policydoc_list, API_LOGIN, PERM_REGISTER_READ, 1),
+        R("POST", "/policydocs", api_policydoc_add, API_LOGIN, PERM_POLICY_WRITE, 0),
+        R("GET", "/policydocs/{id}", api_policydoc_show, API_LOGIN, PERM_REGISTER_READ, 0),
+        R("POST", "/policydocs/{id}/review", api_policydoc_review, API_LOGIN, PERM_POLICY_WRITE, 0),
+        R("POST", "/policydocs/{id}/retire", api_policydoc_retire, API_LOGIN, PERM_POLICY_WRITE, 0),
+        R("POST", "/policydocs/{id}/apply", api_policydoc_apply, API_LOGIN, PERM_REGISTER_WRITE, 0),
+        R("GET", "/house-rules", api_house_template, API_LOGIN, PERM_REGISTER_READ, 0),
+        R("PUT", "/house-rules", api_house_template_load, API_LOGIN, PERM_POLICY_WRITE, 0),
+        R("GET", "/accounts/{ref}/rules", api_house_rules, API_LOGIN, PERM_REGISTER_READ, 0),
+        R("GET", "/accounts/{ref}/about", api_house_about, API_LOGIN, PERM_REGISTER_READ, 0),
+        R("PUT", "/accounts/{ref}/about", api_house_about_set, API_LOGIN, PERM_REGISTER_WRITE, 0),
+        R("GET", "/vault", api_vault_list, API_LOGIN, PERM_VAULT, 1),
+        R("GET", "/vault/{id}", api_vault_show, API_LOGIN, PERM_VAULT, 0),
+        R("POST", "/vault/{id}/grant", api_vault_grant, API_LOGIN, PERM_VAULT, 0),
+        R("POST", "/vault/{id}/revoke", api_vault_revoke, API_LOGIN, PERM_VAULT, 0),
         {0},
 };
 

@@ -123,6 +123,28 @@ sed -i 's/11390000000000010/11390000000000030/g; s/11390000000000020/11390000000
 [[ $(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM account_about a JOIN account c ON c.id = a.account_id WHERE c.handle = 'exempelby'") -eq $n_about ]] &&
 	ok "the same note again adds no about text" || bad "the same note again"
 
+# An X account's profile description (includes.users) counts the same way; a visitor's does not.
+"$K" account add --platform x --handle exempelbyx --url https://x.com/exempelbyx \
+	--unit "Kultur och fritid" --responsible bo@exempelby.se --platform-id 1500000000000000001 >/dev/null
+cat >"$WORK/tweets.json" <<'JSON'
+{"data": [
+  {"id": "1900000000000000101", "text": "Biblioteket har öppet på lördag.", "author_id": "1500000000000000001",
+   "created_at": "2026-03-02T09:00:00.000Z", "conversation_id": "1900000000000000101",
+   "edit_history_tweet_ids": ["1900000000000000101"]},
+  {"id": "1900000000000000201", "text": "@exempelbyx Tack!", "author_id": "1500000000000000777",
+   "created_at": "2026-03-02T10:00:00.000Z", "conversation_id": "1900000000000000101",
+   "referenced_tweets": [{"type": "replied_to", "id": "1900000000000000101"}],
+   "edit_history_tweet_ids": ["1900000000000000201"]}],
+ "includes": {"users": [
+  {"id": "1500000000000000001", "username": "exempelbyx", "name": "Exempelby kommun",
+   "description": "Exempelby kommuns konto. Det du skriver här är en allmän handling &amp; kan lämnas ut."},
+  {"id": "1500000000000000777", "username": "kalle", "name": "Kalle", "description": "Kalles egen profil"}]}}
+JSON
+expect_exit 0 "import tweets with the account's description" -- "$K" import --account exempelbyx --format x-api --no-screen "$WORK/tweets.json"
+expect_exit 0 "about shows the captured description" -- "$K" --json account about exempelbyx
+jq -e '.source == "capture" and .text == "Exempelby kommuns konto. Det du skriver här är en allmän handling & kan lämnas ut."' "$WORK/out" >/dev/null &&
+	ok "the X account's description is its captured about text, not a visitor's" || bad "the X description: $(cat "$WORK/out")"
+
 # Bad input: exit 2, a message naming the line and the placeholder, nothing changed.
 before=$(db_state)
 printf '# TI\n! Hej från {konto}.\n\n! Skriv till {adress}.\n' >"$WORK/bad.txt"
