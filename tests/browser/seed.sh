@@ -57,3 +57,22 @@ k import --account testvikskommun "$SRC/tests/fixtures/web/day.jsonl"
 printf '[meta]\napp_secret = browser-test-secret\n[vault]\nkey_file = %s/vault.key\nmem_limit_mib = 8\n' \
 	"$(cd "$KANALVAKT_DATA" && pwd)" >"$KANALVAKT_DATA/kanalvakt.conf"
 k vault adopt --account testvikskommun
+
+# People's data and publishing: a guardian's consent used by the account's
+# own post, one that has expired, two GDPR requests (one overdue), a draft,
+# a policy document due for review within the pinned clock's 60 days, and a
+# shared login that only one person may use.
+printf '%%PDF-1.4\n%% Samtycke till bild och film, underskrivet av Karin Ström\n' >"$KANALVAKT_DATA/samtycke.pdf"
+k consent add --person-name "Alva Ström" --birth-date 2014-05-02 --guardian "Karin Ström" \
+	--scope testvikskommun --from 2026-09-01 --to 2027-08-31 --document "$KANALVAKT_DATA/samtycke.pdf"
+k consent link 1 --item 314159265358979_2001
+k consent add --person-name "Leo Nord" --scope testvikskommun --from 2025-01-01 --to 2025-12-31 \
+	--document "$KANALVAKT_DATA/samtycke.pdf"
+k gdpr request add --kind access --name "Olof Berg" --received 2026-10-15
+k gdpr request add --kind erasure --email kim.berg@example.se --received 2026-11-18 --note "Inkom via e-post"
+printf '%s\n' "Välkommen till julmarknaden på torget lördag 12 december klockan 11–16! / Eva, kommunikatör" |
+	k draft add --account testvikskommun --text -
+k policydoc add --title "Riktlinjer för sociala medier" --adopted 2024-12-15 --by Kommunstyrelsen \
+	--review-every 2y --responsible ali.holm@testvik.se
+printf '%s\n' "inloggning-för-testvik" | k vault add testvikskommun --kind password --label "Meta Business"
+k vault grant 2 --person ali.holm@testvik.se

@@ -21,6 +21,11 @@ import { Alerts } from './screens/alerts';
 import { StatsScreen } from './screens/stats';
 import { Users } from './screens/users';
 import { Policy } from './screens/policy';
+import { ConsentDetail, Consents } from './screens/consents';
+import { Gdpr } from './screens/gdpr';
+import { DraftDetail, Drafts } from './screens/drafts';
+import { PolicyDocs } from './screens/policydocs';
+import { Vault } from './screens/vault';
 
 interface Route {
   path: string;
@@ -40,6 +45,11 @@ const MENU: Route[] = [
   { path: '/statistik', label: 'Statistik', perm: 'stats.read' },
   { path: '/anvandare', label: 'Användare och roller', perm: 'user.admin' },
   { path: '/policy', label: 'Policy', perm: 'register.read' },
+  { path: '/styrdokument', label: 'Styrdokument', perm: 'register.read' },
+  { path: '/utkast', label: 'Utkast', perm: 'publish' },
+  { path: '/samtycken', label: 'Samtycken', perm: 'consent' },
+  { path: '/gdpr', label: 'GDPR-förfrågningar', perm: 'gdpr' },
+  { path: '/valv', label: 'Lösenordsvalvet', perm: 'vault' },
 ];
 
 function screenFor(url: URL): ComponentChildren {
@@ -69,6 +79,16 @@ function screenFor(url: URL): ComponentChildren {
       return <Users />;
     case 'policy':
       return <Policy />;
+    case 'styrdokument':
+      return <PolicyDocs />;
+    case 'utkast':
+      return arg ? <DraftDetail id={decodeURIComponent(arg)} /> : <Drafts />;
+    case 'samtycken':
+      return arg ? <ConsentDetail id={decodeURIComponent(arg)} /> : <Consents />;
+    case 'gdpr':
+      return <Gdpr />;
+    case 'valv':
+      return <Vault />;
     default:
       return null;
   }

@@ -289,3 +289,172 @@ export interface Page<T> {
   items: T[];
   next: string | null;
 }
+
+// ---- people's data and publishing ----
+
+export interface Consent {
+  id: number;
+  person_name: string;
+  birth_date: string | null;
+  guardian: string | null;
+  valid_from: string;
+  valid_to: string | null;
+  scope: string[];
+  document: { name: string | null; sha256: string | null; bytes: number };
+  state: string;
+  active: boolean;
+  expired: boolean;
+  created_by: string;
+  created_at: string;
+  withdrawn_by: string | null;
+  withdrawn_at: string | null;
+  withdraw_reason: string | null;
+  erased: boolean;
+  posts: number;
+  post_list?: ConsentPost[];
+}
+
+export interface ConsentPost {
+  item: number;
+  captured: boolean;
+  account: string | null;
+  platform_id: string | null;
+  state: string | null;
+  permalink: string | null;
+  case: number | null;
+  case_opened?: boolean;
+}
+
+export interface ConsentWithdrawn {
+  consent: number;
+  state: string;
+  posts: ConsentPost[];
+  cases_opened: number;
+}
+
+export interface GdprSubject {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  personnummer: string | null;
+  handle: string | null;
+}
+
+export interface GdprRequest {
+  id: number;
+  kind: string;
+  subject: GdprSubject;
+  received: string;
+  due_at: string;
+  overdue: boolean;
+  days_left: number;
+  state: string;
+  note: string | null;
+  created_by: string;
+  created_at: string;
+  last_action: Record<string, unknown> | null;
+  closed_by: string | null;
+  closed_at: string | null;
+  outcome: string | null;
+}
+
+/** One place a person occurs; `kind` says which fields are there. */
+export interface GdprPlace {
+  kind: string;
+  id?: number;
+  seq?: number;
+  how: string | string[];
+  [k: string]: unknown;
+}
+
+export interface GdprFound {
+  subject: GdprSubject;
+  places: GdprPlace[];
+  counts: Record<string, number>;
+  total: number;
+}
+
+export interface CheckPoint {
+  key: string;
+  title: string;
+  status: string;
+  detail: string;
+}
+
+export interface DraftQuestion {
+  key: string;
+  question: string;
+  answer: string | null;
+  automatic: boolean;
+}
+
+export interface Draft {
+  id: number;
+  account: string;
+  account_id: number;
+  platform: string;
+  text: string;
+  media: { name: string; alt?: string | null }[];
+  shows_people: boolean;
+  sensitive: boolean;
+  needs_second_reader: boolean;
+  publish_at: string | null;
+  state: string;
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  check: { version: number; current: boolean; checked_by: string | null; checked_at: string | null; points: CheckPoint[] } | null;
+  flagged: boolean;
+  answers: Record<string, string>;
+  answers_current: boolean;
+  review: { state: string; current: boolean; by: string | null; at: string | null; reason: string | null };
+  blocking: string[];
+  ready: boolean;
+  publish_error: string | null;
+  published: { at: string; by: string | null; via: string | null; platform_id: string | null; item: number | null } | null;
+}
+
+export interface DraftCheck {
+  draft: number;
+  version: number;
+  platform: string;
+  points: CheckPoint[];
+  questions: DraftQuestion[];
+  flagged: boolean;
+  needs_second_reader: boolean;
+  sensitive_reasons: string[];
+  blocking: string[];
+  ready: boolean;
+}
+
+export interface PolicyDoc {
+  id: number;
+  title: string;
+  adopted: string;
+  by: string;
+  review_every_months: number | null;
+  next_review: string;
+  last_review: string | null;
+  responsible: string | null;
+  state: string;
+  days_left: number;
+  overdue: boolean;
+  accounts: string[];
+}
+
+export interface VaultSecret {
+  id: number;
+  account_id: number;
+  account: string;
+  kind: string;
+  label: string | null;
+  version: number;
+  people: string[];
+  n_people: number;
+  two_or_more: boolean;
+  created_by: string;
+  created_at: string;
+  rotated_by: string | null;
+  rotated_at: string | null;
+}

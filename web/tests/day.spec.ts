@@ -369,6 +369,110 @@ test('the other screens: konton, bevakning, larm, statistik, användare, policy'
   await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
 });
 
+test('people and publishing: samtycken, GDPR, utkast, styrdokument, lösenordsvalvet', async ({ page }, info) => {
+  watch(page);
+  // A redaktör sees drafts and consents, not the GDPR register or the vault.
+  await login(page, 'eva');
+  const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+  await expect(nav.getByRole('link', { name: 'Utkast', exact: true })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Samtycken', exact: true })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'GDPR-förfrågningar' })).toHaveCount(0);
+  await expect(nav.getByRole('link', { name: 'Lösenordsvalvet' })).toHaveCount(0);
+  await logout(page);
+  await login(page, 'ali');
+
+  // Samtycken: one in force, one expired; withdrawing opens a takedown case for the post that uses it.
+  await go(page, 'Samtycken', 'Samtycken');
+  await expect(page.getByRole('row').filter({ hasText: 'Alva Ström' })).toContainText('Gäller');
+  await expect(page.getByRole('row').filter({ hasText: 'Alva Ström' })).toContainText('Karin Ström');
+  await expect(page.getByRole('row').filter({ hasText: 'Leo Nord' })).toContainText('Utgånget');
+  await screen(page, 'samtycken', info);
+  await page.getByRole('link', { name: 'Alva Ström' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Alva Ström' })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: '314159265358979_2001' })).toContainText('Synlig');
+  await page.getByLabel('Skäl').fill('Vårdnadshavaren har återkallat samtycket');
+  await page.getByRole('button', { name: 'Återkalla' }).click();
+  await expect(page.getByText('Samtycket är återkallat.')).toBeVisible();
+  const after = page.getByRole('region', { name: 'Följder av återkallelsen' });
+  await expect(after.getByRole('status')).toHaveText('1 inlägg använder samtycket; 1 ärenden om borttagning öppnades.');
+  await expect(after.getByRole('link', { name: /^Ärende \d+$/ })).toBeVisible();
+  await expect(after.getByText('Nytt', { exact: true })).toBeVisible();
+  await expect(page.locator('.badges').getByText('Återkallat', { exact: true })).toBeVisible();
+  await screen(page, 'samtycke-aterkallat', info);
+
+  // GDPR: the request from October is overdue; close the other, register a new one, find the person.
+  await go(page, 'GDPR-förfrågningar', 'GDPR-förfrågningar');
+  const olof = page.getByRole('row').filter({ hasText: 'Olof Berg' });
+  await expect(olof.getByText('Försenad', { exact: true })).toBeVisible();
+  const kim = page.getByRole('row').filter({ hasText: 'kim.berg@example.se' });
+  await expect(kim).toContainText('28 dagar kvar');
+  await screen(page, 'gdpr', info);
+  await kim.getByLabel(/Utfall för förfrågan/).fill('Uppgifterna raderade');
+  await kim.getByRole('button', { name: /Avsluta/ }).click();
+  await expect(page.getByText(/Förfrågan \d+ är avslutad\./)).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'kim.berg@example.se' })).toHaveCount(0);
+  await page.getByLabel('Begäran').selectOption('access');
+  await page.getByLabel('Inkom').fill('2026-11-19');
+  await page.getByLabel('Namn', { exact: true }).first().fill('Maja Lindqvist');
+  await page.getByRole('button', { name: 'Registrera' }).click();
+  await expect(page.getByText(/Förfrågan \d+ är registrerad\./)).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Maja Lindqvist' })).toContainText('Registerutdrag');
+  await olof.getByRole('button', { name: /Var finns personen/ }).click();
+  const found = page.getByRole('region', { name: 'Var finns personen?' });
+  await expect(found.getByRole('status')).toContainText('träffar för Olof Berg');
+  await expect(found.getByRole('row').filter({ hasText: 'Var kan jag lämna grenar' })).toContainText('avsändaren');
+  await screen(page, 'gdpr-hittat', info);
+
+  // Utkast: the check's points, each with its status and text; the questions answered.
+  await go(page, 'Utkast', 'Utkast');
+  await page.getByRole('link', { name: 'Utkast 1' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Utkast 1' })).toBeVisible();
+  await expect(page.getByText('Utkastet är inte kontrollerat i den här versionen.')).toBeVisible();
+  await page.getByRole('button', { name: 'Kontrollera', exact: true }).click();
+  await expect(page.getByText('Utkastet är kontrollerat.')).toBeVisible();
+  const points = page.getByRole('list', { name: 'Kontrollpunkter' });
+  await expect(points.getByRole('listitem').filter({ hasText: 'Längd' })).toContainText('Godkänt');
+  await expect(points.getByRole('listitem').filter({ hasText: 'Längd' })).toContainText('tecken på Facebook');
+  await expect(page.getByText(/obesvarad fråga relevant/)).toBeVisible();
+  const questions = page.getByRole('group', { name: 'Frågor att besvara' });
+  for (const yes of await questions.getByLabel('Ja', { exact: true }).all()) await yes.check();
+  await page.getByRole('button', { name: 'Kontrollera med svaren' }).click();
+  await expect(page.getByText('Utkastet är kontrollerat.')).toBeVisible();
+  await expect(page.getByText(/obesvarad fråga/)).toHaveCount(0);
+  await expect(page.getByText('Inget hindrar publicering.')).toBeVisible();
+  await screen(page, 'utkast', info);
+  await page.getByLabel('Publicerat för hand på plattformen').check();
+  await page.getByRole('button', { name: 'Publicera', exact: true }).click();
+  await expect(page.getByText('Registrerat som publicerat för hand.')).toBeVisible();
+  await expect(page.locator('.badges').getByText('Publicerat', { exact: true })).toBeVisible();
+
+  // Styrdokument: due for review within 60 days; recording a review moves the next one two years on.
+  await go(page, 'Styrdokument', 'Styrdokument');
+  const doc = page.getByRole('listitem', { name: 'Riktlinjer för sociala medier' });
+  await expect(doc.getByText('Snart dags för översyn')).toBeVisible();
+  await expect(doc).toContainText('2026-12-15');
+  await screen(page, 'styrdokument', info);
+  await doc.getByLabel('Översett den').fill('2026-11-19');
+  await doc.getByRole('button', { name: 'Registrera översyn' }).click();
+  await expect(doc.getByText('Översynen av Riktlinjer för sociala medier är registrerad.')).toBeVisible();
+  await expect(doc).toContainText('2028-11-19');
+  await expect(doc.getByText('Snart dags för översyn')).toHaveCount(0);
+
+  // Lösenordsvalvet: who may use each secret, never the secret; fewer than two is warned of.
+  await go(page, 'Lösenordsvalvet', 'Lösenordsvalvet');
+  const meta = page.getByRole('listitem', { name: 'Lösenord: Meta Business' });
+  await expect(meta.getByText('Färre än två personer')).toBeVisible();
+  await expect(meta).toContainText('Minst två personer ska kunna administrera kontot.');
+  await expect(page.locator('main')).not.toContainText('inloggning-för-testvik');
+  await screen(page, 'valv', info);
+  await meta.getByLabel('Ge tillgång').selectOption({ label: 'Eva Ek' });
+  await meta.getByRole('button', { name: /Ge tillgång/ }).click();
+  await expect(meta.getByText('eva.ek@testvik.se har fått tillgång till Lösenord: Meta Business.')).toBeVisible();
+  await expect(meta.getByText('2 personer')).toBeVisible();
+  await expect(meta.getByText('Färre än två personer')).toHaveCount(0);
+  await logout(page);
+});
+
 test('on a phone: the menu folds away and the inbox fits the screen', async ({ browser }, info) => {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
   const page = await ctx.newPage();
