@@ -457,6 +457,15 @@ test('people and publishing: samtycken, GDPR, utkast, styrdokument, lösenordsva
   await expect(doc.getByText('Översynen av Riktlinjer för sociala medier är registrerad.')).toBeVisible();
   await expect(doc).toContainText('2028-11-19');
   await expect(doc.getByText('Snart dags för översyn')).toHaveCount(0);
+  // A new document through the form: adopted four years ago, reviewed every fourth year (FÄ), so overdue.
+  await page.getByLabel('Titel').fill('Kommunikationspolicy');
+  await page.getByLabel('Antaget den').fill('2022-06-01');
+  await page.getByLabel('Antaget av').fill('Kommunfullmäktige');
+  await page.getByLabel('Ses över med intervall').fill('4y');
+  await page.getByRole('button', { name: 'Registrera', exact: true }).click();
+  const added = page.getByRole('listitem', { name: 'Kommunikationspolicy' });
+  await expect(added).toContainText('2026-06-01');
+  await expect(added).toContainText('FÖRSENAD');
 
   // Lösenordsvalvet: who may use each secret, never the secret; fewer than two is warned of.
   await go(page, 'Lösenordsvalvet', 'Lösenordsvalvet');

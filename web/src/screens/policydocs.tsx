@@ -174,7 +174,7 @@ function AddDoc({ onAdded }: { onAdded: () => void }) {
         e.preventDefault();
         const body: Record<string, string> = { title: f.title.trim(), adopted: f.adopted, by: f.by.trim() };
         if (f.review_on) body.review_on = f.review_on;
-        else body.every = f.every.trim();
+        else body.review_every = f.every.trim();
         if (f.responsible.trim()) body.responsible = f.responsible.trim();
         if (await a.run(() => api.post('/policydocs', body), `${f.title.trim()} är registrerat.`)) {
           setF(EMPTY);
