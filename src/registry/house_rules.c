@@ -740,6 +740,50 @@ static int assess(struct store *s, int64_t org, struct account_rec *rec, const c
 	return rc;
 }
 
+/* How many of the account's newest own posts are read for one that holds
+ * the rules (the pinned post); a pinned post is usually among the first. */
+#define HOUSE_POSTS_READ 50
+
+struct posts_ctx {
+	struct store *s;
+	int64_t org;
+	struct account_rec *rec;
+	struct versions *vs;
+	struct arena *a;
+	struct err *err;
+	int rc, found;
+};
+
+static int post_row(void *arg, const struct house_about_row *r)
+{
+	struct posts_ctx *p = arg;
+
+	p->rc = assess(p->s, p->org, p->rec, r->body, p->vs, p->a, p->err);
+	if (p->rc)
+		return p->rc;
+	p->found = !p->rec->v.house_missing && !p->rec->v.house_stale;
+	return p->found;
+}
+
+/* The about text does not hold the template in force: an own post that
+ * does (the pinned post) satisfies the check; else the about text's
+ * findings stand. */
+static int assess_posts(struct store *s, int64_t org, struct account_rec *rec, struct versions *vs,
+                        struct arena *a, struct err *err)
+{
+	const char *missing = rec->v.house_missing, *stale = rec->v.house_stale;
+	struct posts_ctx p = {s, org, rec, vs, a, err, KV_OK, 0};
+	int rc = house_rules_row_own_posts(s, rec->v.id, HOUSE_POSTS_READ, post_row, &p, err);
+
+	if (!rc)
+		rc = p.rc;
+	if (!rc && !p.found) {
+		rec->v.house_missing = missing;
+		rec->v.house_stale = stale;
+	}
+	return rc;
+}
+
 int house_rules_assess(struct store *s, int64_t org, struct account_rec *rec, struct arena *a,
                        struct err *err)
 {
@@ -758,6 +802,8 @@ int house_rules_assess(struct store *s, int64_t org, struct account_rec *rec, st
 		rc = versions_load(s, org, &vs, err);
 	if (!rc)
 		rc = assess(s, org, rec, about.body, &vs, a, err);
+	if (!rc && (rec->v.house_missing || rec->v.house_stale))
+		rc = assess_posts(s, org, rec, &vs, a, err);
 	versions_done(&vs);
 	about_done(&about);
 	return rc;

@@ -108,3 +108,35 @@ int house_rules_row_about_latest(struct store *s, int64_t account_id, house_abou
 	store_stmt_free(st);
 	return rc < 0 ? rc : KV_OK;
 }
+
+int house_rules_row_own_posts(struct store *s, int64_t account_id, int64_t limit, house_about_fn fn,
+                              void *ctx, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_prepare(s, &st,
+	                       "SELECT id, text, platform_id, COALESCE(created_at, captured_at)"
+	                       " FROM item WHERE account_id = ? AND direction = 'upprattad'"
+	                       " AND kind = 'post' AND state = 'visible'"
+	                       " ORDER BY id DESC LIMIT ?",
+	                       err);
+
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, account_id);
+	store_bind_int(st, 2, limit);
+	while ((rc = store_step(st, err)) == 1) {
+		struct house_about_row r = {
+		        .id = store_col_int(st, 0),
+		        .body = store_col_text(st, 1),
+		        .source = "post",
+		        .recorded_by = store_col_text(st, 2),
+		        .recorded_at = store_col_int(st, 3),
+		};
+
+		rc = fn(ctx, &r);
+		if (rc)
+			break;
+	}
+	store_stmt_free(st);
+	return rc < 0 ? rc : KV_OK;
+}

@@ -45,5 +45,12 @@ typedef int (*house_about_fn)(void *ctx, const struct house_about_row *r);
  * known (fn is not called). */
 int house_rules_row_about_latest(struct store *s, int64_t account_id, house_about_fn fn, void *ctx,
                                  struct err *err);
+/* The account's own visible posts as captured, newest first, at most limit,
+ * each given to fn as a row (id: the item, body: its text, source "post",
+ * recorded_by: its platform id, recorded_at: when it was published); fn
+ * returns 1 to stop. A post that holds the house rules is the pinned post a
+ * platform does not flag. */
+int house_rules_row_own_posts(struct store *s, int64_t account_id, int64_t limit, house_about_fn fn,
+                              void *ctx, struct err *err);
 
 #endif

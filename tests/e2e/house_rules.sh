@@ -92,6 +92,29 @@ expect_no_grep 'house_rules_missing' "$WORK/out" "stale is not missing"
 expect_grep 'inom 24 timmar' "$WORK/about_v2.txt" "account rules follows the newest version"
 "$K" account about exempelbykultur --text "$WORK/about_v2.txt" >/dev/null
 expect_exit 0 "check with the newest version" -- "$K" account check exempelbykultur
+
+# The rules in a post of the account's own (a pinned post, which no platform flags) count too.
+"$K" account about exempelbykultur --text "$WORK/about_short.txt" >/dev/null
+expect_exit 1 "the short about text again: missing" -- "$K" account check exempelbykultur
+python3 - "$WORK/about_v2.txt" "$WORK/own.jsonl" <<'PY'
+import json, sys
+rules = open(sys.argv[1], encoding="utf-8").read()
+with open(sys.argv[2], "w", encoding="utf-8") as f:
+    for i, (text, who) in enumerate([(rules, True), ("Välkomna till biblioteket!", True), (rules, False)]):
+        author = {"id": "900100", "name": "Kultur i Exempelby", "is_account": True} if who else {"id": "700777", "name": "Kalle"}
+        f.write(json.dumps({"id": f"900100_{i + 1}", "platform": "facebook", "kind": "post" if who else "comment",
+                            "parent_id": None if who else "900100_1", "root_id": None if who else "900100_1",
+                            "author": author, "created_at": f"2026-03-0{i + 1}T09:00:00+01:00", "text": text},
+                           ensure_ascii=False) + "\n")
+PY
+sed -i 's/"parent_id": null, "root_id": null, //' "$WORK/own.jsonl"
+expect_exit 0 "import own posts" -- "$K" import --account exempelbykultur --no-screen "$WORK/own.jsonl"
+"$K" --json account check exempelbykultur >"$WORK/out" || true
+expect_no_grep 'house_rules' "$WORK/out" "a visible own post with the rules satisfies the check"
+expect_grep '"rule":"no_post_week"' "$WORK/out" "the check ran over the account"
+sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE item SET state = 'deleted' WHERE platform_id = '900100_1'"
+expect_exit 1 "check after the post was deleted" -- "$K" --json account check exempelbykultur
+expect_grep '"rule":"house_rules_missing"' "$WORK/out" "a deleted post does not count"
 expect_exit 0 "template show" -- "$K" --json rules template show
 jq -e '.version == 2 and .source == "organisation" and .loaded_by == "e2e"' "$WORK/out" >/dev/null &&
 	ok "show gives the organisation's newest version" || bad "show after load"
