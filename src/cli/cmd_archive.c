@@ -42,10 +42,13 @@ static void print_stamp(struct cli_ctx *ctx, const struct timestamp_result *t, c
 
 static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"account", required_argument, NULL, 'a'}, {"from", required_argument, NULL, 'f'},
-	        {"to", required_argument, NULL, 't'},      {"out", required_argument, NULL, 'o'},
-	        {"schemas", required_argument, NULL, 's'}, {0}};
+	static const struct option opts[] = {{"account", required_argument, NULL, 'a'},
+	                                     {"from", required_argument, NULL, 'f'},
+	                                     {"to", required_argument, NULL, 't'},
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"schemas", required_argument, NULL, 's'},
+	                                     {"org-number", required_argument, NULL, 'n'},
+	                                     {0}};
 	struct sip_opts so = {0};
 	struct sip_print_ctx pc = {0};
 	struct sip_result res;
@@ -73,6 +76,9 @@ static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 		case 's':
 			so.schemas = optarg;
 			break;
+		case 'n':
+			so.org_number = optarg;
+			break;
 		default:
 			return cli_bad_option(ctx, ctx->cmd, argc, argv);
 		}
@@ -86,6 +92,8 @@ static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_fail(ctx, ctx->err.code);
 	if (!so.schemas)
 		so.schemas = config_get(cfg, "archive", "schemas", NULL);
+	if (!so.org_number)
+		so.org_number = config_get(cfg, "archive", "organisation_number", NULL);
 	code = tsa_conf(ctx, &tc);
 	if (!code)
 		code = cli_op(ctx, &op);
@@ -393,7 +401,8 @@ static int cmd_verify(struct cli_ctx *ctx, int argc, char **argv)
 
 const struct cli_command cli_cmds_archive[] = {
         {"archive", "sip", cmd_archive_sip,
-         "--account A --from YYYY-MM-DD --to YYYY-MM-DD --out DIR [--schemas DIR]",
+         "--account A --from YYYY-MM-DD --to YYYY-MM-DD --out DIR [--schemas DIR] "
+         "[--org-number NNNNNN-NNNN]",
          "write an E-ARK SIP (FGS Paketstruktur 2.0) of an account's records to the new "
          "folder DIR"},
         {"archive", "list", cmd_archive_list, "", "list the packages delivered, with counts"},

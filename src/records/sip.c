@@ -58,6 +58,7 @@ struct writer {
 	char objid[SIP_OBJID_MAX];
 	char created[TIME_ISO_LEN];
 	const char *org_name;
+	char org_number[12];       /* NNNNNN-NNNN or "" */
 	const char *account_label; /* platform label and name */
 	const char *platform;
 	const char *handle;
@@ -371,8 +372,10 @@ static void mets_hdr(struct xw *x, const struct writer *w)
 	agent(x, "CREATOR", "OTHER", "SOFTWARE", "Kanalvakt", "SOFTWARE VERSION", KV_VERSION);
 	/* SIP9-14: the archival creator; SIP15-20: the submitting agent. Both
 	 * are the organisation (the kommun delivers its own records). */
-	agent(x, "ARCHIVIST", "ORGANIZATION", NULL, w->org_name, NULL, NULL);
-	agent(x, "CREATOR", "ORGANIZATION", NULL, w->org_name, NULL, NULL);
+	agent(x, "ARCHIVIST", "ORGANIZATION", NULL, w->org_name, "IDENTIFICATIONCODE",
+	      w->org_number[0] ? w->org_number : NULL);
+	agent(x, "CREATOR", "ORGANIZATION", NULL, w->org_name, "IDENTIFICATIONCODE",
+	      w->org_number[0] ? w->org_number : NULL);
 	agent(x, "CREATOR", "INDIVIDUAL", NULL, op_ctx_actor(w->op), NULL, NULL);
 	end(x);
 }
@@ -1132,6 +1135,42 @@ int sip_schema_file(char *out, size_t cap, const char *name, struct err *err)
 	               name, KV_SOURCE_DIR);
 }
 
+int sip_org_number(const char *s, char out[12], struct err *err)
+{
+	char d[11];
+	size_t n = 0;
+	int sum = 0;
+
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] >= '0' && s[i] <= '9' && n < 10)
+			d[n++] = s[i];
+		else if (!(s[i] == '-' && i == 6 && n == 6))
+			return err_set(err, KV_EINVAL,
+			               "--org-number ([archive] organisation_number): '%.40s' is "
+			               "not an organisationsnummer "
+			               "(ten digits, NNNNNN-NNNN)",
+			               s);
+	}
+	if (n != 10)
+		return err_set(err, KV_EINVAL,
+		               "--org-number ([archive] organisation_number): '%.40s' has %zu "
+		               "digits; an organisationsnummer has ten",
+		               s, n);
+	/* Luhn over all ten: every other digit from the first doubled. */
+	for (size_t i = 0; i < 10; i++) {
+		int v = (d[i] - '0') * (i % 2 == 0 ? 2 : 1);
+
+		sum += v > 9 ? v - 9 : v;
+	}
+	if (sum % 10 != 0)
+		return err_set(err, KV_EINVAL,
+		               "--org-number ([archive] organisation_number): '%.40s': the check "
+		               "digit is wrong (mistyped?)",
+		               s);
+	snprintf(out, 12, "%.6s-%.4s", d, d + 6);
+	return KV_OK;
+}
+
 int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_result *out,
               struct err *err)
 {
@@ -1157,6 +1196,8 @@ int sip_write(const struct op_ctx *op, const struct sip_opts *opts, struct sip_r
 	rc = parse_day(opts->from, "from", 0, &from, err);
 	if (!rc)
 		rc = parse_day(opts->to, "to", 1, &to, err);
+	if (!rc && opts->org_number)
+		rc = sip_org_number(opts->org_number, w.org_number, err);
 	if (rc)
 		goto out;
 	if (to <= from) {

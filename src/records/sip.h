@@ -39,7 +39,15 @@ struct sip_opts {
 	sip_printout_fn printout; /* optional */
 	void *printout_ctx;
 	const struct timestamp_conf *tsa; /* stamp METS.xml when set (records/timestamp) */
+	const char *org_number; /* the organisation's organisationsnummer (NNNNNN-NNNN), given as
+	                           the agents' IDENTIFICATIONCODE note (CSIP SIP11, SIP18);
+	                           NULL: none */
 };
+
+/* Checks an organisationsnummer: ten digits, a hyphen after the sixth
+ * allowed, the last a Luhn check digit. Writes the NNNNNN-NNNN form into
+ * out. KV_EINVAL naming --org-number and why. */
+int sip_org_number(const char *s, char out[12], struct err *err);
 
 struct sip_result {
 	char objid[SIP_OBJID_MAX];

@@ -35,7 +35,7 @@ trap 'stop_tsa 2>/dev/null; rm -rf "$WORK"' EXIT
 start_tsa
 
 # A package, timestamped.
-expect_exit 0 "archive sip" -- "$K" --json archive sip --account exempelby --from 2025-01-01 --to 2026-12-31 --out "$WORK/exempelby-2026"
+expect_exit 0 "archive sip" -- "$K" --json archive sip --account exempelby --from 2025-01-01 --to 2026-12-31 --out "$WORK/exempelby-2026" --org-number 2120000142
 jq -e --argjson n "$items" '.objid == "exempelby-2026" and .items == $n and .timestamped' "$WORK/out" >/dev/null &&
 	ok "the package holds every item and is timestamped" || bad "archive sip: $(cat "$WORK/out")"
 P="$WORK/exempelby-2026"
@@ -49,6 +49,8 @@ jq -e -s 'all(.[]; (.versions | length) >= 1 and (.platform_id | length) > 0)' "
 expect_grep 'OBJID="exempelby-2026"' "$P/METS.xml" "OBJID is the folder's name"
 expect_grep 'csip:OAISPACKAGETYPE="SIP"' "$P/METS.xml" "the package type is SIP"
 expect_grep '<mets:name>Exempelby kommun</mets:name>' "$P/METS.xml" "the organisation is an agent"
+[[ $(grep -c 'csip:NOTETYPE="IDENTIFICATIONCODE">212000-0142</mets:note>' "$P/METS.xml") -eq 2 ]] &&
+	ok "archivist and creator carry the organisationsnummer as IDENTIFICATIONCODE" || bad "no IDENTIFICATIONCODE note"
 expect_grep 'CHECKSUMTYPE="SHA-256"' "$P/representations/rep1/METS.xml" "file entries carry SHA-256"
 expect_grep '<premis:eventType>capture</premis:eventType>' "$P/metadata/preservation/premis.xml" "PREMIS has capture events"
 expect_grep '<premis:eventType>edit</premis:eventType>' "$P/metadata/preservation/premis.xml" "PREMIS has edit events"
@@ -87,6 +89,10 @@ expect_exit 2 "an existing output folder is refused" -- "$K" archive sip --accou
 expect_grep "exists already" "$WORK/err" "the error says the folder exists"
 mkdir "$WORK/taken"
 expect_exit 2 "an existing empty folder is refused" -- "$K" archive sip --account exempelby --from 2025-01-01 --to 2026-12-31 --out "$WORK/taken"
+expect_exit 2 "a wrong check digit is refused" -- "$K" archive sip --account exempelby --from 2025-01-01 --to 2026-12-31 --out "$WORK/x0" --org-number 212000-0143
+expect_grep 'org-number.*212000-0143.*check digit' "$WORK/err" "the error names the number and why"
+expect_exit 2 "a short number is refused" -- "$K" archive sip --account exempelby --from 2025-01-01 --to 2026-12-31 --out "$WORK/x0" --org-number 21200-0142
+[[ ! -e $WORK/x0 ]] && ok "a refused number writes no package" || bad "x0 was written"
 expect_exit 2 "a bad date is refused" -- "$K" archive sip --account exempelby --from 2025-13-01 --to 2026-12-31 --out "$WORK/x1"
 expect_grep -- "--from" "$WORK/err" "the error names --from"
 expect_exit 2 "to before from is refused" -- "$K" archive sip --account exempelby --from 2026-01-01 --to 2025-12-31 --out "$WORK/x2"
