@@ -56,6 +56,7 @@ const struct api_route api_routes[] = {
         R("POST", "/session", api_session_login, API_PUBLIC, 0, 0),
         R("GET", "/session", api_session_get, API_LOGIN, 0, 0),
         R("DELETE", "/session", api_session_logout, API_LOGIN, 0, 0),
+        R("GET", "/session/methods", api_session_methods, API_PUBLIC, 0, 0),
         R("GET", "/session/oidc", api_oidc_start, API_PUBLIC, 0, 0),
         R("GET", "/session/oidc/callback", api_oidc_callback, API_PUBLIC, 0, 0),
         R("GET", "/openapi.json", api_register_openapi, API_PUBLIC, 0, 0),

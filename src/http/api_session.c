@@ -199,6 +199,12 @@ int api_session_get(struct api_req *r)
 	return api_reply(r, 200, session_json(r, r->session_created));
 }
 
+int api_session_methods(struct api_req *r)
+{
+	return api_reply(r, 200,
+	                 json_pack("{s:b,s:b}", "password", 1, "sso", r->api->oidc != NULL));
+}
+
 int api_session_logout(struct api_req *r)
 {
 	int rc;

@@ -7,6 +7,9 @@ struct api_req;
 
 int api_session_login(struct api_req *r);
 int api_session_get(struct api_req *r);
+/* Public: how one may log in ({"password": true, "sso": bool}), so the
+ * login page offers single sign-on only when [oidc] is configured. */
+int api_session_methods(struct api_req *r);
 int api_session_logout(struct api_req *r);
 /* Starts a session for r->who (a password or single sign-on login): ends
  * the session the client held, makes a new random id and CSRF token, stores

@@ -25,6 +25,8 @@ jqb() { jq -e "$1" "$WORK/body" >/dev/null; }
 declare -A csrf
 
 # --- logging in ------------------------------------------------------------
+m=$(curl -s "$API/session/methods")
+jq -e '.password == true and .sso == false' <<<"$m" >/dev/null && ok "without [oidc] the login methods are the password only" || bad "methods: $m"
 curl -s -D "$WORK/hdr" -o "$WORK/body" -c "$WORK/jar.mod1" -H 'Content-Type: application/json' \
 	-d "{\"username\":\"mod1\",\"password\":\"$PW\"}" "$API/session"
 csrf[mod1]=$(jq -r .csrf "$WORK/body")

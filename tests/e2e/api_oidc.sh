@@ -78,6 +78,8 @@ flow() {
 
 # ---- the good path ----
 before=$(created)
+m=$(curl -s "$API/session/methods")
+jq -e '.password == true and .sso == true' <<<"$m" >/dev/null && ok "with [oidc] the login page is told to offer single sign-on" || bad "methods: $m"
 to=$(curl -s -c "$WORK/jar.peek" -o /dev/null -w '%{redirect_url}' "$API/session/oidc")
 for p in response_type=code client_id=kanalvakt code_challenge_method=S256 'state=[0-9a-f]{64}' \
 	'nonce=[0-9a-f]{64}' 'code_challenge=[A-Za-z0-9_-]{43}(&|$)' 'scope=openid%20profile%20groups' \

@@ -148,6 +148,26 @@ test('inloggning: a wrong password is refused, the right one opens the inbox', a
   await expect(page).toHaveURL(/\/inkorg$/);
 });
 
+test('inloggning: single sign-on is offered only when the server has it', async ({ page }, info) => {
+  watch(page);
+  // This server has no [oidc]: the password form only.
+  const methods = page.waitForResponse((r) => r.url().endsWith('/api/v1/session/methods'));
+  await page.goto(`${base}/`);
+  expect(await (await methods).json()).toEqual({ password: true, sso: false });
+  await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Logga in med kommunens konto' })).toHaveCount(0);
+  // A server with [oidc] says so in /session/methods: the button leads to the provider's login.
+  await page.route('**/api/v1/session/methods', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: '{"password":true,"sso":true}' }),
+  );
+  await page.reload();
+  const sso = page.getByRole('link', { name: 'Logga in med kommunens konto' });
+  await expect(sso).toBeVisible();
+  await expect(sso).toHaveAttribute('href', '/api/v1/session/oidc');
+  await screen(page, 'inloggning-sso', info);
+  await page.unroute('**/api/v1/session/methods');
+});
+
 test('inkorg: the redaktör sees the overdue question first, due in Swedish working time', async ({ page }, info) => {
   watch(page);
   await login(page, 'eva');

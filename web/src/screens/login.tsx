@@ -1,6 +1,8 @@
-// Inloggning: a local user's name and password (POST /session).
-import { useState } from 'preact/hooks';
-import { api, describeError } from '../api';
+// Inloggning: a local user's name and password (POST /session), and single
+// sign-on through the kommun's identity provider when the server has [oidc]
+// (GET /session/methods says so; GET /session/oidc starts it).
+import { useEffect, useState } from 'preact/hooks';
+import { API, api, describeError } from '../api';
 import type { Session } from '../types';
 import { ErrorBox } from '../ui';
 
@@ -9,6 +11,14 @@ export function Login({ onSignedIn, expired }: { onSignedIn: (s: Session) => voi
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [sso, setSso] = useState(false);
+
+  useEffect(() => {
+    api
+      .get<{ password: boolean; sso: boolean }>('/session/methods')
+      .then((m) => setSso(m.sso))
+      .catch(() => setSso(false));
+  }, []);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -78,6 +88,14 @@ export function Login({ onSignedIn, expired }: { onSignedIn: (s: Session) => voi
             {busy ? 'Loggar in…' : 'Logga in'}
           </button>
         </form>
+        {sso && (
+          <div class="login-sso">
+            <p class="muted">eller</p>
+            <a class="button" href={`${API}/session/oidc`}>
+              Logga in med kommunens konto
+            </a>
+          </div>
+        )}
       </div>
     </main>
   );
