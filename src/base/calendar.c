@@ -652,3 +652,13 @@ int calendar_weekday_seconds_between(int64_t *out, const struct calendar_config 
 		*out = between_in_hours(cfg, 0, 1440, a, b);
 	return rc;
 }
+
+json_t *calendar_json_local(int64_t t)
+{
+	char b[CALENDAR_ISO_LEN];
+
+	if (!t)
+		return json_null();
+	calendar_format_local(b, t);
+	return json_string(b);
+}

@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -123,6 +124,9 @@ int calendar_from_local(int64_t *out, int y, int mo, int d, int hh, int mi, int 
 /* Formats t as Stockholm local time with its offset:
  * "2026-04-07T16:30:00+02:00". */
 void calendar_format_local(char out[CALENDAR_ISO_LEN], int64_t t);
+/* The same as a JSON string (new reference), or JSON null for t == 0 (a time
+ * not set): how the JSON views give times. */
+json_t *calendar_json_local(int64_t t);
 
 /* Parses an instant: ISO 8601 with Z or an offset (see time_parse_iso), or,
  * without either, Stockholm local time "YYYY-MM-DDTHH:MM[:SS]" (read as

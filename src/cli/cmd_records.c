@@ -21,16 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *jtime(int64_t t)
-{
-	char b[CALENDAR_ISO_LEN];
-
-	if (!t)
-		return json_null();
-	calendar_format_local(b, t);
-	return json_string(b);
-}
-
 static const char *fmt_time(char b[CALENDAR_ISO_LEN], int64_t t)
 {
 	if (!t)
@@ -177,7 +167,7 @@ static int print_version(void *arg, int64_t version, const char *name, const cha
 	if (ctx->json)
 		cli_print_json(json_pack("{s:I,s:s?,s:s,s:s,s:o}", "version", (json_int_t)version,
 		                         "name", name, "sha256", sha, "loaded_by", by, "loaded_at",
-		                         jtime(at)));
+		                         calendar_json_local(at)));
 	else
 		printf("%-4lld %-25s %-12s %.16s  %s\n", (long long)version, fmt_time(b, at), by,
 		       sha, name ? name : "");
@@ -328,13 +318,7 @@ static int print_hold(void *arg, const struct hold_row *h)
 	char a[CALENDAR_ISO_LEN], b[CALENDAR_ISO_LEN];
 
 	if (ctx->json) {
-		cli_print_json(json_pack(
-		        "{s:I,s:s,s:s,s:I,s:s?,s:s,s:s,s:o,s:b,s:s?,s:o,s:s?}", "id",
-		        (json_int_t)h->id, "kind", h->kind, "ref", h->ref, "account",
-		        (json_int_t)h->account_id, "thread", h->thread_root, "reason", h->reason,
-		        "created_by", h->created_by, "created_at", jtime(h->created_at), "active",
-		        h->released_at == 0, "released_by", h->released_by, "released_at",
-		        jtime(h->released_at), "release_reason", h->release_reason));
+		cli_print_json(holds_json(h));
 		return 0;
 	}
 	printf("%-4lld %-8s %-22s %-25s %-10s %s%s%s\n", (long long)h->id, h->kind, h->ref,
@@ -457,8 +441,8 @@ static void print_line(const struct cull_line *l, int dry)
 static json_t *post_json(const struct platcull_post *p)
 {
 	return json_pack("{s:I,s:s,s:o,s:s,s:s}", "item", (json_int_t)p->item_id, "platform_id",
-	                 p->platform_id, "written", jtime(p->at), "outcome", p->outcome, "detail",
-	                 p->detail);
+	                 p->platform_id, "written", calendar_json_local(p->at), "outcome",
+	                 p->outcome, "detail", p->detail);
 }
 
 static void print_platcull(struct cli_ctx *ctx, const struct platcull_report *r)
@@ -470,16 +454,16 @@ static void print_platcull(struct cli_ctx *ctx, const struct platcull_report *r)
 
 		for (size_t i = 0; i < r->n; i++)
 			json_array_append_new(posts, post_json(&r->posts[i]));
-		cli_print_json(
-		        json_pack("{s:o,s:s,s:s,s:I,s:o,s:o,s:b,s:s,s:I,s:I,s:I,s:o,s:o}", "run",
-		                  r->run_id ? json_integer(r->run_id) : json_null(), "state",
-		                  r->state, "account", r->account, "months", (json_int_t)r->months,
-		                  "as_of", jtime(r->as_of), "deleted_before", jtime(r->cutoff),
-		                  "four_eyes", r->four_eyes, "proposed_by", r->proposed_by,
-		                  "deleted", (json_int_t)r->deleted, "failed",
-		                  (json_int_t)r->failed, "kept", (json_int_t)r->kept, "list_sha256",
-		                  r->list_sha256[0] ? json_string(r->list_sha256) : json_null(),
-		                  "posts", posts));
+		cli_print_json(json_pack(
+		        "{s:o,s:s,s:s,s:I,s:o,s:o,s:b,s:s,s:I,s:I,s:I,s:o,s:o}", "run",
+		        r->run_id ? json_integer(r->run_id) : json_null(), "state", r->state,
+		        "account", r->account, "months", (json_int_t)r->months, "as_of",
+		        calendar_json_local(r->as_of), "deleted_before",
+		        calendar_json_local(r->cutoff), "four_eyes", r->four_eyes, "proposed_by",
+		        r->proposed_by, "deleted", (json_int_t)r->deleted, "failed",
+		        (json_int_t)r->failed, "kept", (json_int_t)r->kept, "list_sha256",
+		        r->list_sha256[0] ? json_string(r->list_sha256) : json_null(), "posts",
+		        posts));
 		return;
 	}
 	printf("culling on the platform: %s, posts written before %s (%lld months before %s)\n",
@@ -626,10 +610,10 @@ static int cmd_cull(struct cli_ctx *ctx, int argc, char **argv)
 		cli_print_json(json_pack(
 		        "{s:b,s:o,s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "dry_run", co.dry_run,
 		        "run", rep.run_id ? json_integer(rep.run_id) : json_null(), "plan_version",
-		        (json_int_t)rep.plan_version, "as_of", jtime(rep.as_of), "removed",
-		        (json_int_t)rep.removed, "batches", (json_int_t)rep.batches, "versions",
-		        (json_int_t)rep.versions, "fts", (json_int_t)rep.fts, "bytes_reclaimed",
-		        (json_int_t)rep.bytes, "interrupted_runs_closed",
+		        (json_int_t)rep.plan_version, "as_of", calendar_json_local(rep.as_of),
+		        "removed", (json_int_t)rep.removed, "batches", (json_int_t)rep.batches,
+		        "versions", (json_int_t)rep.versions, "fts", (json_int_t)rep.fts,
+		        "bytes_reclaimed", (json_int_t)rep.bytes, "interrupted_runs_closed",
 		        (json_int_t)rep.interrupted, "list_sha256",
 		        rep.list_sha256[0] ? json_string(rep.list_sha256) : json_null(), "lines",
 		        lines));
@@ -663,12 +647,7 @@ static int print_run(void *arg, const struct cull_run_info *r)
 	char a[CALENDAR_ISO_LEN], b[CALENDAR_ISO_LEN];
 
 	if (ctx->json) {
-		cli_print_json(json_pack("{s:I,s:s,s:I,s:o,s:s,s:o,s:o,s:I,s:s?}", "run",
-		                         (json_int_t)r->id, "state", r->state, "plan_version",
-		                         (json_int_t)r->plan_version, "as_of", jtime(r->as_of),
-		                         "by", r->actor, "started_at", jtime(r->started_at),
-		                         "finished_at", jtime(r->finished_at), "removed",
-		                         (json_int_t)r->removed, "list_sha256", r->list_sha256));
+		cli_print_json(cull_run_json(r));
 		return 0;
 	}
 	printf("%-4lld %-11s %-4lld %-11s %-25s %-12s %8lld  %s\n", (long long)r->id, r->state,
@@ -686,9 +665,10 @@ static int print_platcull_run(void *arg, const struct platcull_run_row *r)
 		cli_print_json(json_pack("{s:I,s:I,s:s,s:I,s:o,s:s,s:s?,s:o,s:s?}", "run",
 		                         (json_int_t)r->id, "account_id", (json_int_t)r->account_id,
 		                         "state", r->state, "months", (json_int_t)r->months,
-		                         "as_of", jtime(r->as_of), "proposed_by", r->proposed_by,
-		                         "confirmed_by", r->confirmed_by, "finished_at",
-		                         jtime(r->finished_at), "list_sha256", r->list_sha256));
+		                         "as_of", calendar_json_local(r->as_of), "proposed_by",
+		                         r->proposed_by, "confirmed_by", r->confirmed_by,
+		                         "finished_at", calendar_json_local(r->finished_at),
+		                         "list_sha256", r->list_sha256));
 		return 0;
 	}
 	printf("%-4lld %-9s %-8lld %-11s %-12s %-12s %-25s %s\n", (long long)r->id, r->state,

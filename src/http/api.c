@@ -19,6 +19,7 @@
 #include "http/api_policydoc.h"
 #include "http/api_house.h"
 #include "http/api_vault.h"
+#include "http/api_records.h"
 #include "http/api_register.h"
 #include "http/api_review.h"
 #include "http/api_oidc.h"
@@ -137,6 +138,12 @@ const struct api_route api_routes[] = {
         R("GET", "/accounts/{ref}/rules", api_house_rules, API_LOGIN, PERM_REGISTER_READ, 0),
         R("GET", "/accounts/{ref}/about", api_house_about, API_LOGIN, PERM_REGISTER_READ, 0),
         R("PUT", "/accounts/{ref}/about", api_house_about_set, API_LOGIN, PERM_REGISTER_WRITE, 0),
+        R("GET", "/holds", api_records_holds, API_LOGIN, PERM_RECORDS, 0),
+        R("POST", "/holds", api_records_hold_add, API_LOGIN, PERM_RECORDS, 0),
+        R("GET", "/holds/{id}", api_records_hold_show, API_LOGIN, PERM_RECORDS, 0),
+        R("POST", "/holds/{id}/release", api_records_hold_release, API_LOGIN, PERM_RECORDS, 0),
+        R("GET", "/culls", api_records_culls, API_LOGIN, PERM_RECORDS, 0),
+        R("GET", "/culls/{id}", api_records_cull_show, API_LOGIN, PERM_RECORDS, 0),
         R("GET", "/vault", api_vault_list, API_LOGIN, PERM_VAULT, 1),
         R("GET", "/vault/{id}", api_vault_show, API_LOGIN, PERM_VAULT, 0),
         R("POST", "/vault/{id}/grant", api_vault_grant, API_LOGIN, PERM_VAULT, 0),
@@ -809,6 +816,16 @@ int api_page_reply(struct api_req *r, struct api_page *pg)
 	j = json_pack("{s:o,s:s?}", "items", pg->items, "next", pg->more ? next : NULL);
 	pg->items = NULL;
 	return api_reply(r, 200, j);
+}
+
+int api_page_finish(struct api_req *r, struct api_page *pg, int rc)
+{
+	if (rc > 0)
+		rc = KV_OK;
+	if (!rc)
+		return api_page_reply(r, pg);
+	api_page_done(pg);
+	return rc;
 }
 
 void api_page_done(struct api_page *pg)

@@ -186,6 +186,9 @@ int api_page_add(struct api_page *pg, json_t *row);
 /* Answers {items, next} and frees the page. */
 int api_page_reply(struct api_req *r, struct api_page *pg);
 void api_page_done(struct api_page *pg);
+/* The end of a list handler: rc from the walk (a positive rc is the page
+ * filling up, not an error) answers the page, or frees it and returns rc. */
+int api_page_finish(struct api_req *r, struct api_page *pg, int rc);
 
 /* The principal as JSON (the Me schema). */
 json_t *api_principal_json(const struct principal *p);

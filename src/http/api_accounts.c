@@ -50,10 +50,7 @@ int api_accounts_list(struct api_req *r)
 			break;
 	}
 	free(ids);
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int ref_id(struct api_req *r, int64_t *id)
@@ -226,10 +223,7 @@ static int checks_reply(struct api_req *r, const char *ref)
 			break;
 	}
 	free(p);
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 int api_accounts_checks(struct api_req *r)

@@ -24,10 +24,7 @@ int api_admin_mail(struct api_req *r)
 	f.unsent_only = unsent;
 	if (!rc)
 		rc = browse_mail(&r->op, &f, m_row, &pg, r->err);
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int w_row(void *arg, const struct webhook_row *w)
@@ -58,10 +55,7 @@ int api_admin_webhooks(struct api_req *r)
 	}
 	if (!rc)
 		rc = browse_webhooks(&r->op, &f, w_row, &pg, r->err);
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int e_row(void *arg, const struct audit_entry *e)
@@ -76,10 +70,7 @@ int api_admin_audit(struct api_req *r)
 
 	if (!rc)
 		rc = browse_audit(&r->op, e_row, &pg, r->err);
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int u_row(void *arg, const struct user_row *u, const struct principal *p)
@@ -208,10 +199,7 @@ int api_admin_roles(struct api_req *r)
 		                                list)))
 			break;
 	}
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 int api_admin_users(struct api_req *r)
@@ -221,8 +209,5 @@ int api_admin_users(struct api_req *r)
 
 	if (!rc)
 		rc = users_list(&r->op, u_row, &pg, r->err);
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }

@@ -22,10 +22,7 @@ int api_alerts_list(struct api_req *r)
 	f.open_only = open;
 	if (!rc)
 		rc = browse_alerts(&r->op, &f, a_row, &pg, r->err);
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int a_one(void *arg, const struct alert_row *a)

@@ -39,10 +39,7 @@ static int list(struct api_req *r, int removed)
 		rc = cases_list(&r->op, &f, c_row, &l, r->err);
 	if (rc > 0) /* the page is full */
 		rc = KV_OK;
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 int api_cases_list(struct api_req *r)

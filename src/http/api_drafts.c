@@ -37,12 +37,7 @@ int api_drafts_list(struct api_req *r)
 		        "state");
 	if (!rc)
 		rc = drafts_list(&r->op, &f, d_row, &pg, r->err);
-	if (rc > 0)
-		rc = KV_OK;
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int reply_draft(struct api_req *r, int64_t id, int status)

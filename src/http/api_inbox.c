@@ -71,10 +71,7 @@ int api_inbox_list(struct api_req *r)
 		rc = inbox_list(&r->op, &f, q_row, &l, r->err);
 	if (rc > 0) /* the page is full */
 		rc = KV_OK;
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int q_one(void *arg, const struct question_row *q)
@@ -241,10 +238,5 @@ int api_inbox_standard_texts(struct api_req *r)
 		rc = api_account_ref(r, acc, "account", &account);
 	if (!rc)
 		rc = standard_texts_list(&r->op, account, st_row, &pg, r->err);
-	if (rc > 0)
-		rc = KV_OK;
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }

@@ -25,12 +25,7 @@ int api_policy_list(struct api_req *r)
 		rc = api_account_ref(r, acc, "account", &account);
 	if (!rc)
 		rc = policy_show(&r->op, account, p_row, &pg, r->err);
-	if (rc > 0)
-		rc = KV_OK;
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 struct find {

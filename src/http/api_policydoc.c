@@ -17,12 +17,7 @@ int api_policydoc_list(struct api_req *r)
 
 	if (!rc)
 		rc = policydoc_list(&r->op, 0, d_row, &pg, r->err);
-	if (rc > 0)
-		rc = KV_OK;
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int d_one(void *arg, json_t *doc)

@@ -47,12 +47,7 @@ int api_register_units(struct api_req *r)
 
 	if (!rc)
 		rc = registry_units_each(&r->op, unit_row, &pg, r->err);
-	if (rc > 0)
-		rc = KV_OK;
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int person_row(void *arg, const struct person_row *p)
@@ -67,10 +62,5 @@ int api_register_people(struct api_req *r)
 
 	if (!rc)
 		rc = registry_people_each(&r->op, person_row, &pg, r->err);
-	if (rc > 0)
-		rc = KV_OK;
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }

@@ -20,10 +20,7 @@ int api_review_list(struct api_req *r)
 		if (api_page_add(&pg, views_review_json(&v[i])))
 			break;
 	free(v);
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 int api_review_mark(struct api_req *r)

@@ -23,12 +23,7 @@ int api_vault_list(struct api_req *r)
 		rc = api_account_ref(r, acc, "account", &account);
 	if (!rc)
 		rc = vault_list(&r->op, acc, v_row, &pg, r->err);
-	if (rc > 0)
-		rc = KV_OK;
-	if (!rc)
-		return api_page_reply(r, &pg);
-	api_page_done(&pg);
-	return rc;
+	return api_page_finish(r, &pg, rc);
 }
 
 static int reply_secret(struct api_req *r, int64_t id)

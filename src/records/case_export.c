@@ -28,16 +28,6 @@
 
 #define EXPORT_FORMAT "kanalvakt-case-export/1"
 
-static json_t *jtime(int64_t t)
-{
-	char b[CALENDAR_ISO_LEN];
-
-	if (!t)
-		return json_null();
-	calendar_format_local(b, t);
-	return json_string(b);
-}
-
 static json_t *jstr(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -82,12 +72,12 @@ static int got_version(void *arg, const struct item_version_row *v)
 {
 	struct vctx *c = arg;
 
-	return json_array_append_new(c->arr,
-	                             json_pack("{s:I,s:s,s:s,s:o,s:o,s:o}", "version",
-	                                       (json_int_t)v->version, "text", v->text, "sha256",
-	                                       v->sha256, "written_at", jtime(v->version_at),
-	                                       "captured_at", jtime(v->captured_at), "source",
-	                                       jstr(v->source)))
+	return json_array_append_new(
+	               c->arr,
+	               json_pack("{s:I,s:s,s:s,s:o,s:o,s:o}", "version", (json_int_t)v->version,
+	                         "text", v->text, "sha256", v->sha256, "written_at",
+	                         calendar_json_local(v->version_at), "captured_at",
+	                         calendar_json_local(v->captured_at), "source", jstr(v->source)))
 	               ? KV_ENOMEM
 	               : 0;
 }
@@ -96,10 +86,10 @@ static int got_event(void *arg, const struct item_event_row *e)
 {
 	struct vctx *c = arg;
 
-	return json_array_append_new(c->arr,
-	                             json_pack("{s:s,s:o,s:o,s:o}", "kind", e->kind, "at",
-	                                       jtime(e->at), "captured_at", jtime(e->captured_at),
-	                                       "source", jstr(e->source)))
+	return json_array_append_new(c->arr, json_pack("{s:s,s:o,s:o,s:o}", "kind", e->kind, "at",
+	                                               calendar_json_local(e->at), "captured_at",
+	                                               calendar_json_local(e->captured_at),
+	                                               "source", jstr(e->source)))
 	               ? KV_ENOMEM
 	               : 0;
 }
@@ -254,22 +244,24 @@ static int write_case(const struct op_ctx *op, const struct case_rec *c, const c
 	        jstr(c->external_ref), "case_id", (json_int_t)c->id, "account", "ref", account,
 	        "platform", c->platform, "url", jstr(c->account_url), "item", "platform_id",
 	        c->item_platform_id, "kind", c->item_kind, "author_id", jstr(c->author_id),
-	        "author_name", jstr(c->author_name), "created_at", jtime(c->item_created_at),
-	        "state", c->item_state, "captured_at", jtime(c->item_captured_at), "text",
+	        "author_name", jstr(c->author_name), "created_at",
+	        calendar_json_local(c->item_created_at), "state", c->item_state, "captured_at",
+	        calendar_json_local(c->item_captured_at), "text",
 	        c->text ? json_string(c->text) : json_null(), "versions", versions.arr,
 	        "categories", c->categories, "events", events.arr, "case", "state", c->state,
-	        "decision_categories", c->categories, "opened_at", jtime(c->opened_at), "due_at",
-	        jtime(c->due_at), "decision", jstr(c->decision), "reason", jstr(c->reason),
-	        "decided_by", jstr(c->decided_by), "decided_at", jtime(c->decided_at),
-	        "confirmed_by", jstr(c->confirmed_by), "confirmed_at", jtime(c->confirmed_at),
-	        "history", json_boolean(c->history), "takedown", "via", jstr(c->takedown_via), "by",
-	        jstr(c->takedown_by), "at", jtime(c->takedown_at), "result",
-	        jstr(c->takedown_result), "evidence",
+	        "decision_categories", c->categories, "opened_at",
+	        calendar_json_local(c->opened_at), "due_at", calendar_json_local(c->due_at),
+	        "decision", jstr(c->decision), "reason", jstr(c->reason), "decided_by",
+	        jstr(c->decided_by), "decided_at", calendar_json_local(c->decided_at),
+	        "confirmed_by", jstr(c->confirmed_by), "confirmed_at",
+	        calendar_json_local(c->confirmed_at), "history", json_boolean(c->history),
+	        "takedown", "via", jstr(c->takedown_via), "by", jstr(c->takedown_by), "at",
+	        calendar_json_local(c->takedown_at), "result", jstr(c->takedown_result), "evidence",
 	        c->evidence_sha256
 	                ? json_pack("{s:s,s:o,s:s}", "sha256", c->evidence_sha256, "saved_at",
-	                            jtime(c->evidence_at), "file", "evidence.json")
+	                            calendar_json_local(c->evidence_at), "file", "evidence.json")
 	                : json_null(),
-	        "exported_at", jtime(op->now), "exported_by", op_ctx_actor(op));
+	        "exported_at", calendar_json_local(op->now), "exported_by", op_ctx_actor(op));
 	versions.arr = events.arr = NULL;
 	text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
 	if (!text) {
@@ -471,9 +463,10 @@ int case_export_period(const struct op_ctx *op, int64_t from, int64_t to, const 
 		case_row_loaded_free(l);
 	}
 	if (!rc) {
-		json_t *doc = json_pack("{s:s,s:o,s:o,s:I,s:o}", "format", EXPORT_FORMAT "-index",
-		                        "from", jtime(from), "to", jtime(to), "cases",
-		                        (json_int_t)p.n, "index", index);
+		json_t *doc =
+		        json_pack("{s:s,s:o,s:o,s:I,s:o}", "format", EXPORT_FORMAT "-index", "from",
+		                  calendar_json_local(from), "to", calendar_json_local(to), "cases",
+		                  (json_int_t)p.n, "index", index);
 
 		index = NULL;
 		text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;

@@ -275,16 +275,6 @@ int consent_list(const struct op_ctx *op, const struct consent_filter *f, consen
 	return consent_row_each(op->store, &g, filtered, &x, err);
 }
 
-static json_t *jtime(int64_t t)
-{
-	char b[CALENDAR_ISO_LEN];
-
-	if (!t)
-		return json_null();
-	calendar_format_local(b, t);
-	return json_string(b);
-}
-
 static json_t *scope_array(const char *accounts)
 {
 	json_t *a = json_array();
@@ -309,17 +299,17 @@ json_t *consent_view_json(const struct consent_row *r, int64_t now)
 	consent_date_of(today, now);
 	expired = r->valid_to && strcmp(r->valid_to, today) < 0;
 	active = strcmp(r->state, "active") == 0 && strcmp(r->valid_from, today) <= 0 && !expired;
-	return json_pack("{s:I,s:s,s:s?,s:s?,s:s,s:s?,s:o,s:{s:s?,s:s?,s:I},s:s,s:b,s:b,"
-	                 "s:s,s:o,s:s?,s:o,s:s?,s:b,s:I}",
-	                 "id", (json_int_t)r->id, "person_name", r->person_name, "birth_date",
-	                 r->birth_date, "guardian", r->guardian, "valid_from", r->valid_from,
-	                 "valid_to", r->valid_to, "scope", scope_array(r->accounts), "document",
-	                 "name", r->document_name, "sha256", r->document_sha256, "bytes",
-	                 (json_int_t)r->document_bytes, "state", r->state, "active", active,
-	                 "expired", expired, "created_by", r->created_by, "created_at",
-	                 jtime(r->created_at), "withdrawn_by", r->withdrawn_by, "withdrawn_at",
-	                 jtime(r->withdrawn_at), "withdraw_reason", r->withdraw_reason, "erased",
-	                 r->erased_at != 0, "posts", (json_int_t)r->items);
+	return json_pack(
+	        "{s:I,s:s,s:s?,s:s?,s:s,s:s?,s:o,s:{s:s?,s:s?,s:I},s:s,s:b,s:b,"
+	        "s:s,s:o,s:s?,s:o,s:s?,s:b,s:I}",
+	        "id", (json_int_t)r->id, "person_name", r->person_name, "birth_date", r->birth_date,
+	        "guardian", r->guardian, "valid_from", r->valid_from, "valid_to", r->valid_to,
+	        "scope", scope_array(r->accounts), "document", "name", r->document_name, "sha256",
+	        r->document_sha256, "bytes", (json_int_t)r->document_bytes, "state", r->state,
+	        "active", active, "expired", expired, "created_by", r->created_by, "created_at",
+	        calendar_json_local(r->created_at), "withdrawn_by", r->withdrawn_by, "withdrawn_at",
+	        calendar_json_local(r->withdrawn_at), "withdraw_reason", r->withdraw_reason,
+	        "erased", r->erased_at != 0, "posts", (json_int_t)r->items);
 }
 
 static json_t *post_json(const struct consent_item_row *p)

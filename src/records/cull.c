@@ -804,16 +804,6 @@ static int hash_entry(void *arg, const char *e)
 	return 0;
 }
 
-static json_t *jtime(int64_t t)
-{
-	char b[CALENDAR_ISO_LEN];
-
-	if (!t)
-		return json_null();
-	calendar_format_local(b, t);
-	return json_string(b);
-}
-
 /* The protokoll of run r as JSON text, with list hash sha. */
 static int build_protokoll(const struct op_ctx *op, const struct cull_run_row *r, const char *state,
                            int64_t finished_at, char sha[65], char **out, struct err *err)
@@ -841,11 +831,12 @@ static int build_protokoll(const struct op_ctx *op, const struct cull_run_row *r
 		        "s:I,s:I,s:{s:I,s:s,s:s}}",
 		        "protokoll", "gallringsprotokoll", "run", (json_int_t)r->id, "state", state,
 		        "plan", "version", (json_int_t)r->plan_version, "name", p.plan.name,
-		        "sha256", p.plan.sha256, "as_of", jtime(r->as_of), "period", "started_at",
-		        jtime(r->started_at), "finished_at", jtime(finished_at), "rules_applied_at",
-		        jtime(r->as_of), "by", r->actor, "counts", p.counts, "removed",
-		        (json_int_t)p.total, "files_removed", (json_int_t)p.files, "batches",
-		        (json_int_t)r->batches, "versions", (json_int_t)r->versions,
+		        "sha256", p.plan.sha256, "as_of", calendar_json_local(r->as_of), "period",
+		        "started_at", calendar_json_local(r->started_at), "finished_at",
+		        calendar_json_local(finished_at), "rules_applied_at",
+		        calendar_json_local(r->as_of), "by", r->actor, "counts", p.counts,
+		        "removed", (json_int_t)p.total, "files_removed", (json_int_t)p.files,
+		        "batches", (json_int_t)r->batches, "versions", (json_int_t)r->versions,
 		        "bytes_reclaimed", (json_int_t)r->bytes, "list", "entries", (json_int_t)h.n,
 		        "sha256", sha, "format",
 		        "class TAB account TAB what TAB key, one line per record removed, each"
@@ -1125,7 +1116,8 @@ static int start_run(struct run *R)
 	rc = cull_rows_run_insert(op->store, op->org, &r, &R->run_id, R->err);
 	if (!rc) {
 		j = json_pack("{s:I,s:s,s:o}", "plan_version", (json_int_t)R->plan.version,
-		              "plan_sha256", R->plan.sha256, "as_of", jtime(R->as_of));
+		              "plan_sha256", R->plan.sha256, "as_of",
+		              calendar_json_local(R->as_of));
 		after = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 		json_decref(j);
 		snprintf(idtext, sizeof(idtext), "%lld", (long long)R->run_id);
@@ -1338,4 +1330,14 @@ int cull_removed_list(const struct op_ctx *op, int64_t id, cull_list_entry_fn fn
 	if (!rc)
 		rc = cull_rows_runs(op->store, op->org, id, 0, got_one, &o, err);
 	return rc ? rc : cull_rows_removed_each(op->store, id, fn, ctx, err);
+}
+
+json_t *cull_run_json(const struct cull_run_info *r)
+{
+	return json_pack("{s:I,s:s,s:I,s:o,s:s,s:o,s:o,s:I,s:s?}", "run", (json_int_t)r->id,
+	                 "state", r->state, "plan_version", (json_int_t)r->plan_version, "as_of",
+	                 calendar_json_local(r->as_of), "by", r->actor, "started_at",
+	                 calendar_json_local(r->started_at), "finished_at",
+	                 calendar_json_local(r->finished_at), "removed", (json_int_t)r->removed,
+	                 "list_sha256", r->list_sha256);
 }

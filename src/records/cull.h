@@ -11,6 +11,7 @@
 #include "model/op_ctx.h"
 #include "records/retention.h"
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -106,6 +107,8 @@ struct cull_run_info {
 	const char *list_sha256;
 };
 typedef int (*cull_run_info_fn)(void *ctx, const struct cull_run_info *r);
+/* A run as JSON (new reference): the view of `cull list --json` and the API. */
+json_t *cull_run_json(const struct cull_run_info *r);
 int cull_list(const struct op_ctx *op, cull_run_info_fn fn, void *ctx, struct err *err);
 
 /* The gallringsprotokoll of run id as JSON (docs/records.md), *out owned by

@@ -427,16 +427,6 @@ static int on_consent(void *arg, const struct consent_row *r)
 	return consent_row_items(f->op->store, f->op->org, r->id, on_consent_post, f, f->err);
 }
 
-static json_t *jtime(int64_t t)
-{
-	char b[CALENDAR_ISO_LEN];
-
-	if (!t)
-		return json_null();
-	calendar_format_local(b, t);
-	return json_string(b);
-}
-
 static json_t *how_json(unsigned how)
 {
 	json_t *a = json_array();
@@ -449,10 +439,10 @@ static json_t *how_json(unsigned how)
 
 static int add_version(void *arg, const struct item_version_row *v)
 {
-	return json_array_append_new(arg,
-	                             json_pack("{s:I,s:s,s:s,s:o}", "version",
-	                                       (json_int_t)v->version, "text", v->text, "sha256",
-	                                       v->sha256, "captured_at", jtime(v->captured_at)))
+	return json_array_append_new(arg, json_pack("{s:I,s:s,s:s,s:o}", "version",
+	                                            (json_int_t)v->version, "text", v->text,
+	                                            "sha256", v->sha256, "captured_at",
+	                                            calendar_json_local(v->captured_at)))
 	               ? KV_ENOMEM
 	               : 0;
 }
@@ -472,9 +462,9 @@ static int item_place(void *arg, const struct item_row *r)
 	                      "platform", r->platform, "platform_id", r->platform_id, "direction",
 	                      r->direction, "item_kind", r->kind, "state", r->state, "author_id",
 	                      r->author_id, "author_name", r->author_name, "created_at",
-	                      jtime(r->created_at ? r->created_at : r->captured_at), "permalink",
-	                      r->permalink, "versions", (json_int_t)r->versions, "text", r->text,
-	                      "how", how_json(ip->how));
+	                      calendar_json_local(r->created_at ? r->created_at : r->captured_at),
+	                      "permalink", r->permalink, "versions", (json_int_t)r->versions,
+	                      "text", r->text, "how", how_json(ip->how));
 
 	if (!j)
 		return ip->rc = err_set(f->err, KV_ENOMEM, "out of memory");
@@ -500,13 +490,13 @@ static int case_place(void *arg, const struct case_rec *c)
 
 	if (!via_item && !hit)
 		return 0;
-	return json_array_append_new(f->places,
-	                             json_pack("{s:s,s:I,s:I,s:s,s:s,s:s?,s:o,s:s}", "kind", "case",
-	                                       "id", (json_int_t)c->id, "item",
-	                                       (json_int_t)c->item_id, "state", c->state,
-	                                       "categories", c->categories, "registration",
-	                                       c->registration, "opened_at", jtime(c->opened_at),
-	                                       "how", via_item ? "item" : "reason"))
+	return json_array_append_new(
+	               f->places,
+	               json_pack("{s:s,s:I,s:I,s:s,s:s,s:s?,s:o,s:s}", "kind", "case", "id",
+	                         (json_int_t)c->id, "item", (json_int_t)c->item_id, "state",
+	                         c->state, "categories", c->categories, "registration",
+	                         c->registration, "opened_at", calendar_json_local(c->opened_at),
+	                         "how", via_item ? "item" : "reason"))
 	               ? KV_ENOMEM
 	               : 0;
 }
@@ -570,8 +560,8 @@ static int mail_place(void *arg, const struct gdpr_mail_row *m)
 	return json_array_append_new(f->places,
 	                             json_pack("{s:s,s:I,s:s,s:o,s:b,s:s}", "kind", "mail", "id",
 	                                       (json_int_t)m->id, "subject", m->subject,
-	                                       "created_at", jtime(m->created_at), "sent",
-	                                       m->sent_at != 0, "how", hit))
+	                                       "created_at", calendar_json_local(m->created_at),
+	                                       "sent", m->sent_at != 0, "how", hit))
 	               ? KV_ENOMEM
 	               : 0;
 }
@@ -736,7 +726,7 @@ static int record_action(const struct op_ctx *op, const char *action, int64_t re
 
 	json_object_set_new(what, "identifiers", given_json(s));
 	json_object_set_new(what, "action", json_string(action));
-	json_object_set_new(what, "at", jtime(op->now));
+	json_object_set_new(what, "at", calendar_json_local(op->now));
 	rc = store_begin(op->store, err);
 	if (rc) {
 		json_decref(what);
@@ -999,9 +989,9 @@ int gdpr_extract(const struct op_ctx *op, const struct gdpr_subject *s, int64_t 
 	if (rc)
 		goto out;
 	res = json_pack("{s:o,s:o,s:O,s:o,s:I,s:s}", "subject", subject_json(s), "made_at",
-	                jtime(op->now), "places", f.places, "counts", counts_json(f.places),
-	                "total", (json_int_t)json_array_size(f.places), "about",
-	                "Registerutdrag enligt artikel 15 dataskyddsförordningen");
+	                calendar_json_local(op->now), "places", f.places, "counts",
+	                counts_json(f.places), "total", (json_int_t)json_array_size(f.places),
+	                "about", "Registerutdrag enligt artikel 15 dataskyddsförordningen");
 	if (!res || !files) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 		goto out;
@@ -1439,7 +1429,8 @@ int gdpr_request_add(const struct op_ctx *op, const char *kind, const struct gdp
 	if (!rc)
 		rc = audit_json(op, "gdpr.request.add", "gdpr_request", id,
 		                json_pack("{s:s,s:s,s:o,s:o}", "kind", kind, "received", received,
-		                          "due_at", jtime(r.due_at), "identifiers", given_json(s)),
+		                          "due_at", calendar_json_local(r.due_at), "identifiers",
+		                          given_json(s)),
 		                err);
 	if (rc) {
 		store_rollback(op->store);
@@ -1467,17 +1458,18 @@ json_t *gdpr_request_view_json(const struct gdpr_request_row *r, int64_t now)
 {
 	int open = strcmp(r->state, "open") == 0;
 	json_t *last = r->last_action ? json_loads(r->last_action, 0, NULL) : NULL;
-	json_t *j = json_pack(
-	        "{s:I,s:s,s:o,s:s,s:o,s:b,s:I,s:s,s:s?,s:s,s:o,s:o,s:s?,s:o,s:s?}", "id",
-	        (json_int_t)r->id, "kind", r->kind, "subject",
-	        json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?}", "name", r->name, "email", r->email, "phone",
-	                  r->phone, "personnummer", r->personnummer, "handle", r->handle),
-	        "received", r->received, "due_at", jtime(r->due_at), "overdue",
-	        open && now > r->due_at, "days_left",
-	        (json_int_t)(open ? (r->due_at - now) / 86400 : 0), "state", r->state, "note",
-	        r->note, "created_by", r->created_by, "created_at", jtime(r->created_at),
-	        "last_action", last ? last : json_null(), "closed_by", r->closed_by, "closed_at",
-	        jtime(r->closed_at), "outcome", r->outcome);
+	json_t *j = json_pack("{s:I,s:s,s:o,s:s,s:o,s:b,s:I,s:s,s:s?,s:s,s:o,s:o,s:s?,s:o,s:s?}",
+	                      "id", (json_int_t)r->id, "kind", r->kind, "subject",
+	                      json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?}", "name", r->name, "email",
+	                                r->email, "phone", r->phone, "personnummer",
+	                                r->personnummer, "handle", r->handle),
+	                      "received", r->received, "due_at", calendar_json_local(r->due_at),
+	                      "overdue", open && now > r->due_at, "days_left",
+	                      (json_int_t)(open ? (r->due_at - now) / 86400 : 0), "state", r->state,
+	                      "note", r->note, "created_by", r->created_by, "created_at",
+	                      calendar_json_local(r->created_at), "last_action",
+	                      last ? last : json_null(), "closed_by", r->closed_by, "closed_at",
+	                      calendar_json_local(r->closed_at), "outcome", r->outcome);
 
 	return j;
 }
@@ -1560,10 +1552,11 @@ static int raise_overdue(void *arg, const struct gdpr_request_row *r)
 	struct overdue *x = arg;
 	char key[64], *detail;
 	int64_t id = 0;
-	json_t *d = json_pack("{s:I,s:s,s:s,s:o,s:s}", "request", (json_int_t)r->id, "kind",
-	                      r->kind, "received", r->received, "due_at", jtime(r->due_at), "what",
-	                      "begäran enligt dataskyddsförordningen är inte besvarad inom en "
-	                      "månad (art. 12.3): kanalvakt gdpr requests --overdue");
+	json_t *d =
+	        json_pack("{s:I,s:s,s:s,s:o,s:s}", "request", (json_int_t)r->id, "kind", r->kind,
+	                  "received", r->received, "due_at", calendar_json_local(r->due_at), "what",
+	                  "begäran enligt dataskyddsförordningen är inte besvarad inom en "
+	                  "månad (art. 12.3): kanalvakt gdpr requests --overdue");
 	int rc;
 
 	detail = d ? json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;

@@ -2,6 +2,7 @@
  * for every item. */
 #include "records/holds.h"
 
+#include "base/calendar.h"
 #include "base/utf8.h"
 #include "registry/registry.h"
 #include "store/audit.h"
@@ -248,4 +249,42 @@ int64_t holds_covering(const struct holds_set *hs, int64_t account, int64_t item
 		}
 	}
 	return 0;
+}
+
+json_t *holds_json(const struct hold_row *h)
+{
+	return json_pack("{s:I,s:s,s:s,s:I,s:s?,s:s,s:s,s:o,s:b,s:s?,s:o,s:s?}", "id",
+	                 (json_int_t)h->id, "kind", h->kind, "ref", h->ref, "account",
+	                 (json_int_t)h->account_id, "thread", h->thread_root, "reason", h->reason,
+	                 "created_by", h->created_by, "created_at",
+	                 calendar_json_local(h->created_at), "active", h->released_at == 0,
+	                 "released_by", h->released_by, "released_at",
+	                 calendar_json_local(h->released_at), "release_reason", h->release_reason);
+}
+
+struct one_hold {
+	int64_t id;
+	hold_fn fn;
+	void *ctx;
+	int found;
+};
+
+static int one_hold(void *arg, const struct hold_row *h)
+{
+	struct one_hold *o = arg;
+
+	if (h->id != o->id)
+		return 0;
+	o->found = 1;
+	return o->fn(o->ctx, h);
+}
+
+int holds_show(const struct op_ctx *op, int64_t id, hold_fn fn, void *ctx, struct err *err)
+{
+	struct one_hold o = {id, fn, ctx, 0};
+	int rc = holds_list(op, 0, one_hold, &o, err);
+
+	if (!rc && !o.found)
+		rc = err_set(err, KV_ENOTFOUND, "hold %lld does not exist", (long long)id);
+	return rc;
 }

@@ -9,6 +9,7 @@
 #include "model/op_ctx.h"
 #include "store/retention_rows.h"
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,13 @@ int holds_release(const struct op_ctx *op, int64_t id, const char *reason, struc
 
 /* Calls fn for each hold (active_only: not released), oldest first. */
 int holds_list(const struct op_ctx *op, int active_only, hold_fn fn, void *ctx, struct err *err);
+
+/* A hold as JSON (new reference): the view the CLI's --json and the API
+ * print. */
+json_t *holds_json(const struct hold_row *h);
+
+/* Finds hold id (any state) and gives it to fn; KV_ENOTFOUND otherwise. */
+int holds_show(const struct op_ctx *op, int64_t id, hold_fn fn, void *ctx, struct err *err);
 
 /* The active holds, loaded for the culling. */
 struct holds_set {

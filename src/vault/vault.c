@@ -639,16 +639,6 @@ int vault_list(const struct op_ctx *op, const char *account, vault_each_fn fn, v
 	return rc ? rc : vault_row_secret_each(op->store, op->org, acct, 0, visible_row, &v, err);
 }
 
-static json_t *time_json(int64_t t)
-{
-	char iso[CALENDAR_ISO_LEN];
-
-	if (!t)
-		return json_null();
-	calendar_format_local(iso, t);
-	return json_string(iso);
-}
-
 json_t *vault_secret_json(const struct vault_secret_row *r)
 {
 	json_t *people = policydoc_names_json(r->people);
@@ -658,8 +648,9 @@ json_t *vault_secret_json(const struct vault_secret_row *r)
 	                 r->account, "kind", r->kind, "label", r->label, "version",
 	                 (json_int_t)r->version, "people", people ? people : json_array(),
 	                 "n_people", (json_int_t)r->n_people, "two_or_more", r->n_people >= 2,
-	                 "created_by", r->created_by, "created_at", time_json(r->created_at),
-	                 "rotated_by", r->rotated_by, "rotated_at", time_json(r->rotated_at));
+	                 "created_by", r->created_by, "created_at",
+	                 calendar_json_local(r->created_at), "rotated_by", r->rotated_by,
+	                 "rotated_at", calendar_json_local(r->rotated_at));
 }
 
 struct one {
