@@ -713,8 +713,10 @@ static int print_entry(void *arg, const char *e)
 	return 0;
 }
 
-/* Copies run id's protokoll PDF to a new file path. */
-static int write_pdf(struct cli_ctx *ctx, const struct op_ctx *op, int64_t id, const char *path)
+/* Copies run id's protokoll PDF (of a platform run when platform) to a new
+ * file path. */
+static int write_pdf(struct cli_ctx *ctx, const struct op_ctx *op, int64_t id, int platform,
+                     const char *path)
 {
 	char sha[65];
 	struct buf b;
@@ -722,7 +724,8 @@ static int write_pdf(struct cli_ctx *ctx, const struct op_ctx *op, int64_t id, c
 	int code;
 
 	buf_init(&b, BLOB_READ_MAX);
-	code = cull_protokoll_pdf(op, id, sha, &ctx->err);
+	code = platform ? platcull_protokoll_pdf(op, id, sha, &ctx->err)
+	                : cull_protokoll_pdf(op, id, sha, &ctx->err);
 	if (!code)
 		code = blob_get(ctx->store, sha, &b, 0, &ctx->err);
 	if (!code) {
@@ -743,8 +746,8 @@ static int write_pdf(struct cli_ctx *ctx, const struct op_ctx *op, int64_t id, c
 		cli_print_json(json_pack("{s:I,s:s,s:s}", "run", (json_int_t)id, "pdf", path,
 		                         "sha256", sha));
 	else
-		printf("gallringsprotokoll %lld written to %s (sha256 %s)\n", (long long)id, path,
-		       sha);
+		printf("%sgallringsprotokoll %lld written to %s (sha256 %s)\n",
+		       platform ? "platform " : "", (long long)id, path, sha);
 	return 0;
 }
 
@@ -774,9 +777,10 @@ static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (optind + 1 != argc || cli_parse_id(argv[optind], &id))
 		return cli_usage(ctx, ctx->cmd, "give one culling run number");
-	if (platform && (list || pdf))
+	if (platform && list)
 		return cli_usage(ctx, ctx->cmd,
-		                 "--platform shows a platform run's protokoll: no --list or --pdf");
+		                 "--platform shows a platform run's protokoll: no --list (its "
+		                 "protokoll lists every post)");
 	code = cli_op(ctx, &op);
 	if (code)
 		return cli_fail(ctx, code);
@@ -785,7 +789,7 @@ static int cmd_cull_show(struct cli_ctx *ctx, int argc, char **argv)
 		return code ? cli_fail(ctx, code) : 0;
 	}
 	if (pdf)
-		return write_pdf(ctx, &op, id, pdf);
+		return write_pdf(ctx, &op, id, platform, pdf);
 	code = platform ? platcull_protokoll(&op, id, &proto, &ctx->err)
 	                : cull_protokoll(&op, id, &proto, &ctx->err);
 	if (code)
@@ -878,9 +882,9 @@ const struct cli_command cli_cmds_records[] = {
         {"hold", "release", cmd_hold_release, "ID --reason TEXT", "release a hold"},
         {"cull", "list", cmd_cull_list, "[--platform]",
          "culling runs (gallringsprotokoll); --platform: the runs on the platforms"},
-        {"cull", "show", cmd_cull_show, "N [--list | --pdf FILE | --platform]",
+        {"cull", "show", cmd_cull_show, "N [--list | --pdf FILE] [--platform]",
          "the gallringsprotokoll of run N (--list: the sorted list of what it removed; --pdf:"
-         " its PDF/A-1b; --platform: platform run N's protokoll)"},
+         " its PDF/A-1b; --platform: platform run N's, with --pdf its PDF/A-1b)"},
         {"cull", NULL, cmd_cull,
          "[--dry-run] [--as-of DATE] [--batch N] [--pause-ms N] | --platform --account A "
          "[--dry-run] [--as-of DATE] [--by-hand] | --platform --confirm ID [--by-hand]",

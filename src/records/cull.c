@@ -941,24 +941,6 @@ static int protokoll_doc(json_t *j, struct render_doc **out)
 	return KV_OK;
 }
 
-static int read_file_buf(const char *path, struct buf *out, struct err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int rc = KV_OK;
-
-	if (!f)
-		return err_set(err, KV_EIO, "%s: %s", path, strerror(errno));
-	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_put(out, chunk, n))
-			rc = err_set(err, KV_ENOMEM, "%s: too large", path);
-	if (!rc && ferror(f))
-		rc = err_set(err, KV_EIO, "%s: read error", path);
-	fclose(f);
-	return rc;
-}
-
 /* Renders the protokoll JSON as PDF/A-1b into the blob store; its hash in
  * sha. */
 static int protokoll_pdf(const struct op_ctx *op, const char *proto, char sha[65], struct err *err)
@@ -967,13 +949,11 @@ static int protokoll_pdf(const struct op_ctx *op, const char *proto, char sha[65
 	struct pdfa_meta m = {.subject = "Gallringsprotokoll", .created = op->now};
 	json_error_t je;
 	json_t *j = json_loads(proto, 0, &je);
-	char path[4096], title[120];
-	struct buf pdf;
+	char name[64], title[120];
 	int rc;
 
 	if (!j)
 		return err_set(err, KV_EINTERNAL, "protokoll: %s", je.text);
-	buf_init(&pdf, (size_t)256 << 20);
 	rc = protokoll_doc(j, &doc);
 	if (rc) {
 		rc = err_set(err, rc, "protokoll: cannot build the document");
@@ -981,17 +961,10 @@ static int protokoll_pdf(const struct op_ctx *op, const char *proto, char sha[65
 	}
 	snprintf(title, sizeof(title), "%s", render_doc_title(doc));
 	m.title = title;
-	snprintf(path, sizeof(path), "%s/protokoll-%lld-%ld.pdf", store_dir(op->store),
-	         (long long)json_integer_value(json_object_get(j, "run")), (long)getpid());
-	unlink(path);
-	rc = pdfa_child_write(doc, &m, path, err);
-	if (!rc)
-		rc = read_file_buf(path, &pdf, err);
-	if (!rc)
-		rc = blob_put(op->store, pdf.ptr, pdf.len, sha, err);
-	unlink(path);
+	snprintf(name, sizeof(name), "protokoll-%lld",
+	         (long long)json_integer_value(json_object_get(j, "run")));
+	rc = pdfa_child_blob(op->store, doc, &m, name, sha, err);
 out:
-	buf_done(&pdf);
 	render_doc_free(doc);
 	json_decref(j);
 	return rc;

@@ -2,6 +2,10 @@
  * through a pipe: the code, then the message. */
 #include "records/pdfa_child.h"
 
+#include "base/buf.h"
+#include "store/blob.h"
+#include "store/store.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,6 +78,46 @@ int pdfa_child_write(const struct render_doc *doc, const struct pdfa_meta *meta,
 	struct job j = {.doc = doc, .meta = meta, .path = out_path};
 
 	return run(&j, err);
+}
+
+static int read_whole(const char *path, struct buf *out, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int rc = KV_OK;
+
+	if (!f)
+		return err_set(err, KV_EIO, "%s: %s", path, strerror(errno));
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_put(out, chunk, n))
+			rc = err_set(err, KV_ENOMEM, "%s: too large", path);
+	if (!rc && ferror(f))
+		rc = err_set(err, KV_EIO, "%s: read error", path);
+	fclose(f);
+	return rc;
+}
+
+int pdfa_child_blob(struct store *s, const struct render_doc *doc, const struct pdfa_meta *meta,
+                    const char *name, char sha[65], struct err *err)
+{
+	char path[4096];
+	struct buf pdf;
+	int rc;
+
+	if (strchr(name, '/'))
+		return err_set(err, KV_EINVAL, "PDF/A: '%s' is not a plain file name", name);
+	snprintf(path, sizeof(path), "%s/%s-%ld.pdf", store_dir(s), name, (long)getpid());
+	unlink(path);
+	buf_init(&pdf, (size_t)256 << 20);
+	rc = pdfa_child_write(doc, meta, path, err);
+	if (!rc)
+		rc = read_whole(path, &pdf, err);
+	if (!rc)
+		rc = blob_put(s, pdf.ptr, pdf.len, sha, err);
+	unlink(path);
+	buf_done(&pdf);
+	return rc;
 }
 
 int pdfa_child_check_font(const char *family, struct err *err)

@@ -11,10 +11,19 @@
 #include "records/records_pdfa.h"
 #include "render/render_doc.h"
 
+struct store;
+
 /* records_pdfa_write in a child; the same errors, the child's message in
  * err (KV_EIO when the child could not run or died). */
 int pdfa_child_write(const struct render_doc *doc, const struct pdfa_meta *meta,
                      const char *out_path, struct err *err);
+
+/* Writes doc in a child to a temporary file in the store's directory
+ * (named after name, which must be a plain file name), puts its bytes in
+ * the blob store and removes the file: the PDFs kept with the records
+ * (protokoll) are blobs. Their SHA-256 in sha. */
+int pdfa_child_blob(struct store *s, const struct render_doc *doc, const struct pdfa_meta *meta,
+                    const char *name, char sha[65], struct err *err);
 
 /* records_pdfa_check_font in a child. */
 int pdfa_child_check_font(const char *family, struct err *err);

@@ -10,11 +10,14 @@
 #include "capture/takedown.h"
 #include "records/cull.h"
 #include "records/holds.h"
+#include "records/pdfa_child.h"
 #include "records/sip.h"
 #include "store/audit.h"
 #include "store/items.h"
+#include "store/platcull_rows.h"
 #include "store/register_rows.h"
 #include "store/store.h"
+#include "render/render_doc.h"
 #include "workflow/policy.h"
 
 #include <jansson.h>
@@ -288,17 +291,6 @@ struct proto {
 static const char *const outcomes[] = {"deleted",      "failed", "held",     "action",
                                        "not_archived", "gone",   "proposed", "due"};
 
-/* A time as Stockholm local ISO 8601, null for none. */
-static json_t *iso(int64_t t)
-{
-	char b[CALENDAR_ISO_LEN];
-
-	if (!t)
-		return json_null();
-	calendar_format_local(b, t);
-	return json_string(b);
-}
-
 static int proto_entry(void *arg, const struct platcull_entry_row *e)
 {
 	struct proto *P = arg;
@@ -310,11 +302,11 @@ static int proto_entry(void *arg, const struct platcull_entry_row *e)
 		hash_sha256_update(&P->h, e->platform_id, strlen(e->platform_id));
 		hash_sha256_update(&P->h, "\n", 1);
 	}
-	json_array_append_new(P->entries,
-	                      json_pack("{s:I,s:s,s:o,s:s,s:s?,s:o}", "item",
-	                                (json_int_t)e->item_id, "platform_id", e->platform_id,
-	                                "written", iso(e->item_at), "outcome", e->outcome, "detail",
-	                                e->detail, "at", iso(e->at)));
+	json_array_append_new(
+	        P->entries, json_pack("{s:I,s:s,s:o,s:s,s:s?,s:o}", "item", (json_int_t)e->item_id,
+	                              "platform_id", e->platform_id, "written",
+	                              calendar_json_local(e->item_at), "outcome", e->outcome,
+	                              "detail", e->detail, "at", calendar_json_local(e->at)));
 	return 0;
 }
 
@@ -347,13 +339,138 @@ static int build_protokoll(const struct op_ctx *op, const struct platcull_run_ro
 	              "account", a.name, "platform", register_platform_name(a.platform), "rule",
 	              "policy platform_keep_months (ÖS: högst 18 månader på Facebook och "
 	              "Instagram)",
-	              "months", (json_int_t)r->months, "as_of", iso(r->as_of), "deleted_before",
-	              iso(r->cutoff), "proposed_by", r->proposed_by, "confirmed_by", confirmed_by,
-	              "by_hand", r->by_hand, "state", state, "counts", counts, "list_sha256", sha,
-	              "entries", P.entries);
+	              "months", (json_int_t)r->months, "as_of", calendar_json_local(r->as_of),
+	              "deleted_before", calendar_json_local(r->cutoff), "proposed_by",
+	              r->proposed_by, "confirmed_by", confirmed_by, "by_hand", r->by_hand, "state",
+	              state, "counts", counts, "list_sha256", sha, "entries", P.entries);
 	*out = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	json_decref(j);
 	return *out ? KV_OK : err_set(err, KV_ENOMEM, "out of memory");
+}
+
+/* ---- the protokoll as PDF/A ---- */
+
+static const char *jstr_or(const json_t *o, const char *key, const char *none)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v && *v ? v : none;
+}
+
+static const char *outcome_label(const char *outcome)
+{
+	static const char *const labels[][2] = {
+	        {"deleted", "raderat på plattformen"},
+	        {"failed", "kunde inte raderas"},
+	        {"held", "kvar: spärr (hold)"},
+	        {"action", "kvar: ledde till åtgärd"},
+	        {"not_archived", "kvar: inte arkiverat än"},
+	        {"gone", "redan borta från plattformen"},
+	        {"proposed", "föreslaget"},
+	        {"due", "ska raderas"},
+	};
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(outcome, labels[i][0]) == 0)
+			return labels[i][1];
+	return outcome;
+}
+
+/* The protokoll document from its JSON: the run's facts, counts per
+ * outcome, then every post the run took up. */
+static int protokoll_doc(const json_t *j, struct render_doc **out)
+{
+	static const char *const heads[] = {"Inlägg (plattformens id)", "Skrivet", "Utfall",
+	                                    "Uppgift"};
+	const json_t *counts = json_object_get(j, "counts"),
+	             *entries = json_object_get(j, "entries");
+	const json_t *e, *n;
+	const char *key;
+	struct render_doc *doc = NULL;
+	char title[120], b[200];
+	size_t i;
+	int rc = render_doc_new(&doc);
+
+	if (rc)
+		return rc;
+	snprintf(title, sizeof(title), "Gallringsprotokoll, plattform, nr %lld",
+	         (long long)json_integer_value(json_object_get(j, "run")));
+	rc = render_doc_set_title(doc, title);
+	rc = rc ? rc : render_doc_set_page_footer(doc, title);
+	rc = rc ? rc : render_doc_heading(doc, 1, title);
+	rc = rc ? rc : render_doc_kv(doc, "Konto", jstr_or(j, "account", "-"));
+	rc = rc ? rc : render_doc_kv(doc, "Plattform", jstr_or(j, "platform", "-"));
+	rc = rc ? rc : render_doc_kv(doc, "Regel", jstr_or(j, "rule", "-"));
+	snprintf(b, sizeof(b), "%lld", (long long)json_integer_value(json_object_get(j, "months")));
+	rc = rc ? rc : render_doc_kv(doc, "Månader på plattformen", b);
+	rc = rc ? rc : render_doc_kv(doc, "Reglerna tillämpade per", jstr_or(j, "as_of", "-"));
+	rc = rc ? rc : render_doc_kv(doc, "Inlägg skrivna före", jstr_or(j, "deleted_before", "-"));
+	rc = rc ? rc : render_doc_kv(doc, "Föreslagen av", jstr_or(j, "proposed_by", "-"));
+	rc = rc ? rc : render_doc_kv(doc, "Bekräftad av", jstr_or(j, "confirmed_by", "-"));
+	rc = rc ? rc
+	        : render_doc_kv(doc, "Raderat",
+	                        json_is_true(json_object_get(j, "by_hand"))
+	                                ? "för hand på plattformen, registrerat i Kanalvakt"
+	                                : "genom plattformens API");
+	rc = rc ? rc : render_doc_kv(doc, "Status", jstr_or(j, "state", "-"));
+	rc = rc ? rc : render_doc_kv(doc, "Förteckningens SHA-256", jstr_or(j, "list_sha256", "-"));
+	rc = rc ? rc
+	        : render_doc_paragraph(doc, RENDER_META,
+	                               "Förteckningen: plattformens id för varje raderat inlägg, "
+	                               "sorterade, ett per rad med radslut (LF).");
+	rc = rc ? rc : render_doc_heading(doc, 2, "Utfall");
+	json_object_foreach((json_t *)counts, key, n)
+	{
+		snprintf(b, sizeof(b), "%lld", (long long)json_integer_value(n));
+		rc = rc ? rc : render_doc_kv(doc, outcome_label(key), b);
+	}
+	rc = rc ? rc : render_doc_heading(doc, 2, "Inläggen");
+	rc = rc ? rc : render_doc_table_begin(doc, NULL, 4, heads);
+	json_array_foreach(entries, i, e)
+	{
+		rc = rc ? rc : render_doc_row_begin(doc);
+		rc = rc ? rc : render_doc_cell(doc, jstr_or(e, "platform_id", "-"));
+		rc = rc ? rc : render_doc_cell(doc, jstr_or(e, "written", "-"));
+		rc = rc ? rc : render_doc_cell(doc, outcome_label(jstr_or(e, "outcome", "-")));
+		rc = rc ? rc : render_doc_cell(doc, jstr_or(e, "detail", ""));
+		rc = rc ? rc : render_doc_row_end(doc);
+	}
+	rc = rc ? rc : render_doc_table_end(doc);
+	if (!rc && json_array_size(entries) == 0)
+		rc = render_doc_paragraph(doc, RENDER_NOTE, "Inga inlägg var äldre än gränsen.");
+	if (rc) {
+		render_doc_free(doc);
+		return rc;
+	}
+	*out = doc;
+	return KV_OK;
+}
+
+/* Writes protokoll text proto of run as PDF/A-1b into the blob store. */
+static int protokoll_pdf(const struct op_ctx *op, int64_t run, const char *proto, char sha[65],
+                         struct err *err)
+{
+	struct pdfa_meta m = {.subject = "Gallringsprotokoll, plattform", .created = op->now};
+	struct render_doc *doc = NULL;
+	json_error_t je;
+	json_t *j = json_loads(proto, 0, &je);
+	char name[64];
+	int rc;
+
+	if (!j)
+		return err_set(err, KV_EINTERNAL, "protokoll: %s", je.text);
+	rc = protokoll_doc(j, &doc);
+	if (rc) {
+		rc = err_set(err, rc, "protokoll: cannot build the document");
+		goto out;
+	}
+	m.title = render_doc_title(doc);
+	snprintf(name, sizeof(name), "platform-protokoll-%lld", (long long)run);
+	rc = pdfa_child_blob(op->store, doc, &m, name, sha, err);
+out:
+	render_doc_free(doc);
+	json_decref(j);
+	return rc;
 }
 
 struct one {
@@ -412,7 +529,7 @@ static int carry_out(const struct op_ctx *op, const struct acc *a, int64_t run,
 {
 	struct platcull_report now = {.cutoff = rep->cutoff};
 	struct one one = {0};
-	char *proto = NULL, sha[65];
+	char *proto = NULL, sha[65], pdfsha[65];
 	int rc = choose(op, a, &now, err);
 
 	for (size_t i = 0; !rc && i < rep->n; i++) {
@@ -462,16 +579,21 @@ static int carry_out(const struct op_ctx *op, const struct acc *a, int64_t run,
 		rc = platcull_rows_runs(op->store, op->org, run, got_one, &one, err);
 	if (!rc)
 		rc = build_protokoll(op, &one.r, "done", confirmed_by, &proto, sha, err);
+	if (!rc)
+		rc = protokoll_pdf(op, run, proto, pdfsha, err);
 	if (!rc && !(rc = store_begin(op->store, err))) {
 		rc = platcull_rows_run_update(op->store, run, "done", confirmed_by, op->now, sha,
 		                              proto, err);
 		if (!rc)
+			rc = platcull_rows_run_pdf(op->store, run, pdfsha, err);
+		if (!rc)
 			rc = audit_json(op, "cull.platform", run,
-			                json_pack("{s:s,s:I,s:I,s:I,s:s,s:s?}", "account", a->name,
-			                          "deleted", (json_int_t)rep->deleted, "failed",
-			                          (json_int_t)rep->failed, "kept",
+			                json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:s?}", "account",
+			                          a->name, "deleted", (json_int_t)rep->deleted,
+			                          "failed", (json_int_t)rep->failed, "kept",
 			                          (json_int_t)rep->kept, "list_sha256", sha,
-			                          "confirmed_by", confirmed_by),
+			                          "protokoll_pdf_sha256", pdfsha, "confirmed_by",
+			                          confirmed_by),
 			                err);
 		if (rc)
 			store_rollback(op->store);
@@ -685,4 +807,52 @@ int platcull_protokoll(const struct op_ctx *op, int64_t id, char **out, struct e
 	rc = platcull_rows_runs(op->store, op->org, id, got_one, &one, err);
 	return rc ? rc
 	          : build_protokoll(op, &one.r, one.r.state, one.r.confirmed_by, out, sha, err);
+}
+
+struct pdf_get {
+	char sha[65];
+	char state[16];
+};
+
+static int got_pdf(void *arg, const struct platcull_run_row *r)
+{
+	struct pdf_get *g = arg;
+
+	snprintf(g->sha, sizeof(g->sha), "%s",
+	         r->protokoll_pdf_sha256 ? r->protokoll_pdf_sha256 : "");
+	snprintf(g->state, sizeof(g->state), "%s", r->state);
+	return 0;
+}
+
+int platcull_protokoll_pdf(const struct op_ctx *op, int64_t id, char sha[65], struct err *err)
+{
+	struct pdf_get g;
+	char *proto = NULL;
+	int rc = op_ctx_require(op, PERM_RECORDS, 0, err);
+
+	memset(&g, 0, sizeof(g));
+	if (!rc)
+		rc = platcull_rows_runs(op->store, op->org, id, got_pdf, &g, err);
+	if (!rc && strcmp(g.state, "done") != 0)
+		rc = err_set(err, KV_ENOTFOUND,
+		             "platform culling run %lld is %s: its PDF is written when it is done",
+		             (long long)id, g.state);
+	if (rc || g.sha[0]) {
+		if (!rc)
+			memcpy(sha, g.sha, 65);
+		return rc;
+	}
+	/* A run done before protokolls were kept as PDF gets its PDF now. */
+	rc = platcull_protokoll(op, id, &proto, err);
+	if (!rc)
+		rc = protokoll_pdf(op, id, proto, sha, err);
+	free(proto);
+	if (!rc && !(rc = store_begin(op->store, err))) {
+		rc = platcull_rows_run_pdf(op->store, id, sha, err);
+		if (rc)
+			store_rollback(op->store);
+		else
+			rc = store_commit(op->store, err);
+	}
+	return rc;
 }

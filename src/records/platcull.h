@@ -76,4 +76,9 @@ int platcull_list(const struct op_ctx *op, platcull_run_fn fn, void *ctx, struct
  * *out owned by the caller (free()). */
 int platcull_protokoll(const struct op_ctx *op, int64_t id, char **out, struct err *err);
 
+/* The SHA-256 of done run id's protokoll as PDF/A-1b in the blob store
+ * (written when the run is done). KV_ENOTFOUND for an unknown run or one not
+ * done. Needs PERM_RECORDS. */
+int platcull_protokoll_pdf(const struct op_ctx *op, int64_t id, char sha[65], struct err *err);
+
 #endif

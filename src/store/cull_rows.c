@@ -285,7 +285,10 @@ int cull_rows_blob_referenced(struct store *s, const char *sha, struct err *err)
 	                  "SELECT EXISTS (SELECT 1 FROM item_media WHERE sha256 = ?1)"
 	                  " OR EXISTS (SELECT 1 FROM mod_case WHERE evidence_sha256 = ?1)"
 	                  " OR EXISTS (SELECT 1 FROM cull_run WHERE protokoll_sha256 = ?1"
-	                  "  OR protokoll_pdf_sha256 = ?1)",
+	                  "  OR protokoll_pdf_sha256 = ?1)"
+	                  " OR EXISTS (SELECT 1 FROM platcull_run WHERE protokoll_pdf_sha256 = ?1)"
+	                  " OR EXISTS (SELECT 1 FROM consent WHERE document_sha256 = ?1)"
+	                  " OR EXISTS (SELECT 1 FROM draft WHERE media LIKE '%' || ?1 || '%')",
 	                  err);
 	if (rc)
 		return rc;

@@ -116,6 +116,19 @@ int platcull_rows_run_update(struct store *s, int64_t id, const char *state,
 	return store_run(st, err);
 }
 
+int platcull_rows_run_pdf(struct store *s, int64_t id, const char *sha256, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_cached(s, &st,
+	                      "UPDATE platcull_run SET protokoll_pdf_sha256 = ? WHERE id = ?", err);
+
+	if (rc)
+		return rc;
+	store_bind_text(st, 1, sha256);
+	store_bind_int(st, 2, id);
+	return store_run(st, err);
+}
+
 int platcull_rows_runs(struct store *s, int64_t org, int64_t id, platcull_run_fn fn, void *ctx,
                        struct err *err)
 {
@@ -126,7 +139,7 @@ int platcull_rows_runs(struct store *s, int64_t org, int64_t id, platcull_run_fn
 	rc = store_cached(s, &st,
 	                  "SELECT id, account_id, months, as_of, cutoff, by_hand, state,"
 	                  " proposed_by, proposed_at, confirmed_by, COALESCE(finished_at, 0),"
-	                  " list_sha256, protokoll FROM platcull_run"
+	                  " list_sha256, protokoll, protokoll_pdf_sha256 FROM platcull_run"
 	                  " WHERE org_id = ? AND (? = 0 OR id = ?) ORDER BY id",
 	                  err);
 	if (rc)
@@ -149,6 +162,7 @@ int platcull_rows_runs(struct store *s, int64_t org, int64_t id, platcull_run_fn
 		r.finished_at = store_col_int(st, 10);
 		r.list_sha256 = opt_text(st, 11);
 		r.protokoll = opt_text(st, 12);
+		r.protokoll_pdf_sha256 = opt_text(st, 13);
 		rc = fn(ctx, &r);
 		if (rc)
 			break;

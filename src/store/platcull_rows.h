@@ -43,6 +43,8 @@ struct platcull_run_row {
 	int64_t finished_at;
 	const char *list_sha256;
 	const char *protokoll;
+	const char *protokoll_pdf_sha256; /* the protokoll as PDF/A in the blob store; NULL until
+	                                     done */
 };
 int platcull_rows_run_insert(struct store *s, int64_t org, const struct platcull_run_row *r,
                              int64_t *out_id, struct err *err);
@@ -51,6 +53,9 @@ int platcull_rows_run_insert(struct store *s, int64_t org, const struct platcull
 int platcull_rows_run_update(struct store *s, int64_t id, const char *state,
                              const char *confirmed_by, int64_t finished_at, const char *list_sha256,
                              const char *protokoll, struct err *err);
+/* Notes the blob holding run id's protokoll as PDF/A. */
+int platcull_rows_run_pdf(struct store *s, int64_t id, const char *sha256, struct err *err);
+
 typedef int (*platcull_run_fn)(void *ctx, const struct platcull_run_row *r);
 /* Run id of org (KV_ENOTFOUND "platform culling run N does not exist"), or
  * all its runs (id 0), oldest first. */

@@ -177,6 +177,22 @@ const char *store_dir(const struct store *s)
 	return s->dir;
 }
 
+int store_migration_find(const struct store *s, const char *needle, const char **sql)
+{
+	const char *const *steps = s->drv->migrations;
+	int n = s->drv->n_migrations;
+	struct err e = {0};
+
+	if (s->drv->migrations_get && s->drv->migrations_get(&steps, &n, &e))
+		return 0;
+	for (int v = 1; v <= n; v++)
+		if (strstr(steps[v - 1], needle)) {
+			*sql = steps[v - 1];
+			return v;
+		}
+	return 0;
+}
+
 int store_schema_version(struct store *s)
 {
 	return s->schema_version;

@@ -43,6 +43,10 @@ const char *store_dir(const struct store *s);
 /* The schema version after migrations. */
 int store_schema_version(struct store *s);
 
+/* The version of the first migration whose SQL holds needle, its SQL in
+ * *sql; 0 when none does. For checks that rerun one step on a database. */
+int store_migration_find(const struct store *s, const char *needle, const char **sql);
+
 /* Transactions nest: the outermost begin starts a write transaction, inner
  * ones are savepoints. Every begin is matched by commit or rollback. */
 int store_begin(struct store *s, struct err *err);

@@ -762,6 +762,9 @@ static const char *const migrations[] = {
         "  WHERE a.org_id = NEW.org_id AND a.platform = NEW.platform"
         "  AND a.id <> NEW.account_id)"
         " BEGIN SELECT RAISE(ABORT, 'item captured under another account'); END;",
+        /* The platform culling's protokoll as PDF/A-1b, as the local
+         * culling keeps its own (records/platcull). */
+        "ALTER TABLE platcull_run ADD COLUMN protokoll_pdf_sha256 TEXT;",
 };
 
 /* Fault injection for the tests, compiled in only with KV_FAULT_INJECTION

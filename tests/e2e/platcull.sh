@@ -121,6 +121,20 @@ jq -e --arg sha "$sha" '.format == "kanalvakt-platform-gallringsprotokoll/1" and
 	and .counts.not_archived == 1 and .counts.action == 1 and .list_sha256 == $sha and .proposed_by == "e2e"
 	and (.entries[] | select(.platform_id == "300_3") | .detail | test("^HTTP 500: "))' "$WORK/out" >/dev/null &&
 	ok "the protokoll counts each outcome and hashes what was deleted" || bad "protokoll: $(cat "$WORK/out")"
+expect_exit 0 "cull show --platform --pdf" -- "$K" --json cull show --platform "$run" --pdf "$WORK/platform.pdf"
+jq -e --arg s "$(sha256sum <"$WORK/platform.pdf" | cut -d' ' -f1)" '.sha256 == $s' "$WORK/out" >/dev/null &&
+	ok "the PDF written is the one kept" || bad "pdf: $(cat "$WORK/out")"
+[[ $(q "SELECT protokoll_pdf_sha256 FROM platcull_run WHERE id = $run") == $(jq -r .sha256 "$WORK/out") ]] &&
+	ok "the run names its PDF, kept since it was done" || bad "no PDF kept with the run"
+"$KV_SOURCE_DIR/scripts/pdfa-preflight" "$WORK/platform.pdf" >"$WORK/preflight" 2>&1 &&
+	ok "the platform protokoll PDF is valid PDF/A-1b" || bad "preflight: $(head -5 "$WORK/preflight")"
+pdftotext -enc UTF-8 "$WORK/platform.pdf" - >"$WORK/platform.txt"
+expect_grep "Gallringsprotokoll, plattform, nr $run" "$WORK/platform.txt" "the PDF names the run"
+expect_grep "kunde inte raderas" "$WORK/platform.txt" "the PDF gives each outcome in Swedish"
+expect_grep "300_3" "$WORK/platform.txt" "the PDF lists the failed post"
+expect_grep "${sha:0:32}" "$WORK/platform.txt" "the PDF carries the list's SHA-256"
+expect_exit 2 "--pdf over an existing file is refused" -- "$K" cull show --platform "$run" --pdf "$WORK/platform.pdf"
+expect_exit 2 "--platform --list is refused" -- "$K" cull show --platform "$run" --list
 expect_exit 0 "cull list --platform" -- "$K" --json cull list --platform
 [[ $(wc -l <"$WORK/out") -eq 2 ]] && ok "two platform runs listed" || bad "list: $(cat "$WORK/out")"
 expect_exit 2 "an unknown platform run" -- "$K" cull show --platform 99
@@ -135,6 +149,8 @@ jq -e '.state == "proposed" and .four_eyes and (.posts[] | select(.platform_id =
 	and ((.posts | map(.platform_id) | index("300_1")) == null)' "$WORK/out" >/dev/null &&
 	ok "the run is proposed, the deleted post no longer taken up" || bad "proposal: $(cat "$WORK/out")"
 [[ $(wc -l <"$WORK/requests.log") -eq $n ]] && ok "nothing sent on a proposal" || bad "sent on a proposal"
+expect_exit 2 "a proposed run has no PDF yet" -- "$K" --as anna cull show --platform "$prop" --pdf "$WORK/never.pdf"
+[[ ! -e $WORK/never.pdf ]] && ok "no file written for it" || bad "a PDF file was written for a proposal"
 before=$(db_state)
 expect_exit 2 "anna cannot confirm her own proposal" -- "$K" --as anna cull --platform --confirm "$prop"
 expect_grep "cannot also confirm" "$WORK/err" "the refusal names four eyes"

@@ -274,6 +274,41 @@ static void shared_blobs_stay_until_unreferenced(void)
 	cull_report_done(&rep);
 }
 
+/* A file a consent's signed form or a draft also uses stays when the
+ * culled item that used it goes. */
+static void blobs_of_consents_and_drafts_stay(void)
+{
+	struct rec *r = rec_setup("[organisation]\ninkomna | gallras efter 1 månad | nej | x\n");
+	struct cull_report rep = {0};
+	struct err e = {0};
+	char sha[65], sha2[65], path[4096], path2[4096], sql[600];
+	int64_t a, b;
+
+	CHECK_INT(blob_put(r->fx.s, "blankett", 8, sha, &e), KV_OK);
+	CHECK_INT(blob_put(r->fx.s, "utkastbild", 10, sha2, &e), KV_OK);
+	CHECK_INT(blob_path(r->fx.s, sha, path, sizeof(path), &e), KV_OK);
+	CHECK_INT(blob_path(r->fx.s, sha2, path2, sizeof(path2), &e), KV_OK);
+	a = wf_item(&r->fx, r->fx.fb, "a", NULL, NULL, 0, ITEM_COMMENT, "2026-05-01T10:00:00", "");
+	b = wf_item(&r->fx, r->fx.fb, "b", NULL, NULL, 0, ITEM_COMMENT, "2026-05-01T10:00:00", "");
+	put_media(&r->fx, a, "https://e/form.jpg", sha);
+	put_media(&r->fx, b, "https://e/draft.jpg", sha2);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO consent (org_id, person_name, valid_from, document_sha256,"
+	         " document_bytes, created_by, created_at) VALUES (%lld, 'Eva', '2026-01-01',"
+	         " '%s', 8, 't', 1);"
+	         "INSERT INTO draft (org_id, account_id, text, media, state, created_by,"
+	         " created_at, updated_at) VALUES (%lld, %lld, 'x',"
+	         " '[{\"sha256\":\"%s\",\"name\":\"b.jpg\"}]', 'draft', 't', 1, 1)",
+	         (long long)r->fx.org, sha, (long long)r->fx.org, (long long)r->fx.fb, sha2);
+	CHECK_INT(store_exec(r->fx.s, sql, &e), KV_OK);
+	run_cull(r, 0, &rep);
+	CHECK_INT(rep.removed, 2);
+	CHECK_INT(rep.bytes, 0);
+	CHECK(access(path, F_OK) == 0);
+	CHECK(access(path2, F_OK) == 0);
+	cull_report_done(&rep);
+}
+
 static void classes_and_actions(void)
 {
 	struct rec *r = rec_setup("[organisation]\n"
@@ -342,5 +377,5 @@ static void records_need_the_permission(void)
 
 TEST_MAIN(T(plan_parses), T(plan_errors_name_the_line), T(class_names_round_trip),
           T(holds_cover_what_they_name), T(cull_keeps_the_index_consistent),
-          T(shared_blobs_stay_until_unreferenced), T(classes_and_actions),
-          T(records_need_the_permission))
+          T(shared_blobs_stay_until_unreferenced), T(blobs_of_consents_and_drafts_stay),
+          T(classes_and_actions), T(records_need_the_permission))
