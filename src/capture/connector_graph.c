@@ -18,11 +18,13 @@
 
 #define GRAPH_FEED_FIELDS                                                                          \
 	"id,message,created_time,updated_time,from,permalink_url,status_type,is_hidden,"           \
-	"attachments,comments.limit(100){id,message,created_time,from,permalink_url,is_hidden,"    \
+	"attachments,shares,reactions.limit(0).summary(total_count),"                              \
+	"comments.limit(100).summary(true){id,message,created_time,from,permalink_url,is_hidden,"  \
 	"parent,attachment,comments.limit(100){id,message,created_time,from,permalink_url,"        \
 	"is_hidden,parent,attachment}}"
 #define GRAPH_MEDIA_FIELDS                                                                         \
-	"id,caption,media_type,media_url,permalink,timestamp,username,owner,children{id,"          \
+	"id,caption,media_type,media_url,permalink,timestamp,username,owner,like_count,"           \
+	"comments_count,children{id,"                                                              \
 	"media_type,media_url},comments.limit(100){id,text,timestamp,username,from,hidden,"        \
 	"parent_id,replies{id,text,timestamp,username,from,hidden,parent_id}}"
 #define GRAPH_CONVERSATION_FIELDS                                                                  \

@@ -3,11 +3,13 @@
 
 #include "base/hash.h"
 #include "base/time.h"
+#include "capture/reach.h"
 #include "capture/screener.h"
 #include "store/audit.h"
 #include "store/house_rules_rows.h"
 #include "store/items.h"
 #include "store/media_rows.h"
+#include "store/reach_rows.h"
 #include "store/register_rows.h"
 #include "store/store.h"
 
@@ -202,6 +204,13 @@ static int sink_item(void *ctx, const struct item *it, struct err *err)
 		if (it->media[i].url && *it->media[i].url)
 			rc = media_row_add(run->s, res.id, it->media[i].url, it->media[i].type,
 			                   err);
+	/* The reach figures the platform gave for an own post, as now. */
+	if (!rc && w.upprattad && it->kind == ITEM_POST && it->raw_json) {
+		struct reach_row fig;
+
+		if (reach_parse(it->platform, it->raw_json, &fig))
+			rc = reach_row_put(run->s, res.id, run->now, &fig, err);
+	}
 	if (!rc && run->o->screener && !w.upprattad && res.text_changed) {
 		int flagged = 0;
 

@@ -254,8 +254,16 @@ char *parse_meta_raw_json(const json_t *obj, const char *const *drop)
 	copy = json_copy((json_t *)obj);
 	if (!copy)
 		return NULL;
-	for (size_t i = 0; drop[i]; i++)
-		json_object_del(copy, drop[i]);
+	for (size_t i = 0; drop[i]; i++) {
+		/* The children's count ({"summary":{"total_count":N}}) stays:
+		 * it is the platform's figure for the item, not a child. */
+		json_t *summary = json_object_get(json_object_get(copy, drop[i]), "summary");
+
+		if (summary)
+			json_object_set_new(copy, drop[i], json_pack("{s:O}", "summary", summary));
+		else
+			json_object_del(copy, drop[i]);
+	}
 	s = json_dumps(copy, JSON_COMPACT);
 	json_decref(copy);
 	return s;

@@ -83,7 +83,8 @@ int parse_meta_attach_media(struct meta_attach *a, const char *id, const char *t
                             const char *url);
 
 /* The compact JSON of obj without the keys in drop (NULL-terminated list):
- * the item's own evidence without its nested children. Heap string or NULL
+ * the item's own evidence without its nested children (a dropped key's
+ * "summary", the platform's count of them, is kept). Heap string or NULL
  * when memory runs out (the item then goes without it). */
 char *parse_meta_raw_json(const json_t *obj, const char *const *drop);
 

@@ -426,7 +426,13 @@ static void csv_row(struct buf *b, const struct stats_account *a)
 	snprintf(t, sizeof(t), "%lld", (long long)a->hidden);
 	csv_field(b, t, 0);
 	snprintf(t, sizeof(t), "%lld", (long long)a->removed);
-	csv_field(b, t, 1);
+	csv_field(b, t, 0);
+	snprintf(t, sizeof(t), "%lld", (long long)a->reach.posts);
+	csv_field(b, t, 0);
+	for (int f = 0; f < REACH_NFIGURES; f++) {
+		snprintf(t, sizeof(t), "%lld", (long long)a->reach.sum.v[f]);
+		csv_field(b, a->reach.sum.v[f] >= 0 ? t : "", f + 1 == REACH_NFIGURES);
+	}
 }
 
 static int cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
@@ -485,7 +491,9 @@ static int cmd_stats(struct cli_ctx *ctx, int argc, char **argv)
 		buf_init(&b, (size_t)64 << 20);
 		buf_puts(&b, "account,posts,posts_per_week,target_posts_per_week,questions,"
 		             "answered_in_time,answered_in_time_pct,median_response_hours,"
-		             "p90_response_hours,comments,comments_by_category,hidden,removed\n");
+		             "p90_response_hours,comments,comments_by_category,hidden,removed,"
+		             "posts_with_figures,reactions,comments_on_posts,shares,views,"
+		             "impressions,reach\n");
 		for (size_t i = 0; i < rep.n; i++)
 			csv_row(&b, &rep.accounts[i]);
 		csv_row(&b, &rep.total);

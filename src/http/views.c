@@ -102,6 +102,18 @@ static json_t *num_or_null(double v)
 	return v < 0 ? json_null() : json_real(v);
 }
 
+/* The reach figures: each sum, null where no post gave it. */
+static json_t *reach_json(const struct reach_sum *r)
+{
+	json_t *o = json_pack("{s:I,s:o}", "posts_with_figures", (json_int_t)r->posts, "as_of",
+	                      calendar_json_local(r->latest));
+
+	for (int f = 0; o && f < REACH_NFIGURES; f++)
+		json_object_set_new(o, reach_row_name((enum reach_figure)f),
+		                    r->sum.v[f] >= 0 ? json_integer(r->sum.v[f]) : json_null());
+	return o;
+}
+
 json_t *views_stats_account_json(const struct stats_account *a)
 {
 	json_t *cats = json_object();
@@ -109,17 +121,17 @@ json_t *views_stats_account_json(const struct stats_account *a)
 	for (size_t i = 0; i < a->n_cats; i++)
 		json_object_set_new(cats, a->cats[i].name, json_integer(a->cats[i].n));
 	return json_pack(
-	        "{s:s,s:I,s:f,s:I,s:f,s:o,s:I,s:I,s:I,s:o,s:o,s:o,s:I,s:o,s:I,s:I,s:I}", "account",
-	        a->account, "account_id", (json_int_t)a->account_id, "weeks", a->weeks, "posts",
-	        (json_int_t)a->posts, "posts_per_week", a->posts_per_week, "target_posts_per_week",
-	        a->target >= 0 ? json_integer(a->target) : json_null(), "questions",
-	        (json_int_t)a->questions, "answered", (json_int_t)a->answered, "answered_in_time",
-	        (json_int_t)a->answered_in_time, "answered_in_time_pct",
+	        "{s:s,s:I,s:f,s:I,s:f,s:o,s:I,s:I,s:I,s:o,s:o,s:o,s:I,s:o,s:I,s:I,s:I,s:o}",
+	        "account", a->account, "account_id", (json_int_t)a->account_id, "weeks", a->weeks,
+	        "posts", (json_int_t)a->posts, "posts_per_week", a->posts_per_week,
+	        "target_posts_per_week", a->target >= 0 ? json_integer(a->target) : json_null(),
+	        "questions", (json_int_t)a->questions, "answered", (json_int_t)a->answered,
+	        "answered_in_time", (json_int_t)a->answered_in_time, "answered_in_time_pct",
 	        num_or_null(a->in_time_pct), "median_response_hours", num_or_null(a->median_hours),
 	        "p90_response_hours", num_or_null(a->p90_hours), "comments",
 	        (json_int_t)a->comments, "comments_by_category", cats, "takedowns",
 	        (json_int_t)(a->hidden + a->removed), "hidden", (json_int_t)a->hidden, "removed",
-	        (json_int_t)a->removed);
+	        (json_int_t)a->removed, "reach", reach_json(&a->reach));
 }
 
 json_t *views_stats_json(const struct stats_report *r)

@@ -186,6 +186,7 @@ int cull_rows_delete_items(struct store *s, const int64_t *ids, size_t n, cull_b
 	        "DELETE FROM item_event WHERE item_id IN (SELECT id FROM temp.cull_batch)",
 	        "DELETE FROM item_version_more WHERE item_id IN (SELECT id FROM temp.cull_batch)",
 	        "DELETE FROM item_media WHERE item_id IN (SELECT id FROM temp.cull_batch)",
+	        "DELETE FROM item_reach WHERE item_id IN (SELECT id FROM temp.cull_batch)",
 	        ("UPDATE question SET answer_item_id = NULL"
 	         " WHERE answer_item_id IN (SELECT id FROM temp.cull_batch)"),
 	        "DELETE FROM question WHERE item_id IN (SELECT id FROM temp.cull_batch)",

@@ -765,6 +765,18 @@ static const char *const migrations[] = {
         /* The platform culling's protokoll as PDF/A-1b, as the local
          * culling keeps its own (records/platcull). */
         "ALTER TABLE platcull_run ADD COLUMN protokoll_pdf_sha256 TEXT;",
+        /* The reach figures of the account's own posts as last captured
+         * (capture/reach, workflow/stats); NULL where the platform gave
+         * none. */
+        "CREATE TABLE item_reach ("
+        " item_id INTEGER PRIMARY KEY REFERENCES item(id),"
+        " captured_at INTEGER NOT NULL,"
+        " reactions INTEGER,"
+        " comments INTEGER,"
+        " shares INTEGER,"
+        " views INTEGER,"
+        " impressions INTEGER,"
+        " reach INTEGER);",
 };
 
 /* Fault injection for the tests, compiled in only with KV_FAULT_INJECTION

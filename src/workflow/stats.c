@@ -131,6 +131,19 @@ static void finish(struct stats_account *a, struct times *t)
 	}
 }
 
+/* Adds one account's figures to the total's. */
+static void reach_add(struct reach_sum *t, const struct reach_sum *a)
+{
+	t->posts += a->posts;
+	if (a->latest > t->latest)
+		t->latest = a->latest;
+	for (int f = 0; f < REACH_NFIGURES; f++) {
+		t->given[f] += a->given[f];
+		if (a->given[f])
+			t->sum.v[f] = (t->sum.v[f] >= 0 ? t->sum.v[f] : 0) + a->sum.v[f];
+	}
+}
+
 static int one_account(const struct op_ctx *op, int64_t id, struct stats_report *r,
                        struct times *all, struct err *err)
 {
@@ -166,6 +179,8 @@ static int one_account(const struct op_ctx *op, int64_t id, struct stats_report 
 	if (!rc)
 		rc = stats_rows_takedowns(op->store, id, r->from, r->to, &a->hidden, &a->removed,
 		                          err);
+	if (!rc)
+		rc = reach_row_sum(op->store, id, r->from, r->to, &a->reach, err);
 	if (!rc && (mine.nomem || all->nomem))
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 	if (!rc) {
@@ -173,6 +188,7 @@ static int one_account(const struct op_ctx *op, int64_t id, struct stats_report 
 		r->total.posts += a->posts;
 		r->total.hidden += a->hidden;
 		r->total.removed += a->removed;
+		reach_add(&r->total.reach, &a->reach);
 		if (a->target > 0)
 			r->total.target = (r->total.target > 0 ? r->total.target : 0) + a->target;
 		r->n++;
@@ -216,6 +232,7 @@ int stats_compute(const struct op_ctx *op, int64_t account_id, int64_t from, int
 	r.to = to;
 	r.total.weeks = (double)(to - from) / (7.0 * 86400.0);
 	r.total.target = -1;
+	reach_row_clear(&r.total.reach.sum);
 	snprintf(r.total.account, sizeof(r.total.account), "total");
 	r.accounts = calloc(n ? n : 1, sizeof(*r.accounts));
 	if (!r.accounts)

@@ -1,7 +1,8 @@
 /* The figures for the yearly evaluation (FÄ, NY), per account and period:
  * own posts per week against the account's target, questions answered
  * within the deadline, the median and 90th percentile of the time to answer
- * in working hours, incoming comments by screening category, takedowns.
+ * in working hours, incoming comments by screening category, takedowns, and
+ * the reach figures the platforms gave for the own posts as last captured.
  * Shared by `kanalvakt stats` and GET /api/v1/stats. Needs stats.read;
  * shows only the accounts the principal holds it for. */
 #ifndef KV_WORKFLOW_STATS_H
@@ -9,6 +10,7 @@
 
 #include "base/err.h"
 #include "model/op_ctx.h"
+#include "store/reach_rows.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +37,7 @@ struct stats_account {
 		int64_t n;
 	} cats[STATS_CATS_MAX];
 	int64_t hidden, removed; /* takedowns */
+	struct reach_sum reach;  /* the figures the platforms gave for the own posts */
 };
 
 struct stats_report {

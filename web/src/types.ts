@@ -256,6 +256,19 @@ export interface AccountStats {
   takedowns: number;
   hidden: number;
   removed: number;
+  reach: ReachFigures;
+}
+
+/* What the platforms gave for the own posts; null where no post gave it. */
+export interface ReachFigures {
+  posts_with_figures: number;
+  as_of: string | null;
+  reactions: number | null;
+  comments: number | null;
+  shares: number | null;
+  views: number | null;
+  impressions: number | null;
+  reach: number | null;
 }
 
 export interface Stats {

@@ -1,6 +1,7 @@
 // Statistik: per account and period, posts per week against the policy's
 // target, questions answered within the deadline, median and p90 time to
-// answer in working hours, comments by screening category, takedowns. Each
+// answer in working hours, comments by screening category, takedowns, and
+// the reach figures the platforms gave for the own posts. Each
 // chart has its figures beside it in a table, so nothing is only a picture.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
@@ -155,6 +156,21 @@ function StatsBody({ s }: { s: Stats }) {
             options: { scales: { x: { stacked: true }, y: { stacked: true } } },
           }}
         />
+        <ChartBox
+          id="ch-reach"
+          title="Räckvidd: reaktioner, kommentarer och delningar på egna inlägg"
+          config={{
+            type: 'bar',
+            data: {
+              labels,
+              datasets: [
+                { label: 'Reaktioner', data: accs.map((a) => a.reach.reactions), backgroundColor: COLORS[6] },
+                { label: 'Kommentarer', data: accs.map((a) => a.reach.comments), backgroundColor: COLORS[0] },
+                { label: 'Delningar', data: accs.map((a) => a.reach.shares), backgroundColor: COLORS[7] },
+              ],
+            },
+          }}
+        />
       </div>
       <h2>Siffror per konto</h2>
       <div class="table-wrap" tabIndex={0} role="region" aria-label="Tabell (kan rullas i sidled)">
@@ -187,6 +203,44 @@ function StatsBody({ s }: { s: Stats }) {
                 <td>{num(a.p90_response_hours)}</td>
                 <td>{a.comments}</td>
                 <td>{a.takedowns}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>Räckvidd</h2>
+      <p class="hint">
+        Det plattformarna uppgav för kontots egna inlägg när de senast fångades: summan över de inlägg som gav en siffra. Streck där plattformen inte
+        gav någon (till exempel visningar och räckvidd utan statistikbehörighet).
+      </p>
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Räckvidd per konto (kan rullas i sidled)">
+        <table>
+          <caption class="sr-only">Räckvidd per konto</caption>
+          <thead>
+            <tr>
+              <th scope="col">Konto</th>
+              <th scope="col">Inlägg med siffror</th>
+              <th scope="col">Reaktioner</th>
+              <th scope="col">Kommentarer</th>
+              <th scope="col">Delningar</th>
+              <th scope="col">Visningar</th>
+              <th scope="col">Exponeringar</th>
+              <th scope="col">Räckvidd</th>
+              <th scope="col">Senast fångat</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...accs, { ...t, account: 'Totalt' }].map((a) => (
+              <tr key={a.account}>
+                <th scope="row">{a.account}</th>
+                <td>{a.reach.posts_with_figures}</td>
+                <td>{num(a.reach.reactions, 0)}</td>
+                <td>{num(a.reach.comments, 0)}</td>
+                <td>{num(a.reach.shares, 0)}</td>
+                <td>{num(a.reach.views, 0)}</td>
+                <td>{num(a.reach.impressions, 0)}</td>
+                <td>{num(a.reach.reach, 0)}</td>
+                <td>{a.reach.as_of ? day(a.reach.as_of) : '–'}</td>
               </tr>
             ))}
           </tbody>
