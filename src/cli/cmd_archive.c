@@ -142,16 +142,9 @@ static int cmd_archive_sip(struct cli_ctx *ctx, int argc, char **argv)
 static int print_package(void *arg, const struct archive_package_row *r)
 {
 	struct cli_ctx *ctx = arg;
-	char at[TIME_ISO_LEN];
 
-	time_format_utc(at, r->created_at);
 	if (ctx->json)
-		cli_print_json(json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s}", "objid",
-		                         r->objid, "account", r->account_handle, "from",
-		                         r->period_from, "to", r->period_to, "items",
-		                         (json_int_t)r->items, "files", (json_int_t)r->files,
-		                         "bytes", (json_int_t)r->bytes, "path", r->path,
-		                         "created_at", at, "created_by", r->created_by));
+		cli_print_json(sip_package_json(r));
 	else
 		printf("%-40s %-20s %s..%s %8lld items %s\n", r->objid, r->account_handle,
 		       r->period_from, r->period_to, (long long)r->items, r->path);

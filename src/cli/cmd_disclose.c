@@ -79,20 +79,15 @@ static int cmd_snapshot(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static int print_snapshot(void *arg, const struct snapshot_row *r)
+static int print_snapshot(void *arg, const struct snapshot_row *r, const struct snapshot_stamp *ts)
 {
 	struct cli_ctx *ctx = arg;
 
 	if (ctx->json)
-		cli_print_json(json_pack(
-		        "{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:I}", "id", (json_int_t)r->id,
-		        "account", r->account_handle, "date", r->as_of, "reason", r->reason, "path",
-		        r->path, "sha256", r->sha256, "bytes", (json_int_t)r->bytes, "pages",
-		        (json_int_t)r->pages, "items", (json_int_t)r->items, "taken_by",
-		        r->taken_by, "taken_at", (json_int_t)r->taken_at));
+		cli_print_json(records_snapshot_json(r, ts));
 	else
-		printf("%lld\t%s\t%s\t%s\t%s\n", (long long)r->id, r->account_handle, r->as_of,
-		       r->reason, r->path);
+		printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)r->id, r->account_handle, r->as_of,
+		       r->reason, r->path, ts->state ? ts->state : "-");
 	return 0;
 }
 
@@ -117,10 +112,7 @@ static int cmd_snapshot_list(struct cli_ctx *ctx, int argc, char **argv)
 	code = cli_op(ctx, &op);
 	if (!code && account)
 		code = cli_account(ctx, op.org, account, "--account", &acct);
-	code = code ? code : op_ctx_require(&op, PERM_RECORDS, acct, &ctx->err);
-	code = code ? code
-	            : records_row_snapshot_each(op.store, op.org, acct, print_snapshot, ctx,
-	                                        &ctx->err);
+	code = code ? code : records_snapshot_list(&op, acct, print_snapshot, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 
@@ -303,21 +295,12 @@ static int cmd_disclose(struct cli_ctx *ctx, int argc, char **argv)
 static int print_disclosure(void *arg, const struct disclosure_row *r)
 {
 	struct cli_ctx *ctx = arg;
-	json_error_t je;
 
-	if (ctx->json) {
-		cli_print_json(json_pack(
-		        "{s:I,s:s,s:s,s:s,s:o,s:I,s:o,s:s,s:o,s:s,s:s,s:I}", "id",
-		        (json_int_t)r->id, "account", r->account_handle, "ref", r->ref, "requester",
-		        r->requester, "selection", json_loads(r->selection, 0, &je), "items",
-		        (json_int_t)r->items, "masks", json_loads(r->masks, 0, &je), "dir",
-		        r->out_dir, "files", json_loads(r->files, 0, &je), "manifest_sha256",
-		        r->manifest_sha256, "disclosed_by", r->disclosed_by, "disclosed_at",
-		        (json_int_t)r->disclosed_at));
-	} else {
+	if (ctx->json)
+		cli_print_json(records_disclose_json(r));
+	else
 		printf("%lld\t%s\t%s\t%s\t%lld items\t%s\n", (long long)r->id, r->ref,
 		       r->account_handle, r->requester, (long long)r->items, r->disclosed_by);
-	}
 	return 0;
 }
 
@@ -329,10 +312,7 @@ static int cmd_disclose_list(struct cli_ctx *ctx, int argc, char **argv)
 	if (argc > 1)
 		return cli_usage(ctx, ctx->cmd, "unexpected argument '%s'", argv[1]);
 	code = cli_op(ctx, &op);
-	code = code ? code : op_ctx_require(&op, PERM_DISCLOSE, 0, &ctx->err);
-	code = code ? code
-	            : records_row_disclosure_each(op.store, op.org, print_disclosure, ctx,
-	                                          &ctx->err);
+	code = code ? code : records_disclose_list(&op, print_disclosure, ctx, &ctx->err);
 	return code ? cli_fail(ctx, code) : 0;
 }
 

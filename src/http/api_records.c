@@ -1,11 +1,19 @@
-/* API: holds and culling runs. */
+/* API: the retention plan, holds, culling runs (local and on the platform),
+ * the snapshot and disclosure registers and the delivered packages. */
 #include "http/api.h"
 #include "http/api_records.h"
 
 #include "records/cull.h"
 #include "records/holds.h"
+#include "records/platcull.h"
+#include "records/platcull_view.h"
+#include "records/records_disclose.h"
+#include "records/records_snapshot.h"
+#include "records/retention.h"
+#include "records/sip.h"
 #include "workflow/browse.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,21 +150,124 @@ int api_records_culls(struct api_req *r)
 	return api_page_finish(r, &pg, rc);
 }
 
-int api_records_cull_show(struct api_req *r)
+/* A protokoll kept as JSON text, answered as it is. */
+static int reply_protokoll(struct api_req *r, int64_t id, char *text)
 {
-	char *text = NULL;
-	json_t *v;
-	int64_t id = 0;
-	int rc = api_param_id(r, &id);
+	json_t *v = json_loads(text, 0, NULL);
 
-	if (!rc)
-		rc = cull_protokoll(&r->op, id, &text, r->err);
-	if (rc)
-		return rc;
-	v = json_loads(text, 0, NULL);
 	free(text);
 	if (!v)
 		return err_set(r->err, KV_EINTERNAL, "the protokoll of run %lld is not JSON",
 		               (long long)id);
 	return api_reply(r, 200, v);
+}
+
+int api_records_cull_show(struct api_req *r)
+{
+	char *text = NULL;
+	int64_t id = 0;
+	int rc = api_param_id(r, &id);
+
+	if (!rc)
+		rc = cull_protokoll(&r->op, id, &text, r->err);
+	return rc ? rc : reply_protokoll(r, id, text);
+}
+
+int api_records_retention(struct api_req *r)
+{
+	struct retention_plan p = {0};
+	int64_t version = 0;
+	json_t *v;
+	int rc = api_query_int(r, "version", 0, 1, INT64_MAX, &version);
+
+	if (!rc)
+		rc = retention_get(&r->op, version, &p, r->err);
+	if (rc)
+		return rc;
+	v = retention_plan_json(&p);
+	retention_plan_done(&p);
+	return v ? api_reply(r, 200, v) : err_set(r->err, KV_ENOMEM, "out of memory");
+}
+
+static int s_row(void *arg, const struct snapshot_row *row, const struct snapshot_stamp *ts)
+{
+	json_t *j = records_snapshot_json(row, ts);
+
+	return j ? api_page_add(arg, j) : KV_ENOMEM;
+}
+
+int api_records_snapshots(struct api_req *r)
+{
+	const char *acc = api_query(r, "account");
+	struct api_page pg;
+	int64_t account = 0;
+	int rc = api_page_init(r, &pg);
+
+	if (!rc && acc)
+		rc = api_account_ref(r, acc, "account", &account);
+	if (!rc)
+		rc = records_snapshot_list(&r->op, account, s_row, &pg, r->err);
+	return api_page_finish(r, &pg, rc);
+}
+
+static int d_row(void *arg, const struct disclosure_row *row)
+{
+	json_t *j = records_disclose_json(row);
+
+	return j ? api_page_add(arg, j) : KV_ENOMEM;
+}
+
+int api_records_disclosures(struct api_req *r)
+{
+	struct api_page pg;
+	int rc = api_page_init(r, &pg);
+
+	if (!rc)
+		rc = records_disclose_list(&r->op, d_row, &pg, r->err);
+	return api_page_finish(r, &pg, rc);
+}
+
+static int p_row(void *arg, const struct archive_package_row *row)
+{
+	json_t *j = sip_package_json(row);
+
+	return j ? api_page_add(arg, j) : KV_ENOMEM;
+}
+
+int api_records_packages(struct api_req *r)
+{
+	struct api_page pg;
+	int rc = api_page_init(r, &pg);
+
+	if (!rc)
+		rc = sip_list(&r->op, p_row, &pg, r->err);
+	return api_page_finish(r, &pg, rc);
+}
+
+static int pc_row(void *arg, const struct platcull_run_row *row)
+{
+	json_t *j = platcull_view_json(row);
+
+	return j ? api_page_add(arg, j) : KV_ENOMEM;
+}
+
+int api_records_platculls(struct api_req *r)
+{
+	struct api_page pg;
+	int rc = api_page_init(r, &pg);
+
+	if (!rc)
+		rc = platcull_list(&r->op, pc_row, &pg, r->err);
+	return api_page_finish(r, &pg, rc);
+}
+
+int api_records_platcull_show(struct api_req *r)
+{
+	char *text = NULL;
+	int64_t id = 0;
+	int rc = api_param_id(r, &id);
+
+	if (!rc)
+		rc = platcull_protokoll(&r->op, id, &text, r->err);
+	return rc ? rc : reply_protokoll(r, id, text);
 }

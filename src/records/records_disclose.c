@@ -7,6 +7,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/calendar.h"
 #include "base/escape.h"
 #include "base/hash.h"
 #include "base/time.h"
@@ -888,4 +889,33 @@ out:
 	records_threads_done(&t);
 	arena_done(&a);
 	return rc;
+}
+
+/* ---- the register ---- */
+
+int records_disclose_list(const struct op_ctx *op, records_row_disclosure_fn fn, void *ctx,
+                          struct err *err)
+{
+	int rc = op_ctx_require(op, PERM_DISCLOSE, 0, err);
+
+	return rc ? rc : records_row_disclosure_each(op->store, op->org, fn, ctx, err);
+}
+
+/* A JSON column as stored, or null should it not parse. */
+static json_t *column(const char *text)
+{
+	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+
+	return v ? v : json_null();
+}
+
+json_t *records_disclose_json(const struct disclosure_row *r)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:I,s:o,s:s,s:o,s:s,s:s,s:o}", "id",
+	                 (json_int_t)r->id, "account", r->account_handle, "ref", r->ref,
+	                 "requester", r->requester, "selection", column(r->selection), "items",
+	                 (json_int_t)r->items, "masks", column(r->masks), "dir", r->out_dir,
+	                 "files", column(r->files), "manifest_sha256", r->manifest_sha256,
+	                 "disclosed_by", r->disclosed_by, "disclosed_at",
+	                 calendar_json_local(r->disclosed_at));
 }

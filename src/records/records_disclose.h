@@ -13,6 +13,9 @@
 
 #include "base/err.h"
 #include "model/op_ctx.h"
+#include "store/records_rows.h"
+
+#include <jansson.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -60,5 +63,15 @@ struct disclose_result {
  * item or thread not on the account, the font), KV_EDENIED, KV_EIO. */
 int records_disclose(const struct op_ctx *op, const struct disclose_request *rq,
                      struct disclose_result *out, struct err *err);
+
+/* The disclosure register of op's organisation, newest first (rows
+ * borrowed for the call). Needs PERM_DISCLOSE. */
+int records_disclose_list(const struct op_ctx *op, records_row_disclosure_fn fn, void *ctx,
+                          struct err *err);
+
+/* A disclosure as JSON (new reference): the view `disclose list --json` and
+ * GET /api/v1/disclosures print (who asked, the selection, what was masked
+ * by kind, the files with their SHA-256; never the masked text). */
+json_t *records_disclose_json(const struct disclosure_row *r);
 
 #endif

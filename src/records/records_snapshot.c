@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/calendar.h"
 #include "base/config.h"
 #include "base/time.h"
 #include "model/register.h"
@@ -21,9 +22,11 @@
 #include "store/records_rows.h"
 #include "store/register_rows.h"
 #include "store/store.h"
+#include "store/timestamp_rows.h"
 
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -663,4 +666,119 @@ out:
 	register_row_account_free(r);
 	arena_done(&a);
 	return rc;
+}
+
+/* ---- the register ---- */
+
+/* The timestamp rows of the organisation that name a file, loaded before
+ * the register is walked so that no query runs inside another's walk. */
+struct stamp_set {
+	struct stamp_file {
+		char *path, *state, *gen_time;
+	} * f;
+	size_t n, cap;
+};
+
+static int got_stamp(void *arg, const struct timestamp_row *r)
+{
+	struct stamp_set *ss = arg;
+	struct stamp_file *f;
+
+	if (!r->path)
+		return 0;
+	if (ss->n == ss->cap) {
+		size_t cap = ss->cap ? 2 * ss->cap : 16;
+		struct stamp_file *grown = realloc(ss->f, cap * sizeof(*grown));
+
+		if (!grown)
+			return KV_ENOMEM;
+		ss->f = grown;
+		ss->cap = cap;
+	}
+	f = &ss->f[ss->n];
+	f->path = strdup(r->path);
+	f->state = strdup(r->state ? r->state : "pending");
+	f->gen_time = r->gen_time ? strdup(r->gen_time) : NULL;
+	if (!f->path || !f->state || (r->gen_time && !f->gen_time)) {
+		free(f->path);
+		free(f->state);
+		free(f->gen_time);
+		return KV_ENOMEM;
+	}
+	ss->n++;
+	return 0;
+}
+
+static void stamp_set_done(struct stamp_set *ss)
+{
+	for (size_t i = 0; i < ss->n; i++) {
+		free(ss->f[i].path);
+		free(ss->f[i].state);
+		free(ss->f[i].gen_time);
+	}
+	free(ss->f);
+}
+
+/* The newest row for path wins: rows come oldest first. */
+static const struct stamp_file *stamp_find(const struct stamp_set *ss, const char *path)
+{
+	char abs[PATH_MAX];
+	const struct stamp_file *hit = NULL;
+
+	if (realpath(path, abs))
+		path = abs;
+	for (size_t i = 0; i < ss->n; i++)
+		if (strcmp(ss->f[i].path, path) == 0)
+			hit = &ss->f[i];
+	return hit;
+}
+
+struct list_ctx {
+	const struct stamp_set *ss;
+	records_snapshot_fn fn;
+	void *ctx;
+};
+
+static int list_row(void *arg, const struct snapshot_row *r)
+{
+	struct list_ctx *l = arg;
+	const struct stamp_file *f = stamp_find(l->ss, r->path);
+	struct snapshot_stamp ts = {f ? f->state : NULL, f ? f->gen_time : NULL};
+
+	return l->fn(l->ctx, r, &ts);
+}
+
+int records_snapshot_list(const struct op_ctx *op, int64_t account, records_snapshot_fn fn,
+                          void *ctx, struct err *err)
+{
+	struct stamp_set ss = {0};
+	struct list_ctx l = {&ss, fn, ctx};
+	int rc = op_ctx_require(op, PERM_RECORDS, account, err);
+
+	if (rc)
+		goto out;
+	rc = timestamp_row_each(op->store, op->org, NULL, NULL, got_stamp, &ss, err);
+	if (rc == KV_ENOMEM)
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+	if (rc)
+		goto out;
+	rc = records_row_snapshot_each(op->store, op->org, account, list_row, &l, err);
+out:
+	stamp_set_done(&ss);
+	return rc;
+}
+
+json_t *records_snapshot_json(const struct snapshot_row *r, const struct snapshot_stamp *ts)
+{
+	json_t *stamp = ts && ts->state ? json_pack("{s:s,s:s?}", "state", ts->state, "gen_time",
+	                                            ts->gen_time)
+	                                : json_null();
+
+	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:o,s:o}", "id",
+	                 (json_int_t)r->id, "account", r->account_handle, "date", r->as_of,
+	                 "reason", r->reason, "file", r->file_name ? r->file_name : "", "path",
+	                 r->path, "sha256", r->sha256, "bytes", (json_int_t)r->bytes, "pages",
+	                 (json_int_t)r->pages, "items", (json_int_t)r->items, "taken_by",
+	                 r->taken_by, "taken_at", calendar_json_local(r->taken_at), "timestamp",
+	                 stamp);
 }

@@ -11,6 +11,9 @@
 
 #include "base/err.h"
 #include "model/op_ctx.h"
+#include "store/records_rows.h"
+
+#include <jansson.h>
 
 #include <limits.h>
 #include <stddef.h>
@@ -76,6 +79,28 @@ int records_snapshot_file_name(const struct op_ctx *op, int64_t account, const c
  * records_pdfa_write_pages; *n_pages may be NULL. */
 int records_snapshot_printout(const struct op_ctx *op, int64_t account, int64_t from, int64_t to,
                               const char *path, const char *font, int *n_pages, struct err *err);
+
+/* The timestamp an artefact has: state "stamped" or "pending" and the
+ * TSA's time when stamped; state NULL when it was never sent for one. */
+struct snapshot_stamp {
+	const char *state;
+	const char *gen_time;
+};
+
+/* Called per snapshot with its timestamp (borrowed for the call). */
+typedef int (*records_snapshot_fn)(void *ctx, const struct snapshot_row *r,
+                                   const struct snapshot_stamp *ts);
+
+/* The snapshot register of op's organisation (account 0: every account),
+ * newest first, each with the timestamp of its file. Needs PERM_RECORDS
+ * (on the account when one is given). A non-zero return of fn stops the
+ * walk and is returned. */
+int records_snapshot_list(const struct op_ctx *op, int64_t account, records_snapshot_fn fn,
+                          void *ctx, struct err *err);
+
+/* A snapshot as JSON (new reference): the view `snapshot list --json` and
+ * GET /api/v1/snapshots print. ts may be NULL (no timestamp). */
+json_t *records_snapshot_json(const struct snapshot_row *r, const struct snapshot_stamp *ts);
 
 struct snapshot_due {
 	int64_t account_id;

@@ -542,3 +542,32 @@ int retention_versions(const struct op_ctx *op, retention_version_fn fn, void *c
 
 	return rc ? rc : retention_rows_plan_each(op->store, op->org, got_version, &v, err);
 }
+
+static json_t *rule_json(const struct retention_rule *r, enum records_class c, const char *acc)
+{
+	char text[80];
+
+	retention_rule_text(r, text, sizeof(text));
+	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:b,s:I,s:s}", "class", retention_class_name(c),
+	                 "label", retention_class_label(c), "account", acc, "rule", text, "months",
+	                 r->set && r->action == RETAIN_AFTER ? json_integer(r->months)
+	                                                     : json_null(),
+	                 "archive_first", r->archive_first, "line", (json_int_t)r->line, "source",
+	                 r->set ? r->source : "not in the plan: kept");
+}
+
+json_t *retention_plan_json(const struct retention_plan *p)
+{
+	json_t *rules = json_array();
+
+	for (int k = 0; rules && k < RC_COUNT; k++)
+		json_array_append_new(rules, rule_json(&p->org[k], (enum records_class)k, "-"));
+	for (size_t i = 0; rules && i < p->n_accounts; i++)
+		for (int k = 0; k < RC_COUNT; k++)
+			if (p->accounts[i].rules[k].set)
+				json_array_append_new(rules, rule_json(&p->accounts[i].rules[k],
+				                                       (enum records_class)k,
+				                                       p->accounts[i].ref));
+	return json_pack("{s:I,s:s,s:s,s:o}", "version", (json_int_t)p->version, "name", p->name,
+	                 "sha256", p->sha256, "rules", rules);
+}

@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "model/op_ctx.h"
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -98,6 +99,13 @@ int retention_load(const struct op_ctx *op, const char *file, const char *text, 
  * KV_ENOTFOUND when there is none. Needs PERM_RECORDS. */
 int retention_get(const struct op_ctx *op, int64_t version, struct retention_plan *out,
                   struct err *err);
+
+/* The plan as JSON (new reference): version, name, sha256 and "rules", one
+ * entry per class of the organisation (every class, "account" "-") and per
+ * class an account section sets (its reference as written), each with its
+ * label, rule text, months, archive_first, plan line and source citation.
+ * The view of `retention show --json` and GET /api/v1/retention. */
+json_t *retention_plan_json(const struct retention_plan *p);
 
 /* Every loaded version, oldest first: version, name, sha256, who, when. */
 typedef int (*retention_version_fn)(void *ctx, int64_t version, const char *name,

@@ -1336,3 +1336,15 @@ int sip_list(const struct op_ctx *op, archive_package_fn fn, void *ctx, struct e
 		return rc;
 	return archive_row_each(op->store, op->org, fn, ctx, err);
 }
+
+json_t *sip_package_json(const struct archive_package_row *r)
+{
+	char at[TIME_ISO_LEN];
+
+	time_format_utc(at, r->created_at);
+	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s?,s:s,s:s}", "objid", r->objid,
+	                 "account", r->account_handle, "from", r->period_from, "to", r->period_to,
+	                 "items", (json_int_t)r->items, "files", (json_int_t)r->files, "bytes",
+	                 (json_int_t)r->bytes, "path", r->path, "mets_sha256", r->mets_sha256,
+	                 "created_at", at, "created_by", r->created_by);
+}

@@ -12,6 +12,8 @@
 #include "records/timestamp.h"
 #include "store/archive_rows.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -81,5 +83,9 @@ int sip_archived_in(const struct op_ctx *op, int64_t item_id, char objid_out[SIP
 /* Lists the packages of op's organisation (archive_row_each under a
  * PERM_RECORDS check). */
 int sip_list(const struct op_ctx *op, archive_package_fn fn, void *ctx, struct err *err);
+
+/* A delivered package as JSON (new reference): the view `archive list
+ * --json` and GET /api/v1/packages print. */
+json_t *sip_package_json(const struct archive_package_row *r);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Seeds a data directory for the browser test through the CLI only: the
 # organisation, a unit, people, one Facebook account, the users who log in
-# (a redaktör, two moderators, an administrator), four eyes on, two standard
+# (a redaktör, two moderators, an administrator, an arkivarie), four eyes on, two standard
 # texts (one for every account, one for the Facebook account), and the
 # captured items of tests/fixtures/web/day.jsonl. KANALVAKT_NOW (set by the
 # caller) pins the clock so that one question is overdue.
@@ -21,6 +21,7 @@ k person add --name "Eva Ek" --email eva.ek@testvik.se --title Kommunikatör --u
 k person add --name "Mona Moberg" --email mona.moberg@testvik.se --title Moderator --unit Kommunikationsenheten
 k person add --name "Maja Sund" --email maja.sund@testvik.se --title Webbredaktör --unit Kommunikationsenheten
 k person add --name "Ali Holm" --email ali.holm@testvik.se --title Kommunikationschef --unit Kommunikationsenheten
+k person add --name "Rut Arkiv" --email rut.arkiv@testvik.se --title Arkivarie --unit Kommunikationsenheten
 k account add --platform facebook --handle testvikskommun --name "Testviks kommun" \
 	--platform-id 314159265358979 --unit Kommunikationsenheten \
 	--url https://www.facebook.com/testvikskommun \
@@ -49,6 +50,7 @@ user eva eva.ek@testvik.se editor
 user mona mona.moberg@testvik.se moderator
 user maja maja.sund@testvik.se moderator
 user ali ali.holm@testvik.se admin
+user rut rut.arkiv@testvik.se archivist
 
 k import --account testvikskommun "$SRC/tests/fixtures/web/day.jsonl"
 # The app secret goes into the vault (a secret in plain text is refused),
@@ -76,3 +78,16 @@ k policydoc add --title "Riktlinjer för sociala medier" --adopted 2024-12-15 --
 	--review-every 2y --responsible ali.holm@testvik.se
 printf '%s\n' "inloggning-för-testvik" | k vault add testvikskommun --kind password --label "Meta Business"
 k vault grant 2 --person ali.holm@testvik.se
+
+# The archive: the standard retention plan, a culling run as of 1 November
+# (before anything captured, so it removes nothing the other screens use),
+# a periodic snapshot, a disclosure, an e-archive package, and a culling on
+# the platform recorded by hand (proposed: four eyes are on).
+k retention load "$SRC/rules/records/standardplan.txt"
+k cull --as-of 2026-11-01
+k snapshot --account testvikskommun --out "$KANALVAKT_DATA/snapshots"
+k disclose --account testvikskommun --from 2026-11-16 --to 2026-11-19 --out "$KANALVAKT_DATA/utlamnande-1" \
+	--ref "KS 2026/0412" --requester "Lokaltidningen"
+k archive sip --account testvikskommun --from 2026-11-01 --to 2026-11-19 --out "$KANALVAKT_DATA/sip-2026-11"
+k policy set platform_keep_months 18 --account testvikskommun
+k cull --platform --account testvikskommun --by-hand

@@ -26,6 +26,7 @@ import { Gdpr } from './screens/gdpr';
 import { DraftDetail, Drafts } from './screens/drafts';
 import { PolicyDocs } from './screens/policydocs';
 import { Vault } from './screens/vault';
+import { Records } from './screens/records';
 
 interface Route {
   path: string;
@@ -49,6 +50,7 @@ const MENU: Route[] = [
   { path: '/utkast', label: 'Utkast', perm: 'publish' },
   { path: '/samtycken', label: 'Samtycken', perm: 'consent' },
   { path: '/gdpr', label: 'GDPR-förfrågningar', perm: 'gdpr' },
+  { path: '/arkiv', label: 'Arkiv', perm: 'records' },
   { path: '/valv', label: 'Lösenordsvalvet', perm: 'vault' },
 ];
 
@@ -89,6 +91,8 @@ function screenFor(url: URL): ComponentChildren {
       return <Gdpr />;
     case 'valv':
       return <Vault />;
+    case 'arkiv':
+      return <Records />;
     default:
       return null;
   }

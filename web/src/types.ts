@@ -471,3 +471,161 @@ export interface VaultSecret {
   rotated_by: string | null;
   rotated_at: string | null;
 }
+
+// ---- records (the archivist's screen) ----
+
+export interface RetentionRule {
+  class: string;
+  label: string;
+  /** The [konto] section's reference, or "-" for the organisation's rule. */
+  account: string;
+  rule: string;
+  months: number | null;
+  archive_first: boolean;
+  line: number;
+  source: string;
+}
+
+export interface RetentionPlan {
+  version: number;
+  name: string;
+  sha256: string;
+  rules: RetentionRule[];
+}
+
+export interface Hold {
+  id: number;
+  kind: string;
+  ref: string;
+  account: number;
+  thread: string | null;
+  reason: string;
+  created_by: string;
+  created_at: string | null;
+  active: boolean;
+  released_by: string | null;
+  released_at: string | null;
+  release_reason: string | null;
+}
+
+export interface CullRun {
+  run: number;
+  state: string;
+  plan_version: number;
+  as_of: string | null;
+  by: string;
+  started_at: string | null;
+  finished_at: string | null;
+  removed: number;
+  list_sha256: string | null;
+}
+
+export interface CullCount {
+  class: string;
+  label: string;
+  account: string;
+  what: string;
+  count: number;
+  plan_line: number;
+  rule: string;
+  removed_before: string | null;
+  source: string | null;
+}
+
+export interface CullProtokoll {
+  run: number;
+  state: string;
+  plan: { version: number; name: string; sha256: string };
+  as_of: string | null;
+  period: { started_at: string | null; finished_at: string | null; rules_applied_at: string | null };
+  by: string;
+  counts: CullCount[];
+  removed: number;
+  files_removed: number;
+  versions: number;
+  bytes_reclaimed: number;
+  list: { entries: number; sha256: string };
+}
+
+export interface PlatformCullRun {
+  run: number;
+  account_id: number;
+  state: string;
+  months: number;
+  as_of: string | null;
+  proposed_by: string;
+  confirmed_by: string | null;
+  finished_at: string | null;
+  list_sha256: string | null;
+}
+
+export interface PlatformCullEntry {
+  platform_id: string;
+  outcome: string;
+  written?: string | null;
+  at?: string | null;
+  detail?: string | null;
+}
+
+export interface PlatformCullProtokoll {
+  format: string;
+  run: number;
+  account: string;
+  platform: string;
+  rule: string;
+  months: number;
+  as_of: string | null;
+  deleted_before: string | null;
+  proposed_by?: string | null;
+  confirmed_by?: string | null;
+  by_hand?: boolean;
+  state?: string;
+  counts: Record<string, number>;
+  entries: PlatformCullEntry[];
+  list_sha256: string | null;
+}
+
+export interface Snapshot {
+  id: number;
+  account: string;
+  date: string;
+  reason: string;
+  file: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+  pages: number;
+  items: number;
+  taken_by: string;
+  taken_at: string | null;
+  timestamp: { state: string; gen_time: string | null } | null;
+}
+
+export interface Disclosure {
+  id: number;
+  account: string;
+  ref: string;
+  requester: string;
+  selection: unknown;
+  items: number;
+  masks: { kind: string; reason?: string; count: number }[] | null;
+  dir: string;
+  files: { name: string; sha256: string; bytes: number }[] | null;
+  manifest_sha256: string;
+  disclosed_by: string;
+  disclosed_at: string | null;
+}
+
+export interface ArchivePackage {
+  objid: string;
+  account: string;
+  from: string;
+  to: string;
+  items: number;
+  files: number;
+  bytes: number;
+  path: string;
+  mets_sha256: string | null;
+  created_at: string;
+  created_by: string;
+}

@@ -502,6 +502,65 @@ test('people and publishing: samtycken, GDPR, utkast, styrdokument, lösenordsva
   await logout(page);
 });
 
+test('arkiv: the arkivarie reads the plan, holds an account and releases it, opens a gallringsprotokoll', async ({ page }, info) => {
+  watch(page);
+  await login(page, 'rut');
+  await go(page, 'Arkiv', 'Arkiv');
+  // Gallringsplan: every class with its rule and the policy text it cites.
+  const plan = page.getByRole('region', { name: 'Gallringsplan', exact: true });
+  await expect(plan).toContainText('Kanalvakt standardplan för sociala medier');
+  const spam = plan.getByRole('row').filter({ hasText: 'gallras omedelbart' });
+  await expect(spam).toContainText('AL Diarieföring och gallring');
+  await expect(plan.getByRole('row').filter({ hasText: 'gallras efter 6 månader' })).toContainText('NY Diarieföring');
+  // The registers the server keeps: snapshot, disclosure, package.
+  await expect(page.getByRole('region', { name: 'Periodiska uttag', exact: true }).getByRole('row').filter({ hasText: 'testvikskommun' })).toContainText('periodiskt uttag.pdf');
+  await expect(page.getByRole('region', { name: 'Utlämnanden', exact: true }).getByRole('row').filter({ hasText: 'KS 2026/0412' })).toContainText('Lokaltidningen');
+  await expect(page.getByRole('region', { name: 'Arkivpaket', exact: true }).getByRole('row').filter({ hasText: 'testvikskommun' })).toContainText('2026-11-01 – 2026-11-19');
+  await screen(page, 'arkiv', info);
+
+  // Spärrar: a hold on the account with a reason, then released with one.
+  const holds = page.getByRole('region', { name: 'Spärrar', exact: true });
+  await expect(holds.getByText('Inga spärrar gäller.')).toBeVisible();
+  await holds.getByLabel('Vad spärras').selectOption('account');
+  await holds.getByLabel('Konto', { exact: true }).selectOption('testvikskommun');
+  await holds.getByLabel('Skäl', { exact: true }).fill('Begäran om utlämnande, KS 2026/0412');
+  await holds.getByRole('button', { name: 'Lägg spärr' }).click();
+  await expect(holds.getByText('Konto testvikskommun är spärrat mot gallring.')).toBeVisible();
+  const held = holds.getByRole('row').filter({ hasText: 'Konto testvikskommun' });
+  await expect(held).toContainText('Begäran om utlämnande, KS 2026/0412');
+  await expect(held.getByText('Gäller', { exact: true })).toBeVisible();
+  await screen(page, 'arkiv-sparr', info);
+  await held.getByLabel(/Skäl att häva spärren/).fill('Utlämnat');
+  await held.getByRole('button', { name: /Häv/ }).click();
+  await expect(holds.getByText('Spärren på Konto testvikskommun är hävd.')).toBeVisible();
+  await expect(holds.getByText('Inga spärrar gäller.')).toBeVisible();
+  await holds.getByLabel('Visa hävda spärrar också').check();
+  await expect(holds.getByRole('row').filter({ hasText: 'Konto testvikskommun' })).toContainText('Utlämnat');
+
+  // Gallringar: run 1's protokoll, and the platform run proposed under four eyes.
+  const culls = page.getByRole('region', { name: 'Gallringar', exact: true });
+  await culls.getByRole('button', { name: 'Visa protokoll för körning 1', exact: true }).click();
+  const proto = page.getByRole('region', { name: 'Gallringsprotokoll 1', exact: true });
+  await expect(proto).toContainText('Gallrat av');
+  await expect(proto).toContainText('seed');
+  await expect(proto).toContainText('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  await expect(proto).toContainText('Inget gallrades i körningen.');
+  await culls.getByRole('button', { name: 'Visa protokoll för körning 1 på plattformen' }).click();
+  const pproto = page.getByRole('region', { name: 'Gallringsprotokoll på plattformen 1', exact: true });
+  await expect(pproto).toContainText('facebook/testvikskommun');
+  await expect(pproto).toContainText('Föreslagen');
+  await screen(page, 'arkiv-protokoll', info);
+  await proto.getByRole('button', { name: /Stäng/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('region', { name: 'Gallringsprotokoll 1', exact: true })).toHaveCount(0);
+  // On a phone the tables scroll inside their own regions; the page does not.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByRole('navigation', { name: 'Huvudmeny' })).toBeHidden();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screen(page, 'telefon-arkiv', info);
+  await logout(page);
+});
+
 test('on a phone: the menu folds away and the inbox fits the screen', async ({ browser }, info) => {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'sv-SE', timezoneId: 'Europe/Stockholm' });
   const page = await ctx.newPage();
