@@ -11,6 +11,7 @@
 #include "records/cull.h"
 #include "records/holds.h"
 #include "records/platcull.h"
+#include "records/platcull_view.h"
 #include "records/retention.h"
 #include "store/blob.h"
 
@@ -124,19 +125,6 @@ static int cmd_retention_load(struct cli_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
-static json_t *rule_json(const struct retention_rule *r, enum records_class c, const char *acc)
-{
-	char text[80];
-
-	retention_rule_text(r, text, sizeof(text));
-	return json_pack("{s:s,s:s,s:s,s:s,s:o,s:b,s:I,s:s}", "class", retention_class_name(c),
-	                 "label", retention_class_label(c), "account", acc, "rule", text, "months",
-	                 r->set && r->action == RETAIN_AFTER ? json_integer(r->months)
-	                                                     : json_null(),
-	                 "archive_first", r->archive_first, "line", (json_int_t)r->line, "source",
-	                 r->set ? r->source : "not in the plan: kept");
-}
-
 static void print_rules(const struct retention_rule *rules, int org_level)
 {
 	char text[80];
@@ -213,20 +201,7 @@ static int cmd_retention_show(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json) {
-		json_t *rules = json_array();
-
-		for (int k = 0; k < RC_COUNT; k++)
-			json_array_append_new(rules,
-			                      rule_json(&p.org[k], (enum records_class)k, "-"));
-		for (size_t i = 0; i < p.n_accounts; i++)
-			for (int k = 0; k < RC_COUNT; k++)
-				if (p.accounts[i].rules[k].set)
-					json_array_append_new(rules,
-					                      rule_json(&p.accounts[i].rules[k],
-					                                (enum records_class)k,
-					                                p.accounts[i].ref));
-		cli_print_json(json_pack("{s:I,s:s,s:s,s:o}", "version", (json_int_t)p.version,
-		                         "name", p.name, "sha256", p.sha256, "rules", rules));
+		cli_print_json(retention_plan_json(&p));
 	} else {
 		printf("retention plan version %lld%s%s (sha256 %s)\n", (long long)p.version,
 		       p.name[0] ? ": " : "", p.name, p.sha256);
@@ -662,13 +637,7 @@ static int print_platcull_run(void *arg, const struct platcull_run_row *r)
 	char a[CALENDAR_ISO_LEN], b[CALENDAR_ISO_LEN];
 
 	if (ctx->json) {
-		cli_print_json(json_pack("{s:I,s:I,s:s,s:I,s:o,s:s,s:s?,s:o,s:s?}", "run",
-		                         (json_int_t)r->id, "account_id", (json_int_t)r->account_id,
-		                         "state", r->state, "months", (json_int_t)r->months,
-		                         "as_of", calendar_json_local(r->as_of), "proposed_by",
-		                         r->proposed_by, "confirmed_by", r->confirmed_by,
-		                         "finished_at", calendar_json_local(r->finished_at),
-		                         "list_sha256", r->list_sha256));
+		cli_print_json(platcull_view_json(r));
 		return 0;
 	}
 	printf("%-4lld %-9s %-8lld %-11s %-12s %-12s %-25s %s\n", (long long)r->id, r->state,
