@@ -17,10 +17,10 @@
 #include <string.h>
 
 #define GRAPH_FEED_FIELDS                                                                          \
-	"id,message,created_time,updated_time,from,permalink_url,status_type,is_hidden,"           \
-	"attachments,comments.limit(100){id,message,created_time,from,permalink_url,is_hidden,"    \
-	"parent,attachment,comments.limit(100){id,message,created_time,from,permalink_url,"        \
-	"is_hidden,parent,attachment}}"
+	"id,message,created_time,updated_time,from{id,name,picture},permalink_url,status_type,"    \
+	"is_hidden,attachments,comments.limit(100){id,message,created_time,from,permalink_url,"    \
+	"is_hidden,parent,attachment,comments.limit(100){id,message,created_time,from,"            \
+	"permalink_url,is_hidden,parent,attachment}}"
 #define GRAPH_MEDIA_FIELDS                                                                         \
 	"id,caption,media_type,media_url,permalink,timestamp,username,owner,children{id,"          \
 	"media_type,media_url},comments.limit(100){id,text,timestamp,username,from,hidden,"        \

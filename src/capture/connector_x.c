@@ -16,7 +16,8 @@
 
 #define X_TWEET_FIELDS                                                                             \
 	"tweet.fields=created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets," \
-	"edit_history_tweet_ids,entities&expansions=author_id&user.fields=username,description"
+	"edit_history_tweet_ids,entities&expansions=author_id&user.fields=username,description,"   \
+	"profile_image_url"
 
 /* ---- X API v2: the user's tweets and the conversations they start ---- */
 

@@ -258,11 +258,13 @@ static void the_migration_rebuilds_the_index(void)
 	CHECK_INT(store_exec(fx.s, "INSERT INTO item_fts (item_fts) VALUES ('delete-all')", &e),
 	          KV_OK);
 	CHECK_INT(search(&fx, "badplats", &f), 0);
-	/* The rebuild and the (idempotent) one-item-per-platform-id trigger are
-	 * the last two migrations: run them again. */
+	/* The rebuild, the (idempotent) one-item-per-platform-id trigger and
+	 * the profile pictures' table are the last three migrations: run them
+	 * again (the table dropped first, the step creates it). */
 	CHECK_INT(store_exec(fx.s,
 	                     "DELETE FROM schema_migrations WHERE version >"
-	                     " (SELECT MAX(version) - 2 FROM schema_migrations)",
+	                     " (SELECT MAX(version) - 3 FROM schema_migrations);"
+	                     "DROP TABLE profile_picture",
 	                     &e),
 	          KV_OK);
 	store_free(fx.s);
