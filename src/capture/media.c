@@ -122,9 +122,8 @@ int capture_media_fetch(struct store *s, int64_t org, int64_t limit, const struc
 		struct fetch_result res;
 		struct err ferr = {0};
 		char sha[HASH_SHA256_HEX_LEN + 1];
-		int frc;
-
 		const char *type = NULL;
+		int frc;
 
 		if (!fetch_url_secure(c.v[i].url)) {
 			rc = record(s, &c.v[i], NULL, 0, NULL,

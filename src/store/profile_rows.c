@@ -68,23 +68,54 @@ static int insert(struct store *s, int64_t account_id, const char *url, const ch
 	return rc < 0 ? rc : KV_OK;
 }
 
+/* The length of url without its query and fragment. */
+static size_t url_base_len(const char *url)
+{
+	return strcspn(url, "?#");
+}
+
 int profile_row_note(struct store *s, int64_t account_id, const char *url, const char *noted_by,
                      int64_t now, int64_t *out_id, struct err *err)
 {
-	static const char sql[] = "SELECT url FROM profile_picture WHERE account_id = ?"
-	                          " ORDER BY id DESC LIMIT 1";
+	static const char sql[] = "SELECT id, url, sha256 IS NULL FROM profile_picture"
+	                          " WHERE account_id = ? ORDER BY id DESC LIMIT 1";
 	struct store_stmt *st = NULL;
-	int rc = store_cached(s, &st, sql, err), same = 0;
+	int rc = store_cached(s, &st, sql, err), same = 0, fresher = 0;
+	int64_t id = 0;
 
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, account_id);
 	rc = store_step(st, err);
-	if (rc == 1)
-		same = strcmp(store_col_text(st, 0), url) == 0;
+	if (rc == 1) {
+		const char *had = store_col_text(st, 1);
+		size_t n = url_base_len(url);
+
+		id = store_col_int(st, 0);
+		same = strcmp(had, url) == 0;
+		/* The same file under a newly signed URL (Graph's CDN signs its
+		 * picture URLs with an expiry in the query): the same picture. A
+		 * pending one takes the fresher URL, so its fetch does not meet
+		 * an expired signature. */
+		if (!same && n == url_base_len(had) && strncmp(had, url, n) == 0) {
+			same = 1;
+			fresher = (int)store_col_int(st, 2);
+		}
+	}
 	store_reset(st);
 	if (rc < 0)
 		return rc;
+	if (same && fresher) {
+		rc = store_prepare(s, &st, "UPDATE profile_picture SET url = ? WHERE id = ?", err);
+		if (rc)
+			return rc;
+		store_bind_text(st, 1, url);
+		store_bind_int(st, 2, id);
+		rc = store_run(st, err);
+		store_stmt_free(st);
+		if (rc)
+			return rc;
+	}
 	if (same)
 		return 0;
 	rc = insert(s, account_id, url, noted_by, now, NULL, 0, NULL, out_id, err);

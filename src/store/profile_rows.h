@@ -35,7 +35,10 @@ typedef int (*profile_fn)(void *ctx, const struct profile_row *p);
 
 /* Notes url as account's picture unless the newest row of the account has
  * that URL already (the same picture): 1 with the new row's id in *out_id
- * (may be NULL), 0 when nothing changed, a negative KV_E* on failure. */
+ * (may be NULL), 0 when no row was added, a negative KV_E* on failure. A
+ * URL that differs only in its query or fragment is the same picture
+ * (CDNs sign picture URLs with an expiry there); a newest row not fetched
+ * yet takes it as its URL. */
 int profile_row_note(struct store *s, int64_t account_id, const char *url, const char *noted_by,
                      int64_t now, int64_t *out_id, struct err *err);
 

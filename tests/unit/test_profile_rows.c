@@ -93,6 +93,22 @@ static void a_new_row_only_when_the_url_changes(void)
 	CHECK_STR(c.url[1], "https://p.example/b.jpg");
 	CHECK_INT(c.noted_at[2], 100);
 	CHECK_INT(each(&fx, fx.x).n, 1);
+	/* A newly signed URL of the same file (only the query differs) is the
+	 * same picture; while it is pending it takes the fresher URL. */
+	CHECK_INT(note(&fx, fx.x, "https://p.example/a.jpg?oh=1&oe=2", 600), 0);
+	c = each(&fx, fx.x);
+	CHECK_INT(c.n, 1);
+	CHECK_STR(c.url[0], "https://p.example/a.jpg?oh=1&oe=2");
+	CHECK_INT(c.noted_at[0], 500);
+	/* Once fetched the row keeps the URL it was fetched from. */
+	{
+		struct err e = {0};
+
+		CHECK_INT(store_exec(fx.s, "UPDATE profile_picture SET sha256 = 'aa'", &e), KV_OK);
+	}
+	CHECK_INT(note(&fx, fx.x, "https://p.example/a.jpg?oh=3&oe=4", 700), 0);
+	CHECK_STR(each(&fx, fx.x).url[0], "https://p.example/a.jpg?oh=1&oe=2");
+	CHECK(note(&fx, fx.x, "https://p.example/c.jpg?oh=3&oe=4", 800) > 0);
 	store_free(fx.s);
 }
 
