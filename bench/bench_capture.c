@@ -164,7 +164,7 @@ int main(void)
 
 	{
 		long parsed = 0;
-		struct item_sink sink = {count_item, NULL, NULL, &parsed, NULL};
+		struct item_sink sink = {count_item, NULL, NULL, &parsed, NULL, NULL};
 
 		f = fopen(corpus, "rb");
 		t0 = now_s();

@@ -59,7 +59,18 @@ static inline int fuzz_skip(void *ctx, const char *what, const char *reason, str
 	return 0;
 }
 
-static const struct item_sink fuzz_sink = {fuzz_item, fuzz_event, fuzz_skip, NULL, NULL};
+/* A profile picture has an author and a non-empty URL. */
+static inline int fuzz_picture(void *ctx, const struct item *it, const char *url, struct err *err)
+{
+	(void)ctx;
+	(void)err;
+	if (!it || !it->author_id || !url || !*url)
+		abort();
+	return 0;
+}
+
+static const struct item_sink fuzz_sink = {fuzz_item, fuzz_event, fuzz_skip,
+                                           NULL,      NULL,       fuzz_picture};
 
 /* The stricter contract of the Meta parsers (Graph, webhook, export): every
  * media entry names an id or a url, and every event a non-empty id. Other
@@ -81,8 +92,8 @@ static inline int fuzz_event_strict(void *ctx, const struct item_event *ev, stru
 	return 0;
 }
 
-static const struct item_sink fuzz_sink_strict = {fuzz_item_strict, fuzz_event_strict, fuzz_skip,
-                                                  NULL, NULL};
+static const struct item_sink fuzz_sink_strict = {
+        fuzz_item_strict, fuzz_event_strict, fuzz_skip, NULL, NULL, fuzz_picture};
 
 /* A failed parse must say why. */
 static inline void fuzz_check_err(int rc, const struct err *e)

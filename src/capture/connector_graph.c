@@ -17,8 +17,8 @@
 #include <string.h>
 
 #define GRAPH_FEED_FIELDS                                                                          \
-	"id,message,created_time,updated_time,from,permalink_url,status_type,is_hidden,"           \
-	"attachments,shares,reactions.limit(0).summary(total_count),"                              \
+	"id,message,created_time,updated_time,from{id,name,picture},permalink_url,status_type,"    \
+	"is_hidden,attachments,shares,reactions.limit(0).summary(total_count),"                    \
 	"comments.limit(100).summary(true){id,message,created_time,from,permalink_url,is_hidden,"  \
 	"parent,attachment,comments.limit(100){id,message,created_time,from,permalink_url,"        \
 	"is_hidden,parent,attachment}}"

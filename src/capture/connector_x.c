@@ -17,7 +17,7 @@
 #define X_TWEET_FIELDS                                                                             \
 	"tweet.fields=created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets," \
 	"edit_history_tweet_ids,entities,public_metrics&expansions=author_id&user.fields="         \
-	"username,description"
+	"username,description,profile_image_url"
 
 /* ---- X API v2: the user's tweets and the conversations they start ---- */
 

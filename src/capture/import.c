@@ -9,6 +9,7 @@
 #include "store/house_rules_rows.h"
 #include "store/items.h"
 #include "store/media_rows.h"
+#include "store/profile_rows.h"
 #include "store/reach_rows.h"
 #include "store/register_rows.h"
 #include "store/store.h"
@@ -310,12 +311,46 @@ static int sink_about(void *ctx, const struct item *it, const char *text, struct
 	return rc ? err_prefix(err, "%s: ", run->name) : KV_OK;
 }
 
+/* The account's profile picture as captured: noted (to be fetched by
+ * capture/media) only when its URL differs from the newest noted, so a new
+ * picture makes a new row and the old ones stay as history. */
+static int sink_picture(void *ctx, const struct item *it, const char *url, struct err *err)
+{
+	struct import_run *run = ctx;
+	struct account_info *a = NULL;
+	int rc = resolve_account(run, it->platform, it->account_ref, &a, err);
+
+	/* A picture alone (a page object) names no account the register knows:
+	 * passed over like the object itself, not a failure of the source. */
+	if (rc == KV_EINVAL) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "%.150s", err->msg);
+		note_skip(run->r, "profile picture", why);
+		err_clear(err);
+		return KV_OK;
+	}
+	/* Another author's picture is not the account's. */
+	if (!rc && !is_upprattad(it, a))
+		return KV_OK;
+	if (!rc && strlen(url) > 2048) {
+		note_skip(run->r, "profile picture", "its URL is longer than 2048 bytes");
+		return KV_OK;
+	}
+	if (!rc)
+		rc = profile_row_note(run->s, a->id, url, run->o->actor ? run->o->actor : "capture",
+		                      run->now, NULL, err);
+	if (rc == 1)
+		run->r->pictures++;
+	return rc < 0 ? err_prefix(err, "%s: ", run->name) : KV_OK;
+}
+
 int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f, const char *name,
                           struct import_report *out, struct err *err)
 {
 	struct import_report r = {0};
 	struct import_run run = {.s = s, .o = o, .r = &r, .name = name};
-	struct item_sink sink = {sink_item, sink_event, sink_skip, &run, sink_about};
+	struct item_sink sink = {sink_item, sink_event, sink_skip, &run, sink_about, sink_picture};
 	struct stat st;
 	char *after = NULL;
 	int rc;
@@ -346,10 +381,12 @@ int capture_import_stream(struct store *s, const struct import_opts *o, FILE *f,
 		        "updated", (json_int_t)r.updated, "unchanged", (json_int_t)r.unchanged,
 		        "skipped", (json_int_t)r.skipped, "events", (json_int_t)r.events);
 
+		if (r.pictures)
+			json_object_set_new(counts, "pictures", json_integer(r.pictures));
 		after = json_dumps(counts, JSON_COMPACT);
 		json_decref(counts);
 		/* A run that changed nothing leaves no trace in the audit log. */
-		if (r.new_items || r.updated || r.events)
+		if (r.new_items || r.updated || r.events || r.pictures)
 			rc = audit_append(s, NULL, o->org, o->actor, "capture.import", "source",
 			                  name, NULL, after, err);
 		free(after);

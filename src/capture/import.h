@@ -26,6 +26,7 @@ struct import_report {
 	int64_t screened; /* inkommen item versions screened */
 	int64_t flagged;  /* of those, how many had a flagged category */
 	int64_t bytes;    /* size of the source, when known */
+	int64_t pictures; /* new profile pictures of the accounts noted (to be fetched) */
 	enum parse_format format;
 	struct {
 		char what[200];

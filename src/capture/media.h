@@ -22,9 +22,10 @@ struct store;
 #define MEDIA_MAX_ATTEMPTS 3
 
 struct media_report {
-	int64_t fetched;
+	int64_t fetched; /* media and profile pictures */
 	int64_t failed;
 	int64_t bytes;
+	int64_t pictures; /* of the fetched, the accounts' profile pictures */
 };
 
 /* How media are fetched: the HTTP client's settings and where from. */
@@ -40,7 +41,10 @@ struct media_conf {
  * out is then untouched. */
 int capture_media_conf_load(struct media_conf *out, const struct config *cfg, struct err *err);
 
-/* Fetches up to limit pending media of org into the blob store. Each
+/* Fetches up to limit pending profile pictures (store/profile_rows; first)
+ * and media of org into the blob store, under the same rules: https only,
+ * public addresses, MEDIA_MAX_BYTES, MEDIA_MAX_ATTEMPTS. A profile picture
+ * must be an image (blob_image_type) or it counts as failed. Each
  * outcome is committed on its own, so an interrupted run keeps what it got.
  * Failures of single media (a refused address among them) are counted and
  * noted on the medium with their error, not returned. conf may be NULL (the

@@ -34,6 +34,7 @@ struct graph {
 	struct meta_run r;
 	const char *account_ref; /* as the caller gave it; may be NULL */
 	enum ghint hint;
+	json_t *noted; /* authors whose picture was offered, owned */
 };
 
 /* Keys left out of an item's evidence copy: they hold its children, which
@@ -349,6 +350,48 @@ static int children(struct graph *g, const json_t *o, const char *key, const str
 
 /* Emits it with a's links and media and o's own JSON (without its children)
  * as evidence; *raw receives that JSON, for the caller to free. */
+/* A picture field: {"data": {"url": ...}} as Graph gives it (the string
+ * of older API versions tolerated) into *url (borrowed, NULL when absent). */
+static int picture_url(struct graph *g, const json_t *o, const char **url)
+{
+	struct meta_run *r = &g->r;
+	json_t *v = json_object_get(o, "picture"), *data = NULL;
+	int rc;
+
+	*url = NULL;
+	if (json_is_string(v)) {
+		*url = json_string_value(v);
+		return KV_OK;
+	}
+	if ((rc = parse_meta_object(r, o, "picture", &v)) ||
+	    (rc = parse_meta_object(r, v, "data", &data)))
+		return rc;
+	return parse_meta_str(r, data, "url", url);
+}
+
+/* The picture of the author (o's from.picture, or the page's own picture
+ * when o is the page) once per author and response, offered only when the
+ * author may be the account; the sink keeps it when the author is. */
+static int emit_picture(struct graph *g, const struct item *it, const json_t *o)
+{
+	const char *url = NULL;
+	int rc;
+
+	if (!g->r.sink->picture || !it->author_id || it->author_is_account == 0)
+		return KV_OK;
+	if (!g->noted)
+		g->noted = json_object();
+	if (!g->noted)
+		return parse_meta_fail(&g->r, KV_ENOMEM, "out of memory");
+	if (json_object_get(g->noted, it->author_id))
+		return KV_OK;
+	rc = picture_url(g, o, &url);
+	if (rc || !url || !*url)
+		return rc;
+	json_object_set_new(g->noted, it->author_id, json_true());
+	return g->r.sink->picture(g->r.sink->ctx, it, url, g->r.err);
+}
+
 static int emit_attached(struct meta_run *r, struct item *it, const struct meta_attach *a,
                          const json_t *o, char **raw)
 {
@@ -396,7 +439,7 @@ static int fb_post(struct graph *g, const json_t *o)
 	it.author_is_account =
 	        it.author_id && it.account_ref ? strcmp(it.author_id, it.account_ref) == 0 : -1;
 	it.state = parse_meta_true(o, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
-	if ((rc = emit_attached(r, &it, &a, o, &raw)))
+	if ((rc = emit_attached(r, &it, &a, o, &raw)) || (rc = emit_picture(g, &it, from)))
 		goto out;
 	child.parent_id = id;
 	child.root_id = id;
@@ -462,7 +505,7 @@ static int fb_comment(struct graph *g, const json_t *o, const struct gparent *p)
 	it.author_is_account =
 	        it.author_id && it.account_ref ? strcmp(it.author_id, it.account_ref) == 0 : -1;
 	it.state = parse_meta_true(o, "is_hidden") ? ITEM_HIDDEN : ITEM_VISIBLE;
-	if ((rc = emit_attached(r, &it, &a, o, &raw)))
+	if ((rc = emit_attached(r, &it, &a, o, &raw)) || (rc = emit_picture(g, &it, from)))
 		goto out;
 	child.parent_id = id;
 	child.root_id = it.root_id;
@@ -739,8 +782,27 @@ static int one_object(struct graph *g, const json_t *o)
 	default:
 		break;
 	}
-	if (parse_meta_id(&g->r, o, "id", num, &id) || !id)
+	if (parse_meta_id(&g->r, o, "id", num, &id) || !id) {
 		id = g->r.path[0] ? g->r.path : "graph object";
+	} else if (json_object_get(o, "picture") &&
+	           (!g->account_ref || strcmp(g->account_ref, id) == 0)) {
+		/* The page itself (/{page-id}?fields=name,picture): not an item,
+		 * but its picture is the account's when the page is. */
+		struct item page = {0};
+		int rc;
+
+		page.platform = "facebook";
+		page.platform_id = id;
+		page.account_ref = id;
+		page.author_id = id;
+		page.author_name = json_string_value(json_object_get(o, "name"));
+		page.author_is_account = g->account_ref ? 1 : -1;
+		page.text = "";
+		page.source = "graph";
+		rc = emit_picture(g, &page, o);
+		if (rc)
+			return rc;
+	}
 	return parse_meta_skip(&g->r, id,
 	                       "not a post, comment or media (pages, insights, users and other "
 	                       "objects are not captured)");
@@ -816,6 +878,7 @@ int parse_graph(const char *data, size_t len, const char *name, const char *acco
 		                     "not a Graph API response: expected 'data', 'id' or 'error'");
 	}
 out:
+	json_decref(g.noted);
 	json_decref(root);
 	return rc;
 }

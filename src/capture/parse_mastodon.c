@@ -145,17 +145,18 @@ static int collect_media(struct run *r, const json_t *st, const char *where,
 	return rc;
 }
 
-/* The author's note (the profile text, HTML) once per author and document:
- * the same note rides along with each of their statuses. The sink keeps it
- * when the author is the account. */
+/* The author's note (the profile text, HTML) and avatar (the profile
+ * picture's URL) once per author and document: the same account rides
+ * along with each of their statuses. The sink keeps them when the author
+ * is the account. */
 static int emit_about(struct run *r, const struct item *it, const json_t *account,
                       const char *where)
 {
-	const char *note = NULL;
+	const char *note = NULL, *avatar = NULL;
 	char *text = NULL;
 	int rc;
 
-	if (!r->sink->about || !it->author_id)
+	if ((!r->sink->about && !r->sink->picture) || !it->author_id)
 		return KV_OK;
 	if (!r->noted)
 		r->noted = json_object();
@@ -165,12 +166,17 @@ static int emit_about(struct run *r, const struct item *it, const json_t *accoun
 		return KV_OK;
 	json_object_set_new(r->noted, it->author_id, json_true());
 	rc = parse_json_str(account, "note", 0, &note, r->name, where, r->err);
-	if (rc || !note || !*note)
-		return rc;
-	rc = parse_text_html(&text, note, strlen(note), NULL, r->name, where, "account.note",
-	                     r->err);
-	if (!rc && *text)
+	if (!rc)
+		rc = parse_json_str(account, "avatar", 0, &avatar, r->name, where, r->err);
+	if (!rc && (!avatar || !*avatar))
+		rc = parse_json_str(account, "avatar_static", 0, &avatar, r->name, where, r->err);
+	if (!rc && r->sink->about && note && *note)
+		rc = parse_text_html(&text, note, strlen(note), NULL, r->name, where,
+		                     "account.note", r->err);
+	if (!rc && text && *text)
 		rc = r->sink->about(r->sink->ctx, it, text, r->err);
+	if (!rc && r->sink->picture && avatar && *avatar)
+		rc = r->sink->picture(r->sink->ctx, it, avatar, r->err);
 	free(text);
 	return rc;
 }

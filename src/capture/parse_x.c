@@ -716,16 +716,18 @@ static int same_account(const char *ref, const char *id, const char *username)
 	return (id && strcmp(ref, id) == 0) || (username && strcasecmp(ref, username) == 0);
 }
 
-/* The author's profile text (includes.users description) once per author
- * and response; the sink keeps it when the author is the account. */
+/* The author's profile text (includes.users description) and picture
+ * (profile_image_url) once per author and response; the sink keeps them
+ * when the author is the account. */
 static int emit_api_about(struct api *a, const struct item *it)
 {
 	const json_t *u = find_by(a->users, "id", it->author_id);
 	const char *desc = json_string_value(json_object_get(u, "description"));
-	char *clean;
+	const char *pic = json_string_value(json_object_get(u, "profile_image_url"));
+	char *clean = NULL;
 	int rc = KV_OK;
 
-	if (!a->sink->about || !desc || !*desc)
+	if (!u || (!a->sink->about && !a->sink->picture))
 		return KV_OK;
 	if (!a->noted)
 		a->noted = json_object();
@@ -734,12 +736,16 @@ static int emit_api_about(struct api *a, const struct item *it)
 	if (json_object_get(a->noted, it->author_id))
 		return KV_OK;
 	json_object_set_new(a->noted, it->author_id, json_true());
-	clean = unescape_text(desc);
-	if (!clean)
-		return err_set(a->err, KV_ENOMEM, "%s: out of memory", a->name);
-	if (*clean)
-		rc = a->sink->about(a->sink->ctx, it, clean, a->err);
-	free(clean);
+	if (a->sink->about && desc && *desc) {
+		clean = unescape_text(desc);
+		if (!clean)
+			return err_set(a->err, KV_ENOMEM, "%s: out of memory", a->name);
+		if (*clean)
+			rc = a->sink->about(a->sink->ctx, it, clean, a->err);
+		free(clean);
+	}
+	if (!rc && a->sink->picture && pic && *pic)
+		rc = a->sink->picture(a->sink->ctx, it, pic, a->err);
 	return rc;
 }
 

@@ -18,6 +18,7 @@ struct run {
 	const char *account_ref;
 	const struct item_sink *sink;
 	struct err *err;
+	json_t *noted; /* authors whose picture was offered, owned */
 };
 
 /* Where the comment sits, as the enclosing thread says. */
@@ -43,6 +44,29 @@ static int hidden_status(const char *st)
 {
 	return st && (strcmp(st, "heldForReview") == 0 || strcmp(st, "likelySpam") == 0 ||
 	              strcmp(st, "rejected") == 0);
+}
+
+/* The author's picture (authorProfileImageUrl) once per author and
+ * response, offered only when the author may be the channel itself; the
+ * sink keeps it when the author is the account. */
+static int emit_picture(struct run *r, const struct item *it, const json_t *snip, const char *where)
+{
+	const char *url = NULL;
+	int rc;
+
+	if (!r->sink->picture || !it->author_id || it->author_is_account == 0)
+		return KV_OK;
+	if (!r->noted)
+		r->noted = json_object();
+	if (!r->noted)
+		return err_set(r->err, KV_ENOMEM, "%s: out of memory", r->name);
+	if (json_object_get(r->noted, it->author_id))
+		return KV_OK;
+	json_object_set_new(r->noted, it->author_id, json_true());
+	rc = parse_json_str(snip, "authorProfileImageUrl", 0, &url, r->name, where, r->err);
+	if (!rc && url && *url)
+		rc = r->sink->picture(r->sink->ctx, it, url, r->err);
+	return rc;
 }
 
 static int emit_comment(struct run *r, const json_t *c, const struct thread_ctx *t,
@@ -179,6 +203,8 @@ static int emit_comment(struct run *r, const json_t *c, const struct thread_ctx 
 	raw = parse_json_raw(c);
 	it.raw_json = raw;
 	rc = r->sink->item(r->sink->ctx, &it, r->err);
+	if (!rc)
+		rc = emit_picture(r, &it, snip, w);
 out:
 	free(html_text);
 	free(raw);
@@ -239,7 +265,7 @@ static int emit_thread(struct run *r, const json_t *th, const char *where)
 int parse_youtube(const char *data, size_t len, const char *name, const char *account_ref,
                   const struct item_sink *sink, struct err *err)
 {
-	struct run r = {name ? name : "input", account_ref, sink, err};
+	struct run r = {name ? name : "input", account_ref, sink, err, NULL};
 	json_t *root = NULL, *items;
 	const char *kind;
 	int rc, threads;
@@ -290,6 +316,7 @@ int parse_youtube(const char *data, size_t len, const char *name, const char *ac
 			rc = emit_comment(&r, json_array_get(items, i), NULL, w);
 	}
 out:
+	json_decref(r.noted);
 	json_decref(root);
 	return rc;
 }

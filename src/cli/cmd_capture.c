@@ -74,11 +74,12 @@ static void import_done(void *arg, const struct ingest_source *src, const struct
 			                      json_pack("{s:s,s:s}", "what", r->skips[k].what,
 			                                "reason", r->skips[k].reason));
 		cli_print_json(json_pack(
-		        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "file", src->path, "new",
+		        "{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "file", src->path, "new",
 		        (json_int_t)r->new_items, "updated", (json_int_t)r->updated, "unchanged",
 		        (json_int_t)r->unchanged, "skipped", (json_int_t)r->skipped, "events",
 		        (json_int_t)r->events, "screened", (json_int_t)r->screened, "flagged",
-		        (json_int_t)r->flagged, "skips", skips));
+		        (json_int_t)r->flagged, "pictures", (json_int_t)r->pictures, "skips",
+		        skips));
 	} else {
 		printf("%s: %lld new, %lld updated, %lld unchanged, %lld skipped, %lld "
 		       "events; %lld screened, %lld flagged\n",
@@ -500,12 +501,13 @@ static int cmd_media_fetch(struct cli_ctx *ctx, int argc, char **argv)
 	if (code)
 		return cli_fail(ctx, code);
 	if (ctx->json)
-		cli_print_json(json_pack("{s:I,s:I,s:I}", "fetched", (json_int_t)r.fetched,
+		cli_print_json(json_pack("{s:I,s:I,s:I,s:I}", "fetched", (json_int_t)r.fetched,
 		                         "failed", (json_int_t)r.failed, "bytes",
-		                         (json_int_t)r.bytes));
+		                         (json_int_t)r.bytes, "pictures", (json_int_t)r.pictures));
 	else
-		printf("%lld media fetched (%lld bytes), %lld failed\n", (long long)r.fetched,
-		       (long long)r.bytes, (long long)r.failed);
+		printf("%lld media fetched (%lld bytes; %lld profile pictures), %lld failed\n",
+		       (long long)r.fetched, (long long)r.bytes, (long long)r.pictures,
+		       (long long)r.failed);
 	return r.failed ? 3 : 0;
 }
 

@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/time.h"
+#include "registry/account_picture.h"
 #include "registry/registry.h"
 #include "store/register_rows.h"
 #include "store/store.h"
@@ -613,6 +614,79 @@ static int cmd_account_show(struct cli_ctx *ctx, int argc, char **argv)
 	return code ? cli_fail(ctx, code) : 0;
 }
 
+static void print_picture(const char *label, json_t *p)
+{
+	printf("%s %s (%s, %s, %lld bytes, noted %s by %s)\n", label,
+	       json_string_value(json_object_get(p, "sha256")),
+	       json_string_value(json_object_get(p, "source")),
+	       json_is_string(json_object_get(p, "content_type"))
+	               ? json_string_value(json_object_get(p, "content_type"))
+	               : "?",
+	       (long long)json_integer_value(json_object_get(p, "bytes")),
+	       json_string_value(json_object_get(p, "noted_at")),
+	       json_string_value(json_object_get(p, "noted_by")));
+}
+
+static int cmd_account_picture(struct cli_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {{"file", required_argument, NULL, 'f'}, {0}};
+	const char *file = NULL;
+	struct op_ctx op;
+	json_t *j = NULL, *v;
+	struct buf b;
+	size_t i;
+	int c, code;
+
+	opts_reset();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f')
+			file = optarg;
+		else
+			return cli_bad_option(ctx, ctx->cmd, argc, argv);
+	}
+	if (argc - optind != 1)
+		return cli_usage(ctx, ctx->cmd, "give exactly one account (ID or HANDLE)");
+	buf_init(&b, 0);
+	code = file ? cli_read_file(ctx, file, "--file", &b, ACCOUNT_PICTURE_MAX) : 0;
+	if (!code)
+		code = cli_op(ctx, &op);
+	if (!code && file)
+		code = account_picture_set(&op, argv[optind], b.ptr ? b.ptr : "", b.len, file, &j,
+		                           &ctx->err);
+	else if (!code)
+		code = account_picture_list(&op, argv[optind], &j, &ctx->err);
+	buf_done(&b);
+	if (code)
+		return cli_fail(ctx, code);
+	if (ctx->json) {
+		cli_print_json(j);
+		return 0;
+	}
+	if (file)
+		printf("profile picture set for %s\n",
+		       json_string_value(json_object_get(j, "account")));
+	if (json_is_object(json_object_get(j, "current")))
+		print_picture("current:", json_object_get(j, "current"));
+	else
+		printf("no profile picture fetched for %s\n",
+		       json_string_value(json_object_get(j, "account")));
+	json_array_foreach(json_object_get(j, "pictures"), i, v)
+	{
+		if (json_is_string(json_object_get(v, "sha256")))
+			continue;
+		printf("pending: %s (noted %s, %lld attempts%s%s)\n",
+		       json_string_value(json_object_get(v, "source")),
+		       json_string_value(json_object_get(v, "noted_at")),
+		       (long long)json_integer_value(json_object_get(v, "attempts")),
+		       json_is_string(json_object_get(v, "error")) ? ": " : "",
+		       json_is_string(json_object_get(v, "error"))
+		               ? json_string_value(json_object_get(v, "error"))
+		               : "");
+	}
+	json_decref(j);
+	return 0;
+}
+
 static int cmd_account_list(struct cli_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {{"status", required_argument, NULL, 's'}, {0}};
@@ -912,6 +986,8 @@ const struct cli_command cli_cmds_register[] = {
          "--no-admins removes them]",
          "change an account"},
         {"account", "show", cmd_account_show, "ID|HANDLE", "show an account"},
+        {"account", "picture", cmd_account_picture, "ID|HANDLE [--file PNG|JPEG]",
+         "set the account's profile picture from a file (or list the pictures known)"},
         {"account", "list", cmd_account_list, "[--status S]", "list accounts"},
         {"account", "activate", cmd_account_activate, "ID|HANDLE",
          "activate (refused while a mandatory check fails)"},

@@ -94,6 +94,13 @@ struct item_sink {
 	 * account itself, what it tells its visitors, read by the house rules
 	 * check. Given after the item, once per author and source. May be NULL. */
 	int (*about)(void *ctx, const struct item *it, const char *text, struct err *err);
+	/* The profile picture of the author of item it as the source shows it
+	 * (Mastodon's account avatar, X's profile_image_url, YouTube's
+	 * authorProfileImageUrl, Graph's from.picture or a page's picture):
+	 * the URL it can be fetched from. Given after the item, once per
+	 * author and source, only where the author may be the account (the
+	 * sink keeps it when the author is the account). May be NULL. */
+	int (*picture)(void *ctx, const struct item *it, const char *url, struct err *err);
 };
 
 const char *item_kind_name(enum item_kind k);

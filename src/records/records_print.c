@@ -8,6 +8,7 @@
 #include "store/blob.h"
 #include "store/items.h"
 #include "store/media_rows.h"
+#include "store/profile_rows.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -162,6 +163,72 @@ int records_print_images(struct render_doc *doc, struct store *s, int64_t org, i
 	}
 	if (n_added)
 		*n_added = c.n;
+	return rc;
+}
+
+struct picture {
+	int found;
+	char sha256[HASH_SHA256_HEX_LEN + 1];
+	char url[600];
+	int64_t noted_at;
+};
+
+static int on_picture(void *ctx, const struct profile_row *p)
+{
+	struct picture *c = ctx;
+
+	c->found = 1;
+	snprintf(c->sha256, sizeof(c->sha256), "%s", p->sha256);
+	snprintf(c->url, sizeof(c->url), "%s", p->url);
+	c->noted_at = p->noted_at;
+	return 1;
+}
+
+int records_print_profile_picture(struct render_doc *doc, struct store *s, int64_t account_id,
+                                  int64_t until, int *n_added, struct err *err)
+{
+	struct picture c = {0};
+	struct buf b;
+	struct err e = {0};
+	const char *mime = NULL;
+	char when[32], line[800];
+	int w, h, rc;
+
+	if (n_added)
+		*n_added = 0;
+	rc = profile_row_latest(s, account_id, until, on_picture, &c, err);
+	if (rc || !c.found)
+		return rc;
+	records_print_time(when, c.noted_at);
+	if (strcmp(c.url, PROFILE_SOURCE_FILE) == 0)
+		snprintf(line, sizeof(line), "Profilbild (satt för hand, noterad %s)", when);
+	else
+		snprintf(line, sizeof(line), "Profilbild (från %s, noterad %s)", c.url, when);
+	buf_init(&b, IMAGE_MAX);
+	if (blob_get(s, c.sha256, &b, IMAGE_MAX, &e) == KV_OK) {
+		mime = blob_image_type(b.ptr, b.len);
+		if (mime && strcmp(mime, "image/png") != 0 && strcmp(mime, "image/jpeg") != 0)
+			mime = NULL;
+		if (mime && render_doc_image_size(b.ptr, b.len, mime, &w, &h, &e) != KV_OK)
+			mime = NULL;
+	}
+	if (mime) {
+		rc = render_doc_image(doc, b.ptr, b.len, mime, line);
+		if (!rc && n_added)
+			*n_added = 1;
+	} else {
+		char note[900];
+
+		snprintf(note, sizeof(note), "[%s kan inte visas]", line);
+		rc = render_doc_paragraph(doc, RENDER_NOTE, note);
+	}
+	buf_done(&b);
+	if (rc) {
+		const char *msg;
+
+		render_doc_status(doc, &msg);
+		rc = err_set(err, rc, "printout: %s", msg);
+	}
 	return rc;
 }
 

@@ -39,6 +39,15 @@ int records_print_state_at(struct store *s, const struct records_item *it, int64
 int records_print_images(struct render_doc *doc, struct store *s, int64_t org, int64_t item_id,
                          int *n_added, struct err *err);
 
+/* Adds the account's profile picture as it was at instant until: the
+ * newest fetched one (store/profile_rows) noted before until, JPEG or PNG
+ * from the blob store, captioned with where it came from. *n_added (may be
+ * NULL) is 1 when an image was added. No picture adds nothing; one that
+ * cannot be shown (another type, an unreadable file) adds a note instead.
+ * Fails only on a store error. */
+int records_print_profile_picture(struct render_doc *doc, struct store *s, int64_t account_id,
+                                  int64_t until, int *n_added, struct err *err);
+
 /* SHA-256 (hex) and size of a file. KV_EIO. */
 int records_print_sha256_file(const char *path, char out[65], int64_t *bytes, struct err *err);
 

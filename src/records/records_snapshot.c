@@ -234,6 +234,12 @@ static int build_doc(struct render_doc *doc, const struct op_ctx *op, const stru
 	snprintf(line, sizeof(line), "%zu", t.n);
 	render_doc_kv(doc, "Poster", line);
 	render_doc_kv(doc, "Arkivbildare", org_name);
+	/* The account's profile picture as it was on the day (ap->end). */
+	rc = records_print_profile_picture(doc, op->store, r->v.id, ap->end, NULL, err);
+	if (rc) {
+		records_threads_done(&t);
+		return rc;
+	}
 	render_doc_paragraph(
 	        doc, RENDER_NOTE,
 	        ap->snapshot ? "Kontot så som det såg ut enligt det Kanalvakt har fångat: "

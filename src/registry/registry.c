@@ -799,6 +799,19 @@ int registry_account_get(const struct op_ctx *c, int64_t id, struct account_rec 
 	return KV_OK;
 }
 
+/* The current profile picture (null when none is fetched). */
+static json_t *picture_json(const struct account_rec *r)
+{
+	char at[TIME_ISO_LEN];
+
+	if (!r->picture_sha256)
+		return json_null();
+	time_format_utc(at, r->picture_noted_at);
+	return json_pack("{s:s,s:s,s:s,s:s?,s:I}", "sha256", r->picture_sha256, "source",
+	                 r->picture_source, "noted_at", at, "content_type", r->picture_type,
+	                 "bytes", (json_int_t)r->picture_bytes);
+}
+
 json_t *registry_account_json(const struct account_rec *r)
 {
 	json_t *admins = json_array(), *checklist = json_object();
@@ -811,7 +824,7 @@ json_t *registry_account_json(const struct account_rec *r)
 	/* "s?" gives null for a field not set. */
 	return json_pack(
 	        "{s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:o,"
-	        "s:s?,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:s?,s:o,s:o}",
+	        "s:s?,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:s?,s:o,s:o,s:o}",
 	        "id", (json_int_t)r->v.id, "platform", register_platform_name(r->v.platform),
 	        "handle", r->v.handle, "platform_id", r->platform_account_id, "url", r->v.url,
 	        "name", r->v.display_name, "status", register_account_status_name(r->v.status),
@@ -822,7 +835,8 @@ json_t *registry_account_json(const struct account_rec *r)
 	        r->v.posts_per_week >= 0 ? json_integer(r->v.posts_per_week) : json_null(),
 	        "house_rules", r->v.house_rules, "opened_on", r->opened_on, "closed_on",
 	        r->closed_on, "closing_reason", r->closing_reason, "checklist", checklist,
-	        "policydoc", r->v.policydoc_id ? json_integer(r->v.policydoc_id) : json_null());
+	        "policydoc", r->v.policydoc_id ? json_integer(r->v.policydoc_id) : json_null(),
+	        "picture", picture_json(r));
 }
 
 int registry_format_from_name(const char *s, enum registry_format *out)

@@ -225,3 +225,18 @@ int blob_remove(struct store *s, const char *sha, int64_t *bytes, struct err *er
 	*bytes += (int64_t)sb.st_size;
 	return KV_OK;
 }
+
+const char *blob_image_type(const void *data, size_t len)
+{
+	const unsigned char *d = data;
+
+	if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return "image/png";
+	if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
+		return "image/jpeg";
+	if (len >= 6 && (memcmp(d, "GIF87a", 6) == 0 || memcmp(d, "GIF89a", 6) == 0))
+		return "image/gif";
+	if (len >= 12 && memcmp(d, "RIFF", 4) == 0 && memcmp(d + 8, "WEBP", 4) == 0)
+		return "image/webp";
+	return NULL;
+}

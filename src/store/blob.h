@@ -50,4 +50,9 @@ int blob_verify(struct store *s, const char *sha, struct err *err);
  * KV_EIO when it cannot be removed. */
 int blob_remove(struct store *s, const char *sha, int64_t *bytes, struct err *err);
 
+/* The image type data begins with, by its magic bytes: "image/png",
+ * "image/jpeg", "image/gif" or "image/webp"; NULL for anything else. A
+ * static string. */
+const char *blob_image_type(const void *data, size_t len);
+
 #endif

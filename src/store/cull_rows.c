@@ -284,6 +284,7 @@ int cull_rows_blob_referenced(struct store *s, const char *sha, struct err *err)
 
 	rc = store_cached(s, &st,
 	                  "SELECT EXISTS (SELECT 1 FROM item_media WHERE sha256 = ?1)"
+	                  " OR EXISTS (SELECT 1 FROM profile_picture WHERE sha256 = ?1)"
 	                  " OR EXISTS (SELECT 1 FROM mod_case WHERE evidence_sha256 = ?1)"
 	                  " OR EXISTS (SELECT 1 FROM cull_run WHERE protokoll_sha256 = ?1"
 	                  "  OR protokoll_pdf_sha256 = ?1)"

@@ -87,9 +87,9 @@ int cull_rows_delete_items(struct store *s, const int64_t *ids, size_t n, cull_b
                            void *ctx, struct cull_rows_deleted *out, struct err *err);
 int cull_rows_media_delete(struct store *s, int64_t media_id, struct err *err);
 
-/* 1 when something still refers to blob sha (a media row, a case's
- * evidence, a protokoll of either culling, a consent's signed form, a
- * draft's media), 0 when not. */
+/* 1 when something still refers to blob sha (a media row, an account's
+ * profile picture, a case's evidence, a protokoll of either culling, a
+ * consent's signed form, a draft's media), 0 when not. */
 int cull_rows_blob_referenced(struct store *s, const char *sha, struct err *err);
 
 /* Culling runs. */

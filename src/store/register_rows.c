@@ -4,6 +4,7 @@
 
 #include "base/time.h"
 #include "store/policydoc_rows.h"
+#include "store/profile_rows.h"
 #include "store/store.h"
 #include "store/vault_rows.h"
 
@@ -571,6 +572,23 @@ static const char *dup_col(struct account_rec *r, struct store_stmt *st, int col
 	return arena_strdup(&r->arena, store_col_text(st, col));
 }
 
+static int on_picture(void *ctx, const struct profile_row *p)
+{
+	struct account_rec *r = ctx;
+
+	r->picture_sha256 = arena_strdup(&r->arena, p->sha256);
+	r->picture_source = arena_strdup(&r->arena, p->url);
+	r->picture_type = p->content_type ? arena_strdup(&r->arena, p->content_type) : NULL;
+	r->picture_bytes = p->bytes;
+	r->picture_noted_at = p->noted_at;
+	/* Out of memory: the caller sees bytes -1. */
+	if (!r->picture_sha256 || !r->picture_source) {
+		r->picture_sha256 = r->picture_source = NULL;
+		r->picture_bytes = -1;
+	}
+	return 1;
+}
+
 static int load_person(struct store *s, struct account_rec *r, int64_t id, struct person_ref *p,
                        const char **email, int responsible, struct err *err)
 {
@@ -718,6 +736,10 @@ int register_row_account_load(struct store *s, int64_t id, struct account_rec **
 	rc = vault_row_account_counts(s, id, &r->v.vault_secrets, &r->v.vault_under_two, err);
 	if (!rc)
 		rc = policydoc_row_of_account(s, id, &r->v.policydoc_id, err);
+	if (!rc)
+		rc = profile_row_latest(s, id, 0, on_picture, r, err);
+	if (!rc && r->picture_bytes < 0)
+		rc = err_set(err, KV_ENOMEM, "out of memory");
 	if (rc)
 		goto out;
 

@@ -133,6 +133,13 @@ struct account_rec {
 	const char *created_at;
 	const char *updated_at;
 	const char *platform_account_id;
+	/* The account's current profile picture: the newest one fetched into
+	 * the blob store (store/profile_rows); NULL / 0 when none. */
+	const char *picture_sha256;
+	const char *picture_source; /* its URL, or "file" when set by hand */
+	const char *picture_type;
+	int64_t picture_bytes;
+	int64_t picture_noted_at;
 	struct checklist_answer *checklist; /* in register_checklist_items order, answered only */
 	size_t n_checklist;
 	unsigned char answered[64];

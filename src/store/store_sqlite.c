@@ -777,6 +777,24 @@ static const char *const migrations[] = {
         " views INTEGER,"
         " impressions INTEGER,"
         " reach INTEGER);",
+        /* The account's profile pictures (store/profile_rows): a row per
+         * picture the account showed (a new source URL, or one set by hand
+         * from a file), kept as history; fetched into the blob store like
+         * the media of items. */
+        "CREATE TABLE profile_picture ("
+        " id INTEGER PRIMARY KEY,"
+        " account_id INTEGER NOT NULL REFERENCES account(id),"
+        " url TEXT NOT NULL,"
+        " noted_at INTEGER NOT NULL,"
+        " noted_by TEXT NOT NULL,"
+        " sha256 TEXT,"
+        " bytes INTEGER,"
+        " content_type TEXT,"
+        " fetched_at INTEGER,"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " error TEXT);"
+        "CREATE INDEX profile_picture_account ON profile_picture (account_id, id);"
+        "CREATE INDEX profile_picture_sha256 ON profile_picture (sha256);",
 };
 
 /* Fault injection for the tests, compiled in only with KV_FAULT_INJECTION

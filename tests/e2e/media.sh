@@ -9,7 +9,10 @@ source "$(dirname "$0")/lib.bash"
 mkdir -p "$WORK/files"
 # The stand-in serves text files; printable bytes stand in for a photo.
 head -c 150000 /dev/urandom | base64 >"$WORK/files/photo.jpg"
+cp "$KV_SOURCE_DIR/tests/fixtures/images/circle.png" "$WORK/files/avatar.png"
+printf '<html>Inte en bild</html>\n' >"$WORK/files/page.html"
 printf '/media/photo.jpg - 200 photo.jpg\n/media/gone.jpg - 404 -\n/media/inside.jpg - 200 photo.jpg\n' >"$WORK/routes"
+printf '/avatars/kommunen.png - 200 avatar.png\n/avatars/anna.png - 200 avatar.png\n/avatars/new.png - 200 page.html\n' >>"$WORK/routes"
 start_fakeplatform "$WORK/files" "$WORK/routes"
 PORT=$(cat "$WORK/port")
 
@@ -52,6 +55,49 @@ jq -e '.fetched == 0 and .failed == 0' "$WORK/out" >/dev/null && ok "failed medi
 [[ $(grep -c "photo.jpg" "$WORK/requests.log") == "$before" ]] && ok "a fetched medium is not fetched again" || bad "photo fetched again"
 expect_exit 0 "re-import keeps the media as they are" -- "$K" import --account exempelby "$WORK/items.jsonl"
 [[ $("$K" --json media list | wc -l) == 3 ]] && ok "no media duplicated" || bad "media duplicated"
+
+# The account's profile picture: noted from its own statuses (Mastodon's
+# account.avatar), fetched by media fetch under the same rules, kept as
+# history when it changes; another author's picture is not the account's.
+"$K" account add --platform mastodon --handle kommunen --unit Kommunikation >/dev/null
+status() { # id, author id, acct, avatar path
+	printf '{"id":"%s","created_at":"2026-06-02T10:00:00.000Z","content":"<p>Hej %s</p>","account":{"id":"%s","username":"%s","acct":"%s","avatar":"%s/avatars/%s","avatar_static":"%s/avatars/%s"}}' \
+		"$1" "$1" "$2" "${3%%@*}" "$3" "$BASE" "$4" "$BASE" "$4"
+}
+printf '[%s,%s]\n' "$(status 11 5 kommunen kommunen.png)" "$(status 12 9 anna@ex.se anna.png)" >"$WORK/toots.json"
+expect_exit 0 "import notes the account's avatar" -- "$K" --json import --format mastodon --account kommunen "$WORK/toots.json"
+jq -e '.new == 2 and .pictures == 1' "$WORK/out" >/dev/null && ok "the import counts one new picture" || bad "import: $(cat "$WORK/out")"
+expect_exit 0 "account picture lists it" -- "$K" --json account picture kommunen
+jq -e --arg u "$BASE/avatars/kommunen.png" '(.pictures | length) == 1 and .pictures[0].source == $u and .pictures[0].sha256 == null and .current == null' "$WORK/out" >/dev/null &&
+	ok "the account's avatar is noted, not fetched during the import; another author's is not noted" || bad "pictures: $(cat "$WORK/out")"
+expect_exit 0 "the same avatar again" -- "$K" --json import --format mastodon --account kommunen "$WORK/toots.json"
+jq -e '.pictures == 0' "$WORK/out" >/dev/null && ok "and none the second time" || bad "import again: $(cat "$WORK/out")"
+[[ $(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COUNT(*) FROM profile_picture") == 1 ]] && ok "the same picture is not noted twice" || bad "picture duplicated"
+expect_exit 0 "media fetch takes the picture" -- "$K" --json media fetch
+jq -e '.fetched == 1 and .pictures == 1 and .failed == 0' "$WORK/out" >/dev/null && ok "one picture fetched" || bad "fetch: $(cat "$WORK/out")"
+pic=$(sha256sum "$WORK/files/avatar.png" | cut -d' ' -f1)
+"$K" --json account picture kommunen >"$WORK/pic.json"
+jq -e --arg h "$pic" '.current.sha256 == $h and .current.content_type == "image/png"' "$WORK/pic.json" >/dev/null &&
+	ok "the current picture is the file's SHA-256, typed by its bytes" || bad "current: $(cat "$WORK/pic.json")"
+cmp -s "$KANALVAKT_DATA/blobs/${pic:0:2}/${pic:2}" "$WORK/files/avatar.png" && ok "the blob holds the picture" || bad "picture blob"
+"$K" --json account show kommunen >"$WORK/acc.json"
+jq -e --arg h "$pic" --arg u "$BASE/avatars/kommunen.png" '.picture.sha256 == $h and .picture.source == $u and (.picture.noted_at | type) == "string"' "$WORK/acc.json" >/dev/null &&
+	ok "account show names the current picture" || bad "account show: $(cat "$WORK/acc.json")"
+! grep -q "anna.png" "$WORK/requests.log" && ok "another author's picture is never fetched" || bad "anna's avatar was fetched"
+# A new picture: a row of its own; an answer that is no image is refused and kept with its error.
+printf '[%s]\n' "$(status 13 5 kommunen new.png)" >"$WORK/toots2.json"
+expect_exit 0 "import notes the changed avatar" -- "$K" import --format mastodon --account kommunen "$WORK/toots2.json"
+expect_exit 3 "media fetch refuses what is not an image" -- "$K" --json media fetch
+jq -e '.fetched == 0 and .failed == 1' "$WORK/out" >/dev/null && ok "the page is not taken for a picture" || bad "fetch: $(cat "$WORK/out")"
+"$K" --json account picture kommunen >"$WORK/pic.json"
+jq -e --arg h "$pic" '(.pictures | length) == 2 and (.pictures[0].error | test("not an image")) and .current.sha256 == $h' "$WORK/pic.json" >/dev/null &&
+	ok "history kept, the error noted, the fetched picture still current" || bad "after change: $(cat "$WORK/pic.json")"
+expect_exit 0 "account picture prints the pending one" -- "$K" account picture kommunen
+expect_grep "^pending: $BASE/avatars/new.png .*not an image" "$WORK/out" "the text view names the pending picture and why"
+"$K" media fetch >/dev/null 2>&1 || true
+"$K" media fetch >/dev/null 2>&1 || true
+expect_exit 0 "the picture is given up after three attempts" -- "$K" --json media fetch
+jq -e '.fetched == 0 and .failed == 0' "$WORK/out" >/dev/null && ok "nothing left to try" || bad "retries: $(cat "$WORK/out")"
 
 # Without allow_internal only public addresses are fetched. The address is
 # checked where the connection is made, after the name is resolved, so the

@@ -167,6 +167,42 @@ if [[ -x /usr/bin/chromium ]] && command -v python3 >/dev/null; then
 	expect_grep 'screenshot' "$WORK/err" "names the setting"
 fi
 
+# The profile picture in the header: set by hand (account picture --file),
+# drawn in a snapshot of a day on or after it was noted, not before.
+"$K" account add --platform facebook --handle bibliotek --name "Biblioteket" --unit "Kultur och fritid" >/dev/null
+printf '{"id":"b1","platform":"facebook","kind":"post","author":{"id":"bib","is_account":true},"created_at":"2026-06-01T10:00:00+02:00","text":"Sommarlovsläsning"}\n' >"$WORK/bib.jsonl"
+"$K" import --account bibliotek "$WORK/bib.jsonl" >/dev/null
+printf 'inte en bild\n' >"$WORK/bild.png"
+before=$(db_state)
+blobs=$(find "$KANALVAKT_DATA/blobs" -type f | wc -l)
+expect_exit 2 "a picture for an unknown account" -- "$K" account picture nosuch --file "$SRC/tests/fixtures/images/circle.png"
+expect_grep "nosuch" "$WORK/err" "names the account"
+expect_exit 2 "a file that is not an image" -- "$K" account picture bibliotek --file "$WORK/bild.png"
+expect_grep "bild.png: not a PNG or JPEG image" "$WORK/err" "names the file and why"
+expect_exit 2 "a missing file" -- "$K" account picture bibliotek --file "$WORK/finns-inte.png"
+expect_grep -- "--file $WORK/finns-inte.png: No such file" "$WORK/err" "names the missing file"
+[[ "$(db_state)" == "$before" && $(find "$KANALVAKT_DATA/blobs" -type f | wc -l) == "$blobs" ]] &&
+	ok "refused pictures changed nothing" || bad "a refused picture changed something"
+expect_exit 0 "account picture --file" -- "$K" --json account picture bibliotek --file "$SRC/tests/fixtures/images/circle.png"
+pic=$(sha256sum "$SRC/tests/fixtures/images/circle.png" | cut -d' ' -f1)
+jq -e --arg h "$pic" '.current.sha256 == $h and .current.source == "file" and .current.content_type == "image/png"' "$WORK/out" >/dev/null &&
+	ok "the picture is the account's current one" || bad "picture: $(cat "$WORK/out")"
+"$K" --json audit list >"$WORK/audit"
+jq -e -s --arg h "$pic" 'map(select(.action == "account.picture")) | length == 1' "$WORK/audit" >/dev/null &&
+	ok "setting the picture is audited" || bad "audit: no account.picture"
+images() { pdfimages -list "$1" | awk 'NR > 2 && $3 == "image"' | wc -l; }
+expect_exit 0 "a snapshot of the day before the picture" -- "$K" snapshot --account bibliotek --date 2026-07-09 --out "$WORK/bib"
+expect_exit 0 "a snapshot of the day the picture was noted" -- "$K" snapshot --account bibliotek --date 2026-07-10 --out "$WORK/bib"
+B1="$WORK/bib/Facebook Biblioteket 2026-07-09 periodiskt uttag.pdf"
+B2="$WORK/bib/Facebook Biblioteket 2026-07-10 periodiskt uttag.pdf"
+[[ $(images "$B1") == 0 && $(images "$B2") == 1 ]] && ok "the header shows the picture from the day it was noted, one image more" ||
+	bad "images: $(pdfimages -list "$B1"; pdfimages -list "$B2")"
+pdftotext -enc UTF-8 "$B2" "$WORK/bib.txt"
+expect_grep 'Pro.{1,3}lbild \(satt för hand, noterad 2026-07-10 12:00\)' "$WORK/bib.txt" "the picture says where it came from and when"
+if "$SRC/scripts/pdfa-preflight" "$B2" 2>"$WORK/preflight"; then ok "Preflight: the snapshot with the profile picture is valid PDF/A-1b"; else
+	bad "Preflight refused the snapshot with the profile picture"; head -20 "$WORK/preflight"
+fi
+
 printf '[records]\nsnapshot_dates = 13-01\n' >"$KANALVAKT_DATA/kanalvakt.conf"
 expect_exit 2 "a bad date list is refused" -- "$K" snapshot due
 expect_grep 'snapshot_dates' "$WORK/err" "names the setting"

@@ -9,7 +9,8 @@
  *   QUERY  "-" or k=v pairs joined by '&' that must all be in the request
  *          ("k=*" only asks that k is present, "!k" that it is absent);
  *   FILE   under DIR, or "-" for an empty JSON object; "@BASE@" in a file
- *          becomes http://127.0.0.1:PORT;
+ *          becomes http://127.0.0.1:PORT; a file holding a NUL byte (an
+ *          image) is served as it is;
  *   times  the line answers only its first N matches, then is passed over;
  *   method the line answers only requests with that method (any by default).
  * The first line that matches answers; none gives 404. A request body is
@@ -234,6 +235,11 @@ static char *load_body(const char *file, size_t *len)
 	if (!data)
 		return NULL;
 	data[n] = '\0';
+	/* Binary (a PNG or JPEG): the bytes as they are, no text replaced. */
+	if (memchr(data, '\0', n)) {
+		*len = n;
+		return data;
+	}
 	out = malloc(n * 4 + blen + 1);
 	if (!out) {
 		free(data);

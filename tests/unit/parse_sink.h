@@ -43,10 +43,14 @@ struct got {
 	size_t n_events;
 	size_t n_skips;
 	char last_skip[256];
-	int stop_after;      /* > 0: fail the call after this many items */
-	size_t n_about;      /* profile texts handed over (sink about) */
-	char about[1024];    /* the last one */
-	char about_ref[200]; /* the author id of its item */
+	int stop_after;        /* > 0: fail the call after this many items */
+	size_t n_about;        /* profile texts handed over (sink about) */
+	char about[1024];      /* the last one */
+	char about_ref[200];   /* the author id of its item */
+	size_t n_pictures;     /* profile pictures handed over (sink picture) */
+	char picture[512];     /* the last one's URL */
+	char picture_ref[200]; /* the author id of its item */
+	int picture_own;       /* its item's author_is_account */
 };
 
 static inline char *dup_or_null(const char *s)
@@ -144,9 +148,24 @@ static inline int got_about_cb(void *ctx, const struct item *it, const char *tex
 	return KV_OK;
 }
 
+static inline int got_picture_cb(void *ctx, const struct item *it, const char *url, struct err *err)
+{
+	struct got *g = ctx;
+
+	(void)err;
+	if (!it || !it->author_id || !url || !*url)
+		test_fail(__FILE__, __LINE__, "picture without an author or a URL");
+	g->n_pictures++;
+	snprintf(g->picture, sizeof(g->picture), "%s", url);
+	snprintf(g->picture_ref, sizeof(g->picture_ref), "%s", it->author_id);
+	g->picture_own = it->author_is_account;
+	return KV_OK;
+}
+
 static inline struct item_sink got_sink(struct got *g)
 {
-	struct item_sink s = {got_item_cb, got_event_cb, got_skip_cb, g, got_about_cb};
+	struct item_sink s = {got_item_cb, got_event_cb, got_skip_cb,
+	                      g,           got_about_cb, got_picture_cb};
 
 	memset(g, 0, sizeof(*g));
 	return s;

@@ -264,6 +264,45 @@ static void account_note_is_the_about_text(void)
 	CHECK_INT(g.n_about, 0);
 }
 
+/* The account's avatar goes to the sink once per author and document,
+ * from a status the account wrote; not from another author's. */
+static void account_avatar_is_the_picture(void)
+{
+	struct got g;
+	struct err e;
+
+	CHECK_INT(run_fixture("mastodon/context.json", "kommunen", &g, &e), KV_OK);
+	CHECK_INT(g.n_pictures, 1);
+	CHECK_STR(g.picture_ref, "109000000000000001");
+	CHECK_STR(g.picture, "https://social.vasterby.se/system/accounts/avatars/109/000/000/000/"
+	                     "000/001/original/3f2a9c1d7e5b4a60.png");
+	/* Without the account named: each author's once (three authors). */
+	CHECK_INT(run_fixture("mastodon/context.json", NULL, &g, &e), KV_OK);
+	CHECK_INT(g.n_pictures, 3);
+	/* avatar_static stands in when avatar is missing; no avatar: nothing. */
+	{
+		static const char only_static[] =
+		        "{\"id\":\"1\",\"created_at\":\"2026-02-10T09:00:00.000Z\",\"content\":"
+		        "\"<p>x</p>\",\"account\":{\"id\":\"5\",\"acct\":\"kommunen\","
+		        "\"avatar_static\":\"https://s.example/a.png\"}}";
+		static const char none[] =
+		        "{\"id\":\"1\",\"created_at\":\"2026-02-10T09:00:00.000Z\",\"content\":"
+		        "\"<p>x</p>\",\"account\":{\"id\":\"5\",\"acct\":\"kommunen\"}}";
+		static const char wrong[] =
+		        "{\"id\":\"1\",\"created_at\":\"2026-02-10T09:00:00.000Z\",\"content\":"
+		        "\"<p>x</p>\",\"account\":{\"id\":\"5\",\"acct\":\"kommunen\","
+		        "\"avatar\":[1]}}";
+
+		CHECK_INT(run_text(only_static, &g, &e), KV_OK);
+		CHECK_INT(g.n_pictures, 1);
+		CHECK_STR(g.picture, "https://s.example/a.png");
+		CHECK_INT(run_text(none, &g, &e), KV_OK);
+		CHECK_INT(g.n_pictures, 0);
+		CHECK_INT(run_text(wrong, &g, &e), KV_EINVAL);
+		CHECK_CONTAINS(e.msg, "avatar");
+	}
+}
+
 TEST_MAIN(T(single_status), T(context_threads), T(timeline_reblog_and_direct),
           T(edit_history_versions), T(html_to_text), T(malformed), T(huge_content),
-          T(account_note_is_the_about_text))
+          T(account_note_is_the_about_text), T(account_avatar_is_the_picture))

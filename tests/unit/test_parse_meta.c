@@ -36,7 +36,11 @@ struct got {
 	size_t n_events;
 	char *skips[16];
 	size_t n_skips;
-	int fail_after; /* >0: the sink refuses the item with this number */
+	int fail_after;       /* >0: the sink refuses the item with this number */
+	size_t n_pictures;    /* profile pictures handed over (sink picture) */
+	char picture[512];    /* the last one's URL */
+	char picture_of[200]; /* the author id of its item */
+	int picture_own;      /* its item's author_is_account */
 };
 
 static char *dup_or_null(const char *s)
@@ -106,8 +110,22 @@ static int on_skip(void *ctx, const char *what, const char *reason, struct err *
 	return 0;
 }
 
+static int on_picture(void *ctx, const struct item *it, const char *url, struct err *err)
+{
+	struct got *g = ctx;
+
+	(void)err;
+	CHECK(it->author_id != NULL);
+	CHECK(url && *url);
+	g->n_pictures++;
+	snprintf(g->picture, sizeof(g->picture), "%s", url);
+	snprintf(g->picture_of, sizeof(g->picture_of), "%s", it->author_id);
+	g->picture_own = it->author_is_account;
+	return 0;
+}
+
 static struct got got;
-static struct item_sink sink = {on_item, on_event, on_skip, &got, NULL};
+static struct item_sink sink = {on_item, on_event, on_skip, &got, NULL, on_picture};
 
 static char *fixture(const char *name, size_t *len)
 {
@@ -226,6 +244,38 @@ static void graph_feed_with_nested_comments(void)
 	CHECK_INT(got.n_skips, 1);
 	CHECK_CONTAINS(got.skips[0], "104857392011234_580001");
 	CHECK_CONTAINS(got.skips[0], "more comments");
+}
+
+/* The page's own picture (from.picture of its post) goes to the sink
+ * once per response; a visitor's (Åsa's from.picture) never does. The page
+ * object itself (fields=name,picture) gives its picture and stays skipped. */
+static void graph_the_pages_picture(void)
+{
+	struct err e;
+	static const char page[] =
+	        "{\"id\":\"104857392011234\",\"name\":\"Exempelby kommun\","
+	        "\"picture\":{\"data\":{\"height\":50,\"is_silhouette\":false,"
+	        "\"url\":\"https://scontent.example.net/v/p.jpg\",\"width\":50}}}";
+	static const char wrong[] = "{\"id\":\"104857392011234\",\"name\":\"Exempelby kommun\","
+	                            "\"picture\":5}";
+
+	CHECK_INT(run(GRAPH, "graph_feed_p1.json", NULL, NULL, &e), 0);
+	CHECK_INT(got.n_pictures, 1);
+	CHECK_STR(got.picture_of, "104857392011234");
+	CHECK_STR(got.picture, "https://scontent.example.net/v/t39.30808-1/exempelby_profil.jpg");
+	CHECK_INT(got.picture_own, 1);
+	got.n_pictures = 0;
+	got.n_skips = 0;
+	CHECK_INT(run_text(GRAPH, page, &e), 0);
+	CHECK_INT(got.n_pictures, 1);
+	CHECK_STR(got.picture, "https://scontent.example.net/v/p.jpg");
+	CHECK_INT(got.n_skips, 1);
+	/* Another page than the account asked for: not the account's. */
+	got.n_pictures = 0;
+	CHECK_INT(parse_graph(page, strlen(page), "in.json", "999", &sink, &e), 0);
+	CHECK_INT(got.n_pictures, 0);
+	CHECK_INT(run_text(GRAPH, wrong, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "'picture'");
 }
 
 static void graph_paging_over_two_pages(void)
@@ -966,13 +1016,14 @@ static void conformance_dyi_mojibake_repaired(void)
 	CHECK(non_ascii);
 }
 
-TEST_MAIN(T(graph_feed_with_nested_comments), T(graph_paging_over_two_pages),
-          T(graph_comments_stream_replies_to_replies), T(graph_comments_without_id_use_permalink),
-          T(graph_single_post_and_multi_ids), T(graph_instagram_media_comments_replies),
-          T(graph_instagram_comment_list), T(graph_error_envelope), T(graph_skips_non_items),
-          T(graph_conversations), T(graph_truncated_json), T(graph_wrong_types),
-          T(graph_huge_text_refused), T(huge_document_refused), T(invalid_utf8_names_position),
-          T(nul_in_text_refused), T(sink_error_stops_the_parse), T(webhook_comments_and_replies),
+TEST_MAIN(T(graph_feed_with_nested_comments), T(graph_the_pages_picture),
+          T(graph_paging_over_two_pages), T(graph_comments_stream_replies_to_replies),
+          T(graph_comments_without_id_use_permalink), T(graph_single_post_and_multi_ids),
+          T(graph_instagram_media_comments_replies), T(graph_instagram_comment_list),
+          T(graph_error_envelope), T(graph_skips_non_items), T(graph_conversations),
+          T(graph_truncated_json), T(graph_wrong_types), T(graph_huge_text_refused),
+          T(huge_document_refused), T(invalid_utf8_names_position), T(nul_in_text_refused),
+          T(sink_error_stops_the_parse), T(webhook_comments_and_replies),
           T(webhook_and_graph_agree_on_ids), T(webhook_edited_comment),
           T(webhook_remove_hide_unhide_reaction), T(webhook_posts), T(webhook_instagram),
           T(webhook_messaging), T(webhook_malformed), T(mojibake_repair), T(dyi_posts),

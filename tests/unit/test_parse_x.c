@@ -273,6 +273,27 @@ static void api_pages_and_threads(void)
 	CHECK_INT(g.items[0].author_is_account, -1);
 }
 
+/* includes.users profile_image_url of the account goes to the sink once
+ * (it wrote two of the tweets); the other user's picture does not. */
+static void api_profile_image_of_the_account(void)
+{
+	struct got g;
+	struct err e;
+
+	CHECK_INT(run_api("x/api_page1.json", "VasterbyKommun", &g, &e), KV_OK);
+	CHECK_INT(g.n_pictures, 1);
+	CHECK_STR(g.picture_ref, "987654321");
+	CHECK_STR(g.picture,
+	          "https://pbs.twimg.com/profile_images/1780000000000000001/Vk3bLq9Z_normal.jpg");
+	CHECK_INT(g.picture_own, 1);
+	/* Without the account named each author's goes once; the sink decides. */
+	CHECK_INT(run_api("x/api_page1.json", NULL, &g, &e), KV_OK);
+	CHECK_INT(g.n_pictures, 2);
+	/* A page without users in includes: nothing. */
+	CHECK_INT(run_api("x/api_page2.json", "987654321", &g, &e), KV_OK);
+	CHECK_INT(g.n_pictures, 0);
+}
+
 static void api_edited_tweet_maps_onto_original(void)
 {
 	struct got g;
@@ -313,4 +334,5 @@ static void api_malformed(void)
 TEST_MAIN(T(x_dates), T(archive_tweets), T(archive_edit_chain_oldest_first),
           T(archive_second_part_deleted_and_likes), T(archive_incomplete_chain_flushed_at_end),
           T(archive_malformed), T(archive_huge_text_and_huge_element), T(api_pages_and_threads),
-          T(api_edited_tweet_maps_onto_original), T(api_malformed))
+          T(api_profile_image_of_the_account), T(api_edited_tweet_maps_onto_original),
+          T(api_malformed))

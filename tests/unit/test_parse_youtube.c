@@ -158,6 +158,36 @@ static void channel_discussion_thread(void)
 	CHECK_INT(g.items[1].author_is_account, 1);
 }
 
+/* The channel's own picture (authorProfileImageUrl of its own comment)
+ * goes to the sink once; a visitor's picture never does. */
+static void the_channels_picture_only(void)
+{
+	struct got g;
+	struct err e;
+
+	CHECK_INT(run_fixture("youtube/threads_page1.json", NULL, &g, &e), KV_OK);
+	CHECK_INT(g.n_pictures, 1);
+	CHECK_STR(g.picture_ref, CHANNEL);
+	CHECK_STR(g.picture, "https://yt3.ggpht.com/ytc/example-kommun=s48-c-k-c0x00ffffff-no-rj");
+	CHECK_INT(g.picture_own, 1);
+	CHECK_INT(run_fixture("youtube/channel_thread.json", NULL, &g, &e), KV_OK);
+	CHECK_INT(g.n_pictures, 1);
+	CHECK_CONTAINS(g.picture, "yt3.ggpht.com/Vk9mQ2rT5wX8");
+	/* Asked for another channel: its author's picture is that account's. */
+	CHECK_INT(run_fixture("youtube/threads_page1.json", "UCa8Lk2Pq7Rs1Tu6Vw0Xy3Zb", &g, &e),
+	          KV_OK);
+	CHECK_INT(g.n_pictures, 1);
+	CHECK_STR(g.picture_ref, "UCa8Lk2Pq7Rs1Tu6Vw0Xy3Zb");
+	/* A picture of another type is refused naming the field. */
+	CHECK_INT(run_text("{\"kind\":\"youtube#comment\",\"id\":\"A1\",\"snippet\":{"
+	                   "\"channelId\":\"" CHANNEL "\",\"textOriginal\":\"x\","
+	                   "\"authorChannelId\":{\"value\":\"" CHANNEL "\"},"
+	                   "\"authorProfileImageUrl\":7}}",
+	                   &g, &e),
+	          KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "authorProfileImageUrl");
+}
+
 static void reply_id_names_parent(void)
 {
 	struct got g;
@@ -278,6 +308,6 @@ static void other_kinds_are_skipped(void)
 
 TEST_MAIN(T(thread_page_comments_and_replies), T(held_for_review_is_hidden),
           T(missing_optional_fields), T(account_ref_given_wins), T(second_page_and_replies_list),
-          T(channel_discussion_thread), T(reply_id_names_parent), T(truncated_json), T(wrong_types),
-          T(huge_text_is_refused), T(invalid_utf8_names_position), T(sink_error_stops),
-          T(other_kinds_are_skipped))
+          T(channel_discussion_thread), T(the_channels_picture_only), T(reply_id_names_parent),
+          T(truncated_json), T(wrong_types), T(huge_text_is_refused),
+          T(invalid_utf8_names_position), T(sink_error_stops), T(other_kinds_are_skipped))

@@ -8,6 +8,7 @@
 #include "records/holds.h"
 #include "records/retention.h"
 #include "store/blob.h"
+#include "store/profile_rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,6 +310,30 @@ static void blobs_of_consents_and_drafts_stay(void)
 	cull_report_done(&rep);
 }
 
+/* A file that is an account's profile picture as well as a culled item's
+ * medium stays: the picture still refers to it. */
+static void profile_picture_blobs_stay(void)
+{
+	struct rec *r = rec_setup("[konto sjovik]\ninkomna | gallras efter 1 månad | nej | x\n");
+	struct cull_report rep = {0};
+	struct err e = {0};
+	char sha[65], path[4096];
+	int64_t a;
+
+	CHECK_INT(blob_put(r->fx.s, "bild!", 5, sha, &e), KV_OK);
+	CHECK_INT(blob_path(r->fx.s, sha, path, sizeof(path), &e), KV_OK);
+	a = wf_item(&r->fx, r->fx.fb, "a", NULL, NULL, 0, ITEM_COMMENT, "2026-05-01T10:00:00", "");
+	put_media(&r->fx, a, "https://e/1.jpg", sha);
+	CHECK_INT(profile_row_add_stored(r->fx.s, r->fx.x, PROFILE_SOURCE_FILE, "t", 1, sha, 5,
+	                                 "image/png", NULL, &e),
+	          KV_OK);
+	run_cull(r, 0, &rep);
+	CHECK_INT(rep.removed, 1);
+	CHECK_INT(rep.bytes, 0);
+	CHECK(access(path, F_OK) == 0);
+	cull_report_done(&rep);
+}
+
 static void classes_and_actions(void)
 {
 	struct rec *r = rec_setup("[organisation]\n"
@@ -378,4 +403,4 @@ static void records_need_the_permission(void)
 TEST_MAIN(T(plan_parses), T(plan_errors_name_the_line), T(class_names_round_trip),
           T(holds_cover_what_they_name), T(cull_keeps_the_index_consistent),
           T(shared_blobs_stay_until_unreferenced), T(blobs_of_consents_and_drafts_stay),
-          T(classes_and_actions), T(records_need_the_permission))
+          T(profile_picture_blobs_stay), T(classes_and_actions), T(records_need_the_permission))
