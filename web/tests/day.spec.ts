@@ -362,8 +362,11 @@ test('the other screens: konton, bevakning, larm, statistik, användare, policy'
   await expect(crisis).toContainText('Krisläget är av.');
 
   await go(page, 'Statistik', 'Statistik');
-  await expect(page.locator('figure.chart canvas')).toHaveCount(5);
-  await expect(page.getByRole('row').filter({ hasText: 'Totalt' })).toBeVisible();
+  await expect(page.locator('figure.chart canvas')).toHaveCount(6);
+  // The figures per account and the reach figures, each with its total.
+  await expect(page.getByRole('row').filter({ hasText: 'Totalt' })).toHaveCount(2);
+  await expect(page.getByRole('heading', { name: 'Räckvidd', exact: true })).toBeVisible();
+  await expect(page.getByRole('columnheader', { name: 'Inlägg med siffror' })).toBeVisible();
   await screen(page, 'statistik', info);
 
   await go(page, 'Användare och roller', 'Användare och roller');
