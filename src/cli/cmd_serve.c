@@ -90,7 +90,8 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	struct timestamp_conf tsa;
 	int64_t notify_every = 60;
 	struct snapshot_settings snap;
-	int snapshots = 0, notify = 0, publish = 0;
+	int snapshots = 0, notify = 0, publish = 0, fetch_media = 0;
+	struct media_conf mconf;
 	char api_rules[4200];
 	struct server *srv = NULL;
 	struct api_ctx api;
@@ -196,10 +197,17 @@ static int cmd_serve(struct cli_ctx *ctx, int argc, char **argv)
 	 * [drafts] publish_scheduled = no. */
 	if (!code)
 		code = config_get_bool(cfg, "drafts", "publish_scheduled", 1, &publish, &ctx->err);
+	/* With [server] fetch_media = yes the same pass fetches what was
+	 * captured (webhooks among it) into the blob store. */
+	if (!code)
+		code = config_get_bool(cfg, "server", "fetch_media", 0, &fetch_media, &ctx->err);
+	if (!code && fetch_media)
+		code = capture_media_conf_load(&mconf, cfg, &ctx->err);
 	notify = ns.mail.server || config_get(cfg, "server", "notify_interval", NULL);
-	if (!code && (notify || tsa.url || snapshots || publish))
+	if (!code && (notify || tsa.url || snapshots || publish || fetch_media))
 		code = notifier_start(&notifier, ctx->data_dir, wc.org, notify ? &ns : NULL, &tsa,
-		                      snapshots ? &snap : NULL, publish ? cfg : NULL, "notify",
+		                      snapshots ? &snap : NULL, publish ? cfg : NULL,
+		                      fetch_media ? &mconf : NULL, "notify",
 		                      (unsigned)(notify_every < 86400 ? notify_every : 86400),
 		                      log_line, NULL, &ctx->err);
 	if (!code) {

@@ -31,6 +31,8 @@ struct notifier {
 	int snapshots; /* take the snapshots that are due */
 	struct snapshot_settings snap;
 	const struct config *publish; /* publish the drafts that are due */
+	int media;                    /* fetch pending media into the blob store */
+	struct media_conf media_conf;
 	char *actor;
 	unsigned period_s;
 	server_log_fn log;
@@ -144,6 +146,17 @@ static void pass(struct notifier *n)
 	if (n->publish &&
 	    drafts_publish_due(&op, n->publish, on_draft, n, NULL, NULL, &err) != KV_OK)
 		nlog(n, "publish pass failed: %s", err.msg);
+	err_clear(&err);
+	if (n->media) {
+		struct media_report mr = {0};
+
+		if (capture_media_fetch(n->s, n->org, NOTIFIER_MEDIA_BATCH, &n->media_conf, &mr,
+		                        &err) != KV_OK)
+			nlog(n, "media pass failed: %s", err.msg);
+		else if (mr.fetched || mr.failed)
+			nlog(n, "media: %lld fetched, %lld failed (%lld bytes)",
+			     (long long)mr.fetched, (long long)mr.failed, (long long)mr.bytes);
+	}
 }
 
 static void *notifier_main(void *arg)
@@ -169,8 +182,8 @@ static void *notifier_main(void *arg)
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
                    const struct notify_settings *set, const struct timestamp_conf *tsa,
                    const struct snapshot_settings *snap, const struct config *publish,
-                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
-                   struct err *err)
+                   const struct media_conf *media, const char *actor, unsigned period_s,
+                   server_log_fn log, void *log_ctx, struct err *err)
 {
 	struct notifier *n;
 	pthread_condattr_t attr;
@@ -194,6 +207,10 @@ int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
 		n->snap = *snap;
 	}
 	n->publish = publish;
+	if (media) {
+		n->media = 1;
+		n->media_conf = *media;
+	}
 	n->period_s = period_s ? period_s : 1;
 	n->log = log;
 	n->log_ctx = log_ctx;

@@ -7,6 +7,7 @@
 #define KV_HTTP_NOTIFIER_H
 
 #include "base/err.h"
+#include "capture/media.h"
 #include "http/server.h"
 #include "records/records_snapshot.h"
 #include "records/timestamp.h"
@@ -17,6 +18,9 @@
 struct config;
 struct notifier;
 
+/* Media fetched by one pass at most; the rest wait for the next. */
+#define NOTIFIER_MEDIA_BATCH 200
+
 /* Starts the thread for org. set (NULL: no notify pass) is copied, but its
  * mail strings are borrowed and must outlive the notifier (they point into
  * the configuration). With tsa (url set; its strings borrowed alike) each pass
@@ -25,13 +29,16 @@ struct notifier;
  * takes the periodic snapshots that are due (records/records_snapshot).
  * With publish (NULL: none; borrowed, must outlive the notifier) each pass
  * publishes the drafts whose time has come (workflow/drafts, each once).
+ * With media (NULL: none; copied) each pass fetches up to NOTIFIER_MEDIA_BATCH
+ * pending media and profile pictures into the blob store (capture/media),
+ * so what webhooks bring is kept without a separate `media fetch`.
  * period_s is at least 1. *out owned by the caller (notifier_free). KV_EIO
  * when the store cannot be opened or the thread cannot start. */
 int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
                    const struct notify_settings *set, const struct timestamp_conf *tsa,
                    const struct snapshot_settings *snap, const struct config *publish,
-                   const char *actor, unsigned period_s, server_log_fn log, void *log_ctx,
-                   struct err *err);
+                   const struct media_conf *media, const char *actor, unsigned period_s,
+                   server_log_fn log, void *log_ctx, struct err *err);
 
 /* Stops the thread after the pass in hand, closes its store, frees it.
  * Accepts NULL. */

@@ -11,7 +11,7 @@ mkdir -p "$WORK/files"
 head -c 150000 /dev/urandom | base64 >"$WORK/files/photo.jpg"
 cp "$KV_SOURCE_DIR/tests/fixtures/images/circle.png" "$WORK/files/avatar.png"
 printf '<html>Inte en bild</html>\n' >"$WORK/files/page.html"
-printf '/media/photo.jpg - 200 photo.jpg\n/media/gone.jpg - 404 -\n/media/inside.jpg - 200 photo.jpg\n' >"$WORK/routes"
+printf '/media/photo.jpg - 200 photo.jpg\n/media/gone.jpg - 404 -\n/media/inside.jpg - 200 photo.jpg\n/media/later.jpg - 200 photo.jpg\n' >"$WORK/routes"
 printf '/avatars/kommunen.png - 200 avatar.png\n/avatars/anna.png - 200 avatar.png\n/avatars/new.png - 200 page.html\n' >>"$WORK/routes"
 start_fakeplatform "$WORK/files" "$WORK/routes"
 PORT=$(cat "$WORK/port")
@@ -98,6 +98,28 @@ expect_grep "^pending: $BASE/avatars/new.png .*not an image" "$WORK/out" "the te
 "$K" media fetch >/dev/null 2>&1 || true
 expect_exit 0 "the picture is given up after three attempts" -- "$K" --json media fetch
 jq -e '.fetched == 0 and .failed == 0' "$WORK/out" >/dev/null && ok "nothing left to try" || bad "retries: $(cat "$WORK/out")"
+
+# `serve` fetches by itself with [server] fetch_media = yes: what arrives
+# between two `fetch` runs (webhook deliveries) is kept without a command.
+cat >"$WORK/later.jsonl" <<JSONL
+{"id":"m9","platform":"facebook","kind":"comment","parent_id":"m1","root_id":"m1","author":{"id":"u3","name":"Cia"},"created_at":"2026-06-02T09:00:00+02:00","text":"En bild till","media":[{"url":"$BASE/media/later.jpg","type":"photo"}]}
+JSONL
+expect_exit 0 "import notes a new medium" -- "$K" import --account exempelby "$WORK/later.jsonl"
+later() { sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT COALESCE(sha256, '') FROM item_media WHERE url LIKE '%/later.jpg'"; }
+{ printf '[media]\nallow_internal = yes\n[meta]\napp_secret = e2e-media\n'
+  printf '[server]\nnotify_interval = 1s\nfetch_media = yes\n'; } >"$WORK/serve.conf"
+kv_secrets "$WORK/serve.conf"
+"$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
+serve_pid=$!
+for _ in $(seq 300); do [[ -n $(later) ]] && break; sleep 0.1; done
+kill "$serve_pid"
+wait "$serve_pid" || true
+[[ $(later) == "$want" ]] && ok "serve fetched the new medium into the blob store" || bad "serve did not fetch: $(later); $(cat "$WORK/serve.log")"
+expect_grep "media: 1 fetched" "$WORK/serve.log" "serve logs what it fetched"
+{ printf '[meta]\napp_secret = e2e-media\n[server]\nfetch_media = perhaps\n'; } >"$WORK/bad.conf"
+kv_secrets "$WORK/bad.conf"
+expect_exit 2 "a fetch_media that is not yes or no is refused" -- "$K" --config "$WORK/bad.conf" serve --listen 127.0.0.1:0
+expect_grep "fetch_media" "$WORK/err" "the message names the setting"
 
 # Without allow_internal only public addresses are fetched. The address is
 # checked where the connection is made, after the name is resolved, so the
