@@ -1,4 +1,5 @@
-/* Atomic whole-file writes: temporary file, fsync, rename, directory fsync. */
+/* Atomic whole-file writes (temporary file, fsync, rename, directory fsync)
+ * and whole-file reads. */
 #include "base/file.h"
 
 #include <errno.h>
@@ -62,5 +63,24 @@ int file_write_atomic(const char *path, const void *data, size_t len, mode_t mod
 		unlink(tmp);
 	else
 		sync_dir(path);
+	return rc;
+}
+
+int file_read_all(const char *path, struct buf *out, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int rc = KV_OK;
+
+	if (!f)
+		return err_set(err, errno == ENOENT ? KV_ENOTFOUND : KV_EIO, "cannot open %s: %s",
+		               path, strerror(errno));
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_put(out, chunk, n) != KV_OK)
+			rc = err_set(err, KV_EINVAL, "%s: larger than %zu bytes", path, out->max);
+	if (!rc && ferror(f))
+		rc = err_set(err, KV_EIO, "cannot read %s", path);
+	fclose(f);
 	return rc;
 }

@@ -3,6 +3,8 @@
  * are in records/consent. */
 #include "cli/cli.h"
 
+#include "base/file.h"
+
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "records/consent.h"
@@ -23,21 +25,17 @@ static int parse_id(struct cli_ctx *ctx, const char *s, const char *what, int64_
 /* The signed form: the whole file, or a clear error naming it. */
 static int read_document(struct cli_ctx *ctx, const char *path, struct buf *b)
 {
-	char chunk[65536];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	int code = KV_OK;
+	int code = file_read_all(path, b, &ctx->err);
 
-	if (!f)
-		return err_set(&ctx->err, KV_EINVAL, "--document %s: %s", path, strerror(errno));
-	while (!code && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_put(b, chunk, n))
-			code = err_set(&ctx->err, KV_EINVAL, "--document %s: larger than %zu MiB",
-			               path, CONSENT_DOCUMENT_MAX >> 20);
-	if (!code && ferror(f))
-		code = err_set(&ctx->err, KV_EINVAL, "--document %s: cannot be read", path);
-	fclose(f);
-	return code;
+	if (code == KV_EINVAL)
+		return err_set(&ctx->err, KV_EINVAL, "--document %s: larger than %zu MiB", path,
+		               CONSENT_DOCUMENT_MAX >> 20);
+	if (code) {
+		err_prefix(&ctx->err, "--document: ");
+		ctx->err.code = KV_EINVAL;
+		return KV_EINVAL;
+	}
+	return KV_OK;
 }
 
 static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)

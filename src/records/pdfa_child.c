@@ -3,6 +3,7 @@
 #include "records/pdfa_child.h"
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "store/blob.h"
 #include "store/store.h"
 
@@ -80,24 +81,6 @@ int pdfa_child_write(const struct render_doc *doc, const struct pdfa_meta *meta,
 	return run(&j, err);
 }
 
-static int read_whole(const char *path, struct buf *out, struct err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	int rc = KV_OK;
-
-	if (!f)
-		return err_set(err, KV_EIO, "%s: %s", path, strerror(errno));
-	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_put(out, chunk, n))
-			rc = err_set(err, KV_ENOMEM, "%s: too large", path);
-	if (!rc && ferror(f))
-		rc = err_set(err, KV_EIO, "%s: read error", path);
-	fclose(f);
-	return rc;
-}
-
 int pdfa_child_blob(struct store *s, const struct render_doc *doc, const struct pdfa_meta *meta,
                     const char *name, char sha[65], struct err *err)
 {
@@ -112,7 +95,7 @@ int pdfa_child_blob(struct store *s, const struct render_doc *doc, const struct 
 	buf_init(&pdf, (size_t)256 << 20);
 	rc = pdfa_child_write(doc, meta, path, err);
 	if (!rc)
-		rc = read_whole(path, &pdf, err);
+		rc = file_read_all(path, &pdf, err);
 	if (!rc)
 		rc = blob_put(s, pdf.ptr, pdf.len, sha, err);
 	unlink(path);

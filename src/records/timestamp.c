@@ -311,24 +311,6 @@ int timestamp_audit_head(const struct op_ctx *op, const struct timestamp_conf *t
 	return attempt(op, tc, TIMESTAMP_KIND_AUDIT, ref, NULL, hash, out, err);
 }
 
-static int read_all(const char *path, struct buf *b, struct err *err)
-{
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return err_set(err, KV_EIO, "%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_put(b, chunk, n) != KV_OK) {
-			fclose(f);
-			return err_set(err, KV_EINVAL, "%s: too large for a time-stamp token",
-			               path);
-		}
-	fclose(f);
-	return KV_OK;
-}
-
 static void verdict(struct timestamp_check *out, const void *tok, size_t len, const char *sha,
                     const struct timestamp_conf *tc)
 {
@@ -391,7 +373,7 @@ int timestamp_check_file(const struct op_ctx *op, const struct timestamp_conf *t
 	snprintf(tsr, sizeof(tsr), "%s.tsr", abs);
 	if (stat(tsr, &stt) == 0) {
 		buf_init(&tok, TSA_REPLY_MAX);
-		rc = read_all(tsr, &tok, err);
+		rc = file_read_all(tsr, &tok, err);
 		if (rc == KV_OK)
 			verdict(out, tok.ptr, tok.len, sha, tc);
 		buf_done(&tok);

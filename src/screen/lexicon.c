@@ -5,6 +5,7 @@
 #include "screen/lexicon.h"
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/hash.h"
 #include "screen/normalize.h"
 
@@ -48,28 +49,6 @@ struct build {
 	struct norm norm;
 	struct buf re;
 };
-
-static int read_file(const char *path, struct buf *out, struct err *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t got;
-	int rc = KV_OK;
-
-	if (!f)
-		return err_set(err, KV_EIO, "cannot open %s: %s", path, strerror(errno));
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (buf_put(out, chunk, got) != KV_OK) {
-			rc = err_set(err, KV_EINVAL, "%s: larger than %zu bytes", path,
-			             (size_t)MAX_FILE_BYTES);
-			goto out;
-		}
-	if (ferror(f))
-		rc = err_set(err, KV_EIO, "cannot read %s", path);
-out:
-	fclose(f);
-	return rc;
-}
 
 static int add_pattern(struct build *bb, const char *re, unsigned flags, unsigned id, int aux)
 {
@@ -995,7 +974,7 @@ static int load_extra(struct lexicon *lx, struct hash_sha256_ctx *h, struct buf 
 
 		fclose(f);
 		buf_clear(content);
-		if ((rc = read_file(path, content, err)) != KV_OK)
+		if ((rc = file_read_all(path, content, err)) != KV_OK)
 			return rc;
 		hash_file(h, "compound.guard", content);
 		for (p = content->ptr; p && *p; p = nl ? nl + 1 : NULL) {
@@ -1030,7 +1009,7 @@ static int load_extra(struct lexicon *lx, struct hash_sha256_ctx *h, struct buf 
 	if ((f = fopen(path, "rb")) != NULL) {
 		fclose(f);
 		buf_clear(content);
-		if ((rc = read_file(path, content, err)) != KV_OK)
+		if ((rc = file_read_all(path, content, err)) != KV_OK)
 			return rc;
 		hash_file(h, "decision.weights", content);
 		if (!(lx->decision_path = strdup(path)))
@@ -1107,7 +1086,7 @@ int lexicon_load(struct lexicon *lx, const char *dir, struct err *err)
 	if ((mf = fopen(path, "rb")) != NULL) {
 		fclose(mf);
 		buf_clear(&content);
-		if ((rc = read_file(path, &content, err)) != KV_OK)
+		if ((rc = file_read_all(path, &content, err)) != KV_OK)
 			goto out;
 		hash_file(&h, "screen.conf", &content);
 		if ((rc = each_line(lx, &b, content.ptr ? content.ptr : (char *)"", path, 1,
@@ -1119,7 +1098,7 @@ int lexicon_load(struct lexicon *lx, const char *dir, struct err *err)
 		for (size_t k = 0; k < nnames; k++) {
 			snprintf(path, sizeof(path), "%s/%s", dir, names[k]);
 			buf_clear(&content);
-			if ((rc = read_file(path, &content, err)) != KV_OK)
+			if ((rc = file_read_all(path, &content, err)) != KV_OK)
 				goto out;
 			if (b.pass == 1)
 				hash_file(&h, names[k], &content);
@@ -1133,7 +1112,7 @@ int lexicon_load(struct lexicon *lx, const char *dir, struct err *err)
 	if ((mf = fopen(path, "rb")) != NULL) {
 		fclose(mf);
 		buf_clear(&content);
-		if ((rc = read_file(path, &content, err)) != KV_OK)
+		if ((rc = file_read_all(path, &content, err)) != KV_OK)
 			goto out;
 		hash_file(&h, "screen.model", &content);
 		if (!(lx->model_path = strdup(path))) {

@@ -195,6 +195,38 @@ static void config_lines_and_atomic_files(void)
 	rmdir(dir);
 }
 
+static void whole_files_are_read(void)
+{
+	char dir[] = "/tmp/kv-read.XXXXXX", path[300], big[100000];
+	struct buf b;
+	struct err e = {0};
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	memset(big, 'a', sizeof(big));
+	CHECK_INT(file_write_atomic(path, big, sizeof(big), 0600, &e), KV_OK);
+	buf_init(&b, 0);
+	CHECK_INT(file_read_all(path, &b, &e), KV_OK);
+	CHECK_INT((int)b.len, (int)sizeof(big));
+	CHECK(memcmp(b.ptr, big, sizeof(big)) == 0);
+	buf_done(&b);
+	/* The buffer's limit holds, and the message names the file. */
+	buf_init(&b, 1000);
+	CHECK_INT(file_read_all(path, &b, &e), KV_EINVAL);
+	CHECK_CONTAINS(e.msg, "larger than 1000 bytes");
+	CHECK_CONTAINS(e.msg, path);
+	buf_done(&b);
+	snprintf(path, sizeof(path), "%s/absent", dir);
+	buf_init(&b, 0);
+	CHECK_INT(file_read_all(path, &b, &e), KV_ENOTFOUND);
+	CHECK_CONTAINS(e.msg, "absent");
+	CHECK_INT(file_read_all(dir, &b, &e), KV_EIO); /* a directory cannot be read */
+	buf_done(&b);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void now_can_be_pinned(void)
 {
 	setenv("KANALVAKT_NOW", "2026-04-02T14:30:00Z", 1);
@@ -203,4 +235,5 @@ static void now_can_be_pinned(void)
 
 TEST_MAIN(T(buf_grows_and_stops_at_limit), T(err_maps_codes), T(sha256_known_vectors),
           T(hmac_rfc4231_case2), T(utf8_checks), T(iso_times), T(dates_and_weekdays),
-          T(config_values), T(config_lines_and_atomic_files), T(now_can_be_pinned))
+          T(config_values), T(config_lines_and_atomic_files), T(whole_files_are_read),
+          T(now_can_be_pinned))
