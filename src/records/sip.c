@@ -434,6 +434,42 @@ static int has_prefix(const char *s, const char *p)
 	return strncmp(s, p, strlen(p)) == 0;
 }
 
+/* A mets element with its ID (and LABEL, TYPE when given), left open. */
+static void mets_el(struct xw *x, const char *name, const char *type, const char *label,
+                    const char *id)
+{
+	start(x, "mets", name);
+	attr(x, "ID", id);
+	if (type)
+		attr(x, "TYPE", type);
+	if (label)
+		attr(x, "LABEL", label);
+}
+
+/* A fileGrp USE/ID with the package's files under prefix, each named by
+ * its path after strip bytes. */
+static void file_grp(struct xw *x, const struct writer *w, const char *use, const char *id,
+                     const char *prefix, size_t strip)
+{
+	start(x, "mets", "fileGrp");
+	attr(x, "USE", use);
+	attr(x, "ID", id);
+	for (size_t i = 0; i < w->n; i++)
+		if (has_prefix(w->v[i].rel, prefix))
+			file_el(x, &w->v[i], w->v[i].rel + strip);
+	end(x);
+}
+
+/* A structMap div pointing at one file group. */
+static void div_fptr(struct xw *x, const char *id, const char *label, const char *fileid)
+{
+	mets_el(x, "div", NULL, label, id);
+	start(x, "mets", "fptr");
+	attr(x, "FILEID", fileid);
+	end(x);
+	end(x);
+}
+
 /* representations/rep1/METS.xml: the data files of the representation. */
 static int write_rep_mets(struct writer *w, struct err *err)
 {
@@ -452,28 +488,11 @@ static int write_rep_mets(struct writer *w, struct err *err)
 	mets_hdr(&x, w);
 	start(&x, "mets", "fileSec");
 	attr(&x, "ID", "rep1-filesec");
-	start(&x, "mets", "fileGrp");
-	attr(&x, "USE", "Data");
-	attr(&x, "ID", "rep1-grp-data");
-	for (size_t i = 0; i < w->n; i++)
-		if (has_prefix(w->v[i].rel, "representations/rep1/data/"))
-			file_el(&x, &w->v[i], w->v[i].rel + strlen(base));
+	file_grp(&x, w, "Data", "rep1-grp-data", "representations/rep1/data/", strlen(base));
 	end(&x);
-	end(&x);
-	start(&x, "mets", "structMap");
-	attr(&x, "TYPE", "PHYSICAL");
-	attr(&x, "LABEL", "CSIP");
-	attr(&x, "ID", "rep1-structmap");
-	start(&x, "mets", "div");
-	attr(&x, "ID", "rep1-div");
-	attr(&x, "LABEL", objid);
-	start(&x, "mets", "div");
-	attr(&x, "ID", "rep1-div-data");
-	attr(&x, "LABEL", "Data");
-	start(&x, "mets", "fptr");
-	attr(&x, "FILEID", "rep1-grp-data");
-	end(&x);
-	end(&x);
+	mets_el(&x, "structMap", "PHYSICAL", "CSIP", "rep1-structmap");
+	mets_el(&x, "div", NULL, objid, "rep1-div");
+	div_fptr(&x, "rep1-div-data", "Data", "rep1-grp-data");
 	end(&x);
 	end(&x);
 	end(&x);
@@ -520,20 +539,8 @@ static int write_root_mets(struct writer *w, struct err *err)
 
 	start(&x, "mets", "fileSec");
 	attr(&x, "ID", "filesec");
-	start(&x, "mets", "fileGrp");
-	attr(&x, "USE", "Documentation");
-	attr(&x, "ID", "grp-documentation");
-	for (size_t i = 0; i < w->n; i++)
-		if (has_prefix(w->v[i].rel, "documentation/"))
-			file_el(&x, &w->v[i], w->v[i].rel);
-	end(&x);
-	start(&x, "mets", "fileGrp");
-	attr(&x, "USE", "Schemas");
-	attr(&x, "ID", "grp-schemas");
-	for (size_t i = 0; i < w->n; i++)
-		if (has_prefix(w->v[i].rel, "schemas/"))
-			file_el(&x, &w->v[i], w->v[i].rel);
-	end(&x);
+	file_grp(&x, w, "Documentation", "grp-documentation", "documentation/", 0);
+	file_grp(&x, w, "Schemas", "grp-schemas", "schemas/", 0);
 	start(&x, "mets", "fileGrp");
 	attr(&x, "USE", "Representations/rep1");
 	attr(&x, "ID", "grp-rep1");
@@ -541,36 +548,15 @@ static int write_root_mets(struct writer *w, struct err *err)
 	end(&x);
 	end(&x);
 
-	start(&x, "mets", "structMap");
-	attr(&x, "TYPE", "PHYSICAL");
-	attr(&x, "LABEL", "CSIP");
-	attr(&x, "ID", "structmap-csip");
-	start(&x, "mets", "div");
-	attr(&x, "ID", "div-package");
-	attr(&x, "LABEL", w->objid);
-	start(&x, "mets", "div");
-	attr(&x, "ID", "div-metadata");
-	attr(&x, "LABEL", "Metadata");
+	mets_el(&x, "structMap", "PHYSICAL", "CSIP", "structmap-csip");
+	mets_el(&x, "div", NULL, w->objid, "div-package");
+	mets_el(&x, "div", NULL, "Metadata", "div-metadata");
 	attr(&x, "DMDID", "dmd-dc");
 	attr(&x, "ADMID", "digiprov-premis");
 	end(&x);
-	start(&x, "mets", "div");
-	attr(&x, "ID", "div-documentation");
-	attr(&x, "LABEL", "Documentation");
-	start(&x, "mets", "fptr");
-	attr(&x, "FILEID", "grp-documentation");
-	end(&x);
-	end(&x);
-	start(&x, "mets", "div");
-	attr(&x, "ID", "div-schemas");
-	attr(&x, "LABEL", "Schemas");
-	start(&x, "mets", "fptr");
-	attr(&x, "FILEID", "grp-schemas");
-	end(&x);
-	end(&x);
-	start(&x, "mets", "div");
-	attr(&x, "ID", "div-rep1");
-	attr(&x, "LABEL", "Representations/rep1");
+	div_fptr(&x, "div-documentation", "Documentation", "grp-documentation");
+	div_fptr(&x, "div-schemas", "Schemas", "grp-schemas");
+	mets_el(&x, "div", NULL, "Representations/rep1", "div-rep1");
 	start(&x, "mets", "mptr");
 	link_attrs(&x, rep->rel);
 	attr_ns(&x, "xlink", "title", "rep1");
