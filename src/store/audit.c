@@ -59,6 +59,7 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
 {
 	/* Kept prepared: an import that opens many questions or cases appends
 	 * an entry for each. */
+	static const char lock_sql[] = "UPDATE audit_head SET seq = seq WHERE id = 1";
 	static const char head_sql[] = "SELECT seq, hash FROM audit_head WHERE id = 1";
 	static const char insert_sql[] =
 	        "INSERT INTO audit (seq, org_id, at, actor, action, entity, entity_id,"
@@ -76,6 +77,15 @@ int audit_append(struct store *s, int64_t *out_seq, int64_t org_id, const char *
 	if (rc)
 		return rc;
 	memcpy(prev, zero_hash, sizeof(prev));
+	/* The chain is one chain however many processes write: touching the
+	 * head row first holds its lock until commit, so another writer's
+	 * append waits and then reads the head this one leaves (PostgreSQL;
+	 * SQLite's write transaction is exclusive already). */
+	rc = store_cached(s, &st, lock_sql, err);
+	if (!rc)
+		rc = store_run(st, err);
+	if (rc)
+		goto out;
 	rc = store_cached(s, &st, head_sql, err);
 	if (rc)
 		goto out;

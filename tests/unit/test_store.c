@@ -7,6 +7,7 @@
 #include "store/register_rows.h"
 #include "store/store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,49 @@ static void audit_intact_chain_verifies(void)
 	audit_report_done(&r);
 }
 
+/* Two writers, each with its own connection (as two serve processes have),
+ * appending at once: one chain, nothing lost, nothing forked. */
+static void *append_many(void *arg)
+{
+	struct store *s = arg;
+	struct err e = {0};
+	intptr_t bad = 0;
+
+	for (int i = 0; i < 100; i++)
+		if (audit_append(s, NULL, 1, "racer", "test.race", "thing", "1", NULL, "{}", &e))
+			bad++;
+	return (void *)bad;
+}
+
+static void audit_appends_race_to_one_chain(void)
+{
+	struct store *a = open_tmp(), *b = open_tmp();
+	struct audit_report r = {0};
+	pthread_t ta, tb;
+	void *ra = NULL, *rb = NULL;
+	struct err e = {0};
+	int64_t n = 0;
+
+	CHECK_INT(hash_init(), KV_OK);
+	/* The chain's first entry exists before the race, as after init. */
+	CHECK_INT(audit_append(a, NULL, 1, "tester", "test.start", "thing", "1", NULL, "{}", &e),
+	          KV_OK);
+	CHECK_INT(pthread_create(&ta, NULL, append_many, a), 0);
+	CHECK_INT(pthread_create(&tb, NULL, append_many, b), 0);
+	pthread_join(ta, &ra);
+	pthread_join(tb, &rb);
+	CHECK_INT((int)(intptr_t)ra, 0);
+	CHECK_INT((int)(intptr_t)rb, 0);
+	CHECK_INT(store_query_int(a, &n, &e, "SELECT COUNT(*) FROM audit", 0, NULL), KV_OK);
+	CHECK_INT(n, 201);
+	CHECK_INT(audit_verify(a, &r, &e), KV_OK);
+	CHECK_INT(r.checked, 201);
+	CHECK_INT(r.n_problems, 0);
+	audit_report_done(&r);
+	store_free(a);
+	store_free(b);
+}
+
 static void audit_detects_edited_entry(void)
 {
 	struct audit_report r;
@@ -223,6 +267,7 @@ static void audit_detects_rewritten_hash(void)
 
 TEST_MAIN(T(opens_creates_dirs_and_migrates), T(wal_is_on), T(nested_rollback_keeps_outer_work),
           T(unique_violation_is_conflict), T(unopenable_dir_is_io_error),
-          T(audit_intact_chain_verifies), T(audit_detects_edited_entry),
-          T(audit_detects_deleted_entry), T(audit_detects_deleted_last_entry),
-          T(audit_detects_swapped_entries), T(audit_detects_rewritten_hash))
+          T(audit_intact_chain_verifies), T(audit_appends_race_to_one_chain),
+          T(audit_detects_edited_entry), T(audit_detects_deleted_entry),
+          T(audit_detects_deleted_last_entry), T(audit_detects_swapped_entries),
+          T(audit_detects_rewritten_hash))
