@@ -128,7 +128,7 @@ int main(void)
 			goto fail;
 		t0 = clock_s(CLOCK_MONOTONIC);
 		for (int64_t d = 1; d <= n_import; d++) {
-			if (webhook_process(s, d, "bench", NULL, r, &e)) {
+			if (webhook_process(s, d, 1, "bench", NULL, r, &e)) {
 				free(r);
 				goto fail;
 			}

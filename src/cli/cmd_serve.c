@@ -401,7 +401,7 @@ static int cmd_webhook_retry(struct cli_ctx *ctx, int argc, char **argv)
 	if (!code && !res)
 		code = err_set(&ctx->err, KV_ENOMEM, "out of memory");
 	for (size_t i = 0; !code && i < p.n; i++) {
-		code = webhook_process(ctx->store, p.ids[i], ctx->actor, cli_screener(ctx), res,
+		code = webhook_process(ctx->store, p.ids[i], 0, ctx->actor, cli_screener(ctx), res,
 		                       &ctx->err);
 		if (code)
 			break;

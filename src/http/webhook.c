@@ -128,7 +128,7 @@ static int load_row(void *ctx, const struct webhook_row *r)
 	return 1;
 }
 
-int webhook_process(struct store *s, int64_t id, const char *actor,
+int webhook_process(struct store *s, int64_t id, int only_pending, const char *actor,
                     struct capture_screener *screener, struct webhook_result *out, struct err *err)
 {
 	struct webhook_filter f = {.id = id, .with_body = 1};
@@ -168,6 +168,25 @@ int webhook_process(struct store *s, int64_t id, const char *actor,
 		/* The import and the status change commit together, so a
 		 * delivery is never imported yet still pending, or the reverse. */
 		irc = store_begin(s, &ierr);
+		res->taken = 1;
+		if (!irc && only_pending) {
+			int claimed = webhooks_claim(s, id, &ierr);
+
+			if (claimed <= 0) {
+				store_rollback(s);
+				if (claimed < 0) {
+					rc = claimed;
+					*err = ierr;
+					goto out;
+				}
+				res->taken = 0;
+				res->ok = 1;
+				res->org = ld.org;
+				memcpy(out, res, sizeof(*out));
+				rc = KV_OK;
+				goto out;
+			}
+		}
 		if (!irc) {
 			irc = capture_import_buffer(s, &o, ld.body, ld.len, name, &res->report,
 			                            &ierr);
@@ -320,7 +339,7 @@ static int delivery_step(void *arg, const struct op_ctx *op, struct err *err)
 {
 	struct delivery_run *d = arg;
 
-	return webhook_process(op->store, d->id, op_ctx_actor(op), d->w->screener, d->res, err);
+	return webhook_process(op->store, d->id, 1, op_ctx_actor(op), d->w->screener, d->res, err);
 }
 
 static int delivery_next(void *arg, struct ingest_source *src)

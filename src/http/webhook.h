@@ -45,6 +45,7 @@ int webhook_token_matches(const char *presented, const char *configured);
 
 struct webhook_result {
 	int ok;      /* 1 imported and marked done, 0 marked failed */
+	int taken;   /* 0 when only_pending found it no longer pending */
 	int64_t org; /* the delivery's organisation */
 	struct import_report report;
 	char error[ERR_MSG_MAX]; /* why it failed, when ok is 0 */
@@ -54,8 +55,12 @@ struct webhook_result {
  * transaction; when the import fails, marks it failed with the error (the
  * delivery stays for a retry). Returns KV_OK in both cases, with *out
  * telling which; a negative code only when the delivery cannot be read or
- * marked (KV_ENOTFOUND for an unknown id, KV_EIO). */
-int webhook_process(struct store *s, int64_t id, const char *actor,
+ * marked (KV_ENOTFOUND for an unknown id, KV_EIO). With only_pending (the
+ * worker) the delivery is claimed first in that transaction: one that is no
+ * longer pending — another serve process on the same database took it — is
+ * left alone (out->taken 0, ok 1), so each delivery is imported once
+ * however many processes run. */
+int webhook_process(struct store *s, int64_t id, int only_pending, const char *actor,
                     struct capture_screener *screener, struct webhook_result *out, struct err *err);
 
 /* The routes' shared state. Strings are borrowed for the server's life. */

@@ -224,6 +224,27 @@ int webhooks_ids(struct store *s, const struct webhook_filter *f, int64_t **out,
 	return KV_OK;
 }
 
+int webhooks_claim(struct store *s, int64_t id, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_cached(s, &st,
+	                      "UPDATE webhook_delivery SET status = status"
+	                      " WHERE id = ? AND status = 'pending' RETURNING id",
+	                      err);
+
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, id);
+	rc = store_step(st, err);
+	if (rc == 1) {
+		int more = store_step(st, err);
+
+		rc = more < 0 ? more : 1;
+	}
+	store_reset(st);
+	return rc;
+}
+
 int webhooks_mark(struct store *s, int64_t id, const char *status, const char *error, int64_t at,
                   struct err *err)
 {

@@ -58,6 +58,12 @@ int webhooks_each(struct store *s, const struct webhook_filter *f, webhooks_fn f
 int webhooks_ids(struct store *s, const struct webhook_filter *f, int64_t **out, size_t *n,
                  struct err *err);
 
+/* Claims pending delivery id for the caller's transaction: 1 when it was
+ * pending (its row is then locked until the transaction ends, so a second
+ * process claiming it waits, and then finds it done), 0 when it is not
+ * pending (done or failed by then), or a negative code. */
+int webhooks_claim(struct store *s, int64_t id, struct err *err);
+
 /* Records the outcome of processing delivery id: status "done" (error NULL),
  * "failed" with the error text, or "pending" to queue it again. Runs in the caller's transaction
  * when one is open. KV_ENOTFOUND when there is no such delivery, KV_EINVAL for another status. */

@@ -24,16 +24,13 @@ expect_grep "stop it +Ctrl-C" "$WORK/run.out" "the banner says how to stop it"
 expect_grep -- "--listen 127.0.0.1:PORT" "$WORK/run.out" "the banner says how to change the port"
 expect_grep "things to try" "$WORK/run.out" "the banner says what to try next"
 
-# The demo's dates are near today: the newest item is from the past week and
-# on the weekday it was written for.
+# The demo's dates are near today: the newest item is from the last
+# weekday before today.
 newest=$("$K" --json item list | jq -r -s 'map(.created_at) | max')
-age=$(python3 -c 'import datetime, sys; d = datetime.datetime.fromisoformat(sys.argv[1]); print((datetime.datetime.now(d.tzinfo) - d).days)' "$newest")
-[[ $age -ge 0 && $age -le 7 ]] && ok "the newest demo item is $age days old" || bad "newest demo item $newest ($age days old)"
-wd_src=$(python3 -c 'import datetime, json, sys
-items = [json.loads(l) for l in open(sys.argv[1])]
-print(datetime.datetime.fromisoformat(max(i["created_at"] for i in items)).weekday())' scripts/demo/items.jsonl)
+age=$(python3 -c 'import datetime, sys; d = datetime.datetime.fromisoformat(sys.argv[1]); print((datetime.datetime.now(d.tzinfo).date() - d.date()).days)' "$newest")
+[[ $age -ge 1 && $age -le 3 ]] && ok "the newest demo item is $age days old" || bad "newest demo item $newest ($age days old)"
 wd_now=$(python3 -c 'import datetime, sys; print(datetime.datetime.fromisoformat(sys.argv[1]).weekday())' "$newest")
-[[ $wd_src == "$wd_now" ]] && ok "moved by whole weeks: the same weekday" || bad "weekday $wd_src became $wd_now"
+[[ $wd_now -lt 5 ]] && ok "the newest demo item is from a weekday" || bad "the newest demo item is from weekday $wd_now"
 # Looked at in the morning (the clock pinned to 08:00 UTC today): a demo
 # deadline later today is not overdue whatever time the test runs.
 morning=$(date -u +%F)T08:00:00Z

@@ -10,6 +10,7 @@
 #include "store/store.h"
 #include "store/webhooks.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -305,20 +306,107 @@ static void process_imports_and_marks(void)
 	CHECK(body != NULL);
 	s = open_org(&org, 1);
 	CHECK_INT(webhooks_insert(s, org, "meta", body, len, NULL, 1, &id, &added, &e), KV_OK);
-	CHECK_INT(webhook_process(s, id, "test", NULL, &r, &e), KV_OK);
+	CHECK_INT(webhook_process(s, id, 0, "test", NULL, &r, &e), KV_OK);
 	CHECK_INT(r.ok, 1);
 	CHECK_INT(r.report.new_items, 3);
 	CHECK_INT(webhooks_each(s, &f, collect, &c, &e), KV_OK);
 	CHECK_INT(c.n, 1);
 	/* Processing again is harmless: nothing new. */
-	CHECK_INT(webhook_process(s, id, "test", NULL, &r, &e), KV_OK);
+	CHECK_INT(webhook_process(s, id, 0, "test", NULL, &r, &e), KV_OK);
 	CHECK_INT(r.ok, 1);
 	CHECK_INT(r.report.new_items, 0);
 	CHECK_INT(store_query_int(s, &count, &e, "SELECT count(*) FROM item", 0, NULL), KV_OK);
 	CHECK_INT(count, 3);
-	CHECK_INT(webhook_process(s, id + 100, "test", NULL, &r, &e), KV_ENOTFOUND);
+	CHECK_INT(webhook_process(s, id + 100, 0, "test", NULL, &r, &e), KV_ENOTFOUND);
 	free(body);
 	store_free(s);
+}
+
+/* Two serve processes' workers on one database, each with its own
+ * connection, take up the same pending deliveries at once: each delivery is
+ * imported by one of them, the other finds it done and leaves it. */
+struct racer {
+	struct store *s;
+	const int64_t *ids;
+	int n;
+	int64_t taken, new_items, errors;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct webhook_result res;
+	struct err e = {0};
+
+	for (int i = 0; i < r->n; i++) {
+		if (webhook_process(r->s, r->ids[i], 1, "racer", NULL, &res, &e) != KV_OK ||
+		    !res.ok) {
+			r->errors++;
+			continue;
+		}
+		r->taken += res.taken;
+		r->new_items += res.report.new_items;
+	}
+	return NULL;
+}
+
+static void pending_deliveries_are_taken_once(void)
+{
+	struct store *s, *s2 = NULL;
+	struct webhook_result r;
+	int64_t org = 0, ids[8], count = 0;
+	int added;
+	size_t len = 0;
+	char *body = test_read_file(
+	        test_source_path("tests/fixtures/meta/webhook_page_comments.json"), &len);
+	struct racer a = {0}, b = {0};
+	pthread_t ta, tb;
+	struct err e;
+
+	CHECK(body != NULL);
+	s = open_org(&org, 1);
+	/* Eight deliveries of the same shape, each about a post of its own
+	 * (580001 becomes 581000, 581001 …). */
+	for (int i = 0; i < 8; i++) {
+		char *copy = malloc(len + 1), *p;
+
+		CHECK(copy != NULL);
+		memcpy(copy, body, len + 1);
+		for (p = copy; (p = strstr(p, "580001")) != NULL; p += 6) {
+			char num[8];
+
+			snprintf(num, sizeof(num), "58%04d", 1000 + i);
+			memcpy(p, num, 6);
+		}
+		CHECK_INT(webhooks_insert(s, org, "meta", copy, len, NULL, 1, &ids[i], &added, &e),
+		          KV_OK);
+		free(copy);
+	}
+	CHECK_INT(store_open(&s2, test_tmpdir(), &e), KV_OK);
+	a = (struct racer){.s = s, .ids = ids, .n = 8};
+	b = (struct racer){.s = s2, .ids = ids, .n = 8};
+	CHECK_INT(pthread_create(&ta, NULL, race, &a), 0);
+	CHECK_INT(pthread_create(&tb, NULL, race, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	CHECK_INT(a.errors + b.errors, 0);
+	CHECK_INT(a.taken + b.taken, 8);
+	CHECK_INT(a.new_items + b.new_items, 24);
+	CHECK_INT(store_query_int(s, &count, &e, "SELECT count(*) FROM item", 0, NULL), KV_OK);
+	CHECK_INT(count, 24);
+	CHECK_INT(store_query_int(s, &count, &e,
+	                          "SELECT count(*) FROM webhook_delivery WHERE status = 'done'", 0,
+	                          NULL),
+	          KV_OK);
+	CHECK_INT(count, 8);
+	/* A worker finds a done delivery no longer pending and leaves it. */
+	CHECK_INT(webhook_process(s, ids[0], 1, "test", NULL, &r, &e), KV_OK);
+	CHECK_INT(r.ok, 1);
+	CHECK_INT(r.taken, 0);
+	CHECK_INT(r.report.new_items + r.report.unchanged, 0);
+	store_free(s2);
+	store_free(s);
+	free(body);
 }
 
 static void process_failure_is_recorded(void)
@@ -334,7 +422,7 @@ static void process_failure_is_recorded(void)
 	s = open_org(&org, 1);
 	CHECK_INT(webhooks_insert(s, org, "meta", "{\"object\":", 10, NULL, 1, &id, &added, &e),
 	          KV_OK);
-	CHECK_INT(webhook_process(s, id, "test", NULL, &r, &e), KV_OK);
+	CHECK_INT(webhook_process(s, id, 0, "test", NULL, &r, &e), KV_OK);
 	CHECK_INT(r.ok, 0);
 	CHECK_CONTAINS(r.error, "webhook delivery");
 	CHECK_INT(webhooks_each(s, &f, collect, &c, &e), KV_OK);
@@ -349,4 +437,5 @@ TEST_MAIN(T(signature_good), T(signature_uppercase_hex_accepted), T(signature_fo
           T(signature_missing), T(signature_malformed), T(signature_wrong_length),
           T(signature_needs_a_secret), T(parse_signature_bytes), T(verify_token),
           T(listen_addresses), T(store_insert_once), T(store_mark_and_ids),
-          T(process_imports_and_marks), T(process_failure_is_recorded))
+          T(process_imports_and_marks), T(pending_deliveries_are_taken_once),
+          T(process_failure_is_recorded))
