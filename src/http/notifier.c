@@ -8,8 +8,13 @@
 #include "base/time.h"
 #include "records/consent.h"
 #include "records/gdpr.h"
+#include "store/lease_rows.h"
 #include "store/store.h"
 #include "workflow/drafts.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -39,7 +44,14 @@ struct notifier {
 	void *log_ctx;
 	int has_tsa;
 	struct timestamp_conf tsa;
+	char holder[320]; /* "host:pid", this process's name on the lease */
+	int held;         /* 1 holding the lease, 0 not, -1 not known yet */
 };
+
+/* Several serve processes on one database: the passes run in the one that
+ * holds this lease, renewed each pass; another takes it once it lapses, or
+ * at once when its holder was a process of this machine that has gone. */
+#define NOTIFIER_LEASE "serve.background"
 
 static void nlog(struct notifier *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -119,6 +131,47 @@ static void on_draft(void *arg, const struct drafts_due_event *ev)
 		nlog(n, "draft %lld not published: %s", (long long)ev->id, ev->error);
 }
 
+/* 1 when holder ("host:pid") is a process of this machine that is gone. */
+static int holder_gone(const char *holder)
+{
+	char host[256];
+	const char *colon = strrchr(holder, ':');
+	long pid;
+
+	if (!colon || gethostname(host, sizeof(host)) != 0)
+		return 0;
+	host[sizeof(host) - 1] = '\0';
+	if ((size_t)(colon - holder) != strlen(host) || strncmp(holder, host, strlen(host)) != 0)
+		return 0;
+	pid = strtol(colon + 1, NULL, 10);
+	return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+static int holds_lease(struct notifier *n)
+{
+	int64_t now = time_now(), lease = n->period_s * 3 > 120 ? n->period_s * 3 : 120;
+	char cur[320];
+	struct err err;
+	int rc;
+
+	err_clear(&err);
+	rc = lease_row_take(n->s, NOTIFIER_LEASE, n->holder, now, now + lease, &err);
+	if (rc == 0 && lease_row_holder(n->s, NOTIFIER_LEASE, cur, sizeof(cur), &err) == KV_OK &&
+	    holder_gone(cur))
+		rc = lease_row_take_over(n->s, NOTIFIER_LEASE, cur, n->holder, now + lease, &err);
+	if (rc < 0) {
+		nlog(n, "background lease: %s", err.msg);
+		return 0;
+	}
+	if (rc != n->held)
+		nlog(n,
+		     rc ? "runs the background passes (%s)"
+		        : "another serve process runs the background passes; this one waits (%s)",
+		     n->holder);
+	n->held = rc;
+	return rc;
+}
+
 static void pass(struct notifier *n)
 {
 	struct notify_report rep;
@@ -126,6 +179,8 @@ static void pass(struct notifier *n)
 	struct op_ctx op;
 	struct err err;
 
+	if (!holds_lease(n))
+		return;
 	err_clear(&err);
 	principal_init_system(&who, n->actor);
 	op_ctx_init(&op, n->s, n->org, &who, time_now());
@@ -226,6 +281,15 @@ int notifier_start(struct notifier **out, const char *data_dir, int64_t org,
 	rc = store_open(&n->s, data_dir, err);
 	if (rc)
 		goto out;
+	{
+		char host[256];
+
+		if (gethostname(host, sizeof(host)) != 0)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		snprintf(n->holder, sizeof(n->holder), "%s:%ld", host, (long)getpid());
+	}
+	n->held = -1;
 	if (pthread_create(&n->thread, NULL, notifier_main, n) != 0) {
 		rc = err_set(err, KV_EIO, "cannot start the notify thread");
 		goto out;
@@ -248,6 +312,12 @@ void notifier_free(struct notifier *n)
 		pthread_cond_signal(&n->cond);
 		pthread_mutex_unlock(&n->lock);
 		pthread_join(n->thread, NULL);
+	}
+	if (n->s && n->held == 1) {
+		struct err err;
+
+		err_clear(&err);
+		lease_row_release(n->s, NOTIFIER_LEASE, n->holder, &err);
 	}
 	store_free(n->s);
 	pthread_cond_destroy(&n->cond);

@@ -795,6 +795,13 @@ static const char *const migrations[] = {
         " error TEXT);"
         "CREATE INDEX profile_picture_account ON profile_picture (account_id, id);"
         "CREATE INDEX profile_picture_sha256 ON profile_picture (sha256);",
+        /* Leases on background work (store/lease_rows): the serve process
+         * holding one runs that work, others on the same database wait
+         * until it lapses. */
+        "CREATE TABLE work_lease ("
+        " name TEXT PRIMARY KEY,"
+        " holder TEXT NOT NULL,"
+        " expires_at INTEGER NOT NULL);",
 };
 
 /* Fault injection for the tests, compiled in only with KV_FAULT_INJECTION

@@ -184,12 +184,44 @@ export KANALVAKT_NOW=2026-04-10T09:00:00+02:00
 { cat "$KANALVAKT_DATA/kanalvakt.conf"; printf '[meta]\napp_secret = e2e-secret\n[server]\nnotify_interval = 1s\n'; } \
 	>"$WORK/serve.conf"
 kv_secrets "$WORK/serve.conf"
+# Two serve processes on the one database (as behind a load balancer): the
+# background passes run in one of them, so the reminder still goes once.
 "$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve.log" &
 serve_pid=$!
+"$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve2.log" &
+serve2_pid=$!
 for _ in $(seq 600); do [[ $(mails) -ge 6 ]] && break; sleep 0.1; done
-sleep 1.5 # at least one more pass, which must send nothing
-kill "$serve_pid"
-wait "$serve_pid" || true
+sleep 1.5 # at least one more pass each, which must send nothing
+runs() { grep -c "notify: runs the background passes" "$1" || true; }
+waits() { grep -c "another serve process runs the background passes" "$1" || true; }
+[[ $(( $(runs "$WORK/serve.log") + $(runs "$WORK/serve2.log") )) -eq 1 &&
+	$(( $(waits "$WORK/serve.log") + $(waits "$WORK/serve2.log") )) -eq 1 ]] &&
+	ok "one of two serve processes runs the background passes, the other waits" ||
+	bad "leases: $(cat "$WORK/serve.log" "$WORK/serve2.log")"
+if [[ $(runs "$WORK/serve.log") -eq 1 ]]; then holder=$serve_pid other=$serve2_pid olog=$WORK/serve2.log
+else holder=$serve2_pid other=$serve_pid olog=$WORK/serve.log; fi
+kill "$holder"
+wait "$holder" || true
+for _ in $(seq 100); do [[ $(runs "$olog") -ge 1 ]] && break; sleep 0.1; done
+[[ $(runs "$olog") -eq 1 ]] && ok "when it stops, the other takes the passes over" || bad "no take-over: $(cat "$olog")"
+kill "$other"
+wait "$other" || true
+# A holder killed outright leaves its lease behind; a serve on the same
+# machine sees that process gone and takes the passes at once.
+"$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve3.log" &
+serve3_pid=$!
+for _ in $(seq 100); do [[ $(runs "$WORK/serve3.log") -ge 1 ]] && break; sleep 0.1; done
+kill -9 "$serve3_pid"
+wait "$serve3_pid" 2>/dev/null || true
+"$K" --config "$WORK/serve.conf" serve --listen 127.0.0.1:0 >/dev/null 2>"$WORK/serve4.log" &
+serve4_pid=$!
+for _ in $(seq 100); do [[ $(runs "$WORK/serve4.log") -ge 1 ]] && break; sleep 0.1; done
+[[ $(runs "$WORK/serve3.log") -eq 1 && $(runs "$WORK/serve4.log") -eq 1 ]] &&
+	ok "after a kill -9 of the holder the next serve takes the passes at once" ||
+	bad "after kill -9: $(cat "$WORK/serve3.log" "$WORK/serve4.log")"
+kill "$serve4_pid"
+wait "$serve4_pid" || true
+cat "$WORK/serve2.log" "$WORK/serve3.log" "$WORK/serve4.log" >>"$WORK/serve.log"
 [[ $(mails) -eq 6 ]] && ok "serve sent the reminder once" || bad "$(mails) mails after serve, wanted 6"
 expect_grep "notify: sent not-reviewed:[0-9]+:2026-04-09" "$WORK/serve.log" "serve logs the mail it sent"
 [[ $(grep -c "notify: sent" "$WORK/serve.log") -eq 1 ]] && ok "serve sent nothing twice" ||

@@ -4,6 +4,7 @@
 
 #include "base/hash.h"
 #include "store/audit.h"
+#include "store/lease_rows.h"
 #include "store/register_rows.h"
 #include "store/store.h"
 
@@ -199,6 +200,39 @@ static void audit_appends_race_to_one_chain(void)
 	store_free(b);
 }
 
+/* Leases on background work: one holder at a time, renewed by it, taken
+ * by another only once it lapses or is released, or from a holder known
+ * to be gone. */
+static void leases_have_one_holder(void)
+{
+	struct store *a = open_tmp(), *b = open_tmp();
+	struct err e = {0};
+	char who[64];
+
+	CHECK_INT(lease_row_take(a, "pass", "h:1", 1000, 1100, &e), 1);
+	CHECK_INT(lease_row_take(b, "pass", "h:2", 1001, 1101, &e), 0);
+	CHECK_INT(lease_row_take(a, "pass", "h:1", 1050, 1150, &e), 1); /* renewed */
+	CHECK_INT(lease_row_take(b, "pass", "h:2", 1149, 1249, &e), 0);
+	CHECK_INT(lease_row_holder(b, "pass", who, sizeof(who), &e), KV_OK);
+	CHECK_STR(who, "h:1");
+	CHECK_INT(lease_row_take(b, "pass", "h:2", 1150, 1250, &e), 1); /* lapsed */
+	CHECK_INT(lease_row_take(a, "pass", "h:1", 1160, 1260, &e), 0);
+	CHECK_INT(lease_row_release(a, "pass", "h:1", &e), KV_OK); /* not its: nothing */
+	CHECK_INT(lease_row_take(a, "pass", "h:1", 1161, 1261, &e), 0);
+	CHECK_INT(lease_row_release(b, "pass", "h:2", &e), KV_OK);
+	CHECK_INT(lease_row_take(a, "pass", "h:1", 1162, 1262, &e), 1);
+	CHECK_INT(lease_row_take_over(b, "pass", "h:9", "h:2", 1300, &e), 0);
+	CHECK_INT(lease_row_take_over(b, "pass", "h:1", "h:2", 1300, &e), 1);
+	CHECK_INT(lease_row_holder(a, "pass", who, sizeof(who), &e), KV_OK);
+	CHECK_STR(who, "h:2");
+	/* Another lease is another row. */
+	CHECK_INT(lease_row_take(a, "other", "h:1", 1163, 1263, &e), 1);
+	CHECK_INT(lease_row_holder(a, "none", who, sizeof(who), &e), KV_OK);
+	CHECK_STR(who, "");
+	store_free(a);
+	store_free(b);
+}
+
 static void audit_detects_edited_entry(void)
 {
 	struct audit_report r;
@@ -268,6 +302,6 @@ static void audit_detects_rewritten_hash(void)
 TEST_MAIN(T(opens_creates_dirs_and_migrates), T(wal_is_on), T(nested_rollback_keeps_outer_work),
           T(unique_violation_is_conflict), T(unopenable_dir_is_io_error),
           T(audit_intact_chain_verifies), T(audit_appends_race_to_one_chain),
-          T(audit_detects_edited_entry), T(audit_detects_deleted_entry),
+          T(leases_have_one_holder), T(audit_detects_edited_entry), T(audit_detects_deleted_entry),
           T(audit_detects_deleted_last_entry), T(audit_detects_swapped_entries),
           T(audit_detects_rewritten_hash))
