@@ -71,6 +71,22 @@ expect_exit 2 "a directory already on PostgreSQL" -- "$K" --database "$url" migr
 n=$(pgq "$url" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
 [[ $n == 0 ]] && ok "the refused runs left the target untouched" || bad "the target has $n tables"
 
+# A source being written (another process holds its write lock) is
+# refused, not waited for.
+mkfifo "$WORK/hold"
+python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2]).read()
+c.execute("ROLLBACK")' "$KANALVAKT_DATA/kanalvakt.db" "$WORK/hold" &
+holder=$!
+exec 3>"$WORK/hold" # returns once the holder has the lock and waits
+expect_exit 2 "a source being written" -- "$K" migrate --to "$url"
+expect_grep "being written by another process" "$WORK/err" "  says so"
+exec 3>&-
+wait "$holder"
+
 # A row changed on the target between the copy and the verification.
 KANALVAKT_TEST_MIGRATE_SQL="UPDATE person SET name = 'Åsa Ö.' WHERE name = 'Åsa Öberg'" \
 	expect_exit 1 "a changed row is caught" -- "$K" migrate --to "$url"
