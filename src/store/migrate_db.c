@@ -36,6 +36,7 @@ struct col {
 struct table {
 	char *name;
 	int without_rowid;
+	int key_col; /* the column of a one-column INTEGER key; -1: none */
 	struct col *cols;
 	int n_cols;
 	char *pk; /* "a, b" in key order; NULL when none */
@@ -51,6 +52,11 @@ struct run {
 	struct migrate_db_report *rep;
 	struct buf sql;
 };
+
+static int nibble(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
+}
 
 void migrate_db_hash_init(struct migrate_db_hash *h)
 {
@@ -88,12 +94,8 @@ int migrate_db_hash_row(struct migrate_db_hash *h, const char *const *vals, cons
 		hash_sha256_update(&c, vals[i], lens[i]);
 	}
 	hash_sha256_end_hex(&c, hex);
-	for (int i = 0; i < HASH_SHA256_LEN; i++) {
-		unsigned int b = 0;
-
-		sscanf(hex + 2 * i, "%2x", &b);
-		h->rows[h->n][i] = (uint8_t)b;
-	}
+	for (int i = 0; i < HASH_SHA256_LEN; i++)
+		h->rows[h->n][i] = (uint8_t)(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
 	h->n++;
 	return KV_OK;
 }
@@ -202,7 +204,8 @@ static int precheck(const char *url, const char *shown, int version, struct err 
 	res = PQexec(c, "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
 	                " ORDER BY tablename");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		rc = err_set(err, KV_EIO, "database %s: cannot list its tables: %s", shown,
+		rc = err_set(err, KV_EIO, "database %s: cannot list its tables: %.*s", shown,
+		             (int)strcspn(PQresultErrorMessage(res), "\n"),
 		             PQresultErrorMessage(res));
 		goto out;
 	}
@@ -224,8 +227,9 @@ static int precheck(const char *url, const char *shown, int version, struct err 
 		PQclear(r2);
 		r2 = PQexec(c, sql);
 		if (PQresultStatus(r2) != PGRES_TUPLES_OK) {
-			rc = err_set(err, KV_EIO, "database %s: cannot read table %s: %s", shown,
-			             name, PQresultErrorMessage(r2));
+			rc = err_set(err, KV_EIO, "database %s: cannot read table %s: %.*s", shown,
+			             name, (int)strcspn(PQresultErrorMessage(r2), "\n"),
+			             PQresultErrorMessage(r2));
 			goto out;
 		}
 		if (strcmp(name, "schema_migrations") == 0) {
@@ -278,6 +282,7 @@ static int table_read(struct run *run, struct table *t, struct err *err)
 	char *pk[16] = {0};
 	int rc, n_pk = 0;
 
+	t->key_col = -1;
 	snprintf(sql, sizeof(sql), "PRAGMA table_info(%s)", t->name);
 	rc = store_prepare(run->src, &st, sql, err);
 	while (!rc && (rc = store_step(st, err)) == 1) {
@@ -309,6 +314,8 @@ static int table_read(struct run *run, struct table *t, struct err *err)
 		}
 		if (key > 0 && key <= 16)
 			pk[key - 1] = p[t->n_cols].name;
+		if (key == 1 && type && strcasecmp(type, "INTEGER") == 0)
+			t->key_col = t->n_cols;
 		n_pk = key > n_pk ? (int)key : n_pk;
 		t->n_cols++;
 		rc = 0;
@@ -319,6 +326,8 @@ static int table_read(struct run *run, struct table *t, struct err *err)
 		return rc;
 	if (t->n_cols == 0)
 		return err_set(err, KV_EINVAL, "table %s: no columns", t->name);
+	if (n_pk != 1)
+		t->key_col = -1;
 	if (n_pk > 0 && n_pk <= 16) {
 		struct buf b;
 
@@ -694,7 +703,12 @@ out:
 	return rc;
 }
 
-/* Counts and hashes a table as the target holds it, alike. */
+/* Rows per read when the target is read back in key order. */
+#define VERIFY_CHUNK 5000
+
+/* Counts and hashes a table as the target holds it, alike. A table with a
+ * one-column integer key is read in chunks along the key, so that a large
+ * one is never held whole in memory. */
 static int table_verify(struct run *run, const struct table *t, struct migrate_db_table *out,
                         struct err *err)
 {
@@ -702,34 +716,50 @@ static int table_verify(struct run *run, const struct table *t, struct migrate_d
 	struct migrate_db_hash h;
 	const char **vals = calloc((size_t)t->n_cols, sizeof(*vals));
 	size_t *lens = calloc((size_t)t->n_cols, sizeof(*lens));
+	int64_t last = INT64_MIN, chunk;
 	int rc;
 
 	migrate_db_hash_init(&h);
-	if (!vals || !lens || select_sql(run, t, 0)) {
+	rc = !vals || !lens || select_sql(run, t, 0);
+	if (!rc && t->key_col >= 0)
+		rc = buf_printf(&run->sql, " WHERE %s > ? ORDER BY %s LIMIT %d",
+		                t->cols[t->key_col].name, t->cols[t->key_col].name, VERIFY_CHUNK);
+	if (rc) {
 		rc = err_set(err, KV_ENOMEM, "out of memory");
 		goto out;
 	}
 	rc = store_prepare(run->dst, &st, buf_cstr(&run->sql), err);
-	while (!rc && (rc = store_step(st, err)) == 1) {
-		char tmp[64];
+	if (rc)
+		goto fail;
+	do {
+		chunk = 0;
+		store_reset(st);
+		if (t->key_col >= 0)
+			store_bind_int(st, 1, last);
+		while ((rc = store_step(st, err)) == 1) {
+			char tmp[64];
 
-		for (int c = 0; c < t->n_cols; c++)
-			value_of(st, &t->cols[c], c, tmp, sizeof(tmp), &vals[c], &lens[c]);
-		rc = migrate_db_hash_row(&h, vals, lens, t->n_cols);
-		if (rc) {
-			rc = err_set(err, KV_ENOMEM, "out of memory");
-			break;
+			for (int c = 0; c < t->n_cols; c++)
+				value_of(st, &t->cols[c], c, tmp, sizeof(tmp), &vals[c], &lens[c]);
+			if (migrate_db_hash_row(&h, vals, lens, t->n_cols)) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				goto out;
+			}
+			if (t->key_col >= 0)
+				last = store_col_int(st, t->key_col);
+			out->rows_after++;
+			chunk++;
 		}
-		out->rows_after++;
-	}
-	if (rc < 0) {
-		err_prefix(err, "verifying table %s: ", t->name);
-		goto out;
-	}
+		if (rc < 0)
+			goto fail;
+	} while (t->key_col >= 0 && chunk == VERIFY_CHUNK);
 	migrate_db_hash_hex(&h, out->target_sha256);
 	out->match =
 	        out->rows_after == out->rows && strcmp(out->source_sha256, out->target_sha256) == 0;
 	rc = KV_OK;
+	goto out;
+fail:
+	err_prefix(err, "verifying table %s: ", t->name);
 out:
 	store_stmt_free(st);
 	migrate_db_hash_done(&h);
