@@ -44,6 +44,8 @@ expect_exit 0 "policy setting" -- "$K" policy set four_eyes yes --account exempe
 printf '%%PDF-1.4 samtycke\n' >"$WORK/blankett.pdf"
 expect_exit 0 "a consent" -- "$K" consent add --person-name "Lisa Sjöberg" --scope exempelby \
 	--from 2026-01-01 --document "$WORK/blankett.pdf"
+export KANALVAKT_VAULT_PASSPHRASE='korrekt häst batteri häftklammer'
+expect_exit 0 "a secret in the vault (BLOB columns)" -- bash -c "printf 'EAAB-hemlig' | '$K' vault add exempelby --kind token"
 "$K" --json case list >"$WORK/cases.jsonl"
 case_id=$(jq -r 'select(.id) | .id' "$WORK/cases.jsonl" | head -n1)
 if [[ -n $case_id ]]; then
@@ -130,6 +132,11 @@ same "inbox list" inbox list --state all
 same "case list" case list
 same "person list" person list
 same "audit list" audit list
+blobs_sqlite=$(sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT lower(hex(k.salt) || hex(k.sealed) || hex(s.nonce) || hex(s.ciphertext)) FROM vault_key k, vault_secret s")
+blobs_pg=$(pgq "$url" "SELECT encode(k.salt, 'hex') || encode(k.sealed, 'hex') || encode(s.nonce, 'hex') || encode(s.ciphertext, 'hex') FROM vault_key k, vault_secret s")
+[[ -n $blobs_pg && $blobs_pg == "$blobs_sqlite" ]] && ok "the vault's BLOBs byte for byte" || bad "vault blobs differ"
+jq -e '[.tables[] | select(.table == "item_flag" or .table == "vault_secret") | select(.rows > 0 and .match)] | length == 2' \
+	"$WORK/migrate.json" >/dev/null && ok "REAL and BLOB columns copied and matching" || bad "item_flag/vault_secret not in the report"
 last=$(pgq "$url" "SELECT action || ' ' || COALESCE(org_id, 0) || ' ' || (after::json->'tables'->'item'->>'rows') || ' ' || (after::json->>'source') FROM audit ORDER BY seq DESC LIMIT 1")
 [[ $last == "database.migrate 0 $items $KANALVAKT_DATA/kanalvakt.db" ]] && ok "the move audited last in the target" ||
 	bad "last entry: $last"
