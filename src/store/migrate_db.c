@@ -794,6 +794,63 @@ static int triggers(struct run *run, const char *state, struct err *err)
 	return rc;
 }
 
+/* A table whose rows refer to rows of the same table (unit.parent_id) is
+ * copied in id order, which need not be the order its rows may be
+ * inserted in: those constraints are deferred for the copy, checked at its
+ * end (SET CONSTRAINTS ALL IMMEDIATE) and made as they were, all in the
+ * transaction. defer 1 before the copy, 0 after; *names holds the
+ * constraints between the two calls. */
+static int self_refs(struct run *run, int defer, char ***names, int *n, struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = KV_OK;
+
+	if (defer) {
+		rc = store_prepare(run->dst, &st,
+		                   "SELECT cl.relname, co.conname FROM pg_constraint co"
+		                   " JOIN pg_class cl ON cl.oid = co.conrelid"
+		                   " JOIN pg_namespace ns ON ns.oid = cl.relnamespace"
+		                   " WHERE co.contype = 'f' AND co.conrelid = co.confrelid"
+		                   " AND NOT co.condeferrable AND ns.nspname = current_schema()",
+		                   err);
+		while (!rc && (rc = store_step(st, err)) == 1) {
+			char **p = realloc(*names, (size_t)(*n + 2) * sizeof(**names));
+
+			rc = 0;
+			if (!p) {
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+				break;
+			}
+			*names = p;
+			p[*n] = strdup(store_col_text(st, 0));
+			p[*n + 1] = strdup(store_col_text(st, 1));
+			*n += 2;
+			if (!p[*n - 2] || !p[*n - 1])
+				rc = err_set(err, KV_ENOMEM, "out of memory");
+		}
+		store_stmt_free(st);
+		if (rc < 0)
+			return rc;
+		rc = KV_OK;
+	} else if (*n > 0) {
+		rc = pg_raw(run, "SET CONSTRAINTS ALL IMMEDIATE", err);
+		if (rc)
+			return err_prefix(
+			        err, "a row refers to one of its own table that is not there: ");
+	}
+	for (int i = 0; i + 1 < *n && !rc; i += 2) {
+		char sql[512];
+
+		if (!plain_name((*names)[i]) || !plain_name((*names)[i + 1]))
+			continue;
+		snprintf(sql, sizeof(sql), "ALTER TABLE %s ALTER CONSTRAINT %s %s", (*names)[i],
+		         (*names)[i + 1],
+		         defer ? "DEFERRABLE INITIALLY DEFERRED" : "NOT DEFERRABLE");
+		rc = pg_raw(run, sql, err);
+	}
+	return rc;
+}
+
 /* Each identity column continues after the highest id copied. */
 static int identities(struct run *run, struct err *err)
 {
@@ -888,15 +945,20 @@ static int copy_all(struct run *run, const char *actor, struct err *err)
 	struct migrate_db_report *r = run->rep;
 	struct audit_report ar = {0};
 	const char *tamper;
-	int rc, all = 1;
+	char **deferred = NULL;
+	int rc, all = 1, n_deferred = 0;
 
 	rc = target_empty(run, r->target, err);
 	if (!rc)
 		rc = triggers(run, "DISABLE", err);
+	if (!rc)
+		rc = self_refs(run, 1, &deferred, &n_deferred, err);
 	for (size_t i = 0; i < r->n_tables && !rc; i++) {
 		rc = table_copy(run, by_name(run, r->tables[i].name), &r->tables[i], err);
 		r->rows += r->tables[i].rows;
 	}
+	if (!rc)
+		rc = self_refs(run, 0, &deferred, &n_deferred, err);
 	if (!rc)
 		rc = triggers(run, "ENABLE", err);
 	if (!rc)
@@ -929,6 +991,9 @@ static int copy_all(struct run *run, const char *actor, struct err *err)
 		if (!rc)
 			r->committed = 1;
 	}
+	for (int i = 0; i < n_deferred; i++)
+		free(deferred[i]);
+	free(deferred);
 	return rc;
 }
 
@@ -943,21 +1008,27 @@ int migrate_db_run(const char *data_dir, const char *url, const char *actor,
 	memset(out, 0, sizeof(*out));
 	run.rep = out;
 	buf_init(&run.sql, 0);
-	if (!store_database_is_pg(url))
-		return err_set(
+	if (!store_database_is_pg(url)) {
+		rc = err_set(
 		        err, KV_EINVAL,
 		        "--to '%.40s': not a PostgreSQL URL (postgresql://USER:PASSWORD@HOST/DB)",
 		        url ? url : "");
+		goto out;
+	}
 	migrate_db_redact(url, shown, sizeof(shown));
 	snprintf(path, sizeof(path), "%s/kanalvakt.db", data_dir);
 	out->source = strdup(path);
 	out->target = strdup(shown);
-	if (!out->source || !out->target)
-		return err_set(err, KV_ENOMEM, "out of memory");
-	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-		return err_set(err, KV_ENOTFOUND,
-		               "%s holds no SQLite database to move (no %s; check --data-dir)",
-		               data_dir, path);
+	if (!out->source || !out->target) {
+		rc = err_set(err, KV_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		rc = err_set(err, KV_ENOTFOUND,
+		             "%s holds no SQLite database to move (no %s; check --data-dir)",
+		             data_dir, path);
+		goto out;
+	}
 	rc = open_with(&run.src, data_dir, NULL, err);
 	if (rc)
 		goto out;
@@ -965,7 +1036,9 @@ int migrate_db_run(const char *data_dir, const char *url, const char *actor,
 	 * refused at once rather than waited for: what it writes after the
 	 * copy's point in time would not be in the copy. */
 	rc = store_exec(run.src, "PRAGMA busy_timeout = 0", err);
-	if (!rc && store_exec(run.src, "BEGIN IMMEDIATE", err) != KV_OK)
+	if (!rc)
+		rc = store_exec(run.src, "BEGIN IMMEDIATE", err);
+	if (rc && err && strstr(err->msg, "locked"))
 		rc = err_set(err, KV_ECONFLICT,
 		             "%s is being written by another process (stop kanalvakt serve and"
 		             " any import first; nothing was written)",
