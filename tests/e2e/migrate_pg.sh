@@ -3,9 +3,11 @@
 # content (register, captured Meta and Mastodon items, the inbox, a case with
 # its evidence, a consent, a policy setting) moved into an empty PostgreSQL
 # database; the same commands on both give the same answers, the ids go on
-# after the copy, the move is audited in the target. Refused, writing
-# nothing: a target that holds rows, a server that is not there, a wrong
-# password (masked), a data directory without a database, a directory
+# after the copy, a unit whose parent has a later id goes over, REAL and
+# BLOB values byte for byte, the move is audited in the target. Refused,
+# writing nothing: a target that holds rows, one of another schema version,
+# a server that is not there, a wrong password (masked), a data directory
+# without a database, a source another process is writing, a directory
 # already on PostgreSQL. A row changed on the target before the
 # verification is caught and the whole copy rolled back. Needs the pg
 # fixture (KANALVAKT_TEST_DATABASE).
@@ -18,11 +20,12 @@ base=$KANALVAKT_TEST_DATABASE
 db=kvmig_$$
 url=${base/\/postgres\?//$db?}
 url2=${base/\/postgres\?//${db}_b?}
+url3=${base/\/postgres\?//${db}_c?}
 bad=${url/:kv@/:wrong@}
 host=${base##*host=}
 nohost=${url/host=$host/host=$host-missing}
-trap 'for d in $db ${db}_b; do psql -q "$base" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1 || true; done; rm -rf "$WORK"' EXIT
-psql -q "$base" -c "CREATE DATABASE $db" -c "CREATE DATABASE ${db}_b"
+trap 'for d in $db ${db}_b ${db}_c; do psql -q "$base" -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1 || true; done; rm -rf "$WORK"' EXIT
+psql -q "$base" -c "CREATE DATABASE $db" -c "CREATE DATABASE ${db}_b" -c "CREATE DATABASE ${db}_c"
 pgq() { psql -tAq "$1" -c "$2"; }
 
 # The source: built through the command line.
@@ -76,6 +79,12 @@ expect_exit 2 "a data directory without a database" -- "$K" --data-dir "$WORK/em
 expect_grep "holds no SQLite database" "$WORK/err" "  says there is no database"
 [[ ! -e $WORK/empty/kanalvakt.db ]] && ok "  and creates none" || bad "  a database was created"
 expect_exit 2 "a directory already on PostgreSQL" -- "$K" --database "$url" migrate --to "$url2"
+psql -q "$url3" -c "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)" \
+	-c "INSERT INTO schema_migrations VALUES (1, 'earlier')"
+expect_exit 2 "a target of another schema version" -- "$K" migrate --to "$url3"
+expect_grep "schema version 1, the source's is [0-9]+" "$WORK/err" "  says which versions"
+[[ $(pgq "$url3" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 1 ]] &&
+	ok "  and its schema was not brought up" || bad "  the target's schema was changed"
 n=$(pgq "$url" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
 [[ $n == 0 ]] && ok "the refused runs left the target untouched" || bad "the target has $n tables"
 
