@@ -28,7 +28,7 @@ static const struct cli_command *const tables[] = {
         cli_cmds_fetch,    cli_cmds_serve,   cli_cmds_workflow, cli_cmds_cases,  cli_cmds_notify,
         cli_cmds_archive,  cli_cmds_records, cli_cmds_disclose, cli_cmds_user,   cli_cmds_answer,
         cli_cmds_consent,  cli_cmds_gdpr,    cli_cmds_draft,    cli_cmds_vault,  cli_cmds_policydoc,
-        cli_cmds_house,
+        cli_cmds_house,    cli_cmds_migrate,
 };
 
 static void print_commands(FILE *f)

@@ -145,6 +145,7 @@ extern const struct cli_command cli_cmds_draft[];
 extern const struct cli_command cli_cmds_vault[];
 extern const struct cli_command cli_cmds_policydoc[];
 extern const struct cli_command cli_cmds_house[];
+extern const struct cli_command cli_cmds_migrate[];
 /* The policy documents' review check ([policy] review_warn_days). */
 int cli_policydoc_check(struct cli_ctx *ctx, int64_t org, int64_t *raised);
 
