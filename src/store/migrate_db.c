@@ -963,9 +963,14 @@ static int copy_all(struct run *run, const char *actor, struct err *err)
 		rc = triggers(run, "ENABLE", err);
 	if (!rc)
 		rc = identities(run, err);
-	/* For the tests only: SQL run on the target between the copy and its
-	 * verification, to show that a difference is caught. */
+		/* For the tests only (compiled in with KV_FAULT_INJECTION, never in a
+		 * Release build): SQL run on the target between the copy and its
+		 * verification, to show that a difference is caught. */
+#ifdef KV_FAULT_INJECTION
 	tamper = getenv("KANALVAKT_TEST_MIGRATE_SQL");
+#else
+	tamper = NULL;
+#endif
 	if (!rc && tamper && *tamper) {
 		struct buf b;
 
