@@ -25,7 +25,7 @@ int lease_row_take(struct store *s, const char *name, const char *holder, int64_
 		rc = store_cached(
 		        s, &st,
 		        "UPDATE work_lease SET holder = ?, expires_at = ?"
-		        " WHERE name = ? AND (holder = ? OR expires_at <= ?) RETURNING name",
+		        " WHERE name = ? AND (holder = ? OR expires_at <= ?) RETURNING expires_at",
 		        err);
 	if (!rc) {
 		store_bind_text(st, 1, holder);
@@ -33,12 +33,7 @@ int lease_row_take(struct store *s, const char *name, const char *holder, int64_
 		store_bind_text(st, 3, name);
 		store_bind_text(st, 4, holder);
 		store_bind_int(st, 5, now);
-		rc = store_step(st, err);
-		if (rc == 1) {
-			int more = store_step(st, err);
-
-			rc = more < 0 ? more : 1;
-		}
+		rc = store_run_returning(st, NULL, err);
 		store_reset(st);
 	}
 	if (rc < 0) {
@@ -90,7 +85,7 @@ int lease_row_take_over(struct store *s, const char *name, const char *dead, con
 	struct store_stmt *st = NULL;
 	int rc = store_cached(s, &st,
 	                      "UPDATE work_lease SET holder = ?, expires_at = ?"
-	                      " WHERE name = ? AND holder = ? RETURNING name",
+	                      " WHERE name = ? AND holder = ? RETURNING expires_at",
 	                      err);
 
 	if (rc)
@@ -99,12 +94,7 @@ int lease_row_take_over(struct store *s, const char *name, const char *dead, con
 	store_bind_int(st, 2, until);
 	store_bind_text(st, 3, name);
 	store_bind_text(st, 4, dead);
-	rc = store_step(st, err);
-	if (rc == 1) {
-		int more = store_step(st, err);
-
-		rc = more < 0 ? more : 1;
-	}
+	rc = store_run_returning(st, NULL, err);
 	store_reset(st);
 	return rc;
 }

@@ -235,12 +235,7 @@ int webhooks_claim(struct store *s, int64_t id, struct err *err)
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, id);
-	rc = store_step(st, err);
-	if (rc == 1) {
-		int more = store_step(st, err);
-
-		rc = more < 0 ? more : 1;
-	}
+	rc = store_run_returning(st, NULL, err);
 	store_reset(st);
 	return rc;
 }
