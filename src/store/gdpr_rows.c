@@ -164,9 +164,9 @@ int gdpr_row_authored(struct store *s, int64_t org, const char *name, const char
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(s, &st,
 	                       "SELECT id FROM item WHERE org_id = ?1 AND ("
-	                       " (?2 IS NOT NULL AND author_name = ?2 COLLATE NOCASE)"
-	                       " OR (?3 IS NOT NULL AND (author_id = ?3"
-	                       "  OR author_name = ?3 COLLATE NOCASE)))"
+	                       " (CAST(?2 AS TEXT) IS NOT NULL AND lower(author_name) = lower(?2))"
+	                       " OR (CAST(?3 AS TEXT) IS NOT NULL AND (author_id = ?3"
+	                       "  OR lower(author_name) = lower(?3))))"
 	                       " ORDER BY id",
 	                       err);
 

@@ -432,7 +432,9 @@ static int is_indeterminate(const PGresult *res)
 {
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
-	return state && strcmp(state, "42P18") == 0;
+	/* 42P18: no context types it at all; 42P08: its uses disagree (`?1 IS
+	 * NULL OR col = ?1` as the UPDATE's WHERE reads it before its SET). */
+	return state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
 }
 
 /* Runs the statement. Inside a transaction it runs under a savepoint of its
