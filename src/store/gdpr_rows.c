@@ -211,6 +211,27 @@ int gdpr_row_texts(struct store *s, int64_t org, int pii, gdpr_text_fn fn, void 
 	return rc < 0 ? rc : KV_OK;
 }
 
+int gdpr_row_current_texts(struct store *s, int64_t org, gdpr_text_fn fn, void *ctx,
+                           struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_prepare(s, &st,
+	                       "SELECT id, versions, text FROM item"
+	                       " WHERE org_id = ? AND text IS NOT NULL ORDER BY id",
+	                       err);
+
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, org);
+	while ((rc = store_step(st, err)) == 1) {
+		rc = fn(ctx, store_col_int(st, 0), store_col_int(st, 1), store_col_text(st, 2));
+		if (rc)
+			break;
+	}
+	store_stmt_free(st);
+	return rc < 0 ? rc : KV_OK;
+}
+
 int gdpr_row_questions(struct store *s, int64_t org, gdpr_question_fn fn, void *ctx,
                        struct err *err)
 {
