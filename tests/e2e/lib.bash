@@ -87,6 +87,16 @@ kv_dump() {
 	fi
 }
 
+# kv_db_grep PATTERN: 0 when PATTERN (grep -E) is anywhere in the database:
+# its file (free pages too) on SQLite, its contents on PostgreSQL.
+kv_db_grep() {
+	if [[ -n $KV_DB_URL ]]; then
+		kv_dump | grep -qE -- "$1"
+	else
+		grep -qE -- "$1" "$KANALVAKT_DATA/kanalvakt.db"
+	fi
+}
+
 finish() {
 	echo "$pass passed, $fail failed"
 	[[ $fail -eq 0 ]]
