@@ -90,6 +90,36 @@ static void unique_violation_is_conflict(void)
 	store_free(s);
 }
 
+/* A parameter that only `? IS NULL` would type, alone (PostgreSQL: no type)
+ * or also compared (its uses disagree): read as SQLite reads it. */
+static void untyped_parameters_are_read_as_text(void)
+{
+	struct store *s = open_tmp();
+	const char *name[] = {"Ett"}, *none[] = {NULL};
+	struct err e;
+	int64_t org = 0, n = -1;
+
+	CHECK_INT(register_row_org_create(s, "Ett", &org, &e), KV_OK);
+	CHECK_INT(register_row_org_create(s, "Två", &org, &e), KV_OK);
+	CHECK_INT(store_query_int(s, &n, &e, "SELECT COUNT(*) FROM org WHERE ?1 IS NULL", 1, none),
+	          KV_OK);
+	CHECK_INT(n, 2);
+	CHECK_INT(store_query_int(s, &n, &e, "SELECT COUNT(*) FROM org WHERE ?1 IS NULL", 1, name),
+	          KV_OK);
+	CHECK_INT(n, 0);
+	CHECK_INT(store_query_int(s, &n, &e,
+	                          "SELECT COUNT(*) FROM org WHERE (?1 IS NULL OR name = ?1)", 1,
+	                          name),
+	          KV_OK);
+	CHECK_INT(n, 1);
+	CHECK_INT(store_query_int(s, &n, &e,
+	                          "SELECT COUNT(*) FROM org WHERE (?1 IS NULL OR name = ?1)", 1,
+	                          none),
+	          KV_OK);
+	CHECK_INT(n, 2);
+	store_free(s);
+}
+
 static void unopenable_dir_is_io_error(void)
 {
 	struct store *s = NULL;
@@ -233,7 +263,8 @@ static void audit_detects_rewritten_hash(void)
 }
 
 TEST_MAIN(T(opens_creates_dirs_and_migrates), T(wal_is_on), T(nested_rollback_keeps_outer_work),
-          T(unique_violation_is_conflict), T(unopenable_dir_is_io_error),
-          T(audit_intact_chain_verifies), T(audit_detects_edited_entry),
-          T(audit_detects_deleted_entry), T(audit_detects_deleted_last_entry),
-          T(audit_detects_swapped_entries), T(audit_detects_rewritten_hash))
+          T(unique_violation_is_conflict), T(untyped_parameters_are_read_as_text),
+          T(unopenable_dir_is_io_error), T(audit_intact_chain_verifies),
+          T(audit_detects_edited_entry), T(audit_detects_deleted_entry),
+          T(audit_detects_deleted_last_entry), T(audit_detects_swapped_entries),
+          T(audit_detects_rewritten_hash))
