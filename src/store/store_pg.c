@@ -432,8 +432,8 @@ static int is_indeterminate(const PGresult *res)
 {
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
-	/* 42P18: no context types it at all; 42P08: its uses disagree (`?1 IS
-	 * NULL OR col = ?1` as the UPDATE's WHERE reads it before its SET). */
+	/* 42P18: no context types it (`? IS NULL`); 42P08: one use leaves it
+	 * untyped and another types it (`?1 IS NULL OR name = ?1`). */
 	return state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
 }
 
