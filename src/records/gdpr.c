@@ -364,6 +364,34 @@ static int on_old_version(void *arg, int64_t item, int64_t version, const char *
 	return matcher_hit(&f->m, text) ? add_hit(f, item, HOW_VERSION) : KV_OK;
 }
 
+/* Without the search index (PostgreSQL): the current texts read with a
+ * matcher of what the search would look for (name, handle, e-mail). */
+struct current {
+	struct find *f;
+	struct matcher m;
+};
+
+static int on_current_text(void *arg, int64_t item, int64_t version, const char *text)
+{
+	struct current *c = arg;
+
+	(void)version;
+	return matcher_hit(&c->m, text) ? add_hit(c->f, item, HOW_TEXT) : KV_OK;
+}
+
+static int scan_current_texts(struct find *f)
+{
+	struct gdpr_subject what = {
+	        .name = f->s->name, .email = f->s->email, .handle = f->s->handle};
+	struct current c = {.f = f};
+	int rc;
+
+	matcher_init(&c.m, &what);
+	rc = gdpr_row_current_texts(f->op->store, f->op->org, on_current_text, &c, f->err);
+	matcher_done(&c.m);
+	return rc;
+}
+
 struct scan {
 	struct find *f;
 	const char *text;
@@ -660,11 +688,13 @@ static int find_all(struct find *f)
 	if (s->name || s->handle)
 		rc = gdpr_row_authored(op->store, op->org, s->name, s->handle, on_authored, f,
 		                       f->err);
-	if (!rc && s->name)
+	if (!rc && !store_has_search(op->store))
+		rc = scan_current_texts(f);
+	if (!rc && s->name && store_has_search(op->store))
 		rc = search_phrase(f, s->name);
-	if (!rc && s->handle)
+	if (!rc && s->handle && store_has_search(op->store))
 		rc = search_phrase(f, s->handle);
-	if (!rc && s->email)
+	if (!rc && s->email && store_has_search(op->store))
 		rc = search_phrase(f, s->email);
 	if (!rc)
 		rc = gdpr_row_texts(op->store, op->org, 0, on_old_version, f, f->err);

@@ -57,7 +57,7 @@ int alert_row_each(struct store *s, const struct alert_filter *f, alerts_fn fn, 
 	        " COALESCE(al.acknowledged_at, 0)"
 	        " FROM alert al LEFT JOIN account a ON a.id = al.account_id"
 	        " WHERE al.org_id = ? AND (? = 0 OR al.id = ?)"
-	        " AND (? IS NULL OR al.kind = ?)"
+	        " AND (CAST(? AS TEXT) IS NULL OR al.kind = ?)"
 	        " AND (? = 0 OR al.acknowledged_at IS NULL)"
 	        " AND al.created_at >= ?"
 	        " ORDER BY al.id DESC",

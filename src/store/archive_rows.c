@@ -269,13 +269,14 @@ static int each(struct store *s, int64_t org, const char *objid, archive_package
 	struct store_stmt *st = NULL;
 	int rc, found = 0;
 
-	rc = store_prepare(s, &st,
-	                   "SELECT p.id, p.org_id, p.objid, p.account_id, a.handle, p.period_from,"
-	                   " p.period_to, p.path, p.items, p.files, p.bytes, p.mets_sha256,"
-	                   " p.created_by, p.created_at FROM archive_package p"
-	                   " JOIN account a ON a.id = p.account_id"
-	                   " WHERE p.org_id = ? AND (?2 IS NULL OR p.objid = ?2) ORDER BY p.id",
-	                   err);
+	rc = store_prepare(
+	        s, &st,
+	        "SELECT p.id, p.org_id, p.objid, p.account_id, a.handle, p.period_from,"
+	        " p.period_to, p.path, p.items, p.files, p.bytes, p.mets_sha256,"
+	        " p.created_by, p.created_at FROM archive_package p"
+	        " JOIN account a ON a.id = p.account_id"
+	        " WHERE p.org_id = ? AND (CAST(?2 AS TEXT) IS NULL OR p.objid = ?2) ORDER BY p.id",
+	        err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org);

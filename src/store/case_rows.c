@@ -229,7 +229,7 @@ int case_row_update(struct store *s, const struct case_rec *c, int64_t now, stru
 	rc = store_prepare(s, &st,
 	                   "UPDATE mod_case SET state = ?, decision = ?, reason = ?,"
 	                   " decided_by = ?, decided_at = ?5,"
-	                   " decided_version = CASE WHEN ?5 IS NULL THEN NULL"
+	                   " decided_version = CASE WHEN CAST(?5 AS BIGINT) IS NULL THEN NULL"
 	                   "  WHEN decided_at IS ?5 THEN decided_version"
 	                   "  ELSE (SELECT MAX(version) FROM item_version"
 	                   "   WHERE item_id = mod_case.item_id) END,"
@@ -276,7 +276,8 @@ int case_row_series_next(struct store *s, int64_t org, const char *prefix, int y
 	rc = store_prepare(s, &st,
 	                   "INSERT INTO registration_series (org_id, prefix, year, last_number)"
 	                   " VALUES (?, ?, ?, 1) ON CONFLICT (org_id, prefix, year)"
-	                   " DO UPDATE SET last_number = last_number + 1 RETURNING last_number",
+	                   " DO UPDATE SET last_number = registration_series.last_number + 1 "
+	                   "RETURNING last_number",
 	                   err);
 	if (rc)
 		return rc;

@@ -237,7 +237,7 @@ int draft_row_each(struct store *s, const struct draft_filter *f, draft_row_fn f
 	                       "SELECT " COLUMNS
 	                       " FROM draft d JOIN account a ON a.id = d.account_id"
 	                       " WHERE d.org_id = ?1 AND (?2 = 0 OR d.account_id = ?2)"
-	                       " AND (?3 IS NULL OR d.state = ?3)"
+	                       " AND (CAST(?3 AS TEXT) IS NULL OR d.state = ?3)"
 	                       " AND (?4 = 0 OR (d.state = 'draft' AND d.publish_at IS NOT NULL"
 	                       "  AND d.publish_at <= ?4 AND d.publish_error IS NULL))"
 	                       " ORDER BY CASE WHEN ?4 = 0 THEN -d.id ELSE d.publish_at END, d.id",

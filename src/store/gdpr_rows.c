@@ -164,9 +164,9 @@ int gdpr_row_authored(struct store *s, int64_t org, const char *name, const char
 	struct store_stmt *st = NULL;
 	int rc = store_prepare(s, &st,
 	                       "SELECT id FROM item WHERE org_id = ?1 AND ("
-	                       " (?2 IS NOT NULL AND author_name = ?2 COLLATE NOCASE)"
-	                       " OR (?3 IS NOT NULL AND (author_id = ?3"
-	                       "  OR author_name = ?3 COLLATE NOCASE)))"
+	                       " (CAST(?2 AS TEXT) IS NOT NULL AND lower(author_name) = lower(?2))"
+	                       " OR (CAST(?3 AS TEXT) IS NOT NULL AND (author_id = ?3"
+	                       "  OR lower(author_name) = lower(?3))))"
 	                       " ORDER BY id",
 	                       err);
 
@@ -198,6 +198,27 @@ int gdpr_row_texts(struct store *s, int64_t org, int pii, gdpr_text_fn fn, void 
 	              " WHERE i.org_id = ?1 AND m.version < i.versions"
 	              " ORDER BY 1, 2",
 	        err);
+
+	if (rc)
+		return rc;
+	store_bind_int(st, 1, org);
+	while ((rc = store_step(st, err)) == 1) {
+		rc = fn(ctx, store_col_int(st, 0), store_col_int(st, 1), store_col_text(st, 2));
+		if (rc)
+			break;
+	}
+	store_stmt_free(st);
+	return rc < 0 ? rc : KV_OK;
+}
+
+int gdpr_row_current_texts(struct store *s, int64_t org, gdpr_text_fn fn, void *ctx,
+                           struct err *err)
+{
+	struct store_stmt *st = NULL;
+	int rc = store_prepare(s, &st,
+	                       "SELECT id, versions, text FROM item"
+	                       " WHERE org_id = ? AND text IS NOT NULL ORDER BY id",
+	                       err);
 
 	if (rc)
 		return rc;

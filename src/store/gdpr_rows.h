@@ -73,6 +73,10 @@ int gdpr_row_authored(struct store *s, int64_t org, const char *name, const char
 typedef int (*gdpr_text_fn)(void *ctx, int64_t item_id, int64_t version, const char *text);
 int gdpr_row_texts(struct store *s, int64_t org, int pii, gdpr_text_fn fn, void *ctx,
                    struct err *err);
+/* The current text of each of org's items, for an engine without the
+ * search index (store_has_search). */
+int gdpr_row_current_texts(struct store *s, int64_t org, gdpr_text_fn fn, void *ctx,
+                           struct err *err);
 
 /* The free texts of org's questions (note, forwarded_to, answer_text). */
 struct gdpr_question_row {

@@ -265,11 +265,11 @@ static int complete_item(struct store *s, int64_t id, const struct item *it, str
 	        " author_name = COALESCE(author_name, ?2), permalink = COALESCE(permalink, ?3),"
 	        " parent_platform_id = COALESCE(parent_platform_id, ?4),"
 	        " root_platform_id = COALESCE(root_platform_id, ?5)"
-	        " WHERE id = ?6 AND ((author_id IS NULL AND ?1 IS NOT NULL)"
-	        " OR (author_name IS NULL AND ?2 IS NOT NULL) OR (permalink IS NULL AND ?3 IS NOT "
-	        "NULL)"
-	        " OR (parent_platform_id IS NULL AND ?4 IS NOT NULL)"
-	        " OR (root_platform_id IS NULL AND ?5 IS NOT NULL))";
+	        " WHERE id = ?6 AND ((author_id IS NULL AND CAST(?1 AS TEXT) IS NOT NULL)"
+	        " OR (author_name IS NULL AND CAST(?2 AS TEXT) IS NOT NULL)"
+	        " OR (permalink IS NULL AND CAST(?3 AS TEXT) IS NOT NULL)"
+	        " OR (parent_platform_id IS NULL AND CAST(?4 AS TEXT) IS NOT NULL)"
+	        " OR (root_platform_id IS NULL AND CAST(?5 AS TEXT) IS NOT NULL))";
 	struct store_stmt *st = NULL;
 	int rc = store_cached(s, &st, sql, err);
 
@@ -723,7 +723,7 @@ int items_each(struct store *s, const struct item_filter *f, items_fn fn, void *
 	} else {
 		buf_puts(&q.sql, "SELECT " ROW_COLUMNS ", NULL FROM item i JOIN account a"
 		                 " ON a.id = i.account_id LEFT JOIN item_screening sc"
-		                 " ON sc.item_id = i.id WHERE 1");
+		                 " ON sc.item_id = i.id WHERE 1 = 1");
 		q_filters(&q, f);
 		buf_puts(&q.sql, q_order(f, "i"));
 	}

@@ -47,7 +47,7 @@ int policydoc_row_each(struct store *s, int64_t org, int64_t id, policydoc_fn fn
 	        " d.next_review, d.last_review, COALESCE(d.responsible_id, 0), p.email, d.state,"
 	        " (SELECT group_concat(x, ',') FROM (SELECT a.platform || '/' || a.handle AS x"
 	        "  FROM policydoc_account pa JOIN account a ON a.id = pa.account_id"
-	        "  WHERE pa.policydoc_id = d.id ORDER BY a.id)),"
+	        "  WHERE pa.policydoc_id = d.id ORDER BY a.id) AS handles),"
 	        " d.created_by, d.created_at"
 	        " FROM policydoc d LEFT JOIN person p ON p.id = d.responsible_id"
 	        " WHERE d.org_id = ?1 AND (?2 = 0 OR d.id = ?2) ORDER BY d.id",

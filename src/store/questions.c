@@ -170,7 +170,7 @@ int questions_update(struct store *s, int64_t org, int64_t id, const struct ques
 	                  " note = COALESCE(?, note),"
 	                  " answer_item_id = COALESCE(?, answer_item_id),"
 	                  " answered_at = COALESCE(?, answered_at),"
-	                  " response_seconds = CASE WHEN ? THEN ? ELSE response_seconds END,"
+	                  " response_seconds = CASE WHEN ? <> 0 THEN ? ELSE response_seconds END,"
 	                  " closed_by = COALESCE(?, closed_by),"
 	                  " answer_text = COALESCE(?, answer_text),"
 	                  " answer_via = COALESCE(?, answer_via),"

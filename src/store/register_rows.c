@@ -252,7 +252,7 @@ int register_row_person_contact(struct store *s, int64_t id, const char *phone, 
 
 	rc = store_prepare(
 	        s, &st,
-	        "UPDATE person SET phone = CASE WHEN ?1 THEN NULLIF(?2, '') ELSE phone END,"
+	        "UPDATE person SET phone = CASE WHEN ?1 <> 0 THEN NULLIF(?2, '') ELSE phone END,"
 	        " contact_public = CASE WHEN ?3 < 0 THEN contact_public ELSE ?3 END"
 	        " WHERE id = ?4",
 	        err);

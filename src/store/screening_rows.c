@@ -103,7 +103,7 @@ int screening_row_pending(struct store *s, int64_t org, const char *ruleset, int
 	                   "  WHERE v.item_id = i.id AND v.text = i.text), i.text FROM item i"
 	                   " LEFT JOIN item_screening sc ON sc.item_id = i.id"
 	                   " WHERE i.org_id = ? AND i.direction = 'inkommen' AND i.id > ?"
-	                   " AND (? OR sc.item_id IS NULL OR sc.ruleset <> ?)"
+	                   " AND (? <> 0 OR sc.item_id IS NULL OR sc.ruleset <> ?)"
 	                   " ORDER BY i.id LIMIT ?",
 	                   err);
 	if (rc)

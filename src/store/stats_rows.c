@@ -92,12 +92,13 @@ int stats_rows_takedowns(struct store *s, int64_t account_id, int64_t from, int6
                          int64_t *hidden, int64_t *removed, struct err *err)
 {
 	struct store_stmt *st = NULL;
-	int rc = store_prepare(s, &st,
-	                       "SELECT COALESCE(sum(state = 'hidden'), 0),"
-	                       " COALESCE(sum(state = 'removed'), 0) FROM mod_case"
-	                       " WHERE account_id = ? AND state IN ('hidden', 'removed')"
-	                       " AND takedown_at >= ? AND takedown_at < ?",
-	                       err);
+	int rc = store_prepare(
+	        s, &st,
+	        "SELECT COALESCE(sum(CASE WHEN state = 'hidden' THEN 1 ELSE 0 END), 0),"
+	        " COALESCE(sum(CASE WHEN state = 'removed' THEN 1 ELSE 0 END), 0) FROM mod_case"
+	        " WHERE account_id = ? AND state IN ('hidden', 'removed')"
+	        " AND takedown_at >= ? AND takedown_at < ?",
+	        err);
 
 	if (rc)
 		return rc;

@@ -177,6 +177,11 @@ const char *store_dir(const struct store *s)
 	return s->dir;
 }
 
+int store_has_search(const struct store *s)
+{
+	return strcmp(s->drv->name, "sqlite") == 0;
+}
+
 int store_migration_find(const struct store *s, const char *needle, const char **sql)
 {
 	const char *const *steps = s->drv->migrations;

@@ -40,6 +40,10 @@ void store_free(struct store *s);
 /* The data directory (borrowed). */
 const char *store_dir(const struct store *s);
 
+/* 1 when the engine keeps the search index (SQLite's FTS5); 0 on
+ * PostgreSQL, where a search is refused (KV_EINVAL). */
+int store_has_search(const struct store *s);
+
 /* The schema version after migrations. */
 int store_schema_version(struct store *s);
 

@@ -432,7 +432,9 @@ static int is_indeterminate(const PGresult *res)
 {
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
-	return state && strcmp(state, "42P18") == 0;
+	/* 42P18: no context types it (`? IS NULL`); 42P08: one use leaves it
+	 * untyped and another types it (`?1 IS NULL OR name = ?1`). */
+	return state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
 }
 
 /* Runs the statement. Inside a transaction it runs under a savepoint of its

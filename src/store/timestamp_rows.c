@@ -49,9 +49,9 @@ int timestamp_row_put(struct store *s, const struct timestamp_row *r, int64_t *o
 	        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?11, ?12)"
 	        " ON CONFLICT (org_id, kind, ref, sha256) DO UPDATE SET state = excluded.state,"
 	        " token = excluded.token, tsa_url = excluded.tsa_url,"
-	        " gen_time = excluded.gen_time, attempts = attempts + 1,"
+	        " gen_time = excluded.gen_time, attempts = timestamp_token.attempts + 1,"
 	        " last_error = excluded.last_error, stamped_at = excluded.stamped_at,"
-	        " path = COALESCE(excluded.path, path)"
+	        " path = COALESCE(excluded.path, timestamp_token.path)"
 	        " RETURNING id",
 	        err);
 	if (rc)
@@ -105,10 +105,11 @@ int timestamp_row_each(struct store *s, int64_t org, const char *state, const ch
 	struct store_stmt *st = NULL;
 	int rc, found = 0;
 
-	rc = store_prepare(s, &st,
-	                   COLS " WHERE (?1 = 0 OR org_id = ?1) AND (?2 IS NULL OR state = ?2)"
-	                        " AND (?3 IS NULL OR kind = ?3) ORDER BY id",
-	                   err);
+	rc = store_prepare(
+	        s, &st,
+	        COLS " WHERE (?1 = 0 OR org_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR state = ?2)"
+	             " AND (CAST(?3 AS TEXT) IS NULL OR kind = ?3) ORDER BY id",
+	        err);
 	if (rc)
 		return rc;
 	store_bind_int(st, 1, org);

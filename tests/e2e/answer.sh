@@ -7,7 +7,7 @@
 # already answered) change nothing.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/api_env.bash"
-db() { sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "$1"; }
+db() { kv_sql "$1"; }
 
 # --- Standard texts from the command line ---------------------------------
 before=$(db_state)

@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/api_env.bash"
 DB=$KANALVAKT_DATA/kanalvakt.db
-db() { sqlite3 "$DB" "$1"; }
+db() { kv_sql "$1"; }
 # req USER METHOD PATH [BODY]: answers in $WORK/body, headers in $WORK/hdr, status printed.
 req() {
 	local who=$1 method=$2 path=$3 body=${4:-}
@@ -43,7 +43,7 @@ expect_grep '^Referrer-Policy: no-referrer' "$WORK/hdr" "Referrer-Policy"
 	ok "one session is stored" || bad "sessions of mod1"
 cookie=$(awk '$6 == "kv_session" { print $7 }' "$WORK/jar.mod1")
 [[ -z $(db "SELECT 1 FROM user_session WHERE sha256 = '$cookie'") ]] && ok "the session id itself is not stored (only its hash)" || bad "session id stored in clear"
-! grep -q "$PW" "$DB" "$WORK/serve.log" && ok "the password is in neither the database nor the log" || bad "password leaked"
+! kv_db_grep "$PW" && ! grep -q "$PW" "$WORK/serve.log" && ok "the password is in neither the database nor the log" || bad "password leaked"
 
 # A second login rotates the id: the old cookie stops working.
 cp "$WORK/jar.mod1" "$WORK/jar.old"
@@ -185,7 +185,7 @@ check 403 "$(req kultur PUT /crisis '{"on":true}')" "a role without the permissi
 # --- tokens -------------------------------------------------------------------
 token=$("$K" user token add analyst --name rapport --role analyst)
 [[ $token =~ ^kvt_[0-9a-f]{64}$ ]] && ok "a token is made" || bad "token: $token"
-[[ -z $(db "SELECT 1 FROM user_token WHERE sha256 = '$token'") ]] && ! grep -q "$token" "$DB" && ok "and stored only hashed" || bad "token stored in clear"
+[[ -z $(db "SELECT 1 FROM user_token WHERE sha256 = '$token'") ]] && ! kv_db_grep "$token" && ok "and stored only hashed" || bad "token stored in clear"
 got=$(curl -s -o "$WORK/body" -w '%{http_code}' -H "Authorization: Bearer $token" "$API/items?limit=1")
 check 200 "$got" "a script reads items with the token"
 got=$(curl -s -o "$WORK/body" -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"on":true}' -X PUT "$API/crisis")

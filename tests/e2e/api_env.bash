@@ -39,7 +39,7 @@ kv_secrets "$KANALVAKT_DATA/kanalvakt.conf"
 "$K" workflow sync >/dev/null
 "$K" policy set four_eyes yes >/dev/null
 # An alert to acknowledge (the notify pass makes them; a fixture row here).
-sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "INSERT INTO alert (org_id, account_id, kind, dedup_key, detail, created_at) VALUES (1, 2, 'surge', 'surge:test', '{\"flagged\":12}', 1775140000)"
+kv_sql "INSERT INTO alert (org_id, account_id, kind, dedup_key, detail, created_at) VALUES (1, 2, 'surge', 'surge:test', '{\"flagged\":12}', 1775140000)"
 
 adduser() { printf '%s\n%s\n' "$PW" "$PW" | "$K" user add "$@" >/dev/null; }
 adduser admin --role admin --person eva@exempelby.se
@@ -56,7 +56,7 @@ adduser spare --role analyst # user 11: the one the authorisation matrix disable
 
 "$K" --json serve --listen 127.0.0.1:0 >"$WORK/serve.json" 2>"$WORK/serve.log" &
 serve_pid=$!
-trap 'kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; kv_drop_db; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do [[ -s $WORK/serve.json ]] && break; sleep 0.1; done
 [[ -s $WORK/serve.json ]] || { echo "serve did not start"; cat "$WORK/serve.log"; exit 1; }
 PORT=$(jq -r .port "$WORK/serve.json")

@@ -9,7 +9,7 @@
 # used twice, no mapped group, a local user's name) is refused with nothing
 # created: no user, grant, link or session.
 source "$(dirname "$0")/lib.bash"
-IDP=${FAKEIDP_BIN:-$(dirname "$K")/fakeidp}
+IDP=${FAKEIDP_BIN:-$KV_BIN_DIR/fakeidp}
 [[ -x $IDP ]] || { echo "fakeidp not built ($IDP)"; exit 1; }
 PW=correct-horse-battery
 SECRET=idp-test-secret-123

@@ -19,7 +19,7 @@ call() {
 problem_field() { # STATUS FIELD: the body is a problem with that status naming the field
 	[[ $(jq -r .status "$WORK/body") == "$1" && $(jq -r .field "$WORK/body") == "$2" ]]
 }
-audit_n() { sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "SELECT count(*) FROM audit WHERE action LIKE '$1'"; }
+audit_n() { kv_sql "SELECT count(*) FROM audit WHERE action LIKE '$1'"; }
 
 # --- The vault ---------------------------------------------------------------
 st=$(call admin "$ADM" GET /vault)

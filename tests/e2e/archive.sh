@@ -6,7 +6,7 @@
 # hand and by serve's pass); the audit head's daily token.
 source "$(dirname "$0")/lib.bash"
 F="${KV_SOURCE_DIR:?}/tests/fixtures"
-BIN=$(dirname "$K")
+BIN=$KV_BIN_DIR
 DB="$KANALVAKT_DATA/kanalvakt.db"
 
 "$K" init --org "Exempelby kommun" >/dev/null

@@ -12,9 +12,8 @@ FIX=${KV_SOURCE_DIR:?}/tests/fixtures/cases
 export KANALVAKT_RULES=$KV_SOURCE_DIR/rules/sv
 
 start_fakeplatform "$FIX"
-DB=$KANALVAKT_DATA/kanalvakt.db
-case_of() { sqlite3 "$DB" "SELECT c.id FROM mod_case c JOIN item i ON i.id = c.item_id WHERE i.platform_id = '$1'"; }
-field() { sqlite3 "$DB" "SELECT $2 FROM mod_case WHERE id = $1"; }
+case_of() { kv_sql "SELECT c.id FROM mod_case c JOIN item i ON i.id = c.item_id WHERE i.platform_id = '$1'"; }
+field() { kv_sql "SELECT $2 FROM mod_case WHERE id = $1"; }
 
 export KANALVAKT_NOW=2026-04-02T16:40:00+02:00
 "$K" init --org "Exempelby kommun" >/dev/null
@@ -114,9 +113,9 @@ expect_grep 'done through the platform' "$WORK/out" "removed through the API"
 expect_grep '^DELETE /v19.0/204857392011111_1002\?access_token=EAAB-kommun-s3cr3t ' "$WORK/requests.log" \
 	"Graph got DELETE /{comment-id}"
 [[ $(field "$threat" state) == removed && $(field "$threat" takedown_via) == api ]] && ok "case removed via api" || bad "threat state"
-[[ $(sqlite3 "$DB" "SELECT state FROM item WHERE platform_id = '204857392011111_1002'") == deleted ]] &&
+[[ $(kv_sql "SELECT state FROM item WHERE platform_id = '204857392011111_1002'") == deleted ]] &&
 	ok "the item is marked deleted" || bad "item state"
-[[ $(sqlite3 "$DB" "SELECT source FROM item_event e JOIN item i ON i.id = e.item_id WHERE i.platform_id = '204857392011111_1002'") == kanalvakt ]] &&
+[[ $(kv_sql "SELECT source FROM item_event e JOIN item i ON i.id = e.item_id WHERE i.platform_id = '204857392011111_1002'") == kanalvakt ]] &&
 	ok "an item event from kanalvakt" || bad "item event"
 
 # Four eyes on the Facebook account: the same person cannot confirm.
@@ -195,7 +194,7 @@ ig=$(case_of 17900000000000777)
 mreply=$(case_of 114500000000000778)
 [[ -n $ig && -n $mreply ]] && ok "cases for the instagram comment and the mastodon reply" || bad "cases: ig=$ig reply=$mreply"
 [[ -z $(case_of 114500000000000777) ]] && ok "the account's own status is not screened" || bad "own status opened a case"
-own_row=$(sqlite3 "$DB" "SELECT id FROM item WHERE platform_id = '114500000000000777'")
+own_row=$(kv_sql "SELECT id FROM item WHERE platform_id = '114500000000000777'")
 expect_exit 0 "a case opened by hand for the own status" -- "$K" --json case open "$own_row" --categories contact
 mown=$(jq -r .case "$WORK/out")
 [[ $mown == "$(case_of 114500000000000777)" ]] && ok "the case is the own status's" || bad "case open: $(cat "$WORK/out")"
@@ -214,7 +213,7 @@ expect_exit 0 "remove the own mastodon status" -- "$K" case decide "$mown" remov
 expect_grep '^DELETE /api/v1/statuses/114500000000000777 auth=Bearer masto-s3cr3t' "$WORK/requests.log" \
 	"Mastodon got DELETE /api/v1/statuses/:id with the token"
 [[ $(field "$mown" state) == removed && $(field "$mown" takedown_via) == api ]] && ok "own status removed via api" || bad "own status case $(field "$mown" takedown_via)"
-[[ $(sqlite3 "$DB" "SELECT state FROM item WHERE platform_id = '114500000000000777'") == deleted ]] &&
+[[ $(kv_sql "SELECT state FROM item WHERE platform_id = '114500000000000777'") == deleted ]] &&
 	ok "the own status is marked deleted" || bad "own status item state"
 n=$(wc -l <"$WORK/requests.log")
 expect_exit 0 "remove someone else's mastodon reply" -- "$K" case decide "$mreply" remove --reason "olaga hot"
@@ -259,5 +258,5 @@ expect_exit 0 "audit verify" -- "$K" audit verify
 for a in case.open case.evidence case.register case.decide case.confirm case.takedown case.takedown_failed; do
 	grep -qF "\"$a\"" "$WORK/audit.jsonl" && ok "audit has $a" || bad "audit lacks $a"
 done
-expect_no_grep 's3cr3t' <(sqlite3 "$DB" .dump) "no token in the database"
+expect_no_grep 's3cr3t' <(kv_dump) "no token in the database"
 finish

@@ -11,7 +11,7 @@
 # exactly once; YouTube by hand; answers from the inbox posted through the
 # same path, and recorded by hand where the account has no connector.
 source "$(dirname "$0")/lib.bash"
-FAKE=${FAKEPLATFORM_BIN:-$(dirname "$K")/fakeplatform}
+FAKE=${FAKEPLATFORM_BIN:-$KV_BIN_DIR/fakeplatform}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/drafts
 [[ -x $FAKE ]] || { echo "fakeplatform not built ($FAKE)"; exit 1; }
 export KANALVAKT_RULES=$KV_SOURCE_DIR/rules
@@ -24,7 +24,7 @@ for _ in $(seq 50); do [[ -s $WORK/port ]] && break; sleep 0.1; done
 [[ -s $WORK/port ]] || { echo "fakeplatform did not start"; cat "$WORK/fake.err"; exit 1; }
 BASE="http://127.0.0.1:$(cat "$WORK/port")"
 DB=$KANALVAKT_DATA/kanalvakt.db
-q() { sqlite3 "$DB" "$1"; }
+q() { kv_sql "$1"; }
 posts() { grep -c "^POST $1" "$WORK/requests.log" || true; }
 point() { jq -r --arg k "$1" '.points[] | select(.key == $k) | .status' "$WORK/out"; }
 detail() { jq -r --arg k "$1" '.points[] | select(.key == $k) | .detail' "$WORK/out"; }
@@ -373,6 +373,6 @@ jq -e '.via == "hand" and .by_hand and .platform_id == null' "$WORK/out" >/dev/n
 for a in draft.add draft.check draft.review draft.edit draft.publish draft.publish_failed draft.cancel question.answer; do
 	grep -qF "\"$a\"" "$WORK/audit.jsonl" && ok "audited: $a" || bad "no $a in the audit log"
 done
-grep -qE 's3cr3t' "$WORK/audit.jsonl" "$DB" && bad "a token was written down" || ok "no token in the audit log or the database"
+{ grep -qE 's3cr3t' "$WORK/audit.jsonl" || kv_db_grep 's3cr3t'; } && bad "a token was written down" || ok "no token in the audit log or the database"
 expect_exit 0 "audit verify" -- "$K" audit verify
 finish

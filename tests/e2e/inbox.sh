@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.bash"
 F="${KV_SOURCE_DIR:?}/tests/fixtures/workflow"
 export KANALVAKT_RULES="$KV_SOURCE_DIR/rules"
 export KANALVAKT_NOW=2026-03-02T09:00:00+01:00
-db() { sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "$1"; }
+db() { kv_sql "$1"; }
 at() { KANALVAKT_NOW=$1 "${@:2}"; }
 id_of() { db "SELECT q.id FROM question q JOIN item i ON i.id = q.item_id WHERE i.platform_id = '$1'"; }
 
@@ -59,14 +59,14 @@ expect_exit 0 "text list shows the response" -- "$K" inbox list --state answered
 expect_grep 'efter 2:30 arbetstimmar' "$WORK/out" "text list gives the working hours"
 
 # Idempotent: the hook again, and the same files again, change nothing.
-before=$(db "SELECT COUNT(*), group_concat(state) FROM question")
+before=$(db "SELECT id || ':' || state FROM question ORDER BY id")
 expect_exit 0 "workflow sync by hand" -- "$K" --json workflow sync
 jq -e '.questions_opened == 0 and .questions_answered == 0' "$WORK/out" >/dev/null && ok "sync again does nothing" || bad "sync: $(cat "$WORK/out")"
 "$K" import "$F/easter_questions.jsonl" "$F/easter_reply.jsonl" >/dev/null
-[[ "$(db "SELECT COUNT(*), group_concat(state) FROM question")" == "$before" ]] && ok "re-import opens nothing" || bad "re-import changed questions"
+[[ "$(db "SELECT id || ':' || state FROM question ORDER BY id")" == "$before" ]] && ok "re-import opens nothing" || bad "re-import changed questions"
 db "DELETE FROM workflow_cursor WHERE name = 'inbox'"
 "$K" workflow sync >/dev/null
-[[ "$(db "SELECT COUNT(*), group_concat(state) FROM question")" == "$before" ]] && ok "a sync from the start changes nothing" || bad "resync changed questions"
+[[ "$(db "SELECT id || ':' || state FROM question ORDER BY id")" == "$before" ]] && ok "a sync from the start changes nothing" || bad "resync changed questions"
 
 # --- Policy ---------------------------------------------------------------
 expect_exit 0 "policy show" -- "$K" --json policy show --account exempelby

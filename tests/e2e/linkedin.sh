@@ -28,7 +28,7 @@ item() {
 		jq -r --arg id "$1" 'select(.platform_id == $id) | "\(.kind) \(.direction) \(.parent) \(.root) \(.state)"'
 }
 cursor() {
-	sqlite3 "$DB" "SELECT c.$2 FROM connector_cursor c JOIN account a ON a.id = c.account_id WHERE a.handle = '$1'"
+	kv_sql "SELECT c.$2 FROM connector_cursor c JOIN account a ON a.id = c.account_id WHERE a.handle = '$1'"
 }
 
 export KANALVAKT_NOW=2026-05-14T12:00:00Z

@@ -8,7 +8,7 @@
 # Message-ID. And STARTTLS against the sink with a certificate made here:
 # the message goes over TLS, the server's certificate is verified.
 source "$(dirname "$0")/lib.bash"
-SINK=$(dirname "$K")/smtpsink
+SINK=$KV_BIN_DIR/smtpsink
 [[ -x $SINK ]] || { echo "smtpsink not built ($SINK)"; exit 1; }
 export KANALVAKT_NOW=2026-01-12T09:00:00+01:00
 LATER=2026-01-12T10:00:00+01:00 # past any lease

@@ -7,7 +7,7 @@
 # its error and goes out on a later run; identical answers raise an alert;
 # crisis mode switches; the audit chain verifies at the end.
 source "$(dirname "$0")/lib.bash"
-SINK=${SMTPSINK_BIN:-$(dirname "$K")/smtpsink}
+SINK=${SMTPSINK_BIN:-$KV_BIN_DIR/smtpsink}
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/notify
 [[ -x $SINK ]] || { echo "smtpsink not built ($SINK)"; exit 1; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 not installed"; exit 1; }

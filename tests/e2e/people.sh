@@ -8,7 +8,7 @@
 # deadline and the overdue alert), from the command line and over the API.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/api_env.bash"
-db() { sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "$1"; }
+db() { kv_sql "$1"; }
 FIXP=$KV_SOURCE_DIR/tests/fixtures/people
 "$K" import --account exempelbykommun "$FIXP/posts.jsonl" >/dev/null
 "$K" workflow sync >/dev/null

@@ -12,7 +12,7 @@ FIX=${KV_SOURCE_DIR:?}/tests/fixtures/platcull
 
 start_fakeplatform "$FIX"
 DB=$KANALVAKT_DATA/kanalvakt.db
-q() { sqlite3 "$DB" "$1"; }
+q() { kv_sql "$1"; }
 state_of() { q "SELECT state FROM item WHERE platform_id = '$1'"; }
 deletes() { grep -c "^DELETE /v19.0/$1?" "$WORK/requests.log" || true; }
 

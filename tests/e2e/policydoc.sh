@@ -5,7 +5,7 @@
 # reviews moving the next date, bad input refused with nothing changed.
 source "$(dirname "$0")/lib.bash"
 DB="$KANALVAKT_DATA/kanalvakt.db"
-sql() { sqlite3 "$DB" "$1"; }
+sql() { kv_sql "$1"; }
 
 for cmd in "policydoc add" "policydoc list" "policydoc show" "policydoc review" "policydoc retire" "policydoc apply" "policydoc check"; do
 	expect_exit 0 "$cmd --help" -- "$K" $cmd --help

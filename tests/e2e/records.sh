@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.bash"
 FIX=${KV_SOURCE_DIR:?}/tests/fixtures/records
 export KANALVAKT_RULES=$KV_SOURCE_DIR/rules/sv
 DB=$KANALVAKT_DATA/kanalvakt.db
-q() { sqlite3 "$DB" "$1"; }
+q() { kv_sql "$1"; }
 item_id() { q "SELECT id FROM item WHERE platform_id = '$1'"; }
 exists() { [[ $(q "SELECT COUNT(*) FROM item WHERE platform_id = '$1'") == 1 ]]; }
 

@@ -129,7 +129,7 @@ expect_grep '"actor":"e2e"' "$WORK/audit.jsonl" "actor recorded"
 jq -e -s 'map(select(.action == "account.edit" and .after.purpose == "Nå unga")) | length == 1 and .[0].before.purpose == null' "$WORK/audit.jsonl" >/dev/null &&
 	ok "audit holds before and after" || bad "audit before/after"
 expect_exit 0 "audit verify" -- "$K" audit verify
-sqlite3 "$KANALVAKT_DATA/kanalvakt.db" "UPDATE audit SET actor = 'mallory' WHERE seq = 4"
+kv_sql "UPDATE audit SET actor = 'mallory' WHERE seq = 4"
 expect_exit 1 "audit verify finds the edited entry" -- "$K" audit verify
 expect_grep 'entry 4: edited' "$WORK/out" "verify names entry 4"
 

@@ -4,7 +4,7 @@
 # case again; a rescreen of the version that was judged does not.
 source "$(dirname "$0")/lib.bash"
 DB="$KANALVAKT_DATA/kanalvakt.db"
-sql() { sqlite3 "$DB" "$1"; }
+sql() { kv_sql "$1"; }
 export KANALVAKT_NOW=2026-05-04T10:00:00Z
 
 mkdir -p "$WORK/rulesA" "$WORK/rulesB"

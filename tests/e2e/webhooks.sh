@@ -46,7 +46,7 @@ start_server() {
 	return 1
 }
 
-sql() { sqlite3 "$DB" "$1"; }
+sql() { kv_sql "$1"; }
 
 # Waits until the worker has taken up every pending delivery (or gives up;
 # the checks after it then fail with the real state).

@@ -152,11 +152,21 @@ static void workflow_failure_is_a_warning(void)
 	struct edge e = {.fx = &fx, .steps = 1};
 	struct err err = {0};
 
-	CHECK_INT(store_exec(fx.s,
-	                     "CREATE TRIGGER no_questions BEFORE INSERT ON question BEGIN "
-	                     "SELECT RAISE(ABORT, 'questions refused'); END",
-	                     &err),
-	          KV_OK);
+	/* A trigger refusing every question, in each engine's own form. */
+	const char *refuse =
+	        store_database()
+	                ? "-- postgresql\nCREATE FUNCTION no_questions_fn() RETURNS trigger"
+	                  " LANGUAGE plpgsql AS $kv$ BEGIN RAISE EXCEPTION 'questions refused'"
+	                  " USING ERRCODE = '23000'; END $kv$;"
+	                  " CREATE TRIGGER no_questions BEFORE INSERT ON question"
+	                  " FOR EACH ROW EXECUTE FUNCTION no_questions_fn()"
+	                : "CREATE TRIGGER no_questions BEFORE INSERT ON question BEGIN "
+	                  "SELECT RAISE(ABORT, 'questions refused'); END";
+	const char *allow = store_database()
+	                            ? "-- postgresql\nDROP TRIGGER no_questions ON question"
+	                            : "DROP TRIGGER no_questions";
+
+	CHECK_INT(store_exec(fx.s, refuse, &err), KV_OK);
 	principal_init_system(&who, "worker");
 	run(&fx, &who, &e, &rep);
 	CHECK_INT(rep.sources, 1);
@@ -170,7 +180,7 @@ static void workflow_failure_is_a_warning(void)
 	CHECK_INT(wf_count(&fx, "SELECT COUNT(*) FROM question"), 0);
 
 	/* The next run (every source failing) still lets the workflow see it. */
-	CHECK_INT(store_exec(fx.s, "DROP TRIGGER no_questions", &err), KV_OK);
+	CHECK_INT(store_exec(fx.s, allow, &err), KV_OK);
 	e.steps = 1;
 	e.step_rc = KV_EIO;
 	e.n_done = 0;
