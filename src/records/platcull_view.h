@@ -9,8 +9,9 @@
 #include <jansson.h>
 
 /* A run as JSON (new reference; NULL when out of memory): run, account_id,
- * state, months, as_of, proposed_by, confirmed_by, finished_at and
- * list_sha256, the fields `cull list --platform --json` prints, as
+ * state, months, as_of, proposed_by, confirmed_by, finished_at,
+ * list_sha256 and protokoll_pdf_sha256 (the protokoll as PDF/A in the blob
+ * store, null until the run is done), the fields `cull list --platform --json` prints, as
  * GET /api/v1/platform-culls gives them. */
 json_t *platcull_view_json(const struct platcull_run_row *r);
 

@@ -137,6 +137,9 @@ expect_exit 2 "--pdf over an existing file is refused" -- "$K" cull show --platf
 expect_exit 2 "--platform --list is refused" -- "$K" cull show --platform "$run" --list
 expect_exit 0 "cull list --platform" -- "$K" --json cull list --platform
 [[ $(wc -l <"$WORK/out") -eq 2 ]] && ok "two platform runs listed" || bad "list: $(cat "$WORK/out")"
+jq -e -s --arg r "$run" --arg s "$(sha256sum <"$WORK/platform.pdf" | cut -d' ' -f1)" \
+	'map(select(.run == ($r | tonumber)))[0].protokoll_pdf_sha256 == $s' "$WORK/out" >/dev/null &&
+	ok "the list names the done run's PDF" || bad "list: $(cat "$WORK/out")"
 expect_exit 2 "an unknown platform run" -- "$K" cull show --platform 99
 expect_exit 2 "a closed run cannot be confirmed" -- "$K" --as bo cull --platform --confirm "$run"
 
