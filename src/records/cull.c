@@ -943,31 +943,14 @@ static int protokoll_doc(json_t *j, struct render_doc **out)
 
 /* Renders the protokoll JSON as PDF/A-1b into the blob store; its hash in
  * sha. */
-static int protokoll_pdf(const struct op_ctx *op, const char *proto, char sha[65], struct err *err)
+static int protokoll_pdf(const struct op_ctx *op, int64_t run, const char *proto, char sha[65],
+                         struct err *err)
 {
-	struct render_doc *doc = NULL;
-	struct pdfa_meta m = {.subject = "Gallringsprotokoll", .created = op->now};
-	json_error_t je;
-	json_t *j = json_loads(proto, 0, &je);
-	char name[64], title[120];
-	int rc;
+	char name[64];
 
-	if (!j)
-		return err_set(err, KV_EINTERNAL, "protokoll: %s", je.text);
-	rc = protokoll_doc(j, &doc);
-	if (rc) {
-		rc = err_set(err, rc, "protokoll: cannot build the document");
-		goto out;
-	}
-	snprintf(title, sizeof(title), "%s", render_doc_title(doc));
-	m.title = title;
-	snprintf(name, sizeof(name), "protokoll-%lld",
-	         (long long)json_integer_value(json_object_get(j, "run")));
-	rc = pdfa_child_blob(op->store, doc, &m, name, sha, err);
-out:
-	render_doc_free(doc);
-	json_decref(j);
-	return rc;
+	snprintf(name, sizeof(name), "protokoll-%lld", (long long)run);
+	return pdfa_child_json_blob(op->store, proto, protokoll_doc, "Gallringsprotokoll", op->now,
+	                            name, sha, err);
 }
 
 static int unlink_missed(void *arg, const char *e)
@@ -1028,7 +1011,7 @@ static int finish_run(const struct op_ctx *op, int64_t id, const char *state, ch
 	if (!rc)
 		rc = blob_put(op->store, proto, strlen(proto), psha, err);
 	if (!rc)
-		rc = protokoll_pdf(op, proto, pdfsha, err);
+		rc = protokoll_pdf(op, id, proto, pdfsha, err);
 	if (!rc)
 		rc = cull_rows_run_finish(op->store, id, state, op->now, sha, proto, psha, pdfsha,
 		                          err);

@@ -103,6 +103,31 @@ int pdfa_child_blob(struct store *s, const struct render_doc *doc, const struct 
 	return rc;
 }
 
+int pdfa_child_json_blob(struct store *s, const char *json_text, pdfa_json_doc_fn build,
+                         const char *subject, int64_t created, const char *name, char sha[65],
+                         struct err *err)
+{
+	struct pdfa_meta m = {.subject = subject, .created = created};
+	struct render_doc *doc = NULL;
+	json_error_t je;
+	json_t *j = json_loads(json_text, 0, &je);
+	int rc;
+
+	if (!j)
+		return err_set(err, KV_EINTERNAL, "%s: %s", subject, je.text);
+	rc = build(j, &doc);
+	if (rc) {
+		rc = err_set(err, rc, "%s: cannot build the document", subject);
+		goto out;
+	}
+	m.title = render_doc_title(doc);
+	rc = pdfa_child_blob(s, doc, &m, name, sha, err);
+out:
+	render_doc_free(doc);
+	json_decref(j);
+	return rc;
+}
+
 int pdfa_child_check_font(const char *family, struct err *err)
 {
 	struct job j = {.family = family};

@@ -11,6 +11,9 @@
 #include "records/records_pdfa.h"
 #include "render/render_doc.h"
 
+#include <jansson.h>
+#include <stdint.h>
+
 struct store;
 
 /* records_pdfa_write in a child; the same errors, the child's message in
@@ -24,6 +27,15 @@ int pdfa_child_write(const struct render_doc *doc, const struct pdfa_meta *meta,
  * (protokoll) are blobs. Their SHA-256 in sha. */
 int pdfa_child_blob(struct store *s, const struct render_doc *doc, const struct pdfa_meta *meta,
                     const char *name, char sha[65], struct err *err);
+
+/* Builds a document from json_text with build (the protokolls: their JSON
+ * is what is kept, the PDF is made from it) and writes it with
+ * pdfa_child_blob under name, the document's title as the PDF's. KV_EINTERNAL
+ * when json_text does not parse, build's code when it fails. */
+typedef int (*pdfa_json_doc_fn)(json_t *j, struct render_doc **out);
+int pdfa_child_json_blob(struct store *s, const char *json_text, pdfa_json_doc_fn build,
+                         const char *subject, int64_t created, const char *name, char sha[65],
+                         struct err *err);
 
 /* records_pdfa_check_font in a child. */
 int pdfa_child_check_font(const char *family, struct err *err);

@@ -378,7 +378,7 @@ static const char *outcome_label(const char *outcome)
 
 /* The protokoll document from its JSON: the run's facts, counts per
  * outcome, then every post the run took up. */
-static int protokoll_doc(const json_t *j, struct render_doc **out)
+static int protokoll_doc(json_t *j, struct render_doc **out)
 {
 	static const char *const heads[] = {"Inlägg (plattformens id)", "Skrivet", "Utfall",
 	                                    "Uppgift"};
@@ -450,27 +450,11 @@ static int protokoll_doc(const json_t *j, struct render_doc **out)
 static int protokoll_pdf(const struct op_ctx *op, int64_t run, const char *proto, char sha[65],
                          struct err *err)
 {
-	struct pdfa_meta m = {.subject = "Gallringsprotokoll, plattform", .created = op->now};
-	struct render_doc *doc = NULL;
-	json_error_t je;
-	json_t *j = json_loads(proto, 0, &je);
 	char name[64];
-	int rc;
 
-	if (!j)
-		return err_set(err, KV_EINTERNAL, "protokoll: %s", je.text);
-	rc = protokoll_doc(j, &doc);
-	if (rc) {
-		rc = err_set(err, rc, "protokoll: cannot build the document");
-		goto out;
-	}
-	m.title = render_doc_title(doc);
 	snprintf(name, sizeof(name), "platform-protokoll-%lld", (long long)run);
-	rc = pdfa_child_blob(op->store, doc, &m, name, sha, err);
-out:
-	render_doc_free(doc);
-	json_decref(j);
-	return rc;
+	return pdfa_child_json_blob(op->store, proto, protokoll_doc,
+	                            "Gallringsprotokoll, plattform", op->now, name, sha, err);
 }
 
 struct one {
